@@ -1,0 +1,49 @@
+/**
+ * Two jest projects: the frontend (jsdom, JupyterLab's jest preset) and the
+ * server (plain Node). Both read tests from tests/.
+ */
+const jestJupyterLab = require('@jupyterlab/testutils/lib/jest-config');
+
+const esModules = [
+  '@codemirror',
+  '@jupyter/ydoc',
+  '@jupyter/react-components',
+  '@jupyter/web-components',
+  '@microsoft/fast',
+  'exenv-es6',
+  'idb',
+  'lib0',
+  'lowdb',
+  'nanoid',
+  'steno',
+  'vscode-ws-jsonrpc',
+  'y-protocols',
+  'y-websocket',
+  'yjs'
+].join('|');
+
+const base = jestJupyterLab(__dirname);
+
+module.exports = {
+  projects: [
+    {
+      ...base,
+      displayName: 'frontend',
+      testRegex: 'tests/frontend/.*\\.test\\.tsx?$',
+      transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`],
+      setupFiles: [...(base.setupFiles || []), 'fake-indexeddb/auto']
+    },
+    {
+      displayName: 'server',
+      testEnvironment: 'node',
+      testRegex: 'tests/(server|schema)/.*\\.test\\.ts$',
+      transform: {
+        '\\.[jt]sx?$': [
+          'ts-jest',
+          { tsconfig: 'tsconfig.test.json', isolatedModules: true }
+        ]
+      },
+      transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
+    }
+  ]
+};
