@@ -175,6 +175,56 @@ export interface ErrorOutput {
  */
 
 /**
+ * An execution as the server lists it: the ExecutionRecord without its outputs, with their count and types.
+ */
+
+export interface ExecutionSummary {
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  id: string;
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  sessionId: string;
+  /**
+   * Order of the execution request within its session, from 1.
+   */
+  seq: number;
+  /**
+   * The execute_request message id.
+   */
+  msgId?: string;
+  notebookPath: string;
+  /**
+   * The nbformat cell id, from the execute_request metadata; null when the request did not come from a notebook cell.
+   */
+  cellId: string | null;
+  code: string;
+  executionCount: number | null;
+  status: 'ok' | 'error' | 'aborted' | 'interrupted';
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  /**
+   * Whether start and end times were reported by the kernel or observed by the client.
+   */
+  timing: 'kernel' | 'client';
+  error?: {
+    ename: string;
+    evalue: string;
+  };
+  /**
+   * How many outputs the execution has.
+   */
+  outputCount: number;
+  /**
+   * The distinct output_type values of the outputs, in order of first appearance.
+   */
+  outputTypes: ('stream' | 'display_data' | 'execute_result' | 'error')[];
+}
+
+/**
  * One cell output in nbformat v4 form, as recorded after clear_output and update_display_data were applied and stream chunks merged. On the server, a large mime value may be replaced by a BlobRef.
  */
 
@@ -198,6 +248,31 @@ export interface IngestResult {
  */
 
 export type MultilineString = string | string[];
+
+/**
+ * A session as the server lists it. Until its session.started event arrives, a session is derived from its executions: notebookPath from its first execution, startedAt the earliest execution start, kernel null.
+ */
+
+export interface SessionSummary {
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  id: string;
+  notebookPath: string;
+  startedAt: string;
+  /**
+   * The kernel of the session.started event; null until that event arrives.
+   */
+  kernel: KernelInfo | null;
+  /**
+   * How many executions of this session are stored.
+   */
+  executionCount: number;
+  /**
+   * The latest endedAt of the session's executions; null when it has none.
+   */
+  lastExecutionAt: string | null;
+}
 
 /**
  * A client-made identifier (a UUID in practice).
