@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test: schema check, jest (frontend and
+# server), Python tests, and galata UI tests in real JupyterLab and Chromium
+# against a real Trail server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --tests
+export PATH="$PWD/.venv/bin:$PATH"
+
+printf '\n==> Record schema types are current\n'
+jlpm check:schema
+
+printf '\n==> Unit and integration tests (jest)\n'
+jlpm test --ci
+
+if compgen -G "tests/python/test_*.py" >/dev/null; then
+  printf '\n==> Python tests (pytest)\n'
+  python -m pytest -q tests/python
+fi
+
+printf '\n==> UI tests (galata, Chromium)\n'
+cd ui-tests
+CI=${CI:-1} jlpm playwright test

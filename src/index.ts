@@ -1,0 +1,21 @@
+/**
+ * Trail: every notebook execution recorded, shared and replayable.
+ * This module only lists the plugins; each lives in src/plugins/.
+ */
+import { connectionPlugin } from './plugins/connection';
+import { deliveryPlugin } from './plugins/delivery';
+import { panelPlugin } from './plugins/panel';
+import { recorderPlugin } from './plugins/recorder';
+import { statusPlugin } from './plugins/status';
+
+export * from './tokens';
+export * from './recorder';
+export * from './client';
+
+export default [
+  connectionPlugin,
+  recorderPlugin,
+  deliveryPlugin,
+  panelPlugin,
+  statusPlugin
+];

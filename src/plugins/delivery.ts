@@ -1,0 +1,68 @@
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { DeliveryQueue, IndexedDbQueueStorage } from '../client';
+import type { EventBatch, IngestResult } from '../_schema/records';
+import {
+  ITrailConnection,
+  ITrailDelivery,
+  ITrailRecorder,
+  SETTINGS_ID
+} from '../tokens';
+
+/**
+ * Delivery: every recorded event is persisted in the browser first, then
+ * sent in batches to the Trail server, so nothing is lost on a reload, a
+ * closed tab or a server outage.
+ */
+export const deliveryPlugin: JupyterFrontEndPlugin<DeliveryQueue> = {
+  id: 'jupyterlab-trail:delivery',
+  description: 'Delivers recorded events to the Trail server without loss.',
+  autoStart: true,
+  provides: ITrailDelivery,
+  requires: [ITrailRecorder, ITrailConnection],
+  optional: [ISettingRegistry],
+  activate: async (
+    app: JupyterFrontEnd,
+    recorder,
+    connection: ITrailConnection,
+    registry: ISettingRegistry | null
+  ): Promise<DeliveryQueue> => {
+    let batchSize: number | undefined;
+    let flushIntervalMs: number | undefined;
+    if (registry) {
+      try {
+        const settings = await registry.load(SETTINGS_ID);
+        batchSize = settings.composite.batchSize as number;
+        flushIntervalMs = settings.composite.flushIntervalMs as number;
+      } catch (reason) {
+        console.warn('Trail: settings could not be loaded', reason);
+      }
+    }
+    // Until a server is known, sending fails as retryable and events wait.
+    const send = (batch: EventBatch): Promise<IngestResult> => {
+      const client = connection.client;
+      if (!client) {
+        return Promise.reject(
+          new Error(connection.error ?? 'No Trail server is configured.')
+        );
+      }
+      return client.ingest(batch);
+    };
+    const queue = new DeliveryQueue({
+      send,
+      storage: new IndexedDbQueueStorage(),
+      batchSize,
+      flushIntervalMs
+    });
+    recorder.eventRecorded.connect((_, event) => {
+      queue.enqueue(event).catch(reason => {
+        console.error('Trail: an event could not be stored for delivery', reason);
+      });
+    });
+    connection.changed.connect(() => void queue.flush());
+    return queue;
+  }
+};

@@ -1,0 +1,111 @@
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { Signal } from '@lumino/signaling';
+import { DeliveryStatus } from '../ui';
+import {
+  CommandIDs,
+  ITrailConnection,
+  ITrailDelivery,
+  ITrailRecorder,
+  SETTINGS_ID
+} from '../tokens';
+import { isNotebookOptedOut, NOTEBOOK_METADATA_KEY } from './recorder';
+
+/**
+ * Recording controls: the status-bar item and the commands that pause and
+ * resume recording, send now, and opt the current notebook out.
+ */
+export const statusPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-trail:status',
+  description: 'Recording status and controls.',
+  autoStart: true,
+  requires: [ITrailRecorder, ITrailDelivery, ITrailConnection, ISettingRegistry],
+  optional: [IStatusBar, ICommandPalette, INotebookTracker, ITranslator],
+  activate: async (
+    app: JupyterFrontEnd,
+    recorder,
+    delivery,
+    connection: ITrailConnection,
+    registry: ISettingRegistry,
+    statusBar: IStatusBar | null,
+    palette: ICommandPalette | null,
+    tracker: INotebookTracker | null,
+    translator: ITranslator | null
+  ): Promise<void> => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab-trail');
+    const settings = await registry.load(SETTINGS_ID);
+    const changed = new Signal<unknown, void>({});
+    delivery.stateChanged.connect(() => changed.emit());
+    settings.changed.connect(() => changed.emit());
+    connection.changed.connect(() => changed.emit());
+
+    const recording = () => settings.composite.recording as boolean;
+    app.commands.addCommand(CommandIDs.toggleRecording, {
+      label: () =>
+        recording()
+          ? trans.__('Trail: Pause Recording')
+          : trans.__('Trail: Resume Recording'),
+      caption: trans.__('Pause or resume recording of cell executions'),
+      isToggled: recording,
+      execute: () => settings.set('recording', !recording())
+    });
+    app.commands.addCommand(CommandIDs.flush, {
+      label: trans.__('Trail: Send Waiting Events Now'),
+      execute: () => delivery.flush()
+    });
+    app.commands.addCommand(CommandIDs.toggleNotebook, {
+      label: trans.__('Trail: Record This Notebook'),
+      caption: trans.__(
+        'When off, executions of this notebook are not recorded (saved in the notebook metadata)'
+      ),
+      isEnabled: () => !!tracker?.currentWidget,
+      isToggled: () =>
+        !!tracker?.currentWidget && !isNotebookOptedOut(tracker.currentWidget),
+      execute: () => {
+        const panel = tracker?.currentWidget;
+        if (!panel?.model) {
+          return;
+        }
+        const meta =
+          (panel.model.getMetadata(NOTEBOOK_METADATA_KEY) as object) ?? {};
+        panel.model.setMetadata(NOTEBOOK_METADATA_KEY, {
+          ...meta,
+          record: isNotebookOptedOut(panel)
+        });
+      }
+    });
+    for (const command of [
+      CommandIDs.toggleRecording,
+      CommandIDs.flush,
+      CommandIDs.toggleNotebook
+    ]) {
+      palette?.addItem({ command, category: 'Trail' });
+    }
+
+    if (statusBar) {
+      const item = new DeliveryStatus({
+        getState: () => ({
+          recording: recording(),
+          configured: !!connection.client,
+          ...delivery.state,
+          lastError: delivery.state.lastError ?? (connection.client ? null : connection.error)
+        }),
+        changed,
+        onClick: () => void app.commands.execute(CommandIDs.toggleRecording)
+      });
+      statusBar.registerStatusItem('jupyterlab-trail:status', {
+        item,
+        align: 'left',
+        rank: 900
+      });
+    }
+    void recorder;
+  }
+};

@@ -1,0 +1,19 @@
+import { test as base } from '@jupyterlab/galata';
+import { TrailServerProcess } from './trail-server';
+
+/**
+ * Galata's test, plus `trail`: one real Trail server for the whole worker.
+ */
+export const test = base.extend<{}, { trail: TrailServerProcess }>({
+  trail: [
+    async ({}, use) => {
+      const server = new TrailServerProcess();
+      await server.start();
+      await use(server);
+      await server.stop();
+    },
+    { scope: 'worker', auto: true }
+  ]
+});
+
+export { expect } from '@jupyterlab/galata';

@@ -1,0 +1,137 @@
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test } from './fixtures';
+
+/** A 4x4 red PNG, so the image output is a real image. */
+const PNG_B64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEklEQVR4nGP8z4AATEhsPBwAM9EBBzDn4UwAAAAASUVORK5CYII=';
+
+async function runCode(page: IJupyterLabPageFixture, index: number, code: string) {
+  if (index > 0) {
+    await page.notebook.addCell('code', code);
+  } else {
+    await page.notebook.setCell(0, 'code', code);
+  }
+  await page.notebook.runCell(index, true);
+}
+
+async function openTrail(page: IJupyterLabPageFixture) {
+  await page.evaluate(() => (window as any).jupyterapp.commands.execute('trail:open-panel'));
+  await expect(page.locator('#jp-trail-sidebar')).toBeVisible();
+}
+
+test.describe('recording', () => {
+  test('every execution reaches the server and the panel, in order, with outputs', async ({
+    page,
+    trail,
+    tmpPath
+  }) => {
+    const name = `record-${Date.now()}.ipynb`;
+    await page.notebook.createNew(name);
+    await runCode(page, 0, 'x = 21\nprint("hello", x * 2)');
+    await runCode(page, 1, '1 / 0');
+    await runCode(
+      page,
+      2,
+      `from IPython.display import Image, display\nimport base64\ndisplay(Image(data=base64.b64decode("${PNG_B64}")))`
+    );
+    await runCode(
+      page,
+      3,
+      'from IPython.display import HTML\nHTML("<b class=\\"trail-html\\">bold words</b><script>window.__trailPwned = 1</script>")'
+    );
+    // A re-run of the first cell after changing its code.
+    await page.notebook.setCell(0, 'code', 'x = 50\nprint("hello", x * 2)');
+    await page.notebook.runCell(0, true);
+
+    await expect
+      .poll(async () => (await trail.executionsOf(name)).length, { timeout: 20000 })
+      .toBe(5);
+    const executions = await trail.executionsOf(name);
+    expect(executions.map(e => e.status)).toEqual(['ok', 'error', 'ok', 'ok', 'ok']);
+    expect(executions[0].code).toContain('x = 21');
+    expect(executions[4].code).toContain('x = 50');
+    expect(executions[4].cellId).toBe(executions[0].cellId);
+    expect(executions[1].error.ename).toBe('ZeroDivisionError');
+    expect(new Set(executions.map(e => e.sessionId)).size).toBe(1);
+    expect(executions[0].notebookPath).toBe(`${tmpPath}/${name}`);
+
+    const first = await trail.api(`/executions/${executions[0].id}`);
+    expect(first.outputs[0]).toMatchObject({ output_type: 'stream', name: 'stdout' });
+    expect([first.outputs[0].text].flat().join('')).toBe('hello 42\n');
+    const image = await trail.api(`/executions/${executions[2].id}`);
+    expect(Object.keys(image.outputs[0].data)).toContain('image/png');
+
+    // The panel shows the session, its executions in order, and their outputs.
+    await openTrail(page);
+    const session = page.locator(`.jp-Trail-SessionItem[data-session-id="${executions[0].sessionId}"]`);
+    await expect(session).toBeVisible({ timeout: 15000 });
+    await session.click();
+    const items = page.locator('.jp-Trail-ExecutionItem');
+    await expect(items).toHaveCount(5);
+    await expect(items.nth(1)).toHaveAttribute('data-status', 'error');
+    await expect(items.nth(4)).toContainText('x = 50');
+
+    await items.nth(0).click();
+    await expect(page.locator('.jp-Trail-Outputs')).toContainText('hello 42');
+    await page.locator('.jp-Trail-ExecutionDetail').getByRole('button', { name: /back/i }).click();
+
+    await items.nth(2).click();
+    await expect(page.locator('.jp-Trail-Outputs img')).toBeVisible();
+    await page.locator('.jp-Trail-ExecutionDetail').getByRole('button', { name: /back/i }).click();
+
+    await items.nth(3).click();
+    await expect(page.locator('.jp-Trail-Outputs')).toContainText('bold words');
+    // Recorded HTML is rendered untrusted: its script never ran in this page.
+    expect(await page.evaluate(() => (window as any).__trailPwned)).toBeUndefined();
+    await expect(page.locator('.jp-Trail-Outputs script')).toHaveCount(0);
+
+    // A reload neither loses nor doubles anything.
+    await page.reload({ waitUntil: 'networkidle' });
+    await page.waitForSelector('#jupyterlab-splash', { state: 'detached' });
+    await page.waitForTimeout(2000);
+    expect((await trail.executionsOf(name)).map(e => e.id)).toEqual(executions.map(e => e.id));
+  });
+
+  test('executions made while the server is down arrive exactly once after it returns', async ({
+    page,
+    trail
+  }) => {
+    const name = `outage-${Date.now()}.ipynb`;
+    await page.notebook.createNew(name);
+    await runCode(page, 0, 'print("warm-up")');
+    await expect
+      .poll(async () => (await trail.executionsOf(name)).length, { timeout: 20000 })
+      .toBe(1);
+
+    await trail.stop('SIGKILL');
+    await runCode(page, 1, 'print("during outage 1")');
+    await runCode(page, 2, 'print("during outage 2")');
+    await runCode(page, 3, 'print("during outage 3")');
+    const status = page.locator('.jp-Trail-DeliveryStatus');
+    await expect(status).toHaveAttribute('data-pending', '3', { timeout: 15000 });
+
+    // The waiting events survive a reload while the server is still down.
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#jupyterlab-splash', { state: 'detached' });
+    await expect(page.locator('.jp-Trail-DeliveryStatus')).toHaveAttribute('data-pending', '3', {
+      timeout: 15000
+    });
+
+    await trail.start();
+    await expect
+      .poll(async () => (await trail.executionsOf(name)).length, { timeout: 60000 })
+      .toBe(4);
+    await expect(page.locator('.jp-Trail-DeliveryStatus')).toHaveAttribute('data-pending', '0', {
+      timeout: 15000
+    });
+    await page.waitForTimeout(3000);
+    const executions = await trail.executionsOf(name);
+    expect(executions).toHaveLength(4);
+    expect(new Set(executions.map(e => e.id)).size).toBe(4);
+    expect(executions.slice(1).map(e => e.code)).toEqual([
+      'print("during outage 1")',
+      'print("during outage 2")',
+      'print("during outage 3")'
+    ]);
+  });
+});
