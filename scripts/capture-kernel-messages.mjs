@@ -23,9 +23,11 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { KernelAPI, KernelConnection, ServerConnection } = require(
-  '@jupyterlab/services'
-);
+const {
+  KernelAPI,
+  KernelConnection,
+  ServerConnection
+} = require('@jupyterlab/services');
 const WebSocket = require('ws');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,7 +63,7 @@ const scenarios = {
           'print("err 1", file=sys.stderr, flush=True)',
           'print("out 2", flush=True)',
           'print("out 3", flush=True)',
-          'display({"a": 1}, raw=False)',
+          'display({"application/json": {"a": [1, 2]}, "text/plain": "{a}"}, raw=True)',
           'display("shown")',
           '6 * 7'
         ].join('\n')
@@ -161,7 +163,11 @@ const scenarios = {
     steps: [
       {
         request: {
-          content: { code: 'silent_value = 1', silent: true, store_history: false },
+          content: {
+            code: 'silent_value = 1',
+            silent: true,
+            store_history: false
+          },
           metadata: {}
         }
       },

@@ -1,0 +1,21 @@
+/**
+ * The Trail kernel logging library: observes kernel connections and builds
+ * session and execution records. No UI and no network.
+ */
+export { TrailRecorder } from './recorder';
+export { KernelObserver } from './observer';
+export {
+  ExecutionBuilder,
+  ExecutionStatus,
+  MAX_CODE_LENGTH,
+  statusOfReply
+} from './execution';
+export {
+  OutputList,
+  OutputMessageType,
+  MAX_OUTPUTS,
+  displayIdOf
+} from './outputs';
+export { kernelInfoOf } from './kernel-info';
+export { parseKernelDate, isoDate, durationBetween } from './time';
+export type { IObserveContext, IRecorderClient } from './types';

@@ -1,0 +1,443 @@
+/**
+ * Watches one kernel connection and turns its messages into Trail events.
+ */
+import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import { UUID } from '@lumino/coreutils';
+import type { IDisposable } from '@lumino/disposable';
+import { Signal } from '@lumino/signaling';
+import type {
+  SessionRecord,
+  SessionStartedEvent,
+  TrailEvent
+} from '../_schema/records';
+import { ExecutionBuilder, ExecutionStatus } from './execution';
+import { kernelInfoOf } from './kernel-info';
+import { isoDate } from './time';
+import type { IObserveContext, IRecorderClient } from './types';
+
+/**
+ * Observes one kernel connection for a recorder.
+ *
+ * It only listens: `anyMessage` (requests as sent, replies and iopub as
+ * received), `statusChanged`, `connectionStatusChanged` and `disposed`. It
+ * never sends, never changes a message and never throws into a signal.
+ *
+ * A session starts lazily with the first recorded request and ends when the
+ * kernel restarts, dies or goes away; executions still pending then are
+ * finished with the outputs seen so far. Events leave in order: a session's
+ * `session.started` (which waits for `kernel.info`) before its executions.
+ */
+export class KernelObserver implements IDisposable {
+  /**
+   * Starts observing `options.kernel`.
+   */
+  constructor(options: KernelObserver.IOptions) {
+    this.kernel = options.kernel;
+    this.context = options.context;
+    this._settings = options.settings;
+    this._emitEvent = options.emit;
+    this._onDisposed = options.onDisposed;
+    const kernel = this.kernel;
+    kernel.anyMessage.connect(this._onAnyMessage, this);
+    kernel.statusChanged.connect(this._onStatus, this);
+    kernel.connectionStatusChanged.connect(this._onConnectionStatus, this);
+    kernel.disposed.connect(this._onKernelDisposed, this);
+    // JupyterLab asks for kernel_info itself on connection; reuse its answer.
+    Promise.resolve(kernel.info).then(
+      reply => this._onInfo(reply ?? null),
+      () => this._onInfo(null)
+    );
+  }
+
+  /**
+   * The observed kernel connection.
+   */
+  readonly kernel: Kernel.IKernelConnection;
+
+  /**
+   * The document context; read at each request.
+   */
+  context: IObserveContext;
+
+  /**
+   * Whether the observer is disposed.
+   */
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * Stops observing. Executions still pending are finished as aborted with
+   * their outputs so far, and events still waiting for kernel info are sent
+   * with what is known. Safe to call more than once.
+   */
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    Signal.disconnectReceiver(this);
+    try {
+      this._endSession(false);
+      this._onInfo(null);
+    } catch (error) {
+      console.warn('Trail: could not finish pending executions', error);
+    }
+    this._onDisposed?.(this);
+  }
+
+  private _onAnyMessage(
+    _: Kernel.IKernelConnection,
+    args: Kernel.IAnyMessageArgs
+  ): void {
+    try {
+      if (args.direction === 'send') {
+        if (args.msg.header.msg_type === 'execute_request') {
+          this._onRequest(args.msg as KernelMessage.IExecuteRequestMsg);
+        }
+      } else {
+        this._onReceived(args.msg);
+      }
+    } catch (error) {
+      console.warn('Trail: could not record a kernel message', error);
+    }
+  }
+
+  private _onStatus(_: Kernel.IKernelConnection, status: Kernel.Status): void {
+    try {
+      if (
+        status === 'restarting' ||
+        status === 'autorestarting' ||
+        status === 'dead'
+      ) {
+        this._endSession(true);
+      }
+    } catch (error) {
+      console.warn('Trail: could not handle a kernel status', error);
+    }
+  }
+
+  private _onConnectionStatus(
+    _: Kernel.IKernelConnection,
+    status: Kernel.ConnectionStatus
+  ): void {
+    try {
+      if (status === 'disconnected') {
+        // The connection gave up: no reply will reach us.
+        this._endSession(false);
+      }
+    } catch (error) {
+      console.warn('Trail: could not handle a connection status', error);
+    }
+  }
+
+  private _onKernelDisposed(): void {
+    this.dispose();
+  }
+
+  private _onRequest(msg: KernelMessage.IExecuteRequestMsg): void {
+    const content = msg.content;
+    if (content.silent === true || !this._settings.isEnabled()) {
+      return;
+    }
+    const metadata = (msg.metadata ?? {}) as Record<string, unknown>;
+    if (hasExcludedTag(metadata.tags, this._settings.excludeTags())) {
+      return;
+    }
+    const context = this.context;
+    if (context.shouldRecord !== undefined && !context.shouldRecord()) {
+      return;
+    }
+    const notebookPath = pathOf(context.notebookPath());
+    const session = this._session ?? this._startSession(notebookPath);
+    const cellId = metadata.cellId;
+    const builder = new ExecutionBuilder({
+      id: UUID.uuid4(),
+      msgId: msg.header.msg_id,
+      sessionId: session.id,
+      seq: session.nextSeq++,
+      notebookPath,
+      cellId:
+        typeof cellId === 'string' && cellId !== ''
+          ? cellId.slice(0, 200)
+          : null,
+      code: typeof content.code === 'string' ? content.code : '',
+      requestedAt: Date.now()
+    });
+    this._pending.set(builder.msgId, builder);
+  }
+
+  private _onReceived(msg: KernelMessage.IMessage): void {
+    const type = msg.header.msg_type;
+    let state: unknown;
+    if (type === 'status') {
+      state = (msg.content as KernelMessage.IStatusMsg['content'])
+        .execution_state;
+      if (state === 'starting') {
+        this._onKernelStarting();
+        return;
+      }
+      if (state === 'restarting' || state === 'dead') {
+        // Sent by the server when the kernel died; statusChanged follows a
+        // little later, too late for requests sent in between.
+        this._endSession(true);
+        return;
+      }
+    }
+    if (this._pending.size === 0) {
+      return;
+    }
+    if (type === 'update_display_data') {
+      // The display may belong to any pending execution (an earlier cell's
+      // display updated from this one); displays of finished executions are
+      // already recorded and stay as they were.
+      for (const builder of this._pending.values()) {
+        builder.outputs.update(msg.content);
+      }
+      return;
+    }
+    const parent = msg.parent_header as Partial<KernelMessage.IHeader>;
+    const builder = this._pending.get(parent?.msg_id ?? '');
+    if (builder === undefined) {
+      return;
+    }
+    builder.handle(msg);
+    const session = this._session;
+    if (
+      builder.started &&
+      session !== null &&
+      builder.sessionId === session.id
+    ) {
+      session.active = true;
+    }
+    if (builder.isComplete) {
+      this._complete(builder);
+    } else if (state === 'busy') {
+      // The kernel handles one request at a time: an earlier execution that
+      // got its reply but no idle (older kernels skip it when aborting) is
+      // over.
+      for (const other of this._pending.values()) {
+        if (other === builder) {
+          break;
+        }
+        if (other.hasReply) {
+          this._complete(other);
+        }
+      }
+    }
+  }
+
+  /**
+   * The kernel process (re)started. After a restart JupyterLab may already
+   * have sent requests for the new process, so only executions the old
+   * process began are finished; queued ones move to a new session.
+   */
+  private _onKernelStarting(): void {
+    const session = this._session;
+    if (session === null || !session.active) {
+      return;
+    }
+    const queued: ExecutionBuilder[] = [];
+    for (const builder of [...this._pending.values()]) {
+      if (builder.started || builder.hasReply) {
+        this._complete(builder, builder.hasReply ? undefined : 'interrupted');
+      } else {
+        queued.push(builder);
+      }
+    }
+    this._session = null;
+    if (queued.length > 0) {
+      const next = this._startSession(queued[0].notebookPath);
+      for (const builder of queued) {
+        builder.sessionId = next.id;
+        builder.seq = next.nextSeq++;
+      }
+    }
+  }
+
+  /**
+   * Ends the current session, finishing pending executions.
+   *
+   * @param killed - whether the kernel process stopped (restart, death):
+   *   executions it had begun were then interrupted, queued ones aborted.
+   *   Otherwise the connection went away and every one counts as aborted.
+   */
+  private _endSession(killed: boolean): void {
+    for (const builder of [...this._pending.values()]) {
+      let status: ExecutionStatus | undefined;
+      if (!builder.hasReply) {
+        status = killed && builder.started ? 'interrupted' : 'aborted';
+      }
+      this._complete(builder, status);
+    }
+    this._session = null;
+  }
+
+  private _complete(builder: ExecutionBuilder, status?: ExecutionStatus): void {
+    this._pending.delete(builder.msgId);
+    this._emit({
+      id: UUID.uuid4(),
+      kind: 'execution.completed',
+      execution: builder.finish(status)
+    });
+  }
+
+  private _startSession(notebookPath: string): KernelObserver.ISession {
+    const session = { id: UUID.uuid4(), nextSeq: 1, active: false };
+    this._session = session;
+    const displayName = this._displayName();
+    const record: SessionRecord = {
+      id: session.id,
+      notebookPath,
+      startedAt: isoDate(Date.now()),
+      kernel: kernelInfoOf(this.kernel, this._info, displayName)
+    };
+    const client = this._settings.client;
+    if (client !== undefined) {
+      record.client = { name: client.name, version: client.version };
+    }
+    const event: SessionStartedEvent = {
+      id: UUID.uuid4(),
+      kind: 'session.started',
+      session: record
+    };
+    if (!this._infoSettled) {
+      this._unresolved.push({ event, displayName });
+    }
+    this._emit(event);
+    return session;
+  }
+
+  private _displayName(): string | undefined {
+    try {
+      return this.context.kernelDisplayName?.();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Kernel info is known (or will never be): complete the waiting session
+   * events and send everything queued behind them, in order.
+   */
+  private _onInfo(reply: KernelMessage.IInfoReply | null): void {
+    if (this._infoSettled) {
+      return;
+    }
+    this._infoSettled = true;
+    this._info = reply;
+    for (const { event, displayName } of this._unresolved) {
+      event.session.kernel = kernelInfoOf(this.kernel, reply, displayName);
+    }
+    this._unresolved = [];
+    const queue = this._queue;
+    this._queue = [];
+    for (const event of queue) {
+      this._send(event);
+    }
+  }
+
+  private _emit(event: TrailEvent): void {
+    if (this._infoSettled) {
+      this._send(event);
+    } else {
+      this._queue.push(event);
+    }
+  }
+
+  private _send(event: TrailEvent): void {
+    if (this._settings.isEnabled()) {
+      this._emitEvent(event);
+    }
+  }
+
+  private _settings: KernelObserver.ISettings;
+  private _emitEvent: (event: TrailEvent) => void;
+  private _onDisposed: ((observer: KernelObserver) => void) | undefined;
+  private _isDisposed = false;
+  private _session: KernelObserver.ISession | null = null;
+  private _pending = new Map<string, ExecutionBuilder>();
+  private _info: KernelMessage.IInfoReply | null = null;
+  private _infoSettled = false;
+  private _unresolved: {
+    event: SessionStartedEvent;
+    displayName: string | undefined;
+  }[] = [];
+  private _queue: TrailEvent[] = [];
+}
+
+/**
+ * The namespace for KernelObserver statics.
+ */
+export namespace KernelObserver {
+  /**
+   * What the recorder shares with its observers.
+   */
+  export interface ISettings {
+    /**
+     * Whether recording is on (checked at request and at emission).
+     */
+    isEnabled(): boolean;
+    /**
+     * Tags that opt a cell out of recording.
+     */
+    excludeTags(): ReadonlySet<string>;
+    /**
+     * Stored in each session record.
+     */
+    readonly client?: IRecorderClient;
+  }
+
+  /**
+   * The options of an observer.
+   */
+  export interface IOptions {
+    kernel: Kernel.IKernelConnection;
+    context: IObserveContext;
+    settings: ISettings;
+    /**
+     * Receives each event, in order.
+     */
+    emit: (event: TrailEvent) => void;
+    /**
+     * Called once when the observer is disposed.
+     */
+    onDisposed?: (observer: KernelObserver) => void;
+  }
+
+  /**
+   * The live state of a session.
+   */
+  export interface ISession {
+    id: string;
+    nextSeq: number;
+    /**
+     * Whether the kernel has begun one of the session's executions: a
+     * kernel start then means a new process, hence a new session.
+     */
+    active: boolean;
+  }
+}
+
+/**
+ * Whether the request's cell tags include an excluded one.
+ */
+function hasExcludedTag(tags: unknown, excluded: ReadonlySet<string>): boolean {
+  if (excluded.size === 0 || !Array.isArray(tags)) {
+    return false;
+  }
+  for (const tag of tags) {
+    if (typeof tag === 'string' && excluded.has(tag)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A notebook path the schema accepts (1 to 4096 characters).
+ */
+function pathOf(path: unknown): string {
+  const text = typeof path === 'string' ? path : '';
+  return text === '' ? '(unknown)' : text.slice(0, 4096);
+}

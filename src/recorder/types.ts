@@ -1,0 +1,36 @@
+/**
+ * The options and context types of the recorder.
+ */
+
+/**
+ * What recorded a session, stored in its SessionRecord.
+ */
+export interface IRecorderClient {
+  name: string;
+  version: string;
+}
+
+/**
+ * What the recorder needs to know about the document a kernel runs for.
+ * Every function is called when an execute_request is sent, so it sees the
+ * notebook as it is at that moment (after a rename, for instance).
+ */
+export interface IObserveContext {
+  /**
+   * The notebook's path (relative to the server root).
+   */
+  notebookPath: () => string;
+
+  /**
+   * Whether requests sent now should be recorded (e.g. a per-notebook
+   * opt-out); recorded when absent.
+   */
+  shouldRecord?: () => boolean;
+
+  /**
+   * The kernel spec's display name (e.g. `sessionContext.kernelDisplayName`),
+   * stored in the session's KernelInfo. Optional: the recorder never fetches
+   * kernel specs itself.
+   */
+  kernelDisplayName?: () => string | undefined;
+}
