@@ -1,0 +1,103 @@
+/**
+ * The one error type of the Trail server and the one middleware that turns
+ * errors into JSON responses.
+ */
+import type { ErrorRequestHandler } from 'express';
+
+/** One precise problem in a request, located by a JSON Pointer. */
+export interface ErrorDetail {
+  /** Where the problem is, e.g. `/events/0/execution/status`. */
+  path: string;
+  /** What is wrong there, as a human sentence fragment. */
+  message: string;
+}
+
+/**
+ * An error that the API reports to its caller as it is: the status, a
+ * snake_case code clients can branch on, and a message for humans.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: ErrorDetail[]
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+/** The JSON body of every 4xx and 5xx response. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: ErrorDetail[] };
+}
+
+/** Builds the error body of an {@link AppError}. */
+export function errorBody(err: AppError): ErrorBody {
+  const body: ErrorBody = { error: { code: err.code, message: err.message } };
+  if (err.details && err.details.length > 0) {
+    body.error.details = err.details;
+  }
+  return body;
+}
+
+/** Something that can log a problem the caller must not see. */
+export interface ErrorLog {
+  error(message: string, err: unknown): void;
+}
+
+/**
+ * Maps body-parser failures (malformed JSON, too large) to AppErrors and
+ * hides anything unexpected behind a generic 500, logging the detail.
+ */
+export function errorHandler(log: ErrorLog): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const appError = toAppError(err);
+    if (appError.status >= 500) {
+      log.error(`${req.method} ${req.originalUrl} failed`, err);
+    }
+    res.status(appError.status).json(errorBody(appError));
+  };
+}
+
+interface HttpParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) {
+    return err;
+  }
+  const parserError = (err ?? {}) as HttpParserError;
+  switch (parserError.type) {
+    case 'entity.too.large':
+      return new AppError(
+        413,
+        'payload_too_large',
+        `The request body is larger than the limit of ${parserError.limit} bytes.`
+      );
+    case 'entity.parse.failed':
+      return new AppError(
+        400,
+        'invalid_json',
+        'The request body is not valid JSON.'
+      );
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(
+        415,
+        'unsupported_media_type',
+        'The request body must be UTF-8 JSON.'
+      );
+    case 'request.aborted':
+      return new AppError(400, 'request_aborted', 'The request was aborted.');
+  }
+  return new AppError(500, 'internal_error', 'The server failed unexpectedly.');
+}

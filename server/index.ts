@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+/**
+ * The server process: options → token → data-folder lock → store →
+ * createApp → listen → graceful shutdown. Prints one JSON line on stdout:
+ * `{"event":"listening","url":…,"pid":…}` once it listens, or
+ * `{"event":"already-running","url":…,"pid":…}` (and exits 0) when a live
+ * server already owns the data folder. Logs go to stderr.
+ */
+import { promises as fs } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { createApp } from './app';
+import { parseServerOptions, type ServerOptions } from './cli-options';
+import { DataLock } from './data-lock';
+import { FileStore } from './store/file-store';
+import { resolveToken } from './token';
+
+const log = (message: string, err?: unknown) => {
+  const detail =
+    err instanceof Error
+      ? ` ${err.stack ?? err.message}`
+      : err
+        ? ` ${String(err)}`
+        : '';
+  process.stderr.write(`[trail-server] ${message}${detail}\n`);
+};
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+function printLine(event: object): void {
+  process.stdout.write(JSON.stringify(event) + '\n');
+}
+
+function urlOf(host: string, port: number): string {
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+}
+
+/** Waits for the running server's server.json (it may still be starting). */
+async function reportRunning(dataDir: string, pid: number): Promise<boolean> {
+  for (let i = 0; i < 600; i++) {
+    try {
+      const info = JSON.parse(
+        await fs.readFile(join(dataDir, 'server.json'), 'utf8')
+      );
+      if (info.pid === pid && typeof info.url === 'string') {
+        printLine({ event: 'already-running', url: info.url, pid });
+        return true;
+      }
+    } catch {
+      // not written yet
+    }
+    if (!(await DataLock.holderAlive(dataDir))) {
+      return false;
+    }
+    await sleep(100);
+  }
+  return false;
+}
+
+async function writeServerInfo(dataDir: string, info: object): Promise<void> {
+  const path = join(dataDir, 'server.json');
+  await fs.writeFile(`${path}.tmp`, JSON.stringify(info) + '\n');
+  await fs.rename(`${path}.tmp`, path);
+}
+
+function listen(server: Server, options: ServerOptions): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolvePort((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+async function main(): Promise<number> {
+  const options = parseServerOptions(process.argv);
+  const dataDir = resolve(options.dataDir);
+  const token = await resolveToken(options.token, options.tokenFile);
+  if (!token) {
+    log('no token: pass --token, set TRAIL_TOKEN, or pass --token-file');
+    return 2;
+  }
+  await fs.mkdir(dataDir, { recursive: true });
+
+  let lock: DataLock | null = null;
+  for (let attempt = 0; attempt < 5 && !lock; attempt++) {
+    const taken = await DataLock.acquire(dataDir);
+    if (taken instanceof DataLock) {
+      lock = taken;
+    } else if (await reportRunning(dataDir, taken.heldBy)) {
+      return 0;
+    }
+  }
+  if (!lock) {
+    log(`another server holds ${dataDir} but does not answer`);
+    return 1;
+  }
+
+  let store: FileStore | null = null;
+  let server: Server;
+  let port: number;
+  try {
+    const started = Date.now();
+    store = await FileStore.open(dataDir, { warnings: { warn: m => log(m) } });
+    log(
+      `opened ${dataDir}: ${store.sessionCount} sessions, ` +
+        `${store.executionCount} executions in ${Date.now() - started} ms`
+    );
+    const app = createApp({
+      store,
+      token,
+      corsOrigins: options.corsOrigins,
+      maxBodyBytes: options.maxBodyBytes,
+      log: { error: (message, err) => log(message, err) }
+    });
+    server = createServer(app);
+    port = await listen(server, options);
+  } catch (err) {
+    await store?.close();
+    await lock.release();
+    throw err;
+  }
+  const openStore = store;
+  const heldLock = lock;
+  const url = urlOf(options.host, port);
+  await writeServerInfo(dataDir, { url, pid: process.pid });
+  printLine({ event: 'listening', url, pid: process.pid });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    log(`${signal}: finishing requests in flight, then stopping`);
+    const closed = new Promise(r => server.close(r));
+    server.closeIdleConnections();
+    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    await closed;
+    clearTimeout(force);
+    await openStore.close();
+    await fs.rm(join(dataDir, 'server.json'), { force: true });
+    await heldLock.release();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  return -1;
+}
+
+main().then(
+  code => {
+    if (code >= 0) {
+      process.exitCode = code;
+    }
+  },
+  err => {
+    log('failed to start:', err);
+    process.exit(1);
+  }
+);

@@ -1,0 +1,277 @@
+/**
+ * The OpenAPI 3.1 description of the API, served at /api/v1/openapi.json.
+ * Record shapes are the schema/records documents themselves, placed under
+ * components.schemas by title with their `$id`, so their relative `$ref`s
+ * (e.g. `session.schema.json#/definitions/id`) resolve within the document.
+ */
+import type { JsonSchemaDocument } from './schemas';
+import { PAGE_LIMIT } from './services/history';
+import { SERVER_INFO } from './version';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+const json = (schema: object, description: string) => ({
+  description,
+  content: { 'application/json': { schema } }
+});
+
+const errorResponse = (description: string) =>
+  json(ref('ErrorBody'), description);
+
+const AUTH_ERRORS = {
+  '401': errorResponse('Missing or wrong bearer token (code unauthorized).')
+};
+
+const idParam = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string' }
+});
+
+const pagingParams = [
+  {
+    name: 'limit',
+    in: 'query',
+    description: `Page size, ${PAGE_LIMIT.min} to ${PAGE_LIMIT.max}.`,
+    schema: {
+      type: 'integer',
+      minimum: PAGE_LIMIT.min,
+      maximum: PAGE_LIMIT.max,
+      default: PAGE_LIMIT.default
+    }
+  },
+  {
+    name: 'cursor',
+    in: 'query',
+    description: 'The nextCursor of the previous page (opaque).',
+    schema: { type: 'string' }
+  }
+];
+
+const BAD_QUERY = {
+  '400': errorResponse('Bad limit or cursor (code invalid_request).')
+};
+
+const page = (item: string) => ({
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  additionalProperties: false,
+  properties: {
+    items: { type: 'array', items: ref(item) },
+    nextCursor: {
+      type: ['string', 'null'],
+      description: 'Pass as cursor for the next page; null on the last page.'
+    }
+  }
+});
+
+/** Builds the document from the record schemas (keyed by file name). */
+export function buildOpenApiDocument(
+  schemas: Record<string, JsonSchemaDocument>
+): object {
+  const recordSchemas: Record<string, object> = {};
+  for (const schema of Object.values(schemas)) {
+    recordSchemas[String(schema.title)] = schema;
+  }
+  const outputSchema = schemas['output.schema.json'];
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Trail server API',
+      version: SERVER_INFO.version,
+      description:
+        'Records of notebook cell executions. Every route except health and version needs `Authorization: Bearer <token>`. Errors have the body ErrorBody.'
+    },
+    servers: [{ url: '/api/v1' }],
+    security: [{ bearer: [] }],
+    paths: {
+      '/health': {
+        get: {
+          summary: 'Liveness probe',
+          security: [],
+          responses: {
+            '200': json(
+              {
+                type: 'object',
+                required: ['status'],
+                properties: { status: { const: 'ok' } }
+              },
+              'The server is up.'
+            )
+          }
+        }
+      },
+      '/version': {
+        get: {
+          summary: 'Server name, version and API version',
+          security: [],
+          responses: { '200': json(ref('ServerVersion'), 'Who is answering.') }
+        }
+      },
+      '/events': {
+        post: {
+          summary: 'Store a batch of events',
+          description:
+            'Answers once the new events are durable. Idempotent by event id: ids already stored (or carrying a session or execution already stored) are listed in duplicates and change nothing. An invalid batch is rejected whole. Mime values over 4096 bytes are moved to the blob store.',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('EventBatch') } }
+          },
+          responses: {
+            '200': json(ref('IngestResult'), 'Stored (durably) or duplicate.'),
+            '400': errorResponse(
+              'Invalid batch (invalid_request, with details) or malformed JSON (invalid_json). Nothing was stored.'
+            ),
+            ...AUTH_ERRORS,
+            '413': errorResponse(
+              'Body over the size limit (payload_too_large).'
+            ),
+            '415': errorResponse('Not JSON (unsupported_media_type).'),
+            '503': errorResponse(
+              'Storage failed or the server is stopping (storage_unavailable, shutting_down); retry.'
+            )
+          }
+        }
+      },
+      '/sessions': {
+        get: {
+          summary: 'Sessions, newest first',
+          parameters: [
+            {
+              name: 'notebook',
+              in: 'query',
+              description: 'Only sessions of this notebook path.',
+              schema: { type: 'string' }
+            },
+            ...pagingParams
+          ],
+          responses: {
+            '200': json(ref('SessionPage'), 'One page of sessions.'),
+            ...BAD_QUERY,
+            ...AUTH_ERRORS
+          }
+        }
+      },
+      '/sessions/{id}': {
+        get: {
+          summary: 'One session',
+          parameters: [idParam('id', 'Session id.')],
+          responses: {
+            '200': json(ref('SessionSummary'), 'The session.'),
+            ...AUTH_ERRORS,
+            '404': errorResponse('Unknown session (not_found).')
+          }
+        }
+      },
+      '/sessions/{id}/executions': {
+        get: {
+          summary: "A session's executions in seq order",
+          parameters: [idParam('id', 'Session id.'), ...pagingParams],
+          responses: {
+            '200': json(ref('ExecutionPage'), 'One page of executions.'),
+            ...BAD_QUERY,
+            ...AUTH_ERRORS,
+            '404': errorResponse('Unknown session (not_found).')
+          }
+        }
+      },
+      '/executions/{id}': {
+        get: {
+          summary: 'One execution with its outputs',
+          description:
+            'Mime values kept in the blob store appear as BlobRef objects in place of the value.',
+          parameters: [idParam('id', 'Execution id.')],
+          responses: {
+            '200': json(ref('ExecutionRecord'), 'The execution.'),
+            ...AUTH_ERRORS,
+            '404': errorResponse('Unknown execution (not_found).')
+          }
+        }
+      },
+      '/blobs/{sha256}': {
+        get: {
+          summary: 'The bytes of a blob',
+          description:
+            'encoding text: the UTF-8 string value; json: the JSON text of the value.',
+          parameters: [idParam('sha256', 'Lowercase hex SHA-256.')],
+          responses: {
+            '200': {
+              description: 'The bytes (immutable).',
+              content: {
+                'application/octet-stream': {
+                  schema: {
+                    type: 'string',
+                    contentMediaType: 'application/octet-stream'
+                  }
+                }
+              }
+            },
+            '400': errorResponse('Not a SHA-256 (invalid_request).'),
+            ...AUTH_ERRORS,
+            '404': errorResponse('Unknown blob (not_found).')
+          }
+        }
+      },
+      '/openapi.json': {
+        get: {
+          summary: 'This document',
+          responses: {
+            '200': json({ type: 'object' }, 'OpenAPI 3.1 document.'),
+            ...AUTH_ERRORS
+          }
+        }
+      }
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        ...recordSchemas,
+        BlobRef: { $ref: `${outputSchema?.$id}#/definitions/blobRef` },
+        SessionPage: page('SessionSummary'),
+        ExecutionPage: page('ExecutionSummary'),
+        ServerVersion: {
+          type: 'object',
+          required: ['name', 'version', 'apiVersion'],
+          properties: {
+            name: { type: 'string' },
+            version: { type: 'string' },
+            apiVersion: { type: 'integer' }
+          }
+        },
+        ErrorBody: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: {
+                  type: 'string',
+                  description: 'snake_case, for programs.'
+                },
+                message: { type: 'string', description: 'For humans.' },
+                details: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['path', 'message'],
+                    properties: {
+                      path: {
+                        type: 'string',
+                        description: 'JSON Pointer into the request.'
+                      },
+                      message: { type: 'string' }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  };
+}

@@ -1,0 +1,28 @@
+/** Read routes: sessions, executions, blobs. */
+import { Router } from 'express';
+import type { HistoryService } from '../services/history';
+
+export function historyRoutes(history: HistoryService): Router {
+  const router = Router();
+  router.get('/sessions', (req, res) => {
+    res.json(history.listSessions(req.query));
+  });
+  router.get('/sessions/:id', (req, res) => {
+    res.json(history.getSession(req.params.id));
+  });
+  router.get('/sessions/:id/executions', async (req, res) => {
+    res.json(await history.listExecutions(req.params.id, req.query));
+  });
+  router.get('/executions/:id', async (req, res) => {
+    res.json(await history.getExecution(req.params.id));
+  });
+  router.get('/blobs/:sha256', async (req, res) => {
+    const blob = await history.getBlob(req.params.sha256);
+    res.setHeader('Content-Type', 'application/octet-stream');
+    // Content-addressed: the bytes under a hash never change.
+    res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
+    res.setHeader('ETag', `"${req.params.sha256}"`);
+    res.end(blob);
+  });
+  return router;
+}

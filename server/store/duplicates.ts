@@ -1,0 +1,57 @@
+/**
+ * Tells new events from duplicates within one commit, for both stores.
+ */
+import type { IngestResult, TrailEvent } from '../../src/_schema/records';
+import type { ExecutionEntry, HistoryIndex } from './history-index';
+
+/**
+ * Sorts events into new ones and duplicates against the index plus what is
+ * already staged in the same commit. An event is a duplicate when its id is
+ * stored, or when the record it carries is: a session.started for a session
+ * that has its record, an execution whose id is stored. Records are
+ * immutable history, so the first one stored wins.
+ */
+export class DuplicateFilter {
+  private readonly eventIds = new Set<string>();
+  private readonly sessionIds = new Set<string>();
+  private readonly executionIds = new Set<string>();
+
+  constructor(private readonly index: HistoryIndex<ExecutionEntry>) {}
+
+  /** Whether `event` is new; if so it is staged. */
+  admit(event: TrailEvent): boolean {
+    if (this.index.hasEvent(event.id) || this.eventIds.has(event.id)) {
+      return false;
+    }
+    if (event.kind === 'session.started') {
+      const id = event.session.id;
+      if (this.index.hasSessionRecord(id) || this.sessionIds.has(id)) {
+        return false;
+      }
+      this.sessionIds.add(id);
+    } else {
+      const id = event.execution.id;
+      if (this.index.hasExecution(id) || this.executionIds.has(id)) {
+        return false;
+      }
+      this.executionIds.add(id);
+    }
+    this.eventIds.add(event.id);
+    return true;
+  }
+
+  /** Splits a batch into its new events and its result. */
+  split(events: TrailEvent[]): { fresh: TrailEvent[]; result: IngestResult } {
+    const fresh: TrailEvent[] = [];
+    const result: IngestResult = { accepted: [], duplicates: [] };
+    for (const event of events) {
+      if (this.admit(event)) {
+        fresh.push(event);
+        result.accepted.push(event.id);
+      } else {
+        result.duplicates.push(event.id);
+      }
+    }
+    return { fresh, result };
+  }
+}

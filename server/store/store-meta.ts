@@ -1,0 +1,49 @@
+/**
+ * `<data>/meta.json`: the few facts about a data folder itself, kept with
+ * lowdb (small and rarely written, so lowdb's whole-file writes are fine).
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+
+/** The on-disk layout version this server reads and writes. */
+export const STORE_FORMAT_VERSION = 1;
+
+/** The content of meta.json. */
+export interface StoreMeta {
+  formatVersion: number;
+  /** A random id of this data folder, made when it was created. */
+  serverId: string;
+  createdAt: string;
+}
+
+/**
+ * Reads meta.json, creating it for a new data folder, and refuses a folder
+ * written by a newer, incompatible server.
+ */
+export async function openStoreMeta(dataDir: string): Promise<StoreMeta> {
+  // lowdb is ESM-only: a dynamic import loads it from this CommonJS module.
+  // Its presets switch to memory under NODE_ENV=test, so the file adapter is
+  // constructed explicitly: tests must hit the disk like production does.
+  const { Low } = await import('lowdb');
+  const { JSONFile } = await import('lowdb/node');
+  const db = new Low<StoreMeta | null>(
+    new JSONFile<StoreMeta | null>(join(dataDir, 'meta.json')),
+    null
+  );
+  await db.read();
+  if (db.data === null) {
+    db.data = {
+      formatVersion: STORE_FORMAT_VERSION,
+      serverId: randomUUID(),
+      createdAt: new Date().toISOString()
+    };
+    await db.write();
+  }
+  if (db.data.formatVersion > STORE_FORMAT_VERSION) {
+    throw new Error(
+      `the data folder ${dataDir} uses store format ${db.data.formatVersion}; ` +
+        `this server reads format ${STORE_FORMAT_VERSION}: upgrade the server`
+    );
+  }
+  return db.data;
+}

@@ -1,0 +1,158 @@
+/**
+ * The file store after a restart: everything acknowledged is there again,
+ * a torn tail from a crash is cut, and segments roll without loss.
+ */
+import {
+  appendFile,
+  readdir,
+  readFile,
+  stat,
+  writeFile
+} from 'node:fs/promises';
+import { join } from 'node:path';
+import { executionEvent, sessionEvent } from './support/records';
+import { openFileApp, removeTempDirs, tempDir } from './support/server';
+
+afterAll(removeTempDirs);
+
+async function seed(
+  dir: string,
+  sessions: number,
+  perSession: number,
+  options = {}
+) {
+  const server = await openFileApp(dir, { store: options });
+  const made = [];
+  for (let s = 0; s < sessions; s++) {
+    const session = sessionEvent();
+    const events = [
+      session,
+      ...Array.from({ length: perSession }, (_, i) =>
+        executionEvent(session.session.id, i + 1)
+      )
+    ];
+    await server.post('/events', { events }).expect(200);
+    made.push({ session, events });
+  }
+  await server.close();
+  return made;
+}
+
+describe('restart', () => {
+  it('lists every session and execution again after reopening', async () => {
+    const dir = await tempDir();
+    const made = await seed(dir, 4, 6);
+    const reopened = await openFileApp(dir);
+    const sessions = await reopened.get('/sessions').expect(200);
+    expect(sessions.body.items.map((s: any) => s.id).sort()).toEqual(
+      made.map(m => m.session.session.id).sort()
+    );
+    for (const m of made) {
+      const page = await reopened
+        .get(`/sessions/${m.session.session.id}/executions`)
+        .expect(200);
+      expect(page.body.items.map((x: any) => x.id)).toEqual(
+        m.events.slice(1).map((e: any) => e.execution.id)
+      );
+      const one = m.events[3] as any;
+      const full = await reopened
+        .get(`/executions/${one.execution.id}`)
+        .expect(200);
+      expect(full.body).toEqual(one.execution);
+    }
+    // Idempotency survives the restart too.
+    const again = await reopened
+      .post('/events', { events: made[0].events })
+      .expect(200);
+    expect(again.body.accepted).toEqual([]);
+    expect(
+      JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')).formatVersion
+    ).toBe(1);
+    await reopened.close();
+  });
+
+  it('keeps its server id in meta.json across restarts', async () => {
+    const dir = await tempDir();
+    const a = await openFileApp(dir);
+    const id = a.store.meta.serverId;
+    await a.close();
+    const b = await openFileApp(dir);
+    expect(b.store.meta.serverId).toBe(id);
+    await b.close();
+  });
+});
+
+describe('torn tail', () => {
+  it('cuts a half-written last line and keeps working', async () => {
+    const dir = await tempDir();
+    const made = await seed(dir, 2, 3);
+    const segment = join(dir, 'log', '00000001.log');
+    const intact = (await stat(segment)).size;
+    // A crash in the middle of a write leaves part of a line.
+    await appendFile(
+      segment,
+      '{"k":"x","e":"evt-torn-000001","x":"exe-torn-0001","s":"ses-'
+    );
+
+    const warnings: string[] = [];
+    const reopened = await openFileApp(dir, {
+      store: { warnings: { warn: m => warnings.push(m) } }
+    });
+    expect(warnings.join('\n')).toMatch(/cutting \d+ bytes/);
+    expect((await stat(segment)).size).toBe(intact);
+    const sessions = await reopened.get('/sessions').expect(200);
+    expect(sessions.body.items).toHaveLength(2);
+    const last = made[1].events[3] as any;
+    await reopened.get(`/executions/${last.execution.id}`).expect(200);
+
+    const later = executionEvent(made[1].session.session.id, 4);
+    await reopened.post('/events', { events: [later] }).expect(200);
+    await reopened.close();
+    const third = await openFileApp(dir);
+    const page = await third
+      .get(`/sessions/${made[1].session.session.id}/executions`)
+      .expect(200);
+    expect(page.body.items.map((x: any) => x.seq)).toEqual([1, 2, 3, 4]);
+    await third.close();
+  });
+
+  it('cuts complete lines whose bytes do not match their checksum', async () => {
+    const dir = await tempDir();
+    await seed(dir, 1, 2);
+    const segment = join(dir, 'log', '00000001.log');
+    const text = await readFile(segment, 'utf8');
+    const lines = text.split('\n').filter(Boolean);
+    // The last line as if the disk kept its header but zeroed its body.
+    const damaged = lines[lines.length - 1].replace(/"code":"[^"]*"/, m =>
+      '\u0000'.repeat(m.length)
+    );
+    await writeFile(
+      segment,
+      [...lines.slice(0, -1), damaged].join('\n') + '\n'
+    );
+    const reopened = await openFileApp(dir);
+    expect(reopened.store.executionCount).toBe(1);
+    await reopened.close();
+  });
+});
+
+describe('segments', () => {
+  it('rolls to new segment files and reads records from all of them', async () => {
+    const dir = await tempDir();
+    const made = await seed(dir, 6, 10, { segmentBytes: 8 * 1024 });
+    const files = (await readdir(join(dir, 'log'))).sort();
+    expect(files.length).toBeGreaterThan(3);
+    const reopened = await openFileApp(dir, {
+      store: { segmentBytes: 8 * 1024 }
+    });
+    expect(reopened.store.executionCount).toBe(60);
+    for (const m of made) {
+      const first = m.events[1] as any;
+      const full = await reopened
+        .get(`/executions/${first.execution.id}`)
+        .expect(200);
+      expect(full.body.code).toBe(first.execution.code);
+    }
+    await reopened.close();
+  });
+});
