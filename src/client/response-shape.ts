@@ -1,0 +1,112 @@
+/**
+ * Light shape checks of server answers. They are not schema validation: they
+ * catch a wrong server (or a proxy page) early, with a message that says what
+ * was expected, instead of a TypeError deep inside the panel.
+ */
+import type { ExecutionRecord, IngestResult } from '../_schema/records';
+import { isObject } from './errors';
+import type {
+  BlobRef,
+  ExecutionSummary,
+  HealthStatus,
+  Page,
+  SessionSummary,
+  VersionInfo
+} from './types';
+
+/**
+ * Checks a value; returns what it should have been, or null when it fits.
+ * `T` is the type the value has when it fits.
+ */
+export interface ShapeCheck<T> {
+  (value: unknown): string | null;
+  /** Never set: carries `T` for type inference only. */
+  readonly __type?: T;
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every(isString);
+
+/** Matches an IngestResult. */
+export const ingestResultShape: ShapeCheck<IngestResult> = value => {
+  if (!isObject(value)) {
+    return 'an object';
+  }
+  if (!isStringArray(value.accepted) || !isStringArray(value.duplicates)) {
+    return '"accepted" and "duplicates" lists of event ids';
+  }
+  return null;
+};
+
+/** Matches a SessionSummary (only the fields the client relies on). */
+export const sessionSummaryShape: ShapeCheck<SessionSummary> = value =>
+  isObject(value) &&
+  isString(value.id) &&
+  isString(value.notebookPath) &&
+  isString(value.startedAt)
+    ? null
+    : 'a session with "id", "notebookPath" and "startedAt"';
+
+/** Matches an ExecutionSummary (only the fields the client relies on). */
+export const executionSummaryShape: ShapeCheck<ExecutionSummary> = value =>
+  isObject(value) &&
+  isString(value.id) &&
+  isString(value.sessionId) &&
+  typeof value.seq === 'number'
+    ? null
+    : 'an execution with "id", "sessionId" and "seq"';
+
+/** Matches an ExecutionRecord: an execution with an outputs list. */
+export const executionRecordShape: ShapeCheck<ExecutionRecord> = value =>
+  executionSummaryShape(value) ??
+  (Array.isArray((value as ExecutionRecord).outputs)
+    ? null
+    : 'an execution with an "outputs" list');
+
+/** Matches one Page of items that each match `item`. */
+export function pageShape<T>(item: ShapeCheck<T>): ShapeCheck<Page<T>> {
+  return value => {
+    if (
+      !isObject(value) ||
+      !Array.isArray(value.items) ||
+      !(value.nextCursor === null || isString(value.nextCursor))
+    ) {
+      return 'a page {"items": [...], "nextCursor": string | null}';
+    }
+    for (let i = 0; i < value.items.length; i++) {
+      const problem = item(value.items[i]);
+      if (problem) {
+        return `${problem} at items[${i}]`;
+      }
+    }
+    return null;
+  };
+}
+
+/** Matches the /health answer. */
+export const healthShape: ShapeCheck<HealthStatus> = value =>
+  isObject(value) && isString(value.status) ? null : '{"status": "ok"}';
+
+/** Matches the /version answer. */
+export const versionShape: ShapeCheck<VersionInfo> = value =>
+  isObject(value) &&
+  isString(value.name) &&
+  isString(value.version) &&
+  typeof value.apiVersion === 'number'
+    ? null
+    : '{"name", "version", "apiVersion"}';
+
+/**
+ * Whether a mime bundle value is a BlobRef that stands for the real value.
+ */
+export function isBlobRef(value: unknown): value is BlobRef {
+  return (
+    isObject(value) &&
+    isString(value.$blob) &&
+    /^[0-9a-f]{64}$/.test(value.$blob) &&
+    typeof value.size === 'number' &&
+    (value.encoding === 'text' || value.encoding === 'json')
+  );
+}
