@@ -111,11 +111,13 @@ export function responseErrorFrom(
 export function describeError(err: unknown): string {
   if (err instanceof TrailResponseError) {
     const first = err.details[0];
-    const detail = first
-      ? ` (${first.path ? `${first.path}: ` : ''}${first.message}${
-          err.details.length > 1 ? `; ${err.details.length - 1} more` : ''
-        })`
-      : '';
+    // Servers often put the first problem in the message already.
+    const detail =
+      first && !err.message.includes(first.message)
+        ? ` (${first.path ? `${first.path}: ` : ''}${first.message}${
+            err.details.length > 1 ? `; ${err.details.length - 1} more` : ''
+          })`
+        : '';
     return `${err.message}${detail}`;
   }
   return messageOf(err);

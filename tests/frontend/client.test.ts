@@ -9,6 +9,7 @@ import {
   TrailNetworkError,
   TrailResponseError,
   compatibilityMessage,
+  describeError,
   isBlobRef,
   isRetryable
 } from '../../src/client';
@@ -243,6 +244,31 @@ describe('errors', () => {
     const error = await slow.health().catch(e => e);
     expect(error).toBeInstanceOf(TrailNetworkError);
     expect(error.timedOut).toBe(true);
+  });
+
+  it('describes errors in one line, with the first detail once', () => {
+    const detail = { path: '/events/0/kind', message: 'must be a known kind' };
+    expect(
+      describeError(
+        new TrailResponseError(400, 'invalid_request', 'Bad batch.', [
+          detail,
+          detail
+        ])
+      )
+    ).toBe('Bad batch. (/events/0/kind: must be a known kind; 1 more)');
+    expect(
+      describeError(
+        new TrailResponseError(
+          400,
+          'invalid_request',
+          'Bad: must be a known kind',
+          [detail]
+        )
+      )
+    ).toBe('Bad: must be a known kind');
+    expect(describeError({ message: 'from another realm' })).toBe(
+      'from another realm'
+    );
   });
 
   it('classifies statuses for retries', () => {
