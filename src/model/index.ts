@@ -1,0 +1,6 @@
+export * from './types';
+export * from './loadable';
+export * from './sessionList';
+export * from './sessionTimeline';
+export * from './executionDetail';
+export * from './browser';

@@ -1,0 +1,165 @@
+import { LoadableModel } from './loadable';
+import { DEFAULT_PAGE_SIZE } from './sessionList';
+import type { ExecutionSummary, ITrailReader } from './types';
+
+/**
+ * At most this many pages are read by one `refresh()`, so that a burst of
+ * executions cannot turn one refresh into an unbounded crawl; the rest
+ * stays behind `loadMore()`.
+ */
+const MAX_PAGES_PER_REFRESH = 10;
+
+/**
+ * The executions of one session in `seq` order, loaded a page at a time.
+ */
+export class SessionTimelineModel extends LoadableModel {
+  /**
+   * Create a timeline; nothing is requested until `refresh()`.
+   */
+  constructor(options: SessionTimelineModel.IOptions) {
+    super();
+    this._reader = options.reader;
+    this.sessionId = options.sessionId;
+    this._pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  }
+
+  /**
+   * The session whose executions this is.
+   */
+  readonly sessionId: string;
+
+  /**
+   * The executions loaded so far, in `seq` order.
+   */
+  get items(): readonly ExecutionSummary[] {
+    return this._items;
+  }
+
+  /**
+   * Whether at least one page was loaded.
+   */
+  get loaded(): boolean {
+    return this._loaded;
+  }
+
+  /**
+   * Whether later executions remain to be loaded with `loadMore()`.
+   */
+  get hasMore(): boolean {
+    return this._nextCursor !== null;
+  }
+
+  /**
+   * Find a loaded execution by id.
+   */
+  find(id: string): ExecutionSummary | undefined {
+    return this._items.find(item => item.id === id);
+  }
+
+  /**
+   * Fetch what is new. The first call loads the first page; later calls
+   * read again from the last page received (the only one that can have
+   * grown) and append executions not seen yet, so nothing already loaded
+   * is fetched twice beyond that page. While the user has not paged to the
+   * end, new executions are further on and `loadMore()` brings them.
+   */
+  refresh(): Promise<void> {
+    return this.enqueue(async isCurrent => {
+      if (this._loaded && this._nextCursor !== null) {
+        return;
+      }
+      // The first load reads one page; a later refresh follows the cursors
+      // from the tail to the end.
+      const maxPages = this._loaded ? MAX_PAGES_PER_REFRESH : 1;
+      let cursor = this._loaded ? this._tailCursor : undefined;
+      for (let pages = 0; pages < maxPages; pages++) {
+        const page = await this._reader.listExecutions(
+          this.sessionId,
+          this._query(cursor)
+        );
+        if (!isCurrent()) {
+          return;
+        }
+        this._apply(page.items, cursor, page.nextCursor);
+        if (page.nextCursor === null || page.items.length === 0) {
+          return;
+        }
+        cursor = page.nextCursor;
+      }
+    });
+  }
+
+  /**
+   * Load the next page; loads the first page when none was loaded yet.
+   */
+  loadMore(): Promise<void> {
+    if (!this._loaded) {
+      return this.refresh();
+    }
+    return this.enqueue(async isCurrent => {
+      const cursor = this._nextCursor;
+      if (cursor === null) {
+        return;
+      }
+      const page = await this._reader.listExecutions(
+        this.sessionId,
+        this._query(cursor)
+      );
+      if (isCurrent()) {
+        this._apply(page.items, cursor, page.nextCursor);
+      }
+    });
+  }
+
+  /**
+   * Merge a page read with `cursor` and remember where it came from.
+   */
+  private _apply(
+    items: ExecutionSummary[],
+    cursor: string | undefined,
+    nextCursor: string | null
+  ): void {
+    const known = new Set(this._items.map(item => item.id));
+    const added = items.filter(item => !known.has(item.id));
+    if (added.length > 0) {
+      // A sort keeps `seq` order even if a retried delivery stored an
+      // earlier execution after later ones.
+      this._items = [...this._items, ...added].sort((a, b) => a.seq - b.seq);
+    }
+    this._tailCursor = cursor;
+    this._nextCursor = nextCursor;
+    this._loaded = true;
+  }
+
+  private _query(cursor?: string) {
+    return {
+      limit: this._pageSize,
+      ...(cursor !== undefined ? { cursor } : {})
+    };
+  }
+
+  private _items: ExecutionSummary[] = [];
+  private _loaded = false;
+  private _nextCursor: string | null = null;
+  private _pageSize: number;
+  private _reader: ITrailReader;
+  /** The cursor that read the last page received; undefined = first page. */
+  private _tailCursor: string | undefined = undefined;
+}
+
+/**
+ * The namespace for `SessionTimelineModel` statics.
+ */
+export namespace SessionTimelineModel {
+  /**
+   * Options to create a timeline.
+   */
+  export interface IOptions {
+    /** Where executions are read from. */
+    reader: ITrailReader;
+    /** The session to show. */
+    sessionId: string;
+    /** Executions asked per page (server accepts 1..200). */
+    pageSize?: number;
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * An in-memory ITrailReader for model and UI tests: the seam between the
+ * panel and the HTTP client. It pages like the server (newest sessions
+ * first, executions in seq order, opaque cursors) and logs every call.
+ */
+import type { ExecutionRecord, Output } from '../../src/_schema/records';
+import type {
+  ExecutionSummary,
+  ITrailReader,
+  Page,
+  SessionSummary
+} from '../../src/model';
+
+export interface ICall {
+  method: 'listSessions' | 'listExecutions' | 'getExecution' | 'resolveOutputs';
+  args: unknown[];
+}
+
+/**
+ * An error shaped like the client's TrailNetworkError.
+ */
+export class FakeNetworkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrailNetworkError';
+  }
+}
+
+export class FakeReader implements ITrailReader {
+  /** Every call, in order. */
+  readonly calls: ICall[] = [];
+  /** When set, every call rejects with it. */
+  failure: Error | null = null;
+  /** Blob contents by sha256, for resolveOutputs. */
+  readonly blobs = new Map<string, string>();
+
+  addSession(
+    partial: Partial<SessionSummary> & { id: string }
+  ): SessionSummary {
+    const session: SessionSummary = {
+      notebookPath: 'work/analysis.ipynb',
+      startedAt: '2026-11-20T10:00:00.000Z',
+      kernel: { name: 'python3', displayName: 'Python 3 (ipykernel)' },
+      executionCount: 0,
+      lastExecutionAt: null,
+      ...partial
+    };
+    this._sessions.push(session);
+    this._executions.set(session.id, this._executions.get(session.id) ?? []);
+    return session;
+  }
+
+  addExecution(
+    partial: Partial<ExecutionRecord> & { id: string; sessionId: string }
+  ): ExecutionRecord {
+    const list = this._executions.get(partial.sessionId) ?? [];
+    const seq = partial.seq ?? list.length + 1;
+    const record: ExecutionRecord = {
+      notebookPath: 'work/analysis.ipynb',
+      cellId: `cell-${seq}`,
+      code: `x = ${seq}`,
+      executionCount: seq,
+      status: 'ok',
+      startedAt: '2026-11-20T10:00:01.000Z',
+      endedAt: '2026-11-20T10:00:01.250Z',
+      durationMs: 250,
+      timing: 'kernel',
+      outputs: [],
+      seq,
+      ...partial
+    };
+    list.push(record);
+    this._executions.set(partial.sessionId, list);
+    const session = this._sessions.find(s => s.id === partial.sessionId);
+    if (session) {
+      session.executionCount = list.length;
+    }
+    return record;
+  }
+
+  async listSessions(
+    query: { notebook?: string; limit?: number; cursor?: string } = {}
+  ): Promise<Page<SessionSummary>> {
+    this._log('listSessions', [query]);
+    const all = [...this._sessions]
+      .filter(s => !query.notebook || s.notebookPath === query.notebook)
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    return page(
+      all.map(s => ({ ...s })),
+      query
+    );
+  }
+
+  async listExecutions(
+    sessionId: string,
+    query: { limit?: number; cursor?: string } = {}
+  ): Promise<Page<ExecutionSummary>> {
+    this._log('listExecutions', [sessionId, query]);
+    const all = [...(this._executions.get(sessionId) ?? [])].sort(
+      (a, b) => a.seq - b.seq
+    );
+    return page(
+      all.map(({ outputs, ...rest }) => ({
+        ...rest,
+        outputCount: outputs.length,
+        outputTypes: [...new Set(outputs.map(o => o.output_type))]
+      })),
+      query
+    );
+  }
+
+  async getExecution(id: string): Promise<ExecutionRecord> {
+    this._log('getExecution', [id]);
+    for (const list of this._executions.values()) {
+      const found = list.find(record => record.id === id);
+      if (found) {
+        return JSON.parse(JSON.stringify(found));
+      }
+    }
+    throw Object.assign(new Error(`No execution ${id}`), {
+      name: 'TrailResponseError',
+      status: 404
+    });
+  }
+
+  async resolveOutputs(outputs: Output[]): Promise<Output[]> {
+    this._log('resolveOutputs', [outputs]);
+    return outputs.map(output => {
+      if (!('data' in output) || !output.data) {
+        return output;
+      }
+      const data: Record<string, unknown> = {};
+      for (const [mime, value] of Object.entries(output.data)) {
+        const ref = value as { $blob?: string; encoding?: string };
+        if (ref && typeof ref === 'object' && typeof ref.$blob === 'string') {
+          const text = this.blobs.get(ref.$blob) ?? '';
+          data[mime] = ref.encoding === 'json' ? JSON.parse(text) : text;
+        } else {
+          data[mime] = value;
+        }
+      }
+      return { ...output, data } as Output;
+    });
+  }
+
+  /** Calls of one method. */
+  callsOf(method: ICall['method']): ICall[] {
+    return this.calls.filter(call => call.method === method);
+  }
+
+  private _log(method: ICall['method'], args: unknown[]): void {
+    this.calls.push({ method, args });
+    if (this.failure) {
+      throw this.failure;
+    }
+  }
+
+  private _executions = new Map<string, ExecutionRecord[]>();
+  private _sessions: SessionSummary[] = [];
+}
+
+/**
+ * Cut one page; the cursor is an opaque token holding the next offset.
+ */
+function page<T>(
+  all: T[],
+  query: { limit?: number; cursor?: string }
+): Page<T> {
+  const limit = query.limit ?? 50;
+  const offset = query.cursor ? Number(atob(query.cursor)) : 0;
+  const items = all.slice(offset, offset + limit);
+  const next = offset + limit;
+  return {
+    items,
+    nextCursor: next < all.length ? btoa(String(next)) : null
+  };
+}
