@@ -1,0 +1,229 @@
+import { Clipboard } from '@jupyterlab/apputils';
+import { OutputAreaModel, SimplifiedOutputArea } from '@jupyterlab/outputarea';
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import { Panel } from '@lumino/widgets';
+import * as React from 'react';
+import type { ExecutionRecord } from '../_schema/records';
+import type { TrailBrowserModel } from '../model';
+import {
+  baseName,
+  executionPrompt,
+  formatAbsoluteTime,
+  formatDuration
+} from './format';
+import { toRenderableOutputs } from './outputs';
+import { ErrorState, LoadingState, NotConfiguredState } from './states';
+import { StatusBadge } from './statusBadge';
+
+/**
+ * The third level of the panel: one execution's code, metadata and
+ * outputs.
+ *
+ * #### Notes
+ * Outputs were produced by code the user may not have written (a shared
+ * server, someone else's notebook), so they are rendered as untrusted:
+ * HTML is sanitized, SVG and JavaScript outputs are not rendered, and no
+ * script runs. They go through JupyterLab's own output area and renderers.
+ */
+export class ExecutionDetailView extends Panel {
+  /**
+   * Create the view over the panel model.
+   */
+  constructor(options: ExecutionDetailView.IOptions) {
+    super();
+    this._model = options.model;
+    this._rendermime = options.rendermime;
+    this._translator = options.translator;
+    this.addClass('jp-Trail-View');
+    this.addClass('jp-Trail-ExecutionDetail');
+    this.addWidget(
+      ReactWidget.create(
+        <UseSignal signal={options.model.changed}>
+          {() => (
+            <ExecutionDetail model={options.model} trans={options.trans} />
+          )}
+        </UseSignal>
+      )
+    );
+    this._outputs = new Panel();
+    this._outputs.addClass('jp-Trail-Outputs');
+    this.addWidget(this._outputs);
+    this._model.changed.connect(this._update, this);
+    this._update();
+  }
+
+  /**
+   * Dispose the view and the output area it made.
+   */
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._model.changed.disconnect(this._update, this);
+    this._clearOutputs();
+    super.dispose();
+  }
+
+  /**
+   * Follow the selected execution: rebuild the output area when another
+   * record (or none) is to be shown.
+   */
+  private _update(): void {
+    const detail = this._model.detail;
+    const record = detail?.record ?? null;
+    if (detail) {
+      this.node.dataset.executionId = detail.executionId;
+    } else {
+      delete this.node.dataset.executionId;
+    }
+    if (record === this._shown) {
+      return;
+    }
+    this._clearOutputs();
+    this._shown = record;
+    if (!record || record.outputs.length === 0) {
+      this._outputs.hide();
+      return;
+    }
+    const model = new OutputAreaModel({
+      values: toRenderableOutputs(record.outputs),
+      trusted: false
+    });
+    const area = new SimplifiedOutputArea({
+      model,
+      rendermime: this._rendermime,
+      translator: this._translator
+    });
+    this._outputModel = model;
+    this._outputs.addWidget(area);
+    this._outputs.show();
+  }
+
+  private _clearOutputs(): void {
+    for (const widget of [...this._outputs.widgets]) {
+      widget.dispose();
+    }
+    this._outputModel?.dispose();
+    this._outputModel = null;
+    this._shown = null;
+  }
+
+  private _model: TrailBrowserModel;
+  private _outputModel: OutputAreaModel | null = null;
+  private _outputs: Panel;
+  private _rendermime: IRenderMimeRegistry;
+  private _shown: ExecutionRecord | null = null;
+  private _translator: ITranslator | undefined;
+}
+
+/**
+ * The namespace for `ExecutionDetailView` statics.
+ */
+export namespace ExecutionDetailView {
+  /**
+   * Options to create the view.
+   */
+  export interface IOptions {
+    model: TrailBrowserModel;
+    /** Renders outputs; used with untrusted output models only. */
+    rendermime: IRenderMimeRegistry;
+    trans: TranslationBundle;
+    translator?: ITranslator;
+  }
+}
+
+function ExecutionDetail(props: {
+  model: TrailBrowserModel;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { model, trans } = props;
+  const detail = model.detail;
+  if (!model.configured) {
+    return (
+      <NotConfiguredState reason={model.configurationError} trans={trans} />
+    );
+  }
+  if (!detail) {
+    return null;
+  }
+  const record = detail.record;
+  if (!record) {
+    return detail.error ? (
+      <ErrorState
+        error={detail.error}
+        onRetry={() => void detail.refresh()}
+        trans={trans}
+      />
+    ) : (
+      <LoadingState trans={trans} />
+    );
+  }
+  return <RecordDetail record={record} trans={trans} />;
+}
+
+function RecordDetail(props: {
+  record: ExecutionRecord;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { record, trans } = props;
+  const timing =
+    record.timing === 'kernel'
+      ? trans.__('reported by the kernel')
+      : trans.__('observed by the client');
+  const fields: [string, React.ReactNode][] = [
+    [trans.__('Status'), <StatusBadge status={record.status} trans={trans} />],
+    [trans.__('Execution count'), record.executionCount ?? trans.__('none')],
+    [trans.__('Run in session'), `#${record.seq}`],
+    [trans.__('Started'), formatAbsoluteTime(record.startedAt)],
+    [trans.__('Ended'), formatAbsoluteTime(record.endedAt)],
+    [trans.__('Duration'), `${formatDuration(record.durationMs)} (${timing})`],
+    [
+      trans.__('Cell id'),
+      record.cellId ?? trans.__('not from a notebook cell')
+    ],
+    [trans.__('Notebook'), record.notebookPath]
+  ];
+  return (
+    <>
+      <div className="jp-Trail-ViewHeader">
+        <h2 className="jp-Trail-ViewHeader-title" title={record.notebookPath}>
+          <span className="jp-Trail-Prompt">
+            {executionPrompt(record.executionCount)}
+          </span>{' '}
+          {baseName(record.notebookPath)}
+        </h2>
+      </div>
+      {record.error && (
+        <p className="jp-Trail-ErrorSummary">
+          {`${record.error.ename}: ${record.error.evalue}`}
+        </p>
+      )}
+      <dl className="jp-Trail-Metadata">
+        {fields.map(([label, value]) => (
+          <React.Fragment key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </React.Fragment>
+        ))}
+      </dl>
+      <div className="jp-Trail-SectionHeader">
+        <h3>{trans.__('Code')}</h3>
+        <button
+          type="button"
+          className="jp-Trail-Button"
+          onClick={() => Clipboard.copyToSystem(record.code)}
+        >
+          {trans.__('Copy')}
+        </button>
+      </div>
+      <pre className="jp-Trail-Code">
+        <code>{record.code}</code>
+      </pre>
+      <div className="jp-Trail-SectionHeader">
+        <h3>{trans._n('%1 output', '%1 outputs', record.outputs.length)}</h3>
+      </div>
+    </>
+  );
+}

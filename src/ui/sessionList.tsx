@@ -1,0 +1,176 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import * as React from 'react';
+import type { SessionSummary, TrailBrowserModel } from '../model';
+import { baseName, formatAbsoluteTime, formatRelativeTime } from './format';
+import {
+  EmptyState,
+  ErrorState,
+  LoadingState,
+  LoadMoreButton,
+  NotConfiguredState
+} from './states';
+
+/**
+ * The first level of the panel: recorded sessions, newest first.
+ */
+export class SessionListView extends ReactWidget {
+  /**
+   * Create the view over the panel model.
+   */
+  constructor(options: SessionListView.IOptions) {
+    super();
+    this._options = options;
+    this.addClass('jp-Trail-View');
+    this.addClass('jp-Trail-SessionListView');
+  }
+
+  protected render(): JSX.Element {
+    const { model } = this._options;
+    return (
+      <UseSignal signal={model.changed}>
+        {() => <SessionList {...this._options} />}
+      </UseSignal>
+    );
+  }
+
+  private _options: SessionListView.IOptions;
+}
+
+/**
+ * The namespace for `SessionListView` statics.
+ */
+export namespace SessionListView {
+  /**
+   * Options to create the view.
+   */
+  export interface IOptions {
+    model: TrailBrowserModel;
+    trans: TranslationBundle;
+    /** Asks for the server configuration again; offered while not configured. */
+    onReconnect?: () => void;
+  }
+}
+
+function SessionList(props: SessionListView.IOptions): JSX.Element {
+  const { model, trans } = props;
+  const sessions = model.sessions;
+  if (!sessions) {
+    return (
+      <NotConfiguredState
+        reason={model.configurationError}
+        onRetry={props.onReconnect}
+        trans={trans}
+      />
+    );
+  }
+  const filter = model.notebookFilter;
+  const filterBar = filter !== null && (
+    <div className="jp-Trail-FilterBar">
+      <span className="jp-Trail-FilterBar-label" title={filter}>
+        {trans.__('Only %1', baseName(filter))}
+      </span>
+      <button
+        type="button"
+        className="jp-Trail-Button jp-Trail-FilterBar-clear"
+        onClick={() => (model.notebookFilter = null)}
+      >
+        {trans.__('Show all')}
+      </button>
+    </div>
+  );
+  const retry = () => void sessions.refresh();
+  let body: React.ReactNode;
+  if (sessions.error && sessions.items.length === 0) {
+    body = <ErrorState error={sessions.error} onRetry={retry} trans={trans} />;
+  } else if (!sessions.loaded) {
+    body = <LoadingState trans={trans} />;
+  } else if (sessions.items.length === 0) {
+    body = (
+      <EmptyState
+        message={
+          filter === null
+            ? trans.__('Run a cell in any notebook: Trail records it here.')
+            : trans.__('No recorded sessions for this notebook yet.')
+        }
+      />
+    );
+  } else {
+    body = (
+      <>
+        {sessions.error && (
+          <ErrorState
+            error={sessions.error}
+            onRetry={retry}
+            trans={trans}
+            inline
+          />
+        )}
+        <ul
+          className="jp-Trail-List jp-Trail-SessionList"
+          aria-label={trans.__('Recorded sessions')}
+        >
+          {sessions.items.map(session => (
+            <li key={session.id}>
+              <SessionItem
+                session={session}
+                onOpen={id => void model.openSession(id)}
+                trans={trans}
+              />
+            </li>
+          ))}
+        </ul>
+        {sessions.hasMore && (
+          <LoadMoreButton
+            loading={sessions.loading}
+            onClick={() => void sessions.loadMore()}
+            trans={trans}
+          />
+        )}
+      </>
+    );
+  }
+  return (
+    <>
+      {filterBar}
+      {body}
+    </>
+  );
+}
+
+function SessionItem(props: {
+  session: SessionSummary;
+  onOpen: (id: string) => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { session, trans } = props;
+  const kernel =
+    session.kernel?.displayName ||
+    session.kernel?.name ||
+    trans.__('Kernel not known yet');
+  return (
+    <button
+      type="button"
+      className="jp-Trail-Item jp-Trail-SessionItem"
+      data-session-id={session.id}
+      onClick={() => props.onOpen(session.id)}
+    >
+      <span className="jp-Trail-Item-title" title={session.notebookPath}>
+        {baseName(session.notebookPath)}
+      </span>
+      <span className="jp-Trail-Item-meta">
+        <time
+          className="jp-Trail-Time"
+          dateTime={session.startedAt}
+          title={formatAbsoluteTime(session.startedAt)}
+        >
+          {formatRelativeTime(session.startedAt)}
+        </time>
+        <span className="jp-Trail-SessionItem-kernel">{kernel}</span>
+        <span className="jp-Trail-SessionItem-count">
+          {trans._n('%1 execution', '%1 executions', session.executionCount)}
+        </span>
+      </span>
+    </button>
+  );
+}

@@ -1,0 +1,192 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import * as React from 'react';
+import type { ExecutionSummary, TrailBrowserModel } from '../model';
+import {
+  baseName,
+  codeSnippet,
+  executionPrompt,
+  formatAbsoluteTime,
+  formatClockTime,
+  formatDuration,
+  formatRelativeTime
+} from './format';
+import {
+  EmptyState,
+  ErrorState,
+  LoadingState,
+  LoadMoreButton,
+  NotConfiguredState
+} from './states';
+import { StatusBadge } from './statusBadge';
+
+/**
+ * The second level of the panel: one session's executions in order.
+ */
+export class TimelineView extends ReactWidget {
+  /**
+   * Create the view over the panel model.
+   */
+  constructor(options: TimelineView.IOptions) {
+    super();
+    this._options = options;
+    this.addClass('jp-Trail-View');
+    this.addClass('jp-Trail-TimelineView');
+  }
+
+  protected render(): JSX.Element {
+    return (
+      <UseSignal signal={this._options.model.changed}>
+        {() => <Timeline {...this._options} />}
+      </UseSignal>
+    );
+  }
+
+  private _options: TimelineView.IOptions;
+}
+
+/**
+ * The namespace for `TimelineView` statics.
+ */
+export namespace TimelineView {
+  /**
+   * Options to create the view.
+   */
+  export interface IOptions {
+    model: TrailBrowserModel;
+    trans: TranslationBundle;
+  }
+}
+
+function Timeline(props: TimelineView.IOptions): JSX.Element | null {
+  const { model, trans } = props;
+  const timeline = model.timeline;
+  if (!model.configured) {
+    return (
+      <NotConfiguredState reason={model.configurationError} trans={trans} />
+    );
+  }
+  if (!timeline) {
+    return null;
+  }
+  const session = model.selectedSession;
+  const notebookPath =
+    session?.notebookPath ?? timeline.items[0]?.notebookPath ?? null;
+  const header = (
+    <div className="jp-Trail-ViewHeader">
+      <h2 className="jp-Trail-ViewHeader-title" title={notebookPath ?? ''}>
+        {notebookPath !== null ? baseName(notebookPath) : trans.__('Session')}
+      </h2>
+      {session && (
+        <p className="jp-Trail-ViewHeader-meta">
+          {session.kernel?.displayName || session.kernel?.name || ''}
+          {session.kernel ? ' · ' : ''}
+          <time
+            dateTime={session.startedAt}
+            title={formatAbsoluteTime(session.startedAt)}
+          >
+            {trans.__('started %1', formatRelativeTime(session.startedAt))}
+          </time>
+        </p>
+      )}
+    </div>
+  );
+  const retry = () => void timeline.refresh();
+  let body: React.ReactNode;
+  if (timeline.error && timeline.items.length === 0) {
+    body = <ErrorState error={timeline.error} onRetry={retry} trans={trans} />;
+  } else if (!timeline.loaded) {
+    body = <LoadingState trans={trans} />;
+  } else if (timeline.items.length === 0) {
+    body = (
+      <EmptyState
+        message={trans.__('No executions recorded in this session.')}
+      />
+    );
+  } else {
+    body = (
+      <>
+        {timeline.error && (
+          <ErrorState
+            error={timeline.error}
+            onRetry={retry}
+            trans={trans}
+            inline
+          />
+        )}
+        <ol
+          className="jp-Trail-List jp-Trail-Timeline"
+          aria-label={trans.__('Executions')}
+        >
+          {timeline.items.map(execution => (
+            <li key={execution.id}>
+              <ExecutionItem
+                execution={execution}
+                onOpen={id => void model.openExecution(id)}
+                trans={trans}
+              />
+            </li>
+          ))}
+        </ol>
+        {timeline.hasMore && (
+          <LoadMoreButton
+            loading={timeline.loading}
+            onClick={() => void timeline.loadMore()}
+            trans={trans}
+          />
+        )}
+      </>
+    );
+  }
+  return (
+    <>
+      {header}
+      {body}
+    </>
+  );
+}
+
+function ExecutionItem(props: {
+  execution: ExecutionSummary;
+  onOpen: (id: string) => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { execution, trans } = props;
+  return (
+    <button
+      type="button"
+      className="jp-Trail-Item jp-Trail-ExecutionItem"
+      data-execution-id={execution.id}
+      data-status={execution.status}
+      onClick={() => props.onOpen(execution.id)}
+    >
+      <span className="jp-Trail-Item-meta">
+        <span
+          className="jp-Trail-Prompt"
+          title={trans.__('Execution %1 of this session', execution.seq)}
+        >
+          {executionPrompt(execution.executionCount)}
+        </span>
+        <StatusBadge status={execution.status} trans={trans} />
+        <span className="jp-Trail-Duration">
+          {formatDuration(execution.durationMs)}
+        </span>
+        <time
+          className="jp-Trail-Time"
+          dateTime={execution.startedAt}
+          title={formatAbsoluteTime(execution.startedAt)}
+        >
+          {formatClockTime(execution.startedAt)}
+        </time>
+      </span>
+      <code className="jp-Trail-CodeSnippet">
+        {codeSnippet(execution.code) || trans.__('(empty cell)')}
+      </code>
+      {execution.error && (
+        <span className="jp-Trail-ErrorSummary">
+          {`${execution.error.ename}: ${execution.error.evalue}`}
+        </span>
+      )}
+    </button>
+  );
+}
