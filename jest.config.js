@@ -22,16 +22,22 @@ const esModules = [
   'yjs'
 ].join('|');
 
-const base = jestJupyterLab(__dirname);
+// testTimeout is a global option, not a per-project one.
+const { testTimeout, ...base } = jestJupyterLab(__dirname);
 
 module.exports = {
+  testTimeout: 30000,
   projects: [
     {
       ...base,
       displayName: 'frontend',
       testRegex: 'tests/frontend/.*\\.test\\.tsx?$',
       transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`],
-      setupFiles: [...(base.setupFiles || []), 'fake-indexeddb/auto']
+      setupFiles: [
+        ...(base.setupFiles || []),
+        '<rootDir>/tests/setup/structured-clone.js',
+        'fake-indexeddb/auto'
+      ]
     },
     {
       displayName: 'server',

@@ -3,7 +3,11 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { DeliveryQueue, IndexedDbQueueStorage } from '../client';
+import {
+  DeliveryQueue,
+  openQueueStorage,
+  TrailNetworkError
+} from '../client';
 import type { EventBatch, IngestResult } from '../_schema/records';
 import {
   ITrailConnection,
@@ -30,33 +34,37 @@ export const deliveryPlugin: JupyterFrontEndPlugin<DeliveryQueue> = {
     connection: ITrailConnection,
     registry: ISettingRegistry | null
   ): Promise<DeliveryQueue> => {
-    let batchSize: number | undefined;
-    let flushIntervalMs: number | undefined;
+    let settings: ISettingRegistry.ISettings | null = null;
     if (registry) {
       try {
-        const settings = await registry.load(SETTINGS_ID);
-        batchSize = settings.composite.batchSize as number;
-        flushIntervalMs = settings.composite.flushIntervalMs as number;
+        settings = await registry.load(SETTINGS_ID);
       } catch (reason) {
         console.warn('Trail: settings could not be loaded', reason);
       }
     }
+    const options = () => ({
+      batchSize: settings?.composite.batchSize as number | undefined,
+      flushIntervalMs: settings?.composite.flushIntervalMs as number | undefined
+    });
     // Until a server is known, sending fails as retryable and events wait.
     const send = (batch: EventBatch): Promise<IngestResult> => {
       const client = connection.client;
       if (!client) {
+        // Retryable: the events wait until a server is known.
         return Promise.reject(
-          new Error(connection.error ?? 'No Trail server is configured.')
+          new TrailNetworkError(
+            connection.error ?? 'No Trail server is configured.'
+          )
         );
       }
       return client.ingest(batch);
     };
     const queue = new DeliveryQueue({
       send,
-      storage: new IndexedDbQueueStorage(),
-      batchSize,
-      flushIntervalMs
+      storage: await openQueueStorage(),
+      ...options()
     });
+    settings?.changed.connect(() => queue.configure(options()));
     recorder.eventRecorded.connect((_, event) => {
       queue.enqueue(event).catch(reason => {
         console.error('Trail: an event could not be stored for delivery', reason);
