@@ -5,11 +5,8 @@ import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { UUID } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
-import type {
-  SessionRecord,
-  SessionStartedEvent,
-  TrailEvent
-} from '../_schema/records';
+import type { SessionRecord, TrailEvent } from '../_schema/records';
+import { EventQueue } from './event-queue';
 import { ExecutionBuilder, ExecutionStatus } from './execution';
 import { kernelInfoOf } from './kernel-info';
 import { isoDate } from './time';
@@ -35,8 +32,13 @@ export class KernelObserver implements IDisposable {
     this.kernel = options.kernel;
     this.context = options.context;
     this._settings = options.settings;
-    this._emitEvent = options.emit;
     this._onDisposed = options.onDisposed;
+    const emit = options.emit;
+    this._events = new EventQueue(options.kernel, event => {
+      if (this._settings.isEnabled()) {
+        emit(event);
+      }
+    });
     const kernel = this.kernel;
     kernel.anyMessage.connect(this._onAnyMessage, this);
     kernel.statusChanged.connect(this._onStatus, this);
@@ -44,8 +46,8 @@ export class KernelObserver implements IDisposable {
     kernel.disposed.connect(this._onKernelDisposed, this);
     // JupyterLab asks for kernel_info itself on connection; reuse its answer.
     Promise.resolve(kernel.info).then(
-      reply => this._onInfo(reply ?? null),
-      () => this._onInfo(null)
+      reply => this._events.open(reply ?? null),
+      () => this._events.open(null)
     );
   }
 
@@ -79,7 +81,8 @@ export class KernelObserver implements IDisposable {
     Signal.disconnectReceiver(this);
     try {
       this._endSession(false);
-      this._onInfo(null);
+      // Nothing more will come: send what waits for kernel info.
+      this._events.open(null);
     } catch (error) {
       console.warn('Trail: could not finish pending executions', error);
     }
@@ -275,7 +278,7 @@ export class KernelObserver implements IDisposable {
 
   private _complete(builder: ExecutionBuilder, status?: ExecutionStatus): void {
     this._pending.delete(builder.msgId);
-    this._emit({
+    this._events.push({
       id: UUID.uuid4(),
       kind: 'execution.completed',
       execution: builder.finish(status)
@@ -290,21 +293,16 @@ export class KernelObserver implements IDisposable {
       id: session.id,
       notebookPath,
       startedAt: isoDate(Date.now()),
-      kernel: kernelInfoOf(this.kernel, this._info, displayName)
+      kernel: kernelInfoOf(this.kernel, this._events.info, displayName)
     };
     const client = this._settings.client;
     if (client !== undefined) {
       record.client = { name: client.name, version: client.version };
     }
-    const event: SessionStartedEvent = {
-      id: UUID.uuid4(),
-      kind: 'session.started',
-      session: record
-    };
-    if (!this._infoSettled) {
-      this._unresolved.push({ event, displayName });
-    }
-    this._emit(event);
+    this._events.pushSession(
+      { id: UUID.uuid4(), kind: 'session.started', session: record },
+      displayName
+    );
     return session;
   }
 
@@ -316,54 +314,12 @@ export class KernelObserver implements IDisposable {
     }
   }
 
-  /**
-   * Kernel info is known (or will never be): complete the waiting session
-   * events and send everything queued behind them, in order.
-   */
-  private _onInfo(reply: KernelMessage.IInfoReply | null): void {
-    if (this._infoSettled) {
-      return;
-    }
-    this._infoSettled = true;
-    this._info = reply;
-    for (const { event, displayName } of this._unresolved) {
-      event.session.kernel = kernelInfoOf(this.kernel, reply, displayName);
-    }
-    this._unresolved = [];
-    const queue = this._queue;
-    this._queue = [];
-    for (const event of queue) {
-      this._send(event);
-    }
-  }
-
-  private _emit(event: TrailEvent): void {
-    if (this._infoSettled) {
-      this._send(event);
-    } else {
-      this._queue.push(event);
-    }
-  }
-
-  private _send(event: TrailEvent): void {
-    if (this._settings.isEnabled()) {
-      this._emitEvent(event);
-    }
-  }
-
   private _settings: KernelObserver.ISettings;
-  private _emitEvent: (event: TrailEvent) => void;
+  private _events: EventQueue;
   private _onDisposed: ((observer: KernelObserver) => void) | undefined;
   private _isDisposed = false;
   private _session: KernelObserver.ISession | null = null;
   private _pending = new Map<string, ExecutionBuilder>();
-  private _info: KernelMessage.IInfoReply | null = null;
-  private _infoSettled = false;
-  private _unresolved: {
-    event: SessionStartedEvent;
-    displayName: string | undefined;
-  }[] = [];
-  private _queue: TrailEvent[] = [];
 }
 
 /**
