@@ -189,7 +189,7 @@ export class ExecutionBuilder {
       id: this.id,
       sessionId: this.sessionId,
       seq: this.seq,
-      msgId: this.msgId,
+      msgId: this.msgId.slice(0, 200),
       notebookPath: this._notebookPath,
       cellId: this._cellId,
       code: this._code,

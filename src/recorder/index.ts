@@ -4,18 +4,11 @@
  */
 export { TrailRecorder } from './recorder';
 export { KernelObserver } from './observer';
-export {
-  ExecutionBuilder,
-  ExecutionStatus,
-  MAX_CODE_LENGTH,
-  statusOfReply
-} from './execution';
-export {
-  OutputList,
-  OutputMessageType,
-  MAX_OUTPUTS,
-  displayIdOf
-} from './outputs';
+export { EventQueue } from './event-queue';
+export { ExecutionBuilder, MAX_CODE_LENGTH, statusOfReply } from './execution';
+export type { ExecutionStatus } from './execution';
+export { OutputList, MAX_OUTPUTS, displayIdOf } from './outputs';
+export type { OutputMessageType } from './outputs';
 export { kernelInfoOf } from './kernel-info';
 export { parseKernelDate, isoDate, durationBetween } from './time';
 export type { IObserveContext, IRecorderClient } from './types';
