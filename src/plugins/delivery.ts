@@ -8,6 +8,7 @@ import {
   openQueueStorage,
   TrailNetworkError
 } from '../client';
+import type { TrailRecorder } from '../recorder';
 import type { EventBatch, IngestResult } from '../_schema/records';
 import {
   ITrailConnection,
@@ -30,7 +31,7 @@ export const deliveryPlugin: JupyterFrontEndPlugin<DeliveryQueue> = {
   optional: [ISettingRegistry],
   activate: async (
     app: JupyterFrontEnd,
-    recorder,
+    recorder: TrailRecorder,
     connection: ITrailConnection,
     registry: ISettingRegistry | null
   ): Promise<DeliveryQueue> => {

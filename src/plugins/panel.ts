@@ -7,6 +7,7 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import type { DeliveryQueue } from '../client';
 import { TrailBrowserModel } from '../model';
 import { TrailSidebar } from '../ui';
 import {
@@ -29,7 +30,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     app: JupyterFrontEnd,
     connection: ITrailConnection,
     rendermime: IRenderMimeRegistry,
-    delivery,
+    delivery: DeliveryQueue | null,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null

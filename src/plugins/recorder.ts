@@ -31,7 +31,8 @@ function trackNotebook(recorder: TrailRecorder, panel: NotebookPanel): void {
     observation = kernel
       ? recorder.observe(kernel, {
           notebookPath: () => panel.sessionContext.path || panel.context.path,
-          shouldRecord: () => !isNotebookOptedOut(panel)
+          shouldRecord: () => !isNotebookOptedOut(panel),
+          kernelDisplayName: () => panel.sessionContext.kernelDisplayName
         })
       : null;
   };

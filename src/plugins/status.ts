@@ -8,6 +8,8 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
+import type { DeliveryQueue } from '../client';
+import type { TrailRecorder } from '../recorder';
 import { DeliveryStatus } from '../ui';
 import {
   CommandIDs,
@@ -30,8 +32,8 @@ export const statusPlugin: JupyterFrontEndPlugin<void> = {
   optional: [IStatusBar, ICommandPalette, INotebookTracker, ITranslator],
   activate: async (
     app: JupyterFrontEnd,
-    recorder,
-    delivery,
+    recorder: TrailRecorder,
+    delivery: DeliveryQueue,
     connection: ITrailConnection,
     registry: ISettingRegistry,
     statusBar: IStatusBar | null,
