@@ -77,7 +77,9 @@ export function codeSnippet(code: string, maxLines = 3): string {
   if (lines.length <= maxLines) {
     return lines.join('\n');
   }
-  return `${lines.slice(0, maxLines).join('\n')}\n…`;
+  // The marker goes on the last line shown: a line of its own would be
+  // clipped by the snippet's height.
+  return `${lines.slice(0, maxLines).join('\n')} …`;
 }
 
 /**
