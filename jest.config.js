@@ -22,8 +22,10 @@ const esModules = [
   'yjs'
 ].join('|');
 
-// testTimeout is a global option, not a per-project one.
-const { testTimeout, ...base } = jestJupyterLab(__dirname);
+// These are global options, not per-project ones (jest warns otherwise).
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+const { testTimeout, reporters, coverageReporters, ...base } =
+  jestJupyterLab(__dirname);
 
 module.exports = {
   testTimeout: 30000,

@@ -27,6 +27,11 @@ export const MAX_CODE_LENGTH = 2000000;
  */
 export class ExecutionBuilder {
   /**
+   * Main-thread time (ms) the recorder spent on this execution's messages.
+   */
+  cost = 0;
+
+  /**
    * Starts the record of an execute_request.
    */
   constructor(options: ExecutionBuilder.IOptions) {

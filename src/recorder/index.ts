@@ -12,3 +12,4 @@ export type { OutputMessageType } from './outputs';
 export { kernelInfoOf } from './kernel-info';
 export { parseKernelDate, isoDate, durationBetween } from './time';
 export type { IObserveContext, IRecorderClient } from './types';
+export * from './cost';

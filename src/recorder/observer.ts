@@ -6,6 +6,7 @@ import { UUID } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import type { SessionRecord, TrailEvent } from '../_schema/records';
+import type { ExecutionCostSamples } from './cost';
 import { EventQueue } from './event-queue';
 import { ExecutionBuilder, ExecutionStatus } from './execution';
 import { kernelInfoOf } from './kernel-info';
@@ -93,16 +94,30 @@ export class KernelObserver implements IDisposable {
     _: Kernel.IKernelConnection,
     args: Kernel.IAnyMessageArgs
   ): void {
+    const started = performance.now();
+    let builder: ExecutionBuilder | undefined;
     try {
       if (args.direction === 'send') {
         if (args.msg.header.msg_type === 'execute_request') {
           this._onRequest(args.msg as KernelMessage.IExecuteRequestMsg);
+          builder = this._pending.get(args.msg.header.msg_id);
         }
       } else {
+        const parent = (args.msg.parent_header as { msg_id?: string })
+          ?.msg_id;
+        builder = parent ? this._pending.get(parent) : undefined;
         this._onReceived(args.msg);
       }
     } catch (error) {
       console.warn('Trail: could not record a kernel message', error);
+    }
+    if (builder) {
+      // Account this message's handling to its execution; report the total
+      // once the execution has completed (it left the pending map).
+      builder.cost += performance.now() - started;
+      if (!this._pending.has(builder.msgId)) {
+        this._settings.costs?.add(builder.cost);
+      }
     }
   }
 
@@ -342,6 +357,10 @@ export namespace KernelObserver {
      * Stored in each session record.
      */
     readonly client?: IRecorderClient;
+    /**
+     * Where each completed execution's main-thread cost is reported.
+     */
+    readonly costs?: ExecutionCostSamples;
   }
 
   /**

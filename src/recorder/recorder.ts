@@ -6,6 +6,7 @@ import type { Kernel } from '@jupyterlab/services';
 import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { TrailEvent } from '../_schema/records';
+import { ExecutionCostSamples } from './cost';
 import { KernelObserver } from './observer';
 import type { IObserveContext, IRecorderClient } from './types';
 
@@ -31,7 +32,8 @@ export class TrailRecorder implements IDisposable {
     this._settings = {
       isEnabled: () => recorder.enabled,
       excludeTags: () => recorder._excludeTags,
-      client: this._client
+      client: this._client,
+      costs: this.costs
     };
   }
 
@@ -57,6 +59,11 @@ export class TrailRecorder implements IDisposable {
   set excludeTags(tags: readonly string[]) {
     this._excludeTags = new Set(tags);
   }
+
+  /**
+   * Main-thread time per recorded execution (for benchmarks and diagnostics).
+   */
+  readonly costs = new ExecutionCostSamples();
 
   /**
    * Whether the recorder is disposed.
