@@ -18,6 +18,12 @@ import { ErrorState, LoadingState, NotConfiguredState } from './states';
 import { StatusBadge } from './statusBadge';
 
 /**
+ * Outputs shown before the output area offers to show the rest (a record
+ * may hold thousands), as the notebook does by default.
+ */
+const MAX_OUTPUTS_SHOWN = 50;
+
+/**
  * The third level of the panel: one execution's code, metadata and
  * outputs.
  *
@@ -94,7 +100,8 @@ export class ExecutionDetailView extends Panel {
     const area = new SimplifiedOutputArea({
       model,
       rendermime: this._rendermime,
-      translator: this._translator
+      translator: this._translator,
+      maxNumberOutputs: MAX_OUTPUTS_SHOWN
     });
     this._outputModel = model;
     this._outputs.addWidget(area);
