@@ -16,6 +16,11 @@ import { DataLock } from './data-lock';
 import { FileStore } from './store/file-store';
 import { resolveToken } from './token';
 
+// fsyncs run on libuv's thread pool (4 threads by default): more threads
+// let the blob and log syncs of concurrent requests overlap. Set before the
+// pool starts, i.e. before the first asynchronous file operation.
+process.env.UV_THREADPOOL_SIZE ??= '16';
+
 const log = (message: string, err?: unknown) => {
   const detail =
     err instanceof Error

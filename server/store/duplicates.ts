@@ -2,7 +2,7 @@
  * Tells new events from duplicates within one commit, for both stores.
  */
 import type { IngestResult, TrailEvent } from '../../src/_schema/records';
-import type { ExecutionEntry, HistoryIndex } from './history-index';
+import type { HistoryIndex } from './history-index';
 
 /**
  * Sorts events into new ones and duplicates against the index plus what is
@@ -16,7 +16,7 @@ export class DuplicateFilter {
   private readonly sessionIds = new Set<string>();
   private readonly executionIds = new Set<string>();
 
-  constructor(private readonly index: HistoryIndex<ExecutionEntry>) {}
+  constructor(private readonly index: HistoryIndex) {}
 
   /** Whether `event` is new; if so it is staged. */
   admit(event: TrailEvent): boolean {

@@ -17,18 +17,14 @@ import type {
   ExecutionRecord,
   ExecutionSummary,
   IngestResult,
-  SessionStartedEvent,
+  SessionRecord,
   SessionSummary,
   TrailEvent
 } from '../../src/_schema/records';
 import { AppError } from '../errors';
 import { FileBlobStore } from './blob-store';
 import { DuplicateFilter } from './duplicates';
-import {
-  HistoryIndex,
-  type ExecutionEntry,
-  type ExecutionFacts
-} from './history-index';
+import { HistoryIndex } from './history-index';
 import {
   SegmentLog,
   type LogLocation,
@@ -47,34 +43,14 @@ import {
   type TrailStore
 } from './types';
 
-/** An execution in the index: its id, seq and where its line is. */
-interface FileExecutionEntry extends ExecutionEntry {
-  segment: number;
-  offset: number;
-  length: number;
-}
-
-/** The header of an execution line: what the index is rebuilt from. */
-interface ExecutionHeader {
-  k: 'x';
-  /** event id */
-  e: string;
-  /** execution id, session id, seq, notebook path, start, end */
-  x: string;
-  s: string;
-  q: number;
-  p: string;
-  a: string;
-  b: string;
-  /** received at (ms since epoch) */
-  r: number;
-}
-
-interface SessionHeader {
-  k: 's';
-  e: string;
-  r: number;
-}
+/*
+ * Header fields of log lines (after the CRC the log puts first):
+ *   execution: ['x', eventId, executionId, sessionId, seq, startedAt,
+ *               endedAt, receivedAtMs, notebookPath or null]
+ *   session:   ['s', eventId, receivedAtMs, session record]
+ * The notebook path is left out (null) when the session's record was
+ * already stored: it is only needed to derive a session without one.
+ */
 
 interface PendingBatch {
   events: TrailEvent[];
@@ -89,25 +65,36 @@ export interface FileStoreOptions {
   warnings?: LogWarnings;
 }
 
-function factsOf(header: ExecutionHeader): ExecutionFacts {
-  return {
-    id: header.x,
-    sessionId: header.s,
-    seq: header.q,
-    notebookPath: header.p,
-    startedAt: header.a,
-    endedAt: header.b
-  };
+/** Where each numbered execution's line is, in growable columns. */
+class LocationTable {
+  private segments = new Uint32Array(1024);
+  private offsets = new Float64Array(1024);
+  private lengths = new Uint32Array(1024);
+
+  set(n: number, at: LogLocation): void {
+    if (n >= this.segments.length) {
+      const size = Math.max(n + 1, this.segments.length * 2);
+      this.segments = grow(this.segments, new Uint32Array(size));
+      this.offsets = grow(this.offsets, new Float64Array(size));
+      this.lengths = grow(this.lengths, new Uint32Array(size));
+    }
+    this.segments[n] = at.segment;
+    this.offsets[n] = at.offset;
+    this.lengths[n] = at.length;
+  }
+
+  get(n: number): LogLocation {
+    return {
+      segment: this.segments[n],
+      offset: this.offsets[n],
+      length: this.lengths[n]
+    };
+  }
 }
 
-function entryOf(header: ExecutionHeader, at: LogLocation): FileExecutionEntry {
-  return {
-    id: header.x,
-    seq: header.q,
-    segment: at.segment,
-    offset: at.offset,
-    length: at.length
-  };
+function grow<T extends Uint32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 /** See the module comment. */
@@ -120,7 +107,8 @@ export class FileStore implements TrailStore {
     readonly meta: StoreMeta,
     readonly blobs: FileBlobStore,
     private readonly log: SegmentLog,
-    private readonly index: HistoryIndex<FileExecutionEntry>
+    private readonly index: HistoryIndex,
+    private readonly locations: LocationTable
   ) {}
 
   /** Opens a data folder, creating it if needed, and rebuilds the index. */
@@ -132,30 +120,35 @@ export class FileStore implements TrailStore {
     await mkdir(dataDir, { recursive: true });
     const meta = await openStoreMeta(dataDir);
     const blobs = await FileBlobStore.open(join(dataDir, 'blobs'));
-    const index = new HistoryIndex<FileExecutionEntry>();
+    const index = new HistoryIndex();
+    const locations = new LocationTable();
     index.beginBulkLoad();
     const log = await SegmentLog.open(
       join(dataDir, 'log'),
-      record => FileStore.indexRecord(index, record),
+      record => FileStore.indexRecord(index, locations, record),
       options
     );
-    return new FileStore(meta, blobs, log, index);
+    return new FileStore(meta, blobs, log, index, locations);
   }
 
   private static indexRecord(
-    index: HistoryIndex<FileExecutionEntry>,
+    index: HistoryIndex,
+    locations: LocationTable,
     record: ScannedRecord
   ): void {
-    const header = record.header as unknown as ExecutionHeader | SessionHeader;
-    if (header.k === 'x') {
-      index.addExecution(
-        header.e,
-        factsOf(header),
-        entryOf(header, record.location)
-      );
-    } else if (header.k === 's') {
-      const event = JSON.parse(record.body()) as SessionStartedEvent;
-      index.addSession(header.e, event.session);
+    const h = record.header;
+    if (h[1] === 'x') {
+      const n = index.addExecution(h[2] as string, {
+        id: h[3] as string,
+        sessionId: h[4] as string,
+        seq: h[5] as number,
+        startedAt: h[6] as string,
+        endedAt: h[7] as string,
+        notebookPath: h[9] as string | null
+      });
+      locations.set(n, record.location);
+    } else if (h[1] === 's') {
+      index.addSession(h[2] as string, h[4] as SessionRecord);
     }
   }
 
@@ -212,8 +205,9 @@ export class FileStore implements TrailStore {
     }
     if (fresh.length > 0) {
       let locations: LogLocation[];
+      const records = fresh.map(event => this.toLogRecord(event));
       try {
-        locations = await this.log.append(fresh.map(toLogRecord));
+        locations = await this.log.append(records);
       } catch (err) {
         const failure = new AppError(
           503,
@@ -235,9 +229,37 @@ export class FileStore implements TrailStore {
     if (event.kind === 'session.started') {
       this.index.addSession(event.id, event.session);
     } else {
-      const header = executionHeader(event, 0);
-      this.index.addExecution(event.id, factsOf(header), entryOf(header, at));
+      this.locations.set(
+        this.index.addExecution(event.id, event.execution),
+        at
+      );
     }
+  }
+
+  private toLogRecord(event: TrailEvent): LogRecord {
+    const now = Date.now();
+    const body = JSON.stringify(event);
+    if (event.kind === 'session.started') {
+      return { fields: ['s', event.id, now, event.session], body };
+    }
+    const x = event.execution;
+    const path = this.index.hasSessionRecord(x.sessionId)
+      ? null
+      : x.notebookPath;
+    return {
+      fields: [
+        'x',
+        event.id,
+        x.id,
+        x.sessionId,
+        x.seq,
+        x.startedAt,
+        x.endedAt,
+        now,
+        path
+      ],
+      body
+    };
   }
 
   getSession(id: string): SessionSummary | null {
@@ -257,20 +279,18 @@ export class FileStore implements TrailStore {
       return null;
     }
     const records = await Promise.all(
-      page.items.map(entry => this.readExecution(entry))
+      page.items.map(n => this.readExecution(n))
     );
     return { items: records.map(summarizeExecution), next: page.next };
   }
 
   async getExecution(id: string): Promise<ExecutionRecord | null> {
-    const entry = this.index.execution(id);
-    return entry ? this.readExecution(entry) : null;
+    const n = this.index.executionNumber(id);
+    return n === undefined ? null : this.readExecution(n);
   }
 
-  private async readExecution(
-    entry: FileExecutionEntry
-  ): Promise<ExecutionRecord> {
-    const body = await this.log.read(entry);
+  private async readExecution(n: number): Promise<ExecutionRecord> {
+    const body = await this.log.read(this.locations.get(n));
     return (JSON.parse(body) as ExecutionCompletedEvent).execution;
   }
 
@@ -285,34 +305,4 @@ export class FileStore implements TrailStore {
     }
     await this.log.close();
   }
-}
-
-function executionHeader(
-  event: ExecutionCompletedEvent,
-  receivedAt: number
-): ExecutionHeader {
-  const x = event.execution;
-  return {
-    k: 'x',
-    e: event.id,
-    x: x.id,
-    s: x.sessionId,
-    q: x.seq,
-    p: x.notebookPath,
-    a: x.startedAt,
-    b: x.endedAt,
-    r: receivedAt
-  };
-}
-
-function toLogRecord(event: TrailEvent): LogRecord {
-  const now = Date.now();
-  const header: ExecutionHeader | SessionHeader =
-    event.kind === 'session.started'
-      ? { k: 's', e: event.id, r: now }
-      : executionHeader(event, now);
-  return {
-    header: header as unknown as Record<string, unknown>,
-    body: JSON.stringify(event)
-  };
 }

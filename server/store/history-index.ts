@@ -2,8 +2,13 @@
  * The in-memory index of the history, shared by the file and memory stores:
  * which event and execution ids are stored, sessions (declared by their
  * session.started event or derived from executions) in start order, and
- * each session's executions in seq order. Entries say where a record lives
- * (a file offset or the record itself); the index never holds outputs.
+ * each session's executions in seq order.
+ *
+ * Executions are numbered 0, 1, 2… in arrival order and their fields kept
+ * in columns (typed arrays), not one object each: with a million
+ * executions this halves memory and makes the startup rebuild several
+ * times faster (fewer allocations, far less GC). Stores keep where each
+ * numbered execution lives (a file offset, or the record itself).
  */
 import type { SessionRecord, SessionSummary } from '../../src/_schema/records';
 import type {
@@ -13,59 +18,63 @@ import type {
   StorePage
 } from './types';
 
-/** What the index keeps of one execution; stores extend it with a location. */
-export interface ExecutionEntry {
-  id: string;
-  seq: number;
-}
-
-/** The fields of an execution that sessions are derived from. */
+/** The fields of an execution that the index and sessions need. */
 export interface ExecutionFacts {
   id: string;
   sessionId: string;
   seq: number;
-  notebookPath: string;
+  /** Null when the writer knew the session's record (path not needed). */
+  notebookPath: string | null;
   startedAt: string;
   endedAt: string;
 }
 
-interface SessionState<E extends ExecutionEntry> {
+interface SessionState {
   id: string;
   record: SessionRecord | null;
   /** notebookPath of the lowest-seq execution, until the record arrives. */
   derivedPath: string | null;
   derivedPathSeq: number;
   earliestStartedAt: string | null;
-  earliestStartedMs: number;
   lastEndedAt: string | null;
-  lastEndedMs: number;
   /** Start time used for ordering: the record's, else the earliest execution's. */
   orderMs: number;
-  executions: E[];
+  /** Execution numbers in (seq, id) order. */
+  executions: number[];
 }
 
-function compareSessions(
-  a: { orderMs: number; id: string },
-  b: { orderMs: number; id: string }
-): number {
-  return a.orderMs - b.orderMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/**
+ * Whether ISO time `a` is before `b`. Timestamps of one client have one
+ * format (e.g. toISOString's), which compares correctly as text: that fast
+ * path avoids a Date.parse per execution when rebuilding the index.
+ */
+function isBefore(a: string, b: string): boolean {
+  if (a.length === b.length && a.endsWith('Z') && b.endsWith('Z')) {
+    return a < b;
+  }
+  return timeMs(a) < timeMs(b);
 }
 
-function compareExecutions(a: ExecutionKey, b: ExecutionKey): number {
-  return a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+function timeMs(iso: string): number {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? 0 : ms;
 }
 
-/** The first index in `items` whose element is not less than `key`. */
-function lowerBound<T, K>(
-  items: T[],
-  key: K,
-  compare: (item: T, key: K) => number
-): number {
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareSessions(a: SessionState, b: SessionState): number {
+  return a.orderMs - b.orderMs || compareIds(a.id, b.id);
+}
+
+/** The first index in `items` whose element is not less than the probe. */
+function lowerBound<T>(items: T[], isLess: (item: T) => boolean): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compare(items[mid], key) < 0) {
+    if (isLess(items[mid])) {
       lo = mid + 1;
     } else {
       hi = mid;
@@ -74,18 +83,15 @@ function lowerBound<T, K>(
   return lo;
 }
 
-function timeMs(iso: string): number {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? 0 : ms;
-}
-
 /** See the module comment. */
-export class HistoryIndex<E extends ExecutionEntry> {
+export class HistoryIndex {
   private readonly eventIds = new Set<string>();
-  private readonly executionsById = new Map<string, E>();
-  private readonly sessions = new Map<string, SessionState<E>>();
+  private readonly numbers = new Map<string, number>();
+  private ids: string[] = [];
+  private seqs = new Float64Array(1024);
+  private readonly sessions = new Map<string, SessionState>();
   /** Sessions oldest first; rebuilt lazily after bulk loading. */
-  private ordered: SessionState<E>[] = [];
+  private ordered: SessionState[] = [];
   private orderedValid = true;
 
   /** Defers ordering work until the first listing (used while loading). */
@@ -93,9 +99,9 @@ export class HistoryIndex<E extends ExecutionEntry> {
     this.orderedValid = false;
   }
 
-  /** How many executions are indexed. */
+  /** How many executions are indexed; the next one gets this number. */
   get executionCount(): number {
-    return this.executionsById.size;
+    return this.ids.length;
   }
 
   /** How many sessions are indexed. */
@@ -108,7 +114,7 @@ export class HistoryIndex<E extends ExecutionEntry> {
   }
 
   hasExecution(id: string): boolean {
-    return this.executionsById.has(id);
+    return this.numbers.has(id);
   }
 
   /** Whether a session.started record of this session is stored. */
@@ -116,8 +122,9 @@ export class HistoryIndex<E extends ExecutionEntry> {
     return this.sessions.get(id)?.record != null;
   }
 
-  execution(id: string): E | undefined {
-    return this.executionsById.get(id);
+  /** The number of an execution, or undefined. */
+  executionNumber(id: string): number | undefined {
+    return this.numbers.get(id);
   }
 
   /** Indexes a stored session.started event. */
@@ -126,44 +133,55 @@ export class HistoryIndex<E extends ExecutionEntry> {
     const state = this.sessionState(record.id);
     this.reorder(state, () => {
       state.record = record;
-      state.orderMs = timeMs(record.startedAt);
     });
   }
 
-  /** Indexes a stored execution.completed event. */
-  addExecution(eventId: string, facts: ExecutionFacts, entry: E): void {
+  /** Indexes a stored execution.completed event; returns its number. */
+  addExecution(eventId: string, facts: ExecutionFacts): number {
     this.eventIds.add(eventId);
-    this.executionsById.set(entry.id, entry);
+    const n = this.ids.length;
+    if (n === this.seqs.length) {
+      const grown = new Float64Array(n * 2);
+      grown.set(this.seqs);
+      this.seqs = grown;
+    }
+    this.ids.push(facts.id);
+    this.seqs[n] = facts.seq;
+    this.numbers.set(facts.id, n);
+
     const state = this.sessionState(facts.sessionId);
     const list = state.executions;
-    const last = list[list.length - 1];
-    if (!last || compareExecutions(last, entry) < 0) {
-      list.push(entry);
+    const last = list.length > 0 ? list[list.length - 1] : -1;
+    if (last < 0 || this.isExecutionBefore(last, facts.seq, facts.id)) {
+      list.push(n);
     } else {
-      list.splice(lowerBound(list, entry, compareExecutions), 0, entry);
+      const at = lowerBound(list, m =>
+        this.isExecutionBefore(m, facts.seq, facts.id)
+      );
+      list.splice(at, 0, n);
     }
-    if (state.derivedPath === null || facts.seq < state.derivedPathSeq) {
+    if (
+      facts.notebookPath !== null &&
+      (state.derivedPath === null || facts.seq < state.derivedPathSeq)
+    ) {
       state.derivedPath = facts.notebookPath;
       state.derivedPathSeq = facts.seq;
     }
-    const endedMs = timeMs(facts.endedAt);
-    if (state.lastEndedAt === null || endedMs > state.lastEndedMs) {
+    if (
+      state.lastEndedAt === null ||
+      isBefore(state.lastEndedAt, facts.endedAt)
+    ) {
       state.lastEndedAt = facts.endedAt;
-      state.lastEndedMs = endedMs;
     }
-    const startedMs = timeMs(facts.startedAt);
     if (
       state.earliestStartedAt === null ||
-      startedMs < state.earliestStartedMs
+      isBefore(facts.startedAt, state.earliestStartedAt)
     ) {
       this.reorder(state, () => {
         state.earliestStartedAt = facts.startedAt;
-        state.earliestStartedMs = startedMs;
-        if (!state.record) {
-          state.orderMs = startedMs;
-        }
       });
     }
+    return n;
   }
 
   /** The summary of a session, or null when nothing of it is stored. */
@@ -176,11 +194,17 @@ export class HistoryIndex<E extends ExecutionEntry> {
   listSessions(query: SessionQuery): StorePage<SessionSummary, SessionKey> {
     const ordered = this.orderedSessions();
     let index = ordered.length - 1;
-    if (query.after) {
-      const after = { orderMs: query.after.startedAtMs, id: query.after.id };
-      index = lowerBound(ordered, after, compareSessions) - 1;
+    const after = query.after;
+    if (after) {
+      index =
+        lowerBound(
+          ordered,
+          s =>
+            s.orderMs < after.startedAtMs ||
+            (s.orderMs === after.startedAtMs && s.id < after.id)
+        ) - 1;
     }
-    const picked: SessionState<E>[] = [];
+    const picked: SessionState[] = [];
     let more = false;
     for (; index >= 0; index--) {
       const state = ordered[index];
@@ -203,36 +227,44 @@ export class HistoryIndex<E extends ExecutionEntry> {
     };
   }
 
-  /** A session's execution entries in seq order after a key, or null. */
+  /** A session's execution numbers in seq order after a key, or null. */
   listExecutions(
     sessionId: string,
     limit: number,
     after?: ExecutionKey
-  ): StorePage<E, ExecutionKey> | null {
+  ): StorePage<number, ExecutionKey> | null {
     const state = this.sessions.get(sessionId);
     if (!state) {
       return null;
     }
     const list = state.executions;
-    let start = 0;
-    if (after) {
-      start = lowerBound(list, after, compareExecutions);
-      if (start < list.length && compareExecutions(list[start], after) === 0) {
-        start++;
-      }
-    }
+    const start = after
+      ? lowerBound(list, m => !this.isKeyBefore(after.seq, after.id, m))
+      : 0;
     const items = list.slice(start, start + limit);
     const last = items[items.length - 1];
     return {
       items,
       next:
-        start + limit < list.length && last
-          ? { seq: last.seq, id: last.id }
+        start + limit < list.length && last !== undefined
+          ? { seq: this.seqs[last], id: this.ids[last] }
           : null
     };
   }
 
-  private sessionState(id: string): SessionState<E> {
+  /** Whether execution `m` sorts before the key (seq, id). */
+  private isExecutionBefore(m: number, seq: number, id: string): boolean {
+    const mSeq = this.seqs[m];
+    return mSeq < seq || (mSeq === seq && this.ids[m] < id);
+  }
+
+  /** Whether the key (seq, id) sorts before execution `m`. */
+  private isKeyBefore(seq: number, id: string, m: number): boolean {
+    const mSeq = this.seqs[m];
+    return seq < mSeq || (seq === mSeq && id < this.ids[m]);
+  }
+
+  private sessionState(id: string): SessionState {
     let state = this.sessions.get(id);
     if (!state) {
       state = {
@@ -241,9 +273,7 @@ export class HistoryIndex<E extends ExecutionEntry> {
         derivedPath: null,
         derivedPathSeq: 0,
         earliestStartedAt: null,
-        earliestStartedMs: 0,
         lastEndedAt: null,
-        lastEndedMs: 0,
         orderMs: Number.NaN,
         executions: []
       };
@@ -252,40 +282,48 @@ export class HistoryIndex<E extends ExecutionEntry> {
     return state;
   }
 
+  private startOf(state: SessionState): string | null {
+    return state.record?.startedAt ?? state.earliestStartedAt;
+  }
+
   /** Applies a change that may move a session in the start order. */
-  private reorder(state: SessionState<E>, change: () => void): void {
+  private reorder(state: SessionState, change: () => void): void {
     if (!this.orderedValid) {
       change();
       return;
     }
     if (!Number.isNaN(state.orderMs)) {
-      const at = lowerBound(this.ordered, state, compareSessions);
+      const at = lowerBound(this.ordered, s => compareSessions(s, state) < 0);
       if (this.ordered[at] === state) {
         this.ordered.splice(at, 1);
       }
     }
     change();
-    const to = lowerBound(this.ordered, state, compareSessions);
+    state.orderMs = timeMs(this.startOf(state) ?? '');
+    const to = lowerBound(this.ordered, s => compareSessions(s, state) < 0);
     this.ordered.splice(to, 0, state);
   }
 
-  private orderedSessions(): SessionState<E>[] {
+  private orderedSessions(): SessionState[] {
     if (!this.orderedValid) {
+      for (const state of this.sessions.values()) {
+        state.orderMs = timeMs(this.startOf(state) ?? '');
+      }
       this.ordered = [...this.sessions.values()].sort(compareSessions);
       this.orderedValid = true;
     }
     return this.ordered;
   }
 
-  private pathOf(state: SessionState<E>): string {
+  private pathOf(state: SessionState): string {
     return state.record?.notebookPath ?? state.derivedPath ?? '';
   }
 
-  private summarize(state: SessionState<E>): SessionSummary {
+  private summarize(state: SessionState): SessionSummary {
     return {
       id: state.id,
       notebookPath: this.pathOf(state),
-      startedAt: state.record?.startedAt ?? state.earliestStartedAt ?? '',
+      startedAt: this.startOf(state) ?? '',
       kernel: state.record?.kernel ?? null,
       executionCount: state.executions.length,
       lastExecutionAt: state.lastEndedAt

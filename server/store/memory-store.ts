@@ -11,7 +11,7 @@ import type {
 } from '../../src/_schema/records';
 import { MemoryBlobStore } from './blob-store';
 import { DuplicateFilter } from './duplicates';
-import { HistoryIndex, type ExecutionEntry } from './history-index';
+import { HistoryIndex } from './history-index';
 import {
   summarizeExecution,
   type ExecutionKey,
@@ -22,14 +22,12 @@ import {
   type TrailStore
 } from './types';
 
-interface MemoryExecutionEntry extends ExecutionEntry {
-  record: ExecutionRecord;
-}
-
 /** See the module comment. */
 export class MemoryStore implements TrailStore {
   readonly blobs = new MemoryBlobStore();
-  private readonly index = new HistoryIndex<MemoryExecutionEntry>();
+  private readonly index = new HistoryIndex();
+  /** Records by execution number. */
+  private readonly records: ExecutionRecord[] = [];
 
   hasEvent(id: string): boolean {
     return this.index.hasEvent(id);
@@ -44,12 +42,8 @@ export class MemoryStore implements TrailStore {
       if (event.kind === 'session.started') {
         this.index.addSession(event.id, event.session);
       } else {
-        const record = event.execution;
-        this.index.addExecution(event.id, record, {
-          id: record.id,
-          seq: record.seq,
-          record
-        });
+        this.records[this.index.addExecution(event.id, event.execution)] =
+          event.execution;
       }
     }
     return result;
@@ -72,14 +66,14 @@ export class MemoryStore implements TrailStore {
       return null;
     }
     return {
-      items: page.items.map(entry => summarizeExecution(entry.record)),
+      items: page.items.map(n => summarizeExecution(this.records[n])),
       next: page.next
     };
   }
 
   async getExecution(id: string): Promise<ExecutionRecord | null> {
-    const entry = this.index.execution(id);
-    return entry ? structuredClone(entry.record) : null;
+    const n = this.index.executionNumber(id);
+    return n === undefined ? null : structuredClone(this.records[n]);
   }
 
   async close(): Promise<void> {}

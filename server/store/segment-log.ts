@@ -5,12 +5,19 @@
  *
  * Each line is `<header JSON> TAB <body JSON> LF`. JSON.stringify never
  * emits a raw TAB or LF, so both separators are unambiguous. The header is
- * small (what the indexes need, plus the CRC-32 of the body), so a startup
- * scan parses headers only. Lines are read back by (segment, offset, length).
+ * a short JSON array, `[crc32 of the body, ...fields]`, holding what the
+ * indexes need, so a startup scan parses headers only; it is kept ASCII
+ * (\u escapes) so it decodes as latin1, the fastest way. Lines are read
+ * back by (segment, offset, length).
  */
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import {
+  indexLine,
+  readSegmentIndex,
+  SegmentIndexWriter
+} from './segment-index';
 
 /** Where one record lives in the log. */
 export interface LogLocation {
@@ -20,18 +27,20 @@ export interface LogLocation {
   length: number;
 }
 
-/** One record to append: its index header and its body (JSON text). */
+/** One record to append: its header fields and its body (JSON text). */
 export interface LogRecord {
-  header: Record<string, unknown>;
+  fields: unknown[];
   body: string;
 }
 
 /** A record met while scanning the log at startup. */
 export interface ScannedRecord {
-  header: Record<string, unknown>;
+  /**
+   * The header: index 0 is the body's CRC, the record's fields follow
+   * (possibly with more elements after them).
+   */
+  header: unknown[];
   location: LogLocation;
-  /** Decodes the body; only valid during the scan callback. */
-  body(): string;
 }
 
 /** Receives problems found while opening the log. */
@@ -53,8 +62,16 @@ const SCAN_CHUNK = 16 * 1024 * 1024;
 /** The default segment size: 64 MiB. */
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 
-function segmentName(segment: number): string {
-  return `${String(segment).padStart(8, '0')}.log`;
+function segmentName(segment: number, ext = 'log'): string {
+  return `${String(segment).padStart(8, '0')}.${ext}`;
+}
+
+/** JSON with every non-ASCII character escaped. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    c => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')
+  );
 }
 
 /** fsyncs a directory so that entries created in it survive a crash. */
@@ -76,21 +93,21 @@ function parseLine(
   start: number,
   end: number,
   verify: boolean
-): { header: Record<string, unknown>; tab: number } | null {
+): { header: unknown[]; tab: number } | null {
   const tab = buf.indexOf(TAB, start);
   if (tab < 0 || tab >= end) {
     return null;
   }
-  let header: Record<string, unknown>;
+  let header: unknown;
   try {
-    header = JSON.parse(buf.toString('utf8', start, tab));
+    header = JSON.parse(buf.toString('latin1', start, tab));
   } catch {
     return null;
   }
-  if (typeof header !== 'object' || header === null) {
+  if (!Array.isArray(header) || typeof header[0] !== 'number') {
     return null;
   }
-  if (verify && header.c !== crc32(buf.subarray(tab + 1, end))) {
+  if (verify && header[0] !== crc32(buf.subarray(tab + 1, end))) {
     return null;
   }
   return { header, tab };
@@ -106,7 +123,8 @@ export class SegmentLog {
     private readonly segmentBytes: number,
     private segment: number,
     private writer: fs.FileHandle,
-    private size: number
+    private size: number,
+    private index: SegmentIndexWriter
   ) {}
 
   /**
@@ -131,20 +149,69 @@ export class SegmentLog {
       await (await fs.open(join(dir, segmentName(1)), 'a')).close();
       await syncDirectory(dir);
     }
-    let lastSize = 0;
-    for (let i = 0; i < segments.length; i++) {
-      const isLast = i === segments.length - 1;
-      lastSize = await SegmentLog.scanSegment(
-        dir,
-        segments[i],
-        isLast,
-        onRecord,
-        options.warnings
-      );
+    for (const segment of segments.slice(0, -1)) {
+      await SegmentLog.loadSealed(dir, segment, onRecord, options.warnings);
     }
     const last = segments[segments.length - 1];
+    const lines: string[] = [];
+    const lastSize = await SegmentLog.scanSegment(
+      dir,
+      last,
+      true,
+      onRecord,
+      lines,
+      options.warnings
+    );
+    const index = await SegmentIndexWriter.create(
+      join(dir, segmentName(last, 'idx')),
+      lines
+    );
     const writer = await fs.open(join(dir, segmentName(last)), 'a');
-    return new SegmentLog(dir, segmentBytes, last, writer, lastSize);
+    return new SegmentLog(dir, segmentBytes, last, writer, lastSize, index);
+  }
+
+  /**
+   * Indexes a sealed segment from its index file, or by scanning it (and
+   * then writing the index file for the next startup).
+   */
+  private static async loadSealed(
+    dir: string,
+    segment: number,
+    onRecord: (record: ScannedRecord) => void,
+    warnings?: LogWarnings
+  ): Promise<void> {
+    const logPath = join(dir, segmentName(segment));
+    const indexPath = join(dir, segmentName(segment, 'idx'));
+    const size = (await fs.stat(logPath)).size;
+    const entries = await readSegmentIndex(indexPath, size);
+    if (entries) {
+      for (const header of entries) {
+        const n = header.length;
+        onRecord({
+          header,
+          location: {
+            segment,
+            offset: header[n - 2] as number,
+            length: header[n - 1] as number
+          }
+        });
+      }
+      return;
+    }
+    const lines: string[] = [];
+    await SegmentLog.scanSegment(
+      dir,
+      segment,
+      false,
+      onRecord,
+      lines,
+      warnings
+    );
+    try {
+      await (await SegmentIndexWriter.create(indexPath, lines)).seal(size);
+    } catch (err) {
+      warnings?.warn(`could not write ${indexPath}: ${String(err)}`);
+    }
   }
 
   /** Scans one segment; returns the size of its intact part. */
@@ -153,6 +220,7 @@ export class SegmentLog {
     segment: number,
     isLast: boolean,
     onRecord: (record: ScannedRecord) => void,
+    indexLines: string[],
     warnings?: LogWarnings
   ): Promise<number> {
     const path = join(dir, segmentName(segment));
@@ -194,17 +262,19 @@ export class SegmentLog {
             damagedAt = bufStart + start;
             break;
           }
-          const lineBuf = buf;
-          const tab = parsed.tab;
-          onRecord({
-            header: parsed.header,
-            location: {
-              segment,
-              offset: bufStart + start,
-              length: end - start
-            },
-            body: () => lineBuf.toString('utf8', tab + 1, end)
-          });
+          const location = {
+            segment,
+            offset: bufStart + start,
+            length: end - start
+          };
+          onRecord({ header: parsed.header, location });
+          indexLines.push(
+            indexLine(
+              buf.toString('latin1', start, parsed.tab),
+              location.offset,
+              location.length
+            )
+          );
           start = end + 1;
           intactEnd = bufStart + start;
         }
@@ -246,17 +316,17 @@ export class SegmentLog {
       throw this.broken;
     }
     const parts: Buffer[] = [];
+    const heads: string[] = [];
     const lengths: number[] = [];
     let total = 0;
     for (const record of records) {
       const body = Buffer.from(record.body, 'utf8');
-      const head = Buffer.from(
-        JSON.stringify({ ...record.header, c: crc32(body) }) + '\t',
-        'utf8'
-      );
-      parts.push(head, body, Buffer.from([LF]));
-      lengths.push(head.length + body.length);
-      total += head.length + body.length + 1;
+      const head = asciiJson([crc32(body), ...record.fields]);
+      const headBytes = Buffer.from(head + '\t', 'latin1');
+      parts.push(headBytes, body, Buffer.from([LF]));
+      heads.push(head);
+      lengths.push(headBytes.length + body.length);
+      total += headBytes.length + body.length + 1;
     }
     try {
       if (this.size > 0 && this.size + total > this.segmentBytes) {
@@ -278,12 +348,15 @@ export class SegmentLog {
       throw err;
     }
     const locations: LogLocation[] = [];
+    const lines: string[] = [];
     let offset = this.size;
-    for (const length of lengths) {
+    lengths.forEach((length, i) => {
       locations.push({ segment: this.segment, offset, length });
+      lines.push(indexLine(heads[i], offset, length));
       offset += length + 1;
-    }
+    });
     this.size = offset;
+    this.index.add(lines);
     return locations;
   }
 
@@ -311,6 +384,7 @@ export class SegmentLog {
   async close(): Promise<void> {
     this.broken ??= new Error('the log is closed');
     await this.writer.close();
+    await this.index.close();
     for (const handle of this.readers.values()) {
       await handle.close();
     }
@@ -336,6 +410,13 @@ export class SegmentLog {
     const writer = await fs.open(join(this.dir, segmentName(next)), 'a');
     await syncDirectory(this.dir);
     await this.writer.close();
+    // The index file is derived data: failing to finish it only costs the
+    // next startup a scan of this segment.
+    await this.index.seal(this.size).catch(() => undefined);
+    this.index = await SegmentIndexWriter.create(
+      join(this.dir, segmentName(next, 'idx')),
+      []
+    );
     this.writer = writer;
     this.segment = next;
     this.size = 0;

@@ -134,6 +134,34 @@ describe('torn tail', () => {
     expect(reopened.store.executionCount).toBe(1);
     await reopened.close();
   });
+
+  it('starts from index files of sealed segments, and without them', async () => {
+    const dir = await tempDir();
+    const made = await seed(dir, 5, 10, { segmentBytes: 8 * 1024 });
+    const logDir = join(dir, 'log');
+    const segments = (await readdir(logDir)).filter(f => f.endsWith('.log')).sort();
+    const indexes = (await readdir(logDir)).filter(f => f.endsWith('.idx'));
+    // Every segment has an index file; the sealed ones end with a trailer.
+    expect(indexes).toHaveLength(segments.length);
+    const sealed = await readFile(join(logDir, indexes.sort()[0]), 'utf8');
+    expect(sealed).toMatch(/\["end",\d+\],\n$/);
+
+    const expectAll = async () => {
+      const server = await openFileApp(dir, { store: { segmentBytes: 8 * 1024 } });
+      expect(server.store.executionCount).toBe(50);
+      const sessions = await server.get('/sessions').expect(200);
+      expect(sessions.body.items.map((s: any) => s.kernel?.name)).toEqual(Array(5).fill('python3'));
+      const one = made[2].events[5] as any;
+      const full = await server.get(`/executions/${one.execution.id}`).expect(200);
+      expect(full.body).toEqual(one.execution);
+      await server.close();
+    };
+    await expectAll();
+    // A damaged index file is ignored (the segment is scanned) and rebuilt.
+    await writeFile(join(logDir, indexes[0]), '["garbage",');
+    await expectAll();
+    expect(await readFile(join(logDir, indexes[0]), 'utf8')).toMatch(/\["end",\d+\],\n$/);
+  });
 });
 
 describe('segments', () => {
@@ -154,5 +182,33 @@ describe('segments', () => {
       expect(full.body.code).toBe(first.execution.code);
     }
     await reopened.close();
+  });
+
+  it('starts from index files of sealed segments, and without them', async () => {
+    const dir = await tempDir();
+    const made = await seed(dir, 5, 10, { segmentBytes: 8 * 1024 });
+    const logDir = join(dir, 'log');
+    const segments = (await readdir(logDir)).filter(f => f.endsWith('.log')).sort();
+    const indexes = (await readdir(logDir)).filter(f => f.endsWith('.idx'));
+    // Every segment has an index file; the sealed ones end with a trailer.
+    expect(indexes).toHaveLength(segments.length);
+    const sealed = await readFile(join(logDir, indexes.sort()[0]), 'utf8');
+    expect(sealed).toMatch(/\["end",\d+\],\n$/);
+
+    const expectAll = async () => {
+      const server = await openFileApp(dir, { store: { segmentBytes: 8 * 1024 } });
+      expect(server.store.executionCount).toBe(50);
+      const sessions = await server.get('/sessions').expect(200);
+      expect(sessions.body.items.map((s: any) => s.kernel?.name)).toEqual(Array(5).fill('python3'));
+      const one = made[2].events[5] as any;
+      const full = await server.get(`/executions/${one.execution.id}`).expect(200);
+      expect(full.body).toEqual(one.execution);
+      await server.close();
+    };
+    await expectAll();
+    // A damaged index file is ignored (the segment is scanned) and rebuilt.
+    await writeFile(join(logDir, indexes[0]), '["garbage",');
+    await expectAll();
+    expect(await readFile(join(logDir, indexes[0]), 'utf8')).toMatch(/\["end",\d+\],\n$/);
   });
 });

@@ -1,0 +1,302 @@
+#!/usr/bin/env node
+/**
+ * Ingest benchmark of the Trail server (not part of the test suite).
+ *
+ *     npx tsc -p server/tsconfig.json && node bench/server-ingest.mjs [--big 1000000] [--batches 600]
+ *
+ * For each history size (10k, then --big, default 1M executions already
+ * stored) it pre-populates a data folder through the store API (big groups,
+ * not HTTP), starts the real server process (server/dist/index.js), and
+ * measures the startup (index rebuild) time, then ingest over HTTP on
+ * loopback: several clients each sending batches of 100 realistic
+ * execution events and waiting for the answer. It prints events/s and the
+ * ack latency percentiles per batch.
+ *
+ * Goals: >= 5,000 events/s, p99 <= 25 ms, the big-history figures within
+ * 1.5x of the 10k ones.
+ */
+import { spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'server', 'dist', 'index.js');
+if (!existsSync(cli)) {
+  console.error('server/dist is missing: run `npx tsc -p server/tsconfig.json` first');
+  process.exit(1);
+}
+const require = createRequire(import.meta.url);
+const { FileStore } = require(join(root, 'server', 'dist', 'store', 'file-store.js'));
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const BIG = arg('big', 1_000_000);
+/** Extra node flags for the server process, e.g. "--cpu-prof". */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const BATCHES = arg('batches', 600); // batches per measured run
+const BATCH_SIZE = 100;
+const CLIENTS = arg('clients', 4);
+/** Percent of executions that display a unique 24 KiB image (a blob). */
+const IMAGE_PERCENT = arg('images', 2);
+const TOKEN = 'bench-token-0123456789';
+
+// ---------------------------------------------------------------- events
+
+const CODE = [
+  "import pandas as pd\ndf = pd.read_csv('data/measurements.csv')\ndf.describe()",
+  "for epoch in range(3):\n    loss = train(model, loader)\n    print(f'epoch {epoch}: loss={loss:.4f}')",
+  "fig, ax = plt.subplots(figsize=(8, 4))\nax.plot(df['t'], df['value'])\nax.set_title('Signal')",
+  "result = model.evaluate(test_x, test_y)\nresult",
+  "x = np.linspace(0, 10, 1000)\ny = np.sin(x) * np.exp(-x / 5)\ny.mean()"
+];
+const HTML_TABLE =
+  '<table border="1" class="dataframe">\n<thead><tr><th></th><th>t</th><th>value</th></tr></thead>\n<tbody>\n' +
+  Array.from({ length: 8 }, (_, i) => `<tr><th>${i}</th><td>${i * 0.1}</td><td>${Math.sin(i).toFixed(6)}</td></tr>`).join('\n') +
+  '\n</tbody>\n</table>';
+
+let counter = 0;
+
+/** A base64 "PNG" unique to `seed` (a real plot is new each time). */
+function png(seed, bytes = 24 * 1024) {
+  let out = '';
+  let block = createHash('sha256').update(seed).digest();
+  while (out.length < bytes) {
+    out += block.toString('base64');
+    block = createHash('sha256').update(block).digest();
+  }
+  return out.slice(0, bytes);
+}
+
+/**
+ * A realistic execution event (~1.5 KiB): code, a stream, a result with
+ * text and HTML; 5% raise an error with a traceback; with `images`, 2%
+ * display a plot (24 KiB, unique, so it goes to the blob store).
+ */
+function execution(sessionId, seq, images) {
+  const n = counter++;
+  const started = Date.UTC(2026, 0, 1) + n * 1500;
+  const failed = n % 20 === 7;
+  const outputs = [
+    { output_type: 'stream', name: 'stdout', text: `step ${seq}: processed ${n % 977} rows\nok\n` }
+  ];
+  if (failed) {
+    outputs.push({
+      output_type: 'error',
+      ename: 'ValueError',
+      evalue: 'could not convert string to float',
+      traceback: Array.from({ length: 6 }, (_, i) => `\u001b[0;31mFrame ${i}\u001b[0m in <module>\n    line ${i * 7}`)
+    });
+  } else {
+    outputs.push({
+      output_type: 'execute_result',
+      execution_count: seq,
+      data: { 'text/plain': `   t   value\n0  0.0  ${n}`, 'text/html': HTML_TABLE },
+      metadata: {}
+    });
+  }
+  if (images && (n % 100) < IMAGE_PERCENT) {
+    outputs.push({
+      output_type: 'display_data',
+      data: { 'image/png': png(`plot-${n}-${randomUUID()}`), 'text/plain': '<Figure size 800x400>' },
+      metadata: {}
+    });
+  }
+  return {
+    id: randomUUID(),
+    kind: 'execution.completed',
+    execution: {
+      id: randomUUID(),
+      sessionId,
+      seq,
+      msgId: randomUUID(),
+      notebookPath: `projects/analysis-${n % 7}.ipynb`,
+      cellId: randomUUID(),
+      code: CODE[n % CODE.length],
+      executionCount: seq,
+      status: failed ? 'error' : 'ok',
+      ...(failed ? { error: { ename: 'ValueError', evalue: 'could not convert string to float' } } : {}),
+      startedAt: new Date(started).toISOString(),
+      endedAt: new Date(started + 340).toISOString(),
+      durationMs: 340,
+      timing: 'kernel',
+      outputs
+    }
+  };
+}
+
+function session(notebookPath = `projects/analysis-${counter % 7}.ipynb`) {
+  return {
+    id: randomUUID(),
+    kind: 'session.started',
+    session: {
+      id: randomUUID(),
+      notebookPath,
+      startedAt: new Date(Date.UTC(2026, 0, 1) + counter * 1500).toISOString(),
+      kernel: { name: 'python3', displayName: 'Python 3 (ipykernel)', language: 'python' }
+    }
+  };
+}
+
+// ---------------------------------------------------------------- setup
+
+/** Fills a data folder with `count` executions (200 per session). */
+async function populate(dir, count) {
+  const store = await FileStore.open(dir);
+  const started = Date.now();
+  let done = 0;
+  while (done < count) {
+    const group = [];
+    while (group.length < 5000 && done < count) {
+      const s = session();
+      group.push(s);
+      for (let seq = 1; seq <= 200 && done < count; seq++, done++) {
+        group.push(execution(s.session.id, seq, false));
+      }
+    }
+    await store.append(group);
+    if (count >= 100_000 && done % 100_000 < 5000) {
+      process.stderr.write(`  populated ${done} executions\r`);
+    }
+  }
+  await store.close();
+  return Date.now() - started;
+}
+
+/** Starts the server process; resolves with its URL and the time to listen. */
+function startServer(dir) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [...SERVER_NODE_ARGS, cli, '--port', '0', '--data', dir, '--token', TOKEN], {
+      stdio: ['ignore', 'pipe', 'inherit']
+    });
+    child.once('exit', code => reject(new Error(`server exited with ${code}`)));
+    createInterface({ input: child.stdout }).once('line', line => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      resolve({ child, url: JSON.parse(line).url, startupMs: ms });
+    });
+  });
+}
+
+async function stopServer(child) {
+  child.removeAllListeners('exit');
+  const exited = new Promise(resolve => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+// ---------------------------------------------------------------- load
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+
+function post(url, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${url}/api/v1/events`,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          Authorization: `Bearer ${TOKEN}`,
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body)
+        }
+      },
+      res => {
+        const chunks = [];
+        res.on('data', c => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          if (res.statusCode !== 200) {
+            reject(new Error(`HTTP ${res.statusCode}: ${text}`));
+          } else {
+            resolve(JSON.parse(text));
+          }
+        });
+      }
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Sends BATCHES batches from CLIENTS closed-loop clients; returns figures. */
+async function measure(url, batches) {
+  // Bodies are made up front so the client's own work stays out of the figures.
+  const bodies = [];
+  for (let b = 0; b < batches; b++) {
+    const s = session();
+    const events = [s];
+    for (let i = 1; i < BATCH_SIZE; i++) {
+      events.push(execution(s.session.id, i, true));
+    }
+    bodies.push(JSON.stringify({ events }));
+  }
+  const latencies = [];
+  let next = 0;
+  let stored = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++];
+        const t0 = process.hrtime.bigint();
+        const result = await post(url, body);
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        stored += result.accepted.length;
+      }
+    })
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort((a, b) => a - b);
+  const pct = p => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+  return { eventsPerSecond: stored / seconds, p50: pct(50), p95: pct(95), p99: pct(99), max: latencies[latencies.length - 1], stored };
+}
+
+async function scenario(label, stored) {
+  const dir = await mkdtemp(join(tmpdir(), 'trail-bench-'));
+  try {
+    process.stderr.write(`${label}: populating ${stored} executions...\n`);
+    const populateMs = await populate(dir, stored);
+    const reopenStart = Date.now();
+    const store = await FileStore.open(dir);
+    const rebuildMs = Date.now() - reopenStart;
+    await store.close();
+    const server = await startServer(dir);
+    // Warm-up (JIT, connections), then the measured run.
+    await measure(server.url, 40);
+    const figures = await measure(server.url, BATCHES);
+    await stopServer(server.child);
+    return { label, stored, populateMs, rebuildMs, startupMs: server.startupMs, ...figures };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const rows = [];
+rows.push(await scenario('10k stored', 10_000));
+if (BIG > 0) {
+  rows.push(await scenario(`${BIG >= 1e6 ? BIG / 1e6 + 'M' : BIG / 1e3 + 'k'} stored`, BIG));
+}
+agent.destroy();
+
+const f = (n, d = 1) => n.toFixed(d);
+console.log(`\nTrail server ingest: ${CLIENTS} clients, batches of ${BATCH_SIZE} events (2% with a 24 KiB image), ${BATCHES} batches per run\n`);
+console.log('| history | events/s | p50 ms | p95 ms | p99 ms | max ms | index rebuild ms | process start to listening ms |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  console.log(`| ${r.label} | ${f(r.eventsPerSecond, 0)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.max)} | ${r.rebuildMs} | ${f(r.startupMs, 0)} |`);
+}
+const [small, big = small] = rows;
+console.log(
+  `\nbig/10k: throughput x${f(small.eventsPerSecond / big.eventsPerSecond, 2)} slower, p99 x${f(big.p99 / small.p99, 2)}` +
+    ` (goal: within 1.5x); goals >= 5000 events/s, p99 <= 25 ms`
+);
