@@ -6,6 +6,7 @@ const jestJupyterLab = require('@jupyterlab/testutils/lib/jest-config');
 
 const esModules = [
   '@codemirror',
+  '@jupyterlab/',
   '@jupyter/ydoc',
   '@jupyter/react-components',
   '@jupyter/web-components',

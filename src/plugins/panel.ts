@@ -52,7 +52,12 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    const sidebar = new TrailSidebar({ model, rendermime, translator: translator ?? undefined });
+    const sidebar = new TrailSidebar({
+      model,
+      rendermime,
+      translator: translator ?? undefined,
+      onReconnect: () => void connection.reload()
+    });
     app.shell.add(sidebar, 'left', { rank: 850 });
     restorer?.add(sidebar, 'jupyterlab-trail-sidebar');
 
