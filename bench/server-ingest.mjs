@@ -18,10 +18,10 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -29,19 +29,30 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'server', 'dist', 'index.js');
 if (!existsSync(cli)) {
-  console.error('server/dist is missing: run `npx tsc -p server/tsconfig.json` first');
+  console.error(
+    'server/dist is missing: run `npx tsc -p server/tsconfig.json` first'
+  );
   process.exit(1);
 }
 const require = createRequire(import.meta.url);
-const { FileStore } = require(join(root, 'server', 'dist', 'store', 'file-store.js'));
+const { FileStore } = require(
+  join(root, 'server', 'dist', 'store', 'file-store.js')
+);
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const BIG = arg('big', 1_000_000);
+/** Reuse populated data folders under this path (for quick iterations). */
+const CACHE = (() => {
+  const i = process.argv.indexOf('--cache');
+  return i > 0 ? process.argv[i + 1] : null;
+})();
 /** Extra node flags for the server process, e.g. "--cpu-prof". */
-const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '')
+  .split(' ')
+  .filter(Boolean);
 const BATCHES = arg('batches', 600); // batches per measured run
 const BATCH_SIZE = 100;
 const CLIENTS = arg('clients', 4);
@@ -55,12 +66,16 @@ const CODE = [
   "import pandas as pd\ndf = pd.read_csv('data/measurements.csv')\ndf.describe()",
   "for epoch in range(3):\n    loss = train(model, loader)\n    print(f'epoch {epoch}: loss={loss:.4f}')",
   "fig, ax = plt.subplots(figsize=(8, 4))\nax.plot(df['t'], df['value'])\nax.set_title('Signal')",
-  "result = model.evaluate(test_x, test_y)\nresult",
-  "x = np.linspace(0, 10, 1000)\ny = np.sin(x) * np.exp(-x / 5)\ny.mean()"
+  'result = model.evaluate(test_x, test_y)\nresult',
+  'x = np.linspace(0, 10, 1000)\ny = np.sin(x) * np.exp(-x / 5)\ny.mean()'
 ];
 const HTML_TABLE =
   '<table border="1" class="dataframe">\n<thead><tr><th></th><th>t</th><th>value</th></tr></thead>\n<tbody>\n' +
-  Array.from({ length: 8 }, (_, i) => `<tr><th>${i}</th><td>${i * 0.1}</td><td>${Math.sin(i).toFixed(6)}</td></tr>`).join('\n') +
+  Array.from(
+    { length: 8 },
+    (_, i) =>
+      `<tr><th>${i}</th><td>${i * 0.1}</td><td>${Math.sin(i).toFixed(6)}</td></tr>`
+  ).join('\n') +
   '\n</tbody>\n</table>';
 
 let counter = 0;
@@ -86,27 +101,41 @@ function execution(sessionId, seq, images) {
   const started = Date.UTC(2026, 0, 1) + n * 1500;
   const failed = n % 20 === 7;
   const outputs = [
-    { output_type: 'stream', name: 'stdout', text: `step ${seq}: processed ${n % 977} rows\nok\n` }
+    {
+      output_type: 'stream',
+      name: 'stdout',
+      text: `step ${seq}: processed ${n % 977} rows\nok\n`
+    }
   ];
   if (failed) {
     outputs.push({
       output_type: 'error',
       ename: 'ValueError',
       evalue: 'could not convert string to float',
-      traceback: Array.from({ length: 6 }, (_, i) => `\u001b[0;31mFrame ${i}\u001b[0m in <module>\n    line ${i * 7}`)
+      traceback: Array.from(
+        { length: 6 },
+        (_, i) =>
+          `\u001b[0;31mFrame ${i}\u001b[0m in <module>\n    line ${i * 7}`
+      )
     });
   } else {
     outputs.push({
       output_type: 'execute_result',
       execution_count: seq,
-      data: { 'text/plain': `   t   value\n0  0.0  ${n}`, 'text/html': HTML_TABLE },
+      data: {
+        'text/plain': `   t   value\n0  0.0  ${n}`,
+        'text/html': HTML_TABLE
+      },
       metadata: {}
     });
   }
-  if (images && (n % 100) < IMAGE_PERCENT) {
+  if (images && n % 100 < IMAGE_PERCENT) {
     outputs.push({
       output_type: 'display_data',
-      data: { 'image/png': png(`plot-${n}-${randomUUID()}`), 'text/plain': '<Figure size 800x400>' },
+      data: {
+        'image/png': png(`plot-${n}-${randomUUID()}`),
+        'text/plain': '<Figure size 800x400>'
+      },
       metadata: {}
     });
   }
@@ -123,7 +152,14 @@ function execution(sessionId, seq, images) {
       code: CODE[n % CODE.length],
       executionCount: seq,
       status: failed ? 'error' : 'ok',
-      ...(failed ? { error: { ename: 'ValueError', evalue: 'could not convert string to float' } } : {}),
+      ...(failed
+        ? {
+            error: {
+              ename: 'ValueError',
+              evalue: 'could not convert string to float'
+            }
+          }
+        : {}),
       startedAt: new Date(started).toISOString(),
       endedAt: new Date(started + 340).toISOString(),
       durationMs: 340,
@@ -141,7 +177,11 @@ function session(notebookPath = `projects/analysis-${counter % 7}.ipynb`) {
       id: randomUUID(),
       notebookPath,
       startedAt: new Date(Date.UTC(2026, 0, 1) + counter * 1500).toISOString(),
-      kernel: { name: 'python3', displayName: 'Python 3 (ipykernel)', language: 'python' }
+      kernel: {
+        name: 'python3',
+        displayName: 'Python 3 (ipykernel)',
+        language: 'python'
+      }
     }
   };
 }
@@ -175,13 +215,33 @@ async function populate(dir, count) {
 function startServer(dir) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [...SERVER_NODE_ARGS, cli, '--port', '0', '--data', dir, '--token', TOKEN], {
-      stdio: ['ignore', 'pipe', 'inherit']
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        ...SERVER_NODE_ARGS,
+        cli,
+        '--port',
+        '0',
+        '--data',
+        dir,
+        '--token',
+        TOKEN
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit']
+      }
+    );
     child.once('exit', code => reject(new Error(`server exited with ${code}`)));
-    createInterface({ input: child.stdout }).once('line', line => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      resolve({ child, url: JSON.parse(line).url, startupMs: ms });
+    let listening = false;
+    createInterface({ input: child.stdout }).on('line', line => {
+      if (!listening && line.startsWith('{"event"')) {
+        listening = true;
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        resolve({ child, url: JSON.parse(line).url, startupMs: ms });
+      } else {
+        // e.g. --trace-gc output of the server
+        process.stderr.write(`[server] ${line}\n`);
+      }
     });
   });
 }
@@ -228,6 +288,17 @@ function post(url, body) {
   });
 }
 
+/** CPU seconds used so far by a process (Linux /proc; 100 ticks/s). */
+async function cpuSeconds(pid) {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Sends BATCHES batches from CLIENTS closed-loop clients; returns figures. */
 async function measure(url, batches) {
   // Bodies are made up front so the client's own work stays out of the figures.
@@ -257,15 +328,29 @@ async function measure(url, batches) {
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
-  const pct = p => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  return { eventsPerSecond: stored / seconds, p50: pct(50), p95: pct(95), p99: pct(99), max: latencies[latencies.length - 1], stored };
+  const pct = p =>
+    latencies[
+      Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))
+    ];
+  return {
+    eventsPerSecond: stored / seconds,
+    p50: pct(50),
+    p95: pct(95),
+    p99: pct(99),
+    max: latencies[latencies.length - 1],
+    stored
+  };
 }
 
 async function scenario(label, stored) {
-  const dir = await mkdtemp(join(tmpdir(), 'trail-bench-'));
+  const cached = CACHE ? join(CACHE, String(stored)) : null;
+  const dir = cached ?? (await mkdtemp(join(tmpdir(), 'trail-bench-')));
   try {
-    process.stderr.write(`${label}: populating ${stored} executions...\n`);
-    const populateMs = await populate(dir, stored);
+    let populateMs = 0;
+    if (!cached || !existsSync(join(cached, 'meta.json'))) {
+      process.stderr.write(`${label}: populating ${stored} executions...\n`);
+      populateMs = await populate(dir, stored);
+    }
     const reopenStart = Date.now();
     const store = await FileStore.open(dir);
     const rebuildMs = Date.now() - reopenStart;
@@ -273,27 +358,60 @@ async function scenario(label, stored) {
     const server = await startServer(dir);
     // Warm-up (JIT, connections), then the measured run.
     await measure(server.url, 40);
+    const serverCpu0 = await cpuSeconds(server.child.pid);
+    const clientCpu0 = process.cpuUsage();
+    const wall0 = Date.now();
     const figures = await measure(server.url, BATCHES);
+    const wall = (Date.now() - wall0) / 1000;
+    const serverCpu =
+      ((await cpuSeconds(server.child.pid)) - serverCpu0) / wall;
+    const used = process.cpuUsage(clientCpu0);
+    const clientCpu = (used.user + used.system) / 1e6 / wall;
+    const load = loadavg()[0];
     await stopServer(server.child);
-    return { label, stored, populateMs, rebuildMs, startupMs: server.startupMs, ...figures };
+    return {
+      label,
+      stored,
+      populateMs,
+      rebuildMs,
+      startupMs: server.startupMs,
+      serverCpu,
+      clientCpu,
+      load,
+      ...figures
+    };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (!cached) {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 }
 
 const rows = [];
 rows.push(await scenario('10k stored', 10_000));
 if (BIG > 0) {
-  rows.push(await scenario(`${BIG >= 1e6 ? BIG / 1e6 + 'M' : BIG / 1e3 + 'k'} stored`, BIG));
+  rows.push(
+    await scenario(
+      `${BIG >= 1e6 ? BIG / 1e6 + 'M' : BIG / 1e3 + 'k'} stored`,
+      BIG
+    )
+  );
 }
 agent.destroy();
 
 const f = (n, d = 1) => n.toFixed(d);
-console.log(`\nTrail server ingest: ${CLIENTS} clients, batches of ${BATCH_SIZE} events (2% with a 24 KiB image), ${BATCHES} batches per run\n`);
-console.log('| history | events/s | p50 ms | p95 ms | p99 ms | max ms | index rebuild ms | process start to listening ms |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log(
+  `\nTrail server ingest: ${CLIENTS} clients, batches of ${BATCH_SIZE} events (2% with a 24 KiB image), ${BATCHES} batches per run\n`
+);
+console.log(
+  '| history | events/s | p50 ms | p95 ms | p99 ms | max ms | index rebuild ms | process start to listening ms | server CPU | bench CPU | load avg |'
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
-  console.log(`| ${r.label} | ${f(r.eventsPerSecond, 0)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.max)} | ${r.rebuildMs} | ${f(r.startupMs, 0)} |`);
+  console.log(
+    `| ${r.label} | ${f(r.eventsPerSecond, 0)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.max)} | ${r.rebuildMs} | ${f(r.startupMs, 0)} | ` +
+      `${f(r.serverCpu * 100, 0)}% | ${f(r.clientCpu * 100, 0)}% | ${f(r.load, 2)} |`
+  );
 }
 const [small, big = small] = rows;
 console.log(

@@ -22,41 +22,34 @@ export interface BlobRef {
   encoding: 'text' | 'json';
 }
 
-/** The bytes a mime value is stored as, and how to turn them back. */
-function encodeValue(value: unknown): {
-  bytes: Buffer;
-  encoding: BlobRef['encoding'];
-} {
-  return typeof value === 'string'
-    ? { bytes: Buffer.from(value, 'utf8'), encoding: 'text' }
-    : { bytes: Buffer.from(JSON.stringify(value), 'utf8'), encoding: 'json' };
-}
-
 /**
- * Whether a value must go to the blob store: large ones, and any object
- * that looks like a BlobRef itself, which would otherwise be read back as
- * a reference.
+ * The blob content of a mime value that must go to the blob store, or null
+ * to keep it inline. Large values go (strings as their UTF-8 bytes, other
+ * values as their JSON text), and so does any object that looks like a
+ * BlobRef itself, which would otherwise be read back as a reference.
  */
-function needsBlob(value: unknown): boolean {
+function blobContent(
+  value: unknown
+): { bytes: Buffer; encoding: BlobRef['encoding'] } | null {
   if (typeof value === 'string') {
-    return (
-      value.length > INLINE_VALUE_LIMIT / 3 &&
-      Buffer.byteLength(value, 'utf8') > INLINE_VALUE_LIMIT
-    );
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: short strings fit.
+    if (
+      value.length * 3 <= INLINE_VALUE_LIMIT ||
+      Buffer.byteLength(value, 'utf8') <= INLINE_VALUE_LIMIT
+    ) {
+      return null;
+    }
+    return { bytes: Buffer.from(value, 'utf8'), encoding: 'text' };
   }
-  if (
-    value !== null &&
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    Object.prototype.hasOwnProperty.call(value, '$blob')
-  ) {
-    return true;
+  if (value === null || typeof value !== 'object') {
+    return null;
   }
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    Buffer.byteLength(JSON.stringify(value), 'utf8') > INLINE_VALUE_LIMIT
-  );
+  const json = JSON.stringify(value);
+  const looksLikeRef = !Array.isArray(value) && Object.hasOwn(value, '$blob');
+  if (!looksLikeRef && Buffer.byteLength(json, 'utf8') <= INLINE_VALUE_LIMIT) {
+    return null;
+  }
+  return { bytes: Buffer.from(json, 'utf8'), encoding: 'json' };
 }
 
 /** Stores event batches sent by recorders. */
@@ -114,10 +107,11 @@ export function externalizeValues(
     }
     let data: Record<string, unknown> | null = null;
     for (const [mime, value] of Object.entries(output.data)) {
-      if (!needsBlob(value)) {
+      const content = blobContent(value);
+      if (!content) {
         continue;
       }
-      const { bytes, encoding } = encodeValue(value);
+      const { bytes, encoding } = content;
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       blobs.set(sha256, bytes);
       data ??= { ...output.data };

@@ -11,6 +11,7 @@
  * are appended together with one fdatasync, and each batch is acknowledged
  * only once its bytes are synced.
  */
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
   ExecutionCompletedEvent,
@@ -116,7 +117,6 @@ export class FileStore implements TrailStore {
     dataDir: string,
     options: FileStoreOptions = {}
   ): Promise<FileStore> {
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(dataDir, { recursive: true });
     const meta = await openStoreMeta(dataDir);
     const blobs = await FileBlobStore.open(join(dataDir, 'blobs'));

@@ -11,6 +11,7 @@
  * numbered execution lives (a file offset, or the record itself).
  */
 import type { SessionRecord, SessionSummary } from '../../src/_schema/records';
+import { IdTable } from './id-table';
 import type {
   ExecutionKey,
   SessionKey,
@@ -85,9 +86,13 @@ function lowerBound<T>(items: T[], isLess: (item: T) => boolean): number {
 
 /** See the module comment. */
 export class HistoryIndex {
-  private readonly eventIds = new Set<string>();
-  private readonly numbers = new Map<string, number>();
-  private ids: string[] = [];
+  /** Event ids of session.started events (few). */
+  private readonly sessionEventIds = new Set<string>();
+  /** Per execution number: its id and its event's id. */
+  private readonly ids: string[] = [];
+  private readonly eventIds: string[] = [];
+  private readonly numbers = new IdTable(n => this.ids[n]);
+  private readonly eventNumbers = new IdTable(n => this.eventIds[n]);
   private seqs = new Float64Array(1024);
   private readonly sessions = new Map<string, SessionState>();
   /** Sessions oldest first; rebuilt lazily after bulk loading. */
@@ -110,11 +115,13 @@ export class HistoryIndex {
   }
 
   hasEvent(id: string): boolean {
-    return this.eventIds.has(id);
+    return (
+      this.sessionEventIds.has(id) || this.eventNumbers.get(id) !== undefined
+    );
   }
 
   hasExecution(id: string): boolean {
-    return this.numbers.has(id);
+    return this.numbers.get(id) !== undefined;
   }
 
   /** Whether a session.started record of this session is stored. */
@@ -129,7 +136,7 @@ export class HistoryIndex {
 
   /** Indexes a stored session.started event. */
   addSession(eventId: string, record: SessionRecord): void {
-    this.eventIds.add(eventId);
+    this.sessionEventIds.add(eventId);
     const state = this.sessionState(record.id);
     this.reorder(state, () => {
       state.record = record;
@@ -138,7 +145,6 @@ export class HistoryIndex {
 
   /** Indexes a stored execution.completed event; returns its number. */
   addExecution(eventId: string, facts: ExecutionFacts): number {
-    this.eventIds.add(eventId);
     const n = this.ids.length;
     if (n === this.seqs.length) {
       const grown = new Float64Array(n * 2);
@@ -146,8 +152,10 @@ export class HistoryIndex {
       this.seqs = grown;
     }
     this.ids.push(facts.id);
+    this.eventIds.push(eventId);
     this.seqs[n] = facts.seq;
-    this.numbers.set(facts.id, n);
+    this.numbers.add(facts.id, n);
+    this.eventNumbers.add(eventId, n);
 
     const state = this.sessionState(facts.sessionId);
     const list = state.executions;

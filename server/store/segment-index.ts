@@ -22,37 +22,81 @@ export function indexLine(
   return `${headerJson.slice(0, -1)},${offset},${length}],\n`;
 }
 
+/** How much of a segment an index file described. */
+export interface IndexCoverage {
+  /** The file was whole and matched its segment: nothing to scan. */
+  complete: boolean;
+  /** The segment offset after the last entry delivered. */
+  covered: number;
+}
+
+/** Entries are parsed this many characters at a time (see below). */
+const PARSE_CHUNK = 256 * 1024;
+
 /**
- * Reads the entries of a sealed segment's index file, or null when the
- * file is missing or does not describe a segment of `segmentSize` bytes.
+ * Delivers the entries of a sealed segment's index file to `onEntry`.
+ * Nothing is delivered when the file is missing or its trailer does not
+ * match `segmentSize`; if the file is damaged in the middle, the entries
+ * before the damage are delivered and `covered` tells where to scan from.
+ *
+ * Entries are parsed in chunks of lines, each one JSON.parse call: one call
+ * per line would cost a string per line, one call per file would keep a
+ * whole segment's entries alive long enough to burden the collector.
  */
 export async function readSegmentIndex(
   path: string,
-  segmentSize: number
-): Promise<IndexEntry[] | null> {
+  segmentSize: number,
+  onEntry: (entry: IndexEntry) => void
+): Promise<IndexCoverage> {
+  const none = { complete: false, covered: 0 };
   let text: string;
   try {
     text = await fs.readFile(path, 'latin1');
   } catch {
-    return null;
+    return none;
   }
-  let entries: IndexEntry[];
+  // Every line ends with ",\n"; the last one is the trailer.
+  const trailerStart = text.lastIndexOf('\n', text.length - 2) + 1;
+  let trailer: unknown;
   try {
-    // Every line ends with ",\n": drop the last two characters and the
-    // whole file is one JSON array, parsed in one call.
-    entries = JSON.parse(`[${text.slice(0, -2)}]`);
+    trailer = JSON.parse(text.slice(trailerStart, text.length - 2));
   } catch {
-    return null;
+    return none;
   }
-  const trailer = entries.pop();
   if (
+    !text.endsWith(',\n') ||
     !Array.isArray(trailer) ||
     trailer[0] !== 'end' ||
     trailer[1] !== segmentSize
   ) {
-    return null;
+    return none;
   }
-  return entries;
+  let covered = 0;
+  let pos = 0;
+  while (pos < trailerStart) {
+    let end = text.indexOf('\n', Math.min(pos + PARSE_CHUNK, trailerStart - 1));
+    if (end < 0 || end >= trailerStart) {
+      end = trailerStart - 1;
+    }
+    let entries: IndexEntry[];
+    try {
+      entries = JSON.parse(`[${text.slice(pos, end - 1)}]`);
+    } catch {
+      return { complete: false, covered };
+    }
+    for (const entry of entries) {
+      const n = entry.length;
+      const offset = entry[n - 2];
+      const length = entry[n - 1];
+      if (typeof offset !== 'number' || typeof length !== 'number') {
+        return { complete: false, covered };
+      }
+      onEntry(entry);
+      covered = offset + length + 1;
+    }
+    pos = end + 1;
+  }
+  return { complete: true, covered };
 }
 
 /**

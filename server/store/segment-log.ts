@@ -18,6 +18,7 @@ import {
   readSegmentIndex,
   SegmentIndexWriter
 } from './segment-index';
+import { parseLine, scanSegment, segmentName } from './segment-scan';
 
 /** Where one record lives in the log. */
 export interface LogLocation {
@@ -56,15 +57,8 @@ export interface SegmentLogOptions {
 }
 
 const SEGMENT_NAME = /^(\d{8})\.log$/;
-const TAB = 0x09;
-const LF = 0x0a;
-const SCAN_CHUNK = 16 * 1024 * 1024;
 /** The default segment size: 64 MiB. */
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
-
-function segmentName(segment: number, ext = 'log'): string {
-  return `${String(segment).padStart(8, '0')}.${ext}`;
-}
 
 /** JSON with every non-ASCII character escaped. */
 function asciiJson(value: unknown): string {
@@ -84,39 +78,12 @@ export async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-/**
- * Parses one line; null when it is damaged (torn, zero-filled, or, when
- * `verify`, a body that does not match its CRC).
- */
-function parseLine(
-  buf: Buffer,
-  start: number,
-  end: number,
-  verify: boolean
-): { header: unknown[]; tab: number } | null {
-  const tab = buf.indexOf(TAB, start);
-  if (tab < 0 || tab >= end) {
-    return null;
-  }
-  let header: unknown;
-  try {
-    header = JSON.parse(buf.toString('latin1', start, tab));
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(header) || typeof header[0] !== 'number') {
-    return null;
-  }
-  if (verify && header[0] !== crc32(buf.subarray(tab + 1, end))) {
-    return null;
-  }
-  return { header, tab };
-}
-
 /** See the module comment. */
 export class SegmentLog {
   private readonly readers = new Map<number, fs.FileHandle>();
   private broken: Error | null = null;
+  /** Index files of sealed segments still being finished. */
+  private sealing: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly dir: string,
@@ -154,7 +121,7 @@ export class SegmentLog {
     }
     const last = segments[segments.length - 1];
     const lines: string[] = [];
-    const lastSize = await SegmentLog.scanSegment(
+    const lastSize = await scanSegment(
       dir,
       last,
       true,
@@ -183,125 +150,40 @@ export class SegmentLog {
     const logPath = join(dir, segmentName(segment));
     const indexPath = join(dir, segmentName(segment, 'idx'));
     const size = (await fs.stat(logPath)).size;
-    const entries = await readSegmentIndex(indexPath, size);
-    if (entries) {
-      for (const header of entries) {
-        const n = header.length;
-        onRecord({
-          header,
-          location: {
-            segment,
-            offset: header[n - 2] as number,
-            length: header[n - 1] as number
-          }
-        });
-      }
+    const coverage = await readSegmentIndex(indexPath, size, header => {
+      const n = header.length;
+      onRecord({
+        header,
+        location: {
+          segment,
+          offset: header[n - 2] as number,
+          length: header[n - 1] as number
+        }
+      });
+    });
+    if (coverage.complete) {
       return;
     }
     const lines: string[] = [];
-    await SegmentLog.scanSegment(
+    await scanSegment(
       dir,
       segment,
       false,
       onRecord,
       lines,
-      warnings
+      warnings,
+      coverage.covered
     );
+    if (coverage.covered > 0) {
+      // Damaged in the middle: drop it, the next startup rebuilds it whole.
+      warnings?.warn(`${indexPath} is damaged; it will be rebuilt`);
+      await fs.rm(indexPath, { force: true });
+      return;
+    }
     try {
       await (await SegmentIndexWriter.create(indexPath, lines)).seal(size);
     } catch (err) {
       warnings?.warn(`could not write ${indexPath}: ${String(err)}`);
-    }
-  }
-
-  /** Scans one segment; returns the size of its intact part. */
-  private static async scanSegment(
-    dir: string,
-    segment: number,
-    isLast: boolean,
-    onRecord: (record: ScannedRecord) => void,
-    indexLines: string[],
-    warnings?: LogWarnings
-  ): Promise<number> {
-    const path = join(dir, segmentName(segment));
-    const handle = await fs.open(path, isLast ? 'r+' : 'r');
-    try {
-      const fileSize = (await handle.stat()).size;
-      let buf = Buffer.allocUnsafe(Math.min(SCAN_CHUNK, Math.max(fileSize, 1)));
-      let bufStart = 0; // file offset of buf[0]
-      let filled = 0;
-      let intactEnd = 0;
-      let damagedAt = -1;
-      while (bufStart + filled < fileSize && damagedAt < 0) {
-        if (filled === buf.length) {
-          // One line is larger than the buffer: grow it.
-          const bigger = Buffer.allocUnsafe(buf.length * 2);
-          buf.copy(bigger, 0, 0, filled);
-          buf = bigger;
-        }
-        const { bytesRead } = await handle.read(
-          buf,
-          filled,
-          buf.length - filled,
-          bufStart + filled
-        );
-        if (bytesRead === 0) {
-          break;
-        }
-        filled += bytesRead;
-        let start = 0;
-        for (;;) {
-          const end = buf.indexOf(LF, start);
-          if (end < 0 || end >= filled) {
-            break;
-          }
-          // Only the last segment can hold an unfinished write; checking
-          // CRCs there alone keeps startup fast on a long history.
-          const parsed = parseLine(buf, start, end, isLast);
-          if (!parsed) {
-            damagedAt = bufStart + start;
-            break;
-          }
-          const location = {
-            segment,
-            offset: bufStart + start,
-            length: end - start
-          };
-          onRecord({ header: parsed.header, location });
-          indexLines.push(
-            indexLine(
-              buf.toString('latin1', start, parsed.tab),
-              location.offset,
-              location.length
-            )
-          );
-          start = end + 1;
-          intactEnd = bufStart + start;
-        }
-        // Keep the unfinished line at the front of the buffer.
-        buf.copy(buf, 0, start, filled);
-        bufStart += start;
-        filled -= start;
-      }
-      if (intactEnd < fileSize) {
-        const where = damagedAt >= 0 ? damagedAt : intactEnd;
-        if (!isLast) {
-          warnings?.warn(
-            `log segment ${segmentName(segment)} is damaged at byte ${where}; ` +
-              `the ${fileSize - where} bytes after it are skipped`
-          );
-          return intactEnd;
-        }
-        warnings?.warn(
-          `log segment ${segmentName(segment)}: cutting ${fileSize - intactEnd} ` +
-            `bytes of an unfinished write at byte ${intactEnd}`
-        );
-        await handle.truncate(intactEnd);
-        await handle.datasync();
-      }
-      return intactEnd;
-    } finally {
-      await handle.close();
     }
   }
 
@@ -315,24 +197,23 @@ export class SegmentLog {
     if (this.broken) {
       throw this.broken;
     }
-    const parts: Buffer[] = [];
+    // One string, encoded once: cheaper than a Buffer per record. Headers
+    // are ASCII, so a line's byte length is its header's length plus the
+    // UTF-8 length of its body.
+    let text = '';
     const heads: string[] = [];
     const lengths: number[] = [];
-    let total = 0;
     for (const record of records) {
-      const body = Buffer.from(record.body, 'utf8');
-      const head = asciiJson([crc32(body), ...record.fields]);
-      const headBytes = Buffer.from(head + '\t', 'latin1');
-      parts.push(headBytes, body, Buffer.from([LF]));
+      const head = asciiJson([crc32(record.body), ...record.fields]);
+      text += head + '\t' + record.body + '\n';
       heads.push(head);
-      lengths.push(headBytes.length + body.length);
-      total += headBytes.length + body.length + 1;
+      lengths.push(head.length + 1 + Buffer.byteLength(record.body, 'utf8'));
     }
     try {
-      if (this.size > 0 && this.size + total > this.segmentBytes) {
+      const data = Buffer.from(text, 'utf8');
+      if (this.size > 0 && this.size + data.length > this.segmentBytes) {
         await this.roll();
       }
-      const data = Buffer.concat(parts, total);
       let written = 0;
       while (written < data.length) {
         const { bytesWritten } = await this.writer.write(
@@ -385,6 +266,7 @@ export class SegmentLog {
     this.broken ??= new Error('the log is closed');
     await this.writer.close();
     await this.index.close();
+    await this.sealing;
     for (const handle of this.readers.values()) {
       await handle.close();
     }
@@ -410,9 +292,10 @@ export class SegmentLog {
     const writer = await fs.open(join(this.dir, segmentName(next)), 'a');
     await syncDirectory(this.dir);
     await this.writer.close();
-    // The index file is derived data: failing to finish it only costs the
-    // next startup a scan of this segment.
-    await this.index.seal(this.size).catch(() => undefined);
+    // The index file is derived data: it is finished in the background (a
+    // failure only costs the next startup a scan of this segment).
+    const sealing = this.index.seal(this.size).catch(() => undefined);
+    this.sealing = Promise.all([this.sealing, sealing]).then(() => undefined);
     this.index = await SegmentIndexWriter.create(
       join(this.dir, segmentName(next, 'idx')),
       []

@@ -139,7 +139,9 @@ describe('torn tail', () => {
     const dir = await tempDir();
     const made = await seed(dir, 5, 10, { segmentBytes: 8 * 1024 });
     const logDir = join(dir, 'log');
-    const segments = (await readdir(logDir)).filter(f => f.endsWith('.log')).sort();
+    const segments = (await readdir(logDir))
+      .filter(f => f.endsWith('.log'))
+      .sort();
     const indexes = (await readdir(logDir)).filter(f => f.endsWith('.idx'));
     // Every segment has an index file; the sealed ones end with a trailer.
     expect(indexes).toHaveLength(segments.length);
@@ -147,12 +149,18 @@ describe('torn tail', () => {
     expect(sealed).toMatch(/\["end",\d+\],\n$/);
 
     const expectAll = async () => {
-      const server = await openFileApp(dir, { store: { segmentBytes: 8 * 1024 } });
+      const server = await openFileApp(dir, {
+        store: { segmentBytes: 8 * 1024 }
+      });
       expect(server.store.executionCount).toBe(50);
       const sessions = await server.get('/sessions').expect(200);
-      expect(sessions.body.items.map((s: any) => s.kernel?.name)).toEqual(Array(5).fill('python3'));
+      expect(sessions.body.items.map((s: any) => s.kernel?.name)).toEqual(
+        Array(5).fill('python3')
+      );
       const one = made[2].events[5] as any;
-      const full = await server.get(`/executions/${one.execution.id}`).expect(200);
+      const full = await server
+        .get(`/executions/${one.execution.id}`)
+        .expect(200);
       expect(full.body).toEqual(one.execution);
       await server.close();
     };
@@ -160,7 +168,9 @@ describe('torn tail', () => {
     // A damaged index file is ignored (the segment is scanned) and rebuilt.
     await writeFile(join(logDir, indexes[0]), '["garbage",');
     await expectAll();
-    expect(await readFile(join(logDir, indexes[0]), 'utf8')).toMatch(/\["end",\d+\],\n$/);
+    expect(await readFile(join(logDir, indexes[0]), 'utf8')).toMatch(
+      /\["end",\d+\],\n$/
+    );
   });
 });
 
@@ -188,7 +198,9 @@ describe('segments', () => {
     const dir = await tempDir();
     const made = await seed(dir, 5, 10, { segmentBytes: 8 * 1024 });
     const logDir = join(dir, 'log');
-    const segments = (await readdir(logDir)).filter(f => f.endsWith('.log')).sort();
+    const segments = (await readdir(logDir))
+      .filter(f => f.endsWith('.log'))
+      .sort();
     const indexes = (await readdir(logDir)).filter(f => f.endsWith('.idx'));
     // Every segment has an index file; the sealed ones end with a trailer.
     expect(indexes).toHaveLength(segments.length);
@@ -196,12 +208,18 @@ describe('segments', () => {
     expect(sealed).toMatch(/\["end",\d+\],\n$/);
 
     const expectAll = async () => {
-      const server = await openFileApp(dir, { store: { segmentBytes: 8 * 1024 } });
+      const server = await openFileApp(dir, {
+        store: { segmentBytes: 8 * 1024 }
+      });
       expect(server.store.executionCount).toBe(50);
       const sessions = await server.get('/sessions').expect(200);
-      expect(sessions.body.items.map((s: any) => s.kernel?.name)).toEqual(Array(5).fill('python3'));
+      expect(sessions.body.items.map((s: any) => s.kernel?.name)).toEqual(
+        Array(5).fill('python3')
+      );
       const one = made[2].events[5] as any;
-      const full = await server.get(`/executions/${one.execution.id}`).expect(200);
+      const full = await server
+        .get(`/executions/${one.execution.id}`)
+        .expect(200);
       expect(full.body).toEqual(one.execution);
       await server.close();
     };
@@ -209,6 +227,8 @@ describe('segments', () => {
     // A damaged index file is ignored (the segment is scanned) and rebuilt.
     await writeFile(join(logDir, indexes[0]), '["garbage",');
     await expectAll();
-    expect(await readFile(join(logDir, indexes[0]), 'utf8')).toMatch(/\["end",\d+\],\n$/);
+    expect(await readFile(join(logDir, indexes[0]), 'utf8')).toMatch(
+      /\["end",\d+\],\n$/
+    );
   });
 });
