@@ -5,13 +5,13 @@
  * each session's executions in seq order.
  *
  * Executions are numbered 0, 1, 2… in arrival order and their fields kept
- * in columns (typed arrays), not one object each: with a million
- * executions this halves memory and makes the startup rebuild several
- * times faster (fewer allocations, far less GC). Stores keep where each
- * numbered execution lives (a file offset, or the record itself).
+ * in columns (typed arrays, ids in byte pools: see id-table.ts), not one
+ * object each: with a million executions this cuts memory several times,
+ * makes the startup rebuild faster and keeps GC pauses short. Stores keep
+ * where each numbered execution lives (a file offset, or the record).
  */
 import type { SessionRecord, SessionSummary } from '../../src/_schema/records';
-import { IdTable } from './id-table';
+import { IdPool, IdTable } from './id-table';
 import type {
   ExecutionKey,
   SessionKey,
@@ -88,11 +88,11 @@ function lowerBound<T>(items: T[], isLess: (item: T) => boolean): number {
 export class HistoryIndex {
   /** Event ids of session.started events (few). */
   private readonly sessionEventIds = new Set<string>();
-  /** Per execution number: its id and its event's id. */
-  private readonly ids: string[] = [];
-  private readonly eventIds: string[] = [];
-  private readonly numbers = new IdTable(n => this.ids[n]);
-  private readonly eventNumbers = new IdTable(n => this.eventIds[n]);
+  /** Per execution number: its id and its event's id, off the JS heap. */
+  private readonly ids = new IdPool();
+  private readonly eventIds = new IdPool();
+  private readonly numbers = new IdTable(this.ids);
+  private readonly eventNumbers = new IdTable(this.eventIds);
   private seqs = new Float64Array(1024);
   private readonly sessions = new Map<string, SessionState>();
   /** Sessions oldest first; rebuilt lazily after bulk loading. */
@@ -106,7 +106,7 @@ export class HistoryIndex {
 
   /** How many executions are indexed; the next one gets this number. */
   get executionCount(): number {
-    return this.ids.length;
+    return this.ids.size;
   }
 
   /** How many sessions are indexed. */
@@ -145,17 +145,15 @@ export class HistoryIndex {
 
   /** Indexes a stored execution.completed event; returns its number. */
   addExecution(eventId: string, facts: ExecutionFacts): number {
-    const n = this.ids.length;
+    const n = this.ids.size;
     if (n === this.seqs.length) {
       const grown = new Float64Array(n * 2);
       grown.set(this.seqs);
       this.seqs = grown;
     }
-    this.ids.push(facts.id);
-    this.eventIds.push(eventId);
+    this.numbers.add(facts.id);
+    this.eventNumbers.add(eventId);
     this.seqs[n] = facts.seq;
-    this.numbers.add(facts.id, n);
-    this.eventNumbers.add(eventId, n);
 
     const state = this.sessionState(facts.sessionId);
     const list = state.executions;
@@ -255,7 +253,7 @@ export class HistoryIndex {
       items,
       next:
         start + limit < list.length && last !== undefined
-          ? { seq: this.seqs[last], id: this.ids[last] }
+          ? { seq: this.seqs[last], id: this.ids.get(last) }
           : null
     };
   }
@@ -263,13 +261,13 @@ export class HistoryIndex {
   /** Whether execution `m` sorts before the key (seq, id). */
   private isExecutionBefore(m: number, seq: number, id: string): boolean {
     const mSeq = this.seqs[m];
-    return mSeq < seq || (mSeq === seq && this.ids[m] < id);
+    return mSeq < seq || (mSeq === seq && this.ids.get(m) < id);
   }
 
   /** Whether the key (seq, id) sorts before execution `m`. */
   private isKeyBefore(seq: number, id: string, m: number): boolean {
     const mSeq = this.seqs[m];
-    return seq < mSeq || (seq === mSeq && id < this.ids[m]);
+    return seq < mSeq || (seq === mSeq && id < this.ids.get(m));
   }
 
   private sessionState(id: string): SessionState {

@@ -1,13 +1,69 @@
 /**
- * A hash index from id strings to row numbers, kept in typed arrays.
+ * Ids kept outside the JS heap: {@link IdPool} stores them as bytes by row
+ * number, {@link IdTable} maps an id to its row.
  *
- * The history index holds two ids per execution. At a million executions a
- * JS Map or Set costs about a microsecond per insert (cache misses, growth)
- * and a large heap for the collector to walk; this table (open addressing,
- * linear probing, hashes kept beside the slots) is several times faster to
- * fill at startup and lives outside the JS heap. Keys are not stored: the
- * owner's column gives a row's key back (`keyOf`), so a lookup is exact.
+ * The history index holds two ids per execution. At a million executions,
+ * JS strings in a Map or Set cost about a microsecond per insert (cache
+ * misses, growth) and two million heap objects that every major GC walks
+ * (pauses of hundreds of milliseconds). Here the bytes sit in one Buffer,
+ * the table is open addressing with linear probing over typed arrays, and
+ * a lookup compares bytes, so it is exact.
  */
+
+/**
+ * Ids (ASCII, as the record schemas require) by row number, in one
+ * growable Buffer.
+ */
+export class IdPool {
+  private bytes = Buffer.allocUnsafe(64 * 1024);
+  private ends = new Float64Array(1024);
+  private rows = 0;
+
+  /** How many ids are stored; the next one gets this row. */
+  get size(): number {
+    return this.rows;
+  }
+
+  /** Stores `id`; returns its row. */
+  push(id: string): number {
+    const start = this.rows === 0 ? 0 : this.ends[this.rows - 1];
+    if (start + id.length > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(
+        Math.max(this.bytes.length * 2, start + id.length)
+      );
+      this.bytes.copy(bigger, 0, 0, start);
+      this.bytes = bigger;
+    }
+    if (this.rows === this.ends.length) {
+      const grown = new Float64Array(this.rows * 2);
+      grown.set(this.ends);
+      this.ends = grown;
+    }
+    this.bytes.write(id, start, 'latin1');
+    this.ends[this.rows] = start + id.length;
+    return this.rows++;
+  }
+
+  /** The id of a row. */
+  get(row: number): string {
+    const start = row === 0 ? 0 : this.ends[row - 1];
+    return this.bytes.toString('latin1', start, this.ends[row]);
+  }
+
+  /** Whether the id of `row` is `id`, without making a string. */
+  equals(row: number, id: string): boolean {
+    const start = row === 0 ? 0 : this.ends[row - 1];
+    if (this.ends[row] - start !== id.length) {
+      return false;
+    }
+    for (let i = 0; i < id.length; i++) {
+      if (this.bytes[start + i] !== id.charCodeAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
 
 /** FNV-1a over UTF-16 code units. */
 function hashOf(id: string): number {
@@ -19,7 +75,7 @@ function hashOf(id: string): number {
   return h >>> 0;
 }
 
-/** See the module comment. */
+/** Maps ids to the rows of an {@link IdPool} (see the module comment). */
 export class IdTable {
   /** row + 1 per slot; 0 marks an empty slot. */
   private slots: Int32Array;
@@ -27,7 +83,7 @@ export class IdTable {
   private count = 0;
 
   constructor(
-    private readonly keyOf: (row: number) => string,
+    private readonly pool: IdPool,
     capacity = 1024
   ) {
     this.slots = new Int32Array(capacity);
@@ -48,19 +104,24 @@ export class IdTable {
       if (slot === 0) {
         return undefined;
       }
-      if (this.hashes[i] === h && this.keyOf(slot - 1) === id) {
+      if (this.hashes[i] === h && this.pool.equals(slot - 1, id)) {
         return slot - 1;
       }
     }
   }
 
-  /** Adds `id` at `row`; the caller knows the id is not in the table. */
-  add(id: string, row: number): void {
+  /**
+   * Stores `id` in the pool and indexes it; the caller knows it is not in
+   * the table. Returns its row.
+   */
+  add(id: string): number {
     if ((this.count + 1) * 2 > this.slots.length) {
       this.grow();
     }
+    const row = this.pool.push(id);
     this.place(hashOf(id), row + 1);
     this.count++;
+    return row;
   }
 
   private place(h: number, slot: number): void {
