@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { AppError } from '../errors';
 import type { IngestService } from '../services/ingest';
 
+/** POST /events; the body must be JSON (415 otherwise). */
 export function eventRoutes(ingest: IngestService): Router {
   const router = Router();
   router.post('/events', async (req, res) => {

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { HistoryService } from '../services/history';
 
+/** GET /sessions, /sessions/:id, /sessions/:id/executions, /executions/:id, /blobs/:sha256. */
 export function historyRoutes(history: HistoryService): Router {
   const router = Router();
   router.get('/sessions', (req, res) => {
