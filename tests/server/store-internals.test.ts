@@ -76,6 +76,28 @@ describe('segment index files', () => {
   });
 });
 
+describe('closing', () => {
+  it('finishes writes in flight before closing, and refuses new ones', async () => {
+    const dir = await tempDir();
+    const app = await openFileApp(dir);
+    const session = sessionEvent();
+    const pending = app.store.append([
+      session,
+      executionEvent(session.session.id, 1)
+    ]);
+    const closing = app.store.close();
+    await expect(app.store.append([sessionEvent()])).rejects.toMatchObject({
+      status: 503,
+      code: 'shutting_down'
+    });
+    expect((await pending).accepted).toHaveLength(2);
+    await closing;
+    const reopened = await openFileApp(dir);
+    expect(reopened.store.executionCount).toBe(1);
+    await reopened.close();
+  });
+});
+
 describe('blob files', () => {
   it('replaces a file whose bytes do not match its name', async () => {
     const dir = await tempDir();
