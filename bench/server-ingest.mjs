@@ -348,7 +348,8 @@ async function measure(url, bodies) {
 
 async function scenario(label, stored) {
   const cached = CACHE ? join(CACHE, String(stored)) : null;
-  const dir = cached ?? (await mkdtemp(join(tmpdir(), 'trail-server-ingest-bench-')));
+  const dir =
+    cached ?? (await mkdtemp(join(tmpdir(), 'trail-server-ingest-bench-')));
   try {
     let populateMs = 0;
     if (!cached || !existsSync(join(cached, 'meta.json'))) {
