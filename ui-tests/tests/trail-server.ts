@@ -62,8 +62,8 @@ export class TrailServerProcess {
     return (await response.json()) as T;
   }
 
-  /** Every execution recorded for notebooks whose path ends with `name`. */
-  async executionsOf(name: string): Promise<any[]> {
+  /** Every execution recorded for notebooks under the folder `folder`. */
+  async executionsOf(folder: string): Promise<any[]> {
     const sessions: any[] = [];
     let cursor: string | null = null;
     do {
@@ -74,7 +74,7 @@ export class TrailServerProcess {
       cursor = page.nextCursor;
     } while (cursor);
     const executions: any[] = [];
-    for (const s of sessions.filter(s => s.notebookPath.endsWith(name))) {
+    for (const s of sessions.filter(s => s.notebookPath.startsWith(`${folder}/`))) {
       let c: string | null = null;
       do {
         const page: any = await this.api(
