@@ -77,6 +77,24 @@ export const recorderPlugin: JupyterFrontEndPlugin<TrailRecorder> = {
         console.warn('Trail: settings could not be loaded', reason);
       }
     }
+    // Diagnostics: the recorder's main-thread time per execution (read by
+    // bench/recorder-mainthread.mjs); `reset: true` starts a new sample.
+    app.commands.addCommand('trail:recorder-cost', {
+      label: 'Trail: Recorder Main-Thread Cost',
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: { reset: { type: 'boolean' } }
+        }
+      },
+      execute: args => {
+        const summary = recorder.costs.summary();
+        if (args.reset) {
+          recorder.costs.clear();
+        }
+        return summary;
+      }
+    });
     tracker.forEach(panel => trackNotebook(recorder, panel));
     tracker.widgetAdded.connect((_, panel) => trackNotebook(recorder, panel));
     return recorder;
