@@ -3,6 +3,7 @@
  * Ingest benchmark of the Trail server (not part of the test suite).
  *
  *     npx tsc -p server/tsconfig.json && node bench/server-ingest.mjs [--big 1000000] [--batches 600]
+ *         [--mode both|closed|open] [--rate 5000] [--open-batch 50] [--conns 4] [--seconds 15]
  *
  * For each history size (10k, then --big, default 1M executions already
  * stored) it pre-populates a data folder through the store API (big groups,
@@ -10,7 +11,12 @@
  * measures the startup (index rebuild) time, then ingest over HTTP on
  * loopback: several clients each sending batches of 100 realistic
  * execution events and waiting for the answer. It prints events/s and the
- * ack latency percentiles per batch.
+ * ack latency percentiles per batch (closed loop: saturation throughput).
+ * The open-loop mode then offers a fixed load (--rate events/s, default
+ * 5,000, as batches of --open-batch events, default 50, the browser
+ * client's batch size) on a fixed schedule over --conns connections for
+ * --seconds; latency is measured from each batch's *scheduled* send time
+ * (no coordinated omission), so a server that falls behind shows it.
  *
  * Goals: >= 5,000 events/s, p99 <= 25 ms, the big-history figures within
  * 1.5x of the 10k ones.
@@ -59,6 +65,15 @@ const CLIENTS = arg('clients', 4);
 /** Percent of executions that display a unique 24 KiB image (a blob). */
 const IMAGE_PERCENT = arg('images', 2);
 const TOKEN = 'bench-token-0123456789';
+/** closed (saturation), open (fixed offered load), or both (default). */
+const MODE = (() => {
+  const i = process.argv.indexOf('--mode');
+  return i > 0 ? process.argv[i + 1] : 'both';
+})();
+const OPEN_RATE = arg('rate', 5000); // offered events/s
+const OPEN_BATCH = arg('open-batch', 50); // events per batch (client default)
+const OPEN_CONNS = arg('conns', 4); // keep-alive connections
+const OPEN_SECONDS = arg('seconds', 15);
 
 // ---------------------------------------------------------------- events
 
@@ -257,13 +272,13 @@ async function stopServer(child) {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
 
-function post(url, body) {
+function post(url, body, via = agent) {
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${url}/api/v1/events`,
       {
         method: 'POST',
-        agent,
+        agent: via,
         headers: {
           Authorization: `Bearer ${TOKEN}`,
           'Content-Type': 'application/json',
@@ -299,19 +314,82 @@ async function cpuSeconds(pid) {
   }
 }
 
-/** Sends BATCHES batches from CLIENTS closed-loop clients; returns figures. */
-/** Request bodies: each a new session and BATCH_SIZE - 1 executions. */
-function makeBodies(batches) {
+/** Request bodies: each a new session and `size` - 1 executions. */
+function makeBodies(batches, size = BATCH_SIZE) {
   const bodies = [];
   for (let b = 0; b < batches; b++) {
     const s = session();
     const events = [s];
-    for (let i = 1; i < BATCH_SIZE; i++) {
+    for (let i = 1; i < size; i++) {
       events.push(execution(s.session.id, i, true));
     }
     bodies.push(JSON.stringify({ events }));
   }
   return bodies;
+}
+
+const percentiles = latencies => {
+  latencies.sort((a, b) => a - b);
+  const pct = p =>
+    latencies[
+      Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))
+    ];
+  return {
+    p50: pct(50),
+    p95: pct(95),
+    p99: pct(99),
+    max: latencies[latencies.length - 1]
+  };
+};
+
+/**
+ * Open loop: batch i is due at start + i / (rate / size) s whatever the
+ * previous answers; it goes out on one of OPEN_CONNS keep-alive sockets
+ * (the agent queues it if all are busy). Latency runs from the due time to
+ * the acknowledgement, so queueing behind a slow answer is counted.
+ */
+async function measureOpen(url, bodies, eventsPerBatch) {
+  const openAgent = new http.Agent({ keepAlive: true, maxSockets: OPEN_CONNS });
+  const intervalNs = BigInt(Math.round(1e9 / (OPEN_RATE / eventsPerBatch)));
+  const latencies = [];
+  const sendLag = []; // how late the bench itself issued each request
+  const pending = [];
+  let stored = 0;
+  const start = process.hrtime.bigint() + 20_000_000n;
+  let i = 0;
+  await new Promise(resolve => {
+    const tick = () => {
+      const now = process.hrtime.bigint();
+      while (i < bodies.length && start + BigInt(i) * intervalNs <= now) {
+        const due = start + BigInt(i) * intervalNs;
+        sendLag.push(Number(now - due) / 1e6);
+        pending.push(
+          post(url, bodies[i], openAgent).then(result => {
+            latencies.push(Number(process.hrtime.bigint() - due) / 1e6);
+            stored += result.accepted.length;
+          })
+        );
+        i++;
+      }
+      if (i >= bodies.length) {
+        resolve();
+        return;
+      }
+      const wait = Number(start + BigInt(i) * intervalNs - now) / 1e6;
+      setTimeout(tick, Math.max(0, wait));
+    };
+    setTimeout(tick, 20);
+  });
+  await Promise.all(pending);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  openAgent.destroy();
+  const lag = percentiles(sendLag);
+  return {
+    eventsPerSecond: stored / seconds,
+    ...percentiles(latencies),
+    sendLagP99: lag.p99,
+    stored
+  };
 }
 
 async function measure(url, bodies) {
@@ -331,17 +409,9 @@ async function measure(url, bodies) {
     })
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  latencies.sort((a, b) => a - b);
-  const pct = p =>
-    latencies[
-      Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))
-    ];
   return {
     eventsPerSecond: stored / seconds,
-    p50: pct(50),
-    p95: pct(95),
-    p99: pct(99),
-    max: latencies[latencies.length - 1],
+    ...percentiles(latencies),
     stored
   };
 }
@@ -363,19 +433,36 @@ async function scenario(label, stored) {
     // Bodies are made before the server starts: the client's own work stays
     // out of the figures, and no idle gap lets keep-alive sockets expire.
     const warmUp = makeBodies(40);
-    const bodies = makeBodies(BATCHES);
+    const closed = MODE !== 'open';
+    const open = MODE !== 'closed';
+    const bodies = closed ? makeBodies(BATCHES) : [];
+    const openBodies = open
+      ? makeBodies(
+          Math.round((OPEN_RATE / OPEN_BATCH) * OPEN_SECONDS),
+          OPEN_BATCH
+        )
+      : [];
     const server = await startServer(dir);
-    // Warm-up (JIT, connections), then the measured run.
+    // Warm-up (JIT, connections), then the measured run(s).
     await measure(server.url, warmUp);
-    const serverCpu0 = await cpuSeconds(server.child.pid);
-    const clientCpu0 = process.cpuUsage();
-    const wall0 = Date.now();
-    const figures = await measure(server.url, bodies);
-    const wall = (Date.now() - wall0) / 1000;
-    const serverCpu =
-      ((await cpuSeconds(server.child.pid)) - serverCpu0) / wall;
-    const used = process.cpuUsage(clientCpu0);
-    const clientCpu = (used.user + used.system) / 1e6 / wall;
+    const run = async fn => {
+      const serverCpu0 = await cpuSeconds(server.child.pid);
+      const clientCpu0 = process.cpuUsage();
+      const wall0 = Date.now();
+      const figures = await fn();
+      const wall = (Date.now() - wall0) / 1000;
+      const serverCpu =
+        ((await cpuSeconds(server.child.pid)) - serverCpu0) / wall;
+      const used = process.cpuUsage(clientCpu0);
+      const clientCpu = (used.user + used.system) / 1e6 / wall;
+      return { ...figures, serverCpu, clientCpu, load: loadavg()[0] };
+    };
+    const figures = closed
+      ? await run(() => measure(server.url, bodies))
+      : null;
+    const openFigures = open
+      ? await run(() => measureOpen(server.url, openBodies, OPEN_BATCH))
+      : null;
     const load = loadavg()[0];
     const status = await readFile(
       `/proc/${server.child.pid}/status`,
@@ -389,11 +476,10 @@ async function scenario(label, stored) {
       populateMs,
       rebuildMs,
       startupMs: server.startupMs,
-      serverCpu,
-      clientCpu,
       load,
       rssMiB,
-      ...figures
+      closed: figures,
+      open: openFigures
     };
   } finally {
     if (!cached) {
@@ -415,22 +501,77 @@ if (BIG > 0) {
 agent.destroy();
 
 const f = (n, d = 1) => n.toFixed(d);
-console.log(
-  `\nTrail server ingest: ${CLIENTS} clients, batches of ${BATCH_SIZE} events ` +
-    `(${IMAGE_PERCENT}% with a unique 24 KiB image), ${BATCHES} batches per run\n`
-);
-console.log(
-  '| history | events/s | p50 ms | p95 ms | p99 ms | max ms | index rebuild ms | process start to listening ms | server CPU | bench CPU | load avg | server RSS MiB |'
-);
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) {
+const [small, big = small] = rows;
+const ratio = (a, b) => f(a / b, 2);
+const verdict = ok => (ok ? 'met' : 'NOT met');
+if (MODE !== 'open') {
   console.log(
-    `| ${r.label} | ${f(r.eventsPerSecond, 0)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.max)} | ${r.rebuildMs} | ${f(r.startupMs, 0)} | ` +
-      `${f(r.serverCpu * 100, 0)}% | ${f(r.clientCpu * 100, 0)}% | ${f(r.load, 2)} | ${f(r.rssMiB, 0)} |`
+    `\n(a) Saturation, closed loop: ${CLIENTS} clients, batches of ${BATCH_SIZE} events ` +
+      `(${IMAGE_PERCENT}% with a unique 24 KiB image), ${BATCHES} batches per run\n`
+  );
+  console.log(
+    '| history | events/s | p50 ms | p95 ms | p99 ms | max ms | index rebuild ms | process start to listening ms | server CPU | bench CPU | load avg | server RSS MiB |'
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const c = r.closed;
+    console.log(
+      `| ${r.label} | ${f(c.eventsPerSecond, 0)} | ${f(c.p50)} | ${f(c.p95)} | ${f(c.p99)} | ${f(c.max)} | ${r.rebuildMs} | ${f(r.startupMs, 0)} | ` +
+        `${f(c.serverCpu * 100, 0)}% | ${f(c.clientCpu * 100, 0)}% | ${f(c.load, 2)} | ${f(r.rssMiB, 0)} |`
+    );
+  }
+}
+if (MODE !== 'closed') {
+  console.log(
+    `\n(b) Open loop: ${OPEN_RATE} events/s offered as batches of ${OPEN_BATCH} events ` +
+      `(${f(OPEN_RATE / OPEN_BATCH, 0)} batches/s, ${IMAGE_PERCENT}% images) over ${OPEN_CONNS} connections for ${OPEN_SECONDS} s; ` +
+      `latency from each batch's scheduled send time\n`
+  );
+  console.log(
+    '| history | offered ev/s | achieved ev/s | p50 ms | p95 ms | p99 ms | max ms | bench send lag p99 ms | server CPU | bench CPU | load avg |'
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const o = r.open;
+    console.log(
+      `| ${r.label} | ${OPEN_RATE} | ${f(o.eventsPerSecond, 0)} | ${f(o.p50)} | ${f(o.p95)} | ${f(o.p99)} | ${f(o.max)} | ${f(o.sendLagP99)} | ` +
+        `${f(o.serverCpu * 100, 0)}% | ${f(o.clientCpu * 100, 0)}% | ${f(o.load, 2)} |`
+    );
+  }
+}
+console.log(`\n${big.label} / ${small.label}:`);
+if (MODE !== 'open') {
+  const [s, b] = [small.closed, big.closed];
+  console.log(
+    `  saturation throughput 10k/1M x${ratio(s.eventsPerSecond, b.eventsPerSecond)} (above 1 = 1M slower), closed-loop p99 x${ratio(b.p99, s.p99)}`
   );
 }
-const [small, big = small] = rows;
-console.log(
-  `\nbig/10k: throughput x${f(small.eventsPerSecond / big.eventsPerSecond, 2)} slower, p99 x${f(big.p99 / small.p99, 2)}` +
-    ` (goal: within 1.5x); goals >= 5000 events/s, p99 <= 25 ms`
-);
+if (MODE !== 'closed') {
+  const [s, b] = [small.open, big.open];
+  console.log(
+    `  open-loop p50 x${ratio(b.p50, s.p50)}, p99 x${ratio(b.p99, s.p99)}`
+  );
+}
+console.log('\nGoals:');
+if (MODE !== 'open') {
+  for (const r of rows) {
+    console.log(
+      `  >= 5000 events/s (saturation), ${r.label}: ${f(r.closed.eventsPerSecond, 0)} -> ${verdict(r.closed.eventsPerSecond >= 5000)}`
+    );
+  }
+  const x = small.closed.eventsPerSecond / big.closed.eventsPerSecond;
+  console.log(
+    `  throughput ${big.label} within 1.5x of ${small.label}: x${f(x, 2)} -> ${verdict(x <= 1.5)}`
+  );
+}
+if (MODE !== 'closed') {
+  for (const r of rows) {
+    console.log(
+      `  p99 <= 25 ms at ${OPEN_RATE} events/s, ${r.label}: ${f(r.open.p99)} ms -> ${verdict(r.open.p99 <= 25)}`
+    );
+  }
+  const x = big.open.p99 / small.open.p99;
+  console.log(
+    `  open-loop p99 ${big.label} within 1.5x of ${small.label}: x${f(x, 2)} -> ${verdict(x <= 1.5)}`
+  );
+}
