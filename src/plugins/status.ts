@@ -9,13 +9,11 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 import type { DeliveryQueue } from '../client';
-import type { TrailRecorder } from '../recorder';
 import { DeliveryStatus } from '../ui';
 import {
   CommandIDs,
   ITrailConnection,
   ITrailDelivery,
-  ITrailRecorder,
   SETTINGS_ID
 } from '../tokens';
 import { isNotebookOptedOut, NOTEBOOK_METADATA_KEY } from './recorder';
@@ -28,11 +26,10 @@ export const statusPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-trail:status',
   description: 'Recording status and controls.',
   autoStart: true,
-  requires: [ITrailRecorder, ITrailDelivery, ITrailConnection, ISettingRegistry],
+  requires: [ITrailDelivery, ITrailConnection, ISettingRegistry],
   optional: [IStatusBar, ICommandPalette, INotebookTracker, ITranslator],
   activate: async (
     app: JupyterFrontEnd,
-    recorder: TrailRecorder,
     delivery: DeliveryQueue,
     connection: ITrailConnection,
     registry: ISettingRegistry,
@@ -108,6 +105,5 @@ export const statusPlugin: JupyterFrontEndPlugin<void> = {
         rank: 900
       });
     }
-    void recorder;
   }
 };
