@@ -3,13 +3,8 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import type { SessionSummary, TrailBrowserModel } from '../model';
 import { baseName, formatAbsoluteTime, formatRelativeTime } from './format';
-import {
-  EmptyState,
-  ErrorState,
-  LoadingState,
-  LoadMoreButton,
-  NotConfiguredState
-} from './states';
+import { PagedList } from './pagedList';
+import { NotConfiguredState } from './states';
 
 /**
  * The first level of the panel: recorded sessions, newest first.
@@ -79,57 +74,26 @@ function SessionList(props: SessionListView.IOptions): JSX.Element {
       </button>
     </div>
   );
-  const retry = () => void sessions.refresh();
-  let body: React.ReactNode;
-  if (sessions.error && sessions.items.length === 0) {
-    body = <ErrorState error={sessions.error} onRetry={retry} trans={trans} />;
-  } else if (!sessions.loaded) {
-    body = <LoadingState trans={trans} />;
-  } else if (sessions.items.length === 0) {
-    body = (
-      <EmptyState
-        message={
-          filter === null
-            ? trans.__('Run a cell in any notebook: Trail records it here.')
-            : trans.__('No recorded sessions for this notebook yet.')
-        }
-      />
-    );
-  } else {
-    body = (
-      <>
-        {sessions.error && (
-          <ErrorState
-            error={sessions.error}
-            onRetry={retry}
-            trans={trans}
-            inline
-          />
-        )}
-        <ul
-          className="jp-Trail-List jp-Trail-SessionList"
-          aria-label={trans.__('Recorded sessions')}
-        >
-          {sessions.items.map(session => (
-            <li key={session.id}>
-              <SessionItem
-                session={session}
-                onOpen={id => void model.openSession(id)}
-                trans={trans}
-              />
-            </li>
-          ))}
-        </ul>
-        {sessions.hasMore && (
-          <LoadMoreButton
-            loading={sessions.loading}
-            onClick={() => void sessions.loadMore()}
-            trans={trans}
-          />
-        )}
-      </>
-    );
-  }
+  const body = (
+    <PagedList
+      source={sessions}
+      className="jp-Trail-SessionList"
+      label={trans.__('Recorded sessions')}
+      emptyMessage={
+        filter === null
+          ? trans.__('Run a cell in any notebook: Trail records it here.')
+          : trans.__('No recorded sessions for this notebook yet.')
+      }
+      renderItem={session => (
+        <SessionItem
+          session={session}
+          onOpen={id => void model.openSession(id)}
+          trans={trans}
+        />
+      )}
+      trans={trans}
+    />
+  );
   return (
     <>
       {filterBar}

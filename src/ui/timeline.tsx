@@ -11,13 +11,8 @@ import {
   formatDuration,
   formatRelativeTime
 } from './format';
-import {
-  EmptyState,
-  ErrorState,
-  LoadingState,
-  LoadMoreButton,
-  NotConfiguredState
-} from './states';
+import { PagedList } from './pagedList';
+import { NotConfiguredState } from './states';
 import { StatusBadge } from './statusBadge';
 
 /**
@@ -91,53 +86,23 @@ function Timeline(props: TimelineView.IOptions): JSX.Element | null {
       )}
     </div>
   );
-  const retry = () => void timeline.refresh();
-  let body: React.ReactNode;
-  if (timeline.error && timeline.items.length === 0) {
-    body = <ErrorState error={timeline.error} onRetry={retry} trans={trans} />;
-  } else if (!timeline.loaded) {
-    body = <LoadingState trans={trans} />;
-  } else if (timeline.items.length === 0) {
-    body = (
-      <EmptyState
-        message={trans.__('No executions recorded in this session.')}
-      />
-    );
-  } else {
-    body = (
-      <>
-        {timeline.error && (
-          <ErrorState
-            error={timeline.error}
-            onRetry={retry}
-            trans={trans}
-            inline
-          />
-        )}
-        <ol
-          className="jp-Trail-List jp-Trail-Timeline"
-          aria-label={trans.__('Executions')}
-        >
-          {timeline.items.map(execution => (
-            <li key={execution.id}>
-              <ExecutionItem
-                execution={execution}
-                onOpen={id => void model.openExecution(id)}
-                trans={trans}
-              />
-            </li>
-          ))}
-        </ol>
-        {timeline.hasMore && (
-          <LoadMoreButton
-            loading={timeline.loading}
-            onClick={() => void timeline.loadMore()}
-            trans={trans}
-          />
-        )}
-      </>
-    );
-  }
+  const body = (
+    <PagedList
+      source={timeline}
+      ordered
+      className="jp-Trail-Timeline"
+      label={trans.__('Executions')}
+      emptyMessage={trans.__('No executions recorded in this session.')}
+      renderItem={execution => (
+        <ExecutionItem
+          execution={execution}
+          onOpen={id => void model.openExecution(id)}
+          trans={trans}
+        />
+      )}
+      trans={trans}
+    />
+  );
   return (
     <>
       {header}
