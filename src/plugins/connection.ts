@@ -5,6 +5,7 @@ import {
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { loadTrailSettings } from './settings';
 import { ISignal, Signal } from '@lumino/signaling';
 import { TrailClient } from '../client';
 import { ITrailConnection, SETTINGS_ID } from '../tokens';
@@ -65,7 +66,7 @@ export class TrailConnection implements ITrailConnection {
     }
     this._key = key;
     this._source = source;
-    this._error = url ? null : error ?? 'No Trail server is configured.';
+    this._error = url ? null : (error ?? 'No Trail server is configured.');
     this._client = url ? new TrailClient({ baseUrl: url, token }) : null;
     this._changed.emit();
   }
@@ -100,14 +101,7 @@ export const connectionPlugin: JupyterFrontEndPlugin<ITrailConnection> = {
     app: JupyterFrontEnd,
     registry: ISettingRegistry | null
   ): Promise<ITrailConnection> => {
-    let settings: ISettingRegistry.ISettings | null = null;
-    if (registry) {
-      try {
-        settings = await registry.load(SETTINGS_ID);
-      } catch (reason) {
-        console.warn('Trail: settings could not be loaded', reason);
-      }
-    }
+    const settings = await loadTrailSettings(registry);
     const connection = new TrailConnection(settings);
     await connection.reload();
     if (!connection.client) {

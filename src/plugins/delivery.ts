@@ -3,19 +3,11 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import {
-  DeliveryQueue,
-  openQueueStorage,
-  TrailNetworkError
-} from '../client';
+import { loadTrailSettings } from './settings';
+import { DeliveryQueue, openQueueStorage, TrailNetworkError } from '../client';
 import type { TrailRecorder } from '../recorder';
 import type { EventBatch, IngestResult } from '../_schema/records';
-import {
-  ITrailConnection,
-  ITrailDelivery,
-  ITrailRecorder,
-  SETTINGS_ID
-} from '../tokens';
+import { ITrailConnection, ITrailDelivery, ITrailRecorder } from '../tokens';
 
 /**
  * Delivery: every recorded event is persisted in the browser first, then
@@ -35,14 +27,7 @@ export const deliveryPlugin: JupyterFrontEndPlugin<DeliveryQueue> = {
     connection: ITrailConnection,
     registry: ISettingRegistry | null
   ): Promise<DeliveryQueue> => {
-    let settings: ISettingRegistry.ISettings | null = null;
-    if (registry) {
-      try {
-        settings = await registry.load(SETTINGS_ID);
-      } catch (reason) {
-        console.warn('Trail: settings could not be loaded', reason);
-      }
-    }
+    const settings = await loadTrailSettings(registry);
     const options = () => ({
       batchSize: settings?.composite.batchSize as number | undefined,
       flushIntervalMs: settings?.composite.flushIntervalMs as number | undefined
@@ -68,7 +53,10 @@ export const deliveryPlugin: JupyterFrontEndPlugin<DeliveryQueue> = {
     settings?.changed.connect(() => queue.configure(options()));
     recorder.eventRecorded.connect((_, event) => {
       queue.enqueue(event).catch(reason => {
-        console.error('Trail: an event could not be stored for delivery', reason);
+        console.error(
+          'Trail: an event could not be stored for delivery',
+          reason
+        );
       });
     });
     connection.changed.connect(() => void queue.flush());

@@ -10,11 +10,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import type { DeliveryQueue } from '../client';
 import { TrailBrowserModel } from '../model';
 import { TrailSidebar } from '../ui';
-import {
-  CommandIDs,
-  ITrailConnection,
-  ITrailDelivery
-} from '../tokens';
+import { CommandIDs, ITrailConnection, ITrailDelivery } from '../tokens';
 
 /**
  * The Trail side panel: sessions, a session's timeline and one execution's
@@ -25,7 +21,13 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
   description: 'The Trail side panel.',
   autoStart: true,
   requires: [ITrailConnection, IRenderMimeRegistry],
-  optional: [ITrailDelivery, ILayoutRestorer, ICommandPalette, ITranslator, ILabShell],
+  optional: [
+    ITrailDelivery,
+    ILayoutRestorer,
+    ICommandPalette,
+    ITranslator,
+    ILabShell
+  ],
   activate: (
     app: JupyterFrontEnd,
     connection: ITrailConnection,

@@ -4,10 +4,11 @@ import {
 } from '@jupyterlab/application';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { loadTrailSettings } from './settings';
 import { Kernel } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 import { TrailRecorder } from '../recorder';
-import { ITrailRecorder, SETTINGS_ID } from '../tokens';
+import { ITrailRecorder } from '../tokens';
 
 /** Notebook metadata key that holds Trail's per-notebook options. */
 export const NOTEBOOK_METADATA_KEY = 'trail';
@@ -15,8 +16,7 @@ export const NOTEBOOK_METADATA_KEY = 'trail';
 /** Whether a notebook has opted out of recording (metadata `trail.record: false`). */
 export function isNotebookOptedOut(panel: NotebookPanel): boolean {
   const meta = panel.model?.getMetadata(NOTEBOOK_METADATA_KEY) as
-    | { record?: boolean }
-    | undefined;
+    { record?: boolean } | undefined;
   return meta?.record === false;
 }
 
@@ -64,18 +64,14 @@ export const recorderPlugin: JupyterFrontEndPlugin<TrailRecorder> = {
     const recorder = new TrailRecorder({
       client: { name: 'jupyterlab-trail', version: PACKAGE_VERSION }
     });
-    if (registry) {
-      try {
-        const settings = await registry.load(SETTINGS_ID);
-        const apply = () => {
-          recorder.enabled = settings.composite.recording as boolean;
-          recorder.excludeTags = settings.composite.excludeTags as string[];
-        };
-        apply();
-        settings.changed.connect(apply);
-      } catch (reason) {
-        console.warn('Trail: settings could not be loaded', reason);
-      }
+    const settings = await loadTrailSettings(registry);
+    if (settings) {
+      const apply = () => {
+        recorder.enabled = settings.composite.recording as boolean;
+        recorder.excludeTags = settings.composite.excludeTags as string[];
+      };
+      apply();
+      settings.changed.connect(apply);
     }
     // Diagnostics: the recorder's main-thread time per execution (read by
     // bench/recorder-mainthread.mjs); `reset: true` starts a new sample.

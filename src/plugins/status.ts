@@ -94,7 +94,9 @@ export const statusPlugin: JupyterFrontEndPlugin<void> = {
           recording: recording(),
           configured: !!connection.client,
           ...delivery.state,
-          lastError: delivery.state.lastError ?? (connection.client ? null : connection.error)
+          lastError:
+            delivery.state.lastError ??
+            (connection.client ? null : connection.error)
         }),
         changed,
         onClick: () => void app.commands.execute(CommandIDs.toggleRecording)
