@@ -8,12 +8,18 @@
  * One event sent by a recorder. The client makes its id; the server stores each id once.
  */
 
-export type TrailEvent = SessionStartedEvent | ExecutionCompletedEvent;
+export type TrailEvent =
+  SessionStartedEvent | ExecutionCompletedEvent | ExecutionAnnotatedEvent | EnvironmentCapturedEvent;
 /**
  * One cell output in nbformat v4 form, as recorded after clear_output and update_display_data were applied and stream chunks merged. On the server, a large mime value may be replaced by a BlobRef.
  */
 
 export type Output = StreamOutput | DisplayDataOutput | ExecuteResultOutput | ErrorOutput;
+/**
+ * A param as logged; values that are not JSON scalars are stored as their repr (a string).
+ */
+
+export type ParamValue = string | number | boolean | null;
 
 /**
  * The body of POST /api/v1/events.
@@ -119,6 +125,7 @@ export interface ExecutionRecord {
    * @maxItems 5000
    */
   outputs: Output[];
+  capture?: ExecutionCapture;
 }
 
 export interface StreamOutput {
@@ -169,13 +176,222 @@ export interface ErrorOutput {
   traceback: string[];
   [k: string]: unknown;
 }
+/**
+ * What the in-kernel helper saw; absent for kernels without the helper.
+ */
+
+export interface ExecutionCapture {
+  /**
+   * @maxItems 10000
+   */
+  files?: FileAccess[];
+  params?: {
+    [k: string]: ParamValue;
+  };
+  /**
+   * @maxItems 100000
+   */
+  metrics?: MetricPoint[];
+  /**
+   * @maxItems 200
+   */
+  tags?: string[];
+}
+
+export interface FileAccess {
+  /**
+   * Relative to the notebook's folder when inside it (POSIX separators), absolute otherwise.
+   */
+  path: string;
+  access: 'read' | 'write' | 'readwrite';
+  /**
+   * folder: several files of one folder read or written file by file, grouped into one entry.
+   */
+  kind: 'file' | 'folder';
+  /**
+   * Given with trail.dataset(path, role), e.g. train, test.
+   */
+  role?: string;
+  size?: number | null;
+  mtime?: string | null;
+  /**
+   * The content hash; for a folder, the hash of its sorted (relative path, sha256) list. null while hashing runs (a later capture fills it in) or when it failed.
+   */
+  sha256?: string | null;
+  /**
+   * true when the hash is still being computed in the background.
+   */
+  hashPending?: boolean;
+  hashError?: string;
+  /**
+   * For a folder entry: how many files it groups.
+   */
+  fileCount?: number;
+  schema?: TableSchema;
+}
+/**
+ * The light schema of a tabular file: the contract a fork onto another dataset is checked against.
+ */
+
+export interface TableSchema {
+  format: 'csv' | 'tsv' | 'parquet';
+  /**
+   * @maxItems 5000
+   */
+  columns: {
+    name: string;
+    type: string;
+  }[];
+  /**
+   * Row count when known cheaply (Parquet metadata); null otherwise.
+   */
+  rows?: number | null;
+}
+
+export interface MetricPoint {
+  name: string;
+  /**
+   * null stands for NaN or an infinity, which JSON cannot carry.
+   */
+  value: number | null;
+  step?: number | null;
+  at: string;
+}
+/**
+ * More of an execution's capture, known after its execution.completed event was made (a background file hash, for instance). Merged into the execution's capture as capture.schema.json describes.
+ */
+
+export interface ExecutionAnnotatedEvent {
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  id: string;
+  kind: 'execution.annotated';
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  sessionId: string;
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  executionId: string;
+  capture: ExecutionCapture1;
+}
+/**
+ * What the in-kernel helper saw during one execution: the files it read and wrote, the params and metrics it logged and its tags. Several captures of one execution (a late file hash, for instance) merge: files by (path, access), the later non-null values winning; params by name, the later winning; metrics appended; tags as a set.
+ */
+
+export interface ExecutionCapture1 {
+  /**
+   * @maxItems 10000
+   */
+  files?: FileAccess[];
+  params?: {
+    [k: string]: ParamValue;
+  };
+  /**
+   * @maxItems 100000
+   */
+  metrics?: MetricPoint[];
+  /**
+   * @maxItems 200
+   */
+  tags?: string[];
+}
+/**
+ * The environment a session's kernel ran with, from the execution with seq fromSeq on (1 at session start; later when packages changed during the session).
+ */
+
+export interface EnvironmentCapturedEvent {
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  id: string;
+  kind: 'environment.captured';
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  sessionId: string;
+  fromSeq: number;
+  environment: EnvironmentSnapshot;
+}
+/**
+ * What a kernel ran with. Never holds environment variable values. The server keeps identical snapshots once, keyed by the SHA-256 of their canonical JSON (keys sorted, no whitespace).
+ */
+
+export interface EnvironmentSnapshot {
+  /**
+   * Not part of the content hash.
+   */
+  capturedAt: string;
+  language: {
+    name: string;
+    version: string;
+    implementation?: string;
+    executable?: string;
+  };
+  platform: {
+    system: string;
+    release?: string;
+    machine?: string;
+    platform?: string;
+    hostname?: string;
+    cwd?: string;
+  };
+  cpu?: {
+    model?: string;
+    count?: number;
+  };
+  /**
+   * @maxItems 64
+   */
+  gpus?: {
+    name: string;
+    memoryMiB?: number | null;
+    driver?: string | null;
+  }[];
+  /**
+   * Every installed distribution, sorted by name.
+   *
+   * @maxItems 20000
+   */
+  packages: {
+    name: string;
+    version: string;
+  }[];
+  conda?: {
+    name?: string;
+    prefix?: string;
+  } | null;
+  /**
+   * The git repository holding the notebook's folder; null outside one.
+   */
+  git?: {
+    commit?: string | null;
+    branch?: string | null;
+    dirty?: boolean;
+    /**
+     * The uncommitted diff (git diff HEAD), capped; secrets redacted.
+     */
+    diff?: string;
+    diffTruncated?: boolean;
+  } | null;
+}
+
+/**
+ * A param as logged; values that are not JSON scalars are stored as their repr (a string).
+ */
+
+/**
+ * What a kernel ran with. Never holds environment variable values. The server keeps identical snapshots once, keyed by the SHA-256 of their canonical JSON (keys sorted, no whitespace).
+ */
 
 /**
  * One event sent by a recorder. The client makes its id; the server stores each id once.
  */
 
 /**
- * An execution as the server lists it: the ExecutionRecord without its outputs, with their count and types.
+ * A param as logged; values that are not JSON scalars are stored as their repr (a string).
  */
 
 export interface ExecutionSummary {
@@ -222,7 +438,11 @@ export interface ExecutionSummary {
    * The distinct output_type values of the outputs, in order of first appearance.
    */
   outputTypes: ('stream' | 'display_data' | 'execute_result' | 'error')[];
+  capture?: ExecutionCapture;
 }
+/**
+ * The merged capture of the execution, when it has one.
+ */
 
 /**
  * One cell output in nbformat v4 form, as recorded after clear_output and update_display_data were applied and stream chunks merged. On the server, a large mime value may be replaced by a BlobRef.
@@ -272,6 +492,17 @@ export interface SessionSummary {
    * The latest endedAt of the session's executions; null when it has none.
    */
   lastExecutionAt: string | null;
+  /**
+   * The session's environment versions in fromSeq order.
+   */
+  environments?: {
+    /**
+     * SHA-256 of the snapshot's canonical JSON without capturedAt; GET /api/v1/environments/{id}.
+     */
+    id: string;
+    fromSeq: number;
+    capturedAt: string;
+  }[];
 }
 
 /**
