@@ -2,12 +2,13 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import type { ICellModel } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { loadTrailSettings } from './settings';
 import { Kernel } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
-import { TrailRecorder } from '../recorder';
+import { IRedactionOptions, TrailRecorder } from '../recorder';
 import { ITrailRecorder } from '../tokens';
 
 /** Notebook metadata key that holds Trail's per-notebook options. */
@@ -20,9 +21,34 @@ export function isNotebookOptedOut(panel: NotebookPanel): boolean {
   return meta?.record === false;
 }
 
+/** The ids of a notebook's cells that carry one of the tags. */
+export function taggedCellIds(
+  panel: NotebookPanel,
+  tags: ReadonlySet<string>
+): string[] {
+  const ids: string[] = [];
+  const cells = panel.model?.cells;
+  if (!cells || tags.size === 0) {
+    return ids;
+  }
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    const cellTags = cell.getMetadata('tags');
+    if (
+      Array.isArray(cellTags) &&
+      cellTags.some(tag => typeof tag === 'string' && tags.has(tag))
+    ) {
+      ids.push(cell.id);
+    }
+  }
+  return ids;
+}
+
 /**
  * Follows every notebook's kernel and hands it to the recorder: notebooks
- * opened before or after Trail starts, kernel changes and restarts.
+ * opened before or after Trail starts, kernel changes and restarts. The
+ * kernel helper's configuration follows the notebook's opt-out and its
+ * cells' tags.
  */
 function trackNotebook(recorder: TrailRecorder, panel: NotebookPanel): void {
   let observation: IDisposable | null = null;
@@ -32,10 +58,39 @@ function trackNotebook(recorder: TrailRecorder, panel: NotebookPanel): void {
       ? recorder.observe(kernel, {
           notebookPath: () => panel.sessionContext.path || panel.context.path,
           shouldRecord: () => !isNotebookOptedOut(panel),
-          kernelDisplayName: () => panel.sessionContext.kernelDisplayName
+          kernelDisplayName: () => panel.sessionContext.kernelDisplayName,
+          skipCells: tags => taggedCellIds(panel, tags)
         })
       : null;
   };
+  // Metadata edits come in bursts (typing tags): push the config once.
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const configChanged = () => {
+    if (timer === null) {
+      timer = setTimeout(() => {
+        timer = null;
+        recorder.refreshHelperConfig();
+      }, 100);
+    }
+  };
+  void panel.context.ready.then(() => {
+    const model = panel.model;
+    if (!model || panel.isDisposed) {
+      return;
+    }
+    model.metadataChanged.connect(configChanged);
+    const followCell = (cell: ICellModel) =>
+      cell.metadataChanged.connect(configChanged);
+    for (let i = 0; i < model.cells.length; i++) {
+      followCell(model.cells.get(i));
+    }
+    model.cells.changed.connect((_, change) => {
+      if (change.type === 'add') {
+        change.newValues.forEach(followCell);
+      }
+      configChanged();
+    });
+  });
   attach(panel.sessionContext.session?.kernel ?? null);
   panel.sessionContext.kernelChanged.connect((_, args) =>
     attach(args.newValue)
@@ -43,6 +98,9 @@ function trackNotebook(recorder: TrailRecorder, panel: NotebookPanel): void {
   panel.disposed.connect(() => {
     observation?.dispose();
     observation = null;
+    if (timer !== null) {
+      clearTimeout(timer);
+    }
   });
 }
 
@@ -61,14 +119,22 @@ export const recorderPlugin: JupyterFrontEndPlugin<TrailRecorder> = {
     tracker: INotebookTracker,
     registry: ISettingRegistry | null
   ): Promise<TrailRecorder> => {
-    const recorder = new TrailRecorder({
-      client: { name: 'jupyterlab-trail', version: PACKAGE_VERSION }
-    });
     const settings = await loadTrailSettings(registry);
+    const recorder = new TrailRecorder({
+      client: { name: 'jupyterlab-trail', version: PACKAGE_VERSION },
+      // Without settings, the schema's defaults: capture and redaction on.
+      injectHelper: true
+    });
     if (settings) {
       const apply = () => {
-        recorder.enabled = settings.composite.recording as boolean;
-        recorder.excludeTags = settings.composite.excludeTags as string[];
+        const composite = settings.composite;
+        recorder.enabled = composite.recording as boolean;
+        recorder.excludeTags = composite.excludeTags as string[];
+        recorder.injectHelper = composite.kernelCapture as boolean;
+        const redaction = composite.redaction as IRedactionOptions;
+        if (JSON.stringify(redaction) !== JSON.stringify(recorder.redaction)) {
+          recorder.redaction = redaction;
+        }
       };
       apply();
       settings.changed.connect(apply);

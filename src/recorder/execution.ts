@@ -3,7 +3,8 @@
  * an ExecutionRecord.
  */
 import type { KernelMessage } from '@jupyterlab/services';
-import type { ExecutionRecord } from '../_schema/records';
+import type { ExecutionCapture, ExecutionRecord } from '../_schema/records';
+import { isEmptyCapture, mergeCapture } from './capture';
 import { OutputList } from './outputs';
 import { durationBetween, isoDate, parseKernelDate } from './time';
 
@@ -100,6 +101,20 @@ export class ExecutionBuilder {
    */
   get isComplete(): boolean {
     return this._reply !== null && this._idle;
+  }
+
+  /**
+   * What the kernel helper captured so far, merged.
+   */
+  get capture(): ExecutionCapture | undefined {
+    return this._capture;
+  }
+
+  /**
+   * Merges a capture from the kernel helper into the record.
+   */
+  addCapture(capture: ExecutionCapture): void {
+    this._capture = mergeCapture(this._capture, capture);
   }
 
   /**
@@ -209,6 +224,9 @@ export class ExecutionBuilder {
     if (error !== undefined) {
       record.error = error;
     }
+    if (!isEmptyCapture(this._capture)) {
+      record.capture = this._capture;
+    }
     return record;
   }
 
@@ -234,6 +252,7 @@ export class ExecutionBuilder {
     return undefined;
   }
 
+  private _capture: ExecutionCapture | undefined = undefined;
   private _notebookPath: string;
   private _cellId: string | null;
   private _code: string;

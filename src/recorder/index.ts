@@ -12,4 +12,21 @@ export type { OutputMessageType } from './outputs';
 export { kernelInfoOf } from './kernel-info';
 export { parseKernelDate, isoDate, durationBetween } from './time';
 export type { IObserveContext, IRecorderClient } from './types';
+export { KernelHelper } from './helper';
+export {
+  HELPER_COMM_TARGET,
+  bootstrapCode,
+  helperMessageOf,
+  isHelperKernel
+} from './helper-protocol';
+export type { HelperMessage, IHelperConfig } from './helper-protocol';
+export { CaptureRouter, MAX_REMEMBERED_EXECUTIONS } from './capture-router';
+export {
+  isEmptyCapture,
+  mergeCapture,
+  sanitizeCapture,
+  sanitizeEnvironment
+} from './capture';
+export { DEFAULT_REDACTION_PATTERNS, Redactor, redacted } from './redact';
+export type { IRedactionOptions, IRedactionPattern } from './redact';
 export * from './cost';

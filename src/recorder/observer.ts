@@ -6,6 +6,7 @@ import { UUID } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import type { SessionRecord, TrailEvent } from '../_schema/records';
+import { CaptureRouter } from './capture-router';
 import type { ExecutionCostSamples } from './cost';
 import { EventQueue } from './event-queue';
 import { ExecutionBuilder, ExecutionStatus } from './execution';
@@ -24,6 +25,10 @@ import type { IObserveContext, IRecorderClient } from './types';
  * kernel restarts, dies or goes away; executions still pending then are
  * finished with the outputs seen so far. Events leave in order: a session's
  * `session.started` (which waits for `kernel.info`) before its executions.
+ *
+ * Messages of the Trail kernel helper (iopub `comm_msg`s) are read too: they
+ * add capture to executions and environments to sessions (see
+ * CaptureRouter). Loading that helper is not the observer's business.
  */
 export class KernelObserver implements IDisposable {
   /**
@@ -39,6 +44,12 @@ export class KernelObserver implements IDisposable {
       if (this._settings.isEnabled()) {
         emit(event);
       }
+    });
+    this._captures = new CaptureRouter({
+      pending: msgId => this._pending.get(msgId),
+      session: () => this._session,
+      push: event => this._events.push(event),
+      commId: options.helperCommId
     });
     const kernel = this.kernel;
     kernel.anyMessage.connect(this._onAnyMessage, this);
@@ -103,8 +114,7 @@ export class KernelObserver implements IDisposable {
           builder = this._pending.get(args.msg.header.msg_id);
         }
       } else {
-        const parent = (args.msg.parent_header as { msg_id?: string })
-          ?.msg_id;
+        const parent = (args.msg.parent_header as { msg_id?: string })?.msg_id;
         builder = parent ? this._pending.get(parent) : undefined;
         this._onReceived(args.msg);
       }
@@ -187,6 +197,9 @@ export class KernelObserver implements IDisposable {
 
   private _onReceived(msg: KernelMessage.IMessage): void {
     const type = msg.header.msg_type;
+    if (type === 'comm_msg' && this._captures.handle(msg)) {
+      return;
+    }
     let state: unknown;
     if (type === 'status') {
       state = (msg.content as KernelMessage.IStatusMsg['content'])
@@ -251,6 +264,7 @@ export class KernelObserver implements IDisposable {
    * process began are finished; queued ones move to a new session.
    */
   private _onKernelStarting(): void {
+    this._captures.kernelRestarted();
     const session = this._session;
     if (session === null || !session.active) {
       return;
@@ -281,6 +295,9 @@ export class KernelObserver implements IDisposable {
    *   Otherwise the connection went away and every one counts as aborted.
    */
   private _endSession(killed: boolean): void {
+    if (killed) {
+      this._captures.kernelRestarted();
+    }
     for (const builder of [...this._pending.values()]) {
       let status: ExecutionStatus | undefined;
       if (!builder.hasReply) {
@@ -293,6 +310,7 @@ export class KernelObserver implements IDisposable {
 
   private _complete(builder: ExecutionBuilder, status?: ExecutionStatus): void {
     this._pending.delete(builder.msgId);
+    this._captures.completed(builder);
     this._events.push({
       id: UUID.uuid4(),
       kind: 'execution.completed',
@@ -318,6 +336,7 @@ export class KernelObserver implements IDisposable {
       { id: UUID.uuid4(), kind: 'session.started', session: record },
       displayName
     );
+    this._captures.sessionStarted(session.id);
     return session;
   }
 
@@ -331,6 +350,7 @@ export class KernelObserver implements IDisposable {
 
   private _settings: KernelObserver.ISettings;
   private _events: EventQueue;
+  private _captures: CaptureRouter;
   private _onDisposed: ((observer: KernelObserver) => void) | undefined;
   private _isDisposed = false;
   private _session: KernelObserver.ISession | null = null;
@@ -378,6 +398,13 @@ export namespace KernelObserver {
      * Called once when the observer is disposed.
      */
     onDisposed?: (observer: KernelObserver) => void;
+    /**
+     * The comm of the kernel helper this page injected (null before the
+     * injection); helper messages on other comms are ignored. Absent, or
+     * answering undefined, when no helper is injected: every helper
+     * message then counts.
+     */
+    helperCommId?: () => string | null | undefined;
   }
 
   /**

@@ -6,8 +6,12 @@ import type { Kernel } from '@jupyterlab/services';
 import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { TrailEvent } from '../_schema/records';
+import { KERNEL_HELPER_SOURCE } from '../_generated/kernel-helper';
 import { ExecutionCostSamples } from './cost';
+import { KernelHelper } from './helper';
+import type { IHelperConfig } from './helper-protocol';
 import { KernelObserver } from './observer';
+import { IRedactionOptions, Redactor } from './redact';
 import type { IObserveContext, IRecorderClient } from './types';
 
 /**
@@ -15,7 +19,12 @@ import type { IObserveContext, IRecorderClient } from './types';
  * message or slowing the user's execution.
  *
  * Emits `session.started` lazily, before a session's first execution, then
- * one `execution.completed` per execution, in order.
+ * one `execution.completed` per execution, in order. With the kernel helper
+ * (`injectHelper`), Python kernels also report the files each execution
+ * read and wrote, its params and metrics (`capture`, and
+ * `execution.annotated` when known later) and the session's environment
+ * (`environment.captured`). Secret-looking strings are redacted from every
+ * event before it is emitted.
  */
 export class TrailRecorder implements IDisposable {
   /**
@@ -28,10 +37,15 @@ export class TrailRecorder implements IDisposable {
         ? { name: client.name, version: client.version }
         : undefined;
     this.excludeTags = options.excludeTags ?? [];
-    const recorder = this;
+    this._helperSource =
+      options.helperSource !== undefined
+        ? options.helperSource
+        : KERNEL_HELPER_SOURCE;
+    this._injectHelper = options.injectHelper ?? false;
+    this._redactor = new Redactor(options.redaction);
     this._settings = {
-      isEnabled: () => recorder.enabled,
-      excludeTags: () => recorder._excludeTags,
+      isEnabled: () => this.enabled,
+      excludeTags: () => this._excludeTags,
       client: this._client,
       costs: this.costs
     };
@@ -46,9 +60,16 @@ export class TrailRecorder implements IDisposable {
 
   /**
    * Whether to record; false records nothing (requests sent meanwhile are
-   * skipped, and executions finishing meanwhile are dropped).
+   * skipped, and executions finishing meanwhile are dropped). The kernel
+   * helpers are told, so they stop capturing too.
    */
-  enabled = true;
+  get enabled(): boolean {
+    return this._enabled;
+  }
+  set enabled(value: boolean) {
+    this._enabled = value;
+    this.refreshHelperConfig();
+  }
 
   /**
    * Cell tags that opt a cell out of recording (read at each request).
@@ -58,6 +79,66 @@ export class TrailRecorder implements IDisposable {
   }
   set excludeTags(tags: readonly string[]) {
     this._excludeTags = new Set(tags);
+    this.refreshHelperConfig();
+  }
+
+  /**
+   * Whether to load the Trail helper into the Python kernels observed from
+   * now on (and into those already observed, when turned on). Turning it
+   * off tells the loaded helpers to stop capturing.
+   */
+  get injectHelper(): boolean {
+    return this._injectHelper && this._helperSource !== null;
+  }
+  set injectHelper(value: boolean) {
+    if (value === this._injectHelper) {
+      return;
+    }
+    this._injectHelper = value;
+    for (const kernel of this._observers.keys()) {
+      if (value) {
+        this._startHelper(kernel);
+      } else {
+        const helper = this._helpers.get(kernel);
+        this._helpers.delete(kernel);
+        if (helper) {
+          helper.pushConfig(true);
+          helper.dispose();
+        }
+      }
+    }
+  }
+
+  /**
+   * The redaction of secrets applied to every event.
+   */
+  get redaction(): IRedactionOptions {
+    return {
+      enabled: this._redactor.enabled,
+      extraPatterns: this._redactor.extraPatterns
+    };
+  }
+  set redaction(options: IRedactionOptions) {
+    this._redactor = new Redactor(options);
+  }
+
+  /**
+   * The helper of an observed kernel, or undefined when none is injected.
+   */
+  helperOf(kernel: Kernel.IKernelConnection): KernelHelper | undefined {
+    return this._helpers.get(kernel);
+  }
+
+  /**
+   * Sends each kernel helper its configuration again if it changed: call
+   * it when what an observation context answers changed (a notebook opted
+   * out, a cell tag added). Recording and tag changes made through the
+   * recorder call it themselves.
+   */
+  refreshHelperConfig(): void {
+    for (const helper of this._helpers?.values() ?? []) {
+      helper.pushConfig();
+    }
   }
 
   /**
@@ -91,20 +172,27 @@ export class TrailRecorder implements IDisposable {
     const existing = this._observers.get(kernel);
     if (existing !== undefined) {
       existing.context = context;
+      this._helpers.get(kernel)?.pushConfig();
       return new DisposableDelegate(() => existing.dispose());
     }
     const observer = new KernelObserver({
       kernel,
       context,
       settings: this._settings,
-      emit: event => this._eventRecorded.emit(event),
+      emit: event => this._emit(event),
       onDisposed: done => {
         if (this._observers.get(done.kernel) === done) {
           this._observers.delete(done.kernel);
+          this._helpers.get(done.kernel)?.dispose();
+          this._helpers.delete(done.kernel);
         }
-      }
+      },
+      helperCommId: () => this._helpers.get(kernel)?.commId
     });
     this._observers.set(kernel, observer);
+    if (this.injectHelper) {
+      this._startHelper(kernel);
+    }
     return observer;
   }
 
@@ -120,10 +208,63 @@ export class TrailRecorder implements IDisposable {
       observer.dispose();
     }
     this._observers.clear();
+    for (const helper of this._helpers.values()) {
+      helper.dispose();
+    }
+    this._helpers.clear();
     this._isDisposed = true;
     Signal.clearData(this);
   }
 
+  /**
+   * The configuration a kernel's helper gets now.
+   */
+  helperConfigOf(kernel: Kernel.IKernelConnection): IHelperConfig {
+    const context = this._observers.get(kernel)?.context;
+    let recording = this._enabled;
+    let skipCells: string[] = [];
+    if (context) {
+      recording = recording && (context.shouldRecord?.() ?? true);
+      skipCells = [...(context.skipCells?.(this._excludeTags) ?? [])];
+    }
+    return { recording, skipCells };
+  }
+
+  private _startHelper(kernel: Kernel.IKernelConnection): void {
+    const source = this._helperSource;
+    if (source === null || this._helpers.has(kernel)) {
+      return;
+    }
+    this._helpers.set(
+      kernel,
+      new KernelHelper({
+        kernel,
+        source,
+        config: () => this.helperConfigOf(kernel)
+      })
+    );
+  }
+
+  private _emit(event: TrailEvent): void {
+    let redacted = event;
+    try {
+      redacted = this._redactor.redactEvent(event);
+    } catch (error) {
+      // Never send what could not be checked.
+      console.warn(
+        'Trail: an event could not be redacted and was dropped',
+        error
+      );
+      return;
+    }
+    this._eventRecorded.emit(redacted);
+  }
+
+  private _enabled = true;
+  private _helperSource: string | null;
+  private _injectHelper: boolean;
+  private _redactor: Redactor;
+  private _helpers = new Map<Kernel.IKernelConnection, KernelHelper>();
   private _client: IRecorderClient | undefined;
   private _excludeTags = new Set<string>();
   private _settings: KernelObserver.ISettings;
@@ -148,5 +289,19 @@ export namespace TrailRecorder {
      * Cell tags that opt a cell out of recording.
      */
     excludeTags?: string[];
+    /**
+     * Load the Trail helper into observed Python (IPython) kernels, for
+     * file, param, metric and environment capture; off by default.
+     */
+    injectHelper?: boolean;
+    /**
+     * The helper's Python source; the trail.py embedded at build time by
+     * default. null disables injection.
+     */
+    helperSource?: string | null;
+    /**
+     * Redaction of secrets in the events (on by default).
+     */
+    redaction?: IRedactionOptions;
   }
 }

@@ -33,4 +33,11 @@ export interface IObserveContext {
    * kernel specs itself.
    */
   kernelDisplayName?: () => string | undefined;
+
+  /**
+   * The ids of the cells that carry one of `excludeTags`, sent to the kernel
+   * helper so that it captures nothing for them. Called when the helper is
+   * injected and by `TrailRecorder.refreshHelperConfig()`.
+   */
+  skipCells?: (excludeTags: ReadonlySet<string>) => readonly string[];
 }

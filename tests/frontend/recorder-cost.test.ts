@@ -13,7 +13,13 @@ describe('ExecutionCostSamples', () => {
       samples.add(ms);
     }
     // The oldest sample (5) fell out of the ring.
-    expect(samples.summary()).toEqual({ count: 4, p50: 2, p90: 4, p99: 4, max: 4 });
+    expect(samples.summary()).toEqual({
+      count: 4,
+      p50: 2,
+      p90: 4,
+      p99: 4,
+      max: 4
+    });
     samples.clear();
     expect(samples.summary().count).toBe(0);
   });

@@ -71,7 +71,11 @@ describe('TrailRecorder replaying real ipykernel captures', () => {
         if (event.kind === 'session.started') {
           announced.add(event.session.id);
         } else {
-          expect(announced.has(event.execution.sessionId)).toBe(true);
+          const sessionId =
+            event.kind === 'execution.completed'
+              ? event.execution.sessionId
+              : event.sessionId;
+          expect(announced.has(sessionId)).toBe(true);
         }
       }
       const ids = run.events.map(event => event.id);

@@ -1,0 +1,540 @@
+/**
+ * The kernel helper from the browser side: which kernels get it, when it is
+ * injected again, how its messages become record captures and events, and
+ * how its configuration follows pause, opt-out and tags.
+ */
+import type { KernelMessage } from '@jupyterlab/services';
+import type { TrailEvent } from '../../src/_schema/records';
+import {
+  bootstrapCode,
+  IObserveContext,
+  MAX_REMEMBERED_EXECUTIONS,
+  TrailRecorder
+} from '../../src/recorder';
+import { loadFixture, requestsOf } from './recorder/fixtures';
+import { CLIENT, NOTEBOOK, settle } from './recorder/harness';
+import { HelperFakeKernel, R_INFO } from './recorder/helper-kernel';
+import { batchErrors } from './recorder/schema';
+import { iopubStatus, kinds, splitAt } from './recorder/steps';
+
+const SOURCE = 'def _trail_bootstrap(module, config):\n    pass\n';
+const SHA = 'a'.repeat(64);
+const AT = '2026-11-22T10:00:00.000Z';
+
+function setup(
+  options: {
+    info?: KernelMessage.IInfoReply;
+    recorder?: TrailRecorder.IOptions;
+    context?: Partial<IObserveContext>;
+  } = {}
+) {
+  const fixture = loadFixture('simple-print');
+  const kernel = new HelperFakeKernel(
+    fixture,
+    options.info ? Promise.resolve(options.info) : undefined
+  );
+  const recorder = new TrailRecorder({
+    client: CLIENT,
+    injectHelper: true,
+    helperSource: SOURCE,
+    excludeTags: ['trail-skip'],
+    ...options.recorder
+  });
+  const events: TrailEvent[] = [];
+  recorder.eventRecorded.connect((_, event) => events.push(event));
+  recorder.observe(kernel.connection, {
+    notebookPath: () => NOTEBOOK,
+    ...options.context
+  });
+  return { fixture, kernel, recorder, events };
+}
+
+function environment(packages: [string, string][] = [['pandas', '3.1.1']]) {
+  return {
+    capturedAt: AT,
+    language: { name: 'python', version: '3.11.7', implementation: 'CPython' },
+    platform: { system: 'Linux', machine: 'x86_64' },
+    packages: packages.map(([name, version]) => ({ name, version })),
+    git: { commit: 'abc123', branch: 'main', dirty: false }
+  };
+}
+
+function csvRead(sha256: string | null) {
+  return {
+    path: 'data/iris.csv',
+    access: 'read',
+    kind: 'file',
+    size: 120,
+    mtime: AT,
+    sha256,
+    hashPending: sha256 === null,
+    schema: {
+      format: 'csv',
+      columns: [
+        { name: 'sepal', type: 'float64' },
+        { name: 'species', type: 'object' }
+      ]
+    }
+  };
+}
+
+describe('kernel helper injection', () => {
+  it('loads the helper into an IPython kernel with one silent request, then opens the comm', async () => {
+    const { kernel, recorder } = setup();
+    await settle();
+    const [request] = kernel.sentOf('execute_request');
+    expect(request.content).toEqual({
+      code: bootstrapCode(SOURCE, { recording: true, skipCells: [] }),
+      silent: true,
+      store_history: false,
+      allow_stdin: false,
+      stop_on_error: false
+    });
+    const [open] = kernel.sentOf('comm_open');
+    expect(open.content).toEqual({
+      comm_id: expect.any(String),
+      target_name: 'jupyterlab_trail',
+      data: { recording: true, skipCells: [] }
+    });
+    expect(kernel.sent.map(m => m.header.msg_type)).toEqual([
+      'execute_request',
+      'comm_open'
+    ]);
+    expect(recorder.helperOf(kernel.connection)?.state).toBe('injected');
+  });
+
+  it('builds the injection code of PROTOCOL.md with the source and config as literals', () => {
+    const code = bootstrapCode('print("a")\n', {
+      recording: false,
+      skipCells: ['c1']
+    });
+    expect(code).toBe(
+      [
+        'def __trail_load(source, config):',
+        '    import sys, types',
+        '    module = sys.modules.get("trail")',
+        '    if module is None or not getattr(module, "__trail_helper__", False):',
+        '        module = types.ModuleType("trail")',
+        '        module.__file__ = "<trail>"',
+        '        exec(compile(source, "<trail>", "exec"), module.__dict__)',
+        '    module._trail_bootstrap(module, config)',
+        '__trail_load("print(\\"a\\")\\n", "{\\"recording\\":false,\\"skipCells\\":[\\"c1\\"]}")',
+        'del __trail_load',
+        ''
+      ].join('\n')
+    );
+  });
+
+  it('sends nothing to a kernel of another language, and raises nothing', async () => {
+    const { kernel, recorder, events } = setup({ info: R_INFO });
+    await settle();
+    expect(kernel.sent).toEqual([]);
+    expect(recorder.helperOf(kernel.connection)?.state).toBe('unsupported');
+    kernel.statusChanged.emit('restarting');
+    kernel.statusChanged.emit('idle');
+    expect(kernel.sent).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
+  it('sends nothing when injection is off (the library default)', async () => {
+    const { kernel } = setup({ recorder: { injectHelper: false } });
+    await settle();
+    expect(kernel.sent).toEqual([]);
+  });
+
+  it('sends nothing when no helper source was built in', async () => {
+    const { kernel, recorder } = setup({ recorder: { helperSource: null } });
+    await settle();
+    expect(kernel.sent).toEqual([]);
+    expect(recorder.injectHelper).toBe(false);
+  });
+
+  it('injects again after a restart, with a new comm', async () => {
+    const { kernel, recorder } = setup();
+    await settle();
+    const firstComm = kernel.commId;
+    kernel.statusChanged.emit('restarting');
+    expect(recorder.helperOf(kernel.connection)?.commId).toBeNull();
+    // JupyterLab asks for kernel info once the new process is up.
+    kernel.receive('shell', 'kernel_info_reply', {
+      ...loadFixture('simple-print').kernel.info
+    });
+    expect(kernel.sentOf('execute_request')).toHaveLength(2);
+    expect(kernel.sentOf('comm_open')).toHaveLength(2);
+    expect(kernel.commId).not.toBe(firstComm);
+    // Later kernel info replies (a reconnection) do not inject again.
+    kernel.receive('shell', 'kernel_info_reply', {
+      ...loadFixture('simple-print').kernel.info
+    });
+    kernel.statusChanged.emit('idle');
+    expect(kernel.sentOf('execute_request')).toHaveLength(2);
+  });
+
+  it('injects again when a new kernel process starts without a restart request (auto-restart)', async () => {
+    const { kernel } = setup();
+    await settle();
+    kernel.anyMessage.emit({ direction: 'recv', msg: iopubStatus('starting') });
+    kernel.statusChanged.emit('idle');
+    expect(kernel.sentOf('execute_request')).toHaveLength(2);
+  });
+
+  it('injects into a kernel that was already running (a page reload), and each page reads only its own comm', async () => {
+    const first = setup();
+    await settle();
+    // The second page: another connection to the same kernel, info known.
+    const second = setup();
+    await settle();
+    expect(second.kernel.sentOf('execute_request')).toHaveLength(1);
+    const request = requestsOf(first.fixture)[0];
+    // The first page's comm message is not the second page's to record.
+    second.kernel.replay(
+      splitAt(first.fixture, e => e.type === 'message' && e.msg === request)[0]
+    );
+    second.kernel.helperSays(
+      {
+        type: 'capture',
+        msgId: request.header.msg_id,
+        capture: { tags: ['x'] },
+        final: true
+      },
+      { parent: request.header.msg_id, commId: 'someone-elses-comm' }
+    );
+    second.kernel.replay(
+      splitAt(first.fixture, e => e.type === 'message' && e.msg === request)[1]
+    );
+    const execution = second.events.find(e => e.kind === 'execution.completed');
+    expect(
+      execution && 'execution' in execution && execution.execution.capture
+    ).toBeUndefined();
+  });
+});
+
+describe('kernel helper messages', () => {
+  it('attaches captures to the execution being built, merged, and late ones as annotations', async () => {
+    const { fixture, kernel, events } = setup();
+    await settle();
+    const request = requestsOf(fixture)[0];
+    const msgId = request.header.msg_id;
+    const [beforeReply, rest] = splitAt(
+      fixture,
+      e =>
+        e.type === 'message' &&
+        e.msg.header.msg_type === 'execute_reply' &&
+        (e.msg.parent_header as { msg_id?: string }).msg_id === msgId
+    );
+    kernel.replay(beforeReply);
+    kernel.helperSays(
+      {
+        type: 'capture',
+        msgId,
+        cellId: 'c1',
+        capture: {
+          files: [csvRead(null)],
+          params: { lr: 0.1 },
+          metrics: [{ name: 'loss', value: 0.5, step: 1, at: AT }]
+        },
+        final: false
+      },
+      { parent: msgId }
+    );
+    kernel.helperSays(
+      {
+        type: 'capture',
+        msgId,
+        cellId: 'c1',
+        capture: {
+          params: { epochs: 3 },
+          metrics: [{ name: 'loss', value: 0.25, step: 2, at: AT }],
+          tags: ['baseline']
+        },
+        final: false
+      },
+      { parent: msgId }
+    );
+    kernel.replay(rest);
+    // The background hash arrives after the execution completed.
+    kernel.helperSays({
+      type: 'capture',
+      msgId,
+      cellId: 'c1',
+      capture: { files: [{ ...csvRead(SHA), schema: undefined }] },
+      final: true
+    });
+    expect(kinds(events)).toEqual([
+      'session.started',
+      'execution.completed',
+      'execution.annotated'
+    ]);
+    const completed = events[1] as Extract<
+      TrailEvent,
+      { kind: 'execution.completed' }
+    >;
+    expect(completed.execution.capture).toEqual({
+      files: [csvRead(null)],
+      params: { lr: 0.1, epochs: 3 },
+      metrics: [
+        { name: 'loss', value: 0.5, step: 1, at: AT },
+        { name: 'loss', value: 0.25, step: 2, at: AT }
+      ],
+      tags: ['baseline']
+    });
+    const annotated = events[2] as Extract<
+      TrailEvent,
+      { kind: 'execution.annotated' }
+    >;
+    expect(annotated).toMatchObject({
+      sessionId: completed.execution.sessionId,
+      executionId: completed.execution.id,
+      capture: {
+        files: [{ path: 'data/iris.csv', sha256: SHA, hashPending: false }]
+      }
+    });
+    expect(batchErrors(events)).toEqual([]);
+  });
+
+  it('ignores captures of executions it does not know and keeps a bounded memory', async () => {
+    const { kernel, events } = setup();
+    await settle();
+    kernel.helperSays({
+      type: 'capture',
+      msgId: 'unknown',
+      capture: { tags: ['t'] },
+      final: true
+    });
+    expect(events).toEqual([]);
+    expect(MAX_REMEMBERED_EXECUTIONS).toBeGreaterThanOrEqual(100);
+  });
+
+  it('drops what the schema would refuse instead of losing the execution', async () => {
+    const { fixture, kernel, events } = setup();
+    await settle();
+    const msgId = requestsOf(fixture)[0].header.msg_id;
+    const [before, rest] = splitAt(
+      fixture,
+      e => e.type === 'message' && e.msg.header.msg_type === 'execute_reply'
+    );
+    kernel.replay(before);
+    kernel.helperSays(
+      {
+        type: 'capture',
+        msgId,
+        capture: {
+          files: [
+            { path: '', access: 'peek', kind: 'file' },
+            { ...csvRead('nothex'), extra: 1 }
+          ],
+          params: { obj: { a: 1 }, fine: 'x' },
+          metrics: [{ name: 'nan', value: null, at: AT }, { name: 'bad' }],
+          surprise: true
+        },
+        final: true
+      },
+      { parent: msgId }
+    );
+    kernel.replay(rest);
+    expect(batchErrors(events)).toEqual([]);
+    const completed = events[1] as Extract<
+      TrailEvent,
+      { kind: 'execution.completed' }
+    >;
+    expect(completed.execution.capture?.params).toEqual({
+      obj: '{"a":1}',
+      fine: 'x'
+    });
+    expect(completed.execution.capture?.files?.[0]).not.toHaveProperty(
+      'sha256'
+    );
+    expect(completed.execution.capture?.metrics).toEqual([
+      { name: 'nan', value: null, at: AT }
+    ]);
+  });
+
+  it('holds the start environment until the session starts, from seq 1', async () => {
+    const { fixture, kernel, events } = setup();
+    await settle();
+    kernel.helperSays({ type: 'hello', version: '0.1.0', pid: 42 });
+    kernel.helperSays({
+      type: 'environment',
+      reason: 'start',
+      msgId: null,
+      environment: environment()
+    });
+    expect(events).toEqual([]);
+    kernel.replay(fixture.events);
+    expect(kinds(events)).toEqual([
+      'session.started',
+      'environment.captured',
+      'execution.completed'
+    ]);
+    const session = events[0] as Extract<
+      TrailEvent,
+      { kind: 'session.started' }
+    >;
+    expect(events[1]).toMatchObject({
+      sessionId: session.session.id,
+      fromSeq: 1,
+      environment: { packages: [{ name: 'pandas', version: '3.1.1' }] }
+    });
+    expect(batchErrors(events)).toEqual([]);
+  });
+
+  it('starts a new environment version from the execution that changed the packages', async () => {
+    const { fixture, kernel, events } = setup();
+    await settle();
+    kernel.replay(fixture.events.slice(0, -2));
+    const msgId = requestsOf(fixture)[0].header.msg_id;
+    kernel.helperSays({
+      type: 'environment',
+      reason: 'start',
+      msgId: null,
+      environment: environment()
+    });
+    kernel.helperSays({
+      type: 'environment',
+      reason: 'packages-changed',
+      msgId,
+      environment: environment([
+        ['pandas', '3.1.1'],
+        ['polars', '1.0.0']
+      ])
+    });
+    const envs = events.filter(
+      e => e.kind === 'environment.captured'
+    ) as Extract<TrailEvent, { kind: 'environment.captured' }>[];
+    expect(envs.map(e => [e.fromSeq, e.environment.packages.length])).toEqual([
+      [1, 1],
+      [1, 2]
+    ]);
+  });
+
+  it('drops a waiting environment of a kernel process that restarted', async () => {
+    const { fixture, kernel, events } = setup();
+    await settle();
+    kernel.helperSays({
+      type: 'environment',
+      reason: 'start',
+      msgId: null,
+      environment: environment()
+    });
+    kernel.anyMessage.emit({ direction: 'recv', msg: iopubStatus('starting') });
+    kernel.replay(fixture.events);
+    expect(kinds(events)).toEqual(['session.started', 'execution.completed']);
+  });
+
+  it('redacts the environment diff before emitting', async () => {
+    const { fixture, kernel, events } = setup();
+    await settle();
+    kernel.replay(fixture.events.slice(0, -2));
+    const env = environment();
+    const secret = ['ghp_', 'Z'.repeat(36)].join('');
+    (env.git as Record<string, unknown>).diff = `+TOKEN = "${secret}"\n`;
+    kernel.helperSays({
+      type: 'environment',
+      reason: 'start',
+      msgId: null,
+      environment: env
+    });
+    expect(JSON.stringify(events)).not.toContain(secret);
+  });
+});
+
+describe('kernel helper configuration', () => {
+  function lastConfig(kernel: HelperFakeKernel) {
+    const msgs = kernel.sentOf('comm_msg');
+    return (msgs[msgs.length - 1]?.content as { data?: unknown })?.data;
+  }
+
+  it('tells the helper when recording is paused and resumed', async () => {
+    const { kernel, recorder } = setup();
+    await settle();
+    recorder.enabled = false;
+    expect(lastConfig(kernel)).toEqual({
+      type: 'config',
+      recording: false,
+      skipCells: []
+    });
+    recorder.enabled = false;
+    expect(kernel.sentOf('comm_msg')).toHaveLength(1);
+    recorder.enabled = true;
+    expect(lastConfig(kernel)).toEqual({
+      type: 'config',
+      recording: true,
+      skipCells: []
+    });
+    const comm = kernel.commId;
+    expect(
+      kernel.sentOf('comm_msg').every(m => (m.content as any).comm_id === comm)
+    ).toBe(true);
+  });
+
+  it('injects with recording off for an opted-out notebook and follows the opt-out', async () => {
+    let optedOut = true;
+    const { kernel, recorder } = setup({
+      context: { shouldRecord: () => !optedOut }
+    });
+    await settle();
+    expect(kernel.sentOf('comm_open')[0].content).toMatchObject({
+      data: { recording: false, skipCells: [] }
+    });
+    optedOut = false;
+    recorder.refreshHelperConfig();
+    expect(lastConfig(kernel)).toEqual({
+      type: 'config',
+      recording: true,
+      skipCells: []
+    });
+  });
+
+  it('sends the ids of tagged cells, and the new ones when tags change', async () => {
+    let tagged: Record<string, string[]> = {
+      c1: ['trail-skip'],
+      c2: ['other']
+    };
+    const skipCells = (tags: ReadonlySet<string>) =>
+      Object.keys(tagged).filter(id => tagged[id].some(tag => tags.has(tag)));
+    const { kernel, recorder } = setup({ context: { skipCells } });
+    await settle();
+    expect(kernel.sentOf('comm_open')[0].content).toMatchObject({
+      data: { recording: true, skipCells: ['c1'] }
+    });
+    tagged = { ...tagged, c2: ['trail-skip', 'other'] };
+    recorder.refreshHelperConfig();
+    expect(lastConfig(kernel)).toEqual({
+      type: 'config',
+      recording: true,
+      skipCells: ['c1', 'c2']
+    });
+    recorder.excludeTags = ['other'];
+    expect(lastConfig(kernel)).toEqual({
+      type: 'config',
+      recording: true,
+      skipCells: ['c2']
+    });
+  });
+
+  it('stops the helper when capture is turned off, and injects when turned on', async () => {
+    const { kernel, recorder } = setup({ recorder: { injectHelper: false } });
+    await settle();
+    expect(kernel.sent).toEqual([]);
+    recorder.injectHelper = true;
+    await settle();
+    expect(kernel.sentOf('execute_request')).toHaveLength(1);
+    recorder.injectHelper = false;
+    expect(lastConfig(kernel)).toEqual({
+      type: 'config',
+      recording: false,
+      skipCells: []
+    });
+    expect(recorder.helperOf(kernel.connection)).toBeUndefined();
+  });
+
+  it('never records its own injection', async () => {
+    const { fixture, kernel, events } = setup();
+    await settle();
+    kernel.replay(fixture.events);
+    kernel.statusChanged.emit('restarting');
+    kernel.statusChanged.emit('idle');
+    expect(kernel.sentOf('execute_request')).toHaveLength(2);
+    expect(kinds(events)).toEqual(['session.started', 'execution.completed']);
+  });
+});
