@@ -135,8 +135,6 @@ export class KernelHelper implements IDisposable {
   private _onStatus(_: Kernel.IKernelConnection, status: Kernel.Status): void {
     if (status === 'restarting' || status === 'autorestarting') {
       this._kernelRestarted();
-    } else if (status === 'idle' && this._needsInjection) {
-      this._inject();
     }
   }
 
@@ -157,7 +155,10 @@ export class KernelHelper implements IDisposable {
       // A new kernel process (a restart by another client, for instance).
       this._kernelRestarted();
     } else if (type === 'kernel_info_reply' && msg.channel === 'shell') {
-      // JupyterLab asks for kernel info once the restarted kernel is up.
+      // The connection asks for kernel info whenever it (re)connects, and
+      // it reconnects after every restart (even one made elsewhere, which
+      // the server announces): the answer comes from the new process, once
+      // it is up. Anything sent earlier could reach the old one.
       this._info = msg.content as KernelMessage.IInfoReply;
       if (this._needsInjection) {
         this._inject();
@@ -165,13 +166,15 @@ export class KernelHelper implements IDisposable {
     }
   }
 
+  /**
+   * A new kernel process is coming: inject into it once it answers kernel
+   * info. The comm id stays until then, for late messages of the old one.
+   */
   private _kernelRestarted(): void {
     if (this._state === 'pending' && this._injections === 0) {
       // The first injection still waits for the kernel info.
       return;
     }
-    this._commId = null;
-    this._lastConfig = null;
     this._needsInjection = true;
   }
 

@@ -131,7 +131,7 @@ describe('kernel helper injection', () => {
     expect(kernel.sent).toEqual([]);
     expect(recorder.helperOf(kernel.connection)?.state).toBe('unsupported');
     kernel.statusChanged.emit('restarting');
-    kernel.statusChanged.emit('idle');
+    kernel.receive('shell', 'kernel_info_reply', { ...R_INFO });
     expect(kernel.sent).toEqual([]);
     expect(events).toEqual([]);
   });
@@ -154,7 +154,12 @@ describe('kernel helper injection', () => {
     await settle();
     const firstComm = kernel.commId;
     kernel.statusChanged.emit('restarting');
-    expect(recorder.helperOf(kernel.connection)?.commId).toBeNull();
+    // Nothing is sent before the new process answers: it could reach the
+    // old one.
+    kernel.statusChanged.emit('idle');
+    kernel.anyMessage.emit({ direction: 'recv', msg: iopubStatus('starting') });
+    expect(kernel.sentOf('execute_request')).toHaveLength(1);
+    expect(recorder.helperOf(kernel.connection)?.commId).toBe(firstComm);
     // JupyterLab asks for kernel info once the new process is up.
     kernel.receive('shell', 'kernel_info_reply', {
       ...loadFixture('simple-print').kernel.info
@@ -174,7 +179,9 @@ describe('kernel helper injection', () => {
     const { kernel } = setup();
     await settle();
     kernel.anyMessage.emit({ direction: 'recv', msg: iopubStatus('starting') });
-    kernel.statusChanged.emit('idle');
+    kernel.receive('shell', 'kernel_info_reply', {
+      ...loadFixture('simple-print').kernel.info
+    });
     expect(kernel.sentOf('execute_request')).toHaveLength(2);
   });
 
@@ -533,7 +540,9 @@ describe('kernel helper configuration', () => {
     await settle();
     kernel.replay(fixture.events);
     kernel.statusChanged.emit('restarting');
-    kernel.statusChanged.emit('idle');
+    kernel.receive('shell', 'kernel_info_reply', {
+      ...loadFixture('simple-print').kernel.info
+    });
     expect(kernel.sentOf('execute_request')).toHaveLength(2);
     expect(kinds(events)).toEqual(['session.started', 'execution.completed']);
   });

@@ -1,0 +1,216 @@
+/**
+ * The kernel helper in a real ipykernel behind a real jupyter server:
+ * injected by the recorder through @jupyterlab/services' own
+ * KernelConnection, it reports a pandas CSV read with its sha256 and
+ * schema, a logged metric, and the kernel's environment.
+ */
+import {
+  Kernel,
+  KernelAPI,
+  KernelConnection,
+  ServerConnection
+} from '@jupyterlab/services';
+import type {
+  ExecutionCapture,
+  ExecutionRecord,
+  TrailEvent
+} from '../../src/_schema/records';
+import { KERNEL_HELPER_SOURCE } from '../../src/_generated/kernel-helper';
+import { mergeCapture, TrailRecorder } from '../../src/recorder';
+import { IJupyterServer, startJupyterServer } from './recorder/jupyter-server';
+import { batchErrors } from './recorder/schema';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const WebSocket = require('ws');
+
+jest.setTimeout(120000);
+
+const describeWithHelper = KERNEL_HELPER_SOURCE ? describe : describe.skip;
+
+describeWithHelper('the kernel helper in a real kernel', () => {
+  let server: IJupyterServer;
+  let settings: ServerConnection.ISettings;
+  let kernel: Kernel.IKernelConnection;
+  const recorder = new TrailRecorder({
+    client: { name: 'trail-tests', version: '0.0.0' },
+    injectHelper: true
+  });
+  const events: TrailEvent[] = [];
+  recorder.eventRecorded.connect((_, event) => events.push(event));
+
+  beforeAll(async () => {
+    server = await startJupyterServer();
+    settings = ServerConnection.makeSettings({
+      baseUrl: server.baseUrl,
+      token: server.token,
+      WebSocket,
+      fetch,
+      Request,
+      Headers
+    });
+    const model = await KernelAPI.startNew({ name: 'python3' }, settings);
+    kernel = new KernelConnection({ model, serverSettings: settings });
+    recorder.observe(kernel, { notebookPath: () => 'capture.ipynb' });
+    if (process.env.TRAIL_DEBUG) {
+      kernel.anyMessage.connect((_, a) =>
+        console.log(
+          a.direction,
+          a.msg.channel,
+          a.msg.header.msg_type,
+          (a.msg.parent_header as any)?.msg_id?.slice(0, 8),
+          a.msg.header.msg_id.slice(0, 8),
+          JSON.stringify(a.msg.content).slice(0, 150)
+        )
+      );
+    }
+    await kernel.info;
+    await waitFor(() => recorder.helperOf(kernel)?.state === 'injected');
+  });
+
+  afterAll(async () => {
+    recorder.dispose();
+    if (kernel) {
+      const id = kernel.id;
+      kernel.dispose();
+      await KernelAPI.shutdownKernel(id, settings).catch(() => undefined);
+    }
+    await server?.stop();
+  });
+
+  async function runCell(code: string, cellId: string): Promise<string> {
+    const future = kernel.requestExecute({ code, stop_on_error: true }, false, {
+      deletedCells: [],
+      recordTiming: false,
+      cellId
+    });
+    const reply = await future.done;
+    expect(reply.content.status).toBe('ok');
+    return future.msg.header.msg_id;
+  }
+
+  async function waitFor(
+    condition: () => boolean,
+    what = 'condition'
+  ): Promise<void> {
+    for (let i = 0; i < 400; i++) {
+      if (condition()) {
+        return;
+      }
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    throw new Error(
+      `timed out waiting for ${what}: ${JSON.stringify(events.map(e => e.kind))}`
+    );
+  }
+
+  const executions = () =>
+    events.flatMap(e =>
+      e.kind === 'execution.completed' ? [e.execution] : []
+    );
+
+  /** An execution's capture with its later annotations merged in. */
+  function captureOf(execution: ExecutionRecord): ExecutionCapture {
+    let capture = execution.capture ?? {};
+    for (const event of events) {
+      if (
+        event.kind === 'execution.annotated' &&
+        event.executionId === execution.id
+      ) {
+        capture = mergeCapture(capture, event.capture);
+      }
+    }
+    return capture;
+  }
+
+  it('records a CSV read by pandas with its hash and schema, a metric and the environment', async () => {
+    await runCell(
+      'import pandas as pd\n' +
+        'pd.DataFrame({"sepal": [5.1, 4.9], "species": ["setosa", "virginica"]})' +
+        '.to_csv("iris.csv", index=False)',
+      'write'
+    );
+    await runCell(
+      'import trail\n' +
+        'df = pd.read_csv("iris.csv")\n' +
+        'trail.log_param("rows", len(df))\n' +
+        'for step in range(3):\n' +
+        '    trail.log_metric("loss", 1.0 / (step + 1), step=step)\n' +
+        'print(len(df))',
+      'read'
+    );
+    await waitFor(() => executions().length >= 2, 'executions');
+    const [written, read] = executions();
+    await waitFor(
+      () => !!captureOf(read).files?.some(f => typeof f.sha256 === 'string'),
+      'a hashed file'
+    );
+    await waitFor(
+      () => events.some(e => e.kind === 'environment.captured'),
+      'the environment'
+    );
+
+    const writtenFile = captureOf(written).files?.find(
+      f => f.path === 'iris.csv'
+    );
+    expect(writtenFile).toMatchObject({ access: 'write', kind: 'file' });
+
+    const capture = captureOf(read);
+    const file = capture.files?.find(f => f.path === 'iris.csv');
+    expect(file).toMatchObject({
+      access: 'read',
+      kind: 'file',
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      schema: {
+        format: 'csv',
+        columns: [
+          { name: 'sepal', type: expect.any(String) },
+          { name: 'species', type: expect.any(String) }
+        ]
+      }
+    });
+    expect(capture.params).toEqual({ rows: 2 });
+    expect(capture.metrics?.map(m => [m.name, m.value, m.step])).toEqual([
+      ['loss', 1, 0],
+      ['loss', 0.5, 1],
+      ['loss', 1 / 3, 2]
+    ]);
+    // Nothing of the helper reached the outputs or the execution counts.
+    expect(read.outputs).toEqual([
+      { output_type: 'stream', name: 'stdout', text: '2\n' }
+    ]);
+    expect(executions().map(e => e.executionCount)).toEqual([1, 2]);
+
+    const environment = events.find(e => e.kind === 'environment.captured');
+    expect(environment).toMatchObject({ fromSeq: 1 });
+    const packages =
+      environment?.kind === 'environment.captured'
+        ? environment.environment.packages.map(p => p.name.toLowerCase())
+        : [];
+    expect(packages).toContain('pandas');
+    const kinds = events.map(e => e.kind);
+    expect(kinds[0]).toBe('session.started');
+    expect(batchErrors(events)).toEqual([]);
+  });
+
+  it('loads the helper again after a restart', async () => {
+    const before = recorder.helperOf(kernel)!.injections;
+    await kernel.restart();
+    await waitFor(
+      () => recorder.helperOf(kernel)!.injections > before,
+      'the second injection'
+    );
+    const count = executions().length;
+    await runCell(
+      'import trail\ntrail.log_metric("after_restart", 1)',
+      'again'
+    );
+    await waitFor(() => executions().length > count, 'the execution');
+    const last = executions()[executions().length - 1];
+    expect(last.executionCount).toBe(1);
+    await waitFor(() => !!captureOf(last).metrics?.length, 'the metric');
+    expect(captureOf(last).metrics?.[0]).toMatchObject({
+      name: 'after_restart',
+      value: 1
+    });
+  });
+});
