@@ -1,15 +1,22 @@
 /**
- * Ingest: validate a batch, move large mime values to the blob store, and
- * store the events durably.
+ * Ingest: validate a batch, move large mime values and environment
+ * snapshots to the blob store, and store the events durably.
  */
 import { createHash } from 'node:crypto';
 import type {
+  EnvironmentCapturedEvent,
   EventBatch,
   IngestResult,
   Output,
   TrailEvent
 } from '../../src/_schema/records';
-import type { BlobStore, TrailStore } from '../store/types';
+import { canonicalJson } from '../canonical-json';
+import type {
+  BlobStore,
+  StoredEnvironmentEvent,
+  StoredEvent,
+  TrailStore
+} from '../store/types';
 import type { RecordValidator } from '../validation';
 
 /** Mime values larger than this many bytes go to the blob store. */
@@ -66,10 +73,14 @@ export class IngestService {
   async ingest(body: unknown): Promise<IngestResult> {
     this.validator.assertBatch(body);
     const blobs = new Map<string, Buffer>();
-    const events = (body as EventBatch).events.map(event =>
+    const events = (body as EventBatch).events.map((event): StoredEvent => {
       // A known duplicate will not be stored: skip its blob work.
-      this.store.hasEvent(event.id) ? event : externalizeValues(event, blobs)
-    );
+      const known = this.store.hasEvent(event.id);
+      if (event.kind === 'environment.captured') {
+        return storedEnvironment(event, known ? null : blobs);
+      }
+      return known ? event : externalizeValues(event, blobs);
+    });
     // Blobs are durable before any record that cites them is written.
     await storeBlobs(this.store.blobs, blobs);
     return this.store.append(events);
@@ -86,14 +97,48 @@ async function storeBlobs(
 }
 
 /**
+ * The id of an environment snapshot: the SHA-256 (hex) of its canonical
+ * JSON without capturedAt, and that JSON, which is stored as the blob of
+ * that id (so the blob store keeps identical snapshots once).
+ */
+export function environmentContent(
+  environment: EnvironmentCapturedEvent['environment']
+): { id: string; bytes: Buffer } {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { capturedAt, ...content } = environment;
+  const bytes = Buffer.from(canonicalJson(content), 'utf8');
+  return { id: createHash('sha256').update(bytes).digest('hex'), bytes };
+}
+
+/**
+ * The stored form of an environment.captured event; its snapshot goes to
+ * `blobs` (unless null: a known duplicate, whose snapshot is stored).
+ */
+function storedEnvironment(
+  event: EnvironmentCapturedEvent,
+  blobs: Map<string, Buffer> | null
+): StoredEnvironmentEvent {
+  const { id, bytes } = environmentContent(event.environment);
+  blobs?.set(id, bytes);
+  return {
+    id: event.id,
+    kind: event.kind,
+    sessionId: event.sessionId,
+    fromSeq: event.fromSeq,
+    environmentId: id,
+    capturedAt: event.environment.capturedAt
+  };
+}
+
+/**
  * Replaces the large mime values of an execution's outputs with BlobRefs,
  * collecting their bytes in `blobs`. Returns a new event; the input is not
  * changed.
  */
 export function externalizeValues(
-  event: TrailEvent,
+  event: Exclude<TrailEvent, EnvironmentCapturedEvent>,
   blobs: Map<string, Buffer>
-): TrailEvent {
+): Exclude<TrailEvent, EnvironmentCapturedEvent> {
   if (event.kind !== 'execution.completed') {
     return event;
   }

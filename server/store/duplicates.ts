@@ -1,15 +1,18 @@
 /**
  * Tells new events from duplicates within one commit, for both stores.
  */
-import type { IngestResult, TrailEvent } from '../../src/_schema/records';
+import type { IngestResult } from '../../src/_schema/records';
 import type { HistoryIndex } from './history-index';
+import type { StoredEvent } from './types';
 
 /**
  * Sorts events into new ones and duplicates against the index plus what is
  * already staged in the same commit. An event is a duplicate when its id is
  * stored, or when the record it carries is: a session.started for a session
  * that has its record, an execution whose id is stored. Records are
- * immutable history, so the first one stored wins.
+ * immutable history, so the first one stored wins. Annotations and
+ * environment captures add to what is stored, so only their event ids
+ * count.
  */
 export class DuplicateFilter {
   private readonly eventIds = new Set<string>();
@@ -19,7 +22,7 @@ export class DuplicateFilter {
   constructor(private readonly index: HistoryIndex) {}
 
   /** Whether `event` is new; if so it is staged. */
-  admit(event: TrailEvent): boolean {
+  admit(event: StoredEvent): boolean {
     if (this.index.hasEvent(event.id) || this.eventIds.has(event.id)) {
       return false;
     }
@@ -29,7 +32,7 @@ export class DuplicateFilter {
         return false;
       }
       this.sessionIds.add(id);
-    } else {
+    } else if (event.kind === 'execution.completed') {
       const id = event.execution.id;
       if (this.index.hasExecution(id) || this.executionIds.has(id)) {
         return false;
@@ -41,8 +44,11 @@ export class DuplicateFilter {
   }
 
   /** Splits a batch into its new events and its result. */
-  split(events: TrailEvent[]): { fresh: TrailEvent[]; result: IngestResult } {
-    const fresh: TrailEvent[] = [];
+  split(events: StoredEvent[]): {
+    fresh: StoredEvent[];
+    result: IngestResult;
+  } {
+    const fresh: StoredEvent[] = [];
     const result: IngestResult = { accepted: [], duplicates: [] };
     for (const event of events) {
       if (this.admit(event)) {

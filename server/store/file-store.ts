@@ -4,8 +4,10 @@
  * files, and meta.json. Layout of a data folder:
  *
  *     meta.json          format version, server id, creation time (lowdb)
- *     log/00000001.log   events, one per line (see segment-log.ts)
- *     blobs/ab/cdef…     large mime values by SHA-256
+ *     log/00000001.log   events, one per line (see segment-log.ts and
+ *                        log-records.ts)
+ *     blobs/ab/cdef…     large mime values and environment snapshots by
+ *                        SHA-256
  *
  * Writes use group commit: batches that arrive while a write is in flight
  * are appended together with one fdatasync, and each batch is acknowledged
@@ -14,47 +16,38 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
+  EnvironmentSnapshot,
+  ExecutionAnnotatedEvent,
   ExecutionCompletedEvent,
   ExecutionRecord,
   ExecutionSummary,
   IngestResult,
-  SessionRecord,
-  SessionSummary,
-  TrailEvent
+  SessionSummary
 } from '../../src/_schema/records';
 import { AppError } from '../errors';
 import { FileBlobStore } from './blob-store';
+import { mergeCaptures } from './capture-merge';
 import { DuplicateFilter } from './duplicates';
 import { HistoryIndex } from './history-index';
-import {
-  SegmentLog,
-  type LogLocation,
-  type LogRecord,
-  type LogWarnings,
-  type ScannedRecord
-} from './segment-log';
+import { LocationTable } from './location-table';
+import { indexRecord, toLogRecord, type RecordTables } from './log-records';
+import { SegmentLog, type LogLocation, type LogWarnings } from './segment-log';
 import { openStoreMeta, type StoreMeta } from './store-meta';
 import {
+  readEnvironment,
   summarizeExecution,
+  type CellQuery,
   type ExecutionKey,
   type ExecutionQuery,
   type SessionKey,
   type SessionQuery,
+  type StoredEvent,
   type StorePage,
   type TrailStore
 } from './types';
 
-/*
- * Header fields of log lines (after the CRC the log puts first):
- *   execution: ['x', eventId, executionId, sessionId, seq, startedAt,
- *               endedAt, receivedAtMs, notebookPath or null]
- *   session:   ['s', eventId, receivedAtMs, session record]
- * The notebook path is left out (null) when the session's record was
- * already stored: it is only needed to derive a session without one.
- */
-
 interface PendingBatch {
-  events: TrailEvent[];
+  events: StoredEvent[];
   resolve(result: IngestResult): void;
   reject(err: unknown): void;
 }
@@ -66,37 +59,8 @@ export interface FileStoreOptions {
   warnings?: LogWarnings;
 }
 
-/** Where each numbered execution's line is, in growable columns. */
-class LocationTable {
-  private segments = new Uint32Array(1024);
-  private offsets = new Float64Array(1024);
-  private lengths = new Uint32Array(1024);
-
-  set(n: number, at: LogLocation): void {
-    if (n >= this.segments.length) {
-      const size = Math.max(n + 1, this.segments.length * 2);
-      this.segments = grow(this.segments, new Uint32Array(size));
-      this.offsets = grow(this.offsets, new Float64Array(size));
-      this.lengths = grow(this.lengths, new Uint32Array(size));
-    }
-    this.segments[n] = at.segment;
-    this.offsets[n] = at.offset;
-    this.lengths[n] = at.length;
-  }
-
-  get(n: number): LogLocation {
-    return {
-      segment: this.segments[n],
-      offset: this.offsets[n],
-      length: this.lengths[n]
-    };
-  }
-}
-
-function grow<T extends Uint32Array | Float64Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
-}
+/** Reads of format-1 records at startup run this many at a time. */
+const BACKFILL_READS = 64;
 
 /** See the module comment. */
 export class FileStore implements TrailStore {
@@ -109,7 +73,7 @@ export class FileStore implements TrailStore {
     readonly blobs: FileBlobStore,
     private readonly log: SegmentLog,
     private readonly index: HistoryIndex,
-    private readonly locations: LocationTable
+    private readonly tables: RecordTables
   ) {}
 
   /** Opens a data folder, creating it if needed, and rebuilds the index. */
@@ -121,34 +85,46 @@ export class FileStore implements TrailStore {
     const meta = await openStoreMeta(dataDir);
     const blobs = await FileBlobStore.open(join(dataDir, 'blobs'));
     const index = new HistoryIndex();
-    const locations = new LocationTable();
+    const tables: RecordTables = {
+      executions: new LocationTable(),
+      annotations: new LocationTable(),
+      withoutCell: []
+    };
     index.beginBulkLoad();
     const log = await SegmentLog.open(
       join(dataDir, 'log'),
-      record => FileStore.indexRecord(index, locations, record),
+      record => indexRecord(index, tables, record),
       options
     );
-    return new FileStore(meta, blobs, log, index, locations);
+    const store = new FileStore(meta, blobs, log, index, tables);
+    await store.indexCellsOfOldRecords();
+    return store;
   }
 
-  private static indexRecord(
-    index: HistoryIndex,
-    locations: LocationTable,
-    record: ScannedRecord
-  ): void {
-    const h = record.header;
-    if (h[1] === 'x') {
-      const n = index.addExecution(h[2] as string, {
-        id: h[3] as string,
-        sessionId: h[4] as string,
-        seq: h[5] as number,
-        startedAt: h[6] as string,
-        endedAt: h[7] as string,
-        notebookPath: h[9] as string | null
-      });
-      locations.set(n, record.location);
-    } else if (h[1] === 's') {
-      index.addSession(h[2] as string, h[4] as SessionRecord);
+  /**
+   * Format-1 execution headers have no cell id: read those records to put
+   * them in their cells' histories. Only data written by an older server
+   * has them, and new records never do.
+   */
+  private async indexCellsOfOldRecords(): Promise<void> {
+    const numbers = this.tables.withoutCell;
+    this.tables.withoutCell = [];
+    for (let i = 0; i < numbers.length; i += BACKFILL_READS) {
+      const records = await Promise.all(
+        numbers
+          .slice(i, i + BACKFILL_READS)
+          .map(async n => ({ n, record: await this.readRecord(n) }))
+      );
+      for (const { n, record } of records) {
+        if (record.cellId !== null) {
+          this.index.addToCell(
+            n,
+            record.notebookPath,
+            record.cellId,
+            record.startedAt
+          );
+        }
+      }
     }
   }
 
@@ -166,7 +142,7 @@ export class FileStore implements TrailStore {
     return this.index.hasEvent(id);
   }
 
-  append(events: TrailEvent[]): Promise<IngestResult> {
+  append(events: StoredEvent[]): Promise<IngestResult> {
     if (this.closed) {
       return Promise.reject(
         new AppError(503, 'shutting_down', 'The server is shutting down.')
@@ -197,7 +173,7 @@ export class FileStore implements TrailStore {
   private async commitGroup(group: PendingBatch[]): Promise<void> {
     const filter = new DuplicateFilter(this.index);
     const results: IngestResult[] = [];
-    const fresh: TrailEvent[] = [];
+    const fresh: StoredEvent[] = [];
     for (const batch of group) {
       const split = filter.split(batch.events);
       results.push(split.result);
@@ -205,7 +181,8 @@ export class FileStore implements TrailStore {
     }
     if (fresh.length > 0) {
       let locations: LogLocation[];
-      const records = fresh.map(event => this.toLogRecord(event));
+      const now = Date.now();
+      const records = fresh.map(event => toLogRecord(event, now));
       try {
         locations = await this.log.append(records);
       } catch (err) {
@@ -225,41 +202,31 @@ export class FileStore implements TrailStore {
     group.forEach((batch, i) => batch.resolve(results[i]));
   }
 
-  private indexEvent(event: TrailEvent, at: LogLocation): void {
-    if (event.kind === 'session.started') {
-      this.index.addSession(event.id, event.session);
-    } else {
-      this.locations.set(
-        this.index.addExecution(event.id, event.execution),
-        at
-      );
+  private indexEvent(event: StoredEvent, at: LogLocation): void {
+    switch (event.kind) {
+      case 'session.started':
+        this.index.addSession(event.id, event.session);
+        break;
+      case 'execution.completed':
+        this.tables.executions.set(
+          this.index.addExecution(event.id, event.execution),
+          at
+        );
+        break;
+      case 'execution.annotated':
+        this.tables.annotations.set(
+          this.index.addAnnotation(event.id, event.executionId),
+          at
+        );
+        break;
+      case 'environment.captured':
+        this.index.addEnvironment(event.id, event.sessionId, {
+          id: event.environmentId,
+          fromSeq: event.fromSeq,
+          capturedAt: event.capturedAt
+        });
+        break;
     }
-  }
-
-  private toLogRecord(event: TrailEvent): LogRecord {
-    const now = Date.now();
-    const body = JSON.stringify(event);
-    if (event.kind === 'session.started') {
-      return { fields: ['s', event.id, now, event.session], body };
-    }
-    const x = event.execution;
-    const path = this.index.hasSessionRecord(x.sessionId)
-      ? null
-      : x.notebookPath;
-    return {
-      fields: [
-        'x',
-        event.id,
-        x.id,
-        x.sessionId,
-        x.seq,
-        x.startedAt,
-        x.endedAt,
-        now,
-        path
-      ],
-      body
-    };
   }
 
   getSession(id: string): SessionSummary | null {
@@ -278,10 +245,7 @@ export class FileStore implements TrailStore {
     if (!page) {
       return null;
     }
-    const records = await Promise.all(
-      page.items.map(n => this.readExecution(n))
-    );
-    return { items: records.map(summarizeExecution), next: page.next };
+    return { items: await this.summaries(page.items), next: page.next };
   }
 
   async getExecution(id: string): Promise<ExecutionRecord | null> {
@@ -289,9 +253,80 @@ export class FileStore implements TrailStore {
     return n === undefined ? null : this.readExecution(n);
   }
 
+  async listCellExecutions(
+    query: CellQuery
+  ): Promise<StorePage<ExecutionSummary, string> | null> {
+    const page = this.index.listCell(
+      query.notebook,
+      query.cellId,
+      query.limit,
+      query.after
+    );
+    if (!page) {
+      return null;
+    }
+    return {
+      items: await this.summaries(page.items),
+      next: page.next === null ? null : this.index.executionId(page.next)
+    };
+  }
+
+  async previousExecution(
+    id: string
+  ): Promise<{ execution: ExecutionSummary | null } | null> {
+    const n = this.index.executionNumber(id);
+    if (n === undefined) {
+      return null;
+    }
+    const previous = this.index.previousInCell(n);
+    return {
+      execution:
+        previous < 0
+          ? null
+          : summarizeExecution(await this.readExecution(previous))
+    };
+  }
+
+  getEnvironment(id: string): Promise<EnvironmentSnapshot | null> {
+    return readEnvironment(
+      this.blobs,
+      id,
+      this.index.environmentCapturedAt(id)
+    );
+  }
+
+  private async summaries(numbers: number[]): Promise<ExecutionSummary[]> {
+    const records = await Promise.all(numbers.map(n => this.readExecution(n)));
+    return records.map(summarizeExecution);
+  }
+
+  /** An execution with its annotations merged into its capture. */
   private async readExecution(n: number): Promise<ExecutionRecord> {
-    const body = await this.log.read(this.locations.get(n));
+    const [record, events] = await Promise.all([
+      this.readRecord(n),
+      Promise.all(this.index.annotationsOf(n).map(a => this.readAnnotation(a)))
+    ]);
+    if (events.length === 0) {
+      return record;
+    }
+    const capture = mergeCaptures([
+      record.capture,
+      // An annotation names its session too: one that disagrees with the
+      // execution's does not describe it.
+      ...events
+        .filter(e => e.sessionId === record.sessionId)
+        .map(e => e.capture)
+    ]);
+    return capture ? { ...record, capture } : record;
+  }
+
+  private async readRecord(n: number): Promise<ExecutionRecord> {
+    const body = await this.log.read(this.tables.executions.get(n));
     return (JSON.parse(body) as ExecutionCompletedEvent).execution;
+  }
+
+  private async readAnnotation(a: number): Promise<ExecutionAnnotatedEvent> {
+    return JSON.parse(await this.log.read(this.tables.annotations.get(a)));
   }
 
   /** Stops taking writes, waits for pending ones, and closes files. */

@@ -1,8 +1,10 @@
 /**
  * The in-memory index of the history, shared by the file and memory stores:
  * which event and execution ids are stored, sessions (declared by their
- * session.started event or derived from executions) in start order, and
- * each session's executions in seq order.
+ * session.started event or derived from executions) in start order, each
+ * session's executions in seq order, and, in their own modules, each
+ * cell's executions across sessions, executions' annotations and
+ * sessions' environment versions.
  *
  * Executions are numbered 0, 1, 2… in arrival order and their fields kept
  * in columns (typed arrays, ids in byte pools: see id-table.ts), not one
@@ -11,6 +13,9 @@
  * where each numbered execution lives (a file offset, or the record).
  */
 import type { SessionRecord, SessionSummary } from '../../src/_schema/records';
+import { AnnotationIndex } from './annotation-index';
+import { CellIndex, type CellPage } from './cell-index';
+import { EnvironmentIndex, type EnvironmentVersion } from './environment-index';
 import { IdPool, IdTable } from './id-table';
 import type {
   ExecutionKey,
@@ -24,8 +29,16 @@ export interface ExecutionFacts {
   id: string;
   sessionId: string;
   seq: number;
-  /** Null when the writer knew the session's record (path not needed). */
+  /**
+   * Null only in records of format 1 whose writer knew the session's
+   * record (the path was not needed then).
+   */
   notebookPath: string | null;
+  /**
+   * The cell id (null: not from a cell); undefined when the header did not
+   * say (format 1): the store then calls {@link HistoryIndex.addToCell}.
+   */
+  cellId?: string | null;
   startedAt: string;
   endedAt: string;
 }
@@ -93,6 +106,11 @@ export class HistoryIndex {
   private readonly eventIds = new IdPool();
   private readonly numbers = new IdTable(this.ids);
   private readonly eventNumbers = new IdTable(this.eventIds);
+  /** Ids of execution.annotated and environment.captured events. */
+  private readonly otherEventIds = new IdTable(new IdPool());
+  private readonly cells = new CellIndex(n => this.ids.get(n));
+  private readonly annotations = new AnnotationIndex();
+  private readonly environments = new EnvironmentIndex();
   private seqs = new Float64Array(1024);
   private readonly sessions = new Map<string, SessionState>();
   /** Sessions oldest first; rebuilt lazily after bulk loading. */
@@ -116,7 +134,9 @@ export class HistoryIndex {
 
   hasEvent(id: string): boolean {
     return (
-      this.sessionEventIds.has(id) || this.eventNumbers.get(id) !== undefined
+      this.sessionEventIds.has(id) ||
+      this.eventNumbers.get(id) !== undefined ||
+      this.otherEventIds.get(id) !== undefined
     );
   }
 
@@ -126,7 +146,7 @@ export class HistoryIndex {
 
   /** Whether a session.started record of this session is stored. */
   hasSessionRecord(id: string): boolean {
-    return this.sessions.get(id)?.record != null;
+    return (this.sessions.get(id)?.record ?? null) !== null;
   }
 
   /** The number of an execution, or undefined. */
@@ -166,6 +186,11 @@ export class HistoryIndex {
       );
       list.splice(at, 0, n);
     }
+    const path = facts.notebookPath ?? state.record?.notebookPath;
+    if (typeof facts.cellId === 'string' && path !== undefined) {
+      this.cells.add(n, path, facts.cellId, facts.startedAt);
+    }
+    this.annotations.executionStored(facts.id, n);
     if (
       facts.notebookPath !== null &&
       (state.derivedPath === null || facts.seq < state.derivedPathSeq)
@@ -188,6 +213,80 @@ export class HistoryIndex {
       });
     }
     return n;
+  }
+
+  /**
+   * Puts execution `n` in its cell's history; for executions whose facts
+   * did not include the cell (format 1 headers), once the store has read it.
+   */
+  addToCell(
+    n: number,
+    notebookPath: string,
+    cellId: string,
+    startedAt: string
+  ): void {
+    this.cells.add(n, notebookPath, cellId, startedAt);
+  }
+
+  /**
+   * Indexes a stored execution.annotated event; returns its annotation
+   * number (the execution may be stored later).
+   */
+  addAnnotation(eventId: string, executionId: string): number {
+    this.otherEventIds.add(eventId);
+    return this.annotations.add(executionId, this.numbers.get(executionId));
+  }
+
+  /** The annotation numbers of execution `n`, in arrival order. */
+  annotationsOf(n: number): number[] {
+    return this.annotations.of(n);
+  }
+
+  /** Indexes a stored environment.captured event. */
+  addEnvironment(
+    eventId: string,
+    sessionId: string,
+    version: EnvironmentVersion
+  ): void {
+    this.otherEventIds.add(eventId);
+    // A session known only by its environments is not listed: it is
+    // listed once an execution or its session.started event arrives.
+    this.environments.add(sessionId, version);
+  }
+
+  /** The earliest capturedAt of a stored environment snapshot, or undefined. */
+  environmentCapturedAt(id: string): string | undefined {
+    return this.environments.firstCapturedAt(id);
+  }
+
+  /**
+   * A page of a cell's executions (numbers) newest first, after execution
+   * `after`; null when `after` is not an execution of that cell.
+   */
+  listCell(
+    notebookPath: string,
+    cellId: string,
+    limit: number,
+    after?: string
+  ): CellPage | null {
+    let afterNumber: number | undefined;
+    if (after !== undefined) {
+      afterNumber = this.numbers.get(after);
+      if (afterNumber === undefined) {
+        return null;
+      }
+    }
+    return this.cells.list(notebookPath, cellId, limit, afterNumber);
+  }
+
+  /** The execution of the same cell that started just before `n`, or -1. */
+  previousInCell(n: number): number {
+    return this.cells.previous(n);
+  }
+
+  /** The id of execution number `n`. */
+  executionId(n: number): string {
+    return this.ids.get(n);
   }
 
   /** The summary of a session, or null when nothing of it is stored. */
@@ -326,7 +425,7 @@ export class HistoryIndex {
   }
 
   private summarize(state: SessionState): SessionSummary {
-    return {
+    const summary: SessionSummary = {
       id: state.id,
       notebookPath: this.pathOf(state),
       startedAt: this.startOf(state) ?? '',
@@ -334,5 +433,10 @@ export class HistoryIndex {
       executionCount: state.executions.length,
       lastExecutionAt: state.lastEndedAt
     };
+    const environments = this.environments.versions(state.id);
+    if (environments) {
+      summary.environments = environments;
+    }
+    return summary;
   }
 }

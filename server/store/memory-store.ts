@@ -3,21 +3,26 @@
  * routes and services. Nothing survives the process.
  */
 import type {
+  EnvironmentSnapshot,
+  ExecutionAnnotatedEvent,
   ExecutionRecord,
   ExecutionSummary,
   IngestResult,
-  SessionSummary,
-  TrailEvent
+  SessionSummary
 } from '../../src/_schema/records';
 import { MemoryBlobStore } from './blob-store';
+import { mergeCaptures } from './capture-merge';
 import { DuplicateFilter } from './duplicates';
 import { HistoryIndex } from './history-index';
 import {
+  readEnvironment,
   summarizeExecution,
+  type CellQuery,
   type ExecutionKey,
   type ExecutionQuery,
   type SessionKey,
   type SessionQuery,
+  type StoredEvent,
   type StorePage,
   type TrailStore
 } from './types';
@@ -28,22 +33,39 @@ export class MemoryStore implements TrailStore {
   private readonly index = new HistoryIndex();
   /** Records by execution number. */
   private readonly records: ExecutionRecord[] = [];
+  /** Annotation events by annotation number. */
+  private readonly annotations: ExecutionAnnotatedEvent[] = [];
 
   hasEvent(id: string): boolean {
     return this.index.hasEvent(id);
   }
 
-  async append(events: TrailEvent[]): Promise<IngestResult> {
+  async append(events: StoredEvent[]): Promise<IngestResult> {
     // Copy, as the file store does by serializing: later changes to the
     // caller's objects must not reach stored records.
     const copies = structuredClone(events);
     const { fresh, result } = new DuplicateFilter(this.index).split(copies);
     for (const event of fresh) {
-      if (event.kind === 'session.started') {
-        this.index.addSession(event.id, event.session);
-      } else {
-        this.records[this.index.addExecution(event.id, event.execution)] =
-          event.execution;
+      switch (event.kind) {
+        case 'session.started':
+          this.index.addSession(event.id, event.session);
+          break;
+        case 'execution.completed':
+          this.records[this.index.addExecution(event.id, event.execution)] =
+            event.execution;
+          break;
+        case 'execution.annotated':
+          this.annotations[
+            this.index.addAnnotation(event.id, event.executionId)
+          ] = event;
+          break;
+        case 'environment.captured':
+          this.index.addEnvironment(event.id, event.sessionId, {
+            id: event.environmentId,
+            fromSeq: event.fromSeq,
+            capturedAt: event.capturedAt
+          });
+          break;
       }
     }
     return result;
@@ -66,15 +88,66 @@ export class MemoryStore implements TrailStore {
       return null;
     }
     return {
-      items: page.items.map(n => summarizeExecution(this.records[n])),
+      items: page.items.map(n => summarizeExecution(this.record(n))),
       next: page.next
     };
   }
 
   async getExecution(id: string): Promise<ExecutionRecord | null> {
     const n = this.index.executionNumber(id);
-    return n === undefined ? null : structuredClone(this.records[n]);
+    return n === undefined ? null : this.record(n);
+  }
+
+  async listCellExecutions(
+    query: CellQuery
+  ): Promise<StorePage<ExecutionSummary, string> | null> {
+    const page = this.index.listCell(
+      query.notebook,
+      query.cellId,
+      query.limit,
+      query.after
+    );
+    if (!page) {
+      return null;
+    }
+    return {
+      items: page.items.map(n => summarizeExecution(this.record(n))),
+      next: page.next === null ? null : this.index.executionId(page.next)
+    };
+  }
+
+  async previousExecution(
+    id: string
+  ): Promise<{ execution: ExecutionSummary | null } | null> {
+    const n = this.index.executionNumber(id);
+    if (n === undefined) {
+      return null;
+    }
+    const previous = this.index.previousInCell(n);
+    return {
+      execution: previous < 0 ? null : summarizeExecution(this.record(previous))
+    };
+  }
+
+  getEnvironment(id: string): Promise<EnvironmentSnapshot | null> {
+    return readEnvironment(
+      this.blobs,
+      id,
+      this.index.environmentCapturedAt(id)
+    );
   }
 
   async close(): Promise<void> {}
+
+  /** A copy of execution `n` with its annotations merged, as the file store. */
+  private record(n: number): ExecutionRecord {
+    const record = structuredClone(this.records[n]);
+    const captures = this.index
+      .annotationsOf(n)
+      .map(a => this.annotations[a])
+      .filter(e => e.sessionId === record.sessionId)
+      .map(e => structuredClone(e.capture));
+    const capture = mergeCaptures([record.capture, ...captures]);
+    return capture ? { ...record, capture } : record;
+  }
 }

@@ -5,8 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
-/** The on-disk layout version this server reads and writes. */
-export const STORE_FORMAT_VERSION = 1;
+/**
+ * The on-disk layout version this server writes; it reads every version up
+ * to it. 2: execution headers carry the notebook path and cell id;
+ * annotation, environment and blob-guard records.
+ */
+export const STORE_FORMAT_VERSION = 2;
 
 /** The content of meta.json. */
 export interface StoreMeta {
@@ -18,7 +22,9 @@ export interface StoreMeta {
 
 /**
  * Reads meta.json, creating it for a new data folder, and refuses a folder
- * written by a newer, incompatible server.
+ * written by a newer, incompatible server. An older folder is marked with
+ * this version before anything is written, so that an older server then
+ * refuses it instead of misreading the records this one adds.
  */
 export async function openStoreMeta(dataDir: string): Promise<StoreMeta> {
   // lowdb is ESM-only: a dynamic import loads it from this CommonJS module.
@@ -42,8 +48,12 @@ export async function openStoreMeta(dataDir: string): Promise<StoreMeta> {
   if (db.data.formatVersion > STORE_FORMAT_VERSION) {
     throw new Error(
       `the data folder ${dataDir} uses store format ${db.data.formatVersion}; ` +
-        `this server reads format ${STORE_FORMAT_VERSION}: upgrade the server`
+        `this server reads formats up to ${STORE_FORMAT_VERSION}: upgrade the server`
     );
+  }
+  if (db.data.formatVersion < STORE_FORMAT_VERSION) {
+    db.data.formatVersion = STORE_FORMAT_VERSION;
+    await db.write();
   }
   return db.data;
 }

@@ -3,12 +3,32 @@
  * store; the memory store gives unit tests the same behaviour without disk.
  */
 import type {
+  EnvironmentCapturedEvent,
+  EnvironmentSnapshot,
   ExecutionRecord,
   ExecutionSummary,
   IngestResult,
   SessionSummary,
   TrailEvent
 } from '../../src/_schema/records';
+
+/**
+ * An environment.captured event as stored: the snapshot itself is kept
+ * once, as the blob named by its id (the SHA-256 of its canonical JSON
+ * without capturedAt, which is that blob's content).
+ */
+export interface StoredEnvironmentEvent {
+  id: string;
+  kind: 'environment.captured';
+  sessionId: string;
+  fromSeq: number;
+  environmentId: string;
+  capturedAt: string;
+}
+
+/** An event as the store receives it. */
+export type StoredEvent =
+  Exclude<TrailEvent, EnvironmentCapturedEvent> | StoredEnvironmentEvent;
 
 /** Where a session sits in the newest-first listing. */
 export interface SessionKey {
@@ -38,6 +58,15 @@ export interface SessionQuery {
   after?: SessionKey;
 }
 
+/** Query of one cell's executions across sessions. */
+export interface CellQuery {
+  notebook: string;
+  cellId: string;
+  limit: number;
+  /** Continue after this execution id (exclusive). */
+  after?: string;
+}
+
 /** Query of one session's executions. */
 export interface ExecutionQuery {
   limit: number;
@@ -65,7 +94,7 @@ export interface TrailStore {
    * An event is a duplicate when its id, or the id of the session or
    * execution it carries, is already stored; nothing changes for it.
    */
-  append(events: TrailEvent[]): Promise<IngestResult>;
+  append(events: StoredEvent[]): Promise<IngestResult>;
   /** Whether an event id is stored (a cheap early duplicate check). */
   hasEvent(id: string): boolean;
   /** The summary of a session, or null when nothing of it is stored. */
@@ -77,10 +106,52 @@ export interface TrailStore {
     sessionId: string,
     query: ExecutionQuery
   ): Promise<StorePage<ExecutionSummary, ExecutionKey> | null>;
-  /** One execution with its outputs (large values as BlobRefs), or null. */
+  /**
+   * One execution with its outputs (large values as BlobRefs) and its
+   * capture merged with its annotations, or null.
+   */
   getExecution(id: string): Promise<ExecutionRecord | null>;
+  /**
+   * A cell's executions across sessions, newest first (by startedAt, then
+   * id); null when `after` is not an execution of that cell.
+   */
+  listCellExecutions(
+    query: CellQuery
+  ): Promise<StorePage<ExecutionSummary, string> | null>;
+  /**
+   * The execution of the same cell (notebook path and cell id) that started
+   * just before execution `id`, in any session, as `{ execution }` (null
+   * when there is none); null when `id` is unknown.
+   */
+  previousExecution(
+    id: string
+  ): Promise<{ execution: ExecutionSummary | null } | null>;
+  /**
+   * A stored environment snapshot with the capturedAt of its earliest
+   * capture, or null.
+   */
+  getEnvironment(id: string): Promise<EnvironmentSnapshot | null>;
   /** Finishes pending writes and releases files. */
   close(): Promise<void>;
+}
+
+/**
+ * The environment snapshot stored as blob `id`, with the capturedAt of its
+ * earliest capture (undefined: not a stored snapshot), for both stores.
+ */
+export async function readEnvironment(
+  blobs: BlobStore,
+  id: string,
+  capturedAt: string | undefined
+): Promise<EnvironmentSnapshot | null> {
+  if (capturedAt === undefined) {
+    return null;
+  }
+  const content = await blobs.get(id);
+  if (!content) {
+    throw new Error(`the blob of environment ${id} is missing`);
+  }
+  return { capturedAt, ...JSON.parse(content.toString('utf8')) };
 }
 
 /** The summary of an execution record: no outputs, their count and types. */

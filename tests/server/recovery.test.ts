@@ -67,7 +67,7 @@ describe('restart', () => {
     expect(again.body.accepted).toEqual([]);
     expect(
       JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')).formatVersion
-    ).toBe(1);
+    ).toBe(2);
     await reopened.close();
   });
 

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileBlobStore } from '../../server/store/blob-store';
+import { CellIndex } from '../../server/store/cell-index';
 import { IdPool, IdTable } from '../../server/store/id-table';
 import { executionEvent, sessionEvent } from './support/records';
 import { openFileApp, removeTempDirs, tempDir } from './support/server';
@@ -26,6 +27,57 @@ describe('IdTable', () => {
       expect(table.get(keys[i])).toBe(i);
     }
     expect(table.get('exe-missing')).toBeUndefined();
+  });
+});
+
+describe('CellIndex', () => {
+  it('keeps cells apart whatever characters their ids hold', () => {
+    const cellIds = [
+      'ā',
+      '"\\u0101"',
+      '\\u0101',
+      '1:x',
+      'x',
+      '0~"x"',
+      '😀',
+      '\ud83d'
+    ];
+    const index = new CellIndex(n => `exe-${n}`);
+    cellIds.forEach((cellId, n) =>
+      index.add(n, 'nb.ipynb', cellId, '2026-03-01T10:00:00.000Z')
+    );
+    index.add(cellIds.length, 'other.ipynb', 'x', '2026-03-01T10:00:00.000Z');
+    cellIds.forEach((cellId, n) =>
+      expect(index.list('nb.ipynb', cellId, 10)).toEqual({
+        items: [n],
+        next: null
+      })
+    );
+    expect(index.list('nb.ipynb', 'y', 10)).toEqual({ items: [], next: null });
+    expect(index.list('none.ipynb', 'x', 10, 0)).toBeNull();
+  });
+
+  it('orders by start then id, wherever an execution is inserted', () => {
+    const index = new CellIndex(n => `exe-${String(n).padStart(3, '0')}`);
+    const starts = Array.from({ length: 200 }, (_, n) =>
+      new Date(Date.UTC(2026, 2, 1, 10, (n * 37) % 60)).toISOString()
+    );
+    starts.forEach((at, n) => index.add(n, 'nb.ipynb', 'c', at));
+    const expected = starts
+      .map((at, n) => ({ at, n }))
+      .sort((a, b) => (a.at === b.at ? b.n - a.n : a.at < b.at ? 1 : -1))
+      .map(x => x.n);
+    const seen: number[] = [];
+    let page = index.list('nb.ipynb', 'c', 7)!;
+    seen.push(...page.items);
+    while (page.next !== null) {
+      page = index.list('nb.ipynb', 'c', 7, page.next)!;
+      seen.push(...page.items);
+    }
+    expect(seen).toEqual(expected);
+    expected.forEach((n, i) =>
+      expect(index.previous(n)).toBe(expected[i + 1] ?? -1)
+    );
   });
 });
 

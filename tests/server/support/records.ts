@@ -3,6 +3,10 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type {
+  EnvironmentCapturedEvent,
+  EnvironmentSnapshot,
+  ExecutionAnnotatedEvent,
+  ExecutionCapture,
   ExecutionCompletedEvent,
   ExecutionRecord,
   Output,
@@ -98,5 +102,65 @@ export function imageOutput(png: string): Output {
     output_type: 'display_data',
     data: { 'image/png': png, 'text/plain': '<Figure size 640x480>' },
     metadata: {}
+  };
+}
+
+/** An execution.annotated event adding `capture` to an execution. */
+export function annotationEvent(
+  execution: Pick<ExecutionRecord, 'id' | 'sessionId'>,
+  capture: ExecutionCapture
+): ExecutionAnnotatedEvent {
+  return {
+    id: newId('evt'),
+    kind: 'execution.annotated',
+    sessionId: execution.sessionId,
+    executionId: execution.id,
+    capture
+  };
+}
+
+/** A realistic environment snapshot (a few packages, git, no secrets). */
+export function environment(
+  overrides: Partial<EnvironmentSnapshot> = {}
+): EnvironmentSnapshot {
+  return {
+    capturedAt: '2026-03-01T10:00:00.500Z',
+    language: {
+      name: 'python',
+      version: '3.11.7',
+      implementation: 'CPython',
+      executable: '/opt/venv/bin/python'
+    },
+    platform: {
+      system: 'Linux',
+      release: '6.8.0',
+      machine: 'x86_64',
+      hostname: 'laptop',
+      cwd: '/home/ada/analysis'
+    },
+    cpu: { model: 'AMD Ryzen 7', count: 16 },
+    gpus: [],
+    packages: [
+      { name: 'numpy', version: '2.1.0' },
+      { name: 'pandas', version: '2.2.3' }
+    ],
+    conda: null,
+    git: { commit: 'a'.repeat(40), branch: 'main', dirty: false },
+    ...overrides
+  };
+}
+
+/** An environment.captured event of a session from execution `fromSeq` on. */
+export function environmentEvent(
+  sessionId: string,
+  fromSeq: number,
+  snapshot: EnvironmentSnapshot = environment()
+): EnvironmentCapturedEvent {
+  return {
+    id: newId('evt'),
+    kind: 'environment.captured',
+    sessionId,
+    fromSeq,
+    environment: snapshot
   };
 }

@@ -1,0 +1,125 @@
+/**
+ * How the file store's events become log records and how the headers of
+ * those records rebuild the index at startup.
+ *
+ * Header fields (after the CRC the log puts first):
+ *
+ *     session      ['s', eventId, receivedAtMs, sessionRecord]
+ *     execution    ['xc', eventId, executionId, sessionId, seq, startedAt,
+ *                   endedAt, receivedAtMs, notebookPath, cellId | null]
+ *     annotation   ['a', eventId, executionId, sessionId, receivedAtMs]
+ *     environment  ['e', eventId, sessionId, fromSeq, environmentId,
+ *                   capturedAt, receivedAtMs]
+ *
+ * Bodies are the events' JSON (an environment.captured event as stored:
+ * its snapshot is a blob). Store format 1 wrote executions as
+ * ['x', …, receivedAtMs, notebookPath | null]: no cell id, and no path
+ * when the session's record was already stored. Those are still read;
+ * their cell ids come from their bodies (see FileStore.open).
+ */
+import type { SessionRecord } from '../../src/_schema/records';
+import type { HistoryIndex } from './history-index';
+import type { LocationTable } from './location-table';
+import type { LogRecord, ScannedRecord } from './segment-log';
+import type { StoredEvent } from './types';
+
+/** Builds the log record of an event received at `now` (ms). */
+export function toLogRecord(event: StoredEvent, now: number): LogRecord {
+  const body = JSON.stringify(event);
+  switch (event.kind) {
+    case 'session.started':
+      return { fields: ['s', event.id, now, event.session], body };
+    case 'execution.completed': {
+      const x = event.execution;
+      return {
+        fields: [
+          'xc',
+          event.id,
+          x.id,
+          x.sessionId,
+          x.seq,
+          x.startedAt,
+          x.endedAt,
+          now,
+          x.notebookPath,
+          x.cellId
+        ],
+        body
+      };
+    }
+    case 'execution.annotated':
+      return {
+        fields: ['a', event.id, event.executionId, event.sessionId, now],
+        body
+      };
+    case 'environment.captured':
+      return {
+        fields: [
+          'e',
+          event.id,
+          event.sessionId,
+          event.fromSeq,
+          event.environmentId,
+          event.capturedAt,
+          now
+        ],
+        body
+      };
+  }
+}
+
+/** Where the file store keeps what the index does not. */
+export interface RecordTables {
+  executions: LocationTable;
+  annotations: LocationTable;
+  /** Execution numbers whose header had no cell id (format 1). */
+  withoutCell: number[];
+}
+
+/**
+ * Indexes a record met at startup. Kinds this server does not know (from
+ * a newer server, or internal ones such as blob guards) are skipped.
+ */
+export function indexRecord(
+  index: HistoryIndex,
+  tables: RecordTables,
+  record: ScannedRecord
+): void {
+  const h = record.header;
+  switch (h[1]) {
+    case 'xc':
+    case 'x': {
+      const legacy = h[1] === 'x';
+      const n = index.addExecution(h[2] as string, {
+        id: h[3] as string,
+        sessionId: h[4] as string,
+        seq: h[5] as number,
+        startedAt: h[6] as string,
+        endedAt: h[7] as string,
+        notebookPath: h[9] as string | null,
+        cellId: legacy ? undefined : (h[10] as string | null)
+      });
+      tables.executions.set(n, record.location);
+      if (legacy) {
+        tables.withoutCell.push(n);
+      }
+      break;
+    }
+    case 's':
+      index.addSession(h[2] as string, h[4] as SessionRecord);
+      break;
+    case 'a':
+      tables.annotations.set(
+        index.addAnnotation(h[2] as string, h[3] as string),
+        record.location
+      );
+      break;
+    case 'e':
+      index.addEnvironment(h[2] as string, h[3] as string, {
+        id: h[5] as string,
+        fromSeq: h[4] as number,
+        capturedAt: h[6] as string
+      });
+      break;
+  }
+}
