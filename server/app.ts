@@ -11,7 +11,11 @@ import { buildOpenApiDocument } from './openapi';
 import { eventRoutes } from './routes/events';
 import { historyRoutes } from './routes/history';
 import { openApiRoutes, publicRoutes } from './routes/meta';
-import { loadRecordSchemas, type JsonSchemaDocument } from './schemas';
+import {
+  loadRecordSchemas,
+  recordIdPattern,
+  type JsonSchemaDocument
+} from './schemas';
 import { HistoryService } from './services/history';
 import { IngestService } from './services/ingest';
 import type { TrailStore } from './store/types';
@@ -42,7 +46,9 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const schemas = deps.schemas ?? loadRecordSchemas();
   const ingest = new IngestService(deps.store, new RecordValidator(schemas));
-  const history = new HistoryService(deps.store);
+  const history = new HistoryService(deps.store, {
+    idPattern: recordIdPattern(schemas)
+  });
   const log: ErrorLog = deps.log ?? {
     error: (message, err) => console.error(message, err)
   };

@@ -4,7 +4,7 @@
  * components.schemas by title with their `$id`, so their relative `$ref`s
  * (e.g. `session.schema.json#/definitions/id`) resolve within the document.
  */
-import type { JsonSchemaDocument } from './schemas';
+import { recordIdPattern, type JsonSchemaDocument } from './schemas';
 import { PAGE_LIMIT } from './services/history';
 import { SERVER_INFO } from './version';
 
@@ -22,13 +22,21 @@ const AUTH_ERRORS = {
   '401': errorResponse('Missing or wrong bearer token (code unauthorized).')
 };
 
-const idParam = (name: string, description: string) => ({
+const pathParam = (name: string, description: string, pattern: string) => ({
   name,
   in: 'path',
   required: true,
   description,
-  schema: { type: 'string' }
+  schema: { type: 'string', pattern }
 });
+
+const SHA256_PATTERN = '^[0-9a-f]{64}$';
+
+const BAD_ID = {
+  '400': errorResponse(
+    'The id does not match its pattern (invalid_request, detail /params/id).'
+  )
+};
 
 const pagingParams = [
   {
@@ -76,6 +84,9 @@ export function buildOpenApiDocument(
     recordSchemas[String(schema.title)] = schema;
   }
   const outputSchema = schemas['output.schema.json'];
+  const idPattern = recordIdPattern(schemas).source;
+  const idParam = (name: string, description: string) =>
+    pathParam(name, description, idPattern);
   return {
     openapi: '3.1.0',
     info: {
@@ -114,7 +125,7 @@ export function buildOpenApiDocument(
         post: {
           summary: 'Store a batch of events',
           description:
-            'Answers once the new events are durable. Idempotent by event id: ids already stored (or carrying a session or execution already stored) are listed in duplicates and change nothing. An invalid batch is rejected whole. Mime values over 4096 bytes are moved to the blob store.',
+            "Answers once the new events are durable. Idempotent by event id: ids already stored (or carrying a session or execution already stored) are listed in duplicates and change nothing. An invalid batch is rejected whole. Mime values over 4096 bytes are moved to the blob store. execution.annotated events are merged into their execution's capture when it is read (they may arrive before it). environment.captured snapshots are stored once per content (id: SHA-256 of the canonical JSON without capturedAt) and listed in the session's environments.",
           requestBody: {
             required: true,
             content: { 'application/json': { schema: ref('EventBatch') } }
@@ -160,6 +171,7 @@ export function buildOpenApiDocument(
           parameters: [idParam('id', 'Session id.')],
           responses: {
             '200': json(ref('SessionSummary'), 'The session.'),
+            ...BAD_ID,
             ...AUTH_ERRORS,
             '404': errorResponse('Unknown session (not_found).')
           }
@@ -171,9 +183,42 @@ export function buildOpenApiDocument(
           parameters: [idParam('id', 'Session id.'), ...pagingParams],
           responses: {
             '200': json(ref('ExecutionPage'), 'One page of executions.'),
-            ...BAD_QUERY,
+            '400': errorResponse(
+              'Bad id, limit or cursor (code invalid_request).'
+            ),
             ...AUTH_ERRORS,
             '404': errorResponse('Unknown session (not_found).')
+          }
+        }
+      },
+      '/cells/executions': {
+        get: {
+          summary: "A notebook cell's executions across sessions, newest first",
+          description:
+            'Every execution of the cell (notebookPath and cellId of the execution records), ordered by startedAt then id, newest first. An unknown cell has an empty page.',
+          parameters: [
+            {
+              name: 'notebook',
+              in: 'query',
+              required: true,
+              description: 'The notebook path, as in the execution records.',
+              schema: { type: 'string', minLength: 1 }
+            },
+            {
+              name: 'cellId',
+              in: 'query',
+              required: true,
+              description: 'The nbformat cell id.',
+              schema: { type: 'string', minLength: 1 }
+            },
+            ...pagingParams
+          ],
+          responses: {
+            '200': json(ref('ExecutionPage'), 'One page of executions.'),
+            '400': errorResponse(
+              'Missing notebook or cellId, bad limit or cursor (code invalid_request).'
+            ),
+            ...AUTH_ERRORS
           }
         }
       },
@@ -185,8 +230,43 @@ export function buildOpenApiDocument(
           parameters: [idParam('id', 'Execution id.')],
           responses: {
             '200': json(ref('ExecutionRecord'), 'The execution.'),
+            ...BAD_ID,
             ...AUTH_ERRORS,
             '404': errorResponse('Unknown execution (not_found).')
+          }
+        }
+      },
+      '/executions/{id}/previous': {
+        get: {
+          summary: 'The previous run of the same cell',
+          description:
+            'The latest execution of the same notebookPath and cellId that started before this one (startedAt, then id), in any session; null when there is none or the execution has no cell id.',
+          parameters: [idParam('id', 'Execution id.')],
+          responses: {
+            '200': json(ref('PreviousExecution'), 'The previous run, or null.'),
+            ...BAD_ID,
+            ...AUTH_ERRORS,
+            '404': errorResponse('Unknown execution (not_found).')
+          }
+        }
+      },
+      '/environments/{id}': {
+        get: {
+          summary: 'One environment snapshot',
+          description:
+            'The snapshot stored under this id (see SessionSummary.environments), with the capturedAt of its earliest capture.',
+          parameters: [
+            pathParam(
+              'id',
+              'SHA-256 of the canonical JSON of the snapshot without capturedAt.',
+              SHA256_PATTERN
+            )
+          ],
+          responses: {
+            '200': json(ref('EnvironmentSnapshot'), 'The snapshot.'),
+            ...BAD_ID,
+            ...AUTH_ERRORS,
+            '404': errorResponse('Unknown environment (not_found).')
           }
         }
       },
@@ -195,7 +275,9 @@ export function buildOpenApiDocument(
           summary: 'The bytes of a blob',
           description:
             'encoding text: the UTF-8 string value; json: the JSON text of the value.',
-          parameters: [idParam('sha256', 'Lowercase hex SHA-256.')],
+          parameters: [
+            pathParam('sha256', 'Lowercase hex SHA-256.', SHA256_PATTERN)
+          ],
           responses: {
             '200': {
               description: 'The bytes (immutable).',
@@ -231,6 +313,16 @@ export function buildOpenApiDocument(
         BlobRef: { $ref: `${outputSchema?.$id}#/definitions/blobRef` },
         SessionPage: page('SessionSummary'),
         ExecutionPage: page('ExecutionSummary'),
+        PreviousExecution: {
+          type: 'object',
+          required: ['execution'],
+          additionalProperties: false,
+          properties: {
+            execution: {
+              oneOf: [ref('ExecutionSummary'), { type: 'null' }]
+            }
+          }
+        },
         ServerVersion: {
           type: 'object',
           required: ['name', 'version', 'apiVersion'],

@@ -50,3 +50,16 @@ export function loadRecordSchemas(): Record<string, JsonSchemaDocument> {
   }
   return readSchemaDir(findSchemaDir(__dirname));
 }
+
+/** The pattern of client-made ids (session.schema.json#/definitions/id). */
+export function recordIdPattern(
+  schemas: Record<string, JsonSchemaDocument>
+): RegExp {
+  const definitions = schemas['session.schema.json']?.definitions as
+    Record<string, { pattern?: string }> | undefined;
+  const pattern = definitions?.id?.pattern;
+  if (typeof pattern !== 'string') {
+    throw new Error('session.schema.json defines no id pattern');
+  }
+  return new RegExp(pattern);
+}

@@ -1,8 +1,12 @@
-/** Read routes: sessions, executions, blobs. */
+/** Read routes: sessions, executions, cells, environments, blobs. */
 import { Router } from 'express';
 import type { HistoryService } from '../services/history';
 
-/** GET /sessions, /sessions/:id, /sessions/:id/executions, /executions/:id, /blobs/:sha256. */
+/**
+ * GET /sessions, /sessions/:id, /sessions/:id/executions, /executions/:id,
+ * /executions/:id/previous, /cells/executions, /environments/:id,
+ * /blobs/:sha256.
+ */
 export function historyRoutes(history: HistoryService): Router {
   const router = Router();
   router.get('/sessions', (req, res) => {
@@ -16,6 +20,15 @@ export function historyRoutes(history: HistoryService): Router {
   });
   router.get('/executions/:id', async (req, res) => {
     res.json(await history.getExecution(req.params.id));
+  });
+  router.get('/executions/:id/previous', async (req, res) => {
+    res.json(await history.previousExecution(req.params.id));
+  });
+  router.get('/cells/executions', async (req, res) => {
+    res.json(await history.listCellExecutions(req.query));
+  });
+  router.get('/environments/:id', async (req, res) => {
+    res.json(await history.getEnvironment(req.params.id));
   });
   router.get('/blobs/:sha256', async (req, res) => {
     const blob = await history.getBlob(req.params.sha256);

@@ -1,8 +1,9 @@
 /**
- * Reading the history: sessions and executions in pages with opaque
- * cursors, single records, blobs.
+ * Reading the history: sessions, executions and a cell's executions in
+ * pages with opaque cursors, single records, environments, blobs.
  */
 import type {
+  EnvironmentSnapshot,
   ExecutionRecord,
   ExecutionSummary,
   SessionSummary
@@ -19,6 +20,15 @@ export interface Page<T> {
 
 /** Page size bounds of every listing. */
 export const PAGE_LIMIT = { min: 1, max: 200, default: 50 };
+
+function badParam(name: string, message: string): AppError {
+  return new AppError(
+    400,
+    'invalid_request',
+    `The path parameter "${name}" ${message}.`,
+    [{ path: `/params/${name}`, message }]
+  );
+}
 
 function badQuery(name: string, message: string): AppError {
   return new AppError(
@@ -43,6 +53,14 @@ export function parseLimit(raw: unknown): number {
     );
   }
   return n;
+}
+
+/** Parses a required single-valued string query parameter. */
+export function parseRequiredText(name: string, raw: unknown): string {
+  if (raw === undefined) {
+    throw badQuery(name, 'is required');
+  }
+  return parseText(name, raw)!;
 }
 
 /** Parses an optional single-valued string query parameter. */
@@ -114,6 +132,21 @@ function parseExecutionCursor(raw: unknown): ExecutionKey | undefined {
   return { seq, id };
 }
 
+function cellCursor(id: string): string {
+  return encodeCursor(['c', id]);
+}
+
+function parseCellCursor(raw: unknown): string | undefined {
+  if (raw === undefined) {
+    return undefined;
+  }
+  const [kind, id] = decodeCursor(raw);
+  if (kind !== 'c' || typeof id !== 'string') {
+    throw badQuery('cursor', 'is not a cursor of this listing');
+  }
+  return id;
+}
+
 function notFound(what: string, id: string): AppError {
   return new AppError(404, 'not_found', `No ${what} has the id "${id}".`);
 }
@@ -121,13 +154,31 @@ function notFound(what: string, id: string): AppError {
 /** Raw query parameters of the listings (as Express parses them). */
 export interface ListingQuery {
   notebook?: unknown;
+  cellId?: unknown;
   limit?: unknown;
   cursor?: unknown;
 }
 
+/** Options of {@link HistoryService}. */
+export interface HistoryServiceOptions {
+  /** The pattern of session and execution ids (from the record schemas). */
+  idPattern: RegExp;
+}
+
 /** Read access to the history for the routes. */
 export class HistoryService {
-  constructor(private readonly store: TrailStore) {}
+  constructor(
+    private readonly store: TrailStore,
+    private readonly options: HistoryServiceOptions
+  ) {}
+
+  /** Checks a session or execution id given as path parameter `name`. */
+  private parseId(name: string, raw: string): string {
+    if (!this.options.idPattern.test(raw)) {
+      throw badParam(name, `must match ${this.options.idPattern.source}`);
+    }
+    return raw;
+  }
 
   listSessions(query: ListingQuery): Page<SessionSummary> {
     const page = this.store.listSessions({
@@ -142,7 +193,7 @@ export class HistoryService {
   }
 
   getSession(id: string): SessionSummary {
-    const session = this.store.getSession(id);
+    const session = this.store.getSession(this.parseId('id', id));
     if (!session) {
       throw notFound('session', id);
     }
@@ -153,6 +204,7 @@ export class HistoryService {
     sessionId: string,
     query: ListingQuery
   ): Promise<Page<ExecutionSummary>> {
+    this.parseId('id', sessionId);
     const limit = parseLimit(query.limit);
     const after = parseExecutionCursor(query.cursor);
     const page = await this.store.listExecutions(sessionId, { limit, after });
@@ -166,11 +218,62 @@ export class HistoryService {
   }
 
   async getExecution(id: string): Promise<ExecutionRecord> {
-    const record = await this.store.getExecution(id);
+    const record = await this.store.getExecution(this.parseId('id', id));
     if (!record) {
       throw notFound('execution', id);
     }
     return record;
+  }
+
+  /**
+   * Every execution of one notebook cell across sessions, newest first (by
+   * startedAt, then id).
+   */
+  async listCellExecutions(
+    query: ListingQuery
+  ): Promise<Page<ExecutionSummary>> {
+    const notebook = parseRequiredText('notebook', query.notebook);
+    const cellId = parseRequiredText('cellId', query.cellId);
+    const limit = parseLimit(query.limit);
+    const after = parseCellCursor(query.cursor);
+    const page = await this.store.listCellExecutions({
+      notebook,
+      cellId,
+      limit,
+      after
+    });
+    if (!page) {
+      throw badQuery('cursor', 'is not a cursor of this listing');
+    }
+    return {
+      items: page.items,
+      nextCursor: page.next === null ? null : cellCursor(page.next)
+    };
+  }
+
+  /**
+   * The latest execution of the same notebook cell that started before
+   * execution `id`, in any session (null when there is none).
+   */
+  async previousExecution(
+    id: string
+  ): Promise<{ execution: ExecutionSummary | null }> {
+    const previous = await this.store.previousExecution(this.parseId('id', id));
+    if (!previous) {
+      throw notFound('execution', id);
+    }
+    return previous;
+  }
+
+  async getEnvironment(id: string): Promise<EnvironmentSnapshot> {
+    if (!SHA256_HEX.test(id)) {
+      throw badParam('id', 'must be 64 lowercase hex digits');
+    }
+    const environment = await this.store.getEnvironment(id);
+    if (!environment) {
+      throw notFound('environment', id);
+    }
+    return environment;
   }
 
   async getBlob(sha256: string): Promise<Buffer> {

@@ -22,6 +22,9 @@ const PROTECTED: [string, string][] = [
   ['get', '/api/v1/sessions/ses-00000001'],
   ['get', '/api/v1/sessions/ses-00000001/executions'],
   ['get', '/api/v1/executions/exe-00000001'],
+  ['get', '/api/v1/executions/exe-00000001/previous'],
+  ['get', '/api/v1/cells/executions?notebook=a.ipynb&cellId=c1'],
+  ['get', `/api/v1/environments/${'b'.repeat(64)}`],
   ['get', `/api/v1/blobs/${'a'.repeat(64)}`],
   ['get', '/api/v1/openapi.json'],
   ['get', '/api/v1/no-such-route']

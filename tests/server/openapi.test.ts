@@ -6,7 +6,9 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { loadRecordSchemas } from '../../server/schemas';
 import {
+  annotationEvent,
   bigPng,
+  environmentEvent,
   executionEvent,
   imageOutput,
   sessionEvent
@@ -43,6 +45,9 @@ describe('openapi.json', () => {
         'GET /sessions/{id}',
         'GET /sessions/{id}/executions',
         'GET /executions/{id}',
+        'GET /executions/{id}/previous',
+        'GET /cells/executions',
+        'GET /environments/{id}',
         'GET /blobs/{sha256}',
         'GET /openapi.json'
       ].sort()
@@ -52,7 +57,9 @@ describe('openapi.json', () => {
       'IngestResult',
       'SessionSummary',
       'ExecutionSummary',
-      'ExecutionRecord'
+      'ExecutionRecord',
+      'ExecutionCapture',
+      'EnvironmentSnapshot'
     ]) {
       expect(doc.components.schemas[title].$id).toMatch(
         /^https:\/\/trail\.dev\/schema\/records\//
@@ -103,5 +110,58 @@ describe('responses match the record schemas', () => {
     check('execution-summary.schema.json', executions.body.items[0]);
     const full = await server.get(`/executions/${e.execution.id}`).expect(200);
     check('execution.schema.json', full.body);
+  });
+
+  it('for captures, cells, previous runs and environments', async () => {
+    const session = sessionEvent({ notebookPath: 'cap.ipynb' });
+    const sid = session.session.id;
+    const runs = [1, 2].map(seq =>
+      executionEvent(sid, seq, {
+        notebookPath: 'cap.ipynb',
+        cellId: 'train',
+        capture: {
+          files: [
+            { path: 'train.csv', access: 'read', kind: 'file', sha256: null }
+          ],
+          params: { lr: 0.1 }
+        }
+      })
+    );
+    const env = environmentEvent(sid, 1);
+    const late = annotationEvent(runs[1].execution, {
+      files: [
+        {
+          path: 'train.csv',
+          access: 'read',
+          kind: 'file',
+          sha256: 'd'.repeat(64)
+        }
+      ],
+      metrics: [{ name: 'loss', value: 0.2, at: '2026-03-01T10:00:03.000Z' }],
+      tags: ['best']
+    });
+    await server
+      .post('/events', { events: [session, ...runs, env, late] })
+      .expect(200);
+    const summary = await server.get(`/sessions/${sid}`).expect(200);
+    check('session-summary.schema.json', summary.body);
+    const cell = await server
+      .get('/cells/executions?notebook=cap.ipynb&cellId=train')
+      .expect(200);
+    cell.body.items.forEach((x: unknown) =>
+      check('execution-summary.schema.json', x)
+    );
+    const previous = await server
+      .get(`/executions/${runs[1].execution.id}/previous`)
+      .expect(200);
+    check('execution-summary.schema.json', previous.body.execution);
+    const full = await server
+      .get(`/executions/${runs[1].execution.id}`)
+      .expect(200);
+    check('execution.schema.json', full.body);
+    const snapshot = await server
+      .get(`/environments/${summary.body.environments[0].id}`)
+      .expect(200);
+    check('environment.schema.json', snapshot.body);
   });
 });

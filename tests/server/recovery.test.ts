@@ -4,12 +4,14 @@
  */
 import {
   appendFile,
+  mkdir,
   readdir,
   readFile,
   stat,
   writeFile
 } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SegmentLog } from '../../server/store/segment-log';
 import { executionEvent, sessionEvent } from './support/records';
 import { openFileApp, removeTempDirs, tempDir } from './support/server';
 
@@ -230,5 +232,94 @@ describe('segments', () => {
     expect(await readFile(join(logDir, indexes[0]), 'utf8')).toMatch(
       /\["end",\d+\],\n$/
     );
+  });
+});
+
+describe('store format 1', () => {
+  it('reads a folder of an older server: cell history from record bodies', async () => {
+    const dir = await tempDir();
+    const session = sessionEvent({ notebookPath: 'old.ipynb' });
+    const sid = session.session.id;
+    const runs = [1, 2, 3].map(seq =>
+      executionEvent(sid, seq, { notebookPath: 'old.ipynb', cellId: 'c1' })
+    );
+    const derived = executionEvent('ses-derived-00001', 1, {
+      notebookPath: 'old.ipynb',
+      cellId: 'c1',
+      startedAt: '2026-03-02T00:00:00.000Z'
+    });
+    // Written as format 1 did: no cell id, and no path once the session's
+    // record is stored.
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      join(dir, 'meta.json'),
+      JSON.stringify({
+        formatVersion: 1,
+        serverId: 'old-server',
+        createdAt: '2026-01-01T00:00:00.000Z'
+      })
+    );
+    const log = await SegmentLog.open(join(dir, 'log'), () => undefined);
+    const xHeader = (e: typeof derived, path: string | null) => {
+      const x = e.execution;
+      return [
+        'x',
+        e.id,
+        x.id,
+        x.sessionId,
+        x.seq,
+        x.startedAt,
+        x.endedAt,
+        0,
+        path
+      ];
+    };
+    await log.append([
+      {
+        fields: ['s', session.id, 0, session.session],
+        body: JSON.stringify(session)
+      },
+      ...runs.map(e => ({ fields: xHeader(e, null), body: JSON.stringify(e) })),
+      { fields: xHeader(derived, 'old.ipynb'), body: JSON.stringify(derived) }
+    ]);
+    await log.close();
+
+    const server = await openFileApp(dir);
+    expect(server.store.meta.formatVersion).toBe(2);
+    expect(
+      JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')).formatVersion
+    ).toBe(2);
+    const cell = await server
+      .get('/cells/executions?notebook=old.ipynb&cellId=c1')
+      .expect(200);
+    expect(cell.body.items.map((x: any) => x.id)).toEqual(
+      [derived, ...runs.reverse()].map(e => e.execution.id)
+    );
+    const sessions = await server.get('/sessions').expect(200);
+    expect(sessions.body.items.map((s: any) => s.notebookPath)).toEqual([
+      'old.ipynb',
+      'old.ipynb'
+    ]);
+    // New records go after the old ones and join the same cell history.
+    const next = executionEvent(sid, 4, {
+      notebookPath: 'old.ipynb',
+      cellId: 'c1',
+      startedAt: '2026-03-03T00:00:00.000Z'
+    });
+    await server.post('/events', { events: [next] }).expect(200);
+    const prev = await server
+      .get(`/executions/${next.execution.id}/previous`)
+      .expect(200);
+    expect(prev.body.execution.id).toBe(derived.execution.id);
+    await server.close();
+  });
+
+  it('refuses a folder of a newer store format', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      join(dir, 'meta.json'),
+      JSON.stringify({ formatVersion: 3, serverId: 'x', createdAt: '' })
+    );
+    await expect(openFileApp(dir)).rejects.toThrow(/upgrade the server/);
   });
 });

@@ -2,7 +2,12 @@
  * POST /events rejects bad requests precisely and stores nothing of them.
  */
 import request from 'supertest';
-import { executionEvent, sessionEvent } from './support/records';
+import {
+  annotationEvent,
+  environmentEvent,
+  executionEvent,
+  sessionEvent
+} from './support/records';
 import {
   openFileApp,
   removeTempDirs,
@@ -56,7 +61,7 @@ describe('invalid batches', () => {
       'an unknown event kind',
       () => ({ events: [{ ...good(), kind: 'cell.ran' }] }),
       '/events/0/kind',
-      /one of "session.started", "execution.completed"/
+      /one of "session.started", "execution.completed", "execution.annotated", "environment.captured"/
     ],
     [
       'an invalid output inside a valid event',
@@ -108,7 +113,69 @@ describe('invalid batches', () => {
       '/events/0/execution/outputs/2/data/not a mime',
       /property name/
     ],
-    ['an array body', () => [session], '', /must be object/]
+    ['an array body', () => [session], '', /must be object/],
+    [
+      'an annotation without its execution id',
+      () => {
+        const a = annotationEvent(good().execution, { tags: ['x'] });
+        delete (a as any).executionId;
+        return { events: [a] };
+      },
+      '/events/0/executionId',
+      /required/
+    ],
+    [
+      'an annotation with a bad file access',
+      () => ({
+        events: [
+          annotationEvent(good().execution, {
+            files: [{ path: 'a.csv', access: 'append', kind: 'file' } as any]
+          })
+        ]
+      }),
+      '/events/0/capture/files/0/access',
+      /one of "read", "write", "readwrite"/
+    ],
+    [
+      'an annotation with a malformed hash',
+      () => ({
+        events: [
+          annotationEvent(good().execution, {
+            files: [
+              { path: 'a.csv', access: 'read', kind: 'file', sha256: 'ABC' }
+            ]
+          })
+        ]
+      }),
+      '/events/0/capture/files/0/sha256',
+      /pattern/
+    ],
+    [
+      'an environment from seq 0',
+      () => ({ events: [environmentEvent(session.session.id, 0)] }),
+      '/events/0/fromSeq',
+      />= 1/
+    ],
+    [
+      'an environment without packages',
+      () => {
+        const e = environmentEvent(session.session.id, 1);
+        delete (e.environment as any).packages;
+        return { events: [e] };
+      },
+      '/events/0/environment/packages',
+      /required/
+    ],
+    [
+      'an environment carrying variable values',
+      () => {
+        const e = environmentEvent(session.session.id, 1);
+        (e.environment as any).environ = { AWS_SECRET: 'x' };
+        return { events: [e] };
+      },
+      '/events/0/environment/environ',
+      /not an allowed property/
+    ]
   ];
 
   it.each(cases)(
