@@ -46,7 +46,9 @@ describe('SandboxedRenderer', () => {
     const doc = frame.srcdoc;
     expect(doc).toContain('<b>ok</b>');
     expect(doc).not.toMatch(/pwned/);
-    expect(doc).not.toMatch(/onerror|onload=|javascript:|<iframe|action=|evil/i);
+    expect(doc).not.toMatch(
+      /onerror|onload=|javascript:|<iframe|action=|evil/i
+    );
     // Exactly one script: ours, carrying the nonce the policy names.
     const scripts = doc.match(/<script[^>]*>/g) ?? [];
     expect(scripts).toHaveLength(1);
