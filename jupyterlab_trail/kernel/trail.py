@@ -133,6 +133,7 @@ class _State:
         self.nbdir_prefix = cwd.rstrip(os.sep) + os.sep
         self.excluded = ()
         self.display_cache = {}
+        self.path_memo = {}  # absolute path as opened -> normal path, or None when excluded
         self.hash_cache = {}  # stat key -> [sha256, schema or _UNSET]
         self.own_threads = set()
         # environment
@@ -175,7 +176,7 @@ def _runtime():
     """
     rt = getattr(sys, "_trail_runtime", None)
     if rt is None:
-        rt = types.SimpleNamespace(audit=None, call=None, patch=None, audit_installed=False)
+        rt = types.SimpleNamespace(audit=None, call=None, patch=None, after_fork=None, audit_installed=False)
         sys._trail_runtime = rt
     return rt
 
@@ -407,15 +408,13 @@ def _build_exclusions():
     _st.excluded = tuple(sorted(prefixes))
 
 
-def _excluded(path, bits):
+def _excluded_path(path):
+    """Interpreter, library, cache and Jupyter files, whatever the access."""
     if path.startswith(_st.excluded):
         return True
     if "__pycache__" in path or "site-packages" in path or "dist-packages" in path:
         return True
-    if path.endswith(_CODE_SUFFIXES):
-        return True
-    # Module sources read by imports, tracebacks and %run.
-    return bits == _READ and path.endswith(".py")
+    return path.endswith(_CODE_SUFFIXES)
 
 
 def _abspath(path):
@@ -459,13 +458,32 @@ def _display(path):
 
 def _note(ex, path, bits, role=None, directory=False, explicit=False):
     """Remember that the execution accessed path."""
-    if not explicit and _get_ident() in _st.own_threads:
-        return
-    path = _abspath(path)
+    if explicit:
+        path = _abspath(path)
+    else:
+        if _get_ident() in _st.own_threads:
+            return
+        memo = _st.path_memo
+        if path.__class__ is str and path in memo:
+            # an absolute path seen before: its normal form, or None when excluded
+            path = memo[path]
+            if path is None:
+                return
+        else:
+            raw = path
+            path = _abspath(path)
+            if raw.__class__ is str and os.path.isabs(raw):
+                if len(memo) >= 100000:
+                    memo.clear()
+                memo[raw] = None if _excluded_path(path) else path
     entry = ex.files.get(path)
     if entry is None:
-        if not explicit and _excluded(path, bits):
-            return
+        if not explicit:
+            if _excluded_path(path):
+                return
+            # Module sources read by imports, tracebacks and %run.
+            if bits == _READ and path.endswith(".py"):
+                return
         if len(ex.files) >= _MAX_PATHS:
             ex.overflow += 1
             return
@@ -536,6 +554,27 @@ def _on_audit(event, args):
                     _note(ex, path, _READWRITE)
     except Exception as error:
         _report("audit", error)
+
+
+def _after_fork_in_child():
+    """A forked child (multiprocessing, a DataLoader worker) records nothing.
+
+    It must not inherit a lock held by a helper thread, nor send on the
+    parent's comms.
+    """
+    try:
+        _runtime().audit = None
+        _st.lock = threading.RLock()
+        _st.current = None
+        _st.late = None
+        _st.late_timer = None
+        _st.comms = {}
+        _st.recording = False
+        _st.hasher = None
+        _st.envworker = None
+        _st.own_threads = set()
+    except BaseException:
+        pass
 
 
 def _install_audit_hook(rt):
@@ -1054,20 +1093,27 @@ def _folder_digest(lines):
 
 
 _buffers = threading.local()
+_SMALL_FILE = 1 << 20  # read in one piece
+_HASH_BUFFER = 8 << 20
 
 
 def _hash_file(path):
-    """(sha256, stat before, stat after) of a file, read with a reused buffer."""
+    """(sha256, stat before, stat after) of a file.
+
+    Large files are read with readinto into one reused 8 MiB buffer per
+    thread: both the read and hashlib release the GIL, and few, large chunks
+    keep GIL hand-offs rare while user code runs. Not mmap: a file truncated
+    while mapped raises SIGBUS, which would kill the user's kernel.
+    """
     h = hashlib.sha256()
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         before = os.fstat(fd)
-        if before.st_size <= 65536:
-            h.update(os.read(fd, 65537) if before.st_size else b"")
-            rest = os.read(fd, 1 << 20)
-            while rest:
-                h.update(rest)
-                rest = os.read(fd, 1 << 20)
+        if before.st_size <= _SMALL_FILE:
+            chunk = os.read(fd, before.st_size + 1)
+            while chunk:  # more than stat said when the file grows meanwhile
+                h.update(chunk)
+                chunk = os.read(fd, _SMALL_FILE)
         else:
             try:
                 os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
@@ -1075,7 +1121,7 @@ def _hash_file(path):
                 pass
             buf = getattr(_buffers, "buf", None)
             if buf is None:
-                buf = _buffers.buf = bytearray(4 << 20)
+                buf = _buffers.buf = bytearray(_HASH_BUFFER)
                 _buffers.view = memoryview(buf)
             view = _buffers.view
             with open(fd, "rb", buffering=0, closefd=False) as f:
@@ -1982,6 +2028,10 @@ def _trail_bootstrap(module, config_json):
         rt.patch = _patch_module
         rt.call = _on_call
         rt.audit = None
+        rt.after_fork = _after_fork_in_child
+        if not getattr(rt, "fork_hook_installed", False) and hasattr(os, "register_at_fork"):
+            rt.fork_hook_installed = True
+            os.register_at_fork(after_in_child=lambda: rt.after_fork())
         _install_audit_hook(rt)
         _install_import_hooks(rt)
         if shell is not None:

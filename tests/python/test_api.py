@@ -188,3 +188,20 @@ def test_recording_off(recording):
         k.send_config(recording=True)
     back = run(k, "trail.log_param('b', 2)")
     assert capture_of(k, back)["params"] == {"b": 2}
+
+
+def test_a_forked_child_records_nothing_and_never_hangs(recording):
+    k = recording
+    msg_id = run(k, """
+        import multiprocessing as mp, trail
+        def child():
+            open("from-child.txt", "w").write("c")
+            trail.log_metric("child", 1.0)
+        p = mp.get_context("fork").Process(target=child)
+        p.start(); p.join(20)
+        assert p.exitcode == 0, p.exitcode
+        trail.log_metric("parent", 2.0)
+    """)
+    capture = capture_of(k, msg_id)
+    assert [m["name"] for m in capture["metrics"]] == ["parent"]
+    assert "files" not in capture
