@@ -93,13 +93,14 @@ def main():
         intrinsic = in_kernel(helped, """
             import time, trail
             st = trail._st
-            saved, st.current = st.current, None
+            saved, st.current, st.depth = st.current, None, 0
             t = time.perf_counter_ns()
             for _ in range(10000):
                 trail._pre_run_cell(None)
                 trail._post_run_cell(None)
             _bench = (time.perf_counter_ns() - t) / 10000
-            st.current, st.in_cell = saved, True
+            st.current, st.depth = saved, 1
+            trail._runtime().audit = trail._on_audit
             del st.hook_ns[-10000:]
         """)
         print("  hooks called in a loop    %s per cell (the CPU cost without GIL waits and cache misses)" % fmt_us(intrinsic))

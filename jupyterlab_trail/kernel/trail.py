@@ -78,6 +78,7 @@ _TABULAR = (
     (".parquet", "parquet"),
     (".pq", "parquet"),
 )
+_LIBRARY_PARTS = tuple(os.sep + name + os.sep for name in ("__pycache__", "site-packages", "dist-packages"))
 # Audit events the hook looks at; every other event returns at once.
 _AUDIT_EVENTS = frozenset(("open", "os.rename", "sqlite3.connect"))
 
@@ -92,7 +93,7 @@ _perf_ns = time.perf_counter_ns
 class _Execution:
     """What one recorded execution has accessed and logged so far."""
 
-    __slots__ = ("msg_id", "cell_id", "files", "params", "metrics", "tags", "depth", "overflow")
+    __slots__ = ("msg_id", "cell_id", "files", "params", "metrics", "tags", "overflow")
 
     def __init__(self, msg_id, cell_id):
         self.msg_id = msg_id
@@ -101,7 +102,6 @@ class _Execution:
         self.params = {}
         self.metrics = []
         self.tags = []
-        self.depth = 0
         self.overflow = 0
 
     def empty(self):
@@ -121,7 +121,7 @@ class _State:
         # comms: comm_id -> [comm, environment sent]
         self.comms = {}
         # executions
-        self.in_cell = False
+        self.depth = 0  # run_cell nesting: pre_run_cell minus post_run_cell
         self.current = None
         self.last = None  # (msg_id, cell_id) of the last recorded execution
         self.late = None  # _Execution collecting logs made after its cell ended
@@ -232,7 +232,8 @@ def _report(where, error):
 def _flush_warnings():
     if not _st.pending_warnings or not _st.comms:
         return
-    items, _st.pending_warnings = _st.pending_warnings, []
+    with _st.lock:
+        items, _st.pending_warnings = _st.pending_warnings, []
     for message in items:
         _send({"type": "warning", "message": message})
 
@@ -311,7 +312,7 @@ def _comm_message(msg):
 
 def _comm_closed(msg):
     try:
-        comm_id = (msg.get("content") or {}).get("comm_id")
+        comm_id = ((msg or {}).get("content") or {}).get("comm_id")
         with _st.lock:
             _st.comms.pop(comm_id, None)
     except Exception as error:
@@ -410,11 +411,12 @@ def _build_exclusions():
 
 def _excluded_path(path):
     """Interpreter, library, cache and Jupyter files, whatever the access."""
-    if path.startswith(_st.excluded):
+    if path.startswith(_st.excluded) or path.endswith(_CODE_SUFFIXES):
         return True
-    if "__pycache__" in path or "site-packages" in path or "dist-packages" in path:
-        return True
-    return path.endswith(_CODE_SUFFIXES)
+    for part in _LIBRARY_PARTS:
+        if part in path:
+            return True
+    return False
 
 
 def _abspath(path):
@@ -566,6 +568,7 @@ def _after_fork_in_child():
         _runtime().audit = None
         _st.lock = threading.RLock()
         _st.current = None
+        _st.depth = 0
         _st.late = None
         _st.late_timer = None
         _st.comms = {}
@@ -801,11 +804,9 @@ def _pre_run_cell(info=None):
     t0 = _perf_ns()
     st = _st
     try:
-        ex = st.current
-        if ex is not None:
-            ex.depth += 1  # a nested run_cell belongs to the outer execution
-            return
-        st.in_cell = True
+        st.depth += 1
+        if st.depth > 1:
+            return  # a nested run_cell belongs to the outer execution
         if st.late is not None:
             _flush_late()
         if not st.recording or not st.comms:
@@ -835,24 +836,25 @@ def _post_run_cell(result=None):
     st = _st
     msg_id = None
     try:
-        ex = st.current
-        if ex is not None and ex.depth:
-            ex.depth -= 1
+        st.depth = max(0, st.depth - 1)
+        if st.depth:
             return
-        rt = _runtime()
-        rt.audit = None
-        st.current = None
-        st.in_cell = False
+        _runtime().audit = None
+        ex, st.current = st.current, None
         if ex is not None:
             msg_id = ex.msg_id
             with st.lock:
                 st.last = (ex.msg_id, ex.cell_id)
             st.stats["executionsRecorded"] += 1
             _finish(ex)
-        _check_packages(msg_id)
-        _flush_warnings()
     except BaseException as error:
         _report("post_run_cell", error)
+    try:
+        if not st.depth:
+            _check_packages(msg_id)
+            _flush_warnings()
+    except BaseException as error:
+        _report("packages", error)
     finally:
         if len(st.hook_ns) >= 10000:
             del st.hook_ns[:5000]
@@ -1456,7 +1458,7 @@ def _target(fn_name):
     ex = _st.current
     if ex is not None:
         return ex
-    if _st.in_cell:
+    if _st.depth:
         return None  # a skipped cell, or no frontend listening
     with _st.lock:
         if _st.last is None or not _st.comms:

@@ -298,3 +298,20 @@ def test_nothing_to_say_sends_nothing(recording, code):
     msg_id = recording.run(code)
     recording.pump(0.2)
     assert recording.captures(msg_id) == []
+
+
+def test_a_nested_run_cell_belongs_to_the_outer_execution(recording):
+    k = recording
+    msg_id = run(k, """
+        get_ipython().run_cell("open('nested.txt', 'w').write('n')")
+        open('outer.txt', 'w').write('o')
+    """)
+    files = final_files(k, msg_id)
+    assert set(files) == {"nested.txt", "outer.txt"}
+    assert len(k.captures(msg_id)) == 1
+
+
+def test_library_folder_names_only_match_whole_path_parts(recording):
+    k = recording
+    msg_id = run(k, "import os; os.makedirs('site-packages-notes', exist_ok=True); open('site-packages-notes/n.txt', 'w').write('n')")
+    assert set(final_files(k, msg_id)) == {"site-packages-notes/n.txt"}
