@@ -315,3 +315,38 @@ def test_library_folder_names_only_match_whole_path_parts(recording):
     k = recording
     msg_id = run(k, "import os; os.makedirs('site-packages-notes', exist_ok=True); open('site-packages-notes/n.txt', 'w').write('n')")
     assert set(final_files(k, msg_id)) == {"site-packages-notes/n.txt"}
+
+
+def test_other_pyarrow_readers_and_writers(recording):
+    k = recording
+    write = run(k, """
+        import pyarrow as pa, pyarrow.csv as pcsv, pyarrow.feather as feather, pyarrow.dataset as pads
+        t = pa.table({"a": [1, 2], "b": ["x", "y"]})
+        pcsv.write_csv(t, "pa.csv")
+        feather.write_feather(t, "pa.feather")
+        with pa.output_stream("pa.stream") as s:
+            s.write(b"bytes")
+        open("pa.jsonl", "w").write('{"a": 1}\\n')
+        pads.write_dataset(t, "pa-ds", format="parquet")
+    """)
+    files = final_files(k, write)
+    assert {p: (e["access"], e["kind"]) for p, e in files.items()} == {
+        "pa.csv": ("write", "file"),
+        "pa.feather": ("write", "file"),
+        "pa.stream": ("write", "file"),
+        "pa.jsonl": ("write", "file"),
+        "pa-ds": ("write", "folder"),
+    }
+    assert files["pa.csv"]["schema"]["columns"] == [{"name": "a", "type": "int64"}, {"name": "b", "type": "string"}]
+    read = run(k, """
+        import pyarrow.json as pjson
+        pcsv.read_csv("pa.csv"); feather.read_table("pa.feather"); pjson.read_json("pa.jsonl")
+        pa.memory_map("pa.stream").read(); pa.input_stream("pa.stream").read()
+        pads.dataset("pa-ds").to_table()
+    """)
+    files = final_files(k, read)
+    assert {p: e["access"] for p, e in files.items()} == {
+        "pa.csv": "read", "pa.feather": "read", "pa.jsonl": "read", "pa.stream": "read", "pa-ds": "read",
+    }
+    for path in ("pa.csv", "pa.feather", "pa.jsonl", "pa.stream"):
+        assert files[path]["sha256"] == sha256_of(k.cwd / path)
