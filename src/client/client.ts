@@ -1,4 +1,5 @@
 import type {
+  EnvironmentSnapshot,
   EventBatch,
   ExecutionRecord,
   IngestResult,
@@ -14,7 +15,9 @@ import {
 } from './errors';
 import {
   ShapeCheck,
+  environmentShape,
   executionRecordShape,
+  previousExecutionShape,
   executionSummaryShape,
   healthShape,
   ingestResultShape,
@@ -25,6 +28,7 @@ import {
 } from './response-shape';
 import type {
   BlobRef,
+  CellExecutionQuery,
   ExecutionSummary,
   HealthStatus,
   Page,
@@ -146,6 +150,53 @@ export class TrailClient {
    */
   getExecution(id: string): Promise<ExecutionRecord> {
     return this._json('GET', `/executions/${enc(id)}`, executionRecordShape);
+  }
+
+  /**
+   * The latest earlier run of the same notebook cell, with its merged
+   * capture, or null when there is none (GET /executions/:id/previous).
+   */
+  async getPreviousExecution(id: string): Promise<ExecutionSummary | null> {
+    const answer = await this._json(
+      'GET',
+      `/executions/${enc(id)}/previous`,
+      previousExecutionShape
+    );
+    return answer.execution;
+  }
+
+  /**
+   * The runs of one notebook cell across sessions, newest first
+   * (GET /cells/executions).
+   */
+  listCellExecutions(
+    query: CellExecutionQuery
+  ): Promise<Page<ExecutionSummary>> {
+    const search = queryString({
+      notebook: query.notebook,
+      cellId: query.cellId,
+      limit: query.limit,
+      cursor: query.cursor
+    });
+    return this._json(
+      'GET',
+      `/cells/executions${search}`,
+      pageShape(executionSummaryShape)
+    );
+  }
+
+  /**
+   * An environment snapshot by its content hash (GET /environments/:id).
+   * Snapshots never change, so answers are cached.
+   */
+  getEnvironment(id: string): Promise<EnvironmentSnapshot> {
+    let pending = this._environments.get(id);
+    if (!pending) {
+      pending = this._json('GET', `/environments/${enc(id)}`, environmentShape);
+      pending.catch(() => this._environments.delete(id));
+      this._environments.set(id, pending);
+    }
+    return pending;
   }
 
   /**
@@ -340,6 +391,7 @@ export class TrailClient {
   private readonly _token: string;
   private readonly _fetch: typeof fetch;
   private _blobsInFlight = new Map<string, Promise<string>>();
+  private _environments = new Map<string, Promise<EnvironmentSnapshot>>();
 }
 
 /**

@@ -3,7 +3,11 @@
  * catch a wrong server (or a proxy page) early, with a message that says what
  * was expected, instead of a TypeError deep inside the panel.
  */
-import type { ExecutionRecord, IngestResult } from '../_schema/records';
+import type {
+  EnvironmentSnapshot,
+  ExecutionRecord,
+  IngestResult
+} from '../_schema/records';
 import { isObject } from './errors';
 import type {
   BlobRef,
@@ -64,6 +68,27 @@ export const executionRecordShape: ShapeCheck<ExecutionRecord> = value =>
   (Array.isArray((value as ExecutionRecord).outputs)
     ? null
     : 'an execution with an "outputs" list');
+
+/** Matches the answer of GET /executions/:id/previous. */
+export const previousExecutionShape: ShapeCheck<{
+  execution: ExecutionSummary | null;
+}> = value => {
+  if (!isObject(value) || !('execution' in value)) {
+    return '{"execution": execution | null}';
+  }
+  return value.execution === null
+    ? null
+    : executionSummaryShape(value.execution);
+};
+
+/** Matches an EnvironmentSnapshot (only the fields the client relies on). */
+export const environmentShape: ShapeCheck<EnvironmentSnapshot> = value =>
+  isObject(value) &&
+  isObject(value.language) &&
+  isObject(value.platform) &&
+  Array.isArray(value.packages)
+    ? null
+    : 'an environment with "language", "platform" and "packages"';
 
 /** Matches one Page of items that each match `item`. */
 export function pageShape<T>(item: ShapeCheck<T>): ShapeCheck<Page<T>> {

@@ -3,7 +3,11 @@
  * summaries) are generated from schema/records into src/_schema; the shapes
  * below are the API's envelopes, which have no record schema.
  */
-import type { ExecutionSummary, SessionSummary } from '../_schema/records';
+import type {
+  EnvironmentSnapshot,
+  ExecutionSummary,
+  SessionSummary
+} from '../_schema/records';
 
 /**
  * One page of a list endpoint.
@@ -19,7 +23,7 @@ export interface Page<T> {
  * The listing shapes, generated from schema/records (session-summary and
  * execution-summary) and re-exported so client users import from one place.
  */
-export type { ExecutionSummary, SessionSummary };
+export type { EnvironmentSnapshot, ExecutionSummary, SessionSummary };
 
 /**
  * Stands, in a mime bundle returned by the server, for a large value kept in
@@ -65,6 +69,16 @@ export interface ErrorDetail {
 export interface SessionQuery extends PageQuery {
   /** Only the sessions of this notebook path. */
   notebook?: string;
+}
+
+/**
+ * Query of GET /api/v1/cells/executions: one cell's runs across sessions.
+ */
+export interface CellExecutionQuery extends PageQuery {
+  /** The notebook path. */
+  notebook: string;
+  /** The nbformat cell id. */
+  cellId: string;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 import { ExecutionDetailModel } from './executionDetail';
 import type { LoadableModel } from './loadable';
+import { SessionEnvironmentModel } from './sessionEnvironment';
 import { SessionListModel } from './sessionList';
 import { SessionTimelineModel } from './sessionTimeline';
 import type { ITrailReader, SessionSummary, TrailView } from './types';
@@ -133,6 +134,14 @@ export class TrailBrowserModel implements IDisposable {
    */
   get timeline(): SessionTimelineModel | null {
     return this._timeline;
+  }
+
+  /**
+   * The selected session's environment, or null. Loaded on demand (when
+   * its section is opened), then refreshed with the rest.
+   */
+  get environment(): SessionEnvironmentModel | null {
+    return this._environment;
   }
 
   /**
@@ -285,6 +294,7 @@ export class TrailBrowserModel implements IDisposable {
     await Promise.all([
       this._sessions?.refresh(),
       this._timeline?.refresh(),
+      this._environment?.loaded ? this._environment.refresh() : undefined,
       this._detail?.refresh()
     ]);
   }
@@ -303,6 +313,7 @@ export class TrailBrowserModel implements IDisposable {
     }
     this._sessions?.dispose();
     this._timeline?.dispose();
+    this._environment?.dispose();
     this._detail?.dispose();
     Signal.clearData(this);
   }
@@ -337,8 +348,20 @@ export class TrailBrowserModel implements IDisposable {
     this._sessions = this._swap(this._sessions, model);
   }
 
+  /**
+   * Replace the timeline, and the environment of its session with it.
+   */
   private _setTimeline(model: SessionTimelineModel | null): void {
     this._timeline = this._swap(this._timeline, model);
+    this._environment = this._swap(
+      this._environment,
+      model && this._reader
+        ? new SessionEnvironmentModel({
+            reader: this._reader,
+            sessionId: model.sessionId
+          })
+        : null
+    );
   }
 
   private _setDetail(model: ExecutionDetailModel | null): void {
@@ -366,6 +389,7 @@ export class TrailBrowserModel implements IDisposable {
   private _changed = new Signal<this, void>(this);
   private _configurationError: string | null = null;
   private _detail: ExecutionDetailModel | null = null;
+  private _environment: SessionEnvironmentModel | null = null;
   private _isDisposed = false;
   private _notebookFilter: string | null = null;
   private _pageSize: number | undefined;

@@ -4,3 +4,5 @@ export * from './sessionList';
 export * from './sessionTimeline';
 export * from './executionDetail';
 export * from './browser';
+export * from './capture';
+export * from './sessionEnvironment';

@@ -1,6 +1,10 @@
 import type {
+  EnvironmentSnapshot,
+  ExecutionCapture,
   ExecutionRecord,
   ExecutionSummary,
+  FileAccess,
+  MetricPoint,
   Output,
   SessionSummary
 } from '../_schema/records';
@@ -9,7 +13,14 @@ import type {
  * The listing shapes of the API, generated from schema/records and
  * re-exported so that panel code imports them from one place.
  */
-export type { ExecutionSummary, SessionSummary };
+export type {
+  EnvironmentSnapshot,
+  ExecutionCapture,
+  ExecutionSummary,
+  FileAccess,
+  MetricPoint,
+  SessionSummary
+};
 
 /**
  * One page of a cursor-paged listing.
@@ -38,6 +49,12 @@ export interface ITrailReader {
     query?: { limit?: number; cursor?: string }
   ): Promise<Page<ExecutionSummary>>;
   getExecution(id: string): Promise<ExecutionRecord>;
+  /** One session's summary, with its environment versions. */
+  getSession(id: string): Promise<SessionSummary>;
+  /** The latest earlier run of the same notebook cell, or null. */
+  getPreviousExecution(id: string): Promise<ExecutionSummary | null>;
+  /** An environment snapshot by id. */
+  getEnvironment(id: string): Promise<EnvironmentSnapshot>;
   /** Replace blob references in outputs with their values. */
   resolveOutputs(outputs: Output[]): Promise<Output[]>;
 }

@@ -6,7 +6,8 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { Panel } from '@lumino/widgets';
 import * as React from 'react';
 import type { ExecutionRecord } from '../_schema/records';
-import type { TrailBrowserModel } from '../model';
+import type { ExecutionDetailModel, TrailBrowserModel } from '../model';
+import { CaptureSections } from './capture';
 import {
   baseName,
   executionPrompt,
@@ -84,7 +85,16 @@ export class ExecutionDetailView extends Panel {
     } else {
       delete this.node.dataset.executionId;
     }
-    if (record === this._shown) {
+    // A record loaded again for late file hashes keeps its outputs: the
+    // output area stays as it is.
+    if (
+      record === this._shown ||
+      (record !== null &&
+        this._shown !== null &&
+        record.id === this._shown.id &&
+        record.outputs === this._shown.outputs)
+    ) {
+      this._shown = record;
       return;
     }
     this._clearOutputs();
@@ -167,14 +177,15 @@ function ExecutionDetail(props: {
       <LoadingState trans={trans} />
     );
   }
-  return <RecordDetail record={record} trans={trans} />;
+  return <RecordDetail record={record} detail={detail} trans={trans} />;
 }
 
 function RecordDetail(props: {
   record: ExecutionRecord;
+  detail: ExecutionDetailModel;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { record, trans } = props;
+  const { record, detail, trans } = props;
   const timing =
     record.timing === 'kernel'
       ? trans.__('reported by the kernel')
@@ -215,6 +226,7 @@ function RecordDetail(props: {
           </React.Fragment>
         ))}
       </dl>
+      <CaptureSections capture={record.capture} detail={detail} trans={trans} />
       <div className="jp-Trail-SectionHeader">
         <h3>{trans.__('Code')}</h3>
         <button

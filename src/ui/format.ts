@@ -125,3 +125,46 @@ export function describeLoadError(
     message: error.message
   };
 }
+
+/**
+ * A size in bytes as people read it: '812 B', '1.4 KB', '23 MB' (powers of
+ * 1024, as file managers show them).
+ */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (typeof bytes !== 'number' || !isFinite(bytes) || bytes < 0) {
+    return '';
+  }
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 10 ? 0 : 1;
+  return `${value.toFixed(digits)} ${units[unit]}`;
+}
+
+/**
+ * The first characters of a hash, enough to tell versions apart at a glance.
+ */
+export function shortHash(sha256: string, length = 12): string {
+  return sha256.slice(0, length);
+}
+
+/**
+ * A metric or param value: numbers with at most 6 significant digits,
+ * null as 'NaN' (JSON cannot carry NaN or infinities).
+ */
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined) {
+    return value === null ? 'NaN' : '';
+  }
+  if (typeof value === 'number') {
+    if (Number.isInteger(value)) {
+      return String(value);
+    }
+    return String(Number(value.toPrecision(6)));
+  }
+  return String(value);
+}

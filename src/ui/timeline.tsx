@@ -11,6 +11,7 @@ import {
   formatDuration,
   formatRelativeTime
 } from './format';
+import { EnvironmentSection } from './environment';
 import { PagedList } from './pagedList';
 import { NotConfiguredState } from './states';
 import { StatusBadge } from './statusBadge';
@@ -106,6 +107,9 @@ function Timeline(props: TimelineView.IOptions): JSX.Element | null {
   return (
     <>
       {header}
+      {model.environment && (
+        <EnvironmentSection model={model.environment} trans={trans} />
+      )}
       {body}
     </>
   );
@@ -147,6 +151,7 @@ function ExecutionItem(props: {
       <code className="jp-Trail-CodeSnippet">
         {codeSnippet(execution.code) || trans.__('(empty cell)')}
       </code>
+      <CaptureSummary execution={execution} trans={trans} />
       {execution.error && (
         <span className="jp-Trail-ErrorSummary">
           {`${execution.error.ename}: ${execution.error.evalue}`}
@@ -154,4 +159,30 @@ function ExecutionItem(props: {
       )}
     </button>
   );
+}
+
+/**
+ * How many files, params and metrics the kernel helper captured.
+ */
+function CaptureSummary(props: {
+  execution: ExecutionSummary;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { execution, trans } = props;
+  const capture = execution.capture;
+  if (!capture) {
+    return null;
+  }
+  const files = capture.files?.length ?? 0;
+  const params = Object.keys(capture.params ?? {}).length;
+  const metrics = new Set((capture.metrics ?? []).map(m => m.name)).size;
+  const parts = [
+    files ? trans._n('%1 file', '%1 files', files) : '',
+    params ? trans._n('%1 param', '%1 params', params) : '',
+    metrics ? trans._n('%1 metric', '%1 metrics', metrics) : ''
+  ].filter(Boolean);
+  if (parts.length === 0) {
+    return null;
+  }
+  return <span className="jp-Trail-CaptureSummary">{parts.join(' · ')}</span>;
 }

@@ -3,7 +3,11 @@
  * panel and the HTTP client. It pages like the server (newest sessions
  * first, executions in seq order, opaque cursors) and logs every call.
  */
-import type { ExecutionRecord, Output } from '../../src/_schema/records';
+import type {
+  EnvironmentSnapshot,
+  ExecutionRecord,
+  Output
+} from '../../src/_schema/records';
 import type {
   ExecutionSummary,
   ITrailReader,
@@ -12,7 +16,14 @@ import type {
 } from '../../src/model';
 
 export interface ICall {
-  method: 'listSessions' | 'listExecutions' | 'getExecution' | 'resolveOutputs';
+  method:
+    | 'listSessions'
+    | 'listExecutions'
+    | 'getExecution'
+    | 'resolveOutputs'
+    | 'getSession'
+    | 'getPreviousExecution'
+    | 'getEnvironment';
   args: unknown[];
 }
 
@@ -33,6 +44,10 @@ export class FakeReader implements ITrailReader {
   failure: Error | null = null;
   /** Blob contents by sha256, for resolveOutputs. */
   readonly blobs = new Map<string, string>();
+  /** Environment snapshots by id. */
+  readonly environments = new Map<string, EnvironmentSnapshot>();
+  /** When set, getPreviousExecution rejects with it. */
+  previousFailure: Error | null = null;
 
   addSession(
     partial: Partial<SessionSummary> & { id: string }
@@ -121,6 +136,61 @@ export class FakeReader implements ITrailReader {
       name: 'TrailResponseError',
       status: 404
     });
+  }
+
+  async getSession(id: string): Promise<SessionSummary> {
+    this._log('getSession', [id]);
+    const session = this._sessions.find(s => s.id === id);
+    if (!session) {
+      throw Object.assign(new Error(`No session ${id}`), {
+        name: 'TrailResponseError',
+        status: 404
+      });
+    }
+    return JSON.parse(JSON.stringify(session));
+  }
+
+  /** Like the server: the latest earlier run of the same notebook cell. */
+  async getPreviousExecution(id: string): Promise<ExecutionSummary | null> {
+    this._log('getPreviousExecution', [id]);
+    if (this.previousFailure) {
+      throw this.previousFailure;
+    }
+    const all = [...this._executions.values()].flat();
+    const current = all.find(record => record.id === id);
+    if (!current || current.cellId === null) {
+      return null;
+    }
+    const earlier = all
+      .filter(
+        r =>
+          r.id !== id &&
+          r.cellId === current.cellId &&
+          r.notebookPath === current.notebookPath &&
+          r.startedAt <= current.startedAt
+      )
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    if (earlier.length === 0) {
+      return null;
+    }
+    const { outputs, ...rest } = earlier[0];
+    return {
+      ...rest,
+      outputCount: outputs.length,
+      outputTypes: [...new Set(outputs.map(o => o.output_type))]
+    };
+  }
+
+  async getEnvironment(id: string): Promise<EnvironmentSnapshot> {
+    this._log('getEnvironment', [id]);
+    const found = this.environments.get(id);
+    if (!found) {
+      throw Object.assign(new Error(`No environment ${id}`), {
+        name: 'TrailResponseError',
+        status: 404
+      });
+    }
+    return JSON.parse(JSON.stringify(found));
   }
 
   async resolveOutputs(outputs: Output[]): Promise<Output[]> {

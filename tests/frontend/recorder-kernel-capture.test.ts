@@ -51,18 +51,6 @@ describeWithHelper('the kernel helper in a real kernel', () => {
     const model = await KernelAPI.startNew({ name: 'python3' }, settings);
     kernel = new KernelConnection({ model, serverSettings: settings });
     recorder.observe(kernel, { notebookPath: () => 'capture.ipynb' });
-    if (process.env.TRAIL_DEBUG) {
-      kernel.anyMessage.connect((_, a) =>
-        console.log(
-          a.direction,
-          a.msg.channel,
-          a.msg.header.msg_type,
-          (a.msg.parent_header as any)?.msg_id?.slice(0, 8),
-          a.msg.header.msg_id.slice(0, 8),
-          JSON.stringify(a.msg.content).slice(0, 150)
-        )
-      );
-    }
     await kernel.info;
     await waitFor(() => recorder.helperOf(kernel)?.state === 'injected');
   });
