@@ -76,8 +76,8 @@ def main():
         round_trips(plain, 50)  # warm up
         base = round_trips(plain, args.cells)
 
-        t0 = time.perf_counter()
         helped = TrailKernel(work / "helped")
+        t0 = time.perf_counter()
         helped.inject()
         helped.open_comm()
         helped.wait_for(lambda d: d["type"] == "environment", 120, "environment")
@@ -218,8 +218,10 @@ def main():
                 times.append(time.perf_counter() - t)
             _bench = (times, len(env["packages"]))
         """)
-        print("Environment snapshot (%d packages): %s ms; from injection to the environment message %.0f ms" % (
-            env_times[1], " ".join("%.0f" % (t * 1e3) for t in env_times[0]), env_wall * 1e3))
+        first_ms = helped.stats()["environmentMs"][0]
+        print("Environment snapshot (%d packages): first (cold, in the background at injection) %.0f ms, then %s ms" % (
+            env_times[1], first_ms, " ".join("%.0f" % (t * 1e3) for t in env_times[0])))
+        print("  from the injection request to the environment message: %.0f ms" % (env_wall * 1e3))
     finally:
         for k in (plain, helped):
             if k is not None:

@@ -142,6 +142,7 @@ class _State:
         self.pkg_path = None
         self.pkg_dirs = ()
         self.pkg_sig = None
+        self.env_ms = []  # how long each snapshot took
         # warnings
         self.warned = set()
         self.pending_warnings = []
@@ -205,8 +206,19 @@ def _now_iso():
 
 
 def _clip(text, limit):
+    """text as a str of at most limit characters that UTF-8 can encode.
+
+    Lone surrogates (a non-UTF-8 file name, say) would make the whole comm
+    message unserializable; they become U+FFFD.
+    """
     text = str(text)
-    return text if len(text) <= limit else text[:limit]
+    if len(text) > limit:
+        text = text[:limit]
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+    return text
 
 
 def _report(where, error):
@@ -275,7 +287,6 @@ def _send(payload, comms=None):
             comm.send(data)
             sent += 1
         except Exception as error:
-            _forget_comm(comm)
             _report("send", error)
     _st.stats["messagesSent"] += sent
     return sent
@@ -452,6 +463,7 @@ def _display(path):
             pass
     if os.sep != "/":
         shown = shown.replace(os.sep, "/")
+    shown = _clip(shown, 4096)
     if len(_st.display_cache) > 50000:
         _st.display_cache.clear()
     _st.display_cache[path] = shown
@@ -951,7 +963,7 @@ def _resolve_files(ex):
     # list(): another thread may still be adding to the dict.
     for path, (bits, role, directory) in list(ex.files.items()):
         if "://" in path:
-            rows.append([path, bits, role, path, None, "remote path: not hashed", False])
+            rows.append([_clip(path, 4096), bits, role, path, None, "remote path: not hashed", False])
             continue
         shown = _display(path)
         try:
@@ -1052,7 +1064,7 @@ def _folder_from_members(shown, access, members, budget, started):
     lines = []
     missing = []
     for row in members:
-        name = posixpath.basename(row[0])
+        name = posixpath.basename(row[0])  # already clipped by _display
         cached = _st.hash_cache.get(_stat_key(row[4]))
         if cached is not None:
             _st.stats["hashCacheHits"] += 1
@@ -1424,7 +1436,7 @@ def _hash_folder_tree(entry, root, started):
                 entry.update(sha256=None, fileCount=len(lines), size=size)
                 entry["hashError"] = "more than %d files" % _FOLDER_WALK_MAX
                 return
-            rel = os.path.relpath(path, root).replace(os.sep, "/")
+            rel = _clip(os.path.relpath(path, root).replace(os.sep, "/"), 4096)
             cached = _st.hash_cache.get(_stat_key(st))
             if cached is not None:
                 _st.stats["hashCacheHits"] += 1
@@ -1908,7 +1920,9 @@ def _environment():
 
 
 def _snapshot_environment(reason, msg_id):
+    t0 = _perf_ns()
     env = _environment()
+    _st.env_ms.append((_perf_ns() - t0) / 1e6)
     packages = env.get("packages")
     with _st.lock:
         changed = packages != _st.env_packages
@@ -2050,6 +2064,7 @@ def _stats():
     with _st.lock:
         out = dict(_st.stats)
         out["hookNs"] = list(_st.hook_ns)
+        out["environmentMs"] = list(_st.env_ms[-100:])
         out["hashCacheSize"] = len(_st.hash_cache)
         out["comms"] = len(_st.comms)
         out["recording"] = _st.recording

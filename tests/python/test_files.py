@@ -350,3 +350,18 @@ def test_other_pyarrow_readers_and_writers(recording):
     }
     for path in ("pa.csv", "pa.feather", "pa.jsonl", "pa.stream"):
         assert files[path]["sha256"] == sha256_of(k.cwd / path)
+
+
+def test_a_file_name_that_is_not_utf8_keeps_the_comm_working(recording):
+    k = recording
+    msg_id = run(k, """
+        import os, trail
+        with open(os.fsencode("bad") + b"\\xff.txt", "wb") as f:
+            f.write(b"x")
+        trail.log_param("odd\\udc80", "value\\udcff")
+    """)
+    capture = k.wait_for(lambda d: d["type"] == "capture" and d["msgId"] == msg_id, 30, "capture")["capture"]
+    assert [e["path"] for e in capture["files"]] == ["bad\ufffd.txt"]
+    assert capture["params"] == {"odd\ufffd": "value\ufffd"}
+    later = run(k, "open('after.txt', 'w').write('a')")
+    assert list(final_files(k, later)) == ["after.txt"]
