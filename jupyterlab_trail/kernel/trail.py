@@ -59,6 +59,7 @@ _READWRITE = 4
 _MAX_PATHS = 100000  # distinct paths remembered per execution
 _MAX_FILES = 10000  # entries per capture (schema limit)
 _MAX_INLINE_FILES = 64  # cache-miss files hashed inline per execution
+_INLINE_PATHS = 2000  # more paths than this are resolved in the background
 _FOLDER_MIN = 5  # files of one folder that make a folder entry
 _FOLDER_MIN_TOP = 50  # the same, for the notebook's own folder
 _FOLDER_WALK_MAX = 100000
@@ -66,7 +67,7 @@ _SAMPLE_BYTES = 65536  # CSV/TSV bytes read to infer a schema
 _SAMPLE_ROWS = 1000
 _DIFF_MAX = 256 * 1024
 _SUBPROCESS_TIMEOUT = 10
-_HASH_CACHE_MAX = 200000
+_HASH_CACHE_MAX = 100000
 _BIG_INT = 2**53
 _CODE_SUFFIXES = (".pyc", ".pyo", ".so", ".pyd", ".pth")
 _TABULAR = (
@@ -924,7 +925,15 @@ def _tabular_format(path):
 
 
 def _finish(ex):
-    files, jobs = _resolve_files(ex) if ex.files else ([], [])
+    # list(): another thread may still be adding to the dict.
+    accessed = list(ex.files.items())
+    if len(accessed) > _INLINE_PATHS:
+        # Too many to stat before the reply: all of it in the background.
+        files, jobs = [], [("resolve", None, accessed)]
+    elif accessed:
+        files, jobs = _resolve_files(accessed, _Budget(_st.hash_inline_bytes))
+    else:
+        files, jobs = [], []
     capture = {}
     if files:
         capture["files"] = files
@@ -936,7 +945,7 @@ def _finish(ex):
         capture["tags"] = ex.tags
     if ex.overflow:
         _report("too-many-files", "more than %d paths in one execution; the rest were not recorded" % _MAX_PATHS)
-    if not capture:
+    if not capture and not jobs:
         return
     if jobs:
         with _st.lock:
@@ -948,20 +957,20 @@ def _finish(ex):
 
 
 class _Budget:
+    """What post_run_cell may still hash before the reply."""
+
     __slots__ = ("bytes", "files")
 
-    def __init__(self, nbytes):
+    def __init__(self, nbytes, files=_MAX_INLINE_FILES):
         self.bytes = nbytes
-        self.files = _MAX_INLINE_FILES
+        self.files = files
 
 
-def _resolve_files(ex):
+def _resolve_files(accessed, budget):
     """Entries for the capture, and the background jobs that complete them."""
-    budget = _Budget(_st.hash_inline_bytes)
     started = time.time_ns()
     rows = []  # [display, bits, role, path, stat or None, error or None, directory]
-    # list(): another thread may still be adding to the dict.
-    for path, (bits, role, directory) in list(ex.files.items()):
+    for path, (bits, role, directory) in accessed:
         if "://" in path:
             rows.append([_clip(path, 4096), bits, role, path, None, "remote path: not hashed", False])
             continue
@@ -1391,6 +1400,10 @@ def _env_worker():
 def _complete_hashes(msg_id, cell_id, jobs):
     started = time.time_ns()
     entries = []
+    if jobs and jobs[0][0] == "resolve":
+        # Every entry goes in this final capture: hash everything here.
+        resolved, jobs = _resolve_files(jobs[0][2], _Budget(1 << 62, 1 << 62))
+        entries.extend(e for e in resolved if not e.get("hashPending"))
     for job in jobs:
         kind, entry = job[0], job[1]
         try:
@@ -1410,9 +1423,9 @@ def _complete_hashes(msg_id, cell_id, jobs):
         entries.append(entry)
     with _st.lock:
         _st.pending.discard(msg_id)
-    if entries:
-        _send({"type": "capture", "msgId": msg_id, "cellId": cell_id, "capture": {"files": entries}, "final": True})
-        _st.stats["capturesSent"] += 1
+    # Always sent: the first capture promised a final one.
+    _send({"type": "capture", "msgId": msg_id, "cellId": cell_id, "capture": {"files": entries}, "final": True})
+    _st.stats["capturesSent"] += 1
 
 
 def _hash_folder_tree(entry, root, started):

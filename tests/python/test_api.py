@@ -160,7 +160,7 @@ def test_logging_after_the_cell_lands_on_the_last_execution(recording):
 
 def test_an_internal_failure_is_one_warning_message(recording):
     k = recording
-    run(k, "import trail; trail._saved = trail._resolve_files; trail._resolve_files = lambda ex: 1 / 0")
+    run(k, "import trail; trail._saved = trail._resolve_files; trail._resolve_files = lambda *args: 1 / 0")
     try:
         first, reply = k.execute("open('w1.txt', 'w').write('1')")
         assert reply["status"] == "ok" and stderr_of(k, first) == ""

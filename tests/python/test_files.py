@@ -365,3 +365,22 @@ def test_a_file_name_that_is_not_utf8_keeps_the_comm_working(recording):
     assert capture["params"] == {"odd\ufffd": "value\ufffd"}
     later = run(k, "open('after.txt', 'w').write('a')")
     assert list(final_files(k, later)) == ["after.txt"]
+
+
+def test_thousands_of_files_are_resolved_in_the_background(recording):
+    k = recording
+    msg_id = run(k, """
+        import os, trail
+        os.makedirs("many", exist_ok=True)
+        for i in range(2500):
+            with open("many/%04d.txt" % i, "w") as f:
+                f.write(str(i))
+        trail.log_param("n", 2500)
+    """)
+    first = k.captures(msg_id)[0]
+    assert first["final"] is False and "files" not in first["capture"]
+    assert first["capture"]["params"] == {"n": 2500}
+    files = final_files(k, msg_id)
+    assert files["many"]["kind"] == "folder" and files["many"]["fileCount"] == 2500
+    names = ["%04d.txt" % i for i in range(2500)]
+    assert files["many"]["sha256"] == folder_sha(k.cwd / "many", names)
