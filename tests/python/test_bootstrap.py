@@ -74,3 +74,26 @@ def test_environment_arrives_after_hello(kernel):
     assert env["reason"] == "start" and env["msgId"] is None
     types = [d["type"] for _, d in kernel.trail]
     assert types.index("hello") < types.index("environment")
+
+
+def test_a_recreated_helper_takes_over_the_hooks_and_wrappers(tmp_path):
+    k = TrailKernel(tmp_path)
+    try:
+        k.inject()
+        k.open_comm()
+        k.run("import pandas as pd, pyarrow.parquet as pq\npd.DataFrame({'a': [1]}).to_parquet('before.parquet')")
+        k.run("import sys; del sys.modules['trail']")
+        k.inject()  # a new module object: its state, the old audit hook and wrappers
+        k.open_comm()
+        msg_id = k.run("open('plain.txt', 'w').write('p'); pq.read_table('before.parquet')")
+        final = k.wait_for(lambda d: d["type"] == "capture" and d["msgId"] == msg_id and d["final"], 30, "capture")
+        paths = sorted((e["path"], e["access"]) for e in final["capture"]["files"])
+        assert paths == [("before.parquet", "read"), ("plain.txt", "write")]
+        assert k.value("sum(1 for f in __import__('sys').meta_path if getattr(f, '__trail_finder__', False))") == 1
+        hooks = k.value(
+            "[len([f for f in get_ipython().events.callbacks[e] if getattr(f, '__trail_hook__', False)])"
+            " for e in ('pre_run_cell', 'post_run_cell')]"
+        )
+        assert hooks == [1, 1]
+    finally:
+        k.close()
