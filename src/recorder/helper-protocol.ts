@@ -38,7 +38,8 @@ export function isHelperKernel(
 /**
  * The code of the silent execute_request that loads the helper, exactly as
  * PROTOCOL.md §1 gives it: `source` as a JSON string literal (a valid
- * Python string) and the config as a Python str holding JSON.
+ * Python string) and the config as a Python str holding JSON; no trailing
+ * newline. `jupyterlab_trail.kernel.bootstrap_code` builds the same text.
  */
 export function bootstrapCode(source: string, config: IHelperConfig): string {
   return [
@@ -53,8 +54,7 @@ export function bootstrapCode(source: string, config: IHelperConfig): string {
     `__trail_load(${JSON.stringify(source)}, ${JSON.stringify(
       JSON.stringify(config)
     )})`,
-    'del __trail_load',
-    ''
+    'del __trail_load'
   ].join('\n');
 }
 

@@ -119,8 +119,7 @@ describe('kernel helper injection', () => {
         '        exec(compile(source, "<trail>", "exec"), module.__dict__)',
         '    module._trail_bootstrap(module, config)',
         '__trail_load("print(\\"a\\")\\n", "{\\"recording\\":false,\\"skipCells\\":[\\"c1\\"]}")',
-        'del __trail_load',
-        ''
+        'del __trail_load'
       ].join('\n')
     );
   });

@@ -15,8 +15,16 @@ import type {
   ExecutionRecord,
   TrailEvent
 } from '../../src/_schema/records';
+import { execFileSync } from 'child_process';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { KERNEL_HELPER_SOURCE } from '../../src/_generated/kernel-helper';
-import { mergeCapture, TrailRecorder } from '../../src/recorder';
+import {
+  bootstrapCode,
+  IHelperConfig,
+  mergeCapture,
+  TrailRecorder
+} from '../../src/recorder';
 import { IJupyterServer, startJupyterServer } from './recorder/jupyter-server';
 import { batchErrors } from './recorder/schema';
 
@@ -178,6 +186,29 @@ describeWithHelper('the kernel helper in a real kernel', () => {
     const kinds = events.map(e => e.kind);
     expect(kinds[0]).toBe('session.started');
     expect(batchErrors(events)).toEqual([]);
+  });
+
+  it('injects exactly the code the Python side builds', () => {
+    const python = join(__dirname, '..', '..', '.venv', 'bin', 'python');
+    const config: IHelperConfig = { recording: true, skipCells: ['c1', 'é'] };
+    const expected = execFileSync(
+      python,
+      [
+        '-c',
+        'import json, sys\n' +
+          'from jupyterlab_trail.kernel import bootstrap_code\n' +
+          'sys.stdout.write(bootstrap_code(json.loads(sys.argv[1])))',
+        JSON.stringify(config)
+      ],
+      { encoding: 'utf8', cwd: join(__dirname, '..', '..') }
+    );
+    // The file as it is now (the build embedded it; the wrapper is what
+    // this test checks).
+    const source = readFileSync(
+      join(__dirname, '..', '..', 'jupyterlab_trail', 'kernel', 'trail.py'),
+      'utf8'
+    );
+    expect(bootstrapCode(source, config)).toBe(expected);
   });
 
   it('loads the helper again after a restart', async () => {

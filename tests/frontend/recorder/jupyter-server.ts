@@ -53,7 +53,9 @@ export async function startJupyterServer(): Promise<IJupyterServer> {
       '--ServerApp.open_browser=False',
       `--ServerApp.root_dir=${rootDir}`
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] }
+    // Kernels started without a path run in the server's working folder:
+    // keep whatever they write out of the repository.
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: rootDir }
   );
   let log = '';
   child.stderr?.on('data', chunk => (log += chunk));
