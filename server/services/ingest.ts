@@ -12,7 +12,6 @@ import type {
 } from '../../src/_schema/records';
 import { canonicalJson } from '../canonical-json';
 import type {
-  BlobStore,
   StoredEnvironmentEvent,
   StoredEvent,
   TrailStore
@@ -81,19 +80,9 @@ export class IngestService {
       }
       return known ? event : externalizeValues(event, blobs);
     });
-    // Blobs are durable before any record that cites them is written.
-    await storeBlobs(this.store.blobs, blobs);
-    return this.store.append(events);
+    // The store makes the blobs durable with the events that cite them.
+    return this.store.append(events, blobs);
   }
-}
-
-async function storeBlobs(
-  store: BlobStore,
-  blobs: Map<string, Buffer>
-): Promise<void> {
-  await Promise.all(
-    [...blobs].map(([sha256, bytes]) => store.put(sha256, bytes))
-  );
 }
 
 /**

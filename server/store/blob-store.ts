@@ -16,16 +16,37 @@ function assertSha256(sha256: string): void {
   }
 }
 
+/** A blob written in place whose bytes and folder entry await a sync. */
+export interface StagedBlob {
+  sha256: string;
+  folder: string;
+  /** Open on the blob's file, for its data sync; closed by the sync. */
+  handle: fs.FileHandle;
+}
+
 /**
  * Blobs as files `<dir>/ab/cdef…` (the hash split after two characters so
- * no folder grows huge). A blob is written to `<dir>/tmp`, renamed into
- * place, and then it and its folder are fsync'd.
+ * no folder grows huge).
+ *
+ * Writing is split in two so that blob durability can ride on the log's
+ * group commit: {@link FileBlobStore.stage} writes a blob to `<dir>/tmp` and
+ * renames it into place at once, without waiting for the disk; the commit
+ * then calls {@link FileBlobStore.sync} for all the blobs of its batches
+ * together, concurrently with the log's fdatasync: their data syncs and one
+ * fsync per folder (not per blob), plus the root when a folder is new.
+ * Because the log may then be durable before the blobs, the commit puts a
+ * guard record in front of its records, and the startup check
+ * ({@link FileBlobStore.holds}) cuts a last commit whose blobs did not make
+ * it (see FileStore).
  */
 export class FileBlobStore implements BlobStore {
   /** Blobs known durable in this process. */
   private readonly durable = new Set<string>();
-  private readonly pending = new Map<string, Promise<void>>();
+  /** Blobs being written or written and not yet synced, by hash. */
+  private readonly staged = new Map<string, Promise<StagedBlob>>();
   private readonly readyDirs = new Set<string>();
+  /** Folders created whose entries in the root are not synced yet. */
+  private readonly newDirs = new Set<string>();
 
   private constructor(private readonly dir: string) {}
 
@@ -41,19 +62,73 @@ export class FileBlobStore implements BlobStore {
     return join(this.dir, sha256.slice(0, 2), sha256.slice(2));
   }
 
-  put(sha256: string, content: Buffer): Promise<void> {
+  /**
+   * Writes `content` under its hash unless it is known durable (then null);
+   * resolves once it is in place, not yet durable: pass the result to
+   * {@link FileBlobStore.sync} before citing it in an acknowledged record.
+   * Concurrent stages of one hash share one write.
+   */
+  stage(sha256: string, content: Buffer): Promise<StagedBlob | null> {
     assertSha256(sha256);
     if (this.durable.has(sha256)) {
-      return Promise.resolve();
+      return Promise.resolve(null);
     }
-    let write = this.pending.get(sha256);
-    if (!write) {
-      write = this.write(sha256, content).finally(() => {
-        this.pending.delete(sha256);
+    let staged = this.staged.get(sha256);
+    if (!staged) {
+      staged = this.write(sha256, content);
+      this.staged.set(sha256, staged);
+      // A failed write is forgotten, so that a later stage tries again.
+      staged.catch(() => {
+        if (this.staged.get(sha256) === staged) {
+          this.staged.delete(sha256);
+        }
       });
-      this.pending.set(sha256, write);
     }
-    return write;
+    return staged;
+  }
+
+  /**
+   * Makes staged blobs durable: their data syncs, one fsync per folder, and
+   * the root's when a folder is new, all at once; then closes them. Blobs
+   * already made durable by an earlier sync are skipped.
+   */
+  async sync(blobs: (StagedBlob | null)[]): Promise<void> {
+    const pending = new Map<string, StagedBlob>();
+    for (const blob of blobs) {
+      if (blob && !this.durable.has(blob.sha256)) {
+        pending.set(blob.sha256, blob);
+      }
+    }
+    if (pending.size === 0) {
+      return;
+    }
+    const folders = new Set([...pending.values()].map(b => b.folder));
+    const created = [...folders].filter(f => this.newDirs.has(f));
+    const syncs = [
+      ...[...pending.values()].map(b => b.handle.datasync()),
+      ...[...folders].map(f => syncDirectory(f)),
+      ...(created.length > 0 ? [syncDirectory(this.dir)] : [])
+    ];
+    const settled = await Promise.allSettled(syncs);
+    await Promise.allSettled([...pending.values()].map(b => b.handle.close()));
+    for (const sha256 of pending.keys()) {
+      this.staged.delete(sha256);
+    }
+    const failed = settled.find(
+      (r): r is PromiseRejectedResult => r.status === 'rejected'
+    );
+    if (failed) {
+      throw failed.reason;
+    }
+    created.forEach(f => this.newDirs.delete(f));
+    for (const sha256 of pending.keys()) {
+      this.durable.add(sha256);
+    }
+  }
+
+  /** Stores `content` durably (stage and sync), for callers outside a commit. */
+  async put(sha256: string, content: Buffer): Promise<void> {
+    await this.sync([await this.stage(sha256, content)]);
   }
 
   async get(sha256: string): Promise<Buffer | null> {
@@ -70,39 +145,37 @@ export class FileBlobStore implements BlobStore {
     }
   }
 
+  /** Whether the blob of `sha256` is on disk with the right content. */
+  holds(sha256: string): Promise<boolean> {
+    return SHA256_HEX.test(sha256)
+      ? this.holdsContent(this.pathOf(sha256), sha256)
+      : Promise.resolve(false);
+  }
+
   /*
-   * The data fsync and the folder fsync run in parallel after the rename:
-   * a record citing the blob is written only once both are done, so the
-   * order between them does not matter, and one sync round is saved. A
-   * crash between the rename and the data sync can leave a file with the
-   * right name and wrong bytes, cited by no record: that is why a file
-   * found on disk is trusted only after its hash is checked.
+   * The rename comes before the data sync: a crash in between can leave a
+   * file with the right name and wrong bytes. That is why a file found on
+   * disk is trusted only after its hash is checked, here and at startup.
    */
-  private async write(sha256: string, content: Buffer): Promise<void> {
+  private async write(sha256: string, content: Buffer): Promise<StagedBlob> {
     const target = this.pathOf(sha256);
     const folder = join(this.dir, sha256.slice(0, 2));
     if (await this.holdsContent(target, sha256)) {
       // Written by an earlier process, which may have died before its
-      // syncs: make sure it is durable before a record cites it.
-      const handle = await fs.open(target, 'r');
-      try {
-        await Promise.all([handle.datasync(), syncDirectory(folder)]);
-      } finally {
-        await handle.close();
-      }
-    } else {
-      await this.ensureFolder(folder);
-      const temp = join(this.dir, 'tmp', randomBytes(12).toString('hex'));
-      const handle = await fs.open(temp, 'wx');
-      try {
-        await handle.writeFile(content);
-        await fs.rename(temp, target);
-        await Promise.all([handle.datasync(), syncDirectory(folder)]);
-      } finally {
-        await handle.close();
-      }
+      // syncs: it is synced again before a record cites it.
+      return { sha256, folder, handle: await fs.open(target, 'r') };
     }
-    this.durable.add(sha256);
+    await this.ensureFolder(folder);
+    const temp = join(this.dir, 'tmp', randomBytes(12).toString('hex'));
+    const handle = await fs.open(temp, 'wx');
+    try {
+      await handle.writeFile(content);
+      await fs.rename(temp, target);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+    return { sha256, folder, handle };
   }
 
   /** Whether `path` exists and holds the content of `sha256`. */
@@ -122,7 +195,7 @@ export class FileBlobStore implements BlobStore {
     }
     if (!(await exists(folder))) {
       await fs.mkdir(folder, { recursive: true });
-      await syncDirectory(this.dir);
+      this.newDirs.add(folder);
     }
     this.readyDirs.add(folder);
   }
@@ -146,7 +219,8 @@ export class MemoryBlobStore implements BlobStore {
     return this.blobs.size;
   }
 
-  async put(sha256: string, content: Buffer): Promise<void> {
+  /** Stores `content` under `sha256` unless already there. */
+  put(sha256: string, content: Buffer): void {
     assertSha256(sha256);
     if (!this.blobs.has(sha256)) {
       this.blobs.set(sha256, Buffer.from(content));

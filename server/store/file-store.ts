@@ -11,7 +11,11 @@
  *
  * Writes use group commit: batches that arrive while a write is in flight
  * are appended together with one fdatasync, and each batch is acknowledged
- * only once its bytes are synced.
+ * only once its bytes are synced. Blob files are written as soon as a batch
+ * arrives (while earlier commits run) and synced by the batch's commit at
+ * the same time as the log, not before it: a blob guard record and a check
+ * at startup keep a durable record from citing a blob that is not (see
+ * log-records.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,12 +29,18 @@ import type {
   SessionSummary
 } from '../../src/_schema/records';
 import { AppError } from '../errors';
-import { FileBlobStore } from './blob-store';
+import { FileBlobStore, type StagedBlob } from './blob-store';
 import { mergeCaptures } from './capture-merge';
 import { DuplicateFilter } from './duplicates';
 import { HistoryIndex } from './history-index';
 import { LocationTable } from './location-table';
-import { indexRecord, toLogRecord, type RecordTables } from './log-records';
+import {
+  blobGuardRecord,
+  checkLastBlobGuard,
+  indexRecord,
+  toLogRecord,
+  type RecordTables
+} from './log-records';
 import { SegmentLog, type LogLocation, type LogWarnings } from './segment-log';
 import { openStoreMeta, type StoreMeta } from './store-meta';
 import {
@@ -48,8 +58,20 @@ import {
 
 interface PendingBatch {
   events: StoredEvent[];
+  /** Its blobs, being written (null: already durable). */
+  blobs: Promise<(StagedBlob | null)[]>;
   resolve(result: IngestResult): void;
   reject(err: unknown): void;
+}
+
+function storageFailure(cause: unknown): AppError {
+  const failure = new AppError(
+    503,
+    'storage_unavailable',
+    'The server could not store the events; try again later.'
+  );
+  failure.cause = cause;
+  return failure;
 }
 
 /** Options of {@link FileStore.open}. */
@@ -67,6 +89,8 @@ export class FileStore implements TrailStore {
   private queue: PendingBatch[] = [];
   private committing: Promise<void> | null = null;
   private closed = false;
+  /** Set when a commit's log write may cite blobs whose sync failed. */
+  private broken: AppError | null = null;
 
   private constructor(
     readonly meta: StoreMeta,
@@ -94,7 +118,11 @@ export class FileStore implements TrailStore {
     const log = await SegmentLog.open(
       join(dataDir, 'log'),
       record => indexRecord(index, tables, record),
-      options
+      {
+        ...options,
+        checkTail: records =>
+          checkLastBlobGuard(records, sha256 => blobs.holds(sha256))
+      }
     );
     const store = new FileStore(meta, blobs, log, index, tables);
     await store.indexCellsOfOldRecords();
@@ -142,14 +170,25 @@ export class FileStore implements TrailStore {
     return this.index.hasEvent(id);
   }
 
-  append(events: StoredEvent[]): Promise<IngestResult> {
+  append(
+    events: StoredEvent[],
+    blobs: ReadonlyMap<string, Buffer> = new Map()
+  ): Promise<IngestResult> {
     if (this.closed) {
       return Promise.reject(
         new AppError(503, 'shutting_down', 'The server is shutting down.')
       );
     }
+    if (this.broken) {
+      return Promise.reject(this.broken);
+    }
+    // Written now, synced by the commit that takes this batch.
+    const staged = Promise.all(
+      [...blobs].map(([sha256, content]) => this.blobs.stage(sha256, content))
+    );
+    staged.catch(() => undefined); // handled by the commit
     return new Promise((resolve, reject) => {
-      this.queue.push({ events, resolve, reject });
+      this.queue.push({ events, blobs: staged, resolve, reject });
       this.committing ??= this.commitQueued();
     });
   }
@@ -171,35 +210,59 @@ export class FileStore implements TrailStore {
   }
 
   private async commitGroup(group: PendingBatch[]): Promise<void> {
+    // The blob files were written while earlier commits ran; a batch whose
+    // blobs could not be written fails alone.
+    const ready: PendingBatch[] = [];
+    const staged: StagedBlob[] = [];
+    for (const batch of group) {
+      try {
+        for (const blob of await batch.blobs) {
+          if (blob) {
+            staged.push(blob);
+          }
+        }
+        ready.push(batch);
+      } catch (err) {
+        batch.reject(storageFailure(err));
+      }
+    }
     const filter = new DuplicateFilter(this.index);
     const results: IngestResult[] = [];
     const fresh: StoredEvent[] = [];
-    for (const batch of group) {
+    for (const batch of ready) {
       const split = filter.split(batch.events);
       results.push(split.result);
       fresh.push(...split.fresh);
     }
-    if (fresh.length > 0) {
-      let locations: LogLocation[];
-      const now = Date.now();
-      const records = fresh.map(event => toLogRecord(event, now));
-      try {
-        locations = await this.log.append(records);
-      } catch (err) {
-        const failure = new AppError(
-          503,
-          'storage_unavailable',
-          'The server could not store the events; try again later.'
-        );
-        failure.cause = err;
-        for (const batch of group) {
-          batch.reject(failure);
-        }
-        return;
-      }
-      fresh.forEach((event, i) => this.indexEvent(event, locations[i]));
+    const now = Date.now();
+    const records = fresh.map(event => toLogRecord(event, now));
+    const guarded = records.length > 0 && staged.length > 0;
+    if (guarded) {
+      records.unshift(blobGuardRecord([...new Set(staged.map(b => b.sha256))]));
     }
-    group.forEach((batch, i) => batch.resolve(results[i]));
+    // The log's write and fdatasync and the blobs' syncs run together; the
+    // batches are answered once both are done.
+    const [logged, synced] = await Promise.allSettled([
+      records.length > 0 ? this.log.append(records) : Promise.resolve([]),
+      this.blobs.sync(staged)
+    ]);
+    if (logged.status === 'rejected' || synced.status === 'rejected') {
+      const failure = storageFailure(
+        logged.status === 'rejected'
+          ? logged.reason
+          : (synced as PromiseRejectedResult).reason
+      );
+      if (logged.status === 'fulfilled' && guarded) {
+        // Durable records may cite blobs that are not: write nothing more
+        // until a restart has checked them (see log-records.ts).
+        this.broken = failure;
+      }
+      ready.forEach(batch => batch.reject(failure));
+      return;
+    }
+    const locations = logged.value.slice(guarded ? 1 : 0);
+    fresh.forEach((event, i) => this.indexEvent(event, locations[i]));
+    ready.forEach((batch, i) => batch.resolve(results[i]));
   }
 
   private indexEvent(event: StoredEvent, at: LogLocation): void {

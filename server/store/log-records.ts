@@ -10,6 +10,13 @@
  *     annotation   ['a', eventId, executionId, sessionId, receivedAtMs]
  *     environment  ['e', eventId, sessionId, fromSeq, environmentId,
  *                   capturedAt, receivedAtMs]
+ *     blob guard   ['b', [sha256, …]]
+ *
+ * A blob guard opens a commit whose blobs were synced together with the
+ * log (not before it): if the process dies in that commit, the log may
+ * keep its records while some of the blobs they cite are missing or
+ * damaged. At startup, the blobs of the last guard are checked, and that
+ * commit (never acknowledged if they are bad) is cut off whole.
  *
  * Bodies are the events' JSON (an environment.captured event as stored:
  * its snapshot is a blob). Store format 1 wrote executions as
@@ -66,6 +73,30 @@ export function toLogRecord(event: StoredEvent, now: number): LogRecord {
         body
       };
   }
+}
+
+/** The guard record of a commit that syncs `blobs` alongside the log. */
+export function blobGuardRecord(blobs: string[]): LogRecord {
+  return { fields: ['b', blobs], body: '{}' };
+}
+
+/**
+ * How many records of the last segment to keep: all, unless the blobs of
+ * its last blob guard fail `holds`, then those before that guard.
+ */
+export async function checkLastBlobGuard(
+  records: ScannedRecord[],
+  holds: (sha256: string) => Promise<boolean>
+): Promise<number> {
+  for (let i = records.length - 1; i >= 0; i--) {
+    const h = records[i].header;
+    if (h[1] === 'b') {
+      const blobs = Array.isArray(h[2]) ? (h[2] as string[]) : [];
+      const found = await Promise.all(blobs.map(holds));
+      return found.every(Boolean) ? records.length : i;
+    }
+  }
+  return records.length;
 }
 
 /** Where the file store keeps what the index does not. */

@@ -40,7 +40,11 @@ export class MemoryStore implements TrailStore {
     return this.index.hasEvent(id);
   }
 
-  async append(events: StoredEvent[]): Promise<IngestResult> {
+  async append(
+    events: StoredEvent[],
+    blobs: ReadonlyMap<string, Buffer> = new Map()
+  ): Promise<IngestResult> {
+    blobs.forEach((content, sha256) => this.blobs.put(sha256, content));
     // Copy, as the file store does by serializing: later changes to the
     // caller's objects must not reach stored records.
     const copies = structuredClone(events);

@@ -54,6 +54,12 @@ export interface SegmentLogOptions {
   /** Start a new segment once the current one would pass this size. */
   segmentBytes?: number;
   warnings?: LogWarnings;
+  /**
+   * Checks the intact records of the last segment before they are
+   * delivered, resolving to how many of them to keep: the rest (writes
+   * that were never acknowledged) are cut off. Default: keep all.
+   */
+  checkTail?: (records: ScannedRecord[]) => Promise<number>;
 }
 
 const SEGMENT_NAME = /^(\d{8})\.log$/;
@@ -121,14 +127,35 @@ export class SegmentLog {
     }
     const last = segments[segments.length - 1];
     const lines: string[] = [];
-    const lastSize = await scanSegment(
+    const tail: ScannedRecord[] = [];
+    let lastSize = await scanSegment(
       dir,
       last,
       true,
-      onRecord,
+      record => tail.push(record),
       lines,
       options.warnings
     );
+    const keep = options.checkTail
+      ? await options.checkTail(tail)
+      : tail.length;
+    if (keep < tail.length) {
+      lastSize = tail[keep].location.offset;
+      options.warnings?.warn(
+        `log segment ${segmentName(last)}: cutting ${tail.length - keep} ` +
+          `unacknowledged records at byte ${lastSize}`
+      );
+      const handle = await fs.open(join(dir, segmentName(last)), 'r+');
+      try {
+        await handle.truncate(lastSize);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      tail.length = keep;
+      lines.length = keep;
+    }
+    tail.forEach(onRecord);
     const index = await SegmentIndexWriter.create(
       join(dir, segmentName(last, 'idx')),
       lines

@@ -76,11 +76,6 @@ export interface ExecutionQuery {
 
 /** Content-addressed storage of large mime values. */
 export interface BlobStore {
-  /**
-   * Stores `content` under its SHA-256 (`sha256`, hex) unless already there;
-   * resolves once the content is durable.
-   */
-  put(sha256: string, content: Buffer): Promise<void>;
   /** The content stored under `sha256`, or null. */
   get(sha256: string): Promise<Buffer | null>;
 }
@@ -90,11 +85,15 @@ export interface TrailStore {
   /** The blobs that records reference with BlobRefs. */
   readonly blobs: BlobStore;
   /**
-   * Stores the events whose ids are new and resolves once they are durable.
-   * An event is a duplicate when its id, or the id of the session or
-   * execution it carries, is already stored; nothing changes for it.
+   * Stores the events whose ids are new, and the blobs they cite (content
+   * by SHA-256 hex; stored once per content), and resolves once both are
+   * durable. An event is a duplicate when its id, or the id of the session
+   * or execution it carries, is already stored; nothing changes for it.
    */
-  append(events: StoredEvent[]): Promise<IngestResult>;
+  append(
+    events: StoredEvent[],
+    blobs?: ReadonlyMap<string, Buffer>
+  ): Promise<IngestResult>;
   /** Whether an event id is stored (a cheap early duplicate check). */
   hasEvent(id: string): boolean;
   /** The summary of a session, or null when nothing of it is stored. */

@@ -1,14 +1,27 @@
 /**
  * The real server process: the CLI contract, the data-folder lock, graceful
- * shutdown, and durability when the process is killed mid-stream.
+ * shutdown, and durability of every kind of record (and the blobs they
+ * cite) when the process is killed mid-stream.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TrailEvent } from '../../src/_schema/records';
+import type {
+  ExecutionAnnotatedEvent,
+  ExecutionCompletedEvent,
+  TrailEvent
+} from '../../src/_schema/records';
 import { buildServer, CLI, exitOf, startCli } from './support/process';
-import { executionEvent, sessionEvent } from './support/records';
+import {
+  annotationEvent,
+  bigPng,
+  environmentEvent,
+  executionEvent,
+  imageOutput,
+  sessionEvent
+} from './support/records';
 import { removeTempDirs, tempDir } from './support/server';
 
 jest.setTimeout(30_000);
@@ -142,13 +155,35 @@ describe('crash', () => {
     let stop = false;
     let failures = 0;
 
+    // Every batch has an image (a blob synced with the log in its commit),
+    // an annotation of an earlier execution and, at first, an environment.
     const client = async (n: number) => {
       const session = sessionEvent();
+      const sid = session.session.id;
       let seq = 0;
-      let events: TrailEvent[] = [session];
+      let events: TrailEvent[] = [session, environmentEvent(sid, 1)];
+      let earlier: ExecutionCompletedEvent | null = null;
       while (!stop) {
         while (events.length < 20) {
-          events.push(executionEvent(session.session.id, ++seq));
+          events.push(executionEvent(sid, ++seq));
+        }
+        const withImage = executionEvent(sid, ++seq, {
+          outputs: [imageOutput(bigPng(`crash-${n}-${seq}-${Math.random()}`))]
+        });
+        events.push(withImage);
+        if (earlier) {
+          events.push(
+            annotationEvent(earlier.execution, {
+              files: [
+                {
+                  path: `data-${seq}.csv`,
+                  access: 'read',
+                  kind: 'file',
+                  sha256: 'e'.repeat(64)
+                }
+              ]
+            })
+          );
         }
         try {
           const result = await post(first.line.url, token, events);
@@ -160,6 +195,7 @@ describe('crash', () => {
           failures++; // the server died under this request: not acknowledged
           return;
         }
+        earlier = withImage;
         events = [];
         if (n === 0 && acknowledged.size > 600) {
           // Kill while the other clients' requests are in flight.
@@ -171,9 +207,17 @@ describe('crash', () => {
     stop = true;
     expect(await exitOf(first.child)).toBe('SIGKILL');
     expect(acknowledged.size).toBeGreaterThan(600);
+    expect(failures).toBeGreaterThan(0);
 
     // The lock of the killed process is stale: a new server takes over.
     const second = await startCli(args);
+    const get = async (path: string) => {
+      const res = await fetch(`${second.line.url}/api/v1${path}`, {
+        headers: { Authorization: `Bearer ${token}` }
+      });
+      expect(res.status).toBe(200);
+      return res;
+    };
     try {
       expect(second.line.event).toBe('listening');
       const all = [...acknowledged.values()];
@@ -185,13 +229,33 @@ describe('crash', () => {
         expect(result.duplicates).toHaveLength(chunk.length);
       }
       const one = all.find(e => e.kind === 'execution.completed')!;
-      const res = await fetch(
-        `${second.line.url}/api/v1/executions/${(one as any).execution.id}`,
-        {
-          headers: { Authorization: `Bearer ${token}` }
-        }
-      );
+      const res = await get(`/executions/${(one as any).execution.id}`);
       expect(await res.json()).toEqual((one as any).execution);
+
+      // Every acknowledged image is readable; annotations are merged.
+      const annotations = all.filter(
+        (e): e is ExecutionAnnotatedEvent => e.kind === 'execution.annotated'
+      );
+      expect(annotations.length).toBeGreaterThan(5);
+      for (const a of annotations) {
+        const record = await (await get(`/executions/${a.executionId}`)).json();
+        expect(record.capture.files).toEqual(a.capture.files);
+        const ref = record.outputs[0].data['image/png'];
+        const blob = await get(`/blobs/${ref.$blob}`);
+        expect(
+          createHash('sha256')
+            .update(Buffer.from(await blob.arrayBuffer()))
+            .digest('hex')
+        ).toBe(ref.$blob);
+      }
+      const environments = all.filter(e => e.kind === 'environment.captured');
+      for (const e of environments) {
+        const session = await (
+          await get(`/sessions/${(e as any).sessionId}`)
+        ).json();
+        expect(session.environments).toHaveLength(1);
+        await get(`/environments/${session.environments[0].id}`);
+      }
     } finally {
       second.child.kill('SIGKILL');
     }

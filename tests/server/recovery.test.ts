@@ -1,18 +1,26 @@
 /**
  * The file store after a restart: everything acknowledged is there again,
- * a torn tail from a crash is cut, and segments roll without loss.
+ * a torn tail from a crash is cut, a last commit whose blobs did not reach
+ * the disk is cut, segments roll without loss, older formats are read.
  */
+import { createHash } from 'node:crypto';
 import {
   appendFile,
   mkdir,
   readdir,
   readFile,
+  rm,
   stat,
   writeFile
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SegmentLog } from '../../server/store/segment-log';
-import { executionEvent, sessionEvent } from './support/records';
+import {
+  bigPng,
+  executionEvent,
+  imageOutput,
+  sessionEvent
+} from './support/records';
 import { openFileApp, removeTempDirs, tempDir } from './support/server';
 
 afterAll(removeTempDirs);
@@ -321,5 +329,137 @@ describe('store format 1', () => {
       JSON.stringify({ formatVersion: 3, serverId: 'x', createdAt: '' })
     );
     await expect(openFileApp(dir)).rejects.toThrow(/upgrade the server/);
+  });
+});
+
+describe('blob guard', () => {
+  /** Two commits: a first with an image, a last with another image. */
+  async function twoImageCommits(dir: string) {
+    const server = await openFileApp(dir);
+    const first = executionEvent('ses-guard-000001', 1, {
+      outputs: [imageOutput(bigPng('first'))]
+    });
+    const last = executionEvent('ses-guard-000001', 2, {
+      outputs: [imageOutput(bigPng('last'))]
+    });
+    const plain = executionEvent('ses-guard-000001', 3);
+    await server.post('/events', { events: [first] }).expect(200);
+    await server.post('/events', { events: [last, plain] }).expect(200);
+    await server.close();
+    const blobOf = (e: typeof first) =>
+      join(
+        dir,
+        'blobs',
+        ...splitSha(
+          createHash('sha256')
+            .update((e.execution.outputs[0] as any).data['image/png'] as string)
+            .digest('hex')
+        )
+      );
+    return { first, last, plain, blobOf };
+  }
+
+  const splitSha = (sha: string) => [sha.slice(0, 2), sha.slice(2)];
+
+  it('keeps a last commit whose blobs are on disk', async () => {
+    const dir = await tempDir();
+    await twoImageCommits(dir);
+    const warnings: string[] = [];
+    const reopened = await openFileApp(dir, {
+      store: { warnings: { warn: m => warnings.push(m) } }
+    });
+    expect(reopened.store.executionCount).toBe(3);
+    expect(warnings).toEqual([]);
+    await reopened.close();
+  });
+
+  it.each([
+    ['missing', (path: string) => rm(path)],
+    ['damaged', (path: string) => writeFile(path, Buffer.alloc(100))]
+  ])(
+    'cuts the last commit whole when a blob it cites is %s',
+    async (_how, damage) => {
+      const dir = await tempDir();
+      const { first, last, plain, blobOf } = await twoImageCommits(dir);
+      // As a crash after the log's fdatasync, before the blob's, leaves it.
+      await damage(blobOf(last));
+      const warnings: string[] = [];
+      const reopened = await openFileApp(dir, {
+        store: { warnings: { warn: m => warnings.push(m) } }
+      });
+      expect(warnings.join('\n')).toMatch(/cutting 3 unacknowledged records/);
+      expect(reopened.store.executionCount).toBe(1);
+      await reopened.get(`/executions/${first.execution.id}`).expect(200);
+      await reopened.get(`/executions/${last.execution.id}`).expect(404);
+      // The client resends what was never acknowledged; it is stored again.
+      const again = await reopened
+        .post('/events', { events: [last, plain] })
+        .expect(200);
+      expect(again.body.accepted).toEqual([last.id, plain.id]);
+      const stored = await reopened
+        .get(`/executions/${last.execution.id}`)
+        .expect(200);
+      const ref = stored.body.outputs[0].data['image/png'];
+      await reopened.get(`/blobs/${ref.$blob}`).expect(200);
+      await reopened.close();
+      const third = await openFileApp(dir);
+      expect(third.store.executionCount).toBe(3);
+      await third.close();
+    }
+  );
+
+  it('checks the last guard only: earlier commits were acknowledged', async () => {
+    const dir = await tempDir();
+    const { first, blobOf } = await twoImageCommits(dir);
+    await rm(blobOf(first));
+    const reopened = await openFileApp(dir);
+    expect(reopened.store.executionCount).toBe(3);
+    await reopened.close();
+  });
+});
+
+describe('storage failures', () => {
+  it('fails a batch whose blob cannot be written, and only that one', async () => {
+    const server = await openFileApp();
+    const blobs = server.store.blobs as any;
+    const stage = blobs.stage.bind(blobs);
+    blobs.stage = () => Promise.reject(new Error('ENOSPC'));
+    const withImage = executionEvent('ses-fail-0000001', 1, {
+      outputs: [imageOutput(bigPng('full disk'))]
+    });
+    const [failed, plain] = await Promise.all([
+      server.post('/events', { events: [withImage] }),
+      server.post('/events', {
+        events: [executionEvent('ses-fail-0000001', 2)]
+      })
+    ]);
+    expect(failed.status).toBe(503);
+    expect(failed.body.error.code).toBe('storage_unavailable');
+    expect(plain.status).toBe(200);
+    blobs.stage = stage;
+    await server.post('/events', { events: [withImage] }).expect(200);
+    await server.close();
+  });
+
+  it('refuses writes after a blob sync failed under a written commit', async () => {
+    const dir = await tempDir();
+    const server = await openFileApp(dir);
+    const blobs = server.store.blobs as any;
+    blobs.sync = () => Promise.reject(new Error('EIO'));
+    const withImage = executionEvent('ses-fail-0000002', 1, {
+      outputs: [imageOutput(bigPng('io error'))]
+    });
+    const res = await server.post('/events', { events: [withImage] });
+    expect(res.status).toBe(503);
+    const next = await server.post('/events', {
+      events: [executionEvent('ses-fail-0000002', 2)]
+    });
+    expect(next.status).toBe(503);
+    expect(next.body.error.code).toBe('storage_unavailable');
+    await server.close();
+    // A restart checks the commit: here the blob did reach the disk.
+    const reopened = await openFileApp(dir);
+    expect(reopened.store.executionCount).toBe(1);
+    await reopened.close();
   });
 });
