@@ -10,31 +10,7 @@
  * the cursor's execution in O(1).
  */
 import { IdPool, IdTable } from './id-table';
-
-/**
- * The start of an ISO timestamp in milliseconds, keeping the digits past
- * the millisecond (kernels report microseconds) as a fraction, so that
- * executions a few microseconds apart keep their order.
- */
-export function startMs(iso: string): number {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) {
-    return 0;
-  }
-  const dot = iso.indexOf('.', 19);
-  if (dot < 0) {
-    return ms;
-  }
-  let end = dot + 1;
-  while (
-    end < iso.length &&
-    iso.charCodeAt(end) >= 48 &&
-    iso.charCodeAt(end) <= 57
-  ) {
-    end++;
-  }
-  return end - dot - 1 > 3 ? ms + Number(`0.${iso.slice(dot + 4, end)}`) : ms;
-}
+import { startMs } from './time-order';
 
 /** Not Latin-1: such a key is escaped before it goes into the byte pool. */
 const WIDE = /[\u0100-\uffff]/;

@@ -3,23 +3,19 @@
  * when each distinct snapshot was first captured.
  */
 import type { SessionSummary } from '../../src/_schema/records';
+import { compareIds, timeMs } from './time-order';
 
 /** One environment version of a session. */
 export type EnvironmentVersion = NonNullable<
   SessionSummary['environments']
 >[number];
 
-function timeMs(iso: string): number {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? 0 : ms;
-}
-
 /** Order of versions: fromSeq, then capture time, then id. */
 function compareVersions(a: EnvironmentVersion, b: EnvironmentVersion): number {
   return (
     a.fromSeq - b.fromSeq ||
     timeMs(a.capturedAt) - timeMs(b.capturedAt) ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    compareIds(a.id, b.id)
   );
 }
 

@@ -17,6 +17,7 @@ import { AnnotationIndex } from './annotation-index';
 import { CellIndex, type CellPage } from './cell-index';
 import { EnvironmentIndex, type EnvironmentVersion } from './environment-index';
 import { IdPool, IdTable } from './id-table';
+import { compareIds, isBefore, lowerBound, timeMs } from './time-order';
 import type {
   ExecutionKey,
   SessionKey,
@@ -57,44 +58,8 @@ interface SessionState {
   executions: number[];
 }
 
-/**
- * Whether ISO time `a` is before `b`. Timestamps of one client have one
- * format (e.g. toISOString's), which compares correctly as text: that fast
- * path avoids a Date.parse per execution when rebuilding the index.
- */
-function isBefore(a: string, b: string): boolean {
-  if (a.length === b.length && a.endsWith('Z') && b.endsWith('Z')) {
-    return a < b;
-  }
-  return timeMs(a) < timeMs(b);
-}
-
-function timeMs(iso: string): number {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? 0 : ms;
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function compareSessions(a: SessionState, b: SessionState): number {
   return a.orderMs - b.orderMs || compareIds(a.id, b.id);
-}
-
-/** The first index in `items` whose element is not less than the probe. */
-function lowerBound<T>(items: T[], isLess: (item: T) => boolean): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (isLess(items[mid])) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo;
 }
 
 /** See the module comment. */
