@@ -1,0 +1,206 @@
+/**
+ * Full-text search over the history: the code and output text of every
+ * execution, lower-cased, packed into large buffers and scanned with
+ * Buffer.indexOf (a native substring search), newest documents first.
+ *
+ * Why a scan and not an inverted index: queries are substrings of code
+ * (`read_csv(`, `lr=0.`, a column name), which word tokenizers handle badly,
+ * and a scan of a few hundred MB takes well under the 300 ms budget on one
+ * core while costing ~1 byte of memory per byte of text and nothing to keep
+ * up to date. Documents are separated by a byte that never occurs in UTF-8
+ * text, so a match never spans two executions.
+ */
+
+/** Separates documents in a chunk: 0xFF never occurs in UTF-8. */
+const SEPARATOR = 0xff;
+
+/** Bytes per chunk: a chunk is scanned in one indexOf run. */
+const DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024;
+
+/** What a search asks for. */
+export interface TextQuery {
+  /** Every term must occur in the document (case-insensitive substrings). */
+  terms: string[];
+  /** Only documents numbered below this (paging newest-first). */
+  before?: number;
+  /** Keep a document? (access, author, notebook, dates...) */
+  accept?: (doc: number) => boolean;
+  /** Stop after this many matches. */
+  limit: number;
+  /** Give up scanning after this many milliseconds (partial result). */
+  budgetMs?: number;
+}
+
+/** What a search found. */
+export interface TextHits {
+  /** Matching document numbers, newest (highest) first. */
+  docs: number[];
+  /** Whether the scan stopped on the budget before reaching the oldest document. */
+  truncated: boolean;
+}
+
+/** Splits a query string into terms: words, or "quoted phrases". */
+export function parseTerms(query: string): string[] {
+  const terms: string[] = [];
+  const re = /"([^"]+)"|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(query))) {
+    const term = (m[1] ?? m[2]).trim().toLowerCase();
+    if (term) {
+      terms.push(term);
+    }
+  }
+  return terms;
+}
+
+interface Chunk {
+  bytes: Buffer;
+  used: number;
+  /** First document number stored in this chunk. */
+  firstDoc: number;
+  /** Start offset of each document (relative index doc - firstDoc). */
+  starts: number[];
+  /** Document number at each position (documents may skip numbers). */
+  docs: number[];
+}
+
+/**
+ * An append-only text index keyed by increasing document numbers.
+ */
+export class TextIndex {
+  constructor(options: { chunkBytes?: number } = {}) {
+    this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  }
+
+  /** How many documents are indexed. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bytes of text held. */
+  get bytes(): number {
+    return this.chunks.reduce((sum, c) => sum + c.used, 0);
+  }
+
+  /**
+   * Adds the text of document `doc`; numbers must increase. Text longer
+   * than a chunk is cut.
+   */
+  add(doc: number, text: string): void {
+    if (doc <= this.lastDoc) {
+      throw new Error(`document ${doc} is not after ${this.lastDoc}`);
+    }
+    let bytes = Buffer.from(text.toLowerCase(), 'utf8');
+    if (bytes.length > this.chunkBytes - 1) {
+      bytes = bytes.subarray(0, this.chunkBytes - 1);
+    }
+    let chunk = this.chunks[this.chunks.length - 1];
+    if (!chunk || chunk.used + bytes.length + 1 > chunk.bytes.length) {
+      chunk = {
+        bytes: Buffer.allocUnsafe(this.chunkBytes),
+        used: 0,
+        firstDoc: doc,
+        starts: [],
+        docs: []
+      };
+      this.chunks.push(chunk);
+    }
+    chunk.starts.push(chunk.used);
+    chunk.docs.push(doc);
+    bytes.copy(chunk.bytes, chunk.used);
+    chunk.used += bytes.length;
+    chunk.bytes[chunk.used++] = SEPARATOR;
+    this.lastDoc = doc;
+    this.count++;
+  }
+
+  /** Finds documents holding every term, newest first. */
+  search(query: TextQuery): TextHits {
+    const terms = [...new Set(query.terms.map(t => t.toLowerCase()))]
+      .filter(Boolean)
+      .map(t => Buffer.from(t, 'utf8'))
+      // The longest term is usually the rarest: scan for it, check the rest.
+      .sort((a, b) => b.length - a.length);
+    const docs: number[] = [];
+    if (terms.length === 0 || query.limit <= 0) {
+      return { docs, truncated: false };
+    }
+    const [lead, ...rest] = terms;
+    const deadline =
+      query.budgetMs !== undefined ? Date.now() + query.budgetMs : Infinity;
+    const before = query.before ?? Infinity;
+    for (let c = this.chunks.length - 1; c >= 0; c--) {
+      const chunk = this.chunks[c];
+      if (chunk.firstDoc >= before) {
+        continue;
+      }
+      const found = this.scanChunk(chunk, lead, rest, before);
+      for (let i = found.length - 1; i >= 0; i--) {
+        const doc = found[i];
+        if (!query.accept || query.accept(doc)) {
+          docs.push(doc);
+          if (docs.length >= query.limit) {
+            return { docs, truncated: false };
+          }
+        }
+      }
+      if (Date.now() > deadline && c > 0) {
+        return { docs, truncated: true };
+      }
+    }
+    return { docs, truncated: false };
+  }
+
+  /** Matching documents of one chunk, in increasing order. */
+  private scanChunk(
+    chunk: Chunk,
+    lead: Buffer,
+    rest: Buffer[],
+    before: number
+  ): number[] {
+    const out: number[] = [];
+    const { bytes, starts, docs } = chunk;
+    let from = 0;
+    let position = 0; // index into starts, moves forward only
+    while (from < chunk.used) {
+      const at = bytes.indexOf(lead, from);
+      if (at < 0 || at >= chunk.used) {
+        break;
+      }
+      // The document holding `at`: advance while the next one starts before it.
+      while (position + 1 < starts.length && starts[position + 1] <= at) {
+        position++;
+      }
+      const start = starts[position];
+      const end =
+        position + 1 < starts.length
+          ? starts[position + 1] - 1
+          : chunk.used - 1;
+      const doc = docs[position];
+      if (
+        doc < before &&
+        rest.every(term => contains(bytes, term, start, end))
+      ) {
+        out.push(doc);
+      }
+      // One hit per document is enough: continue after it.
+      from = end + 1;
+    }
+    return out;
+  }
+
+  private chunks: Chunk[] = [];
+  private chunkBytes: number;
+  private lastDoc = -1;
+  private count = 0;
+}
+
+function contains(
+  bytes: Buffer,
+  term: Buffer,
+  start: number,
+  end: number
+): boolean {
+  const at = bytes.indexOf(term, start);
+  return at >= 0 && at + term.length <= end;
+}
