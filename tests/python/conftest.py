@@ -197,10 +197,14 @@ class TrailKernel:
         return msg_id
 
     def value(self, expression):
-        """The repr-evaluated value of an expression, via user_expressions (no execution count)."""
+        """The value of a JSON-able expression, via user_expressions (no execution count).
+
+        Passed as JSON: IPython's repr shortens long lists with "...".
+        """
+        wrapped = "__import__('json').dumps(%s)" % expression
         msg = self.kc.session.msg(
             "execute_request",
-            {"code": "", "silent": True, "store_history": False, "user_expressions": {"v": expression}},
+            {"code": "", "silent": True, "store_history": False, "user_expressions": {"v": wrapped}},
         )
         self.kc.shell_channel.send(msg)
         while True:
@@ -209,7 +213,7 @@ class TrailKernel:
                 break
         result = shell["content"]["user_expressions"]["v"]
         assert result["status"] == "ok", result
-        return eval(result["data"]["text/plain"])  # noqa: S307 - our own kernel's repr
+        return json.loads(eval(result["data"]["text/plain"]))  # noqa: S307 - the repr of a str
 
     def inject(self, config=RECORDING):
         msg_id, reply = self.execute(bootstrap_code(config), silent=True)
