@@ -50,10 +50,12 @@ export class ExecutionDetailModel extends LoadableModel {
    * How a file of this execution compares with the previous run.
    */
   changeOf(file: FileAccess): FileChange {
+    // Without a previous run (unknown, or this is the cell's first run)
+    // there is nothing to compare with.
     const previous = this._previous;
     return fileChange(
       file,
-      previous === undefined ? undefined : (previous?.capture?.files ?? [])
+      previous ? (previous.capture?.files ?? []) : undefined
     );
   }
 

@@ -283,6 +283,25 @@ describe('capture views', () => {
     expect(reader.callsOf('getExecution').length).toBe(before);
   });
 
+  it('puts no badge on the files of the first run of a cell', async () => {
+    const reader = captureReader();
+    reader.addExecution({
+      id: 'first',
+      sessionId: 's1',
+      cellId: 'cell-new',
+      capture: {
+        files: [{ path: 'x.csv', access: 'read', kind: 'file', sha256: SHA_A }]
+      }
+    });
+    mount(reader);
+    await model.openExecution('first');
+    const file = await waitFor(() => $('.jp-Trail-File[data-path="x.csv"]'));
+    await waitFor(() => reader.callsOf('getPreviousExecution').length === 1);
+    await model.refreshNow();
+    expect(file.getAttribute('data-change')).toBe('unknown');
+    expect(file.querySelector('.jp-Trail-ChangeBadge')).toBeNull();
+  });
+
   it('still shows the files when the previous run cannot be loaded', async () => {
     const reader = captureReader();
     reader.previousFailure = new FakeNetworkError('offline');

@@ -1,0 +1,199 @@
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { expect, test } from './fixtures';
+
+/** Where the screenshots of the capture views go (looked at by people). */
+const SHOTS = path.resolve(__dirname, '..', 'test-results', 'screenshots');
+
+const CSV = 'sepal_length,sepal_width,species\n5.1,3.5,setosa\n4.9,3.0,setosa\n6.2,3.4,virginica\n';
+
+async function runCode(page: IJupyterLabPageFixture, index: number, code: string) {
+  if (index > 0) {
+    await page.notebook.addCell('code', code);
+  } else {
+    await page.notebook.setCell(0, 'code', code);
+  }
+  await page.notebook.runCell(index, true);
+}
+
+async function openTrail(page: IJupyterLabPageFixture) {
+  await page.evaluate(() => (window as any).jupyterapp.commands.execute('trail:open-panel'));
+  await expect(page.locator('#jp-trail-sidebar')).toBeVisible();
+}
+
+async function shoot(page: IJupyterLabPageFixture, name: string) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  // A wider side panel than the default, as people use it for details.
+  await page.evaluate(() => {
+    const split = (window as any).jupyterapp.shell._hsplitPanel;
+    split?.setRelativeSizes?.([0.3, 0.7, 0]);
+  });
+  await page.waitForTimeout(200);
+  await page.locator('#jp-trail-sidebar').screenshot({ path: path.join(SHOTS, name) });
+}
+
+test.describe('kernel capture', () => {
+  test.use({ viewport: { width: 1400, height: 1000 } });
+
+  test('a pandas CSV read shows its fingerprint and schema, the metric, and the environment', async ({
+    page,
+    trail,
+    tmpPath
+  }) => {
+    const sha256 = createHash('sha256').update(CSV).digest('hex');
+    await page.contents.uploadContent(CSV, 'text', `${tmpPath}/iris.csv`);
+    await page.notebook.createNew(`capture-${Date.now()}.ipynb`);
+    await runCode(
+      page,
+      0,
+      'import pandas as pd\nimport trail\n' +
+        'df = pd.read_csv("iris.csv")\n' +
+        'trail.log_param("model", "mean")\n' +
+        // One line: the editor would indent a block as it is typed.
+        '_ = [trail.log_metric("loss", 1.0 / (s + 1), step=s) for s in range(4)]\n' +
+        'trail.log_metric("accuracy", 0.9)\n' +
+        'df.shape'
+    );
+
+    // The server has the capture: the file with its hash and schema, the metrics.
+    let execution: any = null;
+    await expect
+      .poll(
+        async () => {
+          const [summary] = await trail.executionsOf(tmpPath);
+          if (!summary) {
+            return null;
+          }
+          execution = await trail.api(`/executions/${summary.id}`);
+          return execution.capture?.files?.find((f: any) => f.path === 'iris.csv')?.sha256 ?? null;
+        },
+        { timeout: 30000 }
+      )
+      .toBe(sha256);
+    const file = execution.capture.files.find((f: any) => f.path === 'iris.csv');
+    expect(file).toMatchObject({ access: 'read', kind: 'file', size: CSV.length });
+    expect(file.schema.columns.map((c: any) => c.name)).toEqual(['sepal_length', 'sepal_width', 'species']);
+    expect(execution.capture.params).toEqual({ model: 'mean' });
+    expect(execution.capture.metrics.map((m: any) => [m.name, m.step ?? null])).toEqual([
+      ['loss', 0],
+      ['loss', 1],
+      ['loss', 2],
+      ['loss', 3],
+      ['accuracy', null]
+    ]);
+    // Nothing of the helper shows in the notebook: one output, count 1.
+    expect(execution.executionCount).toBe(1);
+    expect(execution.outputs).toHaveLength(1);
+    // The session's environment lists pandas.
+    await expect
+      .poll(async () => (await trail.api(`/sessions/${execution.sessionId}`)).environments?.length ?? 0, {
+        timeout: 30000
+      })
+      .toBeGreaterThan(0);
+    const session = await trail.api(`/sessions/${execution.sessionId}`);
+    const environment = await trail.api(`/environments/${session.environments[0].id}`);
+    expect(environment.packages.map((p: any) => p.name)).toContain('pandas');
+
+    // The panel: the execution's file, schema and metric.
+    await openTrail(page);
+    await page.locator(`.jp-Trail-SessionItem[data-session-id="${execution.sessionId}"]`).click();
+    const item = page.locator(`.jp-Trail-ExecutionItem[data-execution-id="${execution.id}"]`);
+    await expect(item.locator('.jp-Trail-CaptureSummary')).toHaveText('1 file · 1 param · 2 metrics');
+    await item.click();
+    const fileRow = page.locator('.jp-Trail-File[data-path="iris.csv"]');
+    await expect(fileRow.locator('.jp-Trail-Hash code')).toHaveText(sha256.slice(0, 12));
+    await expect(fileRow.locator('.jp-Trail-Hash code')).toHaveAttribute('title', `sha256 ${sha256}`);
+    await fileRow.locator('summary').click();
+    await expect(fileRow.locator('.jp-Trail-SchemaTable th')).toHaveText([
+      'sepal_length',
+      'sepal_width',
+      'species'
+    ]);
+    const loss = page.locator('.jp-Trail-MetricRow[data-metric="loss"]');
+    await expect(loss.locator('.jp-Trail-MetricValue')).toHaveText('0.25');
+    await expect(loss.locator('svg.jp-Trail-Sparkline')).toBeVisible();
+    await expect(page.locator('.jp-Trail-MetricRow[data-metric="accuracy"]')).toContainText('0.9');
+
+    await page.theme.setLightTheme();
+    await shoot(page, 'execution-light.png');
+    await page.theme.setDarkTheme();
+    await shoot(page, 'execution-dark.png');
+
+    // The session's environment, with pandas in its package list.
+    await page.locator('#jp-trail-sidebar').getByRole('button', { name: 'Back' }).click();
+    await page.locator('.jp-Trail-Environment .jp-Trail-Disclosure').click();
+    await page.locator('.jp-Trail-Search').fill('pandas');
+    await expect(page.locator('.jp-Trail-PackageTable tr[data-package="pandas"]')).toBeVisible();
+    await page.locator('.jp-Trail-Search').fill('');
+    await shoot(page, 'environment-dark.png');
+    await page.theme.setLightTheme();
+    await shoot(page, 'environment-light.png');
+  });
+
+  test("a session's environment shows the notebook's git state and compares with another session", async ({
+    page,
+    trail,
+    tmpPath
+  }) => {
+    // A first notebook makes its folder a repository with an uncommitted change.
+    await page.notebook.createNew(`setup-${Date.now()}.ipynb`);
+    const git = 'git -c user.email=t@example.com -c user.name=T';
+    await runCode(
+      page,
+      0,
+      'import subprocess\n' +
+        `subprocess.run("git init -q -b main && ${git} commit -q --allow-empty -m init && ` +
+        `echo 'threshold = 0.5' > params.py && git add params.py && ${git} commit -q -m params && ` +
+        `echo 'threshold = 0.7' > params.py", shell=True, check=True).returncode`
+    );
+    await expect.poll(async () => (await trail.executionsOf(tmpPath)).length, { timeout: 20000 }).toBe(1);
+    const [setup] = await trail.executionsOf(tmpPath);
+
+    // A second notebook's kernel starts inside the repository.
+    const notebook = {
+      cells: [{ cell_type: 'code', id: 'train', source: '', metadata: {}, outputs: [], execution_count: null }],
+      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' } },
+      nbformat: 4,
+      nbformat_minor: 5
+    };
+    await page.contents.uploadContent(JSON.stringify(notebook), 'text', `${tmpPath}/train.ipynb`);
+    await page.notebook.openByPath(`${tmpPath}/train.ipynb`);
+    await page.notebook.activate('train.ipynb');
+    await runCode(page, 0, 'import trail\ntrail.tag("tuned")\ntrail.log_param("threshold", 0.7)');
+    await expect
+      .poll(async () => (await trail.executionsOf(tmpPath)).find(e => e.sessionId !== setup.sessionId)?.capture?.tags ?? null, {
+        timeout: 30000
+      })
+      .toEqual(['tuned']);
+    const train = (await trail.executionsOf(tmpPath)).find(e => e.sessionId !== setup.sessionId);
+    await expect
+      .poll(async () => (await trail.api(`/sessions/${train.sessionId}`)).environments?.length ?? 0, {
+        timeout: 30000
+      })
+      .toBeGreaterThan(0);
+    const session = await trail.api(`/sessions/${train.sessionId}`);
+    const environment = await trail.api(`/environments/${session.environments[0].id}`);
+    expect(environment.git).toMatchObject({ branch: 'main', dirty: true });
+    expect(environment.git.diff).toContain('+threshold = 0.7');
+
+    await openTrail(page);
+    await page.locator(`.jp-Trail-SessionItem[data-session-id="${train.sessionId}"]`).click();
+    await page.locator('.jp-Trail-Environment .jp-Trail-Disclosure').click();
+    await expect(page.locator('.jp-Trail-Git')).toContainText('uncommitted changes');
+    await page.locator('.jp-Trail-DiffToggle').click();
+    await expect(page.locator('.jp-Trail-Diff .jp-mod-added')).toContainText('+threshold = 0.7');
+    // Compare with the setup notebook's session, started outside the repository.
+    const select = page.locator('.jp-Trail-CompareSelect');
+    await select.focus();
+    await expect(select.locator(`option[value="${setup.sessionId}"]`)).toHaveCount(1);
+    await select.selectOption(setup.sessionId);
+    await expect(page.locator('.jp-Trail-EnvDiff-field').filter({ hasText: 'Git branch' })).toContainText('main');
+    await page.theme.setLightTheme();
+    await shoot(page, 'environment-git-light.png');
+    await page.theme.setDarkTheme();
+    await shoot(page, 'environment-git-dark.png');
+    await page.theme.setLightTheme();
+  });
+});
