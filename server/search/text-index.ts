@@ -17,6 +17,12 @@ const SEPARATOR = 0xff;
 /** Bytes per chunk: a chunk is scanned in one indexOf run. */
 const DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024;
 
+/** How much of the newest text is sampled to find the rarest term. */
+const SAMPLE_BYTES = 1024 * 1024;
+
+/** Occurrences counted per term in the sample, at most. */
+const SAMPLE_CAP = 10_000;
+
 /** What a search asks for. */
 export interface TextQuery {
   /** Every term must occur in the document (case-insensitive substrings). */
@@ -116,11 +122,11 @@ export class TextIndex {
 
   /** Finds documents holding every term, newest first. */
   search(query: TextQuery): TextHits {
-    const terms = [...new Set(query.terms.map(t => t.toLowerCase()))]
-      .filter(Boolean)
-      .map(t => Buffer.from(t, 'utf8'))
-      // The longest term is usually the rarest: scan for it, check the rest.
-      .sort((a, b) => b.length - a.length);
+    const terms = this.byRarity(
+      [...new Set(query.terms.map(t => t.toLowerCase()))]
+        .filter(Boolean)
+        .map(t => Buffer.from(t, 'utf8'))
+    );
     const docs: number[] = [];
     if (terms.length === 0 || query.limit <= 0) {
       return { docs, truncated: false };
@@ -149,6 +155,40 @@ export class TextIndex {
       }
     }
     return { docs, truncated: false };
+  }
+
+  /**
+   * Orders terms rarest first, by their count in a sample of the newest
+   * text: the scan looks for the first and only checks the others in the
+   * documents it finds, so a rare first term keeps that check rare.
+   */
+  private byRarity(terms: Buffer[]): Buffer[] {
+    if (terms.length < 2) {
+      return terms;
+    }
+    const last = this.chunks[this.chunks.length - 1];
+    if (!last) {
+      return terms;
+    }
+    const sample = last.bytes.subarray(
+      Math.max(0, last.used - SAMPLE_BYTES),
+      last.used
+    );
+    const counts = new Map<Buffer, number>();
+    for (const term of terms) {
+      let count = 0;
+      for (
+        let at = sample.indexOf(term);
+        at >= 0 && count < SAMPLE_CAP;
+        at = sample.indexOf(term, at + term.length)
+      ) {
+        count++;
+      }
+      counts.set(term, count);
+    }
+    return [...terms].sort(
+      (a, b) => counts.get(a)! - counts.get(b)! || b.length - a.length
+    );
   }
 
   /** Matching documents of one chunk, in increasing order. */
@@ -201,6 +241,6 @@ function contains(
   start: number,
   end: number
 ): boolean {
-  const at = bytes.indexOf(term, start);
-  return at >= 0 && at + term.length <= end;
+  // A view bounded to the document: indexOf must not run on past its end.
+  return bytes.subarray(start, end).indexOf(term) >= 0;
 }
