@@ -188,6 +188,46 @@ describeWithHelper('the kernel helper in a real kernel', () => {
     expect(batchErrors(events)).toEqual([]);
   });
 
+  /** Runs code and returns what it printed. */
+  async function printed(code: string): Promise<string> {
+    const future = kernel.requestExecute({ code, silent: false }, false, {
+      cellId: 'probe'
+    });
+    let text = '';
+    future.onIOPub = msg => {
+      if (msg.header.msg_type === 'stream') {
+        text += (msg.content as { text: string }).text;
+      }
+    };
+    await future.done;
+    return text;
+  }
+
+  it('tells the helper when recording is paused, and when a tag skips a cell', async () => {
+    const state = 'import trail\nprint(trail._stats()["recording"])';
+    expect(await printed(state)).toBe('True\n');
+    recorder.enabled = false;
+    expect(await printed(state)).toBe('False\n');
+    recorder.enabled = true;
+    expect(await printed(state)).toBe('True\n');
+    // A tagged cell gets no capture: nothing joins its record.
+    const skipped = new Set(['tagged']);
+    recorder.observe(kernel, {
+      notebookPath: () => 'capture.ipynb',
+      skipCells: tags => (tags.has('trail-skip') ? [...skipped] : [])
+    });
+    recorder.excludeTags = ['trail-skip'];
+    const count = executions().length;
+    await runCell('import trail\ntrail.log_metric("hidden", 1)', 'tagged');
+    await runCell('trail.log_metric("shown", 1)', 'untagged');
+    await waitFor(() => executions().length >= count + 2, 'the executions');
+    const [tagged, untagged] = executions().slice(count);
+    await waitFor(() => !!captureOf(untagged).metrics?.length, 'the metric');
+    expect(captureOf(tagged)).toEqual({});
+    expect(captureOf(untagged).metrics?.[0].name).toBe('shown');
+    recorder.excludeTags = [];
+  });
+
   it('injects exactly the code the Python side builds', () => {
     const python = join(__dirname, '..', '..', '.venv', 'bin', 'python');
     const config: IHelperConfig = { recording: true, skipCells: ['c1', 'é'] };
