@@ -139,14 +139,10 @@ def main():
 
         # -- unchanged files -------------------------------------------------------
         n = args.files
-        in_kernel(helped, """
-            import os
-            os.makedirs("many", exist_ok=True)
-            for i in range(%d):
-                with open("many/f%%05d.txt" %% i, "w") as f:
-                    f.write("x" * 100)
-            _bench = 0
-        """ % n)
+        # Written from here, not by the kernel: its first read is a cache miss.
+        (work / "helped" / "many").mkdir()
+        for i in range(n):
+            (work / "helped" / "many" / ("f%05d.txt" % i)).write_text("x" * 100)
         time.sleep(0.2)  # past the racy window: the hashes of the next read are cached
         helped.send_config(hashInlineBytes=1 << 30)
         read_all = """
@@ -166,7 +162,8 @@ def main():
         hits = after["hashCacheHits"] - before["hashCacheHits"]
         rehashed = after["filesHashed"] - before["filesHashed"]
         print("%d small files read in one cell (grouped into one folder entry; hook CPU time)" % n)
-        print("  first read (hashing):  hooks %.2f ms = %s per file" % (cold_hook / 1e6, fmt_us(cold_hook / n)))
+        print("  first read (%d hashed inline, the rest in the background): hooks %.2f ms = %s per file" % (
+            64, cold_hook / 1e6, fmt_us(cold_hook / n)))
         print("  unchanged, read again: hooks %.2f ms = %s per file (cache hits %d, hashed again %d)" % (
             warm_hook / 1e6, fmt_us(warm_hook / n), hits, rehashed))
         print("  the cell's own reading loop: %s per file" % fmt_us(warm_cell / n))

@@ -81,7 +81,7 @@ _TABULAR = (
 )
 _LIBRARY_PARTS = tuple(os.sep + name + os.sep for name in ("__pycache__", "site-packages", "dist-packages"))
 # Audit events the hook looks at; every other event returns at once.
-_AUDIT_EVENTS = frozenset(("open", "os.rename", "sqlite3.connect"))
+_AUDIT_EVENTS = frozenset(("open", "os.rename", "sqlite3.connect", "os.chdir"))
 
 _get_ident = threading.get_ident
 _perf_ns = time.perf_counter_ns
@@ -135,6 +135,7 @@ class _State:
         self.excluded = ()
         self.display_cache = {}
         self.path_memo = {}  # absolute path as opened -> normal path, or None when excluded
+        self.rel_memo = {}  # the same for relative paths; cleared on chdir and per cell
         self.hash_cache = {}  # stat key -> [sha256, schema or _UNSET]
         self.own_threads = set()
         # environment
@@ -483,19 +484,21 @@ def _note(ex, path, bits, role=None, directory=False, explicit=False):
     else:
         if _get_ident() in _st.own_threads:
             return
-        memo = _st.path_memo
-        if path.__class__ is str and path in memo:
-            # an absolute path seen before: its normal form, or None when excluded
-            path = memo[path]
-            if path is None:
-                return
-        else:
-            raw = path
-            path = _abspath(path)
-            if raw.__class__ is str and os.path.isabs(raw):
+        if path.__class__ is str:
+            memo = _st.path_memo if path[:1] == os.sep or os.path.isabs(path) else _st.rel_memo
+            if path in memo:
+                # seen before: its normal form, or None when excluded
+                path = memo[path]
+                if path is None:
+                    return
+            else:
+                raw = path
+                path = _abspath(path)
                 if len(memo) >= 100000:
                     memo.clear()
                 memo[raw] = None if _excluded_path(path) else path
+        else:
+            path = _abspath(path)
     entry = ex.files.get(path)
     if entry is None:
         if not explicit:
@@ -567,6 +570,8 @@ def _on_audit(event, args):
             if bits & _READ and not bits & (_WRITE | _READWRITE):
                 bits = _WRITE
             _note(ex, args[1], bits)
+        elif event == "os.chdir":
+            _st.rel_memo = {}
         elif event == "sqlite3.connect":
             path = args[0]
             if isinstance(path, (str, bytes, os.PathLike)) and path not in (":memory:", b":memory:", ""):
@@ -830,6 +835,8 @@ def _pre_run_cell(info=None):
             _flush_late()
         if not st.recording or not st.comms:
             return
+        if st.rel_memo:
+            st.rel_memo = {}  # the cwd may have changed while nothing was recorded
         parent = st.kernel.get_parent() if st.kernel is not None else {}
         header = parent.get("header") or {}
         msg_id = header.get("msg_id")

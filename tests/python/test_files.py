@@ -384,3 +384,17 @@ def test_thousands_of_files_are_resolved_in_the_background(recording):
     assert files["many"]["kind"] == "folder" and files["many"]["fileCount"] == 2500
     names = ["%04d.txt" % i for i in range(2500)]
     assert files["many"]["sha256"] == folder_sha(k.cwd / "many", names)
+
+
+def test_relative_paths_follow_chdir(recording):
+    k = recording
+    run(k, "import os; os.makedirs('sub', exist_ok=True); open('same.txt', 'w').write('top'); open('sub/same.txt', 'w').write('sub')")
+    msg_id = run(k, """
+        open("same.txt").read()
+        os.chdir("sub")
+        try:
+            open("same.txt").read()
+        finally:
+            os.chdir("..")
+    """)
+    assert set(final_files(k, msg_id)) == {"same.txt", "sub/same.txt"}
