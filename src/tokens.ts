@@ -44,6 +44,8 @@ export namespace CommandIDs {
   export const refresh = 'trail:refresh';
   export const flush = 'trail:send-now';
   export const toggleNotebook = 'trail:toggle-notebook-recording';
+  export const toggleKernelCapture = 'trail:toggle-kernel-capture';
+  export const showEnvironment = 'trail:show-environment';
 }
 
 /** The settings plugin id (schema/settings/plugin.json). */

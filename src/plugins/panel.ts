@@ -72,7 +72,32 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
       label: trans.__('Trail: Refresh History'),
       execute: () => model.refresh()
     });
-    for (const command of [CommandIDs.openPanel, CommandIDs.refresh]) {
+    app.commands.addCommand(CommandIDs.showEnvironment, {
+      label: trans.__('Trail: Show Session Environment'),
+      caption: trans.__(
+        'Show the packages, platform and git state of the session open in the Trail panel'
+      ),
+      isEnabled: () => model.environment !== null,
+      execute: async () => {
+        const environment = model.environment;
+        if (!environment) {
+          return;
+        }
+        if (model.view === 'execution') {
+          // Up to the session, where the environment is shown.
+          model.back();
+        }
+        app.shell.activateById(sidebar.id);
+        if (!environment.expanded) {
+          await environment.toggle();
+        }
+      }
+    });
+    for (const command of [
+      CommandIDs.openPanel,
+      CommandIDs.refresh,
+      CommandIDs.showEnvironment
+    ]) {
       palette?.addItem({ command, category: 'Trail' });
     }
   }

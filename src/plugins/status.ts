@@ -80,10 +80,22 @@ export const statusPlugin: JupyterFrontEndPlugin<void> = {
         });
       }
     });
+    const capturing = () => settings.composite.kernelCapture as boolean;
+    app.commands.addCommand(CommandIDs.toggleKernelCapture, {
+      label: trans.__(
+        'Trail: Capture Files, Params and Environment in Python Kernels'
+      ),
+      caption: trans.__(
+        'Load the Trail helper into Python kernels to record the files each execution reads and writes, its params and metrics, and the environment'
+      ),
+      isToggled: capturing,
+      execute: () => settings.set('kernelCapture', !capturing())
+    });
     for (const command of [
       CommandIDs.toggleRecording,
       CommandIDs.flush,
-      CommandIDs.toggleNotebook
+      CommandIDs.toggleNotebook,
+      CommandIDs.toggleKernelCapture
     ]) {
       palette?.addItem({ command, category: 'Trail' });
     }
