@@ -64,6 +64,13 @@ interface PendingBatch {
   reject(err: unknown): void;
 }
 
+/** A batch in its commit: its new events and its answer. */
+interface Committing {
+  batch: PendingBatch;
+  fresh: StoredEvent[];
+  result: IngestResult;
+}
+
 function storageFailure(cause: unknown): AppError {
   const failure = new AppError(
     503,
@@ -209,60 +216,80 @@ export class FileStore implements TrailStore {
     this.committing = null;
   }
 
+  /*
+   * One commit: one write of the group's new records and one fdatasync,
+   * run together with the syncs of the group's blobs. Batches citing no new
+   * blob need the log only: their records come first and they are answered
+   * as soon as the log is synced. The others' records follow a blob guard
+   * (see log-records.ts) and are answered once their blobs are synced too;
+   * a crash before that cuts the log at the guard, i.e. them only.
+   */
   private async commitGroup(group: PendingBatch[]): Promise<void> {
-    // The blob files were written while earlier commits ran; a batch whose
-    // blobs could not be written fails alone.
-    const ready: PendingBatch[] = [];
+    const plain: Committing[] = [];
+    const withBlobs: Committing[] = [];
     const staged: StagedBlob[] = [];
+    const filter = new DuplicateFilter(this.index);
     for (const batch of group) {
+      let blobs: StagedBlob[];
       try {
-        for (const blob of await batch.blobs) {
-          if (blob) {
-            staged.push(blob);
-          }
-        }
-        ready.push(batch);
+        // Written while earlier commits ran: normally done already.
+        blobs = (await batch.blobs).filter(b => b !== null);
       } catch (err) {
         batch.reject(storageFailure(err));
+        continue;
       }
-    }
-    const filter = new DuplicateFilter(this.index);
-    const results: IngestResult[] = [];
-    const fresh: StoredEvent[] = [];
-    for (const batch of ready) {
-      const split = filter.split(batch.events);
-      results.push(split.result);
-      fresh.push(...split.fresh);
+      const { fresh, result } = filter.split(batch.events);
+      staged.push(...blobs);
+      (blobs.length > 0 ? withBlobs : plain).push({ batch, fresh, result });
     }
     const now = Date.now();
-    const records = fresh.map(event => toLogRecord(event, now));
-    const guarded = records.length > 0 && staged.length > 0;
+    const toRecords = (part: Committing[]) =>
+      part.flatMap(c => c.fresh.map(event => toLogRecord(event, now)));
+    const records = toRecords(plain);
+    const guardAt = records.length;
+    const guarded = withBlobs.some(c => c.fresh.length > 0);
     if (guarded) {
-      records.unshift(blobGuardRecord([...new Set(staged.map(b => b.sha256))]));
+      const shas = [...new Set(staged.map(b => b.sha256))];
+      records.push(blobGuardRecord(shas), ...toRecords(withBlobs));
     }
-    // The log's write and fdatasync and the blobs' syncs run together; the
-    // batches are answered once both are done.
-    const [logged, synced] = await Promise.allSettled([
-      records.length > 0 ? this.log.append(records) : Promise.resolve([]),
-      this.blobs.sync(staged)
-    ]);
-    if (logged.status === 'rejected' || synced.status === 'rejected') {
-      const failure = storageFailure(
-        logged.status === 'rejected'
-          ? logged.reason
-          : (synced as PromiseRejectedResult).reason
-      );
-      if (logged.status === 'fulfilled' && guarded) {
+    const logged =
+      records.length > 0 ? this.log.append(records) : Promise.resolve([]);
+    const synced = this.blobs.sync(staged);
+    synced.catch(() => undefined); // awaited below, after the log
+    let locations: LogLocation[];
+    try {
+      locations = await logged;
+    } catch (err) {
+      const failure = storageFailure(err);
+      await synced.catch(() => undefined);
+      for (const c of [...plain, ...withBlobs]) {
+        c.batch.reject(failure);
+      }
+      return;
+    }
+    this.settle(plain, locations);
+    try {
+      await synced;
+    } catch (err) {
+      const failure = storageFailure(err);
+      if (guarded) {
         // Durable records may cite blobs that are not: write nothing more
         // until a restart has checked them (see log-records.ts).
         this.broken = failure;
       }
-      ready.forEach(batch => batch.reject(failure));
+      withBlobs.forEach(c => c.batch.reject(failure));
       return;
     }
-    const locations = logged.value.slice(guarded ? 1 : 0);
-    fresh.forEach((event, i) => this.indexEvent(event, locations[i]));
-    ready.forEach((batch, i) => batch.resolve(results[i]));
+    this.settle(withBlobs, locations.slice(guardAt + (guarded ? 1 : 0)));
+  }
+
+  /** Indexes committed batches (records at `locations`) and answers them. */
+  private settle(part: Committing[], locations: LogLocation[]): void {
+    let i = 0;
+    for (const { batch, fresh, result } of part) {
+      fresh.forEach(event => this.indexEvent(event, locations[i++]));
+      batch.resolve(result);
+    }
   }
 
   private indexEvent(event: StoredEvent, at: LogLocation): void {

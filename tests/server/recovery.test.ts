@@ -408,6 +408,40 @@ describe('blob guard', () => {
     }
   );
 
+  it('keeps the records of batches without blobs that shared the cut commit', async () => {
+    const dir = await tempDir();
+    const server = await openFileApp(dir);
+    const png = bigPng('shared commit');
+    const sha = createHash('sha256').update(png).digest('hex');
+    const image = executionEvent('ses-shared-00001', 2, {
+      outputs: [imageOutput(png)]
+    });
+    const plain = executionEvent('ses-shared-00001', 3);
+    // The first append starts a commit; the next two wait for it and are
+    // committed together.
+    const first = server.store.append([executionEvent('ses-shared-00001', 1)]);
+    const both = Promise.all([
+      server.store.append([image], new Map([[sha, Buffer.from(png)]])),
+      server.store.append([plain])
+    ]);
+    await first;
+    await both;
+    await server.close();
+    const log = await readFile(join(dir, 'log', '00000001.log'), 'latin1');
+    const kinds = log
+      .split('\n')
+      .filter(Boolean)
+      .map(line => JSON.parse(line.slice(0, line.indexOf('\t')))[1]);
+    expect(kinds).toEqual(['xc', 'xc', 'b', 'xc']);
+
+    await rm(join(dir, 'blobs', ...splitSha(sha)));
+    const reopened = await openFileApp(dir);
+    await reopened.get(`/executions/${plain.execution.id}`).expect(200);
+    await reopened.get(`/executions/${image.execution.id}`).expect(404);
+    expect(reopened.store.executionCount).toBe(2);
+    await reopened.close();
+  });
+
   it('checks the last guard only: earlier commits were acknowledged', async () => {
     const dir = await tempDir();
     const { first, blobOf } = await twoImageCommits(dir);
@@ -438,6 +472,24 @@ describe('storage failures', () => {
     expect(plain.status).toBe(200);
     blobs.stage = stage;
     await server.post('/events', { events: [withImage] }).expect(200);
+    await server.close();
+  });
+
+  it('answers batches without blobs when the blob sync of their commit fails', async () => {
+    const server = await openFileApp();
+    const blobs = server.store.blobs as any;
+    blobs.sync = () => Promise.reject(new Error('EIO'));
+    const png = bigPng('sync fails');
+    const sha = createHash('sha256').update(png).digest('hex');
+    const first = server.store.append([executionEvent('ses-fail-0000003', 1)]);
+    const image = server.store.append(
+      [executionEvent('ses-fail-0000003', 2, { outputs: [imageOutput(png)] })],
+      new Map([[sha, Buffer.from(png)]])
+    );
+    const plain = server.store.append([executionEvent('ses-fail-0000003', 3)]);
+    await first;
+    await expect(image).rejects.toMatchObject({ status: 503 });
+    expect((await plain).accepted).toHaveLength(1);
     await server.close();
   });
 
