@@ -13,6 +13,8 @@ export interface IRedactionPattern {
   kind: string;
   /** A global regular expression. */
   pattern: RegExp;
+  /** Text that every match contains: texts without it are not scanned. */
+  hint?: string;
   /**
    * The replacement of one match; the whole match becomes
    * `[REDACTED:<kind>]` when absent. Returning the match unchanged keeps it.
@@ -31,6 +33,8 @@ export function redacted(kind: string): string {
  * Names whose value is a secret when assigned: `password = "..."`,
  * `GITHUB_TOKEN=...`, `"api_key": "..."`. The name must end with one of
  * these words, so `password_length = 8` or `max_tokens` are left alone.
+ * The patterns start at the word (whatever comes before it in the name
+ * stays as it is), which keeps them linear on any text.
  */
 const SECRET_NAME =
   /(?:passw(?:or)?d|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?key)/
@@ -77,7 +81,9 @@ export const DEFAULT_REDACTION_PATTERNS: readonly IRedactionPattern[] = [
   {
     // scheme://user:password@host: only the password goes.
     kind: 'url-password',
-    pattern: /\b([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s:/@'"]+:)([^\s@/'"]+)@/g,
+    hint: '://',
+    pattern:
+      /\b([a-zA-Z][a-zA-Z0-9+.-]{0,31}:\/\/[^\s:/@'"]{1,256}:)([^\s@/'"]{1,256})@/g,
     replace: (match, prefix, password) =>
       password.startsWith('[REDACTED:')
         ? match
@@ -87,7 +93,7 @@ export const DEFAULT_REDACTION_PATTERNS: readonly IRedactionPattern[] = [
     // A quoted value assigned to a secret-looking name.
     kind: 'secret',
     pattern: new RegExp(
-      `(["']?\\b[\\w.-]*${SECRET_NAME}["']?(?:\\s*:\\s*[A-Za-z_][\\w.]*)?\\s*(?:={1,2}|:=?)\\s*)(["'])([^"'\\n]{4,})\\2`,
+      `(${SECRET_NAME}["']?(?:\\s*:\\s*[A-Za-z_][\\w.]*)?\\s*(?:={1,2}|:=?)\\s*)(["'])([^"'\\n]{4,})\\2`,
       'gi'
     ),
     replace: (match, prefix, quote, value) =>
@@ -100,7 +106,7 @@ export const DEFAULT_REDACTION_PATTERNS: readonly IRedactionPattern[] = [
     // only values that cannot be code (a name, a call, an attribute).
     kind: 'secret',
     pattern: new RegExp(
-      `(\\b[\\w.-]*${SECRET_NAME}\\s*(?:=|:)[ \\t]*)([^\\s"'&;,()\\[\\]{}<>]{6,})(?![\\w(\\[])`,
+      `(${SECRET_NAME}\\s*(?:=|:)[ \\t]*)([^\\s"'&;,()\\[\\]{}<>]{6,})(?![\\w(\\[])`,
       'gi'
     ),
     replace: (match, prefix, value) =>
@@ -160,7 +166,10 @@ export class Redactor {
       return text;
     }
     let result = text;
-    for (const { kind, pattern, replace } of this._patterns) {
+    for (const { kind, pattern, replace, hint } of this._patterns) {
+      if (hint !== undefined && !result.includes(hint)) {
+        continue;
+      }
       pattern.lastIndex = 0;
       if (!pattern.test(result)) {
         continue;

@@ -119,6 +119,23 @@ describe('Redactor patterns', () => {
     warn.mockRestore();
   });
 
+  it('stays linear on texts made to make regular expressions backtrack', () => {
+    // A quadratic pattern takes minutes on any of these; linear ones
+    // milliseconds. The bound is loose for a busy machine.
+    for (const text of [
+      'a.'.repeat(300000),
+      'a-'.repeat(300000),
+      'a://'.repeat(150000),
+      'token='.repeat(100000),
+      'password="'.repeat(60000),
+      'eyJ'.repeat(200000)
+    ]) {
+      const started = Date.now();
+      r.redactText(text);
+      expect(Date.now() - started).toBeLessThan(3000);
+    }
+  });
+
   it('does nothing when disabled', () => {
     const off = new Redactor({ enabled: false });
     expect(off.redactText(`key ${AWS}`)).toBe(`key ${AWS}`);
