@@ -187,7 +187,9 @@ export class TrailRecorder implements IDisposable {
           this._helpers.delete(done.kernel);
         }
       },
-      helperCommId: () => this._helpers.get(kernel)?.commId
+      // Without a helper of its own, no helper message is this page's:
+      // another tab's comm would otherwise be read here too.
+      helperCommId: () => this._helpers.get(kernel)?.commId ?? null
     });
     this._observers.set(kernel, observer);
     if (this.injectHelper) {

@@ -298,6 +298,39 @@ describe('kernel helper messages', () => {
     expect(batchErrors(events)).toEqual([]);
   });
 
+  it('reads no helper message when it injected no helper (another tab did)', async () => {
+    const { fixture, kernel, events } = setup({
+      recorder: { injectHelper: false }
+    });
+    await settle();
+    const msgId = requestsOf(fixture)[0].header.msg_id;
+    const [before, rest] = splitAt(
+      fixture,
+      e => e.type === 'message' && e.msg.header.msg_type === 'execute_reply'
+    );
+    kernel.replay(before);
+    kernel.helperSays(
+      { type: 'capture', msgId, capture: { tags: ['x'] }, final: true },
+      { parent: msgId, commId: 'other-tab' }
+    );
+    kernel.helperSays(
+      {
+        type: 'environment',
+        reason: 'start',
+        msgId: null,
+        environment: environment()
+      },
+      { commId: 'other-tab' }
+    );
+    kernel.replay(rest);
+    expect(kinds(events)).toEqual(['session.started', 'execution.completed']);
+    const completed = events[1] as Extract<
+      TrailEvent,
+      { kind: 'execution.completed' }
+    >;
+    expect(completed.execution.capture).toBeUndefined();
+  });
+
   it('ignores captures of executions it does not know and keeps a bounded memory', async () => {
     const { kernel, events } = setup();
     await settle();
