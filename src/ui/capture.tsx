@@ -61,17 +61,7 @@ export function CaptureSections(props: {
               </span>
             )}
           </div>
-          <ul className="jp-Trail-FileList">
-            {files.map(file => (
-              <li key={`${file.access}:${file.path}`}>
-                <FileItem
-                  file={file}
-                  change={detail.changeOf(file)}
-                  trans={trans}
-                />
-              </li>
-            ))}
-          </ul>
+          <FileList files={files} detail={detail} trans={trans} />
         </section>
       )}
       {params.length > 0 && (
@@ -113,6 +103,45 @@ export function CaptureSections(props: {
         </section>
       )}
     </div>
+  );
+}
+
+/**
+ * Files listed before 'Show all': an execution may read thousands.
+ */
+const MAX_FILES_SHOWN = 100;
+
+function FileList(props: {
+  files: FileAccess[];
+  detail: ExecutionDetailModel;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { files, detail, trans } = props;
+  const [all, setAll] = React.useState(false);
+  const shown = all ? files : files.slice(0, MAX_FILES_SHOWN);
+  return (
+    <>
+      <ul className="jp-Trail-FileList">
+        {shown.map(file => (
+          <li key={`${file.access}:${file.path}`}>
+            <FileItem
+              file={file}
+              change={detail.changeOf(file)}
+              trans={trans}
+            />
+          </li>
+        ))}
+      </ul>
+      {shown.length < files.length && (
+        <button
+          type="button"
+          className="jp-Trail-Button jp-Trail-LoadMore"
+          onClick={() => setAll(true)}
+        >
+          {trans.__('Show all %1 files', files.length)}
+        </button>
+      )}
+    </>
   );
 }
 

@@ -26,7 +26,10 @@ export function Sparkline(props: {
 }): JSX.Element | null {
   const width = props.width ?? 120;
   const height = props.height ?? 28;
-  const values = props.points.map(p => p.value);
+  const values = thin(
+    props.points.map(p => p.value),
+    MAX_CHART_POINTS
+  );
   const finite = values.filter((v): v is number => v !== null);
   if (finite.length < 2) {
     return null;
@@ -59,7 +62,8 @@ export function Sparkline(props: {
   const steps = props.points
     .map(p => p.step)
     .filter(s => typeof s === 'number');
-  const title = `${props.label}: ${finite.length} values from ${formatValue(
+  const count = props.points.filter(p => p.value !== null).length;
+  const title = `${props.label}: ${count} values from ${formatValue(
     min
   )} to ${formatValue(max)}${
     steps.length ? `, steps ${steps[0]}–${steps[steps.length - 1]}` : ''
@@ -83,4 +87,55 @@ export function Sparkline(props: {
       />
     </svg>
   );
+}
+
+/**
+ * Points drawn at most: a sidebar chart is about 120 pixels wide.
+ */
+const MAX_CHART_POINTS = 240;
+
+/**
+ * At most `max` values with the shape kept: each bucket of consecutive
+ * values gives its minimum and maximum, in order (a gap where the bucket
+ * has only NaN).
+ */
+export function thin(
+  values: readonly (number | null)[],
+  max: number
+): (number | null)[] {
+  if (values.length <= max) {
+    return [...values];
+  }
+  const buckets = Math.floor(max / 2);
+  const out: (number | null)[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const start = Math.floor((b * values.length) / buckets);
+    const end = Math.floor(((b + 1) * values.length) / buckets);
+    let lo: number | null = null;
+    let hi: number | null = null;
+    let loAt = 0;
+    let hiAt = 0;
+    for (let i = start; i < end; i++) {
+      const v = values[i];
+      if (v === null) {
+        continue;
+      }
+      if (lo === null || v < lo) {
+        lo = v;
+        loAt = i;
+      }
+      if (hi === null || v > hi) {
+        hi = v;
+        hiAt = i;
+      }
+    }
+    if (lo === null) {
+      out.push(null);
+    } else if (loAt <= hiAt) {
+      out.push(lo, hi);
+    } else {
+      out.push(hi, lo);
+    }
+  }
+  return out;
 }

@@ -16,6 +16,7 @@ import {
   TrailBrowserModel
 } from '../../src/model';
 import { TrailSidebar } from '../../src/ui';
+import { thin } from '../../src/ui/charts';
 import { FakeNetworkError, FakeReader } from './model-fake-reader';
 
 async function waitFor<T>(
@@ -302,6 +303,41 @@ describe('capture views', () => {
     expect(file.querySelector('.jp-Trail-ChangeBadge')).toBeNull();
   });
 
+  it('lists a hundred files, then all on demand; charts thousands of points', async () => {
+    const reader = captureReader();
+    reader.addExecution({
+      id: 'many',
+      sessionId: 's1',
+      cellId: 'cell-many',
+      capture: {
+        files: Array.from({ length: 250 }, (_, i) => ({
+          path: `shards/part-${i}.csv`,
+          access: 'read' as const,
+          kind: 'file' as const,
+          sha256: SHA_A
+        })),
+        metrics: Array.from({ length: 5000 }, (_, i) => ({
+          name: 'loss',
+          value: 1 / (i + 1),
+          step: i,
+          at: AT
+        }))
+      }
+    });
+    mount(reader);
+    await model.openExecution('many');
+    await waitFor(() => $$('.jp-Trail-File').length === 100);
+    const more = $('.jp-Trail-Files .jp-Trail-LoadMore') as HTMLElement;
+    expect(more.textContent).toBe('Show all 250 files');
+    more.click();
+    await waitFor(() => $$('.jp-Trail-File').length === 250);
+    const chart = $('.jp-Trail-MetricRow[data-metric="loss"] svg')!;
+    expect(chart.getAttribute('aria-label')).toContain('5000 values');
+    const segments =
+      chart.querySelector('path')!.getAttribute('d')!.split(/[ML]/).length - 1;
+    expect(segments).toBeLessThanOrEqual(240);
+  });
+
   it('still shows the files when the previous run cannot be loaded', async () => {
     const reader = captureReader();
     reader.previousFailure = new FakeNetworkError('offline');
@@ -488,6 +524,17 @@ describe('capture helpers', () => {
       ['loss', [1, 2], 2],
       ['acc', [undefined], 1]
     ]);
+  });
+
+  it("thins long series keeping each bucket's extremes and gaps", () => {
+    const values = Array.from({ length: 1000 }, (_, i) =>
+      i === 500 ? 100 : i % 7
+    );
+    const thinned = thin(values, 100);
+    expect(thinned.length).toBeLessThanOrEqual(100);
+    expect(Math.max(...(thinned as number[]))).toBe(100);
+    expect(thin([1, null, 3], 10)).toEqual([1, null, 3]);
+    expect(thin(Array(400).fill(null), 10)).toEqual(Array(5).fill(null));
   });
 
   it('matches package names across spellings', () => {
