@@ -60,6 +60,8 @@ interface PendingBatch {
   events: StoredEvent[];
   /** Its blobs, being written (null: already durable). */
   blobs: Promise<(StagedBlob | null)[]>;
+  /** Whether `blobs` has settled: the batch can join a commit. */
+  staged: boolean;
   resolve(result: IngestResult): void;
   reject(err: unknown): void;
 }
@@ -190,21 +192,41 @@ export class FileStore implements TrailStore {
       return Promise.reject(this.broken);
     }
     // Written now, synced by the commit that takes this batch.
-    const staged = Promise.all(
+    const blobsStaged = Promise.all(
       [...blobs].map(([sha256, content]) => this.blobs.stage(sha256, content))
     );
-    staged.catch(() => undefined); // handled by the commit
     return new Promise((resolve, reject) => {
-      this.queue.push({ events, blobs: staged, resolve, reject });
+      const batch: PendingBatch = {
+        events,
+        blobs: blobsStaged,
+        staged: blobs.size === 0,
+        resolve,
+        reject
+      };
+      const settled = () => {
+        batch.staged = true;
+      };
+      blobsStaged.then(settled, settled); // the commit handles a failure
+      this.queue.push(batch);
       this.committing ??= this.commitQueued();
     });
   }
 
-  /** Commits queued batches, one group per write, until the queue is empty. */
+  /**
+   * Commits queued batches, one group per write, until the queue is empty.
+   * A batch whose blob files are still being written (file creation can
+   * stall behind the journal commits of other syncs) waits for a later
+   * commit instead of holding this one, and every batch behind it, up.
+   */
   private async commitQueued(): Promise<void> {
     while (this.queue.length > 0) {
-      const group = this.queue;
-      this.queue = [];
+      const group = this.queue.filter(batch => batch.staged);
+      if (group.length === 0) {
+        const settled = () => undefined;
+        await Promise.race(this.queue.map(b => b.blobs.then(settled, settled)));
+        continue;
+      }
+      this.queue = this.queue.filter(batch => !batch.staged);
       try {
         await this.commitGroup(group);
       } catch (err) {
@@ -232,7 +254,6 @@ export class FileStore implements TrailStore {
     for (const batch of group) {
       let blobs: StagedBlob[];
       try {
-        // Written while earlier commits ran: normally done already.
         blobs = (await batch.blobs).filter(b => b !== null);
       } catch (err) {
         batch.reject(storageFailure(err));
