@@ -467,6 +467,36 @@ describe('capture views', () => {
     ]);
   });
 
+  it('shows the latest environment version and the others on demand', async () => {
+    const reader = captureReader();
+    reader.addSession({
+      id: 'pip',
+      startedAt: '2026-11-21T10:00:00.000Z',
+      environments: [
+        { id: 'env-old', fromSeq: 1, capturedAt: AT },
+        { id: 'env-new', fromSeq: 4, capturedAt: AT }
+      ]
+    });
+    mount(reader);
+    await model.openSession('pip');
+    await model.environment!.toggle();
+    const select = (await waitFor(() =>
+      $('.jp-Trail-Environment-body select.jp-Trail-Select')
+    )) as HTMLSelectElement;
+    expect(Array.from(select.options).map(o => o.textContent)).toEqual([
+      expect.stringContaining('from execution #1'),
+      expect.stringContaining('from execution #4')
+    ]);
+    expect(select.value).toBe('env-new');
+    expect($$('.jp-Trail-PackageTable tr').length).toBe(4);
+    await model.environment!.selectVersion('env-old');
+    await waitFor(() => $$('.jp-Trail-PackageTable tr').length === 3);
+    expect(reader.callsOf('getEnvironment').map(c => c.args[0])).toEqual([
+      'env-new',
+      'env-old'
+    ]);
+  });
+
   it('says when a session has no environment, and offers Retry on errors', async () => {
     const reader = captureReader();
     mount(reader);
