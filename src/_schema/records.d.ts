@@ -11,6 +11,11 @@
 export type TrailEvent =
   SessionStartedEvent | ExecutionCompletedEvent | ExecutionAnnotatedEvent | EnvironmentCapturedEvent;
 /**
+ * Who may read the session, as the recorder asks at its start (notebook metadata trail.visibility, or the default setting); team when absent. The author may change it later.
+ */
+
+export type Visibility = 'team' | 'private';
+/**
  * One cell output in nbformat v4 form, as recorded after clear_output and update_display_data were applied and stream chunks merged. On the server, a large mime value may be replaced by a BlobRef.
  */
 
@@ -60,6 +65,7 @@ export interface SessionRecord {
     name?: string;
     version?: string;
   };
+  visibility?: Visibility;
 }
 
 export interface KernelInfo {
@@ -383,6 +389,39 @@ export interface EnvironmentSnapshot {
  */
 
 /**
+ * What was stored after a cursor (GET /api/v1/changes?after=<cursor>&wait=<ms>, a long poll): new sessions and executions the caller may read, oldest first.
+ */
+
+export interface HistoryChanges {
+  /**
+   * Pass as after= to get what comes next.
+   */
+  cursor: string;
+  changes: {
+    kind: 'session' | 'execution' | 'annotation' | 'visibility';
+    /**
+     * A client-made identifier (a UUID in practice).
+     */
+    sessionId: string;
+    /**
+     * A client-made identifier (a UUID in practice).
+     */
+    executionId?: string;
+    notebookPath: string;
+    author: Person;
+  }[];
+}
+
+export interface Person {
+  /**
+   * The user id; "owner" for the server's own token (the single user of a laptop install).
+   */
+  id: string;
+  name: string;
+  displayName: string;
+}
+
+/**
  * What a kernel ran with. Never holds environment variable values. The server keeps identical snapshots once, keyed by the SHA-256 of their canonical JSON (keys sorted, no whitespace).
  */
 
@@ -464,13 +503,46 @@ export interface IngestResult {
 }
 
 /**
+ * The notebook's rule for new sessions, when its author set one.
+ */
+
+export interface NotebookSummary {
+  notebookPath: string;
+  author: Person;
+  sessionCount: number;
+  executionCount: number;
+  lastExecutionAt: string | null;
+  visibility?: Visibility;
+}
+
+/**
  * One cell output in nbformat v4 form, as recorded after clear_output and update_display_data were applied and stream chunks merged. On the server, a large mime value may be replaced by a BlobRef.
  */
 
 export type MultilineString = string | string[];
 
 /**
- * A session as the server lists it. Until its session.started event arrives, a session is derived from its executions: notebookPath from its first execution, startedAt the earliest execution start, kernel null.
+ * A param as logged; values that are not JSON scalars are stored as their repr (a string).
+ */
+
+export interface SearchHit {
+  execution: ExecutionSummary;
+  author: Person;
+  snippet: {
+    field: 'code' | 'output';
+    text: string;
+    /**
+     * [start, end) offsets in text of each match.
+     */
+    matches: number[][];
+  };
+}
+/**
+ * An execution as the server lists it: the ExecutionRecord without its outputs, with their count and types.
+ */
+
+/**
+ * team: every member of the team reads it; private: its author only (admins included).
  */
 
 export interface SessionSummary {
@@ -503,6 +575,8 @@ export interface SessionSummary {
     fromSeq: number;
     capturedAt: string;
   }[];
+  author?: Person;
+  visibility?: Visibility;
 }
 
 /**
@@ -510,7 +584,26 @@ export interface SessionSummary {
  */
 
 export type Id = string;
+/**
+ * Who may read the session, as the recorder asks at its start (notebook metadata trail.visibility, or the default setting); team when absent. The author may change it later.
+ */
 
 /**
- * One kernel's life on one notebook. A kernel restart or change starts a new session.
+ * A person of the team as the API lists them (GET /api/v1/users, GET /api/v1/me).
  */
+
+export interface TeamMember {
+  id: string;
+  name: string;
+  displayName: string;
+  role: 'admin' | 'member';
+  disabled?: boolean;
+  /**
+   * Sessions of theirs the caller may read.
+   */
+  sessionCount?: number;
+  /**
+   * Latest execution end among those sessions.
+   */
+  lastActiveAt?: string | null;
+}
