@@ -15,6 +15,7 @@ import {
 } from '../model';
 import { Sparkline } from './charts';
 import {
+  executionPrompt,
   formatAbsoluteTime,
   formatBytes,
   formatValue,
@@ -28,8 +29,10 @@ export function CaptureSections(props: {
   capture: ExecutionCapture | undefined;
   detail: ExecutionDetailModel;
   trans: TranslationBundle;
+  /** Opens another execution (the previous run of the cell). */
+  onOpen?: (executionId: string) => void;
 }): JSX.Element | null {
-  const { capture, detail, trans } = props;
+  const { capture, detail, trans, onOpen } = props;
   if (!capture) {
     return null;
   }
@@ -59,6 +62,22 @@ export function CaptureSections(props: {
               >
                 {trans.__('previous run not available')}
               </span>
+            )}
+            {detail.previous && onOpen && (
+              <button
+                type="button"
+                className="jp-Trail-LinkButton jp-Trail-PreviousRun"
+                title={trans.__(
+                  'Badges compare with this run of the cell, %1',
+                  formatAbsoluteTime(detail.previous.startedAt)
+                )}
+                onClick={() => onOpen(detail.previous!.id)}
+              >
+                {trans.__(
+                  'vs. previous run %1',
+                  executionPrompt(detail.previous.executionCount)
+                )}
+              </button>
             )}
           </div>
           <FileList files={files} detail={detail} trans={trans} />

@@ -177,15 +177,23 @@ function ExecutionDetail(props: {
       <LoadingState trans={trans} />
     );
   }
-  return <RecordDetail record={record} detail={detail} trans={trans} />;
+  return (
+    <RecordDetail
+      record={record}
+      detail={detail}
+      trans={trans}
+      onOpen={id => void model.openExecution(id)}
+    />
+  );
 }
 
 function RecordDetail(props: {
   record: ExecutionRecord;
   detail: ExecutionDetailModel;
   trans: TranslationBundle;
+  onOpen: (executionId: string) => void;
 }): JSX.Element {
-  const { record, detail, trans } = props;
+  const { record, detail, trans, onOpen } = props;
   const timing =
     record.timing === 'kernel'
       ? trans.__('reported by the kernel')
@@ -226,7 +234,12 @@ function RecordDetail(props: {
           </React.Fragment>
         ))}
       </dl>
-      <CaptureSections capture={record.capture} detail={detail} trans={trans} />
+      <CaptureSections
+        capture={record.capture}
+        detail={detail}
+        trans={trans}
+        onOpen={onOpen}
+      />
       <div className="jp-Trail-SectionHeader">
         <h3>{trans.__('Code')}</h3>
         <button

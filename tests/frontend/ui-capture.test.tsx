@@ -234,6 +234,13 @@ describe('capture views', () => {
         .textContent
     ).toBe('new');
     expect(reader.callsOf('getPreviousExecution')).toHaveLength(1);
+    // The run compared with is one click away.
+    const previous = $('.jp-Trail-PreviousRun') as HTMLElement;
+    expect(previous.textContent).toBe('vs. previous run [1]');
+    previous.click();
+    await waitFor(() =>
+      $('.jp-Trail-ExecutionDetail[data-execution-id="prev"]')
+    );
   });
 
   it('shows params, metrics with a chart for several steps, and tags', async () => {
