@@ -116,6 +116,36 @@ test.describe('kernel capture', () => {
     await expect(loss.locator('svg.jp-Trail-Sparkline')).toBeVisible();
     await expect(page.locator('.jp-Trail-MetricRow[data-metric="accuracy"]')).toContainText('0.9');
 
+    // The data changes and the cell runs again: its file is marked changed,
+    // against the first run.
+    const CHANGED = `${CSV}5.9,3.0,virginica\n`;
+    await page.contents.uploadContent(CHANGED, 'text', `${tmpPath}/iris.csv`);
+    await page.notebook.activate(path.basename(execution.notebookPath));
+    await page.notebook.runCell(0, true);
+    const changedSha = createHash('sha256').update(CHANGED).digest('hex');
+    let second: any = null;
+    await expect
+      .poll(
+        async () => {
+          const summary = (await trail.executionsOf(tmpPath))[1];
+          second = summary ? await trail.api(`/executions/${summary.id}`) : null;
+          return second?.capture?.files?.[0]?.sha256 ?? null;
+        },
+        { timeout: 30000 }
+      )
+      .toBe(changedSha);
+    const previous = await trail.api(`/executions/${second.id}/previous`);
+    expect(previous.execution.id).toBe(execution.id);
+    await page.evaluate(id => (window as any).jupyterapp.commands.execute('trail:refresh'), null);
+    await page.locator('#jp-trail-sidebar').getByRole('button', { name: 'Back' }).click();
+    await page.locator(`.jp-Trail-ExecutionItem[data-execution-id="${second.id}"]`).click();
+    const changedRow = page.locator('.jp-Trail-File[data-path="iris.csv"]');
+    await expect(changedRow).toHaveAttribute('data-change', 'changed');
+    await expect(changedRow.locator('.jp-Trail-ChangeBadge')).toHaveText('changed');
+    await expect(changedRow.locator('.jp-Trail-Hash code')).toHaveText(changedSha.slice(0, 12));
+    await expect(page.locator('.jp-Trail-PreviousRun')).toHaveText('vs. previous run [1]');
+    await changedRow.locator('summary').click();
+
     await page.theme.setLightTheme();
     await shoot(page, 'execution-light.png');
     await page.theme.setDarkTheme();
