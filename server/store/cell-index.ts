@@ -51,13 +51,9 @@ export class CellIndex {
       path = this.paths.size;
       this.paths.set(notebookPath, path);
     }
-    const key = cellKey(path, cellId);
-    let cell = this.cells.get(key);
-    if (cell === undefined) {
-      cell = this.cells.add(key);
-      if (cell >= this.heads.length) {
-        this.heads = grown(this.heads, cell + 1);
-      }
+    const cell = this.cells.getOrAdd(cellKey(path, cellId));
+    if (cell >= this.heads.length) {
+      this.heads = grown(this.heads, cell + 1);
     }
     this.cellOf[n] = cell + 1;
     this.starts[n] = startMs(startedAt);

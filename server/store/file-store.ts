@@ -264,8 +264,20 @@ export class FileStore implements TrailStore {
       (blobs.length > 0 ? withBlobs : plain).push({ batch, fresh, result });
     }
     const now = Date.now();
+    // Session records stored before, or written earlier in this commit.
+    const written = new Map<string, string>();
+    const sessionPath = (id: string) =>
+      this.index.sessionRecordPath(id) ?? written.get(id);
     const toRecords = (part: Committing[]) =>
-      part.flatMap(c => c.fresh.map(event => toLogRecord(event, now)));
+      part.flatMap(c =>
+        c.fresh.map(event => {
+          const record = toLogRecord(event, now, sessionPath);
+          if (event.kind === 'session.started') {
+            written.set(event.session.id, event.session.notebookPath);
+          }
+          return record;
+        })
+      );
     const records = toRecords(plain);
     const guardAt = records.length;
     const guarded = withBlobs.some(c => c.fresh.length > 0);

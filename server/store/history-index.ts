@@ -31,8 +31,8 @@ export interface ExecutionFacts {
   sessionId: string;
   seq: number;
   /**
-   * Null only in records of format 1 whose writer knew the session's
-   * record (the path was not needed then).
+   * Null when it is the path of the session's record, which the writer had
+   * stored before (see log-records.ts).
    */
   notebookPath: string | null;
   /**
@@ -112,6 +112,11 @@ export class HistoryIndex {
   /** Whether a session.started record of this session is stored. */
   hasSessionRecord(id: string): boolean {
     return (this.sessions.get(id)?.record ?? null) !== null;
+  }
+
+  /** The notebook path of a stored session.started record, or undefined. */
+  sessionRecordPath(id: string): string | undefined {
+    return this.sessions.get(id)?.record?.notebookPath;
   }
 
   /** The number of an execution, or undefined. */

@@ -39,7 +39,15 @@ export class IdPool {
       grown.set(this.ends);
       this.ends = grown;
     }
-    this.bytes.write(id, start, 'latin1');
+    if (id.length <= 128) {
+      // A plain loop beats Buffer#write's native call for short ids.
+      const bytes = this.bytes;
+      for (let i = 0; i < id.length; i++) {
+        bytes[start + i] = id.charCodeAt(i);
+      }
+    } else {
+      this.bytes.write(id, start, 'latin1');
+    }
     this.ends[this.rows] = start + id.length;
     return this.rows++;
   }
@@ -120,6 +128,26 @@ export class IdTable {
     }
     const row = this.pool.push(id);
     this.place(hashOf(id), row + 1);
+    this.count++;
+    return row;
+  }
+
+  /** The row of `id`, storing it first if it is not in the table. */
+  getOrAdd(id: string): number {
+    if ((this.count + 1) * 2 > this.slots.length) {
+      this.grow();
+    }
+    const h = hashOf(id);
+    const mask = this.slots.length - 1;
+    let i = h & mask;
+    for (; this.slots[i] !== 0; i = (i + 1) & mask) {
+      if (this.hashes[i] === h && this.pool.equals(this.slots[i] - 1, id)) {
+        return this.slots[i] - 1;
+      }
+    }
+    const row = this.pool.push(id);
+    this.slots[i] = row + 1;
+    this.hashes[i] = h;
     this.count++;
     return row;
   }

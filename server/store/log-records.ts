@@ -6,7 +6,8 @@
  *
  *     session      ['s', eventId, receivedAtMs, sessionRecord]
  *     execution    ['xc', eventId, executionId, sessionId, seq, startedAt,
- *                   endedAt, receivedAtMs, notebookPath, cellId | null]
+ *                   endedAt, receivedAtMs, notebookPath | null,
+ *                   cellId | null]
  *     annotation   ['a', eventId, executionId, sessionId, receivedAtMs]
  *     environment  ['e', eventId, sessionId, fromSeq, environmentId,
  *                   capturedAt, receivedAtMs]
@@ -18,11 +19,13 @@
  * damaged. At startup, the blobs of the last guard are checked, and that
  * commit (never acknowledged if they are bad) is cut off whole.
  *
- * Bodies are the events' JSON (an environment.captured event as stored:
- * its snapshot is a blob). Store format 1 wrote executions as
- * ['x', …, receivedAtMs, notebookPath | null]: no cell id, and no path
- * when the session's record was already stored. Those are still read;
- * their cell ids come from their bodies (see FileStore.open).
+ * An execution's notebook path is null when it is the path of its
+ * session's record, stored before it (the common case: the header, parsed
+ * once per execution at every startup, stays short). Bodies are the
+ * events' JSON (an environment.captured event as stored: its snapshot is
+ * a blob). Store format 1 wrote executions as ['x', …, receivedAtMs,
+ * notebookPath | null]: no cell id. Those are still read; their cell ids
+ * come from their bodies (see FileStore.open).
  */
 import type { SessionRecord } from '../../src/_schema/records';
 import type { HistoryIndex } from './history-index';
@@ -30,8 +33,15 @@ import type { LocationTable } from './location-table';
 import type { LogRecord, ScannedRecord } from './segment-log';
 import type { StoredEvent } from './types';
 
-/** Builds the log record of an event received at `now` (ms). */
-export function toLogRecord(event: StoredEvent, now: number): LogRecord {
+/**
+ * Builds the log record of an event received at `now` (ms);
+ * `sessionPath` gives the notebook path of a stored session record.
+ */
+export function toLogRecord(
+  event: StoredEvent,
+  now: number,
+  sessionPath: (sessionId: string) => string | undefined
+): LogRecord {
   const body = JSON.stringify(event);
   switch (event.kind) {
     case 'session.started':
@@ -48,7 +58,7 @@ export function toLogRecord(event: StoredEvent, now: number): LogRecord {
           x.startedAt,
           x.endedAt,
           now,
-          x.notebookPath,
+          sessionPath(x.sessionId) === x.notebookPath ? null : x.notebookPath,
           x.cellId
         ],
         body

@@ -251,6 +251,35 @@ describe.each([
 });
 
 describe('after a restart', () => {
+  it('keeps each execution’s own notebook path (a notebook renamed in a session)', async () => {
+    const dir = await tempDir();
+    const session = sessionEvent({ notebookPath: 'draft.ipynb' });
+    const sid = session.session.id;
+    const before = executionEvent(sid, 1, {
+      notebookPath: 'draft.ipynb',
+      cellId: 'c1'
+    });
+    const after = executionEvent(sid, 2, {
+      notebookPath: 'final.ipynb',
+      cellId: 'c1'
+    });
+    const a = await openFileApp(dir);
+    await a.post('/events', { events: [session] }).expect(200);
+    await a.post('/events', { events: [before, after] }).expect(200);
+    await a.close();
+    const b = await openFileApp(dir);
+    for (const [notebook, e] of [
+      ['draft.ipynb', before],
+      ['final.ipynb', after]
+    ] as const) {
+      const page = await b
+        .get(`/cells/executions?${cellQuery(notebook, 'c1')}`)
+        .expect(200);
+      expect(page.body.items.map((x: any) => x.id)).toEqual([e.execution.id]);
+    }
+    await b.close();
+  });
+
   it('rebuilds the cell history from the log', async () => {
     const dir = await tempDir();
     const data = history();
