@@ -4,6 +4,7 @@
  *
  *     npx tsc -p server/tsconfig.json && node bench/server-ingest.mjs [--big 1000000] [--batches 600]
  *         [--mode both|closed|open] [--rate 5000] [--open-batch 50] [--conns 4] [--seconds 15]
+ *         [--images 2] [--unique-cells] [--cache <dir>]
  *
  * For each history size (10k, then --big, default 1M executions already
  * stored) it pre-populates a data folder through the store API (big groups,
@@ -74,6 +75,8 @@ const OPEN_RATE = arg('rate', 5000); // offered events/s
 const OPEN_BATCH = arg('open-batch', 50); // events per batch (client default)
 const OPEN_CONNS = arg('conns', 4); // keep-alive connections
 const OPEN_SECONDS = arg('seconds', 15);
+/** Every execution in a cell of its own (worst case of the cell index). */
+const UNIQUE_CELLS = process.argv.includes('--unique-cells');
 
 // ---------------------------------------------------------------- events
 
@@ -106,12 +109,28 @@ function png(seed, bytes = 24 * 1024) {
   return out.slice(0, bytes);
 }
 
+/** Cell ids of a notebook: 60 cells each, re-run across its sessions. */
+const cellIds = new Map();
+function cellIdOf(notebookPath, seq) {
+  let ids = cellIds.get(notebookPath);
+  if (!ids) {
+    ids = Array.from({ length: 60 }, () => randomUUID());
+    cellIds.set(notebookPath, ids);
+  }
+  return ids[seq % ids.length];
+}
+
 /**
- * A realistic execution event (~1.5 KiB): code, a stream, a result with
- * text and HTML; 5% raise an error with a traceback; with `images`, 2%
- * display a plot (24 KiB, unique, so it goes to the blob store).
+ * A realistic execution event (~1.5 KiB) of a session `s` (a
+ * session.started event): code, a stream, a result with text and HTML; 5%
+ * raise an error with a traceback; with `images`, 2% display a plot
+ * (24 KiB, unique, so it goes to the blob store). With `--unique-cells`
+ * every execution has a cell of its own (the worst case of the per-cell
+ * index), otherwise it runs one of its notebook's 60 cells.
  */
-function execution(sessionId, seq, images) {
+function execution(s, seq, images) {
+  const sessionId = s.session.id;
+  const notebookPath = s.session.notebookPath;
   const n = counter++;
   const started = Date.UTC(2026, 0, 1) + n * 1500;
   const failed = n % 20 === 7;
@@ -162,8 +181,8 @@ function execution(sessionId, seq, images) {
       sessionId,
       seq,
       msgId: randomUUID(),
-      notebookPath: `projects/analysis-${n % 7}.ipynb`,
-      cellId: randomUUID(),
+      notebookPath,
+      cellId: UNIQUE_CELLS ? randomUUID() : cellIdOf(notebookPath, seq),
       code: CODE[n % CODE.length],
       executionCount: seq,
       status: failed ? 'error' : 'ok',
@@ -214,7 +233,7 @@ async function populate(dir, count) {
       const s = session();
       group.push(s);
       for (let seq = 1; seq <= 200 && done < count; seq++, done++) {
-        group.push(execution(s.session.id, seq, false));
+        group.push(execution(s, seq, false));
       }
     }
     await store.append(group);
@@ -321,7 +340,7 @@ function makeBodies(batches, size = BATCH_SIZE) {
     const s = session();
     const events = [s];
     for (let i = 1; i < size; i++) {
-      events.push(execution(s.session.id, i, true));
+      events.push(execution(s, i, true));
     }
     bodies.push(JSON.stringify({ events }));
   }
