@@ -5,12 +5,17 @@
  */
 import express, { type Express } from 'express';
 import { AppError, errorHandler, type ErrorLog } from './errors';
-import { requireBearerToken } from './http/auth';
+import { authenticate, ownerPrincipal } from './access/authenticate';
+import { ChangeFeed } from './access/change-feed';
+import type { Principal, UserDirectory } from './access/directory';
+import { OwnershipStore } from './access/ownership';
+import { TeamAccess } from './access/team';
+import { TeamHistory } from './access/team-history';
 import { cors } from './http/cors';
 import { buildOpenApiDocument } from './openapi';
-import { eventRoutes } from './routes/events';
-import { historyRoutes } from './routes/history';
 import { openApiRoutes, publicRoutes } from './routes/meta';
+import { teamRoutes } from './routes/team';
+import { SearchService } from './search/search-service';
 import {
   loadRecordSchemas,
   recordIdPattern,
@@ -40,6 +45,27 @@ export interface AppDeps {
   log?: ErrorLog;
   /** The record schemas (default: loaded from schema/records). */
   schemas?: Record<string, JsonSchemaDocument>;
+  /** Who holds `token` (default: the OS user, as admin). */
+  owner?: Principal;
+  /** The team's users and personal tokens (default: none, the owner only). */
+  directory?: UserDirectory | null;
+  /** Session ownership (default: kept in memory). */
+  access?: TeamAccess;
+  /** Build the search index of the stored history at once (default true). */
+  indexHistory?: boolean;
+}
+
+/** What a running app holds that must be stopped with it. */
+export interface AppRuntime {
+  feed: ChangeFeed;
+  search: SearchService;
+  /** Answers open change polls and stops background indexing. */
+  close(): void;
+}
+
+/** The runtime of an app made by {@link createApp}. */
+export function runtimeOf(app: Express): AppRuntime {
+  return app.locals.trail as AppRuntime;
 }
 
 /** Builds the app; see the module comment. */
@@ -52,16 +78,49 @@ export function createApp(deps: AppDeps): Express {
   const log: ErrorLog = deps.log ?? {
     error: (message, err) => console.error(message, err)
   };
+  const owner = deps.owner ?? ownerPrincipal();
+  const access =
+    deps.access ??
+    TeamAccess.create({
+      store: deps.store,
+      ownership: OwnershipStore.memory(),
+      directory: deps.directory ?? null,
+      owner
+    });
+  const team = new TeamHistory(history, access);
+  const feed = new ChangeFeed(access);
+  const search = new SearchService(access, history);
+  if (deps.indexHistory ?? true) {
+    search
+      .build()
+      .catch(err => log.error('search: indexing the history failed', err));
+  }
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(cors(deps.corsOrigins));
   app.use(API_BASE, publicRoutes());
-  app.use(requireBearerToken(deps.token));
+  app.locals.trail = {
+    feed,
+    search,
+    close: () => {
+      feed.close();
+      search.stop();
+    }
+  } satisfies AppRuntime;
+  app.use(
+    authenticate({
+      ownerToken: deps.token,
+      owner,
+      directory: access.directory
+    })
+  );
   app.use(express.json({ limit: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
-  app.use(API_BASE, eventRoutes(ingest));
-  app.use(API_BASE, historyRoutes(history));
+  app.use(
+    API_BASE,
+    teamRoutes({ ingest, history, team, access, feed, search })
+  );
   app.use(API_BASE, openApiRoutes(buildOpenApiDocument(schemas)));
   app.use((req, _res, next) => {
     next(

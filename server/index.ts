@@ -10,7 +10,11 @@ import { promises as fs } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { createApp } from './app';
+import { runAdminCli, ADMIN_COMMANDS } from './access/admin-cli';
+import { ownerPrincipal } from './access/authenticate';
+import { UserDirectory } from './access/directory';
+import { TeamAccess } from './access/team';
+import { createApp, runtimeOf } from './app';
 import { parseServerOptions, type ServerOptions } from './cli-options';
 import { DataLock } from './data-lock';
 import { FileStore } from './store/file-store';
@@ -105,6 +109,7 @@ async function main(): Promise<number> {
   }
 
   let store: FileStore | null = null;
+  let closeApp = () => {};
   let server: Server;
   let port: number;
   try {
@@ -114,14 +119,21 @@ async function main(): Promise<number> {
       `opened ${dataDir}: ${store.sessionCount} sessions, ` +
         `${store.executionCount} executions in ${Date.now() - started} ms`
     );
+    const owner = ownerPrincipal();
+    const directory = await UserDirectory.open(dataDir);
+    const access = await TeamAccess.open({ dataDir, store, directory, owner });
     const app = createApp({
       store,
       token,
+      owner,
+      directory,
+      access,
       corsOrigins: options.corsOrigins,
       maxBodyBytes: options.maxBodyBytes,
       log: { error: (message, err) => log(message, err) }
     });
     server = createServer(app);
+    closeApp = () => runtimeOf(app).close();
     port = await listen(server, options);
   } catch (err) {
     await store?.close();
@@ -141,6 +153,8 @@ async function main(): Promise<number> {
     }
     stopping = true;
     log(`${signal}: finishing requests in flight, then stopping`);
+    // Open change polls are answered now rather than held to their end.
+    closeApp();
     const closed = new Promise(r => server.close(r));
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
@@ -156,7 +170,11 @@ async function main(): Promise<number> {
   return -1;
 }
 
-main().then(
+const run = ADMIN_COMMANDS.includes(process.argv[2] ?? '')
+  ? () => runAdminCli(process.argv)
+  : main;
+
+run().then(
   code => {
     if (code >= 0) {
       process.exitCode = code;

@@ -67,10 +67,16 @@ export class IngestService {
 
   /**
    * Stores a batch. Throws a 400 AppError, storing nothing, when any event
-   * is invalid. Resolves once the new events are durable.
+   * is invalid, and whatever `authorize` throws (a 403) likewise. Resolves
+   * once the new events are durable.
    */
-  async ingest(body: unknown): Promise<IngestResult> {
+  async ingest(
+    body: unknown,
+    authorize?: (events: TrailEvent[]) => Promise<void>
+  ): Promise<IngestResult> {
     this.validator.assertBatch(body);
+    // Who may write what is checked on a valid batch, before anything is stored.
+    await authorize?.((body as EventBatch).events);
     const blobs = new Map<string, Buffer>();
     const events = (body as EventBatch).events.map((event): StoredEvent => {
       // A known duplicate will not be stored: skip its blob work.

@@ -115,7 +115,9 @@ describe('sessions', () => {
       startedAt: e1.execution.startedAt,
       kernel: null,
       executionCount: 2,
-      lastExecutionAt: e2.execution.endedAt
+      lastExecutionAt: e2.execution.endedAt,
+      author: { id: 'owner', name: 'owner', displayName: expect.any(String) },
+      visibility: 'team'
     });
     const listed = await server.get(`/sessions/${sid}/executions`).expect(200);
     expect(listed.body.items.map((x: any) => x.seq)).toEqual([1, 2]);

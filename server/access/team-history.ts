@@ -1,0 +1,413 @@
+/**
+ * The history routes as a person sees them: the HistoryService's answers,
+ * filtered to the sessions the caller may read and decorated with authors;
+ * plus the team's own listings (people, notebooks) and visibility changes.
+ */
+import type {
+  ExecutionRecord,
+  ExecutionSummary,
+  NotebookSummary,
+  SessionSummary,
+  TeamMember
+} from '../../src/_schema/records';
+import { AppError } from '../errors';
+import {
+  parseLimit,
+  parseText,
+  type HistoryService,
+  type ListingQuery,
+  type Page
+} from '../services/history';
+import type { Principal } from './directory';
+import { canChangeVisibility, type Visibility } from './policy';
+import type { TeamAccess } from './team';
+
+/** How many stored sessions one listing request looks at, at most. */
+const SCAN_LIMIT = 20_000;
+
+function encode(parts: unknown[]): string {
+  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+}
+
+function decode(kind: string, raw: unknown): unknown[] | undefined {
+  if (raw === undefined) {
+    return undefined;
+  }
+  const text = parseText('cursor', raw) ?? '';
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    parts = null;
+  }
+  if (!Array.isArray(parts) || parts[0] !== kind) {
+    throw new AppError(
+      400,
+      'invalid_request',
+      'The query parameter "cursor" is not a cursor of this listing.',
+      [{ path: '/query/cursor', message: 'is not a cursor of this listing' }]
+    );
+  }
+  return parts;
+}
+
+function parseVisibility(raw: unknown, path: string): Visibility {
+  if (raw !== 'team' && raw !== 'private') {
+    throw new AppError(
+      400,
+      'invalid_request',
+      `${path} must be "team" or "private".`,
+      [{ path, message: 'must be "team" or "private"' }]
+    );
+  }
+  return raw;
+}
+
+/** Newest first by startedAt, then id (the store's session order). */
+function sessionOrder(a: SessionSummary, b: SessionSummary): number {
+  return (
+    b.startedAt.localeCompare(a.startedAt) ||
+    (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+  );
+}
+
+/** The access-checked history. */
+export class TeamHistory {
+  constructor(
+    private readonly history: HistoryService,
+    private readonly access: TeamAccess
+  ) {}
+
+  me(principal: Principal): TeamMember {
+    return { ...this.access.person(principal.userId), role: principal.role };
+  }
+
+  /** Sessions the caller may read, newest first, by author and notebook. */
+  listSessions(
+    principal: Principal,
+    query: ListingQuery & { author?: unknown }
+  ): Page<SessionSummary> {
+    const limit = parseLimit(query.limit);
+    const author = parseText('author', query.author);
+    const notebook = parseText('notebook', query.notebook);
+    const cursor = decode('ts', query.cursor) as
+      [string, string, string] | undefined;
+    const after = cursor ? { startedAt: cursor[1], id: cursor[2] } : null;
+    const candidates = author
+      ? this.access
+          .sessionsOf(author)
+          .map(id => this.access.store.getSession(id))
+          .filter((s): s is SessionSummary => s !== null)
+      : this.allSessions(notebook);
+    const readable = candidates
+      .filter(
+        s =>
+          (!notebook || s.notebookPath === notebook) &&
+          this.access.canReadSession(principal, s.id)
+      )
+      .sort(sessionOrder);
+    let start = 0;
+    if (after) {
+      const key = {
+        startedAt: after.startedAt,
+        id: after.id
+      } as SessionSummary;
+      while (
+        start < readable.length &&
+        sessionOrder(readable[start], key) <= 0
+      ) {
+        start++;
+      }
+    }
+    const items = readable
+      .slice(start, start + limit)
+      .map(s => this.access.decorate(s));
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor:
+        start + limit < readable.length && last
+          ? encode(['ts', last.startedAt, last.id])
+          : null
+    };
+  }
+
+  getSession(principal: Principal, id: string): SessionSummary {
+    const session = this.history.getSession(id);
+    this.access.assertReadable(principal, session.id, 'session', id);
+    return this.access.decorate(session);
+  }
+
+  async listExecutions(
+    principal: Principal,
+    sessionId: string,
+    query: ListingQuery
+  ): Promise<Page<ExecutionSummary>> {
+    const page = await this.history.listExecutions(sessionId, query);
+    this.access.assertReadable(principal, sessionId, 'session', sessionId);
+    return page;
+  }
+
+  async getExecution(
+    principal: Principal,
+    id: string
+  ): Promise<ExecutionRecord> {
+    const record = await this.history.getExecution(id);
+    this.access.assertReadable(principal, record.sessionId, 'execution', id);
+    return record;
+  }
+
+  /** The latest earlier run of the same cell that the caller may read. */
+  async previousExecution(
+    principal: Principal,
+    id: string
+  ): Promise<{ execution: ExecutionSummary | null }> {
+    const record = await this.getExecution(principal, id);
+    const previous = await this.history.previousExecution(id);
+    if (
+      !previous.execution ||
+      this.access.canReadSession(principal, previous.execution.sessionId)
+    ) {
+      return previous;
+    }
+    if (record.cellId === null) {
+      return { execution: null };
+    }
+    // The store's answer is someone's private run: look further back.
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await this.history.listCellExecutions({
+        notebook: record.notebookPath,
+        cellId: record.cellId,
+        limit: '200',
+        cursor
+      });
+      for (const x of page.items) {
+        const earlier =
+          x.startedAt < record.startedAt ||
+          (x.startedAt === record.startedAt && x.id < record.id);
+        if (
+          earlier &&
+          x.id !== record.id &&
+          this.access.canReadSession(principal, x.sessionId)
+        ) {
+          return { execution: x };
+        }
+      }
+      if (!page.nextCursor) {
+        return { execution: null };
+      }
+      cursor = page.nextCursor;
+    }
+  }
+
+  /** Every run of one cell across the sessions the caller may read. */
+  async listCellExecutions(
+    principal: Principal,
+    query: ListingQuery
+  ): Promise<Page<ExecutionSummary>> {
+    const page = await this.history.listCellExecutions(query);
+    return {
+      items: page.items.filter(x =>
+        this.access.canReadSession(principal, x.sessionId)
+      ),
+      nextCursor: page.nextCursor
+    };
+  }
+
+  /** Every person of the team, with what of theirs the caller may read. */
+  listUsers(principal: Principal): { items: TeamMember[] } {
+    const ids = new Set<string>();
+    for (const user of this.access.directory?.users ?? []) {
+      ids.add(user.id);
+    }
+    const items: TeamMember[] = [];
+    const ownerSessions = this.access.sessionsOf('owner');
+    if (ownerSessions.length > 0 || principal.userId === 'owner') {
+      ids.add('owner');
+    }
+    for (const id of ids) {
+      const user = id === 'owner' ? null : this.access.directory?.userById(id);
+      let sessionCount = 0;
+      let lastActiveAt: string | null = null;
+      for (const sid of this.access.sessionsOf(id)) {
+        if (!this.access.canReadSession(principal, sid)) {
+          continue;
+        }
+        sessionCount++;
+        const s = this.access.store.getSession(sid);
+        if (
+          s?.lastExecutionAt &&
+          (!lastActiveAt || s.lastExecutionAt > lastActiveAt)
+        ) {
+          lastActiveAt = s.lastExecutionAt;
+        }
+      }
+      items.push({
+        ...this.access.person(id),
+        role: user ? user.role : 'admin',
+        ...(user?.disabledAt ? { disabled: true } : {}),
+        sessionCount,
+        lastActiveAt
+      });
+    }
+    items.sort(
+      (a, b) =>
+        (b.lastActiveAt ?? '').localeCompare(a.lastActiveAt ?? '') ||
+        a.displayName.localeCompare(b.displayName)
+    );
+    return { items };
+  }
+
+  /** One person's notebooks (the caller may read a session of), most recently active first. */
+  listNotebooks(
+    principal: Principal,
+    query: ListingQuery & { author?: unknown }
+  ): Page<NotebookSummary> {
+    const author = parseText('author', query.author);
+    if (!author) {
+      throw new AppError(
+        400,
+        'invalid_request',
+        'The query parameter "author" is required.',
+        [{ path: '/query/author', message: 'is required' }]
+      );
+    }
+    const limit = parseLimit(query.limit);
+    const cursor = decode('nb', query.cursor) as [string, number] | undefined;
+    const offset =
+      cursor && Number.isInteger(cursor[1]) && cursor[1] >= 0 ? cursor[1] : 0;
+    const byPath = new Map<string, NotebookSummary>();
+    for (const sid of this.access.sessionsOf(author)) {
+      if (!this.access.canReadSession(principal, sid)) {
+        continue;
+      }
+      const s = this.access.store.getSession(sid);
+      if (!s) {
+        continue;
+      }
+      let nb = byPath.get(s.notebookPath);
+      if (!nb) {
+        const rule = this.access.ownership.rule(author, s.notebookPath);
+        nb = {
+          notebookPath: s.notebookPath,
+          author: this.access.person(author),
+          sessionCount: 0,
+          executionCount: 0,
+          lastExecutionAt: null,
+          ...(rule ? { visibility: rule } : {})
+        };
+        byPath.set(s.notebookPath, nb);
+      }
+      nb.sessionCount++;
+      nb.executionCount += s.executionCount;
+      const last = s.lastExecutionAt ?? s.startedAt;
+      if (!nb.lastExecutionAt || last > nb.lastExecutionAt) {
+        nb.lastExecutionAt = last;
+      }
+    }
+    const all = [...byPath.values()].sort(
+      (a, b) =>
+        (b.lastExecutionAt ?? '').localeCompare(a.lastExecutionAt ?? '') ||
+        a.notebookPath.localeCompare(b.notebookPath)
+    );
+    const items = all.slice(offset, offset + limit);
+    return {
+      items,
+      nextCursor:
+        offset + limit < all.length ? encode(['nb', offset + limit]) : null
+    };
+  }
+
+  /** PATCH /sessions/:id {visibility}. */
+  async setSessionVisibility(
+    principal: Principal,
+    id: string,
+    body: unknown
+  ): Promise<SessionSummary> {
+    const session = this.getSession(principal, id);
+    const visibility = parseVisibility(
+      (body as { visibility?: unknown } | null)?.visibility,
+      '/body/visibility'
+    );
+    const access = this.access.accessOf(session.id)!;
+    if (!canChangeVisibility(principal, access, visibility)) {
+      throw new AppError(
+        403,
+        'forbidden',
+        principal.role === 'admin'
+          ? 'An admin may only make a team session private; its author decides the rest.'
+          : 'Only the author of a session changes its visibility.'
+      );
+    }
+    if (!this.access.ownership.session(session.id)) {
+      // Stored before access.log: write down its implicit facts first.
+      await this.access.ownership.claim([{ sessionId: session.id, ...access }]);
+    }
+    await this.access.ownership.setVisibility(
+      session.id,
+      visibility,
+      principal.userId
+    );
+    return this.access.decorate(this.history.getSession(id));
+  }
+
+  /** PUT /notebooks/visibility {notebookPath, visibility}: the caller's own notebook. */
+  async setNotebookVisibility(
+    principal: Principal,
+    body: unknown
+  ): Promise<{
+    notebookPath: string;
+    visibility: Visibility;
+    sessions: number;
+  }> {
+    const b = (body ?? {}) as { notebookPath?: unknown; visibility?: unknown };
+    if (
+      typeof b.notebookPath !== 'string' ||
+      b.notebookPath.length === 0 ||
+      b.notebookPath.length > 4096
+    ) {
+      throw new AppError(
+        400,
+        'invalid_request',
+        '/body/notebookPath must be a notebook path.',
+        [
+          {
+            path: '/body/notebookPath',
+            message: 'must be a non-empty string of at most 4096 characters'
+          }
+        ]
+      );
+    }
+    const visibility = parseVisibility(b.visibility, '/body/visibility');
+    const unclaimed = this.access
+      .sessionsOf(principal.userId)
+      .filter(id => !this.access.ownership.session(id))
+      .map(id => ({ sessionId: id, ...this.access.accessOf(id)! }));
+    await this.access.ownership.claim(unclaimed);
+    const sessions = await this.access.ownership.setNotebookRule(
+      principal.userId,
+      b.notebookPath,
+      visibility
+    );
+    return { notebookPath: b.notebookPath, visibility, sessions };
+  }
+
+  private allSessions(notebook: string | undefined): SessionSummary[] {
+    const out: SessionSummary[] = [];
+    let after: { startedAtMs: number; id: string } | undefined;
+    while (out.length < SCAN_LIMIT) {
+      const page = this.access.store.listSessions({
+        notebook,
+        limit: 1000,
+        after
+      });
+      out.push(...page.items);
+      if (!page.next) {
+        break;
+      }
+      after = page.next;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,353 @@
+/**
+ * Search across the team's history: code and output text, with filters on
+ * person, notebook and dates, limited to what the caller may read.
+ *
+ * Two text indexes: `live` takes executions as they are stored; `past` is
+ * built in the background at startup from the stored history, oldest
+ * first. A search reads live then past, newest first in each. While the
+ * past index is still being built, answers say `truncated: true`.
+ */
+import type {
+  ExecutionRecord,
+  ExecutionSummary,
+  SearchHit
+} from '../../src/_schema/records';
+import type { Principal } from '../access/directory';
+import type { TeamAccess } from '../access/team';
+import { AppError } from '../errors';
+import {
+  parseLimit,
+  parseText,
+  type HistoryService
+} from '../services/history';
+import { parseTerms, TextIndex } from './text-index';
+
+/** Characters of code and of output text indexed per execution. */
+const CODE_CHARS = 8192;
+const OUTPUT_CHARS = 4096;
+
+/** The snippet's length around the first match. */
+const SNIPPET_CHARS = 160;
+
+/** A search gives up scanning after this long and says it is truncated. */
+const BUDGET_MS = 250;
+
+/** The text of an execution's outputs that search sees. */
+export function outputText(record: Pick<ExecutionRecord, 'outputs'>): string {
+  const parts: string[] = [];
+  for (const output of record.outputs) {
+    if (output.output_type === 'stream') {
+      parts.push(String(output.text));
+    } else if (output.output_type === 'error') {
+      parts.push(`${output.ename}: ${output.evalue}`);
+    } else {
+      const plain = (output.data as Record<string, unknown>)['text/plain'];
+      if (typeof plain === 'string') {
+        parts.push(plain);
+      } else if (Array.isArray(plain)) {
+        parts.push(plain.join(''));
+      }
+    }
+  }
+  return parts.join('\n');
+}
+
+function indexedText(code: string, output: string): string {
+  return `${code.slice(0, CODE_CHARS)}\n${output.slice(0, OUTPUT_CHARS)}`;
+}
+
+interface Docs {
+  index: TextIndex;
+  executionIds: string[];
+  sessionIds: string[];
+  startedMs: number[];
+}
+
+function emptyDocs(): Docs {
+  return {
+    index: new TextIndex(),
+    executionIds: [],
+    sessionIds: [],
+    startedMs: []
+  };
+}
+
+function parseDate(name: string, raw: unknown): number | undefined {
+  const text = parseText(name, raw);
+  if (text === undefined) {
+    return undefined;
+  }
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms)) {
+    throw new AppError(
+      400,
+      'invalid_request',
+      `The query parameter "${name}" must be an ISO 8601 date.`,
+      [{ path: `/query/${name}`, message: 'must be an ISO 8601 date' }]
+    );
+  }
+  return ms;
+}
+
+/** The snippet of `text` around the first match of any term. */
+export function snippetOf(
+  text: string,
+  terms: string[]
+): { text: string; matches: [number, number][] } | null {
+  const lower = text.toLowerCase();
+  let first = -1;
+  for (const term of terms) {
+    const at = lower.indexOf(term);
+    if (at >= 0 && (first < 0 || at < first)) {
+      first = at;
+    }
+  }
+  if (first < 0) {
+    return null;
+  }
+  const start = Math.max(0, first - 40);
+  const window = text.slice(start, start + SNIPPET_CHARS);
+  const low = window.toLowerCase();
+  const matches: [number, number][] = [];
+  for (const term of terms) {
+    for (
+      let at = low.indexOf(term);
+      at >= 0;
+      at = low.indexOf(term, at + term.length)
+    ) {
+      matches.push([at, at + term.length]);
+    }
+  }
+  matches.sort((a, b) => a[0] - b[0]);
+  return { text: window, matches };
+}
+
+/** The search route's logic and its indexes. */
+export class SearchService {
+  constructor(
+    private readonly access: TeamAccess,
+    private readonly history: HistoryService
+  ) {}
+
+  /** Whether the past index is complete. */
+  get ready(): boolean {
+    return this.pastDone;
+  }
+
+  /** Indexes an execution just stored. */
+  add(record: ExecutionRecord): void {
+    if (this.indexed.has(record.id)) {
+      return;
+    }
+    this.indexed.add(record.id);
+    this.push(this.live, record, indexedText(record.code, outputText(record)));
+  }
+
+  /** Builds the past index from the stored history (resolves when done). */
+  async build(): Promise<void> {
+    const sessions = [];
+    let after: { startedAtMs: number; id: string } | undefined;
+    for (;;) {
+      const page = this.access.store.listSessions({ limit: 1000, after });
+      sessions.push(...page.items);
+      if (!page.next) {
+        break;
+      }
+      after = page.next;
+    }
+    sessions.reverse(); // oldest first
+    for (const session of sessions) {
+      if (this.stopped) {
+        return;
+      }
+      let cursor: string | undefined;
+      do {
+        const page = await this.history.listExecutions(session.id, {
+          limit: '200',
+          cursor
+        });
+        for (const x of page.items) {
+          if (this.indexed.has(x.id)) {
+            continue;
+          }
+          this.indexed.add(x.id);
+          const output =
+            x.outputCount > 0
+              ? outputText(await this.history.getExecution(x.id))
+              : '';
+          this.push(this.past, x, indexedText(x.code, output));
+        }
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && !this.stopped);
+    }
+    this.pastDone = true;
+  }
+
+  /** Stops a build in progress. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** GET /search. */
+  async search(
+    principal: Principal,
+    query: Record<string, unknown>
+  ): Promise<{
+    items: SearchHit[];
+    nextCursor: string | null;
+    truncated: boolean;
+  }> {
+    const q = parseText('q', query.q);
+    const terms = q ? parseTerms(q) : [];
+    if (terms.length === 0) {
+      throw new AppError(
+        400,
+        'invalid_request',
+        'The query parameter "q" must hold something to search for.',
+        [{ path: '/query/q', message: 'is required' }]
+      );
+    }
+    const limit = parseLimit(query.limit);
+    const author = parseText('author', query.author);
+    const notebook = parseText('notebook', query.notebook)?.toLowerCase();
+    const from = parseDate('from', query.from);
+    const to = parseDate('to', query.to);
+    let phase = 0;
+    let before: number | undefined;
+    if (query.cursor !== undefined) {
+      const parts = this.decodeCursor(query.cursor);
+      phase = parts[0];
+      before = parts[1];
+    }
+
+    const readable = new Map<string, boolean>();
+    const acceptIn = (docs: Docs) => (doc: number) => {
+      const sessionId = docs.sessionIds[doc];
+      let ok = readable.get(sessionId);
+      if (ok === undefined) {
+        const access = this.access.accessOf(sessionId);
+        ok =
+          access !== undefined &&
+          this.access.canReadSession(principal, sessionId) &&
+          (!author || access.authorId === author) &&
+          (!notebook ||
+            (access.notebookPath ?? '').toLowerCase().includes(notebook));
+        readable.set(sessionId, ok);
+      }
+      if (!ok) {
+        return false;
+      }
+      const ms = docs.startedMs[doc];
+      return (
+        (from === undefined || ms >= from) && (to === undefined || ms <= to)
+      );
+    };
+
+    const found: { docs: Docs; doc: number; phase: number }[] = [];
+    let truncated = false;
+    const started = Date.now();
+    for (const [p, docs] of [this.live, this.past].entries()) {
+      if (p < phase || found.length >= limit) {
+        continue;
+      }
+      const hits = docs.index.search({
+        terms,
+        limit: limit - found.length,
+        before: p === phase ? before : undefined,
+        accept: acceptIn(docs),
+        budgetMs: Math.max(1, BUDGET_MS - (Date.now() - started))
+      });
+      truncated ||= hits.truncated;
+      for (const doc of hits.docs) {
+        found.push({ docs, doc, phase: p });
+      }
+    }
+    const items: SearchHit[] = [];
+    for (const { docs, doc } of found) {
+      const record = await this.history.getExecution(docs.executionIds[doc]);
+      items.push(this.hit(record, terms));
+    }
+    const last = found[found.length - 1];
+    const more = found.length >= limit && last;
+    return {
+      items,
+      nextCursor: more
+        ? Buffer.from(JSON.stringify(['sr', last.phase, last.doc])).toString(
+            'base64url'
+          )
+        : null,
+      truncated: truncated || !this.pastDone
+    };
+  }
+
+  private hit(record: ExecutionRecord, terms: string[]): SearchHit {
+    const { outputs, ...rest } = record;
+    const outputTypes: ExecutionSummary['outputTypes'] = [];
+    for (const o of outputs) {
+      if (!outputTypes.includes(o.output_type)) {
+        outputTypes.push(o.output_type);
+      }
+    }
+    const execution: ExecutionSummary = {
+      ...rest,
+      outputCount: outputs.length,
+      outputTypes
+    };
+    const inCode = snippetOf(record.code, terms);
+    const snippet = inCode
+      ? { field: 'code' as const, ...inCode }
+      : {
+          field: 'output' as const,
+          ...(snippetOf(outputText(record), terms) ?? { text: '', matches: [] })
+        };
+    const access = this.access.accessOf(record.sessionId);
+    return {
+      execution,
+      author: this.access.person(access?.authorId ?? 'owner'),
+      snippet
+    };
+  }
+
+  private decodeCursor(raw: unknown): [number, number] {
+    const text = parseText('cursor', raw) ?? '';
+    let parts: unknown;
+    try {
+      parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    } catch {
+      parts = null;
+    }
+    if (
+      !Array.isArray(parts) ||
+      parts[0] !== 'sr' ||
+      (parts[1] !== 0 && parts[1] !== 1) ||
+      !Number.isInteger(parts[2]) ||
+      parts[2] < 0
+    ) {
+      throw new AppError(
+        400,
+        'invalid_request',
+        'The query parameter "cursor" is not a cursor of this listing.',
+        [{ path: '/query/cursor', message: 'is not a cursor of this listing' }]
+      );
+    }
+    return [parts[1], parts[2]];
+  }
+
+  private push(
+    docs: Docs,
+    x: Pick<ExecutionSummary, 'id' | 'sessionId' | 'startedAt'>,
+    text: string
+  ): void {
+    const doc = docs.executionIds.length;
+    docs.index.add(doc, text);
+    docs.executionIds.push(x.id);
+    docs.sessionIds.push(x.sessionId);
+    docs.startedMs.push(Date.parse(x.startedAt));
+  }
+
+  private live = emptyDocs();
+  private past = emptyDocs();
+  private indexed = new Set<string>();
+  private pastDone = false;
+  private stopped = false;
+}
