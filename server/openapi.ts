@@ -156,6 +156,12 @@ export function buildOpenApiDocument(
               description: 'Only sessions of this notebook path.',
               schema: { type: 'string' }
             },
+            {
+              name: 'author',
+              in: 'query',
+              description: 'Only sessions recorded by this user id.',
+              schema: { type: 'string' }
+            },
             ...pagingParams
           ],
           responses: {
@@ -173,7 +179,165 @@ export function buildOpenApiDocument(
             '200': json(ref('SessionSummary'), 'The session.'),
             ...BAD_ID,
             ...AUTH_ERRORS,
-            '404': errorResponse('Unknown session (not_found).')
+            '404': errorResponse(
+              'Unknown session, or one the caller may not read (not_found).'
+            )
+          }
+        },
+        patch: {
+          summary: "Change a session's visibility",
+          description:
+            'Its author sets team or private; an admin may only make a team session private.',
+          parameters: [idParam('id', 'Session id.')],
+          requestBody: json(ref('VisibilityChange'), 'The new visibility.'),
+          responses: {
+            '200': json(ref('SessionSummary'), 'The session.'),
+            '400': errorResponse('Bad id or visibility (invalid_request).'),
+            ...AUTH_ERRORS,
+            '403': errorResponse('Not allowed to change it (forbidden).'),
+            '404': errorResponse(
+              'Unknown session, or one the caller may not read (not_found).'
+            )
+          }
+        }
+      },
+      '/me': {
+        get: {
+          summary: 'Who the token belongs to',
+          responses: {
+            '200': json(ref('TeamMember'), 'The caller.'),
+            ...AUTH_ERRORS
+          }
+        }
+      },
+      '/users': {
+        get: {
+          summary: 'The people of the team',
+          description:
+            'Every user of the directory (and the server owner when they recorded anything), with the count of their sessions the caller may read; most recently active first.',
+          responses: {
+            '200': json(ref('TeamMemberList'), 'The people.'),
+            ...AUTH_ERRORS
+          }
+        }
+      },
+      '/notebooks': {
+        get: {
+          summary: "One person's notebooks, most recently active first",
+          parameters: [
+            {
+              name: 'author',
+              in: 'query',
+              required: true,
+              description: 'The user id.',
+              schema: { type: 'string' }
+            },
+            ...pagingParams
+          ],
+          responses: {
+            '200': json(ref('NotebookPage'), 'One page of notebooks.'),
+            '400': errorResponse(
+              'Missing author, bad limit or cursor (invalid_request).'
+            ),
+            ...AUTH_ERRORS
+          }
+        }
+      },
+      '/notebooks/visibility': {
+        put: {
+          summary: "Set the visibility of one of the caller's notebooks",
+          description:
+            "Applies to the caller's existing sessions of that notebook path and to the ones recorded later.",
+          requestBody: json(
+            ref('NotebookVisibility'),
+            'Notebook and visibility.'
+          ),
+          responses: {
+            '200': json(ref('NotebookVisibilityResult'), 'What changed.'),
+            '400': errorResponse(
+              'Bad notebookPath or visibility (invalid_request).'
+            ),
+            ...AUTH_ERRORS
+          }
+        }
+      },
+      '/search': {
+        get: {
+          summary: "Search the team's history",
+          description:
+            'Case-insensitive substrings of code and output text (all terms must match; "quoted phrases" allowed), in sessions the caller may read; most recently recorded first. truncated is true while the index of the stored history is still being built or a scan ran out of time.',
+          parameters: [
+            {
+              name: 'q',
+              in: 'query',
+              required: true,
+              description: 'What to search for.',
+              schema: { type: 'string', minLength: 1 }
+            },
+            {
+              name: 'author',
+              in: 'query',
+              description: 'Only executions recorded by this user id.',
+              schema: { type: 'string' }
+            },
+            {
+              name: 'notebook',
+              in: 'query',
+              description: 'Only notebooks whose path contains this text.',
+              schema: { type: 'string' }
+            },
+            {
+              name: 'from',
+              in: 'query',
+              description: 'Only executions started at or after (ISO 8601).',
+              schema: { type: 'string', format: 'date-time' }
+            },
+            {
+              name: 'to',
+              in: 'query',
+              description: 'Only executions started at or before (ISO 8601).',
+              schema: { type: 'string', format: 'date-time' }
+            },
+            ...pagingParams
+          ],
+          responses: {
+            '200': json(ref('SearchPage'), 'One page of hits.'),
+            '400': errorResponse(
+              'Missing q, bad date, limit or cursor (invalid_request).'
+            ),
+            ...AUTH_ERRORS
+          }
+        }
+      },
+      '/changes': {
+        get: {
+          summary: 'What was stored after a cursor (long poll)',
+          description:
+            'Without after: the current cursor at once. With after: the changes since, at once when there are some, else after up to wait ms. A cursor of another server run gets a fresh cursor and no changes: reload what you show.',
+          parameters: [
+            {
+              name: 'after',
+              in: 'query',
+              description: 'The cursor of the previous answer.',
+              schema: { type: 'string' }
+            },
+            {
+              name: 'wait',
+              in: 'query',
+              description:
+                'How long to hold the request when nothing is new (ms).',
+              schema: {
+                type: 'integer',
+                minimum: 0,
+                maximum: 25000,
+                default: 0
+              }
+            }
+          ],
+          responses: {
+            '200': json(ref('HistoryChanges'), 'Changes and the next cursor.'),
+            '400': errorResponse('Bad after or wait (invalid_request).'),
+            ...AUTH_ERRORS
           }
         }
       },
@@ -313,6 +477,47 @@ export function buildOpenApiDocument(
         BlobRef: { $ref: `${outputSchema?.$id}#/definitions/blobRef` },
         SessionPage: page('SessionSummary'),
         ExecutionPage: page('ExecutionSummary'),
+        TeamMemberList: {
+          type: 'object',
+          required: ['items'],
+          properties: { items: { type: 'array', items: ref('TeamMember') } }
+        },
+        NotebookPage: page('NotebookSummary'),
+        SearchPage: {
+          type: 'object',
+          required: ['items', 'nextCursor', 'truncated'],
+          additionalProperties: false,
+          properties: {
+            items: { type: 'array', items: ref('SearchHit') },
+            nextCursor: { type: ['string', 'null'] },
+            truncated: { type: 'boolean' }
+          }
+        },
+        VisibilityChange: {
+          type: 'object',
+          required: ['visibility'],
+          properties: { visibility: { enum: ['team', 'private'] } }
+        },
+        NotebookVisibility: {
+          type: 'object',
+          required: ['notebookPath', 'visibility'],
+          properties: {
+            notebookPath: { type: 'string', minLength: 1, maxLength: 4096 },
+            visibility: { enum: ['team', 'private'] }
+          }
+        },
+        NotebookVisibilityResult: {
+          type: 'object',
+          required: ['notebookPath', 'visibility', 'sessions'],
+          properties: {
+            notebookPath: { type: 'string' },
+            visibility: { enum: ['team', 'private'] },
+            sessions: {
+              type: 'integer',
+              description: 'How many existing sessions changed.'
+            }
+          }
+        },
         PreviousExecution: {
           type: 'object',
           required: ['execution'],

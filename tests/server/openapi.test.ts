@@ -49,7 +49,14 @@ describe('openapi.json', () => {
         'GET /cells/executions',
         'GET /environments/{id}',
         'GET /blobs/{sha256}',
-        'GET /openapi.json'
+        'GET /openapi.json',
+        'PATCH /sessions/{id}',
+        'GET /me',
+        'GET /users',
+        'GET /notebooks',
+        'PUT /notebooks/visibility',
+        'GET /search',
+        'GET /changes'
       ].sort()
     );
     for (const title of [
@@ -163,5 +170,32 @@ describe('responses match the record schemas', () => {
       .get(`/environments/${summary.body.environments[0].id}`)
       .expect(200);
     check('environment.schema.json', snapshot.body);
+  });
+
+  it('for people, notebooks, search and changes', async () => {
+    const cursor = (await server.get('/changes').expect(200)).body.cursor;
+    const session = sessionEvent({ notebookPath: 'team/people.ipynb' });
+    const run = executionEvent(session.session.id, 1, {
+      notebookPath: 'team/people.ipynb',
+      code: 'people_marker = 42'
+    });
+    await server.post('/events', { events: [session, run] }).expect(200);
+    const me = await server.get('/me').expect(200);
+    check('user.schema.json', me.body);
+    const users = await server.get('/users').expect(200);
+    users.body.items.forEach((u: unknown) => check('user.schema.json', u));
+    const notebooks = await server
+      .get(`/notebooks?author=${me.body.id}`)
+      .expect(200);
+    expect(notebooks.body.items.length).toBeGreaterThan(0);
+    notebooks.body.items.forEach((n: unknown) =>
+      check('notebook-summary.schema.json', n)
+    );
+    const hits = await server.get('/search?q=people_marker').expect(200);
+    expect(hits.body.items).toHaveLength(1);
+    check('search-hit.schema.json', hits.body.items[0]);
+    const changes = await server.get(`/changes?after=${cursor}`).expect(200);
+    expect(changes.body.changes.length).toBe(2);
+    check('change.schema.json', changes.body);
   });
 });
