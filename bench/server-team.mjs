@@ -203,7 +203,7 @@ async function main() {
       if (!body.truncated) {
         break;
       }
-      await new Promise(r => setTimeout(r, 1000));
+      await new Promise(r => setTimeout(r, 200));
     }
     console.log(`search index of the stored history ready after ${((Date.now() - indexStarted) / 1000).toFixed(1)} s more`);
 

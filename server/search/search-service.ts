@@ -145,6 +145,25 @@ export class SearchService {
 
   /** Builds the past index from the stored history (resolves when done). */
   async build(): Promise<void> {
+    const store = this.access.store;
+    if (store.scanExecutions) {
+      // Sequential reads of the log: storage order is oldest first.
+      await store.scanExecutions(
+        record => {
+          if (!this.indexed.has(record.id)) {
+            this.indexed.add(record.id);
+            this.push(
+              this.past,
+              record,
+              indexedText(record.code, outputText(record))
+            );
+          }
+        },
+        () => this.stopped
+      );
+      this.pastDone = !this.stopped;
+      return;
+    }
     const sessions = [];
     let after: { startedAtMs: number; id: string } | undefined;
     for (;;) {

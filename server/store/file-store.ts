@@ -41,6 +41,7 @@ import {
   toLogRecord,
   type RecordTables
 } from './log-records';
+import { scanLogBodies } from './body-scan';
 import { SegmentLog, type LogLocation, type LogWarnings } from './segment-log';
 import { openStoreMeta, type StoreMeta } from './store-meta';
 import {
@@ -104,6 +105,7 @@ export class FileStore implements TrailStore {
   private constructor(
     readonly meta: StoreMeta,
     readonly blobs: FileBlobStore,
+    private readonly logDir: string,
     private readonly log: SegmentLog,
     private readonly index: HistoryIndex,
     private readonly tables: RecordTables
@@ -133,7 +135,14 @@ export class FileStore implements TrailStore {
           checkLastBlobGuard(records, sha256 => blobs.holds(sha256))
       }
     );
-    const store = new FileStore(meta, blobs, log, index, tables);
+    const store = new FileStore(
+      meta,
+      blobs,
+      join(dataDir, 'log'),
+      log,
+      index,
+      tables
+    );
     await store.indexCellsOfOldRecords();
     return store;
   }
@@ -453,6 +462,23 @@ export class FileStore implements TrailStore {
   }
 
   /** Stops taking writes, waits for pending ones, and closes files. */
+  async scanExecutions(
+    onRecord: (record: ExecutionRecord) => void,
+    shouldStop?: () => boolean
+  ): Promise<void> {
+    await scanLogBodies(
+      this.logDir,
+      kind => kind === 'xc' || kind === 'x',
+      (_kind, body) => {
+        const event = JSON.parse(body) as StoredEvent;
+        if (event.kind === 'execution.completed') {
+          onRecord(event.execution);
+        }
+      },
+      shouldStop
+    );
+  }
+
   async close(): Promise<void> {
     if (this.closed) {
       return;

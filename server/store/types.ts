@@ -130,6 +130,16 @@ export interface TrailStore {
    * capture, or null.
    */
   getEnvironment(id: string): Promise<EnvironmentSnapshot | null>;
+  /**
+   * Calls `onRecord` with every stored execution (as its event stored it:
+   * large values as BlobRefs, captures not merged), in storage order, with
+   * sequential reads; optional (background work falls back to the
+   * listings).
+   */
+  scanExecutions?(
+    onRecord: (record: ExecutionRecord) => void,
+    shouldStop?: () => boolean
+  ): Promise<void>;
   /** Finishes pending writes and releases files. */
   close(): Promise<void>;
 }
