@@ -98,6 +98,10 @@ export class TrailBrowserModel implements IDisposable {
     return this._active;
   }
   set active(value: boolean) {
+    if (this._active && !value) {
+      // What happens while hidden is not followed: refresh when shown.
+      this._stale = true;
+    }
     this._active = value;
     if (value && this._stale) {
       void this.refreshNow();

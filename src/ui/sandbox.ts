@@ -11,7 +11,8 @@
  *    cookies, storage or token) whose Content-Security-Policy allows no
  *    network at all (images, fonts and media from `data:` only) and only our
  *    own script, by nonce: it reports the content's height so the frame
- *    fits. No popups, no navigation, no forms.
+ *    fits, and hands clicked links to the page, which opens web links in a
+ *    new tab. No popups, no navigation, no forms.
  *
  * JavaScript outputs never reach here: untrusted, JupyterLab shows their
  * text fallback instead.
@@ -110,7 +111,14 @@ export function frameDocument(
     'function report(){parent.postMessage({trailFrame:id,' +
     'height:Math.ceil(document.documentElement.scrollHeight)},"*");}' +
     'new ResizeObserver(report).observe(document.documentElement);' +
-    'addEventListener("load",report);report();})();';
+    'addEventListener("load",report);report();' +
+    // A followed link would load a page of anyone's choosing inside this
+    // frame, without our policy: the page opens it in a new tab instead.
+    'document.addEventListener("click",function(e){' +
+    'var a=e.target&&e.target.closest?e.target.closest("a[href],area[href]"):null;' +
+    'if(!a||a.getAttribute("href").charAt(0)==="#")return;' +
+    'e.preventDefault();parent.postMessage({trailFrame:id,open:a.href},"*");},true);' +
+    '})();';
   return (
     '<!DOCTYPE html><html><head><meta charset="utf-8">' +
     `<meta http-equiv="Content-Security-Policy" content="${framePolicy(nonce)}">` +
@@ -183,8 +191,19 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
     if (!frame || event.source !== frame.contentWindow) {
       return;
     }
-    const data = event.data as { trailFrame?: unknown; height?: unknown };
-    if (data?.trailFrame !== this._frameId || typeof data.height !== 'number') {
+    const data = event.data as {
+      trailFrame?: unknown;
+      height?: unknown;
+      open?: unknown;
+    };
+    if (data?.trailFrame !== this._frameId) {
+      return;
+    }
+    if (typeof data.open === 'string') {
+      openLink(data.open);
+      return;
+    }
+    if (typeof data.height !== 'number') {
       return;
     }
     const height = Math.min(
@@ -199,6 +218,24 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
   private _markdownParser: IRenderMime.IMarkdownParser | null;
   private _mimeType: string;
   private _sanitizer: IRenderMime.ISanitizer;
+}
+
+/**
+ * Opens a link clicked in a frame in a new tab, without a way back to this
+ * page; only web and mail links.
+ */
+export function openLink(href: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return false;
+  }
+  if (!['http:', 'https:', 'mailto:'].includes(url.protocol)) {
+    return false;
+  }
+  window.open(url.href, '_blank', 'noopener,noreferrer');
+  return true;
 }
 
 function escapeHtml(text: string): string {

@@ -12,6 +12,7 @@ import { Panel } from '@lumino/widgets';
 import type { TrailBrowserModel, TrailView } from '../model';
 import { TrailBreadcrumbs } from './breadcrumbs';
 import { ExecutionDetailView } from './executionDetail';
+import { recordedOutputRendermime } from './sandbox';
 import { trailIcon } from './icons';
 import { SessionListView } from './sessionList';
 import { TimelineView } from './timeline';
@@ -53,6 +54,9 @@ export class TrailSidebar extends SidePanel {
       })
     );
 
+    // Recorded outputs may come from a teammate: HTML and Markdown render
+    // sanitized in sandboxed, network-less frames.
+    this._rendermime = recordedOutputRendermime(options.rendermime);
     this._views = {
       sessions: new SessionListView({
         model: this.model,
@@ -62,7 +66,7 @@ export class TrailSidebar extends SidePanel {
       timeline: new TimelineView({ model: this.model, trans }),
       execution: new ExecutionDetailView({
         model: this.model,
-        rendermime: options.rendermime,
+        rendermime: this._rendermime,
         trans,
         translator
       })
@@ -181,6 +185,7 @@ export class TrailSidebar extends SidePanel {
   }
 
   private _lastExecutionId: string | null = null;
+  private _rendermime: IRenderMimeRegistry;
   private _lastSessionId: string | null = null;
   private _view: TrailView | null = null;
   private _views: {

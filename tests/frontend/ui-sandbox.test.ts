@@ -11,6 +11,7 @@ import {
 } from '@jupyterlab/rendermime';
 import {
   framePolicy,
+  openLink,
   recordedOutputRendermime,
   SandboxedRenderer
 } from '../../src/ui/sandbox';
@@ -131,5 +132,36 @@ describe('recordedOutputRendermime', () => {
         'ensure'
       )
     ).toBe('text/plain');
+  });
+});
+
+describe('openLink', () => {
+  it('opens web and mail links in a new tab without a way back, nothing else', () => {
+    const open = jest.spyOn(window, 'open').mockReturnValue(null);
+    expect(openLink('https://example.com/a?b=1')).toBe(true);
+    expect(open).toHaveBeenLastCalledWith(
+      'https://example.com/a?b=1',
+      '_blank',
+      'noopener,noreferrer'
+    );
+    expect(openLink('mailto:someone@example.com')).toBe(true);
+    for (const href of [
+      'javascript:alert(1)',
+      'JAVASCRIPT:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'about:srcdoc',
+      'file:///etc/passwd',
+      'not a url'
+    ]) {
+      expect(openLink(href)).toBe(false);
+    }
+    expect(open).toHaveBeenCalledTimes(2);
+    open.mockRestore();
+  });
+
+  it('is asked by the frame only for links it was clicked on', async () => {
+    const renderer = await render('text/html', '<a href="#top">in page</a>');
+    expect(renderer.frame!.srcdoc).toContain('closest("a[href],area[href]")');
+    renderer.dispose();
   });
 });

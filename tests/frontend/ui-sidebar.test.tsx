@@ -201,9 +201,15 @@ describe('TrailSidebar', () => {
 
     // The stream output, its chunks joined.
     expect(outputs.textContent).toContain('hello from stdout');
-    // The HTML output: rendered, but sanitized.
-    const bold = await waitFor(() => outputs.querySelector('b.trail-bold'));
-    expect(bold.textContent).toBe('bold and safe');
+    // The HTML output: sanitized, in a frame without same-origin rights.
+    const frame = await waitFor(() =>
+      outputs.querySelector<HTMLIFrameElement>('iframe.jp-Trail-SandboxFrame')
+    );
+    expect(frame.getAttribute('sandbox')).toBe('allow-scripts');
+    expect(frame.srcdoc).toContain('<b class="trail-bold">bold and safe</b>');
+    expect(frame.srcdoc).not.toContain('__trailPwned');
+    expect(frame.srcdoc).not.toContain('onerror');
+    expect(outputs.querySelector('b.trail-bold')).toBeNull();
     expect(outputs.querySelector('script')).toBeNull();
     expect(outputs.querySelector('[onerror]')).toBeNull();
     expect(outputs.innerHTML).not.toContain('__trailPwned');

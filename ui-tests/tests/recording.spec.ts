@@ -95,7 +95,10 @@ test.describe('recording', () => {
     await back(page);
 
     await items.nth(3).click();
-    await expect(page.locator('.jp-Trail-Outputs')).toContainText('bold words');
+    // Recorded HTML renders sanitized in a sandboxed frame.
+    await expect(
+      page.locator('.jp-Trail-Outputs').frameLocator('iframe.jp-Trail-SandboxFrame').locator('b.trail-html')
+    ).toHaveText('bold words');
     // Recorded HTML is rendered untrusted: its script never ran in this page.
     expect(await page.evaluate(() => (window as any).__trailPwned)).toBeUndefined();
     await expect(page.locator('.jp-Trail-Outputs script')).toHaveCount(0);

@@ -62,6 +62,32 @@ export class TrailServerProcess {
     return (await response.json()) as T;
   }
 
+  /** Sends a request with a JSON body (or none) as `token` (the owner's by default). */
+  async send<T = any>(
+    method: string,
+    route: string,
+    body?: unknown,
+    token: string = TRAIL_TOKEN
+  ): Promise<T> {
+    const response = await fetch(`${TRAIL_URL}/api/v1${route}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' })
+      },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    });
+    if (!response.ok) {
+      throw new Error(`${method} ${route}: HTTP ${response.status} ${await response.text()}`);
+    }
+    return (await response.json()) as T;
+  }
+
+  /** Stores events as a recorder would (POST /events). */
+  ingest(events: unknown[], token: string = TRAIL_TOKEN): Promise<any> {
+    return this.send('POST', '/events', { events }, token);
+  }
+
   /** Every execution recorded for notebooks under the folder `folder`. */
   async executionsOf(folder: string): Promise<any[]> {
     const sessions: any[] = [];
