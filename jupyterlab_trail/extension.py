@@ -3,8 +3,9 @@ embedded local Trail server.
 
 Configuration comes, in order, from:
 
-1. ``TRAIL_URL`` and ``TRAIL_TOKEN`` in the environment (a team server; set
-   them in the JupyterHub spawner's environment, for example);
+1. ``TRAIL_URL`` and ``TRAIL_TOKEN`` (or ``TRAIL_TOKEN_FILE``, a file holding
+   it) in the environment (a team server; set them in the JupyterHub
+   spawner's environment, for example);
 2. otherwise the embedded local server, started here on loopback with its
    data in ``TRAIL_DATA_DIR`` (default ``<jupyter data dir>/trail``) and a
    token generated once into that folder.
@@ -36,6 +37,22 @@ class TrailConfigHandler(APIHandler):
         self.finish(json.dumps(await self._provider.config()))
 
 
+def _token_from_environment(log) -> str:
+    """``TRAIL_TOKEN``, else the content of the file ``TRAIL_TOKEN_FILE``
+    names (a mounted secret, for example)."""
+    token = os.environ.get("TRAIL_TOKEN", "").strip()
+    if token:
+        return token
+    path = os.environ.get("TRAIL_TOKEN_FILE", "").strip()
+    if path:
+        try:
+            with open(os.path.expanduser(path), encoding="utf-8") as f:
+                return f.read().strip()
+        except OSError as err:
+            log.error("Trail: cannot read TRAIL_TOKEN_FILE %s: %s", path, err)
+    return ""
+
+
 class TrailConfigProvider:
     def __init__(self, server_app):
         self._log = server_app.log
@@ -44,7 +61,7 @@ class TrailConfigProvider:
         if url:
             self._static = {
                 "url": url.rstrip("/"),
-                "token": os.environ.get("TRAIL_TOKEN", ""),
+                "token": _token_from_environment(self._log),
                 "source": "environment",
             }
         else:
