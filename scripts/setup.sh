@@ -42,6 +42,12 @@ $PIP --no-build-isolation -e .
 jupyter-builder develop . --overwrite >/dev/null
 
 if [ "$with_tests" = 1 ]; then
+  # A kernel of another language: the recorder must record it without the
+  # Python helper (tests/frontend/recorder-other-kernel.test.ts).
+  if [ ! -d .venv/share/jupyter/kernels/bash ]; then
+    step "Installing the bash kernel spec (tests)"
+    python -m bash_kernel.install --sys-prefix >/dev/null
+  fi
   if ! command -v chromium >/dev/null 2>&1; then
     step "Installing Debian's Chromium for the UI tests"
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
