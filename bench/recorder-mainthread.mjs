@@ -46,7 +46,13 @@ for (let i = 0; i < cells; i++) {
 const notebook = {
   nbformat: 4,
   nbformat_minor: 5,
-  metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+  metadata: {
+    kernelspec: {
+      name: 'python3',
+      display_name: 'Python 3',
+      language: 'python'
+    }
+  },
   cells: sources.map((source, i) => ({
     cell_type: 'code',
     id: `cell-${i}`,
@@ -61,12 +67,20 @@ writeFileSync(join(work, 'bench.ipynb'), JSON.stringify(notebook));
 const lab = spawn(
   join(root, '.venv', 'bin', 'jupyter'),
   [
-    'lab', '--no-browser', '--allow-root', `--port=${port}`,
-    `--ServerApp.root_dir=${work}`, `--IdentityProvider.token=${token}`,
-    '--LabApp.extension_manager=readonly', '--ServerApp.port_retries=0',
+    'lab',
+    '--no-browser',
+    '--allow-root',
+    `--port=${port}`,
+    `--ServerApp.root_dir=${work}`,
+    `--IdentityProvider.token=${token}`,
+    '--LabApp.extension_manager=readonly',
+    '--ServerApp.port_retries=0',
     '--LabApp.expose_app_in_browser=True'
   ],
-  { env: { ...process.env, TRAIL_DATA_DIR: join(work, 'trail-data') }, stdio: 'ignore' }
+  {
+    env: { ...process.env, TRAIL_DATA_DIR: join(work, 'trail-data') },
+    stdio: 'ignore'
+  }
 );
 const stop = () => lab.kill('SIGTERM');
 process.on('exit', stop);
@@ -74,7 +88,9 @@ process.on('exit', stop);
 async function waitForLab() {
   for (let i = 0; i < 120; i++) {
     try {
-      const r = await fetch(`http://127.0.0.1:${port}/api/status?token=${token}`);
+      const r = await fetch(
+        `http://127.0.0.1:${port}/api/status?token=${token}`
+      );
       if (r.ok) return;
     } catch {}
     await new Promise(r => setTimeout(r, 500));
@@ -85,15 +101,27 @@ async function waitForLab() {
 await waitForLab();
 const browser = await chromium.launch({
   executablePath: process.env.TRAIL_CHROMIUM || '/usr/bin/chromium',
-  args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+  args: [
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync'
+  ]
 });
 const page = await browser.newPage();
 page.on('crash', () => console.error('page crashed'));
 page.on('pageerror', e => console.error('page error:', e.message));
 await page.goto(`http://127.0.0.1:${port}/lab/tree/bench.ipynb?token=${token}`);
-await page.waitForSelector('.jp-NotebookPanel .jp-Notebook', { timeout: 120000 });
+await page.waitForSelector('.jp-NotebookPanel .jp-Notebook', {
+  timeout: 120000
+});
 await page.waitForFunction(
-  () => document.querySelector('.jp-NotebookPanel-toolbar .jp-Toolbar-kernelStatus, .jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null,
+  () =>
+    document.querySelector(
+      '.jp-NotebookPanel-toolbar .jp-Toolbar-kernelStatus, .jp-Notebook-ExecutionIndicator[data-status="idle"]'
+    ) !== null,
   null,
   { timeout: 120000 }
 );
@@ -108,7 +136,10 @@ const exec = async (command, args = {}) => {
       try {
         const value = await window.jupyterapp.commands.execute(c, a);
         // Only plain data crosses back (a command may return a widget).
-        return { ok: true, value: c.startsWith('trail:') ? value : typeof value };
+        return {
+          ok: true,
+          value: c.startsWith('trail:') ? value : typeof value
+        };
       } catch (e) {
         return { ok: false, value: String(e) };
       }
@@ -124,14 +155,19 @@ for (let round = 0; round <= rounds; round++) {
   await exec('trail:recorder-cost', { reset: true });
   const t0 = Date.now();
   // Not awaited: Run All resolves late; completion is read from the recorder.
-  await page.evaluate(() => void window.jupyterapp.commands.execute('notebook:run-all-cells'));
+  await page.evaluate(
+    () => void window.jupyterapp.commands.execute('notebook:run-all-cells')
+  );
   let summary;
   for (;;) {
     summary = await exec('trail:recorder-cost');
     if (summary.count >= cells) break;
-    if (Date.now() - t0 > 120000) await page.screenshot({ path: '/tmp/bench-fail.png' });
-    if (Date.now() - t0 > 120000) throw new Error(`only ${summary.count} executions recorded`);
-    if (process.env.TRAIL_BENCH_DEBUG) console.error('recorded so far', summary.count);
+    if (Date.now() - t0 > 120000)
+      await page.screenshot({ path: '/tmp/bench-fail.png' });
+    if (Date.now() - t0 > 120000)
+      throw new Error(`only ${summary.count} executions recorded`);
+    if (process.env.TRAIL_BENCH_DEBUG)
+      console.error('recorded so far', summary.count);
     await new Promise(r => setTimeout(r, 250));
   }
   if (round > 0) all.push(summary);
@@ -141,7 +177,9 @@ for (let round = 0; round <= rounds; round++) {
   );
 }
 const worst = Math.max(...all.map(s => s.p99));
-console.log(`\nrecorder main-thread time per execution: p99 (worst round) = ${worst.toFixed(3)} ms  goal <= 1 ms  ${worst <= 1 ? 'MET' : 'NOT MET'}`);
+console.log(
+  `\nrecorder main-thread time per execution: p99 (worst round) = ${worst.toFixed(3)} ms  goal <= 1 ms  ${worst <= 1 ? 'MET' : 'NOT MET'}`
+);
 await browser.close();
 stop();
 process.exit(0);

@@ -28,11 +28,15 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'server', 'dist', 'index.js');
 if (!existsSync(cli)) {
-  console.error('server/dist is missing: run `npx tsc -p server/tsconfig.json` first');
+  console.error(
+    'server/dist is missing: run `npx tsc -p server/tsconfig.json` first'
+  );
   process.exit(1);
 }
 const require = createRequire(import.meta.url);
-const { FileStore } = require(join(root, 'server', 'dist', 'store', 'file-store.js'));
+const { FileStore } = require(
+  join(root, 'server', 'dist', 'store', 'file-store.js')
+);
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,9 +51,33 @@ const PER_SESSION = 200;
 
 // ------------------------------------------------------------ the history
 
-const VERBS = ['load', 'clean', 'train', 'eval', 'plot', 'merge', 'split', 'score'];
-const THINGS = ['customers', 'orders', 'iris', 'churn', 'sales', 'sensors', 'images', 'reviews'];
-const MODELS = ['LogisticRegression', 'RandomForestClassifier', 'XGBClassifier', 'Ridge', 'KMeans'];
+const VERBS = [
+  'load',
+  'clean',
+  'train',
+  'eval',
+  'plot',
+  'merge',
+  'split',
+  'score'
+];
+const THINGS = [
+  'customers',
+  'orders',
+  'iris',
+  'churn',
+  'sales',
+  'sensors',
+  'images',
+  'reviews'
+];
+const MODELS = [
+  'LogisticRegression',
+  'RandomForestClassifier',
+  'XGBClassifier',
+  'Ridge',
+  'KMeans'
+];
 
 let n = 0;
 function code(i) {
@@ -67,7 +95,7 @@ function code(i) {
     case 4:
       return `score = accuracy_score(y_test, model.predict(X_test))\nprint(f"${thing} accuracy: {score:.4f}")`;
     default:
-      return `params = {"lr": ${(i % 9) / 100 + 0.001}, "epochs": ${i % 40}, "batch": ${16 << i % 4}}\ntrail.log_params(params)`;
+      return `params = {"lr": ${(i % 9) / 100 + 0.001}, "epochs": ${i % 40}, "batch": ${16 << (i % 4)}}\ntrail.log_params(params)`;
   }
 }
 
@@ -79,7 +107,11 @@ function session(person, notebook) {
       id: randomUUID(),
       notebookPath: `${person}/${notebook}.ipynb`,
       startedAt: new Date(Date.UTC(2026, 0, 1) + n * 1500).toISOString(),
-      kernel: { name: 'python3', displayName: 'Python 3 (ipykernel)', language: 'python' }
+      kernel: {
+        name: 'python3',
+        displayName: 'Python 3 (ipykernel)',
+        language: 'python'
+      }
     }
   };
 }
@@ -104,8 +136,17 @@ function execution(s, seq) {
       durationMs: 340,
       timing: 'kernel',
       outputs: [
-        { output_type: 'stream', name: 'stdout', text: `rows: ${i % 9973}\nepoch ${i % 40} loss ${(i % 1000) / 1000}\n` },
-        { output_type: 'execute_result', execution_count: seq, data: { 'text/plain': `${(i * 7) % 1000}` }, metadata: {} }
+        {
+          output_type: 'stream',
+          name: 'stdout',
+          text: `rows: ${i % 9973}\nepoch ${i % 40} loss ${(i % 1000) / 1000}\n`
+        },
+        {
+          output_type: 'execute_result',
+          execution_count: seq,
+          data: { 'text/plain': `${(i * 7) % 1000}` },
+          metadata: {}
+        }
       ]
     }
   };
@@ -140,19 +181,29 @@ async function populate(dir, count) {
 function startServer(dir) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [cli, '--port', '0', '--data', dir, '--token', TOKEN], {
-      stdio: ['ignore', 'pipe', 'inherit']
-    });
+    const child = spawn(
+      process.execPath,
+      [cli, '--port', '0', '--data', dir, '--token', TOKEN],
+      {
+        stdio: ['ignore', 'pipe', 'inherit']
+      }
+    );
     child.once('exit', code => reject(new Error(`server exited with ${code}`)));
     createInterface({ input: child.stdout }).once('line', line => {
-      resolve({ child, url: JSON.parse(line).url, startupMs: Number(process.hrtime.bigint() - started) / 1e6 });
+      resolve({
+        child,
+        url: JSON.parse(line).url,
+        startupMs: Number(process.hrtime.bigint() - started) / 1e6
+      });
     });
   });
 }
 
 async function api(url, path) {
   const started = process.hrtime.bigint();
-  const res = await fetch(`${url}/api/v1${path}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  const res = await fetch(`${url}/api/v1${path}`, {
+    headers: { Authorization: `Bearer ${TOKEN}` }
+  });
   const body = await res.json();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (!res.ok) {
@@ -162,7 +213,9 @@ async function api(url, path) {
 }
 
 function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
 }
 
 function summary(label, times) {
@@ -205,18 +258,27 @@ async function main() {
       }
       await new Promise(r => setTimeout(r, 200));
     }
-    console.log(`search index of the stored history ready after ${((Date.now() - indexStarted) / 1000).toFixed(1)} s more`);
+    console.log(
+      `search index of the stored history ready after ${((Date.now() - indexStarted) / 1000).toFixed(1)} s more`
+    );
 
     const sessions = [];
-    for (let cursor = null; ; ) {
-      const { body } = await api(url, `/sessions?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+    for (let cursor = null; ;) {
+      const { body } = await api(
+        url,
+        `/sessions?limit=200${cursor ? `&cursor=${cursor}` : ''}`
+      );
       sessions.push(...body.items.map(s => s.id));
       if (!body.nextCursor) {
         break;
       }
       cursor = body.nextCursor;
     }
-    console.log(`${sessions.length} sessions; load average ${loadavg().map(l => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `${sessions.length} sessions; load average ${loadavg()
+        .map(l => l.toFixed(2))
+        .join(' ')}`
+    );
 
     // Timeline pages: a random session, then a random page of it.
     const pageTimes = [];
@@ -227,7 +289,10 @@ async function main() {
       const hops = Math.floor(Math.random() * 3);
       let cursor = first.body.nextCursor;
       for (let h = 0; h < hops && cursor; h++) {
-        const next = await api(url, `/sessions/${id}/executions?limit=50&cursor=${cursor}`);
+        const next = await api(
+          url,
+          `/sessions/${id}/executions?limit=50&cursor=${cursor}`
+        );
         pageTimes.push(next.ms);
         cursor = next.body.nextCursor;
       }
@@ -238,14 +303,27 @@ async function main() {
     const perQuery = new Map();
     for (let i = 0; i < SEARCHES; i++) {
       const q = QUERIES[i % QUERIES.length];
-      const { ms, body } = await api(url, `/search?q=${encodeURIComponent(q)}&limit=50`);
+      const { ms, body } = await api(
+        url,
+        `/search?q=${encodeURIComponent(q)}&limit=50`
+      );
       searchTimes.push(ms);
-      const entry = perQuery.get(q) ?? { times: [], hits: body.items.length, truncated: body.truncated };
+      const entry = perQuery.get(q) ?? {
+        times: [],
+        hits: body.items.length,
+        truncated: body.truncated
+      };
       entry.times.push(ms);
       perQuery.set(q, entry);
     }
     for (const [q, { times, hits, truncated }] of perQuery) {
-      summary(`  search ${q} (${hits} hits${truncated ? ', truncated' : ''})`.slice(0, 34), times);
+      summary(
+        `  search ${q} (${hits} hits${truncated ? ', truncated' : ''})`.slice(
+          0,
+          34
+        ),
+        times
+      );
     }
     const searchP99 = summary('search (all queries)', searchTimes);
     console.log(

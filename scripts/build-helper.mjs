@@ -27,7 +27,8 @@ if (existsSync(source)) {
     `warning: ${source} is missing: the extension will not inject the kernel helper`
   );
 }
-const digest = text === null ? null : createHash('sha256').update(text).digest('hex');
+const digest =
+  text === null ? null : createHash('sha256').update(text).digest('hex');
 
 const out = `/* eslint-disable */
 /**
