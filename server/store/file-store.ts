@@ -461,7 +461,10 @@ export class FileStore implements TrailStore {
     return JSON.parse(await this.log.read(this.tables.annotations.get(a)));
   }
 
-  /** Stops taking writes, waits for pending ones, and closes files. */
+  /**
+   * Calls `onRecord` with every stored execution in storage order (see
+   * {@link TrailStore.scanExecutions}).
+   */
   async scanExecutions(
     onRecord: (record: ExecutionRecord) => void,
     shouldStop?: () => boolean
@@ -479,6 +482,7 @@ export class FileStore implements TrailStore {
     );
   }
 
+  /** Stops taking writes, waits for pending ones, and closes files. */
   async close(): Promise<void> {
     if (this.closed) {
       return;
