@@ -46,6 +46,11 @@ export namespace CommandIDs {
   export const toggleNotebook = 'trail:toggle-notebook-recording';
   export const toggleKernelCapture = 'trail:toggle-kernel-capture';
   export const showEnvironment = 'trail:show-environment';
+  export const showTeam = 'trail:show-team';
+  export const search = 'trail:search';
+  export const openExecution = 'trail:open-execution';
+  export const copyLink = 'trail:copy-link';
+  export const showCellHistory = 'trail:show-cell-history';
 }
 
 /** The settings plugin id (schema/settings/plugin.json). */

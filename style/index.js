@@ -1,2 +1,3 @@
 import './base.css';
 import './capture.css';
+import './team.css';

@@ -6,15 +6,11 @@ import type {
   Output
 } from '../_schema/records';
 import { BlobCache } from './blob-cache';
-import {
-  TrailNetworkError,
-  TrailResponseError,
-  isObject,
-  messageOf,
-  responseErrorFrom
-} from './errors';
+import { TrailNetworkError, TrailResponseError, isObject } from './errors';
+import { enc, errorOf, Exchange, queryString, reasonOf } from './request';
 import {
   ShapeCheck,
+  changesShape,
   environmentShape,
   executionRecordShape,
   previousExecutionShape,
@@ -22,20 +18,35 @@ import {
   healthShape,
   ingestResultShape,
   isBlobRef,
+  notebookSummaryShape,
+  notebookVisibilityShape,
   pageShape,
+  searchPageShape,
   sessionSummaryShape,
+  teamMemberShape,
+  usersShape,
   versionShape
 } from './response-shape';
 import type {
   BlobRef,
   CellExecutionQuery,
+  ChangesQuery,
   ExecutionSummary,
   HealthStatus,
+  HistoryChanges,
+  NotebookQuery,
+  NotebookSummary,
+  NotebookVisibilityResult,
   Page,
   PageQuery,
+  RequestOptions,
+  SearchPage,
+  SearchQuery,
   SessionQuery,
   SessionSummary,
-  VersionInfo
+  TeamMember,
+  VersionInfo,
+  Visibility
 } from './types';
 
 /**
@@ -61,15 +72,6 @@ export interface TrailClientOptions {
   timeoutMs?: number;
   /** Where fetched blobs are kept; a fresh 32 MiB cache by default. */
   blobCache?: BlobCache;
-}
-
-/** The answer of one HTTP exchange, body read. */
-interface Exchange {
-  status: number;
-  statusText: string;
-  contentType: string;
-  text: string;
-  url: string;
 }
 
 /**
@@ -116,6 +118,7 @@ export class TrailClient {
   listSessions(query: SessionQuery = {}): Promise<Page<SessionSummary>> {
     const search = queryString({
       notebook: query.notebook,
+      author: query.author,
       limit: query.limit,
       cursor: query.cursor
     });
@@ -183,6 +186,90 @@ export class TrailClient {
       `/cells/executions${search}`,
       pageShape(executionSummaryShape)
     );
+  }
+
+  /** Who the token belongs to (GET /me). */
+  getMe(): Promise<TeamMember> {
+    return this._json('GET', '/me', teamMemberShape);
+  }
+
+  /**
+   * The people of the team: those with sessions the caller may read, and
+   * every user of the server's directory (GET /users).
+   */
+  async listUsers(): Promise<TeamMember[]> {
+    return (await this._json('GET', '/users', usersShape)).items;
+  }
+
+  /** One person's notebooks, most recently active first (GET /notebooks). */
+  listNotebooks(query: NotebookQuery = {}): Promise<Page<NotebookSummary>> {
+    const search = queryString({
+      author: query.author,
+      limit: query.limit,
+      cursor: query.cursor
+    });
+    return this._json(
+      'GET',
+      `/notebooks${search}`,
+      pageShape(notebookSummaryShape)
+    );
+  }
+
+  /**
+   * Who may read one of the caller's sessions (PATCH /sessions/:id);
+   * resolves with the updated session.
+   */
+  setSessionVisibility(
+    id: string,
+    visibility: Visibility
+  ): Promise<SessionSummary> {
+    return this._json('PATCH', `/sessions/${enc(id)}`, sessionSummaryShape, {
+      visibility
+    });
+  }
+
+  /**
+   * Who may read the caller's sessions of one notebook, those recorded and
+   * those to come (PUT /notebooks/visibility).
+   */
+  setNotebookVisibility(
+    notebookPath: string,
+    visibility: Visibility
+  ): Promise<NotebookVisibilityResult> {
+    return this._json('PUT', '/notebooks/visibility', notebookVisibilityShape, {
+      notebookPath,
+      visibility
+    });
+  }
+
+  /** Searches the code and outputs of every readable execution (GET /search). */
+  search(query: SearchQuery): Promise<SearchPage> {
+    const search = queryString({
+      q: query.q,
+      author: query.author,
+      notebook: query.notebook,
+      from: query.from,
+      to: query.to,
+      limit: query.limit,
+      cursor: query.cursor
+    });
+    return this._json('GET', `/search${search}`, searchPageShape);
+  }
+
+  /**
+   * What was stored after a cursor (GET /changes): a long poll that the
+   * server answers as soon as there is something, or empty after `wait`
+   * ms. The request's timeout is extended by `wait`.
+   */
+  getChanges(
+    query: ChangesQuery = {},
+    options: RequestOptions = {}
+  ): Promise<HistoryChanges> {
+    const search = queryString({ after: query.after, wait: query.wait });
+    return this._json('GET', `/changes${search}`, changesShape, undefined, {
+      timeoutMs: this.timeoutMs + (query.wait ?? 0),
+      ...options
+    });
   }
 
   /**
@@ -295,9 +382,10 @@ export class TrailClient {
     method: string,
     path: string,
     shape: ShapeCheck<T>,
-    body?: unknown
+    body?: unknown,
+    options: RequestOptions = {}
   ): Promise<T> {
-    const exchange = await this._exchange(method, path, body);
+    const exchange = await this._exchange(method, path, body, options);
     if (exchange.status < 200 || exchange.status >= 300) {
       throw errorOf(exchange);
     }
@@ -331,8 +419,10 @@ export class TrailClient {
   private async _exchange(
     method: string,
     path: string,
-    body?: unknown
+    body?: unknown,
+    options: RequestOptions = {}
   ): Promise<Exchange> {
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const url = `${this.apiUrl}${path}`;
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (this._token) {
@@ -348,7 +438,12 @@ export class TrailClient {
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, this.timeoutMs);
+    }, timeoutMs);
+    const abort = () => controller.abort();
+    options.signal?.addEventListener('abort', abort);
+    if (options.signal?.aborted) {
+      controller.abort();
+    }
     try {
       const response = await this._fetch(url, {
         method,
@@ -370,7 +465,7 @@ export class TrailClient {
       if (timedOut) {
         throw new TrailNetworkError(
           `The Trail server at ${this.baseUrl} did not answer within ${
-            this.timeoutMs / 1000
+            timeoutMs / 1000
           } s.`,
           url,
           true,
@@ -385,6 +480,7 @@ export class TrailClient {
       );
     } finally {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', abort);
     }
   }
 
@@ -409,43 +505,4 @@ export function compatibilityMessage(
   return info.apiVersion > API_VERSION
     ? `${server} speaks Trail API version ${info.apiVersion}, but this extension speaks version ${API_VERSION}: upgrade jupyterlab-trail.`
     : `${server} speaks Trail API version ${info.apiVersion}, but this extension needs version ${API_VERSION}: upgrade the Trail server.`;
-}
-
-function errorOf(exchange: Exchange): TrailResponseError {
-  return responseErrorFrom(
-    exchange.status,
-    exchange.statusText,
-    exchange.text,
-    exchange.url
-  );
-}
-
-function enc(segment: string): string {
-  return encodeURIComponent(segment);
-}
-
-function queryString(
-  params: Record<string, string | number | undefined>
-): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== '') {
-      search.set(key, String(value));
-    }
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
-
-/**
- * Why fetch rejected, in words: Node puts the system error (ECONNREFUSED)
- * in `cause`; browsers only say "Failed to fetch".
- */
-function reasonOf(reason: unknown): string {
-  const message = messageOf(reason);
-  const cause = (reason as { cause?: unknown } | null)?.cause;
-  const detail = cause ? messageOf(cause) : '';
-  return detail && !message.includes(detail)
-    ? `${message}: ${detail}`
-    : message;
 }

@@ -10,3 +10,4 @@ export * from './client';
 export * from './delivery';
 export * from './storage';
 export * from './queue';
+export * from './change-feed';

@@ -13,8 +13,15 @@ import type {
   BlobRef,
   ExecutionSummary,
   HealthStatus,
+  HistoryChanges,
+  NotebookSummary,
+  NotebookVisibilityResult,
   Page,
+  Person,
+  SearchHit,
+  SearchPage,
   SessionSummary,
+  TeamMember,
   VersionInfo
 } from './types';
 
@@ -135,3 +142,95 @@ export function isBlobRef(value: unknown): value is BlobRef {
     (value.encoding === 'text' || value.encoding === 'json')
   );
 }
+
+const isPerson = (value: unknown): value is Person =>
+  isObject(value) &&
+  isString(value.id) &&
+  isString(value.name) &&
+  isString(value.displayName);
+
+/** Matches a TeamMember (GET /me, GET /users). */
+export const teamMemberShape: ShapeCheck<TeamMember> = value =>
+  isObject(value) && isString(value.role) && isPerson(value)
+    ? null
+    : 'a person with "id", "name", "displayName" and "role"';
+
+/** Matches the answer of GET /users. */
+export const usersShape: ShapeCheck<{ items: TeamMember[] }> = value => {
+  if (!isObject(value) || !Array.isArray(value.items)) {
+    return '{"items": [...]}';
+  }
+  for (let i = 0; i < value.items.length; i++) {
+    const problem = teamMemberShape(value.items[i]);
+    if (problem) {
+      return `${problem} at items[${i}]`;
+    }
+  }
+  return null;
+};
+
+/** Matches a NotebookSummary. */
+export const notebookSummaryShape: ShapeCheck<NotebookSummary> = value =>
+  isObject(value) &&
+  isString(value.notebookPath) &&
+  isPerson(value.author) &&
+  typeof value.sessionCount === 'number'
+    ? null
+    : 'a notebook with "notebookPath", "author" and "sessionCount"';
+
+/** Matches a SearchHit. */
+export const searchHitShape: ShapeCheck<SearchHit> = value => {
+  if (!isObject(value) || !isPerson(value.author)) {
+    return 'a search hit with "execution", "author" and "snippet"';
+  }
+  const snippet = value.snippet;
+  if (
+    !isObject(snippet) ||
+    !isString(snippet.text) ||
+    !Array.isArray(snippet.matches) ||
+    !snippet.matches.every(
+      (m: unknown) =>
+        Array.isArray(m) &&
+        m.length === 2 &&
+        m.every(n => typeof n === 'number')
+    )
+  ) {
+    return 'a search hit whose snippet has "text" and "matches" [[start, end], ...]';
+  }
+  return executionSummaryShape(value.execution);
+};
+
+/** Matches a page of search hits. */
+export const searchPageShape: ShapeCheck<SearchPage> = value =>
+  pageShape(searchHitShape)(value) ??
+  (typeof (value as SearchPage).truncated === 'boolean'
+    ? null
+    : 'a page with "truncated"');
+
+/** Matches the answer of GET /changes. */
+export const changesShape: ShapeCheck<HistoryChanges> = value => {
+  if (
+    !isObject(value) ||
+    !isString(value.cursor) ||
+    !Array.isArray(value.changes)
+  ) {
+    return '{"cursor": string, "changes": [...]}';
+  }
+  const bad = value.changes.findIndex(
+    (c: unknown) => !isObject(c) || !isString(c.kind) || !isString(c.sessionId)
+  );
+  return bad < 0
+    ? null
+    : `a change with "kind" and "sessionId" at changes[${bad}]`;
+};
+
+/** Matches the answer of PUT /notebooks/visibility. */
+export const notebookVisibilityShape: ShapeCheck<
+  NotebookVisibilityResult
+> = value =>
+  isObject(value) &&
+  isString(value.notebookPath) &&
+  isString(value.visibility) &&
+  typeof value.sessions === 'number'
+    ? null
+    : '{"notebookPath", "visibility", "sessions"}';

@@ -6,7 +6,13 @@
 import type {
   EnvironmentSnapshot,
   ExecutionSummary,
-  SessionSummary
+  HistoryChanges,
+  NotebookSummary,
+  Person,
+  SearchHit,
+  SessionSummary,
+  TeamMember,
+  Visibility
 } from '../_schema/records';
 
 /**
@@ -23,7 +29,23 @@ export interface Page<T> {
  * The listing shapes, generated from schema/records (session-summary and
  * execution-summary) and re-exported so client users import from one place.
  */
-export type { EnvironmentSnapshot, ExecutionSummary, SessionSummary };
+export type {
+  EnvironmentSnapshot,
+  ExecutionSummary,
+  HistoryChanges,
+  NotebookSummary,
+  Person,
+  SearchHit,
+  SessionSummary,
+  TeamMember,
+  Visibility
+};
+
+/**
+ * One change of GET /api/v1/changes: a session or execution stored (or
+ * annotated, or whose visibility changed) that the caller may read.
+ */
+export type HistoryChange = HistoryChanges['changes'][number];
 
 /**
  * Stands, in a mime bundle returned by the server, for a large value kept in
@@ -69,6 +91,71 @@ export interface ErrorDetail {
 export interface SessionQuery extends PageQuery {
   /** Only the sessions of this notebook path. */
   notebook?: string;
+  /** Only the sessions of this user id. */
+  author?: string;
+}
+
+/**
+ * Query of GET /api/v1/notebooks: one person's notebooks, most recently
+ * active first.
+ */
+export interface NotebookQuery extends PageQuery {
+  /** The user id whose notebooks to list. */
+  author?: string;
+}
+
+/**
+ * Query of GET /api/v1/search. Terms of `q` are case-insensitive
+ * substrings ("quoted phrases" allowed); every term must match.
+ */
+export interface SearchQuery extends PageQuery {
+  q: string;
+  /** Only executions of this user id. */
+  author?: string;
+  /** Only executions of this notebook path. */
+  notebook?: string;
+  /** Only executions started at or after this ISO time. */
+  from?: string;
+  /** Only executions started before this ISO time. */
+  to?: string;
+}
+
+/**
+ * One page of search results.
+ */
+export interface SearchPage extends Page<SearchHit> {
+  /** Whether the server stopped scanning before the end (refine the query). */
+  truncated: boolean;
+}
+
+/**
+ * Query of GET /api/v1/changes (a long poll).
+ */
+export interface ChangesQuery {
+  /** The cursor of the previous answer; absent: answer at once with the current cursor. */
+  after?: string;
+  /** How long the server may wait for a change, in ms (at most 25000). */
+  wait?: number;
+}
+
+/**
+ * The answer of PUT /api/v1/notebooks/visibility.
+ */
+export interface NotebookVisibilityResult {
+  notebookPath: string;
+  visibility: Visibility;
+  /** How many of the caller's sessions of that notebook changed. */
+  sessions: number;
+}
+
+/**
+ * Per-request options of the client.
+ */
+export interface RequestOptions {
+  /** Aborts the request (it then rejects with a TrailNetworkError). */
+  signal?: AbortSignal;
+  /** Overrides the client's timeout for this request. */
+  timeoutMs?: number;
 }
 
 /**

@@ -1,12 +1,30 @@
 import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
+import { CellHistoryModel } from './cellHistory';
 import { ExecutionDetailModel } from './executionDetail';
-import type { LoadableModel } from './loadable';
+import {
+  AREA_ROOTS,
+  LevelOf,
+  LIST_VIEWS,
+  modelsOf,
+  TrailLevel,
+  TrailPlace
+} from './levels';
+import { SearchModel } from './search';
 import { SessionEnvironmentModel } from './sessionEnvironment';
 import { SessionListModel } from './sessionList';
 import { SessionTimelineModel } from './sessionTimeline';
-import type { ITrailReader, SessionSummary, TrailView } from './types';
+import { NotebookListModel, PeopleModel } from './team';
+import type {
+  ITrailReader,
+  Person,
+  SessionSummary,
+  TeamMember,
+  TrailArea,
+  TrailView,
+  Visibility
+} from './types';
 
 /**
  * Default delay that gathers bursts of `refresh()` calls into one.
@@ -14,13 +32,14 @@ import type { ITrailReader, SessionSummary, TrailView } from './types';
 export const DEFAULT_REFRESH_DELAY_MS = 300;
 
 /**
- * State of the whole Trail panel: the server reader, the selected session
- * and execution, and the models of each level.
+ * State of the whole Trail panel: the server reader, who "me" is, and for
+ * each area (my sessions, the team, search) the stack of levels opened,
+ * each with its model.
  *
  * #### Notes
  * `changed` is emitted for its own changes and re-emitted for every change
- * of the level models, so a view only listens here. The level models are
- * replaced when the reader or the selection changes.
+ * of the level models, so a view only listens here. Levels are rebuilt
+ * with new models when the reader changes; the places stay.
  */
 export class TrailBrowserModel implements IDisposable {
   /**
@@ -41,7 +60,7 @@ export class TrailBrowserModel implements IDisposable {
 
   /**
    * Where data is read from; null while no server is configured or known.
-   * Setting it rebuilds the level models and keeps the selection.
+   * Setting it rebuilds the level models and keeps where the panel is.
    */
   get reader(): ITrailReader | null {
     return this._reader;
@@ -51,17 +70,17 @@ export class TrailBrowserModel implements IDisposable {
       return;
     }
     this._reader = value;
-    this._setSessions(
-      value
-        ? new SessionListModel({
-            reader: value,
-            pageSize: this._pageSize,
-            notebook: this._notebookFilter
-          })
-        : null
-    );
-    this._setTimeline(this._createTimeline(this._selectedSessionId));
-    this._setDetail(this._createDetail(this._selectedExecutionId));
+    this._me = null;
+    this._meState = 'unknown';
+    for (const area of AREAS) {
+      const places = this._stacks[area].map(level => level.place);
+      this._stacks[area].forEach(level => this._release(level));
+      this._stacks[area] = value
+        ? (places.length ? places : [rootPlace(area)]).map(place =>
+            this._build(place, value)
+          )
+        : [];
+    }
     this._stale = true;
     this._emit();
     if (value && this._active) {
@@ -91,6 +110,24 @@ export class TrailBrowserModel implements IDisposable {
   }
 
   /**
+   * The person the token belongs to, once known; null before, and on a
+   * server that does not say (every session is then "mine").
+   */
+  get me(): TeamMember | null {
+    return this._me;
+  }
+
+  /**
+   * Whether a session is the user's own (they may change its visibility).
+   */
+  isMine(session: { author?: Person }): boolean {
+    if (!session.author) {
+      return this._meState !== 'known';
+    }
+    return this._me !== null && session.author.id === this._me.id;
+  }
+
+  /**
    * Whether the panel is showing. While inactive, refreshes are only noted
    * and run once it shows again, so a hidden panel costs no requests.
    */
@@ -109,7 +146,44 @@ export class TrailBrowserModel implements IDisposable {
   }
 
   /**
-   * The notebook path the session list is restricted to, or null for all.
+   * The area shown: my sessions, the team, or search.
+   */
+  get area(): TrailArea {
+    return this._area;
+  }
+  set area(value: TrailArea) {
+    if (value === this._area) {
+      return;
+    }
+    this._area = value;
+    this._emit();
+    void this.refreshNow();
+  }
+
+  /**
+   * The levels of the area shown, from its root to the level shown.
+   */
+  get levels(): readonly TrailLevel[] {
+    return this._stacks[this._area];
+  }
+
+  /**
+   * The level shown, or null while not configured.
+   */
+  get level(): TrailLevel | null {
+    const levels = this.levels;
+    return levels.length ? levels[levels.length - 1] : null;
+  }
+
+  /**
+   * The level to show.
+   */
+  get view(): TrailView {
+    return this.level?.view ?? AREA_ROOTS[this._area];
+  }
+
+  /**
+   * The notebook path "my sessions" is restricted to, or null for all.
    */
   get notebookFilter(): string | null {
     return this._notebookFilter;
@@ -119,72 +193,113 @@ export class TrailBrowserModel implements IDisposable {
       return;
     }
     this._notebookFilter = value;
-    if (this._sessions) {
+    if (this.sessions) {
       // The list reloads itself for the new filter.
-      this._sessions.notebook = value;
+      this.sessions.notebook = value;
     }
     this._emit();
   }
 
   /**
-   * The session list, or null while not configured.
+   * My sessions, or null while not configured.
    */
   get sessions(): SessionListModel | null {
-    return this._sessions;
+    const root = this._stacks.mine[0];
+    return root?.view === 'sessions' ? root.model : null;
   }
 
   /**
-   * The selected session's timeline, or null.
+   * The people of the team, or null while not configured.
+   */
+  get people(): PeopleModel | null {
+    const root = this._stacks.team[0];
+    return root?.view === 'people' ? root.model : null;
+  }
+
+  /**
+   * The search and its results, or null while not configured.
+   */
+  get search(): SearchModel | null {
+    const root = this._stacks.search[0];
+    return root?.view === 'search' ? root.model : null;
+  }
+
+  /**
+   * The notebooks of the person opened in the team area, or null.
+   */
+  get notebooks(): NotebookListModel | null {
+    return this._find('notebooks')?.model ?? null;
+  }
+
+  /**
+   * The sessions of the notebook opened in the team area, or null.
+   */
+  get notebookSessions(): SessionListModel | null {
+    return this._find('notebookSessions')?.model ?? null;
+  }
+
+  /**
+   * The opened session's timeline, or null.
    */
   get timeline(): SessionTimelineModel | null {
-    return this._timeline;
+    return this._find('timeline')?.model ?? null;
   }
 
   /**
-   * The selected session's environment, or null. Loaded on demand (when
+   * The opened session's environment, or null. Loaded on demand (when
    * its section is opened), then refreshed with the rest.
    */
   get environment(): SessionEnvironmentModel | null {
-    return this._environment;
+    return this._find('timeline')?.environment ?? null;
   }
 
   /**
-   * The selected execution's detail, or null.
+   * The opened execution's detail, or null.
    */
   get detail(): ExecutionDetailModel | null {
-    return this._detail;
+    return this._find('execution')?.model ?? null;
   }
 
   /**
-   * The selected session id, or null.
+   * The opened cell history, or null.
+   */
+  get cellHistory(): CellHistoryModel | null {
+    return this._find('cellHistory')?.model ?? null;
+  }
+
+  /**
+   * The opened session id, or null.
    */
   get selectedSessionId(): string | null {
-    return this._selectedSessionId;
+    return this._find('timeline')?.place.sessionId ?? null;
   }
 
   /**
-   * The selected execution id, or null.
+   * The opened execution id, or null.
    */
   get selectedExecutionId(): string | null {
-    return this._selectedExecutionId;
+    return this._find('execution')?.place.executionId ?? null;
   }
 
   /**
-   * The selected session's summary, when it is in the loaded list.
+   * The opened session's summary, once known.
    */
   get selectedSession(): SessionSummary | null {
-    const id = this._selectedSessionId;
-    return (id !== null && this._sessions?.find(id)) || null;
-  }
-
-  /**
-   * The level to show.
-   */
-  get view(): TrailView {
-    if (this._selectedExecutionId !== null) {
-      return 'execution';
+    const id = this.selectedSessionId;
+    if (id === null) {
+      return null;
     }
-    return this._selectedSessionId !== null ? 'timeline' : 'sessions';
+    const timeline = this.timeline;
+    if (timeline?.session) {
+      return timeline.session;
+    }
+    for (const list of [this.notebookSessions, this.sessions]) {
+      const found = list?.find(id);
+      if (found) {
+        return found;
+      }
+    }
+    return null;
   }
 
   /**
@@ -195,81 +310,214 @@ export class TrailBrowserModel implements IDisposable {
   }
 
   /**
-   * Show a session's timeline.
+   * Show a session's timeline, above the list it was picked from.
    *
    * @returns resolves once its executions are loaded (or failed to).
    */
-  openSession(id: string): Promise<void> {
-    this._selectExecution(null);
-    if (id !== this._selectedSessionId || this._timeline === null) {
-      this._selectedSessionId = id;
-      this._setTimeline(this._createTimeline(id));
+  openSession(id: string, summary?: SessionSummary): Promise<void> {
+    const current = this._find('timeline');
+    const reuse = current?.place.sessionId === id ? current : null;
+    this._popTo(level => LIST_VIEWS.has(level.view) || level === reuse);
+    if (!reuse) {
+      const level = this._push({ view: 'timeline', sessionId: id });
+      if (level?.view === 'timeline' && summary) {
+        level.model.session = summary;
+      }
     }
     this._emit();
-    return this._timeline?.refresh() ?? Promise.resolve();
+    return this.timeline?.refresh() ?? Promise.resolve();
   }
 
   /**
-   * Show one execution. When it turns out to belong to another session
-   * than the selected one, that session becomes selected, so that going
-   * back leads to its timeline.
+   * Show one execution. Once it is loaded, the level below it is its
+   * session's timeline, so that going back leads there (from search, from
+   * a permalink, or from another session's timeline).
    *
    * @returns resolves once the record is loaded (or failed to).
    */
   async openExecution(id: string): Promise<void> {
-    this._selectExecution(id);
+    const shown = this.level;
+    if (shown?.view === 'execution' && shown.place.executionId === id) {
+      return shown.model.refresh();
+    }
+    if (shown?.view === 'execution' && this.levels.length > 1) {
+      // One execution replaces another (the previous run of a cell).
+      this._release(this._stacks[this._area].pop()!);
+    }
+    const level = this._push({ view: 'execution', executionId: id });
     this._emit();
-    const detail = this._detail;
-    if (!detail) {
+    if (level?.view !== 'execution') {
       return;
     }
-    await detail.refresh();
-    const sessionId = detail.record?.sessionId;
-    if (
-      sessionId &&
-      detail === this._detail &&
-      sessionId !== this._selectedSessionId
-    ) {
-      this._selectedSessionId = sessionId;
-      this._setTimeline(this._createTimeline(sessionId));
-      this._emit();
-      await this._timeline?.refresh();
+    await level.model.refresh();
+    const sessionId = level.model.record?.sessionId;
+    const stack = this._stacks[this._area];
+    const index = stack.indexOf(level);
+    if (!sessionId || index < 0 || !this._reader) {
+      return;
     }
+    const below = stack[index - 1];
+    if (below?.view === 'timeline' && below.place.sessionId === sessionId) {
+      return;
+    }
+    const timeline = this._build({ view: 'timeline', sessionId }, this._reader);
+    if (below?.view === 'timeline') {
+      this._release(below);
+      stack.splice(index - 1, 1, timeline);
+    } else {
+      stack.splice(index, 0, timeline);
+    }
+    this._emit();
+    await timeline.model.refresh();
   }
 
   /**
-   * Go up one level: from an execution to its session, from a session to
-   * the list.
+   * Show every run of the opened execution's cell, across sessions.
+   *
+   * @returns resolves once the runs are loaded (or failed to); false when
+   * the execution did not come from a notebook cell.
+   */
+  async openCellHistory(): Promise<boolean> {
+    const record = this.detail?.record;
+    if (!record || record.cellId === null) {
+      return false;
+    }
+    this._popTo(level => level.view !== 'cellHistory');
+    this._push({
+      view: 'cellHistory',
+      notebookPath: record.notebookPath,
+      cellId: record.cellId,
+      executionId: record.id
+    });
+    this._emit();
+    await this.cellHistory?.refresh();
+    return true;
+  }
+
+  /**
+   * Show a person's notebooks (in the team area).
+   */
+  openPerson(person: Person): Promise<void> {
+    this._area = 'team';
+    this._popTo(level => level.view === 'people');
+    this._push({ view: 'notebooks', person: personOf(person) });
+    this._emit();
+    return this.notebooks?.refresh() ?? Promise.resolve();
+  }
+
+  /**
+   * Show one person's sessions of one notebook (in the team area).
+   */
+  openNotebook(person: Person, notebookPath: string): Promise<void> {
+    this._area = 'team';
+    const known = this._find('notebooks');
+    if (!known || known.place.person.id !== person.id) {
+      this._popTo(level => level.view === 'people');
+      this._push({ view: 'notebooks', person: personOf(person) });
+    } else {
+      this._popTo(level => level === known);
+    }
+    this._push({
+      view: 'notebookSessions',
+      person: personOf(person),
+      notebookPath
+    });
+    this._emit();
+    return this.notebookSessions?.refresh() ?? Promise.resolve();
+  }
+
+  /**
+   * Go up one level.
    */
   back(): void {
-    if (this._selectedExecutionId !== null) {
-      this._selectExecution(null);
-    } else if (this._selectedSessionId !== null) {
-      this._selectedSessionId = null;
-      this._setTimeline(null);
-    } else {
+    const stack = this._stacks[this._area];
+    if (stack.length <= 1) {
       return;
+    }
+    this._release(stack.pop()!);
+    this._emit();
+  }
+
+  /**
+   * Go up to the level at `index` of `levels`.
+   */
+  goTo(index: number): void {
+    const stack = this._stacks[this._area];
+    if (index < 0 || index >= stack.length - 1) {
+      return;
+    }
+    for (const level of stack.splice(index + 1)) {
+      this._release(level);
     }
     this._emit();
   }
 
   /**
-   * Go back to the session list.
+   * Go back to my session list.
    */
   showSessions(): void {
-    if (this.view === 'sessions') {
+    if (this._area === 'mine' && this.view === 'sessions') {
       return;
     }
-    this._selectExecution(null);
-    this._selectedSessionId = null;
-    this._setTimeline(null);
+    this._area = 'mine';
+    this.goTo(0);
     this._emit();
+  }
+
+  /**
+   * Who may read one of my sessions: asks the server, then shows the
+   * answer everywhere the session is listed.
+   *
+   * @returns rejects when the server refuses (the caller tells the user).
+   */
+  async setSessionVisibility(
+    sessionId: string,
+    visibility: Visibility
+  ): Promise<SessionSummary> {
+    const reader = this._requireReader();
+    const session = await reader.setSessionVisibility(sessionId, visibility);
+    for (const area of AREAS) {
+      for (const level of this._stacks[area]) {
+        const view = level.view;
+        if (view === 'sessions' || view === 'notebookSessions') {
+          (level.model as SessionListModel).replace(session);
+        } else if (
+          level.view === 'timeline' &&
+          level.place.sessionId === sessionId
+        ) {
+          level.model.session = session;
+        }
+      }
+    }
+    this._emit();
+    return session;
+  }
+
+  /**
+   * Who may read my sessions of one notebook, those recorded and those to
+   * come; the lists showing them are read again.
+   *
+   * @returns the number of sessions changed; rejects when the server
+   * refuses.
+   */
+  async setNotebookVisibility(
+    notebookPath: string,
+    visibility: Visibility
+  ): Promise<number> {
+    const reader = this._requireReader();
+    const result = await reader.setNotebookVisibility(notebookPath, visibility);
+    const timeline = this.timeline;
+    if (timeline?.session?.notebookPath === notebookPath) {
+      timeline.session = { ...timeline.session, visibility };
+    }
+    await this.refreshNow();
+    return result.sessions;
   }
 
   /**
    * Ask for fresh data soon. Calls within the delay are gathered into one
    * refresh; a steady stream of calls still refreshes once per delay
-   * (the timer is not pushed back), so the panel follows the user's work.
+   * (the timer is not pushed back), so the panel follows the work.
    */
   refresh(): void {
     if (this._isDisposed || this._timer !== null) {
@@ -282,7 +530,8 @@ export class TrailBrowserModel implements IDisposable {
   }
 
   /**
-   * Refresh every level model now (only noted while inactive).
+   * Refresh every level of the area shown now (only noted while
+   * inactive). Search results are left as they are.
    *
    * @returns resolves when the requests are done; never rejects.
    */
@@ -295,12 +544,27 @@ export class TrailBrowserModel implements IDisposable {
       return;
     }
     this._stale = false;
-    await Promise.all([
-      this._sessions?.refresh(),
-      this._timeline?.refresh(),
-      this._environment?.loaded ? this._environment.refresh() : undefined,
-      this._detail?.refresh()
-    ]);
+    await this._knowMe();
+    const sessions = this.sessions;
+    const mine = this._me?.id ?? null;
+    let sessionsReloaded = false;
+    if (sessions && this._meState === 'known' && sessions.author !== mine) {
+      // Setting the author reloads the list.
+      sessions.author = mine;
+      sessionsReloaded = true;
+    }
+    const tasks: Promise<void>[] = [];
+    for (const level of this.levels) {
+      const view = level.view;
+      if (view === 'search' || (sessionsReloaded && level.model === sessions)) {
+        continue;
+      }
+      tasks.push(level.model.refresh());
+      if (level.view === 'timeline' && level.environment.loaded) {
+        tasks.push(level.environment.refresh());
+      }
+    }
+    await Promise.all(tasks);
   }
 
   /**
@@ -315,72 +579,183 @@ export class TrailBrowserModel implements IDisposable {
       clearTimeout(this._timer);
       this._timer = null;
     }
-    this._sessions?.dispose();
-    this._timeline?.dispose();
-    this._environment?.dispose();
-    this._detail?.dispose();
+    for (const area of AREAS) {
+      this._stacks[area].forEach(level => this._release(level));
+      this._stacks[area] = [];
+    }
     Signal.clearData(this);
   }
 
-  private _selectExecution(id: string | null): void {
-    if (id === this._selectedExecutionId && (id === null || this._detail)) {
-      return;
-    }
-    this._selectedExecutionId = id;
-    this._setDetail(this._createDetail(id));
-  }
-
-  private _createTimeline(id: string | null): SessionTimelineModel | null {
-    if (id === null || !this._reader) {
-      return null;
-    }
-    return new SessionTimelineModel({
-      reader: this._reader,
-      sessionId: id,
-      pageSize: this._pageSize
-    });
-  }
-
-  private _createDetail(id: string | null): ExecutionDetailModel | null {
-    if (id === null || !this._reader) {
-      return null;
-    }
-    return new ExecutionDetailModel({ reader: this._reader, executionId: id });
-  }
-
-  private _setSessions(model: SessionListModel | null): void {
-    this._sessions = this._swap(this._sessions, model);
-  }
-
   /**
-   * Replace the timeline, and the environment of its session with it.
+   * Learn who "me" is, once per reader; a server that does not know
+   * (an older one) leaves every session "mine".
    */
-  private _setTimeline(model: SessionTimelineModel | null): void {
-    this._timeline = this._swap(this._timeline, model);
-    this._environment = this._swap(
-      this._environment,
-      model && this._reader
-        ? new SessionEnvironmentModel({
-            reader: this._reader,
-            sessionId: model.sessionId
+  private _knowMe(): Promise<void> {
+    const reader = this._reader;
+    if (!reader || this._meState !== 'unknown') {
+      return Promise.resolve();
+    }
+    if (this._asking?.reader !== reader) {
+      const asking = this._askMe(reader).finally(() => {
+        if (this._asking?.promise === asking) {
+          this._asking = null;
+        }
+      });
+      this._asking = { reader, promise: asking };
+    }
+    return this._asking.promise;
+  }
+
+  private async _askMe(reader: ITrailReader): Promise<void> {
+    try {
+      const me = await reader.getMe();
+      if (reader === this._reader) {
+        this._me = me;
+        this._meState = 'known';
+        this._emit();
+      }
+    } catch (reason) {
+      const status = (reason as { status?: unknown }).status;
+      if (reader === this._reader && (status === 404 || status === 405)) {
+        this._meState = 'unsupported';
+      }
+    }
+  }
+
+  private _requireReader(): ITrailReader {
+    if (!this._reader) {
+      throw new Error('Trail is not connected to a server.');
+    }
+    return this._reader;
+  }
+
+  /** The topmost level of a view in the area shown. */
+  private _find<V extends TrailView>(view: V): LevelOf<V> | undefined {
+    const stack = this._stacks[this._area];
+    for (let i = stack.length - 1; i >= 0; i--) {
+      if (stack[i].view === view) {
+        return stack[i] as LevelOf<V>;
+      }
+    }
+    return undefined;
+  }
+
+  /** Pop levels from the top until `keep` holds for the top (or one is left). */
+  private _popTo(keep: (level: TrailLevel) => boolean): void {
+    const stack = this._stacks[this._area];
+    while (stack.length > 1 && !keep(stack[stack.length - 1])) {
+      this._release(stack.pop()!);
+    }
+  }
+
+  private _push(place: TrailPlace): TrailLevel | null {
+    if (!this._reader) {
+      return null;
+    }
+    const level = this._build(place, this._reader);
+    this._stacks[this._area].push(level);
+    return level;
+  }
+
+  private _build(place: TrailPlace, reader: ITrailReader): TrailLevel {
+    const pageSize = this._pageSize;
+    let level: TrailLevel;
+    switch (place.view) {
+      case 'sessions':
+        level = {
+          view: place.view,
+          place,
+          model: new SessionListModel({
+            reader,
+            pageSize,
+            notebook: this._notebookFilter,
+            author: this._me?.id ?? null
           })
-        : null
-    );
-  }
-
-  private _setDetail(model: ExecutionDetailModel | null): void {
-    this._detail = this._swap(this._detail, model);
-  }
-
-  /**
-   * Dispose a replaced level model and forward the new one's changes.
-   */
-  private _swap<T extends LoadableModel>(old: T | null, next: T | null) {
-    if (old && old !== next) {
-      old.dispose();
+        };
+        break;
+      case 'people':
+        level = { view: place.view, place, model: new PeopleModel({ reader }) };
+        break;
+      case 'search':
+        level = {
+          view: place.view,
+          place,
+          model: new SearchModel({ reader, pageSize })
+        };
+        break;
+      case 'notebooks':
+        level = {
+          view: place.view,
+          place,
+          model: new NotebookListModel({
+            reader,
+            pageSize,
+            author: place.person.id
+          })
+        };
+        break;
+      case 'notebookSessions':
+        level = {
+          view: place.view,
+          place,
+          model: new SessionListModel({
+            reader,
+            pageSize,
+            author: place.person.id,
+            notebook: place.notebookPath
+          })
+        };
+        break;
+      case 'timeline':
+        level = {
+          view: place.view,
+          place,
+          model: new SessionTimelineModel({
+            reader,
+            sessionId: place.sessionId,
+            pageSize
+          }),
+          environment: new SessionEnvironmentModel({
+            reader,
+            sessionId: place.sessionId
+          })
+        };
+        break;
+      case 'execution':
+        level = {
+          view: place.view,
+          place,
+          model: new ExecutionDetailModel({
+            reader,
+            executionId: place.executionId
+          })
+        };
+        break;
+      case 'cellHistory':
+        level = {
+          view: place.view,
+          place,
+          model: new CellHistoryModel({
+            reader,
+            notebookPath: place.notebookPath,
+            cellId: place.cellId,
+            executionId: place.executionId,
+            pageSize
+          })
+        };
+        break;
     }
-    next?.changed.connect(this._emit, this);
-    return next;
+    for (const model of modelsOf(level)) {
+      model.changed.connect(this._emit, this);
+    }
+    return level;
+  }
+
+  private _release(level: TrailLevel): void {
+    for (const model of modelsOf(level)) {
+      model.changed.disconnect(this._emit, this);
+      model.dispose();
+    }
   }
 
   private _emit(): void {
@@ -390,21 +765,36 @@ export class TrailBrowserModel implements IDisposable {
   }
 
   private _active = true;
+  private _asking: { reader: ITrailReader; promise: Promise<void> } | null =
+    null;
+  private _area: TrailArea = 'mine';
   private _changed = new Signal<this, void>(this);
   private _configurationError: string | null = null;
-  private _detail: ExecutionDetailModel | null = null;
-  private _environment: SessionEnvironmentModel | null = null;
   private _isDisposed = false;
+  private _me: TeamMember | null = null;
+  private _meState: 'unknown' | 'known' | 'unsupported' = 'unknown';
   private _notebookFilter: string | null = null;
   private _pageSize: number | undefined;
   private _reader: ITrailReader | null = null;
   private _refreshDelayMs: number;
-  private _selectedExecutionId: string | null = null;
-  private _selectedSessionId: string | null = null;
-  private _sessions: SessionListModel | null = null;
+  private _stacks: Record<TrailArea, TrailLevel[]> = {
+    mine: [],
+    team: [],
+    search: []
+  };
   private _stale = true;
-  private _timeline: SessionTimelineModel | null = null;
   private _timer: ReturnType<typeof setTimeout> | null = null;
+}
+
+const AREAS: TrailArea[] = ['mine', 'team', 'search'];
+
+function rootPlace(area: TrailArea): TrailPlace {
+  return { view: AREA_ROOTS[area] } as TrailPlace;
+}
+
+/** A Person without extra fields (role, counts) that would go stale. */
+function personOf(person: Person): Person {
+  return { id: person.id, name: person.name, displayName: person.displayName };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { LoadableModel } from './loadable';
-import { DEFAULT_PAGE_SIZE } from './sessionList';
-import type { ExecutionSummary, ITrailReader } from './types';
+import { DEFAULT_PAGE_SIZE } from './pagedList';
+import type { ExecutionSummary, ITrailReader, SessionSummary } from './types';
 
 /**
  * At most this many pages are read by one `refresh()`, so that a burst of
@@ -21,6 +21,21 @@ export class SessionTimelineModel extends LoadableModel {
     this._reader = options.reader;
     this.sessionId = options.sessionId;
     this._pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    this._session = options.session ?? null;
+  }
+
+  /**
+   * The session's summary (author, visibility, kernel): as given, or read
+   * with the first page.
+   */
+  get session(): SessionSummary | null {
+    return this._session;
+  }
+  set session(value: SessionSummary | null) {
+    if (value !== this._session) {
+      this._session = value;
+      this.emitChanged();
+    }
   }
 
   /**
@@ -67,6 +82,18 @@ export class SessionTimelineModel extends LoadableModel {
     return this.enqueue(async isCurrent => {
       if (this._loaded && this._nextCursor !== null) {
         return;
+      }
+      if (!this._loaded && this._session === null) {
+        // The header's summary; the list does not wait for it, and does
+        // without it when it cannot be read.
+        this._reader.getSession(this.sessionId).then(
+          session => {
+            if (isCurrent() && this._session === null) {
+              this.session = session;
+            }
+          },
+          () => undefined
+        );
       }
       // The first load reads one page; a later refresh follows the cursors
       // from the tail to the end.
@@ -143,6 +170,7 @@ export class SessionTimelineModel extends LoadableModel {
   private _nextCursor: string | null = null;
   private _pageSize: number;
   private _reader: ITrailReader;
+  private _session: SessionSummary | null;
   /** The cursor that read the last page received; undefined = first page. */
   private _tailCursor: string | undefined = undefined;
 }
@@ -161,5 +189,7 @@ export namespace SessionTimelineModel {
     sessionId: string;
     /** Executions asked per page (server accepts 1..200). */
     pageSize?: number;
+    /** The session's summary, when already known. */
+    session?: SessionSummary | null;
   }
 }

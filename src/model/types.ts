@@ -5,8 +5,13 @@ import type {
   ExecutionSummary,
   FileAccess,
   MetricPoint,
+  NotebookSummary,
   Output,
-  SessionSummary
+  Person,
+  SearchHit,
+  SessionSummary,
+  TeamMember,
+  Visibility
 } from '../_schema/records';
 
 /**
@@ -16,10 +21,16 @@ import type {
 export type {
   EnvironmentSnapshot,
   ExecutionCapture,
+  ExecutionRecord,
   ExecutionSummary,
   FileAccess,
   MetricPoint,
-  SessionSummary
+  NotebookSummary,
+  Person,
+  SearchHit,
+  SessionSummary,
+  TeamMember,
+  Visibility
 };
 
 /**
@@ -41,6 +52,7 @@ export interface Page<T> {
 export interface ITrailReader {
   listSessions(query?: {
     notebook?: string;
+    author?: string;
     limit?: number;
     cursor?: string;
   }): Promise<Page<SessionSummary>>;
@@ -57,9 +69,70 @@ export interface ITrailReader {
   getEnvironment(id: string): Promise<EnvironmentSnapshot>;
   /** Replace blob references in outputs with their values. */
   resolveOutputs(outputs: Output[]): Promise<Output[]>;
+  /** Who the token belongs to. */
+  getMe(): Promise<TeamMember>;
+  /** The people of the team. */
+  listUsers(): Promise<TeamMember[]>;
+  /** One person's notebooks, most recently active first. */
+  listNotebooks(query?: {
+    author?: string;
+    limit?: number;
+    cursor?: string;
+  }): Promise<Page<NotebookSummary>>;
+  /** The runs of one notebook cell across sessions, newest first. */
+  listCellExecutions(query: {
+    notebook: string;
+    cellId: string;
+    limit?: number;
+    cursor?: string;
+  }): Promise<Page<ExecutionSummary>>;
+  /** Who may read one of my sessions. */
+  setSessionVisibility(
+    id: string,
+    visibility: Visibility
+  ): Promise<SessionSummary>;
+  /** Who may read my sessions of one notebook, recorded and to come. */
+  setNotebookVisibility(
+    notebookPath: string,
+    visibility: Visibility
+  ): Promise<{
+    notebookPath: string;
+    visibility: Visibility;
+    sessions: number;
+  }>;
+  /** Searches code and outputs. */
+  search(
+    query: ISearchQuery & { limit?: number; cursor?: string }
+  ): Promise<Page<SearchHit> & { truncated: boolean }>;
+}
+
+/**
+ * What to search for: `q` is required by the server, the rest narrows.
+ */
+export interface ISearchQuery {
+  q: string;
+  author?: string;
+  notebook?: string;
+  /** ISO time, inclusive. */
+  from?: string;
+  /** ISO time, exclusive. */
+  to?: string;
 }
 
 /**
  * Which level of the panel is showing.
  */
-export type TrailView = 'sessions' | 'timeline' | 'execution';
+export type TrailView =
+  | 'sessions'
+  | 'people'
+  | 'notebooks'
+  | 'notebookSessions'
+  | 'search'
+  | 'timeline'
+  | 'execution'
+  | 'cellHistory';
+
+/**
+ * The top-level areas of the panel, each with its own way down.
+ */
+export type TrailArea = 'mine' | 'team' | 'search';

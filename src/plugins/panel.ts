@@ -4,17 +4,29 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import {
+  Clipboard,
+  ICommandPalette,
+  InputDialog,
+  Notification
+} from '@jupyterlab/apputils';
+import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import type { DeliveryQueue } from '../client';
+import { ChangeFeed, DeliveryQueue } from '../client';
 import { TrailBrowserModel } from '../model';
-import { TrailSidebar } from '../ui';
+import {
+  executionIdFrom,
+  executionLink,
+  takeExecutionFromUrl,
+  TrailSidebar
+} from '../ui';
 import { CommandIDs, ITrailConnection, ITrailDelivery } from '../tokens';
 
 /**
- * The Trail side panel: sessions, a session's timeline and one execution's
- * outputs. It refreshes whenever the delivery queue delivers events.
+ * The Trail side panel: my sessions, the team, search, and what they lead
+ * to. It follows the server live (a long poll of its changes) and after
+ * each of this JupyterLab's own deliveries.
  */
 export const panelPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-trail:panel',
@@ -26,7 +38,8 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     ILayoutRestorer,
     ICommandPalette,
     ITranslator,
-    ILabShell
+    ILabShell,
+    IEditorLanguageRegistry
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -35,13 +48,26 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     delivery: DeliveryQueue | null,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    labShell: ILabShell | null,
+    languages: IEditorLanguageRegistry | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab-trail');
+    // Read before anything can change the address bar.
+    const linked = takeExecutionFromUrl();
     const model = new TrailBrowserModel();
+
+    // Live updates: a teammate's work shows up as soon as it is stored.
+    let feed: ChangeFeed | null = null;
     const sync = () => {
       model.reader = connection.client;
       model.configurationError = connection.client ? null : connection.error;
+      feed?.dispose();
+      feed = connection.client
+        ? new ChangeFeed({ source: connection.client })
+        : null;
+      feed?.changed.connect(() => model.refresh());
+      feed?.start();
     };
     sync();
     connection.changed.connect(sync);
@@ -54,25 +80,126 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    const copyLink = (executionId: string) => {
+      const link = executionLink(executionId);
+      Clipboard.copyToSystem(link);
+      Notification.success(trans.__('Link to this execution copied'), {
+        autoClose: 3000
+      });
+      return link;
+    };
+
     const sidebar = new TrailSidebar({
       model,
       rendermime,
       translator: translator ?? undefined,
-      onReconnect: () => void connection.reload()
+      languages,
+      onReconnect: () => void connection.reload(),
+      onCopyLink: id => void copyLink(id)
     });
     app.shell.add(sidebar, 'left', { rank: 850 });
     restorer?.add(sidebar, 'jupyterlab-trail-sidebar');
 
-    app.commands.addCommand(CommandIDs.openPanel, {
+    const { commands } = app;
+    commands.addCommand(CommandIDs.openPanel, {
       label: trans.__('Trail: Show Recorded History'),
       caption: trans.__('Open the Trail panel'),
       execute: () => app.shell.activateById(sidebar.id)
     });
-    app.commands.addCommand(CommandIDs.refresh, {
+    commands.addCommand(CommandIDs.refresh, {
       label: trans.__('Trail: Refresh History'),
-      execute: () => model.refresh()
+      execute: () => model.refreshNow()
     });
-    app.commands.addCommand(CommandIDs.showEnvironment, {
+    commands.addCommand(CommandIDs.showTeam, {
+      label: trans.__('Trail: Show Team'),
+      caption: trans.__('Browse what your teammates ran, person by person'),
+      execute: () => {
+        model.area = 'team';
+        app.shell.activateById(sidebar.id);
+      }
+    });
+    commands.addCommand(CommandIDs.search, {
+      label: trans.__('Trail: Search History'),
+      caption: trans.__('Search the code and outputs of the team’s history'),
+      execute: () => {
+        model.area = 'search';
+        app.shell.activateById(sidebar.id);
+        requestAnimationFrame(() => sidebar.focusSearch());
+      }
+    });
+    commands.addCommand(CommandIDs.openExecution, {
+      label: args =>
+        args.executionId
+          ? trans.__('Trail: Open Execution %1', String(args.executionId))
+          : trans.__('Trail: Open Execution from Link…'),
+      caption: trans.__('Open one execution in the Trail panel, by id or link'),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            executionId: {
+              type: 'string',
+              description: 'The execution id, or a Trail link to it'
+            }
+          }
+        }
+      },
+      execute: async args => {
+        let text = typeof args.executionId === 'string' ? args.executionId : '';
+        if (!text) {
+          const answer = await InputDialog.getText({
+            title: trans.__('Open Execution'),
+            label: trans.__('A Trail link or an execution id'),
+            placeholder: 'https://…?trail-execution=…'
+          });
+          if (!answer.button.accept || !answer.value) {
+            return;
+          }
+          text = answer.value;
+        }
+        const id = executionIdFrom(text);
+        if (!id) {
+          Notification.error(
+            trans.__('“%1” is not a Trail link or execution id.', text),
+            { autoClose: 6000 }
+          );
+          return;
+        }
+        app.shell.activateById(sidebar.id);
+        await model.openExecution(id);
+      }
+    });
+    commands.addCommand(CommandIDs.copyLink, {
+      label: trans.__('Trail: Copy Link to Execution'),
+      caption: trans.__(
+        'Copy a link that opens the execution shown in the Trail panel'
+      ),
+      isEnabled: args =>
+        typeof args.executionId === 'string' ||
+        model.selectedExecutionId !== null,
+      execute: args => {
+        const id =
+          typeof args.executionId === 'string'
+            ? args.executionId
+            : model.selectedExecutionId;
+        return id ? copyLink(id) : undefined;
+      }
+    });
+    commands.addCommand(CommandIDs.showCellHistory, {
+      label: trans.__('Trail: History of This Cell'),
+      caption: trans.__(
+        'Every run of the cell of the execution shown, across sessions and people'
+      ),
+      isEnabled: () =>
+        model.detail?.record !== null &&
+        model.detail?.record?.cellId !== null &&
+        model.detail?.record?.cellId !== undefined,
+      execute: async () => {
+        app.shell.activateById(sidebar.id);
+        await model.openCellHistory();
+      }
+    });
+    commands.addCommand(CommandIDs.showEnvironment, {
       label: trans.__('Trail: Show Session Environment'),
       caption: trans.__(
         'Show the packages, platform and git state of the session open in the Trail panel'
@@ -83,7 +210,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
         if (!environment) {
           return;
         }
-        if (model.view === 'execution') {
+        while (model.view !== 'timeline' && model.levels.length > 1) {
           // Up to the session, where the environment is shown.
           model.back();
         }
@@ -96,9 +223,30 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     for (const command of [
       CommandIDs.openPanel,
       CommandIDs.refresh,
+      CommandIDs.showTeam,
+      CommandIDs.search,
+      CommandIDs.openExecution,
+      CommandIDs.copyLink,
+      CommandIDs.showCellHistory,
       CommandIDs.showEnvironment
     ]) {
       palette?.addItem({ command, category: 'Trail' });
+    }
+    model.changed.connect(() => {
+      for (const id of [
+        CommandIDs.copyLink,
+        CommandIDs.showCellHistory,
+        CommandIDs.showEnvironment
+      ]) {
+        commands.notifyCommandChanged(id);
+      }
+    });
+
+    if (linked) {
+      void app.restored.then(() => {
+        app.shell.activateById(sidebar.id);
+        return model.openExecution(linked);
+      });
     }
   }
 };

@@ -21,6 +21,20 @@ export function isNotebookOptedOut(panel: NotebookPanel): boolean {
   return meta?.record === false;
 }
 
+/**
+ * Who may read a notebook's new sessions, as its metadata asks
+ * (`trail.visibility: "private"`); undefined for the server's default.
+ */
+export function notebookVisibility(
+  panel: NotebookPanel
+): 'private' | 'team' | undefined {
+  const meta = panel.model?.getMetadata(NOTEBOOK_METADATA_KEY) as
+    { visibility?: unknown } | undefined;
+  return meta?.visibility === 'private' || meta?.visibility === 'team'
+    ? meta.visibility
+    : undefined;
+}
+
 /** The ids of a notebook's cells that carry one of the tags. */
 export function taggedCellIds(
   panel: NotebookPanel,
@@ -59,7 +73,8 @@ function trackNotebook(recorder: TrailRecorder, panel: NotebookPanel): void {
           notebookPath: () => panel.sessionContext.path || panel.context.path,
           shouldRecord: () => !isNotebookOptedOut(panel),
           kernelDisplayName: () => panel.sessionContext.kernelDisplayName,
-          skipCells: tags => taggedCellIds(panel, tags)
+          skipCells: tags => taggedCellIds(panel, tags),
+          visibility: () => notebookVisibility(panel)
         })
       : null;
   };

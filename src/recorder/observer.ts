@@ -332,12 +332,23 @@ export class KernelObserver implements IDisposable {
     if (client !== undefined) {
       record.client = { name: client.name, version: client.version };
     }
+    if (this._visibility() === 'private') {
+      record.visibility = 'private';
+    }
     this._events.pushSession(
       { id: UUID.uuid4(), kind: 'session.started', session: record },
       displayName
     );
     this._captures.sessionStarted(session.id);
     return session;
+  }
+
+  private _visibility(): string | undefined {
+    try {
+      return this.context.visibility?.();
+    } catch {
+      return undefined;
+    }
   }
 
   private _displayName(): string | undefined {

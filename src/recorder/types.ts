@@ -40,4 +40,11 @@ export interface IObserveContext {
    * injected and by `TrailRecorder.refreshHelperConfig()`.
    */
   skipCells?: (excludeTags: ReadonlySet<string>) => readonly string[];
+
+  /**
+   * Who may read the sessions recorded from now on, as the notebook asks
+   * (its metadata `trail.visibility`); the server's default (team) when
+   * absent. Asked when a session starts.
+   */
+  visibility?: () => 'team' | 'private' | undefined;
 }

@@ -5,7 +5,7 @@ import {
   UseSignal
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
-import type { TrailBrowserModel } from '../model';
+import type { TrailBrowserModel, TrailLevel } from '../model';
 import { baseName, executionPrompt } from './format';
 
 /**
@@ -40,29 +40,20 @@ function Crumbs(props: {
   trans: TranslationBundle;
 }): JSX.Element {
   const { model, trans } = props;
-  const view = model.view;
-  const crumbs: { label: string; title?: string; go?: () => void }[] = [
-    {
+  const levels = model.levels;
+  const crumbs = levels.map((level, index) => {
+    const { label, title } = crumbLabel(model, level, trans);
+    return {
+      label,
+      title,
+      go: index < levels.length - 1 ? () => model.goTo(index) : undefined
+    };
+  });
+  if (crumbs.length === 0) {
+    crumbs.push({
       label: trans.__('Sessions'),
-      go: view !== 'sessions' ? () => model.showSessions() : undefined
-    }
-  ];
-  if (view !== 'sessions') {
-    const path =
-      model.selectedSession?.notebookPath ??
-      model.timeline?.items[0]?.notebookPath ??
-      model.detail?.record?.notebookPath ??
-      null;
-    crumbs.push({
-      label: path !== null ? baseName(path) : trans.__('Session'),
-      title: path ?? undefined,
-      go: view === 'execution' ? () => model.back() : undefined
-    });
-  }
-  if (view === 'execution') {
-    const record = model.detail?.record;
-    crumbs.push({
-      label: record ? executionPrompt(record.executionCount) : '…'
+      title: undefined,
+      go: undefined
     });
   }
   return (
@@ -72,7 +63,7 @@ function Crumbs(props: {
         className="jp-Trail-Button jp-Trail-BackButton"
         aria-label={trans.__('Back')}
         title={trans.__('Back')}
-        disabled={view === 'sessions'}
+        disabled={levels.length <= 1}
         onClick={() => model.back()}
       >
         <caretLeftIcon.react tag="span" />
@@ -103,4 +94,55 @@ function Crumbs(props: {
       </ol>
     </nav>
   );
+}
+
+/**
+ * What a level is called in the breadcrumbs.
+ */
+function crumbLabel(
+  model: TrailBrowserModel,
+  level: TrailLevel,
+  trans: TranslationBundle
+): { label: string; title?: string } {
+  switch (level.view) {
+    case 'sessions':
+      return { label: trans.__('Sessions') };
+    case 'people':
+      return { label: trans.__('Team') };
+    case 'search':
+      return { label: trans.__('Search') };
+    case 'notebooks': {
+      const person = level.place.person;
+      return {
+        label: person.displayName || person.name,
+        title: `@${person.name}`
+      };
+    }
+    case 'notebookSessions':
+      return {
+        label: baseName(level.place.notebookPath),
+        title: level.place.notebookPath
+      };
+    case 'timeline': {
+      const path =
+        level.model.session?.notebookPath ??
+        (model.selectedSessionId === level.place.sessionId
+          ? model.selectedSession?.notebookPath
+          : undefined) ??
+        level.model.items[0]?.notebookPath ??
+        null;
+      return path !== null
+        ? { label: baseName(path), title: path }
+        : { label: trans.__('Session') };
+    }
+    case 'execution': {
+      const record = level.model.record;
+      return { label: record ? executionPrompt(record.executionCount) : '…' };
+    }
+    case 'cellHistory':
+      return {
+        label: trans.__('Cell history'),
+        title: trans.__('cell %1', level.place.cellId)
+      };
+  }
 }

@@ -2,7 +2,12 @@ import { Clipboard } from '@jupyterlab/apputils';
 import { OutputAreaModel, SimplifiedOutputArea } from '@jupyterlab/outputarea';
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import {
+  historyIcon,
+  linkIcon,
+  ReactWidget,
+  UseSignal
+} from '@jupyterlab/ui-components';
 import { Panel } from '@lumino/widgets';
 import * as React from 'react';
 import type { ExecutionRecord } from '../_schema/records';
@@ -49,7 +54,11 @@ export class ExecutionDetailView extends Panel {
       ReactWidget.create(
         <UseSignal signal={options.model.changed}>
           {() => (
-            <ExecutionDetail model={options.model} trans={options.trans} />
+            <ExecutionDetail
+              model={options.model}
+              trans={options.trans}
+              onCopyLink={options.onCopyLink}
+            />
           )}
         </UseSignal>
       )
@@ -148,12 +157,15 @@ export namespace ExecutionDetailView {
     rendermime: IRenderMimeRegistry;
     trans: TranslationBundle;
     translator?: ITranslator;
+    /** Copies a link that opens this execution; no button without it. */
+    onCopyLink?: (executionId: string) => void;
   }
 }
 
 function ExecutionDetail(props: {
   model: TrailBrowserModel;
   trans: TranslationBundle;
+  onCopyLink?: (executionId: string) => void;
 }): JSX.Element | null {
   const { model, trans } = props;
   const detail = model.detail;
@@ -183,6 +195,12 @@ function ExecutionDetail(props: {
       detail={detail}
       trans={trans}
       onOpen={id => void model.openExecution(id)}
+      onHistory={
+        record.cellId !== null ? () => void model.openCellHistory() : undefined
+      }
+      onCopyLink={
+        props.onCopyLink ? () => props.onCopyLink!(record.id) : undefined
+      }
     />
   );
 }
@@ -192,6 +210,8 @@ function RecordDetail(props: {
   detail: ExecutionDetailModel;
   trans: TranslationBundle;
   onOpen: (executionId: string) => void;
+  onHistory?: () => void;
+  onCopyLink?: () => void;
 }): JSX.Element {
   const { record, detail, trans, onOpen } = props;
   const timing =
@@ -220,6 +240,34 @@ function RecordDetail(props: {
           </span>{' '}
           {baseName(record.notebookPath)}
         </h2>
+        {(props.onHistory || props.onCopyLink) && (
+          <div className="jp-Trail-Actions">
+            {props.onHistory && (
+              <button
+                type="button"
+                className="jp-Trail-Button jp-Trail-HistoryButton"
+                title={trans.__(
+                  'Every run of this cell across sessions and people, with diffs'
+                )}
+                onClick={props.onHistory}
+              >
+                <historyIcon.react tag="span" className="jp-Trail-ButtonIcon" />
+                {trans.__('History of this cell')}
+              </button>
+            )}
+            {props.onCopyLink && (
+              <button
+                type="button"
+                className="jp-Trail-Button jp-Trail-CopyLinkButton"
+                title={trans.__('Copy a link that opens this execution')}
+                onClick={props.onCopyLink}
+              >
+                <linkIcon.react tag="span" className="jp-Trail-ButtonIcon" />
+                {trans.__('Copy link')}
+              </button>
+            )}
+          </div>
+        )}
       </div>
       {record.error && (
         <p className="jp-Trail-ErrorSummary">

@@ -5,6 +5,7 @@ import type { SessionSummary, TrailBrowserModel } from '../model';
 import { baseName, formatAbsoluteTime, formatRelativeTime } from './format';
 import { PagedList } from './pagedList';
 import { NotConfiguredState } from './states';
+import { PrivateMark } from './visibility';
 
 /**
  * The first level of the panel: recorded sessions, newest first.
@@ -84,10 +85,11 @@ function SessionList(props: SessionListView.IOptions): JSX.Element {
           ? trans.__('Run a cell in any notebook: Trail records it here.')
           : trans.__('No recorded sessions for this notebook yet.')
       }
+      estimateSize={52}
       renderItem={session => (
         <SessionItem
           session={session}
-          onOpen={id => void model.openSession(id)}
+          onOpen={id => void model.openSession(id, session)}
           trans={trans}
         />
       )}
@@ -102,10 +104,16 @@ function SessionList(props: SessionListView.IOptions): JSX.Element {
   );
 }
 
-function SessionItem(props: {
+/**
+ * One session in a list: its notebook, when it started, its kernel and how
+ * many executions it has; its author when asked; a lock when private.
+ */
+export function SessionItem(props: {
   session: SessionSummary;
   onOpen: (id: string) => void;
   trans: TranslationBundle;
+  /** Show who recorded it (lists of several people's sessions). */
+  showAuthor?: boolean;
 }): JSX.Element {
   const { session, trans } = props;
   const kernel =
@@ -117,12 +125,21 @@ function SessionItem(props: {
       type="button"
       className="jp-Trail-Item jp-Trail-SessionItem"
       data-session-id={session.id}
+      data-visibility={session.visibility ?? 'team'}
       onClick={() => props.onOpen(session.id)}
     >
-      <span className="jp-Trail-Item-title" title={session.notebookPath}>
-        {baseName(session.notebookPath)}
+      <span className="jp-Trail-Item-heading">
+        <span className="jp-Trail-Item-title" title={session.notebookPath}>
+          {baseName(session.notebookPath)}
+        </span>
+        <PrivateMark visibility={session.visibility} trans={trans} />
       </span>
       <span className="jp-Trail-Item-meta">
+        {props.showAuthor && session.author && (
+          <span className="jp-Trail-Author" title={session.author.name}>
+            {session.author.displayName || session.author.name}
+          </span>
+        )}
         <time
           className="jp-Trail-Time"
           dateTime={session.startedAt}

@@ -1,3 +1,4 @@
+import type { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { ITranslator } from '@jupyterlab/translation';
 import { nullTranslator } from '@jupyterlab/translation';
@@ -8,18 +9,23 @@ import {
   ToolbarButton
 } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
-import { Panel } from '@lumino/widgets';
-import type { TrailBrowserModel, TrailView } from '../model';
+import { Panel, Widget } from '@lumino/widgets';
+import type { TrailArea, TrailBrowserModel, TrailView } from '../model';
+import { TrailAreaSwitch } from './areaSwitch';
 import { TrailBreadcrumbs } from './breadcrumbs';
+import { CellHistoryView } from './cellHistory';
 import { ExecutionDetailView } from './executionDetail';
-import { recordedOutputRendermime } from './sandbox';
 import { trailIcon } from './icons';
+import { recordedOutputRendermime } from './sandbox';
+import { SearchView } from './search';
 import { SessionListView } from './sessionList';
+import { NotebookSessionsView, NotebooksView, PeopleView } from './team';
 import { TimelineView } from './timeline';
 
 /**
- * The Trail side panel: recorded sessions, a session's timeline, and one
- * execution's code and outputs.
+ * The Trail side panel: my sessions, the team (people, their notebooks and
+ * sessions) and search; then a session's timeline, one execution's code and
+ * outputs, and the history of its cell.
  *
  * #### Notes
  * The sidebar tells the model whether it is showing (`model.active`), so
@@ -39,6 +45,7 @@ export class TrailSidebar extends SidePanel {
     this.title.icon = trailIcon;
     this.title.caption = trans.__('Trail');
 
+    this.header.addWidget(new TrailAreaSwitch({ model: this.model, trans }));
     this.toolbar.addItem(
       'breadcrumbs',
       new TrailBreadcrumbs({ model: this.model, trans })
@@ -57,17 +64,27 @@ export class TrailSidebar extends SidePanel {
     // Recorded outputs may come from a teammate: HTML and Markdown render
     // sanitized in sandboxed, network-less frames.
     this._rendermime = recordedOutputRendermime(options.rendermime);
+    const views = { model: this.model, trans };
     this._views = {
       sessions: new SessionListView({
-        model: this.model,
-        trans,
+        ...views,
         onReconnect: options.onReconnect
       }),
-      timeline: new TimelineView({ model: this.model, trans }),
+      people: new PeopleView(views),
+      notebooks: new NotebooksView(views),
+      notebookSessions: new NotebookSessionsView(views),
+      search: new SearchView(views),
+      timeline: new TimelineView(views),
       execution: new ExecutionDetailView({
-        model: this.model,
+        ...views,
         rendermime: this._rendermime,
-        trans,
+        translator,
+        onCopyLink: options.onCopyLink
+      }),
+      cellHistory: new CellHistoryView({
+        ...views,
+        rendermime: this._rendermime,
+        languages: options.languages ?? null,
         translator
       })
     };
@@ -101,13 +118,21 @@ export class TrailSidebar extends SidePanel {
   }
 
   /**
+   * Show the search area with the focus in its search box.
+   */
+  focusSearch(): void {
+    this.model.area = 'search';
+    (this._views.search as SearchView).focusInput();
+  }
+
+  /**
    * Handle DOM events: Escape goes up one level.
    */
   handleEvent(event: Event): void {
     if (
       event.type === 'keydown' &&
       (event as KeyboardEvent).key === 'Escape' &&
-      this.model.view !== 'sessions'
+      this.model.levels.length > 1
     ) {
       event.preventDefault();
       event.stopPropagation();
@@ -150,20 +175,26 @@ export class TrailSidebar extends SidePanel {
   /**
    * Show the view of the current level and move the focus sensibly when
    * the level changed: to the item just left when going back, to the new
-   * view when going forward.
+   * view when going forward or to another area.
    */
   private _onModelChanged(): void {
     const view = this.model.view;
-    if (view === this._view) {
+    const area = this.model.area;
+    const depth = this.model.levels.length;
+    if (view === this._view && area === this._area && depth === this._depth) {
       return;
     }
     const previous = this._view;
+    const goingBack = area === this._area && depth < this._depth;
     const left = {
       session: this._lastSessionId,
       execution: this._lastExecutionId
     };
     this._view = view;
+    this._area = area;
+    this._depth = depth;
     this.node.dataset.view = view;
+    this.node.dataset.area = area;
     for (const [name, widget] of Object.entries(this._views)) {
       widget.setHidden(name !== view);
     }
@@ -172,8 +203,10 @@ export class TrailSidebar extends SidePanel {
     if (previous === null || !this.node.contains(document.activeElement)) {
       return;
     }
-    const order: TrailView[] = ['sessions', 'timeline', 'execution'];
-    const goingBack = order.indexOf(view) < order.indexOf(previous);
+    if (this.header.node.contains(document.activeElement)) {
+      // Switching areas from the tab list: the focus stays on the tabs.
+      return;
+    }
     const target = this._views[view].node;
     // The view renders asynchronously (React); focus once it has.
     setTimeout(() => {
@@ -184,15 +217,13 @@ export class TrailSidebar extends SidePanel {
     }, 0);
   }
 
+  private _area: TrailArea | null = null;
+  private _depth = 0;
   private _lastExecutionId: string | null = null;
-  private _rendermime: IRenderMimeRegistry;
   private _lastSessionId: string | null = null;
+  private _rendermime: IRenderMimeRegistry;
   private _view: TrailView | null = null;
-  private _views: {
-    sessions: SessionListView;
-    timeline: TimelineView;
-    execution: ExecutionDetailView;
-  };
+  private _views: Record<TrailView, Widget>;
 }
 
 /**
@@ -214,6 +245,10 @@ export namespace TrailSidebar {
      * configured" state offers a Retry button that calls it.
      */
     onReconnect?: () => void;
+    /** Highlights code in cell history diffs. */
+    languages?: IEditorLanguageRegistry | null;
+    /** Copies a link to an execution; offered on each execution when given. */
+    onCopyLink?: (executionId: string) => void;
   }
 }
 
@@ -227,9 +262,9 @@ function findItem(
   executionId: string | null
 ): HTMLElement | null {
   const [selector, key, id] =
-    view === 'sessions'
-      ? ['.jp-Trail-SessionItem', 'sessionId', sessionId]
-      : ['.jp-Trail-ExecutionItem', 'executionId', executionId];
+    view === 'timeline'
+      ? ['.jp-Trail-ExecutionItem', 'executionId', executionId]
+      : ['.jp-Trail-SessionItem', 'sessionId', sessionId];
   if (id === null) {
     return null;
   }

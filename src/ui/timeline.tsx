@@ -15,6 +15,7 @@ import { EnvironmentSection } from './environment';
 import { PagedList } from './pagedList';
 import { NotConfiguredState } from './states';
 import { StatusBadge } from './statusBadge';
+import { PrivateMark, VisibilityControl } from './visibility';
 
 /**
  * The second level of the panel: one session's executions in order.
@@ -68,13 +69,23 @@ function Timeline(props: TimelineView.IOptions): JSX.Element | null {
   const session = model.selectedSession;
   const notebookPath =
     session?.notebookPath ?? timeline.items[0]?.notebookPath ?? null;
+  const mine = session !== null && model.isMine(session);
   const header = (
     <div className="jp-Trail-ViewHeader">
       <h2 className="jp-Trail-ViewHeader-title" title={notebookPath ?? ''}>
         {notebookPath !== null ? baseName(notebookPath) : trans.__('Session')}
+        <PrivateMark visibility={session?.visibility} trans={trans} />
       </h2>
       {session && (
         <p className="jp-Trail-ViewHeader-meta">
+          {session.author && !mine && (
+            <>
+              <span className="jp-Trail-Author" title={session.author.name}>
+                {session.author.displayName || session.author.name}
+              </span>
+              {' · '}
+            </>
+          )}
           {session.kernel?.displayName || session.kernel?.name || ''}
           {session.kernel ? ' · ' : ''}
           <time
@@ -85,6 +96,14 @@ function Timeline(props: TimelineView.IOptions): JSX.Element | null {
           </time>
         </p>
       )}
+      {session && mine && model.me && (
+        <VisibilityControl
+          subject="session"
+          value={session.visibility ?? 'team'}
+          onChange={value => model.setSessionVisibility(session.id, value)}
+          trans={trans}
+        />
+      )}
     </div>
   );
   const body = (
@@ -94,6 +113,7 @@ function Timeline(props: TimelineView.IOptions): JSX.Element | null {
       className="jp-Trail-Timeline"
       label={trans.__('Executions')}
       emptyMessage={trans.__('No executions recorded in this session.')}
+      estimateSize={72}
       renderItem={execution => (
         <ExecutionItem
           execution={execution}

@@ -10,9 +10,14 @@ import type {
 } from '../../src/_schema/records';
 import type {
   ExecutionSummary,
+  ISearchQuery,
   ITrailReader,
+  NotebookSummary,
   Page,
-  SessionSummary
+  SearchHit,
+  SessionSummary,
+  TeamMember,
+  Visibility
 } from '../../src/model';
 
 export interface ICall {
@@ -23,7 +28,14 @@ export interface ICall {
     | 'resolveOutputs'
     | 'getSession'
     | 'getPreviousExecution'
-    | 'getEnvironment';
+    | 'getEnvironment'
+    | 'getMe'
+    | 'listUsers'
+    | 'listNotebooks'
+    | 'listCellExecutions'
+    | 'setSessionVisibility'
+    | 'setNotebookVisibility'
+    | 'search';
   args: unknown[];
 }
 
@@ -48,6 +60,10 @@ export class FakeReader implements ITrailReader {
   readonly environments = new Map<string, EnvironmentSnapshot>();
   /** When set, getPreviousExecution rejects with it. */
   previousFailure: Error | null = null;
+  /** Who the token belongs to; null: a server without GET /me (404). */
+  me: TeamMember | null = null;
+  /** The people GET /users lists. */
+  users: TeamMember[] = [];
 
   addSession(
     partial: Partial<SessionSummary> & { id: string }
@@ -94,11 +110,18 @@ export class FakeReader implements ITrailReader {
   }
 
   async listSessions(
-    query: { notebook?: string; limit?: number; cursor?: string } = {}
+    query: {
+      notebook?: string;
+      author?: string;
+      limit?: number;
+      cursor?: string;
+    } = {}
   ): Promise<Page<SessionSummary>> {
     this._log('listSessions', [query]);
     const all = [...this._sessions]
+      .filter(s => this._readable(s))
       .filter(s => !query.notebook || s.notebookPath === query.notebook)
+      .filter(s => !query.author || s.author?.id === query.author)
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
     return page(
       all.map(s => ({ ...s })),
@@ -213,9 +236,179 @@ export class FakeReader implements ITrailReader {
     });
   }
 
+  async getMe(): Promise<TeamMember> {
+    this._log('getMe', []);
+    if (!this.me) {
+      throw Object.assign(new Error('No route GET /me'), {
+        name: 'TrailResponseError',
+        status: 404
+      });
+    }
+    return { ...this.me };
+  }
+
+  async listUsers(): Promise<TeamMember[]> {
+    this._log('listUsers', []);
+    return this.users.map(user => {
+      const sessions = this._sessions.filter(
+        s => s.author?.id === user.id && this._readable(s)
+      );
+      const last = sessions
+        .map(s => s.lastExecutionAt ?? '')
+        .sort()
+        .pop();
+      return {
+        ...user,
+        sessionCount: sessions.length,
+        lastActiveAt: last || null
+      };
+    });
+  }
+
+  async listNotebooks(
+    query: { author?: string; limit?: number; cursor?: string } = {}
+  ): Promise<Page<NotebookSummary>> {
+    this._log('listNotebooks', [query]);
+    const byPath = new Map<string, NotebookSummary>();
+    for (const session of this._sessions) {
+      if (
+        !session.author ||
+        !this._readable(session) ||
+        (query.author && session.author.id !== query.author)
+      ) {
+        continue;
+      }
+      const key = `${session.author.id}\n${session.notebookPath}`;
+      const known = byPath.get(key) ?? {
+        notebookPath: session.notebookPath,
+        author: session.author,
+        sessionCount: 0,
+        executionCount: 0,
+        lastExecutionAt: null
+      };
+      known.sessionCount++;
+      known.executionCount += session.executionCount;
+      const last = session.lastExecutionAt ?? session.startedAt;
+      if (!known.lastExecutionAt || last > known.lastExecutionAt) {
+        known.lastExecutionAt = last;
+      }
+      byPath.set(key, known);
+    }
+    const all = [...byPath.values()].sort((a, b) =>
+      (b.lastExecutionAt ?? '').localeCompare(a.lastExecutionAt ?? '')
+    );
+    return page(all, query);
+  }
+
+  async listCellExecutions(query: {
+    notebook: string;
+    cellId: string;
+    limit?: number;
+    cursor?: string;
+  }): Promise<Page<ExecutionSummary>> {
+    this._log('listCellExecutions', [query]);
+    const all = [...this._executions.entries()]
+      .filter(([sessionId]) => {
+        const session = this._sessions.find(s => s.id === sessionId);
+        return !session || this._readable(session);
+      })
+      .flatMap(([, list]) => list)
+      .filter(
+        r => r.notebookPath === query.notebook && r.cellId === query.cellId
+      )
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    return page(all.map(summaryOf), query);
+  }
+
+  async setSessionVisibility(
+    id: string,
+    visibility: Visibility
+  ): Promise<SessionSummary> {
+    this._log('setSessionVisibility', [id, visibility]);
+    const session = this._sessions.find(s => s.id === id);
+    if (!session || (this.me && session.author?.id !== this.me.id)) {
+      throw Object.assign(new Error(`Not your session ${id}`), {
+        name: 'TrailResponseError',
+        status: 403
+      });
+    }
+    session.visibility = visibility;
+    return JSON.parse(JSON.stringify(session));
+  }
+
+  async setNotebookVisibility(
+    notebookPath: string,
+    visibility: Visibility
+  ): Promise<{
+    notebookPath: string;
+    visibility: Visibility;
+    sessions: number;
+  }> {
+    this._log('setNotebookVisibility', [notebookPath, visibility]);
+    let changed = 0;
+    for (const session of this._sessions) {
+      if (
+        session.notebookPath === notebookPath &&
+        (!this.me || session.author?.id === this.me.id) &&
+        (session.visibility ?? 'team') !== visibility
+      ) {
+        session.visibility = visibility;
+        changed++;
+      }
+    }
+    return { notebookPath, visibility, sessions: changed };
+  }
+
+  async search(
+    query: ISearchQuery & { limit?: number; cursor?: string }
+  ): Promise<Page<SearchHit> & { truncated: boolean }> {
+    this._log('search', [query]);
+    const needle = query.q.toLowerCase();
+    const hits: SearchHit[] = [];
+    for (const [sessionId, list] of this._executions) {
+      const session = this._sessions.find(s => s.id === sessionId);
+      if (
+        !session ||
+        !this._readable(session) ||
+        (query.author && session.author?.id !== query.author) ||
+        (query.notebook && session.notebookPath !== query.notebook)
+      ) {
+        continue;
+      }
+      for (const record of list) {
+        const at = record.code.toLowerCase().indexOf(needle);
+        if (at >= 0) {
+          hits.push({
+            execution: summaryOf(record),
+            author: session.author ?? {
+              id: 'owner',
+              name: 'owner',
+              displayName: 'Owner'
+            },
+            snippet: {
+              field: 'code',
+              text: record.code,
+              matches: [[at, at + needle.length]]
+            }
+          });
+        }
+      }
+    }
+    return { ...page(hits, query), truncated: false };
+  }
+
   /** Calls of one method. */
   callsOf(method: ICall['method']): ICall[] {
     return this.calls.filter(call => call.method === method);
+  }
+
+  /** Whether the caller (`me`) may read a session, as the server decides. */
+  private _readable(session: SessionSummary): boolean {
+    return (
+      session.visibility !== 'private' ||
+      !this.me ||
+      session.author?.id === this.me.id
+    );
   }
 
   private _log(method: ICall['method'], args: unknown[]): void {
@@ -227,6 +420,15 @@ export class FakeReader implements ITrailReader {
 
   private _executions = new Map<string, ExecutionRecord[]>();
   private _sessions: SessionSummary[] = [];
+}
+
+function summaryOf(record: ExecutionRecord): ExecutionSummary {
+  const { outputs, ...rest } = record;
+  return {
+    ...rest,
+    outputCount: outputs.length,
+    outputTypes: [...new Set(outputs.map(o => o.output_type))]
+  };
 }
 
 /**

@@ -227,4 +227,35 @@ describe('TrailRecorder sessions', () => {
       ['cell-queued', 'aborted']
     ]);
   });
+
+  it('asks for a private session when the notebook says so, and only then', async () => {
+    const started = async (visibility: (() => any) | undefined) => {
+      const fixture = loadFixture('simple-print');
+      const kernel = new FakeKernel(
+        fixture,
+        Promise.resolve(fixture.kernel.info)
+      );
+      const recorder = new TrailRecorder();
+      const events: TrailEvent[] = [];
+      recorder.eventRecorded.connect((_, event) => events.push(event));
+      recorder.observe(kernel.connection, {
+        notebookPath: () => NOTEBOOK,
+        visibility
+      });
+      kernel.replay(fixture.events);
+      await settle();
+      const [first] = events;
+      expect(batchErrors(events)).toEqual([]);
+      return first.kind === 'session.started' ? first.session : null;
+    };
+    expect((await started(() => 'private'))?.visibility).toBe('private');
+    // Team is the server's default: nothing is sent for it.
+    expect(await started(() => 'team')).not.toHaveProperty('visibility');
+    expect(await started(undefined)).not.toHaveProperty('visibility');
+    expect(
+      await started(() => {
+        throw new Error('notebook closed');
+      })
+    ).not.toHaveProperty('visibility');
+  });
 });

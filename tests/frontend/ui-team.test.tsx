@@ -1,0 +1,417 @@
+/**
+ * The team workspace in the panel: areas, people, notebooks, visibility,
+ * search with highlighted snippets, cell history with its diff, and long
+ * lists that stay light.
+ */
+import {
+  RenderMimeRegistry,
+  standardRendererFactories
+} from '@jupyterlab/rendermime';
+import { PageConfig } from '@jupyterlab/coreutils';
+import { Widget } from '@lumino/widgets';
+import { TrailBrowserModel } from '../../src/model';
+import {
+  executionIdFrom,
+  executionLink,
+  highlightSnippet,
+  takeExecutionFromUrl,
+  TrailSidebar
+} from '../../src/ui';
+import { FakeReader } from './model-fake-reader';
+
+async function waitFor<T>(
+  find: () => T | false | null | undefined,
+  timeoutMs = 4000
+): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = find();
+    if (value) {
+      return value;
+    }
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(`Timed out waiting for ${find.toString()}`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
+}
+
+const ALICE = { id: 'u-alice', name: 'alice', displayName: 'Alice Archer' };
+const BOB = { id: 'u-bob', name: 'bob', displayName: 'Bob Baker' };
+const HOSTILE = 'print("<img src=x onerror=window.__trailPwned=1>") # needle';
+
+function reader(): FakeReader {
+  const r = new FakeReader();
+  r.me = { ...ALICE, role: 'member' };
+  r.users = [
+    { ...ALICE, role: 'member' },
+    { ...BOB, role: 'member' }
+  ];
+  r.addSession({
+    id: 'a1',
+    author: ALICE,
+    notebookPath: 'alice/mine.ipynb',
+    startedAt: '2026-11-20T08:00:00.000Z',
+    lastExecutionAt: '2026-11-20T08:05:00.000Z'
+  });
+  r.addSession({
+    id: 'b1',
+    author: BOB,
+    notebookPath: 'bob/explore.ipynb',
+    startedAt: '2026-11-20T10:00:00.000Z',
+    lastExecutionAt: '2026-11-20T10:05:00.000Z'
+  });
+  r.addExecution({
+    id: 'x1',
+    sessionId: 'b1',
+    notebookPath: 'bob/explore.ipynb',
+    cellId: 'train',
+    code: 'fit(lr=0.1)\nreport()',
+    startedAt: '2026-11-20T10:01:00.000Z',
+    outputs: [{ output_type: 'stream', name: 'stdout', text: 'loss 0.5\n' }]
+  });
+  r.addExecution({
+    id: 'x2',
+    sessionId: 'b1',
+    notebookPath: 'bob/explore.ipynb',
+    cellId: 'train',
+    code: 'fit(lr=0.01)\nreport()',
+    startedAt: '2026-11-20T10:02:00.000Z',
+    outputs: [
+      { output_type: 'stream', name: 'stdout', text: 'loss 0.2\n' },
+      {
+        output_type: 'display_data',
+        data: {
+          'text/html': '<b>table</b><script>window.__trailPwned=2</script>'
+        },
+        metadata: {}
+      }
+    ]
+  });
+  r.addExecution({
+    id: 'x3',
+    sessionId: 'b1',
+    notebookPath: 'bob/explore.ipynb',
+    cellId: 'plot',
+    code: HOSTILE,
+    startedAt: '2026-11-20T10:03:00.000Z'
+  });
+  return r;
+}
+
+describe('the team workspace in the panel', () => {
+  let sidebar: TrailSidebar;
+  let model: TrailBrowserModel;
+  const rendermime = new RenderMimeRegistry({
+    initialFactories: standardRendererFactories
+  });
+  const $ = (selector: string) => sidebar.node.querySelector(selector);
+  const visible = (selector: string) =>
+    Array.from(sidebar.node.querySelectorAll<HTMLElement>(selector)).filter(
+      el => !el.closest('.lm-mod-hidden')
+    );
+  const click = (el: Element) => (el as HTMLElement).click();
+
+  function mount(r: FakeReader) {
+    model = new TrailBrowserModel({ reader: r });
+    sidebar = new TrailSidebar({
+      model,
+      rendermime,
+      onCopyLink: jest.fn()
+    });
+    Widget.attach(sidebar, document.body);
+  }
+
+  afterEach(() => {
+    sidebar.dispose();
+    model.dispose();
+    delete (window as any).__trailPwned;
+  });
+
+  it('switches areas with tabs, by click and arrow keys', async () => {
+    mount(reader());
+    const tabs = await waitFor(() => {
+      const found = Array.from(
+        sidebar.node.querySelectorAll<HTMLElement>('[role="tab"]')
+      );
+      return found.length === 3 && found;
+    });
+    expect(tabs.map(t => t.textContent)).toEqual([
+      'My sessions',
+      'Team',
+      'Search'
+    ]);
+    expect(tabs[0].getAttribute('aria-selected')).toBe('true');
+    click(tabs[1]);
+    await waitFor(() => sidebar.node.dataset.view === 'people');
+    tabs[1].dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true })
+    );
+    await waitFor(() => sidebar.node.dataset.view === 'search');
+    expect(model.area).toBe('search');
+  });
+
+  it('browses people, their notebooks and sessions, with authors and locks', async () => {
+    const r = reader();
+    r.addSession({
+      id: 'a2',
+      author: ALICE,
+      notebookPath: 'alice/mine.ipynb',
+      startedAt: '2026-11-20T09:00:00.000Z',
+      visibility: 'private'
+    });
+    mount(r);
+    model.area = 'team';
+    const people = await waitFor(() => {
+      const found = visible('.jp-Trail-PersonItem');
+      return found.length === 2 && found;
+    });
+    expect(people.map(p => p.dataset.userId)).toEqual(['u-bob', 'u-alice']);
+    expect(people[1].textContent).toContain('Alice Archer (you)');
+    expect(people[0].textContent).toContain('1 session');
+
+    // Bob's notebooks: no visibility control on someone else's.
+    click(people[0]);
+    const notebook = await waitFor(() => visible('.jp-Trail-NotebookItem')[0]);
+    expect(notebook.textContent).toContain('explore.ipynb');
+    expect(visible('.jp-Trail-Visibility')).toHaveLength(0);
+    click(notebook);
+    const session = await waitFor(() => visible('.jp-Trail-SessionItem')[0]);
+    expect(session.dataset.sessionId).toBe('b1');
+    expect($('.jp-Trail-Breadcrumbs')!.textContent).toContain('Bob Baker');
+
+    // My notebooks: a labelled control, and a lock on the private session.
+    model.goTo(0);
+    click(
+      await waitFor(
+        () => visible('.jp-Trail-PersonItem[data-user-id="u-alice"]')[0]
+      )
+    );
+    const select = await waitFor(
+      () => visible('.jp-Trail-NotebooksView select')[0] as HTMLSelectElement
+    );
+    expect(select.getAttribute('aria-label')).toBe(
+      'Who can see this notebook’s sessions'
+    );
+    click(visible('.jp-Trail-NotebookItem')[0]);
+    const locked = await waitFor(
+      () => visible('.jp-Trail-SessionItem[data-session-id="a2"]')[0]
+    );
+    expect(locked.dataset.visibility).toBe('private');
+    expect(locked.querySelector('.jp-Trail-PrivateMark')).not.toBeNull();
+    expect(
+      visible(
+        '.jp-Trail-SessionItem[data-session-id="a1"] .jp-Trail-PrivateMark'
+      )
+    ).toHaveLength(0);
+  });
+
+  it('makes my session private from its timeline', async () => {
+    const r = reader();
+    mount(r);
+    await sidebar.openSession('a1');
+    const select = await waitFor(
+      () =>
+        visible('.jp-Trail-TimelineView .jp-Trail-Visibility-select')[0] as
+          HTMLSelectElement | undefined
+    );
+    expect(select.value).toBe('team');
+    select.value = 'private';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await waitFor(() => r.callsOf('setSessionVisibility').length === 1);
+    expect(r.callsOf('setSessionVisibility')[0].args).toEqual([
+      'a1',
+      'private'
+    ]);
+    await waitFor(
+      () =>
+        visible(
+          '.jp-Trail-TimelineView .jp-Trail-ViewHeader .jp-Trail-PrivateMark'
+        )[0]
+    );
+    // Someone else's session has no control, but shows its author.
+    await sidebar.openSession('b1');
+    await waitFor(() => visible('.jp-Trail-TimelineView .jp-Trail-Author')[0]);
+    expect(visible('.jp-Trail-TimelineView .jp-Trail-Visibility')).toHaveLength(
+      0
+    );
+    expect(
+      visible('.jp-Trail-TimelineView .jp-Trail-Author')[0].textContent
+    ).toBe('Bob Baker');
+  });
+
+  it('searches and marks matches with text nodes only, then opens the step', async () => {
+    mount(reader());
+    model.area = 'search';
+    const input = await waitFor(
+      () => visible('.jp-Trail-SearchInput')[0] as HTMLInputElement
+    );
+    const setValue = Object.getOwnPropertyDescriptor(
+      HTMLInputElement.prototype,
+      'value'
+    )!.set!;
+    setValue.call(input, 'needle');
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    click(
+      await waitFor(() => visible('.jp-Trail-SearchButton:not([disabled])')[0])
+    );
+    const hit = await waitFor(() => visible('.jp-Trail-SearchHit')[0]);
+    const mark = hit.querySelector('mark.jp-Trail-Match')!;
+    expect(mark.textContent).toBe('needle');
+    // The teammate's code is text, never markup.
+    expect(hit.querySelector('img')).toBeNull();
+    expect(hit.textContent).toContain('<img src=x onerror=');
+    expect(hit.textContent).toContain('Bob Baker');
+    expect((window as any).__trailPwned).toBeUndefined();
+
+    click(hit);
+    await waitFor(() => sidebar.node.dataset.view === 'execution');
+    await waitFor(
+      () => model.levels.map(l => l.view).join() === 'search,timeline,execution'
+    );
+  });
+
+  it('shows the history of a cell: runs, a CodeMirror diff and outputs side by side', async () => {
+    mount(reader());
+    await sidebar.openExecution('x2');
+    const button = await waitFor(() => visible('.jp-Trail-HistoryButton')[0]);
+    expect(visible('.jp-Trail-CopyLinkButton')).toHaveLength(1);
+    click(button);
+    await waitFor(() => sidebar.node.dataset.view === 'cellHistory');
+    const runs = await waitFor(() => {
+      const found = visible('.jp-Trail-CellRun');
+      return found.length === 2 && found;
+    });
+    expect(runs.map(r => r.dataset.compare)).toEqual(['right', 'left']);
+    expect(runs[0].textContent).toContain('code changed');
+    expect(runs[0].textContent).toContain('Bob Baker');
+
+    const merge = await waitFor(() => $('.jp-Trail-CodeDiff .cm-mergeView'));
+    const editors = merge.querySelectorAll('.cm-editor');
+    expect(editors).toHaveLength(2);
+    expect(editors[0].textContent).toContain('fit(lr=0.1)');
+    expect(editors[1].textContent).toContain('fit(lr=0.01)');
+    expect(
+      merge.querySelector('.cm-changedLine, .cm-deletedChunk, .cm-changedText')
+    ).not.toBeNull();
+
+    const sides = await waitFor(() => {
+      const found = visible('.jp-Trail-CompareOutputs-side');
+      return found.length === 2 && found;
+    });
+    await waitFor(() => sides[0].textContent?.includes('loss 0.5'));
+    await waitFor(() => sides[1].textContent?.includes('loss 0.2'));
+    // The HTML output of the newer run: sandboxed, its script never runs.
+    const frame = await waitFor(() =>
+      sides[1].querySelector<HTMLIFrameElement>('iframe.jp-Trail-SandboxFrame')
+    );
+    expect(frame.getAttribute('sandbox')).toBe('allow-scripts');
+    expect(frame.srcdoc).not.toContain('__trailPwned');
+
+    // Swapping sides compares again.
+    const leftRadio = runs[0].querySelector<HTMLInputElement>('.jp-mod-left')!;
+    click(leftRadio);
+    await waitFor(() => model.cellHistory?.left === 'x2');
+  });
+});
+
+describe('virtualized lists', () => {
+  it('opens a session of 10,000 executions quickly, with only a window of rows in the DOM', async () => {
+    const r = new FakeReader();
+    r.addSession({ id: 'big' });
+    for (let seq = 1; seq <= 10000; seq++) {
+      r.addExecution({ id: `e${seq}`, sessionId: 'big', seq });
+    }
+    const model = new TrailBrowserModel({ reader: r, pageSize: 200 });
+    // Everything loaded first: the worst case for rendering.
+    await model.openSession('big');
+    while (model.timeline!.hasMore) {
+      await model.timeline!.loadMore();
+    }
+    expect(model.timeline!.items).toHaveLength(10000);
+    const started = performance.now();
+    const sidebar = new TrailSidebar({
+      model,
+      rendermime: new RenderMimeRegistry({
+        initialFactories: standardRendererFactories
+      })
+    });
+    Widget.attach(sidebar, document.body);
+    const rows = await waitFor(() => {
+      const found = sidebar.node.querySelectorAll(
+        '.jp-Trail-TimelineView .jp-Trail-ExecutionItem'
+      );
+      return found.length > 0 && found;
+    });
+    const elapsed = performance.now() - started;
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThan(60);
+    const list = sidebar.node.querySelector<HTMLElement>('.jp-Trail-Timeline')!;
+    // The list is as tall as all its rows, so the scrollbar is true.
+    expect(parseInt(list.style.height, 10)).toBeGreaterThan(10000 * 50);
+    expect(list.querySelector('li')!.getAttribute('aria-setsize')).toBe(
+      '10000'
+    );
+    expect(elapsed).toBeLessThan(1000);
+    sidebar.dispose();
+    model.dispose();
+  });
+});
+
+describe('permalinks', () => {
+  it('makes a link to this JupyterLab and reads ids back from links', () => {
+    const link = executionLink('0f8c-1');
+    expect(link).toBe(
+      `${PageConfig.getBaseUrl().replace(/\/$/, '')}/lab?trail-execution=0f8c-1`
+    );
+    expect(executionIdFrom(link)).toBe('0f8c-1');
+    expect(executionIdFrom(' 0f8c-1 ')).toBe('0f8c-1');
+    expect(executionIdFrom('http://x/lab?other=1')).toBeNull();
+    expect(executionIdFrom('<script>')).toBeNull();
+    expect(
+      executionIdFrom('http://x/lab?trail-execution=../../etc')
+    ).toBeNull();
+  });
+
+  it('goes through the hub behind JupyterHub, so it opens for whoever follows it', () => {
+    PageConfig.setOption('hubPrefix', '/hub/');
+    try {
+      expect(executionLink('e-1', 'https://hub.example.org')).toBe(
+        'https://hub.example.org/hub/user-redirect/lab?trail-execution=e-1'
+      );
+    } finally {
+      PageConfig.setOption('hubPrefix', '');
+    }
+  });
+
+  it('takes the execution from the address once and removes it', () => {
+    const history = { state: null, replaceState: jest.fn() };
+    const location = {
+      href: 'http://localhost:8888/lab/tree/a.ipynb?trail-execution=abc&x=1'
+    };
+    expect(takeExecutionFromUrl(location as any, history as any)).toBe('abc');
+    expect(history.replaceState).toHaveBeenCalledWith(
+      null,
+      '',
+      'http://localhost:8888/lab/tree/a.ipynb?x=1'
+    );
+    expect(
+      takeExecutionFromUrl({ href: 'http://h/lab' } as any, history as any)
+    ).toBeNull();
+  });
+});
+
+describe('highlightSnippet', () => {
+  it('marks clipped, overlapping and unordered ranges, keeping all the text', () => {
+    const parts = highlightSnippet('abcdefgh', [
+      [6, 99],
+      [1, 3],
+      [2, 4],
+      [5, 5]
+    ]);
+    const text = parts
+      .map(p => (typeof p === 'string' ? p : `[${(p as any).props.children}]`))
+      .join('');
+    expect(text).toBe('a[bc][d]ef[gh]');
+  });
+});
