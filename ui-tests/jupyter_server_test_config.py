@@ -19,3 +19,5 @@ c.ServerApp.root_dir = tempfile.mkdtemp(prefix="trail-galata-")  # noqa: F821
 
 os.environ.setdefault("TRAIL_URL", "http://127.0.0.1:8765")
 os.environ.setdefault("TRAIL_TOKEN", "trail-ui-test-token")
+# The tests install a bash kernel too: Python stays the default.
+c.MultiKernelManager.default_kernel_name = "python3"  # noqa: F821

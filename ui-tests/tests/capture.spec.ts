@@ -2,7 +2,7 @@ import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { expect, test } from './fixtures';
+import { expect, PYTHON, test } from './fixtures';
 
 /** Where the screenshots of the capture views go (looked at by people). */
 const SHOTS = path.resolve(__dirname, '..', 'test-results', 'screenshots');
@@ -44,7 +44,7 @@ test.describe('kernel capture', () => {
   }) => {
     const sha256 = createHash('sha256').update(CSV).digest('hex');
     await page.contents.uploadContent(CSV, 'text', `${tmpPath}/iris.csv`);
-    await page.notebook.createNew(`capture-${Date.now()}.ipynb`);
+    await page.notebook.createNew(`capture-${Date.now()}.ipynb`, PYTHON);
     await runCode(
       page,
       0,
@@ -168,7 +168,7 @@ test.describe('kernel capture', () => {
     tmpPath
   }) => {
     // A first notebook makes its folder a repository with an uncommitted change.
-    await page.notebook.createNew(`setup-${Date.now()}.ipynb`);
+    await page.notebook.createNew(`setup-${Date.now()}.ipynb`, PYTHON);
     const git = 'git -c user.email=t@example.com -c user.name=T';
     await runCode(
       page,

@@ -1,5 +1,5 @@
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
-import { expect, test } from './fixtures';
+import { expect, PYTHON, test } from './fixtures';
 
 async function run(page: IJupyterLabPageFixture, index: number, code: string) {
   if (index > 0) {
@@ -12,7 +12,7 @@ async function run(page: IJupyterLabPageFixture, index: number, code: string) {
 
 test.describe('recording controls', () => {
   test('the status bar pauses and resumes recording', async ({ page, trail, tmpPath }) => {
-    await page.notebook.createNew();
+    await page.notebook.createNew(undefined, PYTHON);
     await run(page, 0, 'print("recorded before pause")');
     await expect.poll(async () => (await trail.executionsOf(tmpPath)).length, { timeout: 20000 }).toBe(1);
 
@@ -32,7 +32,7 @@ test.describe('recording controls', () => {
   });
 
   test('a notebook and a tagged cell can opt out', async ({ page, trail, tmpPath }) => {
-    await page.notebook.createNew();
+    await page.notebook.createNew(undefined, PYTHON);
     await run(page, 0, 'print("recorded")');
     await expect.poll(async () => (await trail.executionsOf(tmpPath)).length, { timeout: 20000 }).toBe(1);
 

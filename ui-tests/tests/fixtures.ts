@@ -17,3 +17,9 @@ export const test = base.extend<{}, { trail: TrailServerProcess }>({
 });
 
 export { expect } from '@jupyterlab/galata';
+
+/**
+ * New notebooks get the Python kernel, whatever other kernels are
+ * installed (the tests install a bash kernel too).
+ */
+export const PYTHON = { kernel: 'python3' };

@@ -1,5 +1,5 @@
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
-import { expect, test } from './fixtures';
+import { expect, PYTHON, test } from './fixtures';
 
 /** A 4x4 red PNG, so the image output is a real image. */
 const PNG_B64 =
@@ -37,7 +37,7 @@ test.describe('recording', () => {
     tmpPath
   }) => {
     const name = `record-${Date.now()}.ipynb`;
-    await page.notebook.createNew(name);
+    await page.notebook.createNew(name, PYTHON);
     await runCode(page, 0, 'x = 21\nprint("hello", x * 2)');
     await runCode(page, 1, '1 / 0');
     await runCode(
@@ -115,7 +115,7 @@ test.describe('recording', () => {
     tmpPath
   }) => {
     const name = `outage-${Date.now()}.ipynb`;
-    await page.notebook.createNew(name);
+    await page.notebook.createNew(name, PYTHON);
     await runCode(page, 0, 'print("warm-up")');
     await expect
       .poll(async () => (await trail.executionsOf(tmpPath)).length, { timeout: 20000 })
