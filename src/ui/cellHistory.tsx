@@ -16,6 +16,7 @@ import {
   baseName,
   executionPrompt,
   formatAbsoluteTime,
+  formatClockTime,
   formatRelativeTime
 } from './format';
 import { toRenderableOutputs } from './outputs';
@@ -102,8 +103,9 @@ export class CellHistoryView extends Panel {
       column.addClass('jp-Trail-CompareOutputs-side');
       const heading = new Widget({ node: document.createElement('h3') });
       heading.node.textContent = record
-        ? `${label} ${executionPrompt(record.executionCount)} · ${formatAbsoluteTime(record.startedAt)}`
+        ? `${label} ${executionPrompt(record.executionCount)} · ${formatClockTime(record.startedAt)}`
         : label;
+      heading.node.title = record ? formatAbsoluteTime(record.startedAt) : '';
       column.addWidget(heading);
       if (record && record.outputs.length > 0) {
         const model = new OutputAreaModel({
@@ -204,6 +206,13 @@ function CellHistory(props: {
           </p>
         )}
       </div>
+      {history.items.length > 1 && (
+        <div className="jp-Trail-CellRuns-legend" aria-hidden>
+          <span title={trans.__('A (older)')}>A</span>
+          <span title={trans.__('B (newer)')}>B</span>
+          <span>{trans.__('Compare two runs: pick one as A, one as B')}</span>
+        </div>
+      )}
       <div className="jp-Trail-Scroller jp-Trail-CellRuns">
         <PagedList
           source={history}

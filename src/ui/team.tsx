@@ -244,7 +244,7 @@ function NotebookItem(props: {
       {props.mine && (
         <VisibilityControl
           subject="notebook"
-          value={notebook.visibility ?? 'team'}
+          value={notebook.visibility ?? null}
           onChange={props.onVisibility}
           trans={trans}
         />
@@ -287,7 +287,7 @@ export class NotebookSessionsView extends ModelView {
           {mine && (
             <VisibilityControl
               subject="notebook"
-              value={notebook?.visibility ?? 'team'}
+              value={notebook?.visibility ?? null}
               onChange={value =>
                 model.setNotebookVisibility(notebookPath, value)
               }

@@ -32,13 +32,14 @@ export function PrivateMark(props: {
 export function VisibilityControl(props: {
   /** What is being set, for the label: 'session' or 'notebook'. */
   subject: 'session' | 'notebook';
-  value: Visibility;
+  /** The current rule; null when none was set (each session keeps its own). */
+  value: Visibility | null;
   onChange: (value: Visibility) => Promise<unknown>;
   trans: TranslationBundle;
 }): JSX.Element {
   const { trans } = props;
   const [pending, setPending] = React.useState<Visibility | null>(null);
-  const shown = pending ?? props.value;
+  const shown: Visibility | null = pending ?? props.value;
   const label =
     props.subject === 'session'
       ? trans.__('Who can see this session')
@@ -63,14 +64,19 @@ export function VisibilityControl(props: {
     }
   };
   const Icon = shown === 'private' ? lockIcon : usersIcon;
+  // "shown" is null only for a notebook without a rule of its own.
   return (
     <label
       className="jp-Trail-Visibility"
-      data-visibility={shown}
+      data-visibility={shown ?? 'unset'}
       title={
         shown === 'private'
           ? trans.__('Private: only you can see it')
-          : trans.__('Team: everyone on this Trail server can see it')
+          : shown === 'team'
+            ? trans.__('Team: everyone on this Trail server can see it')
+            : trans.__(
+                'No rule for this notebook: each session is as it was recorded (team unless the notebook asked for private)'
+              )
       }
     >
       <Icon.react tag="span" className="jp-Trail-Visibility-icon" />
@@ -80,10 +86,17 @@ export function VisibilityControl(props: {
       <select
         className="jp-Trail-Visibility-select"
         aria-label={label}
-        value={shown}
+        value={shown ?? ''}
         disabled={pending !== null}
-        onChange={event => void change(event.target.value as Visibility)}
+        onChange={event =>
+          event.target.value && void change(event.target.value as Visibility)
+        }
       >
+        {shown === null && (
+          <option value="" disabled>
+            {trans.__('Each session as recorded')}
+          </option>
+        )}
         <option value="team">{trans.__('Team')}</option>
         <option value="private">{trans.__('Only me (private)')}</option>
       </select>
