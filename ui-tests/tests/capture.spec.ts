@@ -7,9 +7,14 @@ import { expect, PYTHON, test } from './fixtures';
 /** Where the screenshots of the capture views go (looked at by people). */
 const SHOTS = path.resolve(__dirname, '..', 'test-results', 'screenshots');
 
-const CSV = 'sepal_length,sepal_width,species\n5.1,3.5,setosa\n4.9,3.0,setosa\n6.2,3.4,virginica\n';
+const CSV =
+  'sepal_length,sepal_width,species\n5.1,3.5,setosa\n4.9,3.0,setosa\n6.2,3.4,virginica\n';
 
-async function runCode(page: IJupyterLabPageFixture, index: number, code: string) {
+async function runCode(
+  page: IJupyterLabPageFixture,
+  index: number,
+  code: string
+) {
   if (index > 0) {
     await page.notebook.addCell('code', code);
   } else {
@@ -19,7 +24,9 @@ async function runCode(page: IJupyterLabPageFixture, index: number, code: string
 }
 
 async function openTrail(page: IJupyterLabPageFixture) {
-  await page.evaluate(() => (window as any).jupyterapp.commands.execute('trail:open-panel'));
+  await page.evaluate(() =>
+    (window as any).jupyterapp.commands.execute('trail:open-panel')
+  );
   await expect(page.locator('#jp-trail-sidebar')).toBeVisible();
 }
 
@@ -31,7 +38,9 @@ async function shoot(page: IJupyterLabPageFixture, name: string) {
     split?.setRelativeSizes?.([0.3, 0.7, 0]);
   });
   await page.waitForTimeout(200);
-  await page.locator('#jp-trail-sidebar').screenshot({ path: path.join(SHOTS, name) });
+  await page
+    .locator('#jp-trail-sidebar')
+    .screenshot({ path: path.join(SHOTS, name) });
 }
 
 test.describe('kernel capture', () => {
@@ -67,16 +76,31 @@ test.describe('kernel capture', () => {
             return null;
           }
           execution = await trail.api(`/executions/${summary.id}`);
-          return execution.capture?.files?.find((f: any) => f.path === 'iris.csv')?.sha256 ?? null;
+          return (
+            execution.capture?.files?.find((f: any) => f.path === 'iris.csv')
+              ?.sha256 ?? null
+          );
         },
         { timeout: 30000 }
       )
       .toBe(sha256);
-    const file = execution.capture.files.find((f: any) => f.path === 'iris.csv');
-    expect(file).toMatchObject({ access: 'read', kind: 'file', size: CSV.length });
-    expect(file.schema.columns.map((c: any) => c.name)).toEqual(['sepal_length', 'sepal_width', 'species']);
+    const file = execution.capture.files.find(
+      (f: any) => f.path === 'iris.csv'
+    );
+    expect(file).toMatchObject({
+      access: 'read',
+      kind: 'file',
+      size: CSV.length
+    });
+    expect(file.schema.columns.map((c: any) => c.name)).toEqual([
+      'sepal_length',
+      'sepal_width',
+      'species'
+    ]);
     expect(execution.capture.params).toEqual({ model: 'mean' });
-    expect(execution.capture.metrics.map((m: any) => [m.name, m.step ?? null])).toEqual([
+    expect(
+      execution.capture.metrics.map((m: any) => [m.name, m.step ?? null])
+    ).toEqual([
       ['loss', 0],
       ['loss', 1],
       ['loss', 2],
@@ -88,23 +112,43 @@ test.describe('kernel capture', () => {
     expect(execution.outputs).toHaveLength(1);
     // The session's environment lists pandas.
     await expect
-      .poll(async () => (await trail.api(`/sessions/${execution.sessionId}`)).environments?.length ?? 0, {
-        timeout: 30000
-      })
+      .poll(
+        async () =>
+          (await trail.api(`/sessions/${execution.sessionId}`)).environments
+            ?.length ?? 0,
+        {
+          timeout: 30000
+        }
+      )
       .toBeGreaterThan(0);
     const session = await trail.api(`/sessions/${execution.sessionId}`);
-    const environment = await trail.api(`/environments/${session.environments[0].id}`);
+    const environment = await trail.api(
+      `/environments/${session.environments[0].id}`
+    );
     expect(environment.packages.map((p: any) => p.name)).toContain('pandas');
 
     // The panel: the execution's file, schema and metric.
     await openTrail(page);
-    await page.locator(`.jp-Trail-SessionItem[data-session-id="${execution.sessionId}"]`).click();
-    const item = page.locator(`.jp-Trail-ExecutionItem[data-execution-id="${execution.id}"]`);
-    await expect(item.locator('.jp-Trail-CaptureSummary')).toHaveText('1 file · 1 param · 2 metrics');
+    await page
+      .locator(
+        `.jp-Trail-SessionItem[data-session-id="${execution.sessionId}"]`
+      )
+      .click();
+    const item = page.locator(
+      `.jp-Trail-ExecutionItem[data-execution-id="${execution.id}"]`
+    );
+    await expect(item.locator('.jp-Trail-CaptureSummary')).toHaveText(
+      '1 file · 1 param · 2 metrics'
+    );
     await item.click();
     const fileRow = page.locator('.jp-Trail-File[data-path="iris.csv"]');
-    await expect(fileRow.locator('.jp-Trail-Hash code')).toHaveText(sha256.slice(0, 12));
-    await expect(fileRow.locator('.jp-Trail-Hash code')).toHaveAttribute('title', `sha256 ${sha256}`);
+    await expect(fileRow.locator('.jp-Trail-Hash code')).toHaveText(
+      sha256.slice(0, 12)
+    );
+    await expect(fileRow.locator('.jp-Trail-Hash code')).toHaveAttribute(
+      'title',
+      `sha256 ${sha256}`
+    );
     await fileRow.locator('summary').click();
     await expect(fileRow.locator('.jp-Trail-SchemaTable th')).toHaveText([
       'sepal_length',
@@ -114,7 +158,9 @@ test.describe('kernel capture', () => {
     const loss = page.locator('.jp-Trail-MetricRow[data-metric="loss"]');
     await expect(loss.locator('.jp-Trail-MetricValue')).toHaveText('0.25');
     await expect(loss.locator('svg.jp-Trail-Sparkline')).toBeVisible();
-    await expect(page.locator('.jp-Trail-MetricRow[data-metric="accuracy"]')).toContainText('0.9');
+    await expect(
+      page.locator('.jp-Trail-MetricRow[data-metric="accuracy"]')
+    ).toContainText('0.9');
 
     // The data changes and the cell runs again: its file is marked changed,
     // against the first run.
@@ -128,7 +174,9 @@ test.describe('kernel capture', () => {
       .poll(
         async () => {
           const summary = (await trail.executionsOf(tmpPath))[1];
-          second = summary ? await trail.api(`/executions/${summary.id}`) : null;
+          second = summary
+            ? await trail.api(`/executions/${summary.id}`)
+            : null;
           return second?.capture?.files?.[0]?.sha256 ?? null;
         },
         { timeout: 30000 }
@@ -136,14 +184,28 @@ test.describe('kernel capture', () => {
       .toBe(changedSha);
     const previous = await trail.api(`/executions/${second.id}/previous`);
     expect(previous.execution.id).toBe(execution.id);
-    await page.evaluate(id => (window as any).jupyterapp.commands.execute('trail:refresh'), null);
-    await page.locator('#jp-trail-sidebar').getByRole('button', { name: 'Back' }).click();
-    await page.locator(`.jp-Trail-ExecutionItem[data-execution-id="${second.id}"]`).click();
+    await page.evaluate(
+      id => (window as any).jupyterapp.commands.execute('trail:refresh'),
+      null
+    );
+    await page
+      .locator('#jp-trail-sidebar')
+      .getByRole('button', { name: 'Back' })
+      .click();
+    await page
+      .locator(`.jp-Trail-ExecutionItem[data-execution-id="${second.id}"]`)
+      .click();
     const changedRow = page.locator('.jp-Trail-File[data-path="iris.csv"]');
     await expect(changedRow).toHaveAttribute('data-change', 'changed');
-    await expect(changedRow.locator('.jp-Trail-ChangeBadge')).toHaveText('changed');
-    await expect(changedRow.locator('.jp-Trail-Hash code')).toHaveText(changedSha.slice(0, 12));
-    await expect(page.locator('.jp-Trail-PreviousRun')).toHaveText('vs. previous run [1]');
+    await expect(changedRow.locator('.jp-Trail-ChangeBadge')).toHaveText(
+      'changed'
+    );
+    await expect(changedRow.locator('.jp-Trail-Hash code')).toHaveText(
+      changedSha.slice(0, 12)
+    );
+    await expect(page.locator('.jp-Trail-PreviousRun')).toHaveText(
+      'vs. previous run [1]'
+    );
     await changedRow.locator('summary').click();
 
     await page.theme.setLightTheme();
@@ -152,10 +214,15 @@ test.describe('kernel capture', () => {
     await shoot(page, 'execution-dark.png');
 
     // The session's environment, with pandas in its package list.
-    await page.locator('#jp-trail-sidebar').getByRole('button', { name: 'Back' }).click();
+    await page
+      .locator('#jp-trail-sidebar')
+      .getByRole('button', { name: 'Back' })
+      .click();
     await page.locator('.jp-Trail-Environment .jp-Trail-Disclosure').click();
     await page.locator('.jp-Trail-Search').fill('pandas');
-    await expect(page.locator('.jp-Trail-PackageTable tr[data-package="pandas"]')).toBeVisible();
+    await expect(
+      page.locator('.jp-Trail-PackageTable tr[data-package="pandas"]')
+    ).toBeVisible();
     await page.locator('.jp-Trail-Search').fill('');
     await shoot(page, 'environment-dark.png');
     await page.theme.setLightTheme();
@@ -178,48 +245,100 @@ test.describe('kernel capture', () => {
         `echo 'threshold = 0.5' > params.py && git add params.py && ${git} commit -q -m params && ` +
         `echo 'threshold = 0.7' > params.py", shell=True, check=True).returncode`
     );
-    await expect.poll(async () => (await trail.executionsOf(tmpPath)).length, { timeout: 20000 }).toBe(1);
+    await expect
+      .poll(async () => (await trail.executionsOf(tmpPath)).length, {
+        timeout: 20000
+      })
+      .toBe(1);
     const [setup] = await trail.executionsOf(tmpPath);
 
     // A second notebook's kernel starts inside the repository.
     const notebook = {
-      cells: [{ cell_type: 'code', id: 'train', source: '', metadata: {}, outputs: [], execution_count: null }],
-      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' } },
+      cells: [
+        {
+          cell_type: 'code',
+          id: 'train',
+          source: '',
+          metadata: {},
+          outputs: [],
+          execution_count: null
+        }
+      ],
+      metadata: {
+        kernelspec: {
+          name: 'python3',
+          display_name: 'Python 3 (ipykernel)',
+          language: 'python'
+        }
+      },
       nbformat: 4,
       nbformat_minor: 5
     };
-    await page.contents.uploadContent(JSON.stringify(notebook), 'text', `${tmpPath}/train.ipynb`);
+    await page.contents.uploadContent(
+      JSON.stringify(notebook),
+      'text',
+      `${tmpPath}/train.ipynb`
+    );
     await page.notebook.openByPath(`${tmpPath}/train.ipynb`);
     await page.notebook.activate('train.ipynb');
-    await runCode(page, 0, 'import trail\ntrail.tag("tuned")\ntrail.log_param("threshold", 0.7)');
+    await runCode(
+      page,
+      0,
+      'import trail\ntrail.tag("tuned")\ntrail.log_param("threshold", 0.7)'
+    );
     await expect
-      .poll(async () => (await trail.executionsOf(tmpPath)).find(e => e.sessionId !== setup.sessionId)?.capture?.tags ?? null, {
-        timeout: 30000
-      })
+      .poll(
+        async () =>
+          (await trail.executionsOf(tmpPath)).find(
+            e => e.sessionId !== setup.sessionId
+          )?.capture?.tags ?? null,
+        {
+          timeout: 30000
+        }
+      )
       .toEqual(['tuned']);
-    const train = (await trail.executionsOf(tmpPath)).find(e => e.sessionId !== setup.sessionId);
+    const train = (await trail.executionsOf(tmpPath)).find(
+      e => e.sessionId !== setup.sessionId
+    );
     await expect
-      .poll(async () => (await trail.api(`/sessions/${train.sessionId}`)).environments?.length ?? 0, {
-        timeout: 30000
-      })
+      .poll(
+        async () =>
+          (await trail.api(`/sessions/${train.sessionId}`)).environments
+            ?.length ?? 0,
+        {
+          timeout: 30000
+        }
+      )
       .toBeGreaterThan(0);
     const session = await trail.api(`/sessions/${train.sessionId}`);
-    const environment = await trail.api(`/environments/${session.environments[0].id}`);
+    const environment = await trail.api(
+      `/environments/${session.environments[0].id}`
+    );
     expect(environment.git).toMatchObject({ branch: 'main', dirty: true });
     expect(environment.git.diff).toContain('+threshold = 0.7');
 
     await openTrail(page);
-    await page.locator(`.jp-Trail-SessionItem[data-session-id="${train.sessionId}"]`).click();
+    await page
+      .locator(`.jp-Trail-SessionItem[data-session-id="${train.sessionId}"]`)
+      .click();
     await page.locator('.jp-Trail-Environment .jp-Trail-Disclosure').click();
-    await expect(page.locator('.jp-Trail-Git')).toContainText('uncommitted changes');
+    await expect(page.locator('.jp-Trail-Git')).toContainText(
+      'uncommitted changes'
+    );
     await page.locator('.jp-Trail-DiffToggle').click();
-    await expect(page.locator('.jp-Trail-Diff .jp-mod-added')).toContainText('+threshold = 0.7');
+    await expect(page.locator('.jp-Trail-Diff .jp-mod-added')).toContainText(
+      '+threshold = 0.7'
+    );
     // Compare with the setup notebook's session, started outside the repository.
     const select = page.locator('.jp-Trail-CompareSelect');
     await select.focus();
-    await expect(select.locator(`option[value="${setup.sessionId}"]`)).toHaveCount(1);
+    await expect(
+      select.locator(`option[value="${setup.sessionId}"]`)
+    ).toHaveCount(1);
     await select.selectOption(setup.sessionId);
-    await expect(page.locator('.jp-Trail-EnvDiff-field').filter({ hasText: 'Git branch' })).toContainText('main');
+    await expect(
+      page.locator('.jp-Trail-EnvDiff-field').filter({ hasText: 'Git branch' })
+    ).toContainText('main');
     await page.theme.setLightTheme();
     await shoot(page, 'environment-git-light.png');
     await page.theme.setDarkTheme();

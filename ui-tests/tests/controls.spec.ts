@@ -11,10 +11,18 @@ async function run(page: IJupyterLabPageFixture, index: number, code: string) {
 }
 
 test.describe('recording controls', () => {
-  test('the status bar pauses and resumes recording', async ({ page, trail, tmpPath }) => {
+  test('the status bar pauses and resumes recording', async ({
+    page,
+    trail,
+    tmpPath
+  }) => {
     await page.notebook.createNew(undefined, PYTHON);
     await run(page, 0, 'print("recorded before pause")');
-    await expect.poll(async () => (await trail.executionsOf(tmpPath)).length, { timeout: 20000 }).toBe(1);
+    await expect
+      .poll(async () => (await trail.executionsOf(tmpPath)).length, {
+        timeout: 20000
+      })
+      .toBe(1);
 
     const status = page.locator('.jp-Trail-DeliveryStatus');
     await status.getByRole('button').click();
@@ -25,16 +33,31 @@ test.describe('recording controls', () => {
     await expect(status).toHaveAttribute('data-recording', 'true');
     await run(page, 2, 'print("recorded after resume")');
 
-    await expect.poll(async () => (await trail.executionsOf(tmpPath)).length, { timeout: 20000 }).toBe(2);
+    await expect
+      .poll(async () => (await trail.executionsOf(tmpPath)).length, {
+        timeout: 20000
+      })
+      .toBe(2);
     await page.waitForTimeout(2000);
     const codes = (await trail.executionsOf(tmpPath)).map(e => e.code);
-    expect(codes).toEqual(['print("recorded before pause")', 'print("recorded after resume")']);
+    expect(codes).toEqual([
+      'print("recorded before pause")',
+      'print("recorded after resume")'
+    ]);
   });
 
-  test('a notebook and a tagged cell can opt out', async ({ page, trail, tmpPath }) => {
+  test('a notebook and a tagged cell can opt out', async ({
+    page,
+    trail,
+    tmpPath
+  }) => {
     await page.notebook.createNew(undefined, PYTHON);
     await run(page, 0, 'print("recorded")');
-    await expect.poll(async () => (await trail.executionsOf(tmpPath)).length, { timeout: 20000 }).toBe(1);
+    await expect
+      .poll(async () => (await trail.executionsOf(tmpPath)).length, {
+        timeout: 20000
+      })
+      .toBe(1);
 
     // A cell tagged trail-skip is not recorded.
     await page.notebook.addCell('code', 'print("tagged, not recorded")');
@@ -47,11 +70,15 @@ test.describe('recording controls', () => {
 
     // The whole notebook opted out: saved in its metadata, nothing recorded.
     await page.evaluate(() =>
-      (window as any).jupyterapp.commands.execute('trail:toggle-notebook-recording')
+      (window as any).jupyterapp.commands.execute(
+        'trail:toggle-notebook-recording'
+      )
     );
     expect(
-      await page.evaluate(
-        () => (window as any).jupyterapp.shell.currentWidget.model.getMetadata('trail')
+      await page.evaluate(() =>
+        (window as any).jupyterapp.shell.currentWidget.model.getMetadata(
+          'trail'
+        )
       )
     ).toEqual({ record: false });
     await run(page, 2, 'print("notebook opted out")');

@@ -5,7 +5,11 @@ import { expect, PYTHON, test } from './fixtures';
 const PNG_B64 =
   'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEklEQVR4nGP8z4AATEhsPBwAM9EBBzDn4UwAAAAASUVORK5CYII=';
 
-async function runCode(page: IJupyterLabPageFixture, index: number, code: string) {
+async function runCode(
+  page: IJupyterLabPageFixture,
+  index: number,
+  code: string
+) {
   if (index > 0) {
     await page.notebook.addCell('code', code);
   } else {
@@ -22,11 +26,16 @@ async function reload(page: IJupyterLabPageFixture) {
 }
 
 async function back(page: IJupyterLabPageFixture) {
-  await page.locator('#jp-trail-sidebar').getByRole('button', { name: 'Back' }).click();
+  await page
+    .locator('#jp-trail-sidebar')
+    .getByRole('button', { name: 'Back' })
+    .click();
 }
 
 async function openTrail(page: IJupyterLabPageFixture) {
-  await page.evaluate(() => (window as any).jupyterapp.commands.execute('trail:open-panel'));
+  await page.evaluate(() =>
+    (window as any).jupyterapp.commands.execute('trail:open-panel')
+  );
   await expect(page.locator('#jp-trail-sidebar')).toBeVisible();
 }
 
@@ -55,10 +64,18 @@ test.describe('recording', () => {
     await page.notebook.runCell(0, true);
 
     await expect
-      .poll(async () => (await trail.executionsOf(tmpPath)).length, { timeout: 20000 })
+      .poll(async () => (await trail.executionsOf(tmpPath)).length, {
+        timeout: 20000
+      })
       .toBe(5);
     const executions = await trail.executionsOf(tmpPath);
-    expect(executions.map(e => e.status)).toEqual(['ok', 'error', 'ok', 'ok', 'ok']);
+    expect(executions.map(e => e.status)).toEqual([
+      'ok',
+      'error',
+      'ok',
+      'ok',
+      'ok'
+    ]);
     expect(executions[0].code).toContain('x = 21');
     expect(executions[4].code).toContain('x = 50');
     expect(executions[4].cellId).toBe(executions[0].cellId);
@@ -67,7 +84,10 @@ test.describe('recording', () => {
     expect(executions[0].notebookPath.startsWith(`${tmpPath}/`)).toBe(true);
 
     const first = await trail.api(`/executions/${executions[0].id}`);
-    expect(first.outputs[0]).toMatchObject({ output_type: 'stream', name: 'stdout' });
+    expect(first.outputs[0]).toMatchObject({
+      output_type: 'stream',
+      name: 'stdout'
+    });
     expect([first.outputs[0].text].flat().join('')).toBe('hello 42\n');
     const image = await trail.api(`/executions/${executions[2].id}`);
     expect(Object.keys(image.outputs[0].data)).toContain('image/png');
@@ -78,7 +98,9 @@ test.describe('recording', () => {
 
     // The panel shows the session, its executions in order, and their outputs.
     await openTrail(page);
-    const session = page.locator(`.jp-Trail-SessionItem[data-session-id="${executions[0].sessionId}"]`);
+    const session = page.locator(
+      `.jp-Trail-SessionItem[data-session-id="${executions[0].sessionId}"]`
+    );
     await expect(session).toBeVisible({ timeout: 15000 });
     await session.click();
     const items = page.locator('.jp-Trail-ExecutionItem');
@@ -97,16 +119,23 @@ test.describe('recording', () => {
     await items.nth(3).click();
     // Recorded HTML renders sanitized in a sandboxed frame.
     await expect(
-      page.locator('.jp-Trail-Outputs').frameLocator('iframe.jp-Trail-SandboxFrame').locator('b.trail-html')
+      page
+        .locator('.jp-Trail-Outputs')
+        .frameLocator('iframe.jp-Trail-SandboxFrame')
+        .locator('b.trail-html')
     ).toHaveText('bold words');
     // Recorded HTML is rendered untrusted: its script never ran in this page.
-    expect(await page.evaluate(() => (window as any).__trailPwned)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (window as any).__trailPwned)
+    ).toBeUndefined();
     await expect(page.locator('.jp-Trail-Outputs script')).toHaveCount(0);
 
     // A reload neither loses nor doubles anything.
     await reload(page);
     await page.waitForTimeout(2000);
-    expect((await trail.executionsOf(tmpPath)).map(e => e.id)).toEqual(executions.map(e => e.id));
+    expect((await trail.executionsOf(tmpPath)).map(e => e.id)).toEqual(
+      executions.map(e => e.id)
+    );
   });
 
   test('executions made while the server is down arrive exactly once after it returns', async ({
@@ -118,7 +147,9 @@ test.describe('recording', () => {
     await page.notebook.createNew(name, PYTHON);
     await runCode(page, 0, 'print("warm-up")');
     await expect
-      .poll(async () => (await trail.executionsOf(tmpPath)).length, { timeout: 20000 })
+      .poll(async () => (await trail.executionsOf(tmpPath)).length, {
+        timeout: 20000
+      })
       .toBe(1);
 
     await trail.stop('SIGKILL');
@@ -126,21 +157,33 @@ test.describe('recording', () => {
     await runCode(page, 2, 'print("during outage 2")');
     await runCode(page, 3, 'print("during outage 3")');
     const status = page.locator('.jp-Trail-DeliveryStatus');
-    await expect(status).toHaveAttribute('data-pending', '3', { timeout: 15000 });
+    await expect(status).toHaveAttribute('data-pending', '3', {
+      timeout: 15000
+    });
 
     // The waiting events survive a reload while the server is still down.
     await reload(page);
-    await expect(page.locator('.jp-Trail-DeliveryStatus')).toHaveAttribute('data-pending', '3', {
-      timeout: 15000
-    });
+    await expect(page.locator('.jp-Trail-DeliveryStatus')).toHaveAttribute(
+      'data-pending',
+      '3',
+      {
+        timeout: 15000
+      }
+    );
 
     await trail.start();
     await expect
-      .poll(async () => (await trail.executionsOf(tmpPath)).length, { timeout: 60000 })
+      .poll(async () => (await trail.executionsOf(tmpPath)).length, {
+        timeout: 60000
+      })
       .toBe(4);
-    await expect(page.locator('.jp-Trail-DeliveryStatus')).toHaveAttribute('data-pending', '0', {
-      timeout: 15000
-    });
+    await expect(page.locator('.jp-Trail-DeliveryStatus')).toHaveAttribute(
+      'data-pending',
+      '0',
+      {
+        timeout: 15000
+      }
+    );
     await page.waitForTimeout(3000);
     const executions = await trail.executionsOf(tmpPath);
     expect(executions).toHaveLength(4);

