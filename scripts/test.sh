@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets everything up and runs every test: schema check, jest (frontend and
+# Sets everything up and runs every test: schema check, lint, jest (frontend and
 # server), Python tests, and galata UI tests in real JupyterLab and Chromium
 # against a real Trail server.
 set -euo pipefail
@@ -9,6 +9,9 @@ export PATH="$PWD/.venv/bin:$PATH"
 
 printf '\n==> Record schema types are current\n'
 jlpm check:schema
+
+printf '\n==> Lint (prettier, ESLint)\n'
+jlpm lint:check
 
 printf '\n==> Unit and integration tests (jest)\n'
 jlpm test --ci
