@@ -16,16 +16,22 @@ test.describe('long sessions', () => {
   }) => {
     const executions = Array.from({ length: 10000 }, (_, i) => ({
       code: `step_${i + 1} = train(step=${i + 1})`,
-      outputs: [{ output_type: 'stream', name: 'stdout', text: `step ${i + 1}\n` }]
+      outputs: [
+        { output_type: 'stream', name: 'stdout', text: `step ${i + 1}\n` }
+      ]
     }));
     const recorded = recordedSession(`${tmpPath}/long.ipynb`, executions);
     for (let i = 0; i < recorded.events.length; i += 1000) {
       await trail.ingest(recorded.events.slice(i, i + 1000));
     }
 
-    await page.evaluate(() => (window as any).jupyterapp.commands.execute('trail:open-panel'));
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('trail:open-panel')
+    );
     const panel = page.locator('#jp-trail-sidebar');
-    const session = panel.locator(`.jp-Trail-SessionItem[data-session-id="${recorded.sessionId}"]`);
+    const session = panel.locator(
+      `.jp-Trail-SessionItem[data-session-id="${recorded.sessionId}"]`
+    );
     await expect(session).toContainText('10000 executions', { timeout: 20000 });
 
     // From the click to the first rows on screen.
@@ -37,7 +43,9 @@ test.describe('long sessions', () => {
       item.click();
       await new Promise<void>(resolve => {
         const check = () => {
-          const row = document.querySelector('.jp-Trail-TimelineView .jp-Trail-ExecutionItem');
+          const row = document.querySelector(
+            '.jp-Trail-TimelineView .jp-Trail-ExecutionItem'
+          );
           if (row && row.getBoundingClientRect().height > 0) {
             resolve();
           } else {
@@ -48,7 +56,9 @@ test.describe('long sessions', () => {
       });
       return performance.now() - started;
     }, recorded.sessionId);
-    console.log(`10k-execution session: first rows after ${Math.round(opened)} ms`);
+    console.log(
+      `10k-execution session: first rows after ${Math.round(opened)} ms`
+    );
     expect(opened).toBeLessThan(1000);
 
     // Scroll down page after page: rows load by themselves, the DOM keeps
@@ -60,7 +70,9 @@ test.describe('long sessions', () => {
         await view.evaluate(async node => {
           const started = performance.now();
           node.scrollTop += node.clientHeight;
-          await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+          await new Promise(resolve =>
+            requestAnimationFrame(() => requestAnimationFrame(resolve))
+          );
           return performance.now() - started;
         })
       );
@@ -68,13 +80,22 @@ test.describe('long sessions', () => {
       expect(rows).toBeLessThan(80);
     }
     await expect
-      .poll(async () => await view.locator('.jp-Trail-ExecutionItem').last().getAttribute('data-execution-id'), {
-        timeout: 20000
-      })
+      .poll(
+        async () =>
+          await view
+            .locator('.jp-Trail-ExecutionItem')
+            .last()
+            .getAttribute('data-execution-id'),
+        {
+          timeout: 20000
+        }
+      )
       .not.toBe(recorded.executionIds[49]);
     frames.sort((a, b) => a - b);
     const p90 = frames[Math.floor(frames.length * 0.9)];
-    console.log(`scroll steps: median ${Math.round(frames[frames.length >> 1])} ms, p90 ${Math.round(p90)} ms`);
+    console.log(
+      `scroll steps: median ${Math.round(frames[frames.length >> 1])} ms, p90 ${Math.round(p90)} ms`
+    );
     expect(p90).toBeLessThan(200);
 
     // Keyboard: End goes to the last row loaded, wherever it is.
