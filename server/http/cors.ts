@@ -45,7 +45,10 @@ export function cors(allowed?: string[]): RequestHandler {
       return;
     }
     if (ok) {
-      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      res.setHeader(
+        'Access-Control-Allow-Methods',
+        'GET, POST, PUT, PATCH, OPTIONS'
+      );
       res.setHeader(
         'Access-Control-Allow-Headers',
         'Authorization, Content-Type'

@@ -97,6 +97,18 @@ describe('CORS', () => {
     expect(res.headers['access-control-allow-methods']).toMatch(/POST/);
   });
 
+  it.each(['PATCH', 'PUT'])(
+    'allows %s from a JupyterLab origin (visibility changes)',
+    async method => {
+      const res = await request(server.app)
+        .options('/api/v1/sessions/ses-0000000001')
+        .set('Origin', 'http://localhost:8888')
+        .set('Access-Control-Request-Method', method)
+        .expect(204);
+      expect(res.headers['access-control-allow-methods']).toContain(method);
+    }
+  );
+
   it('allows a local origin on real requests, 401s included', async () => {
     const res = await request(server.app)
       .get('/api/v1/sessions')
