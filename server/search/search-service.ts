@@ -150,8 +150,9 @@ export class SearchService {
       // Sequential reads of the log: storage order is oldest first.
       await store.scanExecutions(
         record => {
+          // Executions stored since startup are in the live index already;
+          // only those few are remembered, not every id of the history.
           if (!this.indexed.has(record.id)) {
-            this.indexed.add(record.id);
             this.push(
               this.past,
               record,
@@ -189,7 +190,6 @@ export class SearchService {
           if (this.indexed.has(x.id)) {
             continue;
           }
-          this.indexed.add(x.id);
           const output =
             x.outputCount > 0
               ? outputText(await this.history.getExecution(x.id))
@@ -366,6 +366,7 @@ export class SearchService {
 
   private live = emptyDocs();
   private past = emptyDocs();
+  /** Ids of the executions in the live index. */
   private indexed = new Set<string>();
   private pastDone = false;
   private stopped = false;
