@@ -320,8 +320,6 @@ describe('ChangeFeed', () => {
     );
     const started = Date.now();
     feed.start();
-    await tick(5);
-    expect(source.queries).toHaveLength(1);
     await until(() => source.queries.length === 5);
     // 20 + 40 + 50 (capped) ms of delays before the fourth request.
     expect(Date.now() - started).toBeGreaterThanOrEqual(110);
@@ -360,15 +358,14 @@ describe('ChangeFeed', () => {
     const seen: HistoryChange[] = [];
     feed.changed.connect((_, changes) => seen.push(...changes));
     feed.start();
-    await tick(10);
+    await until(() => source.queries.length === 2);
     feed.stop();
-    await tick(10);
-    expect(aborted).toBe(true);
+    await until(() => aborted);
     expect(feed.error).toBeNull();
 
     source.answers.push({ cursor: 'c1', changes: [change('while-away')] });
     feed.start();
-    await tick(10);
+    await until(() => seen.length === 1);
     expect(source.queries[2]).toEqual({ after: 'c0', wait: 20000 });
     expect(seen.map(c => c.executionId)).toEqual(['while-away']);
     feed.dispose();
