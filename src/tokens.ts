@@ -51,6 +51,7 @@ export namespace CommandIDs {
   export const openExecution = 'trail:open-execution';
   export const copyLink = 'trail:copy-link';
   export const showCellHistory = 'trail:show-cell-history';
+  export const toggleNotebookPrivate = 'trail:toggle-notebook-private';
 }
 
 /** The settings plugin id (schema/settings/plugin.json). */

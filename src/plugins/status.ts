@@ -2,12 +2,13 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
+import { describeError } from '../client';
 import type { DeliveryQueue } from '../client';
 import { DeliveryStatus } from '../ui';
 import {
@@ -16,7 +17,11 @@ import {
   ITrailDelivery,
   SETTINGS_ID
 } from '../tokens';
-import { isNotebookOptedOut, NOTEBOOK_METADATA_KEY } from './recorder';
+import {
+  isNotebookOptedOut,
+  NOTEBOOK_METADATA_KEY,
+  notebookVisibility
+} from './recorder';
 
 /**
  * Recording controls: the status-bar item and the commands that pause and
@@ -80,6 +85,56 @@ export const statusPlugin: JupyterFrontEndPlugin<void> = {
         });
       }
     });
+    app.commands.addCommand(CommandIDs.toggleNotebookPrivate, {
+      label: trans.__('Trail: Keep This Notebook Private'),
+      caption: trans.__(
+        'Only you can see the recorded sessions of this notebook (saved in the notebook metadata, and applied to the sessions already recorded)'
+      ),
+      isEnabled: () => !!tracker?.currentWidget,
+      isToggled: () =>
+        !!tracker?.currentWidget &&
+        notebookVisibility(tracker.currentWidget) === 'private',
+      execute: async () => {
+        const panel = tracker?.currentWidget;
+        if (!panel?.model) {
+          return;
+        }
+        const next =
+          notebookVisibility(panel) === 'private' ? 'team' : 'private';
+        const meta = {
+          ...((panel.model.getMetadata(NOTEBOOK_METADATA_KEY) as object) ?? {})
+        } as Record<string, unknown>;
+        if (next === 'private') {
+          meta.visibility = 'private';
+        } else {
+          delete meta.visibility;
+        }
+        // New sessions follow the metadata from now on.
+        panel.model.setMetadata(NOTEBOOK_METADATA_KEY, meta);
+        const client = connection.client;
+        if (!client) {
+          return;
+        }
+        const path = panel.sessionContext.path || panel.context.path;
+        try {
+          await client.setNotebookVisibility(path, next);
+          Notification.success(
+            next === 'private'
+              ? trans.__('Only you can see the sessions of %1 now.', path)
+              : trans.__('Your team can see the sessions of %1 now.', path),
+            { autoClose: 4000 }
+          );
+        } catch (reason) {
+          Notification.warning(
+            trans.__(
+              'Saved in the notebook for new sessions, but the Trail server did not change the sessions already recorded: %1',
+              describeError(reason)
+            ),
+            { autoClose: 10000 }
+          );
+        }
+      }
+    });
     const capturing = () => settings.composite.kernelCapture as boolean;
     app.commands.addCommand(CommandIDs.toggleKernelCapture, {
       label: trans.__(
@@ -95,6 +150,7 @@ export const statusPlugin: JupyterFrontEndPlugin<void> = {
       CommandIDs.toggleRecording,
       CommandIDs.flush,
       CommandIDs.toggleNotebook,
+      CommandIDs.toggleNotebookPrivate,
       CommandIDs.toggleKernelCapture
     ]) {
       palette?.addItem({ command, category: 'Trail' });

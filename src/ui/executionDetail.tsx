@@ -11,7 +11,7 @@ import {
 import { Panel } from '@lumino/widgets';
 import * as React from 'react';
 import type { ExecutionRecord } from '../_schema/records';
-import type { ExecutionDetailModel, TrailBrowserModel } from '../model';
+import type { ExecutionDetailModel, Person, TrailBrowserModel } from '../model';
 import { CaptureSections } from './capture';
 import {
   baseName,
@@ -178,6 +178,10 @@ function ExecutionDetail(props: {
     return null;
   }
   const record = detail.record;
+  const session = {
+    sessionId: model.selectedSessionId,
+    summary: model.selectedSession
+  };
   if (!record) {
     return detail.error ? (
       <ErrorState
@@ -193,6 +197,13 @@ function ExecutionDetail(props: {
     <RecordDetail
       record={record}
       detail={detail}
+      author={
+        session?.sessionId === record.sessionId &&
+        session.summary?.author &&
+        !model.isMine(session.summary)
+          ? session.summary.author
+          : null
+      }
       trans={trans}
       onOpen={id => void model.openExecution(id)}
       onHistory={
@@ -212,6 +223,8 @@ function RecordDetail(props: {
   onOpen: (executionId: string) => void;
   onHistory?: () => void;
   onCopyLink?: () => void;
+  /** Who recorded it, when someone else did. */
+  author: Person | null;
 }): JSX.Element {
   const { record, detail, trans, onOpen } = props;
   const timing =
@@ -219,6 +232,16 @@ function RecordDetail(props: {
       ? trans.__('reported by the kernel')
       : trans.__('observed by the client');
   const fields: [string, React.ReactNode][] = [
+    ...(props.author
+      ? ([
+          [
+            trans.__('Recorded by'),
+            <span className="jp-Trail-Author" title={props.author.name}>
+              {props.author.displayName || props.author.name}
+            </span>
+          ]
+        ] as [string, React.ReactNode][])
+      : []),
     [trans.__('Status'), <StatusBadge status={record.status} trans={trans} />],
     [trans.__('Execution count'), record.executionCount ?? trans.__('none')],
     [trans.__('Run in session'), `#${record.seq}`],

@@ -75,12 +75,13 @@ function Search(props: SearchView.IOptions): JSX.Element {
   const [notebook, setNotebook] = React.useState(search?.query?.notebook ?? '');
   const [from, setFrom] = React.useState('');
   const [to, setTo] = React.useState('');
+  const shown = model.area === 'search';
   React.useEffect(() => {
-    // The person filter lists the team.
-    if (people && !people.loaded && !people.loading && !people.error) {
+    // The person filter lists the team, once search is opened.
+    if (shown && people && !people.loaded && !people.loading) {
       void people.refresh();
     }
-  }, [people]);
+  }, [people, shown]);
   if (!search) {
     return (
       <NotConfiguredState reason={model.configurationError} trans={trans} />

@@ -276,6 +276,12 @@ describe('the team workspace in the panel', () => {
     await sidebar.openExecution('x2');
     const button = await waitFor(() => visible('.jp-Trail-HistoryButton')[0]);
     expect(visible('.jp-Trail-CopyLinkButton')).toHaveLength(1);
+    // Someone else's execution says whose it is.
+    await waitFor(() =>
+      visible(
+        '.jp-Trail-ExecutionDetail .jp-Trail-Metadata'
+      )[0]?.textContent?.includes('Recorded byBob Baker')
+    );
     click(button);
     await waitFor(() => sidebar.node.dataset.view === 'cellHistory');
     const runs = await waitFor(() => {
