@@ -7,12 +7,9 @@ import type { Page } from '@playwright/test';
 import { recordedSession } from './records';
 
 test.describe('visibility', () => {
-  // FIXME: the Trail server's CORS preflight allows only GET and POST
-  // (server/http/cors.ts), so a real browser refuses PATCH /sessions/:id and
-  // PUT /notebooks/visibility from JupyterLab's origin. Enable once the
-  // server allows PATCH and PUT. (galata's own page fixture hides this: its
-  // request routing skips the preflight, hence a plain context here.)
-  test.fixme('the author makes a session, then a notebook, private from the panel', async ({
+  // A plain browser context: galata's page fixture routes requests in a
+  // way that skips the CORS preflight, which PATCH and PUT need.
+  test('the author makes a session, then a notebook, private from the panel', async ({
     browser,
     trail,
     tmpPath
