@@ -11,15 +11,12 @@ import os
 import subprocess
 import sys
 
-import pytest
 
 from jupyterlab_trail.embedded import SERVER_SCRIPT
 from jupyterlab_trail.extension import TrailConfigProvider
 
-pytestmark = pytest.mark.skipif(not SERVER_SCRIPT.exists(), reason="server bundle not built (jlpm build:server)")
-
-
 def trail_server(*args, data):
+    assert SERVER_SCRIPT.exists(), "the server bundle is missing: run jlpm build:server"
     return subprocess.run(
         [sys.executable, "-m", "jupyterlab_trail.cli", *args, "--data", str(data)],
         capture_output=True,

@@ -4,17 +4,15 @@
  * data folder with real personal tokens.
  */
 import request from 'supertest';
-import { UserDirectory } from '../../server/access/directory';
-import { TeamAccess } from '../../server/access/team';
-import { createApp, runtimeOf } from '../../server/app';
-import { FileStore } from '../../server/store/file-store';
+import type { UserDirectory } from '../../server/access/directory';
 import { executionEvent, sessionEvent } from './support/records';
-import { removeTempDirs, tempDir, TOKEN } from './support/server';
+import { removeTempDirs, TOKEN } from './support/server';
+import { openTeamApp, type TeamApp } from './support/team';
 
 type Who = 'anonymous' | 'other' | 'author' | 'admin' | 'owner';
 
-let app: ReturnType<typeof createApp>;
-let store: FileStore;
+let team: TeamApp;
+let app: TeamApp['app'];
 let directory: UserDirectory;
 let tokens: Record<Exclude<Who, 'anonymous'>, string>;
 let ids: {
@@ -38,39 +36,19 @@ function as(who: Who) {
 }
 
 beforeAll(async () => {
-  const dir = await tempDir();
-  directory = await UserDirectory.open(dir, { reloadIntervalMs: 0 });
-  const alice = await directory.addUser('alice', { displayName: 'Alice' });
-  await directory.addUser('bob');
-  await directory.addUser('carol', { role: 'admin' });
+  team = await openTeamApp({
+    alice: { displayName: 'Alice' },
+    bob: {},
+    carol: { role: 'admin' }
+  });
+  ({ app, directory } = team);
   tokens = {
-    author: (await directory.issueToken('alice')).token,
-    other: (await directory.issueToken('bob')).token,
-    admin: (await directory.issueToken('carol')).token,
+    author: team.people.alice.token,
+    other: team.people.bob.token,
+    admin: team.people.carol.token,
     owner: TOKEN
   };
-  store = await FileStore.open(dir, { warnings: { warn: () => undefined } });
-  const owner = {
-    userId: 'owner',
-    name: 'owner',
-    displayName: 'Owner',
-    role: 'admin' as const,
-    tokenId: null
-  };
-  const access = await TeamAccess.open({
-    dataDir: dir,
-    store,
-    directory,
-    owner
-  });
-  app = createApp({
-    store,
-    token: TOKEN,
-    owner,
-    directory,
-    access,
-    log: { error: () => undefined }
-  });
+  const alice = team.people.alice;
 
   const teamSession = sessionEvent({ notebookPath: 'shared/eda.ipynb' });
   const privateSession = sessionEvent({
@@ -101,8 +79,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  runtimeOf(app).close();
-  await store.close();
+  await team.close();
   await removeTempDirs();
 });
 

@@ -3,17 +3,18 @@
  * search with its filters and snippets, and hostile ids and paths.
  */
 import request from 'supertest';
-import { UserDirectory } from '../../server/access/directory';
-import { TeamAccess } from '../../server/access/team';
-import { createApp, runtimeOf } from '../../server/app';
-import { FileStore } from '../../server/store/file-store';
 import { executionEvent, sessionEvent } from './support/records';
-import { removeTempDirs, tempDir, TOKEN } from './support/server';
+import { removeTempDirs } from './support/server';
+import {
+  openTeamApp,
+  type TeamApp,
+  type TeamMemberFixture
+} from './support/team';
 
-let app: ReturnType<typeof createApp>;
-let store: FileStore;
-let alice: { id: string; token: string };
-let bob: { id: string; token: string };
+let team: TeamApp;
+let app: TeamApp['app'];
+let alice: TeamMemberFixture;
+let bob: TeamMemberFixture;
 
 const get = (token: string, path: string) =>
   request(app).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`);
@@ -24,39 +25,13 @@ const post = (token: string, body: unknown) =>
     .send(body as object);
 
 beforeAll(async () => {
-  const dir = await tempDir();
-  const directory = await UserDirectory.open(dir, { reloadIntervalMs: 0 });
-  const a = await directory.addUser('alice');
-  const b = await directory.addUser('bob');
-  alice = { id: a.id, token: (await directory.issueToken('alice')).token };
-  bob = { id: b.id, token: (await directory.issueToken('bob')).token };
-  store = await FileStore.open(dir, { warnings: { warn: () => undefined } });
-  const owner = {
-    userId: 'owner',
-    name: 'owner',
-    displayName: 'Owner',
-    role: 'admin' as const,
-    tokenId: null
-  };
-  const access = await TeamAccess.open({
-    dataDir: dir,
-    store,
-    directory,
-    owner
-  });
-  app = createApp({
-    store,
-    token: TOKEN,
-    owner,
-    directory,
-    access,
-    log: { error: () => undefined }
-  });
+  team = await openTeamApp({ alice: {}, bob: {} });
+  app = team.app;
+  ({ alice, bob } = team.people);
 });
 
 afterAll(async () => {
-  runtimeOf(app).close();
-  await store.close();
+  await team.close();
   await removeTempDirs();
 });
 
