@@ -9,13 +9,16 @@ import { parseLine, segmentName } from './segment-scan';
 
 const LF = 0x0a;
 const CHUNK = 16 * 1024 * 1024;
+/** Longest stretch of parsing between two yields to the event loop. */
+const SLICE_MS = 4;
 const SEGMENT_NAME = /^(\d{8})\.log$/;
 
 /**
  * Calls `onBody(kind, body)` for each intact record of the log in `dir`
  * whose header kind passes `wanted`, up to the size each segment had when
  * it was reached (records appended meanwhile are left to their writer).
- * Yields to the event loop between chunks so requests keep flowing.
+ * Yields to the event loop every few milliseconds of parsing so that
+ * requests keep flowing: a 16 MiB chunk takes a few hundred ms to parse.
  */
 export async function scanLogBodies(
   dir: string,
@@ -55,7 +58,15 @@ export async function scanLogBodies(
         }
         filled += bytesRead;
         let start = 0;
+        let sliceStart = performance.now();
         for (;;) {
+          if (performance.now() - sliceStart > SLICE_MS) {
+            await new Promise(resolve => setImmediate(resolve));
+            if (shouldStop()) {
+              return;
+            }
+            sliceStart = performance.now();
+          }
           const end = buf.indexOf(LF, start);
           if (end < 0 || end >= filled) {
             break;
