@@ -1,21 +1,20 @@
 /**
- * The production store: an append-only segment log of events, indexed in
- * memory (rebuilt by scanning the log at startup), content-addressed blob
- * files, and meta.json. Layout of a data folder:
+ * The production store: an append-only segment log of events and blobs,
+ * indexed in memory (rebuilt by scanning the log at startup), and
+ * meta.json. Layout of a data folder:
  *
  *     meta.json          format version, server id, creation time (lowdb)
- *     log/00000001.log   events, one per line (see segment-log.ts and
- *                        log-records.ts)
- *     blobs/ab/cdef…     large mime values and environment snapshots by
- *                        SHA-256
+ *     log/00000001.log   events and blobs, one per line (see
+ *                        segment-log.ts and log-records.ts)
+ *     blobs/ab/cdef…     blobs written by store format 2 (read only)
  *
  * Writes use group commit: batches that arrive while a write is in flight
- * are appended together with one fdatasync, and each batch is acknowledged
- * only once its bytes are synced. Blob files are written as soon as a batch
- * arrives (while earlier commits run) and synced by the batch's commit at
- * the same time as the log, not before it: a blob guard record and a check
- * at startup keep a durable record from citing a blob that is not (see
- * log-records.ts).
+ * are appended together with one write and one fdatasync, and each batch
+ * is acknowledged only once its bytes are synced. The new blobs a batch
+ * cites (large mime values, environment snapshots; each stored once by
+ * SHA-256) go into the same write, before the records citing them: one
+ * fdatasync makes both durable, and no file is created on the way to an
+ * acknowledgement.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -29,20 +28,26 @@ import type {
   SessionSummary
 } from '../../src/_schema/records';
 import { AppError } from '../errors';
-import { FileBlobStore, type StagedBlob } from './blob-store';
+import { BlobFolder, SHA256_HEX } from './blob-store';
 import { mergeCaptures } from './capture-merge';
 import { DuplicateFilter } from './duplicates';
 import { HistoryIndex } from './history-index';
 import { LocationTable } from './location-table';
 import {
-  blobGuardRecord,
+  blobContent,
+  blobRecord,
   checkLastBlobGuard,
   indexRecord,
   toLogRecord,
   type RecordTables
 } from './log-records';
 import { scanLogBodies } from './body-scan';
-import { SegmentLog, type LogLocation, type LogWarnings } from './segment-log';
+import {
+  SegmentLog,
+  type LogLocation,
+  type LogRecord,
+  type LogWarnings
+} from './segment-log';
 import { openStoreMeta, type StoreMeta } from './store-meta';
 import {
   readEnvironment,
@@ -59,18 +64,17 @@ import {
 
 interface PendingBatch {
   events: StoredEvent[];
-  /** Its blobs, being written (null: already durable). */
-  blobs: Promise<(StagedBlob | null)[]>;
-  /** Whether `blobs` has settled: the batch can join a commit. */
-  staged: boolean;
+  /** The blobs its events cite, by SHA-256. */
+  blobs: ReadonlyMap<string, Buffer>;
   resolve(result: IngestResult): void;
   reject(err: unknown): void;
 }
 
-/** A batch in its commit: its new events and its answer. */
+/** A batch in its commit: its new events, their first record, its answer. */
 interface Committing {
   batch: PendingBatch;
   fresh: StoredEvent[];
+  first: number;
   result: IngestResult;
 }
 
@@ -99,12 +103,12 @@ export class FileStore implements TrailStore {
   private queue: PendingBatch[] = [];
   private committing: Promise<void> | null = null;
   private closed = false;
-  /** Set when a commit's log write may cite blobs whose sync failed. */
-  private broken: AppError | null = null;
+  /** Blobs in the log, then blob files of format 2. */
+  readonly blobs = { get: (sha256: string) => this.readBlob(sha256) };
 
   private constructor(
     readonly meta: StoreMeta,
-    readonly blobs: FileBlobStore,
+    private readonly blobFolder: BlobFolder,
     private readonly logDir: string,
     private readonly log: SegmentLog,
     private readonly index: HistoryIndex,
@@ -118,12 +122,13 @@ export class FileStore implements TrailStore {
   ): Promise<FileStore> {
     await mkdir(dataDir, { recursive: true });
     const meta = await openStoreMeta(dataDir);
-    const blobs = await FileBlobStore.open(join(dataDir, 'blobs'));
+    const blobFolder = new BlobFolder(join(dataDir, 'blobs'));
     const index = new HistoryIndex();
     const tables: RecordTables = {
       executions: new LocationTable(),
       annotations: new LocationTable(),
-      withoutCell: []
+      withoutCell: [],
+      blobs: new Map()
     };
     index.beginBulkLoad();
     const log = await SegmentLog.open(
@@ -132,12 +137,12 @@ export class FileStore implements TrailStore {
       {
         ...options,
         checkTail: records =>
-          checkLastBlobGuard(records, sha256 => blobs.holds(sha256))
+          checkLastBlobGuard(records, sha256 => blobFolder.holds(sha256))
       }
     );
     const store = new FileStore(
       meta,
-      blobs,
+      blobFolder,
       join(dataDir, 'log'),
       log,
       index,
@@ -197,141 +202,81 @@ export class FileStore implements TrailStore {
         new AppError(503, 'shutting_down', 'The server is shutting down.')
       );
     }
-    if (this.broken) {
-      return Promise.reject(this.broken);
-    }
-    // Written now, synced by the commit that takes this batch.
-    const blobsStaged = Promise.all(
-      [...blobs].map(([sha256, content]) => this.blobs.stage(sha256, content))
-    );
     return new Promise((resolve, reject) => {
-      const batch: PendingBatch = {
-        events,
-        blobs: blobsStaged,
-        staged: blobs.size === 0,
-        resolve,
-        reject
-      };
-      const settled = () => {
-        batch.staged = true;
-      };
-      blobsStaged.then(settled, settled); // the commit handles a failure
-      this.queue.push(batch);
+      this.queue.push({ events, blobs, resolve, reject });
       this.committing ??= this.commitQueued();
     });
   }
 
-  /**
-   * Commits queued batches, one group per write, until the queue is empty.
-   * A batch whose blob files are still being written (file creation can
-   * stall behind the journal commits of other syncs) waits for a later
-   * commit instead of holding this one, and every batch behind it, up.
-   */
+  /** Commits queued batches, one group per write, until the queue is empty. */
   private async commitQueued(): Promise<void> {
     while (this.queue.length > 0) {
-      const group = this.queue.filter(batch => batch.staged);
-      if (group.length === 0) {
-        const settled = () => undefined;
-        await Promise.race(this.queue.map(b => b.blobs.then(settled, settled)));
-        continue;
-      }
-      this.queue = this.queue.filter(batch => !batch.staged);
+      const group = this.queue;
+      this.queue = [];
       try {
         await this.commitGroup(group);
       } catch (err) {
         // A settled promise ignores a second settlement, so this only
         // reaches the batches the failure left waiting.
-        group.forEach(batch => batch.reject(err));
+        group.forEach(batch => batch.reject(storageFailure(err)));
       }
     }
     this.committing = null;
   }
 
   /*
-   * One commit: one write of the group's new records and one fdatasync,
-   * run together with the syncs of the group's blobs. Batches citing no new
-   * blob need the log only: their records come first and they are answered
-   * as soon as the log is synced. The others' records follow a blob guard
-   * (see log-records.ts) and are answered once their blobs are synced too;
-   * a crash before that cuts the log at the guard, i.e. them only.
+   * One commit: one write of the group's new records and one fdatasync.
+   * Each blob not stored yet is written once, before the first batch that
+   * cites it; a batch whose events are all duplicates writes nothing.
    */
   private async commitGroup(group: PendingBatch[]): Promise<void> {
-    const plain: Committing[] = [];
-    const withBlobs: Committing[] = [];
-    const staged: StagedBlob[] = [];
     const filter = new DuplicateFilter(this.index);
-    for (const batch of group) {
-      let blobs: StagedBlob[];
-      try {
-        blobs = (await batch.blobs).filter(b => b !== null);
-      } catch (err) {
-        batch.reject(storageFailure(err));
-        continue;
-      }
-      const { fresh, result } = filter.split(batch.events);
-      staged.push(...blobs);
-      (blobs.length > 0 ? withBlobs : plain).push({ batch, fresh, result });
-    }
     const now = Date.now();
+    const records: LogRecord[] = [];
+    const parts: Committing[] = [];
+    /** New blobs of this commit: the index of their record. */
+    const newBlobs = new Map<string, number>();
     // Session records stored before, or written earlier in this commit.
     const written = new Map<string, string>();
     const sessionPath = (id: string) =>
       this.index.sessionRecordPath(id) ?? written.get(id);
-    const toRecords = (part: Committing[]) =>
-      part.flatMap(c =>
-        c.fresh.map(event => {
-          const record = toLogRecord(event, now, sessionPath);
-          if (event.kind === 'session.started') {
-            written.set(event.session.id, event.session.notebookPath);
+    for (const batch of group) {
+      const { fresh, result } = filter.split(batch.events);
+      if (fresh.length > 0) {
+        for (const [sha256, content] of batch.blobs) {
+          if (!this.tables.blobs.has(sha256) && !newBlobs.has(sha256)) {
+            newBlobs.set(sha256, records.length);
+            records.push(blobRecord(sha256, content));
           }
-          return record;
-        })
-      );
-    const records = toRecords(plain);
-    const guardAt = records.length;
-    const guarded = withBlobs.some(c => c.fresh.length > 0);
-    if (guarded) {
-      const shas = [...new Set(staged.map(b => b.sha256))];
-      records.push(blobGuardRecord(shas), ...toRecords(withBlobs));
-    }
-    const logged =
-      records.length > 0 ? this.log.append(records) : Promise.resolve([]);
-    const synced = this.blobs.sync(staged);
-    synced.catch(() => undefined); // awaited below, after the log
-    let locations: LogLocation[];
-    try {
-      locations = await logged;
-    } catch (err) {
-      const failure = storageFailure(err);
-      await synced.catch(() => undefined);
-      for (const c of [...plain, ...withBlobs]) {
-        c.batch.reject(failure);
+        }
       }
-      return;
-    }
-    this.settle(plain, locations);
-    try {
-      await synced;
-    } catch (err) {
-      const failure = storageFailure(err);
-      if (guarded) {
-        // Durable records may cite blobs that are not: write nothing more
-        // until a restart has checked them (see log-records.ts).
-        this.broken = failure;
+      parts.push({ batch, fresh, first: records.length, result });
+      for (const event of fresh) {
+        records.push(toLogRecord(event, now, sessionPath));
+        if (event.kind === 'session.started') {
+          written.set(event.session.id, event.session.notebookPath);
+        }
       }
-      withBlobs.forEach(c => c.batch.reject(failure));
-      return;
     }
-    this.settle(withBlobs, locations.slice(guardAt + (guarded ? 1 : 0)));
-  }
-
-  /** Indexes committed batches (records at `locations`) and answers them. */
-  private settle(part: Committing[], locations: LogLocation[]): void {
-    let i = 0;
-    for (const { batch, fresh, result } of part) {
-      fresh.forEach(event => this.indexEvent(event, locations[i++]));
+    const locations = records.length > 0 ? await this.log.append(records) : [];
+    for (const [sha256, i] of newBlobs) {
+      this.tables.blobs.set(sha256, locations[i]);
+    }
+    for (const { batch, fresh, first, result } of parts) {
+      fresh.forEach((event, i) => this.indexEvent(event, locations[first + i]));
       batch.resolve(result);
     }
+  }
+
+  /** A blob from the log, or from the blob files of format 2. */
+  private async readBlob(sha256: string): Promise<Buffer | null> {
+    if (!SHA256_HEX.test(sha256)) {
+      return null;
+    }
+    const at = this.tables.blobs.get(sha256);
+    return at
+      ? blobContent(await this.log.read(at))
+      : this.blobFolder.get(sha256);
   }
 
   private indexEvent(event: StoredEvent, at: LogLocation): void {

@@ -11,13 +11,20 @@
  *     annotation   ['a', eventId, executionId, sessionId, receivedAtMs]
  *     environment  ['e', eventId, sessionId, fromSeq, environmentId,
  *                   capturedAt, receivedAtMs]
- *     blob guard   ['b', [sha256, …]]
+ *     blob         ['B', sha256]
+ *     blob guard   ['b', [sha256, …]]          (format 2, read only)
  *
- * A blob guard opens a commit whose blobs were synced together with the
- * log (not before it): if the process dies in that commit, the log may
- * keep its records while some of the blobs they cite are missing or
- * damaged. At startup, the blobs of the last guard are checked, and that
- * commit (never acknowledged if they are bad) is cut off whole.
+ * A blob record holds a large mime value or an environment snapshot, once
+ * per content: its body is the blob's text as a JSON string (or
+ * `{"base64": …}` for bytes that are not UTF-8). A commit writes a blob's
+ * record before the records that cite it, in the same write and the same
+ * fdatasync, so a durable record never cites a blob that is not: a torn
+ * write is cut at its first damaged line, and everything after it goes too.
+ *
+ * Store format 2 kept blobs as files synced alongside the log instead; a
+ * blob guard opened each commit citing new ones. At startup the blobs of
+ * the last guard are checked and that commit (never acknowledged if they
+ * are bad) is cut off whole.
  *
  * An execution's notebook path is null when it is the path of its
  * session's record, stored before it (the common case: the header, parsed
@@ -27,10 +34,11 @@
  * notebookPath | null]: no cell id. Those are still read; their cell ids
  * come from their bodies (see FileStore.open).
  */
+import { isUtf8 } from 'node:buffer';
 import type { SessionRecord } from '../../src/_schema/records';
 import type { HistoryIndex } from './history-index';
 import type { LocationTable } from './location-table';
-import type { LogRecord, ScannedRecord } from './segment-log';
+import type { LogLocation, LogRecord, ScannedRecord } from './segment-log';
 import type { StoredEvent } from './types';
 
 /**
@@ -85,9 +93,20 @@ export function toLogRecord(
   }
 }
 
-/** The guard record of a commit that syncs `blobs` alongside the log. */
-export function blobGuardRecord(blobs: string[]): LogRecord {
-  return { fields: ['b', blobs], body: '{}' };
+/** The record of a blob. */
+export function blobRecord(sha256: string, content: Buffer): LogRecord {
+  const body = isUtf8(content)
+    ? JSON.stringify(content.toString('utf8'))
+    : JSON.stringify({ base64: content.toString('base64') });
+  return { fields: ['B', sha256], body };
+}
+
+/** The content of a blob from its record's body. */
+export function blobContent(body: string): Buffer {
+  const value = JSON.parse(body) as string | { base64: string };
+  return typeof value === 'string'
+    ? Buffer.from(value, 'utf8')
+    : Buffer.from(value.base64, 'base64');
 }
 
 /**
@@ -115,6 +134,8 @@ export interface RecordTables {
   annotations: LocationTable;
   /** Execution numbers whose header had no cell id (format 1). */
   withoutCell: number[];
+  /** Where each blob stored in the log is. */
+  blobs: Map<string, LogLocation>;
 }
 
 /**
@@ -154,6 +175,9 @@ export function indexRecord(
         index.addAnnotation(h[2] as string, h[3] as string),
         record.location
       );
+      break;
+    case 'B':
+      tables.blobs.set(h[2] as string, record.location);
       break;
     case 'e':
       index.addEnvironment(h[2] as string, h[3] as string, {

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 /**
  * The on-disk layout version this server writes; it reads every version up
  * to it. 2: execution headers carry the notebook path and cell id;
- * annotation, environment and blob-guard records.
+ * annotation, environment and blob-guard records. 3: blobs are records
+ * of the log (format 2 kept them as files).
  */
-export const STORE_FORMAT_VERSION = 2;
+export const STORE_FORMAT_VERSION = 3;
 
 /** The content of meta.json. */
 export interface StoreMeta {

@@ -3,8 +3,6 @@
  * fromSeq order, served by id, and kept across restarts.
  */
 import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { canonicalJson } from '../../server/canonical-json';
 import { environmentContent } from '../../server/services/ingest';
 import {
@@ -13,7 +11,12 @@ import {
   executionEvent,
   sessionEvent
 } from './support/records';
-import { openFileApp, removeTempDirs, type FileApp } from './support/server';
+import {
+  openFileApp,
+  removeTempDirs,
+  type FileApp,
+  storedBlobs
+} from './support/server';
 
 afterAll(removeTempDirs);
 
@@ -30,19 +33,6 @@ function idOf(snapshot: object): string {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { capturedAt, ...content } = snapshot as { capturedAt: string };
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
-}
-
-async function blobFiles(dir: string): Promise<string[]> {
-  const root = join(dir, 'blobs');
-  const files: string[] = [];
-  for (const prefix of await readdir(root)) {
-    if (prefix !== 'tmp') {
-      for (const rest of await readdir(join(root, prefix))) {
-        files.push(prefix + rest);
-      }
-    }
-  }
-  return files;
 }
 
 describe('canonicalJson', () => {
@@ -86,7 +76,7 @@ describe('environment.captured', () => {
 
     const id = idOf(early);
     expect(idOf(later)).toBe(id);
-    expect(await blobFiles(server.dir)).toEqual([id]);
+    expect(await storedBlobs(server.dir)).toEqual([id]);
     for (const s of [one, two]) {
       const summary = await server.get(`/sessions/${s.session.id}`).expect(200);
       expect(summary.body.environments.map((v: any) => v.id)).toEqual([id]);
@@ -202,7 +192,7 @@ describe('GET /environments/:id', () => {
       ]
     });
     await server.post('/events', { events: [e] }).expect(200);
-    const [blob] = await blobFiles(server.dir);
+    const [blob] = await storedBlobs(server.dir);
     await server.get(`/environments/${blob}`).expect(404);
   });
 });

@@ -2,8 +2,6 @@
  * Ingest semantics on a real data folder: idempotency, executions before
  * their session, blobs, group commit under concurrency.
  */
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import request from 'supertest';
 import {
   bigPng,
@@ -11,7 +9,12 @@ import {
   imageOutput,
   sessionEvent
 } from './support/records';
-import { openFileApp, removeTempDirs, type FileApp } from './support/server';
+import {
+  openFileApp,
+  removeTempDirs,
+  type FileApp,
+  storedBlobs
+} from './support/server';
 
 let server: FileApp;
 
@@ -24,19 +27,6 @@ afterEach(async () => {
 });
 
 afterAll(removeTempDirs);
-
-async function listAllBlobFiles(dir: string): Promise<string[]> {
-  const root = join(dir, 'blobs');
-  const files: string[] = [];
-  for (const prefix of await readdir(root)) {
-    if (prefix !== 'tmp') {
-      for (const rest of await readdir(join(root, prefix))) {
-        files.push(prefix + rest);
-      }
-    }
-  }
-  return files;
-}
 
 describe('idempotency', () => {
   it('stores a batch once; the same batch again is all duplicates', async () => {
@@ -171,7 +161,7 @@ describe('blobs', () => {
     await server.post('/events', { events: [a] }).expect(200);
     await server.post('/events', { events: [b] }).expect(200);
 
-    const files = await listAllBlobFiles(server.dir);
+    const files = await storedBlobs(server.dir);
     expect(files).toHaveLength(1);
 
     const stored = await server

@@ -1,7 +1,8 @@
 /**
  * The file store after a restart: everything acknowledged is there again,
- * a torn tail from a crash is cut, a last commit whose blobs did not reach
- * the disk is cut, segments roll without loss, older formats are read.
+ * a torn tail from a crash is cut (blobs with the records citing them),
+ * segments roll without loss, older formats are read (format 2's blob
+ * files and guards included).
  */
 import { createHash } from 'node:crypto';
 import {
@@ -9,7 +10,6 @@ import {
   mkdir,
   readdir,
   readFile,
-  rm,
   stat,
   writeFile
 } from 'node:fs/promises';
@@ -77,7 +77,7 @@ describe('restart', () => {
     expect(again.body.accepted).toEqual([]);
     expect(
       JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')).formatVersion
-    ).toBe(2);
+    ).toBe(3);
     await reopened.close();
   });
 
@@ -293,10 +293,10 @@ describe('store format 1', () => {
     await log.close();
 
     const server = await openFileApp(dir);
-    expect(server.store.meta.formatVersion).toBe(2);
+    expect(server.store.meta.formatVersion).toBe(3);
     expect(
       JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')).formatVersion
-    ).toBe(2);
+    ).toBe(3);
     const cell = await server
       .get('/cells/executions?notebook=old.ipynb&cellId=c1')
       .expect(200);
@@ -326,192 +326,244 @@ describe('store format 1', () => {
     const dir = await tempDir();
     await writeFile(
       join(dir, 'meta.json'),
-      JSON.stringify({ formatVersion: 3, serverId: 'x', createdAt: '' })
+      JSON.stringify({ formatVersion: 4, serverId: 'x', createdAt: '' })
     );
     await expect(openFileApp(dir)).rejects.toThrow(/upgrade the server/);
   });
 });
 
-describe('blob guard', () => {
-  /** Two commits: a first with an image, a last with another image. */
-  async function twoImageCommits(dir: string) {
+const shaOf = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The kinds of the records of a log segment, in order. */
+async function recordKinds(dir: string): Promise<string[]> {
+  const log = await readFile(join(dir, 'log', '00000001.log'), 'latin1');
+  return log
+    .split('\n')
+    .filter(Boolean)
+    .map(line => JSON.parse(line.slice(0, line.indexOf('\t')))[1]);
+}
+
+describe('blobs in the log', () => {
+  it('writes a new blob once, just before the first record citing it', async () => {
+    const dir = await tempDir();
     const server = await openFileApp(dir);
-    const first = executionEvent('ses-guard-000001', 1, {
+    const png = bigPng('once');
+    const sid = 'ses-blobrec-0001';
+    await server
+      .post('/events', {
+        events: [
+          executionEvent(sid, 1),
+          executionEvent(sid, 2, { outputs: [imageOutput(png)] }),
+          executionEvent(sid, 3, { outputs: [imageOutput(png)] })
+        ]
+      })
+      .expect(200);
+    await server
+      .post('/events', {
+        events: [executionEvent(sid, 4, { outputs: [imageOutput(png)] })]
+      })
+      .expect(200);
+    await server.close();
+    // A batch's blobs come first in its part of the commit.
+    expect(await recordKinds(dir)).toEqual(['B', 'xc', 'xc', 'xc', 'xc']);
+    const reopened = await openFileApp(dir);
+    const blob = await reopened.store.blobs.get(shaOf(png));
+    expect(blob?.toString('utf8')).toBe(png);
+    await reopened.close();
+  });
+
+  it('cuts a torn commit whole: its blob and the records citing it', async () => {
+    const dir = await tempDir();
+    const server = await openFileApp(dir);
+    const sid = 'ses-torn-blob-01';
+    const first = executionEvent(sid, 1, {
       outputs: [imageOutput(bigPng('first'))]
     });
-    const last = executionEvent('ses-guard-000001', 2, {
+    const last = executionEvent(sid, 2, {
       outputs: [imageOutput(bigPng('last'))]
     });
-    const plain = executionEvent('ses-guard-000001', 3);
     await server.post('/events', { events: [first] }).expect(200);
-    await server.post('/events', { events: [last, plain] }).expect(200);
+    const path = join(dir, 'log', '00000001.log');
+    const before = (await stat(path)).size;
+    await server.post('/events', { events: [last] }).expect(200);
     await server.close();
-    const blobOf = (e: typeof first) =>
-      join(
-        dir,
-        'blobs',
-        ...splitSha(
-          createHash('sha256')
-            .update((e.execution.outputs[0] as any).data['image/png'] as string)
-            .digest('hex')
-        )
-      );
-    return { first, last, plain, blobOf };
-  }
+    // As a crash in the middle of the second commit's write leaves it: its
+    // blob record cut short, the record citing it not written at all.
+    const bytes = await readFile(path);
+    await writeFile(path, bytes.subarray(0, before + 5000));
 
-  const splitSha = (sha: string) => [sha.slice(0, 2), sha.slice(2)];
-
-  it('keeps a last commit whose blobs are on disk', async () => {
-    const dir = await tempDir();
-    await twoImageCommits(dir);
     const warnings: string[] = [];
     const reopened = await openFileApp(dir, {
       store: { warnings: { warn: m => warnings.push(m) } }
     });
-    expect(reopened.store.executionCount).toBe(3);
-    expect(warnings).toEqual([]);
+    expect(warnings.join('\n')).toMatch(/cutting \d+ bytes/);
+    expect(reopened.store.executionCount).toBe(1);
+    const stored = await reopened
+      .get(`/executions/${first.execution.id}`)
+      .expect(200);
+    await reopened
+      .get(`/blobs/${stored.body.outputs[0].data['image/png'].$blob}`)
+      .expect(200);
+    await reopened.get(`/executions/${last.execution.id}`).expect(404);
+    await reopened.get(`/blobs/${shaOf(bigPng('last'))}`).expect(404);
+    // The client resends what was never acknowledged; blob included.
+    await reopened.post('/events', { events: [last] }).expect(200);
     await reopened.close();
+    const third = await openFileApp(dir);
+    expect(third.store.executionCount).toBe(2);
+    expect(
+      (await third.store.blobs.get(shaOf(bigPng('last'))))?.toString('utf8')
+    ).toBe(bigPng('last'));
+    await third.close();
   });
 
-  it.each([
-    ['missing', (path: string) => rm(path)],
-    ['damaged', (path: string) => writeFile(path, Buffer.alloc(100))]
-  ])(
-    'cuts the last commit whole when a blob it cites is %s',
-    async (_how, damage) => {
-      const dir = await tempDir();
-      const { first, last, plain, blobOf } = await twoImageCommits(dir);
-      // As a crash after the log's fdatasync, before the blob's, leaves it.
-      await damage(blobOf(last));
-      const warnings: string[] = [];
-      const reopened = await openFileApp(dir, {
-        store: { warnings: { warn: m => warnings.push(m) } }
-      });
-      expect(warnings.join('\n')).toMatch(/cutting 3 unacknowledged records/);
-      expect(reopened.store.executionCount).toBe(1);
-      await reopened.get(`/executions/${first.execution.id}`).expect(200);
-      await reopened.get(`/executions/${last.execution.id}`).expect(404);
-      // The client resends what was never acknowledged; it is stored again.
-      const again = await reopened
-        .post('/events', { events: [last, plain] })
-        .expect(200);
-      expect(again.body.accepted).toEqual([last.id, plain.id]);
-      const stored = await reopened
-        .get(`/executions/${last.execution.id}`)
-        .expect(200);
-      const ref = stored.body.outputs[0].data['image/png'];
-      await reopened.get(`/blobs/${ref.$blob}`).expect(200);
-      await reopened.close();
-      const third = await openFileApp(dir);
-      expect(third.store.executionCount).toBe(3);
-      await third.close();
-    }
-  );
-
-  it('keeps the records of batches without blobs that shared the cut commit', async () => {
+  it('keeps bytes that are not UTF-8 exactly', async () => {
     const dir = await tempDir();
     const server = await openFileApp(dir);
-    const png = bigPng('shared commit');
-    const sha = createHash('sha256').update(png).digest('hex');
-    const image = executionEvent('ses-shared-00001', 2, {
-      outputs: [imageOutput(png)]
-    });
-    const plain = executionEvent('ses-shared-00001', 3);
-    // The first append starts a commit; the next two wait for it and are
-    // committed together.
-    const first = server.store.append([executionEvent('ses-shared-00001', 1)]);
-    const both = Promise.all([
-      server.store.append([image], new Map([[sha, Buffer.from(png)]])),
-      server.store.append([plain])
-    ]);
-    await first;
-    await both;
+    const bytes = Buffer.from([0xff, 0xfe, 0x00, 0x41, 0xc3, 0x28, 0x0a, 0x09]);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    await server.store.append(
+      [executionEvent('ses-binary-00001', 1)],
+      new Map([[sha, bytes]])
+    );
     await server.close();
-    const log = await readFile(join(dir, 'log', '00000001.log'), 'latin1');
-    const kinds = log
-      .split('\n')
-      .filter(Boolean)
-      .map(line => JSON.parse(line.slice(0, line.indexOf('\t')))[1]);
-    expect(kinds).toEqual(['xc', 'xc', 'b', 'xc']);
-
-    await rm(join(dir, 'blobs', ...splitSha(sha)));
     const reopened = await openFileApp(dir);
-    await reopened.get(`/executions/${plain.execution.id}`).expect(200);
-    await reopened.get(`/executions/${image.execution.id}`).expect(404);
-    expect(reopened.store.executionCount).toBe(2);
-    await reopened.close();
-  });
-
-  it('checks the last guard only: earlier commits were acknowledged', async () => {
-    const dir = await tempDir();
-    const { first, blobOf } = await twoImageCommits(dir);
-    await rm(blobOf(first));
-    const reopened = await openFileApp(dir);
-    expect(reopened.store.executionCount).toBe(3);
+    expect((await reopened.store.blobs.get(sha))?.equals(bytes)).toBe(true);
     await reopened.close();
   });
 });
 
-describe('storage failures', () => {
-  it('fails a batch whose blob cannot be written, and only that one', async () => {
-    const server = await openFileApp();
-    const blobs = server.store.blobs as any;
-    const stage = blobs.stage.bind(blobs);
-    blobs.stage = () => Promise.reject(new Error('ENOSPC'));
-    const withImage = executionEvent('ses-fail-0000001', 1, {
-      outputs: [imageOutput(bigPng('full disk'))]
-    });
-    const [failed, plain] = await Promise.all([
-      server.post('/events', { events: [withImage] }),
-      server.post('/events', {
-        events: [executionEvent('ses-fail-0000001', 2)]
-      })
-    ]);
-    expect(failed.status).toBe(503);
-    expect(failed.body.error.code).toBe('storage_unavailable');
-    expect(plain.status).toBe(200);
-    blobs.stage = stage;
-    await server.post('/events', { events: [withImage] }).expect(200);
-    await server.close();
-  });
-
-  it('answers batches without blobs when the blob sync of their commit fails', async () => {
-    const server = await openFileApp();
-    const blobs = server.store.blobs as any;
-    blobs.sync = () => Promise.reject(new Error('EIO'));
-    const png = bigPng('sync fails');
-    const sha = createHash('sha256').update(png).digest('hex');
-    const first = server.store.append([executionEvent('ses-fail-0000003', 1)]);
-    const image = server.store.append(
-      [executionEvent('ses-fail-0000003', 2, { outputs: [imageOutput(png)] })],
-      new Map([[sha, Buffer.from(png)]])
+describe('store format 2: blob files and guards', () => {
+  /**
+   * A format-2 folder: a plain execution, then a commit with a blob guard
+   * citing the image of the execution after it; its blob file holds
+   * `blobFile` (null: missing).
+   */
+  async function formatTwoFolder(blobFile: string | null) {
+    const dir = await tempDir();
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      join(dir, 'meta.json'),
+      JSON.stringify({ formatVersion: 2, serverId: 'v2', createdAt: '' })
     );
-    const plain = server.store.append([executionEvent('ses-fail-0000003', 3)]);
-    await first;
-    await expect(image).rejects.toMatchObject({ status: 503 });
-    expect((await plain).accepted).toHaveLength(1);
+    const png = bigPng('format two');
+    const sha = shaOf(png);
+    const sid = 'ses-format2-0001';
+    const plain = executionEvent(sid, 1);
+    // As format 2 stored it: the value replaced by a reference to its file.
+    const image = executionEvent(sid, 2, {
+      outputs: [
+        {
+          output_type: 'display_data',
+          data: {
+            'image/png': { $blob: sha, size: png.length, encoding: 'text' }
+          },
+          metadata: {}
+        } as any
+      ]
+    });
+    const header = (e: typeof plain) => {
+      const x = e.execution;
+      return [
+        'xc',
+        e.id,
+        x.id,
+        x.sessionId,
+        x.seq,
+        x.startedAt,
+        x.endedAt,
+        0,
+        x.notebookPath,
+        x.cellId ?? null
+      ];
+    };
+    const log = await SegmentLog.open(join(dir, 'log'), () => undefined);
+    await log.append([{ fields: header(plain), body: JSON.stringify(plain) }]);
+    await log.append([
+      { fields: ['b', [sha]], body: '{}' },
+      { fields: header(image), body: JSON.stringify(image) }
+    ]);
+    await log.close();
+    if (blobFile !== null) {
+      await mkdir(join(dir, 'blobs', sha.slice(0, 2)), { recursive: true });
+      await writeFile(
+        join(dir, 'blobs', sha.slice(0, 2), sha.slice(2)),
+        blobFile
+      );
+    }
+    return { dir, png, sha, plain, image };
+  }
+
+  it('serves blob files and keeps a last commit whose blobs are whole', async () => {
+    const { dir, png, sha, image } = await formatTwoFolder(
+      bigPng('format two')
+    );
+    const warnings: string[] = [];
+    const server = await openFileApp(dir, {
+      store: { warnings: { warn: m => warnings.push(m) } }
+    });
+    expect(warnings).toEqual([]);
+    expect(server.store.executionCount).toBe(2);
+    await server.get(`/executions/${image.execution.id}`).expect(200);
+    expect((await server.store.blobs.get(sha))?.toString('utf8')).toBe(png);
+    await server.get(`/blobs/${sha}`).expect(200);
     await server.close();
   });
 
-  it('refuses writes after a blob sync failed under a written commit', async () => {
+  it.each([
+    ['missing', null],
+    ['damaged', 'x'.repeat(100)]
+  ])(
+    'cuts the last commit when a blob its guard cites is %s',
+    async (_how, file) => {
+      const { dir, plain, image } = await formatTwoFolder(file);
+      const warnings: string[] = [];
+      const server = await openFileApp(dir, {
+        store: { warnings: { warn: m => warnings.push(m) } }
+      });
+      expect(warnings.join('\n')).toMatch(/cutting 2 unacknowledged records/);
+      expect(server.store.executionCount).toBe(1);
+      await server.get(`/executions/${plain.execution.id}`).expect(200);
+      await server.get(`/executions/${image.execution.id}`).expect(404);
+      await server.close();
+    }
+  );
+});
+
+describe('storage failures', () => {
+  it('answers 503 to every batch of a failed write, then refuses writes until a restart', async () => {
     const dir = await tempDir();
     const server = await openFileApp(dir);
-    const blobs = server.store.blobs as any;
-    blobs.sync = () => Promise.reject(new Error('EIO'));
-    const withImage = executionEvent('ses-fail-0000002', 1, {
-      outputs: [imageOutput(bigPng('io error'))]
-    });
-    const res = await server.post('/events', { events: [withImage] });
-    expect(res.status).toBe(503);
+    const sid = 'ses-fail-0000001';
+    await server
+      .post('/events', { events: [executionEvent(sid, 1)] })
+      .expect(200);
+    // A failed fdatasync: the log refuses every later append (see
+    // SegmentLog.append), as the only safe recovery is a restart.
+    const log = (server.store as any).log;
+    log.writer.datasync = () => Promise.reject(new Error('EIO'));
+    const [a, b] = await Promise.all([
+      server.post('/events', {
+        events: [
+          executionEvent(sid, 2, { outputs: [imageOutput(bigPng('eio'))] })
+        ]
+      }),
+      server.post('/events', { events: [executionEvent(sid, 3)] })
+    ]);
+    for (const res of [a, b]) {
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('storage_unavailable');
+    }
     const next = await server.post('/events', {
-      events: [executionEvent('ses-fail-0000002', 2)]
+      events: [executionEvent(sid, 4)]
     });
     expect(next.status).toBe(503);
-    expect(next.body.error.code).toBe('storage_unavailable');
     await server.close();
-    // A restart checks the commit: here the blob did reach the disk.
+    // The unsynced bytes did reach the file here: the restart keeps them.
     const reopened = await openFileApp(dir);
-    expect(reopened.store.executionCount).toBe(1);
+    await reopened
+      .post('/events', { events: [executionEvent(sid, 4)] })
+      .expect(200);
     await reopened.close();
   });
 });

@@ -1,12 +1,10 @@
 /**
  * Parts of the file store whose failures the API tests would not show
- * directly: the id table, damaged index files, damaged blob files.
+ * directly: the id table, damaged index files.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileBlobStore } from '../../server/store/blob-store';
 import { CellIndex } from '../../server/store/cell-index';
 import { IdPool, IdTable } from '../../server/store/id-table';
 import { executionEvent, sessionEvent } from './support/records';
@@ -147,23 +145,5 @@ describe('closing', () => {
     const reopened = await openFileApp(dir);
     expect(reopened.store.executionCount).toBe(1);
     await reopened.close();
-  });
-});
-
-describe('blob files', () => {
-  it('replaces a file whose bytes do not match its name', async () => {
-    const dir = await tempDir();
-    const content = Buffer.from('x'.repeat(10_000));
-    const sha = createHash('sha256').update(content).digest('hex');
-    // As a crash between rename and data sync could leave it.
-    await mkdir(join(dir, sha.slice(0, 2)), { recursive: true });
-    await writeFile(
-      join(dir, sha.slice(0, 2), sha.slice(2)),
-      Buffer.alloc(10_000)
-    );
-    const blobs = await FileBlobStore.open(dir);
-    await blobs.put(sha, content);
-    expect((await blobs.get(sha))!.equals(content)).toBe(true);
-    expect(await readdir(join(dir, 'tmp'))).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
  * Test harness: a FileStore in a real temp folder behind createApp, and
  * supertest requests that carry the token.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -71,4 +71,25 @@ export async function openFileApp(
         .send(body as object),
     close: () => store.close()
   };
+}
+
+/**
+ * The SHA-256 of every blob stored in the log of data folder `dir`, in
+ * storage order (a blob stored twice would be listed twice).
+ */
+export async function storedBlobs(dir: string): Promise<string[]> {
+  const logDir = join(dir, 'log');
+  const shas: string[] = [];
+  for (const name of (await readdir(logDir)).sort()) {
+    if (name.endsWith('.log')) {
+      const text = await readFile(join(logDir, name), 'latin1');
+      for (const line of text.split('\n').filter(Boolean)) {
+        const header = JSON.parse(line.slice(0, line.indexOf('\t')));
+        if (header[1] === 'B') {
+          shas.push(header[2]);
+        }
+      }
+    }
+  }
+  return shas;
 }
