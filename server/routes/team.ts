@@ -121,11 +121,13 @@ export function teamRoutes(deps: {
           access.accessOf(change.sessionId)?.notebookPath ?? '';
       }
     }
+    // The answer goes out first; the live search index and the change feed
+    // follow in this same tick, so no later request can miss them.
+    res.json(result);
     for (const record of executions) {
       search.add(record);
     }
     feed.push(changes);
-    res.json(result);
   });
 
   router.get('/me', (_req, res) => {
