@@ -20,6 +20,7 @@ import {
   parseText,
   type HistoryService
 } from '../services/history';
+import { DocColumns } from './doc-columns';
 import { parseTerms, TextIndex } from './text-index';
 
 /** Characters of code and of output text indexed per execution. */
@@ -58,18 +59,11 @@ function indexedText(code: string, output: string): string {
 
 interface Docs {
   index: TextIndex;
-  executionIds: string[];
-  sessionIds: string[];
-  startedMs: number[];
+  columns: DocColumns;
 }
 
 function emptyDocs(): Docs {
-  return {
-    index: new TextIndex(),
-    executionIds: [],
-    sessionIds: [],
-    startedMs: []
-  };
+  return { index: new TextIndex(), columns: new DocColumns() };
 }
 
 function parseDate(name: string, raw: unknown): number | undefined {
@@ -241,7 +235,7 @@ export class SearchService {
 
     const readable = new Map<string, boolean>();
     const acceptIn = (docs: Docs) => (doc: number) => {
-      const sessionId = docs.sessionIds[doc];
+      const sessionId = docs.columns.sessionId(doc);
       let ok = readable.get(sessionId);
       if (ok === undefined) {
         const access = this.access.accessOf(sessionId);
@@ -256,7 +250,7 @@ export class SearchService {
       if (!ok) {
         return false;
       }
-      const ms = docs.startedMs[doc];
+      const ms = docs.columns.startedMs(doc);
       return (
         (from === undefined || ms >= from) && (to === undefined || ms <= to)
       );
@@ -269,7 +263,7 @@ export class SearchService {
       if (p < phase || found.length >= limit) {
         continue;
       }
-      const hits = docs.index.search({
+      const hits = await docs.index.search({
         terms,
         limit: limit - found.length,
         before: p === phase ? before : undefined,
@@ -283,7 +277,9 @@ export class SearchService {
     }
     const items: SearchHit[] = [];
     for (const { docs, doc } of found) {
-      const record = await this.history.getExecution(docs.executionIds[doc]);
+      const record = await this.history.getExecution(
+        docs.columns.executionId(doc)
+      );
       items.push(this.hit(record, terms));
     }
     const last = found[found.length - 1];
@@ -357,11 +353,8 @@ export class SearchService {
     x: Pick<ExecutionSummary, 'id' | 'sessionId' | 'startedAt'>,
     text: string
   ): void {
-    const doc = docs.executionIds.length;
+    const doc = docs.columns.push(x.id, x.sessionId, Date.parse(x.startedAt));
     docs.index.add(doc, text);
-    docs.executionIds.push(x.id);
-    docs.sessionIds.push(x.sessionId);
-    docs.startedMs.push(Date.parse(x.startedAt));
   }
 
   private live = emptyDocs();
