@@ -14,8 +14,11 @@
 /** Separates documents in a chunk: 0xFF never occurs in UTF-8. */
 const SEPARATOR = 0xff;
 
-/** Bytes per chunk: a chunk is scanned in one indexOf run. */
-const DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024;
+/**
+ * Bytes per chunk. A search scans a chunk without a break, then yields to
+ * the event loop: small enough that ingest is never held up for long.
+ */
+const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** How much of the newest text is sampled to find the rarest term. */
 const SAMPLE_BYTES = 1024 * 1024;
@@ -120,8 +123,12 @@ export class TextIndex {
     this.count++;
   }
 
-  /** Finds documents holding every term, newest first. */
-  search(query: TextQuery): TextHits {
+  /**
+   * Finds documents holding every term, newest first. Yields to the event
+   * loop between chunks, so other requests go on during a long scan;
+   * documents added meanwhile are not seen by it.
+   */
+  async search(query: TextQuery): Promise<TextHits> {
     const terms = this.byRarity(
       [...new Set(query.terms.map(t => t.toLowerCase()))]
         .filter(Boolean)
@@ -134,13 +141,19 @@ export class TextIndex {
     const [lead, ...rest] = terms;
     const deadline =
       query.budgetMs !== undefined ? Date.now() + query.budgetMs : Infinity;
-    const before = query.before ?? Infinity;
-    for (let c = this.chunks.length - 1; c >= 0; c--) {
-      const chunk = this.chunks[c];
+    // Fixed now: a document added while this scan waits is not seen.
+    const before = Math.min(query.before ?? Infinity, this.lastDoc + 1);
+    const chunks = this.chunks.slice();
+    const ends = chunks.map(chunk => chunk.used);
+    for (let c = chunks.length - 1; c >= 0; c--) {
+      const chunk = chunks[c];
       if (chunk.firstDoc >= before) {
         continue;
       }
-      const found = this.scanChunk(chunk, lead, rest, before);
+      if (c < chunks.length - 1) {
+        await new Promise(resolve => setImmediate(resolve));
+      }
+      const found = this.scanChunk(chunk, ends[c], lead, rest, before);
       for (let i = found.length - 1; i >= 0; i--) {
         const doc = found[i];
         if (!query.accept || query.accept(doc)) {
@@ -194,17 +207,20 @@ export class TextIndex {
   /** Matching documents of one chunk, in increasing order. */
   private scanChunk(
     chunk: Chunk,
+    used: number,
     lead: Buffer,
     rest: Buffer[],
     before: number
   ): number[] {
     const out: number[] = [];
-    const { bytes, starts, docs } = chunk;
+    const { starts, docs } = chunk;
+    // Only the written part: the rest of the buffer is uninitialized.
+    const bytes = chunk.bytes.subarray(0, used);
     let from = 0;
     let position = 0; // index into starts, moves forward only
-    while (from < chunk.used) {
+    while (from < used) {
       const at = bytes.indexOf(lead, from);
-      if (at < 0 || at >= chunk.used) {
+      if (at < 0) {
         break;
       }
       // The document holding `at`: advance while the next one starts before it.
@@ -213,9 +229,9 @@ export class TextIndex {
       }
       const start = starts[position];
       const end =
-        position + 1 < starts.length
+        position + 1 < starts.length && starts[position + 1] <= used
           ? starts[position + 1] - 1
-          : chunk.used - 1;
+          : used - 1;
       const doc = docs[position];
       if (
         doc < before &&
