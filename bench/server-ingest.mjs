@@ -4,7 +4,7 @@
  *
  *     npx tsc -p server/tsconfig.json && node bench/server-ingest.mjs [--big 1000000] [--batches 600]
  *         [--mode both|closed|open] [--rate 5000] [--open-batch 50] [--conns 4] [--seconds 15]
- *         [--images 2] [--unique-cells] [--cache <dir>]
+ *         [--images 2] [--session-every 4] [--unique-cells] [--cache <dir>] [--floor]
  *
  * For each history size (10k, then --big, default 1M executions already
  * stored) it pre-populates a data folder through the store API (big groups,
@@ -82,6 +82,12 @@ const OPEN_SECONDS = arg('seconds', 15);
  * access log, an fdatasync before the batch's own).
  */
 const SESSION_EVERY = Math.max(1, arg('session-every', 4));
+/**
+ * Measure bench/ingest-floor-server.mjs instead of the Trail server: the
+ * least a durable server does (parse, append, fdatasync), i.e. what this
+ * machine alone costs at this load.
+ */
+const FLOOR = process.argv.includes('--floor');
 /** Every execution in a cell of its own (worst case of the cell index). */
 const UNIQUE_CELLS = process.argv.includes('--unique-cells');
 
@@ -260,7 +266,7 @@ function startServer(dir) {
       process.execPath,
       [
         ...SERVER_NODE_ARGS,
-        cli,
+        FLOOR ? join(root, 'bench', 'ingest-floor-server.mjs') : cli,
         '--port',
         '0',
         '--data',
@@ -511,7 +517,7 @@ async function scenario(label, stored) {
     const server = await startServer(dir);
     // The background search index of the history, then a warm-up (JIT,
     // connections), then the measured run(s).
-    const settleMs = await settle(server.url);
+    const settleMs = FLOOR ? 0 : await settle(server.url);
     await measure(server.url, warmUp);
     const run = async fn => {
       const serverCpu0 = await cpuSeconds(server.child.pid);
