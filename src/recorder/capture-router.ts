@@ -3,7 +3,7 @@
  * one observer.
  */
 import type { KernelMessage } from '@jupyterlab/services';
-import { UUID } from '@lumino/coreutils';
+import { uuid4 } from './uuid';
 import type { EnvironmentSnapshot, TrailEvent } from '../_schema/records';
 import { sanitizeCapture, sanitizeEnvironment } from './capture';
 import type { ExecutionBuilder } from './execution';
@@ -119,7 +119,7 @@ export class CaptureRouter {
     const done = this._remembered.get(msgId);
     if (done !== undefined) {
       this._options.push({
-        id: UUID.uuid4(),
+        id: uuid4(),
         kind: 'execution.annotated',
         sessionId: done.sessionId,
         executionId: done.executionId,
@@ -161,7 +161,7 @@ export class CaptureRouter {
   ): void {
     this._withEnvironment.add(sessionId);
     this._options.push({
-      id: UUID.uuid4(),
+      id: uuid4(),
       kind: 'environment.captured',
       sessionId,
       fromSeq: Math.max(1, fromSeq),

@@ -5,7 +5,7 @@
  */
 import { KernelMessage } from '@jupyterlab/services';
 import type { Kernel } from '@jupyterlab/services';
-import { UUID } from '@lumino/coreutils';
+import { uuid4 } from './uuid';
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import {
@@ -216,7 +216,7 @@ export class KernelHelper implements IDisposable {
         },
         () => undefined
       );
-      const commId = UUID.uuid4();
+      const commId = uuid4();
       this._commId = commId;
       this._lastConfig = JSON.stringify(config);
       this._sendComm('comm_open', {

@@ -2,7 +2,7 @@
  * Watches one kernel connection and turns its messages into Trail events.
  */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
-import { UUID } from '@lumino/coreutils';
+import { uuid4 } from './uuid';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import type { SessionRecord, TrailEvent } from '../_schema/records';
@@ -180,7 +180,7 @@ export class KernelObserver implements IDisposable {
     const session = this._session ?? this._startSession(notebookPath);
     const cellId = metadata.cellId;
     const builder = new ExecutionBuilder({
-      id: UUID.uuid4(),
+      id: uuid4(),
       msgId: msg.header.msg_id,
       sessionId: session.id,
       seq: session.nextSeq++,
@@ -312,14 +312,14 @@ export class KernelObserver implements IDisposable {
     this._pending.delete(builder.msgId);
     this._captures.completed(builder);
     this._events.push({
-      id: UUID.uuid4(),
+      id: uuid4(),
       kind: 'execution.completed',
       execution: builder.finish(status)
     });
   }
 
   private _startSession(notebookPath: string): KernelObserver.ISession {
-    const session = { id: UUID.uuid4(), nextSeq: 1, active: false };
+    const session = { id: uuid4(), nextSeq: 1, active: false };
     this._session = session;
     const displayName = this._displayName();
     const record: SessionRecord = {
@@ -336,7 +336,7 @@ export class KernelObserver implements IDisposable {
       record.visibility = 'private';
     }
     this._events.pushSession(
-      { id: UUID.uuid4(), kind: 'session.started', session: record },
+      { id: uuid4(), kind: 'session.started', session: record },
       displayName
     );
     this._captures.sessionStarted(session.id);

@@ -178,6 +178,21 @@ describe('kernel times and statuses', () => {
     expect(parseKernelDate('2026-11-22T05:51:56.501Z')).toBe(
       Date.UTC(2026, 10, 22, 5, 51, 56, 501)
     );
+    expect(parseKernelDate('2026-11-22T05:51:56Z')).toBe(
+      Date.UTC(2026, 10, 22, 5, 51, 56)
+    );
+    // Offsets, as some kernels send local times.
+    expect(parseKernelDate('2026-11-22T07:51:56.250+02:00')).toBe(
+      Date.UTC(2026, 10, 22, 5, 51, 56, 250)
+    );
+    expect(parseKernelDate('2026-11-21T23:51:56.250-0600')).toBe(
+      Date.UTC(2026, 10, 22, 5, 51, 56, 250)
+    );
+    // Other forms Date.parse knows still parse.
+    expect(parseKernelDate('Sun, 22 Nov 2026 05:51:56 GMT')).toBe(
+      Date.UTC(2026, 10, 22, 5, 51, 56)
+    );
+    expect(parseKernelDate('2026-13-45T99:00:00Z')).toBeNull();
     expect(parseKernelDate('not a date')).toBeNull();
     expect(parseKernelDate(undefined)).toBeNull();
     expect(durationBetween(10, 5)).toBe(0);
