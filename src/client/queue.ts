@@ -42,7 +42,7 @@ export class DeliveryQueue implements IDisposable {
     if (typeof window !== 'undefined' && window.addEventListener) {
       window.addEventListener('online', this._onOnline);
     }
-    void this._load();
+    this._loaded = this._load();
   }
 
   /** Emitted with the new state whenever it changes. */
@@ -69,23 +69,53 @@ export class DeliveryQueue implements IDisposable {
    * Stores an event for delivery. Resolves once it is stored (it will then
    * be delivered, on this page or a later one); rejects when it could not be
    * stored. An id already queued is not stored twice.
+   *
+   * Writes are grouped: events enqueued in the same tick, or while a write
+   * is in flight, go together in the next one (one IndexedDB transaction
+   * and one count for a burst such as Run All, not one each); a write never
+   * waits for a timer.
    */
-  async enqueue(event: TrailEvent): Promise<void> {
+  enqueue(event: TrailEvent): Promise<void> {
     if (!event || typeof event.id !== 'string') {
-      throw new TypeError('A Trail event needs a string id.');
+      return Promise.reject(new TypeError('A Trail event needs a string id.'));
     }
-    // Stored even after dispose: a later page load delivers it.
-    await this._storage.add([event]);
-    if (this._disposed) {
-      return;
+    return new Promise((resolve, reject) => {
+      this._toWrite.push({ event, resolve, reject });
+      if (!this._writing) {
+        void this._writeQueued();
+      }
+    });
+  }
+
+  /** Writes enqueued events, a group per write, until none wait. */
+  private async _writeQueued(): Promise<void> {
+    this._writing = true;
+    // The first count tells what earlier page loads left: writes wait for it.
+    await this._loaded;
+    while (this._toWrite.length > 0) {
+      const group = this._toWrite;
+      this._toWrite = [];
+      try {
+        // Stored even after dispose: a later page load delivers them.
+        await this._storage.add(group.map(item => item.event));
+      } catch (reason) {
+        group.forEach(item => item.reject(reason));
+        continue;
+      }
+      if (!this._disposed) {
+        try {
+          // Dead letters only change when a batch is sent: count pending.
+          this._update({ pending: await this._storage.count() });
+        } catch {
+          // The events are stored: a failed count must not lose track.
+          this._update({ pending: this._state.pending + group.length });
+        }
+        this._schedule();
+      }
+      // Answered once stored and counted, so `state` includes them.
+      group.forEach(item => item.resolve());
     }
-    try {
-      await this._refreshCounts();
-    } catch {
-      // The event is stored: a failed count must not make enqueue reject.
-      this._update({ pending: this._state.pending + 1 });
-    }
-    this._schedule();
+    this._writing = false;
   }
 
   /**
@@ -377,4 +407,11 @@ export class DeliveryQueue implements IDisposable {
   private _timerKind: 'interval' | 'backoff' | null = null;
   private _timerDue = 0;
   private _disposed = false;
+  private _toWrite: {
+    event: TrailEvent;
+    resolve: () => void;
+    reject: (reason: unknown) => void;
+  }[] = [];
+  private _writing = false;
+  private _loaded: Promise<void>;
 }

@@ -112,6 +112,45 @@ describe('delivery', () => {
     expect(queue.state.pending).toBe(1);
   });
 
+  it('groups writes: a burst in one, and what comes during a write in the next', async () => {
+    const storage = new MemoryQueueStorage();
+    const writes: number[] = [];
+    const add = storage.add.bind(storage);
+    storage.add = async events => {
+      writes.push(events.length);
+      await sleep(30); // as an IndexedDB transaction takes a while
+      return add(events);
+    };
+    const queue = createQueue({ storage, flushIntervalMs: 60000 });
+    const events = executionEvents(16);
+    await queue.enqueue(events[0]);
+    const burst = Promise.all(events.slice(1, 11).map(e => queue.enqueue(e)));
+    await sleep(10); // the burst's write is in flight
+    const later = Promise.all(events.slice(11).map(e => queue.enqueue(e)));
+    await Promise.all([burst, later]);
+    expect(writes).toEqual([1, 10, 5]);
+    expect(queue.state.pending).toBe(16);
+    expect((await storage.peek(20)).map(e => e.id)).toEqual(ids(events));
+  });
+
+  it('rejects the events of a failed write and keeps writing later ones', async () => {
+    const storage = new MemoryQueueStorage();
+    const add = storage.add.bind(storage);
+    let fail = true;
+    storage.add = async events => {
+      if (fail) {
+        throw new Error('QuotaExceededError');
+      }
+      return add(events);
+    };
+    const queue = createQueue({ storage, flushIntervalMs: 60000 });
+    const [lost, kept] = executionEvents(2);
+    await expect(queue.enqueue(lost)).rejects.toThrow('QuotaExceededError');
+    fail = false;
+    await queue.enqueue(kept);
+    expect((await storage.peek(10)).map(e => e.id)).toEqual([kept.id]);
+  });
+
   it('waits the flush interval, then sends what waits as one batch', async () => {
     const queue = createQueue({ flushIntervalMs: 300 });
     const events = executionEvents(3);
