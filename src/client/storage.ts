@@ -131,12 +131,20 @@ export class IndexedDbQueueStorage implements IQueueStorage {
     const tx = db.transaction('queue', 'readwrite');
     const index = tx.store.index('id');
     await settle(tx.done, async () => {
-      for (const event of events) {
-        // Checked inside the same transaction, so two tabs cannot both add it.
-        if ((await index.getKey(event.id)) === undefined) {
-          await tx.store.add({ id: event.id, event });
-        }
-      }
+      // Checked inside the same transaction, so two tabs cannot both add
+      // one. All requests go out at once: IndexedDB runs them in order
+      // without a round trip through the event loop for each.
+      const keys = await Promise.all(events.map(e => index.getKey(e.id)));
+      const seen = new Set<string>();
+      await Promise.all(
+        events.map((event, i) => {
+          if (keys[i] !== undefined || seen.has(event.id)) {
+            return undefined;
+          }
+          seen.add(event.id);
+          return tx.store.add({ id: event.id, event });
+        })
+      );
     });
   }
 
@@ -154,12 +162,12 @@ export class IndexedDbQueueStorage implements IQueueStorage {
     const tx = db.transaction('queue', 'readwrite');
     const index = tx.store.index('id');
     await settle(tx.done, async () => {
-      for (const id of ids) {
-        const seq = await index.getKey(id);
-        if (seq !== undefined) {
-          await tx.store.delete(seq);
-        }
-      }
+      const seqs = await Promise.all(ids.map(id => index.getKey(id)));
+      await Promise.all(
+        [...new Set(seqs)]
+          .filter((seq): seq is number => seq !== undefined)
+          .map(seq => tx.store.delete(seq))
+      );
     });
   }
 
