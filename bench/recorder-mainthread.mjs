@@ -8,16 +8,19 @@
  * errors) with Run All, several rounds, then reads the recorder's own
  * per-execution timing through the `trail:recorder-cost` command.
  *
- *   node bench/recorder-mainthread.mjs [cells=200] [rounds=3] [on/off pairs=3]
+ *   node bench/recorder-mainthread.mjs [cells=200] [rounds=3] [profiled rounds=3]
  * Goal (issue #2): p99 <= 1 ms.
  *
  * That timing covers the recorder's synchronous work in its message
  * handler (building the record, redaction, handing it to the delivery
- * queue). The queue's asynchronous part (the IndexedDB write, the send)
- * runs later, outside it; so the bench then alternates Run All rounds with
- * recording on and off and compares the page's whole main-thread task time
- * (Chrome DevTools Protocol Performance.getMetrics, TaskDuration): the
- * difference per execution is everything Trail adds, async work included.
+ * queue). The queue's asynchronous part (IndexedDB writes, sends), the
+ * status bar and the panel run later, outside it; so the bench then
+ * profiles more Run All rounds (Chrome DevTools Protocol, V8 sampling
+ * profiler) and sums the samples with any frame of Trail's bundle on the
+ * stack: all the JavaScript Trail runs on the main thread, per execution.
+ * (Comparing whole main-thread time with recording on and off could not
+ * tell: JupyterLab's own work for a Run All varies by more between two
+ * rounds than Trail's total.)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -126,12 +129,6 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage();
 const cdp = await page.context().newCDPSession(page);
-await cdp.send('Performance.enable');
-/** Seconds of main-thread tasks so far. */
-const taskSeconds = async () =>
-  (await cdp.send('Performance.getMetrics')).metrics.find(
-    m => m.name === 'TaskDuration'
-  ).value;
 page.on('crash', () => console.error('page crashed'));
 page.on('pageerror', e => console.error('page error:', e.message));
 await page.goto(`http://127.0.0.1:${port}/lab/tree/bench.ipynb?token=${token}`);
@@ -208,46 +205,67 @@ async function runAllAndWait() {
   await page.evaluate(
     () => void window.jupyterapp.commands.execute('notebook:run-all-cells')
   );
+  // A cheap check, rarely: cells run in order.
   await page.waitForFunction(
     () => {
       const panel = window.jupyterapp.shell.currentWidget;
-      const notebook = panel?.content;
+      const cells = panel?.content?.widgets;
       return (
-        notebook &&
-        notebook.widgets.every(c => c.model.executionCount !== null) &&
+        cells?.[cells.length - 1]?.model.executionCount != null &&
         panel.sessionContext.session?.kernel?.status === 'idle'
       );
     },
     null,
-    { timeout: 180000, polling: 200 }
+    { timeout: 180000, polling: 1000 }
   );
   // Let the recorder's asynchronous work (queue writes, sends) finish.
   await new Promise(r => setTimeout(r, 2000));
 }
 
-const pairs = Number(process.argv[4] ?? 3);
-const task = { on: [], off: [] };
-for (let i = 0; i < pairs; i++) {
-  for (const mode of i % 2 ? ['off', 'on'] : ['on', 'off']) {
-    const want = mode === 'on';
-    const enabled = await page.evaluate(() =>
-      window.jupyterapp.commands.isToggled('trail:toggle-recording')
-    );
-    if (enabled !== want) {
-      await exec('trail:toggle-recording');
+/** Milliseconds of samples with a frame of Trail's bundle on the stack. */
+function trailMs(profile) {
+  const byId = new Map(profile.nodes.map(n => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) {
+    for (const c of n.children ?? []) {
+      parent.set(c, n.id);
     }
-    const t0 = await taskSeconds();
-    await runAllAndWait();
-    task[mode].push((await taskSeconds()) - t0);
   }
+  const ours = new Map();
+  const isOurs = id => {
+    if (!ours.has(id)) {
+      const url = byId.get(id).callFrame.url;
+      const up = parent.get(id);
+      ours.set(
+        id,
+        url.includes('/extensions/jupyterlab-trail/') ||
+          (up !== undefined && isOurs(up))
+      );
+    }
+    return ours.get(id);
+  };
+  let us = 0;
+  profile.samples.forEach((id, i) => {
+    if (isOurs(id)) {
+      us += profile.timeDeltas[i + 1] ?? 0;
+    }
+  });
+  return us / 1000;
 }
-const mean = values => values.reduce((a, b) => a + b, 0) / values.length;
-const addedMs = ((mean(task.on) - mean(task.off)) * 1000) / cells;
+
+const profiled = Number(process.argv[4] ?? 3);
+const perExecution = [];
+await cdp.send('Profiler.enable');
+await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+for (let i = 0; i < profiled; i++) {
+  await cdp.send('Profiler.start');
+  await runAllAndWait();
+  const { profile } = await cdp.send('Profiler.stop');
+  perExecution.push(trailMs(profile) / cells);
+}
 console.log(
-  `\nmain-thread task time per Run All of ${cells} cells (${pairs} rounds each, alternated): ` +
-    `recording on ${task.on.map(v => (v * 1000).toFixed(0)).join('/')} ms, ` +
-    `off ${task.off.map(v => (v * 1000).toFixed(0)).join('/')} ms\n` +
-    `everything Trail adds to the main thread, async work included: ${addedMs.toFixed(3)} ms per execution (mean)`
+  `\nall of Trail's JavaScript on the main thread (sampling profiler, ${profiled} Run All rounds), ` +
+    `async work included: ${perExecution.map(v => v.toFixed(3)).join(' / ')} ms per execution (mean per round)`
 );
 await browser.close();
 stop();
