@@ -48,6 +48,30 @@ async function seed(
   return made;
 }
 
+/**
+ * An execution's log header as older store formats wrote it: format 1
+ * ('x') without a cell id, format 2 ('xc') with one.
+ */
+function oldExecutionHeader(
+  kind: 'x' | 'xc',
+  e: ReturnType<typeof executionEvent>,
+  path: string | null
+): unknown[] {
+  const x = e.execution;
+  const fields = [
+    kind,
+    e.id,
+    x.id,
+    x.sessionId,
+    x.seq,
+    x.startedAt,
+    x.endedAt,
+    0,
+    path
+  ];
+  return kind === 'xc' ? [...fields, x.cellId ?? null] : fields;
+}
+
 describe('restart', () => {
   it('lists every session and execution again after reopening', async () => {
     const dir = await tempDir();
@@ -268,20 +292,8 @@ describe('store format 1', () => {
       })
     );
     const log = await SegmentLog.open(join(dir, 'log'), () => undefined);
-    const xHeader = (e: typeof derived, path: string | null) => {
-      const x = e.execution;
-      return [
-        'x',
-        e.id,
-        x.id,
-        x.sessionId,
-        x.seq,
-        x.startedAt,
-        x.endedAt,
-        0,
-        path
-      ];
-    };
+    const xHeader = (e: typeof derived, path: string | null) =>
+      oldExecutionHeader('x', e, path);
     await log.append([
       {
         fields: ['s', session.id, 0, session.session],
@@ -462,21 +474,8 @@ describe('store format 2: blob files and guards', () => {
         } as any
       ]
     });
-    const header = (e: typeof plain) => {
-      const x = e.execution;
-      return [
-        'xc',
-        e.id,
-        x.id,
-        x.sessionId,
-        x.seq,
-        x.startedAt,
-        x.endedAt,
-        0,
-        x.notebookPath,
-        x.cellId ?? null
-      ];
-    };
+    const header = (e: typeof plain) =>
+      oldExecutionHeader('xc', e, e.execution.notebookPath);
     const log = await SegmentLog.open(join(dir, 'log'), () => undefined);
     await log.append([{ fields: header(plain), body: JSON.stringify(plain) }]);
     await log.append([
