@@ -259,7 +259,11 @@ export class TeamHistory {
     return { items };
   }
 
-  /** One person's notebooks (the caller may read a session of), most recently active first. */
+  /**
+   * One person's notebooks (the caller may read a session of), most recently
+   * active first. On the caller's own notebooks, privateSessionCount says how
+   * many of those sessions are private; nobody else's are ever counted.
+   */
   listNotebooks(
     principal: Principal,
     query: ListingQuery & { author?: unknown }
@@ -301,6 +305,13 @@ export class TeamHistory {
       }
       nb.sessionCount++;
       nb.executionCount += s.executionCount;
+      if (
+        author === principal.userId &&
+        this.access.accessOf(sid)?.visibility === 'private'
+      ) {
+        // Only the author reads a private session; count it for them alone.
+        nb.privateSessionCount = (nb.privateSessionCount ?? 0) + 1;
+      }
       const last = s.lastExecutionAt ?? s.startedAt;
       if (!nb.lastExecutionAt || last > nb.lastExecutionAt) {
         nb.lastExecutionAt = last;

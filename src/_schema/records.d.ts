@@ -513,6 +513,10 @@ export interface NotebookSummary {
   executionCount: number;
   lastExecutionAt: string | null;
   visibility?: Visibility;
+  /**
+   * How many of the counted sessions are private: only on the caller's own notebooks, and only when there is one. Nobody else's private sessions are counted or hinted at (they are invisible to everyone but their author).
+   */
+  privateSessionCount?: number;
 }
 
 /**
