@@ -1,5 +1,5 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import { lockIcon, ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import type {
   NotebookSummary,
@@ -230,6 +230,7 @@ function NotebookItem(props: {
           <span>
             {trans._n('%1 execution', '%1 executions', notebook.executionCount)}
           </span>
+          <PrivateSessionCount notebook={notebook} trans={trans} />
           {notebook.lastExecutionAt && (
             <time
               className="jp-Trail-Time"
@@ -250,6 +251,37 @@ function NotebookItem(props: {
         />
       )}
     </div>
+  );
+}
+
+/**
+ * How many of my sessions of a notebook are private: a lock and "2 private".
+ * The server counts them on my own notebooks only, so this never shows on
+ * someone else's. Nothing when the notebook's own lock already says it all
+ * (a private rule and every session private).
+ */
+function PrivateSessionCount(props: {
+  notebook: NotebookSummary;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { notebook, trans } = props;
+  const count = notebook.privateSessionCount ?? 0;
+  if (
+    count <= 0 ||
+    (notebook.visibility === 'private' && count >= notebook.sessionCount)
+  ) {
+    return null;
+  }
+  const label = trans._n(
+    '%1 of your sessions of this notebook is private: only you can see it',
+    '%1 of your sessions of this notebook are private: only you can see them',
+    count
+  );
+  return (
+    <span className="jp-Trail-PrivateCount" title={label}>
+      <lockIcon.react tag="span" className="jp-Trail-PrivateCount-icon" />
+      {trans.__('%1 private', count)}
+    </span>
   );
 }
 

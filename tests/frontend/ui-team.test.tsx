@@ -206,6 +206,80 @@ describe('the team workspace in the panel', () => {
     ).toHaveLength(0);
   });
 
+  it('marks my notebooks that have private sessions with a lock and a count', async () => {
+    const r = reader();
+    for (const id of ['a2', 'a3']) {
+      r.addSession({
+        id,
+        author: ALICE,
+        notebookPath: 'alice/mine.ipynb',
+        startedAt: '2026-11-20T09:00:00.000Z',
+        visibility: 'private'
+      });
+    }
+    r.addSession({
+      id: 'a4',
+      author: ALICE,
+      notebookPath: 'alice/open.ipynb',
+      startedAt: '2026-11-20T07:00:00.000Z'
+    });
+    // The server counts the caller's own private sessions, nobody else's.
+    const listNotebooks = r.listNotebooks.bind(r);
+    r.listNotebooks = async query => {
+      const result = await listNotebooks(query);
+      return {
+        ...result,
+        items: result.items.map(n =>
+          n.author.id === ALICE.id && n.notebookPath === 'alice/mine.ipynb'
+            ? { ...n, privateSessionCount: 2 }
+            : n
+        )
+      };
+    };
+    mount(r);
+    model.area = 'team';
+    click(
+      await waitFor(
+        () => visible('.jp-Trail-PersonItem[data-user-id="u-alice"]')[0]
+      )
+    );
+    const items = await waitFor(() => {
+      const found = visible('.jp-Trail-NotebookItem');
+      return found.length === 2 && found;
+    });
+    const mine = items.find(
+      i => i.dataset.notebookPath === 'alice/mine.ipynb'
+    )!;
+    const count = mine.querySelector<HTMLElement>('.jp-Trail-PrivateCount')!;
+    expect(count).not.toBeNull();
+    expect(count.textContent).toBe('2 private');
+    expect(count.querySelector('svg')).not.toBeNull();
+    expect(count.title).toBe(
+      '2 of your sessions of this notebook are private: only you can see them'
+    );
+    expect(mine.textContent).toContain('3 sessions');
+    const open = items.find(
+      i => i.dataset.notebookPath === 'alice/open.ipynb'
+    )!;
+    expect(open.querySelector('.jp-Trail-PrivateCount')).toBeNull();
+
+    // Bob's notebook: no count, no lock.
+    model.goTo(0);
+    click(
+      await waitFor(
+        () => visible('.jp-Trail-PersonItem[data-user-id="u-bob"]')[0]
+      )
+    );
+    const bobs = await waitFor(
+      () =>
+        visible(
+          '.jp-Trail-NotebookItem[data-notebook-path="bob/explore.ipynb"]'
+        )[0]
+    );
+    expect(bobs.querySelector('.jp-Trail-PrivateCount')).toBeNull();
+    expect(bobs.querySelector('.jp-Trail-PrivateMark')).toBeNull();
+  });
+
   it('makes my session private from its timeline', async () => {
     const r = reader();
     mount(r);
