@@ -9,8 +9,10 @@
  * order, so an insert is nearly always at the head; listing continues from
  * the cursor's execution in O(1).
  */
+import type { ExecutionSummary } from '../../src/_schema/records';
 import { IdPool, IdTable } from './id-table';
 import { startMs } from './time-order';
+import type { CellQuery, StorePage } from './types';
 
 /** Not Latin-1: such a key is escaped before it goes into the byte pool. */
 const WIDE = /[\u0100-\uffff]/;
@@ -124,6 +126,69 @@ export class CellIndex {
       this.starts = starts;
     }
   }
+}
+
+/**
+ * What the cell-history reads need of a store's index (HistoryIndex, which
+ * keeps a CellIndex and the execution ids and numbers).
+ */
+export interface CellHistoryIndex {
+  executionNumber(id: string): number | undefined;
+  executionId(n: number): string;
+  /** Null when `after` is not an execution of that cell. */
+  listCell(
+    notebookPath: string,
+    cellId: string,
+    limit: number,
+    after?: string
+  ): CellPage | null;
+  /** The execution of the same cell just before `n`, or -1. */
+  previousInCell(n: number): number;
+}
+
+/** The summaries of execution numbers, in their order: how a store reads. */
+export type SummarizeExecutions = (
+  numbers: number[]
+) => Promise<ExecutionSummary[]>;
+
+/**
+ * TrailStore.listCellExecutions over a store's index, shared by the stores:
+ * they differ only in how they read the summaries.
+ */
+export async function listCellExecutions(
+  index: CellHistoryIndex,
+  query: CellQuery,
+  summarize: SummarizeExecutions
+): Promise<StorePage<ExecutionSummary, string> | null> {
+  const page = index.listCell(
+    query.notebook,
+    query.cellId,
+    query.limit,
+    query.after
+  );
+  if (!page) {
+    return null;
+  }
+  return {
+    items: await summarize(page.items),
+    next: page.next === null ? null : index.executionId(page.next)
+  };
+}
+
+/** TrailStore.previousExecution over a store's index, shared by the stores. */
+export async function previousExecution(
+  index: CellHistoryIndex,
+  id: string,
+  summarize: SummarizeExecutions
+): Promise<{ execution: ExecutionSummary | null } | null> {
+  const n = index.executionNumber(id);
+  if (n === undefined) {
+    return null;
+  }
+  const previous = index.previousInCell(n);
+  return {
+    execution: previous < 0 ? null : (await summarize([previous]))[0]
+  };
 }
 
 function grown(from: Int32Array, size: number): Int32Array {

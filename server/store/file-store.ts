@@ -30,6 +30,7 @@ import type {
 import { AppError } from '../errors';
 import { BlobFolder, SHA256_HEX } from './blob-store';
 import { mergeCaptures } from './capture-merge';
+import { listCellExecutions, previousExecution } from './cell-index';
 import { DuplicateFilter } from './duplicates';
 import { HistoryIndex } from './history-index';
 import { LocationTable } from './location-table';
@@ -330,38 +331,16 @@ export class FileStore implements TrailStore {
     return n === undefined ? null : this.readExecution(n);
   }
 
-  async listCellExecutions(
+  listCellExecutions(
     query: CellQuery
   ): Promise<StorePage<ExecutionSummary, string> | null> {
-    const page = this.index.listCell(
-      query.notebook,
-      query.cellId,
-      query.limit,
-      query.after
-    );
-    if (!page) {
-      return null;
-    }
-    return {
-      items: await this.summaries(page.items),
-      next: page.next === null ? null : this.index.executionId(page.next)
-    };
+    return listCellExecutions(this.index, query, n => this.summaries(n));
   }
 
-  async previousExecution(
+  previousExecution(
     id: string
   ): Promise<{ execution: ExecutionSummary | null } | null> {
-    const n = this.index.executionNumber(id);
-    if (n === undefined) {
-      return null;
-    }
-    const previous = this.index.previousInCell(n);
-    return {
-      execution:
-        previous < 0
-          ? null
-          : summarizeExecution(await this.readExecution(previous))
-    };
+    return previousExecution(this.index, id, n => this.summaries(n));
   }
 
   getEnvironment(id: string): Promise<EnvironmentSnapshot | null> {

@@ -12,6 +12,7 @@ import type {
 } from '../../src/_schema/records';
 import { MemoryBlobStore } from './blob-store';
 import { mergeCaptures } from './capture-merge';
+import { listCellExecutions, previousExecution } from './cell-index';
 import { DuplicateFilter } from './duplicates';
 import { HistoryIndex } from './history-index';
 import {
@@ -102,35 +103,16 @@ export class MemoryStore implements TrailStore {
     return n === undefined ? null : this.record(n);
   }
 
-  async listCellExecutions(
+  listCellExecutions(
     query: CellQuery
   ): Promise<StorePage<ExecutionSummary, string> | null> {
-    const page = this.index.listCell(
-      query.notebook,
-      query.cellId,
-      query.limit,
-      query.after
-    );
-    if (!page) {
-      return null;
-    }
-    return {
-      items: page.items.map(n => summarizeExecution(this.record(n))),
-      next: page.next === null ? null : this.index.executionId(page.next)
-    };
+    return listCellExecutions(this.index, query, n => this.summaries(n));
   }
 
-  async previousExecution(
+  previousExecution(
     id: string
   ): Promise<{ execution: ExecutionSummary | null } | null> {
-    const n = this.index.executionNumber(id);
-    if (n === undefined) {
-      return null;
-    }
-    const previous = this.index.previousInCell(n);
-    return {
-      execution: previous < 0 ? null : summarizeExecution(this.record(previous))
-    };
+    return previousExecution(this.index, id, n => this.summaries(n));
   }
 
   getEnvironment(id: string): Promise<EnvironmentSnapshot | null> {
@@ -142,6 +124,10 @@ export class MemoryStore implements TrailStore {
   }
 
   async close(): Promise<void> {}
+
+  private async summaries(numbers: number[]): Promise<ExecutionSummary[]> {
+    return numbers.map(n => summarizeExecution(this.record(n)));
+  }
 
   /** A copy of execution `n` with its annotations merged, as the file store. */
   private record(n: number): ExecutionRecord {
