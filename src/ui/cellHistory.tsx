@@ -1,5 +1,4 @@
 import type { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
-import { OutputAreaModel, SimplifiedOutputArea } from '@jupyterlab/outputarea';
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
@@ -19,8 +18,8 @@ import {
   formatClockTime,
   formatRelativeTime
 } from './format';
-import { toRenderableOutputs } from './outputs';
 import { PagedList } from './pagedList';
+import { RecordedOutputArea } from './recordedOutputs';
 import { ErrorState, LoadingState } from './states';
 import { StatusBadge } from './statusBadge';
 
@@ -108,14 +107,9 @@ export class CellHistoryView extends Panel {
       heading.node.title = record ? formatAbsoluteTime(record.startedAt) : '';
       column.addWidget(heading);
       if (record && record.outputs.length > 0) {
-        const model = new OutputAreaModel({
-          values: toRenderableOutputs(record.outputs),
-          trusted: false
-        });
-        this._outputModels.push(model);
         column.addWidget(
-          new SimplifiedOutputArea({
-            model,
+          new RecordedOutputArea({
+            outputs: record.outputs,
             rendermime: this._rendermime,
             translator: this._translator,
             maxNumberOutputs: MAX_OUTPUTS_SHOWN
@@ -143,14 +137,11 @@ export class CellHistoryView extends Panel {
     for (const widget of [...this._outputs.widgets]) {
       widget.dispose();
     }
-    this._outputModels.forEach(model => model.dispose());
-    this._outputModels = [];
   }
 
   private _diff: CodeDiffWidget;
   private _left: ExecutionRecord | null = null;
   private _model: TrailBrowserModel;
-  private _outputModels: OutputAreaModel[] = [];
   private _outputs: Panel;
   private _rendermime: IRenderMimeRegistry;
   private _right: ExecutionRecord | null = null;

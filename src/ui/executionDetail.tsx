@@ -1,5 +1,4 @@
 import { Clipboard } from '@jupyterlab/apputils';
-import { OutputAreaModel, SimplifiedOutputArea } from '@jupyterlab/outputarea';
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import {
@@ -19,7 +18,7 @@ import {
   formatAbsoluteTime,
   formatDuration
 } from './format';
-import { toRenderableOutputs } from './outputs';
+import { RecordedOutputArea } from './recordedOutputs';
 import { ErrorState, LoadingState, NotConfiguredState } from './states';
 import { StatusBadge } from './statusBadge';
 
@@ -112,18 +111,14 @@ export class ExecutionDetailView extends Panel {
       this._outputs.hide();
       return;
     }
-    const model = new OutputAreaModel({
-      values: toRenderableOutputs(record.outputs),
-      trusted: false
-    });
-    const area = new SimplifiedOutputArea({
-      model,
-      rendermime: this._rendermime,
-      translator: this._translator,
-      maxNumberOutputs: MAX_OUTPUTS_SHOWN
-    });
-    this._outputModel = model;
-    this._outputs.addWidget(area);
+    this._outputs.addWidget(
+      new RecordedOutputArea({
+        outputs: record.outputs,
+        rendermime: this._rendermime,
+        translator: this._translator,
+        maxNumberOutputs: MAX_OUTPUTS_SHOWN
+      })
+    );
     this._outputs.show();
   }
 
@@ -131,13 +126,10 @@ export class ExecutionDetailView extends Panel {
     for (const widget of [...this._outputs.widgets]) {
       widget.dispose();
     }
-    this._outputModel?.dispose();
-    this._outputModel = null;
     this._shown = null;
   }
 
   private _model: TrailBrowserModel;
-  private _outputModel: OutputAreaModel | null = null;
   private _outputs: Panel;
   private _rendermime: IRenderMimeRegistry;
   private _shown: ExecutionRecord | null = null;
