@@ -4,12 +4,7 @@
  * KernelConnection, it reports a pandas CSV read with its sha256 and
  * schema, a logged metric, and the kernel's environment.
  */
-import {
-  Kernel,
-  KernelAPI,
-  KernelConnection,
-  ServerConnection
-} from '@jupyterlab/services';
+import { Kernel } from '@jupyterlab/services';
 import type {
   ExecutionCapture,
   ExecutionRecord,
@@ -25,19 +20,15 @@ import {
   mergeCapture,
   TrailRecorder
 } from '../../src/recorder';
-import { IJupyterServer, startJupyterServer } from './recorder/jupyter-server';
+import { IRealKernel, startKernel } from './recorder/jupyter-server';
 import { batchErrors } from './recorder/schema';
-
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const WebSocket = require('ws');
 
 jest.setTimeout(120000);
 
 const describeWithHelper = KERNEL_HELPER_SOURCE ? describe : describe.skip;
 
 describeWithHelper('the kernel helper in a real kernel', () => {
-  let server: IJupyterServer;
-  let settings: ServerConnection.ISettings;
+  let real: IRealKernel | undefined;
   let kernel: Kernel.IKernelConnection;
   const recorder = new TrailRecorder({
     client: { name: 'trail-tests', version: '0.0.0' },
@@ -47,17 +38,8 @@ describeWithHelper('the kernel helper in a real kernel', () => {
   recorder.eventRecorded.connect((_, event) => events.push(event));
 
   beforeAll(async () => {
-    server = await startJupyterServer();
-    settings = ServerConnection.makeSettings({
-      baseUrl: server.baseUrl,
-      token: server.token,
-      WebSocket,
-      fetch,
-      Request,
-      Headers
-    });
-    const model = await KernelAPI.startNew({ name: 'python3' }, settings);
-    kernel = new KernelConnection({ model, serverSettings: settings });
+    real = await startKernel('python3');
+    kernel = real.kernel;
     recorder.observe(kernel, { notebookPath: () => 'capture.ipynb' });
     await kernel.info;
     await waitFor(() => recorder.helperOf(kernel)?.state === 'injected');
@@ -65,12 +47,7 @@ describeWithHelper('the kernel helper in a real kernel', () => {
 
   afterAll(async () => {
     recorder.dispose();
-    if (kernel) {
-      const id = kernel.id;
-      kernel.dispose();
-      await KernelAPI.shutdownKernel(id, settings).catch(() => undefined);
-    }
-    await server?.stop();
+    await real?.stop();
   });
 
   async function runCell(code: string, cellId: string): Promise<string> {

@@ -2,26 +2,16 @@
  * The recorder on a real ipykernel behind a real jupyter server, through
  * @jupyterlab/services' own KernelConnection.
  */
-import {
-  Kernel,
-  KernelAPI,
-  KernelConnection,
-  KernelMessage,
-  ServerConnection
-} from '@jupyterlab/services';
+import { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { TrailEvent } from '../../src/_schema/records';
 import { TrailRecorder } from '../../src/recorder';
-import { IJupyterServer, startJupyterServer } from './recorder/jupyter-server';
+import { IRealKernel, startKernel } from './recorder/jupyter-server';
 import { batchErrors } from './recorder/schema';
-
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const WebSocket = require('ws');
 
 jest.setTimeout(60000);
 
 describe('TrailRecorder with a real kernel', () => {
-  let server: IJupyterServer;
-  let settings: ServerConnection.ISettings;
+  let real: IRealKernel | undefined;
   let kernel: Kernel.IKernelConnection;
   const recorder = new TrailRecorder({
     client: { name: 'trail-tests', version: '0.0.0' },
@@ -32,17 +22,8 @@ describe('TrailRecorder with a real kernel', () => {
   recorder.eventRecorded.connect((_, event) => events.push(event));
 
   beforeAll(async () => {
-    server = await startJupyterServer();
-    settings = ServerConnection.makeSettings({
-      baseUrl: server.baseUrl,
-      token: server.token,
-      WebSocket,
-      fetch,
-      Request,
-      Headers
-    });
-    const model = await KernelAPI.startNew({ name: 'python3' }, settings);
-    kernel = new KernelConnection({ model, serverSettings: settings });
+    real = await startKernel('python3');
+    kernel = real.kernel;
     kernel.anyMessage.connect((_, args) => {
       if (args.direction === 'send') {
         sent.push(args.msg.header.msg_type);
@@ -57,12 +38,7 @@ describe('TrailRecorder with a real kernel', () => {
 
   afterAll(async () => {
     recorder.dispose();
-    if (kernel) {
-      const id = kernel.id;
-      kernel.dispose();
-      await KernelAPI.shutdownKernel(id, settings).catch(() => undefined);
-    }
-    await server?.stop();
+    await real?.stop();
   });
 
   /**

@@ -3,26 +3,16 @@
  * jupyter server): the recorder records its executions with kernel info
  * only, sends it nothing (no helper injection, no comm) and hits no error.
  */
-import {
-  Kernel,
-  KernelAPI,
-  KernelConnection,
-  KernelMessage,
-  ServerConnection
-} from '@jupyterlab/services';
+import { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { TrailEvent } from '../../src/_schema/records';
 import { TrailRecorder } from '../../src/recorder';
-import { IJupyterServer, startJupyterServer } from './recorder/jupyter-server';
+import { IRealKernel, startKernel } from './recorder/jupyter-server';
 import { batchErrors } from './recorder/schema';
-
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const WebSocket = require('ws');
 
 jest.setTimeout(120000);
 
 describe('a bash kernel', () => {
-  let server: IJupyterServer;
-  let settings: ServerConnection.ISettings;
+  let real: IRealKernel | undefined;
   let kernel: Kernel.IKernelConnection;
   const recorder = new TrailRecorder({
     client: { name: 'trail-tests', version: '0.0.0' },
@@ -33,17 +23,8 @@ describe('a bash kernel', () => {
   recorder.eventRecorded.connect((_, event) => events.push(event));
 
   beforeAll(async () => {
-    server = await startJupyterServer();
-    settings = ServerConnection.makeSettings({
-      baseUrl: server.baseUrl,
-      token: server.token,
-      WebSocket,
-      fetch,
-      Request,
-      Headers
-    });
-    const model = await KernelAPI.startNew({ name: 'bash' }, settings);
-    kernel = new KernelConnection({ model, serverSettings: settings });
+    real = await startKernel('bash');
+    kernel = real.kernel;
     kernel.anyMessage.connect((_, args) => {
       if (args.direction === 'send') {
         sent.push(args.msg);
@@ -55,12 +36,7 @@ describe('a bash kernel', () => {
 
   afterAll(async () => {
     recorder.dispose();
-    if (kernel) {
-      const id = kernel.id;
-      kernel.dispose();
-      await KernelAPI.shutdownKernel(id, settings).catch(() => undefined);
-    }
-    await server?.stop();
+    await real?.stop();
   });
 
   it('is recorded with kernel info only and never injected', async () => {

@@ -1,13 +1,24 @@
 /**
  * A real `jupyter server` from the project venv, on a free loopback port
- * with a token, in a temporary root directory.
+ * with a token, in a temporary root directory; and a real kernel on it
+ * behind @jupyterlab/services' own KernelConnection, as the real-kernel
+ * tests use it.
  */
+import {
+  Kernel,
+  KernelAPI,
+  KernelConnection,
+  ServerConnection
+} from '@jupyterlab/services';
 import { ChildProcess, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import { mkdtempSync, rmSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const WebSocket = require('ws');
 
 const jupyter = join(__dirname, '..', '..', '..', '.venv', 'bin', 'jupyter');
 
@@ -90,4 +101,48 @@ export async function startJupyterServer(): Promise<IJupyterServer> {
   }
   await stop();
   throw new Error(`jupyter server did not start:\n${log}`);
+}
+
+/**
+ * A kernel started on its own jupyter server; `stop()` disposes the
+ * connection, shuts the kernel down and stops the server.
+ */
+export interface IRealKernel {
+  server: IJupyterServer;
+  settings: ServerConnection.ISettings;
+  kernel: Kernel.IKernelConnection;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a jupyter server and a kernel of spec `name` on it, and connects
+ * to it with a KernelConnection over the `ws` WebSocket. The connection is
+ * returned at once: callers attach their listeners (and a recorder) before
+ * they await `kernel.info`, so they see every message.
+ */
+export async function startKernel(name: string): Promise<IRealKernel> {
+  const server = await startJupyterServer();
+  const settings = ServerConnection.makeSettings({
+    baseUrl: server.baseUrl,
+    token: server.token,
+    WebSocket,
+    fetch,
+    Request,
+    Headers
+  });
+  let model: Kernel.IModel;
+  try {
+    model = await KernelAPI.startNew({ name }, settings);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  const kernel = new KernelConnection({ model, serverSettings: settings });
+  const stop = async () => {
+    const id = kernel.id;
+    kernel.dispose();
+    await KernelAPI.shutdownKernel(id, settings).catch(() => undefined);
+    await server.stop();
+  };
+  return { server, settings, kernel, stop };
 }
