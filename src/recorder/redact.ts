@@ -40,6 +40,9 @@ const SECRET_NAME =
   /(?:passw(?:or)?d|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?key)/
     .source;
 
+/** A JSON key that names a secret. */
+const SECRET_KEY = new RegExp(`${SECRET_NAME}$`, 'i');
+
 /**
  * The built-in patterns (README › Kernel capture lists them).
  */
@@ -232,68 +235,96 @@ export class Redactor {
     return event;
   }
 
+  /** The output with secrets redacted: the same object when none were. */
   private _redactOutput(output: Output): Output {
     switch (output.output_type) {
-      case 'stream':
-        return { ...output, text: this._redactLines(output.text) };
-      case 'error':
-        return {
-          ...output,
-          evalue: this.redactText(output.evalue),
-          traceback: output.traceback.map(line => this.redactText(line))
-        };
-      case 'display_data':
-      case 'execute_result': {
-        const data: Record<string, unknown> = {};
-        for (const [mime, value] of Object.entries(output.data ?? {})) {
-          if (mime.startsWith('text/')) {
-            data[mime] =
-              typeof value === 'string' || Array.isArray(value)
-                ? this._redactLines(value as string | string[])
-                : value;
-          } else if (mime.endsWith('json')) {
-            data[mime] = this._redactJson(value);
-          } else {
-            data[mime] = value;
+      case 'stream': {
+        const text = this._redactLines(output.text);
+        return text === output.text ? output : { ...output, text };
+      }
+      case 'error': {
+        const evalue = this.redactText(output.evalue);
+        let traceback = output.traceback;
+        for (let i = 0; i < traceback.length; i++) {
+          const line = this.redactText(traceback[i]);
+          if (line !== traceback[i]) {
+            if (traceback === output.traceback) {
+              traceback = traceback.slice();
+            }
+            traceback[i] = line;
           }
         }
-        return { ...output, data } as Output;
+        return evalue === output.evalue && traceback === output.traceback
+          ? output
+          : { ...output, evalue, traceback };
+      }
+      case 'display_data':
+      case 'execute_result': {
+        const original = (output.data ?? {}) as Record<string, unknown>;
+        let data: Record<string, unknown> | null = null;
+        for (const mime of Object.keys(original)) {
+          const value = original[mime];
+          let next = value;
+          if (mime.startsWith('text/')) {
+            if (typeof value === 'string' || Array.isArray(value)) {
+              next = this._redactLines(value as string | string[]);
+            }
+          } else if (mime.endsWith('json')) {
+            next = this._redactJson(value);
+          }
+          if (next !== value) {
+            data ??= { ...original };
+            data[mime] = next;
+          }
+        }
+        return data === null ? output : ({ ...output, data } as Output);
       }
       default:
         return output;
     }
   }
 
-  /**
-   * A multiline string redacted as one text (a key block spans lines); kept
-   * as it was when nothing changed.
-   */
   private _redactLines(text: string | string[]): string | string[] {
     const joined = Array.isArray(text) ? text.join('') : text;
     const result = this.redactText(joined);
     return result === joined ? text : result;
   }
 
+  /** JSON with secrets redacted: the same values where none were. */
   private _redactJson(value: unknown): unknown {
     if (typeof value === 'string') {
       return this.redactText(value);
     }
     if (Array.isArray(value)) {
-      return value.map(item => this._redactJson(item));
+      let out: unknown[] | null = null;
+      for (let i = 0; i < value.length; i++) {
+        const item = this._redactJson(value[i]);
+        if (item !== value[i]) {
+          out ??= value.slice();
+          out[i] = item;
+        }
+      }
+      return out ?? value;
     }
     if (typeof value === 'object' && value !== null) {
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) {
+      const original = value as Record<string, unknown>;
+      let out: Record<string, unknown> | null = null;
+      for (const key of Object.keys(original)) {
+        const item = original[key];
         // A secret-looking key holds its value in JSON as `"key": "value"`.
-        out[key] =
+        const next =
           typeof item === 'string' &&
-          new RegExp(`${SECRET_NAME}$`, 'i').test(key) &&
+          SECRET_KEY.test(key) &&
           item.length >= 4 &&
           !item.startsWith('[REDACTED:')
             ? redacted(kindOfName(key))
             : this._redactJson(item);
+        if (next !== item) {
+          out ??= { ...original };
+          out[key] = next;
+        }
       }
-      return out;
+      return out ?? value;
     }
     return value;
   }
@@ -303,7 +334,7 @@ export class Redactor {
       for (const [name, value] of Object.entries(capture.params)) {
         if (typeof value === 'string') {
           capture.params[name] =
-            new RegExp(`${SECRET_NAME}$`, 'i').test(name) && value.length >= 4
+            SECRET_KEY.test(name) && value.length >= 4
               ? redacted(kindOfName(name))
               : this.redactText(value).slice(0, 5000);
         }

@@ -143,6 +143,50 @@ describe('Redactor patterns', () => {
 });
 
 describe('Redactor events', () => {
+  it('keeps clean outputs as they are and never changes the values it copies', () => {
+    const clean = {
+      output_type: 'display_data' as const,
+      data: { 'text/plain': 'accuracy 0.93', 'application/json': { a: [1] } },
+      metadata: {}
+    };
+    const json = { keep: { deep: ['x'] }, password: 'hunter22' };
+    const secret = {
+      output_type: 'execute_result' as const,
+      execution_count: 1,
+      data: { 'application/json': json },
+      metadata: {}
+    };
+    const event: TrailEvent = {
+      id: 'e',
+      kind: 'execution.completed',
+      execution: {
+        id: 'x',
+        sessionId: 's',
+        seq: 1,
+        notebookPath: 'n.ipynb',
+        cellId: 'c',
+        code: 'x',
+        executionCount: 1,
+        status: 'ok',
+        startedAt: '2026-01-01T00:00:00.000Z',
+        endedAt: '2026-01-01T00:00:00.000Z',
+        durationMs: 0,
+        timing: 'kernel',
+        outputs: [clean, secret]
+      }
+    };
+    const out = r.redactEvent(event) as typeof event;
+    const [first, second] = out.execution.outputs as any[];
+    // Nothing to redact: the very same objects, no copies made.
+    expect(first).toBe(clean);
+    // Redacted where needed, sharing what did not change...
+    expect(second).not.toBe(secret);
+    expect(second.data['application/json'].password).toBe(redacted('password'));
+    expect(second.data['application/json'].keep).toBe(json.keep);
+    // ...and the caller's values are left untouched.
+    expect(json.password).toBe('hunter22');
+  });
+
   it('redacts code, outputs, errors and params but not images', () => {
     const png = `iVBOR${AWS}`;
     const event: TrailEvent = {
