@@ -2,6 +2,7 @@ import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 import { CellHistoryModel } from './cellHistory';
+import { TrailClock } from './clock';
 import { ExecutionDetailModel } from './executionDetail';
 import {
   AREA_ROOTS,
@@ -48,8 +49,15 @@ export class TrailBrowserModel implements IDisposable {
   constructor(options: TrailBrowserModel.IOptions = {}) {
     this._refreshDelayMs = options.refreshDelayMs ?? DEFAULT_REFRESH_DELAY_MS;
     this._pageSize = options.pageSize;
+    this.clock = new TrailClock({ intervalMs: options.clockIntervalMs });
     this.reader = options.reader ?? null;
   }
+
+  /**
+   * The clock of the relative times shown ("3 minutes ago"): it ticks while
+   * the panel is active and a view follows it.
+   */
+  readonly clock: TrailClock;
 
   /**
    * Emitted on any change of the panel state or of a level model.
@@ -140,6 +148,7 @@ export class TrailBrowserModel implements IDisposable {
       this._stale = true;
     }
     this._active = value;
+    this.clock.active = value;
     if (value && this._stale) {
       void this.refreshNow();
     }
@@ -579,6 +588,7 @@ export class TrailBrowserModel implements IDisposable {
       clearTimeout(this._timer);
       this._timer = null;
     }
+    this.clock.dispose();
     for (const area of AREAS) {
       this._stacks[area].forEach(level => this._release(level));
       this._stacks[area] = [];
@@ -811,5 +821,7 @@ export namespace TrailBrowserModel {
     refreshDelayMs?: number;
     /** Items asked per page. */
     pageSize?: number;
+    /** Time between redraws of relative times, in ms (default 30000). */
+    clockIntervalMs?: number;
   }
 }

@@ -9,5 +9,6 @@ export * from './team';
 export * from './search';
 export * from './cellHistory';
 export * from './browser';
+export * from './clock';
 export * from './capture';
 export * from './sessionEnvironment';

@@ -20,6 +20,7 @@ import {
 } from './format';
 import { PagedList } from './pagedList';
 import { RecordedOutputArea } from './recordedOutputs';
+import { useClockTick } from './relativeTime';
 import { ErrorState, LoadingState } from './states';
 import { StatusBadge } from './statusBadge';
 
@@ -168,6 +169,7 @@ function CellHistory(props: {
   trans: TranslationBundle;
 }): JSX.Element | null {
   const { model, trans } = props;
+  useClockTick(model.clock, model.view === 'cellHistory');
   const history = model.cellHistory;
   if (!history) {
     return null;

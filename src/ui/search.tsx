@@ -9,6 +9,7 @@ import {
   formatRelativeTime
 } from './format';
 import { PagedList } from './pagedList';
+import { useClockTick } from './relativeTime';
 import { EmptyState, NotConfiguredState } from './states';
 import { StatusBadge } from './statusBadge';
 
@@ -68,6 +69,7 @@ export function dayStart(day: string, offsetDays = 0): string | undefined {
 
 function Search(props: SearchView.IOptions): JSX.Element {
   const { model, trans } = props;
+  useClockTick(model.clock, model.view === 'search');
   const search = model.search;
   const people = model.people;
   const [text, setText] = React.useState(search?.query?.q ?? '');

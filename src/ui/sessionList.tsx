@@ -4,6 +4,7 @@ import * as React from 'react';
 import type { SessionSummary, TrailBrowserModel } from '../model';
 import { baseName, formatAbsoluteTime, formatRelativeTime } from './format';
 import { PagedList } from './pagedList';
+import { useClockTick } from './relativeTime';
 import { NotConfiguredState } from './states';
 import { PrivateMark } from './visibility';
 
@@ -50,6 +51,7 @@ export namespace SessionListView {
 
 function SessionList(props: SessionListView.IOptions): JSX.Element {
   const { model, trans } = props;
+  useClockTick(model.clock, model.view === 'sessions');
   const sessions = model.sessions;
   if (!sessions) {
     return (

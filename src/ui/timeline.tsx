@@ -13,6 +13,7 @@ import {
 } from './format';
 import { EnvironmentSection } from './environment';
 import { PagedList } from './pagedList';
+import { useClockTick } from './relativeTime';
 import { NotConfiguredState } from './states';
 import { StatusBadge } from './statusBadge';
 import { PrivateMark, VisibilityControl } from './visibility';
@@ -57,6 +58,7 @@ export namespace TimelineView {
 
 function Timeline(props: TimelineView.IOptions): JSX.Element | null {
   const { model, trans } = props;
+  useClockTick(model.clock, model.view === 'timeline');
   const timeline = model.timeline;
   if (!model.configured) {
     return (
