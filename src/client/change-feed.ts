@@ -28,7 +28,8 @@ export interface IChangeSource {
  * Failures back off exponentially (1 s, 2 s, 4 s … 30 s) and never stop
  * the feed; a success resets the delay. `stop()` aborts the request in
  * flight and keeps the cursor, so `start()` later delivers what was stored
- * in between.
+ * in between; `start({ fromNow: true })` skips it instead, for a caller
+ * that reloads what it shows anyway (the panel shown again).
  */
 export class ChangeFeed implements IDisposable {
   constructor(options: ChangeFeed.IOptions) {
@@ -80,10 +81,16 @@ export class ChangeFeed implements IDisposable {
 
   /**
    * Start polling (does nothing when running or disposed).
+   *
+   * @param options.fromNow - follow from the server's current cursor: what
+   * was stored while stopped is not delivered.
    */
-  start(): void {
+  start(options: { fromNow?: boolean } = {}): void {
     if (this._running || this._isDisposed) {
       return;
+    }
+    if (options.fromNow) {
+      this._cursor = null;
     }
     this._running = true;
     void this._run(++this._generation);

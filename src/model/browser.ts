@@ -18,6 +18,7 @@ import { SessionListModel } from './sessionList';
 import { SessionTimelineModel } from './sessionTimeline';
 import { NotebookListModel, PeopleModel } from './team';
 import type {
+  ITrailFeed,
   ITrailReader,
   Person,
   SessionSummary,
@@ -137,20 +138,54 @@ export class TrailBrowserModel implements IDisposable {
 
   /**
    * Whether the panel is showing. While inactive, refreshes are only noted
-   * and run once it shows again, so a hidden panel costs no requests.
+   * and run once it shows again, and the feed is stopped, so a hidden panel
+   * costs no requests.
    */
   get active(): boolean {
     return this._active;
   }
   set active(value: boolean) {
-    if (this._active && !value) {
+    const was = this._active;
+    if (was && !value) {
       // What happens while hidden is not followed: refresh when shown.
       this._stale = true;
+      this._feed?.stop();
     }
     this._active = value;
     this.clock.active = value;
+    if (!was && value && !this._isDisposed) {
+      // The refresh below reloads what is shown: the feed need not deliver
+      // what was stored while hidden (that would refresh a second time).
+      // Started first, it learns where "now" is before the reload asks.
+      this._feed?.start({ fromNow: true });
+    }
     if (value && this._stale) {
       void this.refreshNow();
+    }
+  }
+
+  /**
+   * What tells the panel that the server stored something (a long poll of
+   * its changes), or null. The model runs it only while active and
+   * refreshes on each batch of changes; whoever made it disposes it.
+   */
+  get feed(): ITrailFeed | null {
+    return this._feed;
+  }
+  set feed(value: ITrailFeed | null) {
+    if (value === this._feed) {
+      return;
+    }
+    if (this._feed) {
+      this._feed.changed.disconnect(this._onFeedChanged, this);
+      this._feed.stop();
+    }
+    this._feed = value;
+    if (value && !this._isDisposed) {
+      value.changed.connect(this._onFeedChanged, this);
+      if (this._active) {
+        value.start();
+      }
     }
   }
 
@@ -589,6 +624,7 @@ export class TrailBrowserModel implements IDisposable {
       this._timer = null;
     }
     this.clock.dispose();
+    this.feed = null;
     for (const area of AREAS) {
       this._stacks[area].forEach(level => this._release(level));
       this._stacks[area] = [];
@@ -768,6 +804,10 @@ export class TrailBrowserModel implements IDisposable {
     }
   }
 
+  private _onFeedChanged(): void {
+    this.refresh();
+  }
+
   private _emit(): void {
     if (!this._isDisposed) {
       this._changed.emit();
@@ -780,6 +820,7 @@ export class TrailBrowserModel implements IDisposable {
   private _area: TrailArea = 'mine';
   private _changed = new Signal<this, void>(this);
   private _configurationError: string | null = null;
+  private _feed: ITrailFeed | null = null;
   private _isDisposed = false;
   private _me: TeamMember | null = null;
   private _meState: 'unknown' | 'known' | 'unsupported' = 'unknown';

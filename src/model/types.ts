@@ -13,6 +13,7 @@ import type {
   TeamMember,
   Visibility
 } from '../_schema/records';
+import type { ISignal } from '@lumino/signaling';
 
 /**
  * The listing shapes of the API, generated from schema/records and
@@ -32,6 +33,22 @@ export type {
   TeamMember,
   Visibility
 };
+
+/**
+ * What tells the panel that the server stored something it may show (the
+ * client's ChangeFeed, a long poll of GET /changes, satisfies it).
+ */
+export interface ITrailFeed {
+  /** Emitted with each batch of changes stored on the server. */
+  readonly changed: ISignal<unknown, readonly unknown[]>;
+  /**
+   * Start following; `fromNow` skips what was stored while stopped (the
+   * panel reloads what it shows anyway).
+   */
+  start(options?: { fromNow?: boolean }): void;
+  /** Stop following: no request stays open. */
+  stop(): void;
+}
 
 /**
  * One page of a cursor-paged listing.

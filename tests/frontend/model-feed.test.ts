@@ -1,0 +1,162 @@
+/**
+ * The panel model runs the change feed (a long poll of GET /changes) only
+ * while the panel shows: hidden, no request stays open; shown again, one
+ * refresh of what is shown, and the feed follows on from there.
+ */
+import { ChangeFeed } from '../../src/client';
+import type {
+  ChangesQuery,
+  HistoryChange,
+  HistoryChanges,
+  RequestOptions
+} from '../../src/client';
+import { TrailBrowserModel } from '../../src/model';
+import { FakeReader } from './model-fake-reader';
+
+/** A change source that answers like the server. */
+class FakeServer {
+  /** Every request: its query, and whether it was aborted. */
+  readonly requests: { query: ChangesQuery; signal?: AbortSignal }[] = [];
+  /** Changes stored, in order; the cursor is their count. */
+  readonly stored: HistoryChange[] = [];
+
+  get open(): number {
+    return this.requests.filter(
+      request => !request.signal?.aborted && !this._answered.has(request)
+    ).length;
+  }
+
+  store(change: HistoryChange): void {
+    this.stored.push(change);
+    for (const wake of this._waiting.splice(0)) {
+      wake();
+    }
+  }
+
+  async getChanges(
+    query: ChangesQuery,
+    options: RequestOptions = {}
+  ): Promise<HistoryChanges> {
+    const request = { query, signal: options.signal };
+    this.requests.push(request);
+    const after = query.after === undefined ? null : Number(query.after);
+    if (after !== null && after >= this.stored.length && query.wait) {
+      // Hold the request until something is stored, or it is aborted.
+      await new Promise<void>((resolve, reject) => {
+        this._waiting.push(resolve);
+        options.signal?.addEventListener('abort', () =>
+          reject(new Error('aborted'))
+        );
+      });
+    }
+    this._answered.add(request);
+    return {
+      cursor: String(this.stored.length),
+      changes: after === null ? [] : this.stored.slice(after)
+    } as HistoryChanges;
+  }
+
+  private _answered = new Set<object>();
+  private _waiting: (() => void)[] = [];
+}
+
+function change(executionId: string): HistoryChange {
+  return {
+    kind: 'execution',
+    sessionId: 's1',
+    executionId,
+    notebookPath: 'a.ipynb'
+  } as HistoryChange;
+}
+
+const tick = (ms = 0) => new Promise(resolve => setTimeout(resolve, ms));
+
+async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(`Timed out: ${check.toString()}`);
+    }
+    await tick(5);
+  }
+}
+
+describe('TrailBrowserModel and the change feed', () => {
+  let reader: FakeReader;
+  let server: FakeServer;
+  let feed: ChangeFeed;
+  let model: TrailBrowserModel;
+  const listings = () =>
+    reader.calls.filter(call => call.method === 'listSessions').length;
+
+  beforeEach(async () => {
+    reader = new FakeReader();
+    reader.addSession({ id: 's1' });
+    server = new FakeServer();
+    feed = new ChangeFeed({ source: server, waitMs: 5000 });
+    model = new TrailBrowserModel({ reader, refreshDelayMs: 10 });
+    model.feed = feed;
+    await until(() => model.sessions?.loaded === true);
+    // The first request learns where "now" is; the second waits.
+    await until(() => server.requests.length === 2 && server.open === 1);
+  });
+
+  afterEach(() => {
+    model.dispose();
+    feed.dispose();
+  });
+
+  it('refreshes on each change stored while the panel shows', async () => {
+    const before = listings();
+    server.store(change('e1'));
+    await until(() => listings() === before + 1);
+    expect(feed.running).toBe(true);
+  });
+
+  it('keeps no request open while the panel is hidden', async () => {
+    model.active = false;
+    expect(feed.running).toBe(false);
+    expect(server.open).toBe(0);
+    expect(server.requests[1].signal?.aborted).toBe(true);
+
+    const requests = server.requests.length;
+    const calls = reader.calls.length;
+    server.store(change('e1'));
+    model.refresh();
+    await tick(100);
+    expect(server.requests.length).toBe(requests);
+    expect(reader.calls.length).toBe(calls);
+  });
+
+  it('resumes when shown, with one refresh of what is shown', async () => {
+    model.active = false;
+    server.store(change('e1'));
+    server.store(change('e2'));
+    const before = listings();
+
+    model.active = true;
+    expect(feed.running).toBe(true);
+    await until(() => listings() === before + 1 && server.open === 1);
+    // What was stored while hidden came with the refresh, not again from
+    // the feed: no second refresh.
+    await tick(100);
+    expect(listings()).toBe(before + 1);
+    const resumed = server.requests.slice(2).map(request => request.query);
+    expect(resumed).toEqual([{}, { after: '2', wait: 5000 }]);
+
+    // And the feed follows on.
+    server.store(change('e3'));
+    await until(() => listings() === before + 2);
+  });
+
+  it('stops the feed it was given when disposed or given another', async () => {
+    model.feed = null;
+    expect(feed.running).toBe(false);
+    expect(server.open).toBe(0);
+    model.feed = feed;
+    await until(() => server.open === 1);
+    model.dispose();
+    expect(feed.running).toBe(false);
+    expect(server.open).toBe(0);
+  });
+});
