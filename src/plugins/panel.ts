@@ -66,8 +66,8 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
       feed = connection.client
         ? new ChangeFeed({ source: connection.client })
         : null;
-      feed?.changed.connect(() => model.refresh());
-      feed?.start();
+      // The model refreshes on changes and pauses the feed while hidden.
+      model.feed = feed;
     };
     sync();
     connection.changed.connect(sync);

@@ -5,10 +5,12 @@ import type {
   NotebookSummary,
   Person,
   TeamMember,
-  TrailBrowserModel
+  TrailBrowserModel,
+  TrailView
 } from '../model';
 import { baseName, formatAbsoluteTime, formatRelativeTime } from './format';
 import { PagedList } from './pagedList';
+import { useClockTick } from './relativeTime';
 import { SessionItem } from './sessionList';
 import { NotConfiguredState } from './states';
 import { PrivateMark, VisibilityControl } from './visibility';
@@ -27,7 +29,8 @@ export interface ITeamViewOptions {
 abstract class ModelView extends ReactWidget {
   constructor(
     protected readonly options: ITeamViewOptions,
-    className: string
+    className: string,
+    private readonly _view: TrailView
   ) {
     super();
     this.addClass('jp-Trail-View');
@@ -35,14 +38,29 @@ abstract class ModelView extends ReactWidget {
   }
 
   protected render(): JSX.Element {
+    const { model } = this.options;
     return (
-      <UseSignal signal={this.options.model.changed}>
-        {() => this.renderView()}
+      <UseSignal signal={model.changed}>
+        {() => (
+          <Ticking model={model} view={this._view}>
+            {() => this.renderView()}
+          </Ticking>
+        )}
       </UseSignal>
     );
   }
 
   protected abstract renderView(): JSX.Element | null;
+}
+
+/** Redraws a view on the panel clock's ticks while it is shown (relative times). */
+function Ticking(props: {
+  model: TrailBrowserModel;
+  view: TrailView;
+  children: () => JSX.Element | null;
+}): JSX.Element | null {
+  useClockTick(props.model.clock, props.model.view === props.view);
+  return props.children();
 }
 
 /**
@@ -51,7 +69,7 @@ abstract class ModelView extends ReactWidget {
  */
 export class PeopleView extends ModelView {
   constructor(options: ITeamViewOptions) {
-    super(options, 'jp-Trail-PeopleView');
+    super(options, 'jp-Trail-PeopleView', 'people');
   }
 
   protected renderView(): JSX.Element | null {
@@ -145,7 +163,7 @@ function PersonItem(props: {
  */
 export class NotebooksView extends ModelView {
   constructor(options: ITeamViewOptions) {
-    super(options, 'jp-Trail-NotebooksView');
+    super(options, 'jp-Trail-NotebooksView', 'notebooks');
   }
 
   protected renderView(): JSX.Element | null {
@@ -290,7 +308,7 @@ function PrivateSessionCount(props: {
  */
 export class NotebookSessionsView extends ModelView {
   constructor(options: ITeamViewOptions) {
-    super(options, 'jp-Trail-NotebookSessionsView');
+    super(options, 'jp-Trail-NotebookSessionsView', 'notebookSessions');
   }
 
   protected renderView(): JSX.Element | null {

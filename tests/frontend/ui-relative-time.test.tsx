@@ -104,4 +104,26 @@ describe('Relative times in the Trail panel', () => {
     expect(model.clock.running).toBe(true);
     await waitFor(() => time() === '5 minutes ago');
   });
+
+  it('redraws the team view too', async () => {
+    const reader = new FakeReader();
+    const bob = { id: 'u-bob', name: 'bob', displayName: 'Bob Baker' };
+    reader.me = { ...bob, role: 'member' };
+    reader.users = [{ ...bob, role: 'member' }];
+    reader.addSession({
+      id: 'b1',
+      author: bob,
+      startedAt: '2026-11-20T10:00:00.000Z',
+      lastExecutionAt: '2026-11-20T10:00:00.000Z'
+    });
+    model.reader = reader;
+    model.area = 'team';
+    const active = () =>
+      sidebar.node.querySelector('.jp-Trail-PersonItem[data-user-id="u-bob"]')
+        ?.textContent ?? '';
+    await waitFor(() => active().includes('active 10 seconds ago'));
+    await waitFor(() => model.clock.running);
+    jest.advanceTimersByTime(60_000);
+    await waitFor(() => active().includes('active 1 minute ago'));
+  });
 });
