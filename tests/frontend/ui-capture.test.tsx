@@ -18,23 +18,7 @@ import {
 import { TrailSidebar } from '../../src/ui';
 import { thin } from '../../src/ui/charts';
 import { FakeNetworkError, FakeReader } from './model-fake-reader';
-
-async function waitFor<T>(
-  find: () => T | false | null | undefined,
-  timeoutMs = 3000
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = find();
-    if (value) {
-      return value;
-    }
-    if (Date.now() - start > timeoutMs) {
-      throw new Error(`Timed out waiting for ${find.toString()}`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 10));
-  }
-}
+import { waitFor } from './ui-wait';
 
 const SHA_A = 'a'.repeat(64);
 const SHA_B = 'b'.repeat(64);

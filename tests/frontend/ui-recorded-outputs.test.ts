@@ -11,23 +11,7 @@ import { Widget } from '@lumino/widgets';
 import type { Output } from '../../src/_schema/records';
 import { RecordedOutputArea } from '../../src/ui/recordedOutputs';
 import { recordedOutputRendermime } from '../../src/ui/sandbox';
-
-async function waitFor<T>(
-  find: () => T | false | null | undefined,
-  timeoutMs = 3000
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = find();
-    if (value) {
-      return value;
-    }
-    if (Date.now() - start > timeoutMs) {
-      throw new Error(`Timed out waiting for ${find.toString()}`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 10));
-  }
-}
+import { waitFor } from './ui-wait';
 
 const OUTPUTS: Output[] = [
   { output_type: 'stream', name: 'stdout', text: ['hello from ', 'stdout\n'] },

@@ -6,26 +6,7 @@ import { Widget } from '@lumino/widgets';
 import { TrailBrowserModel } from '../../src/model';
 import { TrailSidebar } from '../../src/ui';
 import { FakeNetworkError, FakeReader } from './model-fake-reader';
-
-/**
- * Wait until `find` returns something truthy (React renders asynchronously).
- */
-async function waitFor<T>(
-  find: () => T | false | null | undefined,
-  timeoutMs = 3000
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = find();
-    if (value) {
-      return value;
-    }
-    if (Date.now() - start > timeoutMs) {
-      throw new Error(`Timed out waiting for ${find.toString()}`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 10));
-  }
-}
+import { waitFor } from './ui-wait';
 
 function click(element: Element): void {
   (element as HTMLElement).click();

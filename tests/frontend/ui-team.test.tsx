@@ -18,23 +18,7 @@ import {
   TrailSidebar
 } from '../../src/ui';
 import { FakeReader } from './model-fake-reader';
-
-async function waitFor<T>(
-  find: () => T | false | null | undefined,
-  timeoutMs = 4000
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = find();
-    if (value) {
-      return value;
-    }
-    if (Date.now() - start > timeoutMs) {
-      throw new Error(`Timed out waiting for ${find.toString()}`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 10));
-  }
-}
+import { waitFor } from './ui-wait';
 
 const ALICE = { id: 'u-alice', name: 'alice', displayName: 'Alice Archer' };
 const BOB = { id: 'u-bob', name: 'bob', displayName: 'Bob Baker' };
