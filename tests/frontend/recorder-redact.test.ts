@@ -142,6 +142,34 @@ describe('Redactor patterns', () => {
   });
 });
 
+/** An execution.completed event; `execution` overrides the defaults. */
+function completed(
+  execution: Partial<
+    Extract<TrailEvent, { kind: 'execution.completed' }>['execution']
+  >
+): Extract<TrailEvent, { kind: 'execution.completed' }> {
+  return {
+    id: 'e',
+    kind: 'execution.completed',
+    execution: {
+      id: 'x',
+      sessionId: 's',
+      seq: 1,
+      notebookPath: 'n.ipynb',
+      cellId: 'c',
+      code: 'x',
+      executionCount: 1,
+      status: 'ok',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      endedAt: '2026-01-01T00:00:00.000Z',
+      durationMs: 0,
+      timing: 'kernel',
+      outputs: [],
+      ...execution
+    }
+  };
+}
+
 describe('Redactor events', () => {
   it('keeps clean outputs as they are and never changes the values it copies', () => {
     const clean = {
@@ -156,25 +184,7 @@ describe('Redactor events', () => {
       data: { 'application/json': json },
       metadata: {}
     };
-    const event: TrailEvent = {
-      id: 'e',
-      kind: 'execution.completed',
-      execution: {
-        id: 'x',
-        sessionId: 's',
-        seq: 1,
-        notebookPath: 'n.ipynb',
-        cellId: 'c',
-        code: 'x',
-        executionCount: 1,
-        status: 'ok',
-        startedAt: '2026-01-01T00:00:00.000Z',
-        endedAt: '2026-01-01T00:00:00.000Z',
-        durationMs: 0,
-        timing: 'kernel',
-        outputs: [clean, secret]
-      }
-    };
+    const event = completed({ outputs: [clean, secret] });
     const out = r.redactEvent(event) as typeof event;
     const [first, second] = out.execution.outputs as any[];
     // Nothing to redact: the very same objects, no copies made.
@@ -189,51 +199,37 @@ describe('Redactor events', () => {
 
   it('redacts code, outputs, errors and params but not images', () => {
     const png = `iVBOR${AWS}`;
-    const event: TrailEvent = {
-      id: 'e',
-      kind: 'execution.completed',
-      execution: {
-        id: 'x',
-        sessionId: 's',
-        seq: 1,
-        notebookPath: 'n.ipynb',
-        cellId: 'c',
-        code: `os.environ["K"] = "${AWS}"`,
-        executionCount: 1,
-        status: 'error',
-        startedAt: '2026-01-01T00:00:00.000Z',
-        endedAt: '2026-01-01T00:00:00.000Z',
-        durationMs: 0,
-        timing: 'kernel',
-        error: { ename: 'ValueError', evalue: `bad ${GH}` },
-        outputs: [
-          { output_type: 'stream', name: 'stdout', text: ['tok ', `${SK}\n`] },
-          { output_type: 'stream', name: 'stdout', text: ['plain ', 'text\n'] },
-          {
-            output_type: 'display_data',
-            data: {
-              'text/plain': `${SLACK}`,
-              'text/html': [`<b>${GL}</b>`],
-              'application/json': { nested: [`${JWT}`], password: 'hunter22' },
-              'image/png': png
-            },
-            metadata: {}
+    const event = completed({
+      code: `os.environ["K"] = "${AWS}"`,
+      status: 'error',
+      error: { ename: 'ValueError', evalue: `bad ${GH}` },
+      outputs: [
+        { output_type: 'stream', name: 'stdout', text: ['tok ', `${SK}\n`] },
+        { output_type: 'stream', name: 'stdout', text: ['plain ', 'text\n'] },
+        {
+          output_type: 'display_data',
+          data: {
+            'text/plain': `${SLACK}`,
+            'text/html': [`<b>${GL}</b>`],
+            'application/json': { nested: [`${JWT}`], password: 'hunter22' },
+            'image/png': png
           },
-          {
-            output_type: 'error',
-            ename: 'E',
-            evalue: `${GOOGLE}`,
-            traceback: [`line ${AWS}`]
-          }
-        ],
-        capture: {
-          params: { db_url: 'mysql://u:pw1234@h/db', api_token: 'plainvalue' },
-          files: [
-            { path: 's3://u:pw1234@bucket/x.csv', access: 'read', kind: 'file' }
-          ]
+          metadata: {}
+        },
+        {
+          output_type: 'error',
+          ename: 'E',
+          evalue: `${GOOGLE}`,
+          traceback: [`line ${AWS}`]
         }
+      ],
+      capture: {
+        params: { db_url: 'mysql://u:pw1234@h/db', api_token: 'plainvalue' },
+        files: [
+          { path: 's3://u:pw1234@bucket/x.csv', access: 'read', kind: 'file' }
+        ]
       }
-    };
+    });
     r.redactEvent(event);
     const execution = (event as any).execution;
     const { 'image/png': image, ...texts } = execution.outputs[2].data;
