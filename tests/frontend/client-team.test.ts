@@ -17,6 +17,7 @@ import type {
   RequestOptions
 } from '../../src/client';
 import { MiniTrail, SeenRequest, sendJson } from './client/mini-trail';
+import { waitFor } from './ui-wait';
 
 const TOKEN = 'team-token';
 const ALICE = { id: 'u-alice', name: 'alice', displayName: 'Alice A.' };
@@ -268,16 +269,6 @@ function change(executionId: string): HistoryChange {
 
 const tick = (ms = 0) => new Promise(resolve => setTimeout(resolve, ms));
 
-async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) {
-      throw new Error(`Timed out: ${check.toString()}`);
-    }
-    await tick(5);
-  }
-}
-
 describe('ChangeFeed', () => {
   it('starts at the current cursor, then emits each batch of changes', async () => {
     const source = new ScriptedSource();
@@ -292,7 +283,7 @@ describe('ChangeFeed', () => {
       seen.push(changes.map(c => c.executionId!))
     );
     feed.start();
-    await until(() => source.queries.length === 4);
+    await waitFor(() => source.queries.length === 4);
     expect(seen).toEqual([['e1', 'e2'], ['e3']]);
     expect(source.queries).toEqual([
       {},
@@ -320,7 +311,7 @@ describe('ChangeFeed', () => {
     );
     const started = Date.now();
     feed.start();
-    await until(() => source.queries.length === 5);
+    await waitFor(() => source.queries.length === 5);
     // 20 + 40 + 50 (capped) ms of delays before the fourth request.
     expect(Date.now() - started).toBeGreaterThanOrEqual(110);
     expect(errors).toEqual(['down', 'down', 'busy', null]);
@@ -358,14 +349,14 @@ describe('ChangeFeed', () => {
     const seen: HistoryChange[] = [];
     feed.changed.connect((_, changes) => seen.push(...changes));
     feed.start();
-    await until(() => source.queries.length === 2);
+    await waitFor(() => source.queries.length === 2);
     feed.stop();
-    await until(() => aborted);
+    await waitFor(() => aborted);
     expect(feed.error).toBeNull();
 
     source.answers.push({ cursor: 'c1', changes: [change('while-away')] });
     feed.start();
-    await until(() => seen.length === 1);
+    await waitFor(() => seen.length === 1);
     expect(source.queries[2]).toEqual({ after: 'c0', wait: 20000 });
     expect(seen.map(c => c.executionId)).toEqual(['while-away']);
     feed.dispose();

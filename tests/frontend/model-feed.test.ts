@@ -12,6 +12,7 @@ import type {
 } from '../../src/client';
 import { TrailBrowserModel } from '../../src/model';
 import { FakeReader } from './model-fake-reader';
+import { waitFor } from './ui-wait';
 
 /** A change source that answers like the server. */
 class FakeServer {
@@ -71,16 +72,6 @@ function change(executionId: string): HistoryChange {
 
 const tick = (ms = 0) => new Promise(resolve => setTimeout(resolve, ms));
 
-async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) {
-      throw new Error(`Timed out: ${check.toString()}`);
-    }
-    await tick(5);
-  }
-}
-
 describe('TrailBrowserModel and the change feed', () => {
   let reader: FakeReader;
   let server: FakeServer;
@@ -96,9 +87,9 @@ describe('TrailBrowserModel and the change feed', () => {
     feed = new ChangeFeed({ source: server, waitMs: 5000 });
     model = new TrailBrowserModel({ reader, refreshDelayMs: 10 });
     model.feed = feed;
-    await until(() => model.sessions?.loaded === true);
+    await waitFor(() => model.sessions?.loaded === true);
     // The first request learns where "now" is; the second waits.
-    await until(() => server.requests.length === 2 && server.open === 1);
+    await waitFor(() => server.requests.length === 2 && server.open === 1);
   });
 
   afterEach(() => {
@@ -109,7 +100,7 @@ describe('TrailBrowserModel and the change feed', () => {
   it('refreshes on each change stored while the panel shows', async () => {
     const before = listings();
     server.store(change('e1'));
-    await until(() => listings() === before + 1);
+    await waitFor(() => listings() === before + 1);
     expect(feed.running).toBe(true);
   });
 
@@ -136,7 +127,7 @@ describe('TrailBrowserModel and the change feed', () => {
 
     model.active = true;
     expect(feed.running).toBe(true);
-    await until(() => listings() === before + 1 && server.open === 1);
+    await waitFor(() => listings() === before + 1 && server.open === 1);
     // What was stored while hidden came with the refresh, not again from
     // the feed: no second refresh.
     await tick(100);
@@ -146,7 +137,7 @@ describe('TrailBrowserModel and the change feed', () => {
 
     // And the feed follows on.
     server.store(change('e3'));
-    await until(() => listings() === before + 2);
+    await waitFor(() => listings() === before + 2);
   });
 
   it('stops the feed it was given when disposed or given another', async () => {
@@ -154,7 +145,7 @@ describe('TrailBrowserModel and the change feed', () => {
     expect(feed.running).toBe(false);
     expect(server.open).toBe(0);
     model.feed = feed;
-    await until(() => server.open === 1);
+    await waitFor(() => server.open === 1);
     model.dispose();
     expect(feed.running).toBe(false);
     expect(server.open).toBe(0);
