@@ -175,9 +175,9 @@ describe('TrailSidebar', () => {
       return node?.textContent?.includes('value read from a blob') && node;
     });
     expect(sidebar.node.dataset.view).toBe('execution');
-    expect(detail.querySelector('.jp-Trail-Code')!.textContent).toContain(
-      'more = 1'
-    );
+    // The code block and the output area render separately: wait for both.
+    const code = await waitFor(() => detail.querySelector('.jp-Trail-Code'));
+    expect(code.textContent).toContain('more = 1');
     expect(detail.textContent).toContain('cell-1');
 
     // The stream output, its chunks joined.
