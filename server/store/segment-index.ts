@@ -99,14 +99,22 @@ export async function readSegmentIndex(
   return { complete: true, covered };
 }
 
+/** Index lines held before they are written out: about 700 records. */
+const FLUSH_BYTES = 64 * 1024;
+
 /**
  * Writes the index file of the segment being appended to. Lines are
- * written in order in the background (no fsync: the file is derived);
- * {@link SegmentIndexWriter.seal} finishes it when the segment is sealed.
+ * gathered and written in order in the background, one write per
+ * {@link FLUSH_BYTES} rather than one per commit (no fsync: the file is
+ * derived, and the startup scan rebuilds the index of the last segment
+ * anyway); {@link SegmentIndexWriter.seal} finishes it when the segment is
+ * sealed.
  */
 export class SegmentIndexWriter {
   private pending: Promise<void> = Promise.resolve();
   private failed = false;
+  private held: string[] = [];
+  private heldBytes = 0;
 
   private constructor(
     private readonly path: string,
@@ -120,15 +128,32 @@ export class SegmentIndexWriter {
   ): Promise<SegmentIndexWriter> {
     const writer = new SegmentIndexWriter(path, await fs.open(path, 'w'));
     writer.add(lines);
+    writer.flush();
     return writer;
   }
 
-  /** Queues lines for writing. */
+  /** Queues lines (ASCII) for writing. */
   add(lines: string[]): void {
-    if (lines.length === 0 || this.failed) {
+    if (this.failed) {
       return;
     }
-    const text = lines.join('');
+    for (const line of lines) {
+      this.held.push(line);
+      this.heldBytes += line.length;
+    }
+    if (this.heldBytes >= FLUSH_BYTES) {
+      this.flush();
+    }
+  }
+
+  /** Starts writing the held lines. */
+  private flush(): void {
+    if (this.held.length === 0 || this.failed) {
+      return;
+    }
+    const text = this.held.join('');
+    this.held = [];
+    this.heldBytes = 0;
     this.pending = this.pending
       .then(async () => {
         await this.handle.write(text, null, 'latin1');
@@ -142,6 +167,7 @@ export class SegmentIndexWriter {
   /** Writes the trailer, syncs and closes: the index is complete. */
   async seal(segmentSize: number): Promise<void> {
     this.add([`["end",${segmentSize}],\n`]);
+    this.flush();
     await this.pending;
     try {
       if (!this.failed) {
@@ -157,6 +183,7 @@ export class SegmentIndexWriter {
 
   /** Closes an unsealed index (the next startup rebuilds it). */
   async close(): Promise<void> {
+    this.flush();
     await this.pending;
     await this.handle.close();
   }

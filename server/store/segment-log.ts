@@ -66,6 +66,9 @@ const SEGMENT_NAME = /^(\d{8})\.log$/;
 /** The default segment size: 64 MiB. */
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 
+const TAB = 0x09;
+const LF = 0x0a;
+
 /** JSON with every non-ASCII character escaped. */
 function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(
@@ -224,20 +227,30 @@ export class SegmentLog {
     if (this.broken) {
       throw this.broken;
     }
-    // One string, encoded once: cheaper than a Buffer per record. Headers
-    // are ASCII, so a line's byte length is its header's length plus the
-    // UTF-8 length of its body.
-    let text = '';
+    // Each body is encoded once: its CRC and the write use the same bytes.
+    // Headers are ASCII, so they are copied as latin1.
+    const bodies: Buffer[] = [];
     const heads: string[] = [];
-    const lengths: number[] = [];
+    let total = 0;
     for (const record of records) {
-      const head = asciiJson([crc32(record.body), ...record.fields]);
-      text += head + '\t' + record.body + '\n';
+      const body = Buffer.from(record.body, 'utf8');
+      const head = asciiJson([crc32(body), ...record.fields]);
+      bodies.push(body);
       heads.push(head);
-      lengths.push(head.length + 1 + Buffer.byteLength(record.body, 'utf8'));
+      total += head.length + body.length + 2;
     }
+    const lengths: number[] = [];
     try {
-      const data = Buffer.from(text, 'utf8');
+      const data = Buffer.allocUnsafe(total);
+      let at = 0;
+      heads.forEach((head, i) => {
+        const start = at;
+        at += data.write(head, at, 'latin1');
+        data[at++] = TAB;
+        at += bodies[i].copy(data, at);
+        lengths.push(at - start);
+        data[at++] = LF;
+      });
       if (this.size > 0 && this.size + data.length > this.segmentBytes) {
         await this.roll();
       }
