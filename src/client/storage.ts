@@ -1,4 +1,4 @@
-import { DBSchema, IDBPDatabase, openDB } from 'idb';
+import { DBSchema, IDBPDatabase, openDB, unwrap } from 'idb';
 import type { TrailEvent } from '../_schema/records';
 
 /**
@@ -127,47 +127,81 @@ export class IndexedDbQueueStorage implements IQueueStorage {
   readonly dbName: string;
 
   async add(events: TrailEvent[]): Promise<void> {
-    const db = await this._open();
-    const tx = db.transaction('queue', 'readwrite');
-    const index = tx.store.index('id');
-    await settle(tx.done, async () => {
-      // Checked inside the same transaction, so two tabs cannot both add
-      // one. All requests go out at once: IndexedDB runs them in order
-      // without a round trip through the event loop for each.
-      const keys = await Promise.all(events.map(e => index.getKey(e.id)));
+    if (!events.length) {
+      return;
+    }
+    const db = unwrap(await this._open());
+    const seqs = this._seqs;
+    await runTransaction(db, 'queue', store => {
       const seen = new Set<string>();
-      await Promise.all(
-        events.map((event, i) => {
-          if (keys[i] !== undefined || seen.has(event.id)) {
-            return undefined;
+      for (const event of events) {
+        if (seen.has(event.id)) {
+          continue;
+        }
+        seen.add(event.id);
+        // One request per event: the unique index on `id` refuses an id
+        // that is queued already (by this tab or another), in the same
+        // transaction, so no lookup has to come first.
+        const request = store.add({ id: event.id, event });
+        request.onsuccess = () => {
+          seqs.set(event.id, request.result as number);
+        };
+        request.onerror = e => {
+          if (request.error?.name === 'ConstraintError') {
+            // Already queued: not a failure of the transaction.
+            e.preventDefault();
+            e.stopPropagation();
           }
-          seen.add(event.id);
-          return tx.store.add({ id: event.id, event });
-        })
-      );
+        };
+      }
     });
   }
 
   async peek(limit: number): Promise<TrailEvent[]> {
     const db = await this._open();
     const rows = await db.getAll('queue', undefined, limit);
-    return rows.map(row => row.event);
+    if (this._seqs.size > MAX_KNOWN_SEQS) {
+      // Entries of events that another tab delivered: start over.
+      this._seqs.clear();
+    }
+    this._peeked = rows.map(row => row.seq!);
+    return rows.map(row => {
+      this._seqs.set(row.id, row.seq!);
+      return row.event;
+    });
   }
 
   async remove(ids: string[]): Promise<void> {
     if (!ids.length) {
       return;
     }
-    const db = await this._open();
-    const tx = db.transaction('queue', 'readwrite');
-    const index = tx.store.index('id');
-    await settle(tx.done, async () => {
-      const seqs = await Promise.all(ids.map(id => index.getKey(id)));
-      await Promise.all(
-        [...new Set(seqs)]
-          .filter((seq): seq is number => seq !== undefined)
-          .map(seq => tx.store.delete(seq))
-      );
+    const db = unwrap(await this._open());
+    const seqs = this._seqs;
+    const run = peekedRun(this._peeked, ids, seqs);
+    await runTransaction(db, 'queue', store => {
+      if (run) {
+        // A run of the last peek: no other key lies between its ends (keys
+        // only grow), so one range request deletes exactly those events.
+        store.delete(IDBKeyRange.bound(run[0], run[1]));
+        ids.forEach(id => seqs.delete(id));
+        return;
+      }
+      for (const id of new Set(ids)) {
+        const seq = seqs.get(id);
+        seqs.delete(id);
+        if (seq !== undefined) {
+          // Known from peek or add: keys are never reused, so deleting a
+          // key another tab removed already is harmless.
+          store.delete(seq);
+          continue;
+        }
+        const lookup = store.index('id').getKey(id);
+        lookup.onsuccess = () => {
+          if (lookup.result !== undefined) {
+            store.delete(lookup.result);
+          }
+        };
+      }
     });
   }
 
@@ -236,6 +270,74 @@ export class IndexedDbQueueStorage implements IQueueStorage {
   }
 
   private _db: Promise<IDBPDatabase<TrailQueueDB>> | null = null;
+  /**
+   * The key (`seq`) of events this tab added or peeked, so that removing
+   * them needs no lookup by id.
+   */
+  private _seqs = new Map<string, number>();
+  /** The keys of the last peek, in order. */
+  private _peeked: number[] = [];
+}
+
+/**
+ * The first and last key when `ids` are, in some order, the events of
+ * consecutive rows of the last peek (a delivered batch, or part of one);
+ * null otherwise.
+ */
+function peekedRun(
+  peeked: readonly number[],
+  ids: readonly string[],
+  seqs: ReadonlyMap<string, number>
+): [number, number] | null {
+  const keys = new Set<number>();
+  for (const id of ids) {
+    const seq = seqs.get(id);
+    if (seq === undefined) {
+      return null;
+    }
+    keys.add(seq);
+  }
+  const start = peeked.findIndex(seq => keys.has(seq));
+  if (start < 0 || start + keys.size > peeked.length) {
+    return null;
+  }
+  for (let i = start; i < start + keys.size; i++) {
+    if (!keys.has(peeked[i])) {
+      return null;
+    }
+  }
+  return [peeked[start], peeked[start + keys.size - 1]];
+}
+
+/** How many keys {@link IndexedDbQueueStorage} remembers at most. */
+const MAX_KNOWN_SEQS = 10000;
+
+/**
+ * Runs `work` on one store in a readwrite transaction with plain IndexedDB
+ * requests (no promise per request: they are the delivery's hot path) and
+ * resolves when it commits; rejects with the reason when it aborts.
+ */
+function runTransaction(
+  db: IDBDatabase,
+  storeName: string,
+  work: (store: IDBObjectStore) => void
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(storeName, 'readwrite');
+    tx.oncomplete = () => resolve();
+    tx.onabort = () =>
+      reject(tx.error ?? new Error('the IndexedDB transaction was aborted'));
+    try {
+      work(tx.objectStore(storeName));
+    } catch (reason) {
+      reject(reason);
+      try {
+        tx.abort();
+      } catch {
+        // Already finished: nothing to undo.
+      }
+    }
+  });
 }
 
 /**

@@ -90,6 +90,52 @@ describe('IndexedDbQueueStorage', () => {
     expect(await third.count()).toBe(3);
   });
 
+  it('skips ids another tab queued and stores the rest of the batch', async () => {
+    const dbName = freshDbName();
+    const first = new IndexedDbQueueStorage({ dbName });
+    const second = new IndexedDbQueueStorage({ dbName });
+    const events = executionEvents(4);
+    await first.add([events[1]]);
+    await second.add(events);
+    expect((await first.peek(10)).map(e => e.id)).toEqual(
+      [events[1], events[0], events[2], events[3]].map(e => e.id)
+    );
+    expect(await second.count()).toBe(4);
+  });
+
+  it('removes a run of the last peek, and nothing around it', async () => {
+    const storage = new IndexedDbQueueStorage({ dbName: freshDbName() });
+    const events = executionEvents(6);
+    await storage.add(events.slice(0, 5));
+    await storage.peek(4);
+    // Added after the peek: its key is above the run's.
+    await storage.add([events[5]]);
+    await storage.remove([events[2].id, events[1].id]);
+    expect((await storage.peek(10)).map(e => e.id)).toEqual(
+      [events[0], events[3], events[4], events[5]].map(e => e.id)
+    );
+    await storage.remove([events[3].id, events[0].id]);
+    expect((await storage.peek(10)).map(e => e.id)).toEqual(
+      [events[4], events[5]].map(e => e.id)
+    );
+  });
+
+  it('removes by id events it never added or peeked', async () => {
+    const dbName = freshDbName();
+    const first = new IndexedDbQueueStorage({ dbName });
+    const events = executionEvents(3);
+    await first.add(events);
+    // Another tab, that neither added nor peeked them, delivered two.
+    const second = new IndexedDbQueueStorage({ dbName });
+    await second.remove([events[0].id, events[2].id]);
+    expect((await first.peek(10)).map(e => e.id)).toEqual([events[1].id]);
+    // The first tab's own removal of an event gone already changes nothing.
+    await first.remove([events[0].id]);
+    expect((await second.peek(10)).map(e => e.id)).toEqual([events[1].id]);
+    await first.remove([events[1].id]);
+    expect(await second.count()).toBe(0);
+  });
+
   it('is what openQueueStorage picks when IndexedDB works', async () => {
     expect(await openQueueStorage({ dbName: freshDbName() })).toBeInstanceOf(
       IndexedDbQueueStorage
