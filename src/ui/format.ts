@@ -17,8 +17,7 @@ export function formatAbsoluteTime(iso: string): string {
   if (isNaN(date.getTime())) {
     return iso;
   }
-  const lang = document.documentElement.lang || 'en';
-  return new Intl.DateTimeFormat(lang, {
+  return formatter('dateTime', {
     dateStyle: 'medium',
     timeStyle: 'medium'
   }).format(date);
@@ -40,8 +39,27 @@ export function formatClockTime(iso: string): string {
   if (isNaN(date.getTime())) {
     return iso;
   }
+  return formatter('clock', { timeStyle: 'medium' }).format(date);
+}
+
+/**
+ * One Intl.DateTimeFormat per kind and page language: making one costs
+ * far more than formatting with it, and rows format on every render.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(
+  kind: string,
+  options: Intl.DateTimeFormatOptions
+): Intl.DateTimeFormat {
   const lang = document.documentElement.lang || 'en';
-  return new Intl.DateTimeFormat(lang, { timeStyle: 'medium' }).format(date);
+  const key = `${kind} ${lang}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang, options);
+    formatters.set(key, format);
+  }
+  return format;
 }
 
 /**
