@@ -84,16 +84,27 @@ export class ChangeFeed implements IDisposable {
    *
    * @param options.fromNow - follow from the server's current cursor: what
    * was stored while stopped is not delivered.
+   * @returns resolves once the feed knows where it follows from: at once
+   * when it has a cursor, else when its first request is answered (what is
+   * read after that cannot miss a change) or has failed, or it is stopped.
    */
-  start(options: { fromNow?: boolean } = {}): void {
-    if (this._running || this._isDisposed) {
-      return;
+  start(options: { fromNow?: boolean } = {}): Promise<void> {
+    if (this._isDisposed) {
+      return Promise.resolve();
+    }
+    if (this._running) {
+      return this._placed;
     }
     if (options.fromNow) {
       this._cursor = null;
     }
     this._running = true;
+    this._placed =
+      this._cursor !== null
+        ? Promise.resolve()
+        : new Promise(resolve => (this._onPlaced = resolve));
     void this._run(++this._generation);
+    return this._placed;
   }
 
   /**
@@ -105,6 +116,7 @@ export class ChangeFeed implements IDisposable {
     }
     this._running = false;
     this._generation++;
+    this._markPlaced();
     this._controller?.abort();
     this._controller = null;
     this._wake?.();
@@ -138,6 +150,7 @@ export class ChangeFeed implements IDisposable {
         }
         failures = 0;
         this._cursor = answer.cursor;
+        this._markPlaced();
         this._setError(null);
         if (!first && answer.changes.length > 0) {
           this._changed.emit(answer.changes);
@@ -151,6 +164,7 @@ export class ChangeFeed implements IDisposable {
           return;
         }
         failures++;
+        this._markPlaced();
         this._setError(
           reason instanceof Error ? reason : new Error(String(reason))
         );
@@ -172,6 +186,11 @@ export class ChangeFeed implements IDisposable {
     }
   }
 
+  private _markPlaced(): void {
+    this._onPlaced?.();
+    this._onPlaced = null;
+  }
+
   private _setError(error: Error | null): void {
     if (error === this._error || (error === null && this._error === null)) {
       return;
@@ -191,6 +210,8 @@ export class ChangeFeed implements IDisposable {
   private _isDisposed = false;
   private _maxRetryMs: number;
   private _minRetryMs: number;
+  private _onPlaced: (() => void) | null = null;
+  private _placed: Promise<void> = Promise.resolve();
   private _running = false;
   private _source: IChangeSource;
   private _waitMs: number;

@@ -33,6 +33,9 @@ import type {
  */
 export const DEFAULT_REFRESH_DELAY_MS = 300;
 
+/** How long a refresh waits at most for the feed's first answer. */
+const PLACE_TIMEOUT_MS = 3000;
+
 /**
  * State of the whole Trail panel: the server reader, who "me" is, and for
  * each area (my sessions, the team, search) the stack of levels opened,
@@ -157,7 +160,7 @@ export class TrailBrowserModel implements IDisposable {
       // The refresh below reloads what is shown: the feed need not deliver
       // what was stored while hidden (that would refresh a second time).
       // Started first, it learns where "now" is before the reload asks.
-      this._feed?.start({ fromNow: true });
+      this._follow({ fromNow: true });
     }
     if (value && this._stale) {
       void this.refreshNow();
@@ -184,7 +187,7 @@ export class TrailBrowserModel implements IDisposable {
     if (value && !this._isDisposed) {
       value.changed.connect(this._onFeedChanged, this);
       if (this._active) {
-        value.start();
+        this._follow();
       }
     }
   }
@@ -574,6 +577,24 @@ export class TrailBrowserModel implements IDisposable {
   }
 
   /**
+   * Starts the feed; refreshes wait until it knows where it follows from,
+   * or {@link PLACE_TIMEOUT_MS} at most (a server that does not answer
+   * must not hold the panel's own error up).
+   */
+  private _follow(options?: { fromNow?: boolean }): void {
+    const placed = this._feed?.start(options);
+    this._placed = placed
+      ? new Promise<void>(resolve => {
+          const timer = setTimeout(resolve, PLACE_TIMEOUT_MS);
+          void placed.then(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        })
+      : Promise.resolve();
+  }
+
+  /**
    * Refresh every level of the area shown now (only noted while
    * inactive). Search results are left as they are.
    *
@@ -588,6 +609,9 @@ export class TrailBrowserModel implements IDisposable {
       return;
     }
     this._stale = false;
+    // Read only once the feed knows where "now" is: a change stored between
+    // these reads and its first answer would otherwise never be shown.
+    await this._placed;
     await this._knowMe();
     const sessions = this.sessions;
     const mine = this._me?.id ?? null;
@@ -821,6 +845,8 @@ export class TrailBrowserModel implements IDisposable {
   private _changed = new Signal<this, void>(this);
   private _configurationError: string | null = null;
   private _feed: ITrailFeed | null = null;
+  /** Settles once the feed knows where it follows from (or gave up asking). */
+  private _placed: Promise<void> = Promise.resolve();
   private _isDisposed = false;
   private _me: TeamMember | null = null;
   private _meState: 'unknown' | 'known' | 'unsupported' = 'unknown';

@@ -43,9 +43,10 @@ export interface ITrailFeed {
   readonly changed: ISignal<unknown, readonly unknown[]>;
   /**
    * Start following; `fromNow` skips what was stored while stopped (the
-   * panel reloads what it shows anyway).
+   * panel reloads what it shows anyway). Resolves once the feed knows
+   * where it follows from (or could not learn it); never rejects.
    */
-  start(options?: { fromNow?: boolean }): void;
+  start(options?: { fromNow?: boolean }): Promise<void>;
   /** Stop following: no request stays open. */
   stop(): void;
 }

@@ -60,14 +60,16 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     // Live updates: a teammate's work shows up as soon as it is stored.
     let feed: ChangeFeed | null = null;
     const sync = () => {
-      model.reader = connection.client;
-      model.configurationError = connection.client ? null : connection.error;
       feed?.dispose();
       feed = connection.client
         ? new ChangeFeed({ source: connection.client })
         : null;
       // The model refreshes on changes and pauses the feed while hidden.
+      // Given first, so that the reader's first load waits for the feed
+      // to know where "now" is.
       model.feed = feed;
+      model.reader = connection.client;
+      model.configurationError = connection.client ? null : connection.error;
     };
     sync();
     connection.changed.connect(sync);

@@ -34,12 +34,27 @@ class FakeServer {
     }
   }
 
+  /**
+   * Holds the next request without a cursor (the feed asking where "now"
+   * is) until `release()`; it is answered as of that moment.
+   */
+  holdPlacing(): { release: () => void } {
+    let release = () => {};
+    this._placing = new Promise<void>(resolve => (release = resolve));
+    return { release: () => release() };
+  }
+
   async getChanges(
     query: ChangesQuery,
     options: RequestOptions = {}
   ): Promise<HistoryChanges> {
     const request = { query, signal: options.signal };
     this.requests.push(request);
+    if (query.after === undefined && this._placing) {
+      const held = this._placing;
+      this._placing = null;
+      await held;
+    }
     const after = query.after === undefined ? null : Number(query.after);
     if (after !== null && after >= this.stored.length && query.wait) {
       // Hold the request until something is stored, or it is aborted.
@@ -58,6 +73,7 @@ class FakeServer {
   }
 
   private _answered = new Set<object>();
+  private _placing: Promise<void> | null = null;
   private _waiting: (() => void)[] = [];
 }
 
@@ -138,6 +154,36 @@ describe('TrailBrowserModel and the change feed', () => {
     // And the feed follows on.
     server.store(change('e3'));
     await waitFor(() => listings() === before + 2);
+  });
+
+  it('reloads once the feed knows where "now" is, so no change falls between', async () => {
+    model.active = false;
+    const placing = server.holdPlacing();
+    const before = listings();
+    model.active = true;
+    await waitFor(() => server.requests.length === 3);
+    await tick(50);
+    // The reload waits for the feed's first answer.
+    expect(listings()).toBe(before);
+
+    // Stored while that answer is on its way: the answer's cursor is past
+    // it, so only a reload made after the answer can show it.
+    reader.addSession({ id: 's2' });
+    server.store(change('e9'));
+    placing.release();
+    await waitFor(
+      () => model.sessions?.items.some(session => session.id === 's2') === true
+    );
+    expect(listings()).toBe(before + 1);
+  });
+
+  it('does not hold the reload for long when the feed gets no answer', async () => {
+    model.active = false;
+    server.holdPlacing();
+    const before = listings();
+    model.active = true;
+    // The first answer never comes; the reload goes ahead after 3 s.
+    await waitFor(() => listings() === before + 1, 5000);
   });
 
   it('stops the feed it was given when disposed or given another', async () => {
