@@ -33,6 +33,12 @@ import type {
  */
 export const DEFAULT_REFRESH_DELAY_MS = 300;
 
+/** What the model reads of a change from the feed. */
+interface ChangeNote {
+  kind?: string;
+  executionId?: string;
+}
+
 /** How long a refresh waits at most for the feed's first answer. */
 const PLACE_TIMEOUT_MS = 3000;
 
@@ -609,6 +615,8 @@ export class TrailBrowserModel implements IDisposable {
       return;
     }
     this._stale = false;
+    const annotated = this._annotated;
+    this._annotated = new Set();
     // Read only once the feed knows where "now" is: a change stored between
     // these reads and its first answer would otherwise never be shown.
     await this._placed;
@@ -627,9 +635,13 @@ export class TrailBrowserModel implements IDisposable {
       if (view === 'search' || (sessionsReloaded && level.model === sessions)) {
         continue;
       }
-      tasks.push(level.model.refresh());
-      if (level.view === 'timeline' && level.environment.loaded) {
-        tasks.push(level.environment.refresh());
+      if (level.view === 'timeline') {
+        tasks.push(level.model.refreshExecutions(annotated));
+        if (level.environment.loaded) {
+          tasks.push(level.environment.refresh());
+        }
+      } else {
+        tasks.push(level.model.refresh());
       }
     }
     await Promise.all(tasks);
@@ -828,7 +840,12 @@ export class TrailBrowserModel implements IDisposable {
     }
   }
 
-  private _onFeedChanged(): void {
+  private _onFeedChanged(_: unknown, changes: readonly unknown[]): void {
+    for (const change of changes as ChangeNote[]) {
+      if (change.kind === 'annotation' && change.executionId) {
+        this._annotated.add(change.executionId);
+      }
+    }
     this.refresh();
   }
 
@@ -845,6 +862,8 @@ export class TrailBrowserModel implements IDisposable {
   private _changed = new Signal<this, void>(this);
   private _configurationError: string | null = null;
   private _feed: ITrailFeed | null = null;
+  /** Executions whose capture changed since the last refresh. */
+  private _annotated = new Set<string>();
   /** Settles once the feed knows where it follows from (or gave up asking). */
   private _placed: Promise<void> = Promise.resolve();
   private _isDisposed = false;

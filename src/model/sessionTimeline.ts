@@ -117,6 +117,40 @@ export class SessionTimelineModel extends LoadableModel {
   }
 
   /**
+   * Read again the pages before the last that hold any of these loaded
+   * executions (their capture changed: a file hash computed late), at most
+   * {@link MAX_PAGES_PER_REFRESH}, then `refresh()`. The last page is read
+   * by `refresh()` anyway.
+   */
+  refreshExecutions(ids: Iterable<string>): Promise<void> {
+    const cursors = new Set<string | undefined>();
+    for (const id of ids) {
+      if (this._pageOf.has(id)) {
+        const cursor = this._pageOf.get(id);
+        if (cursor !== this._tailCursor) {
+          cursors.add(cursor);
+        }
+      }
+    }
+    if (cursors.size === 0) {
+      return this.refresh();
+    }
+    void this.enqueue(async isCurrent => {
+      for (const cursor of [...cursors].slice(0, MAX_PAGES_PER_REFRESH)) {
+        const page = await this._reader.listExecutions(
+          this.sessionId,
+          this._query(cursor)
+        );
+        if (!isCurrent()) {
+          return;
+        }
+        this._merge(page.items, cursor);
+      }
+    });
+    return this.refresh();
+  }
+
+  /**
    * Load the next page; loads the first page when none was loaded yet.
    */
   loadMore(): Promise<void> {
@@ -146,16 +180,40 @@ export class SessionTimelineModel extends LoadableModel {
     cursor: string | undefined,
     nextCursor: string | null
   ): void {
-    const known = new Set(this._items.map(item => item.id));
-    const added = items.filter(item => !known.has(item.id));
-    if (added.length > 0) {
-      // A sort keeps `seq` order even if a retried delivery stored an
-      // earlier execution after later ones.
-      this._items = [...this._items, ...added].sort((a, b) => a.seq - b.seq);
-    }
+    this._merge(items, cursor);
     this._tailCursor = cursor;
     this._nextCursor = nextCursor;
     this._loaded = true;
+  }
+
+  /**
+   * Put a page's executions in the list: known ones are replaced (their
+   * capture may have grown since), new ones added in `seq` order.
+   */
+  private _merge(items: ExecutionSummary[], cursor: string | undefined): void {
+    const fresh = new Map(items.map(item => [item.id, item]));
+    let changed = false;
+    const merged = this._items.map(item => {
+      const update = fresh.get(item.id);
+      if (update === undefined) {
+        return item;
+      }
+      fresh.delete(item.id);
+      changed ||= !sameSummary(item, update);
+      return update;
+    });
+    for (const item of items) {
+      this._pageOf.set(item.id, cursor);
+    }
+    if (fresh.size > 0) {
+      // A sort keeps `seq` order even if a retried delivery stored an
+      // earlier execution after later ones.
+      this._items = [...merged, ...fresh.values()].sort(
+        (a, b) => a.seq - b.seq
+      );
+    } else if (changed) {
+      this._items = merged;
+    }
   }
 
   private _query(cursor?: string) {
@@ -173,6 +231,13 @@ export class SessionTimelineModel extends LoadableModel {
   private _session: SessionSummary | null;
   /** The cursor that read the last page received; undefined = first page. */
   private _tailCursor: string | undefined = undefined;
+  /** The cursor that read each loaded execution's page. */
+  private _pageOf = new Map<string, string | undefined>();
+}
+
+/** Whether two summaries of one execution read the same. */
+function sameSummary(a: ExecutionSummary, b: ExecutionSummary): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /**

@@ -109,6 +109,13 @@ export class FakeReader implements ITrailReader {
     return record;
   }
 
+  /** The stored records of a session in seq order (change them to update). */
+  executionsOf(sessionId: string): ExecutionRecord[] {
+    return [...(this._executions.get(sessionId) ?? [])].sort(
+      (a, b) => a.seq - b.seq
+    );
+  }
+
   async listSessions(
     query: {
       notebook?: string;

@@ -4,6 +4,7 @@ import {
   SessionTimelineModel,
   TrailBrowserModel
 } from '../../src/model';
+import type { ExecutionRecord } from '../../src/_schema/records';
 import { FakeNetworkError, FakeReader } from './model-fake-reader';
 
 function sessionsReader(count: number): FakeReader {
@@ -207,6 +208,41 @@ describe('SessionTimelineModel', () => {
     reader.addExecution({ id: 'e3', sessionId: 's1', seq: 3 });
     await model.refresh();
     expect(model.items.map(e => e.id)).toEqual(['e1', 'e2', 'e3']);
+  });
+
+  it('shows a capture completed late, on the last page and on earlier ones', async () => {
+    const reader = timelineReader(5);
+    const model = new SessionTimelineModel({
+      reader,
+      sessionId: 's1',
+      pageSize: 2
+    });
+    await model.refresh();
+    await model.loadMore();
+    await model.loadMore();
+    const hashed = (sha256: string) =>
+      ({
+        files: [{ path: 'data.csv', access: 'read', sha256 }]
+      }) as ExecutionRecord['capture'];
+    // Hashes computed after the executions were stored: e1 (first page)
+    // and e5 (the last page).
+    const [e1, , , , e5] = reader.executionsOf('s1');
+    e1.capture = hashed('a'.repeat(64));
+    e5.capture = hashed('b'.repeat(64));
+    const before = reader.callsOf('listExecutions').length;
+
+    await model.refreshExecutions(['e1', 'e5', 'unknown']);
+
+    expect(model.find('e1')?.capture).toEqual(e1.capture);
+    expect(model.find('e5')?.capture).toEqual(e5.capture);
+    expect(model.items.map(e => e.id)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']);
+    // The first page again, and the last as any refresh does.
+    const cursors = reader
+      .callsOf('listExecutions')
+      .slice(before)
+      .map(call => (call.args[1] as { cursor?: string }).cursor);
+    expect(cursors).toHaveLength(2);
+    expect(cursors[0]).toBeUndefined();
   });
 
   it('keeps what it has when a refresh fails', async () => {
