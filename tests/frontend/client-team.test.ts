@@ -282,7 +282,7 @@ describe('ChangeFeed', () => {
     feed.changed.connect((_, changes) =>
       seen.push(changes.map(c => c.executionId!))
     );
-    feed.start();
+    void feed.start();
     await waitFor(() => source.queries.length === 4);
     expect(seen).toEqual([['e1', 'e2'], ['e3']]);
     expect(source.queries).toEqual([
@@ -310,7 +310,7 @@ describe('ChangeFeed', () => {
       errors.push(error?.message ?? null)
     );
     const started = Date.now();
-    feed.start();
+    void feed.start();
     await waitFor(() => source.queries.length === 5);
     // 20 + 40 + 50 (capped) ms of delays before the fourth request.
     expect(Date.now() - started).toBeGreaterThanOrEqual(110);
@@ -326,7 +326,7 @@ describe('ChangeFeed', () => {
       source.answers.push({ cursor: 'c0', changes: [] });
     }
     const feed = new ChangeFeed({ source, minRetryMs: 40 });
-    feed.start();
+    void feed.start();
     await tick(100);
     expect(source.queries.length).toBeLessThanOrEqual(5);
     feed.dispose();
@@ -348,14 +348,14 @@ describe('ChangeFeed', () => {
     const feed = new ChangeFeed({ source });
     const seen: HistoryChange[] = [];
     feed.changed.connect((_, changes) => seen.push(...changes));
-    feed.start();
+    void feed.start();
     await waitFor(() => source.queries.length === 2);
     feed.stop();
     await waitFor(() => aborted);
     expect(feed.error).toBeNull();
 
     source.answers.push({ cursor: 'c1', changes: [change('while-away')] });
-    feed.start();
+    void feed.start();
     await waitFor(() => seen.length === 1);
     expect(source.queries[2]).toEqual({ after: 'c0', wait: 20000 });
     expect(seen.map(c => c.executionId)).toEqual(['while-away']);
