@@ -10,6 +10,8 @@
  * real server process, waits until its search index of the stored history
  * is built, then measures over HTTP on loopback, one request at a time:
  *
+ * - the session listing: every page of 200, and the first page (50)
+ *   100 times, as the team view asks for it;
  * - one page (50) of a session timeline, random sessions and pages;
  * - a search, over a mix of rare, common, multi-term and absent queries.
  *
@@ -263,11 +265,13 @@ async function main() {
     );
 
     const sessions = [];
+    const listTimes = [];
     for (let cursor = null; ;) {
-      const { body } = await api(
+      const { body, ms } = await api(
         url,
         `/sessions?limit=200${cursor ? `&cursor=${cursor}` : ''}`
       );
+      listTimes.push(ms);
       sessions.push(...body.items.map(s => s.id));
       if (!body.nextCursor) {
         break;
@@ -279,6 +283,14 @@ async function main() {
         .map(l => l.toFixed(2))
         .join(' ')}`
     );
+
+    summary('sessions, walking pages of 200', listTimes);
+    // The team view's first page, as the panel asks for it.
+    const firstPages = [];
+    for (let i = 0; i < 100; i++) {
+      firstPages.push((await api(url, '/sessions?limit=50')).ms);
+    }
+    summary('sessions, first page (50)', firstPages);
 
     // Timeline pages: a random session, then a random page of it.
     const pageTimes = [];

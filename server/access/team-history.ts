@@ -18,12 +18,16 @@ import {
   type ListingQuery,
   type Page
 } from '../services/history';
+import { timeMs } from '../store/time-order';
+import type { SessionKey } from '../store/types';
 import type { Principal } from './directory';
 import { canChangeVisibility, type Visibility } from './policy';
 import type { TeamAccess } from './team';
 
 /** How many stored sessions one listing request looks at, at most. */
 const SCAN_LIMIT = 20_000;
+/** Sessions read from the store at a time while listing. */
+const SCAN_PAGE = 200;
 
 function encode(parts: unknown[]): string {
   return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
@@ -92,16 +96,17 @@ export class TeamHistory {
     const notebook = parseText('notebook', query.notebook);
     const cursor = decode('ts', query.cursor) as
       [string, string, string] | undefined;
+    if (!author) {
+      return this.scanSessions(principal, notebook, limit, cursor);
+    }
     const after = cursor ? { startedAt: cursor[1], id: cursor[2] } : null;
-    const candidates = author
-      ? this.access
-          .sessionsOf(author)
-          .map(id => this.access.store.getSession(id))
-          .filter((s): s is SessionSummary => s !== null)
-      : this.allSessions(notebook);
-    const readable = candidates
+    // One author's sessions: few, gathered from the ownership log.
+    const readable = this.access
+      .sessionsOf(author)
+      .map(id => this.access.store.getSession(id))
       .filter(
-        s =>
+        (s): s is SessionSummary =>
+          s !== null &&
           (!notebook || s.notebookPath === notebook) &&
           this.access.canReadSession(principal, s.id)
       )
@@ -130,6 +135,57 @@ export class TeamHistory {
           ? encode(['ts', last.startedAt, last.id])
           : null
     };
+  }
+
+  /**
+   * Sessions of everyone (of one notebook, if given) that the caller may
+   * read, newest first: the store's own order, read a page at a time from
+   * the cursor, so a page costs about what it shows, whatever the history
+   * holds. A caller who may read few of them gets a short page (possibly
+   * empty) with a cursor once {@link SCAN_LIMIT} sessions were looked at.
+   */
+  private scanSessions(
+    principal: Principal,
+    notebook: string | undefined,
+    limit: number,
+    cursor: [string, string, string] | undefined
+  ): Page<SessionSummary> {
+    let after: SessionKey | undefined = cursor
+      ? { startedAtMs: timeMs(cursor[1]), id: cursor[2] }
+      : undefined;
+    const items: SessionSummary[] = [];
+    let scanned = 0;
+    let last: SessionSummary | null = null;
+    for (;;) {
+      const page = this.access.store.listSessions({
+        notebook,
+        limit: SCAN_PAGE,
+        after
+      });
+      for (const session of page.items) {
+        if (this.access.canReadSession(principal, session.id)) {
+          if (items.length === limit) {
+            // One more readable session exists: the page ends before it.
+            return {
+              items,
+              nextCursor: encode(['ts', last!.startedAt, last!.id])
+            };
+          }
+          items.push(this.access.decorate(session));
+        }
+        last = session;
+        if (++scanned >= SCAN_LIMIT) {
+          return {
+            items,
+            nextCursor: encode(['ts', session.startedAt, session.id])
+          };
+        }
+      }
+      if (!page.next) {
+        return { items, nextCursor: null };
+      }
+      after = page.next;
+    }
   }
 
   getSession(principal: Principal, id: string): SessionSummary {
@@ -402,23 +458,5 @@ export class TeamHistory {
       visibility
     );
     return { notebookPath: b.notebookPath, visibility, sessions };
-  }
-
-  private allSessions(notebook: string | undefined): SessionSummary[] {
-    const out: SessionSummary[] = [];
-    let after: { startedAtMs: number; id: string } | undefined;
-    while (out.length < SCAN_LIMIT) {
-      const page = this.access.store.listSessions({
-        notebook,
-        limit: 1000,
-        after
-      });
-      out.push(...page.items);
-      if (!page.next) {
-        break;
-      }
-      after = page.next;
-    }
-    return out;
   }
 }

@@ -150,6 +150,66 @@ describe.each(cases)('a %s session read by %s', (kind, who, status) => {
   });
 });
 
+describe('listing many sessions', () => {
+  /** Every page of a listing, `limit` at a time. */
+  async function walk(who: Who, query: string, limit: number) {
+    const pages: { id: string; notebookPath: string }[][] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await as(who)
+        .get(
+          `/sessions?limit=${limit}${query}` +
+            (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '')
+        )
+        .expect(200);
+      pages.push(res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor !== null && pages.length < 100);
+    return pages;
+  }
+
+  it("pages past the store's read size, leaving out what the caller may not read", async () => {
+    // One a second, so newest first is the reverse; a third private.
+    const made = Array.from({ length: 330 }, (_, i) =>
+      sessionEvent({
+        notebookPath: `many/n${i % 4}.ipynb`,
+        startedAt: new Date(Date.UTC(2026, 4, 1, 8, 0, i)).toISOString(),
+        ...(i % 3 === 0 ? { visibility: 'private' as const } : {})
+      })
+    );
+    const shuffled = [...made].sort(() => Math.random() - 0.5);
+    for (let i = 0; i < shuffled.length; i += 100) {
+      await as('author')
+        .post('/events', { events: shuffled.slice(i, i + 100) })
+        .expect(200);
+    }
+    const newestFirst = [...made].reverse();
+    const isTeam = (e: (typeof made)[number]) =>
+      e.session.visibility !== 'private';
+    const many = (pages: { id: string; notebookPath: string }[][]) =>
+      pages
+        .flat()
+        .filter(s => s.notebookPath.startsWith('many/'))
+        .map(s => s.id);
+
+    const bob = await walk('other', '', 40);
+    expect(many(bob)).toEqual(
+      newestFirst.filter(isTeam).map(e => e.session.id)
+    );
+    expect(bob.slice(0, -1).every(page => page.length === 40)).toBe(true);
+
+    const alice = await walk('author', '', 40);
+    expect(many(alice)).toEqual(newestFirst.map(e => e.session.id));
+
+    const oneNotebook = await walk('other', '&notebook=many/n1.ipynb', 7);
+    expect(many(oneNotebook)).toEqual(
+      newestFirst
+        .filter(e => isTeam(e) && e.session.notebookPath === 'many/n1.ipynb')
+        .map(e => e.session.id)
+    );
+  });
+});
+
 describe('writes', () => {
   it('lets only the author append to a session, storing nothing otherwise', async () => {
     const next = executionEvent(ids.team.session, 2, {
