@@ -155,17 +155,23 @@ export const recorderPlugin: JupyterFrontEndPlugin<TrailRecorder> = {
       settings.changed.connect(apply);
     }
     // Diagnostics: the recorder's main-thread time per execution (read by
-    // bench/recorder-mainthread.mjs); `reset: true` starts a new sample.
+    // bench/recorder-mainthread.mjs); `samples: true` adds every figure,
+    // `reset: true` starts a new sample.
     app.commands.addCommand('trail:recorder-cost', {
       label: 'Trail: Recorder Main-Thread Cost',
       describedBy: {
         args: {
           type: 'object',
-          properties: { reset: { type: 'boolean' } }
+          properties: {
+            reset: { type: 'boolean' },
+            samples: { type: 'boolean' }
+          }
         }
       },
       execute: args => {
-        const summary = recorder.costs.summary();
+        const summary = args.samples
+          ? { ...recorder.costs.summary(), samples: recorder.costs.values() }
+          : recorder.costs.summary();
         if (args.reset) {
           recorder.costs.clear();
         }

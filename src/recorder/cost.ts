@@ -22,11 +22,20 @@ export class ExecutionCostSamples {
     this._count = 0;
   }
 
+  /** The samples kept (ms), oldest first once the ring has wrapped. */
+  values(): number[] {
+    if (this._count < this.capacity) {
+      return Array.from(this._samples.subarray(0, this._count));
+    }
+    return [
+      ...this._samples.subarray(this._next),
+      ...this._samples.subarray(0, this._next)
+    ];
+  }
+
   /** Count and percentiles (ms) of the samples kept. */
   summary(): ExecutionCostSamples.ISummary {
-    const values = Array.from(this._samples.subarray(0, this._count)).sort(
-      (a, b) => a - b
-    );
+    const values = this.values().sort((a, b) => a - b);
     const at = (q: number) =>
       values.length
         ? values[Math.min(values.length - 1, Math.ceil(q * values.length) - 1)]

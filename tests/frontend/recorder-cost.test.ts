@@ -13,6 +13,7 @@ describe('ExecutionCostSamples', () => {
       samples.add(ms);
     }
     // The oldest sample (5) fell out of the ring.
+    expect(samples.values()).toEqual([1, 2, 3, 4]);
     expect(samples.summary()).toEqual({
       count: 4,
       p50: 2,
@@ -22,6 +23,8 @@ describe('ExecutionCostSamples', () => {
     });
     samples.clear();
     expect(samples.summary().count).toBe(0);
+    samples.add(7);
+    expect(samples.values()).toEqual([7]);
   });
 
   it('records one cost sample per completed execution', async () => {
