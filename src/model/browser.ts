@@ -36,7 +36,41 @@ export const DEFAULT_REFRESH_DELAY_MS = 300;
 /** What the model reads of a change from the feed. */
 interface ChangeNote {
   kind?: string;
+  sessionId?: string;
   executionId?: string;
+  notebookPath?: string;
+}
+
+/** What changes from the feed concern, for a refresh of what they touch. */
+export interface RefreshScope {
+  sessions: Set<string>;
+  /** Executions annotated (their capture grew). */
+  executions: Set<string>;
+  notebooks: Set<string>;
+  /** Whether a visibility changed (what may be read changed). */
+  visibility: boolean;
+}
+
+/**
+ * Whether a level may show something the changes in `scope` touched.
+ * Listings always may (a new session, a count); a timeline when its
+ * session changed, an execution when it was annotated, a cell's history
+ * when its notebook changed.
+ */
+function concerns(scope: RefreshScope, level: TrailLevel): boolean {
+  if (scope.visibility) {
+    return true;
+  }
+  switch (level.view) {
+    case 'timeline':
+      return scope.sessions.has(level.place.sessionId);
+    case 'execution':
+      return scope.executions.has(level.place.executionId);
+    case 'cellHistory':
+      return scope.notebooks.has(level.place.notebookPath);
+    default:
+      return true;
+  }
 }
 
 /** How long a refresh waits at most for the feed's first answer. */
@@ -573,12 +607,24 @@ export class TrailBrowserModel implements IDisposable {
    * (the timer is not pushed back), so the panel follows the work.
    */
   refresh(): void {
+    this._full = true;
+    this._schedule();
+  }
+
+  /**
+   * Gather refreshes into one per delay; the ones of the change feed only
+   * ask for the levels their changes concern.
+   */
+  private _schedule(): void {
     if (this._isDisposed || this._timer !== null) {
       return;
     }
     this._timer = setTimeout(() => {
       this._timer = null;
-      void this.refreshNow();
+      const scope = this._full ? undefined : (this._scope ?? undefined);
+      this._full = false;
+      this._scope = null;
+      void this.refreshNow(scope);
     }, this._refreshDelayMs);
   }
 
@@ -601,12 +647,14 @@ export class TrailBrowserModel implements IDisposable {
   }
 
   /**
-   * Refresh every level of the area shown now (only noted while
-   * inactive). Search results are left as they are.
+   * Refresh the levels of the area shown now (only noted while inactive):
+   * all of them, or with a `scope` (what changes from the feed touched),
+   * the lists and the levels showing a changed session, execution or
+   * notebook. Search results are left as they are.
    *
    * @returns resolves when the requests are done; never rejects.
    */
-  async refreshNow(): Promise<void> {
+  async refreshNow(scope?: RefreshScope): Promise<void> {
     if (this._isDisposed || !this._reader) {
       return;
     }
@@ -633,6 +681,9 @@ export class TrailBrowserModel implements IDisposable {
     for (const level of this.levels) {
       const view = level.view;
       if (view === 'search' || (sessionsReloaded && level.model === sessions)) {
+        continue;
+      }
+      if (scope && !concerns(scope, level)) {
         continue;
       }
       if (level.view === 'timeline') {
@@ -841,12 +892,28 @@ export class TrailBrowserModel implements IDisposable {
   }
 
   private _onFeedChanged(_: unknown, changes: readonly unknown[]): void {
+    const scope = (this._scope ??= {
+      sessions: new Set(),
+      executions: new Set(),
+      notebooks: new Set(),
+      visibility: false
+    });
     for (const change of changes as ChangeNote[]) {
       if (change.kind === 'annotation' && change.executionId) {
         this._annotated.add(change.executionId);
+        scope.executions.add(change.executionId);
+      }
+      if (change.kind === 'visibility') {
+        scope.visibility = true;
+      }
+      if (change.sessionId) {
+        scope.sessions.add(change.sessionId);
+      }
+      if (change.notebookPath) {
+        scope.notebooks.add(change.notebookPath);
       }
     }
-    this.refresh();
+    this._schedule();
   }
 
   private _emit(): void {
@@ -864,6 +931,10 @@ export class TrailBrowserModel implements IDisposable {
   private _feed: ITrailFeed | null = null;
   /** Executions whose capture changed since the last refresh. */
   private _annotated = new Set<string>();
+  /** Whether the next refresh must reload every level shown. */
+  private _full = false;
+  /** What the feed's changes since the last refresh concern. */
+  private _scope: RefreshScope | null = null;
   /** Settles once the feed knows where it follows from (or gave up asking). */
   private _placed: Promise<void> = Promise.resolve();
   private _isDisposed = false;

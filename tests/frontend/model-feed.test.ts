@@ -186,6 +186,27 @@ describe('TrailBrowserModel and the change feed', () => {
     await waitFor(() => listings() === before + 1, 5000);
   });
 
+  it('reloads a timeline only for changes of its session', async () => {
+    reader.addSession({ id: 's2' });
+    await model.openSession('s1');
+    const timelineReads = () =>
+      reader.calls.filter(call => call.method === 'listExecutions').length;
+    const before = { listings: listings(), timeline: timelineReads() };
+
+    server.store({ ...change('e1'), sessionId: 's2' });
+    await waitFor(() => listings() === before.listings + 1);
+    await tick(50);
+    expect(timelineReads()).toBe(before.timeline);
+
+    server.store(change('e2'));
+    await waitFor(() => timelineReads() === before.timeline + 1);
+    expect(listings()).toBe(before.listings + 2);
+
+    // Any other refresh (e.g. the user's own events delivered) is whole.
+    model.refresh();
+    await waitFor(() => timelineReads() === before.timeline + 2);
+  });
+
   it('stops the feed it was given when disposed or given another', async () => {
     model.feed = null;
     expect(feed.running).toBe(false);
