@@ -95,7 +95,24 @@ function overlayNonNull(earlier: FileAccess, later: FileAccess): FileAccess {
       result[field] = value;
     }
   }
+  if (settlesHash(later)) {
+    // The kernel's final capture drops the flag rather than clearing it.
+    delete result.hashPending;
+  }
   return result as unknown as FileAccess;
+}
+
+/**
+ * Whether a later capture of a file reports how its hashing ended (a hash
+ * or an error) without a pending flag of its own: the earlier pending
+ * flag is then over.
+ */
+export function settlesHash(later: FileAccess): boolean {
+  return (
+    later.hashPending === undefined &&
+    ((later.sha256 !== null && later.sha256 !== undefined) ||
+      (later.hashError !== null && later.hashError !== undefined))
+  );
 }
 
 /** The fields in the schema's order (files, params, metrics, tags). */

@@ -46,6 +46,14 @@ export function mergeCapture(
           target[key] = value;
         }
       }
+      if (
+        file.hashPending === undefined &&
+        (typeof file.sha256 === 'string' || typeof file.hashError === 'string')
+      ) {
+        // A hash outcome without a flag of its own (the kernel's final
+        // capture drops it) ends the earlier pending state.
+        delete target.hashPending;
+      }
     }
     merged.files = files;
   }

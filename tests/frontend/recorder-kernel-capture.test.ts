@@ -11,6 +11,7 @@ import type {
   TrailEvent
 } from '../../src/_schema/records';
 import { execFileSync } from 'child_process';
+import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { KERNEL_HELPER_SOURCE } from '../../src/_generated/kernel-helper';
@@ -163,6 +164,28 @@ describeWithHelper('the kernel helper in a real kernel', () => {
     const kinds = events.map(e => e.kind);
     expect(kinds[0]).toBe('session.started');
     expect(batchErrors(events)).toEqual([]);
+  });
+
+  it('hashes a large file after its cell ended, and then no longer says it is hashing', async () => {
+    const before = executions().length;
+    // Over the 1 MiB hashed before a cell's execution ends: the hash comes
+    // in a later capture, after the execution was recorded.
+    await runCell(
+      'with open("big.bin", "wb") as f:\n    f.write(b"x" * 3_000_000)',
+      'big-write'
+    );
+    await waitFor(() => executions().length > before, 'the execution');
+    const written = executions()[before];
+    const bigFile = () =>
+      captureOf(written).files?.find(f => f.path === 'big.bin');
+    await waitFor(
+      () => typeof bigFile()?.sha256 === 'string',
+      'the background hash'
+    );
+    expect(bigFile()?.sha256).toBe(
+      createHash('sha256').update(Buffer.alloc(3_000_000, 'x')).digest('hex')
+    );
+    expect(bigFile()?.hashPending).toBeUndefined();
   });
 
   /** Runs code and returns what it printed. */

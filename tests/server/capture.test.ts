@@ -60,6 +60,42 @@ describe('mergeCaptures', () => {
     ]);
   });
 
+  it('ends a pending hash when the final capture reports it without the flag', () => {
+    // What the kernel helper sends when a background hash is done: the
+    // entry with its hash (or error) and no hashPending at all.
+    const merged = mergeCaptures([
+      { files: [pendingRead, { ...pendingRead, path: 'big/broken.bin' }] },
+      {
+        files: [
+          {
+            path: 'data/train.csv',
+            access: 'read',
+            kind: 'file',
+            sha256: SHA_A
+          },
+          {
+            path: 'big/broken.bin',
+            access: 'read',
+            kind: 'file',
+            sha256: null,
+            hashError: 'PermissionError: denied'
+          }
+        ]
+      }
+    ]);
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { hashPending, ...settled } = pendingRead;
+    expect(merged!.files![0]).toEqual({ ...settled, sha256: SHA_A });
+    expect(merged!.files![1].hashPending).toBeUndefined();
+    expect(merged!.files![1].hashError).toBe('PermissionError: denied');
+    // A capture that is itself still pending keeps the flag.
+    const still = mergeCaptures([
+      { files: [pendingRead] },
+      { files: [{ ...pendingRead, size: 12 }] }
+    ]);
+    expect(still!.files![0].hashPending).toBe(true);
+  });
+
   it('lets the later param win, appends metrics, keeps tags as a set', () => {
     const at = '2026-03-01T10:00:01.000Z';
     const merged = mergeCaptures([
