@@ -26,7 +26,10 @@ export function fileChange(
   file: FileAccess,
   previous: readonly FileAccess[] | undefined
 ): FileChange {
-  if (file.hashPending || (!file.sha256 && !file.hashError)) {
+  if (!file.sha256 && !file.hashError) {
+    // Still hashing in the kernel. A hash or an error means done, even
+    // beside a stale hashPending (records stored before the merges
+    // cleared it).
     return 'pending';
   }
   if (previous === undefined) {

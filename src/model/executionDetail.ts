@@ -66,7 +66,7 @@ export class ExecutionDetailModel extends LoadableModel {
    */
   get hasPendingHashes(): boolean {
     return (this._record?.capture?.files ?? []).some(
-      file => file.hashPending === true
+      file => file.hashPending === true && !file.sha256 && !file.hashError
     );
   }
 

@@ -525,6 +525,8 @@ describe('capture helpers', () => {
     expect(
       fileChange({ ...file, sha256: null, hashError: 'denied' }, [file])
     ).toBe('unknown');
+    // A hash beside a stale pending flag (kept by older merges) is done.
+    expect(fileChange({ ...file, hashPending: true }, [file])).toBe('same');
     // A file written before and read now is the same file.
     expect(
       fileChange(file, [{ ...file, access: 'write', sha256: SHA_B }])
