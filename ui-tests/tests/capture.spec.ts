@@ -229,6 +229,55 @@ test.describe('kernel capture', () => {
     await shoot(page, 'environment-light.png');
   });
 
+  test('a large file hashed after its cell ended shows its hash, not "hashing…"', async ({
+    page,
+    trail,
+    tmpPath
+  }) => {
+    // Over the 1 MiB hashed before the cell ends: the hash comes later, in
+    // an annotation of the stored execution.
+    const size = 3_000_000;
+    const sha256 = createHash('sha256')
+      .update(Buffer.alloc(size, 'x'))
+      .digest('hex');
+    await page.notebook.createNew(`bigfile-${Date.now()}.ipynb`, PYTHON);
+    await runCode(page, 0, `open("big.bin", "wb").write(b"x" * ${size})`);
+    let execution: any = null;
+    await expect
+      .poll(
+        async () => {
+          const summary = (await trail.executionsOf(tmpPath))[0];
+          execution = summary
+            ? await trail.api(`/executions/${summary.id}`)
+            : null;
+          return execution?.capture?.files?.[0]?.sha256 ?? null;
+        },
+        { timeout: 30000 }
+      )
+      .toBe(sha256);
+    expect(execution.capture.files[0]).toMatchObject({
+      path: 'big.bin',
+      access: 'write',
+      size
+    });
+    expect(execution.capture.files[0].hashPending).toBeUndefined();
+
+    await openTrail(page);
+    await page
+      .locator(
+        `.jp-Trail-SessionItem[data-session-id="${execution.sessionId}"]`
+      )
+      .click();
+    await page
+      .locator(`.jp-Trail-ExecutionItem[data-execution-id="${execution.id}"]`)
+      .click();
+    const row = page.locator('.jp-Trail-File[data-path="big.bin"]');
+    await expect(row.locator('.jp-Trail-Hash code')).toHaveText(
+      sha256.slice(0, 12)
+    );
+    await expect(row.locator('.jp-Trail-ChangeBadge')).toHaveCount(0);
+  });
+
   test("a session's environment shows the notebook's git state and compares with another session", async ({
     page,
     trail,
