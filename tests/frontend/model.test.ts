@@ -127,6 +127,21 @@ describe('SessionListModel', () => {
   });
 });
 
+/** A timeline of `count` executions, two a page, with every page loaded. */
+async function fullyLoaded(count: number) {
+  const reader = timelineReader(count);
+  const model = new SessionTimelineModel({
+    reader,
+    sessionId: 's1',
+    pageSize: 2
+  });
+  await model.refresh();
+  while (model.hasMore) {
+    await model.loadMore();
+  }
+  return { reader, model };
+}
+
 describe('SessionTimelineModel', () => {
   it('loads executions in seq order, a page at a time', async () => {
     const reader = timelineReader(5);
@@ -146,15 +161,7 @@ describe('SessionTimelineModel', () => {
   });
 
   it('appends only new executions on refresh, reading from the last page', async () => {
-    const reader = timelineReader(5);
-    const model = new SessionTimelineModel({
-      reader,
-      sessionId: 's1',
-      pageSize: 2
-    });
-    await model.refresh();
-    await model.loadMore();
-    await model.loadMore();
+    const { reader, model } = await fullyLoaded(5);
     const tailCursor = (
       reader.callsOf('listExecutions').at(-1)!.args[1] as { cursor?: string }
     ).cursor;
@@ -211,15 +218,7 @@ describe('SessionTimelineModel', () => {
   });
 
   it('shows a capture completed late, on the last page and on earlier ones', async () => {
-    const reader = timelineReader(5);
-    const model = new SessionTimelineModel({
-      reader,
-      sessionId: 's1',
-      pageSize: 2
-    });
-    await model.refresh();
-    await model.loadMore();
-    await model.loadMore();
+    const { reader, model } = await fullyLoaded(5);
     const hashed = (sha256: string) =>
       ({
         files: [{ path: 'data.csv', access: 'read', sha256 }]
