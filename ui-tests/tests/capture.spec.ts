@@ -3,6 +3,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { expect, PYTHON, test } from './fixtures';
+import type { TrailServerProcess } from './trail-server';
 
 /** Where the screenshots of the capture views go (looked at by people). */
 const SHOTS = path.resolve(__dirname, '..', 'test-results', 'screenshots');
@@ -21,6 +22,36 @@ async function runCode(
     await page.notebook.setCell(0, 'code', code);
   }
   await page.notebook.runCell(index, true);
+}
+
+/**
+ * The `index`-th stored execution of the test's folder, once the server
+ * has `sha256` for its file `file` (hashes may come in a later capture).
+ */
+async function storedWithHash(
+  trail: TrailServerProcess,
+  dir: string,
+  index: number,
+  file: string,
+  sha256: string
+): Promise<any> {
+  let execution: any = null;
+  await expect
+    .poll(
+      async () => {
+        const summary = (await trail.executionsOf(dir))[index];
+        execution = summary
+          ? await trail.api(`/executions/${summary.id}`)
+          : null;
+        return (
+          execution?.capture?.files?.find((f: any) => f.path === file)
+            ?.sha256 ?? null
+        );
+      },
+      { timeout: 30000 }
+    )
+    .toBe(sha256);
+  return execution;
 }
 
 async function openTrail(page: IJupyterLabPageFixture) {
@@ -67,23 +98,13 @@ test.describe('kernel capture', () => {
     );
 
     // The server has the capture: the file with its hash and schema, the metrics.
-    let execution: any = null;
-    await expect
-      .poll(
-        async () => {
-          const [summary] = await trail.executionsOf(tmpPath);
-          if (!summary) {
-            return null;
-          }
-          execution = await trail.api(`/executions/${summary.id}`);
-          return (
-            execution.capture?.files?.find((f: any) => f.path === 'iris.csv')
-              ?.sha256 ?? null
-          );
-        },
-        { timeout: 30000 }
-      )
-      .toBe(sha256);
+    const execution = await storedWithHash(
+      trail,
+      tmpPath,
+      0,
+      'iris.csv',
+      sha256
+    );
     const file = execution.capture.files.find(
       (f: any) => f.path === 'iris.csv'
     );
@@ -169,19 +190,13 @@ test.describe('kernel capture', () => {
     await page.notebook.activate(path.basename(execution.notebookPath));
     await page.notebook.runCell(0, true);
     const changedSha = createHash('sha256').update(CHANGED).digest('hex');
-    let second: any = null;
-    await expect
-      .poll(
-        async () => {
-          const summary = (await trail.executionsOf(tmpPath))[1];
-          second = summary
-            ? await trail.api(`/executions/${summary.id}`)
-            : null;
-          return second?.capture?.files?.[0]?.sha256 ?? null;
-        },
-        { timeout: 30000 }
-      )
-      .toBe(changedSha);
+    const second = await storedWithHash(
+      trail,
+      tmpPath,
+      1,
+      'iris.csv',
+      changedSha
+    );
     const previous = await trail.api(`/executions/${second.id}/previous`);
     expect(previous.execution.id).toBe(execution.id);
     await page.evaluate(
@@ -242,19 +257,13 @@ test.describe('kernel capture', () => {
       .digest('hex');
     await page.notebook.createNew(`bigfile-${Date.now()}.ipynb`, PYTHON);
     await runCode(page, 0, `open("big.bin", "wb").write(b"x" * ${size})`);
-    let execution: any = null;
-    await expect
-      .poll(
-        async () => {
-          const summary = (await trail.executionsOf(tmpPath))[0];
-          execution = summary
-            ? await trail.api(`/executions/${summary.id}`)
-            : null;
-          return execution?.capture?.files?.[0]?.sha256 ?? null;
-        },
-        { timeout: 30000 }
-      )
-      .toBe(sha256);
+    const execution = await storedWithHash(
+      trail,
+      tmpPath,
+      0,
+      'big.bin',
+      sha256
+    );
     expect(execution.capture.files[0]).toMatchObject({
       path: 'big.bin',
       access: 'write',
