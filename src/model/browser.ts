@@ -41,8 +41,8 @@ interface ChangeNote {
   notebookPath?: string;
 }
 
-/** What changes from the feed concern, for a refresh of what they touch. */
-export interface RefreshScope {
+/** What the feed's changes since the last refresh touched. */
+interface ChangedSince {
   sessions: Set<string>;
   /** Executions annotated (their capture grew). */
   executions: Set<string>;
@@ -57,20 +57,29 @@ export interface RefreshScope {
  * session changed, an execution when it was annotated, a cell's history
  * when its notebook changed.
  */
-function concerns(scope: RefreshScope, level: TrailLevel): boolean {
-  if (scope.visibility) {
+function concerns(changed: ChangedSince, level: TrailLevel): boolean {
+  if (changed.visibility) {
     return true;
   }
   switch (level.view) {
     case 'timeline':
-      return scope.sessions.has(level.place.sessionId);
+      return changed.sessions.has(level.place.sessionId);
     case 'execution':
-      return scope.executions.has(level.place.executionId);
+      return changed.executions.has(level.place.executionId);
     case 'cellHistory':
-      return scope.notebooks.has(level.place.notebookPath);
+      return changed.notebooks.has(level.place.notebookPath);
     default:
       return true;
   }
+}
+
+function noChanges(): ChangedSince {
+  return {
+    sessions: new Set(),
+    executions: new Set(),
+    notebooks: new Set(),
+    visibility: false
+  };
 }
 
 /** How long a refresh waits at most for the feed's first answer. */
@@ -621,10 +630,9 @@ export class TrailBrowserModel implements IDisposable {
     }
     this._timer = setTimeout(() => {
       this._timer = null;
-      const scope = this._full ? undefined : (this._scope ?? undefined);
+      const whole = this._full;
       this._full = false;
-      this._scope = null;
-      void this.refreshNow(scope);
+      void this.refreshNow({ onlyChanged: !whole });
     }, this._refreshDelayMs);
   }
 
@@ -648,13 +656,13 @@ export class TrailBrowserModel implements IDisposable {
 
   /**
    * Refresh the levels of the area shown now (only noted while inactive):
-   * all of them, or with a `scope` (what changes from the feed touched),
-   * the lists and the levels showing a changed session, execution or
-   * notebook. Search results are left as they are.
+   * all of them, or with `onlyChanged` the lists and the levels showing a
+   * session, execution or notebook that the feed's changes touched. Search
+   * results are left as they are.
    *
    * @returns resolves when the requests are done; never rejects.
    */
-  async refreshNow(scope?: RefreshScope): Promise<void> {
+  async refreshNow(options: { onlyChanged?: boolean } = {}): Promise<void> {
     if (this._isDisposed || !this._reader) {
       return;
     }
@@ -663,8 +671,8 @@ export class TrailBrowserModel implements IDisposable {
       return;
     }
     this._stale = false;
-    const annotated = this._annotated;
-    this._annotated = new Set();
+    const changed = this._changedSince ?? noChanges();
+    this._changedSince = null;
     // Read only once the feed knows where "now" is: a change stored between
     // these reads and its first answer would otherwise never be shown.
     await this._placed;
@@ -683,11 +691,11 @@ export class TrailBrowserModel implements IDisposable {
       if (view === 'search' || (sessionsReloaded && level.model === sessions)) {
         continue;
       }
-      if (scope && !concerns(scope, level)) {
+      if (options.onlyChanged && !concerns(changed, level)) {
         continue;
       }
       if (level.view === 'timeline') {
-        tasks.push(level.model.refreshExecutions(annotated));
+        tasks.push(level.model.refreshExecutions(changed.executions));
         if (level.environment.loaded) {
           tasks.push(level.environment.refresh());
         }
@@ -892,25 +900,19 @@ export class TrailBrowserModel implements IDisposable {
   }
 
   private _onFeedChanged(_: unknown, changes: readonly unknown[]): void {
-    const scope = (this._scope ??= {
-      sessions: new Set(),
-      executions: new Set(),
-      notebooks: new Set(),
-      visibility: false
-    });
+    const changed = (this._changedSince ??= noChanges());
     for (const change of changes as ChangeNote[]) {
       if (change.kind === 'annotation' && change.executionId) {
-        this._annotated.add(change.executionId);
-        scope.executions.add(change.executionId);
+        changed.executions.add(change.executionId);
       }
       if (change.kind === 'visibility') {
-        scope.visibility = true;
+        changed.visibility = true;
       }
       if (change.sessionId) {
-        scope.sessions.add(change.sessionId);
+        changed.sessions.add(change.sessionId);
       }
       if (change.notebookPath) {
-        scope.notebooks.add(change.notebookPath);
+        changed.notebooks.add(change.notebookPath);
       }
     }
     this._schedule();
@@ -929,12 +931,10 @@ export class TrailBrowserModel implements IDisposable {
   private _changed = new Signal<this, void>(this);
   private _configurationError: string | null = null;
   private _feed: ITrailFeed | null = null;
-  /** Executions whose capture changed since the last refresh. */
-  private _annotated = new Set<string>();
   /** Whether the next refresh must reload every level shown. */
   private _full = false;
-  /** What the feed's changes since the last refresh concern. */
-  private _scope: RefreshScope | null = null;
+  /** What the feed's changes since the last refresh touched. */
+  private _changedSince: ChangedSince | null = null;
   /** Settles once the feed knows where it follows from (or gave up asking). */
   private _placed: Promise<void> = Promise.resolve();
   private _isDisposed = false;
