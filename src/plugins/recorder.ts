@@ -156,7 +156,8 @@ export const recorderPlugin: JupyterFrontEndPlugin<TrailRecorder> = {
     }
     // Diagnostics: the recorder's main-thread time per execution (read by
     // bench/recorder-mainthread.mjs); `samples: true` adds every figure,
-    // `reset: true` starts a new sample.
+    // `reset: true` starts a new sample, `trace: true|false` turns the
+    // handlers' trace marks on or off (see ExecutionCostSamples.traced).
     app.commands.addCommand('trail:recorder-cost', {
       label: 'Trail: Recorder Main-Thread Cost',
       describedBy: {
@@ -164,7 +165,8 @@ export const recorderPlugin: JupyterFrontEndPlugin<TrailRecorder> = {
           type: 'object',
           properties: {
             reset: { type: 'boolean' },
-            samples: { type: 'boolean' }
+            samples: { type: 'boolean' },
+            trace: { type: 'boolean' }
           }
         }
       },
@@ -174,6 +176,9 @@ export const recorderPlugin: JupyterFrontEndPlugin<TrailRecorder> = {
           : recorder.costs.summary();
         if (args.reset) {
           recorder.costs.clear();
+        }
+        if (typeof args.trace === 'boolean') {
+          recorder.costs.traced = args.trace;
         }
         return summary;
       }

@@ -9,6 +9,17 @@ export class ExecutionCostSamples {
     this._samples = new Float64Array(capacity);
   }
 
+  /**
+   * Whether each handler call also marks its start and end in the browser's
+   * performance trace (`console.timeStamp`: `trail<` then `trail>` and the
+   * execution's request id, `!` added on its last message). A trace gives
+   * those marks the main thread's CPU clock beside the wall clock, which
+   * tells the recorder's own time from the moments the operating system ran
+   * other processes instead (read by bench/recorder-mainthread.mjs). Off by
+   * default: the marks cost a call each.
+   */
+  traced = false;
+
   /** Adds one execution's cost in milliseconds. */
   add(ms: number): void {
     this._samples[this._next] = ms;
@@ -63,4 +74,13 @@ export namespace ExecutionCostSamples {
     p99: number;
     max: number;
   }
+}
+
+/**
+ * Puts a mark in the browser's performance trace (a no-op when nothing
+ * traces the page); see `ExecutionCostSamples.traced`.
+ */
+export function traceMark(label: string): void {
+  // eslint-disable-next-line no-console -- the trace's mark API lives there
+  console.timeStamp(label);
 }

@@ -7,7 +7,7 @@ import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import type { SessionRecord, TrailEvent } from '../_schema/records';
 import { CaptureRouter } from './capture-router';
-import type { ExecutionCostSamples } from './cost';
+import { type ExecutionCostSamples, traceMark } from './cost';
 import { EventQueue } from './event-queue';
 import { ExecutionBuilder, ExecutionStatus } from './execution';
 import { kernelInfoOf } from './kernel-info';
@@ -105,6 +105,11 @@ export class KernelObserver implements IDisposable {
     _: Kernel.IKernelConnection,
     args: Kernel.IAnyMessageArgs
   ): void {
+    const costs = this._settings.costs;
+    const traced = costs?.traced === true;
+    if (traced) {
+      traceMark('trail<');
+    }
     const started = performance.now();
     let builder: ExecutionBuilder | undefined;
     try {
@@ -125,9 +130,15 @@ export class KernelObserver implements IDisposable {
       // Account this message's handling to its execution; report the total
       // once the execution has completed (it left the pending map).
       builder.cost += performance.now() - started;
-      if (!this._pending.has(builder.msgId)) {
-        this._settings.costs?.add(builder.cost);
+      const completed = !this._pending.has(builder.msgId);
+      if (completed) {
+        costs?.add(builder.cost);
       }
+      if (traced) {
+        traceMark(`trail>${builder.msgId}${completed ? '!' : ''}`);
+      }
+    } else if (traced) {
+      traceMark('trail>');
     }
   }
 

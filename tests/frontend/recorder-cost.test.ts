@@ -36,4 +36,39 @@ describe('ExecutionCostSamples', () => {
     expect(summary.count).toBe(executions.length);
     expect(summary.max).toBeGreaterThan(0);
   });
+
+  it('marks each handler call in the trace when asked, pairing start and end', async () => {
+    const marks: string[] = [];
+    // The seam: the browser's trace mark API.
+    // eslint-disable-next-line no-console
+    const original = console.timeStamp;
+    // eslint-disable-next-line no-console
+    console.timeStamp = (label?: string) => void marks.push(String(label));
+    try {
+      const untraced = new RecorderRun(loadFixture('aborted-after-error'));
+      await untraced.replay();
+      expect(marks).toEqual([]);
+
+      const run = new RecorderRun(loadFixture('aborted-after-error'));
+      run.recorder.costs.traced = true;
+      await run.replay();
+      // Every start is followed by its end before the next start.
+      expect(marks.length % 2).toBe(0);
+      for (let i = 0; i < marks.length; i += 2) {
+        expect(marks[i]).toBe('trail<');
+        expect(marks[i + 1].startsWith('trail>')).toBe(true);
+      }
+      // One end per completed execution carries its request id and `!`.
+      const last = marks.filter(m => m.endsWith('!'));
+      expect(last.length).toBe(run.recorder.costs.summary().count);
+      const completed = run.events.filter(
+        e => e.kind === 'execution.completed'
+      );
+      expect(last.length).toBe(completed.length);
+      expect(new Set(last).size).toBe(last.length);
+    } finally {
+      // eslint-disable-next-line no-console
+      console.timeStamp = original;
+    }
+  });
 });
