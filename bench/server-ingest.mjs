@@ -25,7 +25,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
@@ -51,7 +51,10 @@ const arg = (name, fallback) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const BIG = arg('big', 1_000_000);
-/** Reuse populated data folders under this path (for quick iterations). */
+/**
+ * Keep populated data folders under this path and run on copies of them
+ * (quick iterations; the 1M history takes minutes to populate).
+ */
 const CACHE = (() => {
   const i = process.argv.indexOf('--cache');
   return i > 0 ? process.argv[i + 1] : null;
@@ -492,13 +495,20 @@ async function measure(url, bodies) {
 
 async function scenario(label, stored) {
   const cached = CACHE ? join(CACHE, String(stored)) : null;
-  const dir =
-    cached ?? (await mkdtemp(join(tmpdir(), 'trail-server-ingest-bench-')));
+  const dir = await mkdtemp(join(tmpdir(), 'trail-server-ingest-bench-'));
   try {
     let populateMs = 0;
-    if (!cached || !existsSync(join(cached, 'meta.json'))) {
+    if (cached && existsSync(join(cached, 'meta.json'))) {
+      // Each run ingests into a copy: the cached history stays as populated
+      // (runs on the folder itself made it grow, and each figure with it).
+      await cp(cached, dir, { recursive: true });
+    } else {
       process.stderr.write(`${label}: populating ${stored} executions...\n`);
       populateMs = await populate(dir, stored);
+      if (cached) {
+        await rm(cached, { recursive: true, force: true });
+        await cp(dir, cached, { recursive: true });
+      }
     }
     const reopenStart = Date.now();
     const store = await FileStore.open(dir);
@@ -559,9 +569,7 @@ async function scenario(label, stored) {
       open: openFigures
     };
   } finally {
-    if (!cached) {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
