@@ -9,11 +9,12 @@
  *     blobs/ab/cdef…     blobs written by store format 2 (read only)
  *
  * Writes use group commit: batches that arrive while a write is in flight
- * are appended together with one write and one fdatasync, and each batch
- * is acknowledged only once its bytes are synced. The new blobs a batch
+ * are appended together with one synchronous write (O_DSYNC, see
+ * segment-log.ts), and each batch is acknowledged only once its bytes are
+ * on disk. The new blobs a batch
  * cites (large mime values, environment snapshots; each stored once by
  * SHA-256) go into the same write, before the records citing them: one
- * fdatasync makes both durable, and no file is created on the way to an
+ * synchronous write makes both durable, and no file is created on the way to an
  * acknowledgement.
  */
 import { mkdir } from 'node:fs/promises';
@@ -226,7 +227,7 @@ export class FileStore implements TrailStore {
   }
 
   /*
-   * One commit: one write of the group's new records and one fdatasync.
+   * One commit: one synchronous write of the group's new records.
    * Each blob not stored yet is written once, before the first batch that
    * cites it; a batch whose events are all duplicates writes nothing.
    */

@@ -77,6 +77,26 @@ function asciiJson(value: unknown): string {
   );
 }
 
+/**
+ * How the active segment is opened for appends. Where the platform has
+ * O_DSYNC, each write returns once its bytes (and the file size) are on
+ * disk, like a write then fdatasync, in one system call: a commit takes
+ * one trip through libuv's thread pool instead of two, so a busy event
+ * loop delays its acknowledgement once, not twice.
+ */
+const APPEND_FLAGS =
+  fsConstants.O_DSYNC === undefined
+    ? null
+    : fsConstants.O_WRONLY |
+      fsConstants.O_APPEND |
+      fsConstants.O_CREAT |
+      fsConstants.O_DSYNC;
+
+/** Opens a segment for appending (see APPEND_FLAGS). */
+function openForAppend(path: string): Promise<fs.FileHandle> {
+  return fs.open(path, APPEND_FLAGS ?? 'a');
+}
+
 /** fsyncs a directory so that entries created in it survive a crash. */
 export async function syncDirectory(dir: string): Promise<void> {
   const handle = await fs.open(dir, fsConstants.O_RDONLY);
@@ -163,7 +183,7 @@ export class SegmentLog {
       join(dir, segmentName(last, 'idx')),
       lines
     );
-    const writer = await fs.open(join(dir, segmentName(last)), 'a');
+    const writer = await openForAppend(join(dir, segmentName(last)));
     return new SegmentLog(dir, segmentBytes, last, writer, lastSize, index);
   }
 
@@ -218,8 +238,9 @@ export class SegmentLog {
   }
 
   /**
-   * Appends records in one write and one fdatasync; resolves with their
-   * locations once they are durable. Callers must not overlap calls. After a
+   * Appends records in one synchronous write (O_DSYNC; a write then an
+   * fdatasync where the platform lacks it); resolves with their locations
+   * once they are durable. Callers must not overlap calls. After a
    * failed write or sync the log refuses further appends: the only safe
    * recovery from a failed fsync is to reopen (and rescan) the log.
    */
@@ -263,7 +284,9 @@ export class SegmentLog {
         );
         written += bytesWritten;
       }
-      await this.writer.datasync();
+      if (APPEND_FLAGS === null) {
+        await this.writer.datasync();
+      }
     } catch (err) {
       this.broken = err instanceof Error ? err : new Error(String(err));
       throw err;
@@ -329,7 +352,7 @@ export class SegmentLog {
 
   private async roll(): Promise<void> {
     const next = this.segment + 1;
-    const writer = await fs.open(join(this.dir, segmentName(next)), 'a');
+    const writer = await openForAppend(join(this.dir, segmentName(next)));
     await syncDirectory(this.dir);
     await this.writer.close();
     // The index file is derived data: it is finished in the background (a

@@ -537,10 +537,11 @@ describe('storage failures', () => {
     await server
       .post('/events', { events: [executionEvent(sid, 1)] })
       .expect(200);
-    // A failed fdatasync: the log refuses every later append (see
-    // SegmentLog.append), as the only safe recovery is a restart.
+    // A failed synchronous write (an EIO from O_DSYNC's flush): the log
+    // refuses every later append (see SegmentLog.append), as the only safe
+    // recovery is a restart.
     const log = (server.store as any).log;
-    log.writer.datasync = () => Promise.reject(new Error('EIO'));
+    log.writer.write = () => Promise.reject(new Error('EIO'));
     const [a, b] = await Promise.all([
       server.post('/events', {
         events: [

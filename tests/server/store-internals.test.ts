@@ -2,11 +2,12 @@
  * Parts of the file store whose failures the API tests would not show
  * directly: the id table, damaged index files.
  */
-import { existsSync } from 'node:fs';
+import { constants as fsConstants, existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CellIndex } from '../../server/store/cell-index';
 import { IdPool, IdTable } from '../../server/store/id-table';
+import { SegmentLog } from '../../server/store/segment-log';
 import { executionEvent, sessionEvent } from './support/records';
 import { openFileApp, removeTempDirs, tempDir } from './support/server';
 
@@ -145,5 +146,38 @@ describe('closing', () => {
     const reopened = await openFileApp(dir);
     expect(reopened.store.executionCount).toBe(1);
     await reopened.close();
+  });
+});
+
+describe('durable appends', () => {
+  /** The open flags of a file descriptor of this process (Linux). */
+  const flagsOf = async (fd: number) =>
+    parseInt(
+      /flags:\s+(\d+)/.exec(
+        await readFile(`/proc/self/fdinfo/${fd}`, 'utf8')
+      )![1],
+      8
+    );
+
+  it('writes the active segment with O_DSYNC, also after a roll', async () => {
+    const dir = await tempDir();
+    const log = await SegmentLog.open(dir, () => undefined, {
+      segmentBytes: 200
+    });
+    const writerFlags = async () => flagsOf((log as any).writer.fd);
+    expect((await writerFlags()) & fsConstants.O_DSYNC).toBe(
+      fsConstants.O_DSYNC
+    );
+    const body = JSON.stringify({ text: 'x'.repeat(150) });
+    const first = await log.append([{ fields: ['t', 1], body }]);
+    const second = await log.append([{ fields: ['t', 2], body }]);
+    // The second append did not fit: it went to a new segment.
+    expect(second[0].segment).toBe(first[0].segment + 1);
+    expect((await writerFlags()) & fsConstants.O_DSYNC).toBe(
+      fsConstants.O_DSYNC
+    );
+    expect(await log.read(first[0])).toBe(body);
+    expect(await log.read(second[0])).toBe(body);
+    await log.close();
   });
 });
