@@ -1,6 +1,6 @@
 /**
  * Who owns each session and who may see it, kept beside the history in
- * `<data>/access.log`: one JSON line per fact, appended and fdatasync'd
+ * `<data>/access.log`: one JSON line per fact, appended durably (O_DSYNC)
  * before the events it governs are stored, replayed at startup. A torn last
  * line (a crash mid-write) is ignored; nothing it stood for was acknowledged.
  *
@@ -16,6 +16,7 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openDurableAppend, syncAfterWrite } from '../store/durable-append';
 import type { Visibility } from './policy';
 
 /** What is known of one session's access. */
@@ -69,7 +70,7 @@ export class OwnershipStore {
       }
     }
     let valid = 0;
-    const store = new OwnershipStore(await fs.open(path, 'a+'), path);
+    const store = new OwnershipStore(await openDurableAppend(path, true), path);
     let offset = 0;
     for (const line of text.split('\n')) {
       const end = offset + Buffer.byteLength(line, 'utf8') + 1;
@@ -219,7 +220,9 @@ export class OwnershipStore {
     const done = this.chain.then(async () => {
       if (this.file) {
         await this.file.appendFile(text, 'utf8');
-        await this.file.datasync();
+        if (syncAfterWrite) {
+          await this.file.datasync();
+        }
       }
       for (const f of facts) {
         this.apply(f);

@@ -13,6 +13,7 @@
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { openDurableAppend, syncAfterWrite } from './durable-append';
 import {
   indexLine,
   readSegmentIndex,
@@ -75,26 +76,6 @@ function asciiJson(value: unknown): string {
     /[\u007f-\uffff]/g,
     c => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')
   );
-}
-
-/**
- * How the active segment is opened for appends. Where the platform has
- * O_DSYNC, each write returns once its bytes (and the file size) are on
- * disk, like a write then fdatasync, in one system call: a commit takes
- * one trip through libuv's thread pool instead of two, so a busy event
- * loop delays its acknowledgement once, not twice.
- */
-const APPEND_FLAGS =
-  fsConstants.O_DSYNC === undefined
-    ? null
-    : fsConstants.O_WRONLY |
-      fsConstants.O_APPEND |
-      fsConstants.O_CREAT |
-      fsConstants.O_DSYNC;
-
-/** Opens a segment for appending (see APPEND_FLAGS). */
-function openForAppend(path: string): Promise<fs.FileHandle> {
-  return fs.open(path, APPEND_FLAGS ?? 'a');
 }
 
 /** fsyncs a directory so that entries created in it survive a crash. */
@@ -183,7 +164,7 @@ export class SegmentLog {
       join(dir, segmentName(last, 'idx')),
       lines
     );
-    const writer = await openForAppend(join(dir, segmentName(last)));
+    const writer = await openDurableAppend(join(dir, segmentName(last)));
     return new SegmentLog(dir, segmentBytes, last, writer, lastSize, index);
   }
 
@@ -238,9 +219,8 @@ export class SegmentLog {
   }
 
   /**
-   * Appends records in one synchronous write (O_DSYNC; a write then an
-   * fdatasync where the platform lacks it); resolves with their locations
-   * once they are durable. Callers must not overlap calls. After a
+   * Appends records in one durable write (see durable-append.ts); resolves
+   * with their locations once they are durable. Callers must not overlap calls. After a
    * failed write or sync the log refuses further appends: the only safe
    * recovery from a failed fsync is to reopen (and rescan) the log.
    */
@@ -284,7 +264,7 @@ export class SegmentLog {
         );
         written += bytesWritten;
       }
-      if (APPEND_FLAGS === null) {
+      if (syncAfterWrite) {
         await this.writer.datasync();
       }
     } catch (err) {
@@ -352,7 +332,7 @@ export class SegmentLog {
 
   private async roll(): Promise<void> {
     const next = this.segment + 1;
-    const writer = await openForAppend(join(this.dir, segmentName(next)));
+    const writer = await openDurableAppend(join(this.dir, segmentName(next)));
     await syncDirectory(this.dir);
     await this.writer.close();
     // The index file is derived data: it is finished in the background (a

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { CellIndex } from '../../server/store/cell-index';
 import { IdPool, IdTable } from '../../server/store/id-table';
 import { SegmentLog } from '../../server/store/segment-log';
+import { OwnershipStore } from '../../server/access/ownership';
 import { executionEvent, sessionEvent } from './support/records';
 import { openFileApp, removeTempDirs, tempDir } from './support/server';
 
@@ -179,5 +180,22 @@ describe('durable appends', () => {
     expect(await log.read(first[0])).toBe(body);
     expect(await log.read(second[0])).toBe(body);
     await log.close();
+  });
+
+  it('writes access facts with O_DSYNC and replays them after a reopen', async () => {
+    const dir = await tempDir();
+    const ownership = await OwnershipStore.open(dir);
+    const fd = (ownership as any).file.fd as number;
+    expect((await flagsOf(fd)) & fsConstants.O_DSYNC).toBe(fsConstants.O_DSYNC);
+    await ownership.claim([
+      { sessionId: 'ses-dsync-1', authorId: 'ada', notebookPath: 'a.ipynb' }
+    ]);
+    await ownership.close();
+    const reopened = await OwnershipStore.open(dir);
+    expect(reopened.session('ses-dsync-1')).toMatchObject({
+      authorId: 'ada',
+      notebookPath: 'a.ipynb'
+    });
+    await reopened.close();
   });
 });
