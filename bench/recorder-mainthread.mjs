@@ -189,31 +189,37 @@ const exec = async (command, args = {}) => {
   return result.value;
 };
 
-// A warm-up round (JIT, kernel imports), then the measured rounds.
-const all = [];
-for (let round = 0; round <= rounds; round++) {
-  await exec('trail:recorder-cost', { reset: true });
+/**
+ * Run All, not awaited (it resolves late); resolves with the recorder's
+ * cost summary (samples included) once every cell's execution is recorded.
+ */
+async function runAllRecorded() {
   const t0 = Date.now();
-  // Not awaited: Run All resolves late; completion is read from the recorder.
   await page.evaluate(
     () => void window.jupyterapp.commands.execute('notebook:run-all-cells')
   );
-  let summary;
   for (;;) {
-    summary = await exec('trail:recorder-cost', { samples: true });
-    if (summary.count >= cells) break;
-    if (Date.now() - t0 > 120000)
+    const summary = await exec('trail:recorder-cost', { samples: true });
+    if (summary.count >= cells) return { summary, ms: Date.now() - t0 };
+    if (Date.now() - t0 > 120000) {
       await page.screenshot({ path: '/tmp/bench-fail.png' });
-    if (Date.now() - t0 > 120000)
       throw new Error(`only ${summary.count} executions recorded`);
+    }
     if (process.env.TRAIL_BENCH_DEBUG)
       console.error('recorded so far', summary.count);
     await new Promise(r => setTimeout(r, 250));
   }
+}
+
+// A warm-up round (JIT, kernel imports), then the measured rounds.
+const all = [];
+for (let round = 0; round <= rounds; round++) {
+  await exec('trail:recorder-cost', { reset: true });
+  const { summary, ms } = await runAllRecorded();
   if (round > 0) all.push(summary);
   const label = round === 0 ? 'warm-up' : `round ${round}`;
   console.log(
-    `${label.padEnd(8)} executions=${summary.count} p50=${summary.p50.toFixed(3)} ms p90=${summary.p90.toFixed(3)} ms p99=${summary.p99.toFixed(3)} ms max=${summary.max.toFixed(3)} ms (run-all took ${((Date.now() - t0) / 1000).toFixed(1)} s)`
+    `${label.padEnd(8)} executions=${summary.count} p50=${summary.p50.toFixed(3)} ms p90=${summary.p90.toFixed(3)} ms p99=${summary.p99.toFixed(3)} ms max=${summary.max.toFixed(3)} ms (run-all took ${(ms / 1000).toFixed(1)} s)`
   );
 }
 const worst = Math.max(...all.map(s => s.p99));
@@ -298,18 +304,7 @@ if (tracedRounds > 0) {
       path,
       categories: ['devtools.timeline']
     });
-    const t0 = Date.now();
-    await page.evaluate(
-      () => void window.jupyterapp.commands.execute('notebook:run-all-cells')
-    );
-    let summary;
-    for (;;) {
-      summary = await exec('trail:recorder-cost', { samples: true });
-      if (summary.count >= cells) break;
-      if (Date.now() - t0 > 120000)
-        throw new Error(`only ${summary.count} executions recorded`);
-      await new Promise(r => setTimeout(r, 250));
-    }
+    const { summary } = await runAllRecorded();
     await browser.stopTracing();
     await exec('trail:recorder-cost', { trace: false });
     const marks = traceMarks(path);
