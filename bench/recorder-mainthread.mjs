@@ -227,8 +227,9 @@ const pooled = all.flatMap(s => s.samples).sort((a, b) => a - b);
 const pooledP99 =
   pooled[Math.min(pooled.length - 1, Math.ceil(0.99 * pooled.length) - 1)];
 console.log(
-  `\nrecorder main-thread time per execution: p99 over all ${pooled.length} measured executions = ${pooledP99.toFixed(3)} ms, ` +
-    `p99 of the worst round = ${worst.toFixed(3)} ms  goal <= 1 ms  ${pooledP99 <= 1 ? 'MET' : 'NOT MET'} (pooled)`
+  `\nrecorder handler wall time per execution: p99 over all ${pooled.length} measured executions = ${pooledP99.toFixed(3)} ms, ` +
+    `p99 of the worst round = ${worst.toFixed(3)} ms (wall clock: includes moments the OS ran another process; ` +
+    `the traced rounds below give the main thread's CPU time, which the goal of p99 <= 1 ms is read on)`
 );
 
 /** Run All with counts cleared; resolves once every cell has run. */
@@ -293,6 +294,11 @@ function trailMs(profile) {
 // servers, the browser's other processes: 2 cores here) while a handler
 // was on the stack. The wall figure above counts both.
 const tracedRounds = Number(process.argv[5] ?? 3);
+if (tracedRounds < 1) {
+  console.log(
+    `wall-clock p99 against the goal (no traced rounds): ${pooledP99 <= 1 ? 'MET' : 'NOT MET'}`
+  );
+}
 if (tracedRounds > 0) {
   const thread = [];
   const wall = [];
