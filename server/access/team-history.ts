@@ -18,7 +18,7 @@ import {
   type ListingQuery,
   type Page
 } from '../services/history';
-import { timeMs } from '../store/time-order';
+import { compareIds, timeMs } from '../store/time-order';
 import type { SessionKey } from '../store/types';
 import type { Principal } from './directory';
 import { canChangeVisibility, type Visibility } from './policy';
@@ -67,12 +67,18 @@ function parseVisibility(raw: unknown, path: string): Visibility {
   return raw;
 }
 
-/** Newest first by startedAt, then id (the store's session order). */
-function sessionOrder(a: SessionSummary, b: SessionSummary): number {
-  return (
-    b.startedAt.localeCompare(a.startedAt) ||
-    (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
-  );
+/** A session's place in listings: its start in ms, then its id. */
+interface ListingKey {
+  ms: number;
+  id: string;
+}
+
+/**
+ * Newest first by start time, then id: the store's session order (times
+ * compared as instants, not as text, so offsets and precisions agree).
+ */
+function newestFirst(a: ListingKey, b: ListingKey): number {
+  return b.ms - a.ms || compareIds(b.id, a.id);
 }
 
 /** The access-checked history. */
@@ -99,7 +105,6 @@ export class TeamHistory {
     if (!author) {
       return this.scanSessions(principal, notebook, limit, cursor);
     }
-    const after = cursor ? { startedAt: cursor[1], id: cursor[2] } : null;
     // One author's sessions: few, gathered from the ownership log.
     const readable = this.access
       .sessionsOf(author)
@@ -110,23 +115,25 @@ export class TeamHistory {
           (!notebook || s.notebookPath === notebook) &&
           this.access.canReadSession(principal, s.id)
       )
-      .sort(sessionOrder);
+      .map(session => ({
+        session,
+        ms: timeMs(session.startedAt),
+        id: session.id
+      }))
+      .sort(newestFirst);
     let start = 0;
-    if (after) {
-      const key = {
-        startedAt: after.startedAt,
-        id: after.id
-      } as SessionSummary;
+    if (cursor) {
+      const after = { ms: timeMs(cursor[1]), id: cursor[2] };
       while (
         start < readable.length &&
-        sessionOrder(readable[start], key) <= 0
+        newestFirst(readable[start], after) <= 0
       ) {
         start++;
       }
     }
     const items = readable
       .slice(start, start + limit)
-      .map(s => this.access.decorate(s));
+      .map(({ session }) => this.access.decorate(session));
     const last = items[items.length - 1];
     return {
       items,

@@ -208,6 +208,31 @@ describe('listing many sessions', () => {
         .map(e => e.session.id)
     );
   });
+
+  it('orders by the instant, not the text, with or without an author', async () => {
+    // Text order is the reverse of time order here: 10:30+02:00 is 08:30Z.
+    const starts = [
+      '2026-06-01T10:30:00+02:00',
+      '2026-06-01T09:00:00Z',
+      '2026-06-01T09:30:00.500Z',
+      '2026-06-01T11:45:00+02:00'
+    ];
+    const made = starts.map(startedAt =>
+      sessionEvent({ notebookPath: 'offsets/a.ipynb', startedAt })
+    );
+    await as('author').post('/events', { events: made }).expect(200);
+    const expected = [3, 2, 1, 0].map(i => made[i].session.id);
+    const ids = (pages: { id: string }[][]) => pages.flat().map(s => s.id);
+    const query = '&notebook=offsets/a.ipynb';
+    expect(ids(await walk('other', query, 3))).toEqual(expected);
+    const alice = team.people.alice.id;
+    expect(ids(await walk('other', `${query}&author=${alice}`, 3))).toEqual(
+      expected
+    );
+    expect(ids(await walk('author', `${query}&author=${alice}`, 1))).toEqual(
+      expected
+    );
+  });
 });
 
 describe('writes', () => {
