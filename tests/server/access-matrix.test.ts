@@ -6,7 +6,7 @@
 import request from 'supertest';
 import type { UserDirectory } from '../../server/access/directory';
 import { executionEvent, sessionEvent } from './support/records';
-import { removeTempDirs, TOKEN } from './support/server';
+import { removeTempDirs, TOKEN, walkPages } from './support/server';
 import { openTeamApp, type TeamApp } from './support/team';
 
 type Who = 'anonymous' | 'other' | 'author' | 'admin' | 'owner';
@@ -151,21 +151,9 @@ describe.each(cases)('a %s session read by %s', (kind, who, status) => {
 });
 
 describe('listing many sessions', () => {
-  /** Every page of a listing, `limit` at a time. */
-  async function walk(who: Who, query: string, limit: number) {
-    const pages: { id: string; notebookPath: string }[][] = [];
-    let cursor: string | null = null;
-    do {
-      const res = await as(who)
-        .get(
-          `/sessions?limit=${limit}${query}` +
-            (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '')
-        )
-        .expect(200);
-      pages.push(res.body.items);
-      cursor = res.body.nextCursor;
-    } while (cursor !== null && pages.length < 100);
-    return pages;
+  /** Every page of a session listing (`query`: `&name=value…`). */
+  function walk(who: Who, query: string, limit: number) {
+    return walkPages(p => as(who).get(p), `/sessions?${query.slice(1)}`, limit);
   }
 
   it("pages past the store's read size, leaving out what the caller may not read", async () => {

@@ -12,7 +12,13 @@ import {
   executionEvent,
   sessionEvent
 } from './support/records';
-import { openFileApp, removeTempDirs, tempDir, TOKEN } from './support/server';
+import {
+  openFileApp,
+  removeTempDirs,
+  tempDir,
+  TOKEN,
+  walkPages
+} from './support/server';
 
 afterAll(removeTempDirs);
 
@@ -104,20 +110,8 @@ function history() {
   };
 }
 
-async function walk(h: Harness, query: string, limit: number) {
-  const pages: any[][] = [];
-  let cursor: string | null = null;
-  do {
-    const res: request.Response = await h
-      .get(
-        `/cells/executions?${query}&limit=${limit}` +
-          (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '')
-      )
-      .expect(200);
-    pages.push(res.body.items);
-    cursor = res.body.nextCursor;
-  } while (cursor !== null && pages.length < 50);
-  return pages;
+function walk(h: Harness, query: string, limit: number) {
+  return walkPages(p => h.get(p), `/cells/executions?${query}`, limit, 50);
 }
 
 const cellQuery = (notebook: string, cellId: string) =>

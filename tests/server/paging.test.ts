@@ -7,7 +7,12 @@ import { createApp } from '../../server/app';
 import { MemoryStore } from '../../server/store/memory-store';
 import type { TrailStore } from '../../server/store/types';
 import { executionEvent, sessionEvent } from './support/records';
-import { openFileApp, removeTempDirs, TOKEN } from './support/server';
+import {
+  openFileApp,
+  removeTempDirs,
+  TOKEN,
+  walkPages
+} from './support/server';
 
 interface Harness {
   get(path: string): request.Test;
@@ -34,19 +39,8 @@ async function memoryHarness(): Promise<Harness> {
 
 afterAll(removeTempDirs);
 
-async function walk(h: Harness, path: string, limit: number): Promise<any[][]> {
-  const pages: any[][] = [];
-  let cursor: string | null = null;
-  do {
-    const sep = path.includes('?') ? '&' : '?';
-    const url: string =
-      `${path}${sep}limit=${limit}` +
-      (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '');
-    const res = await h.get(url).expect(200);
-    pages.push(res.body.items);
-    cursor = res.body.nextCursor;
-  } while (cursor !== null && pages.length < 100);
-  return pages;
+function walk(h: Harness, path: string, limit: number): Promise<any[][]> {
+  return walkPages(p => h.get(p), path, limit);
 }
 
 describe.each([

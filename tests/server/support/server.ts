@@ -30,6 +30,31 @@ export async function removeTempDirs(): Promise<void> {
   );
 }
 
+/**
+ * Every page of a paged listing at `path` (which may carry a query),
+ * `limit` items at a time, following `nextCursor`; stops after `maxPages`
+ * so a cursor that never ends fails the test instead of hanging it.
+ */
+export async function walkPages(
+  get: (path: string) => request.Test,
+  path: string,
+  limit: number,
+  maxPages = 100
+): Promise<any[][]> {
+  const pages: any[][] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const res: request.Response = await get(
+      `${path}${sep}limit=${limit}` +
+        (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '')
+    ).expect(200);
+    pages.push(res.body.items);
+    cursor = res.body.nextCursor;
+  } while (cursor !== null && pages.length < maxPages);
+  return pages;
+}
+
 /** A running test app over a FileStore. */
 export interface FileApp {
   dir: string;
