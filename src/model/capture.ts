@@ -19,6 +19,15 @@ import type {
 export type FileChange = 'pending' | 'changed' | 'new' | 'same' | 'unknown';
 
 /**
+ * Whether a file's hashing is over: it has a hash or a hash error. That
+ * decides, even beside a stale `hashPending` (records stored before the
+ * merges cleared it).
+ */
+export function hashSettled(file: FileAccess): boolean {
+  return Boolean(file.sha256) || Boolean(file.hashError);
+}
+
+/**
  * Compares a file with the previous run's files (`undefined`: no previous
  * run known).
  */
@@ -26,10 +35,8 @@ export function fileChange(
   file: FileAccess,
   previous: readonly FileAccess[] | undefined
 ): FileChange {
-  if (!file.sha256 && !file.hashError) {
-    // Still hashing in the kernel. A hash or an error means done, even
-    // beside a stale hashPending (records stored before the merges
-    // cleared it).
+  if (!hashSettled(file)) {
+    // Still hashing in the kernel.
     return 'pending';
   }
   if (previous === undefined) {

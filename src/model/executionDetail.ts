@@ -1,5 +1,5 @@
 import type { ExecutionRecord } from '../_schema/records';
-import { FileChange, fileChange } from './capture';
+import { FileChange, fileChange, hashSettled } from './capture';
 import { LoadableModel, toError } from './loadable';
 import type { ExecutionSummary, FileAccess, ITrailReader } from './types';
 
@@ -66,7 +66,7 @@ export class ExecutionDetailModel extends LoadableModel {
    */
   get hasPendingHashes(): boolean {
     return (this._record?.capture?.files ?? []).some(
-      file => file.hashPending === true && !file.sha256 && !file.hashError
+      file => file.hashPending === true && !hashSettled(file)
     );
   }
 
