@@ -4,18 +4,18 @@
  * createApp → listen → graceful shutdown. Prints one JSON line on stdout:
  * `{"event":"listening","url":…,"pid":…}` once it listens, or
  * `{"event":"already-running","url":…,"pid":…}` (and exits 0) when a live
- * server already owns the data folder. Logs go to stderr.
+ * server already owns the data folder. Logs go to stderr. The `users` and
+ * `tokens` commands of the same command line manage the team instead.
  */
 import { promises as fs } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { runAdminCli, ADMIN_COMMANDS } from './access/admin-cli';
 import { ownerPrincipal } from './access/authenticate';
 import { UserDirectory } from './access/directory';
 import { TeamAccess } from './access/team';
 import { createApp, runtimeOf } from './app';
-import { parseServerOptions, type ServerOptions } from './cli-options';
+import { runCli, type ServerOptions } from './cli-options';
 import { DataLock } from './data-lock';
 import { FileStore } from './store/file-store';
 import { resolveToken } from './token';
@@ -84,13 +84,12 @@ function listen(server: Server, options: ServerOptions): Promise<number> {
   });
 }
 
-async function main(): Promise<number> {
-  const options = parseServerOptions(process.argv);
+async function main(options: ServerOptions): Promise<number> {
   const dataDir = resolve(options.dataDir);
-  const token = await resolveToken(options.token, options.tokenFile);
-  if (!token) {
-    log('no token: pass --token, set TRAIL_TOKEN, or pass --token-file');
-    return 2;
+  const tokenFile = resolve(options.tokenFile ?? join(dataDir, 'token'));
+  const { token, created } = await resolveToken(options.token, tokenFile);
+  if (created) {
+    log(`generated a token into ${tokenFile} (mode 0600)`);
   }
   await fs.mkdir(dataDir, { recursive: true });
 
@@ -170,11 +169,7 @@ async function main(): Promise<number> {
   return -1;
 }
 
-const run = ADMIN_COMMANDS.includes(process.argv[2] ?? '')
-  ? () => runAdminCli(process.argv)
-  : main;
-
-run().then(
+runCli(process.argv, main).then(
   code => {
     if (code >= 0) {
       process.exitCode = code;

@@ -3,27 +3,30 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 
+/** The server's token, and whether it was just generated into the file. */
+export interface ResolvedToken {
+  token: string;
+  created: boolean;
+}
+
 /**
  * The token: `token` when given (flag or TRAIL_TOKEN), else the content of
  * `tokenFile`, which is created with a random token (mode 0600) when it
- * does not exist. Null when neither is given.
+ * does not exist.
  */
 export async function resolveToken(
   token: string | undefined,
-  tokenFile: string | undefined
-): Promise<string | null> {
+  tokenFile: string
+): Promise<ResolvedToken> {
   if (token && token.trim()) {
-    return token.trim();
-  }
-  if (!tokenFile) {
-    return null;
+    return { token: token.trim(), created: false };
   }
   try {
     const fromFile = (await fs.readFile(tokenFile, 'utf8')).trim();
     if (!fromFile) {
       throw new Error(`the token file ${tokenFile} is empty`);
     }
-    return fromFile;
+    return { token: fromFile, created: false };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
       throw err;
@@ -34,7 +37,7 @@ export async function resolveToken(
   try {
     // Exclusive create: if another process made the file meanwhile, use its.
     await fs.writeFile(tokenFile, fresh + '\n', { flag: 'wx', mode: 0o600 });
-    return fresh;
+    return { token: fresh, created: true };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
       return resolveToken(undefined, tokenFile);

@@ -24,15 +24,14 @@ import {
   type UserRecord
 } from './directory';
 
-/** The first word of argv that selects the admin CLI. */
-export const ADMIN_COMMANDS = ['users', 'tokens'];
-
-interface Output {
+/** Where a command writes: stdout and stderr, or a test's buffers. */
+export interface Output {
   out(text: string): void;
   err(text: string): void;
 }
 
-const defaultOutput: Output = {
+/** The process's stdout and stderr. */
+export const defaultOutput: Output = {
   out: text => process.stdout.write(text + '\n'),
   err: text => process.stderr.write(text + '\n')
 };
@@ -68,14 +67,15 @@ function tokenRow(t: TokenRecord, users: UserDirectory): string[] {
 }
 
 /**
- * Runs an admin command (argv as process.argv). Resolves with the exit code:
- * 0 on success, 1 when the directory refused (unknown user, taken name...),
- * 2 on a usage error.
+ * Adds the `users` and `tokens` commands to `program` (the server's own
+ * command line, or a bare one in tests). Returns the exit code of the
+ * command that ran: 0 on success, 1 when the directory refused (unknown
+ * user, taken name...).
  */
-export async function runAdminCli(
-  argv: string[],
+export function addAdminCommands(
+  program: Command,
   output: Output = defaultOutput
-): Promise<number> {
+): () => number {
   let code = 0;
   const dataOption = () =>
     new Option('--data <dir>', 'data folder of the server')
@@ -102,14 +102,6 @@ export async function runAdminCli(
         throw err;
       }
     };
-
-  const program = new Command()
-    .name('trail-server')
-    .exitOverride()
-    .configureOutput({
-      writeOut: s => output.out(s.trimEnd()),
-      writeErr: s => output.err(s.trimEnd())
-    });
 
   const users = program.command('users').description('manage team members');
   users
@@ -257,8 +249,28 @@ export async function runAdminCli(
       })
     );
 
+  return () => code;
+}
+
+/** Parse errors and help exit through this instead of process.exit. */
+export function overrideExit(program: Command, output: Output): Command {
+  return program.exitOverride().configureOutput({
+    writeOut: s => output.out(s.trimEnd()),
+    writeErr: s => output.err(s.trimEnd())
+  });
+}
+
+/**
+ * Runs `parse` (commander's parseAsync on a program made with
+ * {@link overrideExit}) and maps its outcome to an exit code: `code()` after
+ * a command ran, 0 after help or version, 2 on a usage error.
+ */
+export async function exitCodeOf(
+  parse: Promise<unknown>,
+  code: () => number
+): Promise<number> {
   try {
-    await program.parseAsync(argv);
+    await parse;
   } catch (err) {
     const exitCode = (err as { exitCode?: number }).exitCode;
     if (typeof exitCode === 'number') {
@@ -267,5 +279,18 @@ export async function runAdminCli(
     }
     throw err;
   }
-  return code;
+  return code();
+}
+
+/**
+ * Runs an admin command alone (argv as process.argv). Resolves with the
+ * exit code: 0 on success, 1 when the directory refused, 2 on a usage error.
+ */
+export async function runAdminCli(
+  argv: string[],
+  output: Output = defaultOutput
+): Promise<number> {
+  const program = overrideExit(new Command().name('trail-server'), output);
+  const code = addAdminCommands(program, output);
+  return exitCodeOf(program.parseAsync(argv), code);
 }

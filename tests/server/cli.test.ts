@@ -104,17 +104,72 @@ describe('CLI contract', () => {
     }
   });
 
-  it('refuses to start without any token', () => {
-    const result = spawnSync(
-      process.execPath,
-      [CLI, '--port', '0', '--data', '/tmp/trail-no-token-test'],
-      {
+  it('generates its token into the data folder when given none (the README team-server command)', async () => {
+    const dir = join(await tempDir(), 'srv-trail');
+    const server = await startCli(
+      ['--host', '0.0.0.0', '--port', '0', '--data', dir],
+      {}
+    );
+    try {
+      expect(server.line.event).toBe('listening');
+      const tokenFile = join(dir, 'token');
+      expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
+      const token = (await readFile(tokenFile, 'utf8')).trim();
+      expect(token.length).toBeGreaterThan(20);
+      expect(server.stderr()).toContain(`generated a token into ${tokenFile}`);
+      const allowed = await fetch(`${server.line.url}/api/v1/sessions`, {
+        headers: { Authorization: `Bearer ${token}` }
+      });
+      expect(allowed.status).toBe(200);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+
+  it('lists every option and every team command in --help', () => {
+    const result = spawnSync(process.execPath, [CLI, '--help'], {
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8'
+    });
+    expect(result.status).toBe(0);
+    for (const option of [
+      '--host',
+      '--port',
+      '--data',
+      '--token ',
+      '--token-file',
+      '--cors-origin',
+      '--max-body-bytes',
+      '--version'
+    ]) {
+      expect(result.stdout).toContain(option);
+    }
+    for (const command of [
+      'users add',
+      'users list',
+      'users role',
+      'users disable',
+      'tokens issue',
+      'tokens list',
+      'tokens revoke'
+    ]) {
+      expect(result.stdout).toContain(`trail-server ${command}`);
+    }
+  });
+
+  it('runs team commands and refuses unknown commands with exit 2', async () => {
+    const dir = await tempDir();
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [CLI, ...args], {
         env: { PATH: process.env.PATH },
         encoding: 'utf8'
-      }
-    );
-    expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/no token/);
+      });
+    const added = run('users', 'add', 'ada', '--data', dir);
+    expect(added.status).toBe(0);
+    expect(added.stdout).toContain('added member "ada"');
+    const unknown = run('userz', '--data', dir);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'userz'");
   });
 
   it('reports an already running server on the same data folder and exits 0', async () => {
