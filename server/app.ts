@@ -101,6 +101,9 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(cors(deps.corsOrigins));
   app.use(API_BASE, publicRoutes());
+  // The API description is public like health and version: it says what
+  // the routes are, never what they hold.
+  app.use(API_BASE, openApiRoutes(buildOpenApiDocument(schemas)));
   app.locals.trail = {
     feed,
     search,
@@ -121,7 +124,6 @@ export function createApp(deps: AppDeps): Express {
     API_BASE,
     teamRoutes({ ingest, history, team, access, feed, search })
   );
-  app.use(API_BASE, openApiRoutes(buildOpenApiDocument(schemas)));
   app.use((req, _res, next) => {
     next(
       new AppError(

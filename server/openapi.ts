@@ -463,9 +463,9 @@ export function buildOpenApiDocument(
       '/openapi.json': {
         get: {
           summary: 'This document',
+          security: [],
           responses: {
-            '200': json({ type: 'object' }, 'OpenAPI 3.1 document.'),
-            ...AUTH_ERRORS
+            '200': json({ type: 'object' }, 'OpenAPI 3.1 document.')
           }
         }
       }

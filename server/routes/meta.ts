@@ -14,7 +14,7 @@ export function publicRoutes(): Router {
   return router;
 }
 
-/** GET /openapi.json: the API description (behind auth like the API). */
+/** GET /openapi.json: the API description (public, like health and version). */
 export function openApiRoutes(document: object): Router {
   const router = Router();
   router.get('/openapi.json', (_req, res) => {

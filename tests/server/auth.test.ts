@@ -1,5 +1,6 @@
 /**
- * Authentication denies by default; health and version stay public; CORS
+ * Authentication denies by default; health, version and the OpenAPI document
+ * stay public; CORS
  * preflights are answered without a token.
  */
 import request from 'supertest';
@@ -26,7 +27,6 @@ const PROTECTED: [string, string][] = [
   ['get', '/api/v1/cells/executions?notebook=a.ipynb&cellId=c1'],
   ['get', `/api/v1/environments/${'b'.repeat(64)}`],
   ['get', `/api/v1/blobs/${'a'.repeat(64)}`],
-  ['get', '/api/v1/openapi.json'],
   ['get', '/api/v1/no-such-route']
 ];
 
@@ -73,6 +73,14 @@ describe('public routes', () => {
       version: '0.1.0',
       apiVersion: 1
     });
+  });
+
+  it('serves the OpenAPI document without a token', async () => {
+    const res = await request(server.app)
+      .get('/api/v1/openapi.json')
+      .expect(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(res.body.paths['/openapi.json'].get.security).toEqual([]);
   });
 
   it('accepts the right token on a protected route', async () => {
