@@ -37,20 +37,20 @@ class TrailConfigHandler(APIHandler):
         self.finish(json.dumps(await self._provider.config()))
 
 
-def _token_from_environment(log) -> str:
+def _token_from_environment(log) -> tuple[str, str]:
     """``TRAIL_TOKEN``, else the content of the file ``TRAIL_TOKEN_FILE``
-    names (a mounted secret, for example)."""
+    names (a mounted secret, for example); with where it came from."""
     token = os.environ.get("TRAIL_TOKEN", "").strip()
     if token:
-        return token
+        return token, "TRAIL_TOKEN"
     path = os.environ.get("TRAIL_TOKEN_FILE", "").strip()
     if path:
         try:
             with open(os.path.expanduser(path), encoding="utf-8") as f:
-                return f.read().strip()
+                return f.read().strip(), f"TRAIL_TOKEN_FILE {path}"
         except OSError as err:
             log.error("Trail: cannot read TRAIL_TOKEN_FILE %s: %s", path, err)
-    return ""
+    return "", ""
 
 
 class TrailConfigProvider:
@@ -59,15 +59,33 @@ class TrailConfigProvider:
         self._embedded: EmbeddedTrailServer | None = None
         url = os.environ.get("TRAIL_URL", "").strip()
         if url:
+            token, token_source = _token_from_environment(self._log)
             self._static = {
                 "url": url.rstrip("/"),
-                "token": _token_from_environment(self._log),
+                "token": token,
                 "source": "environment",
             }
+            # Say where executions go: nothing else in the log shows it.
+            if token:
+                self._log.info(
+                    "Trail: recording to the Trail server %s (TRAIL_URL), token from %s",
+                    self._static["url"],
+                    token_source,
+                )
+            else:
+                self._log.warning(
+                    "Trail: recording to the Trail server %s (TRAIL_URL) without a token: "
+                    "set TRAIL_TOKEN or TRAIL_TOKEN_FILE; the server will refuse the events",
+                    self._static["url"],
+                )
         else:
             self._static = None
             data_dir = os.environ.get("TRAIL_DATA_DIR") or default_data_dir()
             self._embedded = EmbeddedTrailServer(data_dir, log=self._log)
+            self._log.info(
+                "Trail: recording to the local Trail server (no TRAIL_URL), data in %s",
+                self._embedded.data_dir,
+            )
 
     async def config(self):
         if self._static is not None:

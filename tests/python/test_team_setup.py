@@ -65,3 +65,29 @@ def test_jupyterlab_reads_the_team_server_from_the_environment(monkeypatch, tmp_
     assert config["token"] == "trl_from_file"
     missing = _config(monkeypatch, TRAIL_URL="https://trail.example.org", TRAIL_TOKEN_FILE=str(tmp_path / "nope"))
     assert missing["token"] == ""
+
+
+def test_jupyterlab_logs_which_server_it_records_to(monkeypatch, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="test")
+    _config(monkeypatch, TRAIL_URL="https://trail.example.org/", TRAIL_TOKEN="trl_secret_abc")
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(
+        "recording to the Trail server https://trail.example.org (TRAIL_URL), token from TRAIL_TOKEN" in m
+        for m in messages
+    ), messages
+    assert not any("trl_secret_abc" in m for m in messages)
+
+    caplog.clear()
+    _config(monkeypatch, TRAIL_URL="https://trail.example.org", TRAIL_TOKEN_FILE=str(tmp_path / "nope"))
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("https://trail.example.org (TRAIL_URL) without a token" in m for m in warnings), warnings
+
+    caplog.clear()
+    monkeypatch.setenv("TRAIL_DATA_DIR", str(tmp_path / "local"))
+    for key in ("TRAIL_URL", "TRAIL_TOKEN", "TRAIL_TOKEN_FILE"):
+        monkeypatch.delenv(key, raising=False)
+    TrailConfigProvider(_App())
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(
+        f"recording to the local Trail server (no TRAIL_URL), data in {tmp_path / 'local'}" in m for m in messages
+    ), messages
