@@ -2,17 +2,36 @@
 # Sets up everything Trail needs on a fresh machine (Python 3.11, Node 20):
 # a virtualenv with JupyterLab, the JavaScript dependencies, the built
 # extension and server, and the Python package installed in development
-# mode. Safe to run again: each step is quick when already done.
+# mode.
+#
+# Run again, it only redoes the steps whose inputs changed since they last
+# succeeded, so a machine already set up is ready in a second or two:
+#   - the Python toolchain when requirements-dev.txt changed;
+#   - `jlpm install` when package.json, yarn.lock or .yarnrc.yml changed;
+#   - `jlpm build` when a source (src, schema, server, style, the kernel
+#     helper, build scripts, package.json, yarn.lock, tsconfig) is newer
+#     than the last successful build, or an output is missing;
+#   - the development install when pyproject.toml changed.
+# The record of what succeeded is in .venv/.trail-setup/.
 #
 #   scripts/setup.sh            the extension and server
 #   scripts/setup.sh --tests    also the UI-test tools and Debian's Chromium
+#   scripts/setup.sh --force    redo every step
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 with_tests=0
-[ "${1:-}" = "--tests" ] && with_tests=1
+force=0
+for arg in "$@"; do
+  case $arg in
+    --tests) with_tests=1 ;;
+    --force) force=1 ;;
+    *) echo "setup.sh: unknown option $arg (expected --tests or --force)" >&2; exit 2 ;;
+  esac
+done
 
 step() { printf '\n==> %s\n' "$*"; }
+skip() { printf '==> %s: up to date\n' "$*"; }
 
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
@@ -23,23 +42,102 @@ export PATH="$ROOT/.venv/bin:$PATH"
 # Without --retries 0 pip waits on retries before the local index answers.
 PIP="python -m pip install --retries 0 --disable-pip-version-check -q"
 
-stamp=.venv/.trail-requirements
-if ! cmp -s requirements-dev.txt "$stamp" 2>/dev/null; then
+STAMPS=.venv/.trail-setup
+mkdir -p "$STAMPS"
+[ "$force" = 1 ] && rm -f "$STAMPS"/*
+
+sha256() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum; else shasum -a 256; fi
+}
+
+# The digest of the named files (a missing file counts as empty).
+digest_of() {
+  for f in "$@"; do
+    printf '%s\n' "$f"
+    cat "$f" 2>/dev/null || true
+  done | sha256 | cut -d' ' -f1
+}
+
+# True when the files' digest differs from the one recorded for step $1.
+changed() {
+  local name=$1
+  shift
+  [ "$(digest_of "$@")" != "$(cat "$STAMPS/$name" 2>/dev/null)" ]
+}
+
+# Records the files' digest for step $1 (after the step succeeded).
+record() {
+  local name=$1
+  shift
+  digest_of "$@" >"$STAMPS/$name"
+}
+
+did_something=0
+
+if changed requirements requirements-dev.txt; then
   step "Installing the Python toolchain (requirements-dev.txt)"
   $PIP -r requirements-dev.txt
-  cp requirements-dev.txt "$stamp"
+  record requirements requirements-dev.txt
+  did_something=1
+else
+  skip "Python toolchain"
 fi
 
 export YARN_ENABLE_IMMUTABLE_INSTALLS=0
-step "Installing JavaScript dependencies"
-jlpm install >/tmp/trail-jlpm-install.log 2>&1 || { cat /tmp/trail-jlpm-install.log; exit 1; }
+JS_DEPS=(package.json yarn.lock .yarnrc.yml)
+if [ ! -d node_modules ] || changed js-deps "${JS_DEPS[@]}"; then
+  step "Installing JavaScript dependencies"
+  jlpm install >/tmp/trail-jlpm-install.log 2>&1 || { cat /tmp/trail-jlpm-install.log; exit 1; }
+  record js-deps "${JS_DEPS[@]}"
+  did_something=1
+else
+  skip "JavaScript dependencies"
+fi
 
-step "Building the extension and the server"
-jlpm build
+# What `jlpm build` reads (less what it writes there itself), and what it
+# must leave behind.
+BUILD_INPUTS=(src schema server style jupyterlab_trail/kernel scripts/build-helper.mjs
+  scripts/build-schema-types.mjs scripts/bundle-server.mjs package.json yarn.lock
+  tsconfig.json)
+BUILD_OUTPUTS=(lib/index.js jupyterlab_trail/labextension/package.json
+  jupyterlab_trail/server/trail-server.cjs)
 
-step "Installing the Python package (development mode)"
-$PIP --no-build-isolation -e .
-jupyter-builder develop . --overwrite >/dev/null
+# Prints why the build is needed (nothing when it is not).
+build_reason() {
+  local out newer
+  for out in "${BUILD_OUTPUTS[@]}"; do
+    [ -e "$out" ] || { echo "$out is missing"; return; }
+  done
+  [ -e "$STAMPS/build" ] || { echo "no build recorded yet"; return; }
+  newer=$(find "${BUILD_INPUTS[@]}" -type f -newer "$STAMPS/build" \
+    -not -path 'server/dist/*' -not -path 'src/_generated/*' -not -path 'src/_schema/*' \
+    -not -path '*/__pycache__/*' -print -quit 2>/dev/null || true)
+  [ -z "$newer" ] || echo "$newer changed"
+}
+
+reason=$(build_reason)
+if [ -n "$reason" ]; then
+  step "Building the extension and the server ($reason)"
+  # Stamped with the time the build started: a file saved during the build
+  # is newer than the stamp and rebuilds next time.
+  touch "$STAMPS/build.started"
+  jlpm build
+  mv "$STAMPS/build.started" "$STAMPS/build"
+  did_something=1
+else
+  skip "Extension and server build"
+fi
+
+LINK=.venv/share/jupyter/labextensions/jupyterlab-trail
+if changed package pyproject.toml || [ ! -e "$LINK" ]; then
+  step "Installing the Python package (development mode)"
+  $PIP --no-build-isolation -e .
+  jupyter-builder develop . --overwrite >/dev/null
+  record package pyproject.toml
+  did_something=1
+else
+  skip "Python package (development mode)"
+fi
 
 if [ "$with_tests" = 1 ]; then
   # A kernel of another language: the recorder must record it without the
@@ -54,9 +152,19 @@ if [ "$with_tests" = 1 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
   fi
-  step "Installing the UI-test tools (galata, Playwright; no browser download)"
-  (cd ui-tests && jlpm install >/tmp/trail-ui-install.log 2>&1) || { cat /tmp/trail-ui-install.log; exit 1; }
+  UI_DEPS=(ui-tests/package.json ui-tests/yarn.lock)
+  if [ ! -d ui-tests/node_modules ] || changed ui-deps "${UI_DEPS[@]}"; then
+    step "Installing the UI-test tools (galata, Playwright; no browser download)"
+    (cd ui-tests && jlpm install >/tmp/trail-ui-install.log 2>&1) || { cat /tmp/trail-ui-install.log; exit 1; }
+    record ui-deps "${UI_DEPS[@]}"
+  else
+    skip "UI-test tools"
+  fi
 fi
 
-step "Setup complete"
-jupyter labextension list 2>&1 | grep -i trail || true
+if [ "$did_something" = 1 ]; then
+  step "Setup complete"
+  jupyter labextension list 2>&1 | grep -i trail || true
+else
+  step "Setup: everything up to date (scripts/setup.sh --force redoes it all)"
+fi
