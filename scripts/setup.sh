@@ -9,7 +9,7 @@
 #   - the Python toolchain when requirements-dev.txt changed;
 #   - `jlpm install` when package.json, yarn.lock or .yarnrc.yml changed;
 #   - `jlpm build` when a source (src, schema, server, style, the kernel
-#     helper, build scripts, package.json, yarn.lock, tsconfig) is newer
+#     helper, scripts/*.mjs, package.json, yarn.lock, tsconfig) is newer
 #     than the last successful build, or an output is missing;
 #   - the development install when pyproject.toml changed.
 # The record of what succeeded is in .venv/.trail-setup/.
@@ -96,9 +96,8 @@ fi
 
 # What `jlpm build` reads (less what it writes there itself), and what it
 # must leave behind.
-BUILD_INPUTS=(src schema server style jupyterlab_trail/kernel scripts/build-helper.mjs
-  scripts/build-schema-types.mjs scripts/bundle-server.mjs package.json yarn.lock
-  tsconfig.json)
+BUILD_INPUTS=(src schema server style jupyterlab_trail/kernel scripts/*.mjs package.json
+  yarn.lock tsconfig.json)
 BUILD_OUTPUTS=(lib/index.js jupyterlab_trail/labextension/package.json
   jupyterlab_trail/server/trail-server.cjs)
 
