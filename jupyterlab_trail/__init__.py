@@ -22,6 +22,8 @@ def _jupyter_server_extension_points():
 
 
 def _load_jupyter_server_extension(server_app):
+    from .compat import warn_if_unsupported
     from .extension import load
 
+    warn_if_unsupported(server_app.log)
     load(server_app)
