@@ -12,6 +12,7 @@ import { OwnershipStore } from './access/ownership';
 import { TeamAccess } from './access/team';
 import { TeamHistory } from './access/team-history';
 import { cors } from './http/cors';
+import { checkJsonShape } from './http/json-limits';
 import { buildOpenApiDocument } from './openapi';
 import { openApiRoutes, publicRoutes } from './routes/meta';
 import { teamRoutes } from './routes/team';
@@ -100,7 +101,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(cors(deps.corsOrigins));
-  app.use(API_BASE, publicRoutes());
+  app.use(API_BASE, publicRoutes(deps.store));
   // The API description is public like health and version: it says what
   // the routes are, never what they hold.
   app.use(API_BASE, openApiRoutes(buildOpenApiDocument(schemas)));
@@ -119,7 +120,13 @@ export function createApp(deps: AppDeps): Express {
       directory: access.directory
     })
   );
-  app.use(express.json({ limit: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
+  app.use(
+    express.json({
+      limit: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      // Depth and member counts are bounded before the body is parsed.
+      verify: (_req, _res, bytes) => checkJsonShape(bytes)
+    })
+  );
   app.use(
     API_BASE,
     teamRoutes({ ingest, history, team, access, feed, search })

@@ -3,6 +3,12 @@
  * and holds the owner's pid and process start time. A lock whose owner is
  * gone (no such pid, or a pid reused by another process) is stale and
  * taken over.
+ *
+ * The lock is a symbolic link whose target is the owner's JSON: it is
+ * created with its content in one step (no empty lock for a moment), and a
+ * target this short lives in the inode, so the lock is taken on a full disk
+ * too. Where symbolic links are not allowed (Windows without the
+ * privilege) it is a file holding that JSON, as older servers wrote it.
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,7 +51,16 @@ function isAlive(owner: LockOwner): boolean {
 
 async function readOwner(path: string): Promise<LockOwner | null> {
   try {
-    const owner = JSON.parse(await fs.readFile(path, 'utf8'));
+    let text: string;
+    try {
+      text = await fs.readlink(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EINVAL') {
+        throw err;
+      }
+      text = await fs.readFile(path, 'utf8'); // a file, not a link
+    }
+    const owner = JSON.parse(text);
     return typeof owner?.pid === 'number' ? owner : null;
   } catch {
     return null;
@@ -70,8 +85,21 @@ export class DataLock {
       pid: process.pid,
       startTime: processStartTime(process.pid)
     };
+    let links = true;
     for (let attempt = 0; ; attempt++) {
       try {
+        if (links) {
+          try {
+            await fs.symlink(JSON.stringify(me), path);
+            return new DataLock(path);
+          } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code;
+            if (code !== 'EPERM' && code !== 'ENOSYS' && code !== 'ENOTSUP') {
+              throw err;
+            }
+            links = false;
+          }
+        }
         const handle = await fs.open(path, 'wx', 0o600);
         try {
           await handle.writeFile(JSON.stringify(me));

@@ -57,7 +57,7 @@ export function errorHandler(log: ErrorLog): ErrorRequestHandler {
       next(err);
       return;
     }
-    const appError = toAppError(err);
+    const appError = toAppError(err, req.headers['content-encoding']);
     if (appError.status >= 500) {
       log.error(`${req.method} ${req.originalUrl} failed`, err);
     }
@@ -69,13 +69,57 @@ interface HttpParserError {
   type?: string;
   status?: number;
   limit?: number;
+  /** Set by zlib on data it cannot decompress. */
+  errno?: number;
+  code?: string;
 }
 
-function toAppError(err: unknown): AppError {
+/** Node's codes of a file system that cannot take a write now. */
+const STORAGE_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EFBIG']);
+
+/**
+ * A failure to write what the caller asked to store (disk full, quota, I/O
+ * error), wherever it happened: the request may succeed later.
+ */
+export function isStorageError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && STORAGE_ERRORS.has(code);
+}
+
+function toAppError(err: unknown, contentEncoding?: string): AppError {
   if (err instanceof AppError) {
     return err;
   }
+  if (isStorageError(err)) {
+    return new AppError(
+      503,
+      'storage_unavailable',
+      'The server could not store the change; try again later.'
+    );
+  }
   const parserError = (err ?? {}) as HttpParserError;
+  if (err instanceof URIError && parserError.status === 400) {
+    // The router could not percent-decode a path parameter.
+    return new AppError(
+      400,
+      'invalid_request',
+      'The request path is not valid percent-encoding.',
+      [{ path: '/params', message: 'is not valid percent-encoding' }]
+    );
+  }
+  if (
+    parserError.status === 400 &&
+    parserError.type === undefined &&
+    parserError.errno !== undefined &&
+    contentEncoding !== undefined
+  ) {
+    // body-parser passes zlib's error on a body that does not decompress.
+    return new AppError(
+      400,
+      'invalid_request',
+      `The request body is not valid ${contentEncoding.toLowerCase()} data.`
+    );
+  }
   switch (parserError.type) {
     case 'entity.too.large':
       return new AppError(

@@ -70,8 +70,50 @@ async function reportRunning(dataDir: string, pid: number): Promise<boolean> {
 
 async function writeServerInfo(dataDir: string, info: object): Promise<void> {
   const path = join(dataDir, 'server.json');
-  await fs.writeFile(`${path}.tmp`, JSON.stringify(info) + '\n');
-  await fs.rename(`${path}.tmp`, path);
+  try {
+    await fs.writeFile(`${path}.tmp`, JSON.stringify(info) + '\n');
+    await fs.rename(`${path}.tmp`, path);
+  } catch (err) {
+    await fs.rm(`${path}.tmp`, { force: true }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** How often a server.json that could not be written is tried again. */
+const SERVER_INFO_RETRY_MS = 5_000;
+
+/**
+ * Writes server.json (how a second start finds this server) and, when
+ * that fails (a full disk), logs it and tries again every few seconds
+ * rather than refusing to start: the server still serves reads, and takes
+ * writes again as soon as there is room. Returns a function that stops
+ * the retries.
+ */
+async function publishServerInfo(
+  dataDir: string,
+  info: object
+): Promise<() => void> {
+  let timer: NodeJS.Timeout | null = null;
+  const attempt = async (first: boolean): Promise<void> => {
+    try {
+      await writeServerInfo(dataDir, info);
+      if (!first) {
+        log('wrote server.json');
+      }
+    } catch (err) {
+      if (first) {
+        log('could not write server.json; trying again every 5 s:', err);
+      }
+      timer = setTimeout(() => void attempt(false), SERVER_INFO_RETRY_MS);
+      timer.unref();
+    }
+  };
+  await attempt(true);
+  return () => {
+    if (timer) {
+      clearTimeout(timer);
+    }
+  };
 }
 
 function listen(server: Server, options: ServerOptions): Promise<number> {
@@ -142,7 +184,10 @@ async function main(options: ServerOptions): Promise<number> {
   const openStore = store;
   const heldLock = lock;
   const url = urlOf(options.host, port);
-  await writeServerInfo(dataDir, { url, pid: process.pid });
+  const stopPublishing = await publishServerInfo(dataDir, {
+    url,
+    pid: process.pid
+  });
   printLine({ event: 'listening', url, pid: process.pid });
 
   let stopping = false;
@@ -154,6 +199,7 @@ async function main(options: ServerOptions): Promise<number> {
     log(`${signal}: finishing requests in flight, then stopping`);
     // Open change polls are answered now rather than held to their end.
     closeApp();
+    stopPublishing();
     const closed = new Promise(r => server.close(r));
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), 10_000);

@@ -73,8 +73,12 @@ export class RecordValidator {
       const discriminated = findDiscriminator(schema);
       if (discriminated) {
         this.tagValues.set(discriminated.propertyName, discriminated.values);
+        // Ajv applies `discriminator` to objects only and then skips the
+        // `oneOf`, so without `type` a non-object (`[]`, `null`, `7`) would
+        // pass. Every branch is an object, so this accepts nothing less.
         ajv.addSchema({
           ...schema,
+          type: 'object',
           discriminator: { propertyName: discriminated.propertyName }
         });
       } else {

@@ -18,6 +18,7 @@ import { AppError } from '../errors';
 import type { SearchService } from '../search/search-service';
 import type { HistoryService } from '../services/history';
 import type { IngestService } from '../services/ingest';
+import { answerOtherMethods } from './methods';
 
 /** The longest a change poll may wait, in ms. */
 export const MAX_WAIT_MS = 25_000;
@@ -202,5 +203,5 @@ export function teamRoutes(deps: {
     res.setHeader('ETag', `"${req.params.sha256}"`);
     res.end(blob);
   });
-  return router;
+  return answerOtherMethods(router);
 }

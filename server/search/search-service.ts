@@ -14,6 +14,7 @@ import type {
 } from '../../src/_schema/records';
 import type { Principal } from '../access/directory';
 import type { TeamAccess } from '../access/team';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import { AppError } from '../errors';
 import {
   parseLimit,
@@ -66,18 +67,25 @@ function emptyDocs(): Docs {
   return { index: new TextIndex(), columns: new DocColumns() };
 }
 
+/** RFC 3339 date-time (Ajv's check of the `date-time` format). */
+const isDateTime = (
+  fullFormats['date-time'] as { validate: (text: string) => boolean }
+).validate;
+
 function parseDate(name: string, raw: unknown): number | undefined {
   const text = parseText(name, raw);
   if (text === undefined) {
     return undefined;
   }
-  const ms = Date.parse(text);
+  // RFC 3339 date-time, as the API document says: Date.parse alone would
+  // also take "0" or "March 7" (and read them in the server's time zone).
+  const ms = isDateTime(text) ? Date.parse(text) : NaN;
   if (!Number.isFinite(ms)) {
     throw new AppError(
       400,
       'invalid_request',
-      `The query parameter "${name}" must be an ISO 8601 date.`,
-      [{ path: `/query/${name}`, message: 'must be an ISO 8601 date' }]
+      `The query parameter "${name}" must be an RFC 3339 date-time (e.g. 2026-03-01T10:00:00Z).`,
+      [{ path: `/query/${name}`, message: 'must be an RFC 3339 date-time' }]
     );
   }
   return ms;
@@ -114,6 +122,12 @@ export function snippetOf(
   }
   matches.sort((a, b) => a[0] - b[0]);
   return { text: window, matches };
+}
+
+/** How many of the terms occur in the text (any case). */
+function termsIn(text: string, terms: string[]): number {
+  const lower = text.toLowerCase();
+  return terms.filter(term => lower.includes(term)).length;
 }
 
 /** The search route's logic and its indexes. */
@@ -308,13 +322,18 @@ export class SearchService {
       outputCount: outputs.length,
       outputTypes
     };
+    // The snippet comes from where more of the query is: code, unless the
+    // output holds more of its terms (`print("hello")` found by "hello 42"
+    // is a hit in its output).
+    const output = outputText(record);
     const inCode = snippetOf(record.code, terms);
-    const snippet = inCode
-      ? { field: 'code' as const, ...inCode }
-      : {
-          field: 'output' as const,
-          ...(snippetOf(outputText(record), terms) ?? { text: '', matches: [] })
-        };
+    const snippet =
+      inCode && termsIn(record.code, terms) >= termsIn(output, terms)
+        ? { field: 'code' as const, ...inCode }
+        : {
+            field: 'output' as const,
+            ...(snippetOf(output, terms) ?? { text: '', matches: [] })
+          };
     const access = this.access.accessOf(record.sessionId);
     return {
       execution,

@@ -61,11 +61,14 @@ import {
   type SessionQuery,
   type StoredEvent,
   type StorePage,
-  type TrailStore
+  type TrailStore,
+  type WriteFailure
 } from './types';
 
 interface PendingBatch {
   events: StoredEvent[];
+  /** The JSON of each event, written before the batch joined the queue. */
+  bodies: ReadonlyMap<StoredEvent, string>;
   /** The blobs its events cite, by SHA-256. */
   blobs: ReadonlyMap<string, Buffer>;
   resolve(result: IngestResult): void;
@@ -88,6 +91,31 @@ function storageFailure(cause: unknown): AppError {
   );
   failure.cause = cause;
   return failure;
+}
+
+/**
+ * The JSON of each event. Written in the caller's request, not in the
+ * shared commit: an event that cannot be written (a value nested deeper
+ * than JSON.stringify can recurse) fails its own batch only, never the
+ * others of its commit.
+ */
+function eventBodies(events: StoredEvent[]): Map<StoredEvent, string> {
+  const bodies = new Map<StoredEvent, string>();
+  for (const [i, event] of events.entries()) {
+    try {
+      bodies.set(event, JSON.stringify(event));
+    } catch (err) {
+      const failure = new AppError(
+        400,
+        'invalid_request',
+        `Event ${i} cannot be stored: it cannot be written as JSON (nested too deeply).`,
+        [{ path: `/events/${i}`, message: 'cannot be written as JSON' }]
+      );
+      failure.cause = err;
+      throw failure;
+    }
+  }
+  return bodies;
 }
 
 /** Options of {@link FileStore.open}. */
@@ -191,6 +219,18 @@ export class FileStore implements TrailStore {
     return this.index.sessionCount;
   }
 
+  writeFailure(): WriteFailure | null {
+    const failure = this.log.writeFailure;
+    if (!failure) {
+      return null;
+    }
+    const code = (failure.error as NodeJS.ErrnoException).code;
+    return {
+      code: typeof code === 'string' ? code : 'unknown',
+      since: failure.at.toISOString()
+    };
+  }
+
   hasEvent(id: string): boolean {
     return this.index.hasEvent(id);
   }
@@ -204,8 +244,14 @@ export class FileStore implements TrailStore {
         new AppError(503, 'shutting_down', 'The server is shutting down.')
       );
     }
+    let bodies: Map<StoredEvent, string>;
+    try {
+      bodies = eventBodies(events);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ events, blobs, resolve, reject });
+      this.queue.push({ events, bodies, blobs, resolve, reject });
       this.committing ??= this.commitQueued();
     });
   }
@@ -254,7 +300,9 @@ export class FileStore implements TrailStore {
       }
       parts.push({ batch, fresh, first: records.length, result });
       for (const event of fresh) {
-        records.push(toLogRecord(event, now, sessionPath));
+        records.push(
+          toLogRecord(event, batch.bodies.get(event)!, now, sessionPath)
+        );
         if (event.kind === 'session.started') {
           written.set(event.session.id, event.session.notebookPath);
         }

@@ -42,15 +42,15 @@ import type { LogLocation, LogRecord, ScannedRecord } from './segment-log';
 import type { StoredEvent } from './types';
 
 /**
- * Builds the log record of an event received at `now` (ms);
- * `sessionPath` gives the notebook path of a stored session record.
+ * Builds the log record of an event received at `now` (ms) whose JSON is
+ * `body`; `sessionPath` gives the notebook path of a stored session record.
  */
 export function toLogRecord(
   event: StoredEvent,
+  body: string,
   now: number,
   sessionPath: (sessionId: string) => string | undefined
 ): LogRecord {
-  const body = JSON.stringify(event);
   switch (event.kind) {
     case 'session.started':
       return { fields: ['s', event.id, now, event.session], body };

@@ -91,7 +91,9 @@ export async function syncDirectory(dir: string): Promise<void> {
 /** See the module comment. */
 export class SegmentLog {
   private readonly readers = new Map<number, fs.FileHandle>();
-  private broken: Error | null = null;
+  /** The failure of the last write, until a write succeeds again. */
+  private failure: { error: Error; at: Date } | null = null;
+  private closed = false;
   /** Index files of sealed segments still being finished. */
   private sealing: Promise<void> = Promise.resolve();
 
@@ -219,14 +221,27 @@ export class SegmentLog {
   }
 
   /**
+   * The failure of the last write (disk full, I/O error) while no write
+   * has succeeded since; null when the log takes writes.
+   */
+  get writeFailure(): { error: Error; at: Date } | null {
+    return this.failure;
+  }
+
+  /**
    * Appends records in one durable write (see durable-append.ts); resolves
-   * with their locations once they are durable. Callers must not overlap calls. After a
-   * failed write or sync the log refuses further appends: the only safe
-   * recovery from a failed fsync is to reopen (and rescan) the log.
+   * with their locations once they are durable. Callers must not overlap
+   * calls. A failed write (or sync) was never acknowledged, but may have
+   * left some of its bytes: the next append first cuts the segment back to
+   * its acknowledged size (see {@link SegmentLog.cutFailedWrite}), so once
+   * the disk has room again writes succeed without a restart.
    */
   async append(records: LogRecord[]): Promise<LogLocation[]> {
-    if (this.broken) {
-      throw this.broken;
+    if (this.closed) {
+      throw new Error('the log is closed');
+    }
+    if (this.failure) {
+      await this.cutFailedWrite();
     }
     // Each body is encoded once: its CRC and the write use the same bytes.
     // Headers are ASCII, so they are copied as latin1.
@@ -268,9 +283,13 @@ export class SegmentLog {
         await this.writer.datasync();
       }
     } catch (err) {
-      this.broken = err instanceof Error ? err : new Error(String(err));
+      this.failure = {
+        error: err instanceof Error ? err : new Error(String(err)),
+        at: this.failure?.at ?? new Date()
+      };
       throw err;
     }
+    this.failure = null;
     const locations: LogLocation[] = [];
     const lines: string[] = [];
     let offset = this.size;
@@ -304,9 +323,29 @@ export class SegmentLog {
     return buf.toString('utf8', parsed.tab + 1, bytesRead);
   }
 
+  /**
+   * Truncates the current segment to the bytes acknowledged before a
+   * failed write and syncs that, through a fresh handle; throws (leaving
+   * the log as it was) when that fails too. Truncating frees space, so it
+   * works on a full disk.
+   */
+  private async cutFailedWrite(): Promise<void> {
+    const path = join(this.dir, segmentName(this.segment));
+    const writer = await openDurableAppend(path, true);
+    try {
+      await writer.truncate(this.size);
+      await writer.datasync();
+    } catch (err) {
+      await writer.close().catch(() => undefined);
+      throw err;
+    }
+    await this.writer.close().catch(() => undefined);
+    this.writer = writer;
+  }
+
   /** Closes every file. */
   async close(): Promise<void> {
-    this.broken ??= new Error('the log is closed');
+    this.closed = true;
     await this.writer.close();
     await this.index.close();
     await this.sealing;

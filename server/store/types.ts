@@ -81,9 +81,22 @@ export interface BlobStore {
 }
 
 /** The history of sessions and executions, written once, read many times. */
+/** A store's failing writes, as health reports them. */
+export interface WriteFailure {
+  /** The system error code (`ENOSPC`, `EIO`, …), or `unknown`. */
+  code: string;
+  /** When the first failing write of the run failed (ISO 8601). */
+  since: string;
+}
+
 export interface TrailStore {
   /** The blobs that records reference with BlobRefs. */
   readonly blobs: BlobStore;
+  /**
+   * Why the last write failed (e.g. `ENOSPC`) and since when, while no
+   * write has succeeded since; null (or absent) when writes succeed.
+   */
+  writeFailure?(): WriteFailure | null;
   /**
    * Stores the events whose ids are new, and the blobs they cite (content
    * by SHA-256 hex; stored once per content), and resolves once both are
