@@ -15,6 +15,7 @@ const esModules = [
   'idb',
   'lib0',
   'lowdb',
+  'marked',
   'nanoid',
   'steno',
   'vscode-ws-jsonrpc',

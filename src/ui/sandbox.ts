@@ -1,27 +1,49 @@
 /**
- * Renders recorded HTML and Markdown outputs, which may come from a
- * teammate, so that nothing in them runs in, reaches into, or calls out
- * from the viewer's JupyterLab page.
+ * Renders every recorded output that is more than plain text or a bitmap
+ * (HTML, Markdown, LaTeX, SVG, JSON, Mermaid, Vega and Vega-Lite), which may
+ * come from a teammate, so that nothing in it runs in, reaches into, or
+ * calls out from the viewer's JupyterLab page.
  *
  * Two layers:
- * 1. JupyterLab's sanitizer strips scripts, event-handler attributes,
- *    `javascript:` links, iframes and forms, as for any untrusted output.
- * 2. What is left is shown in an `<iframe sandbox="allow-scripts">` with no
+ * 1. The content is made into static HTML with bounded work and no network
+ *    (`sandboxContent.ts`, `sandboxVega.ts`): HTML and Markdown through
+ *    JupyterLab's sanitizer (no scripts, event-handler attributes,
+ *    `javascript:` links, iframes or forms), math typeset to MathML without
+ *    links, SVG and Vega charts as images.
+ * 2. That is shown in an `<iframe sandbox="allow-scripts">` with no
  *    `allow-same-origin` (an opaque origin: no access to this page, its
  *    cookies, storage or token) whose Content-Security-Policy allows no
  *    network at all (images, fonts and media from `data:` only) and only our
  *    own script, by nonce: it reports the content's height so the frame
- *    fits, and hands clicked links to the page, which opens web links in a
- *    new tab. No popups, no navigation, no forms.
+ *    fits, scrolls to in-frame anchors, and hands clicked web links to the
+ *    page, which opens absolute http(s) links only, in a new tab without
+ *    opener or referrer, and only after a real click. No popups, no
+ *    navigation, no forms.
  *
- * JavaScript outputs never reach here: untrusted, JupyterLab shows their
- * text fallback instead.
+ * JavaScript outputs never reach here: untrusted, the recorded registry
+ * shows their text fallback instead.
  */
+import {
+  errorRendererFactory,
+  imageRendererFactory,
+  RenderMimeRegistry,
+  textRendererFactory
+} from '@jupyterlab/rendermime';
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
+import { isVegaMimeType, RECORDED_MIME_TYPES } from './outputs';
+import {
+  jsonToHtml,
+  latexToHtml,
+  markdownToHtml,
+  mermaidToHtml,
+  svgToHtml
+} from './sandboxContent';
+import { drawVegaInWorker, vegaToHtml } from './sandboxVega';
 
-/** The mime types whose renderer this module replaces. */
-export const SANDBOXED_MIME_TYPES = ['text/html', 'text/markdown'];
+/** The mime types rendered in sandboxed frames. */
+export const SANDBOXED_MIME_TYPES = Object.keys(RECORDED_MIME_TYPES.SANDBOXED);
 
 /** The CSS variables copied from the page so frames follow the theme. */
 const THEME_VARIABLES = [
@@ -88,6 +110,11 @@ body {
   line-height: 1.5; overflow-wrap: anywhere;
 }
 a { color: var(--jp-content-link-color, #1976d2); }
+math[display="block"] { margin: 0.5em 0; }
+.trail-latex { white-space: pre-wrap; }
+.trail-note { color: var(--jp-content-font-color2, #616161); font-size: 12px; margin: 0.25em 0; }
+.trail-json, .trail-mermaid { margin: 0; white-space: pre-wrap; }
+details.trail-spec > summary { cursor: pointer; color: var(--jp-content-font-color2, #616161); font-size: 12px; }
 pre, code { font-family: var(--jp-code-font-family, monospace); font-size: var(--jp-code-font-size, 13px); }
 table { border-collapse: collapse; border-spacing: 0; font-size: 12px; }
 th, td { padding: 0.25em 0.5em; border: none; text-align: right; }
@@ -112,12 +139,28 @@ export function frameDocument(
     'height:Math.ceil(document.documentElement.scrollHeight)},"*");}' +
     'new ResizeObserver(report).observe(document.documentElement);' +
     'addEventListener("load",report);report();' +
-    // A followed link would load a page of anyone's choosing inside this
-    // frame, without our policy: the page opens it in a new tab instead.
-    'document.addEventListener("click",function(e){' +
-    'var a=e.target&&e.target.closest?e.target.closest("a[href],area[href]"):null;' +
-    'if(!a||a.getAttribute("href").charAt(0)==="#")return;' +
-    'e.preventDefault();parent.postMessage({trailFrame:id,open:a.href},"*");},true);' +
+    // An in-frame anchor: resolved against the page's address, following
+    // it would load the viewer's JupyterLab into the frame; scroll instead.
+    'function target(name){var all=document.querySelectorAll("[id],[data-jupyter-id],[name]");' +
+    'var lower=name.toLowerCase(),loose=null;' +
+    'for(var i=0;i<all.length;i++){var e=all[i];' +
+    'var keys=[e.id,e.getAttribute("data-jupyter-id"),e.getAttribute("name")];' +
+    'for(var k=0;k<3;k++){if(keys[k]===name)return e;' +
+    'if(!loose&&keys[k]&&keys[k].toLowerCase()===lower)loose=e;}}return loose;}' +
+    // No link is ever followed inside the frame: anchors scroll, absolute
+    // web links go to the page (which opens them in a new tab), anything
+    // else (relative, javascript:, data:…) does nothing.
+    'function onLink(e){' +
+    'var a=e.target&&e.target.closest?e.target.closest("a,area"):null;' +
+    'if(!a)return;e.preventDefault();' +
+    'var href=(a.getAttribute("href")||a.getAttribute("xlink:href")||"").trim();' +
+    'if(e.type!=="click")return;' +
+    'if(href.charAt(0)==="#"){var name=href.slice(1);try{name=decodeURIComponent(name);}catch(x){}' +
+    'var t=name?target(name):null;' +
+    'if(t)t.scrollIntoView();else if(!name||name==="top")window.scrollTo(0,0);return;}' +
+    'if(/^https?:\\/\\//i.test(href))parent.postMessage({trailFrame:id,open:href},"*");}' +
+    'document.addEventListener("click",onLink,true);' +
+    'document.addEventListener("auxclick",onLink,true);' +
     '})();';
   return (
     '<!DOCTYPE html><html><head><meta charset="utf-8">' +
@@ -139,7 +182,6 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
     this.addClass('jp-Trail-Sandboxed');
     this._mimeType = options.mimeType;
     this._sanitizer = options.sanitizer;
-    this._markdownParser = options.markdownParser ?? null;
     this._frameId = `trail-frame-${++frameCounter}`;
     window.addEventListener('message', this._onMessage);
   }
@@ -150,31 +192,64 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
   }
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const raw = model.data[this._mimeType];
-    const source =
-      typeof raw === 'string' ? raw : Array.isArray(raw) ? raw.join('') : '';
-    let html = source;
-    if (this._mimeType === 'text/markdown') {
-      html = this._markdownParser
-        ? await this._markdownParser.render(source)
-        : `<pre>${escapeHtml(source)}</pre>`;
+    const html = await this._contentOf(model.data[this._mimeType]);
+    if (this.isDisposed) {
+      return;
     }
-    const sanitized = this._sanitizer.sanitize(html);
     const frame = document.createElement('iframe');
-    // Scripts may run only by nonce (the height reporter); no same-origin,
-    // so the frame cannot touch this page, its storage or its token.
+    // Scripts may run only by nonce (ours); no same-origin, so the frame
+    // cannot touch this page, its storage or its token.
     frame.setAttribute('sandbox', 'allow-scripts');
     frame.setAttribute('referrerpolicy', 'no-referrer');
     frame.setAttribute('title', 'Recorded output (sandboxed)');
     frame.className = 'jp-Trail-SandboxFrame';
+    frame.dataset.mimeType = this._mimeType;
     frame.style.width = '100%';
     frame.style.border = '0';
     frame.style.display = 'block';
     frame.style.height = '2em';
-    frame.srcdoc = frameDocument(sanitized, randomNonce(), this._frameId);
+    frame.srcdoc = frameDocument(html, randomNonce(), this._frameId);
     this._frame?.remove();
     this._frame = frame;
     this.node.appendChild(frame);
+  }
+
+  /**
+   * The frame's content for the recorded value: static HTML only.
+   */
+  private async _contentOf(value: unknown): Promise<string> {
+    const mime = this._mimeType;
+    const text =
+      typeof value === 'string'
+        ? value
+        : Array.isArray(value) && value.every(line => typeof line === 'string')
+          ? value.join('')
+          : null;
+    if (isVegaMimeType(mime)) {
+      let spec = value;
+      if (text !== null) {
+        try {
+          spec = JSON.parse(text);
+        } catch {
+          return jsonToHtml(text);
+        }
+      }
+      return vegaToHtml(await drawVegaInWorker(spec, mime), spec, mime);
+    }
+    switch (mime) {
+      case 'text/html':
+        return this._sanitizer.sanitize(text ?? '');
+      case 'text/markdown':
+        return markdownToHtml(text ?? '', this._sanitizer);
+      case 'text/latex':
+        return latexToHtml(text ?? '');
+      case 'image/svg+xml':
+        return svgToHtml(text ?? '');
+      case 'text/vnd.mermaid':
+        return mermaidToHtml(text ?? '');
+      default:
+        return jsonToHtml(value);
+    }
   }
 
   dispose(): void {
@@ -200,7 +275,10 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
       return;
     }
     if (typeof data.open === 'string') {
-      openLink(data.open);
+      // Only after a real click in the frame: a frame cannot fake one.
+      if (hasUserActivation()) {
+        openLink(data.open);
+      }
       return;
     }
     if (typeof data.height !== 'number') {
@@ -215,62 +293,74 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
 
   private _frame: HTMLIFrameElement | null = null;
   private _frameId: string;
-  private _markdownParser: IRenderMime.IMarkdownParser | null;
   private _mimeType: string;
   private _sanitizer: IRenderMime.ISanitizer;
 }
 
 /**
- * Opens a link clicked in a frame in a new tab, without a way back to this
- * page; only web and mail links.
+ * Whether the page has transient user activation (a click in one of its
+ * frames activates the page too); false where the browser cannot tell.
+ */
+export function hasUserActivation(): boolean {
+  const activation = (
+    navigator as Navigator & { userActivation?: { isActive: boolean } }
+  ).userActivation;
+  return activation?.isActive === true;
+}
+
+/**
+ * Opens a link clicked in a recorded output in a new tab, without a way
+ * back to this page and without telling where it came from; absolute web
+ * links only.
  */
 export function openLink(href: string): boolean {
+  if (!/^https?:\/\//i.test(href.trim())) {
+    return false;
+  }
   let url: URL;
   try {
-    url = new URL(href);
+    url = new URL(href.trim());
   } catch {
     return false;
   }
-  if (!['http:', 'https:', 'mailto:'].includes(url.protocol)) {
+  if (!['http:', 'https:'].includes(url.protocol)) {
     return false;
   }
   window.open(url.href, '_blank', 'noopener,noreferrer');
   return true;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    c =>
-      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[
-        c
-      ]!
-  );
+/** One factory per rank, all making sandboxed renderers. */
+function sandboxedFactories(): IRenderMime.IRendererFactory[] {
+  const byRank = new Map<number, string[]>();
+  for (const [mime, rank] of Object.entries(RECORDED_MIME_TYPES.SANDBOXED)) {
+    byRank.set(rank, [...(byRank.get(rank) ?? []), mime]);
+  }
+  return Array.from(byRank, ([rank, mimeTypes]) => ({
+    safe: true,
+    mimeTypes,
+    defaultRank: rank,
+    createRenderer: options => new SandboxedRenderer(options)
+  }));
 }
 
-/** The factory that puts {@link SandboxedRenderer} in a rendermime registry. */
-export const sandboxedRendererFactory: IRenderMime.IRendererFactory = {
-  safe: true,
-  mimeTypes: SANDBOXED_MIME_TYPES,
-  defaultRank: 50,
-  createRenderer: options => new SandboxedRenderer(options)
-};
-
 /**
- * A registry for recorded outputs: the application's, with HTML and
- * Markdown rendered in sandboxed frames.
+ * The registry for recorded outputs: only sandboxed frames, JupyterLab's
+ * bitmap renderer and its text renderers, with the application's
+ * sanitizer. Not a clone of the application's registry: other extensions'
+ * renderers (Vega, Mermaid, JSON, …) run in the page, and its Markdown
+ * parser and LaTeX typesetter too.
  */
-export function recordedOutputRendermime<
-  T extends {
-    clone(): T;
-    addFactory(f: IRenderMime.IRendererFactory, rank?: number): void;
-    getRank(mime: string): number | undefined;
-  }
->(rendermime: T): T {
-  const clone = rendermime.clone();
-  clone.addFactory(
-    sandboxedRendererFactory,
-    rendermime.getRank('text/html') ?? sandboxedRendererFactory.defaultRank
-  );
-  return clone;
+export function recordedOutputRendermime(
+  rendermime: Pick<IRenderMimeRegistry, 'sanitizer'>
+): IRenderMimeRegistry {
+  return new RenderMimeRegistry({
+    initialFactories: [
+      ...sandboxedFactories(),
+      imageRendererFactory,
+      errorRendererFactory,
+      textRendererFactory
+    ],
+    sanitizer: rendermime.sanitizer
+  });
 }

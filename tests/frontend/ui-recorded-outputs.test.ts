@@ -66,6 +66,64 @@ describe('RecordedOutputArea', () => {
     expect((window as any).__trailPwned).toBeUndefined();
   });
 
+  it('opens links in text outputs only as web links, without opener or referrer', async () => {
+    const open = jest.spyOn(window, 'open').mockReturnValue(null);
+    area = new RecordedOutputArea({
+      outputs: [
+        {
+          output_type: 'stream',
+          name: 'stdout',
+          text: 'see https://example.com/report and more\n'
+        }
+      ],
+      rendermime
+    });
+    Widget.attach(area, document.body);
+    const link = await waitFor(() =>
+      area!.node.querySelector<HTMLAnchorElement>('a[href]')
+    );
+    await waitFor(() => link.rel === 'noopener noreferrer');
+    expect(link.referrerPolicy).toBe('no-referrer');
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true });
+    link.dispatchEvent(click);
+    expect(click.defaultPrevented).toBe(true);
+    expect(open).toHaveBeenCalledWith(
+      'https://example.com/report',
+      '_blank',
+      'noopener,noreferrer'
+    );
+    // A link to anything but an absolute web address does nothing.
+    open.mockClear();
+    link.setAttribute('href', '/lab?reset');
+    const relative = new MouseEvent('click', {
+      bubbles: true,
+      cancelable: true
+    });
+    link.dispatchEvent(relative);
+    expect(relative.defaultPrevented).toBe(true);
+    expect(open).not.toHaveBeenCalled();
+    open.mockRestore();
+  });
+
+  it('names the types of an output it has no renderer for', async () => {
+    area = new RecordedOutputArea({
+      outputs: [
+        {
+          output_type: 'display_data',
+          data: { 'application/vnd.plotly.v1+json': { data: [] } },
+          metadata: {}
+        }
+      ],
+      rendermime
+    });
+    Widget.attach(area, document.body);
+    await waitFor(() =>
+      area!.node.textContent?.includes(
+        '[output not shown: application/vnd.plotly.v1+json]'
+      )
+    );
+  });
+
   it('shows at most maxNumberOutputs outputs, then offers the rest', () => {
     // (Consecutive streams would merge into one output: use displays.)
     const many: Output[] = Array.from({ length: 5 }, (_, i) => ({
