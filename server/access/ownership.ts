@@ -1,8 +1,16 @@
 /**
  * Who owns each session and who may see it, kept beside the history in
- * `<data>/access.log`: one JSON line per fact, appended durably (O_DSYNC)
- * before the events it governs are stored, replayed at startup. A torn last
- * line (a crash mid-write) is ignored; nothing it stood for was acknowledged.
+ * `<data>/access.log`: one line per fact, appended durably (O_DSYNC)
+ * before the events it governs are stored, replayed at startup.
+ *
+ * A line is `<crc32 of the JSON, 8 hex digits> <JSON>` then LF, so a
+ * damaged or torn line is recognised on its own and skipped: the facts
+ * after it still count. A write that fails (a full disk) is cut off again
+ * before anything else is appended, is never applied and is answered 503;
+ * nothing that is not durable is acknowledged. Lines of the first format
+ * (the JSON alone) are still read; in a line that does not parse, the
+ * facts that start later in it (appended after a torn write by that
+ * format) are recovered.
  *
  * Facts:
  *   {"t":"claim","s":sessionId,"a":authorId,"n":notebookPath,"v":visibility,"at":iso}
@@ -16,6 +24,8 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { AppError } from '../errors';
 import { openDurableAppend, syncAfterWrite } from '../store/durable-append';
 import type { Visibility } from './policy';
 
@@ -61,33 +71,24 @@ export class OwnershipStore {
   /** Opens (creating) `<dataDir>/access.log` and replays it. */
   static async open(dataDir: string): Promise<OwnershipStore> {
     const path = join(dataDir, 'access.log');
-    let text = '';
+    let bytes = Buffer.alloc(0);
     try {
-      text = await fs.readFile(path, 'utf8');
+      bytes = await fs.readFile(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
         throw err;
       }
     }
-    let valid = 0;
     const store = new OwnershipStore(await openDurableAppend(path, true), path);
-    let offset = 0;
-    for (const line of text.split('\n')) {
-      const end = offset + Buffer.byteLength(line, 'utf8') + 1;
-      if (end > Buffer.byteLength(text, 'utf8')) {
-        break; // no newline: a torn last write
-      }
-      try {
-        store.apply(JSON.parse(line) as Fact);
-        valid = end;
-      } catch {
-        break;
-      }
-      offset = end;
+    // A last line without its LF is a write cut short: never acknowledged.
+    const complete = bytes.lastIndexOf(0x0a) + 1;
+    for (const fact of readFacts(bytes.subarray(0, complete))) {
+      store.apply(fact);
     }
-    if (valid < Buffer.byteLength(text, 'utf8')) {
-      await store.file!.truncate(valid);
+    if (complete < bytes.length) {
+      await store.file!.truncate(complete);
     }
+    store.size = complete;
     return store;
   }
 
@@ -212,17 +213,20 @@ export class OwnershipStore {
     await this.file?.close();
   }
 
+  /**
+   * Appends facts durably, then applies them. A failed write is cut off
+   * the file again (so the next fact does not follow broken bytes) and
+   * rejects with a 503; when even that cut fails, every later write tries
+   * it first and fails the same way until it succeeds.
+   */
   private write(facts: Fact[]): Promise<void> {
     if (facts.length === 0) {
       return Promise.resolve();
     }
-    const text = facts.map(f => JSON.stringify(f) + '\n').join('');
+    const bytes = Buffer.from(facts.map(frame).join(''), 'utf8');
     const done = this.chain.then(async () => {
       if (this.file) {
-        await this.file.appendFile(text, 'utf8');
-        if (syncAfterWrite) {
-          await this.file.datasync();
-        }
+        await this.append(this.file, bytes);
       }
       for (const f of facts) {
         this.apply(f);
@@ -230,6 +234,36 @@ export class OwnershipStore {
     });
     this.chain = done.catch(() => undefined);
     return done;
+  }
+
+  private async append(file: FileHandle, bytes: Buffer): Promise<void> {
+    try {
+      if (this.dirty) {
+        await file.truncate(this.size);
+        this.dirty = false;
+      }
+      this.dirty = true;
+      await file.appendFile(bytes);
+      if (syncAfterWrite) {
+        await file.datasync();
+      }
+      this.dirty = false;
+      this.size += bytes.length;
+    } catch (err) {
+      if (this.dirty) {
+        await file.truncate(this.size).then(
+          () => (this.dirty = false),
+          () => undefined
+        );
+      }
+      const failure = new AppError(
+        503,
+        'storage_unavailable',
+        'The server could not record who may read the session; nothing was changed. Try again later.'
+      );
+      failure.cause = err;
+      throw failure;
+    }
   }
 
   private apply(fact: Fact): void {
@@ -269,7 +303,92 @@ export class OwnershipStore {
   }
 
   private chain: Promise<void> = Promise.resolve();
+  /** The length of the file's durable facts. */
+  private size = 0;
+  /** Whether bytes past `size` may be on the file (a write that failed). */
+  private dirty = false;
   private sessions = new Map<string, SessionAccess>();
   private byAuthor = new Map<string, Set<string>>();
   private rules = new Map<string, Visibility>();
+}
+
+/** One fact as a line of the log: its CRC-32, a space, its JSON, LF. */
+function frame(fact: Fact): string {
+  const json = JSON.stringify(fact);
+  const crc = crc32(Buffer.from(json, 'utf8')).toString(16).padStart(8, '0');
+  return `${crc} ${json}\n`;
+}
+
+/** Where a fact may start in a line: a framed one or one of format 1. */
+const FACT_START = /[0-9a-f]{8} \{|\{"t":"/g;
+
+/**
+ * The facts of complete lines, in order. A damaged line is skipped; from
+ * a line that does not parse whole, the facts starting later in it (ones
+ * that were appended after a torn write) are still read.
+ */
+function readFacts(bytes: Buffer): Fact[] {
+  const facts: Fact[] = [];
+  let start = 0;
+  while (start < bytes.length) {
+    const end = bytes.indexOf(0x0a, start);
+    const line = bytes.subarray(start, end);
+    start = end + 1;
+    let fact = parseLine(line);
+    if (fact === undefined) {
+      const text = line.toString('latin1');
+      FACT_START.lastIndex = 1;
+      for (let m = FACT_START.exec(text); m; m = FACT_START.exec(text)) {
+        fact = parseLine(line.subarray(m.index));
+        if (fact !== undefined) {
+          break;
+        }
+        FACT_START.lastIndex = m.index + 1;
+      }
+    }
+    if (fact !== undefined) {
+      facts.push(fact);
+    }
+  }
+  return facts;
+}
+
+/** The fact of a whole line, or undefined when it is damaged. */
+function parseLine(line: Buffer): Fact | undefined {
+  let json = line;
+  if (line[0] !== 0x7b) {
+    // `<crc> <json>`; a line of format 1 is the JSON alone.
+    if (line.length < 10 || line[8] !== 0x20) {
+      return undefined;
+    }
+    json = line.subarray(9);
+    const crc = line.toString('latin1', 0, 8);
+    if (
+      !/^[0-9a-f]{8}$/.test(crc) ||
+      Number.parseInt(crc, 16) !== crc32(json)
+    ) {
+      return undefined;
+    }
+  }
+  try {
+    const fact = JSON.parse(json.toString('utf8')) as Fact;
+    return fact !== null && typeof fact === 'object' && isFact(fact)
+      ? fact
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isFact(f: Fact): boolean {
+  switch (f.t) {
+    case 'claim':
+      return typeof f.s === 'string' && typeof f.a === 'string';
+    case 'vis':
+      return typeof f.s === 'string';
+    case 'rule':
+      return typeof f.a === 'string' && typeof f.n === 'string';
+    default:
+      return false;
+  }
 }
