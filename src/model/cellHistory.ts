@@ -13,8 +13,10 @@ import type {
  * first, and two of them compared: code and outputs.
  *
  * #### Notes
- * By default the run the history was opened from is compared with the
- * latest earlier run whose code differs (or simply the one before it).
+ * By default the run the history was opened from (B) is compared with the
+ * latest earlier run whose code differs (or simply the one before it) as
+ * A; opened from the oldest run, that run is A and the earliest later run
+ * whose code differs (or simply the next one) is B.
  */
 export class CellHistoryModel extends PagedListModel<ExecutionSummary> {
   constructor(options: CellHistoryModel.IOptions) {
@@ -70,17 +72,22 @@ export class CellHistoryModel extends PagedListModel<ExecutionSummary> {
   }
 
   /**
-   * Whether a run's code differs from the run listed after it (the one
-   * before it in time); true for the oldest run loaded.
+   * How a run's code compares with the run listed after it (the one before
+   * it in time): `'changed'` or `'same'`; `'first'` for the cell's first
+   * recorded run; null for the oldest run loaded while older ones remain
+   * unread (not known yet).
    */
-  codeChanged(id: string): boolean {
+  codeChange(id: string): CellHistoryModel.CodeChange | null {
     const items = this.items;
     const index = items.findIndex(item => item.id === id);
     if (index < 0) {
-      return false;
+      return null;
     }
     const older = items[index + 1];
-    return !older || older.code !== items[index].code;
+    if (!older) {
+      return this.hasMore ? null : 'first';
+    }
+    return older.code !== items[index].code ? 'changed' : 'same';
   }
 
   /**
@@ -159,11 +166,21 @@ export class CellHistoryModel extends PagedListModel<ExecutionSummary> {
     if (index < 0) {
       index = 0;
     }
-    const right = items[index];
+    const opened = items[index];
     const older = items.slice(index + 1);
-    const left = older.find(item => item.code !== right.code) ?? older[0];
-    this._right = right.id;
-    this._left = left?.id ?? null;
+    if (older.length === 0 && index > 0) {
+      // The oldest run: it is A, against the next newer run with other
+      // code (or simply the next one).
+      const newer = items.slice(0, index).reverse();
+      this._left = opened.id;
+      this._right = (
+        newer.find(item => item.code !== opened.code) ?? newer[0]
+      ).id;
+    } else {
+      const left = older.find(item => item.code !== opened.code) ?? older[0];
+      this._right = opened.id;
+      this._left = left?.id ?? null;
+    }
     this.emitChanged();
   }
 
@@ -230,4 +247,7 @@ export namespace CellHistoryModel {
     executionId?: string | null;
     pageSize?: number;
   }
+
+  /** How a run's code compares with the run before it. */
+  export type CodeChange = 'changed' | 'same' | 'first';
 }

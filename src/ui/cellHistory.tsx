@@ -239,7 +239,7 @@ function CellRun(props: {
   const { run, history, trans } = props;
   const session = history.sessionOf(run.sessionId);
   const author = session?.author;
-  const changed = history.codeChanged(run.id);
+  const change = history.codeChange(run.id);
   const side = (which: 'left' | 'right') => (
     <input
       type="radio"
@@ -296,11 +296,15 @@ function CellRun(props: {
           >
             {formatRelativeTime(run.startedAt)}
           </time>
-          <span
-            className={`jp-Trail-CodeChange jp-mod-${changed ? 'changed' : 'same'}`}
-          >
-            {changed ? trans.__('code changed') : trans.__('same code')}
-          </span>
+          {change && (
+            <span className={`jp-Trail-CodeChange jp-mod-${change}`}>
+              {change === 'changed'
+                ? trans.__('code changed')
+                : change === 'same'
+                  ? trans.__('same code')
+                  : trans.__('first run')}
+            </span>
+          )}
         </span>
       </button>
     </div>

@@ -194,8 +194,10 @@ describe('TrailBrowserModel in a team', () => {
     expect(history.left).toBe('x2');
     expect(history.rightRecord?.outputs).toHaveLength(1);
     expect(history.leftRecord?.code).toBe('fit(lr=0.1)');
-    expect(history.codeChanged('x3')).toBe(true);
-    expect(history.codeChanged('x2')).toBe(false);
+    expect(history.codeChange('x3')).toBe('changed');
+    expect(history.codeChange('x2')).toBe('same');
+    // The cell's first run changed nothing: it is the first.
+    expect(history.codeChange('x1')).toBe('first');
     expect(history.sessionOf('b1')?.author?.id).toBe('u-bob');
 
     await model.openExecution('x1');
@@ -317,6 +319,48 @@ describe('CellHistoryModel', () => {
     await history.compare('x3', 'x4');
     expect(history.compareError).toBeNull();
     expect(history.rightRecord?.code).toBe('fit(lr=0.001)');
+    history.dispose();
+  });
+
+  it('opened from the oldest run, compares it as A with the next run of other code as B', async () => {
+    const reader = teamReader();
+    reader.addExecution({
+      id: 'x4',
+      sessionId: 'b2',
+      cellId: 'train',
+      notebookPath: 'bob/explore.ipynb',
+      code: 'fit(lr=0.001)',
+      startedAt: '2026-11-21T11:00:00.000Z'
+    });
+    const history = new CellHistoryModel({
+      reader,
+      notebookPath: 'bob/explore.ipynb',
+      cellId: 'train',
+      executionId: 'x1'
+    });
+    await history.refresh();
+    expect(history.items.map(e => e.id)).toEqual(['x4', 'x3', 'x2', 'x1']);
+    expect([history.left, history.right]).toEqual(['x1', 'x3']);
+    expect(history.leftRecord?.code).toBe('fit(lr=0.1)');
+    expect(history.rightRecord?.code).toBe('fit(lr=0.01)');
+    history.dispose();
+  });
+
+  it('does not call the oldest run loaded "first" while older runs remain', async () => {
+    const reader = teamReader();
+    const history = new CellHistoryModel({
+      reader,
+      notebookPath: 'bob/explore.ipynb',
+      cellId: 'train',
+      pageSize: 2
+    });
+    await history.refresh();
+    expect(history.items.map(e => e.id)).toEqual(['x3', 'x2']);
+    expect(history.codeChange('x3')).toBe('changed');
+    expect(history.codeChange('x2')).toBeNull();
+    await history.loadMore();
+    expect(history.codeChange('x2')).toBe('same');
+    expect(history.codeChange('x1')).toBe('first');
     history.dispose();
   });
 
