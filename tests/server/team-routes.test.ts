@@ -154,6 +154,20 @@ describe('GET /search', () => {
     expect(code.author.name).toBe('alice');
   });
 
+  it('shows the output snippet when the output holds more of the query than the code', async () => {
+    // "print" is in the code, "rows" and "150" in the output.
+    const res = await get(bob.token, '/search?q=print%20rows%20150').expect(
+      200
+    );
+    expect(res.body.items).toHaveLength(1);
+    const { snippet } = res.body.items[0];
+    expect(snippet.field).toBe('output');
+    expect(snippet.text).toContain('rows read_csv: 150');
+    // As much of the query in both: the code.
+    const tie = await get(bob.token, '/search?q=print%20150').expect(200);
+    expect(tie.body.items[0].snippet.field).toBe('code');
+  });
+
   it('filters by person, notebook and dates, and needs every term', async () => {
     const byAlice = await get(
       bob.token,
