@@ -10,7 +10,9 @@
 import { execFileSync } from 'node:child_process';
 import { open, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { UserDirectory } from '../../server/access/directory';
+import { OwnershipStore } from '../../server/access/ownership';
 import type { TrailEvent } from '../../src/_schema/records';
 import {
   buildServer,
@@ -208,5 +210,44 @@ describe('access.log on a full disk', () => {
     } finally {
       await stop(server);
     }
+  });
+});
+
+describe('reading access.log', () => {
+  it('skips a damaged line and keeps the facts after it, in both formats', async () => {
+    const dir = await tempDir();
+    const at = '2026-03-01T10:00:00.000Z';
+    const claim = (s: string, v: string) =>
+      JSON.stringify({ t: 'claim', s, a: 'user:a', n: 'a.ipynb', v, at });
+    const vis = (s: string, v: string) =>
+      JSON.stringify({ t: 'vis', s, v, by: 'user:a', at });
+    const framed = (json: string) =>
+      `${crc32(Buffer.from(json)).toString(16).padStart(8, '0')} ${json}\n`;
+    await writeFile(
+      join(dir, 'access.log'),
+      // Format 1, with a claim torn by a full disk and a fact appended after it.
+      claim('ses-one-0001', 'team') +
+        '\n' +
+        claim('ses-two-0002', 'team').slice(0, 30) +
+        vis('ses-one-0001', 'private') +
+        '\n' +
+        // Framed, one of them damaged, then a torn tail.
+        framed(claim('ses-three-03', 'team')).replace('team', 'mine') +
+        framed(claim('ses-four-004', 'team')) +
+        framed(vis('ses-four-004', 'private')) +
+        framed(claim('ses-five-005', 'team')).slice(0, 40)
+    );
+    const store = await OwnershipStore.open(dir);
+    expect(store.session('ses-one-0001')?.visibility).toBe('private');
+    expect(store.session('ses-two-0002')).toBeUndefined();
+    expect(store.session('ses-three-03')).toBeUndefined();
+    expect(store.session('ses-four-004')?.visibility).toBe('private');
+    expect(store.session('ses-five-005')).toBeUndefined();
+    await store.setVisibility('ses-four-004', 'team', 'user:a');
+    await store.close();
+    const reopened = await OwnershipStore.open(dir);
+    expect(reopened.session('ses-four-004')?.visibility).toBe('team');
+    expect(reopened.session('ses-one-0001')?.visibility).toBe('private');
+    await reopened.close();
   });
 });
