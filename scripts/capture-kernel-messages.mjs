@@ -196,6 +196,16 @@ const scenarios = {
       { settle: true },
       { cellId: 'cell-after-restart', cell: 'print("after restart")' }
     ]
+  },
+  'help-page': {
+    description:
+      'Help shown through the pager: `obj?`, `obj??` and %quickref answer with a `page` payload in the execute_reply and no iopub output (%magic too: 100 kB, left out).',
+    steps: [
+      { cellId: 'cell-help', cell: 'len?' },
+      { cellId: 'cell-source', cell: 'len??' },
+      { cellId: 'cell-quickref', cell: '%quickref' },
+      { cellId: 'cell-help-after-print', cell: 'print("before help")\nlen?' }
+    ]
   }
 };
 

@@ -159,6 +159,12 @@ export class ExecutionBuilder {
           this._replyStarted = parseKernelDate(
             (msg.metadata as Record<string, unknown> | undefined)?.started
           );
+          const page = pageOf(content);
+          if (page !== null) {
+            // Help (`obj?`, `%quickref`...) comes as a pager payload, which
+            // JupyterLab's output area shows as a display_data output.
+            this.outputs.add('display_data', { data: page, metadata: {} });
+          }
         }
         break;
       default:
@@ -299,6 +305,32 @@ interface IReplyContent {
   ename?: unknown;
   evalue?: unknown;
   execution_count?: unknown;
+}
+
+/**
+ * The mime bundle of an execute_reply's first `page` payload, which
+ * JupyterLab's output area adds to the cell's outputs as a display_data
+ * output (only for a reply with status ok); null when there is none.
+ */
+export function pageOf(
+  reply: Record<string, unknown>
+): Record<string, unknown> | null {
+  if (reply.status !== 'ok' || !Array.isArray(reply.payload)) {
+    return null;
+  }
+  for (const item of reply.payload) {
+    if (
+      item !== null &&
+      typeof item === 'object' &&
+      (item as { source?: unknown }).source === 'page'
+    ) {
+      const data = (item as { data?: unknown }).data;
+      return data !== null && typeof data === 'object'
+        ? (data as Record<string, unknown>)
+        : {};
+    }
+  }
+  return null;
 }
 
 /**

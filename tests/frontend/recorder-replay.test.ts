@@ -2,9 +2,16 @@
  * Replays message sequences captured from a real ipykernel (see
  * scripts/capture-kernel-messages.mjs) and checks the exact records.
  */
+import { OutputArea, OutputAreaModel } from '@jupyterlab/outputarea';
+import {
+  RenderMimeRegistry,
+  standardRendererFactories
+} from '@jupyterlab/rendermime';
+import type { KernelMessage } from '@jupyterlab/services';
 import type { ExecutionRecord } from '../../src/_schema/records';
 import {
   childOf,
+  IKernelFixture,
   isoOf,
   loadFixture,
   messagesOf,
@@ -32,6 +39,42 @@ function kernelTiming(run: RecorderRun, msgId: string) {
   };
 }
 
+/**
+ * The outputs a JupyterLab notebook cell ends with when its output area
+ * gets the messages of the request `msgId` (iopub ones and the reply).
+ */
+function shownByJupyterLab(fixture: IKernelFixture, msgId: string): unknown[] {
+  const model = new OutputAreaModel({ trusted: false });
+  const area = new OutputArea({
+    model,
+    rendermime: new RenderMimeRegistry({
+      initialFactories: standardRendererFactories
+    })
+  });
+  const future = {
+    msg: { header: { msg_id: msgId } },
+    done: new Promise(() => undefined),
+    isDisposed: false,
+    dispose: () => undefined,
+    onIOPub: (_: KernelMessage.IMessage) => undefined,
+    onReply: (_: KernelMessage.IMessage) => undefined
+  };
+  area.future = future as unknown as OutputArea['future'];
+  for (const msg of messagesOf(fixture)) {
+    if ((msg.parent_header as { msg_id?: string }).msg_id !== msgId) {
+      continue;
+    }
+    if (msg.channel === 'iopub') {
+      future.onIOPub(msg);
+    } else if (msg.header.msg_type === 'execute_reply') {
+      future.onReply(msg);
+    }
+  }
+  const outputs = model.toJSON();
+  area.dispose();
+  return outputs;
+}
+
 function stream(name: 'stdout' | 'stderr', text: string) {
   return { output_type: 'stream', name, text };
 }
@@ -57,7 +100,8 @@ describe('TrailRecorder replaying real ipykernel captures', () => {
     'html',
     'big-stream',
     'mixed-requests',
-    'restart'
+    'restart',
+    'help-page'
   ];
 
   it.each(allFixtures)(
@@ -397,6 +441,39 @@ describe('TrailRecorder replaying real ipykernel captures', () => {
       expect(warn).not.toHaveBeenCalled();
     } finally {
       warn.mockRestore();
+    }
+  });
+
+  it('records help shown through the pager as JupyterLab shows it', async () => {
+    const run = await replayFixture('help-page');
+    const requests = requestsOf(run.fixture);
+    expect(run.executions.map(e => e.code)).toEqual([
+      'len?',
+      'len??',
+      '%quickref',
+      'print("before help")\nlen?'
+    ]);
+    const page = (i: number) =>
+      (
+        childOf(run.fixture, requests[i].header.msg_id, 'execute_reply')
+          .content as { payload: { data: Record<string, string> }[] }
+      ).payload[0].data;
+    expect(page(0)['text/plain']).toContain('len(obj, /)');
+    expect(page(2)['text/plain']).toContain('IPython -- An enhanced');
+    expect(run.executions.map(e => e.outputs)).toEqual([
+      [{ output_type: 'display_data', data: page(0), metadata: {} }],
+      [{ output_type: 'display_data', data: page(1), metadata: {} }],
+      [{ output_type: 'display_data', data: page(2), metadata: {} }],
+      [
+        stream('stdout', 'before help\n'),
+        { output_type: 'display_data', data: page(3), metadata: {} }
+      ]
+    ]);
+    // What a notebook's output area makes of the same messages.
+    for (const [i, request] of requests.entries()) {
+      expect(run.executions[i].outputs).toEqual(
+        shownByJupyterLab(run.fixture, request.header.msg_id)
+      );
     }
   });
 
