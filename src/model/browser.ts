@@ -189,6 +189,31 @@ export class TrailBrowserModel implements IDisposable {
   }
 
   /**
+   * Whether "my sessions" is showing someone else's work (a teammate's run
+   * reached by a link or through a cell's history): the "My sessions" tab
+   * then does not claim to be the place shown.
+   */
+  get showsOthersWork(): boolean {
+    if (this._area !== 'mine') {
+      return false;
+    }
+    const levels = this.levels;
+    const level = levels[levels.length - 1];
+    let session: SessionSummary | null = null;
+    if (level?.view === 'cellHistory') {
+      const { model } = level;
+      const run = model.items.find(item => item.id === model.executionId);
+      session = run ? model.sessionOf(run.sessionId) : null;
+    } else if (level?.view === 'timeline') {
+      session = level.model.session;
+    } else if (level?.view === 'execution') {
+      const below = levels[levels.length - 2];
+      session = below?.view === 'timeline' ? below.model.session : null;
+    }
+    return session?.author !== undefined && !this.isMine(session);
+  }
+
+  /**
    * Whether the panel is showing. While inactive, refreshes are only noted
    * and run once it shows again, and the feed is stopped, so a hidden panel
    * costs no requests.
@@ -478,7 +503,20 @@ export class TrailBrowserModel implements IDisposable {
     if (!record || record.cellId === null) {
       return false;
     }
-    this._popTo(level => level.view !== 'cellHistory');
+    // Alternating "History of this cell" and a run opened from it must not
+    // grow the stack: an earlier history of this cell goes, with all above.
+    const stack = this._stacks[this._area];
+    const earlier = stack.findIndex(
+      level =>
+        level.view === 'cellHistory' &&
+        level.place.notebookPath === record.notebookPath &&
+        level.place.cellId === record.cellId
+    );
+    if (earlier > 0) {
+      stack.splice(earlier).forEach(level => this._release(level));
+    } else {
+      this._popTo(level => level.view !== 'cellHistory');
+    }
     this._push({
       view: 'cellHistory',
       notebookPath: record.notebookPath,

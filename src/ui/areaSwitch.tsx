@@ -67,7 +67,10 @@ function Tabs(props: {
       aria-label={trans.__('Trail areas')}
     >
       {tabs.map((tab, index) => {
-        const selected = model.area === tab.area;
+        const current = model.area === tab.area;
+        // Someone else's work shown from "my sessions" is not my sessions.
+        const selected =
+          current && !(tab.area === 'mine' && model.showsOthersWork);
         return (
           <button
             key={tab.area}
@@ -78,7 +81,7 @@ function Tabs(props: {
             className="jp-Trail-AreaTab"
             data-area={tab.area}
             aria-selected={selected}
-            tabIndex={selected ? 0 : -1}
+            tabIndex={current ? 0 : -1}
             onClick={() => (model.area = tab.area)}
             onKeyDown={event => onKeyDown(event, index)}
           >
