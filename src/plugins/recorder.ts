@@ -73,6 +73,8 @@ function trackNotebook(recorder: TrailRecorder, panel: NotebookPanel): void {
           notebookPath: () => panel.sessionContext.path || panel.context.path,
           shouldRecord: () => !isNotebookOptedOut(panel),
           kernelDisplayName: () => panel.sessionContext.kernelDisplayName,
+          kernelSpec: () =>
+            panel.sessionContext.specsManager.specs?.kernelspecs[kernel.name],
           skipCells: tags => taggedCellIds(panel, tags),
           visibility: () => notebookVisibility(panel)
         })

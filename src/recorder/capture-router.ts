@@ -45,11 +45,10 @@ export class CaptureRouter {
     if (message === null) {
       return false;
     }
-    const commId = this._options.commId?.();
-    if (
-      commId !== undefined &&
-      (msg.content as { comm_id?: string }).comm_id !== commId
-    ) {
+    const owns = this._options.ownsComm?.(
+      (msg.content as { comm_id?: unknown }).comm_id
+    );
+    if (owns === false) {
       // Another page's (or an older process') comm: that page records it.
       return true;
     }
@@ -193,10 +192,10 @@ export namespace CaptureRouter {
     /** Queues an event after the observer's earlier ones. */
     push(event: TrailEvent): void;
     /**
-     * The comm the helper of this page talks on; when given, messages on
+     * Whether a comm is one the helper of this page talks on; messages on
      * other comms are ignored. Absent or answering undefined (no helper is
      * injected by this recorder): every helper message counts.
      */
-    commId?: () => string | null | undefined;
+    ownsComm?: (commId: unknown) => boolean | undefined;
   }
 }

@@ -3,7 +3,7 @@
  * (jupyterlab_trail/kernel/PROTOCOL.md): which kernels get the helper, the
  * injection code, and the messages the helper sends back.
  */
-import type { KernelMessage } from '@jupyterlab/services';
+import type { KernelMessage, KernelSpec } from '@jupyterlab/services';
 import type { EnvironmentSnapshot, ExecutionCapture } from '../_schema/records';
 
 /**
@@ -32,6 +32,31 @@ export function isHelperKernel(
     !!info &&
     info.implementation === 'ipython' &&
     info.language_info?.name === 'python'
+  );
+}
+
+/**
+ * Whether a kernel spec starts an IPython kernel (ipykernel) for Python:
+ * such a kernel gets the helper before its kernel info is known, so that
+ * the injection goes ahead of the first execution sent to it.
+ *
+ * #### Notes
+ * Strict on purpose: only a spec whose `argv` runs `ipykernel_launcher`
+ * (or `-m ipykernel`) counts. Any other kernel waits for its kernel info
+ * ({@link isHelperKernel}).
+ */
+export function isHelperKernelSpec(
+  spec: KernelSpec.ISpecModel | null | undefined
+): boolean {
+  if (!spec || String(spec.language).toLowerCase() !== 'python') {
+    return false;
+  }
+  const argv = Array.isArray(spec.argv) ? spec.argv : [];
+  return argv.some(
+    (arg, i) =>
+      typeof arg === 'string' &&
+      (/(^|[\\/])ipykernel_launcher(\.py)?$/.test(arg) ||
+        (arg === 'ipykernel' && argv[i - 1] === '-m'))
   );
 }
 

@@ -4,7 +4,7 @@
  * anything to a kernel; the KernelObserver stays a pure observer.
  */
 import { KernelMessage } from '@jupyterlab/services';
-import type { Kernel } from '@jupyterlab/services';
+import type { Kernel, KernelSpec } from '@jupyterlab/services';
 import { uuid4 } from './uuid';
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
@@ -12,7 +12,8 @@ import {
   bootstrapCode,
   HELPER_COMM_TARGET,
   IHelperConfig,
-  isHelperKernel
+  isHelperKernel,
+  isHelperKernelSpec
 } from './helper-protocol';
 
 /**
@@ -26,6 +27,17 @@ import {
  * observer ignores silent requests). A comm to `jupyterlab_trail` follows
  * with the configuration. Kernels other than IPython get nothing.
  * Failures are logged once and never reach the user's execution.
+ *
+ * The injection must reach a kernel process before the first execution
+ * recorded in it, or that execution captures nothing. A KernelConnection
+ * holds what is sent while it connects or restarts and sends it, in order,
+ * once the kernel answered its kernel info; so the helper sends its
+ * injection as soon as a process is coming, ahead of anything queued after
+ * it: when the connection is first seen, if its kernel spec runs ipykernel
+ * (a cell run as soon as a notebook opens), and right when a restart
+ * begins (Restart Kernel and Run All sends the cells once the restart
+ * completed). Otherwise it waits for the kernel info, as kernels whose
+ * kind is not known yet must.
  */
 export class KernelHelper implements IDisposable {
   /**
@@ -40,13 +52,28 @@ export class KernelHelper implements IDisposable {
     kernel.statusChanged.connect(this._onStatus, this);
     kernel.anyMessage.connect(this._onMessage, this);
     kernel.disposed.connect(this.dispose, this);
+    let spec: KernelSpec.ISpecModel | null | undefined = null;
+    try {
+      spec = options.spec?.();
+    } catch (error) {
+      console.warn('Trail: could not read the kernel spec', error);
+    }
+    this._specFits = isHelperKernelSpec(spec);
+    if (this._specFits) {
+      // Before any execution this connection sends from now on.
+      this._inject(true);
+    }
     Promise.resolve(kernel.info).then(
       info => {
         this._info = info ?? null;
-        this._inject();
+        if (this._injections === 0) {
+          this._inject(false);
+        }
       },
       () => {
-        this._setState('unsupported');
+        if (this._injections === 0) {
+          this._setState('unsupported');
+        }
       }
     );
   }
@@ -79,6 +106,15 @@ export class KernelHelper implements IDisposable {
    */
   get commId(): string | null {
     return this._commId;
+  }
+
+  /**
+   * Whether `commId` is a comm this helper opened, with the current kernel
+   * process or an earlier one of the same kernel (whose last captures may
+   * still arrive once a restart began).
+   */
+  ownsComm(commId: unknown): boolean {
+    return typeof commId === 'string' && this._commIds.has(commId);
   }
 
   /**
@@ -134,7 +170,7 @@ export class KernelHelper implements IDisposable {
 
   private _onStatus(_: Kernel.IKernelConnection, status: Kernel.Status): void {
     if (status === 'restarting' || status === 'autorestarting') {
-      this._kernelRestarted();
+      this._kernelRestarting();
     }
   }
 
@@ -152,25 +188,57 @@ export class KernelHelper implements IDisposable {
       (msg.content as { execution_state?: string }).execution_state ===
         'starting'
     ) {
-      // A new kernel process (a restart by another client, for instance).
-      this._kernelRestarted();
+      // A new kernel process (a restart by another client, for instance),
+      // unless it is the one an injection was already sent ahead for.
+      if (!this._injectionAhead()) {
+        this._kernelStarted();
+      }
     } else if (type === 'kernel_info_reply' && msg.channel === 'shell') {
       // The connection asks for kernel info whenever it (re)connects, and
       // it reconnects after every restart (even one made elsewhere, which
       // the server announces): the answer comes from the new process, once
-      // it is up. Anything sent earlier could reach the old one.
+      // it is up. Anything sent earlier without being held could reach the
+      // old one.
       this._info = msg.content as KernelMessage.IInfoReply;
-      if (this._needsInjection) {
-        this._inject();
+      if (this._needsInjection && !this._injectionAhead()) {
+        this._inject(false);
       }
     }
   }
 
   /**
-   * A new kernel process is coming: inject into it once it answers kernel
-   * info. The comm id stays until then, for late messages of the old one.
+   * A restart began (here, or one the server made after the kernel died).
+   * The connection drops what it held, then holds what is sent until the
+   * new process answered kernel info: an injection sent a microtask later
+   * is the first thing it holds, so it runs before any execution sent
+   * afterwards (Restart Kernel and Run All sends its cells once the
+   * restart completed). The kernel kind does not change with a restart;
+   * one not known to fit waits for the new process' kernel info.
    */
-  private _kernelRestarted(): void {
+  private _kernelRestarting(): void {
+    if (this._state === 'pending' && this._injections === 0) {
+      // The first injection still waits for the kernel info.
+      return;
+    }
+    if (!this._specFits && !isHelperKernel(this._info)) {
+      this._needsInjection = true;
+      return;
+    }
+    if (this._scheduled) {
+      return;
+    }
+    this._scheduled = true;
+    void Promise.resolve().then(() => {
+      this._scheduled = false;
+      this._inject(true);
+    });
+  }
+
+  /**
+   * A new kernel process started without a restart seen here: inject into
+   * it once it answers kernel info.
+   */
+  private _kernelStarted(): void {
     if (this._state === 'pending' && this._injections === 0) {
       // The first injection still waits for the kernel info.
       return;
@@ -178,12 +246,26 @@ export class KernelHelper implements IDisposable {
     this._needsInjection = true;
   }
 
-  private _inject(): void {
+  /**
+   * Whether an injection sent ahead of a kernel process' first execution
+   * has not been answered yet: that process is (or will be) covered.
+   */
+  private _injectionAhead(): boolean {
+    return this._scheduled || this._ahead !== null;
+  }
+
+  /**
+   * Sends the injection and opens the comm.
+   *
+   * @param ahead - sent before the kernel info of the process it is for
+   *   is known (the kernel spec or the previous process said it fits).
+   */
+  private _inject(ahead: boolean): void {
     this._needsInjection = false;
     if (this._isDisposed) {
       return;
     }
-    if (!isHelperKernel(this._info)) {
+    if (!ahead && !isHelperKernel(this._info)) {
       this._setState('unsupported');
       return;
     }
@@ -203,8 +285,14 @@ export class KernelHelper implements IDisposable {
         },
         true
       );
+      if (ahead) {
+        this._ahead = future;
+      }
       future.done.then(
         reply => {
+          if (this._ahead === future) {
+            this._ahead = null;
+          }
           const content = reply?.content as
             { status?: string; ename?: string; evalue?: string } | undefined;
           if (content?.status === 'error') {
@@ -214,10 +302,18 @@ export class KernelHelper implements IDisposable {
             this._setState('failed');
           }
         },
-        () => undefined
+        () => {
+          if (this._ahead === future) {
+            // Dropped unsent (the connection cleared what it held): the
+            // next process that answers kernel info gets the helper.
+            this._ahead = null;
+            this._needsInjection = true;
+          }
+        }
       );
       const commId = uuid4();
       this._commId = commId;
+      this._commIds.add(commId);
       this._lastConfig = JSON.stringify(config);
       this._sendComm('comm_open', {
         comm_id: commId,
@@ -283,6 +379,10 @@ export class KernelHelper implements IDisposable {
   private _state: KernelHelper.State = 'pending';
   private _stateChanged = new Signal<this, KernelHelper.State>(this);
   private _commId: string | null = null;
+  private _commIds = new Set<string>();
+  private _specFits: boolean;
+  private _scheduled = false;
+  private _ahead: object | null = null;
   private _lastConfig: string | null = null;
   private _needsInjection = false;
   private _injections = 0;
@@ -307,5 +407,11 @@ export namespace KernelHelper {
     source: string;
     /** The configuration to send now; called at each injection and push. */
     config: () => IHelperConfig;
+    /**
+     * The kernel's spec, when known without waiting (JupyterLab's kernel
+     * spec manager has it): a spec that runs ipykernel lets the first
+     * injection go before the kernel info, ahead of any execution.
+     */
+    spec?: () => KernelSpec.ISpecModel | null | undefined;
   }
 }

@@ -49,7 +49,7 @@ export class KernelObserver implements IDisposable {
       pending: msgId => this._pending.get(msgId),
       session: () => this._session,
       push: event => this._events.push(event),
-      commId: options.helperCommId
+      ownsComm: options.helperOwnsComm
     });
     const kernel = this.kernel;
     kernel.anyMessage.connect(this._onAnyMessage, this);
@@ -421,12 +421,12 @@ export namespace KernelObserver {
      */
     onDisposed?: (observer: KernelObserver) => void;
     /**
-     * The comm of the kernel helper this page injected (null before the
-     * injection); helper messages on other comms are ignored. Absent, or
-     * answering undefined, when no helper is injected: every helper
-     * message then counts.
+     * Whether a comm is one the kernel helper this page injected opened;
+     * helper messages on other comms are ignored. Absent, or answering
+     * undefined, when no helper is injected: every helper message then
+     * counts.
      */
-    helperCommId?: () => string | null | undefined;
+    helperOwnsComm?: (commId: unknown) => boolean | undefined;
   }
 
   /**

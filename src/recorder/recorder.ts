@@ -189,7 +189,8 @@ export class TrailRecorder implements IDisposable {
       },
       // Without a helper of its own, no helper message is this page's:
       // another tab's comm would otherwise be read here too.
-      helperCommId: () => this._helpers.get(kernel)?.commId ?? null
+      helperOwnsComm: commId =>
+        this._helpers.get(kernel)?.ownsComm(commId) ?? false
     });
     this._observers.set(kernel, observer);
     if (this.injectHelper) {
@@ -242,7 +243,8 @@ export class TrailRecorder implements IDisposable {
       new KernelHelper({
         kernel,
         source,
-        config: () => this.helperConfigOf(kernel)
+        config: () => this.helperConfigOf(kernel),
+        spec: () => this._observers.get(kernel)?.context.kernelSpec?.()
       })
     );
   }

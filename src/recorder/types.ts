@@ -1,6 +1,7 @@
 /**
  * The options and context types of the recorder.
  */
+import type { KernelSpec } from '@jupyterlab/services';
 
 /**
  * What recorded a session, stored in its SessionRecord.
@@ -33,6 +34,15 @@ export interface IObserveContext {
    * kernel specs itself.
    */
   kernelDisplayName?: () => string | undefined;
+
+  /**
+   * The kernel's spec, if known without waiting (e.g. from
+   * `sessionContext.specsManager.specs`). When it runs ipykernel, the
+   * kernel helper is injected before the kernel info arrives, so a cell run
+   * as soon as the notebook opens is captured too. Optional: without it the
+   * helper waits for the kernel info.
+   */
+  kernelSpec?: () => KernelSpec.ISpecModel | null | undefined;
 
   /**
    * The ids of the cells that carry one of `excludeTags`, sent to the kernel

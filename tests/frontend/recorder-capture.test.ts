@@ -20,6 +20,16 @@ import { iopubStatus, kinds, splitAt } from './recorder/steps';
 const SOURCE = 'def _trail_bootstrap(module, config):\n    pass\n';
 const SHA = 'a'.repeat(64);
 const AT = '2026-11-22T10:00:00.000Z';
+/** The spec `python -m ipykernel install` writes. */
+const IPYKERNEL_SPEC = {
+  name: 'python3',
+  display_name: 'Python 3 (ipykernel)',
+  language: 'python',
+  argv: ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+  env: {},
+  metadata: {},
+  resources: {}
+};
 
 function setup(
   options: {
@@ -148,30 +158,96 @@ describe('kernel helper injection', () => {
     expect(recorder.injectHelper).toBe(false);
   });
 
-  it('injects again after a restart, with a new comm', async () => {
+  it('injects again as soon as a restart begins, ahead of the cells it runs, and only once', async () => {
     const { kernel, recorder } = setup();
     await settle();
     const firstComm = kernel.commId;
+    const helper = recorder.helperOf(kernel.connection)!;
+    // Requests sent from now on are answered by the new process, after it
+    // answered kernel info.
+    kernel.holdReplies = true;
     kernel.statusChanged.emit('restarting');
-    // Nothing is sent before the new process answers: it could reach the
-    // old one.
-    kernel.statusChanged.emit('idle');
-    kernel.anyMessage.emit({ direction: 'recv', msg: iopubStatus('starting') });
+    // A microtask later: the connection has cleared what it held for the
+    // old process and holds this for the new one.
     expect(kernel.sentOf('execute_request')).toHaveLength(1);
-    expect(recorder.helperOf(kernel.connection)?.commId).toBe(firstComm);
-    // JupyterLab asks for kernel info once the new process is up.
-    kernel.receive('shell', 'kernel_info_reply', {
-      ...loadFixture('simple-print').kernel.info
-    });
+    await Promise.resolve();
     expect(kernel.sentOf('execute_request')).toHaveLength(2);
     expect(kernel.sentOf('comm_open')).toHaveLength(2);
     expect(kernel.commId).not.toBe(firstComm);
-    // Later kernel info replies (a reconnection) do not inject again.
+    expect(helper.commId).toBe(kernel.commId);
+    // Restart and Run All sends its cells after that.
+    kernel.connection.requestExecute({ code: 'x = 1' });
+    expect(kernel.sent.map(m => m.header.msg_type)).toEqual([
+      'execute_request',
+      'comm_open',
+      'execute_request',
+      'comm_open',
+      'execute_request'
+    ]);
+    // The new process starts and answers kernel info: it already has its
+    // injection, so nothing more is sent; nor on a later reconnection.
+    kernel.anyMessage.emit({ direction: 'recv', msg: iopubStatus('starting') });
     kernel.receive('shell', 'kernel_info_reply', {
       ...loadFixture('simple-print').kernel.info
     });
-    kernel.statusChanged.emit('idle');
+    kernel.answerHeld();
+    await settle();
+    kernel.receive('shell', 'kernel_info_reply', {
+      ...loadFixture('simple-print').kernel.info
+    });
+    await settle();
+    expect(kernel.sentOf('execute_request')).toHaveLength(3);
+    expect(helper.injections).toBe(2);
+    // Both comms are this page's: a late capture of the old process counts.
+    expect(helper.ownsComm(firstComm)).toBe(true);
+    expect(helper.ownsComm('other-tab')).toBe(false);
+  });
+
+  it('injects into an ipykernel known from its spec before its kernel info, ahead of a cell run at once', async () => {
+    const fixture = loadFixture('simple-print');
+    let answer: (info: KernelMessage.IInfoReply) => void = () => undefined;
+    const kernel = new HelperFakeKernel(
+      fixture,
+      new Promise(resolve => (answer = resolve))
+    );
+    const recorder = new TrailRecorder({
+      client: CLIENT,
+      injectHelper: true,
+      helperSource: SOURCE
+    });
+    recorder.observe(kernel.connection, {
+      notebookPath: () => NOTEBOOK,
+      kernelSpec: () => IPYKERNEL_SPEC
+    });
+    kernel.connection.requestExecute({ code: 'open("a.csv").read()' });
+    expect(kernel.sent.map(m => m.header.msg_type)).toEqual([
+      'execute_request',
+      'comm_open',
+      'execute_request'
+    ]);
+    expect((kernel.sent[0].content as { silent?: boolean }).silent).toBe(true);
+    // The kernel info confirms it; nothing more is sent.
+    answer(fixture.kernel.info);
+    await settle();
+    kernel.receive('shell', 'kernel_info_reply', { ...fixture.kernel.info });
     expect(kernel.sentOf('execute_request')).toHaveLength(2);
+    expect(recorder.helperOf(kernel.connection)?.state).toBe('injected');
+  });
+
+  it('waits for the kernel info of a kernel whose spec does not run ipykernel', async () => {
+    for (const spec of [
+      { ...IPYKERNEL_SPEC, argv: ['xpython', '-f', '{connection_file}'] },
+      { ...IPYKERNEL_SPEC, language: 'R' },
+      null
+    ]) {
+      const { kernel } = setup({
+        info: R_INFO,
+        context: { kernelSpec: () => spec }
+      });
+      expect(kernel.sent).toEqual([]);
+      await settle();
+      expect(kernel.sent).toEqual([]);
+    }
   });
 
   it('injects again when a new kernel process starts without a restart request (auto-restart)', async () => {
@@ -572,6 +648,7 @@ describe('kernel helper configuration', () => {
     await settle();
     kernel.replay(fixture.events);
     kernel.statusChanged.emit('restarting');
+    await settle();
     kernel.receive('shell', 'kernel_info_reply', {
       ...loadFixture('simple-print').kernel.info
     });

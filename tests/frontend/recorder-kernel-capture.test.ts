@@ -4,7 +4,12 @@
  * KernelConnection, it reports a pandas CSV read with its sha256 and
  * schema, a logged metric, and the kernel's environment.
  */
-import { Kernel } from '@jupyterlab/services';
+import {
+  Kernel,
+  KernelAPI,
+  KernelConnection,
+  KernelSpecAPI
+} from '@jupyterlab/services';
 import type {
   ExecutionCapture,
   ExecutionRecord,
@@ -271,5 +276,77 @@ describeWithHelper('the kernel helper in a real kernel', () => {
       name: 'after_restart',
       value: 1
     });
+  });
+
+  /** Sends cells at once, as Run All does, and waits for their replies. */
+  async function runAll(
+    connection: Kernel.IKernelConnection,
+    cells: string[]
+  ): Promise<string[]> {
+    const futures = cells.map((code, i) =>
+      connection.requestExecute({ code, stop_on_error: true }, false, {
+        deletedCells: [],
+        recordTiming: false,
+        cellId: `all-${i}`
+      })
+    );
+    for (const future of futures) {
+      expect((await future.done).content.status).toBe('ok');
+    }
+    return futures.map(future => future.msg.header.msg_id);
+  }
+
+  /** What the executions of `msgIds` wrote, as their captures say. */
+  async function writtenBy(msgIds: string[]): Promise<string[][]> {
+    await waitFor(
+      () => msgIds.every(id => executions().some(e => e.msgId === id)),
+      'the executions'
+    );
+    return msgIds.map(id => {
+      const execution = executions().find(e => e.msgId === id)!;
+      return (captureOf(execution).files ?? []).map(f => f.path);
+    });
+  }
+
+  const WRITES = [0, 1, 2].map(i => `open("w-${i}.txt", "w").write("${i}")`);
+
+  it('captures every cell of Restart Kernel and Run All Cells, from the first one', async () => {
+    const before = recorder.helperOf(kernel)!.injections;
+    // JupyterLab's command: restart, then send every cell at once.
+    await kernel.restart();
+    const msgIds = await runAll(kernel, WRITES);
+    expect(await writtenBy(msgIds)).toEqual([
+      ['w-0.txt'],
+      ['w-1.txt'],
+      ['w-2.txt']
+    ]);
+    // One injection for the new process, none for the old one's last words.
+    await new Promise(resolve => setTimeout(resolve, 500));
+    expect(recorder.helperOf(kernel)!.injections).toBe(before + 1);
+    const last = executions().find(e => e.msgId === msgIds[0])!;
+    expect(last.executionCount).toBe(1);
+  });
+
+  it('captures a cell run as soon as a kernel connection exists (a notebook just opened)', async () => {
+    const settings = real!.settings;
+    const specs = await KernelSpecAPI.getSpecs(settings);
+    const model = await KernelAPI.startNew({ name: 'python3' }, settings);
+    const fresh = new KernelConnection({ model, serverSettings: settings });
+    try {
+      recorder.observe(fresh, {
+        notebookPath: () => 'opened.ipynb',
+        kernelSpec: () => specs.kernelspecs['python3']
+      });
+      // Sent before the kernel answered anything.
+      const msgIds = await runAll(fresh, WRITES);
+      expect(await writtenBy(msgIds)).toEqual([
+        ['w-0.txt'],
+        ['w-1.txt'],
+        ['w-2.txt']
+      ]);
+    } finally {
+      fresh.dispose();
+      await KernelAPI.shutdownKernel(model.id, settings).catch(() => undefined);
+    }
   });
 });

@@ -46,11 +46,28 @@ export class HelperFakeKernel extends FakeKernel {
       metadata: metadata as KernelMessage.IExecuteRequestMsg['metadata']
     });
     this._send(msg);
+    const reply = {
+      content: { status: 'ok', execution_count: null }
+    } as unknown as KernelMessage.IExecuteReplyMsg;
+    if (!this.holdReplies) {
+      return { done: Promise.resolve(reply) };
+    }
     return {
-      done: Promise.resolve({
-        content: { status: 'ok', execution_count: null }
-      } as unknown as KernelMessage.IExecuteReplyMsg)
+      done: new Promise(resolve => this._held.push(() => resolve(reply)))
     };
+  }
+
+  /**
+   * Whether execute requests stay unanswered until `answerHeld()`, as
+   * those a connection holds while a kernel restarts.
+   */
+  holdReplies = false;
+
+  /** Answers the execute requests held so far. */
+  answerHeld(): void {
+    const held = this._held;
+    this._held = [];
+    held.forEach(answer => answer());
   }
 
   sendShellMessage(msg: KernelMessage.IMessage): { done: Promise<void> } {
@@ -128,4 +145,5 @@ export class HelperFakeKernel extends FakeKernel {
   }
 
   private _count = 0;
+  private _held: (() => void)[] = [];
 }
