@@ -132,6 +132,12 @@ export interface ExecutionRecord {
    */
   outputs: Output[];
   capture?: ExecutionCapture;
+  /**
+   * How many values of each kind the recorder redacted from this execution (code, outputs, params, tags, file paths) before it left the browser, e.g. {"password": 1, "api-key": 1}; absent when none were.
+   */
+  redactions?: {
+    [k: string]: number;
+  };
 }
 
 export interface StreamOutput {

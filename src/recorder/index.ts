@@ -27,6 +27,11 @@ export {
   sanitizeCapture,
   sanitizeEnvironment
 } from './capture';
-export { DEFAULT_REDACTION_PATTERNS, Redactor, redacted } from './redact';
-export type { IRedactionOptions, IRedactionPattern } from './redact';
+export { PROVIDER_RULES, Redactor, redacted } from './redact';
+export type {
+  IRedactionOptions,
+  IRedactionPattern,
+  RedactionCounts,
+  TextPlace
+} from './redact';
 export * from './cost';

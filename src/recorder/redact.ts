@@ -1,25 +1,30 @@
 /**
- * Redaction of secret-looking strings in recorded events, before anything
- * leaves the recorder (and so the browser).
+ * Redaction of secrets in recorded events, before anything leaves the
+ * recorder (and so the browser). What a secret looks like is in
+ * ./redaction: provider tokens, structural shapes, and values under
+ * secret-looking names checked for what they hold.
  */
-import type { ExecutionCapture, Output, TrailEvent } from '../_schema/records';
+import type {
+  ExecutionCapture,
+  ExecutionRecord,
+  Output,
+  TrailEvent
+} from '../_schema/records';
 import { MAX_CODE_LENGTH } from './execution';
+import { findSecrets, ISpan, TextPlace } from './redaction/scan';
+import { isNotSecret, isSecretValue, secretName } from './redaction/values';
+
+export type { TextPlace } from './redaction/scan';
+export { PROVIDER_RULES } from './redaction/providers';
 
 /**
- * One kind of secret and how to find it.
+ * One extra kind of secret (from the settings) and how to find it.
  */
 export interface IRedactionPattern {
   /** Shown in the replacement: `[REDACTED:<kind>]`. */
   kind: string;
   /** A global regular expression. */
   pattern: RegExp;
-  /** Text that every match contains: texts without it are not scanned. */
-  hint?: string;
-  /**
-   * The replacement of one match; the whole match becomes
-   * `[REDACTED:<kind>]` when absent. Returning the match unchanged keeps it.
-   */
-  replace?: (match: string, ...groups: string[]) => string;
 }
 
 /**
@@ -30,92 +35,9 @@ export function redacted(kind: string): string {
 }
 
 /**
- * Names whose value is a secret when assigned: `password = "..."`,
- * `GITHUB_TOKEN=...`, `"api_key": "..."`. The name must end with one of
- * these words, so `password_length = 8` or `max_tokens` are left alone.
- * The patterns start at the word (whatever comes before it in the name
- * stays as it is), which keeps them linear on any text.
+ * How many values of each kind were redacted.
  */
-const SECRET_NAME =
-  /(?:passw(?:or)?d|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?key)/
-    .source;
-
-/** A JSON key that names a secret. */
-const SECRET_KEY = new RegExp(`${SECRET_NAME}$`, 'i');
-
-/**
- * The built-in patterns (README › Kernel capture lists them).
- */
-export const DEFAULT_REDACTION_PATTERNS: readonly IRedactionPattern[] = [
-  {
-    kind: 'private-key',
-    pattern:
-      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g
-  },
-  {
-    kind: 'jwt',
-    pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g
-  },
-  {
-    kind: 'aws-access-key',
-    pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\b/g
-  },
-  {
-    kind: 'github-token',
-    pattern:
-      /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g
-  },
-  { kind: 'gitlab-token', pattern: /\bglpat-[A-Za-z0-9_-]{20,}/g },
-  {
-    kind: 'slack-token',
-    pattern:
-      /\b(?:xox[abposr]-[A-Za-z0-9-]{10,}|https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,})/g
-  },
-  {
-    kind: 'api-key',
-    pattern: /\bsk-(?:ant-|proj-|live-|test-)?[A-Za-z0-9_-]{20,}/g
-  },
-  { kind: 'google-api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
-  {
-    kind: 'bearer-token',
-    pattern: /\b(Bearer\s+)([A-Za-z0-9\-._~+/]{20,}=*)/g,
-    replace: (_, prefix) => `${prefix}${redacted('bearer-token')}`
-  },
-  {
-    // scheme://user:password@host: only the password goes.
-    kind: 'url-password',
-    hint: '://',
-    pattern:
-      /\b([a-zA-Z][a-zA-Z0-9+.-]{0,31}:\/\/[^\s:/@'"]{1,256}:)([^\s@/'"]{1,256})@/g,
-    replace: (match, prefix, password) =>
-      password.startsWith('[REDACTED:')
-        ? match
-        : `${prefix}${redacted('url-password')}@`
-  },
-  {
-    // A quoted value assigned to a secret-looking name.
-    kind: 'secret',
-    pattern: new RegExp(
-      `(${SECRET_NAME}["']?(?:\\s*:\\s*[A-Za-z_][\\w.]*)?\\s*(?:={1,2}|:=?)\\s*)(["'])([^"'\\n]{4,})\\2`,
-      'gi'
-    ),
-    replace: (match, prefix, quote, value) =>
-      value.startsWith('[REDACTED:')
-        ? match
-        : `${prefix}${quote}${redacted(kindOfName(prefix))}${quote}`
-  },
-  {
-    // An unquoted value (config files, URLs' query strings, env dumps):
-    // only values that cannot be code (a name, a call, an attribute).
-    kind: 'secret',
-    pattern: new RegExp(
-      `(${SECRET_NAME}\\s*(?:=|:)[ \\t]*)([^\\s"'&;,()\\[\\]{}<>]{6,})(?![\\w(\\[])`,
-      'gi'
-    ),
-    replace: (match, prefix, value) =>
-      looksLikeCode(value) ? match : `${prefix}${redacted(kindOfName(prefix))}`
-  }
-];
+export type RedactionCounts = Record<string, number>;
 
 /**
  * The redaction settings (`redaction` in Settings › Trail).
@@ -127,8 +49,24 @@ export interface IRedactionOptions {
   extraPatterns?: readonly string[];
 }
 
+/** Terminal colours and cursor moves (IPython colours its tracebacks). */
+const ANSI =
+  // eslint-disable-next-line no-control-regex
+  /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]{0,4096}(?:\x07|\x1b\\)|[@-Z\\-_])/g;
+
+/** Output mime types that hold binary data (base64), never text. */
+function isBinary(mime: string): boolean {
+  return (
+    (mime.startsWith('image/') && mime !== 'image/svg+xml') ||
+    mime.startsWith('audio/') ||
+    mime.startsWith('video/') ||
+    mime === 'application/pdf' ||
+    mime === 'application/octet-stream'
+  );
+}
+
 /**
- * Replaces secret-looking strings with `[REDACTED:<kind>]`.
+ * Replaces secrets with `[REDACTED:<kind>]` and counts them.
  */
 export class Redactor {
   /**
@@ -137,18 +75,16 @@ export class Redactor {
   constructor(options: IRedactionOptions = {}) {
     this.enabled = options.enabled ?? true;
     this.extraPatterns = [...(options.extraPatterns ?? [])];
-    const patterns = [...DEFAULT_REDACTION_PATTERNS];
-    for (const source of options.extraPatterns ?? []) {
+    for (const source of this.extraPatterns) {
       if (!source) {
         continue;
       }
       try {
-        patterns.push({ kind: 'custom', pattern: new RegExp(source, 'g') });
+        this._extra.push({ kind: 'custom', pattern: new RegExp(source, 'g') });
       } catch (error) {
         console.warn(`Trail: ignoring the redaction pattern ${source}`, error);
       }
     }
-    this._patterns = patterns;
   }
 
   /**
@@ -162,70 +98,70 @@ export class Redactor {
   readonly extraPatterns: readonly string[];
 
   /**
-   * The text with every secret-looking string replaced.
+   * The text with every secret replaced.
+   *
+   * @param place - where the text comes from: `code` (an unquoted name
+   *   after `password =` is a variable), `text` (outputs, logs) or `path`.
+   * @param counts - adds one per redacted value and kind, when given.
    */
-  redactText(text: string): string {
+  redactText(
+    text: string,
+    place: TextPlace = 'code',
+    counts?: RedactionCounts
+  ): string {
     if (!this.enabled || text.length < 8) {
       return text;
     }
-    let result = text;
-    for (const { kind, pattern, replace, hint } of this._patterns) {
-      if (hint !== undefined && !result.includes(hint)) {
-        continue;
-      }
-      pattern.lastIndex = 0;
-      if (!pattern.test(result)) {
-        continue;
-      }
-      pattern.lastIndex = 0;
-      result = result.replace(pattern, (match: string, ...rest: unknown[]) => {
-        if (match === '') {
-          return match;
-        }
-        return replace
-          ? replace(
-              match,
-              ...(rest.filter(r => typeof r === 'string') as string[])
-            )
-          : redacted(kind);
-      });
+    if (text.includes('\x1b')) {
+      return this._redactColoured(text, place, counts);
     }
-    return result;
+    const spans = findSecrets(text, place, this._extra);
+    return spans.length === 0 ? text : apply(text, spans, counts);
   }
 
   /**
    * Redacts an event in place (the recorder's events are its own) and
-   * returns it: code, outputs (stream text, text and JSON values, errors;
-   * never images), params, file paths and the environment's git diff.
+   * returns it: code, every text-bearing output (streams, text/*, JSON,
+   * SVG, JavaScript, errors and tracebacks), params (names and values),
+   * tags, file paths and the environment's git diff. An execution gets
+   * `redactions`: how many values of each kind were hidden.
    */
   redactEvent(event: TrailEvent): TrailEvent {
     if (!this.enabled) {
       return event;
     }
+    const counts: RedactionCounts = {};
     switch (event.kind) {
       case 'execution.completed': {
-        const execution = event.execution;
-        const code = this.redactText(execution.code);
+        const execution: ExecutionRecord = event.execution;
+        const code = this.redactText(execution.code, 'code', counts);
         execution.code =
           code.length > MAX_CODE_LENGTH ? code.slice(0, MAX_CODE_LENGTH) : code;
         if (execution.error) {
-          execution.error.evalue = this.redactText(execution.error.evalue);
+          execution.error.evalue = this.redactText(
+            execution.error.evalue,
+            'text',
+            counts
+          );
         }
         execution.outputs = execution.outputs.map(output =>
-          this._redactOutput(output)
+          this._redactOutput(output, counts)
         );
         if (execution.capture) {
-          this._redactCapture(execution.capture);
+          this._redactCapture(execution.capture, counts);
+        }
+        if (Object.keys(counts).length > 0) {
+          execution.redactions = counts;
         }
         break;
       }
       case 'execution.annotated':
-        this._redactCapture(event.capture);
+        this._redactCapture(event.capture, counts);
         break;
       case 'environment.captured': {
         const git = event.environment.git;
         if (git?.diff) {
-          git.diff = this.redactText(git.diff);
+          git.diff = this.redactText(git.diff, 'code', counts);
         }
         break;
       }
@@ -235,18 +171,57 @@ export class Redactor {
     return event;
   }
 
+  /**
+   * A coloured text: secrets are found in the text without its escapes,
+   * then replaced where they are in the original, colours kept.
+   */
+  private _redactColoured(
+    text: string,
+    place: TextPlace,
+    counts?: RedactionCounts
+  ): string {
+    const at: number[] = [];
+    let plain = '';
+    let last = 0;
+    ANSI.lastIndex = 0;
+    const take = (end: number) => {
+      for (let i = last; i < end; i++) {
+        at.push(i);
+      }
+      plain += text.slice(last, end);
+    };
+    for (let m = ANSI.exec(text); m; m = ANSI.exec(text)) {
+      take(m.index);
+      last = m.index + m[0].length;
+    }
+    take(text.length);
+    const spans = findSecrets(plain, place, this._extra);
+    if (spans.length === 0) {
+      return text;
+    }
+    return apply(
+      text,
+      spans.map(({ start, end, kind }) => ({
+        start: at[start],
+        end: at[end - 1] + 1,
+        kind
+      })),
+      counts
+    );
+  }
+
   /** The output with secrets redacted: the same object when none were. */
-  private _redactOutput(output: Output): Output {
+  private _redactOutput(output: Output, counts: RedactionCounts): Output {
     switch (output.output_type) {
       case 'stream': {
-        const text = this._redactLines(output.text);
+        const text = this._redactLines(output.text, 'text', counts);
         return text === output.text ? output : { ...output, text };
       }
       case 'error': {
-        const evalue = this.redactText(output.evalue);
+        const evalue = this.redactText(output.evalue, 'text', counts);
         let traceback = output.traceback;
         for (let i = 0; i < traceback.length; i++) {
-          const line = this.redactText(traceback[i]);
+          const line = this.redactText(traceback[i], 'text', counts);
           if (line !== traceback[i]) {
             if (traceback === output.traceback) {
               traceback = traceback.slice();
@@ -263,15 +238,15 @@ export class Redactor {
         const original = (output.data ?? {}) as Record<string, unknown>;
         let data: Record<string, unknown> | null = null;
         for (const mime of Object.keys(original)) {
-          const value = original[mime];
-          let next = value;
-          if (mime.startsWith('text/')) {
-            if (typeof value === 'string' || Array.isArray(value)) {
-              next = this._redactLines(value as string | string[]);
-            }
-          } else if (mime.endsWith('json')) {
-            next = this._redactJson(value);
+          if (isBinary(mime)) {
+            continue;
           }
+          const value = original[mime];
+          const next =
+            typeof value === 'string' ||
+            (Array.isArray(value) && value.every(v => typeof v === 'string'))
+              ? this._redactLines(value as string | string[], 'text', counts)
+              : this._redactJson(value, counts);
           if (next !== value) {
             data ??= { ...original };
             data[mime] = next;
@@ -284,21 +259,25 @@ export class Redactor {
     }
   }
 
-  private _redactLines(text: string | string[]): string | string[] {
+  private _redactLines(
+    text: string | string[],
+    place: TextPlace,
+    counts: RedactionCounts
+  ): string | string[] {
     const joined = Array.isArray(text) ? text.join('') : text;
-    const result = this.redactText(joined);
+    const result = this.redactText(joined, place, counts);
     return result === joined ? text : result;
   }
 
   /** JSON with secrets redacted: the same values where none were. */
-  private _redactJson(value: unknown): unknown {
+  private _redactJson(value: unknown, counts: RedactionCounts): unknown {
     if (typeof value === 'string') {
-      return this.redactText(value);
+      return this.redactText(value, 'text', counts);
     }
     if (Array.isArray(value)) {
       let out: unknown[] | null = null;
       for (let i = 0; i < value.length; i++) {
-        const item = this._redactJson(value[i]);
+        const item = this._redactJson(value[i], counts);
         if (item !== value[i]) {
           out ??= value.slice();
           out[i] = item;
@@ -312,13 +291,17 @@ export class Redactor {
       for (const key of Object.keys(original)) {
         const item = original[key];
         // A secret-looking key holds its value in JSON as `"key": "value"`.
-        const next =
-          typeof item === 'string' &&
-          SECRET_KEY.test(key) &&
-          item.length >= 4 &&
-          !item.startsWith('[REDACTED:')
-            ? redacted(kindOfName(key))
-            : this._redactJson(item);
+        const secret = typeof item === 'string' ? secretName(key) : null;
+        let next: unknown;
+        if (
+          secret !== null &&
+          isSecretValue(item as string, secret, key, 'quoted')
+        ) {
+          next = redacted(secret.kind);
+          counts[secret.kind] = (counts[secret.kind] ?? 0) + 1;
+        } else {
+          next = this._redactJson(item, counts);
+        }
         if (next !== item) {
           out ??= { ...original };
           out[key] = next;
@@ -329,59 +312,75 @@ export class Redactor {
     return value;
   }
 
-  private _redactCapture(capture: ExecutionCapture): void {
+  private _redactCapture(
+    capture: ExecutionCapture,
+    counts: RedactionCounts
+  ): void {
     if (capture.params) {
+      const params: NonNullable<ExecutionCapture['params']> = {};
       for (const [name, value] of Object.entries(capture.params)) {
-        if (typeof value === 'string') {
-          capture.params[name] =
-            SECRET_KEY.test(name) && value.length >= 4
-              ? redacted(kindOfName(name))
-              : this.redactText(value).slice(0, 5000);
+        const key = this.redactText(name, 'text', counts).slice(0, 250);
+        const secret = secretName(name);
+        if (
+          secret !== null &&
+          (typeof value === 'number' ||
+            (typeof value === 'string' &&
+              value !== '' &&
+              !(
+                value.startsWith('[REDACTED:') ||
+                (isNotSecret(value) && value.length < 3)
+              )))
+        ) {
+          // A param named like a secret holds one, whatever it looks like.
+          params[key] = redacted(secret.kind);
+          counts[secret.kind] = (counts[secret.kind] ?? 0) + 1;
+        } else if (typeof value === 'string') {
+          params[key] = this.redactText(value, 'text', counts).slice(0, 5000);
+        } else {
+          params[key] = value;
         }
       }
+      capture.params = params;
+    }
+    if (capture.tags) {
+      capture.tags = capture.tags.map(tag =>
+        this.redactText(tag, 'text', counts).slice(0, 250)
+      );
     }
     for (const file of capture.files ?? []) {
-      file.path = this.redactText(file.path).slice(0, 4096);
+      file.path = this.redactText(file.path, 'path', counts).slice(0, 4096);
     }
   }
 
-  private _patterns: IRedactionPattern[];
+  private _extra: IRedactionPattern[] = [];
 }
 
 /**
- * The kind shown for a secret assigned to a name.
+ * The text with its spans replaced (overlapping spans merge, the first
+ * one's kind shown), counting one per replaced span.
  */
-function kindOfName(name: string): string {
-  const lower = name.toLowerCase();
-  if (/passw(or)?d/.test(lower)) {
-    return 'password';
+function apply(text: string, spans: ISpan[], counts?: RedactionCounts): string {
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: ISpan[] = [];
+  for (const span of spans) {
+    const last = merged[merged.length - 1];
+    if (span.end <= span.start) {
+      continue;
+    }
+    if (last !== undefined && span.start < last.end) {
+      last.end = Math.max(last.end, span.end);
+    } else {
+      merged.push({ ...span });
+    }
   }
-  if (lower.includes('token')) {
-    return 'token';
+  let out = '';
+  let at = 0;
+  for (const { start, end, kind } of merged) {
+    out += text.slice(at, start) + redacted(kind);
+    at = end;
+    if (counts) {
+      counts[kind] = (counts[kind] ?? 0) + 1;
+    }
   }
-  if (/key/.test(lower)) {
-    return 'api-key';
-  }
-  return 'secret';
-}
-
-/**
- * Whether an unquoted value is code rather than a literal: a name, a dotted
- * attribute or a keyword, unless it holds a digit next to letters the way
- * passwords do (`hunter2`).
- */
-function looksLikeCode(value: string): boolean {
-  if (value.startsWith('[REDACTED:')) {
-    return true;
-  }
-  if (/^(?:None|True|False|null|true|false|undefined|self\b.*)$/.test(value)) {
-    return true;
-  }
-  if (/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(value)) {
-    return true;
-  }
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
-    return !/[0-9]/.test(value);
-  }
-  return false;
+  return out + text.slice(at);
 }
