@@ -91,6 +91,17 @@ export class SessionEnvironmentModel extends LoadableModel {
   }
 
   /**
+   * The version shown (the latest by default), or null. Its `capturedAt`
+   * is when this session captured it; the snapshot's own `capturedAt` is
+   * its earliest capture in any session (snapshots are stored once per
+   * content), e.g. the session before a restart.
+   */
+  get selectedVersion(): IEnvironmentVersion | null {
+    const id = this.selectedVersionId;
+    return this.versions.find(version => version.id === id) ?? null;
+  }
+
+  /**
    * The snapshot of the version shown, once loaded.
    */
   get environment(): EnvironmentSnapshot | null {

@@ -108,7 +108,11 @@ function EnvironmentBody(props: {
         />
       )}
       <VersionPicker model={model} trans={trans} />
-      <EnvironmentFields environment={environment} trans={trans} />
+      <EnvironmentFields
+        environment={environment}
+        capturedAt={model.selectedVersion?.capturedAt ?? environment.capturedAt}
+        trans={trans}
+      />
       <GitView environment={environment} trans={trans} />
       <PackageList packages={environment.packages} trans={trans} />
       <CompareView model={model} trans={trans} />
@@ -149,6 +153,8 @@ function VersionPicker(props: {
 
 function EnvironmentFields(props: {
   environment: EnvironmentSnapshot;
+  /** When this session captured it (not the snapshot's first capture). */
+  capturedAt: string;
   trans: TranslationBundle;
 }): JSX.Element {
   const { environment: env, trans } = props;
@@ -189,7 +195,7 @@ function EnvironmentFields(props: {
     [trans.__('Conda'), env.conda?.name ?? env.conda?.prefix],
     [trans.__('Folder'), env.platform.cwd],
     [trans.__('Executable'), env.language.executable],
-    [trans.__('Captured'), formatAbsoluteTime(env.capturedAt)]
+    [trans.__('Captured'), formatAbsoluteTime(props.capturedAt)]
   ];
   return (
     <dl className="jp-Trail-Metadata">
@@ -395,10 +401,19 @@ function CompareView(props: {
   const candidates = model.candidates;
   const same = candidates.filter(s => s.notebookPath === notebook);
   const others = candidates.filter(s => s.notebookPath !== notebook);
+  // A teammate's session says whose it is.
+  const ownAuthor = model.session?.author?.id;
   const label = (session: SessionSummary) =>
-    `${baseName(session.notebookPath)} · ${formatRelativeTime(
-      session.startedAt
-    )}${session.kernel?.displayName ? ` · ${session.kernel.displayName}` : ''}`;
+    [
+      baseName(session.notebookPath),
+      session.author && session.author.id !== ownAuthor
+        ? session.author.displayName || session.author.name
+        : '',
+      formatRelativeTime(session.startedAt),
+      session.kernel?.displayName ?? ''
+    ]
+      .filter(Boolean)
+      .join(' · ');
   const [loadingCandidates, setLoadingCandidates] = React.useState(false);
   const loadCandidates = () => {
     if (!loadingCandidates && candidates.length === 0) {

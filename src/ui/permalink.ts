@@ -8,8 +8,12 @@ import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 /** The query parameter that names the execution to open. */
 export const PERMALINK_PARAM = 'trail-execution';
 
-/** What an execution id may look like (client-made ids are UUIDs). */
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+/**
+ * What an execution id may look like: the records' id pattern
+ * (`definitions.id` of schema/records/session.schema.json, which the server
+ * checks; a test keeps the two equal). Client-made ids are UUIDs.
+ */
+export const RECORD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$/;
 
 /**
  * The link that opens Trail on an execution in this JupyterLab (or, behind
@@ -35,12 +39,12 @@ export function executionLink(
  */
 export function executionIdFrom(text: string): string | null {
   const value = text.trim();
-  if (ID_PATTERN.test(value)) {
+  if (RECORD_ID_PATTERN.test(value)) {
     return value;
   }
   try {
     const id = new URL(value).searchParams.get(PERMALINK_PARAM);
-    return id && ID_PATTERN.test(id) ? id : null;
+    return id && RECORD_ID_PATTERN.test(id) ? id : null;
   } catch {
     return null;
   }

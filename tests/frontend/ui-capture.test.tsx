@@ -16,6 +16,7 @@ import {
   TrailBrowserModel
 } from '../../src/model';
 import { TrailSidebar } from '../../src/ui';
+import { formatAbsoluteTime } from '../../src/ui/format';
 import { thin } from '../../src/ui/charts';
 import { FakeNetworkError, FakeReader } from './model-fake-reader';
 import { waitFor } from './ui-wait';
@@ -456,6 +457,67 @@ describe('capture views', () => {
     expect($$('.jp-Trail-EnvDiff-field').map(r => r.textContent)).toEqual([
       'Hostlab → other-host'
     ]);
+  });
+
+  it('shows when this session captured its environment, not when the same environment was first seen', async () => {
+    const reader = captureReader();
+    // After a kernel restart, the same environment again: stored once, with
+    // the capturedAt of its first capture (session "old").
+    const restartedAt = '2026-11-22T09:30:00.000Z';
+    reader.addSession({
+      id: 'restarted',
+      startedAt: '2026-11-22T09:29:00.000Z',
+      environments: [{ id: 'env-old', fromSeq: 1, capturedAt: restartedAt }]
+    });
+    mount(reader);
+    await model.openSession('restarted');
+    await model.environment!.toggle();
+    const body = await waitFor(() => $('.jp-Trail-Environment-body'));
+    const captured = [...body.querySelectorAll('.jp-Trail-Metadata dt')].find(
+      dt => dt.textContent === 'Captured'
+    )!.nextElementSibling!.textContent;
+    expect(captured).toBe(formatAbsoluteTime(restartedAt));
+    expect(captured).not.toBe(formatAbsoluteTime(AT));
+  });
+
+  it('names the teammate whose session is offered for comparison', async () => {
+    const reader = captureReader();
+    const alice = { id: 'u-alice', name: 'alice', displayName: 'Alice Archer' };
+    const bob = { id: 'u-bob', name: 'bob', displayName: '' };
+    reader.addSession({
+      id: 'alice-now',
+      author: alice,
+      startedAt: '2026-11-22T10:00:00.000Z',
+      environments: [{ id: 'env-new', fromSeq: 1, capturedAt: AT }]
+    });
+    reader.addSession({
+      id: 'alice-before',
+      author: alice,
+      startedAt: '2026-11-21T09:00:00.000Z',
+      environments: [{ id: 'env-old', fromSeq: 1, capturedAt: AT }]
+    });
+    reader.addSession({
+      id: 'bobs',
+      author: bob,
+      startedAt: '2026-11-21T10:00:00.000Z',
+      environments: [{ id: 'env-old', fromSeq: 1, capturedAt: AT }]
+    });
+    mount(reader);
+    await model.openSession('alice-now');
+    await model.environment!.toggle();
+    await model.environment!.loadCandidates();
+    const select = (await waitFor(() =>
+      $('.jp-Trail-CompareSelect')
+    )) as HTMLSelectElement;
+    await waitFor(() => select.options.length === 5);
+    const labels = [...select.options].map(o => [o.value, o.textContent]);
+    // Bob's session says it is his; Alice's own other session needs no name.
+    expect(labels.find(([id]) => id === 'bobs')![1]).toMatch(
+      /^analysis\.ipynb · bob · /
+    );
+    expect(labels.find(([id]) => id === 'alice-before')![1]).not.toContain(
+      'Alice'
+    );
   });
 
   it('shows the latest environment version and the others on demand', async () => {

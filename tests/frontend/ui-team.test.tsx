@@ -10,10 +10,13 @@ import {
 import { PageConfig } from '@jupyterlab/coreutils';
 import { Widget } from '@lumino/widgets';
 import { TrailBrowserModel } from '../../src/model';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   executionIdFrom,
   executionLink,
   highlightSnippet,
+  RECORD_ID_PATTERN,
   takeExecutionFromUrl,
   TrailSidebar
 } from '../../src/ui';
@@ -424,12 +427,12 @@ describe('virtualized lists', () => {
 
 describe('permalinks', () => {
   it('makes a link to this JupyterLab and reads ids back from links', () => {
-    const link = executionLink('0f8c-1');
+    const link = executionLink('0f8c-1a2b');
     expect(link).toBe(
-      `${PageConfig.getBaseUrl().replace(/\/$/, '')}/lab?trail-execution=0f8c-1`
+      `${PageConfig.getBaseUrl().replace(/\/$/, '')}/lab?trail-execution=0f8c-1a2b`
     );
-    expect(executionIdFrom(link)).toBe('0f8c-1');
-    expect(executionIdFrom(' 0f8c-1 ')).toBe('0f8c-1');
+    expect(executionIdFrom(link)).toBe('0f8c-1a2b');
+    expect(executionIdFrom(' 0f8c-1a2b ')).toBe('0f8c-1a2b');
     expect(executionIdFrom('http://x/lab?other=1')).toBeNull();
     expect(executionIdFrom('<script>')).toBeNull();
     expect(
@@ -437,11 +440,27 @@ describe('permalinks', () => {
     ).toBeNull();
   });
 
+  it('takes only what the server could accept as an id, so other text is "not a link"', () => {
+    const schema = JSON.parse(
+      readFileSync(
+        join(__dirname, '..', '..', 'schema', 'records', 'session.schema.json'),
+        'utf8'
+      )
+    );
+    expect(RECORD_ID_PATTERN.source).toBe(schema.definitions.id.pattern);
+    for (const text of ['hello', 'not a link', 'a.b:c-d-e', 'x'.repeat(65)]) {
+      expect(executionIdFrom(text)).toBeNull();
+    }
+    expect(executionIdFrom('http://x/lab?trail-execution=hello')).toBeNull();
+    const uuid = '6f1c2f0e-3d7a-4b8e-9c1d-2a3b4c5d6e7f';
+    expect(executionIdFrom(uuid)).toBe(uuid);
+  });
+
   it('goes through the hub behind JupyterHub, so it opens for whoever follows it', () => {
     PageConfig.setOption('hubPrefix', '/hub/');
     try {
-      expect(executionLink('e-1', 'https://hub.example.org')).toBe(
-        'https://hub.example.org/hub/user-redirect/lab?trail-execution=e-1'
+      expect(executionLink('e-1a2b3c', 'https://hub.example.org')).toBe(
+        'https://hub.example.org/hub/user-redirect/lab?trail-execution=e-1a2b3c'
       );
     } finally {
       PageConfig.setOption('hubPrefix', '');
@@ -451,9 +470,11 @@ describe('permalinks', () => {
   it('takes the execution from the address once and removes it', () => {
     const history = { state: null, replaceState: jest.fn() };
     const location = {
-      href: 'http://localhost:8888/lab/tree/a.ipynb?trail-execution=abc&x=1'
+      href: 'http://localhost:8888/lab/tree/a.ipynb?trail-execution=abcdefgh&x=1'
     };
-    expect(takeExecutionFromUrl(location as any, history as any)).toBe('abc');
+    expect(takeExecutionFromUrl(location as any, history as any)).toBe(
+      'abcdefgh'
+    );
     expect(history.replaceState).toHaveBeenCalledWith(
       null,
       '',
