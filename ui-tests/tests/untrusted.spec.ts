@@ -18,7 +18,9 @@ async function startListener(): Promise<{
 }> {
   const hits: string[] = [];
   const server = http.createServer((req, res) => {
-    hits.push(`${req.method} ${req.url}`);
+    hits.push(
+      `${req.method} ${req.url}${req.headers.referer ? ` (referrer ${req.headers.referer})` : ' (no referrer)'}`
+    );
     res.writeHead(200, {
       'Content-Type': 'text/html',
       'Access-Control-Allow-Origin': '*'
@@ -195,34 +197,39 @@ test.describe('untrusted outputs', () => {
 
       const outputs = sidebar.locator('.jp-Trail-Outputs');
       const frames = outputs.locator('iframe.jp-Trail-SandboxFrame');
-      await expect(frames).toHaveCount(3);
-      for (let i = 0; i < 3; i++) {
+      // HTML twice, SVG (as an image) and Markdown: each in its own frame.
+      await expect(frames).toHaveCount(4);
+      for (let i = 0; i < 4; i++) {
         await expect(frames.nth(i)).toHaveAttribute('sandbox', 'allow-scripts');
       }
       // The safe part shows, in the frames and as text fallbacks.
-      const html = outputs.frameLocator(
-        'iframe.jp-Trail-SandboxFrame >> nth=0'
-      );
+      const htmlFrames = outputs.locator('iframe[data-mime-type="text/html"]');
+      const html = htmlFrames.nth(0).contentFrame();
       await expect(html.locator('h3.safe')).toHaveText('Safe heading survives');
       await expect(
         html.getByText('Safe paragraph text survives.')
       ).toBeVisible();
-      const markdown = outputs.frameLocator(
-        'iframe.jp-Trail-SandboxFrame >> nth=1'
-      );
+      const markdown = outputs
+        .locator('iframe[data-mime-type="text/markdown"]')
+        .contentFrame();
       await expect(markdown.locator('strong')).toHaveText(
         'Safe markdown text survives'
       );
-      const second = outputs.frameLocator(
-        'iframe.jp-Trail-SandboxFrame >> nth=2'
-      );
+      const svg = outputs
+        .locator('iframe[data-mime-type="image/svg+xml"]')
+        .contentFrame();
+      await expect(svg.locator('img.trail-svg')).toBeVisible();
+      await expect(svg.locator('svg, script:not([nonce])')).toHaveCount(0);
+      const second = htmlFrames.nth(1).contentFrame();
       await expect(second.getByText('Second frame text')).toBeVisible();
       await expect(outputs).toContainText('javascript fallback text');
       // The frames grew to fit their content.
-      expect((await frames.nth(0).boundingBox())!.height).toBeGreaterThan(60);
+      expect((await htmlFrames.nth(0).boundingBox())!.height).toBeGreaterThan(
+        60
+      );
 
       // Nothing dangerous survived sanitizing, not even inside the frames.
-      for (const frame of [html, markdown, second]) {
+      for (const frame of [html, markdown, svg, second]) {
         await expect(frame.locator('script:not([nonce])')).toHaveCount(0);
         await expect(
           frame.locator(
@@ -248,7 +255,7 @@ test.describe('untrusted outputs', () => {
       // (The new tab may ask for its favicon too.)
       await expect
         .poll(() => linkTarget.hits.filter(hit => !hit.includes('favicon')))
-        .toEqual(['GET /followed-link']);
+        .toEqual(['GET /followed-link (no referrer)']);
       await opened.close();
       await expect(html.locator('h3.safe')).toHaveText('Safe heading survives');
 
@@ -262,7 +269,7 @@ test.describe('untrusted outputs', () => {
         .filter(
           f => f !== page.mainFrame() && f.url().startsWith('about:srcdoc')
         );
-      expect(sandboxed.length).toBeGreaterThanOrEqual(3);
+      expect(sandboxed.length).toBeGreaterThanOrEqual(4);
       for (const frame of sandboxed) {
         expect(await probe(frame, base)).toEqual({
           origin: 'null',
