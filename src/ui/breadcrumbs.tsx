@@ -6,7 +6,12 @@ import {
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import type { TrailBrowserModel, TrailLevel } from '../model';
-import { baseName, executionPrompt } from './format';
+import {
+  baseName,
+  executionPrompt,
+  formatAbsoluteTime,
+  formatShortDateTime
+} from './format';
 
 /**
  * Where the panel is (Sessions › notebook › [3]) with a Back button; each
@@ -42,7 +47,12 @@ function Crumbs(props: {
   const { model, trans } = props;
   const levels = model.levels;
   const crumbs = levels.map((level, index) => {
-    const { label, title } = crumbLabel(model, level, trans);
+    const { label, title } = crumbLabel(
+      model,
+      level,
+      levels[index - 1] ?? null,
+      trans
+    );
     return {
       label,
       title,
@@ -97,11 +107,13 @@ function Crumbs(props: {
 }
 
 /**
- * What a level is called in the breadcrumbs.
+ * What a level is called in the breadcrumbs (`parent` is the level before
+ * it, if any).
  */
 function crumbLabel(
   model: TrailBrowserModel,
   level: TrailLevel,
+  parent: TrailLevel | null,
   trans: TranslationBundle
 ): { label: string; title?: string } {
   switch (level.view) {
@@ -124,16 +136,26 @@ function crumbLabel(
         title: level.place.notebookPath
       };
     case 'timeline': {
-      const path =
-        level.model.session?.notebookPath ??
+      const session =
+        level.model.session ??
         (model.selectedSessionId === level.place.sessionId
-          ? model.selectedSession?.notebookPath
-          : undefined) ??
-        level.model.items[0]?.notebookPath ??
-        null;
-      return path !== null
-        ? { label: baseName(path), title: path }
-        : { label: trans.__('Session') };
+          ? model.selectedSession
+          : null);
+      const path =
+        session?.notebookPath ?? level.model.items[0]?.notebookPath ?? null;
+      if (parent?.view === 'notebookSessions' || path === null) {
+        // The notebook is the crumb before: this one names the session.
+        return session
+          ? {
+              label: formatShortDateTime(session.startedAt),
+              title: trans.__(
+                'Session started %1',
+                formatAbsoluteTime(session.startedAt)
+              )
+            }
+          : { label: trans.__('Session') };
+      }
+      return { label: baseName(path), title: path };
     }
     case 'execution': {
       const record = level.model.record;

@@ -43,6 +43,22 @@ export function formatClockTime(iso: string): string {
 }
 
 /**
+ * A day and time without seconds ('Nov 20, 10:00 AM'), to name a session.
+ */
+export function formatShortDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (isNaN(date.getTime())) {
+    return iso;
+  }
+  return formatter('dayTime', {
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit'
+  }).format(date);
+}
+
+/**
  * One Intl.DateTimeFormat per kind and page language: making one costs
  * far more than formatting with it, and rows format on every render.
  */

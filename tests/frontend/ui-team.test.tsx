@@ -20,6 +20,7 @@ import {
   takeExecutionFromUrl,
   TrailSidebar
 } from '../../src/ui';
+import { formatShortDateTime } from '../../src/ui/format';
 import { FakeReader } from './model-fake-reader';
 import { waitFor } from './ui-wait';
 
@@ -166,6 +167,20 @@ describe('the team workspace in the panel', () => {
     const session = await waitFor(() => visible('.jp-Trail-SessionItem')[0]);
     expect(session.dataset.sessionId).toBe('b1');
     expect($('.jp-Trail-Breadcrumbs')!.textContent).toContain('Bob Baker');
+    // The notebook's crumb, then the session's: not the notebook twice.
+    click(session);
+    const crumbs = () =>
+      [...sidebar.node.querySelectorAll('.jp-Trail-Breadcrumb')].map(
+        c => c.textContent
+      );
+    await waitFor(() => crumbs().length === 4);
+    expect(crumbs()).toEqual([
+      'Team',
+      'Bob Baker',
+      'explore.ipynb',
+      formatShortDateTime(model.selectedSession!.startedAt)
+    ]);
+    model.back();
 
     // My notebooks: a labelled control, and a lock on the private session.
     model.goTo(0);
