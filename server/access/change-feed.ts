@@ -3,17 +3,33 @@
  * filtered to what the caller may read, answered at once or held open
  * (a long poll) until something arrives or the wait ends.
  *
- * Cursors are `<boot id>.<sequence>`; the feed keeps the latest changes in
- * memory only. A cursor from before a restart, or one too old for the
- * buffer, gets the current cursor back and no changes: a client whose
- * cursor changed boot reloads what it shows.
+ * A visibility change reaches everyone who could read the session before
+ * it or can after it (kind `visibility`, naming only the session and its
+ * notebook, which they could read): their views drop or show the session.
+ *
+ * Cursors are opaque: a position in the feed sealed with AES-GCM under a
+ * key made at start (a fresh nonce each time), so they tell a caller
+ * nothing, not even how many changes (others' private ones among them)
+ * were stored in between, and cannot be forged. The feed keeps the latest
+ * changes in memory only. A cursor from before a restart, one that does
+ * not open, or one too old for the buffer gets the current cursor back and
+ * no changes: the client reloads what it shows.
  */
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { HistoryChanges } from '../../src/_schema/records';
 import type { Principal } from './directory';
+import type { VisibilityChange } from './ownership';
+import { canRead } from './policy';
 import type { TeamAccess } from './team';
 
 type Change = HistoryChanges['changes'][number];
+
+interface Buffered {
+  seq: number;
+  change: Omit<Change, 'author'>;
+  /** For a visibility change: who it concerns. */
+  visibility?: VisibilityChange;
+}
 
 interface Waiter {
   principal: Principal;
@@ -29,18 +45,44 @@ const BUFFER = 10_000;
 const MAX_CHANGES = 500;
 
 export class ChangeFeed {
-  constructor(private readonly access: TeamAccess) {}
+  constructor(private readonly access: TeamAccess) {
+    this.unfollow = access.ownership.onVisibilityChange(changes =>
+      this.pushVisibility(changes)
+    );
+  }
 
   /** The cursor of "now". */
   get cursor(): string {
-    return `${this.boot}.${this.seq}`;
+    return this.seal(this.seq);
   }
 
   /** Records stored changes (in storage order) and wakes the waiting polls. */
   push(changes: Omit<Change, 'author'>[]): void {
-    for (const change of changes) {
-      this.seq++;
-      this.buffer.push({ seq: this.seq, change });
+    this.store(changes.map(change => ({ seq: 0, change })));
+  }
+
+  /** Records visibility changes (sessions that changed) and wakes polls. */
+  pushVisibility(changes: VisibilityChange[]): void {
+    this.store(
+      changes.map(visibility => ({
+        seq: 0,
+        change: {
+          kind: 'visibility',
+          sessionId: visibility.sessionId,
+          notebookPath: visibility.notebookPath
+        },
+        visibility
+      }))
+    );
+  }
+
+  private store(entries: Buffered[]): void {
+    if (entries.length === 0) {
+      return;
+    }
+    for (const entry of entries) {
+      entry.seq = ++this.seq;
+      this.buffer.push(entry);
     }
     if (this.buffer.length > BUFFER) {
       this.buffer.splice(0, this.buffer.length - BUFFER);
@@ -86,6 +128,7 @@ export class ChangeFeed {
 
   /** Answers every waiting poll now (at shutdown). */
   close(): void {
+    this.unfollow();
     for (const waiter of [...this.waiters]) {
       this.finish(waiter, { cursor: this.cursor, changes: [] });
     }
@@ -102,11 +145,10 @@ export class ChangeFeed {
     if (!cursor) {
       return null;
     }
-    const m = /^([0-9a-f]+)\.(\d+)$/.exec(cursor);
-    if (!m || m[1] !== this.boot) {
+    const seq = this.open(cursor);
+    if (seq === null) {
       return null;
     }
-    const seq = Number(m[2]);
     const oldest = this.buffer.length ? this.buffer[0].seq - 1 : this.seq;
     return seq > this.seq || seq < oldest ? null : seq;
   }
@@ -114,7 +156,7 @@ export class ChangeFeed {
   private answer(principal: Principal, after: number): HistoryChanges {
     const changes: Change[] = [];
     let cursor = after;
-    for (const { seq, change } of this.buffer) {
+    for (const { seq, change, visibility } of this.buffer) {
       if (seq <= after) {
         continue;
       }
@@ -122,6 +164,16 @@ export class ChangeFeed {
         break;
       }
       cursor = seq;
+      if (visibility) {
+        const { authorId, from, to } = visibility;
+        if (
+          canRead(principal, { authorId, visibility: from }) ||
+          canRead(principal, { authorId, visibility: to })
+        ) {
+          changes.push({ ...change, author: this.access.person(authorId) });
+        }
+        continue;
+      }
       const access = this.access.accessOf(change.sessionId);
       if (access && this.access.canReadSession(principal, change.sessionId)) {
         changes.push({
@@ -133,11 +185,48 @@ export class ChangeFeed {
     if (changes.length < MAX_CHANGES) {
       cursor = this.seq;
     }
-    return { cursor: `${this.boot}.${cursor}`, changes };
+    return { cursor: this.seal(cursor), changes };
   }
 
-  private boot = randomBytes(4).toString('hex');
+  /** A cursor for position `seq`: nonce, sealed position, tag. */
+  private seal(seq: number): string {
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
+    const position = Buffer.alloc(8);
+    position.writeBigUInt64BE(BigInt(seq));
+    const sealed = Buffer.concat([cipher.update(position), cipher.final()]);
+    return Buffer.concat([nonce, sealed, cipher.getAuthTag()]).toString(
+      'base64url'
+    );
+  }
+
+  /** The position a cursor of this feed seals, or null for any other text. */
+  private open(cursor: string): number | null {
+    const bytes = Buffer.from(cursor, 'base64url');
+    if (bytes.length !== 36 || bytes.toString('base64url') !== cursor) {
+      return null;
+    }
+    try {
+      const decipher = createDecipheriv(
+        'aes-256-gcm',
+        this.key,
+        bytes.subarray(0, 12)
+      );
+      decipher.setAuthTag(bytes.subarray(20));
+      const position = Buffer.concat([
+        decipher.update(bytes.subarray(12, 20)),
+        decipher.final()
+      ]);
+      return Number(position.readBigUInt64BE());
+    } catch {
+      return null;
+    }
+  }
+
+  /** Made at start: cursors of an earlier run do not open. */
+  private readonly key = randomBytes(32);
+  private readonly unfollow: () => void;
   private seq = 0;
-  private buffer: { seq: number; change: Omit<Change, 'author'> }[] = [];
+  private buffer: Buffered[] = [];
   private waiters = new Set<Waiter>();
 }

@@ -36,6 +36,16 @@ export interface SessionAccess {
   notebookPath: string | null;
 }
 
+/** A session whose visibility a stored fact changed. */
+export interface VisibilityChange {
+  sessionId: string;
+  /** Its notebook ('' while not known). */
+  notebookPath: string;
+  authorId: string;
+  from: Visibility;
+  to: Visibility;
+}
+
 type Fact =
   | {
       t: 'claim';
@@ -208,6 +218,17 @@ export class OwnershipStore {
     }
   }
 
+  /**
+   * Calls `listener` with the sessions whose visibility a write changed,
+   * once it is durable; returns the function that stops it.
+   */
+  onVisibilityChange(
+    listener: (changes: VisibilityChange[]) => void
+  ): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     await this.chain;
     await this.file?.close();
@@ -228,8 +249,26 @@ export class OwnershipStore {
       if (this.file) {
         await this.append(this.file, bytes);
       }
+      const changed: VisibilityChange[] = [];
       for (const f of facts) {
+        const sessionId = f.t === 'vis' ? f.s : null;
+        const before = sessionId ? this.sessions.get(sessionId) : undefined;
+        const from = before?.visibility;
         this.apply(f);
+        if (sessionId && before && from && from !== before.visibility) {
+          changed.push({
+            sessionId,
+            notebookPath: before.notebookPath ?? '',
+            authorId: before.authorId,
+            from,
+            to: before.visibility
+          });
+        }
+      }
+      if (changed.length > 0) {
+        for (const listener of [...this.listeners]) {
+          listener(changed);
+        }
       }
     });
     this.chain = done.catch(() => undefined);
@@ -303,6 +342,7 @@ export class OwnershipStore {
   }
 
   private chain: Promise<void> = Promise.resolve();
+  private listeners = new Set<(changes: VisibilityChange[]) => void>();
   /** The length of the file's durable facts. */
   private size = 0;
   /** Whether bytes past `size` may be on the file (a write that failed). */

@@ -13,6 +13,7 @@ import type {
 import { AppError } from '../errors';
 import {
   parseLimit,
+  parseRequiredText,
   parseText,
   type HistoryService,
   type ListingQuery,
@@ -24,16 +25,22 @@ import type { Principal } from './directory';
 import { canChangeVisibility, type Visibility } from './policy';
 import type { TeamAccess } from './team';
 
-/** How many stored sessions one listing request looks at, at most. */
-const SCAN_LIMIT = 20_000;
-/** Sessions read from the store at a time while listing. */
+/** Sessions (or a cell's executions) read from the store at a time while listing. */
 const SCAN_PAGE = 200;
 
 function encode(parts: unknown[]): string {
   return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
 }
 
-function decode(kind: string, raw: unknown): unknown[] | undefined {
+/**
+ * The parts of a cursor of listing `kind` (a 400 for anything else);
+ * `types` are the `typeof` of the parts after the kind, when checked.
+ */
+function decode(
+  kind: string,
+  raw: unknown,
+  types?: string[]
+): unknown[] | undefined {
   if (raw === undefined) {
     return undefined;
   }
@@ -44,15 +51,25 @@ function decode(kind: string, raw: unknown): unknown[] | undefined {
   } catch {
     parts = null;
   }
-  if (!Array.isArray(parts) || parts[0] !== kind) {
-    throw new AppError(
-      400,
-      'invalid_request',
-      'The query parameter "cursor" is not a cursor of this listing.',
-      [{ path: '/query/cursor', message: 'is not a cursor of this listing' }]
-    );
+  if (
+    !Array.isArray(parts) ||
+    parts[0] !== kind ||
+    (types &&
+      (parts.length !== types.length + 1 ||
+        types.some((type, i) => typeof parts[i + 1] !== type)))
+  ) {
+    throw badCursor();
   }
   return parts;
+}
+
+function badCursor(): AppError {
+  return new AppError(
+    400,
+    'invalid_request',
+    'The query parameter "cursor" is not a cursor of this listing.',
+    [{ path: '/query/cursor', message: 'is not a cursor of this listing' }]
+  );
 }
 
 function parseVisibility(raw: unknown, path: string): Visibility {
@@ -100,7 +117,7 @@ export class TeamHistory {
     const limit = parseLimit(query.limit);
     const author = parseText('author', query.author);
     const notebook = parseText('notebook', query.notebook);
-    const cursor = decode('ts', query.cursor) as
+    const cursor = decode('ts', query.cursor, ['string', 'string']) as
       [string, string, string] | undefined;
     if (!author) {
       return this.scanSessions(principal, notebook, limit, cursor);
@@ -147,9 +164,11 @@ export class TeamHistory {
   /**
    * Sessions of everyone (of one notebook, if given) that the caller may
    * read, newest first: the store's own order, read a page at a time from
-   * the cursor, so a page costs about what it shows, whatever the history
-   * holds. A caller who may read few of them gets a short page (possibly
-   * empty) with a cursor once {@link SCAN_LIMIT} sessions were looked at.
+   * the cursor until the page is full or the history ends. A page is short
+   * only at the end, and its cursor is the place of the last session it
+   * shows: neither says how many sessions the caller may not read lie
+   * between (a caller who may read few sessions of many costs a longer
+   * scan, of in-memory summaries).
    */
   private scanSessions(
     principal: Principal,
@@ -161,8 +180,6 @@ export class TeamHistory {
       ? { startedAtMs: timeMs(cursor[1]), id: cursor[2] }
       : undefined;
     const items: SessionSummary[] = [];
-    let scanned = 0;
-    let last: SessionSummary | null = null;
     for (;;) {
       const page = this.access.store.listSessions({
         notebook,
@@ -170,23 +187,18 @@ export class TeamHistory {
         after
       });
       for (const session of page.items) {
-        if (this.access.canReadSession(principal, session.id)) {
-          if (items.length === limit) {
-            // One more readable session exists: the page ends before it.
-            return {
-              items,
-              nextCursor: encode(['ts', last!.startedAt, last!.id])
-            };
-          }
-          items.push(this.access.decorate(session));
+        if (!this.access.canReadSession(principal, session.id)) {
+          continue;
         }
-        last = session;
-        if (++scanned >= SCAN_LIMIT) {
+        if (items.length === limit) {
+          // One more readable session exists: the page ends before it.
+          const last = items[items.length - 1];
           return {
             items,
-            nextCursor: encode(['ts', session.startedAt, session.id])
+            nextCursor: encode(['ts', last.startedAt, last.id])
           };
         }
+        items.push(this.access.decorate(session));
       }
       if (!page.next) {
         return { items, nextCursor: null };
@@ -264,18 +276,56 @@ export class TeamHistory {
     }
   }
 
-  /** Every run of one cell across the sessions the caller may read. */
+  /**
+   * Every run of one cell across the sessions the caller may read, newest
+   * first: filtered before paging, so a page is short only at the end and
+   * its cursor names the last run it shows. A cursor naming a run the
+   * caller may not read is refused as one naming no run at all.
+   */
   async listCellExecutions(
     principal: Principal,
     query: ListingQuery
   ): Promise<Page<ExecutionSummary>> {
-    const page = await this.history.listCellExecutions(query);
-    return {
-      items: page.items.filter(x =>
-        this.access.canReadSession(principal, x.sessionId)
-      ),
-      nextCursor: page.nextCursor
-    };
+    const notebook = parseRequiredText('notebook', query.notebook);
+    const cellId = parseRequiredText('cellId', query.cellId);
+    const limit = parseLimit(query.limit);
+    const cursor = decode('tc', query.cursor, ['string']);
+    let after: string | undefined;
+    if (cursor) {
+      after = cursor[1] as string;
+      const named = await this.access.store.getExecution(after);
+      if (!named || !this.access.canReadSession(principal, named.sessionId)) {
+        throw badCursor();
+      }
+    }
+    const items: ExecutionSummary[] = [];
+    for (;;) {
+      const page = await this.access.store.listCellExecutions({
+        notebook,
+        cellId,
+        limit: SCAN_PAGE,
+        after
+      });
+      if (!page) {
+        throw badCursor(); // a run the caller may read, of another cell
+      }
+      for (const x of page.items) {
+        if (!this.access.canReadSession(principal, x.sessionId)) {
+          continue;
+        }
+        if (items.length === limit) {
+          return {
+            items,
+            nextCursor: encode(['tc', items[items.length - 1].id])
+          };
+        }
+        items.push(x);
+      }
+      if (page.next === null) {
+        return { items, nextCursor: null };
+      }
+      after = page.next;
+    }
   }
 
   /** Every person of the team, with what of theirs the caller may read. */

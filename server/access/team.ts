@@ -175,12 +175,19 @@ export class TeamAccess {
    * Checks that `principal` may write every event of a batch and claims
    * the new sessions for them (durably) before the events are stored.
    * Throws 403, storing nothing, when one event belongs to another
-   * person's session.
+   * person's session that the caller may read.
+   *
+   * Returns the ids of the events that name a record the caller may not
+   * read: an event of someone's private session, or an execution whose id
+   * one of them holds. They are not stored (records are immutable, the
+   * first one wins, and nobody writes into another's session) and are
+   * answered as accepted, as they would be were the id free: the answer
+   * does not tell a private record from a missing one.
    */
   async authorizeIngest(
     principal: Principal,
     events: TrailEvent[]
-  ): Promise<void> {
+  ): Promise<Set<string>> {
     const claims = new Map<
       string,
       {
@@ -191,9 +198,21 @@ export class TeamAccess {
       }
     >();
     const requested = new Map<string, Visibility>();
+    const hidden = new Set<string>();
     for (const [i, event] of events.entries()) {
       const { sessionId, notebookPath, visibility } = sessionOfEvent(event);
       const access = this.accessOf(sessionId);
+      if (access && !canRead(principal, access)) {
+        hidden.add(event.id);
+        continue;
+      }
+      if (
+        event.kind === 'execution.completed' &&
+        (await this.isHiddenExecution(principal, event.execution.id))
+      ) {
+        hidden.add(event.id);
+        continue;
+      }
       if (access) {
         if (!canAppend(principal, access)) {
           throw new AppError(
@@ -242,5 +261,16 @@ export class TeamAccess {
         principal.userId
       );
     }
+    return hidden;
+  }
+
+  /** Whether execution `id` is stored in a session the caller may not read. */
+  private async isHiddenExecution(
+    principal: Principal,
+    id: string
+  ): Promise<boolean> {
+    // Unknown ids (nearly every id ingested) are answered from the index.
+    const stored = await this.store.getExecution(id);
+    return stored !== null && !this.canReadSession(principal, stored.sessionId);
   }
 }

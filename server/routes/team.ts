@@ -25,12 +25,13 @@ export const MAX_WAIT_MS = 25_000;
 
 type Change = Omit<HistoryChanges['changes'][number], 'author'>;
 
-/** What became visible by storing `events` (the accepted ones). */
+/** What became visible by storing `events` (the accepted ones not hidden). */
 function changesOf(
   batch: EventBatch,
-  result: IngestResult
+  result: IngestResult,
+  hidden: ReadonlySet<string>
 ): { changes: Change[]; executions: ExecutionRecord[] } {
-  const accepted = new Set(result.accepted);
+  const accepted = new Set(result.accepted.filter(id => !hidden.has(id)));
   const changes: Change[] = [];
   const executions: ExecutionRecord[] = [];
   for (const event of batch.events) {
@@ -112,10 +113,16 @@ export function teamRoutes(deps: {
       );
     }
     const principal = principalOf(res);
-    const result = await ingest.ingest(req.body, events =>
-      access.authorizeIngest(principal, events)
+    let hidden: ReadonlySet<string> = new Set();
+    const result = await ingest.ingest(req.body, async events => {
+      hidden = await access.authorizeIngest(principal, events);
+      return hidden;
+    });
+    const { changes, executions } = changesOf(
+      req.body as EventBatch,
+      result,
+      hidden
     );
-    const { changes, executions } = changesOf(req.body as EventBatch, result);
     for (const change of changes) {
       if (change.kind === 'annotation') {
         change.notebookPath =

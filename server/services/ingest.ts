@@ -68,17 +68,36 @@ export class IngestService {
   /**
    * Stores a batch. Throws a 400 AppError, storing nothing, when any event
    * is invalid, and whatever `authorize` throws (a 403) likewise. Resolves
-   * once the new events are durable.
+   * once the new events are durable. The events whose ids `authorize`
+   * returns are not stored but answered as accepted (they name records the
+   * caller may not know of; see TeamAccess.authorizeIngest).
    */
   async ingest(
     body: unknown,
-    authorize?: (events: TrailEvent[]) => Promise<void>
+    authorize?: (events: TrailEvent[]) => Promise<ReadonlySet<string> | void>
   ): Promise<IngestResult> {
     this.validator.assertBatch(body);
+    const batch = (body as EventBatch).events;
     // Who may write what is checked on a valid batch, before anything is stored.
-    await authorize?.((body as EventBatch).events);
+    const hidden = (await authorize?.(batch)) || null;
+    if (hidden && hidden.size > 0) {
+      const kept = batch.filter(event => !hidden.has(event.id));
+      const stored = await this.storeEvents(kept);
+      const accepted = new Set(stored.accepted);
+      return {
+        accepted: batch
+          .filter(event => hidden.has(event.id) || accepted.has(event.id))
+          .map(event => event.id),
+        duplicates: stored.duplicates
+      };
+    }
+    return this.storeEvents(batch);
+  }
+
+  /** Stores valid, authorized events and the blobs they cite. */
+  private storeEvents(batch: TrailEvent[]): Promise<IngestResult> {
     const blobs = new Map<string, Buffer>();
-    const events = (body as EventBatch).events.map((event): StoredEvent => {
+    const events = batch.map((event): StoredEvent => {
       // A known duplicate will not be stored: skip its blob work.
       const known = this.store.hasEvent(event.id);
       if (event.kind === 'environment.captured') {

@@ -1,0 +1,77 @@
+/**
+ * A team server as a real process (the CLI, server/dist): a data folder
+ * with the given people and a personal token each, and fetch helpers that
+ * call the API as one of them.
+ */
+import { UserDirectory, type Role } from '../../../server/access/directory';
+import { exitOf, startCli, type ServerProcess } from './process';
+import { tempDir } from './server';
+
+/** The owner token of every team process. */
+export const OWNER_TOKEN = 'owner-token-0123456789abcdef';
+
+/** A person of a team process. */
+export interface ProcessMember {
+  id: string;
+  token: string;
+}
+
+/** A running team server process. */
+export interface TeamProcess {
+  dir: string;
+  server: ServerProcess;
+  people: Record<string, ProcessMember>;
+  /** Calls the API as `token`; answers the status and the parsed body. */
+  call(
+    token: string,
+    method: string,
+    path: string,
+    body?: unknown
+  ): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+/** Starts the server CLI on a fresh data folder with these people (name → role). */
+export async function startTeamProcess(
+  roles: Record<string, Role>
+): Promise<TeamProcess> {
+  const dir = await tempDir();
+  const directory = await UserDirectory.open(dir, { reloadIntervalMs: 0 });
+  const people: Record<string, ProcessMember> = {};
+  for (const [name, role] of Object.entries(roles)) {
+    const user = await directory.addUser(name, { role });
+    people[name] = {
+      id: user.id,
+      token: (await directory.issueToken(name)).token
+    };
+  }
+  const server = await startCli([
+    '--port',
+    '0',
+    '--data',
+    dir,
+    '--token',
+    OWNER_TOKEN
+  ]);
+  return {
+    dir,
+    server,
+    people,
+    call: async (token, method, path, body) => {
+      const res = await fetch(`${server.line.url}/api/v1${path}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json'
+        },
+        body: body === undefined ? undefined : JSON.stringify(body)
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    stop: async () => {
+      server.child.kill('SIGTERM');
+      await exitOf(server.child);
+    }
+  };
+}
