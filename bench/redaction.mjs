@@ -241,9 +241,7 @@ const VALUE_PLACES = {
           capture: {
             files: [
               {
-                path: entry.name
-                  ? `exports/${entry.name}=${secret}/part-0.csv`
-                  : `cache/${secret}/model.bin`,
+                path: `exports/${entry.name ?? 'token'}=${secret}/part-0.csv`,
                 access: 'read',
                 kind: 'file'
               }

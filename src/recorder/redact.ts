@@ -54,6 +54,35 @@ const ANSI =
   // eslint-disable-next-line no-control-regex
   /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]{0,4096}(?:\x07|\x1b\\)|[@-Z\\-_])/g;
 
+/** An ANSI escape or an HTML entity: what the scan reads through. */
+const ENCODED = new RegExp(
+  `${ANSI.source}|&(?:#\\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});`,
+  'g'
+);
+
+const HAS_ENTITY = /&(?:#\d|#x[0-9a-f]|[a-z]{2,8};)/i;
+
+const ENTITIES: Record<string, string> = {
+  '&quot;': '"',
+  '&apos;': "'",
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&nbsp;': ' '
+};
+
+/** The character an HTML entity stands for ('' when it is not one). */
+function decodeEntity(entity: string): string {
+  if (entity.startsWith('&#')) {
+    const code =
+      entity[2] === 'x' || entity[2] === 'X'
+        ? parseInt(entity.slice(3, -1), 16)
+        : parseInt(entity.slice(2, -1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+  }
+  return ENTITIES[entity] ?? '';
+}
+
 /** Output mime types that hold binary data (base64), never text. */
 function isBinary(mime: string): boolean {
   return (
@@ -112,8 +141,8 @@ export class Redactor {
     if (!this.enabled || text.length < 8) {
       return text;
     }
-    if (text.includes('\x1b')) {
-      return this._redactColoured(text, place, counts);
+    if (text.includes('\x1b') || HAS_ENTITY.test(text)) {
+      return this._redactEncoded(text, place, counts);
     }
     const spans = findSecrets(text, place, this._extra);
     return spans.length === 0 ? text : apply(text, spans, counts);
@@ -172,27 +201,41 @@ export class Redactor {
   }
 
   /**
-   * A coloured text: secrets are found in the text without its escapes,
-   * then replaced where they are in the original, colours kept.
+   * A coloured or HTML-escaped text: secrets are found in the text as it
+   * reads (escapes removed, entities decoded), then replaced where they
+   * are in the original, colours and markup kept.
    */
-  private _redactColoured(
+  private _redactEncoded(
     text: string,
     place: TextPlace,
     counts?: RedactionCounts
   ): string {
-    const at: number[] = [];
+    const starts: number[] = [];
+    const ends: number[] = [];
     let plain = '';
     let last = 0;
-    ANSI.lastIndex = 0;
     const take = (end: number) => {
       for (let i = last; i < end; i++) {
-        at.push(i);
+        starts.push(i);
+        ends.push(i + 1);
       }
       plain += text.slice(last, end);
     };
-    for (let m = ANSI.exec(text); m; m = ANSI.exec(text)) {
+    ENCODED.lastIndex = 0;
+    for (let m = ENCODED.exec(text); m; m = ENCODED.exec(text)) {
+      const isEntity = m[0].startsWith('&');
+      const entity = isEntity ? decodeEntity(m[0]) : '';
+      if (isEntity && entity === '') {
+        // Not an entity we know: read as it is.
+        continue;
+      }
       take(m.index);
       last = m.index + m[0].length;
+      if (entity !== '') {
+        plain += entity;
+        starts.push(m.index);
+        ends.push(last);
+      }
     }
     take(text.length);
     const spans = findSecrets(plain, place, this._extra);
@@ -202,8 +245,8 @@ export class Redactor {
     return apply(
       text,
       spans.map(({ start, end, kind }) => ({
-        start: at[start],
-        end: at[end - 1] + 1,
+        start: starts[start],
+        end: ends[end - 1],
         kind
       })),
       counts

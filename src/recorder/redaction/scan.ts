@@ -251,7 +251,10 @@ function findNamedValues(text: string, place: TextPlace, spans: ISpan[]): void {
     }
     // In a path, the value's first segment says what it is; the rest of
     // the path goes with it.
-    const checked = place === 'path' ? value.text.split('/')[0] : value.text;
+    const checked =
+      place === 'path'
+        ? value.text.split('/')[0].replace(/\.\w{1,6}$/, '')
+        : value.text;
     if (isSecretValue(checked, secret, name, value.form)) {
       spans.push({
         start: value.start,

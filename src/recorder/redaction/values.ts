@@ -49,6 +49,7 @@ const KEY_QUALIFIERS = new Set([
   'webhook',
   'ssh',
   'hmac',
+  'storage',
   'x'
 ]);
 
