@@ -73,7 +73,9 @@ export abstract class PagedListModel<T> extends LoadableModel {
 
   /**
    * Load the first page again and merge it in: new items appear on top,
-   * known ones are updated, older pages already loaded are kept.
+   * known ones are updated, older pages already loaded are kept. A known
+   * item that the first page should hold but does not is gone (made
+   * private by its author, say) and is dropped.
    */
   refresh(): Promise<void> {
     return this.enqueue(async isCurrent => {
@@ -82,7 +84,20 @@ export abstract class PagedListModel<T> extends LoadableModel {
         return;
       }
       const fresh = new Set(page.items.map(item => this.keyOf(item)));
-      const older = this._items.filter(item => !fresh.has(this.keyOf(item)));
+      // The first page is a prefix of the order: what sorted before its
+      // last known item (or anything, when it is the whole list) is on it.
+      let covered = this._items.length - 1;
+      if (page.nextCursor !== null) {
+        covered = -1;
+        this._items.forEach((item, i) => {
+          if (fresh.has(this.keyOf(item))) {
+            covered = i;
+          }
+        });
+      }
+      const older = this._items.filter(
+        (item, i) => i > covered && !fresh.has(this.keyOf(item))
+      );
       // The first page's cursor only describes what follows it; when older
       // pages were already loaded, their cursor is the one that still holds.
       if (!this._loaded || older.length === 0) {

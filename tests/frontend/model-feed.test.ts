@@ -207,6 +207,45 @@ describe('TrailBrowserModel and the change feed', () => {
     await waitFor(() => timelineReads() === before.timeline + 2);
   });
 
+  it("drops and shows again a teammate's session whose visibility changed", async () => {
+    const alice = { id: 'user:alice', name: 'alice', displayName: 'Alice' };
+    reader.me = {
+      id: 'user:bob',
+      name: 'bob',
+      displayName: 'Bob',
+      role: 'member'
+    };
+    const shared = reader.addSession({
+      id: 's3',
+      author: alice,
+      notebookPath: 'alice/eda.ipynb'
+    });
+    reader.addSession({
+      id: 's4',
+      author: alice,
+      notebookPath: 'alice/eda.ipynb',
+      startedAt: '2026-11-19T10:00:00.000Z'
+    });
+    await model.openNotebook(alice, 'alice/eda.ipynb');
+    const shown = () =>
+      model.notebookSessions?.items.map(session => session.id) ?? [];
+    await waitFor(() => shown().length === 2);
+    const visibility = {
+      kind: 'visibility',
+      sessionId: 's3',
+      notebookPath: 'alice/eda.ipynb',
+      author: alice
+    } as HistoryChange;
+
+    shared.visibility = 'private';
+    server.store(visibility);
+    await waitFor(() => shown().join() === 's4');
+
+    shared.visibility = 'team';
+    server.store(visibility);
+    await waitFor(() => shown().join() === 's3,s4');
+  });
+
   it('stops the feed it was given when disposed or given another', async () => {
     model.feed = null;
     expect(feed.running).toBe(false);
