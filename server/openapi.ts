@@ -125,7 +125,7 @@ export function buildOpenApiDocument(
         post: {
           summary: 'Store a batch of events',
           description:
-            "Answers once the new events are durable. Idempotent by event id: ids already stored (or carrying a session or execution already stored) are listed in duplicates and change nothing. An invalid batch is rejected whole. Mime values over 4096 bytes are moved to the blob store. execution.annotated events are merged into their execution's capture when it is read (they may arrive before it). environment.captured snapshots are stored once per content (id: SHA-256 of the canonical JSON without capturedAt) and listed in the session's environments.",
+            "Answers once the new events are durable. Idempotent by event id: ids already stored (or carrying a session or execution already stored) are listed in duplicates and change nothing. An event naming a session or execution id that holds another person's private record is listed in accepted, as for a free id, and is not stored (so the answer does not tell a private record from a missing one); one into another person's team session is refused (403). An invalid batch is rejected whole. Mime values over 4096 bytes are moved to the blob store. execution.annotated events are merged into their execution's capture when it is read (they may arrive before it). environment.captured snapshots are stored once per content (id: SHA-256 of the canonical JSON without capturedAt) and listed in the session's environments.",
           requestBody: {
             required: true,
             content: { 'application/json': { schema: ref('EventBatch') } }
@@ -136,6 +136,9 @@ export function buildOpenApiDocument(
               'Invalid batch (invalid_request, with details) or malformed JSON (invalid_json). Nothing was stored.'
             ),
             ...AUTH_ERRORS,
+            '403': errorResponse(
+              "An event of another person's team session (forbidden, details name it). Nothing was stored."
+            ),
             '413': errorResponse(
               'Body over the size limit (payload_too_large).'
             ),
@@ -313,7 +316,7 @@ export function buildOpenApiDocument(
         get: {
           summary: 'What was stored after a cursor (long poll)',
           description:
-            'Without after: the current cursor at once. With after: the changes since, at once when there are some, else after up to wait ms. A cursor of another server run gets a fresh cursor and no changes: reload what you show.',
+            "Without after: the current cursor at once. With after: the changes since that the caller may read (and visibility changes of sessions they could read before or can after), at once when there are some, else after up to wait ms. Cursors are sealed: they say nothing of others' private changes. A cursor of another server run, or one not made by this run, gets a fresh cursor and no changes: reload what you show.",
           parameters: [
             {
               name: 'after',
