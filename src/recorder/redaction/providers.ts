@@ -82,14 +82,8 @@ export const PROVIDER_RULES: readonly IProviderRule[] = [
   { kind: 'pypi-token', source: 'pypi-AgE[A-Za-z0-9_-]{50,}' },
   { kind: 'databricks-token', source: 'dapi[a-f0-9]{32}(?:-\\d)?' },
   { kind: 'shopify-token', source: 'shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}' },
-  {
-    kind: 'telegram-bot-token',
-    source: '\\d{8,10}:[A-Za-z0-9_-]{35}',
-    check: random(11, 20)
-  },
   { kind: 'twilio-key', source: 'SK[0-9a-f]{32}' },
   { kind: 'mailgun-key', source: 'key-[0-9a-f]{32}' },
-  { kind: 'mailchimp-key', source: '[0-9a-f]{32}-us\\d{1,2}' },
   { kind: 'digitalocean-token', source: 'do[opr]_v1_[a-f0-9]{64}' },
   { kind: 'figma-token', source: 'figd_[A-Za-z0-9_-]{30,}' },
   { kind: 'linear-key', source: 'lin_(?:api|oauth)_[A-Za-z0-9]{30,}' },
@@ -147,27 +141,68 @@ export const PROVIDER_RULES: readonly IProviderRule[] = [
   },
   { kind: 'dropbox-token', source: 'sl\\.[A-Za-z0-9_-]{130,}' },
   {
-    kind: 'terraform-token',
-    source: '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,}'
-  },
-  {
-    kind: 'azure-client-secret',
-    source: '[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}'
-  },
-  {
     kind: 'jwt',
     source: 'eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}'
   }
 ];
 
 /**
+ * Tokens whose first characters are not a fixed prefix: each is looked for
+ * only in texts that hold its hint, so the one-pass expression below can
+ * start at the few characters that begin a prefix.
+ */
+export const UNPREFIXED_RULES: readonly (IProviderRule & { hint: string })[] = [
+  {
+    kind: 'mailchimp-key',
+    hint: '-us',
+    source: '[0-9a-f]{32}-us\\d{1,2}'
+  },
+  {
+    kind: 'terraform-token',
+    hint: '.atlasv1.',
+    source: '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,}'
+  },
+  {
+    kind: 'azure-client-secret',
+    hint: 'Q~',
+    source: '[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}'
+  },
+  {
+    kind: 'telegram-bot-token',
+    hint: ':AA',
+    source: '\\d{8,10}:AA[A-Za-z0-9_-]{33}',
+    check: random(11, 20)
+  }
+];
+
+/** An unprefixed rule as a global expression at word bounds. */
+export const UNPREFIXED_PATTERNS = UNPREFIXED_RULES.map(
+  rule => new RegExp(`(?<![A-Za-z0-9_])(?:${rule.source})(?![A-Za-z0-9])`, 'g')
+);
+
+/**
  * All provider rules as one expression: one pass over a text finds every
  * candidate, then the match is checked against its own rule.
  */
 export const PROVIDER_PATTERN = new RegExp(
-  `(?<![A-Za-z0-9_])(?:${PROVIDER_RULES.map(rule => rule.source).join('|')})(?![A-Za-z0-9])`,
+  `(?<![A-Za-z0-9_])(?=[${firstCharacters()}])(?:${PROVIDER_RULES.map(rule => rule.source).join('|')})(?![A-Za-z0-9])`,
   'g'
 );
+
+/** The characters that start a provider rule (each starts with a literal). */
+function firstCharacters(): string {
+  const first = new Set<string>();
+  for (const rule of PROVIDER_RULES) {
+    for (const alternative of rule.source.split('|')) {
+      const c = alternative.replace(/^\(\?:/, '')[0];
+      if (!/[A-Za-z0-9]/.test(c)) {
+        throw new Error(`provider rule without a literal start: ${rule.kind}`);
+      }
+      first.add(c);
+    }
+  }
+  return [...first].join('');
+}
 
 const ANCHORED = PROVIDER_RULES.map(rule => new RegExp(`^(?:${rule.source})$`));
 

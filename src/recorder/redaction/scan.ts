@@ -7,7 +7,12 @@
  * Every expression here is linear or bounded, so no text can make a scan
  * slow; each returns spans and the caller replaces them.
  */
-import { PROVIDER_PATTERN, providerOf } from './providers';
+import {
+  PROVIDER_PATTERN,
+  providerOf,
+  UNPREFIXED_PATTERNS,
+  UNPREFIXED_RULES
+} from './providers';
 import { isNotSecret, isSecretValue, secretName, ValueForm } from './values';
 
 /**
@@ -54,18 +59,6 @@ const SHAPE_RULES: readonly IShapeRule[] = [
     pattern: /(PuTTY-User-Key-File-\d: [^\n]*\n)([\s\S]{0,5000})/g
   },
   {
-    // scheme://user:password@host; the password may hold @ or /, so it
-    // runs to the last @ before a host.
-    kind: 'url-password',
-    hint: '://',
-    pattern:
-      /(\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}:\/\/[^\s:/@'"<>]{0,256}:)([^\s'"<>]{1,256})(?=@[A-Za-z0-9[][\w.[\]:-]{0,253}(?:[/?#\s'"`<>),;]|$))/g,
-    check: password =>
-      !/^\d{1,5}(?:[/?#]|$)/.test(password) &&
-      !/^\[REDACTED:[\w-]+\]$/.test(password) &&
-      !isNotSecret(password)
-  },
-  {
     kind: 'basic-auth',
     hint: 'Basic',
     pattern: /(\bBasic\s+)([A-Za-z0-9+/]{6,500}={0,2})(?![A-Za-z0-9+/=])/g,
@@ -93,9 +86,9 @@ const SHAPE_RULES: readonly IShapeRule[] = [
     // A password passed by position to a login or an auth object:
     // smtp.login("me", "pw"), HTTPBasicAuth("u", "pw"), auth=("u", "pw").
     kind: 'password',
-    hint: /login|auth|Auth/,
+    hint: /login\(|authenticate\(|Auth\(|auth\s*=\s*\(/,
     pattern:
-      /(\b(?:login|authenticate|[A-Za-z]*BasicAuth|HTTPDigestAuth|auth\s*=\s*)\(\s*[^,()\n]{1,200},\s*[rbu]?(["']))([^"'\n]{3,200})(?=\2)/g,
+      /(\b(?:login|authenticate|(?:HTTP)?BasicAuth|HTTPDigestAuth|auth\s*=\s*)\(\s*[^,()\n]{1,200},\s*[rbu]?(["']))([^"'\n]{3,200})(?=\2)/g,
     check: value => !isNotSecret(value) && !/^[A-Za-z_][\w.]*$/.test(value)
   },
   {
@@ -122,6 +115,54 @@ const SHAPE_RULES: readonly IShapeRule[] = [
   }
 ];
 
+/**
+ * What follows a URL's `://` when it holds a password: the user, `:`, the
+ * password (which may hold @ or /, so it runs to the last @ before a host).
+ */
+const URL_CREDENTIALS =
+  /:\/\/[^\s:/@'"<>]{0,256}:([^\s'"<>]{1,256})(?=@[A-Za-z0-9[][\w.[\]:-]{0,253}(?:[/?#\s'"`<>),;]|$))/y;
+
+/** scheme://user:password@host: only the password goes. */
+function findUrlPasswords(text: string, spans: ISpan[]): void {
+  for (
+    let at = text.indexOf('://');
+    at !== -1;
+    at = text.indexOf('://', at + 3)
+  ) {
+    // A scheme before it: letters, digits, + . - (at most 32).
+    let scheme = at;
+    while (
+      scheme > 0 &&
+      at - scheme < 32 &&
+      /[a-zA-Z0-9+.-]/.test(text[scheme - 1])
+    ) {
+      scheme--;
+    }
+    // A scheme starts with a letter (`+postgres://` in a diff).
+    while (scheme < at && !/[a-zA-Z]/.test(text[scheme])) {
+      scheme++;
+    }
+    if (scheme === at) {
+      continue;
+    }
+    URL_CREDENTIALS.lastIndex = at;
+    const m = URL_CREDENTIALS.exec(text);
+    if (m === null) {
+      continue;
+    }
+    const password = m[1];
+    if (
+      /^\d{1,5}(?:[/?#]|$)/.test(password) ||
+      /^\[REDACTED:[\w-]+\]$/.test(password) ||
+      isNotSecret(password)
+    ) {
+      continue;
+    }
+    const start = at + m[0].length - password.length;
+    spans.push({ start, end: start + password.length, kind: 'url-password' });
+  }
+}
+
 /** Decodes base64 `user:password` as Basic authentication carries it. */
 function decodesToCredentials(value: string): boolean {
   try {
@@ -137,7 +178,7 @@ function decodesToCredentials(value: string): boolean {
  * contains one (values.ts decides whether it really is one).
  */
 const NAME_HINT =
-  /pass|pwd|\bpw\b|secret|token|key|auth|credential|\bsig\b|\bsas\b|\bdsn\b|\bpat\b/gi;
+  /pass|pwd|\bpw\b|secret|token|key|auth|credential|\bsig\b|\bsas\b|\bdsn\b|\bpat\b/g;
 
 /** Characters of a name: letters, digits, _ - . (not at its ends). */
 const NAME_CHAR = /[A-Za-z0-9_-]/;
@@ -175,6 +216,25 @@ export function findSecrets(
       });
     }
   }
+  UNPREFIXED_RULES.forEach((rule, i) => {
+    if (!text.includes(rule.hint)) {
+      return;
+    }
+    const pattern = UNPREFIXED_PATTERNS[i];
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      if (rule.check === undefined || rule.check(m[0])) {
+        spans.push({
+          start: m.index,
+          end: m.index + m[0].length,
+          kind: rule.kind
+        });
+      }
+    }
+  });
+  if (text.includes('://')) {
+    findUrlPasswords(text, spans);
+  }
   // Shapes.
   for (const rule of SHAPE_RULES) {
     const hinted =
@@ -199,9 +259,15 @@ export function findSecrets(
     }
   }
   // Named values, and DataFrame columns named like secrets.
+  // The hint runs on a lower-case copy (faster than a case-insensitive
+  // expression) when lower-casing keeps every position.
+  let lower = text.toLowerCase();
+  if (lower.length !== text.length) {
+    lower = text.replace(/[A-Z]+/g, c => c.toLowerCase());
+  }
   NAME_HINT.lastIndex = 0;
-  if (NAME_HINT.test(text)) {
-    findNamedValues(text, place, spans);
+  if (NAME_HINT.test(lower)) {
+    findNamedValues(text, lower, place, spans);
     if (place !== 'code' && text.includes('<th')) {
       findHtmlColumns(text, spans);
     } else if (place !== 'code' && text.includes('\n')) {
@@ -222,10 +288,15 @@ export function findSecrets(
 }
 
 /** Values under secret-looking names. */
-function findNamedValues(text: string, place: TextPlace, spans: ISpan[]): void {
+function findNamedValues(
+  text: string,
+  lower: string,
+  place: TextPlace,
+  spans: ISpan[]
+): void {
   NAME_HINT.lastIndex = 0;
   let after = 0;
-  for (let m = NAME_HINT.exec(text); m; m = NAME_HINT.exec(text)) {
+  for (let m = NAME_HINT.exec(lower); m; m = NAME_HINT.exec(lower)) {
     if (m.index < after) {
       continue;
     }

@@ -233,6 +233,9 @@ export function nameSegments(name: string): string[] {
     .filter(s => s !== '');
 }
 
+/** Names seen lately: notebooks repeat the same few hundred names. */
+const NAME_CACHE = new Map<string, ISecretName | null>();
+
 /**
  * What a name says about its value: null when it is not secret-looking.
  */
@@ -240,6 +243,19 @@ export function secretName(name: string): ISecretName | null {
   if (name.length > 80) {
     return null;
   }
+  const cached = NAME_CACHE.get(name);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const found = classifyName(name);
+  if (NAME_CACHE.size >= 2000) {
+    NAME_CACHE.clear();
+  }
+  NAME_CACHE.set(name, found);
+  return found;
+}
+
+function classifyName(name: string): ISecretName | null {
   const segments = nameSegments(name);
   const n = segments.length;
   if (n === 0) {
