@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: schema check, lint, jest (frontend and
-# server), Python tests, and galata UI tests in real JupyterLab and Chromium
-# against a real Trail server.
+# server), Python tests, the built wheel on the oldest and newest supported
+# JupyterLab (scripts/check-compat.sh), and galata UI tests in real JupyterLab
+# and Chromium against a real Trail server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests
@@ -20,6 +21,9 @@ if compgen -G "tests/python/test_*.py" >/dev/null; then
   printf '\n==> Python tests (pytest)\n'
   python -m pytest -q tests/python
 fi
+
+printf '\n==> JupyterLab compatibility (the wheel on JupyterLab 4.2 and the newest 4.x)\n'
+scripts/check-compat.sh
 
 printf '\n==> UI tests (galata, Chromium)\n'
 cd ui-tests
