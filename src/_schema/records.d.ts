@@ -484,10 +484,15 @@ export interface ExecutionSummary {
    */
   outputTypes: ('stream' | 'display_data' | 'execute_result' | 'error')[];
   capture?: ExecutionCapture;
+  redactions?: Redactions;
 }
 /**
  * The merged capture of the execution, when it has one.
  */
+
+export interface Redactions {
+  [k: string]: number;
+}
 
 /**
  * One cell output in nbformat v4 form, as recorded after clear_output and update_display_data were applied and stream chunks merged. On the server, a large mime value may be replaced by a BlobRef.

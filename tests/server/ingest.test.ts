@@ -152,6 +152,24 @@ describe('sessions', () => {
   });
 });
 
+describe('redaction report', () => {
+  it('keeps what the recorder redacted on the execution and its summary', async () => {
+    const e = executionEvent('ses-000000000003', 1, {
+      redactions: { password: 2, 'api-key': 1 }
+    });
+    await server.post('/events', { events: [e] }).expect(200);
+    const full = await server.get(`/executions/${e.execution.id}`).expect(200);
+    expect(full.body.redactions).toEqual({ password: 2, 'api-key': 1 });
+    const page = await server
+      .get('/sessions/ses-000000000003/executions')
+      .expect(200);
+    expect(page.body.items[0].redactions).toEqual({
+      password: 2,
+      'api-key': 1
+    });
+  });
+});
+
 describe('blobs', () => {
   it('stores a big image once for two executions and serves it back', async () => {
     const png = bigPng('figure-1');

@@ -167,6 +167,16 @@ describe('invalid batches', () => {
       /required/
     ],
     [
+      'a redaction count of zero',
+      () => {
+        const e = good();
+        e.execution.redactions = { password: 0 };
+        return { events: [session, e] };
+      },
+      '/events/1/execution/redactions/password',
+      />= 1/
+    ],
+    [
       'an environment carrying variable values',
       () => {
         const e = environmentEvent(session.session.id, 1);
