@@ -23,6 +23,27 @@ import { ErrorState, LoadingState, NotConfiguredState } from './states';
 import { StatusBadge } from './statusBadge';
 
 /**
+ * What the recorder redacted from an execution before it left the author's
+ * browser: "2 values redacted: api-key, password"; null when nothing was.
+ */
+export function redactionSummary(
+  counts: ExecutionRecord['redactions'],
+  trans: TranslationBundle
+): string | null {
+  const kinds = Object.keys(counts ?? {}).sort();
+  const total = kinds.reduce((sum, kind) => sum + (counts?.[kind] ?? 0), 0);
+  if (total === 0) {
+    return null;
+  }
+  return trans._n(
+    '%1 value redacted: %2',
+    '%1 values redacted: %2',
+    total,
+    kinds.join(', ')
+  );
+}
+
+/**
  * Outputs shown before the output area offers to show the rest (a record
  * may hold thousands), as the notebook does by default.
  */
@@ -246,6 +267,13 @@ function RecordDetail(props: {
     ],
     [trans.__('Notebook'), record.notebookPath]
   ];
+  const redactions = redactionSummary(record.redactions, trans);
+  if (redactions !== null) {
+    fields.push([
+      trans.__('Redacted'),
+      <span className="jp-Trail-Redactions">{redactions}</span>
+    ]);
+  }
   return (
     <>
       <div className="jp-Trail-ViewHeader">
