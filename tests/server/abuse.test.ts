@@ -102,12 +102,19 @@ describe('item 6: deeply nested values', () => {
     expect((await errorOf(answers[0])).message).toMatch(
       `nested more than ${MAX_JSON_DEPTH} levels`
     );
+    // Nesting up to the limit is stored: body, events, event, execution,
+    // outputs, output and metadata are 7 levels.
+    expect(
+      (await postText(batchWithMetadata(nested(MAX_JSON_DEPTH - 6), sid, 20)))
+        .status
+    ).toBe(200);
     const page = await (
       await call('GET', `/sessions/${sid}/executions?limit=100`)
     ).json();
-    expect(page.items.map((x: { seq: number }) => x.seq)).toEqual(
-      normal.map((_, i) => i + 2)
-    );
+    expect(page.items.map((x: { seq: number }) => x.seq)).toEqual([
+      ...normal.map((_, i) => i + 2),
+      20
+    ]);
   });
 
   it('the same nesting in an application/json value gets 400, not 500', async () => {
@@ -129,22 +136,6 @@ describe('item 6: deeply nested values', () => {
     expect(
       (await call('GET', `/executions/${event.execution.id}`)).status
     ).toBe(404);
-  });
-
-  it('nesting up to the limit is stored and read back', async () => {
-    const event = executionEvent('ses-deep-ok-0001', 1);
-    // body, events, event, execution, outputs, output, metadata: 7 levels.
-    event.execution.outputs = [
-      { output_type: 'display_data', data: {}, metadata: { here: 1 } }
-    ];
-    const body = JSON.stringify({ events: [event] }).replace(
-      '{"here":1}',
-      nested(MAX_JSON_DEPTH - 6)
-    );
-    expect((await postText(body)).status).toBe(200);
-    expect(
-      (await call('GET', `/executions/${event.execution.id}`)).status
-    ).toBe(200);
   });
 
   it('a store fails only the batch whose event cannot be written, not the others of its commit', async () => {
@@ -184,7 +175,7 @@ describe('item 6: deeply nested values', () => {
 });
 
 describe('item 7: events that are not objects', () => {
-  it.each(['[[]]', '[null]', '[7]', '["x"]', '[{}, []]'])(
+  it.each(['[[]]', '[null]', '[7]', '["x"]'])(
     '{"events":%s} gets 400 and writes no claim',
     async events => {
       const accessLog = join(dir, 'access.log');
@@ -193,20 +184,10 @@ describe('item 7: events that are not objects', () => {
       expect(res.status).toBe(400);
       const error = await errorOf(res);
       expect(error.code).toBe('invalid_request');
-      expect(error.message).toMatch(/\/events\/\d must be object|kind/);
+      expect(error.message).toMatch('/events/0 must be object');
       expect(await readFile(accessLog, 'utf8').catch(() => '')).toBe(before);
     }
   );
-
-  it('an output that is not an object gets 400', async () => {
-    const event = executionEvent('ses-output-0001', 1);
-    (event.execution.outputs as unknown[]) = [7];
-    const res = await postText(JSON.stringify({ events: [event] }));
-    expect(res.status).toBe(400);
-    expect((await errorOf(res)).message).toMatch(
-      '/events/0/execution/outputs/0 must be object'
-    );
-  });
 });
 
 describe('item 9: malformed paths and compressed bodies', () => {
@@ -296,16 +277,13 @@ describe('item 10: smaller', () => {
       );
       expect(res.status).toBe(400);
       expect((await errorOf(res)).message).toMatch('RFC 3339');
+      const valid = await call(
+        'GET',
+        '/search?q=x&from=2026-03-01T10:00:00Z&to=2026-03-02T10:00:00.5%2B02:00'
+      );
+      expect(valid.status).toBe(200);
     }
   );
-
-  it('/search takes RFC 3339 date-times', async () => {
-    const res = await call(
-      'GET',
-      '/search?q=x&from=2026-03-01T10:00:00Z&to=2026-03-02T10:00:00.5%2B02:00'
-    );
-    expect(res.status).toBe(200);
-  });
 
   it.each([
     ['DELETE', '/sessions', 'GET, HEAD, OPTIONS'],
@@ -317,9 +295,6 @@ describe('item 10: smaller', () => {
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe(allow);
     expect((await errorOf(res)).code).toBe('method_not_allowed');
-  });
-
-  it('an unknown path is still 404', async () => {
-    expect((await call('DELETE', '/nothing-here')).status).toBe(404);
+    expect((await call(method, '/nothing-here')).status).toBe(404);
   });
 });
