@@ -4,7 +4,9 @@
 # JupyterLab 4. For each, in a throwaway virtualenv with that JupyterLab and
 # the wheel installed as an administrator would:
 #
-#   1. `pip check` passes (the wheel's `jupyterlab>=4.2,<5` is met);
+#   1. `pip check` passes (the wheel's `jupyterlab>=4.2,<5` is met), and
+#      src/ type-checks against the @jupyterlab/@lumino/CodeMirror packages
+#      of that JupyterLab (tests/compat/types_package.py);
 #   2. `jupyter labextension list` shows jupyterlab-trail enabled and OK, with
 #      no "not compatible" message;
 #   3. JupyterLab, started with the wheel's server extension (which starts
@@ -98,6 +100,37 @@ import sys
 from packaging.requirements import Requirement
 sys.exit(0 if Requirement(sys.argv[1]).specifier.contains(sys.argv[2], prereleases=True) else 1)
 EOF
+
+  printf -- '--> %s: src/ type-checks against the packages of JupyterLab %s\n' "$name" "$version"
+  local types="$CACHE/types-$version" jldir
+  jldir=$("$venv/bin/python" -c 'import jupyterlab, os; print(os.path.dirname(jupyterlab.__file__))')
+  mkdir -p "$types"
+  python tests/compat/types_package.py "$jldir" "$ROOT" >"$types/package.json.wanted"
+  if ! cmp -s "$types/package.json.wanted" "$types/package.json.installed"; then
+    cp "$types/package.json.wanted" "$types/package.json"
+    (cd "$types" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error) \
+      >"$types/npm.log" 2>&1 || { cat "$types/npm.log"; fail "$name: installing JupyterLab $version's packages failed"; }
+    cp "$types/package.json.wanted" "$types/package.json.installed"
+  fi
+  # Imports resolve to this JupyterLab's packages first (paths), then, for
+  # what it does not hold (dev-only types), to the repository's.
+  cat >"$types/tsconfig.json" <<EOF
+{
+  "extends": "$ROOT/tsconfig.json",
+  "compilerOptions": {
+    "noEmit": true,
+    "composite": false,
+    "incremental": false,
+    "declaration": false,
+    "baseUrl": ".",
+    "paths": { "*": ["./node_modules/*", "./node_modules/@types/*"] },
+    "typeRoots": ["./node_modules/@types"]
+  },
+  "include": ["$ROOT/src/**/*"]
+}
+EOF
+  "$types/node_modules/.bin/tsc" -p "$types/tsconfig.json" ||
+    fail "$name: src/ uses an API that JupyterLab $version does not have (guard it, or use one both have)"
 
   # Only this environment's Jupyter paths: nothing from the developer's
   # user-level config or extensions, and the embedded Trail server's data in
