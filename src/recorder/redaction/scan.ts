@@ -13,7 +13,13 @@ import {
   UNPREFIXED_PATTERNS,
   UNPREFIXED_RULES
 } from './providers';
-import { isNotSecret, isSecretValue, secretName, ValueForm } from './values';
+import {
+  isNotSecret,
+  isSecretValue,
+  looksRandom,
+  secretName,
+  ValueForm
+} from './values';
 
 /**
  * Where a text comes from: code (an unquoted name is code, not a value),
@@ -34,8 +40,8 @@ export interface ISpan {
  */
 interface IShapeRule {
   kind: string;
-  /** Literal text every match contains: others are not scanned. */
-  hint: string | RegExp;
+  /** Literal text every match contains (one of): others are not scanned. */
+  hint: string | readonly string[] | RegExp;
   pattern: RegExp;
   check?: (secret: string, match: RegExpExecArray) => boolean;
 }
@@ -66,7 +72,7 @@ const SHAPE_RULES: readonly IShapeRule[] = [
   },
   {
     kind: 'bearer-token',
-    hint: /bearer/i,
+    hint: ['Bearer', 'bearer'],
     pattern: /(\b[Bb]earer\s+)([A-Za-z0-9\-._~+/]{16,2000}=*)/g,
     check: value =>
       value.startsWith('eyJ') ||
@@ -77,7 +83,8 @@ const SHAPE_RULES: readonly IShapeRule[] = [
   },
   {
     kind: 'password',
-    hint: /-u|--user/,
+    // --user holds -u too.
+    hint: '-u',
     pattern:
       /((?:^|\s)(?:-u|--user)[ =]+["']?[^\s:'"]{1,100}:)([^\s'"]{1,200})/g,
     check: value => !isNotSecret(value)
@@ -86,7 +93,7 @@ const SHAPE_RULES: readonly IShapeRule[] = [
     // A password passed by position to a login or an auth object:
     // smtp.login("me", "pw"), HTTPBasicAuth("u", "pw"), auth=("u", "pw").
     kind: 'password',
-    hint: /login\(|authenticate\(|Auth\(|auth\s*=\s*\(/,
+    hint: /login\(|[Aa]uth/,
     pattern:
       /(\b(?:login|authenticate|(?:HTTP)?BasicAuth|HTTPDigestAuth|auth\s*=\s*)\(\s*[^,()\n]{1,200},\s*[rbu]?(["']))([^"'\n]{3,200})(?=\2)/g,
     check: value => !isNotSecret(value) && !/^[A-Za-z_][\w.]*$/.test(value)
@@ -106,11 +113,37 @@ const SHAPE_RULES: readonly IShapeRule[] = [
     check: value => !isNotSecret(value)
   },
   {
+    // Authorization: Token <value> (Django REST, Hugging Face...), Bot, Key.
+    kind: 'token',
+    hint: 'uthorization',
+    pattern:
+      /([Aa]uthorization["']?\s*[:=]\s*["']?(?:Token|token|Bot|Key|ApiKey|Api-Key|SSWS|GenieKey)\s+)([A-Za-z0-9._~+/=-]{8,2000})/g,
+    check: value => !isNotSecret(value) && /[0-9]/.test(value)
+  },
+  {
+    // mysql -pSECRET; docker/helm/twine login -p SECRET.
+    kind: 'password',
+    // Every match holds -p (or --password, which holds it too).
+    hint: '-p',
+    pattern:
+      /(\b(?:(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,200}?\s-p|(?:docker|podman|helm|twine|oras|skopeo|nerdctl)\b[^\n]{0,200}?\s(?:-p|--password)[ =]))([^\s'"]{3,200})/g,
+    check: value => !isNotSecret(value) && !value.startsWith('$')
+  },
+  {
+    // A machine-made key passed to a client: cohere.Client("..."),
+    // Github("..."), SomeAPI("...").
+    kind: 'api-key',
+    hint: /(?:Client|API|Api|Auth|Github|Gitlab)\(/,
+    pattern:
+      /(\b[A-Za-z_][\w.]{0,60}(?:Client|API|Api|Auth|Github|Gitlab)\(\s*[rbu]?(["']))([A-Za-z0-9_\-.+/=]{20,200})(?=\2)/g,
+    check: value => looksRandom(value, 20)
+  },
+  {
     // connect("host", "user", "pw", ...): the third string argument.
     kind: 'password',
-    hint: 'connect(',
+    hint: ['connect(', 'FTP'],
     pattern:
-      /(\bconnect\(\s*(["'])[^"'\n]{0,200}\2\s*,\s*(["'])[^"'\n]{0,200}\3\s*,\s*(["']))([^"'\n]{3,200})(?=\4)/g,
+      /(\b(?:connect|FTP|FTP_TLS)\(\s*(["'])[^"'\n]{0,200}\2\s*,\s*(["'])[^"'\n]{0,200}\3\s*,\s*(["']))([^"'\n]{3,200})(?=\4)/g,
     check: value => !isNotSecret(value)
   }
 ];
@@ -178,7 +211,7 @@ function decodesToCredentials(value: string): boolean {
  * contains one (values.ts decides whether it really is one).
  */
 const NAME_HINT =
-  /pass|pwd|\bpw\b|secret|token|key|auth|credential|\bsig\b|\bsas\b|\bdsn\b|\bpat\b/g;
+  /pass|pwd|\bpw\b|secret|token|key|auth|credential|sessid|sessionid|\bsig\b|\bsas\b|\bdsn\b|\bpat\b/g;
 
 /** Characters of a name: letters, digits, _ - . (not at its ends). */
 const NAME_CHAR = /[A-Za-z0-9_-]/;
@@ -237,10 +270,13 @@ export function findSecrets(
   }
   // Shapes.
   for (const rule of SHAPE_RULES) {
+    const hint = rule.hint;
     const hinted =
-      typeof rule.hint === 'string'
-        ? text.includes(rule.hint)
-        : rule.hint.test(text);
+      typeof hint === 'string'
+        ? text.includes(hint)
+        : hint instanceof RegExp
+          ? hint.test(text)
+          : hint.some(h => text.includes(h));
     if (!hinted) {
       continue;
     }

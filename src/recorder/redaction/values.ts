@@ -28,7 +28,7 @@ const PASSWORD_WORD = /(?:passw(?:or)?d|passphrase|passcode|pwd)$/;
 
 /** Segments that name a secret value. */
 const SECRET_WORD =
-  /(?:secret|credentials?|apikey|accesskey|secretkey|privatekey|accountkey|authkey|masterkey|signingkey|encryptionkey|subscriptionkey|(?:api|auth|access|refresh|bot|bearer|session|id|oauth)token)$/;
+  /(?:secret|credentials?|apikey|accesskey|secretkey|privatekey|accountkey|authkey|masterkey|signingkey|encryptionkey|subscriptionkey|(?:api|auth|access|refresh|bot|bearer|session|id|oauth)token|sessionid|phpsessid|jsessionid)$/;
 
 /** Words qualifying `key` as a secret key rather than a dict key. */
 const KEY_QUALIFIERS = new Set([
@@ -292,11 +292,12 @@ function classifyName(name: string): ISecretName | null {
       }
       here = { kind: 'token', strength: 'token' };
     } else if (SECRET_WORD.test(s)) {
-      here = s.endsWith('token')
-        ? { kind: 'token', strength: 'token' }
-        : s.endsWith('key')
-          ? { kind: 'api-key', strength: 'token' }
-          : { kind: 'secret', strength: 'password' };
+      here =
+        s.endsWith('token') || s.endsWith('sessid') || s.endsWith('sessionid')
+          ? { kind: 'token', strength: 'token' }
+          : s.endsWith('key')
+            ? { kind: 'api-key', strength: 'token' }
+            : { kind: 'secret', strength: 'password' };
     } else if (s === 'key' || s === 'keys') {
       here = KEY_QUALIFIERS.has(previous)
         ? {
