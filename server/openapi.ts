@@ -1,9 +1,17 @@
 /**
  * The OpenAPI 3.1 description of the API, served at /api/v1/openapi.json.
  * Record shapes are the schema/records documents themselves, placed under
- * components.schemas by title with their `$id`, so their relative `$ref`s
- * (e.g. `session.schema.json#/definitions/id`) resolve within the document.
+ * components.schemas by title, with every `$ref` between them rewritten to
+ * a pointer into this document (`session.schema.json#/definitions/id`
+ * becomes `#/components/schemas/SessionRecord/definitions/id`) and their
+ * `$id`s dropped: tools that read the document alone (schemathesis,
+ * generators) resolve every reference without fetching anything.
  */
+import {
+  MAX_BODY_MEMBERS,
+  MAX_JSON_DEPTH,
+  MAX_OBJECT_MEMBERS
+} from './http/json-limits';
 import { recordIdPattern, type JsonSchemaDocument } from './schemas';
 import { PAGE_LIMIT } from './services/history';
 import { SERVER_INFO } from './version';
@@ -54,7 +62,7 @@ const pagingParams = [
     name: 'cursor',
     in: 'query',
     description: 'The nextCursor of the previous page (opaque).',
-    schema: { type: 'string' }
+    schema: { type: 'string', minLength: 1 }
   }
 ];
 
@@ -75,15 +83,53 @@ const page = (item: string) => ({
   }
 });
 
+/**
+ * A copy of the record schema `file` whose `$ref`s point into the
+ * document: `<file>#<pointer>` (or `#<pointer>` within the same file) to
+ * `#/components/schemas/<title of file><pointer>`.
+ */
+function inlineRefs(
+  value: unknown,
+  file: string,
+  titleOf: (file: string) => string
+): unknown {
+  if (Array.isArray(value)) {
+    return value.map(v => inlineRefs(v, file, titleOf));
+  }
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key === '$ref' && typeof v === 'string') {
+      const hash = v.indexOf('#');
+      const target = hash < 0 ? v : v.slice(0, hash);
+      const pointer = hash < 0 ? '' : v.slice(hash + 1);
+      const name =
+        target === '' ? file : target.slice(target.lastIndexOf('/') + 1);
+      copy.$ref = `#/components/schemas/${titleOf(name)}${pointer}`;
+    } else if (key !== '$id' && key !== '$schema') {
+      copy[key] = inlineRefs(v, file, titleOf);
+    }
+  }
+  return copy;
+}
+
 /** Builds the document from the record schemas (keyed by file name). */
 export function buildOpenApiDocument(
   schemas: Record<string, JsonSchemaDocument>
 ): object {
+  const titleOf = (file: string): string => {
+    const title = schemas[file]?.title;
+    if (typeof title !== 'string') {
+      throw new Error(`no record schema ${file} with a title`);
+    }
+    return title;
+  };
   const recordSchemas: Record<string, object> = {};
-  for (const schema of Object.values(schemas)) {
-    recordSchemas[String(schema.title)] = schema;
+  for (const [file, schema] of Object.entries(schemas)) {
+    recordSchemas[titleOf(file)] = inlineRefs(schema, file, titleOf) as object;
   }
-  const outputSchema = schemas['output.schema.json'];
   const idPattern = recordIdPattern(schemas).source;
   const idParam = (name: string, description: string) =>
     pathParam(name, description, idPattern);
@@ -93,7 +139,9 @@ export function buildOpenApiDocument(
       title: 'Trail server API',
       version: SERVER_INFO.version,
       description:
-        'Records of notebook cell executions. Every route except health and version needs `Authorization: Bearer <token>`. Errors have the body ErrorBody.'
+        'Records of notebook cell executions. Every route except health, version and this document needs `Authorization: Bearer <token>`. Errors have the body ErrorBody. ' +
+        `JSON bodies may nest at most ${MAX_JSON_DEPTH} levels deep (400 invalid_request) and hold at most ${MAX_OBJECT_MEMBERS} members in one object and ${MAX_BODY_MEMBERS} in all (413 payload_too_large). ` +
+        'A known path asked with another method answers 405 method_not_allowed with Allow.'
     },
     servers: [{ url: '/api/v1' }],
     security: [{ bearer: [] }],
@@ -107,9 +155,25 @@ export function buildOpenApiDocument(
               {
                 type: 'object',
                 required: ['status'],
-                properties: { status: { const: 'ok' } }
+                properties: {
+                  status: { enum: ['ok', 'degraded'] },
+                  storage: {
+                    description:
+                      'Present when degraded: the last write failed (e.g. a full disk) and none has succeeded since. Writes answer 503 meanwhile and succeed again by themselves once there is room.',
+                    type: 'object',
+                    required: ['writable', 'error', 'since'],
+                    properties: {
+                      writable: { const: false },
+                      error: {
+                        type: 'string',
+                        description: 'The system error code, e.g. ENOSPC.'
+                      },
+                      since: { type: 'string', format: 'date-time' }
+                    }
+                  }
+                }
               },
-              'The server is up.'
+              'The server is up (degraded: it cannot store writes now).'
             )
           }
         }
@@ -133,14 +197,14 @@ export function buildOpenApiDocument(
           responses: {
             '200': json(ref('IngestResult'), 'Stored (durably) or duplicate.'),
             '400': errorResponse(
-              'Invalid batch (invalid_request, with details) or malformed JSON (invalid_json). Nothing was stored.'
+              'Invalid batch (invalid_request, with details), nested too deep, a compressed body that does not decompress, or malformed JSON (invalid_json). Nothing was stored.'
             ),
             ...AUTH_ERRORS,
             '403': errorResponse(
               "An event of another person's team session (forbidden, details name it). Nothing was stored."
             ),
             '413': errorResponse(
-              'Body over the size limit (payload_too_large).'
+              'Body over the size limit, or with too many object members (payload_too_large).'
             ),
             '415': errorResponse('Not JSON (unsupported_media_type).'),
             '503': errorResponse(
@@ -477,7 +541,7 @@ export function buildOpenApiDocument(
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
         ...recordSchemas,
-        BlobRef: { $ref: `${outputSchema?.$id}#/definitions/blobRef` },
+        BlobRef: ref('Output/definitions/blobRef'),
         SessionPage: page('SessionSummary'),
         ExecutionPage: page('ExecutionSummary'),
         TeamMemberList: {
