@@ -355,3 +355,24 @@ describe('the redaction report', () => {
     expect(event.execution).not.toHaveProperty('redactions');
   });
 });
+
+describe('the new rules stay linear', () => {
+  it('scans texts made to make them backtrack in bounded time', () => {
+    for (const text of [
+      'password '.repeat(100000),
+      'x://a:'.repeat(100000) + '@',
+      '<tr><th>password</th></tr>'.repeat(20000),
+      '  user  password\n0  a  b\n'.repeat(20000),
+      'Client("'.repeat(100000),
+      'mysql -p'.repeat(100000),
+      'Authorization: Token '.repeat(50000),
+      '\x1b[0m&quot;'.repeat(100000),
+      'connect("a", "b", '.repeat(50000)
+    ]) {
+      const started = Date.now();
+      r.redactText(text, 'text');
+      r.redactText(text, 'code');
+      expect(Date.now() - started).toBeLessThan(5000);
+    }
+  });
+});
