@@ -227,7 +227,7 @@ export function buildOpenApiDocument(
               name: 'author',
               in: 'query',
               description: 'Only sessions recorded by this user id.',
-              schema: { type: 'string' }
+              schema: { type: 'string', minLength: 1 }
             },
             ...pagingParams
           ],
@@ -297,7 +297,7 @@ export function buildOpenApiDocument(
               in: 'query',
               required: true,
               description: 'The user id.',
-              schema: { type: 'string' }
+              schema: { type: 'string', minLength: 1 }
             },
             ...pagingParams
           ],
@@ -345,7 +345,7 @@ export function buildOpenApiDocument(
               name: 'author',
               in: 'query',
               description: 'Only executions recorded by this user id.',
-              schema: { type: 'string' }
+              schema: { type: 'string', minLength: 1 }
             },
             {
               name: 'notebook',
