@@ -287,6 +287,40 @@ test.describe('team workspace', () => {
       await setTheme(a.page, 'JupyterLab Dark');
       await shoot(a.page, 'team-own-notebooks-dark.png');
 
+      // Alice makes her shared session private, then team again: Bob's open
+      // list of her sessions drops it and shows it again, without reloading.
+      await bobPanel.getByRole('tab', { name: 'Team' }).click();
+      await bobPanel
+        .locator('.jp-Trail-Breadcrumb-link', { hasText: 'Team' })
+        .click();
+      await bobPanel
+        .locator(`.jp-Trail-PersonItem[data-user-id="${alice.id}"]`)
+        .click();
+      await notebookItem.click();
+      const shared = (
+        await trail.send(
+          'GET',
+          `/sessions?author=${alice.id}&notebook=${encodeURIComponent('work/analysis.ipynb')}`,
+          undefined,
+          alice.token
+        )
+      ).items[0];
+      const sharedItem = bobPanel.locator(
+        `.jp-Trail-SessionItem[data-session-id="${shared.id}"]`
+      );
+      await expect(sharedItem).toBeVisible();
+      const setVisibility = (visibility: string) =>
+        trail.send(
+          'PATCH',
+          `/sessions/${shared.id}`,
+          { visibility },
+          alice.token
+        );
+      await setVisibility('private');
+      await expect(sharedItem).toHaveCount(0, { timeout: 5000 });
+      await setVisibility('team');
+      await expect(sharedItem).toBeVisible({ timeout: 5000 });
+
       await a.context.close();
       await b.context.close();
     } finally {
