@@ -112,4 +112,89 @@ test.describe('panel labels', () => {
     );
     await setTheme(page, 'JupyterLab Light');
   });
+
+  test('a session under its notebook, the first run of a cell, and Open Execution with text that is no link', async ({
+    page,
+    trail,
+    tmpPath
+  }) => {
+    const notebook = `${tmpPath}/churn.ipynb`;
+    const day = new Date('2026-03-02T09:00:00Z');
+    const first = recordedSession(
+      notebook,
+      [{ code: 'rate = 0.1', outputs: [], cellId: 'fit' }],
+      { startedAt: day }
+    );
+    const second = recordedSession(
+      notebook,
+      [{ code: 'rate = 0.2', outputs: [], cellId: 'fit' }],
+      { startedAt: new Date(day.getTime() + 3600_000) }
+    );
+    await trail.ingest([...first.events, ...second.events]);
+    await openTrail(page);
+    const panel = page.locator('#jp-trail-sidebar');
+
+    // Team › person › churn.ipynb › the session: named by when it started.
+    await panel.getByRole('tab', { name: 'Team' }).click();
+    await panel.locator('.jp-Trail-PersonItem:visible').first().click();
+    await panel
+      .locator('.jp-Trail-NotebookItem:visible', { hasText: 'churn.ipynb' })
+      .click();
+    await panel
+      .locator(
+        `.jp-Trail-SessionItem[data-session-id="${first.sessionId}"]:visible`
+      )
+      .click();
+    await expect(panel.locator('.jp-Trail-ExecutionItem')).toHaveCount(1);
+    const crumbs = panel.locator('.jp-Trail-Breadcrumb');
+    await expect(crumbs).toHaveCount(4);
+    await expect(crumbs.nth(2)).toHaveText('churn.ipynb');
+    await expect(crumbs.nth(3)).not.toHaveText('churn.ipynb');
+    await expect(crumbs.nth(3).locator('[title]')).toHaveAttribute(
+      'title',
+      /^Session started /
+    );
+    await panel.screenshot({ path: `${SHOTS}/breadcrumbs.png` });
+
+    // The history of the cell, from its first run: A, with no "code changed".
+    const oldest = first.executionIds[0];
+    await page.evaluate(
+      id =>
+        (window as any).jupyterapp.commands.execute('trail:open-execution', {
+          executionId: id
+        }),
+      oldest
+    );
+    await expect(
+      panel.locator(`.jp-Trail-ExecutionDetail[data-execution-id="${oldest}"]`)
+    ).toBeVisible();
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('trail:show-cell-history')
+    );
+    const run = panel.locator(
+      `.jp-Trail-CellRun[data-execution-id="${oldest}"]`
+    );
+    await expect(run).toHaveAttribute('data-compare', 'left');
+    await expect(run.locator('.jp-Trail-CodeChange')).toHaveText('first run');
+    await expect(
+      panel.locator(
+        `.jp-Trail-CellRun[data-execution-id="${second.executionIds[0]}"]`
+      )
+    ).toHaveAttribute('data-compare', 'right');
+    await panel.screenshot({ path: `${SHOTS}/cell-history.png` });
+
+    // Text that is not a link: said so, no request, no Retry.
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('trail:open-execution', {
+        executionId: 'hello'
+      })
+    );
+    await expect(
+      page.locator('.Toastify__toast', {
+        hasText: '“hello” is not a Trail link or execution id.'
+      })
+    ).toBeVisible();
+    await expect(panel.locator('.jp-Trail-RetryButton')).toHaveCount(0);
+    await page.screenshot({ path: `${SHOTS}/open-execution-hello.png` });
+  });
 });
