@@ -281,7 +281,7 @@ export function buildOpenApiDocument(
         get: {
           summary: 'The people of the team',
           description:
-            'Every user of the directory (and the server owner when they recorded anything), with the count of their sessions the caller may read; most recently active first.',
+            'Every user of the directory (and the server owner, to others only when they may read a session of the owner), with the count of their sessions the caller may read; most recently active first.',
           responses: {
             '200': json(ref('TeamMemberList'), 'The people.'),
             ...AUTH_ERRORS
@@ -332,7 +332,7 @@ export function buildOpenApiDocument(
         get: {
           summary: "Search the team's history",
           description:
-            'Case-insensitive substrings of code and output text (all terms must match; "quoted phrases" allowed), in sessions the caller may read; most recently recorded first. truncated is true while the index of the stored history is still being built or a scan ran out of time.',
+            'Case-insensitive substrings of code and output text (all terms must match; "quoted phrases" allowed), in sessions the caller may read; most recently recorded first. truncated is true while the index of the stored history is still being built or a scan ran out of time. A page has a nextCursor only when a further hit the caller may read exists; a cursor is sealed and good only for the caller it was given to, in this server run (any other is a 400).',
           parameters: [
             {
               name: 'q',

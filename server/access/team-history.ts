@@ -335,8 +335,15 @@ export class TeamHistory {
       ids.add(user.id);
     }
     const items: TeamMember[] = [];
-    const ownerSessions = this.access.sessionsOf('owner');
-    if (ownerSessions.length > 0 || principal.userId === 'owner') {
+    // The owner (the server's own token) is listed to the owner, and to
+    // others only with a session they may read: a private one is not
+    // told by listing its author.
+    if (
+      principal.userId === 'owner' ||
+      this.access
+        .sessionsOf('owner')
+        .some(id => this.access.canReadSession(principal, id))
+    ) {
       ids.add('owner');
     }
     for (const id of ids) {

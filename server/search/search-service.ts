@@ -6,6 +6,14 @@
  * built in the background at startup from the stored history, oldest
  * first. A search reads live then past, newest first in each. While the
  * past index is still being built, answers say `truncated: true`.
+ *
+ * Paging: hits are filtered to what the caller may read before a page is
+ * cut, and a page has a cursor only when a further readable hit exists.
+ * The cursor is the index position of the last hit shown, sealed (see
+ * {@link CursorSeal}) and bound to the caller: a document number counts
+ * every execution indexed, others' private ones too, so it is never shown,
+ * and a cursor the caller did not get (forged, another person's, of an
+ * earlier server run) is refused as one naming nothing.
  */
 import type {
   ExecutionRecord,
@@ -16,6 +24,7 @@ import type { Principal } from '../access/directory';
 import type { TeamAccess } from '../access/team';
 import { fullFormats } from 'ajv-formats/dist/formats';
 import { AppError } from '../errors';
+import { CursorSeal } from '../sealed-cursor';
 import {
   parseLimit,
   parseText,
@@ -242,7 +251,7 @@ export class SearchService {
     let phase = 0;
     let before: number | undefined;
     if (query.cursor !== undefined) {
-      const parts = this.decodeCursor(query.cursor);
+      const parts = this.decodeCursor(principal, query.cursor);
       phase = parts[0];
       before = parts[1];
     }
@@ -273,13 +282,15 @@ export class SearchService {
     const found: { docs: Docs; doc: number; phase: number }[] = [];
     let truncated = false;
     const started = Date.now();
+    // One hit more than the page holds: whether a next page exists.
+    const wanted = limit + 1;
     for (const [p, docs] of [this.live, this.past].entries()) {
-      if (p < phase || found.length >= limit) {
+      if (p < phase || found.length >= wanted) {
         continue;
       }
       const hits = await docs.index.search({
         terms,
-        limit: limit - found.length,
+        limit: wanted - found.length,
         before: p === phase ? before : undefined,
         accept: acceptIn(docs),
         budgetMs: Math.max(1, BUDGET_MS - (Date.now() - started))
@@ -289,22 +300,22 @@ export class SearchService {
         found.push({ docs, doc, phase: p });
       }
     }
+    const more = found.length > limit;
+    const shown = found.slice(0, limit);
     const items: SearchHit[] = [];
-    for (const { docs, doc } of found) {
+    for (const { docs, doc } of shown) {
       const record = await this.history.getExecution(
         docs.columns.executionId(doc)
       );
       items.push(this.hit(record, terms));
     }
-    const last = found[found.length - 1];
-    const more = found.length >= limit && last;
+    const last = shown[shown.length - 1];
     return {
       items,
-      nextCursor: more
-        ? Buffer.from(JSON.stringify(['sr', last.phase, last.doc])).toString(
-            'base64url'
-          )
-        : null,
+      nextCursor:
+        more && last
+          ? this.cursors.seal(['sr', principal.userId, last.phase, last.doc])
+          : null,
       truncated: truncated || !this.pastDone
     };
   }
@@ -342,20 +353,18 @@ export class SearchService {
     };
   }
 
-  private decodeCursor(raw: unknown): [number, number] {
+  /** The phase and position of a cursor this run gave `principal`. */
+  private decodeCursor(principal: Principal, raw: unknown): [number, number] {
     const text = parseText('cursor', raw) ?? '';
-    let parts: unknown;
-    try {
-      parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    } catch {
-      parts = null;
-    }
+    const parts = this.cursors.open(text);
     if (
       !Array.isArray(parts) ||
+      parts.length !== 4 ||
       parts[0] !== 'sr' ||
-      (parts[1] !== 0 && parts[1] !== 1) ||
-      !Number.isInteger(parts[2]) ||
-      parts[2] < 0
+      parts[1] !== principal.userId ||
+      (parts[2] !== 0 && parts[2] !== 1) ||
+      !Number.isInteger(parts[3]) ||
+      parts[3] < 0
     ) {
       throw new AppError(
         400,
@@ -364,7 +373,7 @@ export class SearchService {
         [{ path: '/query/cursor', message: 'is not a cursor of this listing' }]
       );
     }
-    return [parts[1], parts[2]];
+    return [parts[2], parts[3]];
   }
 
   private push(
@@ -376,6 +385,7 @@ export class SearchService {
     docs.index.add(doc, text);
   }
 
+  private readonly cursors = new CursorSeal();
   private live = emptyDocs();
   private past = emptyDocs();
   /** Ids of the executions in the live index. */

@@ -9,6 +9,7 @@ import { buildServer } from './support/process';
 import { executionEvent, newId, sessionEvent } from './support/records';
 import { removeTempDirs } from './support/server';
 import {
+  OWNER_TOKEN,
   startTeamProcess,
   type ProcessMember,
   type TeamProcess
@@ -192,6 +193,93 @@ describe('ingest', () => {
       executionEvent(teamOld.session.id, 9, { notebookPath: NB })
     ]);
     expect(refused.status).toBe(403);
+  });
+});
+
+describe('GET /search', () => {
+  const SNB = 'search/needle.ipynb';
+  const shared = sessionEvent({ notebookPath: SNB });
+  const secret = sessionEvent({ notebookPath: SNB, visibility: 'private' });
+  const run = (sessionId: string, seq: number) =>
+    executionEvent(sessionId, seq, {
+      notebookPath: SNB,
+      code: `needle_q = ${seq}`
+    });
+  const older = run(shared.session.id, 1);
+  const privateRuns = [2, 3, 4].map(seq => run(secret.session.id, seq));
+  const newer = run(shared.session.id, 5);
+  const search = (who: ProcessMember, query: string) =>
+    get(who, `/search?q=needle_q&notebook=${SNB}${query}`);
+  const ids = (res: { body: any }) =>
+    res.body.items.map((hit: any) => hit.execution.id);
+
+  beforeAll(async () => {
+    // Indexed in this order: the private runs lie between the team runs.
+    for (const events of [[shared, secret, older], privateRuns, [newer]]) {
+      expect((await post(alice, events)).status).toBe(200);
+    }
+  });
+
+  it('filters hits before paging: a cursor only when a readable hit follows', async () => {
+    const first = await search(bob, '&limit=1');
+    expect(ids(first)).toEqual([newer.execution.id]);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await search(
+      bob,
+      `&limit=1&cursor=${first.body.nextCursor}`
+    );
+    expect(second.status).toBe(200);
+    expect(ids(second)).toEqual([older.execution.id]);
+    // Only private hits follow: no cursor, no empty page past them.
+    expect(second.body.nextCursor).toBeNull();
+    const whole = await search(bob, '&limit=2');
+    expect(ids(whole)).toEqual([newer.execution.id, older.execution.id]);
+    expect(whole.body.nextCursor).toBeNull();
+  });
+
+  it('takes only cursors it gave the caller: a position of a private hit is answered as one of nothing', async () => {
+    // Alice's page ends on her private run: its cursor names it.
+    const hers = await search(alice, '&limit=2');
+    expect(ids(hers)).toEqual([
+      newer.execution.id,
+      privateRuns[2].execution.id
+    ]);
+    const own = await search(alice, `&limit=2&cursor=${hers.body.nextCursor}`);
+    expect(ids(own)).toEqual([
+      privateRuns[1].execution.id,
+      privateRuns[0].execution.id
+    ]);
+    const toNothing = await search(bob, `&cursor=${cursorOf(['sr', 0, 1e9])}`);
+    expect(toNothing.status).toBe(400);
+    // Neither Alice's cursor nor positions Bob makes up (which would tell
+    // him how many executions were indexed between two he can read).
+    for (const cursor of [
+      hers.body.nextCursor,
+      cursorOf(['sr', 0, 3]),
+      cursorOf(['sr', 0, 1])
+    ]) {
+      expect(await search(bob, `&cursor=${cursor}`)).toEqual(toNothing);
+    }
+  });
+});
+
+describe('GET /users', () => {
+  it("does not list the owner to others for a private session of the owner's", async () => {
+    const ownerId = 'owner';
+    const listed = async (who: ProcessMember) =>
+      (await get(who, '/users')).body.items.map((u: any) => u.id);
+    expect(await listed(bob)).not.toContain(ownerId);
+    const res = await team.call(OWNER_TOKEN, 'POST', '/events', {
+      events: [
+        sessionEvent({ notebookPath: 'own.ipynb', visibility: 'private' })
+      ]
+    });
+    expect(res.status).toBe(200);
+    expect(await listed(bob)).not.toContain(ownerId);
+    const own = await team.call(OWNER_TOKEN, 'GET', '/users');
+    expect(own.body.items).toContainEqual(
+      expect.objectContaining({ id: ownerId, sessionCount: 1 })
+    );
   });
 });
 
