@@ -8,6 +8,7 @@ import type {
   TrailEvent
 } from '../../src/_schema/records';
 import { Redactor, redacted } from '../../src/recorder/redact';
+import helpPage from '../fixtures/kernel/help-page.json';
 
 const r = new Redactor();
 
@@ -315,6 +316,26 @@ describe('ordinary lines that were altered', () => {
   ])('leaves %s alone, as code and as output', line => {
     expect(r.redactText(line, 'code')).toBe(line);
     expect(r.redactText(line, 'text')).toBe(line);
+  });
+
+  it.each([
+    // IPython's %magic help, as the pager shows it.
+    '    If you pass `--no-import-all`, the last two `*` imports will be excluded.',
+    '%pinfo2  %pip  %popd  %pprint  %precision  %prun  %psearch  %psource  %pushd  %pwd  %pycat  %pylab'
+  ])('leaves help text naming options and magics alone: %s', line => {
+    expect(r.redactText(line, 'text')).toBe(line);
+  });
+
+  it('leaves the help pages of a real ipykernel alone (len?, len??, %quickref)', () => {
+    const pages = (helpPage as any).events.flatMap((event: any) =>
+      (event.msg?.content?.payload ?? [])
+        .filter((p: any) => p.source === 'page')
+        .map((p: any) => p.data['text/plain'] as string)
+    );
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    for (const page of pages) {
+      expect(r.redactText(page, 'text')).toBe(page);
+    }
   });
 
   it('leaves a tokenizer dict in an output alone', () => {

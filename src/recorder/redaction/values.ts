@@ -460,6 +460,9 @@ export function isSecretValue(
   if (form === 'spaced') {
     return (
       value.length >= 6 &&
+      // Help text names options and magics after words like "pass" or
+      // "%pwd": `--no-import-all`, `%pycat` are not values.
+      !/^(?:--?|%{1,2}|\$|@)[A-Za-z][A-Za-z_-]*$/.test(value) &&
       !/\s/.test(value) &&
       characterClasses(value) >= 2 &&
       !/^[A-Z]?[a-z]+[.,:;!?]?$/.test(value) &&
