@@ -26,6 +26,18 @@ const json = (schema: object, description: string) => ({
 const errorResponse = (description: string) =>
   json(ref('ErrorBody'), description);
 
+/** A JSON request body the operation cannot do without. */
+const requiredBody = (schema: object, description: string) => ({
+  required: true,
+  ...json(schema, description)
+});
+
+const NOT_JSON = {
+  '415': errorResponse(
+    'A body of another media type than application/json (unsupported_media_type).'
+  )
+};
+
 const AUTH_ERRORS = {
   '401': errorResponse('Missing or wrong bearer token (code unauthorized).')
 };
@@ -256,11 +268,17 @@ export function buildOpenApiDocument(
           description:
             'Its author sets team or private; an admin may only make a team session private.',
           parameters: [idParam('id', 'Session id.')],
-          requestBody: json(ref('VisibilityChange'), 'The new visibility.'),
+          requestBody: requiredBody(
+            ref('VisibilityChange'),
+            'The new visibility.'
+          ),
           responses: {
             '200': json(ref('SessionSummary'), 'The session.'),
-            '400': errorResponse('Bad id or visibility (invalid_request).'),
+            '400': errorResponse(
+              'Bad id, no body, a body that is not an object, or a bad visibility (invalid_request).'
+            ),
             ...AUTH_ERRORS,
+            ...NOT_JSON,
             '403': errorResponse('Not allowed to change it (forbidden).'),
             '404': errorResponse(
               'Unknown session, or one the caller may not read (not_found).'
@@ -315,16 +333,17 @@ export function buildOpenApiDocument(
           summary: "Set the visibility of one of the caller's notebooks",
           description:
             "Applies to the caller's existing sessions of that notebook path and to the ones recorded later.",
-          requestBody: json(
+          requestBody: requiredBody(
             ref('NotebookVisibility'),
             'Notebook and visibility.'
           ),
           responses: {
             '200': json(ref('NotebookVisibilityResult'), 'What changed.'),
             '400': errorResponse(
-              'Bad notebookPath or visibility (invalid_request).'
+              'No body, a body that is not an object, or a bad notebookPath or visibility (invalid_request).'
             ),
-            ...AUTH_ERRORS
+            ...AUTH_ERRORS,
+            ...NOT_JSON
           }
         }
       },
@@ -569,7 +588,12 @@ export function buildOpenApiDocument(
           type: 'object',
           required: ['notebookPath', 'visibility'],
           properties: {
-            notebookPath: { type: 'string', minLength: 1, maxLength: 4096 },
+            notebookPath: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 4096,
+              description: 'Lengths count Unicode code points.'
+            },
             visibility: { enum: ['team', 'private'] }
           }
         },

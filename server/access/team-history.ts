@@ -72,6 +72,34 @@ function badCursor(): AppError {
   );
 }
 
+/**
+ * A request body that must be a JSON object (naming what it should hold):
+ * a missing body, an array or a scalar is a 400 at /body.
+ */
+function objectBody(body: unknown, holds: string): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new AppError(
+      400,
+      'invalid_request',
+      `The body must be a JSON object ${holds}.`,
+      [{ path: '/body', message: `must be a JSON object ${holds}` }]
+    );
+  }
+  return body as Record<string, unknown>;
+}
+
+/** The length of a string in Unicode code points, as JSON Schema counts. */
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) {
+    n++;
+  }
+  return n;
+}
+
+/** The most code points of a notebook path (as in the session schema). */
+const MAX_NOTEBOOK_PATH = 4096;
+
 function parseVisibility(raw: unknown, path: string): Visibility {
   if (raw !== 'team' && raw !== 'private') {
     throw new AppError(
@@ -458,7 +486,7 @@ export class TeamHistory {
   ): Promise<SessionSummary> {
     const session = this.getSession(principal, id);
     const visibility = parseVisibility(
-      (body as { visibility?: unknown } | null)?.visibility,
+      objectBody(body, '{"visibility": "team" | "private"}').visibility,
       '/body/visibility'
     );
     const access = this.access.accessOf(session.id)!;
@@ -492,11 +520,14 @@ export class TeamHistory {
     visibility: Visibility;
     sessions: number;
   }> {
-    const b = (body ?? {}) as { notebookPath?: unknown; visibility?: unknown };
+    const b = objectBody(
+      body,
+      '{"notebookPath": string, "visibility": "team" | "private"}'
+    );
     if (
       typeof b.notebookPath !== 'string' ||
       b.notebookPath.length === 0 ||
-      b.notebookPath.length > 4096
+      codePoints(b.notebookPath) > MAX_NOTEBOOK_PATH
     ) {
       throw new AppError(
         400,
@@ -505,7 +536,7 @@ export class TeamHistory {
         [
           {
             path: '/body/notebookPath',
-            message: 'must be a non-empty string of at most 4096 characters'
+            message: `must be a non-empty string of at most ${MAX_NOTEBOOK_PATH} characters`
           }
         ]
       );

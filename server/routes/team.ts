@@ -3,7 +3,7 @@
  * session ownership, every read filtered to what the caller may read, the
  * team listings, visibility changes, search and the change feed.
  */
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type {
   EventBatch,
   ExecutionRecord,
@@ -92,6 +92,26 @@ function parseWait(raw: unknown): number {
   return n;
 }
 
+/**
+ * The body of a request whose body is a JSON document: a body declared of
+ * another media type is a 415 (the JSON parser left it unread); without a
+ * body (or a Content-Type) it is undefined, for the route to refuse
+ * precisely.
+ */
+function jsonBody(req: Request): unknown {
+  if (
+    req.headers['content-type'] !== undefined &&
+    !req.is('application/json')
+  ) {
+    throw new AppError(
+      415,
+      'unsupported_media_type',
+      'Send the body as application/json.'
+    );
+  }
+  return req.body;
+}
+
 /** Everything behind the bearer token. */
 export function teamRoutes(deps: {
   ingest: IngestService;
@@ -148,7 +168,7 @@ export function teamRoutes(deps: {
     res.json(team.listNotebooks(principalOf(res), req.query));
   });
   router.put('/notebooks/visibility', async (req, res) => {
-    res.json(await team.setNotebookVisibility(principalOf(res), req.body));
+    res.json(await team.setNotebookVisibility(principalOf(res), jsonBody(req)));
   });
   router.get('/sessions', (req, res) => {
     res.json(team.listSessions(principalOf(res), req.query));
@@ -158,7 +178,11 @@ export function teamRoutes(deps: {
   });
   router.patch('/sessions/:id', async (req, res) => {
     res.json(
-      await team.setSessionVisibility(principalOf(res), req.params.id, req.body)
+      await team.setSessionVisibility(
+        principalOf(res),
+        req.params.id,
+        jsonBody(req)
+      )
     );
   });
   router.get('/sessions/:id/executions', async (req, res) => {

@@ -13,7 +13,15 @@ import {
   imageOutput,
   sessionEvent
 } from './support/records';
+import { buildServer } from './support/process';
 import { openFileApp, removeTempDirs, type FileApp } from './support/server';
+import {
+  startTeamProcess,
+  type ProcessMember,
+  type TeamProcess
+} from './support/team-process';
+
+jest.setTimeout(60_000);
 
 let server: FileApp;
 
@@ -202,5 +210,129 @@ describe('responses match the record schemas', () => {
     const changes = await server.get(`/changes?after=${cursor}`).expect(200);
     expect(changes.body.changes.length).toBe(2);
     check('change.schema.json', changes.body);
+  });
+});
+
+describe('request bodies: what the document allows, a real server takes', () => {
+  let team: TeamProcess;
+  let alice: ProcessMember;
+  let doc: any;
+  const ajv = new Ajv({ strict: false });
+  addFormats(ajv);
+
+  /** Calls as Alice with a raw body (none when undefined) of `type`. */
+  const send = async (
+    method: string,
+    path: string,
+    body?: string,
+    type = 'application/json'
+  ) => {
+    const res = await fetch(`${team.server.line.url}/api/v1${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${alice.token}`,
+        ...(body === undefined ? {} : { 'Content-Type': type })
+      },
+      body
+    });
+    return { status: res.status, body: await res.json() };
+  };
+
+  /**
+   * Sends each body: one the operation's schema in the document accepts is
+   * answered 200, any other 400 with its first detail at `path`.
+   */
+  const agree = async (
+    method: string,
+    path: string,
+    schema: string,
+    cases: [unknown, string | null][]
+  ) => {
+    const operation =
+      doc.paths[path.startsWith('/sessions/') ? '/sessions/{id}' : path][
+        method.toLowerCase()
+      ];
+    expect(operation.requestBody).toMatchObject({
+      required: true,
+      content: {
+        'application/json': {
+          schema: { $ref: `#/components/schemas/${schema}` }
+        }
+      }
+    });
+    const valid = ajv.getSchema(`openapi#/components/schemas/${schema}`)!;
+    for (const [body, at] of cases) {
+      const res = await send(method, path, JSON.stringify(body));
+      expect([body, valid(body)]).toEqual([body, at === null]);
+      expect([body, res.status, res.body.error?.details?.[0]?.path]).toEqual(
+        at === null ? [body, 200, undefined] : [body, 400, at]
+      );
+    }
+    // No body (the document requires one), and a body that is not JSON.
+    const none = await send(method, path);
+    expect(none.status).toBe(400);
+    expect(none.body.error.details).toEqual([
+      {
+        path: '/body',
+        message: expect.stringMatching(/^must be a JSON object/)
+      }
+    ]);
+    const text = await send(method, path, 'visibility=team', 'text/plain');
+    expect(text.status).toBe(415);
+    expect(operation.responses['415']).toBeDefined();
+  };
+
+  beforeAll(async () => {
+    buildServer();
+    team = await startTeamProcess({ alice: 'member' });
+    alice = team.people.alice;
+    doc = await (
+      await fetch(`${team.server.line.url}/api/v1/openapi.json`)
+    ).json();
+    ajv.addSchema(doc, 'openapi');
+  }, 60_000);
+
+  afterAll(async () => {
+    await team?.stop();
+  });
+
+  it('PUT /notebooks/visibility: notebookPath is counted in code points, as the schema counts', async () => {
+    const astral = '\u{1F600}'.repeat(4096); // 4096 code points, 8192 UTF-16 units
+    await agree('PUT', '/notebooks/visibility', 'NotebookVisibility', [
+      [{ notebookPath: astral, visibility: 'private' }, null],
+      [{ notebookPath: 'a.ipynb', visibility: 'team', note: 1 }, null],
+      [
+        { notebookPath: `${astral}x`, visibility: 'team' },
+        '/body/notebookPath'
+      ],
+      [
+        { notebookPath: 'a'.repeat(4097), visibility: 'team' },
+        '/body/notebookPath'
+      ],
+      [{ notebookPath: '', visibility: 'team' }, '/body/notebookPath'],
+      [{ notebookPath: 'a.ipynb', visibility: 'public' }, '/body/visibility'],
+      [{ visibility: 'team' }, '/body/notebookPath'],
+      [[], '/body']
+    ]);
+  });
+
+  it('PATCH /sessions/{id}: a body is required and must be an object', async () => {
+    const session = sessionEvent({ notebookPath: 'patch.ipynb' });
+    const sid = session.session.id;
+    expect(
+      (await send('POST', '/events', JSON.stringify({ events: [session] })))
+        .status
+    ).toBe(200);
+    await agree('PATCH', `/sessions/${sid}`, 'VisibilityChange', [
+      [{ visibility: 'private' }, null],
+      [{ visibility: 'team', note: 1 }, null],
+      [{ visibility: 'secret' }, '/body/visibility'],
+      [{}, '/body/visibility'],
+      [[], '/body']
+    ]);
+    // The refused bodies changed nothing.
+    expect((await send('GET', `/sessions/${sid}`)).body.visibility).toBe(
+      'team'
+    );
   });
 });
