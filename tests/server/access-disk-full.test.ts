@@ -5,20 +5,19 @@
  *
  * The disk is a small tmpfs mounted over the data folder; where mounting
  * is not permitted, the server is started with a preload that makes
- * appends fail half-written with ENOSPC instead (support/inject-enospc.cjs).
+ * appends fail half-written with ENOSPC instead (support/disk-full.ts).
  */
-import { execFileSync } from 'node:child_process';
-import { open, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { UserDirectory } from '../../server/access/directory';
 import { OwnershipStore } from '../../server/access/ownership';
 import type { TrailEvent } from '../../src/_schema/records';
+import { diskAt, unmountDisks } from './support/disk-full';
 import {
   buildServer,
-  exitOf,
-  startCli,
-  type ServerProcess
+  startServer,
+  type RunningServer
 } from './support/process';
 import { executionEvent, sessionEvent } from './support/records';
 import { removeTempDirs, tempDir } from './support/server';
@@ -32,97 +31,26 @@ beforeAll(() => {
   buildServer();
 }, 60_000);
 
-let mounted: string | null = null;
-
 afterAll(async () => {
-  if (mounted) {
-    execFileSync('umount', [mounted]);
-  }
+  unmountDisks();
   await removeTempDirs();
 });
 
-/** Mounts a small tmpfs on `dir`; false when this machine does not allow it. */
-function mountTmpfs(dir: string): boolean {
-  if (process.env.TRAIL_TEST_NO_TMPFS) {
-    return false; // to run the fallback on purpose
-  }
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir], {
-      stdio: 'pipe'
-    });
-    mounted = dir;
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function call(
-  server: ServerProcess,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown
-): Promise<Response> {
-  return fetch(`${server.line.url}/api/v1${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      'Content-Type': 'application/json'
-    },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  });
-}
-
-function post(server: ServerProcess, token: string, events: TrailEvent[]) {
-  return call(server, token, 'POST', '/events', { events });
-}
-
-async function stop(server: ServerProcess): Promise<void> {
-  server.child.kill('SIGTERM');
-  await exitOf(server.child);
-}
-
-/** Writes a file in `dir` until the disk has not one byte left. */
-async function fillDisk(dir: string): Promise<string> {
-  const path = join(dir, 'filler');
-  const file = await open(path, 'w');
-  try {
-    for (let size = 1 << 16; size >= 1;) {
-      try {
-        await file.write(Buffer.alloc(size, 0x78));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') {
-          throw err;
-        }
-        size >>= 1;
-      }
-    }
-  } finally {
-    await file.close();
-  }
-  return path;
+function post(server: RunningServer, token: string, events: TrailEvent[]) {
+  return server.call(token, 'POST', '/events', { events });
 }
 
 describe('access.log on a full disk', () => {
   it('acknowledges no torn claim and keeps the facts written after it across a restart', async () => {
     const dir = await tempDir();
-    const tmpfs = mountTmpfs(dir);
+    const disk = await diskAt(dir, ['appendFile']);
     const directory = await UserDirectory.open(dir, { reloadIntervalMs: 0 });
     await directory.addUser('alice');
     await directory.addUser('bob');
     const alice = (await directory.issueToken('alice')).token;
     const bob = (await directory.issueToken('bob')).token;
-    const flag = join(dir, 'disk-full.flag');
-    const args = ['--port', '0', '--data', dir, '--token', OWNER_TOKEN];
-    const env = tmpfs
-      ? {}
-      : {
-          NODE_OPTIONS: `--require ${join(__dirname, 'support', 'inject-enospc.cjs')}`,
-          TRAIL_TEST_DISK_FULL: flag
-        };
     const accessLog = join(dir, 'access.log');
-    let server = await startCli(args, env);
+    let server = await startServer(dir, OWNER_TOKEN, disk.env);
 
     const shown = sessionEvent({ notebookPath: 'shared/eda.ipynb' });
     expect(
@@ -136,8 +64,7 @@ describe('access.log on a full disk', () => {
       ).status
     ).toBe(200);
 
-    let filler: string | null = null;
-    if (tmpfs) {
+    if (disk.mounted) {
       // Bring access.log to 20 bytes short of a page, so that the next
       // claim is cut where the page ends once no page is free.
       const before = (await stat(accessLog)).size;
@@ -152,10 +79,8 @@ describe('access.log on a full disk', () => {
       const padding = sessionEvent({ notebookPath: 'n'.repeat(pad) });
       expect((await post(server, alice, [padding])).status).toBe(200);
       expect((await stat(accessLog)).size % PAGE).toBe(PAGE - 20);
-      filler = await fillDisk(dir);
-    } else {
-      await writeFile(flag, '');
     }
+    await disk.fill();
 
     // The disk is full: a new session's claim is cut short.
     const lost = sessionEvent({ notebookPath: 'lost.ipynb' });
@@ -164,13 +89,8 @@ describe('access.log on a full disk', () => {
     expect((await full.json()).error.code).toBe('storage_unavailable');
 
     // Room again: the next facts are acknowledged only once durable.
-    if (filler) {
-      await rm(filler);
-    } else {
-      await unlink(flag);
-    }
-    const hide = await call(
-      server,
+    await disk.free();
+    const hide = await server.call(
       alice,
       'PATCH',
       `/sessions/${shown.session.id}`,
@@ -185,22 +105,21 @@ describe('access.log on a full disk', () => {
     });
     expect((await post(server, alice, [later, lost])).status).toBe(200);
     expect(
-      (await call(server, bob, 'GET', `/sessions/${shown.session.id}`)).status
+      (await server.call(bob, 'GET', `/sessions/${shown.session.id}`)).status
     ).toBe(404);
 
-    await stop(server);
-    server = await startCli(args, env);
+    await server.stop();
+    server = await startServer(dir, OWNER_TOKEN, disk.env);
     try {
       for (const id of [shown.session.id, later.session.id]) {
-        expect((await call(server, bob, 'GET', `/sessions/${id}`)).status).toBe(
+        expect((await server.call(bob, 'GET', `/sessions/${id}`)).status).toBe(
           404
         );
-        const mine = await call(server, alice, 'GET', `/sessions/${id}`);
+        const mine = await server.call(alice, 'GET', `/sessions/${id}`);
         expect(mine.status).toBe(200);
         expect((await mine.json()).visibility).toBe('private');
       }
-      const retried = await call(
-        server,
+      const retried = await server.call(
         bob,
         'GET',
         `/sessions/${lost.session.id}`
@@ -208,7 +127,7 @@ describe('access.log on a full disk', () => {
       expect(retried.status).toBe(200);
       expect((await retried.json()).author.name).toBe('alice');
     } finally {
-      await stop(server);
+      await server.stop();
     }
   });
 });

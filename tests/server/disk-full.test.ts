@@ -6,18 +6,16 @@
  *
  * The disk is a small tmpfs mounted over the data folder; where mounting
  * is not permitted, the server runs with a preload that makes writes fail
- * half-written with ENOSPC instead (support/inject-enospc-write.cjs).
+ * half-written with ENOSPC instead (support/disk-full.ts).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { open, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrailEvent } from '../../src/_schema/records';
+import { diskAt, unmountDisks } from './support/disk-full';
 import {
   buildServer,
-  exitOf,
-  startCli,
-  type ServerProcess
+  startServer,
+  type RunningServer
 } from './support/process';
 import { executionEvent, sessionEvent } from './support/records';
 import { removeTempDirs, tempDir } from './support/server';
@@ -30,118 +28,50 @@ beforeAll(() => {
   buildServer();
 }, 60_000);
 
-const mounted: string[] = [];
-
 afterAll(async () => {
-  for (const dir of mounted.splice(0)) {
-    execFileSync('umount', [dir]);
-  }
+  unmountDisks();
   await removeTempDirs();
 });
 
-/** Mounts a small tmpfs on `dir`; false when this machine does not allow it. */
-function mountTmpfs(dir: string): boolean {
-  if (process.env.TRAIL_TEST_NO_TMPFS) {
-    return false; // to run the fallback on purpose
-  }
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir], {
-      stdio: 'pipe'
-    });
-    mounted.push(dir);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A disk that can be made full and given room again. */
-interface Disk {
-  fill(): Promise<void>;
-  free(): Promise<void>;
-  env: NodeJS.ProcessEnv;
-}
-
-async function diskAt(dir: string): Promise<Disk> {
-  if (mountTmpfs(dir)) {
-    const filler = join(dir, 'filler');
-    return {
-      env: {},
-      fill: async () => {
-        // Writes until not one byte is left.
-        const file = await open(filler, 'w');
-        try {
-          for (let size = 1 << 16; size >= 1;) {
-            try {
-              await file.write(Buffer.alloc(size, 0x78));
-            } catch (err) {
-              if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') {
-                throw err;
-              }
-              size >>= 1;
-            }
-          }
-        } finally {
-          await file.close();
-        }
-      },
-      free: () => rm(filler)
-    };
-  }
-  const flag = join(dir, '..', `${dir.split('/').pop()}.full`);
-  return {
-    env: {
-      NODE_OPTIONS: `--require ${join(__dirname, 'support', 'inject-enospc-write.cjs')}`,
-      TRAIL_TEST_DISK_FULL: flag
-    },
-    fill: () => writeFile(flag, ''),
-    free: () => rm(flag)
-  };
-}
-
-function call(
-  server: ServerProcess,
+const call = (
+  server: RunningServer,
   method: string,
   path: string,
   body?: unknown
-): Promise<Response> {
-  return fetch(`${server.line.url}/api/v1${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${TOKEN}`,
-      'Content-Type': 'application/json'
-    },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  });
-}
+) => server.call(TOKEN, method, path, body);
 
-const post = (server: ServerProcess, events: TrailEvent[]) =>
+const post = (server: RunningServer, events: TrailEvent[]) =>
   call(server, 'POST', '/events', { events });
 
-async function health(server: ServerProcess): Promise<any> {
+async function health(server: RunningServer): Promise<any> {
   return (await call(server, 'GET', '/health')).json();
-}
-
-async function stop(server: ServerProcess): Promise<void> {
-  server.child.kill('SIGTERM');
-  await exitOf(server.child);
 }
 
 /** A large execution: its record needs more than the bytes left in a page. */
 const bigExecution = (sessionId: string, seq: number) =>
   executionEvent(sessionId, seq, { code: `x = ${seq}\n`.repeat(2000) });
 
+/**
+ * A server over a fresh disk, holding one session with one large
+ * execution; `start` starts another over the same folder and disk.
+ */
+async function serverWithOneExecution() {
+  const dir = await tempDir();
+  const disk = await diskAt(dir, ['write', 'writeFile']);
+  const start = () => startServer(dir, TOKEN, disk.env);
+  const server = await start();
+  const session = sessionEvent();
+  const sid = session.session.id;
+  expect((await post(server, [session, bigExecution(sid, 1)])).status).toBe(
+    200
+  );
+  return { dir, disk, sid, start, server };
+}
+
 describe('the log on a full disk', () => {
   it('answers 503 while full, says so in health, and takes writes again once there is room', async () => {
-    const dir = await tempDir();
-    const disk = await diskAt(dir);
-    const args = ['--port', '0', '--data', dir, '--token', TOKEN];
-    let server = await startCli(args, disk.env);
-    const session = sessionEvent();
-    const sid = session.session.id;
-    expect((await post(server, [session, bigExecution(sid, 1)])).status).toBe(
-      200
-    );
+    const { disk, sid, start, server: first } = await serverWithOneExecution();
+    let server = first;
     expect(await health(server)).toEqual({ status: 'ok' });
 
     await disk.fill();
@@ -166,8 +96,8 @@ describe('the log on a full disk', () => {
     expect((await post(server, [bigExecution(sid, 3)])).status).toBe(200);
 
     // What was acknowledged is what a restart finds, the cut write is gone.
-    await stop(server);
-    server = await startCli(args, disk.env);
+    await server.stop();
+    server = await start();
     try {
       const page = await (
         await call(server, 'GET', `/sessions/${sid}/executions`)
@@ -175,24 +105,22 @@ describe('the log on a full disk', () => {
       expect(page.items.map((x: { seq: number }) => x.seq)).toEqual([1, 2, 3]);
       expect(server.stderr()).not.toMatch(/cutting|damaged/);
     } finally {
-      await stop(server);
+      await server.stop();
     }
   });
 
   it('starts on a full disk, serves reads, and writes server.json and events once there is room', async () => {
-    const dir = await tempDir();
-    const disk = await diskAt(dir);
-    const args = ['--port', '0', '--data', dir, '--token', TOKEN];
-    let server = await startCli(args, disk.env);
-    const session = sessionEvent();
-    const sid = session.session.id;
-    expect((await post(server, [session, bigExecution(sid, 1)])).status).toBe(
-      200
-    );
-    await stop(server);
+    const {
+      dir,
+      disk,
+      sid,
+      start,
+      server: first
+    } = await serverWithOneExecution();
+    await first.stop();
 
     await disk.fill();
-    server = await startCli(args, disk.env);
+    const server = await start();
     try {
       expect(server.line.event).toBe('listening');
       expect(existsSync(join(dir, 'server.json'))).toBe(false);
@@ -208,7 +136,7 @@ describe('the log on a full disk', () => {
       }
       expect(existsSync(join(dir, 'server.json'))).toBe(true);
     } finally {
-      await stop(server);
+      await server.stop();
     }
   });
 });

@@ -1,5 +1,7 @@
 /**
- * Runs the real server CLI (server/dist/index.js) as a child process.
+ * Runs the real server CLI (server/dist/index.js) as a child process:
+ * {@link startCli} with any arguments (the CLI tests), {@link startServer}
+ * for a server on a free port with a data folder and an owner token.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -66,4 +68,73 @@ export async function exitOf(child: ChildProcess): Promise<number | string> {
   }
   const [code, signal] = await once(child, 'exit');
   return code ?? signal;
+}
+
+/**
+ * Sends a request to the API of `server` (`path` after /api/v1) as
+ * `token`. A string or Buffer body is sent as it is, anything else as
+ * JSON; `headers` are added last (they may replace Content-Type).
+ */
+export function callApi(
+  server: ServerProcess,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {}
+): Promise<Response> {
+  return fetch(`${server.line.url}/api/v1${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+      ...headers
+    },
+    body:
+      body === undefined || typeof body === 'string' || Buffer.isBuffer(body)
+        ? body
+        : JSON.stringify(body)
+  });
+}
+
+/** A server process that printed its listening line. */
+export interface RunningServer extends ServerProcess {
+  /** {@link callApi} on this server. */
+  call(
+    token: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>
+  ): Promise<Response>;
+  /** Sends SIGTERM and waits for the process to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the server CLI on a free port over the data folder `dir` with the
+ * owner token `token`, and waits for its `listening` line.
+ */
+export async function startServer(
+  dir: string,
+  token: string,
+  env: NodeJS.ProcessEnv = {}
+): Promise<RunningServer> {
+  const server = await startCli(
+    ['--port', '0', '--data', dir, '--token', token],
+    env
+  );
+  const stop = async () => {
+    server.child.kill('SIGTERM');
+    await exitOf(server.child);
+  };
+  if (server.line.event !== 'listening') {
+    await stop();
+    throw new Error(`the server printed ${JSON.stringify(server.line)}`);
+  }
+  return {
+    ...server,
+    call: (...args) => callApi(server, ...args),
+    stop
+  };
 }
