@@ -14,9 +14,8 @@ import {
 import { FileStore } from '../../server/store/file-store';
 import {
   buildServer,
-  exitOf,
-  startCli,
-  type ServerProcess
+  startServer,
+  type RunningServer
 } from './support/process';
 import { executionEvent, sessionEvent } from './support/records';
 import { removeTempDirs, tempDir } from './support/server';
@@ -24,37 +23,26 @@ import { removeTempDirs, tempDir } from './support/server';
 jest.setTimeout(60_000);
 
 const TOKEN = 'abuse-token-0123456789abcdef';
-let server: ServerProcess;
+let server: RunningServer;
 let dir: string;
 
 beforeAll(async () => {
   buildServer();
   dir = await tempDir();
-  server = await startCli(['--port', '0', '--data', dir, '--token', TOKEN]);
+  server = await startServer(dir, TOKEN);
 }, 60_000);
 
 afterAll(async () => {
-  server.child.kill('SIGTERM');
-  await exitOf(server.child);
+  await server?.stop();
   await removeTempDirs();
 });
 
-function call(
+const call = (
   method: string,
   path: string,
   body?: string | Buffer,
-  headers: Record<string, string> = {}
-): Promise<Response> {
-  return fetch(`${server.line.url}/api/v1${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${TOKEN}`,
-      'Content-Type': 'application/json',
-      ...headers
-    },
-    body
-  });
-}
+  headers?: Record<string, string>
+) => server.call(TOKEN, method, path, body, headers);
 
 const postText = (text: string | Buffer, headers?: Record<string, string>) =>
   call('POST', '/events', text, headers);

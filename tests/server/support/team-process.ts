@@ -4,7 +4,7 @@
  * call the API as one of them.
  */
 import { UserDirectory, type Role } from '../../../server/access/directory';
-import { exitOf, startCli, type ServerProcess } from './process';
+import { startServer, type RunningServer } from './process';
 import { tempDir } from './server';
 
 /** The owner token of every team process. */
@@ -19,7 +19,7 @@ export interface ProcessMember {
 /** A running team server process. */
 export interface TeamProcess {
   dir: string;
-  server: ServerProcess;
+  server: RunningServer;
   people: Record<string, ProcessMember>;
   /** Calls the API as `token`; answers the status and the parsed body. */
   call(
@@ -45,33 +45,16 @@ export async function startTeamProcess(
       token: (await directory.issueToken(name)).token
     };
   }
-  const server = await startCli([
-    '--port',
-    '0',
-    '--data',
-    dir,
-    '--token',
-    OWNER_TOKEN
-  ]);
+  const server = await startServer(dir, OWNER_TOKEN);
   return {
     dir,
     server,
     people,
     call: async (token, method, path, body) => {
-      const res = await fetch(`${server.line.url}/api/v1${path}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': 'application/json'
-        },
-        body: body === undefined ? undefined : JSON.stringify(body)
-      });
+      const res = await server.call(token, method, path, body);
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : null };
     },
-    stop: async () => {
-      server.child.kill('SIGTERM');
-      await exitOf(server.child);
-    }
+    stop: server.stop
   };
 }
