@@ -13,7 +13,14 @@ import type {
   ExecutionCompletedEvent,
   TrailEvent
 } from '../../src/_schema/records';
-import { buildServer, CLI, exitOf, startCli } from './support/process';
+import {
+  buildServer,
+  callApi,
+  CLI,
+  exitOf,
+  startCli,
+  type ServerProcess
+} from './support/process';
 import {
   annotationEvent,
   bigPng,
@@ -32,15 +39,12 @@ beforeAll(() => {
 
 afterAll(removeTempDirs);
 
-async function post(url: string, token: string, events: TrailEvent[]) {
-  const res = await fetch(`${url}/api/v1/events`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${token}`,
-      'Content-Type': 'application/json'
-    },
-    body: JSON.stringify({ events })
-  });
+async function post(
+  server: ServerProcess,
+  token: string,
+  events: TrailEvent[]
+) {
+  const res = await callApi(server, token, 'POST', '/events', { events });
   if (res.status !== 200) {
     throw new Error(`status ${res.status}`);
   }
@@ -192,7 +196,7 @@ describe('CLI contract', () => {
     const dir = await tempDir();
     const server = await startCli(['--data', dir, '--token', 'tok-abcdefgh']);
     const session = sessionEvent();
-    await post(server.line.url, 'tok-abcdefgh', [session]);
+    await post(server, 'tok-abcdefgh', [session]);
     server.child.kill('SIGTERM');
     expect(await exitOf(server.child)).toBe(0);
     expect(existsSync(join(dir, 'server.json'))).toBe(false);
@@ -241,7 +245,7 @@ describe('crash', () => {
           );
         }
         try {
-          const result = await post(first.line.url, token, events);
+          const result = await post(first, token, events);
           const byId = new Map(events.map(e => [e.id, e]));
           for (const id of [...result.accepted, ...result.duplicates]) {
             acknowledged.set(id, byId.get(id)!);
@@ -267,9 +271,7 @@ describe('crash', () => {
     // The lock of the killed process is stale: a new server takes over.
     const second = await startCli(args);
     const get = async (path: string) => {
-      const res = await fetch(`${second.line.url}/api/v1${path}`, {
-        headers: { Authorization: `Bearer ${token}` }
-      });
+      const res = await callApi(second, token, 'GET', path);
       expect(res.status).toBe(200);
       return res;
     };
@@ -278,7 +280,7 @@ describe('crash', () => {
       const all = [...acknowledged.values()];
       for (let i = 0; i < all.length; i += 500) {
         const chunk = all.slice(i, i + 500);
-        const result = await post(second.line.url, token, chunk);
+        const result = await post(second, token, chunk);
         // Every acknowledged event is already stored.
         expect(result.accepted).toEqual([]);
         expect(result.duplicates).toHaveLength(chunk.length);
