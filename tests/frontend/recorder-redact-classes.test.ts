@@ -2,12 +2,9 @@
  * Redaction, one test per class of issue #18: each shape that reached the
  * server, each ordinary line that was altered, and the redaction report.
  */
-import type {
-  ExecutionRecord,
-  Output,
-  TrailEvent
-} from '../../src/_schema/records';
+import type { Output, TrailEvent } from '../../src/_schema/records';
 import { Redactor, redacted } from '../../src/recorder/redact';
+import { completed } from './recorder/completed';
 import helpPage from '../fixtures/kernel/help-page.json';
 
 const r = new Redactor();
@@ -47,32 +44,6 @@ function expectRedacted(
   expect(out).not.toContain(secret);
   expect(out).toMatch(/\[REDACTED:[\w-]+\]/);
   return out;
-}
-
-/** An execution.completed event. */
-function completed(
-  execution: Partial<ExecutionRecord>
-): Extract<TrailEvent, { kind: 'execution.completed' }> {
-  return {
-    id: 'e',
-    kind: 'execution.completed',
-    execution: {
-      id: 'x',
-      sessionId: 's',
-      seq: 1,
-      notebookPath: 'n.ipynb',
-      cellId: 'c',
-      code: 'x',
-      executionCount: 1,
-      status: 'ok',
-      startedAt: '2026-01-01T00:00:00.000Z',
-      endedAt: '2026-01-01T00:00:00.000Z',
-      durationMs: 0,
-      timing: 'kernel',
-      outputs: [],
-      ...execution
-    }
-  };
 }
 
 const display = (data: Record<string, unknown>): Output => ({

@@ -4,6 +4,7 @@
  */
 import type { TrailEvent } from '../../src/_schema/records';
 import { Redactor, redacted } from '../../src/recorder/redact';
+import { completed } from './recorder/completed';
 
 const r = new Redactor();
 
@@ -141,34 +142,6 @@ describe('Redactor patterns', () => {
     expect(off.redactText(`key ${AWS}`)).toBe(`key ${AWS}`);
   });
 });
-
-/** An execution.completed event; `execution` overrides the defaults. */
-function completed(
-  execution: Partial<
-    Extract<TrailEvent, { kind: 'execution.completed' }>['execution']
-  >
-): Extract<TrailEvent, { kind: 'execution.completed' }> {
-  return {
-    id: 'e',
-    kind: 'execution.completed',
-    execution: {
-      id: 'x',
-      sessionId: 's',
-      seq: 1,
-      notebookPath: 'n.ipynb',
-      cellId: 'c',
-      code: 'x',
-      executionCount: 1,
-      status: 'ok',
-      startedAt: '2026-01-01T00:00:00.000Z',
-      endedAt: '2026-01-01T00:00:00.000Z',
-      durationMs: 0,
-      timing: 'kernel',
-      outputs: [],
-      ...execution
-    }
-  };
-}
 
 describe('Redactor events', () => {
   it('keeps clean outputs as they are and never changes the values it copies', () => {
