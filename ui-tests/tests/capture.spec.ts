@@ -2,7 +2,7 @@ import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { expect, PYTHON, test } from './fixtures';
+import { expect, openTrail, PYTHON, pythonNotebook, test } from './fixtures';
 import type { TrailServerProcess } from './trail-server';
 
 /** Where the screenshots of the capture views go (looked at by people). */
@@ -52,13 +52,6 @@ async function storedWithHash(
     )
     .toBe(sha256);
   return execution;
-}
-
-async function openTrail(page: IJupyterLabPageFixture) {
-  await page.evaluate(() =>
-    (window as any).jupyterapp.commands.execute('trail:open-panel')
-  );
-  await expect(page.locator('#jp-trail-sidebar')).toBeVisible();
 }
 
 async function shoot(page: IJupyterLabPageFixture, name: string) {
@@ -311,27 +304,7 @@ test.describe('kernel capture', () => {
     const [setup] = await trail.executionsOf(tmpPath);
 
     // A second notebook's kernel starts inside the repository.
-    const notebook = {
-      cells: [
-        {
-          cell_type: 'code',
-          id: 'train',
-          source: '',
-          metadata: {},
-          outputs: [],
-          execution_count: null
-        }
-      ],
-      metadata: {
-        kernelspec: {
-          name: 'python3',
-          display_name: 'Python 3 (ipykernel)',
-          language: 'python'
-        }
-      },
-      nbformat: 4,
-      nbformat_minor: 5
-    };
+    const notebook = pythonNotebook([{ id: 'train', source: '' }]);
     await page.contents.uploadContent(
       JSON.stringify(notebook),
       'text',

@@ -8,7 +8,7 @@
  * Trail observes it anew then; the restart path without that announcement
  * is covered by tests/frontend/recorder-kernel-capture.test.ts.
  */
-import { expect, test } from './fixtures';
+import { expect, pythonNotebook, test } from './fixtures';
 import type { TrailServerProcess } from './trail-server';
 
 const CELLS = 3;
@@ -17,29 +17,17 @@ const CELLS = 3;
  * A notebook whose cell `i` writes `out-i.txt` and logs the metric `cell`.
  */
 function notebook(): string {
-  const cells = Array.from({ length: CELLS }, (_, i) => ({
-    cell_type: 'code',
-    id: `cell-${i}`,
-    source:
-      'import trail\n' +
-      `open("out-${i}.txt", "w").write("cell ${i}")\n` +
-      `trail.log_metric("cell", ${i})`,
-    metadata: {},
-    outputs: [],
-    execution_count: null
-  }));
-  return JSON.stringify({
-    cells,
-    metadata: {
-      kernelspec: {
-        name: 'python3',
-        display_name: 'Python 3 (ipykernel)',
-        language: 'python'
-      }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
+  return JSON.stringify(
+    pythonNotebook(
+      Array.from({ length: CELLS }, (_, i) => ({
+        id: `cell-${i}`,
+        source:
+          'import trail\n' +
+          `open("out-${i}.txt", "w").write("cell ${i}")\n` +
+          `trail.log_metric("cell", ${i})`
+      }))
+    )
+  );
 }
 
 /**

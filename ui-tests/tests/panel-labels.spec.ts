@@ -5,32 +5,11 @@
  * output, and Open Execution with text that is not a link.
  */
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, openTrail, setTheme, test } from './fixtures';
 import { recordedSession } from './records';
 
 /** Where the screenshots go (looked at by people, not compared). */
 const SHOTS = '/tmp/trail-panel-labels';
-
-async function openTrail(page: Page) {
-  await page.evaluate(() =>
-    (window as any).jupyterapp.commands.execute('trail:open-panel')
-  );
-  await expect(page.locator('#jp-trail-sidebar')).toBeVisible();
-}
-
-async function setTheme(page: Page, theme: string) {
-  await page.evaluate(
-    theme =>
-      (window as any).jupyterapp.commands.execute('apputils:change-theme', {
-        theme
-      }),
-    theme
-  );
-  await page.waitForFunction(
-    theme => document.body.dataset.jpThemeName === theme,
-    theme
-  );
-}
 
 /** Each tab: its label's text if shown, whether it is cut, its name. */
 function tabLabels(page: Page) {
