@@ -13,6 +13,7 @@ import {
   MAX_OBJECT_MEMBERS
 } from './http/json-limits';
 import { recordIdPattern, type JsonSchemaDocument } from './schemas';
+import { QUERY_PATTERN } from './search/search-service';
 import { PAGE_LIMIT } from './services/history';
 import { SERVER_INFO } from './version';
 
@@ -233,7 +234,7 @@ export function buildOpenApiDocument(
               name: 'notebook',
               in: 'query',
               description: 'Only sessions of this notebook path.',
-              schema: { type: 'string' }
+              schema: { type: 'string', minLength: 1 }
             },
             {
               name: 'author',
@@ -357,8 +358,9 @@ export function buildOpenApiDocument(
               name: 'q',
               in: 'query',
               required: true,
-              description: 'What to search for.',
-              schema: { type: 'string', minLength: 1 }
+              description:
+                'What to search for: words or "quoted phrases", at least one character that is not white space.',
+              schema: { type: 'string', pattern: QUERY_PATTERN }
             },
             {
               name: 'author',
@@ -370,7 +372,7 @@ export function buildOpenApiDocument(
               name: 'notebook',
               in: 'query',
               description: 'Only notebooks whose path contains this text.',
-              schema: { type: 'string' }
+              schema: { type: 'string', minLength: 1 }
             },
             {
               name: 'from',

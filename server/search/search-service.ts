@@ -33,6 +33,14 @@ import {
 import { DocColumns } from './doc-columns';
 import { parseTerms, TextIndex } from './text-index';
 
+/**
+ * What `q` must hold (the API document's pattern): a character that is
+ * not white space, spelled out as the set JavaScript's \s and trim() take
+ * as white space, so no regex dialect reads it otherwise.
+ */
+export const QUERY_PATTERN =
+  '[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]';
+
 /** Characters of code and of output text indexed per execution. */
 const CODE_CHARS = 8192;
 const OUTPUT_CHARS = 4096;
@@ -234,7 +242,11 @@ export class SearchService {
     truncated: boolean;
   }> {
     const q = parseText('q', query.q);
-    const terms = q ? parseTerms(q) : [];
+    let terms = q ? parseTerms(q) : [];
+    if (terms.length === 0 && q?.trim()) {
+      // Only blank "quoted phrases" (`" "`): searched for as written.
+      terms = [q.trim().toLowerCase()];
+    }
     if (terms.length === 0) {
       throw new AppError(
         400,

@@ -213,7 +213,7 @@ describe('responses match the record schemas', () => {
   });
 });
 
-describe('request bodies: what the document allows, a real server takes', () => {
+describe('requests: what the document allows, a real server takes', () => {
   let team: TeamProcess;
   let alice: ProcessMember;
   let doc: any;
@@ -314,6 +314,41 @@ describe('request bodies: what the document allows, a real server takes', () => 
       [{ visibility: 'team' }, '/body/notebookPath'],
       [[], '/body']
     ]);
+  });
+
+  it('query parameters: q needs a character that is not white space, notebook filters are non-empty', async () => {
+    /** `value` as `name` on `path` (after `base`): 200 exactly when the document allows it. */
+    const agreeQuery = async (
+      path: string,
+      base: string,
+      name: string,
+      values: string[]
+    ) => {
+      const parameter = doc.paths[path].get.parameters.find(
+        (p: any) => p.name === name
+      );
+      const valid = ajv.compile(parameter.schema);
+      for (const value of values) {
+        const res = await send(
+          'GET',
+          `${path}?${base}${name}=${encodeURIComponent(value)}`
+        );
+        const ok = valid(value);
+        expect([value, res.status, res.body.error?.details?.[0]?.path]).toEqual(
+          ok ? [value, 200, undefined] : [value, 400, `/query/${name}`]
+        );
+      }
+    };
+    await agreeQuery('/search', '', 'q', [
+      'x',
+      '" "',
+      '"\u00a0" x',
+      ' ',
+      '\u00a0\u3000\t',
+      '\u180e'
+    ]);
+    await agreeQuery('/search', 'q=x&', 'notebook', ['', 'nb']);
+    await agreeQuery('/sessions', '', 'notebook', ['', 'nb/a.ipynb']);
   });
 
   it('PATCH /sessions/{id}: a body is required and must be an object', async () => {
