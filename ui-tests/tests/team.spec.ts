@@ -7,7 +7,7 @@
 import type { Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
-import { expect, test } from './fixtures';
+import { expect, openTrail, setTheme, test } from './fixtures';
 import { addMember, openNotebook, PersonalLab, runCell } from './team-lab';
 
 /** Where the screenshots of the team views go (looked at by people). */
@@ -18,11 +18,8 @@ const HOSTILE_HTML =
   '<script>window.__pwned = "script"</script>' +
   '<img src="x" onerror="window.__pwned = \\\'img\\\'; alert(1)">';
 
-async function openTrail(page: Page) {
-  await page.evaluate(() =>
-    (window as any).jupyterapp.commands.execute('trail:open-panel')
-  );
-  await expect(page.locator('#jp-trail-sidebar')).toBeVisible();
+async function openWideTrail(page: Page) {
+  await openTrail(page);
   // A wide side panel, as people use it for details.
   await page.evaluate(() => {
     const split = (window as any).jupyterapp.shell._hsplitPanel;
@@ -36,23 +33,6 @@ async function shoot(page: Page, name: string) {
   await page
     .locator('#jp-trail-sidebar')
     .screenshot({ path: path.join(SHOTS, name) });
-}
-
-async function setTheme(
-  page: Page,
-  theme: 'JupyterLab Light' | 'JupyterLab Dark'
-) {
-  await page.evaluate(
-    theme =>
-      (window as any).jupyterapp.commands.execute('apputils:change-theme', {
-        theme
-      }),
-    theme
-  );
-  await page.waitForFunction(
-    theme => document.body.dataset.jpThemeName === theme,
-    theme
-  );
 }
 
 test.describe('team workspace', () => {
@@ -91,7 +71,7 @@ test.describe('team workspace', () => {
       });
 
       // Bob opens the team view: Alice is there, nothing recorded yet.
-      await openTrail(b.page);
+      await openWideTrail(b.page);
       const bobPanel = b.page.locator('#jp-trail-sidebar');
       await bobPanel.getByRole('tab', { name: 'Team' }).click();
       const alicePerson = bobPanel.locator(
@@ -114,7 +94,7 @@ test.describe('team workspace', () => {
         await runCell(a.page, index);
       }
       // Her own panel marks the private session with a lock.
-      await openTrail(a.page);
+      await openWideTrail(a.page);
       const alicePanel = a.page.locator('#jp-trail-sidebar');
       const secretItem = alicePanel.locator('.jp-Trail-SessionItem', {
         hasText: 'secret.ipynb'
@@ -289,10 +269,8 @@ test.describe('team workspace', () => {
 
       // Alice makes her shared session private, then team again: Bob's open
       // list of her sessions drops it and shows it again, without reloading.
+      // Bob's Team area is where he left it: its root, the people.
       await bobPanel.getByRole('tab', { name: 'Team' }).click();
-      await bobPanel
-        .locator('.jp-Trail-Breadcrumb-link', { hasText: 'Team' })
-        .click();
       await bobPanel
         .locator(`.jp-Trail-PersonItem[data-user-id="${alice.id}"]`)
         .click();
