@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
+import { pythonNotebook } from './fixtures';
 import { TRAIL_URL } from './trail-server';
 
 const SERVER = path.resolve(
@@ -149,27 +150,10 @@ export class PersonalLab {
     await this.contents(notebookPath, {
       type: 'notebook',
       format: 'json',
-      content: {
-        nbformat: 4,
-        nbformat_minor: 5,
-        metadata: {
-          kernelspec: {
-            name: 'python3',
-            display_name: 'Python 3 (ipykernel)',
-            language: 'python'
-          },
-          language_info: { name: 'python' },
-          ...metadata
-        },
-        cells: cells.map(cell => ({
-          id: cell.id,
-          cell_type: 'code',
-          source: cell.source,
-          metadata: {},
-          outputs: [],
-          execution_count: null
-        }))
-      }
+      content: pythonNotebook(cells, {
+        language_info: { name: 'python' },
+        ...metadata
+      })
     });
   }
 
