@@ -15,8 +15,8 @@
  * not open, or one too old for the buffer gets the current cursor back and
  * no changes: the client reloads what it shows.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { HistoryChanges } from '../../src/_schema/records';
+import { CursorSeal } from '../sealed-cursor';
 import type { Principal } from './directory';
 import type { VisibilityChange } from './ownership';
 import { canRead } from './policy';
@@ -188,43 +188,21 @@ export class ChangeFeed {
     return { cursor: this.seal(cursor), changes };
   }
 
-  /** A cursor for position `seq`: nonce, sealed position, tag. */
+  /** A cursor for position `seq`. */
   private seal(seq: number): string {
-    const nonce = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
-    const position = Buffer.alloc(8);
-    position.writeBigUInt64BE(BigInt(seq));
-    const sealed = Buffer.concat([cipher.update(position), cipher.final()]);
-    return Buffer.concat([nonce, sealed, cipher.getAuthTag()]).toString(
-      'base64url'
-    );
+    return this.cursors.seal(seq);
   }
 
   /** The position a cursor of this feed seals, or null for any other text. */
   private open(cursor: string): number | null {
-    const bytes = Buffer.from(cursor, 'base64url');
-    if (bytes.length !== 36 || bytes.toString('base64url') !== cursor) {
-      return null;
-    }
-    try {
-      const decipher = createDecipheriv(
-        'aes-256-gcm',
-        this.key,
-        bytes.subarray(0, 12)
-      );
-      decipher.setAuthTag(bytes.subarray(20));
-      const position = Buffer.concat([
-        decipher.update(bytes.subarray(12, 20)),
-        decipher.final()
-      ]);
-      return Number(position.readBigUInt64BE());
-    } catch {
-      return null;
-    }
+    const seq = this.cursors.open(cursor);
+    return Number.isSafeInteger(seq) && (seq as number) >= 0
+      ? (seq as number)
+      : null;
   }
 
   /** Made at start: cursors of an earlier run do not open. */
-  private readonly key = randomBytes(32);
+  private readonly cursors = new CursorSeal();
   private readonly unfollow: () => void;
   private seq = 0;
   private buffer: Buffered[] = [];
