@@ -410,7 +410,8 @@ export class TeamHistory {
   /**
    * One person's notebooks (the caller may read a session of), most recently
    * active first. On the caller's own notebooks, privateSessionCount says how
-   * many of those sessions are private; nobody else's are ever counted.
+   * many of those sessions are private and what rule the notebook has;
+   * nobody else's are ever counted, nor their rules shown.
    */
   listNotebooks(
     principal: Principal,
@@ -440,7 +441,12 @@ export class TeamHistory {
       }
       let nb = byPath.get(s.notebookPath);
       if (!nb) {
-        const rule = this.access.ownership.rule(author, s.notebookPath);
+        // The author's rule is theirs: to others a private rule would say
+        // that sessions they cannot see exist.
+        const rule =
+          author === principal.userId
+            ? this.access.ownership.rule(author, s.notebookPath)
+            : undefined;
         nb = {
           notebookPath: s.notebookPath,
           author: this.access.person(author),

@@ -514,7 +514,7 @@ export interface IngestResult {
 }
 
 /**
- * The notebook's rule for new sessions, when its author set one.
+ * The notebook's rule for new sessions, when its author set one; shown to its author only.
  */
 
 export interface NotebookSummary {

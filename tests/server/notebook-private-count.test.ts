@@ -34,7 +34,9 @@ function as(who: Who) {
     post: (path: string, body: unknown) =>
       auth(request(team.app).post(`/api/v1${path}`)).send(body as object),
     put: (path: string, body: unknown) =>
-      auth(request(team.app).put(`/api/v1${path}`)).send(body as object)
+      auth(request(team.app).put(`/api/v1${path}`)).send(body as object),
+    patch: (path: string, body: unknown) =>
+      auth(request(team.app).patch(`/api/v1${path}`)).send(body as object)
   };
 }
 
@@ -155,5 +157,28 @@ describe('GET /notebooks privateSessionCount', () => {
     const back = (await notebooks('alice', 'alice')).get('open.ipynb');
     expect(back).toMatchObject({ sessionCount: 1, visibility: 'team' });
     expect(back).not.toHaveProperty('privateSessionCount');
+  });
+
+  it("shows a notebook's rule to its author only", async () => {
+    // A private rule, then one session shared again by hand: teammates read
+    // that session, but nothing tells them the notebook's others are private.
+    const shared = await record('alice', 'ruled.ipynb');
+    await as('alice')
+      .put('/notebooks/visibility', {
+        notebookPath: 'ruled.ipynb',
+        visibility: 'private'
+      })
+      .expect(200);
+    await as('alice')
+      .patch(`/sessions/${shared}`, { visibility: 'team' })
+      .expect(200);
+    expect(
+      (await notebooks('alice', 'alice')).get('ruled.ipynb')
+    ).toMatchObject({ visibility: 'private' });
+    for (const who of ['bob', 'carol', 'owner'] as const) {
+      const theirs = (await notebooks(who, 'alice')).get('ruled.ipynb');
+      expect(theirs).toMatchObject({ sessionCount: 1 });
+      expect(theirs).not.toHaveProperty('visibility');
+    }
   });
 });
