@@ -11,6 +11,9 @@ module.exports = {
   retries: 0,
   use: {
     ...baseConfig.use,
+    // A click or fill whose element never comes fails after a minute with
+    // what it waited for, instead of waiting out the whole test's timeout.
+    actionTimeout: 60000,
     video: 'off',
     trace: 'off',
     launchOptions: {
