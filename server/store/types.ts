@@ -80,7 +80,6 @@ export interface BlobStore {
   get(sha256: string): Promise<Buffer | null>;
 }
 
-/** The history of sessions and executions, written once, read many times. */
 /** A store's failing writes, as health reports them. */
 export interface WriteFailure {
   /** The system error code (`ENOSPC`, `EIO`, …), or `unknown`. */
@@ -89,6 +88,7 @@ export interface WriteFailure {
   since: string;
 }
 
+/** The history of sessions and executions, written once, read many times. */
 export interface TrailStore {
   /** The blobs that records reference with BlobRefs. */
   readonly blobs: BlobStore;
