@@ -26,7 +26,11 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { AppError } from '../errors';
-import { openDurableAppend, syncAfterWrite } from '../store/durable-append';
+import {
+  openDurableAppend,
+  reopenTruncated,
+  syncAfterWrite
+} from '../store/durable-append';
 import type { Visibility } from './policy';
 
 /** What is known of one session's access. */
@@ -69,7 +73,7 @@ function isVisibility(v: unknown): v is Visibility {
 /** The ownership of every session, durable in access.log. */
 export class OwnershipStore {
   private constructor(
-    private readonly file: FileHandle | null,
+    private file: FileHandle | null,
     readonly path: string | null
   ) {}
 
@@ -247,7 +251,7 @@ export class OwnershipStore {
     const bytes = Buffer.from(facts.map(frame).join(''), 'utf8');
     const done = this.chain.then(async () => {
       if (this.file) {
-        await this.append(this.file, bytes);
+        await this.append(bytes);
       }
       const changed: VisibilityChange[] = [];
       for (const f of facts) {
@@ -275,25 +279,21 @@ export class OwnershipStore {
     return done;
   }
 
-  private async append(file: FileHandle, bytes: Buffer): Promise<void> {
+  private async append(bytes: Buffer): Promise<void> {
     try {
       if (this.dirty) {
-        await file.truncate(this.size);
-        this.dirty = false;
+        await this.cutFailedWrite();
       }
       this.dirty = true;
-      await file.appendFile(bytes);
+      await this.file!.appendFile(bytes);
       if (syncAfterWrite) {
-        await file.datasync();
+        await this.file!.datasync();
       }
       this.dirty = false;
       this.size += bytes.length;
     } catch (err) {
       if (this.dirty) {
-        await file.truncate(this.size).then(
-          () => (this.dirty = false),
-          () => undefined
-        );
+        await this.cutFailedWrite().catch(() => undefined);
       }
       const failure = new AppError(
         503,
@@ -303,6 +303,14 @@ export class OwnershipStore {
       failure.cause = err;
       throw failure;
     }
+  }
+
+  /** Cuts the file back to its durable facts (see {@link reopenTruncated}). */
+  private async cutFailedWrite(): Promise<void> {
+    const file = await reopenTruncated(this.path!, this.size);
+    await this.file!.close().catch(() => undefined);
+    this.file = file;
+    this.dirty = false;
   }
 
   private apply(fact: Fact): void {

@@ -32,3 +32,26 @@ export function openDurableAppend(
       DSYNC
   );
 }
+
+/**
+ * Cuts a file appended to durably back to `size` bytes (those acknowledged
+ * before a write that failed, which may have left some of its bytes) and
+ * syncs that, through a fresh handle, which it returns for the next
+ * appends: the handle of a failed write or sync is not trusted again.
+ * Throws, leaving the file as it was, when that fails too. Truncating
+ * frees space, so it works on a full disk.
+ */
+export async function reopenTruncated(
+  path: string,
+  size: number
+): Promise<fs.FileHandle> {
+  const handle = await openDurableAppend(path, true);
+  try {
+    await handle.truncate(size);
+    await handle.datasync();
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    throw err;
+  }
+  return handle;
+}

@@ -13,7 +13,11 @@
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { openDurableAppend, syncAfterWrite } from './durable-append';
+import {
+  openDurableAppend,
+  reopenTruncated,
+  syncAfterWrite
+} from './durable-append';
 import {
   indexLine,
   readSegmentIndex,
@@ -324,21 +328,15 @@ export class SegmentLog {
   }
 
   /**
-   * Truncates the current segment to the bytes acknowledged before a
-   * failed write and syncs that, through a fresh handle; throws (leaving
-   * the log as it was) when that fails too. Truncating frees space, so it
-   * works on a full disk.
+   * Cuts the current segment back to the bytes acknowledged before a
+   * failed write (see {@link reopenTruncated}); throws, leaving the log as
+   * it was, when that fails too.
    */
   private async cutFailedWrite(): Promise<void> {
-    const path = join(this.dir, segmentName(this.segment));
-    const writer = await openDurableAppend(path, true);
-    try {
-      await writer.truncate(this.size);
-      await writer.datasync();
-    } catch (err) {
-      await writer.close().catch(() => undefined);
-      throw err;
-    }
+    const writer = await reopenTruncated(
+      join(this.dir, segmentName(this.segment)),
+      this.size
+    );
     await this.writer.close().catch(() => undefined);
     this.writer = writer;
   }
