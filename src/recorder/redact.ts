@@ -12,7 +12,7 @@ import type {
 } from '../_schema/records';
 import { MAX_CODE_LENGTH } from './execution';
 import { findSecrets, ISpan, TextPlace } from './redaction/scan';
-import { isNotSecret, isSecretValue, secretName } from './redaction/values';
+import { isSecretValue, secretName } from './redaction/values';
 
 export type { TextPlace } from './redaction/scan';
 export { PROVIDER_RULES } from './redaction/providers';
@@ -368,11 +368,8 @@ export class Redactor {
           secret !== null &&
           (typeof value === 'number' ||
             (typeof value === 'string' &&
-              value !== '' &&
-              !(
-                value.startsWith('[REDACTED:') ||
-                (isNotSecret(value) && value.length < 3)
-              )))
+              value.length >= 3 &&
+              !value.startsWith('[REDACTED:')))
         ) {
           // A param named like a secret holds one, whatever it looks like.
           params[key] = redacted(secret.kind);
