@@ -175,11 +175,6 @@ export const UNPREFIXED_RULES: readonly (IProviderRule & { hint: string })[] = [
   }
 ];
 
-/** An unprefixed rule as a global expression at word bounds. */
-export const UNPREFIXED_PATTERNS = UNPREFIXED_RULES.map(
-  rule => new RegExp(`(?<![A-Za-z0-9_])(?:${rule.source})(?![A-Za-z0-9])`, 'g')
-);
-
 /**
  * All provider rules as one expression: one pass over a text finds every
  * candidate, then the match is checked against its own rule.

@@ -7,12 +7,7 @@
  * Every expression here is linear or bounded, so no text can make a scan
  * slow; each returns spans and the caller replaces them.
  */
-import {
-  PROVIDER_PATTERN,
-  providerOf,
-  UNPREFIXED_PATTERNS,
-  UNPREFIXED_RULES
-} from './providers';
+import { PROVIDER_PATTERN, providerOf, UNPREFIXED_RULES } from './providers';
 import {
   isNotSecret,
   isSecretValue,
@@ -149,6 +144,20 @@ const SHAPE_RULES: readonly IShapeRule[] = [
 ];
 
 /**
+ * The provider tokens without a fixed prefix, as structural rules that keep
+ * nothing before the token (at word bounds, looked for behind their hint).
+ */
+const UNPREFIXED_SHAPES: readonly IShapeRule[] = UNPREFIXED_RULES.map(rule => ({
+  kind: rule.kind,
+  hint: rule.hint,
+  pattern: new RegExp(
+    `(?<![A-Za-z0-9_])()(${rule.source})(?![A-Za-z0-9])`,
+    'g'
+  ),
+  check: rule.check
+}));
+
+/**
  * What follows a URL's `://` when it holds a password: the user, `:`, the
  * password (which may hold @ or /, so it runs to the last @ before a host).
  */
@@ -184,11 +193,8 @@ function findUrlPasswords(text: string, spans: ISpan[]): void {
       continue;
     }
     const password = m[1];
-    if (
-      /^\d{1,5}(?:[/?#]|$)/.test(password) ||
-      /^\[REDACTED:[\w-]+\]$/.test(password) ||
-      isNotSecret(password)
-    ) {
+    // isNotSecret keeps a password redacted already ([REDACTED:...]).
+    if (/^\d{1,5}(?:[/?#]|$)/.test(password) || isNotSecret(password)) {
       continue;
     }
     const start = at + m[0].length - password.length;
@@ -249,51 +255,11 @@ export function findSecrets(
       });
     }
   }
-  UNPREFIXED_RULES.forEach((rule, i) => {
-    if (!text.includes(rule.hint)) {
-      return;
-    }
-    const pattern = UNPREFIXED_PATTERNS[i];
-    pattern.lastIndex = 0;
-    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-      if (rule.check === undefined || rule.check(m[0])) {
-        spans.push({
-          start: m.index,
-          end: m.index + m[0].length,
-          kind: rule.kind
-        });
-      }
-    }
-  });
+  findShapes(text, UNPREFIXED_SHAPES, spans);
   if (text.includes('://')) {
     findUrlPasswords(text, spans);
   }
-  // Shapes.
-  for (const rule of SHAPE_RULES) {
-    const hint = rule.hint;
-    const hinted =
-      typeof hint === 'string'
-        ? text.includes(hint)
-        : hint instanceof RegExp
-          ? hint.test(text)
-          : hint.some(h => text.includes(h));
-    if (!hinted) {
-      continue;
-    }
-    const pattern = rule.pattern;
-    pattern.lastIndex = 0;
-    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-      if (m[0] === '') {
-        pattern.lastIndex++;
-        continue;
-      }
-      const secret = m[m.length - 1] ?? '';
-      if (secret !== '' && (!rule.check || rule.check(secret, m))) {
-        const start = m.index + m[1].length;
-        spans.push({ start, end: start + secret.length, kind: rule.kind });
-      }
-    }
-  }
+  findShapes(text, SHAPE_RULES, spans);
   // Named values, and DataFrame columns named like secrets.
   // The hint runs on a lower-case copy (faster than a case-insensitive
   // expression) when lower-casing keeps every position.
@@ -321,6 +287,39 @@ export function findSecrets(
     }
   }
   return spans;
+}
+
+/** The secrets of structural rules whose hint the text holds. */
+function findShapes(
+  text: string,
+  rules: readonly IShapeRule[],
+  spans: ISpan[]
+): void {
+  for (const rule of rules) {
+    const hint = rule.hint;
+    const hinted =
+      typeof hint === 'string'
+        ? text.includes(hint)
+        : hint instanceof RegExp
+          ? hint.test(text)
+          : hint.some(h => text.includes(h));
+    if (!hinted) {
+      continue;
+    }
+    const pattern = rule.pattern;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      if (m[0] === '') {
+        pattern.lastIndex++;
+        continue;
+      }
+      const secret = m[m.length - 1] ?? '';
+      if (secret !== '' && (!rule.check || rule.check(secret, m))) {
+        const start = m.index + m[1].length;
+        spans.push({ start, end: start + secret.length, kind: rule.kind });
+      }
+    }
+  }
 }
 
 /** Values under secret-looking names. */
