@@ -179,8 +179,15 @@ export function latexToHtml(source: string): string {
  * what it links to.
  */
 export function svgToHtml(source: string): string {
-  const src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(source)}`;
-  return `<img class="trail-svg" alt="SVG output" src="${escapeHtml(src)}">`;
+  return svgImage(source, 'trail-svg', 'SVG output');
+}
+
+/**
+ * An SVG document as a `data:` image with the class and alt text given.
+ */
+export function svgImage(svg: string, className: string, alt: string): string {
+  const src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+  return `<img class="${className}" alt="${escapeHtml(alt)}" src="${escapeHtml(src)}">`;
 }
 
 /**

@@ -9,7 +9,7 @@
  * thread, so the page stays responsive, and it is terminated when it has
  * not answered within its time budget.
  */
-import { escapeHtml, jsonToHtml } from './sandboxContent';
+import { escapeHtml, jsonToHtml, svgImage } from './sandboxContent';
 
 /** How long a chart may take to draw before its worker is terminated, in ms. */
 export const VEGA_TIME_BUDGET_MS = 5000;
@@ -169,10 +169,7 @@ export function vegaToHtml(
   const kind = /vegalite/.test(mimeType) ? 'Vega-Lite' : 'Vega';
   const parts: string[] = [];
   if (outcome.svg !== undefined) {
-    const src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(outcome.svg)}`;
-    parts.push(
-      `<img class="trail-vega" alt="${kind} chart" src="${escapeHtml(src)}">`
-    );
+    parts.push(svgImage(outcome.svg, 'trail-vega', `${kind} chart`));
   } else {
     parts.push(
       `<p class="trail-note">${kind} chart not drawn: ${escapeHtml(
