@@ -317,16 +317,14 @@ export function hasUserActivation(): boolean {
  * links only.
  */
 export function openLink(href: string): boolean {
-  if (!/^https?:\/\//i.test(href.trim())) {
+  const text = href.trim();
+  if (!/^https?:\/\//i.test(text)) {
     return false;
   }
   let url: URL;
   try {
-    url = new URL(href.trim());
+    url = new URL(text);
   } catch {
-    return false;
-  }
-  if (!['http:', 'https:'].includes(url.protocol)) {
     return false;
   }
   window.open(url.href, '_blank', 'noopener,noreferrer');
