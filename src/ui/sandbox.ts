@@ -33,6 +33,14 @@ import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import { isVegaMimeType, RECORDED_MIME_TYPES } from './outputs';
+import {
+  jsonToHtml,
+  latexToHtml,
+  markdownToHtml,
+  mermaidToHtml,
+  svgToHtml
+} from './sandboxContent';
+import { drawVegaInWorker, vegaToHtml } from './sandboxVega';
 
 /** The mime types rendered in sandboxed frames. */
 export const SANDBOXED_MIME_TYPES = Object.keys(RECORDED_MIME_TYPES.SANDBOXED);
@@ -208,19 +216,9 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
 
   /**
    * The frame's content for the recorded value: static HTML only.
-   *
-   * The converters (with KaTeX and marked) are loaded on the first output
-   * that needs them, not with the extension.
    */
   private async _contentOf(value: unknown): Promise<string> {
     const mime = this._mimeType;
-    const {
-      jsonToHtml,
-      latexToHtml,
-      markdownToHtml,
-      mermaidToHtml,
-      svgToHtml
-    } = await import('./sandboxContent');
     const text =
       typeof value === 'string'
         ? value
@@ -236,7 +234,6 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
           return jsonToHtml(text);
         }
       }
-      const { drawVegaInWorker, vegaToHtml } = await import('./sandboxVega');
       return vegaToHtml(await drawVegaInWorker(spec, mime), spec, mime);
     }
     switch (mime) {
