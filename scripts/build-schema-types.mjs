@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Generates src/_schema/records.d.ts from the JSON Schemas in schema/records.
+ * Generates src/records/schema.d.ts from the JSON Schemas in schema/records.
  * The schemas are the single source of truth: the server validates with
  * them, the client checks responses with them, and TypeScript uses these
  * generated types. `--check` fails when the committed types are stale.
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemaDir = join(root, 'schema', 'records');
-const outFile = join(root, 'src', '_schema', 'records.d.ts');
+const outFile = join(root, 'src', 'records', 'schema.d.ts');
 const check = process.argv.includes('--check');
 
 const files = readdirSync(schemaDir)
@@ -53,7 +53,7 @@ if (check) {
   const current = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
   if (current !== out) {
     console.error(
-      'src/_schema/records.d.ts is stale: run `jlpm build:schema` and commit it.'
+      'src/records/schema.d.ts is stale: run `jlpm build:schema` and commit it.'
     );
     process.exit(1);
   }

@@ -109,7 +109,7 @@ build_reason() {
   done
   [ -e "$STAMPS/build" ] || { echo "no build recorded yet"; return; }
   newer=$(find "${BUILD_INPUTS[@]}" -type f -newer "$STAMPS/build" \
-    -not -path 'server/dist/*' -not -path 'src/_generated/*' -not -path 'src/_schema/*' \
+    -not -path 'server/dist/*' -not -path 'src/_generated/*' -not -path 'src/records/schema.d.ts' \
     -not -path '*/__pycache__/*' -print -quit 2>/dev/null || true)
   [ -z "$newer" ] || echo "$newer changed"
 }

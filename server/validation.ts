@@ -4,7 +4,7 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { EventBatch } from '../src/_schema/records';
+import type { EventBatch } from '../src/records/schema';
 import { AppError, type ErrorDetail } from './errors';
 import type { JsonSchemaDocument } from './schemas';
 

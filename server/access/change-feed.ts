@@ -15,7 +15,7 @@
  * not open, or one too old for the buffer gets the current cursor back and
  * no changes: the client reloads what it shows.
  */
-import type { HistoryChanges } from '../../src/_schema/records';
+import type { HistoryChanges } from '../../src/records/schema';
 import { CursorSeal } from '../sealed-cursor';
 import type { Principal } from './directory';
 import type { VisibilityChange } from './ownership';

@@ -9,7 +9,7 @@ import type {
   NotebookSummary,
   SessionSummary,
   TeamMember
-} from '../../src/_schema/records';
+} from '../../src/records/schema';
 import { AppError } from '../errors';
 import {
   parseLimit,

@@ -8,7 +8,7 @@ import type {
   Person,
   SessionSummary,
   TrailEvent
-} from '../../src/_schema/records';
+} from '../../src/records/schema';
 import { AppError } from '../errors';
 import type { TrailStore } from '../store/types';
 import { OWNER_ID, type Principal, type UserDirectory } from './directory';

@@ -9,7 +9,7 @@ import type {
   ExecutionRecord,
   HistoryChanges,
   IngestResult
-} from '../../src/_schema/records';
+} from '../../src/records/schema';
 import { principalOf } from '../access/authenticate';
 import type { ChangeFeed } from '../access/change-feed';
 import type { TeamAccess } from '../access/team';

@@ -19,7 +19,7 @@ import type {
   ExecutionRecord,
   ExecutionSummary,
   SearchHit
-} from '../../src/_schema/records';
+} from '../../src/records/schema';
 import type { Principal } from '../access/directory';
 import type { TeamAccess } from '../access/team';
 import { fullFormats } from 'ajv-formats/dist/formats';

@@ -7,7 +7,7 @@ import type {
   ExecutionRecord,
   ExecutionSummary,
   SessionSummary
-} from '../../src/_schema/records';
+} from '../../src/records/schema';
 import { AppError } from '../errors';
 import { SHA256_HEX } from '../store/blob-store';
 import type { ExecutionKey, SessionKey, TrailStore } from '../store/types';

@@ -9,7 +9,7 @@ import type {
   IngestResult,
   Output,
   TrailEvent
-} from '../../src/_schema/records';
+} from '../../src/records/schema';
 import { canonicalJson } from '../canonical-json';
 import type {
   StoredEnvironmentEvent,

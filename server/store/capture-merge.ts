@@ -6,7 +6,7 @@ import type {
   ExecutionCapture,
   FileAccess,
   ParamValue
-} from '../../src/_schema/records';
+} from '../../src/records/schema';
 
 /*
  * The maxima of capture.schema.json. Several captures that are each valid

@@ -9,7 +9,7 @@
  * order, so an insert is nearly always at the head; listing continues from
  * the cursor's execution in O(1).
  */
-import type { ExecutionSummary } from '../../src/_schema/records';
+import type { ExecutionSummary } from '../../src/records/schema';
 import { IdPool, IdTable } from './id-table';
 import { startMs } from './time-order';
 import type { CellQuery, StorePage } from './types';

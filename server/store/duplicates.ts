@@ -1,7 +1,7 @@
 /**
  * Tells new events from duplicates within one commit, for both stores.
  */
-import type { IngestResult } from '../../src/_schema/records';
+import type { IngestResult } from '../../src/records/schema';
 import type { HistoryIndex } from './history-index';
 import type { StoredEvent } from './types';
 

@@ -2,7 +2,7 @@
  * The environment versions of sessions (environment.captured events) and
  * when each distinct snapshot was first captured.
  */
-import type { SessionSummary } from '../../src/_schema/records';
+import type { SessionSummary } from '../../src/records/schema';
 import { compareIds, timeMs } from './time-order';
 
 /** One environment version of a session. */

@@ -27,7 +27,7 @@ import type {
   ExecutionSummary,
   IngestResult,
   SessionSummary
-} from '../../src/_schema/records';
+} from '../../src/records/schema';
 import { AppError } from '../errors';
 import { BlobFolder, SHA256_HEX } from './blob-store';
 import { mergeCaptures } from './capture-merge';

@@ -12,7 +12,7 @@
  * makes the startup rebuild faster and keeps GC pauses short. Stores keep
  * where each numbered execution lives (a file offset, or the record).
  */
-import type { SessionRecord, SessionSummary } from '../../src/_schema/records';
+import type { SessionRecord, SessionSummary } from '../../src/records/schema';
 import { AnnotationIndex } from './annotation-index';
 import { CellIndex, type CellPage } from './cell-index';
 import { EnvironmentIndex, type EnvironmentVersion } from './environment-index';

@@ -35,7 +35,7 @@
  * come from their bodies (see FileStore.open).
  */
 import { isUtf8 } from 'node:buffer';
-import type { SessionRecord } from '../../src/_schema/records';
+import type { SessionRecord } from '../../src/records/schema';
 import type { HistoryIndex } from './history-index';
 import type { LocationTable } from './location-table';
 import type { LogLocation, LogRecord, ScannedRecord } from './segment-log';

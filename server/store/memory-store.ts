@@ -9,7 +9,7 @@ import type {
   ExecutionSummary,
   IngestResult,
   SessionSummary
-} from '../../src/_schema/records';
+} from '../../src/records/schema';
 import { MemoryBlobStore } from './blob-store';
 import { mergeCaptures } from './capture-merge';
 import { listCellExecutions, previousExecution } from './cell-index';

@@ -10,7 +10,7 @@ import type {
   IngestResult,
   SessionSummary,
   TrailEvent
-} from '../../src/_schema/records';
+} from '../../src/records/schema';
 
 /**
  * An environment.captured event as stored: the snapshot itself is kept

@@ -4,7 +4,7 @@ import type {
   ExecutionRecord,
   IngestResult,
   Output
-} from '../_schema/records';
+} from '../records/schema';
 import { BlobCache } from './blob-cache';
 import { TrailNetworkError, TrailResponseError, isObject } from './errors';
 import { enc, errorOf, Exchange, queryString, reasonOf } from './request';

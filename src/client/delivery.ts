@@ -2,7 +2,7 @@
  * The delivery queue's contract (state, options) and its policies: backoff,
  * batch cutting, cross-tab locking. Kept apart from the queue's mechanics.
  */
-import type { EventBatch, IngestResult, TrailEvent } from '../_schema/records';
+import type { EventBatch, IngestResult, TrailEvent } from '../records/schema';
 import type { IQueueStorage } from './storage';
 
 /**

@@ -1,6 +1,6 @@
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
-import type { IngestResult, TrailEvent } from '../_schema/records';
+import type { IngestResult, TrailEvent } from '../records/schema';
 import {
   BatchSender,
   DeliveryQueueOptions,

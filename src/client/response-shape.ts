@@ -7,7 +7,7 @@ import type {
   EnvironmentSnapshot,
   ExecutionRecord,
   IngestResult
-} from '../_schema/records';
+} from '../records/schema';
 import { isObject } from './errors';
 import type {
   BlobRef,

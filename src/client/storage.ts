@@ -1,5 +1,5 @@
 import { DBSchema, IDBPDatabase, openDB, unwrap } from 'idb';
-import type { TrailEvent } from '../_schema/records';
+import type { TrailEvent } from '../records/schema';
 
 /**
  * An event the server refused for good, set aside instead of dropped.

@@ -1,6 +1,6 @@
 /**
  * Types of the Trail HTTP API. Records (events, executions, outputs,
- * summaries) are generated from schema/records into src/_schema; the shapes
+ * summaries) are generated from schema/records into src/records/schema.d.ts; the shapes
  * below are the API's envelopes, which have no record schema.
  */
 import type {
@@ -13,7 +13,7 @@ import type {
   SessionSummary,
   TeamMember,
   Visibility
-} from '../_schema/records';
+} from '../records/schema';
 
 /**
  * One page of a list endpoint.

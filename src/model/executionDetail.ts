@@ -1,4 +1,4 @@
-import type { ExecutionRecord } from '../_schema/records';
+import type { ExecutionRecord } from '../records/schema';
 import { FileChange, fileChange, hashSettled } from './capture';
 import { LoadableModel, toError } from './loadable';
 import type { ExecutionSummary, FileAccess, ITrailReader } from './types';

@@ -12,7 +12,7 @@ import type {
   SessionSummary,
   TeamMember,
   Visibility
-} from '../_schema/records';
+} from '../records/schema';
 import type { ISignal } from '@lumino/signaling';
 
 /**

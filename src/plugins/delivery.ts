@@ -6,7 +6,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { loadTrailSettings } from './settings';
 import { DeliveryQueue, openQueueStorage, TrailNetworkError } from '../client';
 import type { TrailRecorder } from '../recorder';
-import type { EventBatch, IngestResult } from '../_schema/records';
+import type { EventBatch, IngestResult } from '../records/schema';
 import { ITrailConnection, ITrailDelivery, ITrailRecorder } from '../tokens';
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { KernelMessage } from '@jupyterlab/services';
 import { uuid4 } from './uuid';
-import type { EnvironmentSnapshot, TrailEvent } from '../_schema/records';
+import type { EnvironmentSnapshot, TrailEvent } from '../records/schema';
 import { sanitizeCapture, sanitizeEnvironment } from './capture';
 import type { ExecutionBuilder } from './execution';
 import { helperMessageOf } from './helper-protocol';

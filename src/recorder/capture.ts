@@ -8,7 +8,7 @@ import type {
   FileAccess,
   MetricPoint,
   ParamValue
-} from '../_schema/records';
+} from '../records/schema';
 
 const MAX_FILES = 10000;
 const MAX_PARAMS = 1000;

@@ -2,7 +2,7 @@
  * Keeps one observer's events in order while kernel info is awaited.
  */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
-import type { SessionStartedEvent, TrailEvent } from '../_schema/records';
+import type { SessionStartedEvent, TrailEvent } from '../records/schema';
 import { kernelInfoOf } from './kernel-info';
 
 /**

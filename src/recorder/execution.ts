@@ -3,7 +3,7 @@
  * an ExecutionRecord.
  */
 import type { KernelMessage } from '@jupyterlab/services';
-import type { ExecutionCapture, ExecutionRecord } from '../_schema/records';
+import type { ExecutionCapture, ExecutionRecord } from '../records/schema';
 import { isEmptyCapture, mergeCapture } from './capture';
 import { OutputList } from './outputs';
 import { durationBetween, isoDate, parseKernelDate } from './time';

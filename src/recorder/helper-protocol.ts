@@ -4,7 +4,7 @@
  * injection code, and the messages the helper sends back.
  */
 import type { KernelMessage, KernelSpec } from '@jupyterlab/services';
-import type { EnvironmentSnapshot, ExecutionCapture } from '../_schema/records';
+import type { EnvironmentSnapshot, ExecutionCapture } from '../records/schema';
 
 /**
  * The comm target the helper registers in the kernel.

@@ -3,7 +3,7 @@
  * already knows (its model and the kernel_info_reply JupyterLab requested).
  */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
-import type { KernelInfo } from '../_schema/records';
+import type { KernelInfo } from '../records/schema';
 
 /**
  * Builds the KernelInfo of a session.

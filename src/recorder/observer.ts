@@ -5,7 +5,7 @@ import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { uuid4 } from './uuid';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
-import type { SessionRecord, TrailEvent } from '../_schema/records';
+import type { SessionRecord, TrailEvent } from '../records/schema';
 import { CaptureRouter } from './capture-router';
 import { type ExecutionCostSamples, traceMark } from './cost';
 import { EventQueue } from './event-queue';

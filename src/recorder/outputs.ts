@@ -10,7 +10,7 @@ import type {
   MimeBundle,
   Output,
   StreamOutput
-} from '../_schema/records';
+} from '../records/schema';
 
 /**
  * The most outputs one execution record may hold (the schema's maxItems).

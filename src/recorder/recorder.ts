@@ -5,7 +5,7 @@
 import type { Kernel } from '@jupyterlab/services';
 import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
-import type { TrailEvent } from '../_schema/records';
+import type { TrailEvent } from '../records/schema';
 import { KERNEL_HELPER_SOURCE } from '../_generated/kernel-helper';
 import { ExecutionCostSamples } from './cost';
 import { KernelHelper } from './helper';

@@ -9,7 +9,7 @@ import type {
   ExecutionRecord,
   Output,
   TrailEvent
-} from '../_schema/records';
+} from '../records/schema';
 import { MAX_CODE_LENGTH } from './execution';
 import { findSecrets, ISpan, TextPlace } from './redaction/scan';
 import { isSecretValue, secretName } from './redaction/values';

@@ -6,7 +6,7 @@ import { Clipboard } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { copyIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
-import type { ExecutionCapture, FileAccess } from '../_schema/records';
+import type { ExecutionCapture, FileAccess } from '../records/schema';
 import {
   ExecutionDetailModel,
   FileChange,

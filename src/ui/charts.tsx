@@ -11,7 +11,7 @@
  * replace this module without touching its callers.
  */
 import * as React from 'react';
-import type { MetricPoint } from '../_schema/records';
+import type { MetricPoint } from '../records/schema';
 import { formatValue } from './format';
 
 /**

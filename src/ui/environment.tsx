@@ -10,7 +10,7 @@ import {
   copyIcon
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
-import type { EnvironmentSnapshot } from '../_schema/records';
+import type { EnvironmentSnapshot } from '../records/schema';
 import type {
   IEnvironmentDiff,
   SessionEnvironmentModel,

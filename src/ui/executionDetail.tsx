@@ -9,7 +9,7 @@ import {
 } from '@jupyterlab/ui-components';
 import { Panel } from '@lumino/widgets';
 import * as React from 'react';
-import type { ExecutionRecord } from '../_schema/records';
+import type { ExecutionRecord } from '../records/schema';
 import type { ExecutionDetailModel, Person, TrailBrowserModel } from '../model';
 import { CaptureSections } from './capture';
 import {

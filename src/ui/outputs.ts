@@ -1,5 +1,5 @@
 import type * as nbformat from '@jupyterlab/nbformat';
-import type { Output } from '../_schema/records';
+import type { Output } from '../records/schema';
 
 /**
  * Which recorded mime types go to which renderer. Recorded outputs may come

@@ -1,7 +1,7 @@
 import { OutputAreaModel, SimplifiedOutputArea } from '@jupyterlab/outputarea';
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { ITranslator } from '@jupyterlab/translation';
-import type { Output } from '../_schema/records';
+import type { Output } from '../records/schema';
 import { toRenderableOutputs } from './outputs';
 import { openLink } from './sandbox';
 

@@ -1,6 +1,6 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
-import type { ExecutionRecord } from '../_schema/records';
+import type { ExecutionRecord } from '../records/schema';
 
 /**
  * An execution's status as a coloured badge; the colour comes from the

@@ -13,7 +13,7 @@ import {
   isBlobRef,
   isRetryable
 } from '../../src/client';
-import type { Output } from '../../src/_schema/records';
+import type { Output } from '../../src/records/schema';
 import { executionEvent } from './client/events';
 import {
   MiniTrail,

@@ -7,7 +7,7 @@ import type {
   EnvironmentSnapshot,
   ExecutionRecord,
   Output
-} from '../../src/_schema/records';
+} from '../../src/records/schema';
 import type {
   ExecutionSummary,
   ISearchQuery,

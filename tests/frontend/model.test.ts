@@ -4,7 +4,7 @@ import {
   SessionTimelineModel,
   TrailBrowserModel
 } from '../../src/model';
-import type { ExecutionRecord } from '../../src/_schema/records';
+import type { ExecutionRecord } from '../../src/records/schema';
 import { FakeNetworkError, FakeReader } from './model-fake-reader';
 
 function sessionsReader(count: number): FakeReader {

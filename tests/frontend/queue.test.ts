@@ -16,7 +16,7 @@ import {
   TrailClient,
   backoffDelay
 } from '../../src/client';
-import type { TrailEvent } from '../../src/_schema/records';
+import type { TrailEvent } from '../../src/records/schema';
 import {
   executionEvent,
   executionEvents,

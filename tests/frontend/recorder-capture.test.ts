@@ -4,7 +4,7 @@
  * how its configuration follows pause, opt-out and tags.
  */
 import type { KernelMessage } from '@jupyterlab/services';
-import type { TrailEvent } from '../../src/_schema/records';
+import type { TrailEvent } from '../../src/records/schema';
 import {
   bootstrapCode,
   IObserveContext,

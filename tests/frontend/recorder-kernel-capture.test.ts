@@ -14,7 +14,7 @@ import type {
   ExecutionCapture,
   ExecutionRecord,
   TrailEvent
-} from '../../src/_schema/records';
+} from '../../src/records/schema';
 import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
 import { readFileSync } from 'fs';

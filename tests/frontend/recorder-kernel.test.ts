@@ -3,7 +3,7 @@
  * @jupyterlab/services' own KernelConnection.
  */
 import { Kernel, KernelMessage } from '@jupyterlab/services';
-import type { TrailEvent } from '../../src/_schema/records';
+import type { TrailEvent } from '../../src/records/schema';
 import { TrailRecorder } from '../../src/recorder';
 import { IRealKernel, startKernel } from './recorder/jupyter-server';
 import { batchErrors } from './recorder/schema';

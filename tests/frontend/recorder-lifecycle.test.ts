@@ -2,7 +2,7 @@
  * The recorder's life cycle and opt-outs, over real captures: enabled,
  * shouldRecord, context failures, dispose and observing twice.
  */
-import type { TrailEvent } from '../../src/_schema/records';
+import type { TrailEvent } from '../../src/records/schema';
 import { TrailRecorder } from '../../src/recorder';
 import { FakeKernel } from './recorder/fake-kernel';
 import { loadFixture, requestsOf } from './recorder/fixtures';

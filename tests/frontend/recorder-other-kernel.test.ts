@@ -4,7 +4,7 @@
  * only, sends it nothing (no helper injection, no comm) and hits no error.
  */
 import { Kernel, KernelMessage } from '@jupyterlab/services';
-import type { TrailEvent } from '../../src/_schema/records';
+import type { TrailEvent } from '../../src/records/schema';
 import { TrailRecorder } from '../../src/recorder';
 import { IRealKernel, startKernel } from './recorder/jupyter-server';
 import { batchErrors } from './recorder/schema';

@@ -2,7 +2,7 @@
  * Redaction, one test per class of issue #18: each shape that reached the
  * server, each ordinary line that was altered, and the redaction report.
  */
-import type { Output, TrailEvent } from '../../src/_schema/records';
+import type { Output, TrailEvent } from '../../src/records/schema';
 import { Redactor, redacted } from '../../src/recorder/redact';
 import { completed } from './recorder/completed';
 import helpPage from '../fixtures/kernel/help-page.json';

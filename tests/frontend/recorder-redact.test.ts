@@ -2,7 +2,7 @@
  * Redaction of secret-looking strings: each built-in pattern, normal code
  * left alone, and where in an event redaction applies.
  */
-import type { TrailEvent } from '../../src/_schema/records';
+import type { TrailEvent } from '../../src/records/schema';
 import { Redactor, redacted } from '../../src/recorder/redact';
 import { completed } from './recorder/completed';
 

@@ -8,7 +8,7 @@ import {
   standardRendererFactories
 } from '@jupyterlab/rendermime';
 import type { KernelMessage } from '@jupyterlab/services';
-import type { ExecutionRecord } from '../../src/_schema/records';
+import type { ExecutionRecord } from '../../src/records/schema';
 import {
   childOf,
   IKernelFixture,

@@ -4,7 +4,7 @@
  */
 import type { KernelMessage } from '@jupyterlab/services';
 import { PromiseDelegate } from '@lumino/coreutils';
-import type { TrailEvent } from '../../src/_schema/records';
+import type { TrailEvent } from '../../src/records/schema';
 import { TrailRecorder } from '../../src/recorder';
 import { FakeKernel } from './recorder/fake-kernel';
 import { loadFixture, requestsOf } from './recorder/fixtures';

@@ -8,7 +8,7 @@ import {
   standardRendererFactories
 } from '@jupyterlab/rendermime';
 import { Widget } from '@lumino/widgets';
-import type { EnvironmentSnapshot } from '../../src/_schema/records';
+import type { EnvironmentSnapshot } from '../../src/records/schema';
 import {
   diffEnvironments,
   fileChange,

@@ -8,7 +8,7 @@ import {
   standardRendererFactories
 } from '@jupyterlab/rendermime';
 import { Widget } from '@lumino/widgets';
-import type { Output } from '../../src/_schema/records';
+import type { Output } from '../../src/records/schema';
 import { RecordedOutputArea } from '../../src/ui/recordedOutputs';
 import { recordedOutputRendermime } from '../../src/ui/sandbox';
 import { waitFor } from './ui-wait';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { UserDirectory } from '../../server/access/directory';
 import { OwnershipStore } from '../../server/access/ownership';
-import type { TrailEvent } from '../../src/_schema/records';
+import type { TrailEvent } from '../../src/records/schema';
 import { diskAt, unmountDisks } from './support/disk-full';
 import {
   buildServer,

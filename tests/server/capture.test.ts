@@ -4,7 +4,7 @@
  * arrive before or after the execution, and across restarts.
  */
 import request from 'supertest';
-import type { ExecutionCapture, FileAccess } from '../../src/_schema/records';
+import type { ExecutionCapture, FileAccess } from '../../src/records/schema';
 import { createApp } from '../../server/app';
 import { mergeCaptures } from '../../server/store/capture-merge';
 import { MemoryStore } from '../../server/store/memory-store';

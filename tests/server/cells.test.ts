@@ -6,7 +6,7 @@
 import request from 'supertest';
 import { createApp } from '../../server/app';
 import { MemoryStore } from '../../server/store/memory-store';
-import type { ExecutionCompletedEvent } from '../../src/_schema/records';
+import type { ExecutionCompletedEvent } from '../../src/records/schema';
 import {
   annotationEvent,
   executionEvent,

@@ -12,7 +12,7 @@ import type {
   ExecutionAnnotatedEvent,
   ExecutionCompletedEvent,
   TrailEvent
-} from '../../src/_schema/records';
+} from '../../src/records/schema';
 import {
   buildServer,
   callApi,

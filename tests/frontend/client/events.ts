@@ -6,7 +6,7 @@ import type {
   ExecutionCompletedEvent,
   SessionStartedEvent,
   TrailEvent
-} from '../../../src/_schema/records';
+} from '../../../src/records/schema';
 
 // jsdom has no structuredClone, which fake-indexeddb needs to store values;
 // Node's serializer is the same algorithm.

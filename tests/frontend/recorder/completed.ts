@@ -5,7 +5,7 @@
 import type {
   ExecutionCompletedEvent,
   ExecutionRecord
-} from '../../../src/_schema/records';
+} from '../../../src/records/schema';
 
 export function completed(
   execution: Partial<ExecutionRecord>

@@ -5,7 +5,7 @@ import type {
   ExecutionRecord,
   SessionRecord,
   TrailEvent
-} from '../../../src/_schema/records';
+} from '../../../src/records/schema';
 import { IObserveContext, TrailRecorder } from '../../../src/recorder';
 import { FakeKernel } from './fake-kernel';
 import { IKernelFixture, loadFixture } from './fixtures';

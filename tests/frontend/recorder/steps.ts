@@ -2,7 +2,7 @@
  * Helpers to replay part of a capture, or to add a message to it.
  */
 import type { KernelMessage } from '@jupyterlab/services';
-import type { TrailEvent } from '../../../src/_schema/records';
+import type { TrailEvent } from '../../../src/records/schema';
 import type { IFixtureEvent, IKernelFixture } from './fixtures';
 
 /**

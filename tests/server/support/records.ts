@@ -12,7 +12,7 @@ import type {
   Output,
   SessionRecord,
   SessionStartedEvent
-} from '../../../src/_schema/records';
+} from '../../../src/records/schema';
 
 /** A fresh id matching the record id pattern. */
 export function newId(prefix = 'id'): string {
