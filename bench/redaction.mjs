@@ -7,6 +7,8 @@
  * Data: bench/redaction/secrets.json (formats; values are generated from a
  * seed, so no literal secret sits in the repository) and
  * bench/redaction/ordinary.txt (lines from ML notebooks: code and outputs).
+ * The generator, the places a secret is put and the DataFrame reprs are in
+ * bench/redaction/*.mjs.
  * Usage: node bench/redaction.mjs [--runs N] [--verbose]
  */
 import { build } from 'esbuild';
@@ -15,6 +17,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DATAFRAME_COLUMNS, dataframeEvents } from './redaction/dataframes.mjs';
+import { expand } from './redaction/generate.mjs';
+import {
+  completed,
+  leaked,
+  PLACES,
+  VALUE_PLACES
+} from './redaction/places.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -35,254 +45,6 @@ await build({
 const { Redactor } = require(bundle);
 rmSync(outDir, { recursive: true, force: true });
 const redactor = new Redactor();
-
-// ---------------------------------------------------------------- values
-let seed = 20260101;
-function random() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const pick = chars => chars[Math.floor(random() * chars.length)];
-const LOWER = 'abcdefghijklmnopqrstuvwxyz';
-const UPPER = LOWER.toUpperCase();
-const DIGITS = '0123456789';
-const CLASSES = {
-  A: LOWER + UPPER + DIGITS,
-  a: LOWER + DIGITS,
-  h: '0123456789abcdef',
-  H: '0123456789ABCDEF',
-  d: DIGITS,
-  u: UPPER + DIGITS,
-  b: LOWER + UPPER + DIGITS + '+/',
-  s: LOWER + UPPER + DIGITS + '_-',
-  G: 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L',
-  p: LOWER + UPPER + DIGITS + '!#%*+-_~^'
-};
-const WORDS = [
-  'correct',
-  'horse',
-  'battery',
-  'staple',
-  'violet',
-  'harbor',
-  'lemon',
-  'quartz',
-  'meadow',
-  'tiger',
-  'velvet',
-  'orbit'
-];
-function chunk(cls, n) {
-  if (cls === 'w') {
-    return Array.from({ length: n }, () => pick(WORDS)).join(' ');
-  }
-  let out = '';
-  for (let i = 0; i < n; i++) {
-    out += pick(CLASSES[cls]);
-  }
-  if (cls === 'p') {
-    // A password mixes classes: make sure it does.
-    out = pick(UPPER) + out.slice(3) + pick(DIGITS) + pick('!#%*+');
-  }
-  return out;
-}
-function expand(template) {
-  if (template === 'BASIC64') {
-    return Buffer.from(`ana:${chunk('p', 12)}`).toString('base64');
-  }
-  return template
-    .replace(/<<(\w):(\d+)>>/g, (_, cls, n) => chunk(cls, Number(n)))
-    .replace(/\\n/g, '\n');
-}
-
-// ---------------------------------------------------------------- places
-const esc = s =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-/** IPython's colours on a code line of a traceback. */
-function colour(line) {
-  return (
-    '\x1b[0;32m----> 3\x1b[0m ' +
-    line
-      .replace(/("[^"\n]*"|'[^'\n]*')/g, '\x1b[38;5;124m$1\x1b[39m')
-      .replace(/ = /g, ' \x1b[38;5;241m=\x1b[39m ')
-      .replace(/\b(os|config|print)\b/g, '\x1b[38;5;28m$1\x1b[39m')
-  );
-}
-function completed(execution) {
-  return {
-    id: 'e',
-    kind: 'execution.completed',
-    execution: {
-      id: 'x',
-      sessionId: 's',
-      seq: 1,
-      notebookPath: 'n.ipynb',
-      cellId: 'c',
-      code: '',
-      executionCount: 1,
-      status: 'ok',
-      startedAt: '2026-01-01T00:00:00.000Z',
-      endedAt: '2026-01-01T00:00:00.000Z',
-      durationMs: 0,
-      timing: 'kernel',
-      outputs: [],
-      ...execution
-    }
-  };
-}
-const display = data => ({ output_type: 'display_data', data, metadata: {} });
-/** Each place: the event that carries `line` there (null: not applicable). */
-const PLACES = {
-  code: line => completed({ code: `x = 1\n${line}\nprint(x)` }),
-  stream: line =>
-    completed({
-      outputs: [
-        { output_type: 'stream', name: 'stdout', text: `loaded\n${line}\n` }
-      ]
-    }),
-  'text/plain': line =>
-    completed({
-      outputs: [
-        {
-          output_type: 'execute_result',
-          execution_count: 1,
-          data: { 'text/plain': line },
-          metadata: {}
-        }
-      ]
-    }),
-  'text/html': line =>
-    completed({
-      outputs: [display({ 'text/html': `<div><pre>${esc(line)}</pre></div>` })]
-    }),
-  'text/markdown': line =>
-    completed({
-      outputs: [display({ 'text/markdown': `Config:\n\n    ${line}\n` })]
-    }),
-  'application/json': line =>
-    completed({
-      outputs: [display({ 'application/json': { log: [line], n: 1 } })]
-    }),
-  'image/svg+xml': line =>
-    completed({
-      outputs: [
-        display({
-          'image/svg+xml': `<svg xmlns="http://www.w3.org/2000/svg"><text x="0" y="12">${esc(line)}</text></svg>`
-        })
-      ]
-    }),
-  'application/javascript': line =>
-    completed({
-      outputs: [
-        display({
-          'application/javascript': `element.textContent = \`${line.replace(/[`\\]/g, '\\$&')}\`;`
-        })
-      ]
-    }),
-  traceback: line =>
-    completed({
-      status: 'error',
-      outputs: [
-        {
-          output_type: 'error',
-          ename: 'ValueError',
-          evalue: 'bad config',
-          traceback: [
-            '\x1b[0;31m---------------------------------------------------------------------------\x1b[0m',
-            colour(line),
-            '\x1b[0;31mValueError\x1b[0m: bad config'
-          ]
-        }
-      ]
-    }),
-  'error message': line =>
-    completed({
-      status: 'error',
-      error: { ename: 'ValueError', evalue: `bad config: ${line}` }
-    }),
-  'git diff': line => ({
-    id: 'e',
-    kind: 'environment.captured',
-    sessionId: 's',
-    fromSeq: 1,
-    environment: {
-      capturedAt: '2026-01-01T00:00:00.000Z',
-      language: { name: 'python', version: '3.11' },
-      platform: { system: 'Linux' },
-      packages: [],
-      git: {
-        commit: 'abc',
-        dirty: true,
-        diff: `--- a/nb.py\n+++ b/nb.py\n@@ -1 +1,2 @@\n x = 1\n+${line}\n`
-      }
-    }
-  }),
-  'param value': line =>
-    line.length > 5000
-      ? null
-      : completed({ capture: { params: { setting: line } } }),
-  tag: line =>
-    line.length > 250 || line.includes('\n')
-      ? null
-      : completed({ capture: { tags: [line] } })
-};
-/** Places that take the secret alone, not its line. */
-const VALUE_PLACES = {
-  'param by name': (secret, entry) =>
-    entry.name && !secret.includes('\n')
-      ? completed({ capture: { params: { [entry.name]: secret } } })
-      : null,
-  'file path': (secret, entry) =>
-    secret.includes('\n') || secret.includes(' ')
-      ? null
-      : completed({
-          capture: {
-            files: [
-              {
-                path: `exports/${entry.name ?? 'token'}=${secret}/part-0.csv`,
-                access: 'read',
-                kind: 'file'
-              }
-            ]
-          }
-        })
-};
-
-/** The pieces of a secret that must not reach the server. */
-function fragments(secret) {
-  const size = Math.min(10, secret.length);
-  const out = new Set();
-  for (const piece of secret.split('\n')) {
-    for (
-      let i = 0;
-      i + size <= piece.length;
-      i += Math.max(1, Math.floor(size / 2))
-    ) {
-      out.add(piece.slice(i, i + size));
-    }
-  }
-  return [...out].filter(f => f.length >= Math.min(6, secret.length));
-}
-function leaked(event, secret, line) {
-  const text = JSON.stringify(event) + '\n' + eventStrings(event).join('\n');
-  // Fragments that the carrier line holds by itself (prefixes like sk-proj-)
-  // are not the secret's.
-  const carrier = line.replace('{secret}', '');
-  return fragments(secret).some(f => !carrier.includes(f) && text.includes(f));
-}
-function eventStrings(value, out = []) {
-  if (typeof value === 'string') {
-    out.push(value);
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      out.push(k);
-      eventStrings(v, out);
-    }
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------- secrets
 const catalogue = JSON.parse(
@@ -329,81 +91,11 @@ for (const entry of catalogue.formats) {
       }
     }
   }
-}
-// DataFrame reprs: a column named like a secret, in HTML and in text.
-const DATAFRAME_COLUMNS = [
-  'password',
-  'api_token',
-  'secret',
-  'passwd',
-  'access_token',
-  'client_secret'
-];
+} // DataFrame reprs: a column named like a secret, in HTML and in text.
 for (const column of DATAFRAME_COLUMNS) {
-  const rows = Array.from({ length: 5 }, (_, i) => ({
-    user: ['ana', 'bob', 'chen', 'dara', 'eli'][i],
-    plan: ['pro', 'free', 'team', 'pro', 'free'][i],
-    value: column.includes('pass') ? chunk('p', 8 + i) : chunk('A', 20 + i)
-  }));
+  const { rows, events } = dataframeEvents(column);
   secrets += rows.length;
-  const header = ['', 'user', 'plan', column];
-  const cells = rows.map((r, i) => [String(i), r.user, r.plan, r.value]);
-  const widths = header.map((h, c) =>
-    Math.max(h.length, ...cells.map(row => row[c].length))
-  );
-  const textRepr = [header, ...cells]
-    .map(row =>
-      row
-        .map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c])))
-        .join('  ')
-    )
-    .join('\n');
-  const html =
-    '<div>\n<table border="1" class="dataframe">\n  <thead>\n    <tr style="text-align: right;">\n      <th></th>\n' +
-    header
-      .slice(1)
-      .map(h => `      <th>${h}</th>\n`)
-      .join('') +
-    '    </tr>\n  </thead>\n  <tbody>\n' +
-    cells
-      .map(
-        row =>
-          `    <tr>\n      <th>${row[0]}</th>\n` +
-          row
-            .slice(1)
-            .map(v => `      <td>${esc(v)}</td>\n`)
-            .join('') +
-          '    </tr>\n'
-      )
-      .join('') +
-    '  </tbody>\n</table>\n<p>5 rows × 3 columns</p>\n</div>';
-  for (const [place, event] of [
-    [
-      'DataFrame text',
-      completed({
-        outputs: [
-          {
-            output_type: 'execute_result',
-            execution_count: 1,
-            data: { 'text/plain': textRepr },
-            metadata: {}
-          }
-        ]
-      })
-    ],
-    [
-      'DataFrame HTML',
-      completed({ outputs: [display({ 'text/html': html })] })
-    ],
-    [
-      'DataFrame print',
-      completed({
-        outputs: [
-          { output_type: 'stream', name: 'stdout', text: textRepr + '\n' }
-        ]
-      })
-    ]
-  ]) {
+  for (const [place, event] of events) {
     redactor.redactEvent(event);
     for (const row of rows) {
       const ok = !leaked(event, row.value, '');
