@@ -46,7 +46,7 @@ module.exports = {
     {
       displayName: 'server',
       testEnvironment: 'node',
-      testRegex: 'tests/(server|schema)/.*\\.test\\.ts$',
+      testRegex: 'tests/(server|schema|repository)/.*\\.test\\.ts$',
       transform: {
         '\\.[jt]sx?$': [
           'ts-jest',

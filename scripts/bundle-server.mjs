@@ -4,7 +4,8 @@
  * jupyterlab_trail/server/trail-server.cjs, that the Jupyter server
  * extension runs with plain `node`: no node_modules, no schema folder.
  * Dependencies (express, ajv, lowdb, …) are bundled; the record schemas are
- * embedded through the TRAIL_EMBEDDED_SCHEMAS constant (see server/schemas.ts).
+ * embedded through the TRAIL_EMBEDDED_SCHEMAS constant (see server/schemas.ts),
+ * and package.json's version through TRAIL_PACKAGE_VERSION (server/version.ts).
  */
 import { build } from 'esbuild';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -14,6 +15,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemaDir = join(root, 'schema', 'records');
 const outfile = join(root, 'jupyterlab_trail', 'server', 'trail-server.cjs');
+const { version } = JSON.parse(
+  readFileSync(join(root, 'package.json'), 'utf8')
+);
 
 const schemas = {};
 for (const file of readdirSync(schemaDir).sort()) {
@@ -34,7 +38,10 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  define: { TRAIL_EMBEDDED_SCHEMAS: JSON.stringify(schemas) }
+  define: {
+    TRAIL_EMBEDDED_SCHEMAS: JSON.stringify(schemas),
+    TRAIL_PACKAGE_VERSION: JSON.stringify(version)
+  }
 });
 
 const bytes = Object.values(result.metafile.outputs)[0].bytes;
