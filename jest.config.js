@@ -31,6 +31,8 @@ const { testTimeout, reporters, coverageReporters, ...base } =
 
 module.exports = {
   testTimeout: 30000,
+  // The client's response validators are generated, not committed.
+  globalSetup: '<rootDir>/tests/setup/generate-validators.js',
   projects: [
     {
       ...base,

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /**
- * Generates src/records/schema.d.ts from the JSON Schemas in schema/records.
+ * Generates src/records/schema.d.ts from the JSON Schemas in schema/records,
+ * and src/client/api-schema.d.ts from those in schema/api (the API's
+ * envelopes: pages, health, version, ...; they `$ref` the record schemas).
  * The schemas are the single source of truth: the server validates with
  * them, the client checks responses with them, and TypeScript uses these
  * generated types. `--check` fails when the committed types are stale.
@@ -49,16 +51,72 @@ for (const file of files) {
 }
 const out = header + '\n' + body.trim() + '\n';
 
+// The API envelopes: record types they reference are imported from the
+// records' file, not declared a second time.
+const apiDir = join(root, 'schema', 'api');
+const apiOutFile = join(root, 'src', 'client', 'api-schema.d.ts');
+const apiFiles = readdirSync(apiDir)
+  .filter(f => f.endsWith('.schema.json'))
+  .sort();
+const apiSeen = new Set();
+let apiBody = '';
+for (const file of apiFiles) {
+  const schema = JSON.parse(readFileSync(join(apiDir, file), 'utf8'));
+  const ts = await compile(schema, schema.title, {
+    bannerComment: '',
+    cwd: apiDir,
+    declareExternallyReferenced: true,
+    additionalProperties: true,
+    strictIndexSignatures: false,
+    format: true,
+    ignoreMinAndMaxItems: true,
+    style: { singleQuote: true, trailingComma: 'none' }
+  });
+  // Split before each top-level declaration, its doc comment included, so
+  // a declaration dropped here takes its comment with it.
+  for (const block of ts.split(
+    /(?<!\*\/)\n(?=(?:\/\*\*(?:(?!\*\/)[\s\S])*\*\/\n)?export )/
+  )) {
+    const m = block.match(/^export (?:interface|type) (\w+)/m);
+    if (m) {
+      if (seen.has(m[1]) || apiSeen.has(m[1])) continue;
+      apiSeen.add(m[1]);
+    }
+    apiBody += block.trim() + '\n\n';
+  }
+}
+const apiCode = apiBody.replace(/\/\*\*[\s\S]*?\*\//g, '');
+const imported = [...seen]
+  .filter(name => new RegExp(`\\b${name}\\b`).test(apiCode))
+  .sort();
+const apiOut =
+  '/* eslint-disable */\n/**\n * Generated from schema/api by scripts/build-schema-types.mjs.\n * Do not edit by hand: change the schema and run `jlpm build:schema`.\n */\n' +
+  `import type {\n${imported.map(n => `  ${n}`).join(',\n')}\n} from '../records/schema';\n\n` +
+  apiBody.trim() +
+  '\n';
+
+const outputs = [
+  [outFile, out, files.length],
+  [apiOutFile, apiOut, apiFiles.length]
+];
 if (check) {
-  const current = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
-  if (current !== out) {
-    console.error(
-      'src/records/schema.d.ts is stale: run `jlpm build:schema` and commit it.'
-    );
+  let stale = false;
+  for (const [file, text] of outputs) {
+    const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    if (current !== text) {
+      console.error(
+        `${file.slice(root.length + 1)} is stale: run \`jlpm build:schema\` and commit it.`
+      );
+      stale = true;
+    }
+  }
+  if (stale) {
     process.exit(1);
   }
   console.log('schema types are up to date');
 } else {
-  writeFileSync(outFile, out);
-  console.log(`wrote ${outFile} from ${files.length} schemas`);
+  for (const [file, text, count] of outputs) {
+    writeFileSync(file, text);
+    console.log(`wrote ${file} from ${count} schemas`);
+  }
 }

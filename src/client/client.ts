@@ -2,58 +2,38 @@ import type {
   EnvironmentSnapshot,
   EventBatch,
   ExecutionRecord,
+  ExecutionSummary,
+  HistoryChanges,
   IngestResult,
-  Output
+  Output,
+  SessionSummary,
+  TeamMember,
+  Visibility
 } from '../records/schema';
+import type {
+  ExecutionPage,
+  HealthStatus,
+  NotebookPage,
+  NotebookVisibilityResult,
+  SearchPage,
+  ServerVersion,
+  SessionPage
+} from './api-schema';
 import { BlobCache } from './blob-cache';
-import { TrailNetworkError, TrailResponseError, isObject } from './errors';
-import { enc, errorOf, Exchange, queryString, reasonOf } from './request';
-import {
-  ShapeCheck,
-  changesShape,
-  environmentShape,
-  executionRecordShape,
-  previousExecutionShape,
-  executionSummaryShape,
-  healthShape,
-  ingestResultShape,
-  isBlobRef,
-  notebookSummaryShape,
-  notebookVisibilityShape,
-  pageShape,
-  searchPageShape,
-  sessionSummaryShape,
-  teamMemberShape,
-  usersShape,
-  versionShape
-} from './response-shape';
+import { BlobReader } from './blob-reader';
+import { compatibilityMessage } from './compatibility';
+import { enc, queryString } from './request';
+import { TrailTransport } from './transport';
 import type {
   BlobRef,
   CellExecutionQuery,
   ChangesQuery,
-  ExecutionSummary,
-  HealthStatus,
-  HistoryChanges,
   NotebookQuery,
-  NotebookSummary,
-  NotebookVisibilityResult,
-  Page,
   PageQuery,
   RequestOptions,
-  SearchPage,
   SearchQuery,
-  SessionQuery,
-  SessionSummary,
-  TeamMember,
-  VersionInfo,
-  Visibility
+  SessionQuery
 } from './types';
-
-/**
- * The version of the HTTP API this client speaks (the `apiVersion` of
- * GET /api/v1/version).
- */
-export const API_VERSION = 1;
 
 /**
  * How a TrailClient reaches its server.
@@ -84,17 +64,20 @@ export interface TrailClientOptions {
 export class TrailClient {
   constructor(options: TrailClientOptions) {
     const root = options.baseUrl.trim().replace(/\/+$/, '');
-    this.baseUrl = root.replace(/\/api\/v1$/, '');
-    this.apiUrl = `${this.baseUrl}/api/v1`;
-    this.timeoutMs = options.timeoutMs ?? 15000;
-    this.blobCache = options.blobCache ?? new BlobCache();
-    this._token = options.token ?? '';
-    // Resolved at call time and never called as a method of the options
-    // object: browsers throw "Illegal invocation" for an unbound fetch.
-    const injected = options.fetch;
-    this._fetch = injected
-      ? (input, init) => injected(input, init)
-      : (input, init) => globalThis.fetch(input, init);
+    this._transport = new TrailTransport({
+      baseUrl: root.replace(/\/api\/v1$/, ''),
+      token: options.token ?? '',
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs ?? 15000
+    });
+    this.baseUrl = this._transport.baseUrl;
+    this.apiUrl = this._transport.apiUrl;
+    this.timeoutMs = this._transport.timeoutMs;
+    this._blobs = new BlobReader(
+      this._transport,
+      options.blobCache ?? new BlobCache()
+    );
+    this.blobCache = this._blobs.cache;
   }
 
   /** The server's root URL, without a trailing slash or `/api/v1`. */
@@ -111,39 +94,39 @@ export class TrailClient {
    * the batch is durable; ids already stored come back as duplicates.
    */
   ingest(batch: EventBatch): Promise<IngestResult> {
-    return this._json('POST', '/events', ingestResultShape, batch);
+    return this._transport.json('POST', '/events', 'IngestResult', batch);
   }
 
   /** Lists sessions, newest first (GET /sessions). */
-  listSessions(query: SessionQuery = {}): Promise<Page<SessionSummary>> {
+  listSessions(query: SessionQuery = {}): Promise<SessionPage> {
     const search = queryString({
       notebook: query.notebook,
       author: query.author,
       limit: query.limit,
       cursor: query.cursor
     });
-    return this._json(
-      'GET',
-      `/sessions${search}`,
-      pageShape(sessionSummaryShape)
-    );
+    return this._transport.json('GET', `/sessions${search}`, 'SessionPage');
   }
 
   /** One session's summary (GET /sessions/:id). */
   getSession(id: string): Promise<SessionSummary> {
-    return this._json('GET', `/sessions/${enc(id)}`, sessionSummaryShape);
+    return this._transport.json(
+      'GET',
+      `/sessions/${enc(id)}`,
+      'SessionSummary'
+    );
   }
 
   /** A session's executions in order, without outputs (GET /sessions/:id/executions). */
   listExecutions(
     sessionId: string,
     query: PageQuery = {}
-  ): Promise<Page<ExecutionSummary>> {
+  ): Promise<ExecutionPage> {
     const search = queryString({ limit: query.limit, cursor: query.cursor });
-    return this._json(
+    return this._transport.json(
       'GET',
       `/sessions/${enc(sessionId)}/executions${search}`,
-      pageShape(executionSummaryShape)
+      'ExecutionPage'
     );
   }
 
@@ -152,7 +135,11 @@ export class TrailClient {
    * are BlobRefs: pass the outputs to {@link resolveOutputs} to get them.
    */
   getExecution(id: string): Promise<ExecutionRecord> {
-    return this._json('GET', `/executions/${enc(id)}`, executionRecordShape);
+    return this._transport.json(
+      'GET',
+      `/executions/${enc(id)}`,
+      'ExecutionRecord'
+    );
   }
 
   /**
@@ -160,10 +147,10 @@ export class TrailClient {
    * capture, or null when there is none (GET /executions/:id/previous).
    */
   async getPreviousExecution(id: string): Promise<ExecutionSummary | null> {
-    const answer = await this._json(
+    const answer = await this._transport.json(
       'GET',
       `/executions/${enc(id)}/previous`,
-      previousExecutionShape
+      'PreviousExecution'
     );
     return answer.execution;
   }
@@ -172,25 +159,23 @@ export class TrailClient {
    * The runs of one notebook cell across sessions, newest first
    * (GET /cells/executions).
    */
-  listCellExecutions(
-    query: CellExecutionQuery
-  ): Promise<Page<ExecutionSummary>> {
+  listCellExecutions(query: CellExecutionQuery): Promise<ExecutionPage> {
     const search = queryString({
       notebook: query.notebook,
       cellId: query.cellId,
       limit: query.limit,
       cursor: query.cursor
     });
-    return this._json(
+    return this._transport.json(
       'GET',
       `/cells/executions${search}`,
-      pageShape(executionSummaryShape)
+      'ExecutionPage'
     );
   }
 
   /** Who the token belongs to (GET /me). */
   getMe(): Promise<TeamMember> {
-    return this._json('GET', '/me', teamMemberShape);
+    return this._transport.json('GET', '/me', 'TeamMember');
   }
 
   /**
@@ -198,21 +183,18 @@ export class TrailClient {
    * every user of the server's directory (GET /users).
    */
   async listUsers(): Promise<TeamMember[]> {
-    return (await this._json('GET', '/users', usersShape)).items;
+    return (await this._transport.json('GET', '/users', 'TeamMemberList'))
+      .items;
   }
 
   /** One person's notebooks, most recently active first (GET /notebooks). */
-  listNotebooks(query: NotebookQuery = {}): Promise<Page<NotebookSummary>> {
+  listNotebooks(query: NotebookQuery = {}): Promise<NotebookPage> {
     const search = queryString({
       author: query.author,
       limit: query.limit,
       cursor: query.cursor
     });
-    return this._json(
-      'GET',
-      `/notebooks${search}`,
-      pageShape(notebookSummaryShape)
-    );
+    return this._transport.json('GET', `/notebooks${search}`, 'NotebookPage');
   }
 
   /**
@@ -223,9 +205,14 @@ export class TrailClient {
     id: string,
     visibility: Visibility
   ): Promise<SessionSummary> {
-    return this._json('PATCH', `/sessions/${enc(id)}`, sessionSummaryShape, {
-      visibility
-    });
+    return this._transport.json(
+      'PATCH',
+      `/sessions/${enc(id)}`,
+      'SessionSummary',
+      {
+        visibility
+      }
+    );
   }
 
   /**
@@ -236,10 +223,15 @@ export class TrailClient {
     notebookPath: string,
     visibility: Visibility
   ): Promise<NotebookVisibilityResult> {
-    return this._json('PUT', '/notebooks/visibility', notebookVisibilityShape, {
-      notebookPath,
-      visibility
-    });
+    return this._transport.json(
+      'PUT',
+      '/notebooks/visibility',
+      'NotebookVisibilityResult',
+      {
+        notebookPath,
+        visibility
+      }
+    );
   }
 
   /** Searches the code and outputs of every readable execution (GET /search). */
@@ -253,7 +245,7 @@ export class TrailClient {
       limit: query.limit,
       cursor: query.cursor
     });
-    return this._json('GET', `/search${search}`, searchPageShape);
+    return this._transport.json('GET', `/search${search}`, 'SearchPage');
   }
 
   /**
@@ -266,10 +258,16 @@ export class TrailClient {
     options: RequestOptions = {}
   ): Promise<HistoryChanges> {
     const search = queryString({ after: query.after, wait: query.wait });
-    return this._json('GET', `/changes${search}`, changesShape, undefined, {
-      timeoutMs: this.timeoutMs + (query.wait ?? 0),
-      ...options
-    });
+    return this._transport.json(
+      'GET',
+      `/changes${search}`,
+      'HistoryChanges',
+      undefined,
+      {
+        timeoutMs: this.timeoutMs + (query.wait ?? 0),
+        ...options
+      }
+    );
   }
 
   /**
@@ -279,7 +277,11 @@ export class TrailClient {
   getEnvironment(id: string): Promise<EnvironmentSnapshot> {
     let pending = this._environments.get(id);
     if (!pending) {
-      pending = this._json('GET', `/environments/${enc(id)}`, environmentShape);
+      pending = this._transport.json(
+        'GET',
+        `/environments/${enc(id)}`,
+        'EnvironmentSnapshot'
+      );
       pending.catch(() => this._environments.delete(id));
       this._environments.set(id, pending);
     }
@@ -292,37 +294,12 @@ export class TrailClient {
    * share one fetch.
    */
   getBlob(sha256: string): Promise<string> {
-    const cached = this.blobCache.get(sha256);
-    if (cached !== undefined) {
-      return Promise.resolve(cached);
-    }
-    let pending = this._blobsInFlight.get(sha256);
-    if (!pending) {
-      pending = this._fetchBlob(sha256).finally(() =>
-        this._blobsInFlight.delete(sha256)
-      );
-      this._blobsInFlight.set(sha256, pending);
-    }
-    return pending;
+    return this._blobs.get(sha256);
   }
 
   /** The value a BlobRef stands for: a string, or the parsed JSON value. */
-  async resolveBlob(ref: BlobRef): Promise<unknown> {
-    const text = await this.getBlob(ref.$blob);
-    if (ref.encoding === 'text') {
-      return text;
-    }
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new TrailResponseError(
-        200,
-        'invalid_response',
-        `Blob ${ref.$blob} should hold JSON but does not.`,
-        [],
-        `${this.apiUrl}/blobs/${ref.$blob}`
-      );
-    }
+  resolveBlob(ref: BlobRef): Promise<unknown> {
+    return this._blobs.resolve(ref);
   }
 
   /**
@@ -330,17 +307,17 @@ export class TrailClient {
    * by the value it stands for. Outputs without BlobRefs are returned as is.
    */
   resolveOutputs(outputs: Output[]): Promise<Output[]> {
-    return Promise.all(outputs.map(output => this._resolveOutput(output)));
+    return this._blobs.resolveOutputs(outputs);
   }
 
   /** Whether the server is up (GET /health; no token needed). */
   health(): Promise<HealthStatus> {
-    return this._json('GET', '/health', healthShape);
+    return this._transport.json('GET', '/health', 'HealthStatus');
   }
 
   /** The server's name, version and API version (GET /version; no token needed). */
-  version(): Promise<VersionInfo> {
-    return this._json('GET', '/version', versionShape);
+  version(): Promise<ServerVersion> {
+    return this._transport.json('GET', '/version', 'ServerVersion');
   }
 
   /**
@@ -352,157 +329,7 @@ export class TrailClient {
     return compatibilityMessage(await this.version(), this.baseUrl);
   }
 
-  private async _resolveOutput(output: Output): Promise<Output> {
-    const data = (output as { data?: unknown }).data;
-    if (!isObject(data) || !Object.values(data).some(isBlobRef)) {
-      return output;
-    }
-    const entries = await Promise.all(
-      Object.entries(data).map(
-        async ([mime, value]): Promise<[string, unknown]> => [
-          mime,
-          isBlobRef(value) ? await this.resolveBlob(value) : value
-        ]
-      )
-    );
-    return { ...output, data: Object.fromEntries(entries) } as Output;
-  }
-
-  private async _fetchBlob(sha256: string): Promise<string> {
-    const exchange = await this._exchange('GET', `/blobs/${enc(sha256)}`);
-    if (exchange.status < 200 || exchange.status >= 300) {
-      throw errorOf(exchange);
-    }
-    this.blobCache.set(sha256, exchange.text);
-    return exchange.text;
-  }
-
-  /** One request whose answer must be JSON of the given shape. */
-  private async _json<T>(
-    method: string,
-    path: string,
-    shape: ShapeCheck<T>,
-    body?: unknown,
-    options: RequestOptions = {}
-  ): Promise<T> {
-    const exchange = await this._exchange(method, path, body, options);
-    if (exchange.status < 200 || exchange.status >= 300) {
-      throw errorOf(exchange);
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(exchange.text);
-    } catch {
-      const got = exchange.contentType ? ` (got ${exchange.contentType})` : '';
-      throw new TrailResponseError(
-        exchange.status,
-        'invalid_response',
-        `${this.baseUrl} did not answer ${method} ${path} with JSON${got}. Is it a Trail server?`,
-        [],
-        exchange.url
-      );
-    }
-    const expected = shape(value);
-    if (expected) {
-      throw new TrailResponseError(
-        exchange.status,
-        'invalid_response',
-        `${this.baseUrl} answered ${method} ${path} with an unexpected body (expected ${expected}). Is it a Trail server of API version ${API_VERSION}?`,
-        [],
-        exchange.url
-      );
-    }
-    return value as T;
-  }
-
-  /** Sends one request and reads its whole body, within the timeout. */
-  private async _exchange(
-    method: string,
-    path: string,
-    body?: unknown,
-    options: RequestOptions = {}
-  ): Promise<Exchange> {
-    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const url = `${this.apiUrl}${path}`;
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (this._token) {
-      headers.Authorization = `Bearer ${this._token}`;
-    }
-    let payload: string | undefined;
-    if (body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      payload = JSON.stringify(body);
-    }
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const abort = () => controller.abort();
-    options.signal?.addEventListener('abort', abort);
-    if (options.signal?.aborted) {
-      controller.abort();
-    }
-    try {
-      const response = await this._fetch(url, {
-        method,
-        headers,
-        body: payload,
-        signal: controller.signal
-      });
-      // The body is read under the same timeout: a server that stalls
-      // mid-body must not hang the queue.
-      const text = await response.text();
-      return {
-        status: response.status,
-        statusText: response.statusText,
-        contentType: response.headers.get('Content-Type') ?? '',
-        text,
-        url
-      };
-    } catch (reason) {
-      if (timedOut) {
-        throw new TrailNetworkError(
-          `The Trail server at ${this.baseUrl} did not answer within ${
-            timeoutMs / 1000
-          } s.`,
-          url,
-          true,
-          reason
-        );
-      }
-      throw new TrailNetworkError(
-        `Cannot reach the Trail server at ${this.baseUrl} (${reasonOf(reason)}).`,
-        url,
-        false,
-        reason
-      );
-    } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', abort);
-    }
-  }
-
-  private readonly _token: string;
-  private readonly _fetch: typeof fetch;
-  private _blobsInFlight = new Map<string, Promise<string>>();
+  private readonly _transport: TrailTransport;
+  private readonly _blobs: BlobReader;
   private _environments = new Map<string, Promise<EnvironmentSnapshot>>();
-}
-
-/**
- * Null when a server of this version can be used by this client, otherwise a
- * sentence that says which side to upgrade.
- */
-export function compatibilityMessage(
-  info: VersionInfo,
-  baseUrl = 'the server'
-): string | null {
-  if (info.apiVersion === API_VERSION) {
-    return null;
-  }
-  const server = `${info.name} ${info.version} at ${baseUrl}`;
-  return info.apiVersion > API_VERSION
-    ? `${server} speaks Trail API version ${info.apiVersion}, but this extension speaks version ${API_VERSION}: upgrade jupyterlab-trail.`
-    : `${server} speaks Trail API version ${info.apiVersion}, but this extension needs version ${API_VERSION}: upgrade the Trail server.`;
 }

@@ -4,7 +4,8 @@
  */
 export * from './types';
 export * from './errors';
-export * from './response-shape';
+export * from './response-schemas';
+export * from './compatibility';
 export * from './blob-cache';
 export * from './client';
 export * from './delivery';

@@ -1,7 +1,9 @@
 /**
  * Types of the Trail HTTP API. Records (events, executions, outputs,
- * summaries) are generated from schema/records into src/records/schema.d.ts; the shapes
- * below are the API's envelopes, which have no record schema.
+ * summaries) are generated from schema/records into src/records/schema.d.ts,
+ * the API's envelopes (pages, health, version, ...) from schema/api into
+ * src/client/api-schema.d.ts; the types below are the client's own: the
+ * queries of its methods and their options.
  */
 import type {
   EnvironmentSnapshot,
@@ -14,22 +16,41 @@ import type {
   TeamMember,
   Visibility
 } from '../records/schema';
+import type {
+  ErrorBody,
+  ErrorDetail,
+  ExecutionPage,
+  HealthStatus,
+  NotebookPage,
+  NotebookVisibility,
+  NotebookVisibilityResult,
+  PreviousExecution,
+  SearchPage,
+  ServerVersion,
+  SessionPage,
+  TeamMemberList,
+  VisibilityChange
+} from './api-schema';
 
 /**
- * One page of a list endpoint.
- */
-export interface Page<T> {
-  /** The items of this page, in the endpoint's order. */
-  items: T[];
-  /** Pass this back as `cursor` for the next page; null on the last page. */
-  nextCursor: string | null;
-}
-
-/**
- * The listing shapes, generated from schema/records (session-summary and
- * execution-summary) and re-exported so client users import from one place.
+ * The records and envelopes the API answers with, generated from
+ * schema/records and schema/api, re-exported so client users import from
+ * one place.
  */
 export type {
+  ErrorBody,
+  ErrorDetail,
+  ExecutionPage,
+  HealthStatus,
+  NotebookPage,
+  NotebookVisibility,
+  NotebookVisibilityResult,
+  PreviousExecution,
+  SearchPage,
+  ServerVersion,
+  SessionPage,
+  TeamMemberList,
+  VisibilityChange,
   EnvironmentSnapshot,
   ExecutionSummary,
   HistoryChanges,
@@ -58,31 +79,6 @@ export interface BlobRef {
   size: number;
   /** `text`: the bytes are the string value; `json`: the JSON text of a non-string value. */
   encoding: 'text' | 'json';
-}
-
-/**
- * The answer of GET /api/v1/health.
- */
-export interface HealthStatus {
-  status: 'ok';
-}
-
-/**
- * The answer of GET /api/v1/version.
- */
-export interface VersionInfo {
-  name: string;
-  version: string;
-  apiVersion: number;
-}
-
-/**
- * One problem of a rejected request, e.g. a schema violation.
- */
-export interface ErrorDetail {
-  /** A JSON pointer into the request body, e.g. `/events/0/execution/status`. */
-  path: string;
-  message: string;
 }
 
 /**
@@ -121,14 +117,6 @@ export interface SearchQuery extends PageQuery {
 }
 
 /**
- * One page of search results.
- */
-export interface SearchPage extends Page<SearchHit> {
-  /** Whether the server stopped scanning before the end (refine the query). */
-  truncated: boolean;
-}
-
-/**
  * Query of GET /api/v1/changes (a long poll).
  */
 export interface ChangesQuery {
@@ -136,16 +124,6 @@ export interface ChangesQuery {
   after?: string;
   /** How long the server may wait for a change, in ms (at most 25000). */
   wait?: number;
-}
-
-/**
- * The answer of PUT /api/v1/notebooks/visibility.
- */
-export interface NotebookVisibilityResult {
-  notebookPath: string;
-  visibility: Visibility;
-  /** How many of the caller's sessions of that notebook changed. */
-  sessions: number;
 }
 
 /**

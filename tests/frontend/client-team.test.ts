@@ -41,7 +41,7 @@ function route(
 function execution(id: string) {
   return {
     id,
-    sessionId: 's1',
+    sessionId: 'ses-0001',
     seq: 1,
     notebookPath: 'a.ipynb',
     cellId: 'c1',
@@ -110,8 +110,9 @@ describe('team endpoints', () => {
       sendJson(res, 200, { items: [], nextCursor: null })
     );
     route('PATCH', '/api/v1/sessions/s%2F1', (req, res) =>
+      // The id asked for needs encoding; a stored one matches the id pattern.
       sendJson(res, 200, {
-        id: 's/1',
+        id: 'ses-0001',
         notebookPath: 'a.ipynb',
         startedAt: '2026-11-20T10:00:00.000Z',
         kernel: null,
@@ -147,7 +148,7 @@ describe('team endpoints', () => {
       sendJson(res, 200, {
         items: [
           {
-            execution: execution('e1'),
+            execution: execution('exe-0001'),
             author: ALICE,
             snippet: {
               field: 'code',
@@ -185,7 +186,7 @@ describe('team endpoints', () => {
       sendJson(res, 200, {
         items: [
           {
-            execution: execution('e1'),
+            execution: execution('exe-0001'),
             author: ALICE,
             snippet: { field: 'code', text: 'x', matches: [['a']] }
           }
