@@ -3,8 +3,9 @@
  * Bundles the Trail server into one CommonJS file,
  * jupyterlab_trail/server/trail-server.cjs, that the Jupyter server
  * extension runs with plain `node`: no node_modules, no schema folder.
- * Dependencies (express, ajv, lowdb, …) are bundled; the record schemas are
- * embedded through the TRAIL_EMBEDDED_SCHEMAS constant (see server/schemas.ts),
+ * Dependencies (express, ajv, lowdb, …) are bundled; the record and API
+ * schemas are embedded through the TRAIL_EMBEDDED_SCHEMAS and
+ * TRAIL_EMBEDDED_API_SCHEMAS constants (see server/schemas.ts),
  * and package.json's version through TRAIL_PACKAGE_VERSION (server/version.ts).
  */
 import { build } from 'esbuild';
@@ -19,12 +20,18 @@ const { version } = JSON.parse(
   readFileSync(join(root, 'package.json'), 'utf8')
 );
 
-const schemas = {};
-for (const file of readdirSync(schemaDir).sort()) {
-  if (file.endsWith('.schema.json')) {
-    schemas[file] = JSON.parse(readFileSync(join(schemaDir, file), 'utf8'));
+/** Every `*.schema.json` of a folder, keyed by file name. */
+function readSchemas(dir) {
+  const schemas = {};
+  for (const file of readdirSync(dir).sort()) {
+    if (file.endsWith('.schema.json')) {
+      schemas[file] = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    }
   }
+  return schemas;
 }
+const schemas = readSchemas(schemaDir);
+const apiSchemas = readSchemas(join(root, 'schema', 'api'));
 
 const result = await build({
   entryPoints: [join(root, 'server', 'index.ts')],
@@ -40,11 +47,12 @@ const result = await build({
   metafile: true,
   define: {
     TRAIL_EMBEDDED_SCHEMAS: JSON.stringify(schemas),
+    TRAIL_EMBEDDED_API_SCHEMAS: JSON.stringify(apiSchemas),
     TRAIL_PACKAGE_VERSION: JSON.stringify(version)
   }
 });
 
 const bytes = Object.values(result.metafile.outputs)[0].bytes;
 console.log(
-  `bundled ${outfile} (${(bytes / 1024).toFixed(0)} KiB, ${Object.keys(schemas).length} schemas embedded)`
+  `bundled ${outfile} (${(bytes / 1024).toFixed(0)} KiB, ${Object.keys(schemas).length + Object.keys(apiSchemas).length} schemas embedded)`
 );

@@ -1,8 +1,9 @@
 /**
- * The record schemas (schema/records), loaded once at startup.
+ * The record schemas (schema/records) and the API's envelope schemas
+ * (schema/api), loaded once at startup.
  *
  * The esbuild bundle embeds them (scripts/bundle-server.mjs defines
- * TRAIL_EMBEDDED_SCHEMAS), so the single-file server needs no schema folder.
+ * TRAIL_EMBEDDED_SCHEMAS and TRAIL_EMBEDDED_API_SCHEMAS), so the single-file server needs no schema folder.
  * Compiled or run from source, the server reads them from the repository.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -12,6 +13,8 @@ import { dirname, join } from 'node:path';
 export type JsonSchemaDocument = Record<string, unknown> & { $id: string };
 
 declare const TRAIL_EMBEDDED_SCHEMAS:
+  Record<string, JsonSchemaDocument> | undefined;
+declare const TRAIL_EMBEDDED_API_SCHEMAS:
   Record<string, JsonSchemaDocument> | undefined;
 
 const MARKER = join('schema', 'records', 'batch.schema.json');
@@ -49,6 +52,17 @@ export function loadRecordSchemas(): Record<string, JsonSchemaDocument> {
     return TRAIL_EMBEDDED_SCHEMAS;
   }
   return readSchemaDir(findSchemaDir(__dirname));
+}
+
+/**
+ * The schemas of the API's envelopes (schema/api: pages, health, version,
+ * error body, ...) keyed by file name; they `$ref` the record schemas.
+ */
+export function loadApiSchemas(): Record<string, JsonSchemaDocument> {
+  if (typeof TRAIL_EMBEDDED_API_SCHEMAS !== 'undefined') {
+    return TRAIL_EMBEDDED_API_SCHEMAS;
+  }
+  return readSchemaDir(join(dirname(findSchemaDir(__dirname)), 'api'));
 }
 
 /** The pattern of client-made ids (session.schema.json#/definitions/id). */

@@ -36,7 +36,7 @@ export interface ErrorBody {
  */
 export interface ErrorDetail {
   /**
-   * JSON Pointer into the request, e.g. /body/events/0/execution/status.
+   * JSON Pointer into the request, e.g. /body/visibility.
    */
   path: string;
   message: string;

@@ -199,6 +199,43 @@ describe('errors', () => {
     expect(html.message).toContain('Is it a Trail server?');
   });
 
+  it('says where an answer departs from its schema, and reads extra or long fields', async () => {
+    const session = {
+      id: 'ses-00000001',
+      notebookPath: 'a.ipynb',
+      startedAt: '2026-03-01T10:00:00.000Z',
+      kernel: null,
+      executionCount: 0,
+      lastExecutionAt: null
+    };
+    answer({
+      '/api/v1/sessions': [
+        200,
+        JSON.stringify({
+          items: [session, { ...session, startedAt: 'yesterday' }],
+          nextCursor: null
+        })
+      ],
+      // A newer server of the same API version: a field this client does
+      // not know, and a path over the length the server takes on ingest.
+      '/api/v1/sessions/ses-00000001': [
+        200,
+        JSON.stringify({
+          ...session,
+          notebookPath: 'n'.repeat(5000),
+          pinned: true
+        })
+      ]
+    });
+    const error = await client.listSessions().catch(e => e);
+    expect(error).toBeInstanceOf(TrailResponseError);
+    expect(error.code).toBe('invalid_response');
+    expect(error.message).toContain('/items/1/startedAt must be a date-time');
+    const read = await client.getSession('ses-00000001');
+    expect(read.notebookPath).toHaveLength(5000);
+    expect(read).toMatchObject({ pinned: true });
+  });
+
   it('rejects an ingest answer without the id lists', async () => {
     server.routes.push((req, res) => {
       sendJson(res, 200, { ok: true });

@@ -1,0 +1,114 @@
+/**
+ * The client's contract with the real server: every TrailClient method,
+ * over real HTTP against the real app, gets an answer that passes the
+ * client's generated validators (a TrailClient rejects any other with
+ * invalid_response). The server's answers and the schema/api envelopes can
+ * then not drift apart unnoticed.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { TrailClient } from '../../src/client/client';
+import {
+  annotationEvent,
+  bigPng,
+  environmentEvent,
+  executionEvent,
+  imageOutput,
+  sessionEvent
+} from './support/records';
+import {
+  openFileApp,
+  removeTempDirs,
+  TOKEN,
+  type FileApp
+} from './support/server';
+
+let server: FileApp;
+let listening: Server;
+let client: TrailClient;
+
+beforeAll(async () => {
+  server = await openFileApp();
+  listening = server.app.listen(0, '127.0.0.1');
+  await new Promise<void>(resolve => listening.once('listening', resolve));
+  const { port } = listening.address() as AddressInfo;
+  client = new TrailClient({
+    baseUrl: `http://127.0.0.1:${port}`,
+    token: TOKEN
+  });
+});
+
+afterAll(async () => {
+  listening.closeAllConnections();
+  await new Promise(resolve => listening.close(resolve));
+  await server.close();
+  await removeTempDirs();
+});
+
+describe('every client method gets an answer that fits its schema', () => {
+  it('from a history with sessions, captures, environments and blobs', async () => {
+    const session = sessionEvent({ notebookPath: 'contract/a.ipynb' });
+    const sid = session.session.id;
+    const runs = [1, 2].map(seq =>
+      executionEvent(sid, seq, {
+        notebookPath: 'contract/a.ipynb',
+        cellId: 'train',
+        code: `contract_marker = ${seq}`,
+        outputs: [imageOutput(bigPng(`contract-${seq}`))]
+      })
+    );
+    const derivedOnly = executionEvent('ses-contract-derived', 1);
+    const late = annotationEvent(runs[1].execution, {
+      params: { lr: 0.1 },
+      metrics: [{ name: 'loss', value: 0.2, at: '2026-03-01T10:00:03.000Z' }]
+    });
+    const cursor = (await client.getChanges()).cursor;
+
+    const ingested = await client.ingest({
+      events: [session, ...runs, derivedOnly, environmentEvent(sid, 1), late]
+    });
+    expect(ingested.accepted).toHaveLength(6);
+    expect((await client.health()).status).toBe('ok');
+    expect(await client.checkCompatibility()).toBeNull();
+
+    const sessions = await client.listSessions({ limit: 1 });
+    expect(sessions.items).toHaveLength(1);
+    expect(sessions.nextCursor).not.toBeNull();
+    const summary = await client.getSession(sid);
+    const executions = await client.listExecutions(sid);
+    expect(executions.items.map(e => e.seq)).toEqual([1, 2]);
+    const cell = await client.listCellExecutions({
+      notebook: 'contract/a.ipynb',
+      cellId: 'train'
+    });
+    expect(cell.items).toHaveLength(2);
+    const full = await client.getExecution(runs[0].execution.id);
+    const [image] = await client.resolveOutputs(full.outputs);
+    expect((image as any).data['image/png']).toBe(bigPng('contract-1'));
+    const previous = await client.getPreviousExecution(runs[1].execution.id);
+    expect(previous?.id).toBe(runs[0].execution.id);
+    expect(await client.getPreviousExecution(runs[0].execution.id)).toBeNull();
+    const snapshot = await client.getEnvironment(summary.environments![0].id);
+    expect(snapshot.language.name).toBe('python');
+
+    const me = await client.getMe();
+    expect((await client.listUsers()).map(u => u.id)).toContain(me.id);
+    const notebooks = await client.listNotebooks({ author: me.id });
+    expect(notebooks.items.map(n => n.notebookPath)).toContain(
+      'contract/a.ipynb'
+    );
+    const hits = await client.search({ q: 'contract_marker' });
+    expect(hits.items).toHaveLength(2);
+    expect(typeof hits.truncated).toBe('boolean');
+    const changes = await client.getChanges({ after: cursor });
+    expect(changes.changes.length).toBeGreaterThan(0);
+
+    const privateSession = await client.setSessionVisibility(sid, 'private');
+    expect(privateSession.visibility).toBe('private');
+    const result = await client.setNotebookVisibility(
+      'contract/a.ipynb',
+      'team'
+    );
+    expect(result).toMatchObject({ visibility: 'team', sessions: 1 });
+  });
+});
