@@ -2,7 +2,10 @@
 /**
  * Generates src/records/schema.d.ts from the JSON Schemas in schema/records,
  * and src/client/api-schema.d.ts from those in schema/api (the API's
- * envelopes: pages, health, version, ...; they `$ref` the record schemas).
+ * envelopes: pages, health, version, ...; they `$ref` the record schemas),
+ * and the records' limits as constants: src/records/limits.ts for the
+ * TypeScript code, jupyterlab_trail/kernel/limits.py for the kernel helper
+ * (see record-limits.mjs).
  * The schemas are the single source of truth: the server validates with
  * them, the client checks responses with them, and TypeScript uses these
  * generated types. `--check` fails when the committed types are stale.
@@ -11,6 +14,11 @@ import { compile } from 'json-schema-to-typescript';
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  limitsPython,
+  limitsTypeScript,
+  readRecordLimits
+} from './record-limits.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemaDir = join(root, 'schema', 'records');
@@ -95,9 +103,21 @@ const apiOut =
   apiBody.trim() +
   '\n';
 
+const limits = readRecordLimits(schemaDir);
+
 const outputs = [
   [outFile, out, files.length],
-  [apiOutFile, apiOut, apiFiles.length]
+  [apiOutFile, apiOut, apiFiles.length],
+  [
+    join(root, 'src', 'records', 'limits.ts'),
+    limitsTypeScript(limits),
+    files.length
+  ],
+  [
+    join(root, 'jupyterlab_trail', 'kernel', 'limits.py'),
+    limitsPython(limits),
+    files.length
+  ]
 ];
 if (check) {
   let stale = false;
