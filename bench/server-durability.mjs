@@ -30,7 +30,14 @@ import { fileURLToPath } from 'node:url';
 process.env.UV_THREADPOOL_SIZE ??= '16';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const storeModule = join(root, 'server', 'dist', 'store', 'file-store.js');
+const storeModule = join(
+  root,
+  'server',
+  'dist',
+  'server',
+  'store',
+  'file-store.js'
+);
 if (!existsSync(storeModule)) {
   console.error(
     'server/dist is missing: run `npx tsc -p server/tsconfig.json` first'

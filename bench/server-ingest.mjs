@@ -8,7 +8,7 @@
  *
  * For each history size (10k, then --big, default 1M executions already
  * stored) it pre-populates a data folder through the store API (big groups,
- * not HTTP), starts the real server process (server/dist/index.js), and
+ * not HTTP), starts the real server process (server/dist/server/index.js), and
  * measures the startup (index rebuild) time, then ingest over HTTP on
  * loopback: several clients each sending batches of 100 realistic
  * execution events and waiting for the answer. It prints events/s and the

@@ -28,7 +28,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'server', 'dist', 'index.js');
+const cli = join(root, 'server', 'dist', 'server', 'index.js');
 if (!existsSync(cli)) {
   console.error(
     'server/dist is missing: run `npx tsc -p server/tsconfig.json` first'
@@ -37,7 +37,7 @@ if (!existsSync(cli)) {
 }
 const require = createRequire(import.meta.url);
 const { FileStore } = require(
-  join(root, 'server', 'dist', 'store', 'file-store.js')
+  join(root, 'server', 'dist', 'server', 'store', 'file-store.js')
 );
 
 const arg = (name, fallback) => {

@@ -13,7 +13,7 @@ import { execution, session } from './events.mjs';
 import { FLOOR, SERVER_NODE_ARGS, TOKEN } from './options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = join(root, 'server', 'dist', 'index.js');
+const cli = join(root, 'server', 'dist', 'server', 'index.js');
 if (!existsSync(cli)) {
   console.error(
     'server/dist is missing: run `npx tsc -p server/tsconfig.json` first'
@@ -23,7 +23,7 @@ if (!existsSync(cli)) {
 const require = createRequire(import.meta.url);
 /** The compiled FileStore, to populate and reopen data folders. */
 export const { FileStore } = require(
-  join(root, 'server', 'dist', 'store', 'file-store.js')
+  join(root, 'server', 'dist', 'server', 'store', 'file-store.js')
 );
 
 /** Fills a data folder with `count` executions (200 per session). */

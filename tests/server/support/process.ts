@@ -1,5 +1,5 @@
 /**
- * Runs the real server CLI (server/dist/index.js) as a child process:
+ * Runs the real server CLI (server/dist/server/index.js) as a child process:
  * {@link startCli} with any arguments (the CLI tests), {@link startServer}
  * for a server on a free port with a data folder and an owner token.
  */
@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 /** The repository root. */
 export const ROOT = join(__dirname, '..', '..', '..');
 /** The compiled CLI. */
-export const CLI = join(ROOT, 'server', 'dist', 'index.js');
+export const CLI = join(ROOT, 'server', 'dist', 'server', 'index.js');
 
 /** Compiles the server with tsc (the CLI tests run the real build). */
 export function buildServer(): void {
