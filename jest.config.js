@@ -1,6 +1,7 @@
 /**
- * Two jest projects: the frontend (jsdom, JupyterLab's jest preset) and the
- * server (plain Node). Both read tests from tests/.
+ * Three jest projects: the frontend (jsdom, JupyterLab's jest preset), the
+ * server (plain Node) and the records floor (plain Node: the rules that
+ * both sides share). All read tests from tests/.
  */
 const jestJupyterLab = require('@jupyterlab/testutils/lib/jest-config');
 
@@ -56,6 +57,17 @@ module.exports = {
         ]
       },
       transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
+    },
+    {
+      displayName: 'records',
+      testEnvironment: 'node',
+      testRegex: 'tests/records/.*\\.test\\.ts$',
+      transform: {
+        '\\.ts$': [
+          'ts-jest',
+          { tsconfig: 'tsconfig.test.json', isolatedModules: true }
+        ]
+      }
     }
   ]
 };

@@ -30,7 +30,8 @@ import type {
 } from '../../src/records/schema';
 import { AppError } from '../errors';
 import { BlobFolder, SHA256_HEX } from './blob-store';
-import { mergeCaptures } from './capture-merge';
+import { mergeCaptures } from '../../src/records/capture';
+import { summarizeExecution } from '../../src/records/summary';
 import { listCellExecutions, previousExecution } from './cell-index';
 import { DuplicateFilter } from './duplicates';
 import { HistoryIndex } from './history-index';
@@ -53,7 +54,6 @@ import {
 import { openStoreMeta, type StoreMeta } from './store-meta';
 import {
   readEnvironment,
-  summarizeExecution,
   type CellQuery,
   type ExecutionKey,
   type ExecutionQuery,

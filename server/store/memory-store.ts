@@ -11,13 +11,13 @@ import type {
   SessionSummary
 } from '../../src/records/schema';
 import { MemoryBlobStore } from './blob-store';
-import { mergeCaptures } from './capture-merge';
+import { mergeCaptures } from '../../src/records/capture';
+import { summarizeExecution } from '../../src/records/summary';
 import { listCellExecutions, previousExecution } from './cell-index';
 import { DuplicateFilter } from './duplicates';
 import { HistoryIndex } from './history-index';
 import {
   readEnvironment,
-  summarizeExecution,
   type CellQuery,
   type ExecutionKey,
   type ExecutionQuery,

@@ -175,15 +175,3 @@ export async function readEnvironment(
   }
   return { capturedAt, ...JSON.parse(content.toString('utf8')) };
 }
-
-/** The summary of an execution record: no outputs, their count and types. */
-export function summarizeExecution(record: ExecutionRecord): ExecutionSummary {
-  const { outputs, ...rest } = record;
-  const outputTypes: ExecutionSummary['outputTypes'] = [];
-  for (const output of outputs) {
-    if (!outputTypes.includes(output.output_type)) {
-      outputTypes.push(output.output_type);
-    }
-  }
-  return { ...rest, outputCount: outputs.length, outputTypes };
-}

@@ -1,5 +1,6 @@
 import type { ExecutionRecord } from '../records/schema';
-import { FileChange, fileChange, hashSettled } from './capture';
+import { FileChange, fileChange } from '../records/files';
+import { hashSettled } from '../records/capture';
 import { LoadableModel, toError } from './loadable';
 import type { ExecutionSummary, FileAccess, ITrailReader } from './types';
 

@@ -1,4 +1,4 @@
-import { diffEnvironments, IEnvironmentDiff } from './capture';
+import { diffEnvironments, IEnvironmentDiff } from '../records/environment';
 import { LoadableModel, toError } from './loadable';
 import type {
   EnvironmentSnapshot,

@@ -1,7 +1,47 @@
 /**
- * Execution captures from the kernel helper: kept to the schema's shape, and
- * merged as capture.schema.json describes.
+ * What the kernel helper sends, kept to the schemas' shape: a field the
+ * schema would refuse is dropped or cut, never the whole record. Captures
+ * merge by the rules of the records floor (src/records/capture.ts).
  */
+import { isEmptyCapture } from '../records/capture';
+import {
+  MAX_COLUMN_NAME_LENGTH,
+  MAX_COLUMN_TYPE_LENGTH,
+  MAX_CONDA_NAME_LENGTH,
+  MAX_CONDA_PREFIX_LENGTH,
+  MAX_CPU_MODEL_LENGTH,
+  MAX_CWD_LENGTH,
+  MAX_EXECUTABLE_LENGTH,
+  MAX_FILES,
+  MAX_GIT_BRANCH_LENGTH,
+  MAX_GIT_COMMIT_LENGTH,
+  MAX_GIT_DIFF_LENGTH,
+  MAX_GPU_DRIVER_LENGTH,
+  MAX_GPU_NAME_LENGTH,
+  MAX_GPUS,
+  MAX_HASH_ERROR_LENGTH,
+  MAX_HOSTNAME_LENGTH,
+  MAX_LANGUAGE_IMPLEMENTATION_LENGTH,
+  MAX_LANGUAGE_NAME_LENGTH,
+  MAX_LANGUAGE_VERSION_LENGTH,
+  MAX_MACHINE_LENGTH,
+  MAX_METRIC_NAME_LENGTH,
+  MAX_METRICS,
+  MAX_PACKAGE_NAME_LENGTH,
+  MAX_PACKAGE_VERSION_LENGTH,
+  MAX_PACKAGES,
+  MAX_PARAM_NAME_LENGTH,
+  MAX_PARAM_VALUE_LENGTH,
+  MAX_PARAMS,
+  MAX_PATH_LENGTH,
+  MAX_PLATFORM_LENGTH,
+  MAX_RELEASE_LENGTH,
+  MAX_ROLE_LENGTH,
+  MAX_SYSTEM_LENGTH,
+  MAX_TABLE_COLUMNS,
+  MAX_TAG_LENGTH,
+  MAX_TAGS
+} from '../records/limits';
 import type {
   EnvironmentSnapshot,
   ExecutionCapture,
@@ -9,88 +49,6 @@ import type {
   MetricPoint,
   ParamValue
 } from '../records/schema';
-
-const MAX_FILES = 10000;
-const MAX_PARAMS = 1000;
-const MAX_METRICS = 100000;
-const MAX_TAGS = 200;
-
-/**
- * Merges `more` into `base` (neither is changed): files by (path, access)
- * with the later non-null values winning, params by name with the later
- * winning, metrics appended, tags as a set.
- */
-export function mergeCapture(
-  base: ExecutionCapture | undefined,
-  more: ExecutionCapture
-): ExecutionCapture {
-  if (!base) {
-    return cloneCapture(more);
-  }
-  const merged = cloneCapture(base);
-  if (more.files?.length) {
-    const files = merged.files ?? [];
-    const index = new Map(files.map((file, i) => [fileKey(file), i]));
-    for (const file of more.files) {
-      const at = index.get(fileKey(file));
-      if (at === undefined) {
-        if (files.length < MAX_FILES) {
-          index.set(fileKey(file), files.length);
-          files.push({ ...file });
-        }
-        continue;
-      }
-      const target = files[at] as unknown as Record<string, unknown>;
-      for (const [key, value] of Object.entries(file)) {
-        if (value !== null && value !== undefined) {
-          target[key] = value;
-        }
-      }
-      if (
-        file.hashPending === undefined &&
-        (typeof file.sha256 === 'string' || typeof file.hashError === 'string')
-      ) {
-        // A hash outcome without a flag of its own (the kernel's final
-        // capture drops it) ends the earlier pending state.
-        delete target.hashPending;
-      }
-    }
-    merged.files = files;
-  }
-  if (more.params && Object.keys(more.params).length > 0) {
-    const params = { ...(merged.params ?? {}) };
-    for (const [name, value] of Object.entries(more.params)) {
-      if (name in params || Object.keys(params).length < MAX_PARAMS) {
-        params[name] = value;
-      }
-    }
-    merged.params = params;
-  }
-  if (more.metrics?.length) {
-    const metrics = [...(merged.metrics ?? []), ...more.metrics];
-    merged.metrics = metrics.slice(0, MAX_METRICS);
-  }
-  if (more.tags?.length) {
-    merged.tags = [...new Set([...(merged.tags ?? []), ...more.tags])].slice(
-      0,
-      MAX_TAGS
-    );
-  }
-  return merged;
-}
-
-/**
- * Whether a capture has anything to say.
- */
-export function isEmptyCapture(capture: ExecutionCapture | undefined): boolean {
-  return (
-    !capture ||
-    (!capture.files?.length &&
-      !capture.metrics?.length &&
-      !capture.tags?.length &&
-      Object.keys(capture.params ?? {}).length === 0)
-  );
-}
 
 /**
  * A capture reduced to what the schema accepts, or null when nothing is
@@ -112,25 +70,28 @@ export function sanitizeCapture(raw: unknown): ExecutionCapture | null {
     }
   }
   if (isRecord(raw.params)) {
-    const params: Record<string, ParamValue> = {};
+    // A Map, not an object: a param may be named __proto__.
+    const params = new Map<string, ParamValue>();
     for (const [name, value] of Object.entries(raw.params).slice(
       0,
       MAX_PARAMS
     )) {
-      if (name.length > 250) {
+      if (name.length > MAX_PARAM_NAME_LENGTH) {
         continue;
       }
-      params[name] =
+      params.set(
+        name,
         typeof value === 'string'
-          ? value.slice(0, 5000)
+          ? value.slice(0, MAX_PARAM_VALUE_LENGTH)
           : typeof value === 'number' || typeof value === 'boolean'
             ? value
             : value === null
               ? null
-              : JSON.stringify(value ?? null).slice(0, 5000);
+              : JSON.stringify(value ?? null).slice(0, MAX_PARAM_VALUE_LENGTH)
+      );
     }
-    if (Object.keys(params).length > 0) {
-      capture.params = params;
+    if (params.size > 0) {
+      capture.params = Object.fromEntries(params);
     }
   }
   if (Array.isArray(raw.metrics)) {
@@ -138,7 +99,7 @@ export function sanitizeCapture(raw: unknown): ExecutionCapture | null {
     for (const point of raw.metrics.slice(0, MAX_METRICS)) {
       if (
         !isRecord(point) ||
-        !isText(point.name, 1, 250) ||
+        !isText(point.name, 1, MAX_METRIC_NAME_LENGTH) ||
         typeof point.at !== 'string' ||
         !(point.value === null || typeof point.value === 'number')
       ) {
@@ -163,7 +124,7 @@ export function sanitizeCapture(raw: unknown): ExecutionCapture | null {
   }
   if (Array.isArray(raw.tags)) {
     const tags = raw.tags
-      .filter((tag): tag is string => isText(tag, 1, 250))
+      .filter((tag): tag is string => isText(tag, 1, MAX_TAG_LENGTH))
       .slice(0, MAX_TAGS);
     if (tags.length > 0) {
       capture.tags = [...new Set(tags)];
@@ -192,30 +153,32 @@ export function sanitizeEnvironment(raw: unknown): EnvironmentSnapshot | null {
   const snapshot: EnvironmentSnapshot = {
     capturedAt: raw.capturedAt,
     language: pick(raw.language, {
-      name: 100,
-      version: 100,
-      implementation: 100,
-      executable: 4096
+      name: MAX_LANGUAGE_NAME_LENGTH,
+      version: MAX_LANGUAGE_VERSION_LENGTH,
+      implementation: MAX_LANGUAGE_IMPLEMENTATION_LENGTH,
+      executable: MAX_EXECUTABLE_LENGTH
     }) as EnvironmentSnapshot['language'],
     platform: pick(raw.platform, {
-      system: 100,
-      release: 200,
-      machine: 100,
-      platform: 500,
-      hostname: 255,
-      cwd: 4096
+      system: MAX_SYSTEM_LENGTH,
+      release: MAX_RELEASE_LENGTH,
+      machine: MAX_MACHINE_LENGTH,
+      platform: MAX_PLATFORM_LENGTH,
+      hostname: MAX_HOSTNAME_LENGTH,
+      cwd: MAX_CWD_LENGTH
     }) as EnvironmentSnapshot['platform'],
     packages: raw.packages
       .filter(
         (p): p is { name: string; version: string } =>
-          isRecord(p) && isText(p.name, 0, 500) && isText(p.version, 0, 200)
+          isRecord(p) &&
+          isText(p.name, 0, MAX_PACKAGE_NAME_LENGTH) &&
+          isText(p.version, 0, MAX_PACKAGE_VERSION_LENGTH)
       )
-      .slice(0, 20000)
+      .slice(0, MAX_PACKAGES)
       .map(p => ({ name: p.name, version: p.version }))
   };
   if (isRecord(raw.cpu)) {
     const cpu: EnvironmentSnapshot['cpu'] = {};
-    if (isText(raw.cpu.model, 0, 500)) {
+    if (isText(raw.cpu.model, 0, MAX_CPU_MODEL_LENGTH)) {
       cpu.model = raw.cpu.model;
     }
     if (Number.isInteger(raw.cpu.count) && (raw.cpu.count as number) >= 0) {
@@ -225,8 +188,8 @@ export function sanitizeEnvironment(raw: unknown): EnvironmentSnapshot | null {
   }
   if (Array.isArray(raw.gpus)) {
     snapshot.gpus = raw.gpus
-      .filter(g => isRecord(g) && isText(g.name, 0, 500))
-      .slice(0, 64)
+      .filter(g => isRecord(g) && isText(g.name, 0, MAX_GPU_NAME_LENGTH))
+      .slice(0, MAX_GPUS)
       .map(g => {
         const gpu = g as Record<string, unknown>;
         const out: NonNullable<EnvironmentSnapshot['gpus']>[number] = {
@@ -235,7 +198,10 @@ export function sanitizeEnvironment(raw: unknown): EnvironmentSnapshot | null {
         if (Number.isInteger(gpu.memoryMiB) || gpu.memoryMiB === null) {
           out.memoryMiB = gpu.memoryMiB as number | null;
         }
-        if (isText(gpu.driver, 0, 100) || gpu.driver === null) {
+        if (
+          isText(gpu.driver, 0, MAX_GPU_DRIVER_LENGTH) ||
+          gpu.driver === null
+        ) {
           out.driver = gpu.driver as string | null;
         }
         return out;
@@ -244,15 +210,18 @@ export function sanitizeEnvironment(raw: unknown): EnvironmentSnapshot | null {
   if (raw.conda === null) {
     snapshot.conda = null;
   } else if (isRecord(raw.conda)) {
-    snapshot.conda = pick(raw.conda, { name: 500, prefix: 4096 });
+    snapshot.conda = pick(raw.conda, {
+      name: MAX_CONDA_NAME_LENGTH,
+      prefix: MAX_CONDA_PREFIX_LENGTH
+    });
   }
   if (raw.git === null) {
     snapshot.git = null;
   } else if (isRecord(raw.git)) {
     const git: NonNullable<EnvironmentSnapshot['git']> = {};
     for (const [key, max] of [
-      ['commit', 64],
-      ['branch', 500]
+      ['commit', MAX_GIT_COMMIT_LENGTH],
+      ['branch', MAX_GIT_BRANCH_LENGTH]
     ] as const) {
       const value = raw.git[key];
       if (value === null || isText(value, 0, max)) {
@@ -263,7 +232,7 @@ export function sanitizeEnvironment(raw: unknown): EnvironmentSnapshot | null {
       git.dirty = raw.git.dirty;
     }
     if (typeof raw.git.diff === 'string') {
-      git.diff = raw.git.diff.slice(0, 1000000);
+      git.diff = raw.git.diff.slice(0, MAX_GIT_DIFF_LENGTH);
       if (git.diff.length < raw.git.diff.length) {
         git.diffTruncated = true;
       }
@@ -279,7 +248,7 @@ export function sanitizeEnvironment(raw: unknown): EnvironmentSnapshot | null {
 function sanitizeFile(raw: unknown): FileAccess | null {
   if (
     !isRecord(raw) ||
-    !isText(raw.path, 1, 4096) ||
+    !isText(raw.path, 1, MAX_PATH_LENGTH) ||
     !['read', 'write', 'readwrite'].includes(raw.access as string) ||
     !['file', 'folder'].includes(raw.kind as string)
   ) {
@@ -290,7 +259,7 @@ function sanitizeFile(raw: unknown): FileAccess | null {
     access: raw.access as FileAccess['access'],
     kind: raw.kind as FileAccess['kind']
   };
-  if (isText(raw.role, 0, 100)) {
+  if (isText(raw.role, 0, MAX_ROLE_LENGTH)) {
     file.role = raw.role;
   }
   if (raw.size === null || isCount(raw.size)) {
@@ -309,7 +278,7 @@ function sanitizeFile(raw: unknown): FileAccess | null {
     file.hashPending = raw.hashPending;
   }
   if (typeof raw.hashError === 'string') {
-    file.hashError = raw.hashError.slice(0, 1000);
+    file.hashError = raw.hashError.slice(0, MAX_HASH_ERROR_LENGTH);
   }
   if (isCount(raw.fileCount)) {
     file.fileCount = raw.fileCount;
@@ -324,9 +293,11 @@ function sanitizeFile(raw: unknown): FileAccess | null {
       columns: raw.schema.columns
         .filter(
           (c): c is { name: string; type: string } =>
-            isRecord(c) && isText(c.name, 0, 1000) && isText(c.type, 0, 200)
+            isRecord(c) &&
+            isText(c.name, 0, MAX_COLUMN_NAME_LENGTH) &&
+            isText(c.type, 0, MAX_COLUMN_TYPE_LENGTH)
         )
-        .slice(0, 5000)
+        .slice(0, MAX_TABLE_COLUMNS)
         .map(c => ({ name: c.name, type: c.type }))
     };
     if (raw.schema.rows === null || isCount(raw.schema.rows)) {
@@ -334,27 +305,6 @@ function sanitizeFile(raw: unknown): FileAccess | null {
     }
   }
   return file;
-}
-
-function cloneCapture(capture: ExecutionCapture): ExecutionCapture {
-  const copy: ExecutionCapture = {};
-  if (capture.files) {
-    copy.files = capture.files.map(file => ({ ...file }));
-  }
-  if (capture.params) {
-    copy.params = { ...capture.params };
-  }
-  if (capture.metrics) {
-    copy.metrics = [...capture.metrics];
-  }
-  if (capture.tags) {
-    copy.tags = [...capture.tags];
-  }
-  return copy;
-}
-
-function fileKey(file: FileAccess): string {
-  return `${file.access}\u0000${file.path}`;
 }
 
 /** Only the listed string fields, each cut to its maximum length. */

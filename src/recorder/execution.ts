@@ -4,7 +4,8 @@
  */
 import type { KernelMessage } from '@jupyterlab/services';
 import type { ExecutionCapture, ExecutionRecord } from '../records/schema';
-import { isEmptyCapture, mergeCapture } from './capture';
+import { isEmptyCapture, mergeCaptures } from '../records/capture';
+import { MAX_CODE_LENGTH } from '../records/limits';
 import { OutputList } from './outputs';
 import { durationBetween, isoDate, parseKernelDate } from './time';
 
@@ -12,11 +13,6 @@ import { durationBetween, isoDate, parseKernelDate } from './time';
  * The status of a finished execution.
  */
 export type ExecutionStatus = ExecutionRecord['status'];
-
-/**
- * The longest code a record may carry (the schema's maxLength).
- */
-export const MAX_CODE_LENGTH = 2000000;
 
 /**
  * Builds the record of one execution from its request and the kernel's
@@ -114,7 +110,7 @@ export class ExecutionBuilder {
    * Merges a capture from the kernel helper into the record.
    */
   addCapture(capture: ExecutionCapture): void {
-    this._capture = mergeCapture(this._capture, capture);
+    this._capture = mergeCaptures([this._capture, capture]);
   }
 
   /**

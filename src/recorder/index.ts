@@ -5,9 +5,9 @@
 export { TrailRecorder } from './recorder';
 export { KernelObserver } from './observer';
 export { EventQueue } from './event-queue';
-export { ExecutionBuilder, MAX_CODE_LENGTH, statusOfReply } from './execution';
+export { ExecutionBuilder, statusOfReply } from './execution';
 export type { ExecutionStatus } from './execution';
-export { OutputList, MAX_OUTPUTS, displayIdOf } from './outputs';
+export { OutputList, displayIdOf } from './outputs';
 export type { OutputMessageType } from './outputs';
 export { kernelInfoOf } from './kernel-info';
 export { parseKernelDate, isoDate, durationBetween } from './time';
@@ -21,12 +21,7 @@ export {
 } from './helper-protocol';
 export type { HelperMessage, IHelperConfig } from './helper-protocol';
 export { CaptureRouter, MAX_REMEMBERED_EXECUTIONS } from './capture-router';
-export {
-  isEmptyCapture,
-  mergeCapture,
-  sanitizeCapture,
-  sanitizeEnvironment
-} from './capture';
+export { sanitizeCapture, sanitizeEnvironment } from './capture';
 export { PROVIDER_RULES, Redactor, redacted } from './redact';
 export type {
   IRedactionOptions,

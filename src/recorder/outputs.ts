@@ -11,13 +11,9 @@ import type {
   Output,
   StreamOutput
 } from '../records/schema';
-
-/**
- * The most outputs one execution record may hold (the schema's maxItems).
- * Outputs past it are counted and replaced by one notice, so that a chatty
- * cell cannot make the server reject a whole batch.
- */
-export const MAX_OUTPUTS = 5000;
+// Outputs past MAX_OUTPUTS are counted and replaced by one notice, so that
+// a chatty cell cannot make the server reject a whole batch.
+import { MAX_OUTPUTS } from '../records/limits';
 
 /**
  * The iopub message types that add an output.

@@ -8,9 +8,16 @@ import type {
   ExecutionCapture,
   ExecutionRecord,
   Output,
+  ParamValue,
   TrailEvent
 } from '../records/schema';
-import { MAX_CODE_LENGTH } from './execution';
+import {
+  MAX_CODE_LENGTH,
+  MAX_PARAM_NAME_LENGTH,
+  MAX_PARAM_VALUE_LENGTH,
+  MAX_PATH_LENGTH,
+  MAX_TAG_LENGTH
+} from '../records/limits';
 import { findSecrets, ISpan, TextPlace } from './redaction/scan';
 import { isSecretValue, secretName } from './redaction/values';
 
@@ -360,9 +367,13 @@ export class Redactor {
     counts: RedactionCounts
   ): void {
     if (capture.params) {
-      const params: NonNullable<ExecutionCapture['params']> = {};
+      // A Map, not an object: a param may be named __proto__.
+      const params = new Map<string, ParamValue>();
       for (const [name, value] of Object.entries(capture.params)) {
-        const key = this.redactText(name, 'text', counts).slice(0, 250);
+        const key = this.redactText(name, 'text', counts).slice(
+          0,
+          MAX_PARAM_NAME_LENGTH
+        );
         const secret = secretName(name);
         if (
           secret !== null &&
@@ -372,23 +383,32 @@ export class Redactor {
               !value.startsWith('[REDACTED:')))
         ) {
           // A param named like a secret holds one, whatever it looks like.
-          params[key] = redacted(secret.kind);
+          params.set(key, redacted(secret.kind));
           counts[secret.kind] = (counts[secret.kind] ?? 0) + 1;
         } else if (typeof value === 'string') {
-          params[key] = this.redactText(value, 'text', counts).slice(0, 5000);
+          params.set(
+            key,
+            this.redactText(value, 'text', counts).slice(
+              0,
+              MAX_PARAM_VALUE_LENGTH
+            )
+          );
         } else {
-          params[key] = value;
+          params.set(key, value);
         }
       }
-      capture.params = params;
+      capture.params = Object.fromEntries(params);
     }
     if (capture.tags) {
       capture.tags = capture.tags.map(tag =>
-        this.redactText(tag, 'text', counts).slice(0, 250)
+        this.redactText(tag, 'text', counts).slice(0, MAX_TAG_LENGTH)
       );
     }
     for (const file of capture.files ?? []) {
-      file.path = this.redactText(file.path, 'path', counts).slice(0, 4096);
+      file.path = this.redactText(file.path, 'path', counts).slice(
+        0,
+        MAX_PATH_LENGTH
+      );
     }
   }
 

@@ -7,12 +7,8 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { copyIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import type { ExecutionCapture, FileAccess } from '../records/schema';
-import {
-  ExecutionDetailModel,
-  FileChange,
-  IMetricSeries,
-  metricSeries
-} from '../model';
+import type { FileChange } from '../records/files';
+import { ExecutionDetailModel, IMetricSeries, metricSeries } from '../model';
 import { Sparkline } from './charts';
 import {
   executionPrompt,

@@ -8,6 +8,7 @@ import type {
   ExecutionRecord,
   Output
 } from '../../src/records/schema';
+import { summarizeExecution } from '../../src/records/summary';
 import type {
   ExecutionSummary,
   ISearchQuery,
@@ -144,14 +145,7 @@ export class FakeReader implements ITrailReader {
     const all = [...(this._executions.get(sessionId) ?? [])].sort(
       (a, b) => a.seq - b.seq
     );
-    return page(
-      all.map(({ outputs, ...rest }) => ({
-        ...rest,
-        outputCount: outputs.length,
-        outputTypes: [...new Set(outputs.map(o => o.output_type))]
-      })),
-      query
-    );
+    return page(all.map(summarizeExecution), query);
   }
 
   async getExecution(id: string): Promise<ExecutionRecord> {
@@ -203,12 +197,7 @@ export class FakeReader implements ITrailReader {
     if (earlier.length === 0) {
       return null;
     }
-    const { outputs, ...rest } = earlier[0];
-    return {
-      ...rest,
-      outputCount: outputs.length,
-      outputTypes: [...new Set(outputs.map(o => o.output_type))]
-    };
+    return summarizeExecution(earlier[0]);
   }
 
   async getEnvironment(id: string): Promise<EnvironmentSnapshot> {
@@ -324,7 +313,7 @@ export class FakeReader implements ITrailReader {
         r => r.notebookPath === query.notebook && r.cellId === query.cellId
       )
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-    return page(all.map(summaryOf), query);
+    return page(all.map(summarizeExecution), query);
   }
 
   async setSessionVisibility(
@@ -386,7 +375,7 @@ export class FakeReader implements ITrailReader {
         const at = record.code.toLowerCase().indexOf(needle);
         if (at >= 0) {
           hits.push({
-            execution: summaryOf(record),
+            execution: summarizeExecution(record),
             author: session.author ?? {
               id: 'owner',
               name: 'owner',
@@ -427,15 +416,6 @@ export class FakeReader implements ITrailReader {
 
   private _executions = new Map<string, ExecutionRecord[]>();
   private _sessions: SessionSummary[] = [];
-}
-
-function summaryOf(record: ExecutionRecord): ExecutionSummary {
-  const { outputs, ...rest } = record;
-  return {
-    ...rest,
-    outputCount: outputs.length,
-    outputTypes: [...new Set(outputs.map(o => o.output_type))]
-  };
 }
 
 /**

@@ -464,6 +464,60 @@ describe('kernel helper messages', () => {
     ]);
   });
 
+  it('keeps a param named __proto__ as a param, merged, redacted and late', async () => {
+    const { fixture, kernel, events } = setup();
+    await settle();
+    const msgId = requestsOf(fixture)[0].header.msg_id;
+    const [before, rest] = splitAt(
+      fixture,
+      e => e.type === 'message' && e.msg.header.msg_type === 'execute_reply'
+    );
+    kernel.replay(before);
+    // Parsed, as the comm delivers it: a `{ __proto__: ... }` literal would
+    // set the prototype instead of making a property.
+    for (const params of ['{"__proto__": "a", "lr": 0.1}', '{"seed": 7}']) {
+      kernel.helperSays(
+        {
+          type: 'capture',
+          msgId,
+          capture: { params: JSON.parse(params) },
+          final: false
+        },
+        { parent: msgId }
+      );
+    }
+    kernel.replay(rest);
+    kernel.helperSays({
+      type: 'capture',
+      msgId,
+      capture: { params: JSON.parse('{"__proto__": "late"}') },
+      final: true
+    });
+    const completed = events[1] as Extract<
+      TrailEvent,
+      { kind: 'execution.completed' }
+    >;
+    const annotated = events[2] as Extract<
+      TrailEvent,
+      { kind: 'execution.annotated' }
+    >;
+    expect(kinds(events)).toEqual([
+      'session.started',
+      'execution.completed',
+      'execution.annotated'
+    ]);
+    expect(JSON.stringify(completed.execution.capture?.params)).toBe(
+      '{"__proto__":"a","lr":0.1,"seed":7}'
+    );
+    expect(Object.getPrototypeOf(completed.execution.capture?.params)).toBe(
+      Object.prototype
+    );
+    expect(JSON.stringify(annotated.capture.params)).toBe(
+      '{"__proto__":"late"}'
+    );
+    expect(batchErrors(events)).toEqual([]);
+  });
+
   it('holds the start environment until the session starts, from seq 1', async () => {
     const { fixture, kernel, events } = setup();
     await settle();

@@ -20,10 +20,10 @@ import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { KERNEL_HELPER_SOURCE } from '../../src/_generated/kernel-helper';
+import { mergeCaptures } from '../../src/records/capture';
 import {
   bootstrapCode,
   IHelperConfig,
-  mergeCapture,
   TrailRecorder
 } from '../../src/recorder';
 import { IRealKernel, startKernel } from './recorder/jupyter-server';
@@ -95,7 +95,7 @@ describeWithHelper('the kernel helper in a real kernel', () => {
         event.kind === 'execution.annotated' &&
         event.executionId === execution.id
       ) {
-        capture = mergeCapture(capture, event.capture);
+        capture = mergeCaptures([capture, event.capture])!;
       }
     }
     return capture;

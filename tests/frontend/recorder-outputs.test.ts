@@ -1,9 +1,9 @@
 /**
  * OutputList and the timing helpers, on hand-made message contents.
  */
+import { MAX_OUTPUTS } from '../../src/records/limits';
 import {
   durationBetween,
-  MAX_OUTPUTS,
   OutputList,
   parseKernelDate,
   statusOfReply

@@ -9,12 +9,7 @@ import {
 } from '@jupyterlab/rendermime';
 import { Widget } from '@lumino/widgets';
 import type { EnvironmentSnapshot } from '../../src/records/schema';
-import {
-  diffEnvironments,
-  fileChange,
-  metricSeries,
-  TrailBrowserModel
-} from '../../src/model';
+import { metricSeries, TrailBrowserModel } from '../../src/model';
 import { TrailSidebar } from '../../src/ui';
 import { formatAbsoluteTime } from '../../src/ui/format';
 import { thin } from '../../src/ui/charts';
@@ -570,31 +565,6 @@ describe('capture views', () => {
 });
 
 describe('capture helpers', () => {
-  it('tells changed, new, same, pending and unknown files apart', () => {
-    const file = {
-      path: 'a.csv',
-      access: 'read' as const,
-      kind: 'file' as const,
-      sha256: SHA_A
-    };
-    expect(fileChange(file, undefined)).toBe('unknown');
-    expect(fileChange(file, [])).toBe('new');
-    expect(fileChange(file, [{ ...file }])).toBe('same');
-    expect(fileChange(file, [{ ...file, sha256: SHA_B }])).toBe('changed');
-    expect(fileChange({ ...file, sha256: null, hashPending: true }, [])).toBe(
-      'pending'
-    );
-    expect(
-      fileChange({ ...file, sha256: null, hashError: 'denied' }, [file])
-    ).toBe('unknown');
-    // A hash beside a stale pending flag (kept by older merges) is done.
-    expect(fileChange({ ...file, hashPending: true }, [file])).toBe('same');
-    // A file written before and read now is the same file.
-    expect(
-      fileChange(file, [{ ...file, access: 'write', sha256: SHA_B }])
-    ).toBe('changed');
-  });
-
   it('groups metrics by name in step order', () => {
     const series = metricSeries({
       metrics: [
@@ -620,13 +590,5 @@ describe('capture helpers', () => {
     expect(Math.max(...(thinned as number[]))).toBe(100);
     expect(thin([1, null, 3], 10)).toEqual([1, null, 3]);
     expect(thin(Array(400).fill(null), 10)).toEqual(Array(5).fill(null));
-  });
-
-  it('matches package names across spellings', () => {
-    const a = env([['Scikit_Learn', '1.0']]);
-    const b = env([['scikit-learn', '1.1']]);
-    expect(diffEnvironments(a, b).changed).toEqual([
-      { name: 'scikit-learn', before: '1.0', after: '1.1' }
-    ]);
   });
 });

@@ -1,12 +1,12 @@
 /**
  * Execution captures: execution.annotated events merge into their
  * execution's capture when it is read, in arrival order, whether they
- * arrive before or after the execution, and across restarts.
+ * arrive before or after the execution, and across restarts. The merge
+ * rule itself is tested with the records floor (tests/records).
  */
 import request from 'supertest';
 import type { ExecutionCapture, FileAccess } from '../../src/records/schema';
 import { createApp } from '../../server/app';
-import { mergeCaptures } from '../../server/store/capture-merge';
 import { MemoryStore } from '../../server/store/memory-store';
 import {
   annotationEvent,
@@ -29,121 +29,6 @@ const pendingRead: FileAccess = {
   sha256: null,
   hashPending: true
 };
-
-describe('mergeCaptures', () => {
-  it('merges files by (path, access), later non-null values winning', () => {
-    const merged = mergeCaptures([
-      {
-        files: [
-          pendingRead,
-          { path: 'data/train.csv', access: 'write', kind: 'file' }
-        ]
-      },
-      {
-        files: [
-          {
-            path: 'data/train.csv',
-            access: 'read',
-            kind: 'file',
-            size: null,
-            sha256: SHA_A,
-            hashPending: false
-          },
-          { path: 'out/model.pkl', access: 'write', kind: 'file' }
-        ]
-      }
-    ]);
-    expect(merged!.files).toEqual([
-      { ...pendingRead, sha256: SHA_A, hashPending: false },
-      { path: 'data/train.csv', access: 'write', kind: 'file' },
-      { path: 'out/model.pkl', access: 'write', kind: 'file' }
-    ]);
-  });
-
-  it('ends a pending hash when the final capture reports it without the flag', () => {
-    // What the kernel helper sends when a background hash is done: the
-    // entry with its hash (or error) and no hashPending at all.
-    const merged = mergeCaptures([
-      { files: [pendingRead, { ...pendingRead, path: 'big/broken.bin' }] },
-      {
-        files: [
-          {
-            path: 'data/train.csv',
-            access: 'read',
-            kind: 'file',
-            sha256: SHA_A
-          },
-          {
-            path: 'big/broken.bin',
-            access: 'read',
-            kind: 'file',
-            sha256: null,
-            hashError: 'PermissionError: denied'
-          }
-        ]
-      }
-    ]);
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    const { hashPending, ...settled } = pendingRead;
-    expect(merged!.files![0]).toEqual({ ...settled, sha256: SHA_A });
-    expect(merged!.files![1].hashPending).toBeUndefined();
-    expect(merged!.files![1].hashError).toBe('PermissionError: denied');
-    // A capture that is itself still pending keeps the flag.
-    const still = mergeCaptures([
-      { files: [pendingRead] },
-      { files: [{ ...pendingRead, size: 12 }] }
-    ]);
-    expect(still!.files![0].hashPending).toBe(true);
-  });
-
-  it('lets the later param win, appends metrics, keeps tags as a set', () => {
-    const at = '2026-03-01T10:00:01.000Z';
-    const merged = mergeCaptures([
-      {
-        params: { lr: 0.1, epochs: 3 },
-        metrics: [{ name: 'loss', value: 0.9, step: 1, at }],
-        tags: ['baseline', 'gpu']
-      },
-      undefined,
-      {
-        params: { lr: 0.05, note: null },
-        metrics: [{ name: 'loss', value: null, step: 2, at }],
-        tags: ['gpu', 'final']
-      }
-    ]);
-    expect(merged).toEqual({
-      params: { lr: 0.05, epochs: 3, note: null },
-      metrics: [
-        { name: 'loss', value: 0.9, step: 1, at },
-        { name: 'loss', value: null, step: 2, at }
-      ],
-      tags: ['baseline', 'gpu', 'final']
-    });
-    // Field order follows the schema; nothing absent is invented.
-    expect(
-      Object.keys(mergeCaptures([{ tags: ['a'] }, { files: [] }])!)
-    ).toEqual(['files', 'tags']);
-    expect(mergeCaptures([undefined, undefined])).toBeUndefined();
-  });
-
-  it('keeps a param named __proto__ as a param', () => {
-    const merged = mergeCaptures([
-      { params: JSON.parse('{"__proto__": "a"}') },
-      { params: { other: 1 } }
-    ]);
-    expect(JSON.stringify(merged)).toBe(
-      '{"params":{"__proto__":"a","other":1}}'
-    );
-  });
-
-  it('keeps a merged capture within the schema maxima', () => {
-    const tags = (from: number) =>
-      Array.from({ length: 150 }, (_, i) => `tag-${from + i}`);
-    const merged = mergeCaptures([{ tags: tags(0) }, { tags: tags(150) }]);
-    expect(merged!.tags).toHaveLength(200);
-    expect(merged!.tags![199]).toBe('tag-199');
-  });
-});
 
 interface Harness {
   get(path: string): request.Test;
@@ -209,6 +94,30 @@ describe.each([
       .get(`/sessions/${session.session.id}/executions`)
       .expect(200);
     expect(page.body.items[0].capture).toEqual(expected);
+  });
+
+  it('keeps a param named __proto__ through ingest, merge and read back', async () => {
+    // Parsed, not written as a literal: `{ __proto__: ... }` in code sets
+    // the prototype instead of making a property.
+    const params = JSON.parse('{"__proto__": "a", "lr": 0.1}');
+    const session = sessionEvent();
+    const e = executionEvent(session.session.id, 1, { capture: { params } });
+    const late = annotationEvent(e.execution, {
+      params: JSON.parse('{"__proto__": "b", "seed": 7}')
+    });
+    await h.post('/events', { events: [session, e, late] }).expect(200);
+    for (const path of [
+      `/executions/${e.execution.id}`,
+      `/sessions/${session.session.id}/executions`
+    ]) {
+      const res = await h.get(path).expect(200);
+      const capture = res.body.capture ?? res.body.items[0].capture;
+      expect(Object.keys(capture.params)).toEqual(['__proto__', 'lr', 'seed']);
+      expect(JSON.stringify(capture.params)).toBe(
+        '{"__proto__":"b","lr":0.1,"seed":7}'
+      );
+      expect(Object.getPrototypeOf(capture.params)).toBe(Object.prototype);
+    }
   });
 
   it('keeps an annotation that arrives before its execution', async () => {
