@@ -403,7 +403,7 @@ export namespace KernelHelper {
    */
   export interface IOptions {
     kernel: Kernel.IKernelConnection;
-    /** The Python source of the helper (trail.py). */
+    /** The Python source of the helper (its modules joined, as PROTOCOL.md section 1 says). */
     source: string;
     /** The configuration to send now; called at each injection and push. */
     config: () => IHelperConfig;

@@ -299,8 +299,9 @@ export namespace TrailRecorder {
      */
     injectHelper?: boolean;
     /**
-     * The helper's Python source; the trail.py embedded at build time by
-     * default. null disables injection.
+     * The helper's Python source; by default the modules of
+     * jupyterlab_trail/kernel, joined and embedded at build time. null
+     * disables injection.
      */
     helperSource?: string | null;
     /**

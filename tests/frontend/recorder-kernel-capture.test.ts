@@ -17,7 +17,6 @@ import type {
 } from '../../src/records/schema';
 import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
 import { join } from 'path';
 import { KERNEL_HELPER_SOURCE } from '../../src/_generated/kernel-helper';
 import { mergeCaptures } from '../../src/records/capture';
@@ -247,11 +246,12 @@ describeWithHelper('the kernel helper in a real kernel', () => {
       ],
       { encoding: 'utf8', cwd: join(__dirname, '..', '..') }
     );
-    // The file as it is now (the build embedded it; the wrapper is what
-    // this test checks).
-    const source = readFileSync(
-      join(__dirname, '..', '..', 'jupyterlab_trail', 'kernel', 'trail.py'),
-      'utf8'
+    // The helper's modules joined as they are now (the build embedded
+    // them; the wrapper is what this test checks).
+    const source = execFileSync(
+      process.execPath,
+      [join(__dirname, '..', '..', 'scripts', 'build-helper.mjs'), '--stdout'],
+      { encoding: 'utf8' }
     );
     expect(bootstrapCode(source, config)).toBe(expected);
   });

@@ -5,7 +5,7 @@ import re
 
 from conftest import RECORDING, ROOT, TrailKernel
 
-from jupyterlab_trail.kernel import HELPER_PATH, bootstrap_code, helper_source
+from jupyterlab_trail.kernel import bootstrap_code, helper_modules, helper_source
 
 
 def test_bootstrap_code_is_the_protocol_block():
@@ -26,8 +26,11 @@ def test_bootstrap_code_is_the_protocol_block():
 
 
 def test_helper_source_is_plain_ascii():
-    raw = open(HELPER_PATH, "rb").read()
-    assert all(b == 10 or 32 <= b < 127 for b in raw), "trail.py must stay printable ASCII (JSON.stringify == json.dumps)"
+    raw = helper_source().encode("utf-8")
+    assert all(b == 10 or 32 <= b < 127 for b in raw), "the helper must stay printable ASCII (JSON.stringify == json.dumps)"
+    for path in helper_modules():
+        raw = open(path, "rb").read()
+        assert all(b == 10 or 32 <= b < 127 for b in raw), "%s must stay printable ASCII" % path
     compile(helper_source(), "<trail>", "exec")
 
 

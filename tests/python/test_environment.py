@@ -125,11 +125,13 @@ def test_the_helper_never_needs_more_than_the_standard_library():
         before = set(sys.modules)
         import types
         m = types.ModuleType("trail")
-        exec(compile(open(%r).read(), "<trail>", "exec"), m.__dict__)
+        exec(compile(sys.stdin.read(), "<trail>", "exec"), m.__dict__)
         third_party = {n.split(".")[0] for n in set(sys.modules) - before} - set(sys.stdlib_module_names)
         print(sorted(third_party))
         """
-        % str(__import__("jupyterlab_trail.kernel", fromlist=["HELPER_PATH"]).HELPER_PATH)
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    source = __import__("jupyterlab_trail.kernel", fromlist=["helper_source"]).helper_source()
+    out = subprocess.run(
+        [sys.executable, "-c", code], input=source, capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"

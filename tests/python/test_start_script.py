@@ -25,7 +25,8 @@ echo "{name} $*" >>"$TRAIL_STUB_LOG"
 case "{name} $*" in
   "jlpm build") mkdir -p lib jupyterlab_trail/labextension jupyterlab_trail/server src/_generated
     touch lib/index.js jupyterlab_trail/labextension/package.json \\
-      jupyterlab_trail/server/trail-server.cjs src/_generated/kernel-helper.ts ;;
+      jupyterlab_trail/server/trail-server.cjs src/_generated/kernel-helper.ts \\
+      src/_generated/response-validators.ts ;;
   "jlpm install") mkdir -p node_modules ;;
   "jupyter-builder develop"*) mkdir -p .venv/share/jupyter/labextensions
     ln -sfn "$PWD/jupyterlab_trail/labextension" .venv/share/jupyter/labextensions/jupyterlab-trail ;;
@@ -43,7 +44,7 @@ INPUTS = {
     "schema/records/event.schema.json": "{}",
     "server/index.ts": "",
     "style/base.css": "",
-    "jupyterlab_trail/kernel/trail.py": "",
+    "jupyterlab_trail/kernel/state.py": "",
     "scripts/build-helper.mjs": "",
     "scripts/build-schema-types.mjs": "",
     "scripts/bundle-server.mjs": "",
@@ -133,7 +134,7 @@ def test_a_changed_input_reruns_only_its_step(repo):
     assert setup_calls(start(repo)[0]) == ["jlpm build"]
 
     # A Python cache beside the kernel helper is no source.
-    cache = repo / "jupyterlab_trail" / "kernel" / "__pycache__" / "trail.cpython-311.pyc"
+    cache = repo / "jupyterlab_trail" / "kernel" / "__pycache__" / "state.cpython-311.pyc"
     cache.parent.mkdir()
     cache.write_text("")
     later(cache)
