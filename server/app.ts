@@ -90,7 +90,7 @@ export function createApp(deps: AppDeps): Express {
     });
   const team = new TeamHistory(history, access);
   const feed = new ChangeFeed(access);
-  const search = new SearchService(access, history);
+  const search = new SearchService(access);
   if (deps.indexHistory ?? true) {
     search
       .build()

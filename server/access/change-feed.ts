@@ -166,18 +166,32 @@ export class ChangeFeed {
       cursor = seq;
       if (visibility) {
         const { authorId, from, to } = visibility;
+        // By the rules alone: whoever sees the session under its id reloads
+        // it, and one who sees another record under that id gets it again.
         if (
           canRead(principal, { authorId, visibility: from }) ||
           canRead(principal, { authorId, visibility: to })
         ) {
-          changes.push({ ...change, author: this.access.person(authorId) });
+          changes.push({
+            ...change,
+            sessionId: this.access.publicId(change.sessionId),
+            author: this.access.person(authorId)
+          });
         }
         continue;
       }
       const access = this.access.accessOf(change.sessionId);
-      if (access && this.access.canReadSession(principal, change.sessionId)) {
+      const readable =
+        change.kind === 'execution'
+          ? this.access.canReadExecution(principal, {
+              id: change.executionId!,
+              sessionId: change.sessionId
+            })
+          : this.access.canReadSession(principal, change.sessionId);
+      if (access && readable) {
         changes.push({
           ...change,
+          ...this.publicIds(change),
           author: this.access.person(access.authorId)
         });
       }
@@ -186,6 +200,16 @@ export class ChangeFeed {
       cursor = this.seq;
     }
     return { cursor: this.seal(cursor), changes };
+  }
+
+  /** The public ids of what a stored change names. */
+  private publicIds(
+    change: Omit<Change, 'author'>
+  ): Pick<Change, 'sessionId' | 'executionId'> {
+    const sessionId = this.access.publicId(change.sessionId);
+    return change.executionId === undefined
+      ? { sessionId }
+      : { sessionId, executionId: this.access.publicId(change.executionId) };
   }
 
   /** A cursor for position `seq`. */

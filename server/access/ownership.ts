@@ -12,10 +12,7 @@
  * facts that start later in it (appended after a torn write by that
  * format) are recovered.
  *
- * Facts:
- *   {"t":"claim","s":sessionId,"a":authorId,"n":notebookPath,"v":visibility,"at":iso}
- *   {"t":"vis","s":sessionId,"v":visibility,"by":userId,"at":iso}
- *   {"t":"rule","a":authorId,"n":notebookPath,"v":visibility,"at":iso}
+ * The facts are listed in access-log.ts; aliases.ts says what an alias is.
  *
  * A session belongs to whoever sent its first event; its visibility starts
  * as the session.started event asks, else the author's rule for that
@@ -24,13 +21,14 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { AppError } from '../errors';
 import {
   openDurableAppend,
   reopenTruncated,
   syncAfterWrite
 } from '../store/durable-append';
+import { frame, readFacts, type Fact } from './access-log';
+import { AliasTable, type Alias } from './aliases';
 import type { Visibility } from './policy';
 
 /** What is known of one session's access. */
@@ -49,18 +47,6 @@ export interface VisibilityChange {
   from: Visibility;
   to: Visibility;
 }
-
-type Fact =
-  | {
-      t: 'claim';
-      s: string;
-      a: string;
-      n: string | null;
-      v: Visibility;
-      at: string;
-    }
-  | { t: 'vis'; s: string; v: Visibility; by: string; at: string }
-  | { t: 'rule'; a: string; n: string; v: Visibility; at: string };
 
 function ruleKey(authorId: string, notebookPath: string): string {
   return `${authorId}\u0000${notebookPath}`;
@@ -106,6 +92,9 @@ export class OwnershipStore {
     return store;
   }
 
+  /** Every alias (see aliases.ts), as replayed and written. */
+  readonly aliases = new AliasTable();
+
   /** The access facts of a session, or undefined when nothing of it is stored. */
   session(sessionId: string): SessionAccess | undefined {
     return this.sessions.get(sessionId);
@@ -134,8 +123,11 @@ export class OwnershipStore {
   }
 
   /**
-   * Records that `authorId` owns these new sessions (durably, before their
-   * events are stored). Sessions already owned are left as they are.
+   * Records that `authorId` owns these new sessions, and the new aliases
+   * (see aliases.ts), durably and in one write, before the events they
+   * govern are stored. Sessions already owned and aliases already known
+   * are left as they are; an alias is written before the claims, so no
+   * claim of an internal id is ever read without it.
    */
   async claim(
     claims: {
@@ -143,10 +135,23 @@ export class OwnershipStore {
       authorId: string;
       notebookPath: string | null;
       visibility?: Visibility;
-    }[]
+    }[],
+    aliases: readonly Alias[] = []
   ): Promise<void> {
     const facts: Fact[] = [];
     const at = new Date().toISOString();
+    for (const alias of aliases) {
+      if (!this.aliases.has(alias.internalId)) {
+        facts.push({
+          t: 'alias',
+          k: alias.kind,
+          p: alias.publicId,
+          a: alias.authorId,
+          i: alias.internalId,
+          at
+        });
+      }
+    }
     const seen = new Set<string>();
     for (const c of claims) {
       if (this.sessions.has(c.sessionId) || seen.has(c.sessionId)) {
@@ -344,6 +349,14 @@ export class OwnershipStore {
           this.rules.set(ruleKey(fact.a, fact.n), fact.v);
         }
         return;
+      case 'alias':
+        this.aliases.add({
+          kind: fact.k,
+          publicId: fact.p,
+          authorId: fact.a,
+          internalId: fact.i
+        });
+        return;
       default:
         throw new Error('unknown fact');
     }
@@ -358,85 +371,4 @@ export class OwnershipStore {
   private sessions = new Map<string, SessionAccess>();
   private byAuthor = new Map<string, Set<string>>();
   private rules = new Map<string, Visibility>();
-}
-
-/** One fact as a line of the log: its CRC-32, a space, its JSON, LF. */
-function frame(fact: Fact): string {
-  const json = JSON.stringify(fact);
-  const crc = crc32(Buffer.from(json, 'utf8')).toString(16).padStart(8, '0');
-  return `${crc} ${json}\n`;
-}
-
-/** Where a fact may start in a line: a framed one or one of format 1. */
-const FACT_START = /[0-9a-f]{8} \{|\{"t":"/g;
-
-/**
- * The facts of complete lines, in order. A damaged line is skipped; from
- * a line that does not parse whole, the facts starting later in it (ones
- * that were appended after a torn write) are still read.
- */
-function readFacts(bytes: Buffer): Fact[] {
-  const facts: Fact[] = [];
-  let start = 0;
-  while (start < bytes.length) {
-    const end = bytes.indexOf(0x0a, start);
-    const line = bytes.subarray(start, end);
-    start = end + 1;
-    let fact = parseLine(line);
-    if (fact === undefined) {
-      const text = line.toString('latin1');
-      FACT_START.lastIndex = 1;
-      for (let m = FACT_START.exec(text); m; m = FACT_START.exec(text)) {
-        fact = parseLine(line.subarray(m.index));
-        if (fact !== undefined) {
-          break;
-        }
-        FACT_START.lastIndex = m.index + 1;
-      }
-    }
-    if (fact !== undefined) {
-      facts.push(fact);
-    }
-  }
-  return facts;
-}
-
-/** The fact of a whole line, or undefined when it is damaged. */
-function parseLine(line: Buffer): Fact | undefined {
-  let json = line;
-  if (line[0] !== 0x7b) {
-    // `<crc> <json>`; a line of format 1 is the JSON alone.
-    if (line.length < 10 || line[8] !== 0x20) {
-      return undefined;
-    }
-    json = line.subarray(9);
-    const crc = line.toString('latin1', 0, 8);
-    if (
-      !/^[0-9a-f]{8}$/.test(crc) ||
-      Number.parseInt(crc, 16) !== crc32(json)
-    ) {
-      return undefined;
-    }
-  }
-  try {
-    const fact = JSON.parse(json.toString('utf8')) as Fact;
-    return fact !== null && typeof fact === 'object' && isFact(fact)
-      ? fact
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isFact(f: Fact): boolean {
-  switch (f.t) {
-    case 'claim':
-      return typeof f.s === 'string' && typeof f.a === 'string';
-    case 'vis':
-      return typeof f.s === 'string';
-    case 'rule':
-      return typeof f.a === 'string' && typeof f.n === 'string';
-    default:
-      return false;
-  }
 }

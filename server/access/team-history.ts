@@ -1,14 +1,13 @@
 /**
  * The history routes as a person sees them: the HistoryService's answers,
- * filtered to the sessions the caller may read and decorated with authors;
- * plus the team's own listings (people, notebooks) and visibility changes.
+ * filtered to the sessions the caller may read, decorated with authors and
+ * shown under public ids (see TeamAccess.recordFor); session visibility
+ * changes; and the team's own listings (team-people.ts).
  */
 import type {
   ExecutionRecord,
   ExecutionSummary,
-  NotebookSummary,
-  SessionSummary,
-  TeamMember
+  SessionSummary
 } from '../../src/records/schema';
 import { AppError } from '../errors';
 import {
@@ -22,95 +21,19 @@ import {
 import { compareIds, timeMs } from '../store/time-order';
 import type { SessionKey } from '../store/types';
 import type { Principal } from './directory';
-import { canChangeVisibility, type Visibility } from './policy';
+import {
+  badCursor,
+  decode,
+  encode,
+  notFound,
+  parseParts
+} from './listing-cursor';
+import { canChangeVisibility } from './policy';
 import type { TeamAccess } from './team';
+import { objectBody, parseVisibility, TeamPeople } from './team-people';
 
 /** Sessions (or a cell's executions) read from the store at a time while listing. */
 const SCAN_PAGE = 200;
-
-function encode(parts: unknown[]): string {
-  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
-}
-
-/**
- * The parts of a cursor of listing `kind` (a 400 for anything else);
- * `types` are the `typeof` of the parts after the kind, when checked.
- */
-function decode(
-  kind: string,
-  raw: unknown,
-  types?: string[]
-): unknown[] | undefined {
-  if (raw === undefined) {
-    return undefined;
-  }
-  const text = parseText('cursor', raw) ?? '';
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    parts = null;
-  }
-  if (
-    !Array.isArray(parts) ||
-    parts[0] !== kind ||
-    (types &&
-      (parts.length !== types.length + 1 ||
-        types.some((type, i) => typeof parts[i + 1] !== type)))
-  ) {
-    throw badCursor();
-  }
-  return parts;
-}
-
-function badCursor(): AppError {
-  return new AppError(
-    400,
-    'invalid_request',
-    'The query parameter "cursor" is not a cursor of this listing.',
-    [{ path: '/query/cursor', message: 'is not a cursor of this listing' }]
-  );
-}
-
-/**
- * A request body that must be a JSON object (naming what it should hold):
- * a missing body, an array or a scalar is a 400 at /body.
- */
-function objectBody(body: unknown, holds: string): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new AppError(
-      400,
-      'invalid_request',
-      `The body must be a JSON object ${holds}.`,
-      [{ path: '/body', message: `must be a JSON object ${holds}` }]
-    );
-  }
-  return body as Record<string, unknown>;
-}
-
-/** The length of a string in Unicode code points, as JSON Schema counts. */
-function codePoints(text: string): number {
-  let n = 0;
-  for (const _ of text) {
-    n++;
-  }
-  return n;
-}
-
-/** The most code points of a notebook path (as in the session schema). */
-const MAX_NOTEBOOK_PATH = 4096;
-
-function parseVisibility(raw: unknown, path: string): Visibility {
-  if (raw !== 'team' && raw !== 'private') {
-    throw new AppError(
-      400,
-      'invalid_request',
-      `${path} must be "team" or "private".`,
-      [{ path, message: 'must be "team" or "private"' }]
-    );
-  }
-  return raw;
-}
 
 /** A session's place in listings: its start in ms, then its id. */
 interface ListingKey {
@@ -128,13 +51,14 @@ function newestFirst(a: ListingKey, b: ListingKey): number {
 
 /** The access-checked history. */
 export class TeamHistory {
+  /** The team's people and notebooks. */
+  readonly people: TeamPeople;
+
   constructor(
     private readonly history: HistoryService,
     private readonly access: TeamAccess
-  ) {}
-
-  me(principal: Principal): TeamMember {
-    return { ...this.access.person(principal.userId), role: principal.role };
+  ) {
+    this.people = new TeamPeople(access);
   }
 
   /** Sessions the caller may read, newest first, by author and notebook. */
@@ -168,7 +92,10 @@ export class TeamHistory {
       .sort(newestFirst);
     let start = 0;
     if (cursor) {
-      const after = { ms: timeMs(cursor[1]), id: cursor[2] };
+      const after = {
+        ms: timeMs(cursor[1]),
+        id: this.access.recordFor(principal, 'session', cursor[2])
+      };
       while (
         start < readable.length &&
         newestFirst(readable[start], after) <= 0
@@ -204,8 +131,12 @@ export class TeamHistory {
     limit: number,
     cursor: [string, string, string] | undefined
   ): Page<SessionSummary> {
+    // Cursors name sessions by their public ids (see recordFor).
     let after: SessionKey | undefined = cursor
-      ? { startedAtMs: timeMs(cursor[1]), id: cursor[2] }
+      ? {
+          startedAtMs: timeMs(cursor[1]),
+          id: this.access.recordFor(principal, 'session', cursor[2])
+        }
       : undefined;
     const items: SessionSummary[] = [];
     for (;;) {
@@ -236,9 +167,25 @@ export class TeamHistory {
   }
 
   getSession(principal: Principal, id: string): SessionSummary {
-    const session = this.history.getSession(id);
+    return this.access.decorate(this.storedSession(principal, id));
+  }
+
+  /**
+   * The stored session `principal` reads under public id `id` (a 404 when
+   * none): through the HistoryService (which checks the id) unless an
+   * alias stands for it.
+   */
+  private storedSession(principal: Principal, id: string): SessionSummary {
+    const stored = this.access.recordFor(principal, 'session', id);
+    const session =
+      stored === id
+        ? this.history.getSession(id)
+        : this.access.store.getSession(stored);
+    if (!session) {
+      throw notFound('session', id);
+    }
     this.access.assertReadable(principal, session.id, 'session', id);
-    return this.access.decorate(session);
+    return session;
   }
 
   async listExecutions(
@@ -246,17 +193,64 @@ export class TeamHistory {
     sessionId: string,
     query: ListingQuery
   ): Promise<Page<ExecutionSummary>> {
-    const page = await this.history.listExecutions(sessionId, query);
-    this.access.assertReadable(principal, sessionId, 'session', sessionId);
-    return page;
+    const stored = this.access.recordFor(principal, 'session', sessionId);
+    if (this.access.aliases.size === 0) {
+      const page = await this.history.listExecutions(sessionId, query);
+      this.access.assertReadable(principal, sessionId, 'session', sessionId);
+      return page;
+    }
+    // The cursor names the last execution shown by its public id.
+    const cursor = this.storedCursor(principal, query.cursor);
+    let page: Page<ExecutionSummary>;
+    if (stored === sessionId) {
+      page = await this.history.listExecutions(sessionId, { ...query, cursor });
+    } else {
+      // An alias: its public id is a valid one.
+      const after = decode('x', cursor, ['number', 'string']) as
+        [string, number, string] | undefined;
+      const found = await this.access.store.listExecutions(stored, {
+        limit: parseLimit(query.limit),
+        after: after && { seq: after[1], id: after[2] }
+      });
+      if (!found) {
+        throw notFound('session', sessionId);
+      }
+      page = {
+        items: found.items,
+        nextCursor: found.next && encode(['x', found.next.seq, found.next.id])
+      };
+    }
+    this.access.assertReadable(principal, stored, 'session', sessionId);
+    return {
+      items: page.items
+        .filter(x => this.access.canReadExecution(principal, x))
+        .map(x => this.access.publicExecution(x)),
+      nextCursor: page.nextCursor && this.publicCursor(page.nextCursor)
+    };
   }
 
   async getExecution(
     principal: Principal,
     id: string
   ): Promise<ExecutionRecord> {
-    const record = await this.history.getExecution(id);
-    this.access.assertReadable(principal, record.sessionId, 'execution', id);
+    return this.access.publicExecution(
+      await this.storedExecution(principal, id)
+    );
+  }
+
+  /** The stored execution `principal` reads under public id `id` (or a 404). */
+  private async storedExecution(
+    principal: Principal,
+    id: string
+  ): Promise<ExecutionRecord> {
+    const stored = this.access.recordFor(principal, 'execution', id);
+    const record =
+      stored === id
+        ? await this.history.getExecution(id)
+        : await this.access.store.getExecution(stored);
+    if (!record || !this.access.canReadExecution(principal, record)) {
+      throw notFound('execution', id);
+    }
     return record;
   }
 
@@ -265,13 +259,15 @@ export class TeamHistory {
     principal: Principal,
     id: string
   ): Promise<{ execution: ExecutionSummary | null }> {
-    const record = await this.getExecution(principal, id);
-    const previous = await this.history.previousExecution(id);
+    const record = await this.storedExecution(principal, id);
+    const previous = (await this.access.store.previousExecution(record.id)) ?? {
+      execution: null
+    };
     if (
       !previous.execution ||
-      this.access.canReadSession(principal, previous.execution.sessionId)
+      this.access.canReadExecution(principal, previous.execution)
     ) {
-      return previous;
+      return this.publicPrevious(previous.execution);
     }
     if (record.cellId === null) {
       return { execution: null };
@@ -292,9 +288,9 @@ export class TeamHistory {
         if (
           earlier &&
           x.id !== record.id &&
-          this.access.canReadSession(principal, x.sessionId)
+          this.access.canReadExecution(principal, x)
         ) {
-          return { execution: x };
+          return this.publicPrevious(x);
         }
       }
       if (!page.nextCursor) {
@@ -302,6 +298,37 @@ export class TeamHistory {
       }
       cursor = page.nextCursor;
     }
+  }
+
+  private publicPrevious(execution: ExecutionSummary | null): {
+    execution: ExecutionSummary | null;
+  } {
+    return {
+      execution: execution && this.access.publicExecution(execution)
+    };
+  }
+
+  /**
+   * An execution listing's cursor with the stored id of the execution it
+   * names by its public id (as `principal` reads it); others as they are.
+   */
+  private storedCursor(principal: Principal, raw: unknown): unknown {
+    const parts = typeof raw === 'string' ? parseParts(raw) : null;
+    if (!parts || parts[0] !== 'x' || typeof parts[2] !== 'string') {
+      return raw;
+    }
+    parts[2] = this.access.recordFor(principal, 'execution', parts[2]);
+    return encode(parts);
+  }
+
+  /** An execution listing's cursor naming its execution by its public id. */
+  private publicCursor(cursor: string): string {
+    const parts = parseParts(cursor);
+    if (!parts || typeof parts[2] !== 'string') {
+      return cursor;
+    }
+    parts[2] = this.access.publicId(parts[2]);
+    return encode(parts);
   }
 
   /**
@@ -320,9 +347,14 @@ export class TeamHistory {
     const cursor = decode('tc', query.cursor, ['string']);
     let after: string | undefined;
     if (cursor) {
-      after = cursor[1] as string;
+      // The cursor names the run by its public id.
+      after = this.access.recordFor(
+        principal,
+        'execution',
+        cursor[1] as string
+      );
       const named = await this.access.store.getExecution(after);
-      if (!named || !this.access.canReadSession(principal, named.sessionId)) {
+      if (!named || !this.access.canReadExecution(principal, named)) {
         throw badCursor();
       }
     }
@@ -338,7 +370,7 @@ export class TeamHistory {
         throw badCursor(); // a run the caller may read, of another cell
       }
       for (const x of page.items) {
-        if (!this.access.canReadSession(principal, x.sessionId)) {
+        if (!this.access.canReadExecution(principal, x)) {
           continue;
         }
         if (items.length === limit) {
@@ -347,7 +379,7 @@ export class TeamHistory {
             nextCursor: encode(['tc', items[items.length - 1].id])
           };
         }
-        items.push(x);
+        items.push(this.access.publicExecution(x));
       }
       if (page.next === null) {
         return { items, nextCursor: null };
@@ -356,141 +388,13 @@ export class TeamHistory {
     }
   }
 
-  /** Every person of the team, with what of theirs the caller may read. */
-  listUsers(principal: Principal): { items: TeamMember[] } {
-    const ids = new Set<string>();
-    for (const user of this.access.directory?.users ?? []) {
-      ids.add(user.id);
-    }
-    const items: TeamMember[] = [];
-    // The owner (the server's own token) is listed to the owner, and to
-    // others only with a session they may read: a private one is not
-    // told by listing its author.
-    if (
-      principal.userId === 'owner' ||
-      this.access
-        .sessionsOf('owner')
-        .some(id => this.access.canReadSession(principal, id))
-    ) {
-      ids.add('owner');
-    }
-    for (const id of ids) {
-      const user = id === 'owner' ? null : this.access.directory?.userById(id);
-      let sessionCount = 0;
-      let lastActiveAt: string | null = null;
-      for (const sid of this.access.sessionsOf(id)) {
-        if (!this.access.canReadSession(principal, sid)) {
-          continue;
-        }
-        sessionCount++;
-        const s = this.access.store.getSession(sid);
-        if (
-          s?.lastExecutionAt &&
-          (!lastActiveAt || s.lastExecutionAt > lastActiveAt)
-        ) {
-          lastActiveAt = s.lastExecutionAt;
-        }
-      }
-      items.push({
-        ...this.access.person(id),
-        role: user ? user.role : 'admin',
-        ...(user?.disabledAt ? { disabled: true } : {}),
-        sessionCount,
-        lastActiveAt
-      });
-    }
-    items.sort(
-      (a, b) =>
-        (b.lastActiveAt ?? '').localeCompare(a.lastActiveAt ?? '') ||
-        a.displayName.localeCompare(b.displayName)
-    );
-    return { items };
-  }
-
-  /**
-   * One person's notebooks (the caller may read a session of), most recently
-   * active first. On the caller's own notebooks, privateSessionCount says how
-   * many of those sessions are private and what rule the notebook has;
-   * nobody else's are ever counted, nor their rules shown.
-   */
-  listNotebooks(
-    principal: Principal,
-    query: ListingQuery & { author?: unknown }
-  ): Page<NotebookSummary> {
-    const author = parseText('author', query.author);
-    if (!author) {
-      throw new AppError(
-        400,
-        'invalid_request',
-        'The query parameter "author" is required.',
-        [{ path: '/query/author', message: 'is required' }]
-      );
-    }
-    const limit = parseLimit(query.limit);
-    const cursor = decode('nb', query.cursor) as [string, number] | undefined;
-    const offset =
-      cursor && Number.isInteger(cursor[1]) && cursor[1] >= 0 ? cursor[1] : 0;
-    const byPath = new Map<string, NotebookSummary>();
-    for (const sid of this.access.sessionsOf(author)) {
-      if (!this.access.canReadSession(principal, sid)) {
-        continue;
-      }
-      const s = this.access.store.getSession(sid);
-      if (!s) {
-        continue;
-      }
-      let nb = byPath.get(s.notebookPath);
-      if (!nb) {
-        // The author's rule is theirs: to others a private rule would say
-        // that sessions they cannot see exist.
-        const rule =
-          author === principal.userId
-            ? this.access.ownership.rule(author, s.notebookPath)
-            : undefined;
-        nb = {
-          notebookPath: s.notebookPath,
-          author: this.access.person(author),
-          sessionCount: 0,
-          executionCount: 0,
-          lastExecutionAt: null,
-          ...(rule ? { visibility: rule } : {})
-        };
-        byPath.set(s.notebookPath, nb);
-      }
-      nb.sessionCount++;
-      nb.executionCount += s.executionCount;
-      if (
-        author === principal.userId &&
-        this.access.accessOf(sid)?.visibility === 'private'
-      ) {
-        // Only the author reads a private session; count it for them alone.
-        nb.privateSessionCount = (nb.privateSessionCount ?? 0) + 1;
-      }
-      const last = s.lastExecutionAt ?? s.startedAt;
-      if (!nb.lastExecutionAt || last > nb.lastExecutionAt) {
-        nb.lastExecutionAt = last;
-      }
-    }
-    const all = [...byPath.values()].sort(
-      (a, b) =>
-        (b.lastExecutionAt ?? '').localeCompare(a.lastExecutionAt ?? '') ||
-        a.notebookPath.localeCompare(b.notebookPath)
-    );
-    const items = all.slice(offset, offset + limit);
-    return {
-      items,
-      nextCursor:
-        offset + limit < all.length ? encode(['nb', offset + limit]) : null
-    };
-  }
-
   /** PATCH /sessions/:id {visibility}. */
   async setSessionVisibility(
     principal: Principal,
     id: string,
     body: unknown
   ): Promise<SessionSummary> {
-    const session = this.getSession(principal, id);
+    const session = this.storedSession(principal, id);
     const visibility = parseVisibility(
       objectBody(body, '{"visibility": "team" | "private"}').visibility,
       '/body/visibility'
@@ -514,50 +418,6 @@ export class TeamHistory {
       visibility,
       principal.userId
     );
-    return this.access.decorate(this.history.getSession(id));
-  }
-
-  /** PUT /notebooks/visibility {notebookPath, visibility}: the caller's own notebook. */
-  async setNotebookVisibility(
-    principal: Principal,
-    body: unknown
-  ): Promise<{
-    notebookPath: string;
-    visibility: Visibility;
-    sessions: number;
-  }> {
-    const b = objectBody(
-      body,
-      '{"notebookPath": string, "visibility": "team" | "private"}'
-    );
-    if (
-      typeof b.notebookPath !== 'string' ||
-      b.notebookPath.length === 0 ||
-      codePoints(b.notebookPath) > MAX_NOTEBOOK_PATH
-    ) {
-      throw new AppError(
-        400,
-        'invalid_request',
-        '/body/notebookPath must be a notebook path.',
-        [
-          {
-            path: '/body/notebookPath',
-            message: `must be a non-empty string of at most ${MAX_NOTEBOOK_PATH} characters`
-          }
-        ]
-      );
-    }
-    const visibility = parseVisibility(b.visibility, '/body/visibility');
-    const unclaimed = this.access
-      .sessionsOf(principal.userId)
-      .filter(id => !this.access.ownership.session(id))
-      .map(id => ({ sessionId: id, ...this.access.accessOf(id)! }));
-    await this.access.ownership.claim(unclaimed);
-    const sessions = await this.access.ownership.setNotebookRule(
-      principal.userId,
-      b.notebookPath,
-      visibility
-    );
-    return { notebookPath: b.notebookPath, visibility, sessions };
+    return this.access.decorate(this.access.store.getSession(session.id)!);
   }
 }

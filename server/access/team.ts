@@ -11,32 +11,11 @@ import type {
 } from '../../src/records/schema';
 import { AppError } from '../errors';
 import type { TrailStore } from '../store/types';
+import type { AliasKind, AliasTable } from './aliases';
 import { OWNER_ID, type Principal, type UserDirectory } from './directory';
+import { authorizeBatch } from './ingest-scope';
 import { OwnershipStore, type SessionAccess } from './ownership';
-import { canAppend, canRead, type Visibility } from './policy';
-
-/** Where an event belongs: its session, and the notebook when it says. */
-function sessionOfEvent(event: TrailEvent): {
-  sessionId: string;
-  notebookPath: string | null;
-  visibility?: Visibility;
-} {
-  switch (event.kind) {
-    case 'session.started':
-      return {
-        sessionId: event.session.id,
-        notebookPath: event.session.notebookPath,
-        visibility: event.session.visibility
-      };
-    case 'execution.completed':
-      return {
-        sessionId: event.execution.sessionId,
-        notebookPath: event.execution.notebookPath
-      };
-    default:
-      return { sessionId: event.sessionId, notebookPath: null };
-  }
-}
+import { canRead } from './policy';
 
 /** Access decisions for one data folder. */
 export class TeamAccess {
@@ -135,10 +114,106 @@ export class TeamAccess {
     }
   }
 
-  /** Whether `principal` may read session `sessionId` (false when unknown). */
-  canReadSession(principal: Principal, sessionId: string): boolean {
+  /** Every alias of the data folder (see aliases.ts). */
+  get aliases(): AliasTable {
+    return this.ownership.aliases;
+  }
+
+  /**
+   * Whether the rules let `principal` read stored session `sessionId`
+   * (false when unknown), whatever id it is shown under.
+   */
+  policyReads(principal: Principal, sessionId: string): boolean {
     const access = this.accessOf(sessionId);
     return access !== undefined && canRead(principal, access);
+  }
+
+  /**
+   * Whether `principal` may read stored session `sessionId` (false when
+   * unknown): the rules let them, and it is the session they see under its
+   * public id (see {@link recordFor}).
+   */
+  canReadSession(principal: Principal, sessionId: string): boolean {
+    return (
+      this.policyReads(principal, sessionId) &&
+      (this.aliases.size === 0 || this.isShown(principal, 'session', sessionId))
+    );
+  }
+
+  /**
+   * The stored id of the record `principal` sees under public id
+   * `publicId`: the public id itself unless aliases of it exist (a Map
+   * lookup). Then, in this order: the reader's own alias; the original
+   * record, if they may read it; the earliest alias they may read. So the
+   * author of a private original sees only theirs, and a third person sees
+   * the earliest record they may read: once that original turns team,
+   * they see it rather than an alias made while it was private (one record
+   * per id and reader, the same in every answer).
+   */
+  recordFor(
+    principal: Principal,
+    kind: Exclude<AliasKind, 'event'>,
+    publicId: string
+  ): string {
+    const aliases = this.aliases.of(kind, publicId);
+    if (!aliases) {
+      return publicId;
+    }
+    const own = aliases.find(a => a.authorId === principal.userId);
+    if (own) {
+      return own.internalId;
+    }
+    if (this.isReadable(principal, kind, publicId)) {
+      return publicId;
+    }
+    const first = aliases.find(a =>
+      this.isReadable(principal, kind, a.internalId)
+    );
+    return first?.internalId ?? publicId;
+  }
+
+  /** The public id of a stored record's id. */
+  publicId(id: string): string {
+    return this.aliases.publicId(id);
+  }
+
+  /** An execution (record or summary) as the API shows it: public ids. */
+  publicExecution<T extends { id: string; sessionId: string }>(record: T): T {
+    if (this.aliases.size === 0) {
+      return record;
+    }
+    const id = this.publicId(record.id);
+    const sessionId = this.publicId(record.sessionId);
+    return id === record.id && sessionId === record.sessionId
+      ? record
+      : { ...record, id, sessionId };
+  }
+
+  /** Whether stored record `id` is the one `principal` sees under its public id. */
+  private isShown(
+    principal: Principal,
+    kind: Exclude<AliasKind, 'event'>,
+    id: string
+  ): boolean {
+    const publicId = this.publicId(id);
+    return (
+      this.aliases.of(kind, publicId) === undefined ||
+      this.recordFor(principal, kind, publicId) === id
+    );
+  }
+
+  /** Whether `principal` may read stored record `id` (by the rules). */
+  private isReadable(
+    principal: Principal,
+    kind: Exclude<AliasKind, 'event'>,
+    id: string
+  ): boolean {
+    if (kind === 'session') {
+      return this.policyReads(principal, id);
+    }
+    // An execution is read through its session, as that reader sees it.
+    const sessionId = this.store.sessionOfExecution(id);
+    return sessionId !== undefined && this.canReadSession(principal, sessionId);
   }
 
   /** A 404 for a session the caller may not read, as for a missing one. */
@@ -153,124 +228,44 @@ export class TeamAccess {
     }
   }
 
-  /** A session summary with its author and visibility. */
+  /** A stored session's summary with its public id, author and visibility. */
   decorate(summary: SessionSummary): SessionSummary {
     const access = this.accessOf(summary.id);
     return {
       ...summary,
+      id: this.publicId(summary.id),
       author: this.person(access?.authorId ?? OWNER_ID),
       visibility: access?.visibility ?? 'team'
     };
   }
 
-  /** Whether the caller may read the execution (by its session). */
+  /**
+   * Whether the caller may read a stored execution: by its session, and
+   * as the record they see under its public id.
+   */
   canReadExecution(
     principal: Principal,
-    record: Pick<ExecutionRecord, 'sessionId'>
+    record: Pick<ExecutionRecord, 'id' | 'sessionId'>
   ): boolean {
-    return this.canReadSession(principal, record.sessionId);
+    return (
+      this.canReadSession(principal, record.sessionId) &&
+      (this.aliases.size === 0 ||
+        this.isShown(principal, 'execution', record.id))
+    );
   }
 
   /**
    * Checks that `principal` may write every event of a batch and claims
-   * the new sessions for them (durably) before the events are stored.
+   * the new sessions for them (durably) before the events are stored;
+   * returns the events to store, in the batch's order (the batch itself
+   * when no id of it collides with a record the caller may not read).
    * Throws 403, storing nothing, when one event belongs to another
-   * person's session that the caller may read.
-   *
-   * Returns the ids of the events that name a record the caller may not
-   * read: an event of someone's private session, or an execution whose id
-   * one of them holds. They are not stored (records are immutable, the
-   * first one wins, and nobody writes into another's session) and are
-   * answered as accepted, as they would be were the id free: the answer
-   * does not tell a private record from a missing one.
+   * person's session that the caller may read. See authorizeBatch.
    */
-  async authorizeIngest(
+  authorizeIngest(
     principal: Principal,
     events: TrailEvent[]
-  ): Promise<Set<string>> {
-    const claims = new Map<
-      string,
-      {
-        sessionId: string;
-        authorId: string;
-        notebookPath: string | null;
-        visibility?: Visibility;
-      }
-    >();
-    const requested = new Map<string, Visibility>();
-    const hidden = new Set<string>();
-    for (const [i, event] of events.entries()) {
-      const { sessionId, notebookPath, visibility } = sessionOfEvent(event);
-      const access = this.accessOf(sessionId);
-      if (access && !canRead(principal, access)) {
-        hidden.add(event.id);
-        continue;
-      }
-      if (
-        event.kind === 'execution.completed' &&
-        (await this.isHiddenExecution(principal, event.execution.id))
-      ) {
-        hidden.add(event.id);
-        continue;
-      }
-      if (access) {
-        if (!canAppend(principal, access)) {
-          throw new AppError(
-            403,
-            'forbidden',
-            `Event ${i} belongs to session "${sessionId}", which another person recorded; nothing was stored.`,
-            [
-              {
-                path: `/events/${i}`,
-                message: 'belongs to another person’s session'
-              }
-            ]
-          );
-        }
-        if (access.notebookPath === null && notebookPath !== null) {
-          this.ownership.notePath(sessionId, notebookPath);
-        }
-        if (
-          visibility &&
-          event.kind === 'session.started' &&
-          access.visibility !== visibility
-        ) {
-          requested.set(sessionId, visibility);
-        }
-        continue;
-      }
-      const claim = claims.get(sessionId);
-      if (!claim) {
-        claims.set(sessionId, {
-          sessionId,
-          authorId: principal.userId,
-          notebookPath,
-          visibility
-        });
-      } else {
-        claim.notebookPath ??= notebookPath;
-        claim.visibility ??= visibility;
-      }
-    }
-    await this.ownership.claim([...claims.values()]);
-    for (const [sessionId, visibility] of requested) {
-      // The session.started of a session whose executions came first.
-      await this.ownership.setVisibility(
-        sessionId,
-        visibility,
-        principal.userId
-      );
-    }
-    return hidden;
-  }
-
-  /** Whether execution `id` is stored in a session the caller may not read. */
-  private async isHiddenExecution(
-    principal: Principal,
-    id: string
-  ): Promise<boolean> {
-    // Unknown ids (nearly every id ingested) are answered from the index.
-    const stored = await this.store.getExecution(id);
-    return stored !== null && !this.canReadSession(principal, stored.sessionId);
+  ): Promise<TrailEvent[]> {
+    return authorizeBatch(this, principal, events);
   }
 }

@@ -8,7 +8,8 @@ import type {
   EventBatch,
   ExecutionRecord,
   HistoryChanges,
-  IngestResult
+  IngestResult,
+  TrailEvent
 } from '../../src/records/schema';
 import { principalOf } from '../access/authenticate';
 import type { ChangeFeed } from '../access/change-feed';
@@ -25,19 +26,25 @@ export const MAX_WAIT_MS = 25_000;
 
 type Change = Omit<HistoryChanges['changes'][number], 'author'>;
 
-/** What became visible by storing `events` (the accepted ones not hidden). */
+/**
+ * What storing a batch changed: its accepted events (`result` names them
+ * by the caller's ids) as stored (`stored`, in the batch's order: records
+ * under an alias carry its id; the change feed and search show them under
+ * their public ids).
+ */
 function changesOf(
   batch: EventBatch,
-  result: IngestResult,
-  hidden: ReadonlySet<string>
+  stored: readonly TrailEvent[],
+  result: IngestResult
 ): { changes: Change[]; executions: ExecutionRecord[] } {
-  const accepted = new Set(result.accepted.filter(id => !hidden.has(id)));
+  const accepted = new Set(result.accepted);
   const changes: Change[] = [];
   const executions: ExecutionRecord[] = [];
-  for (const event of batch.events) {
-    if (!accepted.has(event.id)) {
+  for (const [i, sent] of batch.events.entries()) {
+    if (!accepted.has(sent.id)) {
       continue;
     }
+    const event = stored[i];
     switch (event.kind) {
       case 'session.started':
         changes.push({
@@ -133,16 +140,14 @@ export function teamRoutes(deps: {
       );
     }
     const principal = principalOf(res);
-    let hidden: ReadonlySet<string> = new Set();
-    const result = await ingest.ingest(req.body, async events => {
-      hidden = await access.authorizeIngest(principal, events);
-      return hidden;
+    const batch = req.body as EventBatch;
+    let stored: readonly TrailEvent[] = [];
+    const result = await ingest.ingest(batch, async events => {
+      const authorized = await access.authorizeIngest(principal, events);
+      stored = authorized;
+      return authorized;
     });
-    const { changes, executions } = changesOf(
-      req.body as EventBatch,
-      result,
-      hidden
-    );
+    const { changes, executions } = changesOf(batch, stored, result);
     for (const change of changes) {
       if (change.kind === 'annotation') {
         change.notebookPath =
@@ -159,16 +164,18 @@ export function teamRoutes(deps: {
   });
 
   router.get('/me', (_req, res) => {
-    res.json(team.me(principalOf(res)));
+    res.json(team.people.me(principalOf(res)));
   });
   router.get('/users', (_req, res) => {
-    res.json(team.listUsers(principalOf(res)));
+    res.json(team.people.listUsers(principalOf(res)));
   });
   router.get('/notebooks', (req, res) => {
-    res.json(team.listNotebooks(principalOf(res), req.query));
+    res.json(team.people.listNotebooks(principalOf(res), req.query));
   });
   router.put('/notebooks/visibility', async (req, res) => {
-    res.json(await team.setNotebookVisibility(principalOf(res), jsonBody(req)));
+    res.json(
+      await team.people.setNotebookVisibility(principalOf(res), jsonBody(req))
+    );
   });
   router.get('/sessions', (req, res) => {
     res.json(team.listSessions(principalOf(res), req.query));

@@ -25,11 +25,8 @@ import type { TeamAccess } from '../access/team';
 import { fullFormats } from 'ajv-formats/dist/formats';
 import { AppError } from '../errors';
 import { CursorSeal } from '../sealed-cursor';
-import {
-  parseLimit,
-  parseText,
-  type HistoryService
-} from '../services/history';
+import { parseLimit, parseText } from '../services/history';
+import type { ExecutionKey } from '../store/types';
 import { DocColumns } from './doc-columns';
 import { parseTerms, TextIndex } from './text-index';
 
@@ -149,10 +146,7 @@ function termsIn(text: string, terms: string[]): number {
 
 /** The search route's logic and its indexes. */
 export class SearchService {
-  constructor(
-    private readonly access: TeamAccess,
-    private readonly history: HistoryService
-  ) {}
+  constructor(private readonly access: TeamAccess) {}
 
   /** Whether the past index is complete. */
   get ready(): boolean {
@@ -193,7 +187,7 @@ export class SearchService {
     const sessions = [];
     let after: { startedAtMs: number; id: string } | undefined;
     for (;;) {
-      const page = this.access.store.listSessions({ limit: 1000, after });
+      const page = store.listSessions({ limit: 1000, after });
       sessions.push(...page.items);
       if (!page.next) {
         break;
@@ -205,24 +199,27 @@ export class SearchService {
       if (this.stopped) {
         return;
       }
-      let cursor: string | undefined;
+      // From the store: records under an alias have ids the API refuses.
+      let next: ExecutionKey | undefined;
       do {
-        const page = await this.history.listExecutions(session.id, {
-          limit: '200',
-          cursor
+        const page = await store.listExecutions(session.id, {
+          limit: 200,
+          after: next
         });
-        for (const x of page.items) {
+        for (const x of page?.items ?? []) {
           if (this.indexed.has(x.id)) {
             continue;
           }
-          const output =
-            x.outputCount > 0
-              ? outputText(await this.history.getExecution(x.id))
-              : '';
-          this.push(this.past, x, indexedText(x.code, output));
+          const record =
+            x.outputCount > 0 ? await store.getExecution(x.id) : null;
+          this.push(
+            this.past,
+            x,
+            indexedText(x.code, record ? outputText(record) : '')
+          );
         }
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor && !this.stopped);
+        next = page?.next ?? undefined;
+      } while (next && !this.stopped);
     }
     this.pastDone = true;
   }
@@ -287,7 +284,14 @@ export class SearchService {
       }
       const ms = docs.columns.startedMs(doc);
       return (
-        (from === undefined || ms >= from) && (to === undefined || ms <= to)
+        (from === undefined || ms >= from) &&
+        (to === undefined || ms <= to) &&
+        // The run they see under its id, when someone else's has it too.
+        (this.access.aliases.size === 0 ||
+          this.access.canReadExecution(principal, {
+            id: docs.columns.executionId(doc),
+            sessionId
+          }))
       );
     };
 
@@ -316,10 +320,12 @@ export class SearchService {
     const shown = found.slice(0, limit);
     const items: SearchHit[] = [];
     for (const { docs, doc } of shown) {
-      const record = await this.history.getExecution(
+      const record = await this.access.store.getExecution(
         docs.columns.executionId(doc)
       );
-      items.push(this.hit(record, terms));
+      if (record) {
+        items.push(this.hit(record, terms));
+      }
     }
     const last = shown[shown.length - 1];
     return {
@@ -340,11 +346,11 @@ export class SearchService {
         outputTypes.push(o.output_type);
       }
     }
-    const execution: ExecutionSummary = {
+    const execution: ExecutionSummary = this.access.publicExecution({
       ...rest,
       outputCount: outputs.length,
       outputTypes
-    };
+    });
     // The snippet comes from where more of the query is: code, unless the
     // output holds more of its terms (`print("hello")` found by "hello 42"
     // is a hit in its output).

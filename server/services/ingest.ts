@@ -68,30 +68,34 @@ export class IngestService {
   /**
    * Stores a batch. Throws a 400 AppError, storing nothing, when any event
    * is invalid, and whatever `authorize` throws (a 403) likewise. Resolves
-   * once the new events are durable. The events whose ids `authorize`
-   * returns are not stored but answered as accepted (they name records the
-   * caller may not know of; see TeamAccess.authorizeIngest).
+   * once the new events are durable. `authorize` returns the events to
+   * store in the batch's order, which may carry other ids than the
+   * caller's (records stored under an alias, see TeamAccess.authorizeIngest);
+   * the answer names every event by the id the caller gave it.
    */
   async ingest(
     body: unknown,
-    authorize?: (events: TrailEvent[]) => Promise<ReadonlySet<string> | void>
+    authorize?: (events: TrailEvent[]) => Promise<TrailEvent[] | void>
   ): Promise<IngestResult> {
     this.validator.assertBatch(body);
     const batch = (body as EventBatch).events;
     // Who may write what is checked on a valid batch, before anything is stored.
-    const hidden = (await authorize?.(batch)) || null;
-    if (hidden && hidden.size > 0) {
-      const kept = batch.filter(event => !hidden.has(event.id));
-      const stored = await this.storeEvents(kept);
-      const accepted = new Set(stored.accepted);
-      return {
-        accepted: batch
-          .filter(event => hidden.has(event.id) || accepted.has(event.id))
-          .map(event => event.id),
-        duplicates: stored.duplicates
-      };
+    const stored = (await authorize?.(batch)) || batch;
+    const result = await this.storeEvents(stored);
+    if (stored === batch) {
+      return result;
     }
-    return this.storeEvents(batch);
+    const callerIds = new Map<string, string>();
+    stored.forEach((event, i) => {
+      if (event.id !== batch[i].id) {
+        callerIds.set(event.id, batch[i].id);
+      }
+    });
+    const callerId = (id: string) => callerIds.get(id) ?? id;
+    return {
+      accepted: result.accepted.map(callerId),
+      duplicates: result.duplicates.map(callerId)
+    };
   }
 
   /** Stores valid, authorized events and the blobs they cite. */

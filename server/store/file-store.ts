@@ -235,6 +235,14 @@ export class FileStore implements TrailStore {
     return this.index.hasEvent(id);
   }
 
+  sessionOfEvent(id: string): string | undefined {
+    return this.index.sessionOfEvent(id);
+  }
+
+  sessionOfExecution(id: string): string | undefined {
+    return this.index.sessionOfExecution(id);
+  }
+
   append(
     events: StoredEvent[],
     blobs: ReadonlyMap<string, Buffer> = new Map()
@@ -342,7 +350,11 @@ export class FileStore implements TrailStore {
         break;
       case 'execution.annotated':
         this.tables.annotations.set(
-          this.index.addAnnotation(event.id, event.executionId),
+          this.index.addAnnotation(
+            event.id,
+            event.executionId,
+            event.sessionId
+          ),
           at
         );
         break;

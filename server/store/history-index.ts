@@ -47,6 +47,8 @@ export interface ExecutionFacts {
 interface SessionState {
   id: string;
   record: SessionRecord | null;
+  /** Its number in the index's session names. */
+  number: number;
   /** notebookPath of the lowest-seq execution, until the record arrives. */
   derivedPath: string | null;
   derivedPathSeq: number;
@@ -59,13 +61,23 @@ interface SessionState {
 }
 
 function compareSessions(a: SessionState, b: SessionState): number {
+/** `array`, or a copy twice as large when it has no place `at`. */
+function fitted(array: Int32Array, at: number): Int32Array {
+  if (at < array.length) {
+    return array;
+  }
+  const grown = new Int32Array(Math.max(array.length * 2, at + 1));
+  grown.set(array);
+  return grown;
+}
+
   return a.orderMs - b.orderMs || compareIds(a.id, b.id);
 }
 
 /** See the module comment. */
 export class HistoryIndex {
-  /** Event ids of session.started events (few). */
-  private readonly sessionEventIds = new Set<string>();
+  /** Event ids of session.started events (few), to their session. */
+  private readonly sessionEventIds = new Map<string, string>();
   /** Per execution number: its id and its event's id, off the JS heap. */
   private readonly ids = new IdPool();
   private readonly eventIds = new IdPool();
@@ -74,6 +86,15 @@ export class HistoryIndex {
   /** Ids of execution.annotated and environment.captured events. */
   private readonly otherEventIds = new IdTable(new IdPool());
   private readonly cells = new CellIndex(n => this.ids.get(n));
+  /**
+   * The session of each execution (by number) and of each other event (by
+   * row), as numbers of {@link sessionNames}: which session holds an id is
+   * asked on every ingest, and must not read a record.
+   */
+  private executionSessions = new Int32Array(1024);
+  private otherEventSessions = new Int32Array(1024);
+  private readonly sessionNumbers = new Map<string, number>();
+  private readonly sessionNames: string[] = [];
   private readonly annotations = new AnnotationIndex();
   private readonly environments = new EnvironmentIndex();
   private seqs = new Float64Array(1024);
@@ -125,8 +146,32 @@ export class HistoryIndex {
   }
 
   /** Indexes a stored session.started event. */
+  /** The session holding a stored execution id, or undefined. */
+  sessionOfExecution(id: string): string | undefined {
+    const n = this.numbers.get(id);
+    return n === undefined
+      ? undefined
+      : this.sessionNames[this.executionSessions[n]];
+  }
+
+  /** The session a stored event belongs to, or undefined. */
+  sessionOfEvent(id: string): string | undefined {
+    const session = this.sessionEventIds.get(id);
+    if (session !== undefined) {
+      return session;
+    }
+    const n = this.eventNumbers.get(id);
+    if (n !== undefined) {
+      return this.sessionNames[this.executionSessions[n]];
+    }
+    const row = this.otherEventIds.get(id);
+    return row === undefined
+      ? undefined
+      : this.sessionNames[this.otherEventSessions[row]];
+  }
+
   addSession(eventId: string, record: SessionRecord): void {
-    this.sessionEventIds.add(eventId);
+    this.sessionEventIds.set(eventId, record.id);
     const state = this.sessionState(record.id);
     this.reorder(state, () => {
       state.record = record;
@@ -147,6 +192,8 @@ export class HistoryIndex {
 
     const state = this.sessionState(facts.sessionId);
     const list = state.executions;
+    this.executionSessions = fitted(this.executionSessions, n);
+    this.executionSessions[n] = state.number;
     const last = list.length > 0 ? list[list.length - 1] : -1;
     if (last < 0 || this.isExecutionBefore(last, facts.seq, facts.id)) {
       list.push(n);
@@ -202,8 +249,12 @@ export class HistoryIndex {
    * Indexes a stored execution.annotated event; returns its annotation
    * number (the execution may be stored later).
    */
-  addAnnotation(eventId: string, executionId: string): number {
-    this.otherEventIds.add(eventId);
+  addAnnotation(
+    eventId: string,
+    executionId: string,
+    sessionId: string
+  ): number {
+    this.addOtherEvent(eventId, sessionId);
     return this.annotations.add(executionId, this.numbers.get(executionId));
   }
 
@@ -218,7 +269,7 @@ export class HistoryIndex {
     sessionId: string,
     version: EnvironmentVersion
   ): void {
-    this.otherEventIds.add(eventId);
+    this.addOtherEvent(eventId, sessionId);
     // A session known only by its environments is not listed: it is
     // listed once an execution or its session.started event arrives.
     this.environments.add(sessionId, version);
@@ -313,6 +364,22 @@ export class HistoryIndex {
       return null;
     }
     const list = state.executions;
+  private addOtherEvent(eventId: string, sessionId: string): void {
+    const row = this.otherEventIds.add(eventId);
+    this.otherEventSessions = fitted(this.otherEventSessions, row);
+    this.otherEventSessions[row] = this.sessionNumber(sessionId);
+  }
+
+  /** The number of a session id in {@link sessionNames}, given one if new. */
+  private sessionNumber(id: string): number {
+    let n = this.sessionNumbers.get(id);
+    if (n === undefined) {
+      n = this.sessionNames.push(id) - 1;
+      this.sessionNumbers.set(id, n);
+    }
+    return n;
+  }
+
     const start = after
       ? lowerBound(list, m => !this.isKeyBefore(after.seq, after.id, m))
       : 0;
@@ -330,6 +397,7 @@ export class HistoryIndex {
   /** Whether execution `m` sorts before the key (seq, id). */
   private isExecutionBefore(m: number, seq: number, id: string): boolean {
     const mSeq = this.seqs[m];
+        number: this.sessionNumber(id),
     return mSeq < seq || (mSeq === seq && this.ids.get(m) < id);
   }
 

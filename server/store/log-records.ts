@@ -172,7 +172,7 @@ export function indexRecord(
       break;
     case 'a':
       tables.annotations.set(
-        index.addAnnotation(h[2] as string, h[3] as string),
+        index.addAnnotation(h[2] as string, h[3] as string, h[4] as string),
         record.location
       );
       break;

@@ -41,6 +41,14 @@ export class MemoryStore implements TrailStore {
     return this.index.hasEvent(id);
   }
 
+  sessionOfEvent(id: string): string | undefined {
+    return this.index.sessionOfEvent(id);
+  }
+
+  sessionOfExecution(id: string): string | undefined {
+    return this.index.sessionOfExecution(id);
+  }
+
   async append(
     events: StoredEvent[],
     blobs: ReadonlyMap<string, Buffer> = new Map()
@@ -61,7 +69,11 @@ export class MemoryStore implements TrailStore {
           break;
         case 'execution.annotated':
           this.annotations[
-            this.index.addAnnotation(event.id, event.executionId)
+            this.index.addAnnotation(
+              event.id,
+              event.executionId,
+              event.sessionId
+            )
           ] = event;
           break;
         case 'environment.captured':

@@ -160,7 +160,7 @@ describe('ingest', () => {
     expect(kept.body.sessionId).toBe(hidden.session.id);
   });
 
-  it("answers events into someone's private session as into an unknown one, storing nothing", async () => {
+  it("answers events into someone's private session as into an unknown one, storing nothing in it", async () => {
     const intoPrivate = [
       sessionEvent({ id: hidden.session.id, notebookPath: 'other.ipynb' }),
       executionEvent(hidden.session.id, 2, { notebookPath: 'other.ipynb' })
