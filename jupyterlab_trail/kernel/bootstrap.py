@@ -18,6 +18,7 @@ from .workers import _env_worker
 from .environment import _package_signature, _snapshot_environment
 from .hooks import _register_shell_events
 
+
 def _comm_manager(kernel):
     manager = getattr(kernel, "comm_manager", None)
     if manager is None:

@@ -14,6 +14,7 @@ from .capture import _finish
 from .api import _flush_late
 from .environment import _check_packages
 
+
 def _pre_run_cell(info=None):
     t0 = _perf_ns()
     st = _st

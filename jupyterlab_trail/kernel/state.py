@@ -10,11 +10,12 @@ import threading
 import time
 import types
 
-
 # Access bits collected while a cell runs; see _access_name.
 _READ = 1
 _WRITE = 2
 _READWRITE = 4
+
+# Looked up once: the audit hook and the execution hooks call them all the time.
 _get_ident = threading.get_ident
 _perf_ns = time.perf_counter_ns
 

@@ -4,6 +4,7 @@ import time
 
 from .state import _st
 
+
 def _iso_ns(ns):
     """ISO-8601 UTC with milliseconds and Z, from nanoseconds since the epoch."""
     sec, frac = divmod(int(ns), 1000000000)

@@ -7,6 +7,7 @@ from .state import _get_ident, _st
 from .text import _report
 from .comm import _flush_warnings
 
+
 class _Worker:
     """One daemon thread running queued jobs; its opens are never recorded."""
 
