@@ -1,7 +1,21 @@
+import type { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
-import type { TrailRecorder } from './recorder';
+import type { Widget } from '@lumino/widgets';
 import type { DeliveryQueue, TrailClient } from './client';
+import type {
+  ILevelKind,
+  ILevelKinds,
+  ILevelModel,
+  TrailBrowserModel,
+  TrailLevel,
+  TrailPlace,
+  TrailView
+} from './model';
+import type { TrailRecorder } from './recorder';
 
 /**
  * Where this user's recorder sends its events, and a client for it.
@@ -35,6 +49,104 @@ export const ITrailRecorder = new Token<TrailRecorder>(
 export const ITrailDelivery = new Token<DeliveryQueue>(
   'jupyterlab-trail:ITrailDelivery',
   'Delivers recorded events to the Trail server; survives reloads and outages.'
+);
+
+/**
+ * What a view of the panel is given to render with.
+ */
+export interface IPanelViewOptions {
+  /** The panel state. */
+  readonly model: TrailBrowserModel;
+  /** The extension's strings. */
+  readonly trans: TranslationBundle;
+  /** The application translator. */
+  readonly translator: ITranslator;
+  /** Renders recorded outputs: the sandboxed, untrusted registry. */
+  readonly rendermime: IRenderMimeRegistry;
+  /** Highlights code (cell history diffs), when available. */
+  readonly languages: IEditorLanguageRegistry | null;
+  /** Asks for the server configuration again, when offered. */
+  readonly onReconnect?: () => void;
+  /** Copies a link to an execution, when offered. */
+  readonly onCopyLink?: (executionId: string) => void;
+}
+
+/**
+ * What a breadcrumb says: its text, and a tooltip.
+ */
+export interface ITrailCrumb {
+  /** The text of the crumb. */
+  label: string;
+  /** Its tooltip, when the label is short for something longer. */
+  title?: string;
+}
+
+/**
+ * A view that also opens in the main area, by a command.
+ */
+export interface IMainAreaView {
+  /** The id of the command that opens it (e.g. `trail:open-replay`). */
+  readonly commandId: string;
+  /** The command's label in menus and the palette. */
+  readonly label: string;
+  /** The command's caption. */
+  readonly caption?: string;
+  /** Make the widget; `args` are the command's. */
+  createWidget(
+    options: IPanelViewOptions,
+    args: ReadonlyPartialJSONObject
+  ): Widget;
+}
+
+/**
+ * One kind of level of the Trail panel, as registered: how its models are
+ * made and read again (`level`), how it shows in the panel and in the
+ * breadcrumbs, and optionally in the main area.
+ */
+export interface ITrailView<
+  P extends TrailPlace = TrailPlace,
+  M extends ILevelModel = ILevelModel
+> {
+  /** The model half: its kind (the name it is registered under) and models. */
+  readonly level: ILevelKind<P, M>;
+  /** What the level is called in the breadcrumbs; `parent` is the one before. */
+  label(
+    level: TrailLevel<P, M>,
+    context: {
+      model: TrailBrowserModel;
+      parent: TrailLevel | null;
+      trans: TranslationBundle;
+    }
+  ): ITrailCrumb;
+  /** Make the panel's widget of the view (shown while a level of it is). */
+  createPanelView(options: IPanelViewOptions): Widget;
+  /** How it opens in the main area, if it does. */
+  readonly mainArea?: IMainAreaView;
+}
+
+/**
+ * The views of the Trail panel: each registers itself, and the panel model,
+ * the panel, its breadcrumbs and the commands find it here by kind.
+ */
+export interface IViewRegistry extends ILevelKinds {
+  /** Emitted when a view is added (the panel makes its widget). */
+  readonly added: ISignal<IViewRegistry, ITrailView>;
+  /** The views, in the order added. */
+  readonly views: readonly ITrailView[];
+  /**
+   * Add a view; it stays for the session.
+   *
+   * @throws when a view of the same kind is registered.
+   */
+  add(view: ITrailView): void;
+  /** The view registered as `view`, if any. */
+  get(view: TrailView): ITrailView | undefined;
+}
+
+/** The views of the Trail panel. */
+export const IViewRegistry = new Token<IViewRegistry>(
+  'jupyterlab-trail:IViewRegistry',
+  'The views of the Trail panel (sessions, timeline, execution…); a new view registers itself here.'
 );
 
 /** Command ids. */

@@ -138,17 +138,11 @@ export interface ISearchQuery {
 }
 
 /**
- * Which level of the panel is showing.
+ * Which kind of level of the panel is showing (`sessions`, `timeline`...):
+ * the name a view is registered under, so that a new view adds itself
+ * without editing a list here.
  */
-export type TrailView =
-  | 'sessions'
-  | 'people'
-  | 'notebooks'
-  | 'notebookSessions'
-  | 'search'
-  | 'timeline'
-  | 'execution'
-  | 'cellHistory';
+export type TrailView = string;
 
 /**
  * The top-level areas of the panel, each with its own way down.

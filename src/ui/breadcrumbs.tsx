@@ -5,13 +5,8 @@ import {
   UseSignal
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
-import type { TrailBrowserModel, TrailLevel } from '../model';
-import {
-  baseName,
-  executionPrompt,
-  formatAbsoluteTime,
-  formatShortDateTime
-} from './format';
+import type { TrailBrowserModel } from '../model';
+import type { IViewRegistry } from '../tokens';
 
 /**
  * Where the panel is (Sessions › notebook › [3]) with a Back button; each
@@ -21,9 +16,14 @@ export class TrailBreadcrumbs extends ReactWidget {
   /**
    * Create the breadcrumbs over the panel model.
    */
-  constructor(options: { model: TrailBrowserModel; trans: TranslationBundle }) {
+  constructor(options: {
+    model: TrailBrowserModel;
+    views: IViewRegistry;
+    trans: TranslationBundle;
+  }) {
     super();
     this._model = options.model;
+    this._views = options.views;
     this._trans = options.trans;
     this.addClass('jp-Trail-Breadcrumbs');
   }
@@ -31,28 +31,33 @@ export class TrailBreadcrumbs extends ReactWidget {
   protected render(): JSX.Element {
     return (
       <UseSignal signal={this._model.changed}>
-        {() => <Crumbs model={this._model} trans={this._trans} />}
+        {() => (
+          <Crumbs model={this._model} views={this._views} trans={this._trans} />
+        )}
       </UseSignal>
     );
   }
 
   private _model: TrailBrowserModel;
   private _trans: TranslationBundle;
+  private _views: IViewRegistry;
 }
 
 function Crumbs(props: {
   model: TrailBrowserModel;
+  views: IViewRegistry;
   trans: TranslationBundle;
 }): JSX.Element {
   const { model, trans } = props;
   const levels = model.levels;
   const crumbs = levels.map((level, index) => {
-    const { label, title } = crumbLabel(
+    // Each view names its own levels.
+    const view = props.views.get(level.view);
+    const { label, title } = view?.label(level, {
       model,
-      level,
-      levels[index - 1] ?? null,
+      parent: levels[index - 1] ?? null,
       trans
-    );
+    }) ?? { label: level.view };
     return {
       label,
       title,
@@ -104,67 +109,4 @@ function Crumbs(props: {
       </ol>
     </nav>
   );
-}
-
-/**
- * What a level is called in the breadcrumbs (`parent` is the level before
- * it, if any).
- */
-function crumbLabel(
-  model: TrailBrowserModel,
-  level: TrailLevel,
-  parent: TrailLevel | null,
-  trans: TranslationBundle
-): { label: string; title?: string } {
-  switch (level.view) {
-    case 'sessions':
-      return { label: trans.__('Sessions') };
-    case 'people':
-      return { label: trans.__('Team') };
-    case 'search':
-      return { label: trans.__('Search') };
-    case 'notebooks': {
-      const person = level.place.person;
-      return {
-        label: person.displayName || person.name,
-        title: `@${person.name}`
-      };
-    }
-    case 'notebookSessions':
-      return {
-        label: baseName(level.place.notebookPath),
-        title: level.place.notebookPath
-      };
-    case 'timeline': {
-      const session =
-        level.model.session ??
-        (model.selectedSessionId === level.place.sessionId
-          ? model.selectedSession
-          : null);
-      const path =
-        session?.notebookPath ?? level.model.items[0]?.notebookPath ?? null;
-      if (parent?.view === 'notebookSessions' || path === null) {
-        // The notebook is the crumb before: this one names the session.
-        return session
-          ? {
-              label: formatShortDateTime(session.startedAt),
-              title: trans.__(
-                'Session started %1',
-                formatAbsoluteTime(session.startedAt)
-              )
-            }
-          : { label: trans.__('Session') };
-      }
-      return { label: baseName(path), title: path };
-    }
-    case 'execution': {
-      const record = level.model.record;
-      return { label: record ? executionPrompt(record.executionCount) : '…' };
-    }
-    case 'cellHistory':
-      return {
-        label: trans.__('Cell history'),
-        title: trans.__('cell %1', level.place.cellId)
-      };
-  }
 }

@@ -4,8 +4,11 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { Panel, Widget } from '@lumino/widgets';
 import * as React from 'react';
+import { cellHistoryLevel } from '../model';
+import type { ITrailView } from '../tokens';
 import type {
   CellHistoryModel,
+  CellHistoryPlace,
   ExecutionRecord,
   ExecutionSummary,
   TrailBrowserModel
@@ -354,3 +357,22 @@ function CompareHeader(props: {
     </div>
   );
 }
+
+/**
+ * Every run of one cell, across sessions and people.
+ */
+export const cellHistoryView: ITrailView<CellHistoryPlace, CellHistoryModel> = {
+  level: cellHistoryLevel,
+  label: (level, { trans }) => ({
+    label: trans.__('Cell history'),
+    title: trans.__('cell %1', level.place.cellId)
+  }),
+  createPanelView: options =>
+    new CellHistoryView({
+      model: options.model,
+      rendermime: options.rendermime,
+      languages: options.languages,
+      trans: options.trans,
+      translator: options.translator
+    })
+};

@@ -9,6 +9,9 @@ import {
 } from '@jupyterlab/ui-components';
 import { Panel } from '@lumino/widgets';
 import * as React from 'react';
+import { executionLevel } from '../model';
+import type { ExecutionPlace } from '../model';
+import type { ITrailView } from '../tokens';
 import type { ExecutionRecord } from '../records/schema';
 import type { ExecutionDetailModel, Person, TrailBrowserModel } from '../model';
 import { CaptureSections } from './capture';
@@ -350,3 +353,22 @@ function RecordDetail(props: {
     </>
   );
 }
+
+/**
+ * One execution: its code, outputs and capture. Its crumb is its prompt.
+ */
+export const executionView: ITrailView<ExecutionPlace, ExecutionDetailModel> = {
+  level: executionLevel,
+  label: level => {
+    const record = level.model.record;
+    return { label: record ? executionPrompt(record.executionCount) : '…' };
+  },
+  createPanelView: options =>
+    new ExecutionDetailView({
+      model: options.model,
+      rendermime: options.rendermime,
+      trans: options.trans,
+      translator: options.translator,
+      onCopyLink: options.onCopyLink
+    })
+};

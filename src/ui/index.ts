@@ -13,3 +13,5 @@ export * from './team';
 export * from './timeline';
 export * from './visibility';
 export * from './permalink';
+export * from './viewRegistry';
+export * from './views';

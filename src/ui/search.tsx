@@ -1,6 +1,8 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, searchIcon, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import { searchLevel } from '../model';
+import type { ITrailView } from '../tokens';
 import type { ISearchQuery, SearchHit, TrailBrowserModel } from '../model';
 import {
   baseName,
@@ -304,3 +306,12 @@ function SearchHitItem(props: {
     </button>
   );
 }
+
+/**
+ * The search area's one level: a query and its results.
+ */
+export const searchView: ITrailView = {
+  level: searchLevel,
+  label: (_, { trans }) => ({ label: trans.__('Search') }),
+  createPanelView: ({ model, trans }) => new SearchView({ model, trans })
+};

@@ -1,6 +1,8 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import { sessionsLevel } from '../model';
+import type { ITrailView } from '../tokens';
 import type { SessionSummary, TrailBrowserModel } from '../model';
 import { baseName, formatAbsoluteTime, formatRelativeTime } from './format';
 import { PagedList } from './pagedList';
@@ -157,3 +159,13 @@ export function SessionItem(props: {
     </button>
   );
 }
+
+/**
+ * My sessions, the "My sessions" area's first level.
+ */
+export const sessionsView: ITrailView = {
+  level: sessionsLevel,
+  label: (_, { trans }) => ({ label: trans.__('Sessions') }),
+  createPanelView: ({ model, trans, onReconnect }) =>
+    new SessionListView({ model, trans, onReconnect })
+};

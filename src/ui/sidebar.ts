@@ -11,16 +11,13 @@ import {
 import type { Message } from '@lumino/messaging';
 import { Panel, Widget } from '@lumino/widgets';
 import type { TrailArea, TrailBrowserModel, TrailView } from '../model';
+import type { IPanelViewOptions, ITrailView, IViewRegistry } from '../tokens';
 import { TrailAreaSwitch } from './areaSwitch';
 import { TrailBreadcrumbs } from './breadcrumbs';
-import { CellHistoryView } from './cellHistory';
-import { ExecutionDetailView } from './executionDetail';
 import { trailIcon } from './icons';
 import { recordedOutputRendermime } from './sandbox';
-import { SearchView } from './search';
-import { SessionListView } from './sessionList';
-import { NotebookSessionsView, NotebooksView, PeopleView } from './team';
-import { TimelineView } from './timeline';
+import type { SearchView } from './search';
+import { builtinViewRegistry } from './views';
 
 /**
  * The Trail side panel: my sessions, the team (people, their notebooks and
@@ -40,6 +37,7 @@ export class TrailSidebar extends SidePanel {
     super({ content: new Panel(), translator });
     const trans = translator.load('jupyterlab-trail');
     this.model = options.model;
+    this.views = options.views ?? builtinViewRegistry();
     this.id = 'jp-trail-sidebar';
     this.addClass('jp-Trail-Sidebar');
     this.title.icon = trailIcon;
@@ -48,7 +46,7 @@ export class TrailSidebar extends SidePanel {
     this.header.addWidget(new TrailAreaSwitch({ model: this.model, trans }));
     this.toolbar.addItem(
       'breadcrumbs',
-      new TrailBreadcrumbs({ model: this.model, trans })
+      new TrailBreadcrumbs({ model: this.model, views: this.views, trans })
     );
     this.toolbar.addItem('spacer', Toolbar.createSpacerItem());
     this.toolbar.addItem(
@@ -63,36 +61,19 @@ export class TrailSidebar extends SidePanel {
 
     // Recorded outputs may come from a teammate: HTML and Markdown render
     // sanitized in sandboxed, network-less frames.
-    this._rendermime = recordedOutputRendermime(options.rendermime);
-    const views = { model: this.model, trans };
-    this._views = {
-      sessions: new SessionListView({
-        ...views,
-        onReconnect: options.onReconnect
-      }),
-      people: new PeopleView(views),
-      notebooks: new NotebooksView(views),
-      notebookSessions: new NotebookSessionsView(views),
-      search: new SearchView(views),
-      timeline: new TimelineView(views),
-      execution: new ExecutionDetailView({
-        ...views,
-        rendermime: this._rendermime,
-        translator,
-        onCopyLink: options.onCopyLink
-      }),
-      cellHistory: new CellHistoryView({
-        ...views,
-        rendermime: this._rendermime,
-        languages: options.languages ?? null,
-        translator
-      })
+    this.viewOptions = {
+      model: this.model,
+      trans,
+      translator,
+      rendermime: recordedOutputRendermime(options.rendermime),
+      languages: options.languages ?? null,
+      onReconnect: options.onReconnect,
+      onCopyLink: options.onCopyLink
     };
-    for (const view of Object.values(this._views)) {
-      // Focusable, so the focus can move to a view when it opens.
-      view.node.tabIndex = -1;
-      this.addWidget(view);
+    for (const view of this.views.views) {
+      this._addView(view);
     }
+    this.views.added.connect(this._onViewAdded, this);
     this.node.addEventListener('keydown', this);
     this.model.changed.connect(this._onModelChanged, this);
     this._onModelChanged();
@@ -102,6 +83,16 @@ export class TrailSidebar extends SidePanel {
    * The panel state shown.
    */
   readonly model: TrailBrowserModel;
+
+  /**
+   * The views shown, one widget per kind of level.
+   */
+  readonly views: IViewRegistry;
+
+  /**
+   * What the views are made with (main-area widgets too).
+   */
+  readonly viewOptions: IPanelViewOptions;
 
   /**
    * Show a session's timeline.
@@ -122,7 +113,7 @@ export class TrailSidebar extends SidePanel {
    */
   focusSearch(): void {
     this.model.area = 'search';
-    (this._views.search as SearchView).focusInput();
+    (this._views.get('search') as SearchView | undefined)?.focusInput();
   }
 
   /**
@@ -148,6 +139,7 @@ export class TrailSidebar extends SidePanel {
       return;
     }
     this.node.removeEventListener('keydown', this);
+    this.views.added.disconnect(this._onViewAdded, this);
     this.model.changed.disconnect(this._onModelChanged, this);
     super.dispose();
   }
@@ -195,7 +187,7 @@ export class TrailSidebar extends SidePanel {
     this._depth = depth;
     this.node.dataset.view = view;
     this.node.dataset.area = area;
-    for (const [name, widget] of Object.entries(this._views)) {
+    for (const [name, widget] of this._views) {
       widget.setHidden(name !== view);
     }
     this._lastSessionId = this.model.selectedSessionId;
@@ -207,7 +199,7 @@ export class TrailSidebar extends SidePanel {
       // Switching areas from the tab list: the focus stays on the tabs.
       return;
     }
-    const target = this._views[view].node;
+    const target = this._views.get(view)?.node ?? this.node;
     // The view renders asynchronously (React); focus once it has.
     setTimeout(() => {
       const item = goingBack
@@ -217,13 +209,27 @@ export class TrailSidebar extends SidePanel {
     }, 0);
   }
 
+  /** Make the widget of a view, hidden unless its level is shown. */
+  private _addView(view: ITrailView): void {
+    const kind = view.level.view;
+    const widget = view.createPanelView(this.viewOptions);
+    // Focusable, so the focus can move to a view when it opens.
+    widget.node.tabIndex = -1;
+    widget.setHidden(kind !== this._view);
+    this._views.set(kind, widget);
+    this.addWidget(widget);
+  }
+
+  private _onViewAdded(_: IViewRegistry, view: ITrailView): void {
+    this._addView(view);
+  }
+
   private _area: TrailArea | null = null;
   private _depth = 0;
   private _lastExecutionId: string | null = null;
   private _lastSessionId: string | null = null;
-  private _rendermime: IRenderMimeRegistry;
   private _view: TrailView | null = null;
-  private _views: Record<TrailView, Widget>;
+  private _views = new Map<TrailView, Widget>();
 }
 
 /**
@@ -236,6 +242,11 @@ export namespace TrailSidebar {
   export interface IOptions {
     /** The panel state. */
     model: TrailBrowserModel;
+    /**
+     * The views shown (the panel's own when absent); the panel model must
+     * know the same kinds (give it the same registry).
+     */
+    views?: IViewRegistry;
     /** Renders execution outputs (always as untrusted). */
     rendermime: IRenderMimeRegistry;
     /** The application translator. */

@@ -1,6 +1,13 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { lockIcon, ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import { notebookSessionsLevel, notebooksLevel, peopleLevel } from '../model';
+import type {
+  NotebookSessionsPlace,
+  NotebooksPlace,
+  TrailLevel
+} from '../model';
+import type { ITrailView } from '../tokens';
 import type {
   NotebookSummary,
   Person,
@@ -169,8 +176,9 @@ export class NotebooksView extends ModelView {
   protected renderView(): JSX.Element | null {
     const { model, trans } = this.options;
     const notebooks = model.notebooks;
-    const level = model.levels.find(l => l.view === 'notebooks');
-    if (!notebooks || level?.view !== 'notebooks') {
+    const level = model.levels.find(l => l.view === 'notebooks') as
+      TrailLevel<NotebooksPlace> | undefined;
+    if (!notebooks || !level) {
       return null;
     }
     const person = level.place.person;
@@ -314,8 +322,9 @@ export class NotebookSessionsView extends ModelView {
   protected renderView(): JSX.Element | null {
     const { model, trans } = this.options;
     const sessions = model.notebookSessions;
-    const level = model.levels.find(l => l.view === 'notebookSessions');
-    if (!sessions || level?.view !== 'notebookSessions') {
+    const level = model.levels.find(l => l.view === 'notebookSessions') as
+      TrailLevel<NotebookSessionsPlace> | undefined;
+    if (!sessions || !level) {
       return null;
     }
     const { person, notebookPath } = level.place;
@@ -364,3 +373,37 @@ export class NotebookSessionsView extends ModelView {
     );
   }
 }
+
+/**
+ * The team area's first level: its people.
+ */
+export const peopleView: ITrailView = {
+  level: peopleLevel,
+  label: (_, { trans }) => ({ label: trans.__('Team') }),
+  createPanelView: ({ model, trans }) => new PeopleView({ model, trans })
+};
+
+/**
+ * One person's notebooks; the crumb is the person.
+ */
+export const notebooksView: ITrailView<NotebooksPlace> = {
+  level: notebooksLevel,
+  label: ({ place: { person } }) => ({
+    label: person.displayName || person.name,
+    title: `@${person.name}`
+  }),
+  createPanelView: ({ model, trans }) => new NotebooksView({ model, trans })
+};
+
+/**
+ * One person's sessions of one notebook; the crumb is the notebook.
+ */
+export const notebookSessionsView: ITrailView<NotebookSessionsPlace> = {
+  level: notebookSessionsLevel,
+  label: ({ place }) => ({
+    label: baseName(place.notebookPath),
+    title: place.notebookPath
+  }),
+  createPanelView: ({ model, trans }) =>
+    new NotebookSessionsView({ model, trans })
+};

@@ -1,6 +1,9 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import { timelineLevel } from '../model';
+import type { SessionTimelineModel, TimelinePlace } from '../model';
+import type { ITrailView } from '../tokens';
 import type { ExecutionSummary, TrailBrowserModel } from '../model';
 import {
   baseName,
@@ -9,7 +12,8 @@ import {
   formatAbsoluteTime,
   formatClockTime,
   formatDuration,
-  formatRelativeTime
+  formatRelativeTime,
+  formatShortDateTime
 } from './format';
 import { EnvironmentSection } from './environment';
 import { PagedList } from './pagedList';
@@ -208,3 +212,34 @@ function CaptureSummary(props: {
   }
   return <span className="jp-Trail-CaptureSummary">{parts.join(' · ')}</span>;
 }
+
+/**
+ * One session's executions. Its crumb names the notebook, or the session's
+ * start when the notebook is the crumb before.
+ */
+export const timelineView: ITrailView<TimelinePlace, SessionTimelineModel> = {
+  level: timelineLevel,
+  label: (level, { model, parent, trans }) => {
+    const session =
+      level.model.session ??
+      (model.selectedSessionId === level.place.sessionId
+        ? model.selectedSession
+        : null);
+    const path =
+      session?.notebookPath ?? level.model.items[0]?.notebookPath ?? null;
+    if (parent?.view === 'notebookSessions' || path === null) {
+      // The notebook is the crumb before: this one names the session.
+      return session
+        ? {
+            label: formatShortDateTime(session.startedAt),
+            title: trans.__(
+              'Session started %1',
+              formatAbsoluteTime(session.startedAt)
+            )
+          }
+        : { label: trans.__('Session') };
+    }
+    return { label: baseName(path), title: path };
+  },
+  createPanelView: ({ model, trans }) => new TimelineView({ model, trans })
+};
