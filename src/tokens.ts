@@ -91,7 +91,7 @@ export interface IMainAreaView {
   readonly label: string;
   /** The command's caption. */
   readonly caption?: string;
-  /** Make the widget; `args` are the command's. */
+  /** Make the widget (with a unique `id`); `args` are the command's. */
   createWidget(
     options: IPanelViewOptions,
     args: ReadonlyPartialJSONObject

@@ -16,22 +16,32 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { ChangeFeed, DeliveryQueue } from '../client';
 import { TrailBrowserModel } from '../model';
 import {
+  builtinViewRegistry,
   executionIdFrom,
   executionLink,
+  mainAreaCommand,
   takeExecutionFromUrl,
   TrailSidebar
 } from '../ui';
-import { CommandIDs, ITrailConnection, ITrailDelivery } from '../tokens';
+import {
+  CommandIDs,
+  ITrailConnection,
+  ITrailDelivery,
+  ITrailView,
+  IViewRegistry
+} from '../tokens';
 
 /**
  * The Trail side panel: my sessions, the team, search, and what they lead
  * to. It follows the server live (a long poll of its changes) and after
- * each of this JupyterLab's own deliveries.
+ * each of this JupyterLab's own deliveries. Its views are registered in
+ * the `IViewRegistry` it provides; another extension adds its own there.
  */
-export const panelPlugin: JupyterFrontEndPlugin<void> = {
+export const panelPlugin: JupyterFrontEndPlugin<IViewRegistry> = {
   id: 'jupyterlab-trail:panel',
   description: 'The Trail side panel.',
   autoStart: true,
+  provides: IViewRegistry,
   requires: [ITrailConnection, IRenderMimeRegistry],
   optional: [
     ITrailDelivery,
@@ -51,11 +61,12 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null,
     labShell: ILabShell | null,
     languages: IEditorLanguageRegistry | null
-  ): void => {
+  ): IViewRegistry => {
     const trans = (translator ?? nullTranslator).load('jupyterlab-trail');
     // Read before anything can change the address bar.
     const linked = takeExecutionFromUrl();
-    const model = new TrailBrowserModel();
+    const views = builtinViewRegistry();
+    const model = new TrailBrowserModel({ levels: views });
 
     // Live updates: a teammate's work shows up as soon as it is stored.
     let feed: ChangeFeed | null = null;
@@ -93,6 +104,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
 
     const sidebar = new TrailSidebar({
       model,
+      views,
       rendermime,
       translator: translator ?? undefined,
       languages,
@@ -244,11 +256,32 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    // Views that also open in the main area get their command there.
+    const addMainArea = (view: ITrailView) => {
+      if (!view.mainArea) {
+        return;
+      }
+      commands.addCommand(
+        view.mainArea.commandId,
+        mainAreaCommand(view.mainArea, {
+          viewOptions: sidebar.viewOptions,
+          show: widget => {
+            app.shell.add(widget, 'main');
+            app.shell.activateById(widget.id);
+          }
+        })
+      );
+      palette?.addItem({ command: view.mainArea.commandId, category: 'Trail' });
+    };
+    views.views.forEach(addMainArea);
+    views.added.connect((_, view) => addMainArea(view));
+
     if (linked) {
       void app.restored.then(() => {
         app.shell.activateById(sidebar.id);
         return model.openExecution(linked);
       });
     }
+    return views;
   }
 };

@@ -15,3 +15,4 @@ export * from './visibility';
 export * from './permalink';
 export * from './viewRegistry';
 export * from './views';
+export * from './mainArea';
