@@ -46,9 +46,9 @@ export interface ExecutionFacts {
 
 interface SessionState {
   id: string;
-  record: SessionRecord | null;
   /** Its number in the index's session names. */
   number: number;
+  record: SessionRecord | null;
   /** notebookPath of the lowest-seq execution, until the record arrives. */
   derivedPath: string | null;
   derivedPathSeq: number;
@@ -60,7 +60,6 @@ interface SessionState {
   executions: number[];
 }
 
-function compareSessions(a: SessionState, b: SessionState): number {
 /** `array`, or a copy twice as large when it has no place `at`. */
 function fitted(array: Int32Array, at: number): Int32Array {
   if (at < array.length) {
@@ -71,6 +70,7 @@ function fitted(array: Int32Array, at: number): Int32Array {
   return grown;
 }
 
+function compareSessions(a: SessionState, b: SessionState): number {
   return a.orderMs - b.orderMs || compareIds(a.id, b.id);
 }
 
@@ -85,7 +85,6 @@ export class HistoryIndex {
   private readonly eventNumbers = new IdTable(this.eventIds);
   /** Ids of execution.annotated and environment.captured events. */
   private readonly otherEventIds = new IdTable(new IdPool());
-  private readonly cells = new CellIndex(n => this.ids.get(n));
   /**
    * The session of each execution (by number) and of each other event (by
    * row), as numbers of {@link sessionNames}: which session holds an id is
@@ -95,6 +94,7 @@ export class HistoryIndex {
   private otherEventSessions = new Int32Array(1024);
   private readonly sessionNumbers = new Map<string, number>();
   private readonly sessionNames: string[] = [];
+  private readonly cells = new CellIndex(n => this.ids.get(n));
   private readonly annotations = new AnnotationIndex();
   private readonly environments = new EnvironmentIndex();
   private seqs = new Float64Array(1024);
@@ -145,7 +145,6 @@ export class HistoryIndex {
     return this.numbers.get(id);
   }
 
-  /** Indexes a stored session.started event. */
   /** The session holding a stored execution id, or undefined. */
   sessionOfExecution(id: string): string | undefined {
     const n = this.numbers.get(id);
@@ -170,6 +169,7 @@ export class HistoryIndex {
       : this.sessionNames[this.otherEventSessions[row]];
   }
 
+  /** Indexes a stored session.started event. */
   addSession(eventId: string, record: SessionRecord): void {
     this.sessionEventIds.set(eventId, record.id);
     const state = this.sessionState(record.id);
@@ -191,9 +191,9 @@ export class HistoryIndex {
     this.seqs[n] = facts.seq;
 
     const state = this.sessionState(facts.sessionId);
-    const list = state.executions;
     this.executionSessions = fitted(this.executionSessions, n);
     this.executionSessions[n] = state.number;
+    const list = state.executions;
     const last = list.length > 0 ? list[list.length - 1] : -1;
     if (last < 0 || this.isExecutionBefore(last, facts.seq, facts.id)) {
       list.push(n);
@@ -364,6 +364,20 @@ export class HistoryIndex {
       return null;
     }
     const list = state.executions;
+    const start = after
+      ? lowerBound(list, m => !this.isKeyBefore(after.seq, after.id, m))
+      : 0;
+    const items = list.slice(start, start + limit);
+    const last = items[items.length - 1];
+    return {
+      items,
+      next:
+        start + limit < list.length && last !== undefined
+          ? { seq: this.seqs[last], id: this.ids.get(last) }
+          : null
+    };
+  }
+
   private addOtherEvent(eventId: string, sessionId: string): void {
     const row = this.otherEventIds.add(eventId);
     this.otherEventSessions = fitted(this.otherEventSessions, row);
@@ -380,24 +394,9 @@ export class HistoryIndex {
     return n;
   }
 
-    const start = after
-      ? lowerBound(list, m => !this.isKeyBefore(after.seq, after.id, m))
-      : 0;
-    const items = list.slice(start, start + limit);
-    const last = items[items.length - 1];
-    return {
-      items,
-      next:
-        start + limit < list.length && last !== undefined
-          ? { seq: this.seqs[last], id: this.ids.get(last) }
-          : null
-    };
-  }
-
   /** Whether execution `m` sorts before the key (seq, id). */
   private isExecutionBefore(m: number, seq: number, id: string): boolean {
     const mSeq = this.seqs[m];
-        number: this.sessionNumber(id),
     return mSeq < seq || (mSeq === seq && this.ids.get(m) < id);
   }
 
@@ -412,6 +411,7 @@ export class HistoryIndex {
     if (!state) {
       state = {
         id,
+        number: this.sessionNumber(id),
         record: null,
         derivedPath: null,
         derivedPathSeq: 0,

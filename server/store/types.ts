@@ -109,6 +109,17 @@ export interface TrailStore {
   ): Promise<IngestResult>;
   /** Whether an event id is stored (a cheap early duplicate check). */
   hasEvent(id: string): boolean;
+  /**
+   * The session a stored event belongs to (its session.started record's,
+   * its execution's, or the session it names), or undefined when the event
+   * id is not stored; from the index, never reading a record.
+   */
+  sessionOfEvent(id: string): string | undefined;
+  /**
+   * The session holding a stored execution id, or undefined when it is not
+   * stored; from the index, never reading a record.
+   */
+  sessionOfExecution(id: string): string | undefined;
   /** The summary of a session, or null when nothing of it is stored. */
   getSession(id: string): SessionSummary | null;
   /** Sessions newest first (by startedAt, then id). */
@@ -126,17 +137,6 @@ export interface TrailStore {
   /**
    * A cell's executions across sessions, newest first (by startedAt, then
    * id); null when `after` is not an execution of that cell.
-  /**
-   * The session a stored event belongs to (its session.started record's,
-   * its execution's, or the session it names), or undefined when the event
-   * id is not stored; from the index, never reading a record.
-   */
-  sessionOfEvent(id: string): string | undefined;
-  /**
-   * The session holding a stored execution id, or undefined when it is not
-   * stored; from the index, never reading a record.
-   */
-  sessionOfExecution(id: string): string | undefined;
    */
   listCellExecutions(
     query: CellQuery
