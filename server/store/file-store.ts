@@ -340,7 +340,10 @@ export class FileStore implements TrailStore {
   private indexEvent(event: StoredEvent, at: LogLocation): void {
     switch (event.kind) {
       case 'session.started':
-        this.index.addSession(event.id, event.session);
+        // The index keeps the record: a copy, as the log does, so that the
+        // caller's later changes to its objects never reach it (sessions
+        // are few; executions keep only scalar facts).
+        this.index.addSession(event.id, structuredClone(event.session));
         break;
       case 'execution.completed':
         this.tables.executions.set(

@@ -17,6 +17,7 @@ import { AnnotationIndex } from './annotation-index';
 import { CellIndex, type CellPage } from './cell-index';
 import { EnvironmentIndex, type EnvironmentVersion } from './environment-index';
 import { IdPool, IdTable } from './id-table';
+import { pickSessions } from './session-page';
 import { compareIds, isBefore, lowerBound, timeMs } from './time-order';
 import type {
   ExecutionKey,
@@ -316,41 +317,26 @@ export class HistoryIndex {
     return state ? this.summarize(state) : null;
   }
 
-  /** Sessions newest first, optionally of one notebook, after a key. */
+  /**
+   * Sessions newest first after a key, those the query's filters keep (see
+   * {@link SessionQuery}); a few given ids are looked up, not searched for.
+   */
   listSessions(query: SessionQuery): StorePage<SessionSummary, SessionKey> {
-    const ordered = this.orderedSessions();
-    let index = ordered.length - 1;
-    const after = query.after;
-    if (after) {
-      index =
-        lowerBound(
-          ordered,
-          s =>
-            s.orderMs < after.startedAtMs ||
-            (s.orderMs === after.startedAtMs && s.id < after.id)
-        ) - 1;
-    }
-    const picked: SessionState[] = [];
-    let more = false;
-    for (; index >= 0; index--) {
-      const state = ordered[index];
-      if (
-        query.notebook !== undefined &&
-        this.pathOf(state) !== query.notebook
-      ) {
-        continue;
+    let ordered = this.orderedSessions();
+    if (query.ids) {
+      const among: SessionState[] = [];
+      for (const id of query.ids) {
+        const state = this.sessions.get(id);
+        if (state) {
+          among.push(state);
+        }
       }
-      if (picked.length === query.limit) {
-        more = true;
-        break;
-      }
-      picked.push(state);
+      ordered = among.sort(compareSessions);
     }
-    const last = picked[picked.length - 1];
-    return {
-      items: picked.map(state => this.summarize(state)),
-      next: more && last ? { startedAtMs: last.orderMs, id: last.id } : null
-    };
+    const { picked, next } = pickSessions(ordered, query, state =>
+      this.pathOf(state)
+    );
+    return { items: picked.map(state => this.summarize(state)), next };
   }
 
   /** A session's execution numbers in seq order after a key, or null. */

@@ -49,10 +49,20 @@ export interface StorePage<T, K> {
   next: K | null;
 }
 
-/** Query of the session listing. */
+/**
+ * Query of the session listing. The filters are plain data, not
+ * callbacks, so that any backend can run them where the sessions are (a
+ * SQL backend as `WHERE notebook_path = $1 AND id = ANY($2) AND id <>
+ * ALL($3)`), and a page is cut after filtering: it is short only at the
+ * end, and its key names the last session it holds.
+ */
 export interface SessionQuery {
   /** Only sessions of this notebook path. */
   notebook?: string;
+  /** Only these sessions (e.g. one author's); every session when absent. */
+  ids?: ReadonlySet<string>;
+  /** Never these sessions (e.g. the ones the caller may not read). */
+  excludeIds?: ReadonlySet<string>;
   limit: number;
   /** Continue after this session (exclusive). */
   after?: SessionKey;
@@ -88,7 +98,14 @@ export interface WriteFailure {
   since: string;
 }
 
-/** The history of sessions and executions, written once, read many times. */
+/**
+ * The history of sessions and executions, written once, read many times:
+ * the contract every backend keeps (the file store in production, the
+ * memory store in unit tests, a database later), and that
+ * tests/server/store-contract runs against each of them. Every method is
+ * asynchronous, so that a backend may answer from elsewhere than memory;
+ * filters and paging happen in the store, never after reading.
+ */
 export interface TrailStore {
   /** The blobs that records reference with BlobRefs. */
   readonly blobs: BlobStore;
@@ -122,7 +139,10 @@ export interface TrailStore {
   sessionOfExecution(id: string): string | undefined;
   /** The summary of a session, or null when nothing of it is stored. */
   getSession(id: string): SessionSummary | null;
-  /** Sessions newest first (by startedAt, then id). */
+  /**
+   * Sessions newest first (by startedAt as an instant, then id), those
+   * the query's filters keep.
+   */
   listSessions(query: SessionQuery): StorePage<SessionSummary, SessionKey>;
   /** A session's executions in seq order, or null for an unknown session. */
   listExecutions(
