@@ -75,13 +75,15 @@ export class CellIndex {
 
   /**
    * A page of the cell's executions, newest first, after execution `after`
-   * (exclusive); null when `after` is not an execution of this cell.
+   * (exclusive), leaving out those `skip` names; null when `after` is not
+   * an execution of this cell.
    */
   list(
     notebookPath: string,
     cellId: string,
     limit: number,
-    after?: number
+    after?: number,
+    skip?: (n: number) => boolean
   ): CellPage | null {
     const path = this.paths.get(notebookPath);
     const cell =
@@ -95,11 +97,19 @@ export class CellIndex {
     }
     const items: number[] = [];
     let n = after === undefined ? this.heads[cell!] - 1 : this.older[after] - 1;
-    while (n >= 0 && items.length < limit) {
+    for (; n >= 0; n = this.older[n] - 1) {
+      if (skip?.(n)) {
+        continue;
+      }
+      if (items.length === limit) {
+        break; // one more is kept: the page has a next
+      }
       items.push(n);
-      n = this.older[n] - 1;
     }
-    return { items, next: n >= 0 ? items[items.length - 1] : null };
+    return {
+      items,
+      next: n >= 0 && items.length > 0 ? items[items.length - 1] : null
+    };
   }
 
   /** The execution of the same cell just before `n`, or -1. */
@@ -140,7 +150,8 @@ export interface CellHistoryIndex {
     notebookPath: string,
     cellId: string,
     limit: number,
-    after?: string
+    after?: string,
+    excludeSessionIds?: ReadonlySet<string>
   ): CellPage | null;
   /** The execution of the same cell just before `n`, or -1. */
   previousInCell(n: number): number;
@@ -164,7 +175,8 @@ export async function listCellExecutions(
     query.notebook,
     query.cellId,
     query.limit,
-    query.after
+    query.after,
+    query.excludeSessionIds
   );
   if (!page) {
     return null;

@@ -17,8 +17,8 @@ import { AnnotationIndex } from './annotation-index';
 import { CellIndex, type CellPage } from './cell-index';
 import { EnvironmentIndex, type EnvironmentVersion } from './environment-index';
 import { IdPool, IdTable } from './id-table';
-import { pickSessions } from './session-page';
-import { compareIds, isBefore, lowerBound, timeMs } from './time-order';
+import { SessionTable, type SessionState } from './session-table';
+import { isBefore, lowerBound } from './time-order';
 import type {
   ExecutionKey,
   SessionKey,
@@ -45,22 +45,6 @@ export interface ExecutionFacts {
   endedAt: string;
 }
 
-interface SessionState {
-  id: string;
-  /** Its number in the index's session names. */
-  number: number;
-  record: SessionRecord | null;
-  /** notebookPath of the lowest-seq execution, until the record arrives. */
-  derivedPath: string | null;
-  derivedPathSeq: number;
-  earliestStartedAt: string | null;
-  lastEndedAt: string | null;
-  /** Start time used for ordering: the record's, else the earliest execution's. */
-  orderMs: number;
-  /** Execution numbers in (seq, id) order. */
-  executions: number[];
-}
-
 /** `array`, or a copy twice as large when it has no place `at`. */
 function fitted(array: Int32Array, at: number): Int32Array {
   if (at < array.length) {
@@ -69,10 +53,6 @@ function fitted(array: Int32Array, at: number): Int32Array {
   const grown = new Int32Array(Math.max(array.length * 2, at + 1));
   grown.set(array);
   return grown;
-}
-
-function compareSessions(a: SessionState, b: SessionState): number {
-  return a.orderMs - b.orderMs || compareIds(a.id, b.id);
 }
 
 /** See the module comment. */
@@ -99,14 +79,11 @@ export class HistoryIndex {
   private readonly annotations = new AnnotationIndex();
   private readonly environments = new EnvironmentIndex();
   private seqs = new Float64Array(1024);
-  private readonly sessions = new Map<string, SessionState>();
-  /** Sessions oldest first; rebuilt lazily after bulk loading. */
-  private ordered: SessionState[] = [];
-  private orderedValid = true;
+  private readonly sessions = new SessionTable(this.environments);
 
   /** Defers ordering work until the first listing (used while loading). */
   beginBulkLoad(): void {
-    this.orderedValid = false;
+    this.sessions.beginBulkLoad();
   }
 
   /** How many executions are indexed; the next one gets this number. */
@@ -174,7 +151,7 @@ export class HistoryIndex {
   addSession(eventId: string, record: SessionRecord): void {
     this.sessionEventIds.set(eventId, record.id);
     const state = this.sessionState(record.id);
-    this.reorder(state, () => {
+    this.sessions.reorder(state, () => {
       state.record = record;
     });
   }
@@ -226,7 +203,7 @@ export class HistoryIndex {
       state.earliestStartedAt === null ||
       isBefore(facts.startedAt, state.earliestStartedAt)
     ) {
-      this.reorder(state, () => {
+      this.sessions.reorder(state, () => {
         state.earliestStartedAt = facts.startedAt;
       });
     }
@@ -283,13 +260,15 @@ export class HistoryIndex {
 
   /**
    * A page of a cell's executions (numbers) newest first, after execution
-   * `after`; null when `after` is not an execution of that cell.
+   * `after`, none of the excluded sessions; null when `after` is not an
+   * execution of that cell.
    */
   listCell(
     notebookPath: string,
     cellId: string,
     limit: number,
-    after?: string
+    after?: string,
+    excludeSessionIds?: ReadonlySet<string>
   ): CellPage | null {
     let afterNumber: number | undefined;
     if (after !== undefined) {
@@ -298,7 +277,12 @@ export class HistoryIndex {
         return null;
       }
     }
-    return this.cells.list(notebookPath, cellId, limit, afterNumber);
+    const skip =
+      excludeSessionIds && excludeSessionIds.size > 0
+        ? (n: number) =>
+            excludeSessionIds.has(this.sessionNames[this.executionSessions[n]])
+        : undefined;
+    return this.cells.list(notebookPath, cellId, limit, afterNumber, skip);
   }
 
   /** The execution of the same cell that started just before `n`, or -1. */
@@ -313,30 +297,12 @@ export class HistoryIndex {
 
   /** The summary of a session, or null when nothing of it is stored. */
   session(id: string): SessionSummary | null {
-    const state = this.sessions.get(id);
-    return state ? this.summarize(state) : null;
+    return this.sessions.summary(id);
   }
 
-  /**
-   * Sessions newest first after a key, those the query's filters keep (see
-   * {@link SessionQuery}); a few given ids are looked up, not searched for.
-   */
+  /** Sessions newest first after a key, those the query's filters keep. */
   listSessions(query: SessionQuery): StorePage<SessionSummary, SessionKey> {
-    let ordered = this.orderedSessions();
-    if (query.ids) {
-      const among: SessionState[] = [];
-      for (const id of query.ids) {
-        const state = this.sessions.get(id);
-        if (state) {
-          among.push(state);
-        }
-      }
-      ordered = among.sort(compareSessions);
-    }
-    const { picked, next } = pickSessions(ordered, query, state =>
-      this.pathOf(state)
-    );
-    return { items: picked.map(state => this.summarize(state)), next };
+    return this.sessions.list(query);
   }
 
   /** A session's execution numbers in seq order after a key, or null. */
@@ -393,74 +359,6 @@ export class HistoryIndex {
   }
 
   private sessionState(id: string): SessionState {
-    let state = this.sessions.get(id);
-    if (!state) {
-      state = {
-        id,
-        number: this.sessionNumber(id),
-        record: null,
-        derivedPath: null,
-        derivedPathSeq: 0,
-        earliestStartedAt: null,
-        lastEndedAt: null,
-        orderMs: Number.NaN,
-        executions: []
-      };
-      this.sessions.set(id, state);
-    }
-    return state;
-  }
-
-  private startOf(state: SessionState): string | null {
-    return state.record?.startedAt ?? state.earliestStartedAt;
-  }
-
-  /** Applies a change that may move a session in the start order. */
-  private reorder(state: SessionState, change: () => void): void {
-    if (!this.orderedValid) {
-      change();
-      return;
-    }
-    if (!Number.isNaN(state.orderMs)) {
-      const at = lowerBound(this.ordered, s => compareSessions(s, state) < 0);
-      if (this.ordered[at] === state) {
-        this.ordered.splice(at, 1);
-      }
-    }
-    change();
-    state.orderMs = timeMs(this.startOf(state) ?? '');
-    const to = lowerBound(this.ordered, s => compareSessions(s, state) < 0);
-    this.ordered.splice(to, 0, state);
-  }
-
-  private orderedSessions(): SessionState[] {
-    if (!this.orderedValid) {
-      for (const state of this.sessions.values()) {
-        state.orderMs = timeMs(this.startOf(state) ?? '');
-      }
-      this.ordered = [...this.sessions.values()].sort(compareSessions);
-      this.orderedValid = true;
-    }
-    return this.ordered;
-  }
-
-  private pathOf(state: SessionState): string {
-    return state.record?.notebookPath ?? state.derivedPath ?? '';
-  }
-
-  private summarize(state: SessionState): SessionSummary {
-    const summary: SessionSummary = {
-      id: state.id,
-      notebookPath: this.pathOf(state),
-      startedAt: this.startOf(state) ?? '',
-      kernel: state.record?.kernel ?? null,
-      executionCount: state.executions.length,
-      lastExecutionAt: state.lastEndedAt
-    };
-    const environments = this.environments.versions(state.id);
-    if (environments) {
-      summary.environments = environments;
-    }
-    return summary;
+    return this.sessions.getOrAdd(id, () => this.sessionNumber(id));
   }
 }

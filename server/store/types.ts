@@ -68,10 +68,15 @@ export interface SessionQuery {
   after?: SessionKey;
 }
 
-/** Query of one cell's executions across sessions. */
+/**
+ * Query of one cell's executions across sessions; like the session
+ * listing's, its filter is data and applies before a page is cut.
+ */
 export interface CellQuery {
   notebook: string;
   cellId: string;
+  /** Never runs of these sessions (e.g. the ones the caller may not read). */
+  excludeSessionIds?: ReadonlySet<string>;
   limit: number;
   /** Continue after this execution id (exclusive). */
   after?: string;
