@@ -211,3 +211,28 @@ export async function readEnvironment(
   }
   return { capturedAt, ...JSON.parse(content.toString('utf8')) };
 }
+
+/** Sessions read at a time by {@link everySession}. */
+const EVERY_SESSION_PAGE = 1000;
+
+/**
+ * Every session a query keeps, newest first, page after page: for what
+ * sums over a person's sessions (their notebooks, their last activity).
+ */
+export async function everySession(
+  store: Pick<TrailStore, 'listSessions'>,
+  query: Omit<SessionQuery, 'limit' | 'after'>
+): Promise<SessionSummary[]> {
+  const sessions: SessionSummary[] = [];
+  let after: SessionKey | undefined;
+  do {
+    const page = await store.listSessions({
+      ...query,
+      limit: EVERY_SESSION_PAGE,
+      after
+    });
+    sessions.push(...page.items);
+    after = page.next ?? undefined;
+  } while (after);
+  return sessions;
+}
