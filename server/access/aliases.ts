@@ -88,6 +88,27 @@ export class AliasTable {
     return this.of(kind, publicId)?.find(a => a.authorId === authorId);
   }
 
+  /** Every alias of a kind, oldest first. */
+  *all(kind: AliasKind): Iterable<Alias> {
+    for (const alias of this.byInternal.values()) {
+      if (alias.kind === kind) {
+        yield alias;
+      }
+    }
+  }
+
+  /** The public ids of a kind that aliases stand for, with their aliases. */
+  *byPublicId(kind: AliasKind): Iterable<[string, readonly Alias[]]> {
+    if (this.size === 0) {
+      return;
+    }
+    for (const aliases of this.byPublic.values()) {
+      if (aliases[0].kind === kind) {
+        yield [aliases[0].publicId, aliases];
+      }
+    }
+  }
+
   /** The public id of a stored record's id (itself unless it is an alias). */
   publicId(id: string): string {
     return this.size === 0 ? id : (this.byInternal.get(id)?.publicId ?? id);

@@ -8,7 +8,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { RequestHandler, Response } from 'express';
 import { AppError } from '../errors';
-import { OWNER_ID, type Principal, type UserDirectory } from './directory';
+import { OWNER_ID, type Principal } from './directory';
+import type { TeamDirectory } from './team-directory';
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
@@ -67,7 +68,7 @@ function unauthorized(
 export function authenticate(options: {
   ownerToken: string;
   owner?: Principal;
-  directory?: UserDirectory | null;
+  directory?: TeamDirectory | null;
 }): RequestHandler {
   if (!options.ownerToken) {
     throw new Error('an empty token would let anyone in');

@@ -12,6 +12,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TeamDirectory } from './team-directory';
 
 /** What a user may do: admins read everything and manage the team. */
 export type Role = 'admin' | 'member';
@@ -87,7 +88,7 @@ type LowDb = {
 /**
  * Users and tokens of one data folder.
  */
-export class UserDirectory {
+export class UserDirectory implements TeamDirectory {
   private constructor(
     private readonly db: LowDb,
     readonly path: string,

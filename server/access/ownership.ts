@@ -30,6 +30,7 @@ import {
 import { frame, readFacts, type Fact } from './access-log';
 import { AliasTable, type Alias } from './aliases';
 import type { Visibility } from './policy';
+import type { SessionOwnership } from './session-ownership';
 
 /** What is known of one session's access. */
 export interface SessionAccess {
@@ -57,7 +58,7 @@ function isVisibility(v: unknown): v is Visibility {
 }
 
 /** The ownership of every session, durable in access.log. */
-export class OwnershipStore {
+export class OwnershipStore implements SessionOwnership {
   private constructor(
     private file: FileHandle | null,
     readonly path: string | null
@@ -98,6 +99,11 @@ export class OwnershipStore {
   /** The access facts of a session, or undefined when nothing of it is stored. */
   session(sessionId: string): SessionAccess | undefined {
     return this.sessions.get(sessionId);
+  }
+
+  /** Every private session, to its author's id. */
+  privateSessions(): ReadonlyMap<string, string> {
+    return this.privates;
   }
 
   /** Every session id owned by `authorId`. */
@@ -335,12 +341,20 @@ export class OwnershipStore {
           this.byAuthor.set(fact.a, set);
         }
         set.add(fact.s);
+        if (fact.v === 'private') {
+          this.privates.set(fact.s, fact.a);
+        }
         return;
       }
       case 'vis': {
         const s = this.sessions.get(fact.s);
         if (s && isVisibility(fact.v)) {
           s.visibility = fact.v;
+          if (fact.v === 'private') {
+            this.privates.set(fact.s, s.authorId);
+          } else {
+            this.privates.delete(fact.s);
+          }
         }
         return;
       }
@@ -370,5 +384,7 @@ export class OwnershipStore {
   private dirty = false;
   private sessions = new Map<string, SessionAccess>();
   private byAuthor = new Map<string, Set<string>>();
+  /** The private sessions, to their authors (every listing excludes them). */
+  private privates = new Map<string, string>();
   private rules = new Map<string, Visibility>();
 }

@@ -22,12 +22,14 @@ import type {
 } from '../../src/records/schema';
 import type { Principal } from '../access/directory';
 import type { TeamAccess } from '../access/team';
+import type { HistorySearch, SearchAnswer } from './history-search';
 import { fullFormats } from 'ajv-formats/dist/formats';
 import { AppError } from '../errors';
 import { CursorSeal } from '../sealed-cursor';
 import { parseLimit, parseText } from '../services/history';
 import type { ExecutionKey } from '../store/types';
 import { DocColumns } from './doc-columns';
+import { outputText, snippetOf, termsIn } from './snippets';
 import { parseTerms, TextIndex } from './text-index';
 
 /**
@@ -42,31 +44,8 @@ export const QUERY_PATTERN =
 const CODE_CHARS = 8192;
 const OUTPUT_CHARS = 4096;
 
-/** The snippet's length around the first match. */
-const SNIPPET_CHARS = 160;
-
 /** A search gives up scanning after this long and says it is truncated. */
 const BUDGET_MS = 250;
-
-/** The text of an execution's outputs that search sees. */
-export function outputText(record: Pick<ExecutionRecord, 'outputs'>): string {
-  const parts: string[] = [];
-  for (const output of record.outputs) {
-    if (output.output_type === 'stream') {
-      parts.push(String(output.text));
-    } else if (output.output_type === 'error') {
-      parts.push(`${output.ename}: ${output.evalue}`);
-    } else {
-      const plain = (output.data as Record<string, unknown>)['text/plain'];
-      if (typeof plain === 'string') {
-        parts.push(plain);
-      } else if (Array.isArray(plain)) {
-        parts.push(plain.join(''));
-      }
-    }
-  }
-  return parts.join('\n');
-}
 
 function indexedText(code: string, output: string): string {
   return `${code.slice(0, CODE_CHARS)}\n${output.slice(0, OUTPUT_CHARS)}`;
@@ -105,47 +84,8 @@ function parseDate(name: string, raw: unknown): number | undefined {
   return ms;
 }
 
-/** The snippet of `text` around the first match of any term. */
-export function snippetOf(
-  text: string,
-  terms: string[]
-): { text: string; matches: [number, number][] } | null {
-  const lower = text.toLowerCase();
-  let first = -1;
-  for (const term of terms) {
-    const at = lower.indexOf(term);
-    if (at >= 0 && (first < 0 || at < first)) {
-      first = at;
-    }
-  }
-  if (first < 0) {
-    return null;
-  }
-  const start = Math.max(0, first - 40);
-  const window = text.slice(start, start + SNIPPET_CHARS);
-  const low = window.toLowerCase();
-  const matches: [number, number][] = [];
-  for (const term of terms) {
-    for (
-      let at = low.indexOf(term);
-      at >= 0;
-      at = low.indexOf(term, at + term.length)
-    ) {
-      matches.push([at, at + term.length]);
-    }
-  }
-  matches.sort((a, b) => a[0] - b[0]);
-  return { text: window, matches };
-}
-
-/** How many of the terms occur in the text (any case). */
-function termsIn(text: string, terms: string[]): number {
-  const lower = text.toLowerCase();
-  return terms.filter(term => lower.includes(term)).length;
-}
-
 /** The search route's logic and its indexes. */
-export class SearchService {
+export class SearchService implements HistorySearch {
   constructor(private readonly access: TeamAccess) {}
 
   /** Whether the past index is complete. */
@@ -187,7 +127,7 @@ export class SearchService {
     const sessions = [];
     let after: { startedAtMs: number; id: string } | undefined;
     for (;;) {
-      const page = store.listSessions({ limit: 1000, after });
+      const page = await store.listSessions({ limit: 1000, after });
       sessions.push(...page.items);
       if (!page.next) {
         break;
@@ -233,11 +173,7 @@ export class SearchService {
   async search(
     principal: Principal,
     query: Record<string, unknown>
-  ): Promise<{
-    items: SearchHit[];
-    nextCursor: string | null;
-    truncated: boolean;
-  }> {
+  ): Promise<SearchAnswer> {
     const q = parseText('q', query.q);
     let terms = q ? parseTerms(q) : [];
     if (terms.length === 0 && q?.trim()) {
