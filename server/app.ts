@@ -1,21 +1,33 @@
 /**
  * createApp: the Trail HTTP API as an Express app that never listens
- * itself (index.ts does, tests use supertest). Routers are thin; services
- * hold the logic; the store holds the data.
+ * itself (index.ts does, tests use supertest). Routes parse, call one
+ * service and answer; services hold the logic; the store holds the data.
+ * What follows an ingest (the access bookkeeping, the search index, the
+ * change feed) is connected here to the ingest service's `stored` signal.
  */
 import express, { type Express } from 'express';
 import { AppError, errorHandler, type ErrorLog } from './errors';
 import { authenticate, ownerPrincipal } from './access/authenticate';
 import { ChangeFeed } from './access/change-feed';
-import type { Principal, UserDirectory } from './access/directory';
+import type { Principal } from './access/directory';
 import { OwnershipStore } from './access/ownership';
 import { TeamAccess } from './access/team';
-import { TeamHistory } from './access/team-history';
+import type { TeamDirectory } from './access/team-directory';
+import { TeamExecutions } from './access/team-executions';
+import { TeamPeople } from './access/team-people';
+import { TeamSessions } from './access/team-sessions';
 import { cors } from './http/cors';
 import { checkJsonShape } from './http/json-limits';
 import { buildOpenApiDocument } from './openapi';
+import { changeRoutes } from './routes/changes';
+import { contentRoutes } from './routes/content';
+import { eventRoutes } from './routes/events';
+import { executionRoutes } from './routes/executions';
 import { openApiRoutes, publicRoutes } from './routes/meta';
-import { teamRoutes } from './routes/team';
+import { peopleRoutes } from './routes/people';
+import { searchRoutes } from './routes/search';
+import { sessionRoutes } from './routes/sessions';
+import type { HistorySearch } from './search/history-search';
 import { SearchService } from './search/search-service';
 import {
   loadRecordSchemas,
@@ -23,7 +35,7 @@ import {
   type JsonSchemaDocument
 } from './schemas';
 import { HistoryService } from './services/history';
-import { IngestService } from './services/ingest';
+import { IngestService, storedExecutions } from './services/ingest';
 import type { TrailStore } from './store/types';
 import { RecordValidator } from './validation';
 
@@ -49,7 +61,7 @@ export interface AppDeps {
   /** Who holds `token` (default: the OS user, as admin). */
   owner?: Principal;
   /** The team's users and personal tokens (default: none, the owner only). */
-  directory?: UserDirectory | null;
+  directory?: TeamDirectory | null;
   /** Session ownership (default: kept in memory). */
   access?: TeamAccess;
   /** Build the search index of the stored history at once (default true). */
@@ -59,7 +71,7 @@ export interface AppDeps {
 /** What a running app holds that must be stopped with it. */
 export interface AppRuntime {
   feed: ChangeFeed;
-  search: SearchService;
+  search: HistorySearch;
   /** Answers open change polls and stops background indexing. */
   close(): void;
 }
@@ -72,7 +84,6 @@ export function runtimeOf(app: Express): AppRuntime {
 /** Builds the app; see the module comment. */
 export function createApp(deps: AppDeps): Express {
   const schemas = deps.schemas ?? loadRecordSchemas();
-  const ingest = new IngestService(deps.store, new RecordValidator(schemas));
   const history = new HistoryService(deps.store, {
     idPattern: recordIdPattern(schemas)
   });
@@ -88,9 +99,23 @@ export function createApp(deps: AppDeps): Express {
       directory: deps.directory ?? null,
       owner
     });
-  const team = new TeamHistory(history, access);
+  const ingest = new IngestService(
+    deps.store,
+    new RecordValidator(schemas),
+    access,
+    (message, err) => log.error(message, err)
+  );
   const feed = new ChangeFeed(access);
-  const search = new SearchService(access);
+  const search: HistorySearch = new SearchService(access);
+  // In this order: the feed answers waiting polls at once, with the access
+  // bookkeeping already done.
+  ingest.stored.connect(batch => access.noteStored(batch));
+  ingest.stored.connect(batch => {
+    for (const record of storedExecutions(batch)) {
+      search.add(record);
+    }
+  });
+  ingest.stored.connect(batch => feed.pushStored(batch));
   if (deps.indexHistory ?? true) {
     search
       .build()
@@ -127,9 +152,20 @@ export function createApp(deps: AppDeps): Express {
       verify: (_req, _res, bytes) => checkJsonShape(bytes)
     })
   );
+  // Access decisions need what the access layer reads of the store first.
+  app.use(async (_req, _res, next) => {
+    await access.ready;
+    next();
+  });
   app.use(
     API_BASE,
-    teamRoutes({ ingest, history, team, access, feed, search })
+    eventRoutes(ingest),
+    sessionRoutes(new TeamSessions(history, access)),
+    executionRoutes(new TeamExecutions(history, access)),
+    peopleRoutes(new TeamPeople(access)),
+    searchRoutes(search),
+    changeRoutes(feed),
+    contentRoutes(history)
   );
   app.use((req, _res, next) => {
     next(

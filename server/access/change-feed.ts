@@ -17,6 +17,7 @@
  */
 import type { HistoryChanges } from '../../src/records/schema';
 import { CursorSeal } from '../sealed-cursor';
+import type { StoredBatch } from '../services/ingest';
 import type { Principal } from './directory';
 import type { VisibilityChange } from './ownership';
 import { canRead } from './policy';
@@ -36,6 +37,51 @@ interface Waiter {
   after: number;
   resolve(answer: HistoryChanges): void;
   timer: NodeJS.Timeout;
+}
+
+/**
+ * What storing a batch changed, in the batch's order: its events stored
+ * now, by their stored ids (the answers show public ids). An annotation
+ * names no notebook: `notebookOf` tells its session's.
+ */
+export function changesOf(
+  batch: StoredBatch,
+  notebookOf: (sessionId: string) => string
+): Omit<Change, 'author'>[] {
+  const changes: Omit<Change, 'author'>[] = [];
+  for (const event of batch.stored) {
+    if (!batch.accepted.has(event.id)) {
+      continue;
+    }
+    switch (event.kind) {
+      case 'session.started':
+        changes.push({
+          kind: 'session',
+          sessionId: event.session.id,
+          notebookPath: event.session.notebookPath
+        });
+        break;
+      case 'execution.completed':
+        changes.push({
+          kind: 'execution',
+          sessionId: event.execution.sessionId,
+          executionId: event.execution.id,
+          notebookPath: event.execution.notebookPath
+        });
+        break;
+      case 'execution.annotated':
+        changes.push({
+          kind: 'annotation',
+          sessionId: event.sessionId,
+          executionId: event.executionId,
+          notebookPath: notebookOf(event.sessionId)
+        });
+        break;
+      default:
+        break;
+    }
+  }
+  return changes;
 }
 
 /** How many changes are kept for clients that poll behind. */
@@ -59,6 +105,13 @@ export class ChangeFeed {
   /** Records stored changes (in storage order) and wakes the waiting polls. */
   push(changes: Omit<Change, 'author'>[]): void {
     this.store(changes.map(change => ({ seq: 0, change })));
+  }
+
+  /** Records what a stored batch changed (the ingest's follower). */
+  pushStored(batch: StoredBatch): void {
+    this.push(
+      changesOf(batch, id => this.access.accessOf(id)?.notebookPath ?? '')
+    );
   }
 
   /** Records visibility changes (sessions that changed) and wakes polls. */

@@ -40,6 +40,42 @@ function sessionOfEvent(event: TrailEvent): {
   }
 }
 
+/** The execution an event carries or annotates, if any. */
+function executionOfEvent(event: TrailEvent): string | undefined {
+  switch (event.kind) {
+    case 'execution.completed':
+      return event.execution.id;
+    case 'execution.annotated':
+      return event.executionId;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Which stored session holds each event's id and each execution id the
+ * events name (undefined: none), asked of the store for the whole batch
+ * at once, before any decision.
+ */
+async function heldIds(
+  store: TeamAccess['store'],
+  events: TrailEvent[]
+): Promise<{
+  eventSessions: (string | undefined)[];
+  executionSessions: (string | undefined)[];
+}> {
+  const [eventSessions, executionSessions] = await Promise.all([
+    Promise.all(events.map(event => store.sessionOfEvent(event.id))),
+    Promise.all(
+      events.map(event => {
+        const id = executionOfEvent(event);
+        return id === undefined ? undefined : store.sessionOfExecution(id);
+      })
+    )
+  ]);
+  return { eventSessions, executionSessions };
+}
+
 /** The ids an event is stored under. */
 interface StoredIds {
   eventId: string;
@@ -155,7 +191,10 @@ export async function authorizeBatch(
   >();
   const requested = new Map<string, Visibility>();
   const ids = new WriterIds(access, principal);
-  const store = access.store;
+  const { eventSessions, executionSessions } = await heldIds(
+    access.store,
+    events
+  );
   let stored: TrailEvent[] = events;
   for (const [i, event] of events.entries()) {
     const named = sessionOfEvent(event);
@@ -167,20 +206,17 @@ export async function authorizeBatch(
       () => namedAccess !== undefined && !canRead(principal, namedAccess)
     );
     const eventId = ids.resolve('event', event.id, () =>
-      ids.isHidden(store.sessionOfEvent(event.id))
+      ids.isHidden(eventSessions[i])
     );
     let executionId: string | undefined;
-    if (
-      event.kind === 'execution.completed' ||
-      event.kind === 'execution.annotated'
-    ) {
-      const id =
-        event.kind === 'execution.completed'
-          ? event.execution.id
-          : event.executionId;
-      executionId = ids.resolve('execution', id, () =>
-        ids.isHidden(store.sessionOfExecution(id))
-      );
+    const id = executionOfEvent(event);
+    if (id !== undefined) {
+      const holder = executionSessions[i];
+      executionId = ids.resolve('execution', id, () => ids.isHidden(holder));
+      if (executionId !== id && holder !== undefined) {
+        // Reads decide which record a reader sees by its session.
+        access.noteAliasedExecution(id, holder);
+      }
     }
     const copy = withIds(event, { eventId, sessionId, executionId });
     if (copy !== event) {

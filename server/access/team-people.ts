@@ -11,6 +11,7 @@ import {
   type ListingQuery,
   type Page
 } from '../services/history';
+import { everySession } from '../store/types';
 import type { Principal } from './directory';
 import { decode, encode } from './listing-cursor';
 import type { Visibility } from './policy';
@@ -70,7 +71,7 @@ export class TeamPeople {
   }
 
   /** Every person of the team, with what of theirs the caller may read. */
-  listUsers(principal: Principal): { items: TeamMember[] } {
+  async listUsers(principal: Principal): Promise<{ items: TeamMember[] }> {
     const ids = new Set<string>();
     for (const user of this.access.directory?.users ?? []) {
       ids.add(user.id);
@@ -89,16 +90,16 @@ export class TeamPeople {
     }
     for (const id of ids) {
       const user = id === 'owner' ? null : this.access.directory?.userById(id);
-      let sessionCount = 0;
+      const readable = this.access
+        .sessionsOf(id)
+        .filter(sid => this.access.canReadSession(principal, sid));
       let lastActiveAt: string | null = null;
-      for (const sid of this.access.sessionsOf(id)) {
-        if (!this.access.canReadSession(principal, sid)) {
-          continue;
-        }
-        sessionCount++;
-        const s = this.access.store.getSession(sid);
+      const stored = await everySession(this.access.store, {
+        ids: new Set(readable)
+      });
+      for (const s of stored) {
         if (
-          s?.lastExecutionAt &&
+          s.lastExecutionAt &&
           (!lastActiveAt || s.lastExecutionAt > lastActiveAt)
         ) {
           lastActiveAt = s.lastExecutionAt;
@@ -108,7 +109,7 @@ export class TeamPeople {
         ...this.access.person(id),
         role: user ? user.role : 'admin',
         ...(user?.disabledAt ? { disabled: true } : {}),
-        sessionCount,
+        sessionCount: readable.length,
         lastActiveAt
       });
     }
@@ -126,10 +127,10 @@ export class TeamPeople {
    * many of those sessions are private and what rule the notebook has;
    * nobody else's are ever counted, nor their rules shown.
    */
-  listNotebooks(
+  async listNotebooks(
     principal: Principal,
     query: ListingQuery & { author?: unknown }
-  ): Page<NotebookSummary> {
+  ): Promise<Page<NotebookSummary>> {
     const author = parseText('author', query.author);
     if (!author) {
       throw new AppError(
@@ -144,14 +145,13 @@ export class TeamPeople {
     const offset =
       cursor && Number.isInteger(cursor[1]) && cursor[1] >= 0 ? cursor[1] : 0;
     const byPath = new Map<string, NotebookSummary>();
-    for (const sid of this.access.sessionsOf(author)) {
-      if (!this.access.canReadSession(principal, sid)) {
-        continue;
-      }
-      const s = this.access.store.getSession(sid);
-      if (!s) {
-        continue;
-      }
+    // The author's sessions the caller may read, as the store filters them.
+    const sessions = await everySession(
+      this.access.store,
+      this.access.sessionFilter(principal, author)
+    );
+    for (const s of sessions) {
+      const sid = s.id;
       let nb = byPath.get(s.notebookPath);
       if (!nb) {
         // The author's rule is theirs: to others a private rule would say

@@ -10,21 +10,50 @@ import type {
   TrailEvent
 } from '../../src/records/schema';
 import { AppError } from '../errors';
-import type { TrailStore } from '../store/types';
+import type { SessionQuery, TrailStore } from '../store/types';
 import type { AliasKind, AliasTable } from './aliases';
-import { OWNER_ID, type Principal, type UserDirectory } from './directory';
+import { OWNER_ID, type Principal } from './directory';
 import { authorizeBatch } from './ingest-scope';
 import { OwnershipStore, type SessionAccess } from './ownership';
 import { canRead } from './policy';
+import type { SessionOwnership } from './session-ownership';
+import type { TeamDirectory } from './team-directory';
 
-/** Access decisions for one data folder. */
+/** A batch as stored, as the access bookkeeping follows it. */
+export interface StoredEvents {
+  /** The events as stored (records under an alias carry its id). */
+  stored: readonly TrailEvent[];
+  /** The ids of the events stored now (not duplicates). */
+  accepted: ReadonlySet<string>;
+}
+
+/**
+ * Access decisions for one data folder. They are made for every record a
+ * listing, a search or the change feed touches, so they answer from
+ * memory: the ownership facts, and what the store was asked once when the
+ * access layer opened (the sessions stored without facts, the sessions of
+ * the executions that aliases name), kept current by following the ingest
+ * ({@link noteStored}).
+ */
 export class TeamAccess {
+  /** Resolves once the access layer knows what it needs of the store. */
+  readonly ready: Promise<void>;
+  /** Sessions stored without access facts: the owner's, team. */
+  private readonly implicit = new Map<string, SessionAccess>();
+  /** The session of each execution id an alias names (public or internal). */
+  private readonly aliasedExecutions = new Map<string, string>();
+
   private constructor(
     readonly store: TrailStore,
-    readonly ownership: OwnershipStore,
-    readonly directory: UserDirectory | null,
+    readonly ownership: SessionOwnership,
+    readonly directory: TeamDirectory | null,
     readonly owner: Principal
-  ) {}
+  ) {
+    this.ready = this.load();
+    // Awaited by every request (and by open()): a failure reaches them,
+    // not the process as an unhandled rejection.
+    this.ready.catch(() => undefined);
+  }
 
   /**
    * Opens `<dataDir>/access.log` (or keeps access facts in memory when no
@@ -33,20 +62,25 @@ export class TeamAccess {
   static async open(options: {
     dataDir: string | null;
     store: TrailStore;
-    directory: UserDirectory | null;
+    directory: TeamDirectory | null;
     owner: Principal;
   }): Promise<TeamAccess> {
     const ownership = options.dataDir
       ? await OwnershipStore.open(options.dataDir)
       : OwnershipStore.memory();
-    return TeamAccess.create({ ...options, ownership });
+    const access = TeamAccess.create({ ...options, ownership });
+    await access.ready;
+    return access;
   }
 
-  /** Builds the access layer over an open ownership store. */
+  /**
+   * Builds the access layer over an open ownership store; it reads what it
+   * needs of the store in the background ({@link ready}).
+   */
   static create(options: {
     store: TrailStore;
-    ownership: OwnershipStore;
-    directory: UserDirectory | null;
+    ownership: SessionOwnership;
+    directory: TeamDirectory | null;
     owner: Principal;
   }): TeamAccess {
     return new TeamAccess(
@@ -73,45 +107,127 @@ export class TeamAccess {
   }
 
   /**
+   * Reads what the access decisions need of the store, once: the sessions
+   * stored without access facts (history recorded before access.log
+   * existed, or written to the store before the server started), and the
+   * sessions of the executions that aliases name. Every session stored
+   * later is claimed before it is stored.
+   */
+  private async load(): Promise<void> {
+    let after: SessionQuery['after'];
+    do {
+      const page = await this.store.listSessions({ limit: 1000, after });
+      for (const s of page.items) {
+        if (!this.ownership.session(s.id)) {
+          this.implicit.set(s.id, {
+            authorId: OWNER_ID,
+            visibility: 'team',
+            notebookPath: s.notebookPath
+          });
+        }
+      }
+      after = page.next ?? undefined;
+    } while (after);
+    for (const alias of this.aliases.all('execution')) {
+      for (const id of [alias.publicId, alias.internalId]) {
+        const sessionId = await this.store.sessionOfExecution(id);
+        if (sessionId !== undefined) {
+          this.aliasedExecutions.set(id, sessionId);
+        }
+      }
+    }
+  }
+
+  /**
+   * Notes the session of an execution id an alias names (the original's,
+   * when the alias is made; the alias's own, once it is stored).
+   */
+  noteAliasedExecution(executionId: string, sessionId: string): void {
+    this.aliasedExecutions.set(executionId, sessionId);
+  }
+
+  /**
+   * The access bookkeeping that follows a stored batch: where the
+   * executions stored under an alias live.
+   */
+  noteStored(batch: StoredEvents): void {
+    if (this.aliases.size === 0) {
+      return;
+    }
+    for (const event of batch.stored) {
+      if (
+        event.kind === 'execution.completed' &&
+        batch.accepted.has(event.id) &&
+        this.aliases.has(event.execution.id)
+      ) {
+        this.noteAliasedExecution(
+          event.execution.id,
+          event.execution.sessionId
+        );
+      }
+    }
+  }
+
+  /**
    * The access facts of a stored session, or undefined. A session stored
    * without facts (history recorded before access.log existed, or written to
    * the store directly) belongs to the owner and is visible to the team.
    */
   accessOf(sessionId: string): SessionAccess | undefined {
-    const access = this.ownership.session(sessionId);
-    if (access) {
-      return access;
-    }
-    const stored = this.store.getSession(sessionId);
-    return stored
-      ? {
-          authorId: OWNER_ID,
-          visibility: 'team',
-          notebookPath: stored.notebookPath
-        }
-      : undefined;
+    return this.ownership.session(sessionId) ?? this.implicit.get(sessionId);
   }
 
   /** Every session id of an author (the owner's unclaimed ones included). */
   sessionsOf(authorId: string): string[] {
     const ids = this.ownership.sessionsOf(authorId);
-    if (authorId !== OWNER_ID) {
-      return ids;
-    }
-    const known = new Set(ids);
-    let after: { startedAtMs: number; id: string } | undefined;
-    for (;;) {
-      const page = this.store.listSessions({ limit: 1000, after });
-      for (const s of page.items) {
-        if (!known.has(s.id) && !this.ownership.session(s.id)) {
-          ids.push(s.id);
+    if (authorId === OWNER_ID) {
+      for (const id of this.implicit.keys()) {
+        if (!this.ownership.session(id)) {
+          ids.push(id);
         }
       }
-      if (!page.next) {
-        return ids;
-      }
-      after = page.next;
     }
+    return ids;
+  }
+
+  /**
+   * The filter of the store's session listing that keeps what `principal`
+   * may read (of `authorId` when given): data the store applies before it
+   * cuts a page, never a callback.
+   */
+  sessionFilter(
+    principal: Principal,
+    authorId?: string
+  ): Pick<SessionQuery, 'ids' | 'excludeIds'> {
+    const excludeIds = this.unreadableBy(principal);
+    return {
+      ...(authorId === undefined
+        ? {}
+        : { ids: new Set(this.sessionsOf(authorId)) }),
+      ...(excludeIds.size > 0 ? { excludeIds } : {})
+    };
+  }
+
+  /**
+   * Every stored session `principal` may not read: others' private ones,
+   * and the records they do not see under a public id that several hold.
+   */
+  unreadableBy(principal: Principal): Set<string> {
+    const ids = new Set<string>();
+    for (const [sessionId, authorId] of this.ownership.privateSessions()) {
+      if (authorId !== principal.userId) {
+        ids.add(sessionId);
+      }
+    }
+    for (const [publicId, aliases] of this.aliases.byPublicId('session')) {
+      const shown = this.recordFor(principal, 'session', publicId);
+      for (const id of [publicId, ...aliases.map(a => a.internalId)]) {
+        if (id !== shown) {
+          ids.add(id);
+        }
+      }
+    }
+    return ids;
   }
 
   /** Every alias of the data folder (see aliases.ts). */
@@ -212,7 +328,7 @@ export class TeamAccess {
       return this.policyReads(principal, id);
     }
     // An execution is read through its session, as that reader sees it.
-    const sessionId = this.store.sessionOfExecution(id);
+    const sessionId = this.aliasedExecutions.get(id);
     return sessionId !== undefined && this.canReadSession(principal, sessionId);
   }
 

@@ -12,8 +12,8 @@ import { answerOtherMethods } from './methods';
  */
 export function publicRoutes(store?: Pick<TrailStore, 'writeFailure'>): Router {
   const router = Router();
-  router.get('/health', (_req, res) => {
-    const failure = store?.writeFailure?.() ?? null;
+  router.get('/health', async (_req, res) => {
+    const failure = (await store?.writeFailure?.()) ?? null;
     res.json(
       failure
         ? {

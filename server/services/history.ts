@@ -180,8 +180,8 @@ export class HistoryService {
     return raw;
   }
 
-  listSessions(query: ListingQuery): Page<SessionSummary> {
-    const page = this.store.listSessions({
+  async listSessions(query: ListingQuery): Promise<Page<SessionSummary>> {
+    const page = await this.store.listSessions({
       notebook: parseText('notebook', query.notebook),
       limit: parseLimit(query.limit),
       after: parseSessionCursor(query.cursor)
@@ -192,8 +192,8 @@ export class HistoryService {
     };
   }
 
-  getSession(id: string): SessionSummary {
-    const session = this.store.getSession(this.parseId('id', id));
+  async getSession(id: string): Promise<SessionSummary> {
+    const session = await this.store.getSession(this.parseId('id', id));
     if (!session) {
       throw notFound('session', id);
     }

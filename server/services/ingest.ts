@@ -1,16 +1,22 @@
 /**
- * Ingest: validate a batch, move large mime values and environment
- * snapshots to the blob store, and store the events durably.
+ * Ingest: validate a batch, have it authorized, move large mime values and
+ * environment snapshots to the blob store, store the events durably, and
+ * announce what was stored. What follows an ingest (the change feed, the
+ * search index, the access bookkeeping) observes the `stored` signal; the
+ * service does not know them (app.ts connects them).
  */
 import { createHash } from 'node:crypto';
 import type {
   EnvironmentCapturedEvent,
   EventBatch,
+  ExecutionRecord,
   IngestResult,
   Output,
   TrailEvent
 } from '../../src/records/schema';
+import type { Principal } from '../access/directory';
 import { canonicalJson } from '../canonical-json';
+import { Signal, type SignalErrorLog } from '../signal';
 import type {
   StoredEnvironmentEvent,
   StoredEvent,
@@ -58,30 +64,83 @@ function blobContent(
   return { bytes: Buffer.from(json, 'utf8'), encoding: 'json' };
 }
 
+/**
+ * Who decides what of a batch is stored, and under which ids: checks the
+ * caller may write every event (throwing a 403 otherwise) and claims the
+ * new sessions, durably, before they are stored (TeamAccess).
+ */
+export interface IngestAuthority {
+  /**
+   * The events to store, in the batch's order: the batch itself, or
+   * copies of some under other ids (records stored under an alias).
+   */
+  authorizeIngest(
+    principal: Principal,
+    events: TrailEvent[]
+  ): Promise<TrailEvent[]>;
+}
+
+/** A batch whose new events are durable, as its followers see it. */
+export interface StoredBatch {
+  /** Who sent it. */
+  principal: Principal;
+  /** The events as stored, in the batch's order (aliases carry their ids). */
+  stored: readonly TrailEvent[];
+  /** The ids (as stored) of the events stored now, not duplicates. */
+  accepted: ReadonlySet<string>;
+}
+
+/** The executions a batch stored now, as stored. */
+export function storedExecutions(batch: StoredBatch): ExecutionRecord[] {
+  const records: ExecutionRecord[] = [];
+  for (const event of batch.stored) {
+    if (event.kind === 'execution.completed' && batch.accepted.has(event.id)) {
+      records.push(event.execution);
+    }
+  }
+  return records;
+}
+
 /** Stores event batches sent by recorders. */
 export class IngestService {
+  /**
+   * Emitted with each batch that stored something, once it is durable:
+   * after its answer is handed back (the caller's continuation runs
+   * first) and before the server reads any later request (the signal
+   * goes out on process.nextTick, which runs before any I/O callback), so
+   * no later request misses what followers do with it.
+   */
+  readonly stored: Signal<StoredBatch>;
+
   constructor(
     private readonly store: TrailStore,
-    private readonly validator: RecordValidator
-  ) {}
+    private readonly validator: RecordValidator,
+    private readonly authority: IngestAuthority,
+    log?: SignalErrorLog
+  ) {
+    this.stored = new Signal('ingest: stored', log);
+  }
 
   /**
-   * Stores a batch. Throws a 400 AppError, storing nothing, when any event
-   * is invalid, and whatever `authorize` throws (a 403) likewise. Resolves
-   * once the new events are durable. `authorize` returns the events to
-   * store in the batch's order, which may carry other ids than the
-   * caller's (records stored under an alias, see TeamAccess.authorizeIngest);
+   * Stores a batch sent by `principal`. Throws a 400 AppError, storing
+   * nothing, when any event is invalid, and whatever the authorization
+   * throws (a 403) likewise. Resolves once the new events are durable;
    * the answer names every event by the id the caller gave it.
    */
-  async ingest(
-    body: unknown,
-    authorize?: (events: TrailEvent[]) => Promise<TrailEvent[] | void>
-  ): Promise<IngestResult> {
+  async ingest(principal: Principal, body: unknown): Promise<IngestResult> {
     this.validator.assertBatch(body);
     const batch = (body as EventBatch).events;
     // Who may write what is checked on a valid batch, before anything is stored.
-    const stored = (await authorize?.(batch)) || batch;
+    const stored = await this.authority.authorizeIngest(principal, batch);
     const result = await this.storeEvents(stored);
+    if (result.accepted.length > 0) {
+      const announced: StoredBatch = {
+        principal,
+        stored,
+        accepted: new Set(result.accepted)
+      };
+      process.nextTick(() => this.stored.emit(announced));
+    }
     if (stored === batch) {
       return result;
     }
@@ -99,15 +158,17 @@ export class IngestService {
   }
 
   /** Stores valid, authorized events and the blobs they cite. */
-  private storeEvents(batch: TrailEvent[]): Promise<IngestResult> {
+  private async storeEvents(batch: TrailEvent[]): Promise<IngestResult> {
+    const known = await Promise.all(
+      batch.map(event => this.store.hasEvent(event.id))
+    );
     const blobs = new Map<string, Buffer>();
-    const events = batch.map((event): StoredEvent => {
+    const events = batch.map((event, i): StoredEvent => {
       // A known duplicate will not be stored: skip its blob work.
-      const known = this.store.hasEvent(event.id);
       if (event.kind === 'environment.captured') {
-        return storedEnvironment(event, known ? null : blobs);
+        return storedEnvironment(event, known[i] ? null : blobs);
       }
-      return known ? event : externalizeValues(event, blobs);
+      return known[i] ? event : externalizeValues(event, blobs);
     });
     // The store makes the blobs durable with the events that cite them.
     return this.store.append(events, blobs);

@@ -33,24 +33,22 @@ import { BlobFolder, SHA256_HEX } from './blob-store';
 import { mergeCaptures } from '../../src/records/capture';
 import { summarizeExecution } from '../../src/records/summary';
 import { listCellExecutions, previousExecution } from './cell-index';
-import { DuplicateFilter } from './duplicates';
+import {
+  eventBodies,
+  planCommit,
+  storageFailure,
+  type PendingBatch
+} from './commit-plan';
 import { HistoryIndex } from './history-index';
 import { LocationTable } from './location-table';
 import {
   blobContent,
-  blobRecord,
   checkLastBlobGuard,
   indexRecord,
-  toLogRecord,
   type RecordTables
 } from './log-records';
 import { scanLogBodies } from './body-scan';
-import {
-  SegmentLog,
-  type LogLocation,
-  type LogRecord,
-  type LogWarnings
-} from './segment-log';
+import { SegmentLog, type LogLocation, type LogWarnings } from './segment-log';
 import { openStoreMeta, type StoreMeta } from './store-meta';
 import {
   readEnvironment,
@@ -64,59 +62,6 @@ import {
   type TrailStore,
   type WriteFailure
 } from './types';
-
-interface PendingBatch {
-  events: StoredEvent[];
-  /** The JSON of each event, written before the batch joined the queue. */
-  bodies: ReadonlyMap<StoredEvent, string>;
-  /** The blobs its events cite, by SHA-256. */
-  blobs: ReadonlyMap<string, Buffer>;
-  resolve(result: IngestResult): void;
-  reject(err: unknown): void;
-}
-
-/** A batch in its commit: its new events, their first record, its answer. */
-interface Committing {
-  batch: PendingBatch;
-  fresh: StoredEvent[];
-  first: number;
-  result: IngestResult;
-}
-
-function storageFailure(cause: unknown): AppError {
-  const failure = new AppError(
-    503,
-    'storage_unavailable',
-    'The server could not store the events; try again later.'
-  );
-  failure.cause = cause;
-  return failure;
-}
-
-/**
- * The JSON of each event. Written in the caller's request, not in the
- * shared commit: an event that cannot be written (a value nested deeper
- * than JSON.stringify can recurse) fails its own batch only, never the
- * others of its commit.
- */
-function eventBodies(events: StoredEvent[]): Map<StoredEvent, string> {
-  const bodies = new Map<StoredEvent, string>();
-  for (const [i, event] of events.entries()) {
-    try {
-      bodies.set(event, JSON.stringify(event));
-    } catch (err) {
-      const failure = new AppError(
-        400,
-        'invalid_request',
-        `Event ${i} cannot be stored: it cannot be written as JSON (nested too deeply).`,
-        [{ path: `/events/${i}`, message: 'cannot be written as JSON' }]
-      );
-      failure.cause = err;
-      throw failure;
-    }
-  }
-  return bodies;
-}
 
 /** Options of {@link FileStore.open}. */
 export interface FileStoreOptions {
@@ -219,7 +164,7 @@ export class FileStore implements TrailStore {
     return this.index.sessionCount;
   }
 
-  writeFailure(): WriteFailure | null {
+  async writeFailure(): Promise<WriteFailure | null> {
     const failure = this.log.writeFailure;
     if (!failure) {
       return null;
@@ -231,15 +176,15 @@ export class FileStore implements TrailStore {
     };
   }
 
-  hasEvent(id: string): boolean {
+  async hasEvent(id: string): Promise<boolean> {
     return this.index.hasEvent(id);
   }
 
-  sessionOfEvent(id: string): string | undefined {
+  async sessionOfEvent(id: string): Promise<string | undefined> {
     return this.index.sessionOfEvent(id);
   }
 
-  sessionOfExecution(id: string): string | undefined {
+  async sessionOfExecution(id: string): Promise<string | undefined> {
     return this.index.sessionOfExecution(id);
   }
 
@@ -280,42 +225,14 @@ export class FileStore implements TrailStore {
     this.committing = null;
   }
 
-  /*
-   * One commit: one synchronous write of the group's new records.
-   * Each blob not stored yet is written once, before the first batch that
-   * cites it; a batch whose events are all duplicates writes nothing.
-   */
+  /** One commit: one synchronous write of the group's new records. */
   private async commitGroup(group: PendingBatch[]): Promise<void> {
-    const filter = new DuplicateFilter(this.index);
-    const now = Date.now();
-    const records: LogRecord[] = [];
-    const parts: Committing[] = [];
-    /** New blobs of this commit: the index of their record. */
-    const newBlobs = new Map<string, number>();
-    // Session records stored before, or written earlier in this commit.
-    const written = new Map<string, string>();
-    const sessionPath = (id: string) =>
-      this.index.sessionRecordPath(id) ?? written.get(id);
-    for (const batch of group) {
-      const { fresh, result } = filter.split(batch.events);
-      if (fresh.length > 0) {
-        for (const [sha256, content] of batch.blobs) {
-          if (!this.tables.blobs.has(sha256) && !newBlobs.has(sha256)) {
-            newBlobs.set(sha256, records.length);
-            records.push(blobRecord(sha256, content));
-          }
-        }
-      }
-      parts.push({ batch, fresh, first: records.length, result });
-      for (const event of fresh) {
-        records.push(
-          toLogRecord(event, batch.bodies.get(event)!, now, sessionPath)
-        );
-        if (event.kind === 'session.started') {
-          written.set(event.session.id, event.session.notebookPath);
-        }
-      }
-    }
+    const { records, parts, newBlobs } = planCommit(
+      group,
+      this.index,
+      this.tables,
+      Date.now()
+    );
     const locations = records.length > 0 ? await this.log.append(records) : [];
     for (const [sha256, i] of newBlobs) {
       this.tables.blobs.set(sha256, locations[i]);
@@ -371,11 +288,13 @@ export class FileStore implements TrailStore {
     }
   }
 
-  getSession(id: string): SessionSummary | null {
+  async getSession(id: string): Promise<SessionSummary | null> {
     return this.index.session(id);
   }
 
-  listSessions(query: SessionQuery): StorePage<SessionSummary, SessionKey> {
+  async listSessions(
+    query: SessionQuery
+  ): Promise<StorePage<SessionSummary, SessionKey>> {
     return this.index.listSessions(query);
   }
 

@@ -37,15 +37,15 @@ export class MemoryStore implements TrailStore {
   /** Annotation events by annotation number. */
   private readonly annotations: ExecutionAnnotatedEvent[] = [];
 
-  hasEvent(id: string): boolean {
+  async hasEvent(id: string): Promise<boolean> {
     return this.index.hasEvent(id);
   }
 
-  sessionOfEvent(id: string): string | undefined {
+  async sessionOfEvent(id: string): Promise<string | undefined> {
     return this.index.sessionOfEvent(id);
   }
 
-  sessionOfExecution(id: string): string | undefined {
+  async sessionOfExecution(id: string): Promise<string | undefined> {
     return this.index.sessionOfExecution(id);
   }
 
@@ -88,11 +88,13 @@ export class MemoryStore implements TrailStore {
     return result;
   }
 
-  getSession(id: string): SessionSummary | null {
+  async getSession(id: string): Promise<SessionSummary | null> {
     return this.index.session(id);
   }
 
-  listSessions(query: SessionQuery): StorePage<SessionSummary, SessionKey> {
+  async listSessions(
+    query: SessionQuery
+  ): Promise<StorePage<SessionSummary, SessionKey>> {
     return this.index.listSessions(query);
   }
 

@@ -118,7 +118,7 @@ export interface TrailStore {
    * Why the last write failed (e.g. `ENOSPC`) and since when, while no
    * write has succeeded since; null (or absent) when writes succeed.
    */
-  writeFailure?(): WriteFailure | null;
+  writeFailure?(): Promise<WriteFailure | null>;
   /**
    * Stores the events whose ids are new, and the blobs they cite (content
    * by SHA-256 hex; stored once per content), and resolves once both are
@@ -130,25 +130,27 @@ export interface TrailStore {
     blobs?: ReadonlyMap<string, Buffer>
   ): Promise<IngestResult>;
   /** Whether an event id is stored (a cheap early duplicate check). */
-  hasEvent(id: string): boolean;
+  hasEvent(id: string): Promise<boolean>;
   /**
    * The session a stored event belongs to (its session.started record's,
    * its execution's, or the session it names), or undefined when the event
    * id is not stored; from the index, never reading a record.
    */
-  sessionOfEvent(id: string): string | undefined;
+  sessionOfEvent(id: string): Promise<string | undefined>;
   /**
    * The session holding a stored execution id, or undefined when it is not
    * stored; from the index, never reading a record.
    */
-  sessionOfExecution(id: string): string | undefined;
+  sessionOfExecution(id: string): Promise<string | undefined>;
   /** The summary of a session, or null when nothing of it is stored. */
-  getSession(id: string): SessionSummary | null;
+  getSession(id: string): Promise<SessionSummary | null>;
   /**
    * Sessions newest first (by startedAt as an instant, then id), those
    * the query's filters keep.
    */
-  listSessions(query: SessionQuery): StorePage<SessionSummary, SessionKey>;
+  listSessions(
+    query: SessionQuery
+  ): Promise<StorePage<SessionSummary, SessionKey>>;
   /** A session's executions in seq order, or null for an unknown session. */
   listExecutions(
     sessionId: string,
