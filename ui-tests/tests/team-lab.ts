@@ -19,6 +19,7 @@ const SERVER = path.resolve(
   '..',
   'server',
   'dist',
+  'server',
   'index.js'
 );
 const UI_TESTS = path.resolve(__dirname, '..');

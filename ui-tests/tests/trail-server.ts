@@ -16,6 +16,7 @@ const SERVER = path.resolve(
   '..',
   'server',
   'dist',
+  'server',
   'index.js'
 );
 
