@@ -16,17 +16,20 @@
 #
 #   scripts/setup.sh            the extension and server
 #   scripts/setup.sh --tests    also the UI-test tools and Debian's Chromium
+#   scripts/setup.sh --bench    also what the replay benchmark's notebooks import
 #   scripts/setup.sh --force    redo every step
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 with_tests=0
+with_bench=0
 force=0
 for arg in "$@"; do
   case $arg in
     --tests) with_tests=1 ;;
     --force) force=1 ;;
-    *) echo "setup.sh: unknown option $arg (expected --tests or --force)" >&2; exit 2 ;;
+    --bench) with_bench=1 ;;
+    *) echo "setup.sh: unknown option $arg (expected --tests, --bench or --force)" >&2; exit 2 ;;
   esac
 done
 
@@ -136,6 +139,16 @@ if changed package pyproject.toml || [ ! -e "$LINK" ]; then
   did_something=1
 else
   skip "Python package (development mode)"
+fi
+
+if [ "$with_bench" = 1 ]; then
+  if changed bench requirements-bench.txt; then
+    step "Installing the replay benchmark's libraries (requirements-bench.txt)"
+    $PIP -r requirements-bench.txt
+    record bench requirements-bench.txt
+  else
+    skip "Replay benchmark libraries"
+  fi
 fi
 
 if [ "$with_tests" = 1 ]; then
