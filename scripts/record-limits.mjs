@@ -40,6 +40,14 @@ const LIMITS = [
     'maxItems',
     'Outputs in one execution record'
   ],
+  // A structure.captured event (the fifth kind of event.schema.json)
+  [
+    'MAX_STRUCTURE_CELLS',
+    'event.schema.json',
+    '/oneOf/4/properties/cells',
+    'maxItems',
+    'Cells in one notebook structure'
+  ],
   // A capture
   [
     'MAX_FILES',

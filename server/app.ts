@@ -16,6 +16,7 @@ import type { TeamDirectory } from './access/team-directory';
 import { TeamExecutions } from './access/team-executions';
 import { TeamPeople } from './access/team-people';
 import { TeamSessions } from './access/team-sessions';
+import { TeamSteps } from './access/team-steps';
 import { cors } from './http/cors';
 import { checkJsonShape } from './http/json-limits';
 import { buildOpenApiDocument } from './openapi';
@@ -27,6 +28,7 @@ import { openApiRoutes, publicRoutes } from './routes/meta';
 import { peopleRoutes } from './routes/people';
 import { searchRoutes } from './routes/search';
 import { sessionRoutes } from './routes/sessions';
+import { stepRoutes } from './routes/steps';
 import type { HistorySearch } from './search/history-search';
 import { SearchService } from './search/search-service';
 import {
@@ -161,6 +163,7 @@ export function createApp(deps: AppDeps): Express {
     API_BASE,
     eventRoutes(ingest),
     sessionRoutes(new TeamSessions(history, access)),
+    stepRoutes(new TeamSteps(history, access)),
     executionRoutes(new TeamExecutions(history, access)),
     peopleRoutes(new TeamPeople(access)),
     searchRoutes(search),

@@ -14,6 +14,9 @@ MAX_CODE_LENGTH = 2000000
 # Outputs in one execution record (execution.schema.json#/properties/outputs maxItems).
 MAX_OUTPUTS = 5000
 
+# Cells in one notebook structure (event.schema.json#/oneOf/4/properties/cells maxItems).
+MAX_STRUCTURE_CELLS = 10000
+
 # File entries in one capture (capture.schema.json#/properties/files maxItems).
 MAX_FILES = 10000
 

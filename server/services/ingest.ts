@@ -12,14 +12,17 @@ import type {
   ExecutionRecord,
   IngestResult,
   Output,
+  StructureCapturedEvent,
   TrailEvent
 } from '../../src/records/schema';
 import type { Principal } from '../access/directory';
 import { canonicalJson } from '../canonical-json';
+import { AppError } from '../errors';
 import { Signal, type SignalErrorLog } from '../signal';
 import type {
   StoredEnvironmentEvent,
   StoredEvent,
+  StoredStructureEvent,
   TrailStore
 } from '../store/types';
 import type { RecordValidator } from '../validation';
@@ -130,6 +133,7 @@ export class IngestService {
   async ingest(principal: Principal, body: unknown): Promise<IngestResult> {
     this.validator.assertBatch(body);
     const batch = (body as EventBatch).events;
+    batch.forEach(assertStructureSources);
     // Who may write what is checked on a valid batch, before anything is stored.
     const stored = await this.authority.authorizeIngest(principal, batch);
     const result = await this.storeEvents(stored);
@@ -167,6 +171,9 @@ export class IngestService {
       // A known duplicate will not be stored: skip its blob work.
       if (event.kind === 'environment.captured') {
         return storedEnvironment(event, known[i] ? null : blobs);
+      }
+      if (event.kind === 'structure.captured') {
+        return storedStructure(event, known[i] ? null : blobs);
       }
       return known[i] ? event : externalizeValues(event, blobs);
     });
@@ -209,15 +216,69 @@ function storedEnvironment(
   };
 }
 
+/** The UTF-8 bytes of each source of a structure event, by SHA-256. */
+function structureSources(event: StructureCapturedEvent): Map<string, Buffer> {
+  const sources = new Map<string, Buffer>();
+  for (const [sha256, text] of Object.entries(event.sources)) {
+    sources.set(sha256, Buffer.from(text, 'utf8'));
+  }
+  return sources;
+}
+
+/**
+ * A 400 for a structure event whose `sources` names a content by a hash
+ * that is not its SHA-256: stored under it, the content would stand for
+ * another wherever that hash is cited.
+ */
+function assertStructureSources(event: TrailEvent, i: number): void {
+  if (event.kind !== 'structure.captured') {
+    return;
+  }
+  for (const [sha256, bytes] of structureSources(event)) {
+    if (createHash('sha256').update(bytes).digest('hex') !== sha256) {
+      const path = `/events/${i}/sources/${sha256}`;
+      const message = 'is not the SHA-256 of the UTF-8 bytes of its source';
+      throw new AppError(
+        400,
+        'invalid_request',
+        `Event ${i}: the key ${sha256} of sources ${message}; nothing was stored.`,
+        [{ path, message }]
+      );
+    }
+  }
+}
+
+/**
+ * The stored form of a structure.captured event: its sources go to
+ * `blobs` (each content once, by SHA-256; none for a known duplicate).
+ */
+function storedStructure(
+  event: StructureCapturedEvent,
+  blobs: Map<string, Buffer> | null
+): StoredStructureEvent {
+  if (blobs) {
+    for (const [sha256, bytes] of structureSources(event)) {
+      blobs.set(sha256, bytes);
+    }
+  }
+  return {
+    id: event.id,
+    kind: event.kind,
+    sessionId: event.sessionId,
+    fromSeq: event.fromSeq,
+    cells: event.cells
+  };
+}
+
 /**
  * Replaces the large mime values of an execution's outputs with BlobRefs,
  * collecting their bytes in `blobs`. Returns a new event; the input is not
  * changed.
  */
 export function externalizeValues(
-  event: Exclude<TrailEvent, EnvironmentCapturedEvent>,
+  event: Exclude<TrailEvent, EnvironmentCapturedEvent | StructureCapturedEvent>,
   blobs: Map<string, Buffer>
-): Exclude<TrailEvent, EnvironmentCapturedEvent> {
+): Exclude<TrailEvent, EnvironmentCapturedEvent | StructureCapturedEvent> {
   if (event.kind !== 'execution.completed') {
     return event;
   }

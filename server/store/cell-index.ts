@@ -112,6 +112,12 @@ export class CellIndex {
     };
   }
 
+  /** The cell id of execution `n`, or null when it is in no cell. */
+  cellIdOf(n: number): string | null {
+    const cell = n < this.cellOf.length ? this.cellOf[n] - 1 : -1;
+    return cell < 0 ? null : cellIdOfKey(this.keys.get(cell));
+  }
+
   /** The execution of the same cell just before `n`, or -1. */
   previous(n: number): number {
     return n < this.cellOf.length && this.cellOf[n] > 0
@@ -224,4 +230,15 @@ function cellKey(path: number, cellId: string): string {
     c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
   );
   return `${path}~${escaped}`;
+}
+
+/** The cell id of a pool key made by {@link cellKey}. */
+function cellIdOfKey(key: string): string {
+  const colon = key.indexOf(':');
+  const tilde = key.indexOf('~');
+  // The path number holds digits only: the first separator is the key's.
+  if (tilde < 0 || (colon >= 0 && colon < tilde)) {
+    return key.slice(colon + 1);
+  }
+  return JSON.parse(key.slice(tilde + 1)) as string;
 }

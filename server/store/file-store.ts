@@ -26,7 +26,8 @@ import type {
   ExecutionRecord,
   ExecutionSummary,
   IngestResult,
-  SessionSummary
+  SessionSummary,
+  StructureCell
 } from '../../src/records/schema';
 import { AppError } from '../errors';
 import { BlobFolder, SHA256_HEX } from './blob-store';
@@ -49,6 +50,7 @@ import {
 } from './log-records';
 import { scanLogBodies } from './body-scan';
 import { SegmentLog, type LogLocation, type LogWarnings } from './segment-log';
+import { StepTable } from './step-table';
 import { openStoreMeta, type StoreMeta } from './store-meta';
 import {
   readEnvironment,
@@ -57,7 +59,10 @@ import {
   type ExecutionQuery,
   type SessionKey,
   type SessionQuery,
+  type StepRecord,
   type StoredEvent,
+  type StoredStructureEvent,
+  type StructureSnapshotRecord,
   type StorePage,
   type TrailStore,
   type WriteFailure
@@ -103,7 +108,9 @@ export class FileStore implements TrailStore {
       executions: new LocationTable(),
       annotations: new LocationTable(),
       withoutCell: [],
-      blobs: new Map()
+      blobs: new Map(),
+      structures: new LocationTable(),
+      steps: new StepTable()
     };
     index.beginBulkLoad();
     const log = await SegmentLog.open(
@@ -262,9 +269,16 @@ export class FileStore implements TrailStore {
         // are few; executions keep only scalar facts).
         this.index.addSession(event.id, structuredClone(event.session));
         break;
-      case 'execution.completed':
-        this.tables.executions.set(
-          this.index.addExecution(event.id, event.execution),
+      case 'execution.completed': {
+        const x = event.execution;
+        const n = this.index.addExecution(event.id, x);
+        this.tables.executions.set(n, at);
+        this.tables.steps.set(n, x.startedAt, x.status, x.durationMs);
+        break;
+      }
+      case 'structure.captured':
+        this.tables.structures.set(
+          this.index.addStructure(event.id, event.sessionId, event.fromSeq),
           at
         );
         break;
@@ -331,6 +345,42 @@ export class FileStore implements TrailStore {
       this.blobs,
       id,
       this.index.environmentCapturedAt(id)
+    );
+  }
+
+  async listSteps(sessionId: string): Promise<StepRecord[] | null> {
+    const numbers = this.index.sessionExecutions(sessionId);
+    if (!numbers) {
+      return null;
+    }
+    const steps = this.tables.steps;
+    // Executions stored before headers carried their status: read once.
+    const unknown = numbers.filter(n => !steps.has(n));
+    for (let i = 0; i < unknown.length; i += BACKFILL_READS) {
+      await Promise.all(
+        unknown.slice(i, i + BACKFILL_READS).map(async n => {
+          const record = await this.readRecord(n);
+          steps.set(n, record.startedAt, record.status, record.durationMs);
+        })
+      );
+    }
+    return numbers.map(n => ({
+      seq: this.index.seqOf(n),
+      executionId: this.index.executionId(n),
+      cellId: this.index.cellIdOf(n),
+      ...steps.get(n)
+    }));
+  }
+
+  async listStructures(sessionId: string): Promise<StructureSnapshotRecord[]> {
+    return Promise.all(
+      this.index.structuresOf(sessionId).map(async entry => {
+        const body = await this.log.read(this.tables.structures.get(entry.ref));
+        const cells: StructureCell[] = (
+          JSON.parse(body) as StoredStructureEvent
+        ).cells;
+        return { fromSeq: entry.fromSeq, cells };
+      })
     );
   }
 

@@ -18,6 +18,7 @@ import { CellIndex, type CellPage } from './cell-index';
 import { EnvironmentIndex, type EnvironmentVersion } from './environment-index';
 import { IdPool, IdTable } from './id-table';
 import { SessionTable, type SessionState } from './session-table';
+import { StructureIndex, type StructureEntry } from './structure-index';
 import { isBefore, lowerBound } from './time-order';
 import type {
   ExecutionKey,
@@ -78,6 +79,7 @@ export class HistoryIndex {
   private readonly cells = new CellIndex(n => this.ids.get(n));
   private readonly annotations = new AnnotationIndex();
   private readonly environments = new EnvironmentIndex();
+  private readonly structures = new StructureIndex();
   private seqs = new Float64Array(1024);
   private readonly sessions = new SessionTable(this.environments);
 
@@ -251,6 +253,38 @@ export class HistoryIndex {
     // A session known only by its environments is not listed: it is
     // listed once an execution or its session.started event arrives.
     this.environments.add(sessionId, version);
+  }
+
+  /**
+   * Indexes a stored structure.captured event; returns the number of its
+   * snapshot (where the store keeps it).
+   */
+  addStructure(eventId: string, sessionId: string, fromSeq: number): number {
+    this.addOtherEvent(eventId, sessionId);
+    return this.structures.add(sessionId, fromSeq);
+  }
+
+  /** A session's structure snapshots in fromSeq order. */
+  structuresOf(sessionId: string): readonly StructureEntry[] {
+    return this.structures.of(sessionId);
+  }
+
+  /**
+   * A session's execution numbers in (seq, id) order, or null for an
+   * unknown session (the array is the index's own: do not change it).
+   */
+  sessionExecutions(sessionId: string): readonly number[] | null {
+    return this.sessions.get(sessionId)?.executions ?? null;
+  }
+
+  /** The seq of execution number `n`. */
+  seqOf(n: number): number {
+    return this.seqs[n];
+  }
+
+  /** The cell id of execution number `n` (null: none, or not known yet). */
+  cellIdOf(n: number): string | null {
+    return this.cells.cellIdOf(n);
   }
 
   /** The earliest capturedAt of a stored environment snapshot, or undefined. */

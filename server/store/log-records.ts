@@ -7,10 +7,11 @@
  *     session      ['s', eventId, receivedAtMs, sessionRecord]
  *     execution    ['xc', eventId, executionId, sessionId, seq, startedAt,
  *                   endedAt, receivedAtMs, notebookPath | null,
- *                   cellId | null]
+ *                   cellId | null, status, durationMs]
  *     annotation   ['a', eventId, executionId, sessionId, receivedAtMs]
  *     environment  ['e', eventId, sessionId, fromSeq, environmentId,
  *                   capturedAt, receivedAtMs]
+ *     structure    ['t', eventId, sessionId, fromSeq, receivedAtMs]
  *     blob         ['B', sha256]
  *     blob guard   ['b', [sha256, …]]          (format 2, read only)
  *
@@ -30,7 +31,10 @@
  * session's record, stored before it (the common case: the header, parsed
  * once per execution at every startup, stays short). Bodies are the
  * events' JSON (an environment.captured event as stored: its snapshot is
- * a blob). Store format 1 wrote executions as ['x', …, receivedAtMs,
+ * a blob; a structure.captured event as stored: its sources are blobs).
+ * Execution headers written before structure capture end at the cell id:
+ * their status and duration are read from the body when a step listing
+ * needs them (see step-table.ts). Store format 1 wrote executions as ['x', …, receivedAtMs,
  * notebookPath | null]: no cell id. Those are still read; their cell ids
  * come from their bodies (see FileStore.open).
  */
@@ -38,6 +42,7 @@ import { isUtf8 } from 'node:buffer';
 import type { SessionRecord } from '../../src/records/schema';
 import type { HistoryIndex } from './history-index';
 import type { LocationTable } from './location-table';
+import type { StepTable } from './step-table';
 import type { LogLocation, LogRecord, ScannedRecord } from './segment-log';
 import type { StoredEvent } from './types';
 
@@ -67,7 +72,9 @@ export function toLogRecord(
           x.endedAt,
           now,
           sessionPath(x.sessionId) === x.notebookPath ? null : x.notebookPath,
-          x.cellId
+          x.cellId,
+          x.status,
+          x.durationMs
         ],
         body
       };
@@ -75,6 +82,11 @@ export function toLogRecord(
     case 'execution.annotated':
       return {
         fields: ['a', event.id, event.executionId, event.sessionId, now],
+        body
+      };
+    case 'structure.captured':
+      return {
+        fields: ['t', event.id, event.sessionId, event.fromSeq, now],
         body
       };
     case 'environment.captured':
@@ -136,6 +148,10 @@ export interface RecordTables {
   withoutCell: number[];
   /** Where each blob stored in the log is. */
   blobs: Map<string, LogLocation>;
+  /** Where each structure snapshot is, by its number in the index. */
+  structures: LocationTable;
+  /** The status, start and duration of each execution, by number. */
+  steps: StepTable;
 }
 
 /**
@@ -162,6 +178,7 @@ export function indexRecord(
         cellId: legacy ? undefined : (h[10] as string | null)
       });
       tables.executions.set(n, record.location);
+      tables.steps.set(n, h[6] as string, h[11], h[12]);
       if (legacy) {
         tables.withoutCell.push(n);
       }
@@ -178,6 +195,12 @@ export function indexRecord(
       break;
     case 'B':
       tables.blobs.set(h[2] as string, record.location);
+      break;
+    case 't':
+      tables.structures.set(
+        index.addStructure(h[2] as string, h[3] as string, h[4] as number),
+        record.location
+      );
       break;
     case 'e':
       index.addEnvironment(h[2] as string, h[3] as string, {

@@ -8,7 +8,8 @@ import type {
   ExecutionRecord,
   ExecutionSummary,
   IngestResult,
-  SessionSummary
+  SessionSummary,
+  StructureCell
 } from '../../src/records/schema';
 import { MemoryBlobStore } from './blob-store';
 import { mergeCaptures } from '../../src/records/capture';
@@ -23,7 +24,9 @@ import {
   type ExecutionQuery,
   type SessionKey,
   type SessionQuery,
+  type StepRecord,
   type StoredEvent,
+  type StructureSnapshotRecord,
   type StorePage,
   type TrailStore
 } from './types';
@@ -36,6 +39,8 @@ export class MemoryStore implements TrailStore {
   private readonly records: ExecutionRecord[] = [];
   /** Annotation events by annotation number. */
   private readonly annotations: ExecutionAnnotatedEvent[] = [];
+  /** Structure snapshots' cells by their number in the index. */
+  private readonly structures: StructureCell[][] = [];
 
   async hasEvent(id: string): Promise<boolean> {
     return this.index.hasEvent(id);
@@ -75,6 +80,11 @@ export class MemoryStore implements TrailStore {
               event.sessionId
             )
           ] = event;
+          break;
+        case 'structure.captured':
+          this.structures[
+            this.index.addStructure(event.id, event.sessionId, event.fromSeq)
+          ] = event.cells;
           break;
         case 'environment.captured':
           this.index.addEnvironment(event.id, event.sessionId, {
@@ -135,6 +145,30 @@ export class MemoryStore implements TrailStore {
       id,
       this.index.environmentCapturedAt(id)
     );
+  }
+
+  async listSteps(sessionId: string): Promise<StepRecord[] | null> {
+    const numbers = this.index.sessionExecutions(sessionId);
+    return (
+      numbers?.map(n => {
+        const x = this.records[n];
+        return {
+          seq: x.seq,
+          executionId: x.id,
+          cellId: x.cellId,
+          status: x.status,
+          startedAt: x.startedAt,
+          durationMs: x.durationMs
+        };
+      }) ?? null
+    );
+  }
+
+  async listStructures(sessionId: string): Promise<StructureSnapshotRecord[]> {
+    return this.index.structuresOf(sessionId).map(entry => ({
+      fromSeq: entry.fromSeq,
+      cells: structuredClone(this.structures[entry.ref])
+    }));
   }
 
   async close(): Promise<void> {}

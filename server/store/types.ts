@@ -9,6 +9,8 @@ import type {
   ExecutionSummary,
   IngestResult,
   SessionSummary,
+  StructureCapturedEvent,
+  StructureCell,
   TrailEvent
 } from '../../src/records/schema';
 
@@ -26,9 +28,39 @@ export interface StoredEnvironmentEvent {
   capturedAt: string;
 }
 
+/**
+ * A structure.captured event as stored: its sources are kept once per
+ * content, as blobs named by their SHA-256 (the cells' `sha256`).
+ */
+export interface StoredStructureEvent {
+  id: string;
+  kind: 'structure.captured';
+  sessionId: string;
+  fromSeq: number;
+  cells: StructureCell[];
+}
+
 /** An event as the store receives it. */
 export type StoredEvent =
-  Exclude<TrailEvent, EnvironmentCapturedEvent> | StoredEnvironmentEvent;
+  | Exclude<TrailEvent, EnvironmentCapturedEvent | StructureCapturedEvent>
+  | StoredEnvironmentEvent
+  | StoredStructureEvent;
+
+/** One structure snapshot of a session (its sources are blobs). */
+export interface StructureSnapshotRecord {
+  fromSeq: number;
+  cells: StructureCell[];
+}
+
+/** What a session's step listing shows of one execution. */
+export interface StepRecord {
+  seq: number;
+  executionId: string;
+  cellId: string | null;
+  status: ExecutionRecord['status'];
+  startedAt: string;
+  durationMs: number;
+}
 
 /** Where a session sits in the newest-first listing. */
 export interface SessionKey {
@@ -181,6 +213,17 @@ export interface TrailStore {
    * capture, or null.
    */
   getEnvironment(id: string): Promise<EnvironmentSnapshot | null>;
+  /**
+   * A session's executions in seq order as its steps, from the index
+   * (never reading every record: a session may hold thousands), or null
+   * for an unknown session.
+   */
+  listSteps(sessionId: string): Promise<StepRecord[] | null>;
+  /**
+   * A session's structure snapshots in fromSeq order (then arrival); empty
+   * when it recorded none. Their sources are blobs (`blobs.get(sha256)`).
+   */
+  listStructures(sessionId: string): Promise<StructureSnapshotRecord[]>;
   /**
    * Calls `onRecord` with every stored execution (as its event stored it:
    * large values as BlobRefs, captures not merged), in storage order, with

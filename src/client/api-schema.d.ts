@@ -4,6 +4,7 @@
  * Do not edit by hand: change the schema and run `jlpm build:schema`.
  */
 import type {
+  ExecutionRecord,
   ExecutionSummary,
   NotebookSummary,
   SearchHit,
@@ -72,6 +73,44 @@ export interface HealthStatus {
     [k: string]: unknown;
   };
   [k: string]: unknown;
+}
+
+/**
+ * A session's notebook as it stood at step k (GET /api/v1/sessions/{id}/steps/{k}).
+ */
+export interface NotebookAtStep {
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  sessionId: string;
+  step: number;
+  total: number;
+  /**
+   * false: the session has no recorded structure, and cells are the cells run up to step k in order of first run.
+   */
+  structured: boolean;
+  cells: CellAtStep[];
+}
+
+export interface CellAtStep {
+  /**
+   * The nbformat cell id; null for an execution that came from no cell (it is a cell of its own).
+   */
+  cellId: string | null;
+  cellType: 'code' | 'markdown' | 'raw';
+  /**
+   * ran: a code cell run at or before step k (its latest such execution is `execution`); not-run: a cell in the notebook at step k never run up to k (markdown and raw cells are always not-run); deleted: a cell of an earlier structure no longer in the notebook at step k, kept at its last position.
+   */
+  state: 'ran' | 'not-run' | 'deleted';
+  /**
+   * Whether this is the cell run at step k.
+   */
+  current: boolean;
+  /**
+   * The cell's (redacted) source in the notebook's structure at step k (for a deleted cell, at its last structure). It may differ from execution.code when the cell was edited and not run again. Absent when unknown (no structure, or its content was not stored).
+   */
+  source?: string;
+  execution?: ExecutionRecord;
 }
 
 /**
@@ -151,6 +190,44 @@ export interface SessionPage {
    * Pass as cursor for the next page; null on the last page.
    */
   nextCursor: string | null;
+}
+
+/**
+ * The steps of a session (GET /api/v1/sessions/{id}/steps): its executions in seq order, numbered 1..total.
+ */
+export interface StepList {
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  sessionId: string;
+  total: number;
+  /**
+   * Whether the session recorded its notebook's structure (false for sessions recorded before structure capture: a step's notebook is then the cells in order of first run).
+   */
+  structured: boolean;
+  steps: SessionStep[];
+}
+
+export interface SessionStep {
+  /**
+   * 1..total in seq order.
+   */
+  step: number;
+  /**
+   * Order of the execution request within its session, from 1.
+   */
+  seq: number;
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  executionId: string;
+  /**
+   * The nbformat cell id, from the execute_request metadata; null when the request did not come from a notebook cell.
+   */
+  cellId: string | null;
+  status: 'ok' | 'error' | 'aborted' | 'interrupted';
+  startedAt: string;
+  durationMs: number;
 }
 
 /**

@@ -9,7 +9,11 @@
  */
 
 export type TrailEvent =
-  SessionStartedEvent | ExecutionCompletedEvent | ExecutionAnnotatedEvent | EnvironmentCapturedEvent;
+  | SessionStartedEvent
+  | ExecutionCompletedEvent
+  | ExecutionAnnotatedEvent
+  | EnvironmentCapturedEvent
+  | StructureCapturedEvent;
 /**
  * Who may read the session, as the recorder asks at its start (notebook metadata trail.visibility, or the default setting); team when absent. The author may change it later.
  */
@@ -388,6 +392,46 @@ export interface EnvironmentSnapshot {
     diff?: string;
     diffTruncated?: boolean;
   } | null;
+}
+/**
+ * The notebook's structure (cell order, ids, types and content hashes) as it stood when the execution with seq fromSeq was sent, sent when it changed since the previous one of the session (always before seq 1). Sources are the cells' redacted text, each sent once per session: sources carries only contents not sent before in this session.
+ */
+
+export interface StructureCapturedEvent {
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  id: string;
+  kind: 'structure.captured';
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  sessionId: string;
+  fromSeq: number;
+  /**
+   * The notebook's cells in order.
+   *
+   * @maxItems 10000
+   */
+  cells: StructureCell[];
+  /**
+   * Cell sources by the SHA-256 (hex) of their UTF-8 bytes: only those not sent before in this session.
+   */
+  sources: {
+    [k: string]: string;
+  };
+}
+
+export interface StructureCell {
+  /**
+   * The nbformat cell id.
+   */
+  id: string;
+  cellType: 'code' | 'markdown' | 'raw';
+  /**
+   * SHA-256 (hex) of the UTF-8 bytes of the cell's redacted source.
+   */
+  sha256: string;
 }
 
 /**
