@@ -20,6 +20,7 @@ import type {
   ExecutionSummary,
   SearchHit
 } from '../../src/records/schema';
+import { summarizeExecution } from '../../src/records/summary';
 import type { Principal } from '../access/directory';
 import type { TeamAccess } from '../access/team';
 import type { HistorySearch, SearchAnswer } from './history-search';
@@ -275,18 +276,7 @@ export class SearchService implements HistorySearch {
   }
 
   private hit(record: ExecutionRecord, terms: string[]): SearchHit {
-    const { outputs, ...rest } = record;
-    const outputTypes: ExecutionSummary['outputTypes'] = [];
-    for (const o of outputs) {
-      if (!outputTypes.includes(o.output_type)) {
-        outputTypes.push(o.output_type);
-      }
-    }
-    const execution: ExecutionSummary = this.access.publicExecution({
-      ...rest,
-      outputCount: outputs.length,
-      outputTypes
-    });
+    const execution = this.access.publicExecution(summarizeExecution(record));
     // The snippet comes from where more of the query is: code, unless the
     // output holds more of its terms (`print("hello")` found by "hello 42"
     // is a hit in its output).
