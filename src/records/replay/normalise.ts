@@ -1,0 +1,270 @@
+/**
+ * What a replay may print differently without having diverged: memory
+ * addresses, clock times, timings, process ids, object ids and temporary
+ * paths. Each rule rewrites such a token to a placeholder on both sides of a
+ * comparison, so two outputs that differ only there compare equal; the
+ * rules that hid a difference are named in the comparison's `ignored`.
+ * Numbers are never rounded: a number that differs outside a timing phrase
+ * is a divergence.
+ */
+
+/** A named rewrite of nondeterministic tokens. */
+export interface INormalisation {
+  /** What the rule hides, as a person reads it in `ignored`. */
+  name: string;
+  /** Rewrites the text; `clock` tells when the text was produced. */
+  apply(text: string, clock: IClockWindow | undefined): string;
+}
+
+/**
+ * When an output was produced (its execution's start and end): a date or
+ * time inside this window, give or take a day (time zones, a run over
+ * midnight), is the clock, not data.
+ */
+export interface IClockWindow {
+  startMs: number;
+  endMs: number;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Renders carriage returns as a terminal does (progress bars rewrite their
+ * line) and CRLF as LF: what a person sees in the notebook, so it applies
+ * in strict comparisons too.
+ */
+export function renderTerminalText(text: string): string {
+  if (!text.includes('\r')) {
+    return text;
+  }
+  return text
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .map(line => {
+      // The last rewrite of the line wins; a trailing \r rewrites nothing.
+      const parts = line.split('\r');
+      let shown = '';
+      for (const part of parts) {
+        shown = part + shown.slice(part.length);
+      }
+      return shown;
+    })
+    .join('\n');
+}
+
+/** `0x7f3a...`: an object's address in a repr. */
+const MEMORY_ADDRESS: INormalisation = {
+  name: 'memory address',
+  apply: text => text.replace(/\b0x[0-9a-fA-F]{6,16}\b/g, '0x<address>')
+};
+
+/** UUIDs (widget model ids, run ids, temporary names). */
+const OBJECT_ID: INormalisation = {
+  name: 'object id',
+  apply: text =>
+    text.replace(
+      /\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b/g,
+      '<uuid>'
+    )
+};
+
+/** `pid 1234`, `PID: 1234`, `process 1234`, ipykernel's per-process folder. */
+const PROCESS_ID: INormalisation = {
+  name: 'process id',
+  apply: text =>
+    text
+      .replace(
+        /\b(pid|PID|process id|Process ID|process|Process)([ =:#]+)\d+\b/g,
+        '$1$2<pid>'
+      )
+      .replace(/\bipykernel_\d+\b/g, 'ipykernel_<pid>')
+};
+
+/**
+ * Paths under the system's temporary folders, up to the next space or
+ * quote: `/tmp/...`, `/var/folders/.../T/...`, `...\AppData\Local\Temp\...`.
+ */
+const TEMP_PATH: INormalisation = {
+  name: 'temporary path',
+  apply: text =>
+    text.replace(
+      /(?:\/private)?\/(?:tmp|var\/tmp|var\/folders)\/[^\s'"<>),:]*|[A-Za-z]:\\Users\\[^\\\s]+\\AppData\\Local\\Temp\\[^\s'"<>),:]*/g,
+      '<tmp>'
+    )
+};
+
+const UNIT =
+  '(?:ns|µs|μs|us|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hrs?|hours?)';
+const NUMBER = '\\d+(?:[.,]\\d+)?';
+const AMOUNT = `${NUMBER}\\s?${UNIT}`;
+
+/**
+ * Durations in timing phrases: IPython's %time and %timeit, "took 1.2 s",
+ * "elapsed: 0.1s", "in 3.2 seconds", tqdm's [elapsed<remaining, rate],
+ * Keras' "12ms/step" and "ETA: 3s", joblib's "elapsed: 1.2s".
+ */
+const DURATION: INormalisation = {
+  name: 'duration',
+  apply: text =>
+    text
+      // CPU times: user 1.2 ms, sys: 0 ns, total: 1.2 ms
+      .replace(
+        new RegExp(
+          `\\b(user|sys|total|Wall time|Wall|CPU time|CPU times)(:?\\s*)${AMOUNT}`,
+          'g'
+        ),
+        '$1$2<duration>'
+      )
+      // %timeit: 1.2 ms ± 3.4 µs per loop (mean ± std. dev. of 7 runs, 1,000 loops each)
+      .replace(
+        new RegExp(
+          `${AMOUNT}\\s*±\\s*${AMOUNT} per loop \\(mean ± std\\. dev\\. of [\\d,]+ runs?, [\\d,]+ loops? each\\)`,
+          'g'
+        ),
+        '<duration> per loop (<timeit runs>)'
+      )
+      // The slowest run took 4.5 times longer than the fastest.
+      .replace(
+        /\bThe slowest run took [\d.]+ times longer/g,
+        'The slowest run took <n> times longer'
+      )
+      // tqdm: [00:01<00:02, 95.23it/s] and [00:01, 3.2s/it]
+      .replace(
+        /\[(\d+:)?\d+:\d+(<(\d+:)?\d+:\d+|<\?)?(,\s*(\?|[\d.]+[kMG]?)\s?(it|[A-Za-z]+)\/s|,\s*[\d.]+s\/(it|[A-Za-z]+))?\]/g,
+        '[<elapsed>]'
+      )
+      // Keras: 12ms/step, 1s/epoch, ETA: 3s
+      .replace(
+        new RegExp(
+          `\\b${NUMBER}\\s?(ms|s|us|µs)\\/(step|epoch|sample)\\b`,
+          'g'
+        ),
+        '<duration>/$2'
+      )
+      .replace(/\bETA:\s*(\d+:)*\d+s?\b/g, 'ETA: <duration>')
+      // took 1.2 s, elapsed: 0.1s, in 3.2 seconds, finished in 12ms, duration 1.1s, time: 0.3s
+      .replace(
+        new RegExp(
+          `\\b(took|taking|elapsed|in|after|duration|time|Time|Elapsed|Duration|runtime|Runtime)(:?\\s*=?\\s*)${AMOUNT}\\b`,
+          'g'
+        ),
+        '$1$2<duration>'
+      )
+      // elapsed: 0:00:01.23 / took 0:00:03
+      .replace(
+        /\b(took|elapsed|Elapsed|in|time|Time|duration|Duration)(:?\s*=?\s*)\d+:\d{2}:\d{2}(\.\d+)?\b/g,
+        '$1$2<duration>'
+      )
+};
+
+const MONTHS = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
+const WEEKDAYS = 'Mon|Tue|Wed|Thu|Fri|Sat|Sun';
+
+/**
+ * Dates and times in the formats programs print: ISO 8601 (with T or a
+ * space, optional seconds, fractions and offset), `time.ctime()`, RFC 2822
+ * (HTTP, email), `logging`'s `2026-12-06 16:14:07,123`.
+ */
+const DATE_TIME = new RegExp(
+  [
+    // ISO date, optionally with a time
+    `\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b`,
+    // Mon Dec  6 16:14:07 2026
+    `\\b(?:${WEEKDAYS}) (?:${MONTHS}) [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4}\\b`,
+    // Sun, 06 Dec 2026 16:14:07 GMT
+    `\\b(?:${WEEKDAYS}), \\d{1,2} (?:${MONTHS}) \\d{4} \\d{2}:\\d{2}:\\d{2}(?: (?:GMT|UTC|[+-]\\d{4}))?`,
+    // a bare time of day 16:14:07 (with fractions)
+    `\\b\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?\\b`
+  ].join('|'),
+  'g'
+);
+
+/**
+ * Dates and times of the clock: a date or time printed inside the window of
+ * its execution (give or take a day). A date far from it (a data column's
+ * 2019-03-01) is data, and stays. Without a window, only date-times with a
+ * time of day count as the clock.
+ */
+const CLOCK_TIME: INormalisation = {
+  name: 'timestamp',
+  apply: (text, clock) =>
+    text.replace(DATE_TIME, token =>
+      isClockTime(token, clock) ? '<timestamp>' : token
+    )
+};
+
+function isClockTime(token: string, clock: IClockWindow | undefined): boolean {
+  const bareTime = /^\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(token);
+  if (bareTime) {
+    // A time of day alone cannot be placed; only a window says it is now.
+    return clock !== undefined;
+  }
+  const hasTime = /\d{2}:\d{2}/.test(token);
+  if (!clock) {
+    return hasTime;
+  }
+  const iso = /^\d{4}-\d{2}-\d{2}/.test(token)
+    ? token.replace(' ', 'T').replace(',', '.')
+    : token;
+  const at = Date.parse(
+    hasTime || !/^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso : `${iso}T12:00:00Z`
+  );
+  if (Number.isNaN(at)) {
+    return false;
+  }
+  return at >= clock.startMs - DAY_MS && at <= clock.endMs + DAY_MS;
+}
+
+/** Every rule, in the order applied (addresses before ids, paths before times). */
+export const NORMALISATIONS: readonly INormalisation[] = [
+  TEMP_PATH,
+  MEMORY_ADDRESS,
+  OBJECT_ID,
+  PROCESS_ID,
+  DURATION,
+  CLOCK_TIME
+];
+
+/** A text with its nondeterministic tokens replaced, and the rules that matched. */
+export interface INormalisedText {
+  text: string;
+  applied: string[];
+}
+
+/**
+ * Normalises a text: terminal rendering always; the rules unless `strict`.
+ */
+export function normaliseText(
+  text: string,
+  options: { strict?: boolean; clock?: IClockWindow } = {}
+): INormalisedText {
+  let out = renderTerminalText(text);
+  const applied: string[] = [];
+  if (options.strict) {
+    return { text: out, applied };
+  }
+  for (const rule of NORMALISATIONS) {
+    const next = rule.apply(out, options.clock);
+    if (next !== out) {
+      applied.push(rule.name);
+      out = next;
+    }
+  }
+  return { text: out, applied };
+}
+
+/** The clock window of an execution, from its start and end times. */
+export function clockOf(execution: {
+  startedAt?: string;
+  endedAt?: string;
+}): IClockWindow | undefined {
+  const start = execution.startedAt ? Date.parse(execution.startedAt) : NaN;
+  const end = execution.endedAt ? Date.parse(execution.endedAt) : start;
+  if (Number.isNaN(start)) {
+    return undefined;
+  }
+  return {
+    startMs: start,
+    endMs: Number.isNaN(end) ? start : Math.max(start, end)
+  };
+}
