@@ -9,6 +9,7 @@ import { loadTrailSettings } from './settings';
 import { Kernel } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 import { IRedactionOptions, TrailRecorder } from '../recorder';
+import { lineageFromSource, type Lineage } from '../records/replay/lineage';
 import { ITrailRecorder } from '../tokens';
 
 /** Notebook metadata key that holds Trail's per-notebook options. */
@@ -33,6 +34,16 @@ export function notebookVisibility(
   return meta?.visibility === 'private' || meta?.visibility === 'team'
     ? meta.visibility
     : undefined;
+}
+
+/**
+ * The session and step a notebook opened from a recorded session replays
+ * (its metadata `trail.source`); undefined for any other notebook.
+ */
+export function notebookLineage(panel: NotebookPanel): Lineage | undefined {
+  const meta = panel.model?.getMetadata(NOTEBOOK_METADATA_KEY) as
+    { source?: unknown } | undefined;
+  return lineageFromSource(meta?.source);
 }
 
 /** The ids of a notebook's cells that carry one of the tags. */
@@ -76,7 +87,8 @@ function trackNotebook(recorder: TrailRecorder, panel: NotebookPanel): void {
           kernelSpec: () =>
             panel.sessionContext.specsManager.specs?.kernelspecs[kernel.name],
           skipCells: tags => taggedCellIds(panel, tags),
-          visibility: () => notebookVisibility(panel)
+          visibility: () => notebookVisibility(panel),
+          lineage: () => notebookLineage(panel)
         })
       : null;
   };

@@ -346,6 +346,10 @@ export class KernelObserver implements IDisposable {
     if (this._visibility() === 'private') {
       record.visibility = 'private';
     }
+    const lineage = this._lineage();
+    if (lineage) {
+      record.lineage = lineage;
+    }
     this._events.pushSession(
       { id: uuid4(), kind: 'session.started', session: record },
       displayName
@@ -357,6 +361,14 @@ export class KernelObserver implements IDisposable {
   private _visibility(): string | undefined {
     try {
       return this.context.visibility?.();
+    } catch {
+      return undefined;
+    }
+  }
+
+  private _lineage(): SessionRecord['lineage'] {
+    try {
+      return this.context.lineage?.();
     } catch {
       return undefined;
     }

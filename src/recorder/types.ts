@@ -2,6 +2,7 @@
  * The options and context types of the recorder.
  */
 import type { KernelSpec } from '@jupyterlab/services';
+import type { Lineage } from '../records/schema';
 
 /**
  * What recorded a session, stored in its SessionRecord.
@@ -57,4 +58,11 @@ export interface IObserveContext {
    * absent. Asked when a session starts.
    */
   visibility?: () => 'team' | 'private' | undefined;
+
+  /**
+   * The session and step this notebook replays or forks (a notebook opened
+   * from a recorded session names it in its metadata `trail.source`), put
+   * on the session record as its `lineage`. Asked when a session starts.
+   */
+  lineage?: () => Lineage | undefined;
 }

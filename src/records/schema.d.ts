@@ -70,6 +70,7 @@ export interface SessionRecord {
     version?: string;
   };
   visibility?: Visibility;
+  lineage?: Lineage;
 }
 
 export interface KernelInfo {
@@ -81,6 +82,25 @@ export interface KernelInfo {
   implementation?: string;
   implementationVersion?: string;
   protocolVersion?: string;
+}
+/**
+ * Where a replay or fork session came from: the session and step it replays or forks (the step's execution when known). The source session lists it under GET /api/v1/sessions/{id}/replays.
+ */
+
+export interface Lineage {
+  kind: 'replay' | 'fork';
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  sessionId: string;
+  /**
+   * The source session's step (1-based position in seq order) the session starts from.
+   */
+  step: number;
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  executionId?: string;
 }
 
 export interface ExecutionCompletedEvent {
@@ -636,6 +656,7 @@ export interface SessionSummary {
   }[];
   author?: Person;
   visibility?: Visibility;
+  lineage?: Lineage;
 }
 
 /**
