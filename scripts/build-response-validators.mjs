@@ -52,6 +52,8 @@ const ANSWERS = {
   SearchPage: 'api/search-page.schema.json',
   TeamMemberList: 'api/team-member-list.schema.json',
   PreviousExecution: 'api/previous-execution.schema.json',
+  StepList: 'api/step-list.schema.json',
+  NotebookAtStep: 'api/notebook-at-step.schema.json',
   NotebookVisibilityResult: 'api/notebook-visibility-result.schema.json',
   ServerVersion: 'api/server-version.schema.json',
   HealthStatus: 'api/health.schema.json'

@@ -24,6 +24,7 @@ import {
 import { SERVER_INFO } from '../version';
 import { historyPaths } from './history-paths';
 import { ref } from './parts';
+import { stepPaths } from './step-paths';
 import { teamPaths } from './team-paths';
 
 /**
@@ -97,7 +98,8 @@ export function buildOpenApiDocument(
     security: [{ bearer: [] }],
     paths: {
       ...historyPaths(recordIdPattern(recordSchemas).source),
-      ...teamPaths()
+      ...teamPaths(),
+      ...stepPaths(recordIdPattern(recordSchemas).source)
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },

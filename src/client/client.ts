@@ -13,11 +13,13 @@ import type {
 import type {
   ExecutionPage,
   HealthStatus,
+  NotebookAtStep,
   NotebookPage,
   NotebookVisibilityResult,
   SearchPage,
   ServerVersion,
-  SessionPage
+  SessionPage,
+  StepList
 } from './api-schema';
 import { BlobCache } from './blob-cache';
 import { BlobReader } from './blob-reader';
@@ -127,6 +129,32 @@ export class TrailClient {
       'GET',
       `/sessions/${enc(sessionId)}/executions${search}`,
       'ExecutionPage'
+    );
+  }
+
+  /**
+   * A session's steps: its executions in seq order as steps 1..total, and
+   * whether it recorded its notebook's structure (GET /sessions/:id/steps).
+   */
+  getSteps(sessionId: string): Promise<StepList> {
+    return this._transport.json(
+      'GET',
+      `/sessions/${enc(sessionId)}/steps`,
+      'StepList'
+    );
+  }
+
+  /**
+   * The session's notebook as it stood at step `k` (1-based): every cell
+   * in order, with its latest execution up to k (GET /sessions/:id/steps/:k).
+   * A step past the end is a TrailResponseError with code `step_not_found`.
+   * Large mime values are BlobRefs, as in {@link getExecution}.
+   */
+  getStep(sessionId: string, k: number): Promise<NotebookAtStep> {
+    return this._transport.json(
+      'GET',
+      `/sessions/${enc(sessionId)}/steps/${enc(String(k))}`,
+      'NotebookAtStep'
     );
   }
 

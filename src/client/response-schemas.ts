@@ -18,12 +18,14 @@ import type {
 import type {
   ExecutionPage,
   HealthStatus,
+  NotebookAtStep,
   NotebookPage,
   NotebookVisibilityResult,
   PreviousExecution,
   SearchPage,
   ServerVersion,
   SessionPage,
+  StepList,
   TeamMemberList
 } from './api-schema';
 import type { BlobRef } from './types';
@@ -46,6 +48,8 @@ export interface ResponseBodies {
   SearchPage: SearchPage;
   TeamMemberList: TeamMemberList;
   PreviousExecution: PreviousExecution;
+  StepList: StepList;
+  NotebookAtStep: NotebookAtStep;
   NotebookVisibilityResult: NotebookVisibilityResult;
   ServerVersion: ServerVersion;
   HealthStatus: HealthStatus;
