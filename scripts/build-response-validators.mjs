@@ -54,6 +54,8 @@ const ANSWERS = {
   PreviousExecution: 'api/previous-execution.schema.json',
   StepList: 'api/step-list.schema.json',
   NotebookAtStep: 'api/notebook-at-step.schema.json',
+  InputList: 'api/input-list.schema.json',
+  PreflightReport: 'api/preflight-report.schema.json',
   NotebookVisibilityResult: 'api/notebook-visibility-result.schema.json',
   ServerVersion: 'api/server-version.schema.json',
   HealthStatus: 'api/health.schema.json'

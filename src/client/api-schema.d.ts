@@ -4,11 +4,13 @@
  * Do not edit by hand: change the schema and run `jlpm build:schema`.
  */
 import type {
+  EnvironmentSnapshot,
   ExecutionRecord,
   ExecutionSummary,
   NotebookSummary,
   SearchHit,
   SessionSummary,
+  TableSchema,
   TeamMember,
   Visibility
 } from '../records/schema';
@@ -73,6 +75,39 @@ export interface HealthStatus {
     [k: string]: unknown;
   };
   [k: string]: unknown;
+}
+
+/**
+ * What a replay of steps 1..upto needs (GET /api/v1/sessions/{id}/inputs?upto=k): the environment the session ran step upto with, and the files those steps read that no earlier step wrote.
+ */
+export interface InputList {
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  sessionId: string;
+  /**
+   * The last step the inputs are for.
+   */
+  upto: number;
+  environment?: EnvironmentSnapshot;
+  inputs: InputFile[];
+}
+
+/**
+ * A file read by a step and not written by an earlier one, as its first read saw it.
+ */
+export interface InputFile {
+  /**
+   * As captured: relative to the notebook's folder (POSIX separators), or absolute.
+   */
+  path: string;
+  sha256?: string;
+  size?: number;
+  table?: TableSchema;
+  /**
+   * The step that read it first.
+   */
+  step: number;
 }
 
 /**
@@ -147,6 +182,99 @@ export interface NotebookVisibility {
   notebookPath: string;
   visibility: Visibility;
   [k: string]: unknown;
+}
+
+export type Columns = {
+  name: string;
+  type: string;
+}[];
+
+/**
+ * What differs between a recorded session's steps 1..upto and the kernel about to replay them (POST /api/v1/sessions/{id}/preflight; src/records/replay/preflight.ts).
+ */
+export interface PreflightReport {
+  python: {
+    recorded?: string;
+    target?: string;
+    /**
+     * The same version, or none recorded.
+     */
+    same: boolean;
+  };
+  packages: {
+    missing: PreflightPackage[];
+    older: PreflightPackage[];
+    newer: PreflightPackage[];
+    /**
+     * How many packages have the recorded version.
+     */
+    same: number;
+  };
+  /**
+   * One `pip install name==version ...` line for the missing and different packages; null when none.
+   */
+  pipInstall: string | null;
+  files: PreflightFile[];
+  /**
+   * The same Python, no package missing, older or newer, and no input file changed or missing.
+   */
+  ready: boolean;
+}
+
+export interface PreflightPackage {
+  name: string;
+  recorded: string;
+  /**
+   * Absent when the package is missing.
+   */
+  target?: string;
+}
+
+export interface PreflightFile {
+  path: string;
+  step: number;
+  /**
+   * same: the sha256 matches; changed: the sha256 (or, without one, the size) differs; missing: not in the target; unknown: no hash on one side.
+   */
+  state: 'same' | 'changed' | 'missing' | 'unknown';
+  /**
+   * Present when both sides have a table schema.
+   */
+  columns?: {
+    added: Columns;
+    removed: Columns;
+    retyped: {
+      name: string;
+      recorded: string;
+      target: string;
+    }[];
+  };
+}
+
+/**
+ * The body of POST /api/v1/sessions/{id}/preflight: the kernel about to replay steps 1..upto, as its probe saw it (its environment and the input files at their paths).
+ */
+export interface PreflightRequest {
+  /**
+   * The last step to replay; at most the session's number of steps.
+   */
+  upto: number;
+  environment?: EnvironmentSnapshot;
+  /**
+   * @maxItems 10000
+   */
+  files: TargetFile[];
+}
+
+/**
+ * A file as the target kernel sees it.
+ */
+export interface TargetFile {
+  path: string;
+  exists: boolean;
+  sha256?: string;
+  size?: number;
+  table?: TableSchema;
 }
 
 /**

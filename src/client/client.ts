@@ -13,9 +13,12 @@ import type {
 import type {
   ExecutionPage,
   HealthStatus,
+  InputList,
   NotebookAtStep,
   NotebookPage,
   NotebookVisibilityResult,
+  PreflightReport,
+  PreflightRequest,
   SearchPage,
   ServerVersion,
   SessionPage,
@@ -155,6 +158,49 @@ export class TrailClient {
       'GET',
       `/sessions/${enc(sessionId)}/steps/${enc(String(k))}`,
       'NotebookAtStep'
+    );
+  }
+
+  /**
+   * What replaying steps 1..`upto` needs: the environment of step `upto`
+   * and the files those steps read that no earlier step wrote
+   * (GET /sessions/:id/inputs?upto=k). A step past the end is a
+   * TrailResponseError with code `step_not_found`.
+   */
+  getInputs(sessionId: string, upto: number): Promise<InputList> {
+    return this._transport.json(
+      'GET',
+      `/sessions/${enc(sessionId)}/inputs${queryString({ upto })}`,
+      'InputList'
+    );
+  }
+
+  /**
+   * What differs between the session's steps 1..`upto` and the kernel
+   * about to replay them, as its probe saw it (POST /sessions/:id/preflight).
+   */
+  preflight(
+    sessionId: string,
+    request: PreflightRequest
+  ): Promise<PreflightReport> {
+    return this._transport.json(
+      'POST',
+      `/sessions/${enc(sessionId)}/preflight`,
+      'PreflightReport',
+      request
+    );
+  }
+
+  /**
+   * The sessions the caller may read that replay or fork this one (their
+   * lineage names it), newest first (GET /sessions/:id/replays).
+   */
+  listReplays(sessionId: string, query: PageQuery = {}): Promise<SessionPage> {
+    const search = queryString({ limit: query.limit, cursor: query.cursor });
+    return this._transport.json(
+      'GET',
+      `/sessions/${enc(sessionId)}/replays${search}`,
+      'SessionPage'
     );
   }
 

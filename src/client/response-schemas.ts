@@ -18,9 +18,11 @@ import type {
 import type {
   ExecutionPage,
   HealthStatus,
+  InputList,
   NotebookAtStep,
   NotebookPage,
   NotebookVisibilityResult,
+  PreflightReport,
   PreviousExecution,
   SearchPage,
   ServerVersion,
@@ -50,6 +52,8 @@ export interface ResponseBodies {
   PreviousExecution: PreviousExecution;
   StepList: StepList;
   NotebookAtStep: NotebookAtStep;
+  InputList: InputList;
+  PreflightReport: PreflightReport;
   NotebookVisibilityResult: NotebookVisibilityResult;
   ServerVersion: ServerVersion;
   HealthStatus: HealthStatus;
