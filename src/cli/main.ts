@@ -1,0 +1,65 @@
+/**
+ * The `trail` command's entry point (bundled by scripts/bundle-cli.mjs into
+ * jupyterlab_trail/bin/trail.cjs, run by the `trail` console script).
+ */
+import { createInterface } from 'node:readline/promises';
+import { ExitCode } from './exit-codes';
+import { runProgram } from './program';
+import type { CliIO } from './replay';
+
+/** Libraries' chatter (e.g. "Starting WebSocket") stays off stdout. */
+function quietConsole(env: NodeJS.ProcessEnv): void {
+  const toStderr = (...args: unknown[]) => console.error(...args);
+  const debug = !!env.TRAIL_DEBUG;
+  console.log = debug ? toStderr : () => undefined;
+  console.info = console.log;
+  console.debug = console.log;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await rl.question(`${question} [Y/n] `)).trim();
+    return answer === '' || /^y(es)?$/i.test(answer);
+  } finally {
+    rl.close();
+  }
+}
+
+async function main(): Promise<void> {
+  quietConsole(process.env);
+  let interrupt: () => void = () => undefined;
+  const interrupted = new Promise<void>(resolve => (interrupt = resolve));
+  let signals = 0;
+  const onSignal = () => {
+    signals++;
+    if (signals > 1) {
+      process.exit(ExitCode.Interrupted);
+    }
+    process.stderr.write(
+      '\nStopping after the current step (Ctrl-C again to quit at once)…\n'
+    );
+    interrupt();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const io: CliIO = {
+    env: process.env,
+    cwd: process.cwd(),
+    out: text => process.stdout.write(`${text}\n`),
+    err: text => process.stderr.write(`${text}\n`),
+    confirm: process.stdin.isTTY && process.stderr.isTTY ? confirm : null,
+    interrupted
+  };
+  let code: number;
+  try {
+    code = await runProgram(process.argv.slice(2), io);
+  } catch (error) {
+    process.stderr.write(`trail: ${(error as Error)?.stack ?? error}\n`);
+    code = ExitCode.BadInput;
+  }
+  // Let stdout drain, then leave (sockets of the kernel may linger).
+  process.stdout.write('', () => process.exit(code));
+}
+
+void main();

@@ -1,0 +1,76 @@
+/**
+ * The replay as a recorded session: the one recorder (src/recorder) observes
+ * the replaying kernel, with the lineage naming the source session and step,
+ * and its events go to the Trail server through the delivery queue.
+ */
+import type { Kernel } from '@jupyterlab/services';
+import type { TrailClient } from '../client';
+import { TrailRecorder, type IObserveContext } from '../recorder';
+import type { Lineage, TrailEvent } from '../records/schema';
+import { PACKAGE_VERSION } from '../_generated/version';
+import { EventUploader, type DeliveryOutcome } from './upload';
+
+/** The recorder and delivery of one replay. */
+export class ReplayRecording {
+  constructor(client: TrailClient) {
+    this.recorder = new TrailRecorder({
+      client: { name: 'trail-cli', version: PACKAGE_VERSION },
+      injectHelper: true
+    });
+    this._uploader = new EventUploader(client);
+    this.recorder.eventRecorded.connect(this._onEvent, this);
+  }
+
+  /** The recorder (the runner reads its execution records). */
+  readonly recorder: TrailRecorder;
+
+  /** The id of the session recorded for the replay, once it started. */
+  get sessionId(): string | null {
+    return this._sessionId;
+  }
+
+  /**
+   * Observes `kernel` as the notebook `notebookPath`, and waits for its
+   * info and, for kernels that get it, for the Trail helper (so the first
+   * step's files are captured too).
+   */
+  async observe(
+    kernel: Kernel.IKernelConnection,
+    notebookPath: string,
+    lineage: Lineage,
+    timeoutMs = 20000
+  ): Promise<void> {
+    const context: IObserveContext = {
+      notebookPath: () => notebookPath,
+      lineage: () => lineage
+    };
+    this.recorder.observe(kernel, context);
+    await kernel.info;
+    const deadline = Date.now() + timeoutMs;
+    while (
+      this.recorder.helperOf(kernel)?.state === 'pending' &&
+      Date.now() < deadline
+    ) {
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+  }
+
+  /**
+   * Stops recording (a step still running is recorded as aborted) and
+   * waits for the server to acknowledge every event.
+   */
+  async finish(): Promise<DeliveryOutcome> {
+    this.recorder.dispose();
+    return this._uploader.finish();
+  }
+
+  private _onEvent(_: TrailRecorder, event: TrailEvent): void {
+    if (event.kind === 'session.started' && this._sessionId === null) {
+      this._sessionId = event.session.id;
+    }
+    this._uploader.add(event);
+  }
+
+  private _sessionId: string | null = null;
+  private _uploader: EventUploader;
+}
