@@ -32,7 +32,7 @@ const { testTimeout, reporters, coverageReporters, ...base } =
 
 module.exports = {
   testTimeout: 30000,
-  // The client's response validators are generated, not committed.
+  // The generated modules (response validators, version) are not committed.
   globalSetup: '<rootDir>/tests/setup/generate-validators.js',
   projects: [
     {

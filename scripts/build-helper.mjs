@@ -32,9 +32,19 @@ const outFile = join(root, 'src', '_generated', 'kernel-helper.ts');
 const PACKAGE_IMPORT = /^from \.[A-Za-z0-9_.]* import (?:\([^)]*\)|[^\n]*)\n/gm;
 
 /**
+ * The line about.py takes the package's version with; the join writes the
+ * version there instead (the Python side does the same).
+ */
+const VERSION_IMPORT = /^from \.\. import __version__\n/m;
+
+/** package.json's version: Trail's one version source. */
+const VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  .version;
+
+/**
  * The helper's source as it is injected: each listed module without its
  * package imports and trailing newlines, two blank lines between modules,
- * one newline at the end.
+ * one newline at the end; the version import becomes the version.
  */
 function joinHelper() {
   const names = readFileSync(manifest, 'utf8')
@@ -43,6 +53,7 @@ function joinHelper() {
     .filter(line => line !== '' && !line.startsWith('#'));
   const parts = names.map(name =>
     readFileSync(join(kernelDir, name), 'utf8')
+      .replace(VERSION_IMPORT, `__version__ = ${JSON.stringify(VERSION)}\n`)
       .replace(PACKAGE_IMPORT, '')
       .replace(/\n+$/, '')
   );

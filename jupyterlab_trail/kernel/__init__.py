@@ -17,6 +17,8 @@ import json
 import os
 import re
 
+from .. import __version__
+
 KERNEL_DIR = os.path.dirname(os.path.abspath(__file__))
 """Absolute path of the folder holding the helper's modules."""
 
@@ -27,6 +29,11 @@ MODULES_PATH = os.path.join(KERNEL_DIR, "modules.txt")
 # source is one namespace, so they are dropped. scripts/build-helper.mjs
 # drops the same lines with the same pattern.
 _PACKAGE_IMPORT = re.compile(r"^from \.[A-Za-z0-9_.]* import (?:\([^)]*\)|[^\n]*)\n", re.M)
+
+# The line about.py takes the package's version with (package.json's, the one
+# version source): joined, it becomes the version itself, as in
+# scripts/build-helper.mjs.
+_VERSION_IMPORT = re.compile(r"^from \.\. import __version__\n", re.M)
 
 # Exactly the code block of PROTOCOL.md section 1, SOURCE and CONFIG filled in.
 _INJECTION = """def __trail_load(source, config):
@@ -52,13 +59,14 @@ def helper_source() -> str:
     """The helper's source as it is injected (ASCII): its modules joined.
 
     Each module loses its ``from .x import ...`` lines and its trailing
-    newlines; the modules are separated by two blank lines and the text ends
+    newlines (the version import becomes the package's version); the modules are separated by two blank lines and the text ends
     with one newline.
     """
     parts = []
     for path in helper_modules():
         with open(path, encoding="utf-8") as f:
-            parts.append(_PACKAGE_IMPORT.sub("", f.read()).rstrip("\n"))
+            text = _VERSION_IMPORT.sub(lambda _: "__version__ = %s\n" % json.dumps(__version__), f.read())
+            parts.append(_PACKAGE_IMPORT.sub("", text).rstrip("\n"))
     return "\n\n\n".join(parts) + "\n"
 
 

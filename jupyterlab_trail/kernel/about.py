@@ -26,4 +26,8 @@ JSON string and both sides must build the same injection code.
 
 # First in modules.txt, so this docstring is ``trail.__doc__``.
 
-__version__ = "0.1.0"
+# The helper's version is the package's (package.json's "version"). Imported as
+# a module it is jupyterlab_trail's; the injected source has no package, so the
+# join (scripts/build-helper.mjs, helper_source()) replaces this line with
+# ``__version__ = "<the version>"``.
+from .. import __version__

@@ -8,7 +8,12 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { loadTrailSettings } from './settings';
 import { Kernel } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
-import { IRedactionOptions, TrailRecorder } from '../recorder';
+import { PACKAGE_VERSION } from '../_generated/version';
+import {
+  IRedactionOptions,
+  TrailRecorder,
+  type NotebookStructure
+} from '../recorder';
 import { lineageFromSource, type Lineage } from '../records/replay/lineage';
 import { ITrailRecorder } from '../tokens';
 
@@ -44,6 +49,30 @@ export function notebookLineage(panel: NotebookPanel): Lineage | undefined {
   const meta = panel.model?.getMetadata(NOTEBOOK_METADATA_KEY) as
     { source?: unknown } | undefined;
   return lineageFromSource(meta?.source);
+}
+
+/**
+ * A notebook's cells in order (id, type, source), for the structure the
+ * recorder sends before an execution when it changed.
+ */
+export function notebookStructure(
+  panel: NotebookPanel
+): NotebookStructure | undefined {
+  const cells = panel.model?.cells;
+  if (!cells) {
+    return undefined;
+  }
+  const out: NotebookStructure['cells'][number][] = [];
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    const type = cell.type;
+    out.push({
+      id: cell.id,
+      cellType: type === 'markdown' || type === 'raw' ? type : 'code',
+      source: cell.sharedModel.getSource()
+    });
+  }
+  return { cells: out };
 }
 
 /** The ids of a notebook's cells that carry one of the tags. */
@@ -88,6 +117,7 @@ function trackNotebook(recorder: TrailRecorder, panel: NotebookPanel): void {
             panel.sessionContext.specsManager.specs?.kernelspecs[kernel.name],
           skipCells: tags => taggedCellIds(panel, tags),
           visibility: () => notebookVisibility(panel),
+          structure: () => notebookStructure(panel),
           lineage: () => notebookLineage(panel)
         })
       : null;
@@ -202,6 +232,3 @@ export const recorderPlugin: JupyterFrontEndPlugin<TrailRecorder> = {
     return recorder;
   }
 };
-
-/** The extension's version, for the records' `client` field. */
-const PACKAGE_VERSION = '0.1.0';

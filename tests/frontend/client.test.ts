@@ -3,6 +3,7 @@
  * API: real requests, real sockets, canned answers.
  */
 import * as http from 'http';
+import { version as PACKAGE_VERSION } from '../../package.json';
 import {
   BlobCache,
   TrailClient,
@@ -440,14 +441,14 @@ describe('version handshake', () => {
         200,
         JSON.stringify({
           name: 'trail-server',
-          version: '0.1.0',
+          version: PACKAGE_VERSION,
           apiVersion: 1
         })
       ]
     });
     expect(await client.version()).toEqual({
       name: 'trail-server',
-      version: '0.1.0',
+      version: PACKAGE_VERSION,
       apiVersion: 1
     });
     expect(await client.checkCompatibility()).toBeNull();

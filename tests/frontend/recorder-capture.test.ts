@@ -5,6 +5,7 @@
  * helper and how it is configured: recorder-helper-injection.test.ts.
  */
 import type { TrailEvent } from '../../src/records/schema';
+import { version as PACKAGE_VERSION } from '../../package.json';
 import { MAX_REMEMBERED_EXECUTIONS } from '../../src/recorder';
 import { requestsOf } from './recorder/fixtures';
 import { settle } from './recorder/harness';
@@ -242,7 +243,7 @@ describe('kernel helper messages', () => {
   it('holds the start environment until the session starts, from seq 1', async () => {
     const { fixture, kernel, events } = setup();
     await settle();
-    kernel.helperSays({ type: 'hello', version: '0.1.0', pid: 42 });
+    kernel.helperSays({ type: 'hello', version: PACKAGE_VERSION, pid: 42 });
     kernel.helperSays({
       type: 'environment',
       reason: 'start',

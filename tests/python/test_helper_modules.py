@@ -8,6 +8,7 @@ describes, and each module works on its own without side effects.
 
 import ast
 import builtins
+import json
 import os
 import re
 import shutil
@@ -23,7 +24,9 @@ from conftest import ROOT
 from jupyterlab_trail.kernel import KERNEL_DIR, MODULES_PATH, helper_modules, helper_source
 
 PUBLIC = ["log_param", "log_params", "log_metric", "log_metrics", "dataset", "tag"]
-PACKAGE_IMPORT = re.compile(r"^from \.([A-Za-z0-9_.]*) import ", re.M)
+# A module's imports of its siblings (``from .. import __version__``, the
+# package's version, is no module of the helper).
+PACKAGE_IMPORT = re.compile(r"^from \.([A-Za-z0-9_][A-Za-z0-9_.]*) import ", re.M)
 
 
 def module_names():
@@ -64,6 +67,18 @@ def test_the_joined_source_is_the_helper_of_the_protocol():
     assert trail.__doc__.startswith("Trail's in-kernel helper")
     # Executing it installed nothing: only _trail_bootstrap does.
     assert not trail._st.booted
+
+
+def test_the_joined_source_carries_the_package_version():
+    # package.json's version is the one source; the join writes it as a literal.
+    version = json.loads((ROOT / "package.json").read_text())["version"]
+    assert load_joined().__version__ == version
+    from jupyterlab_trail.kernel.about import __version__
+
+    assert __version__ == version
+    assert not re.search(r"^__version__ = ", Path(KERNEL_DIR, "about.py").read_text(), re.M), (
+        "about.py must take the package's version, not state one"
+    )
 
 
 def test_the_build_embeds_the_same_source():

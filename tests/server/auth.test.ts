@@ -4,6 +4,7 @@
  * preflights are answered without a token.
  */
 import request from 'supertest';
+import { version as PACKAGE_VERSION } from '../../package.json';
 import { openFileApp, removeTempDirs, type FileApp } from './support/server';
 
 let server: FileApp;
@@ -70,7 +71,7 @@ describe('public routes', () => {
     const res = await request(server.app).get('/api/v1/version').expect(200);
     expect(res.body).toEqual({
       name: 'trail-server',
-      version: '0.1.0',
+      version: PACKAGE_VERSION,
       apiVersion: 1
     });
   });

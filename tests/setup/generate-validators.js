@@ -1,19 +1,18 @@
 /**
- * Jest's global setup: writes the client's generated response validators
- * (src/_generated/response-validators.ts, not committed) from the schemas
- * as they are now, so the tests never need a build first and never test a
- * stale copy. The generator rewrites the file only when it changed.
+ * Jest's global setup: writes the generated modules that are not committed
+ * from their sources as they are now, so the tests never need a build first
+ * and never test a stale copy: the client's response validators
+ * (src/_generated/response-validators.ts, from the schemas) and the version
+ * (src/_generated/version.ts, from package.json). Each generator rewrites
+ * its file only when it changed.
  */
 const { execFileSync } = require('child_process');
 const { join } = require('path');
 
+const SCRIPTS = join(__dirname, '..', '..', 'scripts');
+
 module.exports = function generateValidators() {
-  const script = join(
-    __dirname,
-    '..',
-    '..',
-    'scripts',
-    'build-response-validators.mjs'
-  );
-  execFileSync(process.execPath, [script], { stdio: 'pipe' });
+  for (const script of ['build-version.mjs', 'build-response-validators.mjs']) {
+    execFileSync(process.execPath, [join(SCRIPTS, script)], { stdio: 'pipe' });
+  }
 };

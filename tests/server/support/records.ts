@@ -2,6 +2,7 @@
  * Builders of realistic Trail events for the server tests and benchmark.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { version as PACKAGE_VERSION } from '../../../package.json';
 import type {
   EnvironmentCapturedEvent,
   EnvironmentSnapshot,
@@ -37,7 +38,7 @@ export function sessionEvent(
         language: 'python',
         languageVersion: '3.11.7'
       },
-      client: { name: 'jupyterlab-trail', version: '0.1.0' },
+      client: { name: 'jupyterlab-trail', version: PACKAGE_VERSION },
       ...session
     }
   };
