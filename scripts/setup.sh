@@ -11,7 +11,8 @@
 #   - `jlpm build` when a source (src, schema, server, style, the kernel
 #     helper, scripts/*.mjs, package.json, yarn.lock, tsconfig) is newer
 #     than the last successful build, or an output is missing;
-#   - the development install when pyproject.toml changed.
+#   - the development install when pyproject.toml or package.json (the
+#     version's source) changed.
 # The record of what succeeded is in .venv/.trail-setup/.
 #
 #   scripts/setup.sh            the extension and server
@@ -102,7 +103,8 @@ fi
 BUILD_INPUTS=(src schema server style jupyterlab_trail/kernel scripts/*.mjs package.json
   yarn.lock tsconfig.json)
 BUILD_OUTPUTS=(lib/index.js jupyterlab_trail/labextension/package.json
-  jupyterlab_trail/server/trail-server.cjs src/_generated/response-validators.ts)
+  jupyterlab_trail/server/trail-server.cjs src/_generated/response-validators.ts
+  src/_generated/version.ts)
 
 # Prints why the build is needed (nothing when it is not).
 build_reason() {
@@ -130,12 +132,18 @@ else
   skip "Extension and server build"
 fi
 
+# The package's version is package.json's (pyproject.toml's [tool.hatch.version]).
+PACKAGE_INPUTS=(pyproject.toml package.json)
 LINK=.venv/share/jupyter/labextensions/jupyterlab-trail
-if changed package pyproject.toml || [ ! -e "$LINK" ]; then
+if changed package "${PACKAGE_INPUTS[@]}" || [ ! -e "$LINK" ]; then
   step "Installing the Python package (development mode)"
+  # The wheel maps the root install.json into the labextension folder; a
+  # stale copy inside jupyterlab_trail/labextension (left by an older build)
+  # is a second file at that path, and hatchling refuses to build at all.
+  rm -f jupyterlab_trail/labextension/install.json
   $PIP --no-build-isolation -e .
   jupyter-builder develop . --overwrite >/dev/null
-  record package pyproject.toml
+  record package "${PACKAGE_INPUTS[@]}"
   did_something=1
 else
   skip "Python package (development mode)"

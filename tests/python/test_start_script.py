@@ -26,7 +26,9 @@ case "{name} $*" in
   "jlpm build") mkdir -p lib jupyterlab_trail/labextension jupyterlab_trail/server src/_generated
     touch lib/index.js jupyterlab_trail/labextension/package.json \\
       jupyterlab_trail/server/trail-server.cjs src/_generated/kernel-helper.ts \\
-      src/_generated/response-validators.ts ;;
+      src/_generated/response-validators.ts src/_generated/version.ts ;;
+  "python -m pip install"*"-e .") [ ! -e jupyterlab_trail/labextension/install.json ] ||
+    echo "install.json in the labextension folder" >>"$TRAIL_STUB_LOG" ;;
   "jlpm install") mkdir -p node_modules ;;
   "jupyter-builder develop"*) mkdir -p .venv/share/jupyter/labextensions
     ln -sfn "$PWD/jupyterlab_trail/labextension" .venv/share/jupyter/labextensions/jupyterlab-trail ;;
@@ -139,6 +141,26 @@ def test_a_changed_input_reruns_only_its_step(repo):
     cache.write_text("")
     later(cache)
     assert setup_calls(start(repo)[0]) == []
+
+
+def test_a_version_change_reinstalls_the_package_without_a_stale_install_json(repo):
+    start(repo)
+    (repo / "jupyterlab_trail" / "labextension" / "install.json").write_text("{}")
+    # package.json holds the version: the build and the package (whose
+    # version it is) follow it.
+    (repo / "package.json").write_text('{"version": "0.2.0"}')
+    later(repo / "package.json")
+    assert setup_calls(start(repo)[0]) == [
+        "jlpm install",
+        "jlpm build",
+        "python -m pip install --retries 0 --disable-pip-version-check -q --no-build-isolation -e .",
+        "jupyter-builder develop . --overwrite",
+    ]
+    assert not (repo / "jupyterlab_trail" / "labextension" / "install.json").exists()
+    assert setup_calls(start(repo)[0]) == []
+
+    (repo / "src" / "_generated" / "version.ts").unlink()
+    assert setup_calls(start(repo)[0]) == ["jlpm build"]
 
 
 def test_jupyterlab_starts_in_the_notebooks_folder_and_says_where(repo):
