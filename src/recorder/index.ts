@@ -12,6 +12,8 @@ export type { OutputMessageType } from './outputs';
 export { kernelInfoOf } from './kernel-info';
 export { parseKernelDate, isoDate, durationBetween } from './time';
 export type { IObserveContext, IRecorderClient } from './types';
+export { StructureTracker } from './structure';
+export type { NotebookStructure, RedactSource } from './structure';
 export { KernelHelper } from './helper';
 export {
   HELPER_COMM_TARGET,

@@ -11,6 +11,7 @@ import { type ExecutionCostSamples, traceMark } from './cost';
 import { EventQueue } from './event-queue';
 import { ExecutionBuilder, ExecutionStatus } from './execution';
 import { kernelInfoOf } from './kernel-info';
+import { StructureTracker } from './structure';
 import { isoDate } from './time';
 import type { IObserveContext, IRecorderClient } from './types';
 
@@ -51,6 +52,7 @@ export class KernelObserver implements IDisposable {
       push: event => this._events.push(event),
       ownsComm: options.helperOwnsComm
     });
+    this._structure = new StructureTracker(() => this._settings.redactSource());
     const kernel = this.kernel;
     kernel.anyMessage.connect(this._onAnyMessage, this);
     kernel.statusChanged.connect(this._onStatus, this);
@@ -204,6 +206,30 @@ export class KernelObserver implements IDisposable {
       requestedAt: Date.now()
     });
     this._pending.set(builder.msgId, builder);
+    this._captureStructure(session.id, builder.seq, true);
+  }
+
+  /**
+   * Sends the notebook's structure before execution `seq` when it changed
+   * since the session last sent it (read from the context when `read`,
+   * else the one last read). A failure never stops the recording.
+   */
+  private _captureStructure(sessionId: string, seq: number, read: boolean) {
+    try {
+      let structure;
+      if (read) {
+        structure = this.context.structure?.();
+        if (structure === undefined) {
+          return;
+        }
+      }
+      const event = this._structure.capture(sessionId, seq, structure);
+      if (event !== null) {
+        this._events.push(event);
+      }
+    } catch (error) {
+      console.warn('Trail: could not record the notebook structure', error);
+    }
   }
 
   private _onReceived(msg: KernelMessage.IMessage): void {
@@ -295,6 +321,8 @@ export class KernelObserver implements IDisposable {
         builder.sessionId = next.id;
         builder.seq = next.nextSeq++;
       }
+      // The new session's structure goes before its first execution too.
+      this._captureStructure(next.id, queued[0].seq, false);
     }
   }
 
@@ -385,6 +413,7 @@ export class KernelObserver implements IDisposable {
   private _settings: KernelObserver.ISettings;
   private _events: EventQueue;
   private _captures: CaptureRouter;
+  private _structure: StructureTracker;
   private _onDisposed: ((observer: KernelObserver) => void) | undefined;
   private _isDisposed = false;
   private _session: KernelObserver.ISession | null = null;
@@ -407,6 +436,11 @@ export namespace KernelObserver {
      * Tags that opt a cell out of recording.
      */
     excludeTags(): ReadonlySet<string>;
+    /**
+     * The redaction of cell sources (the code's), for structure events:
+     * the same function as long as the redaction settings do not change.
+     */
+    redactSource(): (source: string) => string;
     /**
      * Stored in each session record.
      */

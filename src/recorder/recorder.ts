@@ -43,8 +43,10 @@ export class TrailRecorder implements IDisposable {
         : KERNEL_HELPER_SOURCE;
     this._injectHelper = options.injectHelper ?? false;
     this._redactor = new Redactor(options.redaction);
+    this._redactSource = redactorOfSources(this._redactor);
     this._settings = {
       isEnabled: () => this.enabled,
+      redactSource: () => this._redactSource,
       excludeTags: () => this._excludeTags,
       client: this._client,
       costs: this.costs
@@ -120,6 +122,7 @@ export class TrailRecorder implements IDisposable {
   }
   set redaction(options: IRedactionOptions) {
     this._redactor = new Redactor(options);
+    this._redactSource = redactorOfSources(this._redactor);
   }
 
   /**
@@ -268,6 +271,8 @@ export class TrailRecorder implements IDisposable {
   private _helperSource: string | null;
   private _injectHelper: boolean;
   private _redactor: Redactor;
+  /** Cell sources are redacted as code (structure events carry them redacted). */
+  private _redactSource: (source: string) => string;
   private _helpers = new Map<Kernel.IKernelConnection, KernelHelper>();
   private _client: IRecorderClient | undefined;
   private _excludeTags = new Set<string>();
@@ -309,4 +314,9 @@ export namespace TrailRecorder {
      */
     redaction?: IRedactionOptions;
   }
+}
+
+/** How `redactor` redacts a cell source: as code. */
+function redactorOfSources(redactor: Redactor): (source: string) => string {
+  return source => redactor.redactText(source, 'code');
 }

@@ -2,6 +2,7 @@
  * The options and context types of the recorder.
  */
 import type { KernelSpec } from '@jupyterlab/services';
+import type { NotebookStructure } from './structure';
 import type { Lineage } from '../records/schema';
 
 /**
@@ -58,6 +59,15 @@ export interface IObserveContext {
    * absent. Asked when a session starts.
    */
   visibility?: () => 'team' | 'private' | undefined;
+
+  /**
+   * The notebook's cells in order (id, type, source), read right before
+   * each recorded execution: when they changed since the session last
+   * sent them, a structure.captured event goes before that execution, so
+   * a replay can show the notebook as it stood. Optional: without it no
+   * structure is recorded.
+   */
+  structure?: () => NotebookStructure | undefined;
 
   /**
    * The session and step this notebook replays or forks (a notebook opened
