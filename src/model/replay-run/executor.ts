@@ -58,6 +58,11 @@ export interface IEventSource {
   readonly enabled?: boolean;
 }
 
+/** The catcher's key for the next record of one notebook cell. */
+export function cellRecordKey(notebookPath: string, cellId: string): string {
+  return `cell:${notebookPath}\u0000${cellId}`;
+}
+
 /**
  * Keeps the recorder's `execution.completed` records of the requests it is
  * told about, by execute_request msg id.
@@ -73,30 +78,32 @@ export class RecordCatcher {
     return this._source !== null && this._source.enabled !== false;
   }
 
-  /** Expect the record of the request `msgId`. */
-  expect(msgId: string): void {
-    if (!this._records.has(msgId)) {
-      this._records.set(msgId, null);
-    }
+  /**
+   * Expect the record of the request `key`: its execute_request msg id, or
+   * `cellRecordKey(path, cellId)` for the next run of that cell when the
+   * request is sent by someone else (the notebook's cell executor).
+   */
+  expect(key: string): void {
+    this._records.set(key, null);
   }
 
   /**
-   * The record of `msgId`, waiting up to `timeoutMs` for it; null when
-   * none came (recording paused, the notebook opted out).
+   * The record expected under `key`, waiting up to `timeoutMs` for it;
+   * null when none came (recording paused, the notebook opted out).
    */
   async take(
-    msgId: string,
+    key: string,
     timeoutMs = RECORD_WAIT_MS
   ): Promise<ExecutionRecord | null> {
     const deadline = Date.now() + (this.recording ? timeoutMs : 0);
     for (;;) {
-      const record = this._records.get(msgId);
+      const record = this._records.get(key);
       if (record) {
-        this._records.delete(msgId);
+        this._records.delete(key);
         return record;
       }
       if (Date.now() >= deadline) {
-        this._records.delete(msgId);
+        this._records.delete(key);
         return null;
       }
       await new Promise(resolve => setTimeout(resolve, 20));
@@ -113,9 +120,15 @@ export class RecordCatcher {
     if (event.kind !== 'execution.completed') {
       return;
     }
-    const msgId = event.execution.msgId;
-    if (msgId && this._records.has(msgId)) {
-      this._records.set(msgId, event.execution);
+    const { msgId, cellId, notebookPath } = event.execution;
+    const keys = [
+      msgId,
+      cellId !== null ? cellRecordKey(notebookPath, cellId) : undefined
+    ];
+    for (const key of keys) {
+      if (key && this._records.has(key) && this._records.get(key) === null) {
+        this._records.set(key, event.execution);
+      }
     }
   }
 

@@ -5,6 +5,7 @@
  */
 import { ISignal, Signal } from '@lumino/signaling';
 import { TrailNetworkError, TrailResponseError, describeError } from '../../client/errors';
+import type { EnvironmentSnapshot } from '../../records/schema';
 import type { PreflightReport, SessionInputs, TargetFile } from './contracts';
 import { ProbeError, ProbeResult } from './probe';
 
@@ -19,7 +20,7 @@ export interface IPreflightServer {
     sessionId: string,
     body: {
       upto: number;
-      environment?: Record<string, unknown>;
+      environment?: EnvironmentSnapshot;
       files: TargetFile[];
     }
   ): Promise<PreflightReport>;

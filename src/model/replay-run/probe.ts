@@ -5,12 +5,13 @@
  * neither in the kernel's history nor recorded by the recorder.
  */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { EnvironmentSnapshot } from '../../records/schema';
 import type { TargetFile } from './contracts';
 
 /** What the probe answers. */
 export interface ProbeResult {
   /** The kernel's environment, in the shape the helper captures it. */
-  environment?: Record<string, unknown>;
+  environment?: EnvironmentSnapshot;
   /** Each asked path as the kernel sees it. */
   files: TargetFile[];
 }
