@@ -85,14 +85,7 @@ def _flush_late():
         timer.cancel()
     if ex is None or ex.empty():
         return
-    capture = {}
-    if ex.params:
-        capture["params"] = ex.params
-    if ex.metrics:
-        capture["metrics"] = ex.metrics
-    if ex.tags:
-        capture["tags"] = ex.tags
-    _send({"type": "capture", "msgId": ex.msg_id, "cellId": ex.cell_id, "capture": capture, "final": not pending})
+    _send({"type": "capture", "msgId": ex.msg_id, "cellId": ex.cell_id, "capture": ex.logged(), "final": not pending})
     _st.stats["capturesSent"] += 1
 
 

@@ -42,15 +42,8 @@ def _finish(ex):
         files, jobs = _resolve_files(accessed, _Budget(_st.hash_inline_bytes))
     else:
         files, jobs = [], []
-    capture = {}
-    if files:
-        capture["files"] = files
-    if ex.params:
-        capture["params"] = ex.params
-    if ex.metrics:
-        capture["metrics"] = ex.metrics
-    if ex.tags:
-        capture["tags"] = ex.tags
+    capture = {"files": files} if files else {}
+    capture.update(ex.logged())
     if ex.overflow:
         _report("too-many-files", "more than %d paths in one execution; the rest were not recorded" % _MAX_PATHS)
     if not capture and not jobs:

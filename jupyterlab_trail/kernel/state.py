@@ -37,6 +37,17 @@ class _Execution:
     def empty(self):
         return not (self.files or self.params or self.metrics or self.tags)
 
+    def logged(self):
+        """What the user logged, as a capture's fields (the empty ones left out)."""
+        capture = {}
+        if self.params:
+            capture["params"] = self.params
+        if self.metrics:
+            capture["metrics"] = self.metrics
+        if self.tags:
+            capture["tags"] = self.tags
+        return capture
+
 
 class _State:
     def __init__(self):
