@@ -6,6 +6,8 @@ import { connectionPlugin } from './plugins/connection';
 import { deliveryPlugin } from './plugins/delivery';
 import { panelPlugin } from './plugins/panel';
 import { recorderPlugin } from './plugins/recorder';
+import { replayPlugin } from './plugins/replay';
+import { replayRunPlugin } from './plugins/replayRun';
 import { statusPlugin } from './plugins/status';
 
 export * from './tokens';
@@ -17,5 +19,7 @@ export default [
   recorderPlugin,
   deliveryPlugin,
   panelPlugin,
-  statusPlugin
+  replayPlugin,
+  statusPlugin,
+  replayRunPlugin
 ];

@@ -1,0 +1,378 @@
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { Dialog, ICommandPalette, Notification, showDialog } from '@jupyterlab/apputils';
+import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { ToolbarButton } from '@jupyterlab/ui-components';
+import type { Widget } from '@lumino/widgets';
+import {
+  PreflightModel,
+  ReplayRunModel,
+  replaySourceOf,
+  replayStepsOf,
+  runProbe,
+  TRAIL_METADATA_KEY
+} from '../model/replay-run';
+import type { ReplaySource } from '../model/replay-run';
+import { compareExecutions } from '../records/replay/compare';
+import type { TrailRecorder } from '../recorder';
+import { CommandIDs, ITrailConnection, ITrailRecorder } from '../tokens';
+import { recordedOutputRendermime } from '../ui/sandbox';
+import {
+  NotebookStepExecutor,
+  PreflightWidget,
+  ReplayRunWidget
+} from '../ui/replay-run';
+import { loadTrailSettings } from './settings';
+
+/** The replay settings (schema/settings/plugin.json `replayRun`). */
+interface IReplayRunSettings {
+  strict: boolean;
+  pauseOnDivergence: boolean;
+}
+
+/** The notebook's `trail.source`, when it was opened from a recorded session. */
+export function replaySourceOfPanel(
+  panel: NotebookPanel | null | undefined
+): ReplaySource | null {
+  return panel?.model
+    ? replaySourceOf(panel.model.getMetadata(TRAIL_METADATA_KEY))
+    : null;
+}
+
+/**
+ * Preflight and "Replay in my kernel" for a notebook opened from a
+ * recorded session (its metadata has `trail.source`): a toolbar button on
+ * such notebooks, two palette commands, and the results beside the
+ * notebook.
+ */
+export const replayRunPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-trail:replay-run',
+  description:
+    'Checks and replays a notebook opened from a recorded session in your own kernel, comparing each step with the recording.',
+  autoStart: true,
+  requires: [INotebookTracker, ITrailConnection, IRenderMimeRegistry],
+  optional: [
+    ITrailRecorder,
+    ISettingRegistry,
+    ICommandPalette,
+    ITranslator,
+    IEditorLanguageRegistry
+  ],
+  activate: async (
+    app: JupyterFrontEnd,
+    tracker: INotebookTracker,
+    connection: ITrailConnection,
+    rendermime: IRenderMimeRegistry,
+    recorder: TrailRecorder | null,
+    registry: ISettingRegistry | null,
+    palette: ICommandPalette | null,
+    translator: ITranslator | null,
+    languages: IEditorLanguageRegistry | null
+  ): Promise<void> => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab-trail');
+    const recorded = recordedOutputRendermime(rendermime);
+    const settings = await loadTrailSettings(registry);
+    const replaySettings = (): Partial<IReplayRunSettings> =>
+      (settings?.composite.replayRun as Partial<IReplayRunSettings>) ?? {};
+    const runs = new Map<NotebookPanel, ReplayRunWidget>();
+    const preflights = new Map<NotebookPanel, PreflightWidget>();
+
+    const target = (_args: { [key: string]: unknown }) => {
+      const panel = tracker.currentWidget;
+      return panel && replaySourceOfPanel(panel) ? panel : null;
+    };
+    const beside = (panel: NotebookPanel, widget: Widget) => {
+      if (!widget.isAttached) {
+        app.shell.add(widget, 'main', { mode: 'split-right', ref: panel.id });
+      }
+      app.shell.activateById(widget.id);
+    };
+    const noClient = () =>
+      Notification.error(
+        connection.error ??
+          trans.__('Trail has no server to read the recorded session from.'),
+        { autoClose: 8000 }
+      );
+
+    const openPreflight = (panel: NotebookPanel) => {
+      const source = replaySourceOfPanel(panel);
+      const client = connection.client;
+      if (!source) {
+        return;
+      }
+      if (!client) {
+        noClient();
+        return;
+      }
+      preflights.get(panel)?.dispose();
+      const model = new PreflightModel({
+        sessionId: source.sessionId,
+        step: source.step,
+        server: client,
+        probe: paths => runProbe(panel.sessionContext.session?.kernel, paths)
+      });
+      const widget = new PreflightWidget({
+        model,
+        trans,
+        notebookName: panel.context.localPath.split('/').pop() ?? '',
+        author: source.author,
+        onStartKernel: () =>
+          void panel.sessionContext
+            .startKernel()
+            .then(() => panel.sessionContext.ready)
+            .then(() => model.run()),
+        onReplay: () =>
+          void app.commands.execute(CommandIDs.replayInKernel, {})
+      });
+      widget.id = `jp-trail-preflight-${panel.id}`;
+      preflights.set(panel, widget);
+      widget.disposed.connect(() => {
+        if (preflights.get(panel) === widget) {
+          preflights.delete(panel);
+        }
+      });
+      beside(panel, widget);
+      void panel.sessionContext.ready.then(() => model.run());
+    };
+
+    const replay = async (panel: NotebookPanel, restart: boolean | null) => {
+      const source = replaySourceOfPanel(panel);
+      const client = connection.client;
+      if (!source) {
+        return;
+      }
+      if (!client) {
+        noClient();
+        return;
+      }
+      const running = runs.get(panel);
+      if (
+        running &&
+        (running.model.state === 'running' || running.model.state === 'paused')
+      ) {
+        app.shell.activateById(running.id);
+        return;
+      }
+      await panel.sessionContext.ready;
+      if (!panel.sessionContext.session?.kernel) {
+        Notification.error(
+          trans.__('The notebook has no kernel to replay in.'),
+          {
+            autoClose: false,
+            actions: [
+              {
+                label: trans.__('Start the kernel'),
+                callback: () => void panel.sessionContext.startKernel()
+              }
+            ]
+          }
+        );
+        return;
+      }
+      const cells = panel.content.widgets.map(cell => ({
+        id: cell.model.id,
+        cellType: cell.model.type,
+        trail: cell.model.getMetadata(TRAIL_METADATA_KEY)
+      }));
+      const steps = replayStepsOf(cells, source.step);
+      if (steps.length === 0) {
+        Notification.warning(
+          trans.__(
+            'No cell of this notebook holds recorded code of steps 1–%1: nothing to replay.',
+            source.step
+          ),
+          { autoClose: 6000 }
+        );
+        return;
+      }
+      if (restart === null) {
+        const answer = await showDialog({
+          title: trans.__('Replay in my kernel'),
+          body: trans.__(
+            'Replay runs the %1 recorded steps of this notebook one by one in its kernel and compares each with the recording. Restart the kernel first, so the steps run from a clean state as they were recorded?',
+            steps.length
+          ),
+          buttons: [
+            Dialog.cancelButton({ label: trans.__('Cancel') }),
+            Dialog.okButton({
+              label: trans.__('Keep the kernel'),
+              displayType: 'default',
+              ariaLabel: trans.__('Replay in the running kernel')
+            }),
+            Dialog.okButton({ label: trans.__('Restart and replay') })
+          ],
+          defaultButton: 2
+        });
+        if (!answer.button.accept) {
+          return;
+        }
+        restart = answer.button.label === trans.__('Restart and replay');
+      }
+      if (restart) {
+        await panel.sessionContext.restartKernel();
+        await panel.sessionContext.ready;
+      }
+      const executor = new NotebookStepExecutor({
+        panel,
+        recorder,
+        translator: translator ?? undefined
+      });
+      executor.clearMarks();
+      const options = replaySettings();
+      const model = new ReplayRunModel({
+        sessionId: source.sessionId,
+        upto: source.step,
+        steps,
+        executor,
+        recorded: client,
+        compare: compareExecutions,
+        strict: options.strict,
+        pauseOnDivergence: options.pauseOnDivergence
+      });
+      running?.dispose();
+      const widget = new ReplayRunWidget({
+        model,
+        notebookName: panel.context.localPath.split('/').pop() ?? '',
+        rendermime: recorded,
+        languages,
+        translator: translator ?? undefined,
+        onFocusStep: step => executor.focus(step),
+        onRerun: () =>
+          void app.commands.execute(CommandIDs.replayInKernel, {})
+      });
+      widget.id = `jp-trail-replay-run-${panel.id}`;
+      runs.set(panel, widget);
+      widget.disposed.connect(() => {
+        executor.dispose();
+        if (runs.get(panel) === widget) {
+          runs.delete(panel);
+        }
+      });
+      panel.disposed.connect(() => widget.dispose());
+      beside(panel, widget);
+      await model.start();
+      if (widget.isDisposed) {
+        return;
+      }
+      const first = model.firstDivergence;
+      if (model.state === 'failed') {
+        Notification.error(
+          model.message ?? trans.__('The replay could not go on.'),
+          { autoClose: 10000 }
+        );
+      } else if (model.state === 'finished') {
+        if (first) {
+          Notification.warning(
+            trans.__(
+              'Replay finished: the first divergence is at step %1.',
+              first.step.step
+            ),
+            { autoClose: 6000 }
+          );
+        } else {
+          Notification.success(
+            trans._n(
+              'Replay finished: the step reproduced.',
+              'Replay finished: all %1 steps reproduced.',
+              steps.length
+            ),
+            { autoClose: 5000 }
+          );
+        }
+      }
+    };
+
+    const { commands } = app;
+    commands.addCommand(CommandIDs.replayPreflight, {
+      label: trans.__('Trail: Check Before Replaying (Preflight)'),
+      caption: trans.__(
+        'Compare the recorded packages, Python and data files of this notebook’s steps with your kernel’s'
+      ),
+      isEnabled: args => target(args) !== null,
+      execute: args => {
+        const panel = target(args);
+        if (panel) {
+          openPreflight(panel);
+        }
+      }
+    });
+    commands.addCommand(CommandIDs.replayInKernel, {
+      label: trans.__('Trail: Replay in My Kernel'),
+      caption: trans.__(
+        'Run the recorded steps of this notebook one by one in its kernel and compare each with the recording'
+      ),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            restart: {
+              type: 'boolean',
+              description:
+                'Restart the kernel first (true) or keep it (false); asked when absent'
+            }
+          }
+        }
+      },
+      isEnabled: args => target(args) !== null,
+      execute: async args => {
+        const panel = target(args);
+        if (panel) {
+          await replay(
+            panel,
+            typeof args.restart === 'boolean' ? args.restart : null
+          );
+        }
+      }
+    });
+    for (const command of [
+      CommandIDs.replayPreflight,
+      CommandIDs.replayInKernel
+    ]) {
+      palette?.addItem({ command, category: 'Trail' });
+    }
+    const refresh = () => {
+      commands.notifyCommandChanged(CommandIDs.replayPreflight);
+      commands.notifyCommandChanged(CommandIDs.replayInKernel);
+    };
+    tracker.currentChanged.connect(refresh);
+
+    // The toolbar button shows only on notebooks opened from a recorded
+    // session, and follows their metadata.
+    app.docRegistry.addWidgetExtension('Notebook', {
+      createNew: (panel: NotebookPanel) => {
+        const button = new ToolbarButton({
+          className: 'jp-Trail-ReplayButton',
+          label: trans.__('Replay…'),
+          tooltip: trans.__(
+            'Check this notebook’s recorded steps against your kernel, then replay them (Trail)'
+          ),
+          onClick: () => openPreflight(panel)
+        });
+        const follow = () => {
+          button.setHidden(replaySourceOfPanel(panel) === null);
+          if (panel === tracker.currentWidget) {
+            refresh();
+          }
+        };
+        button.setHidden(true);
+        if (!panel.toolbar.insertAfter('cellType', 'trail-replay', button)) {
+          panel.toolbar.addItem('trail-replay', button);
+        }
+        void panel.context.ready.then(() => {
+          if (panel.isDisposed) {
+            return;
+          }
+          follow();
+          panel.model?.metadataChanged.connect(follow);
+        });
+        return button;
+      }
+    });
+  }
+};
