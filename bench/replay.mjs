@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+/**
+ * Replay benchmark (issue #13): records the corpus in bench/replay/notebooks
+ * through the real recorder and replays each session headless with
+ * `trail replay --json`, then times the steps API on a 10,000-execution
+ * session. See bench/README-replay.md.
+ *
+ *   npx tsc -p server/tsconfig.json && node bench/replay.mjs
+ *       [--only 01,07] [--no-replay] [--no-steps] [--steps-only]
+ *       [--executions 10000] [--samples 300] [--cli <trail.cjs>]
+ *       [--json] [--out <file>] [--keep]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadCorpus } from './replay/corpus.mjs';
+import { recordNotebook } from './replay/record.mjs';
+import { prepareCli, runReplay } from './replay/replay-cli.mjs';
+import { bundleRecorder, startJupyter, startTrailServer } from './replay/services.mjs';
+import { measureSteps } from './replay/steps-timing.mjs';
+import { tableLines, tallyNotebook, totals } from './replay/tally.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const flag = name => argv.includes(`--${name}`);
+const option = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const only = (option('only', '') || '').split(',').filter(Boolean);
+const asJson = flag('json');
+const stepsOnly = flag('steps-only');
+const doReplay = !flag('no-replay') && !stepsOnly;
+const doSteps = !flag('no-steps');
+const executions = Number(option('executions', 10000));
+const samples = Number(option('samples', 300));
+// With --json the document alone goes to stdout.
+const log = asJson ? line => process.stderr.write(`${line}\n`) : line => console.log(line);
+
+const fmt = s => `median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms (n=${s.n})`;
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), 'trail-replay-bench-'));
+  const python = join(root, '.venv', 'bin', 'python');
+  const result = {
+    startedAt: new Date().toISOString(),
+    node: process.version,
+    loadAverage: loadavg(),
+    notebooks: [],
+    totals: null,
+    steps: null
+  };
+  const trail = await startTrailServer(root);
+  let jupyter = null;
+  try {
+    if (!stepsOnly) {
+      const corpus = loadCorpus(join(root, 'bench', 'replay', 'notebooks'), only);
+      log(`making the corpus's data in ${work}`);
+      log(`  ${execFileSync(python, [join(root, 'bench', 'replay', 'make_data.py'), work], { encoding: 'utf8' }).trim()}`);
+      const { TrailRecorder, TrailClient } = await bundleRecorder(root, work);
+      const client = new TrailClient({ baseUrl: trail.url, token: trail.token, timeoutMs: 60000 });
+      jupyter = await startJupyter(root, work);
+      const recordings = [];
+      for (const notebook of corpus) {
+        const recording = await recordNotebook({ TrailRecorder, client, jupyter, notebook });
+        const structures = recording.events.filter(e => e.kind === 'structure.captured').length;
+        log(`recorded ${notebook.name}: ${recording.steps.length} steps, ${structures} structure events, ${(recording.ms / 1000).toFixed(1)} s`);
+        recordings.push({ notebook, recording });
+      }
+      await jupyter.stop();
+      jupyter = null;
+      const cli = doReplay ? await prepareCli(root, work, option('cli', null)) : null;
+      for (const { notebook, recording } of recordings) {
+        let document = null;
+        let replayMs = null;
+        if (cli) {
+          const run = await runReplay({ root, cli, sessionId: recording.sessionId, cwd: work, trail });
+          document = run.document;
+          replayMs = run.ms;
+          const s = document?.summary;
+          log(
+            `replayed ${notebook.name}: exit ${run.code}` +
+              (s ? `, ${s.same} same, ${s.diverged} diverged, ${s.notRun} not run, ${(run.ms / 1000).toFixed(1)} s` : `, no document: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`)
+          );
+        }
+        const tally = tallyNotebook(notebook.name, recording, document);
+        tally.replayMs = replayMs;
+        tally.preflight = document?.preflight ?? null;
+        result.notebooks.push(tally);
+      }
+      result.totals = totals(result.notebooks);
+      if (!asJson) {
+        log('');
+        for (const line of tableLines(result.notebooks)) {
+          log(line);
+        }
+      }
+    }
+    if (doSteps) {
+      log('');
+      log(`steps API on a ${executions.toLocaleString('en')}-execution session:`);
+      result.steps = await measureSteps(trail, { executions, samples, log });
+      const s = result.steps;
+      log(`  ${s.structureEvents} structure events, ${s.meanCellsPerStep} cells per step on average`);
+      log(`  open: step list   ${fmt(s.openStepList)}`);
+      log(`  open: last step   ${fmt(s.openLastStep)}`);
+      log(`  step: random k    ${fmt(s.randomStep)}`);
+      log(`  step: next (k+1)  ${fmt(s.nextStep)}`);
+      log(`  goal: stepping < 100 ms -> ${s.randomStep.p95 < 100 && s.nextStep.p95 < 100 ? 'met' : 'NOT met'} at p95 (server side)`);
+    }
+    result.loadAverageAfter = loadavg();
+    if (asJson) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    }
+    const out = option('out', null);
+    if (out) {
+      writeFileSync(out, JSON.stringify(result, null, 2));
+    }
+  } finally {
+    await jupyter?.stop();
+    await trail.stop();
+    if (!flag('keep')) {
+      rmSync(work, { recursive: true, force: true });
+      rmSync(trail.dataDir, { recursive: true, force: true });
+    } else {
+      log(`kept ${work} and ${trail.dataDir}`);
+    }
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
