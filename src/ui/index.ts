@@ -16,3 +16,4 @@ export * from './permalink';
 export * from './viewRegistry';
 export * from './views';
 export * from './mainArea';
+export * from './replay';

@@ -53,6 +53,11 @@ export class ReplayModel implements IDisposable {
     return this._disposed;
   }
 
+  /** Where the session is read from. */
+  get reader(): IReplayReader {
+    return this._reader;
+  }
+
   /** The session stepped through (known once opened). */
   get sessionId(): string | null {
     return this._sessionId;

@@ -1,0 +1,4 @@
+export * from './cellView';
+export * from './header';
+export * from './openAsNotebook';
+export * from './viewer';

@@ -1,0 +1,246 @@
+import type { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import type { Message } from '@lumino/messaging';
+import { Panel } from '@lumino/widgets';
+import * as React from 'react';
+import type { NotebookAtStep, ReplayModel } from '../../model/replay';
+import { ReplayHeader } from './header';
+import { cellIdentity, ReplayCellView } from './cellView';
+
+/** How far outside the visible part cells are made ready, in pixels. */
+const REVEAL_MARGIN = '800px 0px';
+
+/**
+ * The replay viewer: a recorded session's notebook as it stood at step k,
+ * in the main area, with a stepper.
+ *
+ * Stepping is cheap: a cell whose content did not change between steps is
+ * left as it is (its frames too), cells are moved rather than rebuilt when
+ * the order changes, and a cell's markdown and outputs are only made when
+ * it comes near the visible part.
+ *
+ * Measuring hook (tests, the benchmark): after each step is drawn the node
+ * says `data-trail-step` (the step drawn), `data-trail-step-ms` (from the
+ * ask to the drawn step) and, once, `data-trail-open-ms` (from the widget's
+ * creation to its first step drawn); `performance` gets the measures
+ * `trail-replay-step` and `trail-replay-open`.
+ */
+export class ReplayViewer extends Panel {
+  constructor(options: ReplayViewer.IOptions) {
+    super();
+    this._created = performance.now();
+    this.model = options.model;
+    this._options = options;
+    this.addClass('jp-Trail-ReplayViewer');
+    this.node.tabIndex = 0;
+    this.node.dataset.trailStep = '0';
+    this.addWidget(
+      ReactWidget.create(
+        <UseSignal signal={this.model.changed}>
+          {() => <ReplayHeader model={this.model} trans={options.trans} />}
+        </UseSignal>
+      )
+    );
+    this._cells = new Panel();
+    this._cells.addClass('jp-Trail-ReplayCells');
+    this.addWidget(this._cells);
+    if (typeof IntersectionObserver !== 'undefined') {
+      this._observer = new IntersectionObserver(this._onIntersect, {
+        root: this._cells.node,
+        rootMargin: REVEAL_MARGIN
+      });
+    }
+    this.model.changed.connect(this._onModelChanged, this);
+    this._asked = performance.now();
+    this._onModelChanged();
+  }
+
+  /** The session stepped through. */
+  readonly model: ReplayModel;
+
+  /**
+   * Show step `k`, measuring from now until it is drawn.
+   */
+  goTo(k: number): Promise<void> {
+    this._asked = performance.now();
+    return this.model.goTo(k);
+  }
+
+  /** Handle the DOM events of the viewer (the stepping keys). */
+  handleEvent(event: Event): void {
+    if (event.type !== 'keydown') {
+      return;
+    }
+    const key = event as KeyboardEvent;
+    const target = key.target as HTMLElement | null;
+    if (
+      key.altKey ||
+      key.ctrlKey ||
+      key.metaKey ||
+      (target &&
+        (target.tagName === 'INPUT' ||
+          target.tagName === 'TEXTAREA' ||
+          target.isContentEditable))
+    ) {
+      return;
+    }
+    const model = this.model;
+    const moves: Record<string, number> = {
+      ArrowLeft: model.step - 1,
+      ArrowRight: model.step + 1,
+      Home: 1,
+      End: model.total
+    };
+    if (!(key.key in moves) || model.total === 0) {
+      return;
+    }
+    key.preventDefault();
+    key.stopPropagation();
+    void this.goTo(moves[key.key]);
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._observer?.disconnect();
+    this.model.changed.disconnect(this._onModelChanged, this);
+    this.model.dispose();
+    super.dispose();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this.node.addEventListener('keydown', this);
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this.node.removeEventListener('keydown', this);
+    super.onBeforeDetach(msg);
+  }
+
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    if (!this.node.contains(document.activeElement)) {
+      this.node.focus();
+    }
+  }
+
+  private _onModelChanged(): void {
+    const model = this.model;
+    this.node.dataset.state = model.state;
+    this.toggleClass('jp-mod-loadingStep', model.stepLoading);
+    const notebook = model.notebook;
+    if (notebook === this._shown) {
+      if (model.stepLoading && this._asked === 0) {
+        // Moved by the header (buttons, slider): measure from now.
+        this._asked = performance.now();
+      }
+      return;
+    }
+    this._shown = notebook;
+    if (notebook) {
+      this._draw(notebook);
+    }
+  }
+
+  /** Draw a step: reuse, move, add and drop cell views. */
+  private _draw(notebook: NotebookAtStep): void {
+    const started = this._asked || performance.now();
+    const views = new Map<string, ReplayCellView>();
+    let current: ReplayCellView | null = null;
+    notebook.cells.forEach((cell, index) => {
+      const id = cellIdentity(cell, index);
+      let view = this._views.get(id);
+      if (!view || views.has(id)) {
+        view = new ReplayCellView({
+          rendermime: this._options.rendermime,
+          trans: this._options.trans,
+          translator: this._options.translator,
+          languages: this._options.languages,
+          language: () => this.model.session?.kernel?.language ?? null
+        });
+        view.node.dataset.cellKey = id;
+      }
+      views.set(id, view);
+      view.showCell(cell);
+      if (this._cells.widgets[index] !== view) {
+        this._cells.insertWidget(index, view);
+      }
+      if (!view.revealed) {
+        if (this._observer) {
+          this._observer.observe(view.node);
+        } else {
+          view.reveal();
+        }
+      }
+      if (cell.current) {
+        current = view;
+      }
+    });
+    for (const [id, view] of this._views) {
+      if (views.get(id) !== view) {
+        this._observer?.unobserve(view.node);
+        view.dispose();
+      }
+    }
+    this._views = views;
+    const shown = current as ReplayCellView | null;
+    if (shown) {
+      shown.reveal();
+      shown.node.scrollIntoView?.({ block: 'nearest' });
+    }
+    this._measure(notebook.step, started);
+  }
+
+  private _measure(step: number, started: number): void {
+    const now = performance.now();
+    const dataset = this.node.dataset;
+    dataset.trailStep = String(step);
+    dataset.trailStepMs = (now - started).toFixed(1);
+    if (dataset.trailOpenMs === undefined) {
+      dataset.trailOpenMs = (now - this._created).toFixed(1);
+      performance.measure?.('trail-replay-open', {
+        start: this._created,
+        end: now
+      });
+    }
+    performance.measure?.('trail-replay-step', { start: started, end: now });
+    this._asked = 0;
+  }
+
+  private _onIntersect = (entries: IntersectionObserverEntry[]): void => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) {
+        continue;
+      }
+      this._observer?.unobserve(entry.target);
+      const key = (entry.target as HTMLElement).dataset.cellKey ?? '';
+      this._views.get(key)?.reveal();
+    }
+  };
+
+  private _asked = 0;
+  private _cells: Panel;
+  private _created: number;
+  private _observer: IntersectionObserver | null = null;
+  private _options: ReplayViewer.IOptions;
+  private _shown: NotebookAtStep | null = null;
+  private _views = new Map<string, ReplayCellView>();
+}
+
+/**
+ * The namespace for `ReplayViewer` statics.
+ */
+export namespace ReplayViewer {
+  export interface IOptions {
+    model: ReplayModel;
+    /** The recorded-output registry (sandboxed frames, untrusted). */
+    rendermime: IRenderMimeRegistry;
+    trans: TranslationBundle;
+    translator?: ITranslator;
+    languages: IEditorLanguageRegistry | null;
+  }
+}
