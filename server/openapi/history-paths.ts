@@ -13,7 +13,8 @@ import {
   pagingParams,
   pathParam,
   ref,
-  requiredBody
+  requiredBody,
+  textQuery
 } from './parts';
 
 /** The paths of the recorded history; ids match `idPattern`. */
@@ -72,18 +73,8 @@ export function historyPaths(idPattern: string): Record<string, object> {
       get: {
         summary: 'Sessions, newest first',
         parameters: [
-          {
-            name: 'notebook',
-            in: 'query',
-            description: 'Only sessions of this notebook path.',
-            schema: { type: 'string', minLength: 1 }
-          },
-          {
-            name: 'author',
-            in: 'query',
-            description: 'Only sessions recorded by this user id.',
-            schema: { type: 'string', minLength: 1 }
-          },
+          textQuery('notebook', 'Only sessions of this notebook path.'),
+          textQuery('author', 'Only sessions recorded by this user id.'),
           ...pagingParams
         ],
         responses: {
@@ -149,20 +140,12 @@ export function historyPaths(idPattern: string): Record<string, object> {
         description:
           'Every execution of the cell (notebookPath and cellId of the execution records), ordered by startedAt then id, newest first. An unknown cell has an empty page.',
         parameters: [
-          {
-            name: 'notebook',
-            in: 'query',
-            required: true,
-            description: 'The notebook path, as in the execution records.',
-            schema: { type: 'string', minLength: 1 }
-          },
-          {
-            name: 'cellId',
-            in: 'query',
-            required: true,
-            description: 'The nbformat cell id.',
-            schema: { type: 'string', minLength: 1 }
-          },
+          textQuery(
+            'notebook',
+            'The notebook path, as in the execution records.',
+            true
+          ),
+          textQuery('cellId', 'The nbformat cell id.', true),
           ...pagingParams
         ],
         responses: {

@@ -50,6 +50,19 @@ export const pathParam = (
   schema: { type: 'string', pattern }
 });
 
+/** A query parameter holding a non-empty string (optional unless `required`). */
+export const textQuery = (
+  name: string,
+  description: string,
+  required = false
+) => ({
+  name,
+  in: 'query',
+  ...(required ? { required: true } : {}),
+  description,
+  schema: { type: 'string', minLength: 1 }
+});
+
 /** A lowercase hex SHA-256 (blob and environment ids). */
 export const SHA256_PATTERN = '^[0-9a-f]{64}$';
 

@@ -10,7 +10,8 @@ import {
   json,
   pagingParams,
   ref,
-  requiredBody
+  requiredBody,
+  textQuery
 } from './parts';
 
 /** The paths of the team's views of the history. */
@@ -40,13 +41,7 @@ export function teamPaths(): Record<string, object> {
       get: {
         summary: "One person's notebooks, most recently active first",
         parameters: [
-          {
-            name: 'author',
-            in: 'query',
-            required: true,
-            description: 'The user id.',
-            schema: { type: 'string', minLength: 1 }
-          },
+          textQuery('author', 'The user id.', true),
           ...pagingParams
         ],
         responses: {
@@ -91,18 +86,11 @@ export function teamPaths(): Record<string, object> {
               'What to search for: words or "quoted phrases", at least one character that is not white space.',
             schema: { type: 'string', pattern: QUERY_PATTERN }
           },
-          {
-            name: 'author',
-            in: 'query',
-            description: 'Only executions recorded by this user id.',
-            schema: { type: 'string', minLength: 1 }
-          },
-          {
-            name: 'notebook',
-            in: 'query',
-            description: 'Only notebooks whose path contains this text.',
-            schema: { type: 'string', minLength: 1 }
-          },
+          textQuery('author', 'Only executions recorded by this user id.'),
+          textQuery(
+            'notebook',
+            'Only notebooks whose path contains this text.'
+          ),
           {
             name: 'from',
             in: 'query',
