@@ -17,6 +17,7 @@ import { TeamExecutions } from './access/team-executions';
 import { TeamPeople } from './access/team-people';
 import { TeamSessions } from './access/team-sessions';
 import { TeamSteps } from './access/team-steps';
+import { TeamReplays } from './access/team-replays';
 import { cors } from './http/cors';
 import { checkJsonShape } from './http/json-limits';
 import { buildOpenApiDocument } from './openapi';
@@ -29,9 +30,11 @@ import { peopleRoutes } from './routes/people';
 import { searchRoutes } from './routes/search';
 import { sessionRoutes } from './routes/sessions';
 import { stepRoutes } from './routes/steps';
+import { replayRoutes } from './routes/replay';
 import type { HistorySearch } from './search/history-search';
 import { SearchService } from './search/search-service';
 import {
+  loadApiSchemas,
   loadRecordSchemas,
   recordIdPattern,
   type JsonSchemaDocument
@@ -60,6 +63,8 @@ export interface AppDeps {
   log?: ErrorLog;
   /** The record schemas (default: loaded from schema/records). */
   schemas?: Record<string, JsonSchemaDocument>;
+  /** The API's schemas (default: loaded from schema/api). */
+  apiSchemas?: Record<string, JsonSchemaDocument>;
   /** Who holds `token` (default: the OS user, as admin). */
   owner?: Principal;
   /** The team's users and personal tokens (default: none, the owner only). */
@@ -164,6 +169,13 @@ export function createApp(deps: AppDeps): Express {
     eventRoutes(ingest),
     sessionRoutes(new TeamSessions(history, access)),
     stepRoutes(new TeamSteps(history, access)),
+    replayRoutes(
+      new TeamReplays(
+        history,
+        access,
+        new RecordValidator(schemas, deps.apiSchemas ?? loadApiSchemas())
+      )
+    ),
     executionRoutes(new TeamExecutions(history, access)),
     peopleRoutes(new TeamPeople(access)),
     searchRoutes(search),

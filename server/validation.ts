@@ -58,7 +58,17 @@ export class RecordValidator {
   private readonly validateBatchFn: ValidateFunction<EventBatch>;
   private readonly tagValues = new Map<string, unknown[]>();
 
-  constructor(schemas: Record<string, JsonSchemaDocument>) {
+  private readonly ajv: Ajv;
+
+  /**
+   * @param schemas the record schemas (schema/records).
+   * @param apiSchemas request schemas of schema/api to check bodies with
+   *   ({@link assertBody}); they may `$ref` the record schemas.
+   */
+  constructor(
+    schemas: Record<string, JsonSchemaDocument>,
+    apiSchemas: Record<string, JsonSchemaDocument> = {}
+  ) {
     const ajv = new Ajv({
       allErrors: false,
       discriminator: true,
@@ -85,11 +95,45 @@ export class RecordValidator {
         ajv.addSchema(schema);
       }
     }
+    for (const schema of Object.values(apiSchemas)) {
+      ajv.addSchema(schema);
+    }
+    this.ajv = ajv;
     const batch = schemas[BATCH_SCHEMA];
     if (!batch) {
       throw new Error(`${BATCH_SCHEMA} is missing from the record schemas`);
     }
     this.validateBatchFn = ajv.getSchema<EventBatch>(batch.$id)!;
+  }
+
+  /**
+   * Throws a 400 `invalid_request` AppError unless `body` fits the schema
+   * with `$id` `schemaId` (an API request body: schema/api, given to the
+   * constructor); details name the field from `/body`.
+   */
+  assertBody<T>(
+    schemaId: string,
+    body: unknown,
+    what: string
+  ): asserts body is T {
+    const validate = this.ajv.getSchema(schemaId);
+    if (!validate) {
+      throw new Error(`no schema ${schemaId} was given to the validator`);
+    }
+    if (validate(body)) {
+      return;
+    }
+    const details = this.describe(validate.errors ?? []).map(d => ({
+      ...d,
+      path: `/body${d.path}`
+    }));
+    const first = details[0];
+    throw new AppError(
+      400,
+      'invalid_request',
+      `${what} is invalid: ${first.path} ${first.message}.`,
+      details
+    );
   }
 
   /** Throws a 400 `invalid_request` AppError unless `body` is an EventBatch. */

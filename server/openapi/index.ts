@@ -24,6 +24,7 @@ import {
 import { SERVER_INFO } from '../version';
 import { historyPaths } from './history-paths';
 import { ref } from './parts';
+import { replayPaths } from './replay-paths';
 import { stepPaths } from './step-paths';
 import { teamPaths } from './team-paths';
 
@@ -99,7 +100,8 @@ export function buildOpenApiDocument(
     paths: {
       ...historyPaths(recordIdPattern(recordSchemas).source),
       ...teamPaths(),
-      ...stepPaths(recordIdPattern(recordSchemas).source)
+      ...stepPaths(recordIdPattern(recordSchemas).source),
+      ...replayPaths(recordIdPattern(recordSchemas).source)
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },

@@ -50,6 +50,7 @@ import {
 } from './log-records';
 import { scanLogBodies } from './body-scan';
 import { SegmentLog, type LogLocation, type LogWarnings } from './segment-log';
+import { BodyCache } from './body-cache';
 import { StepTable } from './step-table';
 import { openStoreMeta, type StoreMeta } from './store-meta';
 import {
@@ -83,6 +84,8 @@ export class FileStore implements TrailStore {
   private queue: PendingBatch[] = [];
   private committing: Promise<void> | null = null;
   private closed = false;
+  /** Execution, structure and blob bodies read lately (see body-cache.ts). */
+  private readonly recent = new BodyCache();
   /** Blobs in the log, then blob files of format 2. */
   readonly blobs = { get: (sha256: string) => this.readBlob(sha256) };
 
@@ -257,7 +260,7 @@ export class FileStore implements TrailStore {
     }
     const at = this.tables.blobs.get(sha256);
     return at
-      ? blobContent(await this.log.read(at))
+      ? blobContent(await this.recent.read(at, where => this.log.read(where)))
       : this.blobFolder.get(sha256);
   }
 
@@ -372,10 +375,17 @@ export class FileStore implements TrailStore {
     }));
   }
 
+  async replaysOf(id: string): Promise<string[]> {
+    return [...this.index.replaysOf(id)];
+  }
+
   async listStructures(sessionId: string): Promise<StructureSnapshotRecord[]> {
     return Promise.all(
       this.index.structuresOf(sessionId).map(async entry => {
-        const body = await this.log.read(this.tables.structures.get(entry.ref));
+        const body = await this.recent.read(
+          this.tables.structures.get(entry.ref),
+          at => this.log.read(at)
+        );
         const cells: StructureCell[] = (
           JSON.parse(body) as StoredStructureEvent
         ).cells;
@@ -410,7 +420,9 @@ export class FileStore implements TrailStore {
   }
 
   private async readRecord(n: number): Promise<ExecutionRecord> {
-    const body = await this.log.read(this.tables.executions.get(n));
+    const body = await this.recent.read(this.tables.executions.get(n), at =>
+      this.log.read(at)
+    );
     return (JSON.parse(body) as ExecutionCompletedEvent).execution;
   }
 

@@ -110,6 +110,11 @@ export class HistoryIndex {
     return this.numbers.get(id) !== undefined;
   }
 
+  /** The sessions whose session.started lineage names session `id`. */
+  replaysOf(id: string): ReadonlySet<string> {
+    return this.sessions.replaysOf(id);
+  }
+
   /** Whether a session.started record of this session is stored. */
   hasSessionRecord(id: string): boolean {
     return (this.sessions.get(id)?.record ?? null) !== null;
@@ -156,6 +161,7 @@ export class HistoryIndex {
     this.sessions.reorder(state, () => {
       state.record = record;
     });
+    this.sessions.noteLineage(record);
   }
 
   /** Indexes a stored execution.completed event; returns its number. */

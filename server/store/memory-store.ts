@@ -164,6 +164,10 @@ export class MemoryStore implements TrailStore {
     );
   }
 
+  async replaysOf(id: string): Promise<string[]> {
+    return [...this.index.replaysOf(id)];
+  }
+
   async listStructures(sessionId: string): Promise<StructureSnapshotRecord[]> {
     return this.index.structuresOf(sessionId).map(entry => ({
       fromSeq: entry.fromSeq,

@@ -45,6 +45,8 @@ export class SessionTable {
   /** Sessions oldest first; rebuilt lazily after bulk loading. */
   private ordered: SessionState[] = [];
   private orderedValid = true;
+  /** Source session id → the sessions whose lineage names it. */
+  private readonly lineage = new Map<string, Set<string>>();
 
   /**
    * @param environments the sessions' environment versions (summaries
@@ -105,6 +107,25 @@ export class SessionTable {
     this.ordered.splice(to, 0, state);
   }
 
+  /** Indexes the lineage of a stored session record (replays, forks). */
+  noteLineage(record: SessionRecord): void {
+    if (!record.lineage) {
+      return;
+    }
+    const source = record.lineage.sessionId;
+    let ids = this.lineage.get(source);
+    if (!ids) {
+      ids = new Set();
+      this.lineage.set(source, ids);
+    }
+    ids.add(record.id);
+  }
+
+  /** The sessions whose lineage names session `id` (none: empty). */
+  replaysOf(id: string): ReadonlySet<string> {
+    return this.lineage.get(id) ?? new Set();
+  }
+
   /** The summary of a session, or null when nothing of it is stored. */
   summary(id: string): SessionSummary | null {
     const state = this.sessions.get(id);
@@ -151,6 +172,9 @@ export class SessionTable {
       executionCount: state.executions.length,
       lastExecutionAt: state.lastEndedAt
     };
+    if (state.record?.lineage) {
+      summary.lineage = state.record.lineage;
+    }
     const environments = this.environments.versions(state.id);
     if (environments) {
       summary.environments = environments;

@@ -220,6 +220,12 @@ export interface TrailStore {
    */
   listSteps(sessionId: string): Promise<StepRecord[] | null>;
   /**
+   * The ids of the sessions whose session.started record's lineage names
+   * session `id` (its replays and forks), from the index; empty when none.
+   * Any reader's filter applies after, as a listing's `ids`.
+   */
+  replaysOf(id: string): Promise<string[]>;
+  /**
    * A session's structure snapshots in fromSeq order (then arrival); empty
    * when it recorded none. Their sources are blobs (`blobs.get(sha256)`).
    */

@@ -64,7 +64,10 @@ describe('openapi.json', () => {
         'GET /notebooks',
         'PUT /notebooks/visibility',
         'GET /search',
-        'GET /changes'
+        'GET /changes',
+        'GET /sessions/{id}/inputs',
+        'POST /sessions/{id}/preflight',
+        'GET /sessions/{id}/replays'
       ].sort()
     );
     for (const title of [
