@@ -18,7 +18,7 @@ import type {
 } from '../../src/client/api-schema';
 import { AppError } from '../errors';
 import type { HistoryService } from '../services/history';
-import type { StepRecord } from '../store/types';
+import type { StepRecord, StructureSnapshotRecord } from '../store/types';
 import type { Principal } from './directory';
 import { notFound } from './listing-cursor';
 import type { TeamAccess } from './team';
@@ -56,7 +56,8 @@ export class TeamSteps {
     rawStep: string
   ): Promise<NotebookAtStep> {
     const k = parseStep(rawStep);
-    const { stored, steps } = await this.stepsOf(principal, id);
+    const { steps, structures } = await this.stepsOf(principal, id);
+
     if (k < 1 || k > steps.length) {
       throw new AppError(
         404,
@@ -67,8 +68,8 @@ export class TeamSteps {
       );
     }
     const store = this.access.store;
-    const structures = await store.listStructures(stored);
     const plan = reconstructNotebook({ executions: steps, structures }, k)!;
+
     // Only the executions and sources the notebook shows are read.
     const [executions, sources] = await Promise.all([
       Promise.all(
@@ -118,7 +119,12 @@ export class TeamSteps {
   private async stepsOf(
     principal: Principal,
     id: string
-  ): Promise<{ stored: string; steps: StepRecord[]; structured: boolean }> {
+  ): Promise<{
+    stored: string;
+    steps: StepRecord[];
+    structures: StructureSnapshotRecord[];
+    structured: boolean;
+  }> {
     const stored = this.access.recordFor(principal, 'session', id);
     const session =
       stored === id
@@ -141,7 +147,7 @@ export class TeamSteps {
               sessionId: stored
             })
           );
-    return { stored, steps, structured: structures.length > 0 };
+    return { stored, steps, structures, structured: structures.length > 0 };
   }
 }
 
