@@ -20,6 +20,7 @@ import { timeMs } from '../store/time-order';
 import type { Principal } from './directory';
 import { decode, encode, notFound, parseParts } from './listing-cursor';
 import { canChangeVisibility } from './policy';
+import { readableSession } from './readable-session';
 import type { TeamAccess } from './team';
 import { objectBody, parseVisibility } from './team-people';
 
@@ -66,28 +67,9 @@ export class TeamSessions {
   }
 
   async getSession(principal: Principal, id: string): Promise<SessionSummary> {
-    return this.access.decorate(await this.storedSession(principal, id));
-  }
-
-  /**
-   * The stored session `principal` reads under public id `id` (a 404 when
-   * none): through the HistoryService (which checks the id) unless an
-   * alias stands for it.
-   */
-  private async storedSession(
-    principal: Principal,
-    id: string
-  ): Promise<SessionSummary> {
-    const stored = this.access.recordFor(principal, 'session', id);
-    const session =
-      stored === id
-        ? await this.history.getSession(id)
-        : await this.access.store.getSession(stored);
-    if (!session) {
-      throw notFound('session', id);
-    }
-    this.access.assertReadable(principal, session.id, 'session', id);
-    return session;
+    return this.access.decorate(
+      await readableSession(this.history, this.access, principal, id)
+    );
   }
 
   /** A session's executions in seq order (a 404 when it may not be read). */
@@ -161,7 +143,12 @@ export class TeamSessions {
     id: string,
     body: unknown
   ): Promise<SessionSummary> {
-    const session = await this.storedSession(principal, id);
+    const session = await readableSession(
+      this.history,
+      this.access,
+      principal,
+      id
+    );
     const visibility = parseVisibility(
       objectBody(body, '{"visibility": "team" | "private"}').visibility,
       '/body/visibility'
