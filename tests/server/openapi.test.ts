@@ -65,6 +65,8 @@ describe('openapi.json', () => {
         'PUT /notebooks/visibility',
         'GET /search',
         'GET /changes',
+        'GET /sessions/{id}/steps',
+        'GET /sessions/{id}/steps/{k}',
         'GET /sessions/{id}/inputs',
         'POST /sessions/{id}/preflight',
         'GET /sessions/{id}/replays'
