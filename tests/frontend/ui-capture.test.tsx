@@ -3,43 +3,21 @@
  * params, metrics with a chart, tags. The environment section:
  * ui-environment.test.tsx.
  */
-import {
-  RenderMimeRegistry,
-  standardRendererFactories
-} from '@jupyterlab/rendermime';
-import { Widget } from '@lumino/widgets';
-import { metricSeries, TrailBrowserModel } from '../../src/model';
-import { TrailSidebar } from '../../src/ui';
+import { metricSeries } from '../../src/model';
 import { thin } from '../../src/ui/charts';
-import { FakeNetworkError, FakeReader } from './model-fake-reader';
+import { FakeNetworkError } from './model-fake-reader';
 import { AT, captureReader, SHA_A, SHA_B, SHA_C } from './ui-capture-reader';
+import { mountedSidebar } from './ui-mount';
 import { waitFor } from './ui-wait';
 
 describe('capture views', () => {
-  let sidebar: TrailSidebar;
-  let model: TrailBrowserModel;
-  const rendermime = new RenderMimeRegistry({
-    initialFactories: standardRendererFactories
-  });
-
-  function mount(reader: FakeReader): void {
-    model = new TrailBrowserModel({ reader });
-    sidebar = new TrailSidebar({ model, rendermime });
-    Widget.attach(sidebar, document.body);
-  }
-  const $ = (selector: string) => sidebar.node.querySelector(selector);
-  const $$ = (selector: string) =>
-    Array.from(sidebar.node.querySelectorAll(selector));
-
-  afterEach(() => {
-    sidebar.dispose();
-    model.dispose();
-  });
+  const ui = mountedSidebar();
+  const { $, $$ } = ui;
 
   it('shows the files an execution read and wrote, with hashes, change badges and schemas', async () => {
     const reader = captureReader();
-    mount(reader);
-    await model.openExecution('run');
+    ui.mount(reader);
+    await ui.model.openExecution('run');
     const files = await waitFor(() => {
       const found = $$('.jp-Trail-File');
       return (
@@ -93,8 +71,8 @@ describe('capture views', () => {
   });
 
   it('shows params, metrics with a chart for several steps, and tags', async () => {
-    mount(captureReader());
-    await model.openExecution('run');
+    ui.mount(captureReader());
+    await ui.model.openExecution('run');
     await waitFor(() => $('.jp-Trail-Metrics'));
     const params = $$('.jp-Trail-Params tr').map(r => r.textContent);
     expect(params).toEqual(['lr0.001', 'optimizeradam']);
@@ -117,8 +95,8 @@ describe('capture views', () => {
 
   it('loads the record again while hashes are pending, keeping the outputs', async () => {
     const reader = captureReader();
-    mount(reader);
-    await model.openExecution('run');
+    ui.mount(reader);
+    await ui.model.openExecution('run');
     await waitFor(() => $('.jp-Trail-File[data-path="model.pkl"]'));
     const run = (await reader.getExecution('run')) as any;
     const record = (reader as any)._executions
@@ -129,14 +107,14 @@ describe('capture views', () => {
       sha256: SHA_C,
       hashPending: false
     };
-    await model.refreshNow();
+    await ui.model.refreshNow();
     await waitFor(() =>
       $('.jp-Trail-File[data-path="model.pkl"] .jp-Trail-Hash code')
     );
     expect(reader.callsOf('resolveOutputs')).toHaveLength(1);
     // Complete now: another refresh asks nothing.
     const before = reader.callsOf('getExecution').length;
-    await model.refreshNow();
+    await ui.model.refreshNow();
     expect(reader.callsOf('getExecution').length).toBe(before);
   });
 
@@ -150,11 +128,11 @@ describe('capture views', () => {
         files: [{ path: 'x.csv', access: 'read', kind: 'file', sha256: SHA_A }]
       }
     });
-    mount(reader);
-    await model.openExecution('first');
+    ui.mount(reader);
+    await ui.model.openExecution('first');
     const file = await waitFor(() => $('.jp-Trail-File[data-path="x.csv"]'));
     await waitFor(() => reader.callsOf('getPreviousExecution').length === 1);
-    await model.refreshNow();
+    await ui.model.refreshNow();
     expect(file.getAttribute('data-change')).toBe('unknown');
     expect(file.querySelector('.jp-Trail-ChangeBadge')).toBeNull();
   });
@@ -180,8 +158,8 @@ describe('capture views', () => {
         }))
       }
     });
-    mount(reader);
-    await model.openExecution('many');
+    ui.mount(reader);
+    await ui.model.openExecution('many');
     await waitFor(() => $$('.jp-Trail-File').length === 100);
     const more = $('.jp-Trail-Files .jp-Trail-LoadMore') as HTMLElement;
     expect(more.textContent).toBe('Show all 250 files');
@@ -197,8 +175,8 @@ describe('capture views', () => {
   it('still shows the files when the previous run cannot be loaded', async () => {
     const reader = captureReader();
     reader.previousFailure = new FakeNetworkError('offline');
-    mount(reader);
-    await model.openExecution('run');
+    ui.mount(reader);
+    await ui.model.openExecution('run');
     await waitFor(() => $('.jp-Trail-Files .jp-Trail-Hint'));
     expect(
       $('.jp-Trail-File[data-path="data/train.csv"]')!.getAttribute(
@@ -210,15 +188,15 @@ describe('capture views', () => {
   it('shows no capture section for an execution without capture', async () => {
     const reader = captureReader();
     reader.addExecution({ id: 'bare', sessionId: 's1' });
-    mount(reader);
-    await model.openExecution('bare');
+    ui.mount(reader);
+    await ui.model.openExecution('bare');
     await waitFor(() => $('.jp-Trail-Code'));
     expect($('.jp-Trail-Capture')).toBeNull();
   });
 
   it('shows the timeline capture summary', async () => {
-    mount(captureReader());
-    await model.openSession('s1');
+    ui.mount(captureReader());
+    await ui.model.openSession('s1');
     const item = await waitFor(() =>
       $('.jp-Trail-ExecutionItem[data-execution-id="run"]')
     );

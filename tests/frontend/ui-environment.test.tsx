@@ -3,43 +3,20 @@
  * with its diff, a searchable package list, versions, and the comparison
  * with another session.
  */
-import {
-  RenderMimeRegistry,
-  standardRendererFactories
-} from '@jupyterlab/rendermime';
-import { Widget } from '@lumino/widgets';
-import { TrailBrowserModel } from '../../src/model';
-import { TrailSidebar } from '../../src/ui';
 import { formatAbsoluteTime } from '../../src/ui/format';
-import { FakeNetworkError, FakeReader } from './model-fake-reader';
+import { FakeNetworkError } from './model-fake-reader';
 import { AT, captureReader, env } from './ui-capture-reader';
+import { mountedSidebar } from './ui-mount';
 import { waitFor } from './ui-wait';
 
 describe('environment views', () => {
-  let sidebar: TrailSidebar;
-  let model: TrailBrowserModel;
-  const rendermime = new RenderMimeRegistry({
-    initialFactories: standardRendererFactories
-  });
-
-  function mount(reader: FakeReader): void {
-    model = new TrailBrowserModel({ reader });
-    sidebar = new TrailSidebar({ model, rendermime });
-    Widget.attach(sidebar, document.body);
-  }
-  const $ = (selector: string) => sidebar.node.querySelector(selector);
-  const $$ = (selector: string) =>
-    Array.from(sidebar.node.querySelectorAll(selector));
-
-  afterEach(() => {
-    sidebar.dispose();
-    model.dispose();
-  });
+  const ui = mountedSidebar();
+  const { $, $$ } = ui;
 
   it('shows a session environment on demand, with git, diff and a searchable package list', async () => {
     const reader = captureReader();
-    mount(reader);
-    await model.openSession('s1');
+    ui.mount(reader);
+    await ui.model.openSession('s1');
     const toggle = await waitFor(
       () => $('.jp-Trail-Environment .jp-Trail-Disclosure') as HTMLElement
     );
@@ -103,18 +80,20 @@ describe('environment views', () => {
         }
       )
     );
-    mount(reader);
-    await model.openSession('s1');
-    await model.environment!.toggle();
+    ui.mount(reader);
+    await ui.model.openSession('s1');
+    await ui.model.environment!.toggle();
     const select = (await waitFor(() =>
       $('.jp-Trail-CompareSelect')
     )) as HTMLSelectElement;
     select.dispatchEvent(new Event('focus'));
     select.dispatchEvent(new FocusEvent('focusin', { bubbles: true }));
-    await model.environment!.loadCandidates();
+    await ui.model.environment!.loadCandidates();
     // Sessions without an environment are not offered.
-    expect(model.environment!.candidates.map(s => s.id)).toEqual(['old']);
-    await model.environment!.compareWith(model.environment!.candidates[0]);
+    expect(ui.model.environment!.candidates.map(s => s.id)).toEqual(['old']);
+    await ui.model.environment!.compareWith(
+      ui.model.environment!.candidates[0]
+    );
     const summary = await waitFor(() => $('.jp-Trail-EnvDiff-summary'));
     expect(summary.textContent).toBe('1 added, 2 removed, 1 changed');
     expect($$('.jp-Trail-EnvDiff-changed').map(r => r.textContent)).toEqual([
@@ -142,9 +121,9 @@ describe('environment views', () => {
       startedAt: '2026-11-22T09:29:00.000Z',
       environments: [{ id: 'env-old', fromSeq: 1, capturedAt: restartedAt }]
     });
-    mount(reader);
-    await model.openSession('restarted');
-    await model.environment!.toggle();
+    ui.mount(reader);
+    await ui.model.openSession('restarted');
+    await ui.model.environment!.toggle();
     const body = await waitFor(() => $('.jp-Trail-Environment-body'));
     const captured = [...body.querySelectorAll('.jp-Trail-Metadata dt')].find(
       dt => dt.textContent === 'Captured'
@@ -175,10 +154,10 @@ describe('environment views', () => {
       startedAt: '2026-11-21T10:00:00.000Z',
       environments: [{ id: 'env-old', fromSeq: 1, capturedAt: AT }]
     });
-    mount(reader);
-    await model.openSession('alice-now');
-    await model.environment!.toggle();
-    await model.environment!.loadCandidates();
+    ui.mount(reader);
+    await ui.model.openSession('alice-now');
+    await ui.model.environment!.toggle();
+    await ui.model.environment!.loadCandidates();
     const select = (await waitFor(() =>
       $('.jp-Trail-CompareSelect')
     )) as HTMLSelectElement;
@@ -203,9 +182,9 @@ describe('environment views', () => {
         { id: 'env-new', fromSeq: 4, capturedAt: AT }
       ]
     });
-    mount(reader);
-    await model.openSession('pip');
-    await model.environment!.toggle();
+    ui.mount(reader);
+    await ui.model.openSession('pip');
+    await ui.model.environment!.toggle();
     const select = (await waitFor(() =>
       $('.jp-Trail-Environment-body select.jp-Trail-Select')
     )) as HTMLSelectElement;
@@ -215,7 +194,7 @@ describe('environment views', () => {
     ]);
     expect(select.value).toBe('env-new');
     expect($$('.jp-Trail-PackageTable tr').length).toBe(4);
-    await model.environment!.selectVersion('env-old');
+    await ui.model.environment!.selectVersion('env-old');
     await waitFor(() => $$('.jp-Trail-PackageTable tr').length === 3);
     expect(reader.callsOf('getEnvironment').map(c => c.args[0])).toEqual([
       'env-new',
@@ -225,14 +204,14 @@ describe('environment views', () => {
 
   it('says when a session has no environment, and offers Retry on errors', async () => {
     const reader = captureReader();
-    mount(reader);
-    await model.openSession('plain');
-    await model.environment!.toggle();
+    ui.mount(reader);
+    await ui.model.openSession('plain');
+    await ui.model.environment!.toggle();
     await waitFor(() => $('.jp-Trail-Environment .jp-Trail-Empty'));
-    model.back();
-    await model.openSession('s1');
+    ui.model.back();
+    await ui.model.openSession('s1');
     reader.failure = new FakeNetworkError('server down');
-    await model.environment!.toggle();
+    await ui.model.environment!.toggle();
     const retry = await waitFor(
       () => $('.jp-Trail-Environment .jp-Trail-RetryButton') as HTMLElement
     );
