@@ -69,6 +69,14 @@ export interface IPanelViewOptions {
   readonly onReconnect?: () => void;
   /** Copies a link to an execution, when offered. */
   readonly onCopyLink?: (executionId: string) => void;
+  /**
+   * Opens the replay viewer on a session (at an execution's step), when
+   * offered (`trail:open-replay`).
+   */
+  readonly onOpenReplay?: (target: {
+    sessionId?: string;
+    executionId?: string;
+  }) => void;
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   executionIdFrom,
   executionLink,
   mainAreaCommand,
-  takeExecutionFromUrl,
+  takeLinkFromUrl,
   TrailSidebar
 } from '../ui';
 import {
@@ -64,7 +64,7 @@ export const panelPlugin: JupyterFrontEndPlugin<IViewRegistry> = {
   ): IViewRegistry => {
     const trans = (translator ?? nullTranslator).load('jupyterlab-trail');
     // Read before anything can change the address bar.
-    const linked = takeExecutionFromUrl();
+    const linked = takeLinkFromUrl();
     const views = builtinViewRegistry();
     const model = new TrailBrowserModel({ levels: views });
 
@@ -109,7 +109,12 @@ export const panelPlugin: JupyterFrontEndPlugin<IViewRegistry> = {
       translator: translator ?? undefined,
       languages,
       onReconnect: () => void connection.reload(),
-      onCopyLink: id => void copyLink(id)
+      onCopyLink: id => void copyLink(id),
+      onOpenReplay: target => {
+        if (app.commands.hasCommand(CommandIDs.openReplay)) {
+          void app.commands.execute(CommandIDs.openReplay, target);
+        }
+      }
     });
     app.shell.add(sidebar, 'left', { rank: 850 });
     restorer?.add(sidebar, 'jupyterlab-trail-sidebar');
@@ -278,8 +283,16 @@ export const panelPlugin: JupyterFrontEndPlugin<IViewRegistry> = {
 
     if (linked) {
       void app.restored.then(() => {
+        if (
+          linked.view === 'replay' &&
+          commands.hasCommand(CommandIDs.openReplay)
+        ) {
+          return commands.execute(CommandIDs.openReplay, {
+            executionId: linked.executionId
+          });
+        }
         app.shell.activateById(sidebar.id);
-        return model.openExecution(linked);
+        return model.openExecution(linked.executionId);
       });
     }
     return views;

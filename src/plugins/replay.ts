@@ -4,6 +4,7 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import {
+  Clipboard,
   Dialog,
   ICommandPalette,
   MainAreaWidget,
@@ -17,9 +18,14 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { notebookIcon, ToolbarButton } from '@jupyterlab/ui-components';
+import {
+  linkIcon,
+  notebookIcon,
+  ToolbarButton
+} from '@jupyterlab/ui-components';
 import { ReplayModel } from '../model/replay';
 import {
+  executionLink,
   OpenAsNotebookError,
   OpenAsNotebookForm,
   recordedOutputRendermime,
@@ -160,6 +166,25 @@ export const replayPlugin: JupyterFrontEndPlugin<void> = {
             'Write the notebook at this step into your workspace and open it'
           ),
           onClick: () => void openAsNotebook(viewer)
+        })
+      );
+      widget.toolbar.addItem(
+        'copy-step-link',
+        new ToolbarButton({
+          icon: linkIcon,
+          className: 'jp-Trail-CopyStepLinkButton',
+          tooltip: trans.__('Copy a link that opens the viewer at this step'),
+          onClick: () => {
+            const current = model.currentStep;
+            if (current) {
+              Clipboard.copyToSystem(
+                executionLink(current.executionId, undefined, 'replay')
+              );
+              Notification.success(trans.__('Link to this step copied'), {
+                autoClose: 3000
+              });
+            }
+          }
         })
       );
       const retitle = () => {

@@ -81,6 +81,7 @@ export class ExecutionDetailView extends Panel {
               model={options.model}
               trans={options.trans}
               onCopyLink={options.onCopyLink}
+              onOpenReplay={options.onOpenReplay}
             />
           )}
         </UseSignal>
@@ -175,6 +176,8 @@ export namespace ExecutionDetailView {
     translator?: ITranslator;
     /** Copies a link that opens this execution; no button without it. */
     onCopyLink?: (executionId: string) => void;
+    /** Opens the replay viewer at this execution's step; a button when given. */
+    onOpenReplay?: (target: { executionId?: string }) => void;
   }
 }
 
@@ -182,6 +185,7 @@ function ExecutionDetail(props: {
   model: TrailBrowserModel;
   trans: TranslationBundle;
   onCopyLink?: (executionId: string) => void;
+  onOpenReplay?: (target: { executionId?: string }) => void;
 }): JSX.Element | null {
   const { model, trans } = props;
   const detail = model.detail;
@@ -228,6 +232,11 @@ function ExecutionDetail(props: {
       onCopyLink={
         props.onCopyLink ? () => props.onCopyLink!(record.id) : undefined
       }
+      onOpenReplay={
+        props.onOpenReplay
+          ? () => props.onOpenReplay!({ executionId: record.id })
+          : undefined
+      }
     />
   );
 }
@@ -239,6 +248,7 @@ function RecordDetail(props: {
   onOpen: (executionId: string) => void;
   onHistory?: () => void;
   onCopyLink?: () => void;
+  onOpenReplay?: () => void;
   /** Who recorded it, when someone else did. */
   author: Person | null;
 }): JSX.Element {
@@ -286,7 +296,7 @@ function RecordDetail(props: {
           </span>{' '}
           {baseName(record.notebookPath)}
         </h2>
-        {(props.onHistory || props.onCopyLink) && (
+        {(props.onHistory || props.onCopyLink || props.onOpenReplay) && (
           <div className="jp-Trail-Actions">
             {props.onHistory && (
               <button
@@ -299,6 +309,18 @@ function RecordDetail(props: {
               >
                 <historyIcon.react tag="span" className="jp-Trail-ButtonIcon" />
                 {trans.__('History of this cell')}
+              </button>
+            )}
+            {props.onOpenReplay && (
+              <button
+                type="button"
+                className="jp-Trail-Button jp-Trail-OpenAtStepButton"
+                title={trans.__(
+                  'Open the replay viewer at this step: the notebook as it stood when this ran'
+                )}
+                onClick={props.onOpenReplay}
+              >
+                {trans.__('Open at this step')}
               </button>
             )}
             {props.onCopyLink && (
@@ -369,6 +391,7 @@ export const executionView: ITrailView<ExecutionPlace, ExecutionDetailModel> = {
       rendermime: options.rendermime,
       trans: options.trans,
       translator: options.translator,
-      onCopyLink: options.onCopyLink
+      onCopyLink: options.onCopyLink,
+      onOpenReplay: options.onOpenReplay
     })
 };

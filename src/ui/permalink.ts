@@ -9,6 +9,15 @@ import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 export const PERMALINK_PARAM = 'trail-execution';
 
 /**
+ * The query parameter that says where to open it: absent, the Trail panel;
+ * `replay`, the replay viewer at the execution's step.
+ */
+export const PERMALINK_VIEW_PARAM = 'trail-view';
+
+/** The places a link may open an execution in. */
+export type PermalinkView = 'panel' | 'replay';
+
+/**
  * What an execution id may look like: the records' id pattern
  * (`definitions.id` of schema/records/session.schema.json, which the server
  * checks; a test keeps the two equal). Client-made ids are UUIDs.
@@ -21,7 +30,8 @@ export const RECORD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$/;
  */
 export function executionLink(
   executionId: string,
-  origin: string = window.location.origin
+  origin: string = window.location.origin,
+  view: PermalinkView = 'panel'
 ): string {
   const appUrl = PageConfig.getOption('appUrl') || '/lab';
   const hubPrefix = PageConfig.getOption('hubPrefix');
@@ -30,6 +40,9 @@ export function executionLink(
     : URLExt.join(PageConfig.getBaseUrl(), appUrl);
   const url = new URL(path, origin);
   url.searchParams.set(PERMALINK_PARAM, executionId);
+  if (view === 'replay') {
+    url.searchParams.set(PERMALINK_VIEW_PARAM, 'replay');
+  }
   return url.href;
 }
 
@@ -58,12 +71,30 @@ export function takeExecutionFromUrl(
   location: Location = window.location,
   history: History = window.history
 ): string | null {
+  return takeLinkFromUrl(location, history)?.executionId ?? null;
+}
+
+/**
+ * The execution the page was opened on and where to show it (the panel
+ * unless `trail-view=replay`); both parameters are removed from the
+ * address bar.
+ */
+export function takeLinkFromUrl(
+  location: Location = window.location,
+  history: History = window.history
+): { executionId: string; view: PermalinkView } | null {
   const url = new URL(location.href);
   const raw = url.searchParams.get(PERMALINK_PARAM);
   if (raw === null) {
     return null;
   }
+  const view =
+    url.searchParams.get(PERMALINK_VIEW_PARAM) === 'replay'
+      ? 'replay'
+      : 'panel';
   url.searchParams.delete(PERMALINK_PARAM);
+  url.searchParams.delete(PERMALINK_VIEW_PARAM);
   history.replaceState(history.state, '', url.href);
-  return executionIdFrom(raw);
+  const executionId = executionIdFrom(raw);
+  return executionId ? { executionId, view } : null;
 }

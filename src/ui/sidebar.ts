@@ -68,7 +68,8 @@ export class TrailSidebar extends SidePanel {
       rendermime: recordedOutputRendermime(options.rendermime),
       languages: options.languages ?? null,
       onReconnect: options.onReconnect,
-      onCopyLink: options.onCopyLink
+      onCopyLink: options.onCopyLink,
+      onOpenReplay: options.onOpenReplay
     };
     for (const view of this.views.views) {
       this._addView(view);
@@ -260,6 +261,11 @@ export namespace TrailSidebar {
     languages?: IEditorLanguageRegistry | null;
     /** Copies a link to an execution; offered on each execution when given. */
     onCopyLink?: (executionId: string) => void;
+    /** Opens the replay viewer; offered on sessions and executions when given. */
+    onOpenReplay?: (target: {
+      sessionId?: string;
+      executionId?: string;
+    }) => void;
   }
 }
 

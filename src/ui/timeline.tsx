@@ -57,6 +57,8 @@ export namespace TimelineView {
   export interface IOptions {
     model: TrailBrowserModel;
     trans: TranslationBundle;
+    /** Opens the replay viewer on the session; a button when given. */
+    onOpenReplay?: (target: { sessionId?: string }) => void;
   }
 }
 
@@ -101,6 +103,20 @@ function Timeline(props: TimelineView.IOptions): JSX.Element | null {
             {trans.__('started %1', formatRelativeTime(session.startedAt))}
           </time>
         </p>
+      )}
+      {session && props.onOpenReplay && (
+        <div className="jp-Trail-Actions">
+          <button
+            type="button"
+            className="jp-Trail-Button jp-Trail-ReplayButton"
+            title={trans.__(
+              'Step through this session in the replay viewer: the notebook as it stood at each step'
+            )}
+            onClick={() => props.onOpenReplay!({ sessionId: session.id })}
+          >
+            {trans.__('Step through')}
+          </button>
+        </div>
       )}
       {session && mine && model.me && (
         <VisibilityControl
@@ -241,5 +257,6 @@ export const timelineView: ITrailView<TimelinePlace, SessionTimelineModel> = {
     }
     return { label: baseName(path), title: path };
   },
-  createPanelView: ({ model, trans }) => new TimelineView({ model, trans })
+  createPanelView: ({ model, trans, onOpenReplay }) =>
+    new TimelineView({ model, trans, onOpenReplay })
 };
