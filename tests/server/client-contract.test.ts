@@ -111,4 +111,47 @@ describe('every client method gets an answer that fits its schema', () => {
     );
     expect(result).toMatchObject({ visibility: 'team', sessions: 1 });
   });
+
+  it('from a session with inputs and a replay of it (#13)', async () => {
+    const source = sessionEvent({ notebookPath: 'contract/replayed.ipynb' });
+    const sid = source.session.id;
+    const read = executionEvent(sid, 1, {
+      notebookPath: 'contract/replayed.ipynb',
+      capture: {
+        files: [
+          {
+            path: 'data/in.csv',
+            access: 'read',
+            kind: 'file',
+            sha256: 'a'.repeat(64),
+            size: 10,
+            schema: { format: 'csv', columns: [{ name: 'x', type: 'int64' }] }
+          }
+        ]
+      }
+    });
+    const replay = sessionEvent({
+      notebookPath: 'contract/replay.ipynb',
+      lineage: { kind: 'replay', sessionId: sid, step: 1 }
+    });
+    await client.ingest({
+      events: [source, read, environmentEvent(sid, 1), replay]
+    });
+    const inputs = await client.getInputs(sid, 1);
+    expect(inputs.inputs.map(i => i.path)).toEqual(['data/in.csv']);
+    expect(inputs.environment?.language.name).toBe('python');
+    const report = await client.preflight(sid, {
+      upto: 1,
+      environment: inputs.environment,
+      files: [{ path: 'data/in.csv', exists: false }]
+    });
+    expect(report.files).toEqual([
+      { path: 'data/in.csv', step: 1, state: 'missing' }
+    ]);
+    expect(report.ready).toBe(false);
+    const replays = await client.listReplays(sid);
+    expect(replays.items.map(s => [s.id, s.lineage])).toEqual([
+      [replay.session.id, { kind: 'replay', sessionId: sid, step: 1 }]
+    ]);
+  });
 });
