@@ -2,39 +2,14 @@
  * The data the panel's capture and environment view tests read: a fake
  * reader with captured runs and environments.
  */
-import type { EnvironmentSnapshot } from '../../src/records/schema';
+import { AT, env } from '../records/environment-fixture';
 import { FakeReader } from './model-fake-reader';
+
+export { AT, env };
 
 export const SHA_A = 'a'.repeat(64);
 export const SHA_B = 'b'.repeat(64);
 export const SHA_C = 'c'.repeat(64);
-export const AT = '2026-11-20T10:00:01.000Z';
-
-/** An environment snapshot with these packages. */
-export function env(
-  packages: [string, string][],
-  extra: Partial<EnvironmentSnapshot> = {}
-): EnvironmentSnapshot {
-  return {
-    capturedAt: AT,
-    language: { name: 'python', version: '3.11.7', implementation: 'CPython' },
-    platform: {
-      system: 'Linux',
-      release: '6.1',
-      machine: 'x86_64',
-      hostname: 'lab'
-    },
-    cpu: { model: 'Xeon', count: 2 },
-    packages: packages.map(([name, version]) => ({ name, version })),
-    git: {
-      commit: '0123456789abcdef0123456789abcdef01234567',
-      branch: 'main',
-      dirty: true,
-      diff: 'diff --git a/x.py b/x.py\n@@ -1 +1 @@\n-old = 1\n+new = 2\n'
-    },
-    ...extra
-  };
-}
 
 /**
  * A reader with two sessions that captured environments, one without,

@@ -2,39 +2,12 @@
  * How two environment snapshots differ: packages by their normalized name,
  * then the fields a person would check.
  */
-import type { EnvironmentSnapshot } from '../../src/records/schema';
 import {
   diffEnvironments,
   ENVIRONMENT_FIELDS,
   packageKey
 } from '../../src/records/environment';
-
-const AT = '2026-11-20T10:00:01.000Z';
-
-function env(
-  packages: [string, string][],
-  extra: Partial<EnvironmentSnapshot> = {}
-): EnvironmentSnapshot {
-  return {
-    capturedAt: AT,
-    language: { name: 'python', version: '3.11.7', implementation: 'CPython' },
-    platform: {
-      system: 'Linux',
-      release: '6.1',
-      machine: 'x86_64',
-      hostname: 'lab'
-    },
-    cpu: { model: 'Xeon', count: 2 },
-    packages: packages.map(([name, version]) => ({ name, version })),
-    git: {
-      commit: '0123456789abcdef0123456789abcdef01234567',
-      branch: 'main',
-      dirty: true,
-      diff: 'diff --git a/x.py b/x.py\n@@ -1 +1 @@\n-old = 1\n+new = 2\n'
-    },
-    ...extra
-  };
-}
+import { env } from './environment-fixture';
 
 describe('diffEnvironments', () => {
   it('matches package names across spellings', () => {
