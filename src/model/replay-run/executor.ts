@@ -270,6 +270,8 @@ export class KernelStepExecutor implements IStepExecutor {
       }
     };
     const watch = watchKernel(kernel, step);
+    // When the kernel dies first, the reply never comes: nobody waits.
+    future.done.catch(() => undefined);
     let reply: KernelMessage.IExecuteReplyMsg;
     try {
       reply = (await Promise.race([

@@ -69,15 +69,18 @@ export class NotebookStepExecutor implements IStepExecutor {
     const startedAt = new Date();
     const died = watchKernel(kernel, step);
     const replaced = watchKernelChange(panel, step);
+    const ran = NotebookActions.runCells(
+      panel.content,
+      [cell],
+      panel.sessionContext,
+      undefined,
+      this._translator
+    );
+    // When the kernel dies first, the run may never settle: nobody waits.
+    ran.catch(() => undefined);
     try {
       await Promise.race([
-        NotebookActions.runCells(
-          panel.content,
-          [cell],
-          panel.sessionContext,
-          undefined,
-          this._translator
-        ),
+        ran,
         died.died,
         replaced.changed
       ]);
