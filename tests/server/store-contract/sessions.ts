@@ -252,5 +252,37 @@ export function describeSessions(make: MakeStore): void {
         );
       });
     });
+
+    it('tells the sessions whose lineage names a session, and shows their lineage (#13)', async () => {
+      const c = await stores.open();
+      const source = sessionEvent();
+      const sid = source.session.id;
+      const lineage = { kind: 'replay' as const, sessionId: sid, step: 2 };
+      const replays = [1, 2].map(() => sessionEvent({ lineage }));
+      const fork = sessionEvent({
+        lineage: {
+          kind: 'fork',
+          sessionId: sid,
+          step: 1,
+          executionId: 'exe-00000001'
+        }
+      });
+      const other = sessionEvent({
+        lineage: { kind: 'replay', sessionId: 'ses-another-one', step: 1 }
+      });
+      await c.append([source, ...replays, fork, other]);
+      await c.live(async store => {
+        expect((await store.replaysOf(sid)).sort()).toEqual(
+          [...replays, fork].map(r => r.session.id).sort()
+        );
+        await expect(store.replaysOf(replays[0].session.id)).resolves.toEqual(
+          []
+        );
+        await expect(store.replaysOf('ses-never-stored')).resolves.toEqual([]);
+        const summary = await store.getSession(fork.session.id);
+        expect(summary?.lineage).toEqual(fork.session.lineage);
+        expect(await store.getSession(sid)).not.toHaveProperty('lineage');
+      });
+    });
   });
 }
