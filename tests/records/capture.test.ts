@@ -11,20 +11,9 @@ import {
   mergeCaptures
 } from '../../src/records/capture';
 import { MAX_FILES, MAX_METRICS, MAX_PARAMS } from '../../src/records/limits';
+import { pendingRead, SHA_A } from './capture-fixture';
 
-const SHA_A = 'a'.repeat(64);
 const AT = '2026-03-01T10:00:01.000Z';
-
-const pendingRead: FileAccess = {
-  path: 'data/train.csv',
-  access: 'read',
-  kind: 'file',
-  role: 'train',
-  size: 1024,
-  mtime: '2026-03-01T09:00:00.000Z',
-  sha256: null,
-  hashPending: true
-};
 
 describe('mergeCaptures', () => {
   it('merges files by (path, access), later non-null values winning', () => {

@@ -5,9 +5,10 @@
  * rule itself is tested with the records floor (tests/records).
  */
 import request from 'supertest';
-import type { ExecutionCapture, FileAccess } from '../../src/records/schema';
+import type { ExecutionCapture } from '../../src/records/schema';
 import { createApp } from '../../server/app';
 import { MemoryStore } from '../../server/store/memory-store';
+import { pendingRead, SHA_A } from '../records/capture-fixture';
 import {
   annotationEvent,
   executionEvent,
@@ -16,19 +17,6 @@ import {
 import { openFileApp, removeTempDirs, tempDir, TOKEN } from './support/server';
 
 afterAll(removeTempDirs);
-
-const SHA_A = 'a'.repeat(64);
-
-const pendingRead: FileAccess = {
-  path: 'data/train.csv',
-  access: 'read',
-  kind: 'file',
-  role: 'train',
-  size: 1024,
-  mtime: '2026-03-01T09:00:00.000Z',
-  sha256: null,
-  hashPending: true
-};
 
 interface Harness {
   get(path: string): request.Test;
