@@ -118,6 +118,14 @@ export interface ITrailReader {
     visibility: Visibility;
     sessions: number;
   }>;
+  /**
+   * The readable sessions that replay or fork one session (their lineage
+   * names it), newest first; a reader without it lists none.
+   */
+  listReplays?(
+    sessionId: string,
+    query?: { limit?: number; cursor?: string }
+  ): Promise<Page<SessionSummary>>;
   /** Searches code and outputs. */
   search(
     query: ISearchQuery & { limit?: number; cursor?: string }

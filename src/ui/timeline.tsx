@@ -16,6 +16,8 @@ import {
   formatShortDateTime
 } from './format';
 import { EnvironmentSection } from './environment';
+import { ReplaysSection } from './replay-run/replaysSection';
+import type { SessionReplaysModel } from '../model/replay-run/replays';
 import { PagedList } from './pagedList';
 import { useClockTick } from './relativeTime';
 import { NotConfiguredState } from './states';
@@ -78,6 +80,8 @@ function Timeline(props: TimelineView.IOptions): JSX.Element | null {
   const notebookPath =
     session?.notebookPath ?? timeline.items[0]?.notebookPath ?? null;
   const mine = session !== null && model.isMine(session);
+  const replays =
+    (model.level?.related.replays as SessionReplaysModel | undefined) ?? null;
   const header = (
     <div className="jp-Trail-ViewHeader">
       <h2 className="jp-Trail-ViewHeader-title" title={notebookPath ?? ''}>
@@ -151,6 +155,14 @@ function Timeline(props: TimelineView.IOptions): JSX.Element | null {
       {header}
       {model.environment && (
         <EnvironmentSection model={model.environment} trans={trans} />
+      )}
+      {replays && (
+        <ReplaysSection
+          model={replays}
+          isMine={replay => model.isMine(replay)}
+          onOpen={replay => void model.openSession(replay.id, replay)}
+          trans={trans}
+        />
       )}
       {body}
     </>

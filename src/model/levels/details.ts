@@ -1,4 +1,5 @@
 import { CellHistoryModel } from '../cellHistory';
+import { SessionReplaysModel } from '../replay-run/replays';
 import { ExecutionDetailModel } from '../executionDetail';
 import { SessionEnvironmentModel } from '../sessionEnvironment';
 import { SessionTimelineModel } from '../sessionTimeline';
@@ -32,7 +33,8 @@ export interface CellHistoryPlace extends TrailPlace {
 
 /**
  * A session's executions, and its environment beside them (`related.
- * environment`, read only once its section was opened).
+ * environment`, read only once its section was opened), and its replays
+ * (`related.replays`, read when the view first shows them).
  */
 export const timelineLevel: ILevelKind<TimelinePlace, SessionTimelineModel> = {
   view: 'timeline',
@@ -46,15 +48,21 @@ export const timelineLevel: ILevelKind<TimelinePlace, SessionTimelineModel> = {
       environment: new SessionEnvironmentModel({
         reader,
         sessionId: place.sessionId
+      }),
+      replays: new SessionReplaysModel({
+        lister: reader,
+        sessionId: place.sessionId
       })
     }
   }),
   concerns: (place, changed) => changed.sessions.has(place.sessionId),
   refresh: async (level, changed) => {
     const environment = level.related.environment as SessionEnvironmentModel;
+    const replays = level.related.replays as SessionReplaysModel | undefined;
     await Promise.all([
       level.model.refreshExecutions(changed.executions),
-      environment.loaded ? environment.refresh() : undefined
+      environment.loaded ? environment.refresh() : undefined,
+      replays?.loaded ? replays.refresh() : undefined
     ]);
   },
   sessionShown: level => level.model.session,

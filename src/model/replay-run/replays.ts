@@ -41,7 +41,10 @@ export class SessionReplaysModel extends LoadableModel {
   constructor(options: SessionReplaysModel.IOptions) {
     super();
     this.sessionId = options.sessionId;
-    this._lister = options.lister;
+    const lister = options.lister;
+    this._lister = lister?.listReplays
+      ? { listReplays: (id, query) => lister.listReplays!(id, query) }
+      : null;
   }
 
   /** The source session. */
@@ -64,8 +67,14 @@ export class SessionReplaysModel extends LoadableModel {
 
   /** Read the first page again. */
   refresh(): Promise<void> {
+    const lister = this._lister;
+    if (!lister) {
+      this._loaded = true;
+      this.emitChanged();
+      return Promise.resolve();
+    }
     return this.enqueue(async isCurrent => {
-      const page = await this._lister.listReplays(this.sessionId, {
+      const page = await lister.listReplays(this.sessionId, {
         limit: PAGE_SIZE
       });
       if (isCurrent()) {
@@ -79,11 +88,12 @@ export class SessionReplaysModel extends LoadableModel {
   /** Read the next page. */
   loadMore(): Promise<void> {
     const cursor = this._next;
-    if (cursor === null) {
+    const lister = this._lister;
+    if (cursor === null || !lister) {
       return Promise.resolve();
     }
     return this.enqueue(async isCurrent => {
-      const page = await this._lister.listReplays(this.sessionId, {
+      const page = await lister.listReplays(this.sessionId, {
         limit: PAGE_SIZE,
         cursor
       });
@@ -99,7 +109,7 @@ export class SessionReplaysModel extends LoadableModel {
   }
 
   private _items: SessionSummary[] = [];
-  private _lister: IReplayLister;
+  private _lister: IReplayLister | null;
   private _loaded = false;
   private _next: string | null = null;
 }
@@ -108,6 +118,7 @@ export class SessionReplaysModel extends LoadableModel {
 export namespace SessionReplaysModel {
   export interface IOptions {
     sessionId: string;
-    lister: IReplayLister;
+    /** Where replays are listed from; none are without `listReplays`. */
+    lister: Partial<IReplayLister> | null;
   }
 }
