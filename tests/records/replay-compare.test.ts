@@ -433,6 +433,27 @@ describe('compareExecutions', () => {
     });
   });
 
+  it('summarises a line the replay added or dropped at its place', () => {
+    const recorded = run([stdout('epoch 1\nepoch 2\ndone\n')]);
+    const added = compareExecutions(
+      recorded,
+      run(
+        [stdout('epoch 1\nepoch 2\nwarning: early stop\ndone\n')],
+        REPLAYED_AT
+      )
+    );
+    expect(added.differences[0].summary).toBe(
+      'stream/stdout differs (1 replayed); first at line 3: "warning: early stop" is new'
+    );
+    const dropped = compareExecutions(
+      recorded,
+      run([stdout('epoch 1\ndone\n')], REPLAYED_AT)
+    );
+    expect(dropped.differences[0].summary).toBe(
+      'stream/stdout differs (1 line(s) recorded); first at line 2: "epoch 2" is gone'
+    );
+  });
+
   it('does not let a warning printed earlier shift every output after it', () => {
     const recorded = run([
       stdout('fitting\n'),
