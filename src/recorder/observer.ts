@@ -11,6 +11,7 @@ import { type ExecutionCostSamples, traceMark } from './cost';
 import { EventQueue } from './event-queue';
 import { ExecutionBuilder, ExecutionStatus } from './execution';
 import { kernelInfoOf } from './kernel-info';
+import { cellIdOf, hasExcludedTag, notebookPathOf } from './request';
 import { StructureTracker } from './structure';
 import { isoDate } from './time';
 import type { IObserveContext, IRecorderClient } from './types';
@@ -189,19 +190,15 @@ export class KernelObserver implements IDisposable {
     if (context.shouldRecord !== undefined && !context.shouldRecord()) {
       return;
     }
-    const notebookPath = pathOf(context.notebookPath());
+    const notebookPath = notebookPathOf(context.notebookPath());
     const session = this._session ?? this._startSession(notebookPath);
-    const cellId = metadata.cellId;
     const builder = new ExecutionBuilder({
       id: uuid4(),
       msgId: msg.header.msg_id,
       sessionId: session.id,
       seq: session.nextSeq++,
       notebookPath,
-      cellId:
-        typeof cellId === 'string' && cellId !== ''
-          ? cellId.slice(0, 200)
-          : null,
+      cellId: cellIdOf(metadata.cellId),
       code: typeof content.code === 'string' ? content.code : '',
       requestedAt: Date.now()
     });
@@ -487,27 +484,4 @@ export namespace KernelObserver {
      */
     active: boolean;
   }
-}
-
-/**
- * Whether the request's cell tags include an excluded one.
- */
-function hasExcludedTag(tags: unknown, excluded: ReadonlySet<string>): boolean {
-  if (excluded.size === 0 || !Array.isArray(tags)) {
-    return false;
-  }
-  for (const tag of tags) {
-    if (typeof tag === 'string' && excluded.has(tag)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/**
- * A notebook path the schema accepts (1 to 4096 characters).
- */
-function pathOf(path: unknown): string {
-  const text = typeof path === 'string' ? path : '';
-  return text === '' ? '(unknown)' : text.slice(0, 4096);
 }
