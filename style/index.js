@@ -1,3 +1,4 @@
 import './base.css';
 import './capture.css';
 import './team.css';
+import './replay.css';
