@@ -2,3 +2,4 @@ import './base.css';
 import './capture.css';
 import './team.css';
 import './replay.css';
+import './replay-run.css';
