@@ -8,7 +8,7 @@
  *   npx tsc -p server/tsconfig.json && node bench/replay.mjs
  *       [--only 01,07] [--no-replay] [--no-steps] [--steps-only]
  *       [--executions 10000] [--samples 300] [--cli <trail.cjs>]
- *       [--json] [--out <file>] [--keep]
+ *       [--replay-timeout <s>] [--json] [--out <file>] [--keep]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -76,12 +76,19 @@ async function main() {
         let document = null;
         let replayMs = null;
         if (cli) {
-          const run = await runReplay({ root, cli, sessionId: recording.sessionId, cwd: work, trail });
+          const run = await runReplay({
+            root,
+            cli,
+            sessionId: recording.sessionId,
+            cwd: work,
+            trail,
+            timeoutMs: Number(option('replay-timeout', 600)) * 1000
+          });
           document = run.document;
           replayMs = run.ms;
           const s = document?.summary;
           log(
-            `replayed ${notebook.name}: exit ${run.code}` +
+            `replayed ${notebook.name}: exit ${run.code}${run.timedOut ? ' (timed out)' : ''}` +
               (s ? `, ${s.same} same, ${s.diverged} diverged, ${s.notRun} not run, ${(run.ms / 1000).toFixed(1)} s` : `, no document: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`)
           );
         }

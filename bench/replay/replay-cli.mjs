@@ -4,7 +4,7 @@
  * relative paths resolve), with TRAIL_URL and TRAIL_TOKEN naming the
  * benchmark's Trail server and TRAIL_PYTHON the venv that has the kernel.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -34,10 +34,12 @@ export async function prepareCli(root, outDir, cli) {
 }
 
 /**
- * `trail replay` of `sessionId`: `{ code, document, stderr, ms }`, the
- * document being the parsed `--json` output (null when it printed none).
+ * `trail replay` of `sessionId`: `{ code, document, stderr, ms, timedOut }`,
+ * the document being the parsed `--json` output (null when it printed
+ * none). It runs in a process group of its own: past `timeoutMs` the whole
+ * group (the command, its jupyter server and kernel) is ended.
  */
-export function runReplay({ root, cli, sessionId, cwd, trail, extra = [] }) {
+export function runReplay({ root, cli, sessionId, cwd, trail, extra = [], timeoutMs = 10 * 60 * 1000 }) {
   const started = Date.now();
   const env = {
     ...process.env,
@@ -48,24 +50,40 @@ export function runReplay({ root, cli, sessionId, cwd, trail, extra = [] }) {
   };
   delete env.TRAIL_TOKEN_FILE;
   return new Promise(resolve => {
-    execFile(
-      process.execPath,
-      [cli, 'replay', sessionId, '--json', '--yes', ...extra],
-      { cwd, env, maxBuffer: 256 * 1024 * 1024, timeout: 30 * 60 * 1000 },
-      (error, stdout, stderr) => {
-        let document = null;
-        try {
-          document = JSON.parse(stdout);
-        } catch {
-          // No document: the caller reports stderr.
-        }
-        resolve({
-          code: error ? (error.code ?? 1) : 0,
-          document,
-          stderr: String(stderr),
-          ms: Date.now() - started
-        });
+    const child = spawn(process.execPath, [cli, 'replay', sessionId, '--json', '--yes', ...extra], {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', chunk => (stdout += chunk));
+    child.stderr.on('data', chunk => (stderr = (stderr + chunk).slice(-200000)));
+    let timedOut = false;
+    const group = signal => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // Already gone.
       }
-    );
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      group('SIGTERM');
+      setTimeout(() => group('SIGKILL'), 10000).unref();
+    }, timeoutMs);
+    child.once('exit', code => {
+      clearTimeout(timer);
+      // Whatever it left behind (a kernel of a killed run) goes too.
+      setTimeout(() => group('SIGKILL'), 2000).unref();
+      let document = null;
+      try {
+        document = JSON.parse(stdout);
+      } catch {
+        // No document: the caller reports stderr.
+      }
+      resolve({ code, document, stderr, ms: Date.now() - started, timedOut });
+    });
   });
 }
