@@ -92,14 +92,14 @@ export function ReplayHeader(props: {
           aria-label={trans.__('Steps')}
         >
           <StepButton
-            label="⏮"
+            label="«"
             title={trans.__('First step (Home)')}
             disabled={model.step <= 1}
             onClick={() => go(1)}
             className="jp-mod-first"
           />
           <StepButton
-            label="◀"
+            label="‹"
             title={trans.__('Previous step (←)')}
             disabled={model.step <= 1}
             onClick={() => go(model.step - 1)}
@@ -117,14 +117,14 @@ export function ReplayHeader(props: {
             onChange={event => go(Number(event.currentTarget.value))}
           />
           <StepButton
-            label="▶"
+            label="›"
             title={trans.__('Next step (→)')}
             disabled={model.step >= total}
             onClick={() => go(model.step + 1)}
             className="jp-mod-next"
           />
           <StepButton
-            label="⏭"
+            label="»"
             title={trans.__('Last step (End)')}
             disabled={model.step >= total}
             onClick={() => go(total)}

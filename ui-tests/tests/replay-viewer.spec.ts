@@ -1,0 +1,318 @@
+/**
+ * The replay viewer (#13 items 2 and 3) in a real JupyterLab against a real
+ * Trail server: opened from a session in the panel, stepped with the
+ * buttons, the keys and the slider, outputs in sandboxed frames, step k
+ * opened as a notebook (cells and metadata checked in the written file),
+ * light and dark screenshots, and the open and step times on a session of
+ * 10,000 executions (the benchmark reads the same `data-trail-*` hooks).
+ */
+import { createHash, randomUUID } from 'crypto';
+import { expect, openTrail, setTheme, test } from './fixtures';
+import { recordedSession } from './records';
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A structure event: the notebook's cells in order, sources sent once. */
+function structure(
+  sessionId: string,
+  fromSeq: number,
+  cells: { id: string; cellType: 'code' | 'markdown' | 'raw'; source: string }[]
+) {
+  const sources: Record<string, string> = {};
+  for (const cell of cells) {
+    sources[sha(cell.source)] = cell.source;
+  }
+  return {
+    id: randomUUID(),
+    kind: 'structure.captured',
+    sessionId,
+    fromSeq,
+    cells: cells.map(cell => ({
+      id: cell.id,
+      cellType: cell.cellType,
+      sha256: sha(cell.source)
+    })),
+    sources
+  };
+}
+
+test.describe('replay viewer', () => {
+  test('steps through a session and opens a step as a notebook', async ({
+    page,
+    trail,
+    tmpPath
+  }) => {
+    const recorded = recordedSession(`${tmpPath}/churn.ipynb`, [
+      { code: 'x = 40', outputs: [], cellId: 'load' },
+      {
+        code: 'print(x + 2)',
+        cellId: 'show',
+        outputs: [{ output_type: 'stream', name: 'stdout', text: '42\n' }]
+      },
+      {
+        code: 'from IPython.display import HTML\nHTML("<b>bold</b>")',
+        cellId: 'html',
+        outputs: [
+          {
+            output_type: 'execute_result',
+            execution_count: 3,
+            data: {
+              'text/html': '<b class="replay-html">bold</b>',
+              'text/plain': '<HTML>'
+            },
+            metadata: {}
+          }
+        ]
+      },
+      {
+        code: 'print(x + 3)',
+        cellId: 'show',
+        outputs: [{ output_type: 'stream', name: 'stdout', text: '43\n' }]
+      }
+    ]);
+    const cells = [
+      {
+        id: 'intro',
+        cellType: 'markdown' as const,
+        source: '# Churn analysis'
+      },
+      { id: 'load', cellType: 'code' as const, source: 'x = 40' },
+      { id: 'show', cellType: 'code' as const, source: 'print(x + 2)' },
+      {
+        id: 'html',
+        cellType: 'code' as const,
+        source: 'from IPython.display import HTML\nHTML("<b>bold</b>")'
+      }
+    ];
+    const [started, ...executions] = recorded.events;
+    await trail.ingest([
+      started,
+      structure(recorded.sessionId, 1, cells),
+      ...executions.slice(0, 3),
+      structure(recorded.sessionId, 4, [
+        cells[0],
+        cells[1],
+        { ...cells[2], source: 'print(x + 3)' },
+        cells[3]
+      ]),
+      executions[3]
+    ]);
+
+    // From the session in the panel: "Step through".
+    await openTrail(page);
+    const panel = page.locator('#jp-trail-sidebar');
+    await panel
+      .locator(`.jp-Trail-SessionItem[data-session-id="${recorded.sessionId}"]`)
+      .click();
+    await panel.getByRole('button', { name: 'Step through' }).click();
+    const viewer = page.locator('.jp-Trail-ReplayViewer');
+    await expect(viewer).toHaveAttribute('data-trail-step', '1', {
+      timeout: 30000
+    });
+    await expect(viewer.locator('.jp-Trail-ReplayPosition')).toHaveText(
+      'Step 1 of 4'
+    );
+    const cell = (id: string) => viewer.locator(`[data-cell-key="cell:${id}"]`);
+    await expect(cell('load')).toHaveAttribute('data-current', 'true');
+    await expect(cell('show')).toContainText('not run yet');
+
+    // Buttons, keys, slider.
+    await viewer.getByRole('button', { name: 'Next step (→)' }).click();
+    await expect(viewer).toHaveAttribute('data-trail-step', '2');
+    await expect(cell('show')).toHaveAttribute('data-current', 'true');
+    await expect(cell('show')).toContainText('42');
+    await viewer.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(viewer).toHaveAttribute('data-trail-step', '3');
+    // The HTML output only in a sandboxed frame, never in the page.
+    const frame = cell('html').locator('iframe');
+    await expect(frame).toHaveAttribute('sandbox', 'allow-scripts');
+    await expect(viewer.locator('.replay-html')).toHaveCount(0);
+    await expect(frame.contentFrame().locator('.replay-html')).toHaveText(
+      'bold'
+    );
+    await page.keyboard.press('End');
+    await expect(viewer).toHaveAttribute('data-trail-step', '4');
+    await expect(cell('show')).toContainText('43');
+    await page.keyboard.press('Home');
+    await expect(viewer).toHaveAttribute('data-trail-step', '1');
+    await viewer.locator('.jp-Trail-ReplaySlider').fill('3');
+    await expect(viewer).toHaveAttribute('data-trail-step', '3');
+    // Step 3's frame was kept from before (its cell did not change).
+    await expect(cell('html')).toHaveAttribute('data-current', 'true');
+
+    // Light and dark.
+    await viewer.screenshot({ path: '/tmp/trail-replay-light.png' });
+    await setTheme(page, 'JupyterLab Dark');
+    await viewer.screenshot({ path: '/tmp/trail-replay-dark.png' });
+    await setTheme(page, 'JupyterLab Light');
+
+    // Open step 3 as a notebook, as executed (the default), beside it.
+    await page.locator('.jp-Trail-OpenAsNotebookButton').click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('As executed');
+    await dialog.locator('input[type="text"]').fill(tmpPath);
+    await dialog.getByRole('button', { name: 'Open' }).click();
+    await expect(page.locator('.jp-NotebookPanel')).toBeVisible({
+      timeout: 30000
+    });
+    const written = await page.evaluate(
+      path => (window as any).jupyterapp.serviceManager.contents.get(path),
+      `${tmpPath}/churn-step3.ipynb`
+    );
+    const notebook = written.content;
+    expect(notebook.nbformat).toBe(4);
+    expect(notebook.metadata.trail.source).toMatchObject({
+      sessionId: recorded.sessionId,
+      step: 3,
+      form: 'as-executed',
+      notebookPath: `${tmpPath}/churn.ipynb`
+    });
+    expect(notebook.cells.map((c: any) => c.cell_type)).toEqual([
+      'markdown',
+      'code',
+      'code',
+      'code'
+    ]);
+    expect(notebook.cells[2].metadata.trail.sourceExecution).toEqual({
+      id: recorded.executionIds[1],
+      seq: 2,
+      step: 2
+    });
+    expect(notebook.cells[2].outputs[0].text).toBe('42\n');
+
+    // Again, as it stood: a new name, never overwriting.
+    await page.evaluate(() =>
+      (window as any).jupyterapp.shell.activateById(
+        document.querySelector('.jp-Trail-ReplayWidget')!.id
+      )
+    );
+    await page.locator('.jp-Trail-OpenAsNotebookButton').click();
+    await dialog.locator('input[value="as-it-stood"]').check();
+    await dialog.locator('input[type="text"]').fill(tmpPath);
+    await dialog.getByRole('button', { name: 'Open' }).click();
+    await expect
+      .poll(() =>
+        page.evaluate(
+          path =>
+            (window as any).jupyterapp.serviceManager.contents.get(path).then(
+              (m: any) => m.content.metadata.trail.source.form,
+              () => null
+            ),
+          `${tmpPath}/churn-step3-1.ipynb`
+        )
+      )
+      .toBe('as-it-stood');
+
+    // A folder that does not exist: a clear message, nothing written.
+    await page.evaluate(() =>
+      (window as any).jupyterapp.shell.activateById(
+        document.querySelector('.jp-Trail-ReplayWidget')!.id
+      )
+    );
+    await page.locator('.jp-Trail-OpenAsNotebookButton').click();
+    await dialog
+      .locator('input[type="text"]')
+      .fill(`${tmpPath}/no/such/folder`);
+    await dialog.getByRole('button', { name: 'Open' }).click();
+    await expect(page.locator('.jp-toast-container, .Toastify')).toContainText(
+      'does not exist'
+    );
+  });
+
+  test('an execution opens the viewer at its step; a private session is not found', async ({
+    page,
+    trail,
+    tmpPath
+  }) => {
+    const recorded = recordedSession(`${tmpPath}/old.ipynb`, [
+      { code: 'a = 1', outputs: [] },
+      { code: 'b = 2', outputs: [] }
+    ]);
+    await trail.ingest(recorded.events);
+    // The link copied from the viewer's toolbar has this form.
+    const link: string = await page.evaluate(
+      id =>
+        (window as any).jupyterapp.commands.execute('trail:copy-link', {
+          executionId: id
+        }),
+      recorded.executionIds[1]
+    );
+    // A plain navigation: galata's goto waits for the Launcher to be the
+    // active tab, and the link makes the viewer the active one.
+    await page.evaluate(url => {
+      window.location.href = url;
+    }, `${link}&trail-view=replay`);
+    const viewer = page.locator('.jp-Trail-ReplayViewer');
+    await expect(viewer).toHaveAttribute('data-trail-step', '2', {
+      timeout: 30000
+    });
+    // Recorded without structure: said, and shown in execution order.
+    await expect(viewer).toContainText(
+      'Recorded before notebook structure capture'
+    );
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('trail:open-replay', {
+        sessionId: 'no-such-session-0001'
+      })
+    );
+    await expect(
+      page.locator('.jp-Trail-ReplayViewer[data-state="not-found"]')
+    ).toContainText("This session doesn't exist or isn't shared with you");
+  });
+
+  test('steps in under 100 ms on a session of 10,000 executions', async ({
+    page,
+    trail,
+    tmpPath
+  }) => {
+    test.setTimeout(300000);
+    const CELLS = 40;
+    const executions = Array.from({ length: 10000 }, (_, i) => ({
+      code: `v${i % CELLS} = ${i}\nprint(v${i % CELLS})`,
+      cellId: `c${i % CELLS}`,
+      outputs: [{ output_type: 'stream', name: 'stdout', text: `${i}\n` }]
+    }));
+    const recorded = recordedSession(`${tmpPath}/long.ipynb`, executions);
+    const cells = Array.from({ length: CELLS }, (_, i) => ({
+      id: `c${i}`,
+      cellType: 'code' as const,
+      source: `v${i} = ${i}\nprint(v${i})`
+    }));
+    const [started, ...rest] = recorded.events;
+    await trail.ingest([started, structure(recorded.sessionId, 1, cells)]);
+    for (let i = 0; i < rest.length; i += 1000) {
+      await trail.ingest(rest.slice(i, i + 1000));
+    }
+    await page.evaluate(
+      id =>
+        (window as any).jupyterapp.commands.execute('trail:open-replay', {
+          sessionId: id,
+          step: 5000
+        }),
+      recorded.sessionId
+    );
+    const viewer = page.locator('.jp-Trail-ReplayViewer');
+    await expect(viewer).toHaveAttribute('data-trail-step', '5000', {
+      timeout: 60000
+    });
+    const openMs = Number(await viewer.getAttribute('data-trail-open-ms'));
+    await viewer.focus();
+    const stepMs: number[] = [];
+    for (let k = 5001; k <= 5020; k++) {
+      await page.keyboard.press('ArrowRight');
+      await expect(viewer).toHaveAttribute('data-trail-step', String(k));
+      stepMs.push(Number(await viewer.getAttribute('data-trail-step-ms')));
+      // A person reads a step before the next: the prefetch has its time.
+      await page.waitForTimeout(150);
+    }
+    stepMs.sort((a, b) => a - b);
+    const median = stepMs[Math.floor(stepMs.length / 2)];
+    const p95 = stepMs[Math.floor(stepMs.length * 0.95) - 1];
+    console.log(
+      `replay viewer, 10,000 executions: open ${openMs.toFixed(0)} ms, step median ${median} ms, p95 ${p95} ms, max ${stepMs[stepMs.length - 1]} ms`
+    );
+    expect(median).toBeLessThan(100);
+    expect(p95).toBeLessThan(100);
+  });
+});
