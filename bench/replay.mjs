@@ -7,7 +7,7 @@
  *
  *   npx tsc -p server/tsconfig.json && node bench/replay.mjs
  *       [--only 01,07] [--no-replay] [--no-steps] [--steps-only]
- *       [--executions 10000] [--samples 300] [--cli <trail.cjs>]
+ *       [--executions 10000] [--samples 300] [--no-viewer] [--cli <trail.cjs>]
  *       [--replay-timeout <s>] [--json] [--out <file>] [--keep]
  */
 import { execFileSync } from 'node:child_process';
@@ -21,6 +21,7 @@ import { prepareCli, runReplay } from './replay/replay-cli.mjs';
 import { bundleRecorder, startJupyter, startTrailServer } from './replay/services.mjs';
 import { measureSteps } from './replay/steps-timing.mjs';
 import { tableLines, tallyNotebook, totals } from './replay/tally.mjs';
+import { measureViewer, viewerUnavailable } from './replay/viewer-timing.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -50,7 +51,8 @@ async function main() {
     loadAverage: loadavg(),
     notebooks: [],
     totals: null,
-    steps: null
+    steps: null,
+    viewer: null
   };
   const trail = await startTrailServer(root);
   let jupyter = null;
@@ -116,6 +118,18 @@ async function main() {
       log(`  step: random k    ${fmt(s.randomStep)}`);
       log(`  step: next (k+1)  ${fmt(s.nextStep)}`);
       log(`  goal: stepping < 100 ms -> ${s.randomStep.p95 < 100 && s.nextStep.p95 < 100 ? 'met' : 'NOT met'} at p95 (server side)`);
+      const unavailable = flag('no-viewer') ? 'not asked (--no-viewer)' : viewerUnavailable(root);
+      if (unavailable) {
+        log(`viewer in Chromium: skipped, ${unavailable}`);
+      } else {
+        log('viewer in Chromium (JupyterLab, the same session):');
+        const v = await measureViewer(root, trail, s.sessionId, { total: s.executions, log });
+        result.viewer = v;
+        log(`  open (3 times)     ${fmt(v.open)}; first ${v.openFirst.toFixed(1)} ms`);
+        log(`  step: next (->)    ${fmt(v.next)}`);
+        log(`  step: slider jump  ${fmt(v.jump)}`);
+        log(`  goal: stepping < 100 ms -> ${v.next.p95 < 100 && v.jump.p95 < 100 ? 'met' : 'NOT met'} at p95 (drawn, in the browser)`);
+      }
     }
     result.loadAverageAfter = loadavg();
     if (asJson) {

@@ -1,0 +1,147 @@
+/**
+ * The replay viewer's open and step times in a real JupyterLab in
+ * Chromium (part V's measuring hook: after each drawn step the viewer's
+ * node says `data-trail-step` and `data-trail-step-ms`, once
+ * `data-trail-open-ms`). JupyterLab records to the benchmark's Trail
+ * server (TRAIL_URL, TRAIL_TOKEN) with the same token, so it reads the
+ * seeded session as its author.
+ *
+ * Needs the extension built (`jlpm build`) and Debian's Chromium.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sleep, stopChild } from './services.mjs';
+import { stats } from './steps-timing.mjs';
+
+/** Why the viewer cannot be timed here, or null. */
+export function viewerUnavailable(root) {
+  const chromium = process.env.TRAIL_CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(chromium)) {
+    return `no Chromium at ${chromium} (scripts/setup.sh --tests installs it)`;
+  }
+  if (!existsSync(join(root, 'ui-tests', 'node_modules', 'playwright'))) {
+    return 'ui-tests/node_modules has no playwright (scripts/setup.sh --tests)';
+  }
+  if (!existsSync(join(root, 'jupyterlab_trail', 'labextension', 'package.json'))) {
+    return 'the extension is not built (jlpm build)';
+  }
+  return null;
+}
+
+async function startLab(root, trail) {
+  const work = mkdtempSync(join(tmpdir(), 'trail-replay-viewer-'));
+  const port = 9100 + Math.floor(Math.random() * 400);
+  const token = 'bench';
+  const lab = spawn(
+    join(root, '.venv', 'bin', 'jupyter'),
+    [
+      'lab',
+      '--no-browser',
+      '--allow-root',
+      `--port=${port}`,
+      '--ServerApp.port_retries=0',
+      `--ServerApp.root_dir=${work}`,
+      `--IdentityProvider.token=${token}`,
+      '--LabApp.extension_manager=readonly',
+      '--LabApp.expose_app_in_browser=True'
+    ],
+    {
+      env: {
+        ...process.env,
+        TRAIL_URL: trail.url,
+        TRAIL_TOKEN: trail.token,
+        JUPYTERLAB_SETTINGS_DIR: join(work, 'settings'),
+        JUPYTERLAB_WORKSPACES_DIR: join(work, 'workspaces')
+      },
+      stdio: 'ignore'
+    }
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (lab.exitCode !== null || i > 240) {
+      await stopChild(lab);
+      throw new Error('JupyterLab did not start');
+    }
+    try {
+      if ((await fetch(`${url}/api/status?token=${token}`)).ok) {
+        break;
+      }
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(500);
+  }
+  return {
+    url: `${url}/lab?token=${token}`,
+    async stop() {
+      await stopChild(lab);
+      rmSync(work, { recursive: true, force: true });
+    }
+  };
+}
+
+/**
+ * Opens the viewer on `sessionId` at step `at` (the command the palette,
+ * the session view and permalinks run), then steps with the → key
+ * (`nexts` times, a pause between as a reader leaves) and jumps to random
+ * steps as the slider does (`jumps` times). Resolves to the figures.
+ */
+export async function measureViewer(root, trail, sessionId, { total, at = Math.floor(total / 2), nexts = 40, jumps = 40, log = () => undefined } = {}) {
+  const require = createRequire(join(root, 'ui-tests', 'package.json'));
+  const { chromium } = require('playwright');
+  const lab = await startLab(root, trail);
+  const browser = await chromium.launch({
+    executablePath: process.env.TRAIL_CHROMIUM || '/usr/bin/chromium',
+    args: ['--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', e => log(`  page error: ${e.message}`));
+    await page.goto(lab.url);
+    await page.waitForFunction(() => window.jupyterapp?.commands?.hasCommand('trail:open-replay'), null, { timeout: 180000 });
+    // JupyterLab's own start settles first (launcher, file browser).
+    await sleep(2000);
+    const viewer = page.locator('.jp-Trail-ReplayViewer');
+    const opens = [];
+    // Open three times (closing in between): the first pays for the code's first run.
+    for (let round = 0; round < 3; round++) {
+      await page.evaluate(([id, step]) => window.jupyterapp.commands.execute('trail:open-replay', { sessionId: id, step }), [sessionId, at]);
+      await page.waitForFunction(step => document.querySelector('.jp-Trail-ReplayViewer')?.dataset.trailStep === String(step), at, { timeout: 120000 });
+      opens.push(Number(await viewer.getAttribute('data-trail-open-ms')));
+      if (round < 2) {
+        await page.evaluate(() => window.jupyterapp.commands.execute('application:close-all'));
+        await page.waitForFunction(() => !document.querySelector('.jp-Trail-ReplayViewer'), null, { timeout: 30000 });
+      }
+    }
+    await viewer.focus();
+    const next = [];
+    for (let k = at + 1; k <= Math.min(total, at + nexts); k++) {
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction(step => document.querySelector('.jp-Trail-ReplayViewer')?.dataset.trailStep === String(step), k, { timeout: 30000 });
+      next.push(Number(await viewer.getAttribute('data-trail-step-ms')));
+      await sleep(150);
+    }
+    const jump = [];
+    for (let i = 0; i < jumps; i++) {
+      const k = 1 + Math.floor(Math.random() * total);
+      // What the slider's change does: go to step k.
+      await page.evaluate(step => {
+        const slider = document.querySelector('.jp-Trail-ReplaySlider');
+        const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+        set.call(slider, String(step));
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+        slider.dispatchEvent(new Event('change', { bubbles: true }));
+      }, k);
+      await page.waitForFunction(step => document.querySelector('.jp-Trail-ReplayViewer')?.dataset.trailStep === String(step), k, { timeout: 30000 });
+      jump.push(Number(await viewer.getAttribute('data-trail-step-ms')));
+      await sleep(150);
+    }
+    return { open: stats(opens), openFirst: opens[0], next: stats(next), jump: stats(jump) };
+  } finally {
+    await browser.close();
+    await lab.stop();
+  }
+}
