@@ -113,9 +113,9 @@ export async function startJupyterServer(
   child.once('error', error => (spawnError = error));
   const settings = ServerConnection.makeSettings({
     baseUrl: `http://127.0.0.1:${port}/`,
-    wsUrl: `ws://127.0.0.1:${port}/`,
     token,
-    appendToken: false,
+    // ws cannot send headers the browser way: the token goes in the URL.
+    appendToken: true,
     WebSocket,
     fetch,
     Request,

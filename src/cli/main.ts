@@ -41,6 +41,13 @@ async function main(): Promise<void> {
     );
     interrupt();
   };
+  // A kernel connection disposed while it reconnects rejects promises
+  // nobody waits for any more: not a failure of the command.
+  process.on('unhandledRejection', reason => {
+    if (process.env.TRAIL_DEBUG) {
+      process.stderr.write(`trail: ignored: ${String(reason)}\n`);
+    }
+  });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const io: CliIO = {

@@ -8,6 +8,7 @@ import type { TrailClient } from '../client';
 import { TrailRecorder, type IObserveContext } from '../recorder';
 import type { Lineage, TrailEvent } from '../records/schema';
 import { PACKAGE_VERSION } from '../_generated/version';
+import { CliError } from './exit-codes';
 import { EventUploader, type DeliveryOutcome } from './upload';
 
 /** The recorder and delivery of one replay. */
@@ -45,12 +46,38 @@ export class ReplayRecording {
       lineage: () => lineage
     };
     this.recorder.observe(kernel, context);
-    await kernel.info;
+    const answered = await Promise.race([
+      kernel.info.then(() => true),
+      new Promise<false>(resolve => setTimeout(() => resolve(false), 60000))
+    ]);
+    if (!answered) {
+      throw new CliError(
+        'The kernel did not answer within 60 s (no kernel_info reply).'
+      );
+    }
     const deadline = Date.now() + timeoutMs;
     while (
       this.recorder.helperOf(kernel)?.state === 'pending' &&
       Date.now() < deadline
     ) {
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+  }
+
+  /** How many executions the recorder finished so far. */
+  get completed(): number {
+    return this._completed;
+  }
+
+  /**
+   * Waits until the recorder finished `count` executions (at most
+   * `timeoutMs`): after a kernel died, the one it was running is finished
+   * as interrupted once the kernel's restart is seen, which may come after
+   * the step was given up.
+   */
+  async settle(count: number, timeoutMs = 10000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this._completed < count && Date.now() < deadline) {
       await new Promise(resolve => setTimeout(resolve, 50));
     }
   }
@@ -67,10 +94,13 @@ export class ReplayRecording {
   private _onEvent(_: TrailRecorder, event: TrailEvent): void {
     if (event.kind === 'session.started' && this._sessionId === null) {
       this._sessionId = event.session.id;
+    } else if (event.kind === 'execution.completed') {
+      this._completed++;
     }
     this._uploader.add(event);
   }
 
+  private _completed = 0;
   private _sessionId: string | null = null;
   private _uploader: EventUploader;
 }

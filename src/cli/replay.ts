@@ -164,6 +164,12 @@ class ReplayRun {
     });
     const results = await this.runSteps(executor);
     executor.dispose();
+    // Every step sent to the kernel is recorded, the one it died in too.
+    await recording.settle(
+      results.filter(
+        result => result.replayedExecutionId || result.verdict === 'kernel-died'
+      ).length
+    );
 
     const delivery = await recording.finish();
     const summary = summarize(
