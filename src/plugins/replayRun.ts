@@ -2,7 +2,12 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { Dialog, ICommandPalette, Notification, showDialog } from '@jupyterlab/apputils';
+import {
+  Dialog,
+  ICommandPalette,
+  Notification,
+  showDialog
+} from '@jupyterlab/apputils';
 import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
@@ -127,8 +132,7 @@ export const replayRunPlugin: JupyterFrontEndPlugin<void> = {
             .startKernel()
             .then(() => panel.sessionContext.ready)
             .then(() => model.run()),
-        onReplay: () =>
-          void app.commands.execute(CommandIDs.replayInKernel, {})
+        onReplay: () => void app.commands.execute(CommandIDs.replayInKernel, {})
       });
       widget.id = `jp-trail-preflight-${panel.id}`;
       preflights.set(panel, widget);
@@ -243,8 +247,7 @@ export const replayRunPlugin: JupyterFrontEndPlugin<void> = {
         languages,
         translator: translator ?? undefined,
         onFocusStep: step => executor.focus(step),
-        onRerun: () =>
-          void app.commands.execute(CommandIDs.replayInKernel, {})
+        onRerun: () => void app.commands.execute(CommandIDs.replayInKernel, {})
       });
       widget.id = `jp-trail-replay-run-${panel.id}`;
       runs.set(panel, widget);

@@ -247,11 +247,9 @@ export class KernelStepExecutor implements IStepExecutor {
     const code = this._codeOf(step);
     const outputs = new OutputList();
     const startedAt = new Date();
-    const future = kernel.requestExecute(
-      { code, stop_on_error: true },
-      false,
-      { cellId: step.cellId }
-    );
+    const future = kernel.requestExecute({ code, stop_on_error: true }, false, {
+      cellId: step.cellId
+    });
     const msgId = future.msg.header.msg_id;
     this._catcher.expect(msgId);
     future.onIOPub = msg => {

@@ -4,7 +4,11 @@
  * server's preflight rule reports it.
  */
 import { ISignal, Signal } from '@lumino/signaling';
-import { TrailNetworkError, TrailResponseError, describeError } from '../../client/errors';
+import {
+  TrailNetworkError,
+  TrailResponseError,
+  describeError
+} from '../../client/errors';
 import type { EnvironmentSnapshot } from '../../records/schema';
 import type { PreflightReport, SessionInputs, TargetFile } from './contracts';
 import { ProbeError, ProbeResult } from './probe';
@@ -28,12 +32,7 @@ export interface IPreflightServer {
 
 /** What is happening, or what went wrong. */
 export type PreflightPhase =
-  | 'idle'
-  | 'inputs'
-  | 'probe'
-  | 'compare'
-  | 'ready'
-  | 'error';
+  'idle' | 'inputs' | 'probe' | 'compare' | 'ready' | 'error';
 
 /**
  * What went wrong, for the view to offer the right way out: start the
@@ -42,11 +41,7 @@ export type PreflightPhase =
  * message (`unsupported`, `failed`).
  */
 export type PreflightErrorKind =
-  | 'no-kernel'
-  | 'unsupported'
-  | 'unreachable'
-  | 'not-found'
-  | 'failed';
+  'no-kernel' | 'unsupported' | 'unreachable' | 'not-found' | 'failed';
 
 /** A preflight failure. */
 export interface IPreflightError {

@@ -178,8 +178,7 @@ export class ReplayRunModel {
         return;
       }
       const diverged =
-        result.comparison !== undefined &&
-        result.comparison.verdict !== 'same';
+        result.comparison !== undefined && result.comparison.verdict !== 'same';
       if (diverged && !paused && this.pauseOnDivergence) {
         paused = true;
         if (i < this._results.length - 1) {

@@ -144,7 +144,11 @@ export class DivergenceDetail extends Panel {
     box.addClass('jp-Trail-ReplayDifference');
     box.node.dataset.kind = difference.kind;
     const summary = new Widget({
-      node: element('p', 'jp-Trail-ReplayDifference-summary', difference.summary)
+      node: element(
+        'p',
+        'jp-Trail-ReplayDifference-summary',
+        difference.summary
+      )
     });
     box.addWidget(summary);
     const recorded = result.recorded?.outputs ?? [];
@@ -165,7 +169,10 @@ export class DivergenceDetail extends Panel {
       void diff.showDiff(difference.recorded, difference.replayed, 'text');
       box.addWidget(labels(this._trans));
       box.addWidget(diff);
-    } else if (difference.recorded !== undefined || difference.replayed !== undefined) {
+    } else if (
+      difference.recorded !== undefined ||
+      difference.replayed !== undefined
+    ) {
       const text = element('pre', 'jp-Trail-ReplayDifference-text');
       text.textContent = difference.recorded ?? difference.replayed ?? '';
       box.addWidget(new Widget({ node: text }));

@@ -79,11 +79,7 @@ export class NotebookStepExecutor implements IStepExecutor {
     // When the kernel dies first, the run may never settle: nobody waits.
     ran.catch(() => undefined);
     try {
-      await Promise.race([
-        ran,
-        died.died,
-        replaced.changed
-      ]);
+      await Promise.race([ran, died.died, replaced.changed]);
     } finally {
       died.dispose();
       replaced.dispose();

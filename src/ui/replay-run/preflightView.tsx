@@ -154,7 +154,11 @@ function PreflightReportView(props: PreflightWidget.IOptions): JSX.Element {
       </h2>
       {source}
       <PythonRow report={report} trans={trans} />
-      <Packages report={report} trans={trans} />
+      <Packages
+        report={report}
+        recorded={!!model.inputs?.environment}
+        trans={trans}
+      />
       <Files files={report.files} trans={trans} />
       <div className="jp-Trail-Preflight-actions">
         <button
@@ -184,6 +188,13 @@ function PythonRow(props: {
 }): JSX.Element {
   const { report, trans } = props;
   const { python } = report;
+  // Without both versions there is nothing to call the same.
+  const state =
+    !python.recorded || !python.target
+      ? 'unknown'
+      : python.same
+        ? 'same'
+        : 'changed';
   return (
     <section className="jp-Trail-Preflight-section jp-Trail-Preflight-python">
       <h3>{trans.__('Python')}</h3>
@@ -196,14 +207,11 @@ function PythonRow(props: {
           </tr>
         </thead>
         <tbody>
-          <tr data-state={python.same ? 'same' : 'changed'}>
-            <td>{python.recorded ?? trans.__('unknown')}</td>
+          <tr data-state={state}>
+            <td>{python.recorded ?? trans.__('not recorded')}</td>
             <td>{python.target ?? trans.__('unknown')}</td>
             <td>
-              <StateBadge
-                state={python.same ? 'same' : 'changed'}
-                trans={trans}
-              />
+              <StateBadge state={state} trans={trans} />
             </td>
           </tr>
         </tbody>
@@ -214,10 +222,24 @@ function PythonRow(props: {
 
 function Packages(props: {
   report: PreflightReport;
+  /** Whether the recording has an environment to compare with. */
+  recorded: boolean;
   trans: TranslationBundle;
 }): JSX.Element {
   const { report, trans } = props;
   const { packages } = report;
+  if (!props.recorded) {
+    return (
+      <section className="jp-Trail-Preflight-section jp-Trail-Preflight-packages">
+        <h3>{trans.__('Packages')}</h3>
+        <p className="jp-Trail-Preflight-note">
+          {trans.__(
+            'No environment was recorded for these steps (kernel capture was off, or not a Python kernel): packages cannot be compared.'
+          )}
+        </p>
+      </section>
+    );
+  }
   const none =
     packages.missing.length + packages.older.length + packages.newer.length ===
     0;
@@ -364,8 +386,7 @@ function Columns(props: {
   const columns = file.columns;
   if (
     !columns ||
-    columns.added.length + columns.removed.length + columns.retyped.length ===
-      0
+    columns.added.length + columns.removed.length + columns.retyped.length === 0
   ) {
     return null;
   }

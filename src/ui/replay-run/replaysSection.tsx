@@ -52,9 +52,7 @@ export function ReplaysSection(props: {
         onClick={() => setExpanded(!expanded)}
       >
         <Caret.react tag="span" elementSize="small" />
-        <span className="jp-Trail-Disclosure-title">
-          {trans.__('Replays')}
-        </span>
+        <span className="jp-Trail-Disclosure-title">{trans.__('Replays')}</span>
         <span className="jp-Trail-Disclosure-summary">
           {model.hasMore
             ? trans.__('%1+', model.items.length)
@@ -101,7 +99,9 @@ function ReplayItem(props: {
   const lineage = lineageOf(session);
   const who = props.mine
     ? trans.__('You')
-    : session.author?.displayName || session.author?.name || trans.__('Someone');
+    : session.author?.displayName ||
+      session.author?.name ||
+      trans.__('Someone');
   const kind =
     lineage?.kind === 'fork' ? trans.__('forked') : trans.__('replayed');
   const upto = lineage?.step ?? 0;
