@@ -49,7 +49,7 @@ module.exports = {
     {
       displayName: 'server',
       testEnvironment: 'node',
-      testRegex: 'tests/(server|schema|repository)/.*\\.test\\.ts$',
+      testRegex: 'tests/(server|schema|repository|cli)/.*\\.test\\.ts$',
       transform: {
         '\\.[jt]sx?$': [
           'ts-jest',
