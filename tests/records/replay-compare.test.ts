@@ -8,6 +8,8 @@ import {
   ComparableExecution
 } from '../../src/records/replay/compare';
 import { normaliseText } from '../../src/records/replay/normalise';
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import type { Output } from '../../src/records/schema';
 
 const RECORDED_AT = {
@@ -372,8 +374,6 @@ describe('compareExecutions', () => {
     });
     // A stored blob of the same text is the same image.
     const text = png(a);
-    const { sha256 } = require('@noble/hashes/sha2');
-    const { bytesToHex, utf8ToBytes } = require('@noble/hashes/utils');
     const blob = {
       $blob: bytesToHex(sha256(utf8ToBytes(text))),
       size: text.length,
