@@ -7,7 +7,7 @@
  *
  *   npx tsc -p server/tsconfig.json && node bench/replay.mjs
  *       [--only 01,07] [--no-replay] [--no-steps] [--steps-only]
- *       [--executions 10000] [--samples 300] [--no-viewer] [--cli <trail.cjs>]
+ *       [--executions 10000] [--samples 300] [--no-viewer] [--profile-jumps] [--cli <trail.cjs>]
  *       [--replay-timeout <s>] [--json] [--out <file>] [--keep]
  */
 import { execFileSync } from 'node:child_process';
@@ -123,12 +123,15 @@ async function main() {
         log(`viewer in Chromium: skipped, ${unavailable}`);
       } else {
         log('viewer in Chromium (JupyterLab, the same session):');
-        const v = await measureViewer(root, trail, s.sessionId, { total: s.executions, log });
+        const v = await measureViewer(root, trail, s.sessionId, { total: s.executions, profile: flag('profile-jumps'), log });
         result.viewer = v;
         log(`  open (3 times)     ${fmt(v.open)}; first ${v.openFirst.toFixed(1)} ms`);
         log(`  step: next (->)    ${fmt(v.next)}`);
         log(`  step: slider jump  ${fmt(v.jump)}`);
         log(`  goal: stepping < 100 ms -> ${v.next.p95 < 100 && v.jump.p95 < 100 ? 'met' : 'NOT met'} at p95 (drawn, in the browser)`);
+        for (const { fn, ms } of v.hot ?? []) {
+          log(`    self ${String(ms).padStart(6)} ms  ${fn}`);
+        }
       }
     }
     result.loadAverageAfter = loadavg();

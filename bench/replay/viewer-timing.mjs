@@ -89,7 +89,7 @@ async function startLab(root, trail) {
  * (`nexts` times, a pause between as a reader leaves) and jumps to random
  * steps as the slider does (`jumps` times). Resolves to the figures.
  */
-export async function measureViewer(root, trail, sessionId, { total, at = Math.floor(total / 2), nexts = 40, jumps = 40, log = () => undefined } = {}) {
+export async function measureViewer(root, trail, sessionId, { total, at = Math.floor(total / 2), nexts = 40, jumps = 40, profile = false, log = () => undefined } = {}) {
   const require = createRequire(join(root, 'ui-tests', 'package.json'));
   const { chromium } = require('playwright');
   const lab = await startLab(root, trail);
@@ -125,6 +125,12 @@ export async function measureViewer(root, trail, sessionId, { total, at = Math.f
       await sleep(150);
     }
     const jump = [];
+    const cdp = profile ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     for (let i = 0; i < jumps; i++) {
       const k = 1 + Math.floor(Math.random() * total);
       // What the slider's change does: go to step k.
@@ -139,9 +145,33 @@ export async function measureViewer(root, trail, sessionId, { total, at = Math.f
       jump.push(Number(await viewer.getAttribute('data-trail-step-ms')));
       await sleep(150);
     }
-    return { open: stats(opens), openFirst: opens[0], next: stats(next), jump: stats(jump) };
+    const hot = cdp ? selfTimes((await cdp.send('Profiler.stop')).profile) : null;
+    return { open: stats(opens), openFirst: opens[0], next: stats(next), jump: stats(jump), hot };
   } finally {
     await browser.close();
     await lab.stop();
   }
+}
+
+/**
+ * The functions with the most self time in a CPU profile (CDP), summed by
+ * function, file and line: `[{ fn, ms }]`, top 15.
+ */
+function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map(n => [n.id, n]));
+  const ms = new Map();
+  const { samples, timeDeltas } = profile;
+  for (let i = 0; i < samples.length; i++) {
+    const frame = byId.get(samples[i]).callFrame;
+    if (frame.functionName === '(idle)' || frame.functionName === '(program)') {
+      continue;
+    }
+    const file = frame.url.split('/').pop() || frame.url;
+    const key = `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
+    ms.set(key, (ms.get(key) ?? 0) + (timeDeltas[i] ?? 0) / 1000);
+  }
+  return [...ms.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)
+    .map(([fn, t]) => ({ fn, ms: Math.round(t) }));
 }
