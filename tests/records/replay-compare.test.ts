@@ -293,6 +293,40 @@ describe('compareExecutions', () => {
     expect(compareExecutions(recorded, otherData).verdict).toBe('differs');
   });
 
+  it('ignores where the packages are installed and epoch times of the run, not other numbers', () => {
+    const warning = (prefix: string, at: number, n: number) =>
+      `${prefix}/lib/python3.11/site-packages/sklearn/linear_model/_logistic.py:469: ConvergenceWarning: lbfgs failed to converge (status=1)\n` +
+      `started at ${at}, ${n} iterations\n`;
+    const recordedAt = Date.parse(RECORDED_AT.startedAt) / 1000 + 0.25;
+    const replayedAt = Date.parse(REPLAYED_AT.startedAt) / 1000 + 0.5;
+    const recorded = run([
+      stderr(warning('/home/alice/.venv', recordedAt, 100))
+    ]);
+    const replayed = run(
+      [stderr(warning('/opt/conda/envs/bob', replayedAt, 100))],
+      REPLAYED_AT
+    );
+    expect(compareExecutions(recorded, replayed)).toEqual({
+      verdict: 'same',
+      differences: [],
+      ignored: ['library path', 'timestamp']
+    });
+    const moreIterations = run(
+      [stderr(warning('/opt/conda/envs/bob', replayedAt, 101))],
+      REPLAYED_AT
+    );
+    expect(compareExecutions(recorded, moreIterations).verdict).toBe('differs');
+    // A number that only looks like an epoch, far from the run, is data.
+    expect(
+      normaliseText('id 1234567890', {
+        clock: {
+          startMs: Date.parse(REPLAYED_AT.startedAt),
+          endMs: Date.parse(REPLAYED_AT.endedAt)
+        }
+      }).text
+    ).toBe('id 1234567890');
+  });
+
   it('ignores uuids, process ids and temporary paths', () => {
     const recorded = run([
       stdout(

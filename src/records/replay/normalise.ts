@@ -52,6 +52,19 @@ export function renderTerminalText(text: string): string {
     .join('\n');
 }
 
+/**
+ * Where the installed packages are (a warning names its file): another
+ * virtualenv or machine has them elsewhere, as `<site-packages>/`.
+ */
+const LIBRARY_PATH: INormalisation = {
+  name: 'library path',
+  apply: text =>
+    text.replace(
+      /(?:[A-Za-z]:)?[\\/][^\s'"<>:]*?[\\/](?:site|dist)-packages[\\/]/g,
+      '<site-packages>/'
+    )
+};
+
 /** `0x7f3a...`: an object's address in a repr. */
 const MEMORY_ADDRESS: INormalisation = {
   name: 'memory address',
@@ -188,10 +201,27 @@ const DATE_TIME = new RegExp(
 const CLOCK_TIME: INormalisation = {
   name: 'timestamp',
   apply: (text, clock) =>
-    text.replace(DATE_TIME, token =>
-      isClockTime(token, clock) ? '<timestamp>' : token
-    )
+    text
+      .replace(DATE_TIME, token =>
+        isClockTime(token, clock) ? '<timestamp>' : token
+      )
+      .replace(EPOCH, token =>
+        isClockEpoch(token, clock) ? '<timestamp>' : token
+      )
 };
+
+/** Seconds (with a fraction) or milliseconds since 1970: time.time(), Date.now(). */
+const EPOCH = /\b1\d{9}(?:\.\d+)?\b|\b1\d{12}\b/g;
+
+/** An epoch time inside the window: only with a window (else it is a number). */
+function isClockEpoch(token: string, clock: IClockWindow | undefined): boolean {
+  if (!clock) {
+    return false;
+  }
+  const value = Number(token);
+  const ms = token.length === 13 && !token.includes('.') ? value : value * 1000;
+  return ms >= clock.startMs - DAY_MS && ms <= clock.endMs + DAY_MS;
+}
 
 function isClockTime(token: string, clock: IClockWindow | undefined): boolean {
   const bareTime = /^\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(token);
@@ -217,6 +247,7 @@ function isClockTime(token: string, clock: IClockWindow | undefined): boolean {
 
 /** Every rule, in the order applied (addresses before ids, paths before times). */
 export const NORMALISATIONS: readonly INormalisation[] = [
+  LIBRARY_PATH,
   TEMP_PATH,
   MEMORY_ADDRESS,
   OBJECT_ID,
