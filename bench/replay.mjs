@@ -18,7 +18,11 @@ import { fileURLToPath } from 'node:url';
 import { loadCorpus } from './replay/corpus.mjs';
 import { recordNotebook } from './replay/record.mjs';
 import { prepareCli, runReplay } from './replay/replay-cli.mjs';
-import { bundleRecorder, startJupyter, startTrailServer } from './replay/services.mjs';
+import {
+  bundleRecorder,
+  startJupyter,
+  startTrailServer
+} from './replay/services.mjs';
 import { measureSteps } from './replay/steps-timing.mjs';
 import { tableLines, tallyNotebook, totals } from './replay/tally.mjs';
 import { measureViewer, viewerUnavailable } from './replay/viewer-timing.mjs';
@@ -38,9 +42,12 @@ const doSteps = !flag('no-steps');
 const executions = Number(option('executions', 10000));
 const samples = Number(option('samples', 300));
 // With --json the document alone goes to stdout.
-const log = asJson ? line => process.stderr.write(`${line}\n`) : line => console.log(line);
+const log = asJson
+  ? line => process.stderr.write(`${line}\n`)
+  : line => console.log(line);
 
-const fmt = s => `median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms (n=${s.n})`;
+const fmt = s =>
+  `median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms (n=${s.n})`;
 
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'trail-replay-bench-'));
@@ -58,22 +65,42 @@ async function main() {
   let jupyter = null;
   try {
     if (!stepsOnly) {
-      const corpus = loadCorpus(join(root, 'bench', 'replay', 'notebooks'), only);
+      const corpus = loadCorpus(
+        join(root, 'bench', 'replay', 'notebooks'),
+        only
+      );
       log(`making the corpus's data in ${work}`);
-      log(`  ${execFileSync(python, [join(root, 'bench', 'replay', 'make_data.py'), work], { encoding: 'utf8' }).trim()}`);
+      log(
+        `  ${execFileSync(python, [join(root, 'bench', 'replay', 'make_data.py'), work], { encoding: 'utf8' }).trim()}`
+      );
       const { TrailRecorder, TrailClient } = await bundleRecorder(root, work);
-      const client = new TrailClient({ baseUrl: trail.url, token: trail.token, timeoutMs: 60000 });
+      const client = new TrailClient({
+        baseUrl: trail.url,
+        token: trail.token,
+        timeoutMs: 60000
+      });
       jupyter = await startJupyter(root, work);
       const recordings = [];
       for (const notebook of corpus) {
-        const recording = await recordNotebook({ TrailRecorder, client, jupyter, notebook });
-        const structures = recording.events.filter(e => e.kind === 'structure.captured').length;
-        log(`recorded ${notebook.name}: ${recording.steps.length} steps, ${structures} structure events, ${(recording.ms / 1000).toFixed(1)} s`);
+        const recording = await recordNotebook({
+          TrailRecorder,
+          client,
+          jupyter,
+          notebook
+        });
+        const structures = recording.events.filter(
+          e => e.kind === 'structure.captured'
+        ).length;
+        log(
+          `recorded ${notebook.name}: ${recording.steps.length} steps, ${structures} structure events, ${(recording.ms / 1000).toFixed(1)} s`
+        );
         recordings.push({ notebook, recording });
       }
       await jupyter.stop();
       jupyter = null;
-      const cli = doReplay ? await prepareCli(root, work, option('cli', null)) : null;
+      const cli = doReplay
+        ? await prepareCli(root, work, option('cli', null))
+        : null;
       for (const { notebook, recording } of recordings) {
         let document = null;
         let replayMs = null;
@@ -91,7 +118,9 @@ async function main() {
           const s = document?.summary;
           log(
             `replayed ${notebook.name}: exit ${run.code}${run.timedOut ? ' (timed out)' : ''}` +
-              (s ? `, ${s.same} same, ${s.diverged} diverged, ${s.notRun} not run, ${(run.ms / 1000).toFixed(1)} s` : `, no document: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`)
+              (s
+                ? `, ${s.same} same, ${s.diverged} diverged, ${s.notRun} not run, ${(run.ms / 1000).toFixed(1)} s`
+                : `, no document: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`)
           );
         }
         const tally = tallyNotebook(notebook.name, recording, document);
@@ -109,26 +138,42 @@ async function main() {
     }
     if (doSteps) {
       log('');
-      log(`steps API on a ${executions.toLocaleString('en')}-execution session:`);
+      log(
+        `steps API on a ${executions.toLocaleString('en')}-execution session:`
+      );
       result.steps = await measureSteps(trail, { executions, samples, log });
       const s = result.steps;
-      log(`  ${s.structureEvents} structure events, ${s.meanCellsPerStep} cells per step on average`);
+      log(
+        `  ${s.structureEvents} structure events, ${s.meanCellsPerStep} cells per step on average`
+      );
       log(`  open: step list   ${fmt(s.openStepList)}`);
       log(`  open: last step   ${fmt(s.openLastStep)}`);
       log(`  step: random k    ${fmt(s.randomStep)}`);
       log(`  step: next (k+1)  ${fmt(s.nextStep)}`);
-      log(`  goal: stepping < 100 ms -> ${s.randomStep.p95 < 100 && s.nextStep.p95 < 100 ? 'met' : 'NOT met'} at p95 (server side)`);
-      const unavailable = flag('no-viewer') ? 'not asked (--no-viewer)' : viewerUnavailable(root);
+      log(
+        `  goal: stepping < 100 ms -> ${s.randomStep.p95 < 100 && s.nextStep.p95 < 100 ? 'met' : 'NOT met'} at p95 (server side)`
+      );
+      const unavailable = flag('no-viewer')
+        ? 'not asked (--no-viewer)'
+        : viewerUnavailable(root);
       if (unavailable) {
         log(`viewer in Chromium: skipped, ${unavailable}`);
       } else {
         log('viewer in Chromium (JupyterLab, the same session):');
-        const v = await measureViewer(root, trail, s.sessionId, { total: s.executions, profile: flag('profile-jumps'), log });
+        const v = await measureViewer(root, trail, s.sessionId, {
+          total: s.executions,
+          profile: flag('profile-jumps'),
+          log
+        });
         result.viewer = v;
-        log(`  open (3 times)     ${fmt(v.open)}; first ${v.openFirst.toFixed(1)} ms`);
+        log(
+          `  open (3 times)     ${fmt(v.open)}; first ${v.openFirst.toFixed(1)} ms`
+        );
         log(`  step: next (->)    ${fmt(v.next)}`);
         log(`  step: slider jump  ${fmt(v.jump)}`);
-        log(`  goal: stepping < 100 ms -> ${v.next.p95 < 100 && v.jump.p95 < 100 ? 'met' : 'NOT met'} at p95 (drawn, in the browser)`);
+        log(
+          `  goal: stepping < 100 ms -> ${v.next.p95 < 100 && v.jump.p95 < 100 ? 'met' : 'NOT met'} at p95 (drawn, in the browser)`
+        );
         for (const { fn, ms } of v.hot ?? []) {
           log(`    self ${String(ms).padStart(6)} ms  ${fn}`);
         }

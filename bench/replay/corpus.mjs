@@ -45,7 +45,9 @@ export function parseNotebook(text) {
     }
     const source =
       cellType === 'markdown'
-        ? lines.map(l => (l.startsWith('# ') ? l.slice(2) : l.replace(/^#/, '')))
+        ? lines.map(l =>
+            l.startsWith('# ') ? l.slice(2) : l.replace(/^#/, '')
+          )
         : lines;
     return { cellType, tags, source: source.join('\n') };
   });

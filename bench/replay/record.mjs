@@ -27,7 +27,12 @@ async function waitFor(condition, what, ms = 60000) {
  * sends the events with `client`. Resolves to
  * `{ sessionId, notebookPath, steps: [{ cellId, index }], events, ms }`.
  */
-export async function recordNotebook({ TrailRecorder, client, jupyter, notebook }) {
+export async function recordNotebook({
+  TrailRecorder,
+  client,
+  jupyter,
+  notebook
+}) {
   const notebookPath = `bench/${notebook.name}.ipynb`;
   const cells = notebook.cells.map((cell, index) => ({
     ...cell,
@@ -91,7 +96,9 @@ export async function recordNotebook({ TrailRecorder, client, jupyter, notebook 
     const batch = events.slice(i, i + 500);
     const result = await client.ingest({ events: batch });
     if (result.accepted.length + result.duplicates.length !== batch.length) {
-      throw new Error(`${notebook.name}: ${batch.length} events sent, ${result.accepted.length} stored`);
+      throw new Error(
+        `${notebook.name}: ${batch.length} events sent, ${result.accepted.length} stored`
+      );
     }
   }
   const started_ = events.find(e => e.kind === 'session.started');

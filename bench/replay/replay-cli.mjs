@@ -24,7 +24,9 @@ export async function prepareCli(root, outDir, cli) {
       [join(root, 'scripts', 'bundle-cli.mjs'), '--outfile', outfile],
       { cwd: root },
       (error, stdout, stderr) =>
-        error ? reject(new Error(`bundle-cli failed:\n${stderr || stdout}`)) : resolve()
+        error
+          ? reject(new Error(`bundle-cli failed:\n${stderr || stdout}`))
+          : resolve()
     )
   );
   if (!existsSync(outfile)) {
@@ -39,7 +41,15 @@ export async function prepareCli(root, outDir, cli) {
  * none). It runs in a process group of its own: past `timeoutMs` the whole
  * group (the command, its jupyter server and kernel) is ended.
  */
-export function runReplay({ root, cli, sessionId, cwd, trail, extra = [], timeoutMs = 10 * 60 * 1000 }) {
+export function runReplay({
+  root,
+  cli,
+  sessionId,
+  cwd,
+  trail,
+  extra = [],
+  timeoutMs = 10 * 60 * 1000
+}) {
   const started = Date.now();
   const env = {
     ...process.env,
@@ -50,16 +60,23 @@ export function runReplay({ root, cli, sessionId, cwd, trail, extra = [], timeou
   };
   delete env.TRAIL_TOKEN_FILE;
   return new Promise(resolve => {
-    const child = spawn(process.execPath, [cli, 'replay', sessionId, '--json', '--yes', ...extra], {
-      cwd,
-      env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe']
-    });
+    const child = spawn(
+      process.execPath,
+      [cli, 'replay', sessionId, '--json', '--yes', ...extra],
+      {
+        cwd,
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe']
+      }
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', chunk => (stdout += chunk));
-    child.stderr.on('data', chunk => (stderr = (stderr + chunk).slice(-200000)));
+    child.stderr.on(
+      'data',
+      chunk => (stderr = (stderr + chunk).slice(-200000))
+    );
     let timedOut = false;
     const group = signal => {
       try {

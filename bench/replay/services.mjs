@@ -70,7 +70,17 @@ export async function startTrailServer(root) {
   const token = `bench-${randomBytes(12).toString('hex')}`;
   const child = spawn(
     process.execPath,
-    [cli, '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--token', token],
+    [
+      cli,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--token',
+      token
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] }
   );
   let log = '';

@@ -37,7 +37,7 @@ function codeFor(n, version) {
     `model_${n} = RandomForestClassifier(n_estimators=${50 + version}, random_state=${n})\nmodel_${n}.fit(X_train, y_train)`,
     `for epoch in range(${3 + (version % 5)}):\n    print(f"epoch {epoch} loss {1 / (epoch + ${n}):.4f}")`,
     `fig, ax = plt.subplots()\nax.plot(history_${n % 9})\nax.set_title("run ${n} v${version}")`,
-    `summary_${n} = frame.groupby("key_${n % 7}").agg(["mean", "max"])\nsummary_${n}.head(${5 + version % 4})`
+    `summary_${n} = frame.groupby("key_${n % 7}").agg(["mean", "max"])\nsummary_${n}.head(${5 + (version % 4)})`
   ];
   return kinds[n % kinds.length];
 }
@@ -47,11 +47,17 @@ function outputsFor(n, seq, rand) {
     {
       output_type: 'stream',
       name: 'stdout',
-      text: Array.from({ length: 1 + (n % 6) }, (_, i) => `epoch ${i} loss ${(1 / (i + n + 1)).toFixed(4)}\n`).join('')
+      text: Array.from(
+        { length: 1 + (n % 6) },
+        (_, i) => `epoch ${i} loss ${(1 / (i + n + 1)).toFixed(4)}\n`
+      ).join('')
     }
   ];
   if (n % 5 === 4) {
-    const rows = Array.from({ length: 6 }, (_, i) => `<tr><td>${i}</td><td>${(rand() * 100).toFixed(3)}</td></tr>`).join('');
+    const rows = Array.from(
+      { length: 6 },
+      (_, i) => `<tr><td>${i}</td><td>${(rand() * 100).toFixed(3)}</td></tr>`
+    ).join('');
     outputs.push({
       output_type: 'execute_result',
       execution_count: seq,
@@ -64,7 +70,10 @@ function outputsFor(n, seq, rand) {
   } else if (n % 5 === 3) {
     outputs.push({
       output_type: 'display_data',
-      data: { 'image/png': PNG, 'text/plain': '<Figure size 640x480 with 1 Axes>' },
+      data: {
+        'image/png': PNG,
+        'text/plain': '<Figure size 640x480 with 1 Axes>'
+      },
       metadata: {}
     });
   }
@@ -84,7 +93,11 @@ export function longSession(executions, seed = 13) {
         id: sessionId,
         notebookPath,
         startedAt: new Date(Date.UTC(2026, 10, 2, 8)).toISOString(),
-        kernel: { name: 'python3', displayName: 'Python 3 (ipykernel)', language: 'python' }
+        kernel: {
+          name: 'python3',
+          displayName: 'Python 3 (ipykernel)',
+          language: 'python'
+        }
       }
     }
   ];
@@ -92,10 +105,17 @@ export function longSession(executions, seed = 13) {
   const newCell = () => {
     const n = next++;
     const cellType = n % 5 === 2 ? 'markdown' : 'code';
-    return { id: `cell-${n}-${randomUUID().slice(0, 8)}`, n, cellType, version: 0 };
+    return {
+      id: `cell-${n}-${randomUUID().slice(0, 8)}`,
+      n,
+      cellType,
+      version: 0
+    };
   };
   const sourceOf = c =>
-    c.cellType === 'markdown' ? `## Part ${c.n}, revision ${c.version}\nNotes on what cell ${c.n} does.` : codeFor(c.n, c.version);
+    c.cellType === 'markdown'
+      ? `## Part ${c.n}, revision ${c.version}\nNotes on what cell ${c.n} does.`
+      : codeFor(c.n, c.version);
   const cells = Array.from({ length: 150 }, newCell);
   const sent = new Set();
   let changed = true;
@@ -127,12 +147,22 @@ export function longSession(executions, seed = 13) {
         }
         return { id: c.id, cellType: c.cellType, sha256: hash };
       });
-      events.push({ id: randomUUID(), kind: 'structure.captured', sessionId, fromSeq: seq, cells: list, sources });
+      events.push({
+        id: randomUUID(),
+        kind: 'structure.captured',
+        sessionId,
+        fromSeq: seq,
+        cells: list,
+        sources
+      });
       changed = false;
     }
     // Mostly the next code cell; sometimes back a few cells to re-run.
     const code = cells.filter(c => c.cellType === 'code');
-    cursor = rand() < 0.15 ? Math.max(0, cursor - 1 - Math.floor(rand() * 5)) : (cursor + 1) % code.length;
+    cursor =
+      rand() < 0.15
+        ? Math.max(0, cursor - 1 - Math.floor(rand() * 5))
+        : (cursor + 1) % code.length;
     const cell = code[cursor % code.length];
     const started = Date.UTC(2026, 10, 2, 8) + seq * 2500;
     const failed = rand() < 0.02;
@@ -153,7 +183,14 @@ export function longSession(executions, seed = 13) {
         durationMs: 300,
         timing: 'kernel',
         outputs: failed
-          ? [{ output_type: 'error', ename: 'KeyError', evalue: `'key_${cell.n}'`, traceback: [`KeyError: 'key_${cell.n}'`] }]
+          ? [
+              {
+                output_type: 'error',
+                ename: 'KeyError',
+                evalue: `'key_${cell.n}'`,
+                traceback: [`KeyError: 'key_${cell.n}'`]
+              }
+            ]
           : outputsFor(cell.n, seq, rand)
       }
     });
@@ -165,18 +202,29 @@ async function call(trail, path, init = {}) {
   const started = process.hrtime.bigint();
   const res = await fetch(`${trail.url}/api/v1${path}`, {
     ...init,
-    headers: { Authorization: `Bearer ${trail.token}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) }
+    headers: {
+      Authorization: `Bearer ${trail.token}`,
+      'Content-Type': 'application/json',
+      ...(init.headers ?? {})
+    }
   });
   const body = await res.json();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (!res.ok) {
-    throw new Error(`${path}: ${res.status} ${JSON.stringify(body).slice(0, 400)}`);
+    throw new Error(
+      `${path}: ${res.status} ${JSON.stringify(body).slice(0, 400)}`
+    );
   }
   return { body, ms };
 }
 
 const percentile = (sorted, p) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  sorted[
+    Math.min(
+      sorted.length - 1,
+      Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)
+    )
+  ];
 
 /** `{ n, median, p95, max }` of a list of times. */
 export function stats(times) {
@@ -192,26 +240,38 @@ export function stats(times) {
 /**
  * Seeds the session on `trail` and measures; resolves to the figures.
  */
-export async function measureSteps(trail, { executions = 10000, samples = 300, log = () => undefined } = {}) {
+export async function measureSteps(
+  trail,
+  { executions = 10000, samples = 300, log = () => undefined } = {}
+) {
   const seeded = Date.now();
   const { sessionId, events } = longSession(executions);
   for (let i = 0; i < events.length; i += 1000) {
-    await call(trail, '/events', { method: 'POST', body: JSON.stringify({ events: events.slice(i, i + 1000) }) });
+    await call(trail, '/events', {
+      method: 'POST',
+      body: JSON.stringify({ events: events.slice(i, i + 1000) })
+    });
   }
   const structures = events.filter(e => e.kind === 'structure.captured').length;
-  log(`seeded ${executions} executions and ${structures} structure events in ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
+  log(
+    `seeded ${executions} executions and ${structures} structure events in ${((Date.now() - seeded) / 1000).toFixed(1)} s`
+  );
 
   const list = await call(trail, `/sessions/${sessionId}/steps`);
   const total = list.body.total;
   if (total !== executions || !list.body.structured) {
-    throw new Error(`steps: total ${total}, structured ${list.body.structured}`);
+    throw new Error(
+      `steps: total ${total}, structured ${list.body.structured}`
+    );
   }
   // Opening the viewer: the step list and the last step, a few times.
   const openList = [list.ms];
   const openLast = [];
   for (let i = 0; i < 10; i++) {
     openList.push((await call(trail, `/sessions/${sessionId}/steps`)).ms);
-    openLast.push((await call(trail, `/sessions/${sessionId}/steps/${total}`)).ms);
+    openLast.push(
+      (await call(trail, `/sessions/${sessionId}/steps/${total}`)).ms
+    );
   }
   const rand = generator(99);
   const random = [];
@@ -225,7 +285,9 @@ export async function measureSteps(trail, { executions = 10000, samples = 300, l
   const sequential = [];
   const from = 1 + Math.floor(rand() * (total - samples));
   for (let k = from; k < from + Math.min(samples, 100); k++) {
-    sequential.push((await call(trail, `/sessions/${sessionId}/steps/${k}`)).ms);
+    sequential.push(
+      (await call(trail, `/sessions/${sessionId}/steps/${k}`)).ms
+    );
   }
   return {
     sessionId,

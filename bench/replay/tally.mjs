@@ -85,7 +85,8 @@ export function tallyNotebook(name, recording, document) {
       ignored: step.ignored ?? [],
       outcome,
       differences: (step.differences ?? []).map(d => d.summary),
-      firstLine: cell?.source.split('\n').find(l => l.trim() && !l.startsWith('#')) ?? ''
+      firstLine:
+        cell?.source.split('\n').find(l => l.trim() && !l.startsWith('#')) ?? ''
     });
   }
   const replayed = document?.steps?.length ?? 0;
@@ -98,6 +99,11 @@ export function tallyNotebook(name, recording, document) {
     ignoredKinds,
     steps,
     preflightReady: document?.preflight?.ready ?? null,
+    inputs: (document?.preflight?.files ?? []).map(f => ({
+      path: f.path,
+      step: f.step,
+      state: f.state
+    })),
     exitCode: document?.summary?.exitCode ?? null,
     replaySessionId: document?.summary?.replaySessionId ?? null,
     recordMs: recording.ms,
@@ -143,18 +149,43 @@ const COLUMNS = [
   ['FLAGGED', t => t.counts.flagged],
   ['random', t => t.counts.random + t.counts['random-same']],
   ['not run', t => t.counts['not-run']],
+  [
+    'inputs',
+    t =>
+      t.inputs
+        ? `${t.inputs.filter(f => f.state === 'same').length}/${t.inputs.length}`
+        : ''
+  ],
+  [
+    'ready',
+    t =>
+      t.preflightReady === null || t.preflightReady === undefined
+        ? ''
+        : t.preflightReady
+          ? 'yes'
+          : 'no'
+  ],
   ['record s', t => (t.recordMs / 1000).toFixed(1)],
-  ['replay s', t => (t.replayMs === null ? '-' : (t.replayMs / 1000).toFixed(1))]
+  [
+    'replay s',
+    t => (t.replayMs === null ? '-' : (t.replayMs / 1000).toFixed(1))
+  ]
 ];
 
 /** The per-notebook table, the totals and the steps worth a look, as text. */
 export function tableLines(tallies) {
   const width = Math.max(8, ...tallies.map(t => t.name.length));
-  const head = ['notebook'.padEnd(width), ...COLUMNS.map(([h]) => h.padStart(10))];
+  const head = [
+    'notebook'.padEnd(width),
+    ...COLUMNS.map(([h]) => h.padStart(10))
+  ];
   const lines = [head.join(' ')];
   for (const t of tallies) {
     lines.push(
-      [t.name.padEnd(width), ...COLUMNS.map(([, f]) => String(f(t)).padStart(10))].join(' ')
+      [
+        t.name.padEnd(width),
+        ...COLUMNS.map(([, f]) => String(f(t)).padStart(10))
+      ].join(' ')
     );
   }
   const sum = totals(tallies);
@@ -165,7 +196,12 @@ export function tableLines(tallies) {
     recordMs: tallies.reduce((a, t) => a + t.recordMs, 0),
     replayMs: tallies.reduce((a, t) => a + (t.replayMs ?? 0), 0)
   };
-  lines.push([all.name.padEnd(width), ...COLUMNS.map(([, f]) => String(f(all)).padStart(10))].join(' '));
+  lines.push(
+    [
+      all.name.padEnd(width),
+      ...COLUMNS.map(([, f]) => String(f(all)).padStart(10))
+    ].join(' ')
+  );
   lines.push('');
   lines.push(
     `deterministic steps reproduced: ${sum.deterministicReproduced}/${sum.deterministic}` +
@@ -185,15 +221,28 @@ export function tableLines(tallies) {
   lines.push(`normalised away (steps): ${kinds || 'nothing'}`);
   const worth = tallies.flatMap(t =>
     t.steps
-      .filter(s => ['divergence', 'flagged', 'normalised', 'not-run', 'random-same'].includes(s.outcome))
+      .filter(s =>
+        [
+          'divergence',
+          'flagged',
+          'normalised',
+          'not-run',
+          'random-same'
+        ].includes(s.outcome)
+      )
       .map(s => ({ ...s, notebook: t.name }))
   );
   if (worth.length) {
     lines.push('');
     lines.push('steps worth a look:');
     for (const s of worth) {
-      const why = s.outcome === 'normalised' ? `ignored ${s.ignored.join(', ')}` : s.differences.slice(0, 2).join('; ');
-      lines.push(`  ${s.notebook} step ${s.step} [${s.outcome}, ${s.verdict}] ${s.firstLine.slice(0, 60)} :: ${why.slice(0, 200)}`);
+      const why =
+        s.outcome === 'normalised'
+          ? `ignored ${s.ignored.join(', ')}`
+          : s.differences.slice(0, 2).join('; ');
+      lines.push(
+        `  ${s.notebook} step ${s.step} [${s.outcome}, ${s.verdict}] ${s.firstLine.slice(0, 60)} :: ${why.slice(0, 200)}`
+      );
     }
   }
   return lines;

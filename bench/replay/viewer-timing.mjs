@@ -25,7 +25,9 @@ export function viewerUnavailable(root) {
   if (!existsSync(join(root, 'ui-tests', 'node_modules', 'playwright'))) {
     return 'ui-tests/node_modules has no playwright (scripts/setup.sh --tests)';
   }
-  if (!existsSync(join(root, 'jupyterlab_trail', 'labextension', 'package.json'))) {
+  if (
+    !existsSync(join(root, 'jupyterlab_trail', 'labextension', 'package.json'))
+  ) {
     return 'the extension is not built (jlpm build)';
   }
   return null;
@@ -89,38 +91,87 @@ async function startLab(root, trail) {
  * (`nexts` times, a pause between as a reader leaves) and jumps to random
  * steps as the slider does (`jumps` times). Resolves to the figures.
  */
-export async function measureViewer(root, trail, sessionId, { total, at = Math.floor(total / 2), nexts = 40, jumps = 40, profile = false, log = () => undefined } = {}) {
+export async function measureViewer(
+  root,
+  trail,
+  sessionId,
+  {
+    total,
+    at = Math.floor(total / 2),
+    nexts = 40,
+    jumps = 40,
+    profile = false,
+    log = () => undefined
+  } = {}
+) {
   const require = createRequire(join(root, 'ui-tests', 'package.json'));
   const { chromium } = require('playwright');
   const lab = await startLab(root, trail);
   const browser = await chromium.launch({
     executablePath: process.env.TRAIL_CHROMIUM || '/usr/bin/chromium',
-    args: ['--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+    args: [
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync'
+    ]
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({
+      viewport: { width: 1400, height: 900 }
+    });
     page.on('pageerror', e => log(`  page error: ${e.message}`));
     await page.goto(lab.url);
-    await page.waitForFunction(() => window.jupyterapp?.commands?.hasCommand('trail:open-replay'), null, { timeout: 180000 });
+    await page.waitForFunction(
+      () => window.jupyterapp?.commands?.hasCommand('trail:open-replay'),
+      null,
+      { timeout: 180000 }
+    );
     // JupyterLab's own start settles first (launcher, file browser).
     await sleep(2000);
     const viewer = page.locator('.jp-Trail-ReplayViewer');
     const opens = [];
     // Open three times (closing in between): the first pays for the code's first run.
     for (let round = 0; round < 3; round++) {
-      await page.evaluate(([id, step]) => window.jupyterapp.commands.execute('trail:open-replay', { sessionId: id, step }), [sessionId, at]);
-      await page.waitForFunction(step => document.querySelector('.jp-Trail-ReplayViewer')?.dataset.trailStep === String(step), at, { timeout: 120000 });
+      await page.evaluate(
+        ([id, step]) =>
+          window.jupyterapp.commands.execute('trail:open-replay', {
+            sessionId: id,
+            step
+          }),
+        [sessionId, at]
+      );
+      await page.waitForFunction(
+        step =>
+          document.querySelector('.jp-Trail-ReplayViewer')?.dataset
+            .trailStep === String(step),
+        at,
+        { timeout: 120000 }
+      );
       opens.push(Number(await viewer.getAttribute('data-trail-open-ms')));
       if (round < 2) {
-        await page.evaluate(() => window.jupyterapp.commands.execute('application:close-all'));
-        await page.waitForFunction(() => !document.querySelector('.jp-Trail-ReplayViewer'), null, { timeout: 30000 });
+        await page.evaluate(() =>
+          window.jupyterapp.commands.execute('application:close-all')
+        );
+        await page.waitForFunction(
+          () => !document.querySelector('.jp-Trail-ReplayViewer'),
+          null,
+          { timeout: 30000 }
+        );
       }
     }
     await viewer.focus();
     const next = [];
     for (let k = at + 1; k <= Math.min(total, at + nexts); k++) {
       await page.keyboard.press('ArrowRight');
-      await page.waitForFunction(step => document.querySelector('.jp-Trail-ReplayViewer')?.dataset.trailStep === String(step), k, { timeout: 30000 });
+      await page.waitForFunction(
+        step =>
+          document.querySelector('.jp-Trail-ReplayViewer')?.dataset
+            .trailStep === String(step),
+        k,
+        { timeout: 30000 }
+      );
       next.push(Number(await viewer.getAttribute('data-trail-step-ms')));
       await sleep(150);
     }
@@ -136,17 +187,34 @@ export async function measureViewer(root, trail, sessionId, { total, at = Math.f
       // What the slider's change does: go to step k.
       await page.evaluate(step => {
         const slider = document.querySelector('.jp-Trail-ReplaySlider');
-        const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+        const set = Object.getOwnPropertyDescriptor(
+          HTMLInputElement.prototype,
+          'value'
+        ).set;
         set.call(slider, String(step));
         slider.dispatchEvent(new Event('input', { bubbles: true }));
         slider.dispatchEvent(new Event('change', { bubbles: true }));
       }, k);
-      await page.waitForFunction(step => document.querySelector('.jp-Trail-ReplayViewer')?.dataset.trailStep === String(step), k, { timeout: 30000 });
+      await page.waitForFunction(
+        step =>
+          document.querySelector('.jp-Trail-ReplayViewer')?.dataset
+            .trailStep === String(step),
+        k,
+        { timeout: 30000 }
+      );
       jump.push(Number(await viewer.getAttribute('data-trail-step-ms')));
       await sleep(150);
     }
-    const hot = cdp ? selfTimes((await cdp.send('Profiler.stop')).profile) : null;
-    return { open: stats(opens), openFirst: opens[0], next: stats(next), jump: stats(jump), hot };
+    const hot = cdp
+      ? selfTimes((await cdp.send('Profiler.stop')).profile)
+      : null;
+    return {
+      open: stats(opens),
+      openFirst: opens[0],
+      next: stats(next),
+      jump: stats(jump),
+      hot
+    };
   } finally {
     await browser.close();
     await lab.stop();
