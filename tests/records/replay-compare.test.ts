@@ -180,9 +180,12 @@ describe('compareExecutions', () => {
   it('ignores the memory address in a scikit-learn repr, unless strict', () => {
     const repr = (address: string) =>
       `<sklearn.pipeline.Pipeline object at ${address}>\nPipeline(steps=[('scale', StandardScaler()),\n                ('model', LogisticRegression(max_iter=500))])`;
-    const recorded = run([result({ 'text/plain': repr('0x7f3a2c1d9e50') })]);
+    const recorded = run([
+      result({ 'text/plain': repr('0x7f3a2c1d9e50') + "\n{'b', 'a'}" })
+    ]);
+    // The set prints in the same order on both sides: not reported.
     const replayed = run(
-      [result({ 'text/plain': repr('0x7fb80a6b3c10') })],
+      [result({ 'text/plain': repr('0x7fb80a6b3c10') + "\n{'b', 'a'}" })],
       REPLAYED_AT
     );
     expect(compareExecutions(recorded, replayed)).toEqual({
@@ -325,6 +328,31 @@ describe('compareExecutions', () => {
         }
       }).text
     ).toBe('id 1234567890');
+  });
+
+  it('ignores the order of a set of strings (hash salting), not what is in it', () => {
+    const recorded = run([stdout("cities {'Lyon', 'Lille', 'Paris'}\n")]);
+    const reordered = run(
+      [stdout("cities {'Paris', 'Lyon', 'Lille'}\n")],
+      REPLAYED_AT
+    );
+    expect(compareExecutions(recorded, reordered)).toEqual({
+      verdict: 'same',
+      differences: [],
+      ignored: ['set order']
+    });
+    const other = run(
+      [stdout("cities {'Paris', 'Lyon', 'Nice'}\n")],
+      REPLAYED_AT
+    );
+    expect(compareExecutions(recorded, other).verdict).toBe('differs');
+    // A dict keeps its insertion order: its order is compared.
+    expect(
+      compareExecutions(
+        run([stdout("{'a': 1, 'b': 2}\n")]),
+        run([stdout("{'b': 2, 'a': 1}\n")], REPLAYED_AT)
+      ).verdict
+    ).toBe('differs');
   });
 
   it('ignores uuids, process ids and temporary paths', () => {

@@ -68,12 +68,34 @@ export class ComparisonContext {
       clock: this.replayedClock
     });
     if (a.text === b.text && recorded !== replayed) {
-      // The rules that matched made the two equal: report them.
+      // Report the rules that made the two equal: those without which
+      // they would differ.
       for (const name of new Set([...a.applied, ...b.applied])) {
-        this.ignored.add(name);
+        if (
+          !this.ignored.has(name) &&
+          this.differsWithout(name, recorded, replayed)
+        ) {
+          this.ignored.add(name);
+        }
       }
     }
     return [a.text, b.text];
+  }
+
+  private differsWithout(
+    rule: string,
+    recorded: string,
+    replayed: string
+  ): boolean {
+    const a = normaliseText(recorded, {
+      clock: this.recordedClock,
+      skip: rule
+    });
+    const b = normaliseText(replayed, {
+      clock: this.replayedClock,
+      skip: rule
+    });
+    return a.text !== b.text;
   }
 
   sameText(recorded: string, replayed: string): boolean {
