@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkReplayListed, checkStructure } from './replay/checks.mjs';
 import { loadCorpus } from './replay/corpus.mjs';
 import { recordNotebook } from './replay/record.mjs';
 import { prepareCli, runReplay } from './replay/replay-cli.mjs';
@@ -91,17 +92,23 @@ async function main() {
         const structures = recording.events.filter(
           e => e.kind === 'structure.captured'
         ).length;
-        log(
-          `recorded ${notebook.name}: ${recording.steps.length} steps, ${structures} structure events, ${(recording.ms / 1000).toFixed(1)} s`
+        const structureProblems = await checkStructure(
+          client,
+          recording,
+          notebook
         );
-        recordings.push({ notebook, recording });
+        log(
+          `recorded ${notebook.name}: ${recording.steps.length} steps, ${structures} structure events, ${(recording.ms / 1000).toFixed(1)} s; ` +
+            `notebook at the last step: ${structureProblems.length ? structureProblems.slice(0, 3).join('; ') : 'as written'}`
+        );
+        recordings.push({ notebook, recording, structureProblems });
       }
       await jupyter.stop();
       jupyter = null;
       const cli = doReplay
         ? await prepareCli(root, work, option('cli', null))
         : null;
-      for (const { notebook, recording } of recordings) {
+      for (const { notebook, recording, structureProblems } of recordings) {
         let document = null;
         let replayMs = null;
         if (cli) {
@@ -126,6 +133,17 @@ async function main() {
         const tally = tallyNotebook(notebook.name, recording, document);
         tally.replayMs = replayMs;
         tally.preflight = document?.preflight ?? null;
+        tally.structureProblems = structureProblems;
+        tally.replayProblems = cli
+          ? await checkReplayListed(
+              client,
+              recording.sessionId,
+              tally.replaySessionId
+            )
+          : [];
+        if (tally.replayProblems.length) {
+          log(`  ${tally.replayProblems.join('; ')}`);
+        }
         result.notebooks.push(tally);
       }
       result.totals = totals(result.notebooks);

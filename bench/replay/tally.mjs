@@ -219,6 +219,21 @@ export function tableLines(tallies) {
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
   lines.push(`normalised away (steps): ${kinds || 'nothing'}`);
+  const structure = tallies.filter(t => t.structureProblems?.length).length;
+  const listed = tallies.filter(
+    t => t.replaySessionId && !t.replayProblems?.length
+  ).length;
+  lines.push(
+    `notebook at the last step as written: ${tallies.length - structure}/${tallies.length}; replays listed under their source with lineage: ${listed}/${tallies.length}`
+  );
+  for (const t of tallies) {
+    for (const p of [
+      ...(t.structureProblems ?? []),
+      ...(t.replayProblems ?? [])
+    ]) {
+      lines.push(`  ${t.name}: ${p}`);
+    }
+  }
   const worth = tallies.flatMap(t =>
     t.steps
       .filter(s =>
