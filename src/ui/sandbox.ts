@@ -41,27 +41,17 @@ import {
   svgToHtml
 } from './sandboxContent';
 import { drawVegaInWorker, vegaToHtml } from './sandboxVega';
+import {
+  currentFrameTheme,
+  frameThemeCss,
+  frameThemeScript,
+  IFrameTheme,
+  onThemeChange,
+  sameFrameTheme
+} from './sandboxTheme';
 
 /** The mime types rendered in sandboxed frames. */
 export const SANDBOXED_MIME_TYPES = Object.keys(RECORDED_MIME_TYPES.SANDBOXED);
-
-/** The CSS variables copied from the page so frames follow the theme. */
-const THEME_VARIABLES = [
-  '--jp-content-font-family',
-  '--jp-content-font-size1',
-  '--jp-content-font-color1',
-  '--jp-content-font-color2',
-  '--jp-content-link-color',
-  '--jp-code-font-family',
-  '--jp-code-font-size',
-  '--jp-layout-color0',
-  '--jp-layout-color1',
-  '--jp-layout-color2',
-  '--jp-border-color1',
-  '--jp-border-color2',
-  '--jp-rendermime-table-row-background',
-  '--jp-rendermime-table-row-hover-background'
-];
 
 /** The tallest a frame grows before it scrolls, in pixels. */
 export const MAX_FRAME_HEIGHT = 1200;
@@ -89,18 +79,6 @@ export function framePolicy(nonce: string): string {
   ].join('; ');
 }
 
-function themeCss(): string {
-  const style = getComputedStyle(document.body);
-  const lines = THEME_VARIABLES.map(name => {
-    const value = style.getPropertyValue(name).trim();
-    // Values come from our own page; still, keep them to safe characters.
-    return value && /^[\w\s#%(),.'"-]*$/.test(value)
-      ? `${name}: ${value};`
-      : '';
-  }).filter(Boolean);
-  return `:root { ${lines.join(' ')} }`;
-}
-
 const BASE_CSS = `
 html, body { margin: 0; padding: 0; background: transparent; }
 body {
@@ -126,15 +104,19 @@ img, svg, video { max-width: 100%; }
 
 /**
  * The whole document of a frame: policy, theme, the sanitized content, and
- * the height reporter.
+ * our script (the theme receiver and the height reporter).
  */
 export function frameDocument(
   sanitizedHtml: string,
   nonce: string,
-  frameId: string
+  frameId: string,
+  theme: IFrameTheme = currentFrameTheme()
 ): string {
   const reporter =
     `(function(){var id=${JSON.stringify(frameId)};` +
+    // Listening before the first report: once the page hears from the
+    // frame, a theme it posts is applied.
+    frameThemeScript() +
     'function report(){parent.postMessage({trailFrame:id,' +
     'height:Math.ceil(document.documentElement.scrollHeight)},"*");}' +
     'new ResizeObserver(report).observe(document.documentElement);' +
@@ -165,7 +147,7 @@ export function frameDocument(
   return (
     '<!DOCTYPE html><html><head><meta charset="utf-8">' +
     `<meta http-equiv="Content-Security-Policy" content="${framePolicy(nonce)}">` +
-    `<style>${themeCss()}${BASE_CSS}</style></head><body>` +
+    `<style>${frameThemeCss(theme)}${BASE_CSS}</style></head><body>` +
     sanitizedHtml +
     `<script nonce="${nonce}">${reporter}</script></body></html>`
   );
@@ -184,6 +166,7 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
     this._sanitizer = options.sanitizer;
     this._frameId = `trail-frame-${++frameCounter}`;
     window.addEventListener('message', this._onMessage);
+    this._stopFollowingTheme = onThemeChange(this._onThemeChange);
   }
 
   /** The frame showing the current content, if any. */
@@ -208,7 +191,10 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
     frame.style.border = '0';
     frame.style.display = 'block';
     frame.style.height = '2em';
-    frame.srcdoc = frameDocument(html, randomNonce(), this._frameId);
+    const theme = currentFrameTheme();
+    frame.srcdoc = frameDocument(html, randomNonce(), this._frameId, theme);
+    this._frameTheme = theme;
+    this._frameListening = false;
     this._frame?.remove();
     this._frame = frame;
     this.node.appendChild(frame);
@@ -257,6 +243,7 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
       return;
     }
     window.removeEventListener('message', this._onMessage);
+    this._stopFollowingTheme();
     this._frame = null;
     super.dispose();
   }
@@ -273,6 +260,15 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
     };
     if (data?.trailFrame !== this._frameId) {
       return;
+    }
+    if (!this._frameListening) {
+      // The frame's script runs: from now on it hears the theme. If the
+      // theme changed while the frame was loading, it missed that; tell it.
+      this._frameListening = true;
+      const theme = currentFrameTheme();
+      if (this._frameTheme && !sameFrameTheme(theme, this._frameTheme)) {
+        this._postTheme(theme);
+      }
     }
     if (typeof data.open === 'string') {
       // Only after a real click in the frame: a frame cannot fake one.
@@ -291,7 +287,31 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
     frame.style.height = `${height}px`;
   };
 
+  private _onThemeChange = (theme: IFrameTheme): void => {
+    if (this._frame && this._frameListening) {
+      this._postTheme(theme);
+    }
+  };
+
+  /**
+   * Posts the theme to the frame (by the frame protocol: an opaque origin,
+   * so to any origin; the theme is no secret).
+   */
+  private _postTheme(theme: IFrameTheme): void {
+    const target = this._frame?.contentWindow;
+    if (!target) {
+      return;
+    }
+    target.postMessage({ trailFrame: this._frameId, theme }, '*');
+    this._frameTheme = theme;
+  }
+
   private _frame: HTMLIFrameElement | null = null;
+  /** The theme the frame shows, as far as the page knows. */
+  private _frameTheme: IFrameTheme | null = null;
+  /** Whether the frame's script has reported, so hears what is posted. */
+  private _frameListening = false;
+  private _stopFollowingTheme: () => void;
   private _frameId: string;
   private _mimeType: string;
   private _sanitizer: IRenderMime.ISanitizer;
