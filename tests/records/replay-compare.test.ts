@@ -449,6 +449,30 @@ describe('compareExecutions', () => {
     ).toBe('same');
   });
 
+  it('compares a value left as a blob by its hash, never as the JSON of the reference', () => {
+    const html = '<div>' + 'x'.repeat(5000) + '</div>';
+    const ref = {
+      $blob: bytesToHex(sha256(utf8ToBytes(html))),
+      size: html.length,
+      encoding: 'text'
+    };
+    expect(
+      compareExecutions(
+        run([display({ 'text/html': ref })]),
+        run([display({ 'text/html': html })], REPLAYED_AT)
+      ).verdict
+    ).toBe('same');
+    const other = compareExecutions(
+      run([display({ 'text/html': ref })]),
+      run([display({ 'text/html': html + ' ' })], REPLAYED_AT)
+    );
+    expect(other.differences[0]).toMatchObject({
+      kind: 'text',
+      mimeType: 'text/html'
+    });
+    expect(other.differences[0].summary).toContain('compared unread');
+  });
+
   it('reports missing, extra and retyped outputs', () => {
     const recorded = run([
       stdout('done\n'),
