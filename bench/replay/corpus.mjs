@@ -12,6 +12,8 @@
  * - `random`: draws from an unseeded generator; its output really differs
  *   on every run, and a divergence there is the right answer;
  * - `error`: raises on purpose; the replay must raise the same error.
+ * Two tags say how the recording runs it: `rerun` (twice in a row) and
+ * `again-at-end` (once more after the last cell, out of order).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -67,10 +69,13 @@ export function expectationOf(cell) {
   return 'deterministic';
 }
 
+/** Tags that say how the recording runs a cell (record.mjs), not what it gives. */
+export const RUN_TAGS = ['rerun', 'again-at-end'];
+
 /** The kinds of nondeterminism a cell's tags name. */
 export function kindsOf(cell) {
   return cell.tags.filter(
-    t => !['nondeterministic', 'random', 'error'].includes(t)
+    t => !['nondeterministic', 'random', 'error', ...RUN_TAGS].includes(t)
   );
 }
 

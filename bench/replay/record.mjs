@@ -2,7 +2,8 @@
  * Records one corpus notebook through the real recorder: a TrailRecorder
  * (kernel helper injected, as in JupyterLab) observes a fresh kernel while
  * the code cells run top to bottom, as a person writing the notebook runs
- * each cell once written. The notebook's structure grows with it: before
+ * each cell once written (a cell tagged `rerun` twice in a row, those
+ * tagged `again-at-end` once more after the last, out of order). The notebook's structure grows with it: before
  * each run the recorder sees the cells written so far (markdown included),
  * so the session carries structure events as the extension sends them.
  * The events go to the Trail server in batches (POST /events).
@@ -63,11 +64,7 @@ export async function recordNotebook({
       () => recorder.helperOf(kernel)?.state === 'injected',
       'the kernel helper'
     );
-    for (const cell of cells) {
-      written = cell.index + 1;
-      if (cell.cellType !== 'code') {
-        continue;
-      }
+    const run = async cell => {
       const future = kernel.requestExecute(
         { code: cell.source, stop_on_error: true },
         false,
@@ -76,6 +73,23 @@ export async function recordNotebook({
       await future.done;
       future.dispose();
       steps.push({ cellId: cell.id, index: cell.index, cell });
+    };
+    for (const cell of cells) {
+      written = cell.index + 1;
+      if (cell.cellType !== 'code') {
+        continue;
+      }
+      await run(cell);
+      // Run twice in a row, as one does after a glance at the output.
+      if (cell.tags.includes('rerun')) {
+        await run(cell);
+      }
+    }
+    // Gone back to once the notebook is written: run again, out of order.
+    for (const cell of cells) {
+      if (cell.cellType === 'code' && cell.tags.includes('again-at-end')) {
+        await run(cell);
+      }
     }
     const completed = () =>
       events.filter(e => e.kind === 'execution.completed').length;

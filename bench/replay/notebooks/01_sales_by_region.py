@@ -33,7 +33,7 @@ monthly = (
 )
 monthly
 
-# %%
+# %% tags=["rerun"]
 share = monthly.div(monthly.sum(axis=1), axis=0).mul(100).round(1)
 share.tail(3)
 

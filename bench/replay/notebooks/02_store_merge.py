@@ -31,7 +31,7 @@ stores["age_years"] = ((as_of - stores["opened"]).dt.days / 365.25).round(2)
 per_store = per_store.merge(stores[["store_id", "age_years"]], on="store_id")
 print("correlation of age with revenue per sqft:", round(per_store["age_years"].corr(per_store["per_sqft"]), 4))
 
-# %%
+# %% tags=["again-at-end"]
 city = per_store.groupby("city").agg(stores=("store_id", "count"), revenue=("revenue", "sum"), mean_per_sqft=("per_sqft", "mean"))
 city.round(2).sort_values("revenue", ascending=False)
 

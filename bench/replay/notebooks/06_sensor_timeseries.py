@@ -9,7 +9,7 @@ readings = pd.read_parquet("data/sensors.parquet")
 print(readings.dtypes)
 readings.head()
 
-# %%
+# %% tags=["again-at-end"]
 readings.isna().sum()
 
 # %%

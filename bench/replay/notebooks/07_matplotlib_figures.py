@@ -31,7 +31,7 @@ counts, edges, _ = ax.hist(values, bins=30, color="tab:green")
 plt.close(fig)
 print(counts[:10].astype(int), edges[:3].round(3))
 
-# %%
+# %% tags=["rerun"]
 fig
 
 # %%

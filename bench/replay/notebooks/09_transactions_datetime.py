@@ -41,5 +41,5 @@ print(f"{len(month_end)} transactions on a month's last day, {month_end['amount'
 weekly = tx.set_index("ts_utc").groupby("category").resample("W")["amount"].sum().unstack(0).round(2)
 weekly.head(6)
 
-# %%
+# %% tags=["again-at-end"]
 np.percentile(tx["amount"], [50, 90, 99]).round(2)

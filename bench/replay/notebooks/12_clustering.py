@@ -14,7 +14,7 @@ from sklearn.preprocessing import StandardScaler
 X, truth = make_blobs(n_samples=600, centers=4, cluster_std=1.2, random_state=8)
 X[:3].round(4)
 
-# %%
+# %% tags=["rerun"]
 inertia = {}
 for k in range(2, 8):
     km = KMeans(n_clusters=k, n_init=10, random_state=0).fit(X)

@@ -28,7 +28,7 @@ def similar(item, n=3):
 
 similar("item-07")
 
-# %%
+# %% tags=["again-at-end"]
 def recommend(user, n=5):
     seen = matrix.loc[user].dropna()
     scores = similarity[seen.index].mul(seen - seen.mean(), axis=1).sum(axis=1)
