@@ -8,7 +8,7 @@
  *   npx tsc -p server/tsconfig.json && node bench/replay.mjs
  *       [--only 01,07] [--no-replay] [--no-steps] [--steps-only]
  *       [--executions 10000] [--samples 300] [--no-viewer] [--profile-jumps] [--cli <trail.cjs>]
- *       [--replay-timeout <s>] [--json] [--out <file>] [--keep]
+ *       [--replay-timeout <s>] [--strict] [--json] [--out <file>] [--keep]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -118,6 +118,7 @@ async function main() {
             sessionId: recording.sessionId,
             cwd: work,
             trail,
+            extra: flag('strict') ? ['--strict'] : [],
             timeoutMs: Number(option('replay-timeout', 600)) * 1000
           });
           document = run.document;
