@@ -7,13 +7,19 @@ import { ExitCode } from './exit-codes';
 import { runProgram } from './program';
 import type { CliIO } from './replay';
 
-/** Libraries' chatter (e.g. "Starting WebSocket") stays off stdout. */
+/**
+ * Libraries' chatter (e.g. "Starting WebSocket") stays off stdout: with
+ * `--json` stdout is one document. Shown on stderr with TRAIL_DEBUG.
+ */
 function quietConsole(env: NodeJS.ProcessEnv): void {
-  const toStderr = (...args: unknown[]) => console.error(...args);
-  const debug = !!env.TRAIL_DEBUG;
-  console.log = debug ? toStderr : () => undefined;
-  console.info = console.log;
-  console.debug = console.log;
+  const chatter = env.TRAIL_DEBUG
+    ? (...args: unknown[]) => process.stderr.write(`${args.join(' ')}\n`)
+    : () => undefined;
+  /* eslint-disable no-console */
+  console.log = chatter;
+  console.info = chatter;
+  console.debug = chatter;
+  /* eslint-enable no-console */
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -46,6 +52,12 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', reason => {
     if (process.env.TRAIL_DEBUG) {
       process.stderr.write(`trail: ignored: ${String(reason)}\n`);
+    }
+  });
+  // `trail replay --help | head`: a closed stdout ends the command quietly.
+  process.stdout.on('error', error => {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') {
+      process.exit(0);
     }
   });
   process.on('SIGINT', onSignal);

@@ -1,7 +1,12 @@
 /**
  * The `trail` command line: its commands, options and help (commander).
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import {
+  Command,
+  CommanderError,
+  InvalidArgumentError,
+  Option
+} from 'commander';
 import { PACKAGE_VERSION } from '../_generated/version';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes';
 import { replay, type CliIO, type ReplayOptions } from './replay';
@@ -38,7 +43,11 @@ ${CONFIGURATION_HELP}`;
 
 function positiveInteger(value: string): number {
   const number = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < 1) {
+  if (
+    !/^\d+$/.test(value.trim()) ||
+    !Number.isSafeInteger(number) ||
+    number < 1
+  ) {
     throw new InvalidArgumentError('expected a step number (1, 2, …).');
   }
   return number;
@@ -73,9 +82,10 @@ export function buildProgram(
       'a session id, an execution id, or a Trail link (…?trail-execution=<id>; replays up to that execution)'
     )
     .addOption(
-      new Option('--upto <K>', 'replay steps 1..K (default: the last step, or the linked execution)').argParser(
-        positiveInteger
-      )
+      new Option(
+        '--upto <K>',
+        'replay steps 1..K (default: the last step, or the linked execution)'
+      ).argParser(positiveInteger)
     )
     .option(
       '--kernel <name>',
@@ -85,8 +95,14 @@ export function buildProgram(
       '--strict',
       'compare every character: memory addresses, timestamps, timings and object ids count as divergences'
     )
-    .option('--json', 'print one JSON document on stdout (preflight, steps, summary); logs go to stderr')
-    .option('-y, --yes', 'do not ask before replaying when the preflight is not ready')
+    .option(
+      '--json',
+      'print one JSON document on stdout (preflight, steps, summary); logs go to stderr'
+    )
+    .option(
+      '-y, --yes',
+      'do not ask before replaying when the preflight is not ready'
+    )
     .addHelpText('after', REPLAY_HELP)
     .exitOverride()
     .action(async (session: string, options: ReplayOptions) => {

@@ -72,7 +72,8 @@ export interface ReplayDocument {
   };
   server: string;
   kernel: string;
-  preflight: (PreflightReport & { probe: 'kernel' | 'local'; problem?: string }) | null;
+  preflight:
+    (PreflightReport & { probe: 'kernel' | 'local'; problem?: string }) | null;
   steps: ReplayStepResult[];
   summary: ReplaySummary;
 }

@@ -5,7 +5,10 @@
  * are the replay models of the extension (src/model/replay-run), driven
  * from a terminal.
  */
-import { PreflightModel, type IPreflightServer } from '../model/replay-run/preflight';
+import {
+  PreflightModel,
+  type IPreflightServer
+} from '../model/replay-run/preflight';
 import { KernelStepExecutor } from '../model/replay-run/executor';
 import { ReplayRunModel, type IStepResult } from '../model/replay-run/runner';
 import type { IReplayStep } from '../model/replay-run/steps';
@@ -300,7 +303,10 @@ class ReplayRun {
           continue;
         }
         const result = byStep.get(step.step);
-        if (result && (result.state === 'pending' || result.state === 'running')) {
+        if (
+          result &&
+          (result.state === 'pending' || result.state === 'running')
+        ) {
           // In order: nothing after a step still to come.
           return;
         }
@@ -345,7 +351,7 @@ class ReplayRun {
       seq: step.seq,
       executionId: step.executionId,
       cellId: step.cellId,
-      ...(source(this.source, step.cellId)),
+      ...source(this.source, step.cellId),
       verdict: 'not-run',
       differences: [],
       ignored: [],

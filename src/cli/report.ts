@@ -31,8 +31,11 @@ export function preflightLines(
   lines.push(`  Packages  ${counts}`);
   const versions = (label: string, list: PreflightPackage[]) => {
     for (const pkg of list) {
-      const here = pkg.target === undefined ? 'not installed' : `${pkg.target} here`;
-      lines.push(`    ${label.padEnd(8)}${pkg.name} ${pkg.recorded} recorded, ${here}`);
+      const here =
+        pkg.target === undefined ? 'not installed' : `${pkg.target} here`;
+      lines.push(
+        `    ${label.padEnd(8)}${pkg.name} ${pkg.recorded} recorded, ${here}`
+      );
     }
   };
   versions('missing', packages.missing);
@@ -42,11 +45,15 @@ export function preflightLines(
     lines.push(`    to match: ${report.pipInstall}`);
   }
   if (report.files.length === 0) {
-    lines.push('  Files     no input files (nothing read that an earlier step did not write)');
+    lines.push(
+      '  Files     no input files (nothing read that an earlier step did not write)'
+    );
   } else {
     lines.push(`  Files     ${fileCounts(report.files)}`);
     for (const file of report.files) {
-      lines.push(`    ${file.state.padEnd(8)}${file.path} (read at step ${file.step})`);
+      lines.push(
+        `    ${file.state.padEnd(8)}${file.path} (read at step ${file.step})`
+      );
       lines.push(...columnLines(file).map(line => `      ${line}`));
     }
   }
@@ -145,7 +152,8 @@ function firstSummary(differences: OutputDifference[]): string {
   if (differences.length === 0) {
     return 'outputs differ';
   }
-  const more = differences.length > 1 ? ` (+${differences.length - 1} more)` : '';
+  const more =
+    differences.length > 1 ? ` (+${differences.length - 1} more)` : '';
   return `${differences[0].summary}${more}`;
 }
 
@@ -159,7 +167,9 @@ export function summaryLines(summary: ReplaySummary): string[] {
   if (summary.notRun) {
     parts.push(`${summary.notRun} not run`);
   }
-  lines.push(`Replayed ${summary.ran} of ${summary.upto} steps: ${parts.join(', ')}.`);
+  lines.push(
+    `Replayed ${summary.ran} of ${summary.upto} steps: ${parts.join(', ')}.`
+  );
   if (summary.kernelDiedAt !== null) {
     lines.push(`The kernel died at step ${summary.kernelDiedAt}.`);
   }

@@ -8,13 +8,23 @@
  * the pip line; bad input and a dying kernel exit with their codes; and the
  * replay is a session of its own whose lineage names its source.
  */
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrailClient } from '../../src/client';
 import type { TrailEvent } from '../../src/records/schema';
 import type { ReplayDocument } from '../../src/cli/replay-document';
-import { buildServer, startServer, type RunningServer } from '../server/support/process';
+import {
+  buildServer,
+  startServer,
+  type RunningServer
+} from '../server/support/process';
 import {
   CELLS,
   CSV,
@@ -45,7 +55,7 @@ beforeAll(async () => {
   bundleCli(bundle);
   server = await startServer(join(tmp, 'data'), TOKEN);
   client = new TrailClient({ baseUrl: server.line.url, token: TOKEN });
-  require('node:fs').mkdirSync(work);
+  mkdirSync(work);
   writeFileSync(join(work, 'data.csv'), CSV);
   source = await recordSession(client, work);
 });
@@ -55,8 +65,7 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const env = () =>
-  cleanEnv({ TRAIL_URL: server.line.url, TRAIL_TOKEN: TOKEN });
+const env = () => cleanEnv({ TRAIL_URL: server.line.url, TRAIL_TOKEN: TOKEN });
 
 function replay(args: string[]): Promise<CliRun> {
   return runCli(bundle, ['replay', ...args], work, env());
@@ -66,7 +75,9 @@ function documentOf(run: CliRun): ReplayDocument {
   try {
     return JSON.parse(run.stdout) as ReplayDocument;
   } catch {
-    throw new Error(`not one JSON document:\n${run.stdout}\n--- stderr:\n${run.stderr}`);
+    throw new Error(
+      `not one JSON document:\n${run.stdout}\n--- stderr:\n${run.stderr}`
+    );
   }
 }
 
@@ -77,14 +88,22 @@ it('replays an identical session: every step the same, exit 0, recorded with its
   const lines = run.stdout.split('\n');
   for (let step = 1; step <= CELLS.length; step++) {
     expect(lines).toContainEqual(
-      expect.stringMatching(new RegExp(`^step ${step}/${CELLS.length}  cell \\S+  same`))
+      expect.stringMatching(
+        new RegExp(`^step ${step}/${CELLS.length}  cell \\S+  same`)
+      )
     );
   }
   // The object's address differs from the recording's: not a divergence.
-  expect(run.stdout).toMatch(/step 5\/5 .* same \(ignored: [^)]*memory address/);
+  expect(run.stdout).toMatch(
+    /step 5\/5 .* same \(ignored: [^)]*memory address/
+  );
   expect(run.stdout).toMatch(/same +data\.csv \(read at step 2\)/);
-  expect(run.stdout).toMatch(/Ready: the same Python, packages and input files/);
-  const recorded = run.stdout.match(/Recorded as session (\S+) \(a replay of (\S+) up to step 5\)/);
+  expect(run.stdout).toMatch(
+    /Ready: the same Python, packages and input files/
+  );
+  const recorded = run.stdout.match(
+    /Recorded as session (\S+) \(a replay of (\S+) up to step 5\)/
+  );
   expect(recorded?.[2]).toBe(source.sessionId);
 
   // The replay is a session of its own that names its source.
@@ -95,7 +114,9 @@ it('replays an identical session: every step the same, exit 0, recorded with its
     lineage: { kind: 'replay', sessionId: source.sessionId, step: 5 }
   });
   const executions = await client.listExecutions(recorded![1]);
-  expect(executions.items.map(item => item.cellId)).toEqual(CELLS.map(cell => cell.id));
+  expect(executions.items.map(item => item.cellId)).toEqual(
+    CELLS.map(cell => cell.id)
+  );
 });
 
 it('flags a changed input file in the preflight and diverges at the step that reads it', async () => {
@@ -119,8 +140,15 @@ it('flags a changed input file in the preflight and diverges at the step that re
       })
     })
   ]);
-  expect(document.steps.map(step => step.verdict)).toEqual(['same', 'differs', 'differs']);
-  expect(document.steps[1]).toMatchObject({ firstDivergence: true, cellId: 'cell-read' });
+  expect(document.steps.map(step => step.verdict)).toEqual([
+    'same',
+    'differs',
+    'differs'
+  ]);
+  expect(document.steps[1]).toMatchObject({
+    firstDivergence: true,
+    cellId: 'cell-read'
+  });
   expect(document.steps[1].differences[0].summary).toBeTruthy();
   expect(document.summary).toMatchObject({
     upto: 3,
@@ -131,7 +159,9 @@ it('flags a changed input file in the preflight and diverges at the step that re
     recorded: true
   });
   // Progress and logs went to stderr; the verdict lines too.
-  expect(run.stderr).toMatch(/step 2\/3 +cell \S+ +differs: .*<- first divergence/);
+  expect(run.stderr).toMatch(
+    /step 2\/3 +cell \S+ +differs: .*<- first divergence/
+  );
 });
 
 it('reports packages the recording had and this kernel lacks or has in another version, with the pip line', async () => {
@@ -150,7 +180,9 @@ it('reports packages the recording had and this kernel lacks or has in another v
   expect(packages.older).toEqual([
     expect.objectContaining({ name: 'pandas', recorded: '99.0.0' })
   ]);
-  expect(document.preflight!.pipInstall).toMatch(/^pip install .*pandas==99\.0\.0/);
+  expect(document.preflight!.pipInstall).toMatch(
+    /^pip install .*pandas==99\.0\.0/
+  );
   expect(document.preflight!.pipInstall).toContain('trail-fake-package==1.2.3');
   expect(document.preflight!.ready).toBe(false);
   expect(document.steps.map(step => step.verdict)).toEqual(['same']);
@@ -160,20 +192,29 @@ it('exits 2 with a clear message for an unknown session, a step past the end, a 
   const before = (await client.listReplays(source.sessionId)).items.length;
   const unknown = await replay(['0000aaaa-bbbb-cccc-dddd-eeeeffff0000']);
   expect(unknown.code).toBe(2);
-  expect(unknown.stderr).toMatch(/No session or execution 0000aaaa-bbbb-cccc-dddd-eeeeffff0000 .* not shared with you/);
+  expect(unknown.stderr).toMatch(
+    /No session or execution 0000aaaa-bbbb-cccc-dddd-eeeeffff0000 .* not shared with you/
+  );
 
   const past = await replay([source.sessionId, '--upto', '99', '--json']);
   expect(past.code).toBe(2);
   expect(documentOf(past as CliRun)).toMatchObject({
-    error: { exitCode: 2, message: expect.stringMatching(/Step 99 is past the end: .* has 5 steps/) }
+    error: {
+      exitCode: 2,
+      message: expect.stringMatching(/Step 99 is past the end: .* has 5 steps/)
+    }
   });
 
   const kernel = await replay([source.sessionId, '--kernel', 'no-such-kernel']);
   expect(kernel.code).toBe(2);
-  expect(kernel.stderr).toMatch(/The kernel "no-such-kernel" is not installed\. Installed kernels: .*python3/);
+  expect(kernel.stderr).toMatch(
+    /The kernel "no-such-kernel" is not installed\. Installed kernels: .*python3/
+  );
 
   // Nothing was recorded by these runs.
-  expect((await client.listReplays(source.sessionId)).items).toHaveLength(before);
+  expect((await client.listReplays(source.sessionId)).items).toHaveLength(
+    before
+  );
 });
 
 it('reports a kernel that dies at its step, records it, and exits 3', async () => {
@@ -190,7 +231,15 @@ it('reports a kernel that dies at its step, records it, and exits 3', async () =
   const id = run.stdout.match(/Recorded as session (\S+)/)![1];
   const executions = await client.listExecutions(id);
   // The step the kernel died in is recorded as interrupted, with what it printed.
-  expect(executions.items.map(item => item.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'interrupted']);
+  expect(executions.items.map(item => item.status)).toEqual([
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'interrupted'
+  ]);
   const died = await client.getExecution(executions.items[4].id);
-  expect(died.outputs).toEqual([expect.objectContaining({ name: 'stdout', text: 'dying\n' })]);
+  expect(died.outputs).toEqual([
+    expect.objectContaining({ name: 'stdout', text: 'dying\n' })
+  ]);
 });

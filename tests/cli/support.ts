@@ -127,7 +127,10 @@ export async function recordSession(
     const kernel = await jupyter.startKernel('python3');
     recorder.observe(kernel, { notebookPath: () => 'analysis.ipynb' });
     await kernel.info;
-    await until(() => recorder.helperOf(kernel)?.state !== 'pending', 'the helper');
+    await until(
+      () => recorder.helperOf(kernel)?.state !== 'pending',
+      'the helper'
+    );
     for (const cell of CELLS) {
       const future = kernel.requestExecute(
         { code: cell.code, stop_on_error: true },
