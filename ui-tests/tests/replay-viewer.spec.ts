@@ -3,14 +3,50 @@
  * Trail server: opened from a session in the panel, stepped with the
  * buttons, the keys and the slider, outputs in sandboxed frames, step k
  * opened as a notebook (cells and metadata checked in the written file),
- * light and dark screenshots, and the open and step times on a session of
- * 10,000 executions (the benchmark reads the same `data-trail-*` hooks).
+ * frames following a switch to the dark theme and back (their pixels, as
+ * the user sees them), light and dark screenshots, and the open and step
+ * times on a session of 10,000 executions (the benchmark reads the same
+ * `data-trail-*` hooks).
  */
 import { createHash, randomUUID } from 'crypto';
 import { expect, openTrail, setTheme, test } from './fixtures';
+import type { Locator, Page } from '@playwright/test';
 import { recordedSession } from './records';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The relative luminance (0 black … 1 white) of a CSS `rgb()` color. */
+function luminanceOf(color: string): number {
+  const [r, g, b] = (color.match(/[\d.]+/g) ?? []).map(Number);
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}
+
+/**
+ * The median luminance of what a frame shows, as the user sees it (a
+ * screenshot of the frame, its pixels read by the page's own decoder): the
+ * frame's background, its text being a few pixels.
+ */
+async function frameLuminance(page: Page, frame: Locator): Promise<number> {
+  const png = (await frame.screenshot()).toString('base64');
+  return page.evaluate(async png => {
+    const bytes = Uint8Array.from(atob(png), c => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(
+      new Blob([bytes], { type: 'image/png' })
+    );
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d')!;
+    context.drawImage(bitmap, 0, 0);
+    const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+    const values: number[] = [];
+    for (let i = 0; i < data.length; i += 4) {
+      values.push(
+        (0.2126 * data[i] + 0.7152 * data[i + 1] + 0.0722 * data[i + 2]) / 255
+      );
+    }
+    values.sort((a, b) => a - b);
+    return values[Math.floor(values.length / 2)];
+  }, png);
+}
 
 /** A structure event: the notebook's cells in order, sources sent once. */
 function structure(
@@ -143,9 +179,29 @@ test.describe('replay viewer', () => {
 
     // Light and dark.
     await viewer.screenshot({ path: '/tmp/trail-replay-light.png' });
+    // The frames made in the light theme follow the switch to dark: no
+    // light canvas behind them, the text light.
+    const markdownFrame = cell('intro').locator('iframe');
+    expect(await frameLuminance(page, frame)).toBeGreaterThan(0.9);
+    expect(await frameLuminance(page, markdownFrame)).toBeGreaterThan(0.9);
     await setTheme(page, 'JupyterLab Dark');
+    await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+    await expect
+      .poll(() => frameLuminance(page, frame), { timeout: 10000 })
+      .toBeLessThan(0.3);
+    expect(await frameLuminance(page, markdownFrame)).toBeLessThan(0.3);
+    const textColor = () =>
+      frame
+        .contentFrame()
+        .locator('.replay-html')
+        .evaluate(b => getComputedStyle(b).color);
+    expect(luminanceOf(await textColor())).toBeGreaterThan(0.6);
     await viewer.screenshot({ path: '/tmp/trail-replay-dark.png' });
     await setTheme(page, 'JupyterLab Light');
+    await expect
+      .poll(() => frameLuminance(page, frame), { timeout: 10000 })
+      .toBeGreaterThan(0.9);
+    expect(luminanceOf(await textColor())).toBeLessThan(0.4);
 
     // Open step 3 as a notebook, as executed (the default), beside it.
     await page.locator('.jp-Trail-OpenAsNotebookButton').click();
