@@ -23,9 +23,11 @@ STUB = """#!/usr/bin/env bash
 # Logs the call; makes what the real tool would leave behind.
 echo "{name} $*" >>"$TRAIL_STUB_LOG"
 case "{name} $*" in
-  "jlpm build") mkdir -p lib jupyterlab_trail/labextension jupyterlab_trail/server src/_generated
+  "jlpm build") mkdir -p lib jupyterlab_trail/labextension jupyterlab_trail/server \\
+      jupyterlab_trail/bin src/_generated
     touch lib/index.js jupyterlab_trail/labextension/package.json \\
-      jupyterlab_trail/server/trail-server.cjs src/_generated/kernel-helper.ts \\
+      jupyterlab_trail/server/trail-server.cjs jupyterlab_trail/bin/trail.cjs \\
+      src/_generated/kernel-helper.ts \\
       src/_generated/response-validators.ts src/_generated/version.ts ;;
   "python -m pip install"*"-e .") [ ! -e jupyterlab_trail/labextension/install.json ] ||
     echo "install.json in the labextension folder" >>"$TRAIL_STUB_LOG" ;;
