@@ -175,7 +175,8 @@ export class PersonalLab {
     return { context, page };
   }
 
-  private async contents(target: string, body: unknown): Promise<void> {
+  /** PUTs a contents-API model (a file, folder or notebook) at `target`. */
+  async contents(target: string, body: unknown): Promise<void> {
     const response = await fetch(`${this.url}/api/contents/${target}`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json' },
