@@ -155,7 +155,8 @@ export class MemoryStore implements TrailStore {
         return {
           seq: x.seq,
           executionId: x.id,
-          cellId: x.cellId,
+          // Absent in the record: null in the listing, as the file store says.
+          cellId: x.cellId ?? null,
           status: x.status,
           startedAt: x.startedAt,
           durationMs: x.durationMs

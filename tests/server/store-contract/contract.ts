@@ -13,6 +13,7 @@ import { describeExecutions } from './executions';
 import type { MakeStore } from './harness';
 import { describeLookups } from './lookups';
 import { describeSessions } from './sessions';
+import { describeSteps } from './steps';
 
 export type { MakeStore, StoreUnderTest } from './harness';
 
@@ -28,5 +29,6 @@ export function describeStoreContract(
     describeCells(makeStore);
     describeEnvironmentsAndBlobs(makeStore);
     describeLookups(makeStore);
+    describeSteps(makeStore);
   });
 }

@@ -6,6 +6,7 @@
 import type {
   EnvironmentCapturedEvent,
   IngestResult,
+  StructureCapturedEvent,
   TrailEvent
 } from '../../../src/records/schema';
 import { environmentContent } from '../../../server/services/ingest';
@@ -39,13 +40,21 @@ export interface ContractStore {
 }
 
 /**
- * An event as the store receives it: an environment snapshot moves to the
- * blob named by its content's hash (what the ingest service does).
+ * An event as the store receives it: an environment snapshot, and each
+ * source of a structure event, moves to the blob named by its content's
+ * hash (what the ingest service does).
  */
 export function storedForm(
   event: TrailEvent,
   blobs: Map<string, Buffer>
 ): StoredEvent {
+  if (event.kind === 'structure.captured') {
+    const { sources, ...stored } = event as StructureCapturedEvent;
+    for (const [sha256, text] of Object.entries(sources)) {
+      blobs.set(sha256, Buffer.from(text, 'utf8'));
+    }
+    return stored;
+  }
   if (event.kind !== 'environment.captured') {
     return event;
   }
