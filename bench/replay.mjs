@@ -42,7 +42,13 @@ const doReplay = !flag('no-replay') && !stepsOnly;
 const doSteps = !flag('no-steps');
 const executions = Number(option('executions', 10000));
 const samples = Number(option('samples', 300));
-// With --json the document alone goes to stdout.
+// With --json the document alone goes to stdout; libraries' console.log
+// chatter (@jupyterlab/services' "Starting WebSocket") goes to stderr.
+if (flag('json')) {
+  console.log = (...args) => process.stderr.write(`${args.join(' ')}\n`);
+  console.info = console.log;
+  console.debug = console.log;
+}
 const log = asJson
   ? line => process.stderr.write(`${line}\n`)
   : line => console.log(line);
