@@ -16,7 +16,13 @@ const SHOTS = path.resolve(__dirname, '..', 'test-results', 'screenshots');
 const RECORDED_CSV = 'a,b\n1,2\n3,4\n';
 const CHANGED_CSV = 'a,b,c\n1,2,5\n3,9,6\n';
 
-const STEPS = [
+interface IStep {
+  code: string;
+  text: string;
+  reads?: boolean;
+}
+
+const STEPS: IStep[] = [
   { code: 'x = 21\nprint("start")', text: 'start\n' },
   {
     code: 'import csv\nrows = list(csv.reader(open("data.csv")))\nprint(rows)',
@@ -27,10 +33,10 @@ const STEPS = [
 ];
 
 /** Alice's recorded session: three steps, the second reading data.csv. */
-function recordedEvents(notebookPath: string) {
+function recordedEvents(notebookPath: string, steps: IStep[] = STEPS) {
   const sessionId = randomUUID();
   const start = Date.now() - 3600_000;
-  const executionIds = STEPS.map(() => randomUUID());
+  const executionIds = steps.map(() => randomUUID());
   const events: unknown[] = [
     {
       id: randomUUID(),
@@ -46,7 +52,7 @@ function recordedEvents(notebookPath: string) {
         }
       }
     },
-    ...STEPS.map((step, index) => {
+    ...steps.map((step, index) => {
       const startedAt = new Date(start + (index + 1) * 1000);
       return {
         id: randomUUID(),
@@ -100,7 +106,8 @@ function recordedEvents(notebookPath: string) {
 function replayNotebook(
   sessionId: string,
   executionIds: string[],
-  notebookPath: string
+  notebookPath: string,
+  steps: IStep[] = STEPS
 ) {
   return {
     nbformat: 4,
@@ -114,7 +121,7 @@ function replayNotebook(
       trail: {
         source: {
           sessionId,
-          step: 3,
+          step: steps.length,
           form: 'as-executed',
           notebookPath,
           author: 'Alice'
@@ -128,7 +135,7 @@ function replayNotebook(
         metadata: { trail: { note: 'source' } },
         source: '# analysis.ipynb at step 3'
       },
-      ...STEPS.map((step, index) => ({
+      ...steps.map((step, index) => ({
         id: `step-${index + 1}`,
         cell_type: 'code',
         metadata: {
@@ -280,5 +287,75 @@ test.describe('replay in my kernel', () => {
     await shoot(page, 'replay-session-replays-light.png');
     await replay.click();
     await expect(panel.locator('.jp-Trail-ExecutionItem')).toHaveCount(3);
+  });
+  test('a kernel that dies during the replay is reported at its step, and ordinary notebooks get no replay', async ({
+    page,
+    trail,
+    tmpPath
+  }) => {
+    const steps: IStep[] = [
+      { code: 'print("before")', text: 'before\n' },
+      { code: 'import os\nos._exit(1)', text: '' },
+      { code: 'print("after")', text: 'after\n' }
+    ];
+    const recordedPath = 'alice/crash.ipynb';
+    const { sessionId, executionIds, events } = recordedEvents(
+      recordedPath,
+      steps
+    );
+    await trail.ingest(events);
+    await page.contents.uploadContent(
+      JSON.stringify(
+        replayNotebook(sessionId, executionIds, recordedPath, steps)
+      ),
+      'text',
+      `${tmpPath}/crash-step3.ipynb`
+    );
+    await page.notebook.openByPath(`${tmpPath}/crash-step3.ipynb`);
+    await page.notebook.activate('crash-step3.ipynb');
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('trail:replay-in-kernel', {
+        restart: false
+      })
+    );
+    const run = page.locator('.jp-Trail-ReplayRun');
+    const status = run.locator('.jp-Trail-ReplayRun-status');
+    await expect(status).toHaveAttribute('data-state', 'failed', {
+      timeout: 60000
+    });
+    await expect(status).toContainText(
+      'The kernel died (Jupyter is restarting it) while step 2 was running.'
+    );
+    const step = (k: number) =>
+      run.locator(`.jp-Trail-ReplayRun-step[data-step="${k}"]`);
+    await expect(step(1)).toHaveAttribute('data-verdict', 'same');
+    await expect(step(2)).toHaveAttribute('data-state', 'kernel-died');
+    await expect(step(2)).toContainText('kernel died');
+    await expect(step(3)).toHaveAttribute('data-state', 'not-run');
+    await expect(
+      page.locator('.jp-NotebookPanel .jp-Cell.jp-Trail-ReplayStep-failed')
+    ).toHaveCount(1);
+    // JupyterLab says the kernel died, too.
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('appears to have died');
+    await dialog.locator('button.jp-mod-accept').click();
+    await expect(dialog).toHaveCount(0);
+    await shoot(page, 'replay-kernel-died-light.png');
+
+    // An ordinary notebook: no button, commands disabled.
+    const plain = `plain-${Date.now()}.ipynb`;
+    await page.notebook.createNew(plain, { kernel: 'python3' });
+    const plainButton = page
+      .getByLabel(plain, { exact: true })
+      .locator('.jp-Trail-ReplayButton');
+    await expect(plainButton).toHaveCount(1);
+    await expect(plainButton).toBeHidden();
+    const enabled = await page.evaluate(() => {
+      const commands = (window as any).jupyterapp.commands;
+      return ['trail:replay-preflight', 'trail:replay-in-kernel'].map(id =>
+        commands.isEnabled(id)
+      );
+    });
+    expect(enabled).toEqual([false, false]);
   });
 });

@@ -156,8 +156,11 @@ export function watchKernel(
     onStatus = (_, status) => {
       if (status === 'dead') {
         fail('died');
-      } else if (status === 'autorestarting' || status === 'restarting') {
-        fail('restarted');
+      } else if (status === 'autorestarting') {
+        // The process died; Jupyter starts another one.
+        fail('died (Jupyter is restarting it)');
+      } else if (status === 'restarting') {
+        fail('was restarted');
       }
     };
     onDisposed = () => fail('was shut down');
