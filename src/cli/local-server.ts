@@ -148,7 +148,7 @@ export async function localServer(
       '--token-file',
       join(dataDir, 'token')
     ],
-    { stdio: ['ignore', 'pipe', logFd], env }
+    { stdio: ['ignore', 'pipe', logFd], env: serverEnv(env) }
   );
   closeSync(logFd);
   const line = await firstLine(child);
@@ -177,6 +177,18 @@ export async function localServer(
     started,
     stop: () => (started ? stopChild(child) : Promise.resolve())
   };
+}
+
+/**
+ * The environment of a started server: its token is the data folder's
+ * token file (as JupyterLab starts it), never a TRAIL_TOKEN meant for
+ * another server.
+ */
+function serverEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  delete copy.TRAIL_TOKEN;
+  delete copy.TRAIL_TOKEN_FILE;
+  return copy;
 }
 
 /** The server's first stdout line, or null when it exited first. */

@@ -9,6 +9,7 @@
  * replay is a session of its own whose lineage names its source.
  */
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   rmSync,
@@ -21,7 +22,10 @@ import { TrailClient } from '../../src/client';
 import type { TrailEvent } from '../../src/records/schema';
 import type { ReplayDocument } from '../../src/cli/replay-document';
 import {
+  CLI,
   buildServer,
+  exitOf,
+  startCli,
   startServer,
   type RunningServer
 } from '../server/support/process';
@@ -123,7 +127,10 @@ it('flags a changed input file in the preflight and diverges at the step that re
   writeFileSync(join(work, 'data.csv'), 'x,y,w\n1,10,0\n2,25,0\n3,30,0\n');
   let run: CliRun;
   try {
-    run = await replay([source.sessionId, '--json', '--upto', '3']);
+    // A permalink replays up to its execution (step 3 here).
+    const third = (await client.getSteps(source.sessionId)).steps[2];
+    const link = `http://hub.example/user/alice/lab?trail-execution=${third.executionId}`;
+    run = await replay([link, '--json']);
   } finally {
     writeFileSync(join(work, 'data.csv'), CSV);
   }
@@ -242,4 +249,39 @@ it('reports a kernel that dies at its step, records it, and exits 3', async () =
   expect(died.outputs).toEqual([
     expect.objectContaining({ name: 'stdout', text: 'dying\n' })
   ]);
+});
+
+it('with no TRAIL_URL, uses the local server of TRAIL_DATA_DIR: the running one, else one it starts and stops', async () => {
+  const local = join(tmp, 'local');
+  const env = cleanEnv({ TRAIL_DATA_DIR: local, TRAIL_SERVER_SCRIPT: CLI });
+  const unknown = '1111aaaa-bbbb-cccc-dddd-eeeeffff1111';
+
+  // None runs: started on loopback with the folder's token file, then stopped.
+  const started = await runCli(bundle, ['replay', unknown], work, env);
+  expect(started.code).toBe(2);
+  expect(started.stderr).toMatch(
+    /started the local server at http:\/\/127\.0\.0\.1:\d+ \(data in .*local\)/
+  );
+  expect(started.stderr).toMatch(/No session or execution 1111aaaa/);
+  expect(existsSync(join(local, 'token'))).toBe(true);
+  expect(existsSync(join(local, 'server.json'))).toBe(false);
+
+  // One runs (as JupyterLab's): found through server.json, its token read.
+  const running = await startCli([
+    '--port',
+    '0',
+    '--data',
+    local,
+    '--token-file',
+    join(local, 'token')
+  ]);
+  try {
+    const found = await runCli(bundle, ['replay', unknown], work, env);
+    expect(found.code).toBe(2);
+    expect(found.stderr).toContain(`the local server at ${running.line.url}`);
+    expect(found.stderr).toMatch(/No session or execution 1111aaaa/);
+  } finally {
+    running.child.kill('SIGTERM');
+    await exitOf(running.child);
+  }
 });
