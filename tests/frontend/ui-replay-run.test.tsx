@@ -450,6 +450,80 @@ describe('ReplayRunWidget', () => {
   });
 });
 
+describe('divergences of other kinds', () => {
+  afterEach(() => {
+    document.body.innerHTML = '';
+  });
+
+  const RED =
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+  const BLUE =
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPj/HwADBwIAMCbHYQAAAABJRU5ErkJggg==';
+  const image = (png: string) =>
+    ({
+      ...record(1, ''),
+      outputs: [
+        { output_type: 'stream', name: 'stdout', text: 'plotting\n' },
+        {
+          output_type: 'display_data',
+          data: { 'image/png': png },
+          metadata: {}
+        }
+      ]
+    }) as ExecutionRecord;
+
+  it('shows a differing image side by side, recorded and replayed', async () => {
+    const model = new ReplayRunModel({
+      sessionId: 'session-1',
+      upto: 1,
+      steps: [{ step: 1, seq: 1, executionId: 'exec-1', cellId: 'cell-1' }],
+      executor: new ScriptedExecutor({ 'cell-1': image(BLUE) }),
+      recorded: {
+        getExecution: async () => image(RED),
+        resolveOutputs: async outputs => outputs
+      },
+      compare: compareExecutions
+    });
+    const widget = attach(
+      new ReplayRunWidget({ model, notebookName: 'a.ipynb', rendermime })
+    );
+    await model.start();
+    expect(model.results[0].comparison?.verdict).toBe('differs');
+    const box = await waitFor(() =>
+      widget.node.querySelector('.jp-Trail-ReplayDifference[data-kind="image"]')
+    );
+    const sides = await waitFor(() => {
+      const images = box.querySelectorAll('.jp-Trail-CompareOutputs-side img');
+      return images.length === 2 ? images : null;
+    });
+    expect(sides[0].getAttribute('src')).toContain(RED);
+    expect(sides[1].getAttribute('src')).toContain(BLUE);
+    widget.dispose();
+  });
+
+  it('a recorded execution the server cannot give stops the run before its step runs', async () => {
+    const executor = new ScriptedExecutor({ 'cell-1': record(1, 'one\n') });
+    const model = new ReplayRunModel({
+      sessionId: 'session-1',
+      upto: 1,
+      steps: [{ step: 1, seq: 1, executionId: 'exec-1', cellId: 'cell-1' }],
+      executor,
+      recorded: {
+        getExecution: async () => {
+          throw new Error('The Trail server could not be reached');
+        },
+        resolveOutputs: async outputs => outputs
+      },
+      compare: compareExecutions
+    });
+    await model.start();
+    expect(model.state).toBe('failed');
+    expect(model.results[0].state).toBe('failed');
+    expect(model.message).toContain('could not be read');
+    expect(executor.ran).toEqual([]);
+  });
+});
+
 describe('ReplaysSection', () => {
   afterEach(() => {
     document.body.innerHTML = '';
