@@ -92,9 +92,16 @@ export const replayRunPlugin: JupyterFrontEndPlugin<void> = {
       const panel = tracker.currentWidget;
       return panel && replaySourceOfPanel(panel) ? panel : null;
     };
-    const beside = (panel: NotebookPanel, widget: Widget) => {
+    // The preflight and the run of a notebook share one area beside it, as
+    // tabs: a third column would squeeze the notebook and the run to a
+    // narrow strip while the preflight, read already, kept half the width.
+    const beside = (panel: NotebookPanel, widget: Widget, sibling?: Widget) => {
       if (!widget.isAttached) {
-        app.shell.add(widget, 'main', { mode: 'split-right', ref: panel.id });
+        if (sibling?.isAttached) {
+          app.shell.add(widget, 'main', { mode: 'tab-after', ref: sibling.id });
+        } else {
+          app.shell.add(widget, 'main', { mode: 'split-right', ref: panel.id });
+        }
       }
       app.shell.activateById(widget.id);
     };
@@ -141,7 +148,7 @@ export const replayRunPlugin: JupyterFrontEndPlugin<void> = {
           preflights.delete(panel);
         }
       });
-      beside(panel, widget);
+      beside(panel, widget, runs.get(panel));
       void panel.sessionContext.ready.then(() => model.run());
     };
 
@@ -258,7 +265,7 @@ export const replayRunPlugin: JupyterFrontEndPlugin<void> = {
         }
       });
       panel.disposed.connect(() => widget.dispose());
-      beside(panel, widget);
+      beside(panel, widget, preflights.get(panel));
       await model.start();
       if (widget.isDisposed) {
         return;

@@ -14,8 +14,13 @@ import * as path from 'path';
 import { expect, openTrail, setTheme, test } from './fixtures';
 import { addMember, openNotebook, PersonalLab, runCell } from './team-lab';
 
-/** Where the screenshots go (looked at by people, not compared). */
-const SHOTS = path.resolve(__dirname, '..', 'test-results', 'screenshots');
+/**
+ * Where the screenshots go (looked at by people, not compared); Playwright
+ * empties test-results at each run, so TRAIL_SCREENSHOTS may keep them.
+ */
+const SHOTS =
+  process.env.TRAIL_SCREENSHOTS ||
+  path.resolve(__dirname, '..', 'test-results', 'screenshots');
 
 const ALICE_CSV = 'id,value\n1,1.0\n2,2.0\n3,3.0\n4,4.0\n';
 /** Bob's copy: same rows and columns, other values. */
@@ -276,6 +281,13 @@ test.describe('replay between two people', () => {
         .click();
       await b.page.getByRole('button', { name: 'Restart and replay' }).click();
       const run = b.page.locator('.jp-Trail-ReplayRun');
+      // The run takes the preflight's place beside the notebook, as a tab
+      // of the same area, rather than squeezing a third column in.
+      const runTab = b.page.locator('.lm-DockPanel-tabBar', {
+        has: b.page.locator('.lm-TabBar-tab', { hasText: 'Replay: ' })
+      });
+      await expect(runTab).toHaveCount(1);
+      await expect(runTab).toContainText('Preflight: ');
       const status = run.locator('.jp-Trail-ReplayRun-status');
       await expect(status).toHaveAttribute('data-state', 'paused', {
         timeout: 60000
