@@ -21,6 +21,7 @@ import type { HistoryService } from '../services/history';
 import type { StepRecord, StructureSnapshotRecord } from '../store/types';
 import type { Principal } from './directory';
 import { notFound } from './listing-cursor';
+import { RecentSteps } from './recent-steps';
 import type { TeamAccess } from './team';
 
 /** The steps of the team's sessions, as the caller may read them. */
@@ -29,6 +30,9 @@ export class TeamSteps {
     private readonly history: HistoryService,
     private readonly access: TeamAccess
   ) {}
+
+  /** The step lists of the sessions stepped through lately. */
+  private readonly recent = new RecentSteps();
 
   /** GET /sessions/:id/steps. */
   async listSteps(principal: Principal, id: string): Promise<StepList> {
@@ -121,7 +125,7 @@ export class TeamSteps {
     id: string
   ): Promise<{
     stored: string;
-    steps: StepRecord[];
+    steps: readonly StepRecord[];
     structures: StructureSnapshotRecord[];
     structured: boolean;
   }> {
@@ -135,13 +139,15 @@ export class TeamSteps {
     }
     this.access.assertReadable(principal, session.id, 'session', id);
     const [all, structures] = await Promise.all([
-      this.access.store.listSteps(stored),
+      this.recent.get(stored, session.executionCount, () =>
+        this.access.store.listSteps(stored)
+      ),
       this.access.store.listStructures(stored)
     ]);
     const steps =
       this.access.aliases.size === 0
-        ? (all ?? [])
-        : (all ?? []).filter(s =>
+        ? all
+        : all.filter(s =>
             this.access.canReadExecution(principal, {
               id: s.executionId,
               sessionId: stored

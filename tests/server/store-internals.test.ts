@@ -2,7 +2,11 @@
  * Parts of the file store whose failures the API tests would not show
  * directly: the id table, damaged index files.
  */
-import { constants as fsConstants, existsSync } from 'node:fs';
+import {
+  constants as fsConstants,
+  existsSync,
+  promises as fsPromises
+} from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CellIndex } from '../../server/store/cell-index';
@@ -147,6 +151,32 @@ describe('closing', () => {
     const reopened = await openFileApp(dir);
     expect(reopened.store.executionCount).toBe(1);
     await reopened.close();
+  });
+});
+
+describe('reading the log', () => {
+  it('opens a segment once for reads that start together', async () => {
+    const dir = await tempDir();
+    const log = await SegmentLog.open(dir, () => undefined);
+    const bodies = Array.from({ length: 200 }, (_, i) =>
+      JSON.stringify({ i, text: `record ${i}` })
+    );
+    const at = await log.append(
+      bodies.map(body => ({ fields: ['t', 1], body }))
+    );
+    const opened = jest.spyOn(fsPromises, 'open');
+    try {
+      // A step of a long session reads hundreds of records at once: each
+      // read had opened (and then closed) its own handle.
+      await expect(Promise.all(at.map(a => log.read(a)))).resolves.toEqual(
+        bodies
+      );
+      await expect(log.read(at[7])).resolves.toBe(bodies[7]);
+      expect(opened).toHaveBeenCalledTimes(1);
+    } finally {
+      opened.mockRestore();
+      await log.close();
+    }
   });
 });
 
