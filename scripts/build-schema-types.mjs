@@ -136,7 +136,12 @@ if (check) {
   console.log('schema types are up to date');
 } else {
   for (const [file, text, count] of outputs) {
-    writeFileSync(file, text);
-    console.log(`wrote ${file} from ${count} schemas`);
+    // Rewritten only when it changed: scripts/setup.sh rebuilds when a
+    // source is newer than its last build, and these files live among them.
+    const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    if (current !== text) {
+      writeFileSync(file, text);
+      console.log(`wrote ${file} from ${count} schemas`);
+    }
   }
 }

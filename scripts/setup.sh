@@ -98,8 +98,8 @@ else
   skip "JavaScript dependencies"
 fi
 
-# What `jlpm build` reads (less what it writes there itself), and what it
-# must leave behind.
+# What `jlpm build` reads (less what it writes there itself: the generated
+# schema types and limits), and what it must leave behind.
 BUILD_INPUTS=(src schema server style jupyterlab_trail/kernel scripts/*.mjs package.json
   yarn.lock tsconfig.json)
 BUILD_OUTPUTS=(lib/index.js jupyterlab_trail/labextension/package.json
@@ -115,7 +115,9 @@ build_reason() {
   [ -e "$STAMPS/build" ] || { echo "no build recorded yet"; return; }
   newer=$(find "${BUILD_INPUTS[@]}" -type f -newer "$STAMPS/build" \
     -not -path 'server/dist/*' -not -path 'src/_generated/*' -not -path 'src/records/schema.d.ts' \
-    -not -path '*/__pycache__/*' -print -quit 2>/dev/null || true)
+    -not -path 'src/records/limits.ts' -not -path 'src/client/api-schema.d.ts' \
+    -not -path 'jupyterlab_trail/kernel/limits.py' -not -path '*/__pycache__/*' -print -quit \
+    2>/dev/null || true)
   [ -z "$newer" ] || echo "$newer changed"
 }
 
@@ -137,9 +139,10 @@ PACKAGE_INPUTS=(pyproject.toml package.json)
 LINK=.venv/share/jupyter/labextensions/jupyterlab-trail
 if changed package "${PACKAGE_INPUTS[@]}" || [ ! -e "$LINK" ]; then
   step "Installing the Python package (development mode)"
-  # The wheel maps the root install.json into the labextension folder; a
-  # stale copy inside jupyterlab_trail/labextension (left by an older build)
-  # is a second file at that path, and hatchling refuses to build at all.
+  # The wheel maps the root install.json into the labextension folder. The
+  # install writes it through the development symlink (jupyter-builder
+  # develop) into jupyterlab_trail/labextension itself, where the next
+  # install finds a second file for that path and hatchling refuses to build.
   rm -f jupyterlab_trail/labextension/install.json
   $PIP --no-build-isolation -e .
   jupyter-builder develop . --overwrite >/dev/null

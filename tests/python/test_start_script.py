@@ -137,6 +137,14 @@ def test_a_changed_input_reruns_only_its_step(repo):
     (repo / "jupyterlab_trail" / "server" / "trail-server.cjs").unlink()
     assert setup_calls(start(repo)[0]) == ["jlpm build"]
 
+    # What the build writes among its sources (the generated schema types
+    # and limits) is no source either: a build must not ask for another.
+    for generated in ("src/records/limits.ts", "src/client/api-schema.d.ts", "jupyterlab_trail/kernel/limits.py"):
+        (repo / generated).parent.mkdir(parents=True, exist_ok=True)
+        (repo / generated).write_text("// generated")
+        later(repo / generated)
+    assert setup_calls(start(repo)[0]) == []
+
     # A Python cache beside the kernel helper is no source.
     cache = repo / "jupyterlab_trail" / "kernel" / "__pycache__" / "state.cpython-311.pyc"
     cache.parent.mkdir()
