@@ -7,6 +7,7 @@ import {
   compareExecutions,
   ComparableExecution
 } from '../../src/records/replay/compare';
+import { textSummary } from '../../src/records/replay/difference';
 import { normaliseText } from '../../src/records/replay/normalise';
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
@@ -252,7 +253,7 @@ describe('compareExecutions', () => {
       index: 0
     });
     expect(comparison.differences[0].summary).toBe(
-      'stream/stdout differs (1 line(s) recorded, 1 replayed); first at line 4: "accuracy 0.9312" → "accuracy 0.9313"'
+      'stream/stdout differs (1 line recorded, 1 line replayed); first at line 4: "accuracy 0.9312" → "accuracy 0.9313"'
     );
   });
 
@@ -529,14 +530,14 @@ describe('compareExecutions', () => {
       )
     );
     expect(added.differences[0].summary).toBe(
-      'stream/stdout differs (1 replayed); first at line 3: "warning: early stop" is new'
+      'stream/stdout differs (1 line replayed); first at line 3: "warning: early stop" is new'
     );
     const dropped = compareExecutions(
       recorded,
       run([stdout('epoch 1\ndone\n')], REPLAYED_AT)
     );
     expect(dropped.differences[0].summary).toBe(
-      'stream/stdout differs (1 line(s) recorded); first at line 2: "epoch 2" is gone'
+      'stream/stdout differs (1 line recorded); first at line 2: "epoch 2" is gone'
     );
   });
 
@@ -554,5 +555,16 @@ describe('compareExecutions', () => {
       REPLAYED_AT
     );
     expect(compareExecutions(recorded, replayed).verdict).toBe('same');
+  });
+});
+
+describe('textSummary', () => {
+  it('counts lines in words a reader expects: one line, two lines', () => {
+    expect(textSummary('stream/stdout', 'a\nb\nc\n', 'a\nB\nC\n')).toBe(
+      'stream/stdout differs (2 lines recorded, 2 lines replayed); first at line 2: "b" → "B"'
+    );
+    expect(textSummary('text/plain', 'mean 2.5\n', 'mean 25.0\n')).toBe(
+      'text/plain differs (1 line recorded, 1 line replayed); first at line 1: "mean 2.5" → "mean 25.0"'
+    );
   });
 });

@@ -119,7 +119,7 @@ export function quote(line: string): string {
 
 /**
  * A line diff's summary: how many lines differ on each side and the first
- * differing pair, e.g. `stream/stdout differs (1 line(s) recorded, 1
+ * differing pair, e.g. `stream/stdout differs (1 line recorded, 1 line
  * replayed); first at line 4: "acc 0.93" → "acc 0.91"`.
  */
 export function textSummary(label: string, a: string, b: string): string {
@@ -149,9 +149,10 @@ export function textSummary(label: string, a: string, b: string): string {
       replayed = replayed ?? top;
     }
   }
+  const lines = (n: number) => (n === 1 ? '1 line' : `${n} lines`);
   const counts = [
-    removed ? `${removed} line(s) recorded` : '',
-    added ? `${added} replayed` : ''
+    removed ? `${lines(removed)} recorded` : '',
+    added ? `${lines(added)} replayed` : ''
   ]
     .filter(Boolean)
     .join(', ');
