@@ -307,6 +307,9 @@ test.describe('replay between two people', () => {
       await expect(merge.locator('.cm-merge-b')).toContainText(
         'mean value 25.0'
       );
+      await expect(step(2)).toContainText(
+        'stream/stdout differs (1 line recorded, 1 line replayed)'
+      );
       await shootBoth(b.page, 'replay-team-divergence');
 
       await run.getByRole('button', { name: 'Continue' }).click();
@@ -343,6 +346,12 @@ test.describe('replay between two people', () => {
         `Bob Baker replayed up to step ${K}`
       );
       await expect(replay).toContainText(`${K} of ${K} steps run`);
+      // In the sidebar's default width the step is read, not cut off.
+      expect(
+        await replay
+          .locator('.jp-Trail-Item-title')
+          .evaluate(title => title.scrollWidth <= title.clientWidth)
+      ).toBe(true);
       fs.mkdirSync(SHOTS, { recursive: true });
       await alicePanel.screenshot({
         path: path.join(SHOTS, 'replay-team-replays-light.png')
