@@ -23,6 +23,7 @@ import {
   readSegmentIndex,
   SegmentIndexWriter
 } from './segment-index';
+import { ReadBatch } from './read-batch';
 import { parseLine, scanSegment, segmentName } from './segment-scan';
 
 /** Where one record lives in the log. */
@@ -100,6 +101,9 @@ export class SegmentLog {
    * share one open instead of each opening the file and closing it again.
    */
   private readonly readers = new Map<number, Promise<fs.FileHandle>>();
+  private readonly batch = new ReadBatch((segment, offset, length) =>
+    this.readRange(segment, offset, length)
+  );
   /** The failure of the last write, until a write succeeds again. */
   private failure: { error: Error; at: Date } | null = null;
   private closed = false;
@@ -314,22 +318,30 @@ export class SegmentLog {
 
   /** Reads a record's body back, checking its CRC. */
   async read(location: LogLocation): Promise<string> {
-    const handle = await this.reader(location.segment);
-    const buf = Buffer.allocUnsafe(location.length);
-    const { bytesRead } = await handle.read(
-      buf,
-      0,
-      location.length,
-      location.offset
-    );
+    // Merged with the reads asked for in the same turn (read-batch.ts).
+    const line = await this.batch.read(location);
     const parsed =
-      bytesRead === location.length ? parseLine(buf, 0, bytesRead, true) : null;
+      line.length === location.length
+        ? parseLine(line, 0, line.length, true)
+        : null;
     if (!parsed) {
       throw new Error(
         `log record at ${segmentName(location.segment)}:${location.offset} is unreadable`
       );
     }
-    return buf.toString('utf8', parsed.tab + 1, bytesRead);
+    return line.toString('utf8', parsed.tab + 1, line.length);
+  }
+
+  /** Bytes of a segment (fewer at its end). */
+  private async readRange(
+    segment: number,
+    offset: number,
+    length: number
+  ): Promise<Buffer> {
+    const handle = await this.reader(segment);
+    const buf = Buffer.allocUnsafe(length);
+    const { bytesRead } = await handle.read(buf, 0, length, offset);
+    return buf.subarray(0, bytesRead);
   }
 
   /**
