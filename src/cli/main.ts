@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       process.exit(ExitCode.Interrupted);
     }
     process.stderr.write(
-      '\nStopping after the current step (Ctrl-C again to quit at once)…\n'
+      '\nStopping: the running step is interrupted, the rest not run (Ctrl-C again to quit at once)…\n'
     );
     interrupt();
   };

@@ -15,6 +15,8 @@ export type StepVerdict =
   | 'skipped'
   | 'kernel-died'
   | 'failed'
+  /** Interrupted by the user (Ctrl-C) while it ran. */
+  | 'interrupted'
   | 'not-run';
 
 /** One replayed (or not replayed) step. */
@@ -120,7 +122,8 @@ export function summarize(
       step =>
         step.verdict === 'not-run' ||
         step.verdict === 'kernel-died' ||
-        step.verdict === 'failed'
+        step.verdict === 'failed' ||
+        step.verdict === 'interrupted'
     ),
     firstDivergence: first?.step ?? null,
     kernelDiedAt: died?.step ?? null,

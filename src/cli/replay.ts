@@ -5,6 +5,7 @@
  * are the replay models of the extension (src/model/replay-run), driven
  * from a terminal.
  */
+import type { Kernel } from '@jupyterlab/services';
 import {
   PreflightModel,
   type IPreflightServer
@@ -165,7 +166,7 @@ class ReplayRun {
       notebookPath: source.session.notebookPath,
       codeOf: step => this._code.get(step.executionId) ?? ''
     });
-    const results = await this.runSteps(executor);
+    const results = await this.runSteps(executor, kernel);
     executor.dispose();
     // Every step sent to the kernel is recorded, the one it died in too.
     await recording.settle(
@@ -259,7 +260,8 @@ class ReplayRun {
    * them would not replay what happened, and may not end.
    */
   private async runSteps(
-    executor: KernelStepExecutor
+    executor: KernelStepExecutor,
+    kernel: Kernel.IKernelConnection
   ): Promise<ReplayStepResult[]> {
     const { source } = this;
     const skipped = (step: SessionStep) =>
@@ -327,8 +329,11 @@ class ReplayRun {
     };
     model.changed.connect(report);
     void this.io.interrupted.then(() => {
+      // Stop after the running step, and interrupt it (a long step would
+      // otherwise keep the user waiting).
       this._interrupted = true;
       model.stop();
+      void kernel.interrupt().catch(() => undefined);
     });
     await model.start();
     report();
@@ -372,7 +377,14 @@ class ReplayRun {
     if (replayed?.sessionId) {
       line.replayedExecutionId = replayed.id;
     }
-    if (result.state === 'compared' && comparison) {
+    if (
+      this._interrupted &&
+      result.state === 'compared' &&
+      replayed?.error?.ename === 'KeyboardInterrupt'
+    ) {
+      // The user stopped it: not a divergence of the replay.
+      line.verdict = 'interrupted';
+    } else if (result.state === 'compared' && comparison) {
       line.verdict = comparison.verdict;
       line.differences = comparison.differences;
       line.ignored = comparison.ignored;

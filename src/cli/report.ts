@@ -131,6 +131,9 @@ export function stepLine(result: ReplayStepResult, total: number): string {
     case 'kernel-died':
       text = 'kernel died';
       break;
+    case 'interrupted':
+      text = 'interrupted (Ctrl-C)';
+      break;
     case 'failed':
       text = `not run: ${result.note ?? 'it could not be read'}`;
       break;
