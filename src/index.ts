@@ -7,7 +7,6 @@ import { deliveryPlugin } from './plugins/delivery';
 import { panelPlugin } from './plugins/panel';
 import { recorderPlugin } from './plugins/recorder';
 import { replayPlugin } from './plugins/replay';
-import { replayPlugin } from './plugins/replay';
 import { replayRunPlugin } from './plugins/replayRun';
 import { statusPlugin } from './plugins/status';
 
@@ -20,7 +19,6 @@ export default [
   recorderPlugin,
   deliveryPlugin,
   panelPlugin,
-  replayPlugin,
   replayPlugin,
   statusPlugin,
   replayRunPlugin

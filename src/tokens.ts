@@ -172,8 +172,6 @@ export namespace CommandIDs {
   export const copyLink = 'trail:copy-link';
   export const showCellHistory = 'trail:show-cell-history';
   export const toggleNotebookPrivate = 'trail:toggle-notebook-private';
-  export const openReplay = 'trail:open-replay';
-  export const openStepAsNotebook = 'trail:open-step-as-notebook';
   export const replayPreflight = 'trail:replay-preflight';
   export const replayInKernel = 'trail:replay-in-kernel';
   export const openReplay = 'trail:open-replay';
