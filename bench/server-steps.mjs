@@ -218,6 +218,7 @@ async function startServer(dist, dataDir, onTimed = () => undefined) {
     async close() {
       server.closeAllConnections();
       await new Promise(r => server.close(r));
+      await access.ownership.close?.();
       await store.close();
     }
   };
