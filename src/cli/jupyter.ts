@@ -104,6 +104,9 @@ export async function startJupyterServer(
     ],
     { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] }
   );
+  // Whatever ends this process, the server (and its kernels) go with it.
+  const onExit = () => child.kill('SIGTERM');
+  process.once('exit', onExit);
   let log = '';
   child.stderr?.on('data', chunk => {
     // Only the tail matters, for a failure message.
@@ -129,6 +132,7 @@ export async function startJupyterServer(
       await KernelAPI.shutdownKernel(id, settings).catch(() => undefined);
     }
     await stopChild(child);
+    process.removeListener('exit', onExit);
     rmSync(configDir, { recursive: true, force: true });
   };
   for (let i = 0; i < 600; i++) {

@@ -151,6 +151,9 @@ export async function localServer(
     { stdio: ['ignore', 'pipe', logFd], env: serverEnv(env) }
   );
   closeSync(logFd);
+  // Whatever ends this process, a server it started goes with it.
+  const onExit = () => child.kill('SIGTERM');
+  process.once('exit', onExit);
   const line = await firstLine(child);
   let message: { event?: string; url?: string };
   try {
@@ -175,7 +178,12 @@ export async function localServer(
     token: readToken(dataDir),
     dataDir,
     started,
-    stop: () => (started ? stopChild(child) : Promise.resolve())
+    stop: async () => {
+      process.removeListener('exit', onExit);
+      if (started) {
+        await stopChild(child);
+      }
+    }
   };
 }
 
