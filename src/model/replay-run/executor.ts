@@ -7,6 +7,7 @@
  * recorded as the replay session.
  */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import { PromiseDelegate } from '@lumino/coreutils';
 import type { ExecutionRecord, Output, TrailEvent } from '../../records/schema';
 import { OutputList } from '../../recorder/outputs';
 import type { IReplayStep } from './steps';
@@ -84,7 +85,7 @@ export class RecordCatcher {
    * request is sent by someone else (the notebook's cell executor).
    */
   expect(key: string): void {
-    this._records.set(key, null);
+    this._pending.set(key, new PromiseDelegate<ExecutionRecord | null>());
   }
 
   /**
@@ -95,25 +96,31 @@ export class RecordCatcher {
     key: string,
     timeoutMs = RECORD_WAIT_MS
   ): Promise<ExecutionRecord | null> {
-    const deadline = Date.now() + (this.recording ? timeoutMs : 0);
-    for (;;) {
-      const record = this._records.get(key);
-      if (record) {
-        this._records.delete(key);
-        return record;
+    const pending = this._pending.get(key);
+    if (!pending) {
+      return null;
+    }
+    const timer = setTimeout(
+      () => pending.resolve(null),
+      this.recording ? timeoutMs : 0
+    );
+    try {
+      return await pending.promise;
+    } finally {
+      clearTimeout(timer);
+      if (this._pending.get(key) === pending) {
+        this._pending.delete(key);
       }
-      if (Date.now() >= deadline) {
-        this._records.delete(key);
-        return null;
-      }
-      await new Promise(resolve => setTimeout(resolve, 20));
     }
   }
 
-  /** Stop listening. */
+  /** Stop listening; records still awaited come as null. */
   dispose(): void {
     this._source?.eventRecorded.disconnect(this._onEvent, this);
-    this._records.clear();
+    for (const pending of this._pending.values()) {
+      pending.resolve(null);
+    }
+    this._pending.clear();
   }
 
   private _onEvent(_: unknown, event: TrailEvent): void {
@@ -126,13 +133,15 @@ export class RecordCatcher {
       cellId !== null ? cellRecordKey(notebookPath, cellId) : undefined
     ];
     for (const key of keys) {
-      if (key && this._records.has(key) && this._records.get(key) === null) {
-        this._records.set(key, event.execution);
+      // The first record after `expect` is the one (a resolved delegate
+      // ignores later ones).
+      if (key) {
+        this._pending.get(key)?.resolve(event.execution);
       }
     }
   }
 
-  private _records = new Map<string, ExecutionRecord | null>();
+  private _pending = new Map<string, PromiseDelegate<ExecutionRecord | null>>();
   private _source: IEventSource | null;
 }
 
@@ -189,13 +198,13 @@ export function replayedRecordFrom(options: {
   code: string;
   notebookPath: string;
   outputs: Output[];
-  reply: KernelMessage.IExecuteReplyMsg['content'] | null;
+  /** How the execution ended: its reply's status, or aborted without one. */
+  status: ExecutionRecord['status'];
+  executionCount: number | null;
   startedAt: Date;
   endedAt: Date;
 }): ExecutionRecord {
-  const { reply } = options;
-  const status: ExecutionRecord['status'] =
-    reply === null ? 'aborted' : reply.status === 'ok' ? 'ok' : 'error';
+  const { status } = options;
   const errorOutput = options.outputs.find(
     output => output.output_type === 'error'
   ) as { ename: string; evalue: string } | undefined;
@@ -207,10 +216,7 @@ export function replayedRecordFrom(options: {
     notebookPath: options.notebookPath,
     cellId: options.cellId,
     code: options.code,
-    executionCount:
-      reply && 'execution_count' in reply
-        ? ((reply.execution_count as number | null) ?? null)
-        : null,
+    executionCount: options.executionCount,
     status,
     startedAt: options.startedAt.toISOString(),
     endedAt: options.endedAt.toISOString(),
@@ -298,7 +304,11 @@ export class KernelStepExecutor implements IStepExecutor {
         code,
         notebookPath: this._notebookPath,
         outputs: outputs.toJSON(),
-        reply: reply.content,
+        status: reply.content.status === 'ok' ? 'ok' : 'error',
+        executionCount:
+          'execution_count' in reply.content
+            ? (reply.content.execution_count ?? null)
+            : null,
         startedAt,
         endedAt: new Date()
       })

@@ -96,10 +96,8 @@ export class NotebookStepExecutor implements IStepExecutor {
       code,
       notebookPath: path,
       outputs,
-      reply: {
-        status: failed ? 'error' : 'ok',
-        execution_count: executionCountOf(cell)
-      } as never,
+      status: failed ? 'error' : 'ok',
+      executionCount: executionCountOf(cell),
       startedAt,
       endedAt: new Date()
     });
