@@ -23,7 +23,11 @@ const outfile =
     ? resolve(process.argv[at + 1])
     : join(root, 'jupyterlab_trail', 'bin', 'trail.cjs');
 
-for (const generated of ['kernel-helper.ts', 'response-validators.ts', 'version.ts']) {
+for (const generated of [
+  'kernel-helper.ts',
+  'response-validators.ts',
+  'version.ts'
+]) {
   if (!existsSync(join(root, 'src', '_generated', generated))) {
     console.error(
       `bundle-cli: src/_generated/${generated} is missing; run \`jlpm build\` (or build:helper, build:validators, build:version) first`
