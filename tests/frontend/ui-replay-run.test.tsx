@@ -161,6 +161,14 @@ describe('PreflightWidget', () => {
     const columns = node.querySelector('.jp-Trail-Preflight-columns')!;
     expect(columns.textContent).toContain('column c (int64) is new');
     expect(columns.textContent).toContain('column a was int64, is float64');
+    // What a missing file and a changed input mean, in words.
+    expect(
+      node.querySelector('.jp-Trail-Preflight-file[data-path="gone.csv"]')
+        ?.textContent
+    ).toContain('not found by this notebook’s kernel');
+    expect(
+      node.querySelector('.jp-Trail-Preflight-consequence')?.textContent
+    ).toContain('From step 2 on, the steps read other data');
     widget.dispose();
   });
 

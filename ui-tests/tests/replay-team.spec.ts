@@ -31,7 +31,11 @@ const SCALE_10 = 'print("scaled", mean * 10)';
 
 /** Alice's notebook: a markdown cell, then four code cells. */
 const CELLS = [
-  { id: 'intro', type: 'markdown', source: '# Training data\nMean of `value`.' },
+  {
+    id: 'intro',
+    type: 'markdown',
+    source: '# Training data\nMean of `value`.'
+  },
   { id: 'setup', type: 'code', source: 'import pandas as pd\nprint("ready")' },
   {
     id: 'load',
@@ -172,9 +176,7 @@ test.describe('replay between two people', () => {
         .locator(`.jp-Trail-PersonItem[data-user-id="${alice.id}"]`)
         .click();
       await bobPanel
-        .locator(
-          '.jp-Trail-NotebookItem[data-notebook-path="analysis.ipynb"]'
-        )
+        .locator('.jp-Trail-NotebookItem[data-notebook-path="analysis.ipynb"]')
         .click();
       await bobPanel
         .locator(`.jp-Trail-SessionItem[data-session-id="${session.id}"]`)
@@ -230,9 +232,7 @@ test.describe('replay between two people', () => {
       await b.page.locator('.jp-Trail-OpenAsNotebookButton').click();
       const dialog = b.page.locator('.jp-Dialog');
       await expect(dialog).toContainText('As executed');
-      await expect(
-        dialog.locator('input[value="as-executed"]')
-      ).toBeChecked();
+      await expect(dialog.locator('input[value="as-executed"]')).toBeChecked();
       await dialog.getByRole('button', { name: 'Open' }).click();
       const opened = b.page.locator('.jp-NotebookPanel');
       await expect(opened).toBeVisible({ timeout: 30000 });
@@ -252,9 +252,7 @@ test.describe('replay between two people', () => {
       const text = (source: string | string[]) => [source].flat().join('');
       expect(text(code[4].source)).toBe(SCALE_2);
       // The note names the data file the steps read.
-      expect(text(document.cells[0].source)).toContain(
-        'data/train.csv'
-      );
+      expect(text(document.cells[0].source)).toContain('data/train.csv');
 
       // "Check before replaying": the CSV changed; Python is the same.
       await b.page
@@ -268,6 +266,10 @@ test.describe('replay between two people', () => {
         '.jp-Trail-Preflight-file[data-path="data/train.csv"]'
       );
       await expect(csv).toHaveAttribute('data-state', 'changed');
+      await expect(csv).toContainText('other content, same columns');
+      await expect(
+        preflight.locator('.jp-Trail-Preflight-consequence')
+      ).toContainText('From step 2 on');
       await expect(
         preflight.locator(
           '.jp-Trail-Preflight-python .jp-Trail-Preflight-badge'
@@ -342,9 +344,7 @@ test.describe('replay between two people', () => {
           { timeout: 30000, intervals: [1000] }
         )
         .toBe(1);
-      await expect(replay).toContainText(
-        `Bob Baker replayed up to step ${K}`
-      );
+      await expect(replay).toContainText(`Bob Baker replayed up to step ${K}`);
       await expect(replay).toContainText(`${K} of ${K} steps run`);
       // In the sidebar's default width the step is read, not cut off.
       expect(

@@ -374,7 +374,31 @@ function Files(props: {
           </tbody>
         </table>
       )}
+      <DataConsequence files={files} trans={trans} />
     </section>
+  );
+}
+
+/** What a changed or missing input means for the replay, said once. */
+function DataConsequence(props: {
+  files: PreflightFile[];
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { files, trans } = props;
+  const differing = files.filter(
+    file => file.state === 'changed' || file.state === 'missing'
+  );
+  if (differing.length === 0) {
+    return null;
+  }
+  const first = Math.min(...differing.map(file => file.step));
+  return (
+    <p className="jp-Trail-Preflight-note jp-Trail-Preflight-consequence">
+      {trans.__(
+        'From step %1 on, the steps read other data than the recording did, so their outputs may differ. Replaying shows where.',
+        first
+      )}
+    </p>
   );
 }
 
@@ -388,7 +412,22 @@ function Columns(props: {
     !columns ||
     columns.added.length + columns.removed.length + columns.retyped.length === 0
   ) {
-    return null;
+    // "changed" alone leaves a newcomer guessing what changed.
+    const what =
+      file.state === 'changed'
+        ? columns
+          ? trans.__('other content, same columns')
+          : trans.__('other content')
+        : file.state === 'missing'
+          ? trans.__('not found by this notebook’s kernel')
+          : null;
+    return what ? (
+      <ul className="jp-Trail-Preflight-columns">
+        <li data-change={file.state === 'changed' ? 'content' : 'missing'}>
+          {what}
+        </li>
+      </ul>
+    ) : null;
   }
   return (
     <ul className="jp-Trail-Preflight-columns">
