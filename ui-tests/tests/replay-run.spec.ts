@@ -324,7 +324,7 @@ test.describe('replay in my kernel', () => {
       timeout: 60000
     });
     await expect(status).toContainText(
-      'The kernel died (Jupyter is restarting it) while step 2 was running.'
+      'The kernel died or was restarted while step 2 was running.'
     );
     const step = (k: number) =>
       run.locator(`.jp-Trail-ReplayRun-step[data-step="${k}"]`);

@@ -163,13 +163,13 @@ export function watchKernel(
         )
       );
     onStatus = (_, status) => {
+      // A kernel that dies is restarted by Jupyter: the connection says
+      // 'restarting' and 'autorestarting' in either order, as it does for
+      // a restart asked by someone, so the two cannot be told apart here.
       if (status === 'dead') {
         fail('died');
-      } else if (status === 'autorestarting') {
-        // The process died; Jupyter starts another one.
-        fail('died (Jupyter is restarting it)');
-      } else if (status === 'restarting') {
-        fail('was restarted');
+      } else if (status === 'autorestarting' || status === 'restarting') {
+        fail('died or was restarted');
       }
     };
     onDisposed = () => fail('was shut down');
