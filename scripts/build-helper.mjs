@@ -38,8 +38,9 @@ const PACKAGE_IMPORT = /^from \.[A-Za-z0-9_.]* import (?:\([^)]*\)|[^\n]*)\n/gm;
 const VERSION_IMPORT = /^from \.\. import __version__\n/m;
 
 /** package.json's version: Trail's one version source. */
-const VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  .version;
+const VERSION = JSON.parse(
+  readFileSync(join(root, 'package.json'), 'utf8')
+).version;
 
 /**
  * The helper's source as it is injected: each listed module without its
