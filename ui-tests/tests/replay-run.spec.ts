@@ -4,7 +4,7 @@
  * preflight says so, the replay pauses at the step that reads it, goes on,
  * and the recorded session then lists the replay.
  */
-import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { galata, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { createHash, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -357,5 +357,56 @@ test.describe('replay in my kernel', () => {
       );
     });
     expect(enabled).toEqual([false, false]);
+  });
+  test.describe('with the settings strict on and pause on divergence off', () => {
+    test.use({
+      mockSettings: {
+        ...galata.DEFAULT_SETTINGS,
+        'jupyterlab-trail:plugin': {
+          replayRun: { strict: true, pauseOnDivergence: false }
+        }
+      }
+    });
+
+    test('the replay runs through the divergence without pausing, strict from the start', async ({
+      page,
+      trail,
+      tmpPath
+    }) => {
+      const recordedPath = 'alice/settings.ipynb';
+      const { sessionId, executionIds, events } = recordedEvents(recordedPath);
+      await trail.ingest(events);
+      await page.contents.uploadContent(
+        CHANGED_CSV,
+        'text',
+        `${tmpPath}/data.csv`
+      );
+      await page.contents.uploadContent(
+        JSON.stringify(replayNotebook(sessionId, executionIds, recordedPath)),
+        'text',
+        `${tmpPath}/settings-step3.ipynb`
+      );
+      await page.notebook.openByPath(`${tmpPath}/settings-step3.ipynb`);
+      await page.notebook.activate('settings-step3.ipynb');
+      await page.evaluate(() =>
+        (window as any).jupyterapp.commands.execute('trail:replay-in-kernel', {
+          restart: false
+        })
+      );
+      const run = page.locator('.jp-Trail-ReplayRun');
+      await expect(
+        run.locator('.jp-Trail-ReplayRun-strict input')
+      ).toBeChecked();
+      // Paused, it would wait at step 2 for Continue.
+      await expect(run.locator('.jp-Trail-ReplayRun-status')).toHaveAttribute(
+        'data-state',
+        'finished',
+        { timeout: 60000 }
+      );
+      const step = (k: number) =>
+        run.locator(`.jp-Trail-ReplayRun-step[data-step="${k}"]`);
+      await expect(step(2)).toHaveAttribute('data-verdict', 'differs');
+      await expect(step(3)).toHaveAttribute('data-verdict', 'same');
+    });
   });
 });
