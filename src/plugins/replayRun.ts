@@ -87,6 +87,16 @@ export const replayRunPlugin: JupyterFrontEndPlugin<void> = {
       (settings?.composite.replayRun as Partial<IReplayRunSettings>) ?? {};
     const runs = new Map<NotebookPanel, ReplayRunWidget>();
     const preflights = new Map<NotebookPanel, PreflightWidget>();
+    // A run under way follows a change of "pause on divergence" (strict
+    // has its own checkbox on the run).
+    settings?.changed.connect(() => {
+      const pause = replaySettings().pauseOnDivergence;
+      if (typeof pause === 'boolean') {
+        for (const run of runs.values()) {
+          run.model.pauseOnDivergence = pause;
+        }
+      }
+    });
 
     const target = (_args: { [key: string]: unknown }) => {
       const panel = tracker.currentWidget;
