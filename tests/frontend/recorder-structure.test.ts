@@ -209,6 +209,7 @@ describe('StructureTracker cost', () => {
     expect(redactions).toHaveLength(501);
     expect(Object.values(event.sources)).toEqual(['changed = True']);
 
+    // eslint-disable-next-line no-console
     console.log(
       `structure of 500 cells: first ${first.toFixed(1)} ms, unchanged ${unchanged.toFixed(3)} ms, one edit ${edited.toFixed(2)} ms`
     );

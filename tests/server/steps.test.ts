@@ -370,6 +370,7 @@ describe('a 10,000-execution session', () => {
     expect(list.body.total).toBe(10_000);
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)];
+    // eslint-disable-next-line no-console
     console.log(
       `10,000 executions, 500 cells: /steps/{k} median ${median.toFixed(1)} ms (max ${times[times.length - 1].toFixed(1)}), /steps ${listMs.toFixed(1)} ms, over HTTP`
     );
