@@ -233,6 +233,16 @@ test.describe('replay between two people', () => {
       const dialog = b.page.locator('.jp-Dialog');
       await expect(dialog).toContainText('As executed');
       await expect(dialog.locator('input[value="as-executed"]')).toBeChecked();
+      // The choice shows: radio buttons, not blank text-field boxes.
+      expect(
+        await dialog
+          .locator('input[value="as-executed"]')
+          .evaluate(radio => getComputedStyle(radio).appearance)
+      ).not.toBe('none');
+      fs.mkdirSync(SHOTS, { recursive: true });
+      await dialog
+        .locator('.jp-Dialog-content')
+        .screenshot({ path: path.join(SHOTS, 'replay-team-open-dialog.png') });
       await dialog.getByRole('button', { name: 'Open' }).click();
       const opened = b.page.locator('.jp-NotebookPanel');
       await expect(opened).toBeVisible({ timeout: 30000 });
