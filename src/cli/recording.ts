@@ -5,7 +5,11 @@
  */
 import type { Kernel } from '@jupyterlab/services';
 import type { TrailClient } from '../client';
-import { TrailRecorder, type IObserveContext } from '../recorder';
+import {
+  TrailRecorder,
+  type IObserveContext,
+  type NotebookStructure
+} from '../recorder';
 import type { Lineage, TrailEvent } from '../records/schema';
 import { PACKAGE_VERSION } from '../_generated/version';
 import { CliError } from './exit-codes';
@@ -31,7 +35,9 @@ export class ReplayRecording {
   }
 
   /**
-   * Observes `kernel` as the notebook `notebookPath`, and waits for its
+   * Observes `kernel` as the notebook `notebookPath` with the cells of
+   * `structure` (sent before the first step, so the replay session is a
+   * structured one), and waits for its
    * info and, for kernels that get it, for the Trail helper (so the first
    * step's files are captured too).
    */
@@ -39,11 +45,13 @@ export class ReplayRecording {
     kernel: Kernel.IKernelConnection,
     notebookPath: string,
     lineage: Lineage,
+    structure: NotebookStructure,
     timeoutMs = 20000
   ): Promise<void> {
     const context: IObserveContext = {
       notebookPath: () => notebookPath,
-      lineage: () => lineage
+      lineage: () => lineage,
+      structure: () => structure
     };
     this.recorder.observe(kernel, context);
     const answered = await Promise.race([

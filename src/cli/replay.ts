@@ -19,6 +19,7 @@ import { CliError, ExitCode } from './exit-codes';
 import { startJupyterServer, type JupyterServer } from './jupyter';
 import { probeTarget, type TargetProbe } from './probe';
 import { ReplayRecording } from './recording';
+import { replayNotebook, type ReplayNotebook } from './replay-structure';
 import { preflightLines, stepLine, summaryLines } from './report';
 import {
   diverged,
@@ -151,11 +152,19 @@ class ReplayRun {
         ` (${source.session.notebookPath}${author ? `, by ${author}` : ''})` +
         ` in a new "${kernelName}" kernel, in ${this.io.cwd}`
     );
-    await recording.observe(kernel, source.session.notebookPath, {
-      kind: 'replay',
-      sessionId: source.session.id,
-      step: source.upto
-    });
+    // Steps that did not run to their end in the recording (aborted,
+    // interrupted) are skipped: running them would not replay what
+    // happened, and may not end.
+    const notebook = replayNotebook(
+      source.steps.filter(step => !skipped(step)),
+      id => source.codeOf(id)
+    );
+    await recording.observe(
+      kernel,
+      source.session.notebookPath,
+      { kind: 'replay', sessionId: source.session.id, step: source.upto },
+      notebook.structure
+    );
 
     const preflight = await this.preflight(probe =>
       probeTarget(kernel, probe, this.io.cwd)
@@ -164,9 +173,12 @@ class ReplayRun {
       kernel,
       recorder: recording.recorder,
       notebookPath: source.session.notebookPath,
-      codeOf: step => this._code.get(step.executionId) ?? ''
+      codeOf: step =>
+        this._code.get(step.executionId) ??
+        source.codeOf(step.executionId) ??
+        ''
     });
-    const results = await this.runSteps(executor, kernel);
+    const results = await this.runSteps(executor, kernel, notebook);
     executor.dispose();
     // Every step sent to the kernel is recorded, the one it died in too.
     await recording.settle(
@@ -255,25 +267,15 @@ class ReplayRun {
 
   /**
    * Runs the steps with the replay runner (no pause at a divergence: every
-   * step runs, the first divergence is flagged). Steps that did not run to
-   * their end in the recording (aborted, interrupted) are skipped: running
-   * them would not replay what happened, and may not end.
+   * step runs, the first divergence is flagged), the steps of `notebook`.
    */
   private async runSteps(
     executor: KernelStepExecutor,
-    kernel: Kernel.IKernelConnection
+    kernel: Kernel.IKernelConnection,
+    notebook: ReplayNotebook
   ): Promise<ReplayStepResult[]> {
     const { source } = this;
-    const skipped = (step: SessionStep) =>
-      step.status === 'aborted' || step.status === 'interrupted';
-    const toRun: IReplayStep[] = source.steps
-      .filter(step => !skipped(step))
-      .map(step => ({
-        step: step.step,
-        seq: step.seq,
-        executionId: step.executionId,
-        cellId: step.cellId ?? ''
-      }));
+    const toRun: IReplayStep[] = notebook.steps;
     const client = this.connection.client;
     const model = new ReplayRunModel({
       sessionId: source.session.id,
@@ -401,6 +403,11 @@ class ReplayRun {
   private readonly say: (line: string) => void;
   private _code = new Map<string, string>();
   private _interrupted = false;
+}
+
+/** Whether a recorded step is left out of the replay (see `run`). */
+function skipped(step: SessionStep): boolean {
+  return step.status === 'aborted' || step.status === 'interrupted';
 }
 
 /** The cell's position, when known. */

@@ -1,8 +1,10 @@
 /**
  * The recorded session a replay runs: its summary and its steps 1..k
  * (steps API), resolved before any kernel starts, so that a bad target
- * fails with nothing run. The executions themselves are read as the steps
- * run (the replay runner fetches each one ahead).
+ * fails with nothing run. The steps' code comes from the session's listing
+ * (a few pages, no outputs): the replay's notebook structure and the step
+ * lines name it. The executions themselves (with outputs) are read as the
+ * steps run (the replay runner fetches each one ahead).
  */
 import type { TrailClient } from '../client';
 import type { StepList } from '../client/api-schema';
@@ -26,6 +28,8 @@ export interface SourceSession {
   steps: SessionStep[];
   /** A cell's position in the notebook as it stood at step `upto`, when known. */
   cellNumber(cellId: string | null): number | undefined;
+  /** The code an execution of steps 1..upto ran, when the listing had it. */
+  codeOf(executionId: string): string | undefined;
 }
 
 /**
@@ -65,15 +69,40 @@ export async function loadSource(
   const lastStep = last;
   const steps = list.steps.filter(step => step.step <= lastStep);
   steps.sort((a, b) => a.step - b.step);
-  const positions = await cellPositions(client, session.id, lastStep);
+  const [positions, codes] = await Promise.all([
+    cellPositions(client, session.id, lastStep),
+    stepCodes(client, session.id, steps[steps.length - 1].seq)
+  ]);
   return {
     session,
     total,
     upto: lastStep,
     structured: list.structured,
     steps,
-    cellNumber: cellId => (cellId === null ? undefined : positions.get(cellId))
+    cellNumber: cellId => (cellId === null ? undefined : positions.get(cellId)),
+    codeOf: id => codes.get(id)
   };
+}
+
+/** The code of each execution up to seq `last`, by execution id. */
+async function stepCodes(
+  client: TrailClient,
+  sessionId: string,
+  last: number
+): Promise<Map<string, string>> {
+  const codes = new Map<string, string>();
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await client.listExecutions(sessionId, { limit: 200, cursor });
+    for (const item of page.items) {
+      codes.set(item.id, item.code);
+    }
+    const seen = page.items[page.items.length - 1]?.seq ?? last;
+    if (!page.nextCursor || seen >= last) {
+      return codes;
+    }
+    cursor = page.nextCursor;
+  }
 }
 
 /** Each cell's 1-based position in the notebook as it stood at step k. */

@@ -121,6 +121,29 @@ it('replays an identical session: every step the same, exit 0, recorded with its
   expect(executions.items.map(item => item.cellId)).toEqual(
     CELLS.map(cell => cell.id)
   );
+
+  // It recorded its notebook (as executed: one cell per step), so the
+  // replay viewer shows the replay as a notebook, not in execution order.
+  const steps = await client.getSteps(recorded![1]);
+  expect(steps).toMatchObject({ total: CELLS.length, structured: true });
+  const last = await client.getStep(recorded![1], CELLS.length);
+  expect(last.structured).toBe(true);
+  expect(
+    last.cells.map(cell => [
+      cell.cellId,
+      cell.cellType,
+      cell.state,
+      cell.source
+    ])
+  ).toEqual(CELLS.map(cell => [cell.id, 'code', 'ran', cell.code]));
+  expect(last.cells[CELLS.length - 1].current).toBe(true);
+  const second = await client.getStep(recorded![1], 2);
+  expect(second.cells.map(cell => cell.state)).toEqual([
+    'ran',
+    'ran',
+    ...CELLS.slice(2).map(() => 'not-run')
+  ]);
+  expect(second.cells[1]).toMatchObject({ cellId: 'cell-read', current: true });
 });
 
 it('flags a changed input file in the preflight and diverges at the step that reads it', async () => {
