@@ -70,6 +70,16 @@ async function main() {
   };
   const trail = await startTrailServer(root);
   let jupyter = null;
+  // Ctrl-C or a kill: the servers and the temporary folders go too.
+  const interrupted = async () => {
+    await jupyter?.stop();
+    await trail.stop();
+    rmSync(work, { recursive: true, force: true });
+    rmSync(trail.dataDir, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     if (!stepsOnly) {
       const corpus = loadCorpus(
