@@ -28,6 +28,8 @@ export interface ReplayStepResult {
   cellId: string | null;
   /** The cell's position (1-based) in the notebook as it stood at the last step, when known. */
   cell?: number;
+  /** The first non-blank line of the code the step ran, when known. */
+  firstLine?: string;
   verdict: StepVerdict;
   differences: OutputDifference[];
   ignored: string[];

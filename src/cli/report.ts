@@ -105,10 +105,26 @@ function columnLines(file: PreflightFile): string[] {
   return lines;
 }
 
-/** One step's verdict line: `step 3/12  cell 4  same`. */
+/** The first non-blank line of `code`, trimmed ('' when all blank). */
+export function firstCodeLine(code: string): string {
+  return (
+    code
+      .split('\n')
+      .find(line => line.trim() !== '')
+      ?.trim() ?? ''
+  );
+}
+
+/** The width of the code column of a step line. */
+const CODE_WIDTH = 32;
+
+/**
+ * One step's verdict line, saying which cell and what it runs:
+ * `step 3/12  cell 4  total = int(df["y"].sum())…        same`.
+ */
 export function stepLine(result: ReplayStepResult, total: number): string {
   const width = String(total).length;
-  const where = `step ${String(result.step).padStart(width)}/${total}  ${cellLabel(result)}`;
+  const where = `step ${String(result.step).padStart(width)}/${total}  ${cellLabel(result)}  ${codeColumn(result)}`;
   let text: string;
   switch (result.verdict) {
     case 'same':
@@ -149,6 +165,14 @@ function cellLabel(result: ReplayStepResult): string {
     return `cell ${result.cell}`;
   }
   return result.cellId ? `cell ${result.cellId.slice(0, 8)}` : 'cell ?';
+}
+
+/** The step's first code line, cut to the column (… when more follows). */
+function codeColumn(result: ReplayStepResult): string {
+  const line = result.firstLine ?? '';
+  const more = line.length > CODE_WIDTH;
+  const text = more ? `${line.slice(0, CODE_WIDTH - 1)}…` : line;
+  return text.padEnd(CODE_WIDTH);
 }
 
 function firstSummary(differences: OutputDifference[]): string {
