@@ -12,7 +12,7 @@ import {
   ServerConnection,
   type Kernel
 } from '@jupyterlab/services';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -57,6 +57,43 @@ export function jupyterCommand(env: NodeJS.ProcessEnv): string[] {
     return [env.TRAIL_PYTHON.trim(), '-m', 'jupyter'];
   }
   return [env.TRAIL_JUPYTER?.trim() || 'jupyter'];
+}
+
+/**
+ * The names of the kernel specs `jupyter kernelspec list` finds in `cwd`
+ * (the ones the replay's server will offer: same command, folder and
+ * environment), in about a second instead of a server's start; null when
+ * it cannot tell (the server's own list then decides).
+ */
+export function installedKernels(
+  cwd: string,
+  env: NodeJS.ProcessEnv
+): Promise<string[] | null> {
+  const [command, ...prefix] = jupyterCommand(env);
+  return new Promise(resolve => {
+    execFile(
+      command,
+      [...prefix, 'kernelspec', 'list', '--json'],
+      { cwd, env, timeout: 30000, maxBuffer: 4 * 1024 * 1024 },
+      (error, stdout) => {
+        if (error) {
+          resolve(null);
+          return;
+        }
+        try {
+          const specs = (JSON.parse(stdout) as { kernelspecs?: unknown })
+            .kernelspecs;
+          resolve(
+            specs && typeof specs === 'object'
+              ? Object.keys(specs).sort()
+              : null
+          );
+        } catch {
+          resolve(null);
+        }
+      }
+    );
+  });
 }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));

@@ -27,9 +27,11 @@ current folder, so relative data paths resolve as beside the notebook.
 First a preflight compares the recorded Python, packages and input files
 with this kernel's; a preflight that is not ready is reported and the
 replay goes on (it shows which steps the differences change; at a terminal
-you are asked first, unless --yes). Each step prints its verdict: same,
-differs, new error, error gone. The replay is recorded to the Trail server
-as a session of its own that names its source session and step.
+you are asked first, unless --yes). Each step prints its cell, the first
+line of its code and its verdict: same, differs, new error, error gone.
+The replay is recorded to the Trail server as a session of its own that
+names its source session and step, with its notebook as executed (one
+cell per step), which the replay viewer shows.
 
 Examples:
   trail replay 5b2f0c1e-...                    every step of a session

@@ -16,11 +16,20 @@ import type { IReplayStep } from '../model/replay-run/steps';
 import { compareExecutions } from '../records/replay/compare';
 import { connect, type TrailConnection } from './config';
 import { CliError, ExitCode } from './exit-codes';
-import { startJupyterServer, type JupyterServer } from './jupyter';
+import {
+  installedKernels,
+  startJupyterServer,
+  type JupyterServer
+} from './jupyter';
 import { probeTarget, type TargetProbe } from './probe';
 import { ReplayRecording } from './recording';
 import { replayNotebook, type ReplayNotebook } from './replay-structure';
-import { preflightLines, stepLine, summaryLines } from './report';
+import {
+  firstCodeLine,
+  preflightLines,
+  stepLine,
+  summaryLines
+} from './report';
 import {
   diverged,
   summarize,
@@ -60,9 +69,17 @@ export async function replay(
 ): Promise<ExitCode> {
   let connection: TrailConnection | null = null;
   let jupyter: JupyterServer | null = null;
+  // A kernel asked for by name is looked up while the session loads, so a
+  // name not installed fails in a second, before the server starts.
+  const installed =
+    options.kernel === undefined ? null : installedKernels(io.cwd, io.env);
   try {
     connection = await connect(io.env, line => io.err(line));
     const source = await loadSource(connection.client, target, options.upto);
+    const names = await installed;
+    if (options.kernel !== undefined && names) {
+      checkInstalled(options.kernel, names);
+    }
     jupyter = await startJupyterServer(io.cwd, io.env);
     const kernelName = await chooseKernel(jupyter, options.kernel, source, io);
     const run = new ReplayRun(connection, jupyter, source, options, io);
@@ -105,11 +122,7 @@ async function chooseKernel(
   const specs = await jupyter.specs();
   const installed = specs.names.length ? specs.names.join(', ') : 'none';
   if (asked !== undefined) {
-    if (!specs.names.includes(asked)) {
-      throw new CliError(
-        `The kernel "${asked}" is not installed. Installed kernels: ${installed}.`
-      );
-    }
+    checkInstalled(asked, specs.names);
     return asked;
   }
   const recorded = source.session.kernel?.name;
@@ -127,6 +140,15 @@ async function chooseKernel(
     );
   }
   return specs.default;
+}
+
+/** Fails (exit 2) when the kernel `asked` is not among `names`. */
+function checkInstalled(asked: string, names: readonly string[]): void {
+  if (!names.includes(asked)) {
+    throw new CliError(
+      `The kernel "${asked}" is not installed. Installed kernels: ${names.length ? names.join(', ') : 'none'}.`
+    );
+  }
 }
 
 /** One replay, from the kernel's start to the delivery of its record. */
@@ -359,6 +381,7 @@ class ReplayRun {
       executionId: step.executionId,
       cellId: step.cellId,
       ...source(this.source, step.cellId),
+      ...firstLineOf(this.source.codeOf(step.executionId)),
       verdict: 'not-run',
       differences: [],
       ignored: [],
@@ -408,6 +431,12 @@ class ReplayRun {
 /** Whether a recorded step is left out of the replay (see `run`). */
 function skipped(step: SessionStep): boolean {
   return step.status === 'aborted' || step.status === 'interrupted';
+}
+
+/** The first code line, when the code is known and not blank. */
+function firstLineOf(code: string | undefined): { firstLine?: string } {
+  const line = code === undefined ? '' : firstCodeLine(code);
+  return line ? { firstLine: line } : {};
 }
 
 /** The cell's position, when known. */

@@ -90,10 +90,15 @@ it('replays an identical session: every step the same, exit 0, recorded with its
   expect(run.stderr).not.toMatch(/Error|error:/);
   expect(run.code).toBe(0);
   const lines = run.stdout.split('\n');
+  // Each step's line says which cell and what it runs (its first line).
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   for (let step = 1; step <= CELLS.length; step++) {
+    const firstLine = escape(CELLS[step - 1].code.split('\n')[0]);
     expect(lines).toContainEqual(
       expect.stringMatching(
-        new RegExp(`^step ${step}/${CELLS.length}  cell \\S+  same`)
+        new RegExp(
+          `^step ${step}/${CELLS.length}  cell ${step}  ${firstLine} +same`
+        )
       )
     );
   }
@@ -177,7 +182,8 @@ it('flags a changed input file in the preflight and diverges at the step that re
   ]);
   expect(document.steps[1]).toMatchObject({
     firstDivergence: true,
-    cellId: 'cell-read'
+    cellId: 'cell-read',
+    firstLine: 'df = pd.read_csv("data.csv")'
   });
   expect(document.steps[1].differences[0].summary).toBeTruthy();
   expect(document.summary).toMatchObject({
@@ -190,7 +196,7 @@ it('flags a changed input file in the preflight and diverges at the step that re
   });
   // Progress and logs went to stderr; the verdict lines too.
   expect(run.stderr).toMatch(
-    /step 2\/3 +cell \S+ +differs: .*<- first divergence/
+    /step 2\/3 +cell 2 +df = pd\.read_csv\("data\.csv"\) +differs: .*<- first divergence/
   );
 });
 
@@ -235,8 +241,15 @@ it('exits 2 with a clear message for an unknown session, a step past the end, a 
     }
   });
 
+  const started = Date.now();
   const kernel = await replay([source.sessionId, '--kernel', 'no-such-kernel']);
+  const took = Date.now() - started;
   expect(kernel.code).toBe(2);
+  // Checked against `jupyter kernelspec list` while the session loads,
+  // not after a Jupyter server started (about 9 s on this machine then).
+  // eslint-disable-next-line no-console
+  console.log(`--kernel no-such-kernel failed in ${took} ms`);
+  expect(took).toBeLessThan(6000);
   expect(kernel.stderr).toMatch(
     /The kernel "no-such-kernel" is not installed\. Installed kernels: .*python3/
   );
@@ -256,7 +269,9 @@ it('reports a kernel that dies at its step, records it, and exits 3', async () =
     unlinkSync(join(work, 'die.flag'));
   }
   expect(run.code).toBe(3);
-  expect(run.stdout).toMatch(/step 5\/5 +cell \S+ +kernel died/);
+  expect(run.stdout).toMatch(
+    /step 5\/5 +cell 5 +import os, pathlib, time +kernel died/
+  );
   expect(run.stdout).toMatch(/The kernel died at step 5\./);
   const id = run.stdout.match(/Recorded as session (\S+)/)![1];
   const executions = await client.listExecutions(id);
