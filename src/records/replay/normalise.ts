@@ -8,6 +8,8 @@
  * is a divergence.
  */
 
+import { DURATION } from './durations';
+
 /** A named rewrite of nondeterministic tokens. */
 export interface INormalisation {
   /** What the rule hides, as a person reads it in `ignored`. */
@@ -106,70 +108,6 @@ const TEMP_PATH: INormalisation = {
     )
 };
 
-const UNIT =
-  '(?:ns|µs|μs|us|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hrs?|hours?)';
-const NUMBER = '\\d+(?:[.,]\\d+)?';
-const AMOUNT = `${NUMBER}\\s?${UNIT}`;
-
-/**
- * Durations in timing phrases: IPython's %time and %timeit, "took 1.2 s",
- * "elapsed: 0.1s", "in 3.2 seconds", tqdm's [elapsed<remaining, rate],
- * Keras' "12ms/step" and "ETA: 3s", joblib's "elapsed: 1.2s".
- */
-const DURATION: INormalisation = {
-  name: 'duration',
-  apply: text =>
-    text
-      // CPU times: user 1.2 ms, sys: 0 ns, total: 1.2 ms
-      .replace(
-        new RegExp(
-          `\\b(user|sys|total|Wall time|Wall|CPU time|CPU times)(:?\\s*)${AMOUNT}`,
-          'g'
-        ),
-        '$1$2<duration>'
-      )
-      // %timeit: 1.2 ms ± 3.4 µs per loop (mean ± std. dev. of 7 runs, 1,000 loops each)
-      .replace(
-        new RegExp(
-          `${AMOUNT}\\s*±\\s*${AMOUNT} per loop \\(mean ± std\\. dev\\. of [\\d,]+ runs?, [\\d,]+ loops? each\\)`,
-          'g'
-        ),
-        '<duration> per loop (<timeit runs>)'
-      )
-      // The slowest run took 4.5 times longer than the fastest.
-      .replace(
-        /\bThe slowest run took [\d.]+ times longer/g,
-        'The slowest run took <n> times longer'
-      )
-      // tqdm: [00:01<00:02, 95.23it/s] and [00:01, 3.2s/it]
-      .replace(
-        /\[(\d+:)?\d+:\d+(<(\d+:)?\d+:\d+|<\?)?(,\s*(\?|[\d.]+[kMG]?)\s?(it|[A-Za-z]+)\/s|,\s*[\d.]+s\/(it|[A-Za-z]+))?\]/g,
-        '[<elapsed>]'
-      )
-      // Keras: 12ms/step, 1s/epoch, ETA: 3s
-      .replace(
-        new RegExp(
-          `\\b${NUMBER}\\s?(ms|s|us|µs)\\/(step|epoch|sample)\\b`,
-          'g'
-        ),
-        '<duration>/$2'
-      )
-      .replace(/\bETA:\s*(\d+:)*\d+s?\b/g, 'ETA: <duration>')
-      // took 1.2 s, elapsed: 0.1s, in 3.2 seconds, finished in 12ms, duration 1.1s, time: 0.3s
-      .replace(
-        new RegExp(
-          `\\b(took|taking|elapsed|in|after|duration|time|Time|Elapsed|Duration|runtime|Runtime)(:?\\s*=?\\s*)${AMOUNT}\\b`,
-          'g'
-        ),
-        '$1$2<duration>'
-      )
-      // elapsed: 0:00:01.23 / took 0:00:03
-      .replace(
-        /\b(took|elapsed|Elapsed|in|time|Time|duration|Duration)(:?\s*=?\s*)\d+:\d{2}:\d{2}(\.\d+)?\b/g,
-        '$1$2<duration>'
-      )
-};
-
 const MONTHS = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
 const WEEKDAYS = 'Mon|Tue|Wed|Thu|Fri|Sat|Sun';
 
@@ -208,7 +146,35 @@ const CLOCK_TIME: INormalisation = {
       .replace(EPOCH, token =>
         isClockEpoch(token, clock) ? '<timestamp>' : token
       )
+      .replace(DATE_TIME_REPR, (whole, type: string, ...fields: unknown[]) =>
+        isClockTime(reprAsIso(type, fields.slice(0, 7)), clock)
+          ? `datetime.${type}(<timestamp>`
+          : whole
+      )
 };
+
+/**
+ * The repr of a `datetime.datetime` or `datetime.date` (what a cell ending
+ * in `datetime.now()` or `date.today()` shows): its fields up to the time
+ * zone, which stays compared. `Timestamp('...')` and `datetime64('...')`
+ * hold an ISO string, which DATE_TIME finds.
+ */
+const DATE_TIME_REPR =
+  /\bdatetime\.(datetime|date)\((\d{4}), (\d{1,2}), (\d{1,2})(?:, (\d{1,2}), (\d{1,2})(?:, (\d{1,2})(?:, (\d{1,6}))?)?)?(?=[,)])/g;
+
+/** The ISO form of a repr's fields, for isClockTime: a date, or a date and time. */
+function reprAsIso(type: string, fields: unknown[]): string {
+  const [year, month, day, hour, minute, second, micro] = fields.map(f =>
+    typeof f === 'string' ? f : undefined
+  );
+  const two = (n: string | undefined) => (n ?? '0').padStart(2, '0');
+  const date = `${year}-${two(month)}-${two(day)}`;
+  if (type === 'date' || hour === undefined) {
+    return date;
+  }
+  const fraction = micro ? `.${micro.padStart(6, '0')}` : '';
+  return `${date}T${two(hour)}:${two(minute)}:${two(second)}${fraction}`;
+}
 
 /** Seconds (with a fraction) or milliseconds since 1970: time.time(), Date.now(). */
 const EPOCH = /\b1\d{9}(?:\.\d+)?\b|\b1\d{12}\b/g;
