@@ -250,6 +250,13 @@ function cell(widget: ReplayViewer, id: string): HTMLElement {
   )!;
 }
 
+/** The cells' keys in DOM order, hidden ones included. */
+function domKeys(widget: Widget): (string | undefined)[] {
+  return Array.from(
+    widget.node.querySelectorAll<HTMLElement>('[data-cell-key]')
+  ).map(node => node.dataset.cellKey);
+}
+
 describe('ReplayViewer', () => {
   // jsdom lays nothing out: without an IntersectionObserver (the test
   // setup's stub never reports) every cell is revealed at once.
@@ -286,6 +293,7 @@ describe('ReplayViewer', () => {
     await waitFor(() => cell(widget, 'a').querySelector('iframe'));
     const nodeA = cell(widget, 'a');
     const frameA = nodeA.querySelector('iframe');
+    const stepOneOrder = domKeys(widget);
     widget.node.dispatchEvent(
       new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true })
     );
@@ -303,11 +311,32 @@ describe('ReplayViewer', () => {
       new KeyboardEvent('keydown', { key: 'End', bubbles: true })
     );
     await waitFor(() => widget.node.dataset.trailStep === '3');
-    // Moved to the top, not rebuilt; the deleted cell is gone from step 3.
-    const keys = Array.from(
+    // b moved to the top by its CSS order, no node moved (a moved frame
+    // reloads) nor rebuilt; the deleted cell is hidden, not in step 3.
+    const domBefore = domKeys(widget);
+    const shown = Array.from(
       widget.node.querySelectorAll<HTMLElement>('[data-cell-key]')
-    ).map(node => node.dataset.cellKey);
-    expect(keys).toEqual(['cell:b', 'cell:m', 'cell:a']);
+    ).filter(node => !node.classList.contains('lm-mod-hidden'));
+    const visual = shown
+      .sort((x, y) => Number(x.style.order) - Number(y.style.order))
+      .map(node => node.dataset.cellKey);
+    expect(visual).toEqual(['cell:b', 'cell:m', 'cell:a']);
+    expect(
+      shown.map(node => [
+        node.getAttribute('aria-posinset'),
+        node.getAttribute('aria-setsize')
+      ])
+    ).toEqual([
+      ['1', '3'],
+      ['2', '3'],
+      ['3', '3']
+    ]);
+    // Screen readers get the cells in the order they are seen.
+    expect(
+      widget.node.querySelector('[role="list"]')!.getAttribute('aria-owns')
+    ).toBe(shown.map(node => node.id).join(' '));
+    expect(domBefore).toEqual(stepOneOrder);
+    expect(cell(widget, 'gone').classList).toContain('lm-mod-hidden');
     expect(cell(widget, 'a')).toBe(nodeA);
     expect(nodeA.querySelector('iframe')).toBe(frameA);
     widget.node.dispatchEvent(

@@ -8,6 +8,13 @@ import * as React from 'react';
 import type { NotebookAtStep, ReplayModel } from '../../model/replay';
 import { ReplayHeader } from './header';
 import { cellIdentity, ReplayCellView } from './cellView';
+import { VisualFocusOrder } from './visualOrder';
+
+/**
+ * How many cells not in the step shown are kept (hidden, frames loaded)
+ * for a later step that shows them again.
+ */
+const HIDDEN_KEPT = 200;
 
 /** How far outside the visible part cells are made ready, in pixels. */
 const REVEAL_MARGIN = '800px 0px';
@@ -17,9 +24,10 @@ const REVEAL_MARGIN = '800px 0px';
  * in the main area, with a stepper.
  *
  * Stepping is cheap: a cell whose content did not change between steps is
- * left as it is (its frames too), cells are moved rather than rebuilt when
- * the order changes, and a cell's markdown and outputs are only made when
- * it comes near the visible part.
+ * left as it is (its frames too), a cell's node is never moved (the order
+ * is CSS `order`, see `_draw`), cells gone from a step are hidden for a
+ * later one, and a cell's markdown and outputs are only made when it comes
+ * near the visible part.
  *
  * Measuring hook (tests, the benchmark): after each step is drawn the node
  * says `data-trail-step` (the step drawn), `data-trail-step-ms` (from the
@@ -45,6 +53,11 @@ export class ReplayViewer extends Panel {
     );
     this._cells = new Panel();
     this._cells.addClass('jp-Trail-ReplayCells');
+    this._cells.node.setAttribute('role', 'list');
+    this._cells.node.setAttribute('aria-label', options.trans.__('Cells'));
+    this._focus = new VisualFocusOrder(this._cells.node, () =>
+      this._order.map(view => view.node)
+    );
     this.addWidget(this._cells);
     if (typeof IntersectionObserver !== 'undefined') {
       this._observer = new IntersectionObserver(this._onIntersect, {
@@ -70,10 +83,21 @@ export class ReplayViewer extends Panel {
 
   /** Handle the DOM events of the viewer (the stepping keys). */
   handleEvent(event: Event): void {
+    if (event.type === 'focusin') {
+      this._focus.handleFocusIn(event as FocusEvent);
+      return;
+    }
+    if (event.type === 'pointerdown') {
+      this._focus.pointerDown();
+      return;
+    }
     if (event.type !== 'keydown') {
       return;
     }
     const key = event as KeyboardEvent;
+    if (this._focus.handleTab(key)) {
+      return;
+    }
     const target = key.target as HTMLElement | null;
     if (
       key.altKey ||
@@ -114,10 +138,14 @@ export class ReplayViewer extends Panel {
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     this.node.addEventListener('keydown', this);
+    this._cells.node.addEventListener('focusin', this);
+    this._cells.node.addEventListener('pointerdown', this);
   }
 
   protected onBeforeDetach(msg: Message): void {
     this.node.removeEventListener('keydown', this);
+    this._cells.node.removeEventListener('focusin', this);
+    this._cells.node.removeEventListener('pointerdown', this);
     super.onBeforeDetach(msg);
   }
 
@@ -146,15 +174,28 @@ export class ReplayViewer extends Panel {
     }
   }
 
-  /** Draw a step: reuse, move, add and drop cell views. */
+  /**
+   * Draw a step: reuse, add, hide and drop cell views. A view's node stays
+   * where it was first appended; its place is its CSS `order` (moving a
+   * node reloads its frames, see `visualOrder.ts`). Views not in this step
+   * are hidden, kept for when a step shows them again, at most
+   * `HIDDEN_KEPT` of them (the longest hidden are dropped).
+   */
   private _draw(notebook: NotebookAtStep): void {
     const started = this._asked || performance.now();
     const views = new Map<string, ReplayCellView>();
+    const order: ReplayCellView[] = [];
+    const setSize = String(notebook.cells.length);
     let current: ReplayCellView | null = null;
     notebook.cells.forEach((cell, index) => {
-      const id = cellIdentity(cell, index);
-      let view = this._views.get(id);
-      if (!view || views.has(id)) {
+      let id = cellIdentity(cell, index);
+      for (let n = 2; views.has(id); n++) {
+        // The same cell twice in one step: a view of its own per place.
+        id = `${cellIdentity(cell, index)}#${n}`;
+      }
+      let view = this._views.get(id) ?? this._hidden.get(id);
+      this._hidden.delete(id);
+      if (!view) {
         view = new ReplayCellView({
           rendermime: this._options.rendermime,
           trans: this._options.trans,
@@ -163,11 +204,21 @@ export class ReplayViewer extends Panel {
           language: () => this.model.session?.kernel?.language ?? null
         });
         view.node.dataset.cellKey = id;
+        view.node.id = `jp-Trail-ReplayCell-${++Private.ids}`;
+        view.node.setAttribute('role', 'listitem');
+        this._cells.addWidget(view);
       }
       views.set(id, view);
+      order.push(view);
       view.showCell(cell);
-      if (this._cells.widgets[index] !== view) {
-        this._cells.insertWidget(index, view);
+      const style = view.node.style;
+      if (style.order !== String(index)) {
+        style.order = String(index);
+      }
+      view.node.setAttribute('aria-posinset', String(index + 1));
+      view.node.setAttribute('aria-setsize', setSize);
+      if (view.isHidden) {
+        view.show();
       }
       if (!view.revealed) {
         if (this._observer) {
@@ -182,11 +233,25 @@ export class ReplayViewer extends Panel {
     });
     for (const [id, view] of this._views) {
       if (views.get(id) !== view) {
-        this._observer?.unobserve(view.node);
-        view.dispose();
+        view.hide();
+        this._hidden.set(id, view);
       }
     }
+    for (const [id, view] of this._hidden) {
+      if (this._hidden.size <= HIDDEN_KEPT) {
+        break;
+      }
+      this._hidden.delete(id);
+      this._observer?.unobserve(view.node);
+      view.dispose();
+    }
     this._views = views;
+    this._order = order;
+    // Screen readers read the cells in the order they are seen.
+    this._cells.node.setAttribute(
+      'aria-owns',
+      order.map(view => view.node.id).join(' ')
+    );
     const shown = current as ReplayCellView | null;
     if (shown) {
       shown.reveal();
@@ -224,11 +289,19 @@ export class ReplayViewer extends Panel {
 
   private _asked = 0;
   private _cells: Panel;
+  private _focus: VisualFocusOrder;
+  private _hidden = new Map<string, ReplayCellView>();
+  private _order: ReplayCellView[] = [];
   private _created: number;
   private _observer: IntersectionObserver | null = null;
   private _options: ReplayViewer.IOptions;
   private _shown: NotebookAtStep | null = null;
   private _views = new Map<string, ReplayCellView>();
+}
+
+namespace Private {
+  /** Makes the cells' element ids (for `aria-owns`) unique in the page. */
+  export let ids = 0;
 }
 
 /**
