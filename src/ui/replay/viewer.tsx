@@ -207,6 +207,12 @@ export class ReplayViewer extends Panel {
         view.node.id = `jp-Trail-ReplayCell-${++Private.ids}`;
         view.node.setAttribute('role', 'listitem');
         this._cells.addWidget(view);
+        if (this._observer) {
+          // Observed as long as it lives: whether it is near the visible
+          // part decides when its outputs are made (see `ReplayCellView`).
+          view.near = false;
+          this._observer.observe(view.node);
+        }
       }
       views.set(id, view);
       order.push(view);
@@ -220,12 +226,8 @@ export class ReplayViewer extends Panel {
       if (view.isHidden) {
         view.show();
       }
-      if (!view.revealed) {
-        if (this._observer) {
-          this._observer.observe(view.node);
-        } else {
-          view.reveal();
-        }
+      if (!view.revealed && !this._observer) {
+        view.reveal();
       }
       if (cell.current) {
         current = view;
@@ -278,12 +280,15 @@ export class ReplayViewer extends Panel {
 
   private _onIntersect = (entries: IntersectionObserverEntry[]): void => {
     for (const entry of entries) {
-      if (!entry.isIntersecting) {
+      const key = (entry.target as HTMLElement).dataset.cellKey ?? '';
+      const view = this._views.get(key) ?? this._hidden.get(key);
+      if (!view) {
         continue;
       }
-      this._observer?.unobserve(entry.target);
-      const key = (entry.target as HTMLElement).dataset.cellKey ?? '';
-      this._views.get(key)?.reveal();
+      view.near = entry.isIntersecting;
+      if (entry.isIntersecting) {
+        view.reveal();
+      }
     }
   };
 
