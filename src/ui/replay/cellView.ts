@@ -145,22 +145,13 @@ export class ReplayCellView extends Panel {
         this._highlighted = false;
       }
     }
+    // Made again by `reveal()` when the viewer finds the cell in or near
+    // the visible part: a far jump changes most cells, and rebuilding the
+    // frames of every cell ever seen would cost it what only the visible
+    // ones need.
     this._clearRich();
-    if (this._revealed && this.near) {
-      this._makeRich();
-    } else {
-      // Made again when it comes near the visible part (`reveal()`): a far
-      // jump changes most cells, and rebuilding the frames of every cell
-      // ever seen would cost the jump what only the visible ones need.
-      this._revealed = false;
-    }
+    this._revealed = false;
   }
-
-  /**
-   * Whether the cell is in or near the visible part (kept by the viewer's
-   * observer; true where nothing observes, e.g. without layout).
-   */
-  near = true;
 
   /**
    * Make the cell's highlighting, markdown and outputs (it came into

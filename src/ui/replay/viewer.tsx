@@ -17,7 +17,11 @@ import { VisualFocusOrder } from './visualOrder';
 const HIDDEN_KEPT = 200;
 
 /** How far outside the visible part cells are made ready, in pixels. */
-const REVEAL_MARGIN = '800px 0px';
+const REVEAL_MARGIN_PX = 800;
+const REVEAL_MARGIN = `${REVEAL_MARGIN_PX}px 0px`;
+
+/** Cells made ready per task after a step, outside the visible part. */
+const REVEAL_CHUNK = 3;
 
 /**
  * The replay viewer: a recorded session's notebook as it stood at step k,
@@ -130,6 +134,8 @@ export class ReplayViewer extends Panel {
       return;
     }
     this._observer?.disconnect();
+    window.clearTimeout(this._revealTimer);
+    this._pending = [];
     this.model.changed.disconnect(this._onModelChanged, this);
     this.model.dispose();
     super.dispose();
@@ -207,12 +213,8 @@ export class ReplayViewer extends Panel {
         view.node.id = `jp-Trail-ReplayCell-${++Private.ids}`;
         view.node.setAttribute('role', 'listitem');
         this._cells.addWidget(view);
-        if (this._observer) {
-          // Observed as long as it lives: whether it is near the visible
-          // part decides when its outputs are made (see `ReplayCellView`).
-          view.near = false;
-          this._observer.observe(view.node);
-        }
+        // Observed as long as it lives: revealed when scrolled near.
+        this._observer?.observe(view.node);
       }
       views.set(id, view);
       order.push(view);
@@ -225,9 +227,6 @@ export class ReplayViewer extends Panel {
       view.node.setAttribute('aria-setsize', setSize);
       if (view.isHidden) {
         view.show();
-      }
-      if (!view.revealed && !this._observer) {
-        view.reveal();
       }
       if (cell.current) {
         current = view;
@@ -259,8 +258,62 @@ export class ReplayViewer extends Panel {
       shown.reveal();
       shown.node.scrollIntoView?.({ block: 'nearest' });
     }
+    this._revealVisible();
     this._measure(notebook.step, started);
   }
+
+  /**
+   * Make the outputs of the cells in view now (part of the step's time),
+   * those near it in small tasks after, the others when scrolled near
+   * (the observer). The observer alone would miss a cell that stayed near
+   * while its content changed: its intersection did not change.
+   */
+  private _revealVisible(): void {
+    this._pending = [];
+    if (!this._observer) {
+      this._order.forEach(view => view.reveal());
+      return;
+    }
+    // Measured first, all at once: revealing changes the layout, and a
+    // measure after each would lay the page out again each time.
+    const box = this._cells.node.getBoundingClientRect();
+    const waiting = this._order
+      .filter(view => !view.revealed)
+      .map(view => [view, view.node.getBoundingClientRect()] as const);
+    for (const [view, rect] of waiting) {
+      if (rect.bottom >= box.top && rect.top <= box.bottom) {
+        view.reveal();
+      } else if (
+        rect.bottom >= box.top - REVEAL_MARGIN_PX &&
+        rect.top <= box.bottom + REVEAL_MARGIN_PX
+      ) {
+        this._pending.push(view);
+      }
+    }
+    if (this._pending.length > 0) {
+      this._revealPending();
+    }
+  }
+
+  private _revealPending = (): void => {
+    if (this._revealTimer) {
+      return;
+    }
+    this._revealTimer = window.setTimeout(() => {
+      this._revealTimer = 0;
+      if (this.isDisposed) {
+        return;
+      }
+      for (const view of this._pending.splice(0, REVEAL_CHUNK)) {
+        if (!view.isDisposed && !view.isHidden) {
+          view.reveal();
+        }
+      }
+      if (this._pending.length > 0) {
+        this._revealPending();
+      }
+    }, 0);
+  };
 
   private _measure(step: number, started: number): void {
     const now = performance.now();
@@ -285,8 +338,7 @@ export class ReplayViewer extends Panel {
       if (!view) {
         continue;
       }
-      view.near = entry.isIntersecting;
-      if (entry.isIntersecting) {
+      if (entry.isIntersecting && !view.isHidden) {
         view.reveal();
       }
     }
@@ -297,6 +349,8 @@ export class ReplayViewer extends Panel {
   private _focus: VisualFocusOrder;
   private _hidden = new Map<string, ReplayCellView>();
   private _order: ReplayCellView[] = [];
+  private _pending: ReplayCellView[] = [];
+  private _revealTimer = 0;
   private _created: number;
   private _observer: IntersectionObserver | null = null;
   private _options: ReplayViewer.IOptions;
