@@ -148,8 +148,9 @@ export class ReplayCellView extends Panel {
     // Made again by `reveal()` when the viewer finds the cell in or near
     // the visible part: a far jump changes most cells, and rebuilding the
     // frames of every cell ever seen would cost it what only the visible
-    // ones need.
-    this._clearRich();
+    // ones need. The old ones are hidden now and dropped after the step is
+    // drawn (tearing frames down is part of what made a jump slow).
+    this._clearRich(true);
     this._revealed = false;
   }
 
@@ -211,9 +212,19 @@ export class ReplayCellView extends Panel {
     this.addWidget(this._rich);
   }
 
-  private _clearRich(): void {
-    this._rich?.dispose();
+  private _clearRich(later = false): void {
+    const rich = this._rich;
     this._rich = null;
+    if (!rich) {
+      return;
+    }
+    if (later) {
+      // Out of sight without Lumino's hide messages through the area.
+      rich.node.style.display = 'none';
+      Private.disposeSoon(rich);
+    } else {
+      rich.dispose();
+    }
   }
 
   private async _highlight(code: string): Promise<void> {
@@ -262,5 +273,30 @@ export namespace ReplayCellView {
     languages: IEditorLanguageRegistry | null;
     /** The session's kernel language (e.g. `python`), when known. */
     language: () => string | null;
+  }
+}
+
+namespace Private {
+  /** Disposed per task, after the step is drawn. */
+  const CHUNK = 8;
+  const waiting: Widget[] = [];
+  let timer = 0;
+
+  /** Dispose a widget (already hidden) in a task after this one. */
+  export function disposeSoon(widget: Widget): void {
+    waiting.push(widget);
+    if (!timer) {
+      timer = window.setTimeout(drain, 0);
+    }
+  }
+
+  function drain(): void {
+    timer = 0;
+    for (const widget of waiting.splice(0, CHUNK)) {
+      widget.dispose();
+    }
+    if (waiting.length > 0) {
+      timer = window.setTimeout(drain, 0);
+    }
   }
 }

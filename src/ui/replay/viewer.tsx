@@ -172,6 +172,10 @@ export class ReplayViewer extends Panel {
         // Moved by the header (buttons, slider): measure from now.
         this._asked = performance.now();
       }
+      if (model.stepLoading) {
+        // The last step's outputs near the view are not worth making now.
+        this._pending = [];
+      }
       return;
     }
     this._shown = notebook;
