@@ -156,6 +156,20 @@ export function frameDocument(
 let frameCounter = 0;
 
 /**
+ * The live renderers by frame id, served by one window listener: a
+ * listener per renderer made every frame's message cost one check per
+ * frame in the page (hundreds in a replayed notebook).
+ */
+const renderers = new Map<string, SandboxedRenderer>();
+
+function onFrameMessage(event: MessageEvent): void {
+  const id = (event.data as { trailFrame?: unknown } | null)?.trailFrame;
+  if (typeof id === 'string') {
+    renderers.get(id)?.handleFrameMessage(event);
+  }
+}
+
+/**
  * A renderer of HTML or Markdown into a sandboxed, network-less frame.
  */
 export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
@@ -165,7 +179,10 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
     this._mimeType = options.mimeType;
     this._sanitizer = options.sanitizer;
     this._frameId = `trail-frame-${++frameCounter}`;
-    window.addEventListener('message', this._onMessage);
+    if (renderers.size === 0) {
+      window.addEventListener('message', onFrameMessage);
+    }
+    renderers.set(this._frameId, this);
     this._stopFollowingTheme = onThemeChange(this._onThemeChange);
   }
 
@@ -242,13 +259,20 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
     if (this.isDisposed) {
       return;
     }
-    window.removeEventListener('message', this._onMessage);
+    renderers.delete(this._frameId);
+    if (renderers.size === 0) {
+      window.removeEventListener('message', onFrameMessage);
+    }
     this._stopFollowingTheme();
     this._frame = null;
     super.dispose();
   }
 
-  private _onMessage = (event: MessageEvent): void => {
+  /**
+   * A message that names this renderer's frame (by the one window
+   * listener); heeded only when it comes from that frame.
+   */
+  handleFrameMessage(event: MessageEvent): void {
     const frame = this._frame;
     if (!frame || event.source !== frame.contentWindow) {
       return;
@@ -285,7 +309,7 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
       MAX_FRAME_HEIGHT
     );
     frame.style.height = `${height}px`;
-  };
+  }
 
   private _onThemeChange = (theme: IFrameTheme): void => {
     if (this._frame && this._frameListening) {
