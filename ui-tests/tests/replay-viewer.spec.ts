@@ -396,8 +396,7 @@ test.describe('replay viewer', () => {
     }
     // Far jumps as the slider makes them: the cells reorder (no cell's
     // node moves: a moved frame reloads).
-    const keyed = (key: string) =>
-      viewer.locator(`[data-cell-key="${key}"]`);
+    const keyed = (key: string) => viewer.locator(`[data-cell-key="${key}"]`);
     // The cells' nodes in DOM order; the first call marks them, so that a
     // node made later shows as new.
     const domOrder = (mark: boolean) =>
@@ -419,7 +418,9 @@ test.describe('replay viewer', () => {
     const jumpMs: number[] = [];
     const targets = Array.from({ length: 20 }, (_, i) =>
       // Alternating ends of the session, each far from the last.
-      i % 2 ? 1 + Math.floor(random() * 4000) : 6000 + Math.floor(random() * 4000)
+      i % 2
+        ? 1 + Math.floor(random() * 4000)
+        : 6000 + Math.floor(random() * 4000)
     );
     for (const k of targets) {
       await page.evaluate(step => {

@@ -290,7 +290,7 @@ namespace Private {
     }
   }
 
-  function drain(): void {
+  const drain = (): void => {
     timer = 0;
     for (const widget of waiting.splice(0, CHUNK)) {
       widget.dispose();
@@ -298,5 +298,5 @@ namespace Private {
     if (waiting.length > 0) {
       timer = window.setTimeout(drain, 0);
     }
-  }
+  };
 }

@@ -214,7 +214,7 @@ export class ReplayViewer extends Panel {
           language: () => this.model.session?.kernel?.language ?? null
         });
         view.node.dataset.cellKey = id;
-        view.node.id = `jp-Trail-ReplayCell-${++Private.ids}`;
+        view.node.id = Private.cellElementId();
         view.node.setAttribute('role', 'listitem');
         this._cells.addWidget(view);
         // Observed as long as it lives: revealed when scrolled near.
@@ -363,8 +363,12 @@ export class ReplayViewer extends Panel {
 }
 
 namespace Private {
-  /** Makes the cells' element ids (for `aria-owns`) unique in the page. */
-  export let ids = 0;
+  let counter = 0;
+
+  /** A cell's element id (for `aria-owns`), unique in the page. */
+  export function cellElementId(): string {
+    return `jp-Trail-ReplayCell-${++counter}`;
+  }
 }
 
 /**

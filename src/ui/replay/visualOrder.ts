@@ -115,7 +115,7 @@ export class VisualFocusOrder {
       // neighbour; go to the visual one.
       const forward = Boolean(
         previous.compareDocumentPosition(target) &
-          Node.DOCUMENT_POSITION_FOLLOWING
+        Node.DOCUMENT_POSITION_FOLLOWING
       );
       const at = list.indexOf(previous);
       wanted = at === -1 ? undefined : list[at + (forward ? 1 : -1)];
