@@ -156,8 +156,10 @@ test.describe('recording', () => {
     await runCode(page, 1, 'print("during outage 1")');
     await runCode(page, 2, 'print("during outage 2")');
     await runCode(page, 3, 'print("during outage 3")');
+    // Each of the three runs is a new cell, so each execution waits with the
+    // notebook structure it changed (#13): six events in the queue.
     const status = page.locator('.jp-Trail-DeliveryStatus');
-    await expect(status).toHaveAttribute('data-pending', '3', {
+    await expect(status).toHaveAttribute('data-pending', '6', {
       timeout: 15000
     });
 
@@ -165,7 +167,7 @@ test.describe('recording', () => {
     await reload(page);
     await expect(page.locator('.jp-Trail-DeliveryStatus')).toHaveAttribute(
       'data-pending',
-      '3',
+      '6',
       {
         timeout: 15000
       }
