@@ -26,7 +26,8 @@ import { timeMs } from '../store/time-order';
 import type { StepRecord } from '../store/types';
 import type { RecordValidator } from '../validation';
 import type { Principal } from './directory';
-import { decode, encode, notFound } from './listing-cursor';
+import { decode, encode } from './listing-cursor';
+import { readableSession } from './readable-session';
 import type { TeamAccess } from './team';
 
 /** The schema of the preflight body (schema/api). */
@@ -51,7 +52,12 @@ export class TeamReplays {
     query: { upto?: unknown }
   ): Promise<InputList> {
     const upto = parseUpto(query.upto);
-    const session = await this.readableSession(principal, id);
+    const session = await readableSession(
+      this.history,
+      this.access,
+      principal,
+      id
+    );
     const recorded = await this.recorded(principal, session, id, upto);
     const answer: InputList = { sessionId: id, upto, inputs: recorded.inputs };
     if (recorded.environment) {
@@ -68,7 +74,12 @@ export class TeamReplays {
   ): Promise<PreflightReport> {
     // The session first: a body sent for a session one may not read says
     // nothing about it.
-    const session = await this.readableSession(principal, id);
+    const session = await readableSession(
+      this.history,
+      this.access,
+      principal,
+      id
+    );
     this.validator.assertBody<PreflightRequest>(
       PREFLIGHT_REQUEST_SCHEMA,
       body,
@@ -94,7 +105,12 @@ export class TeamReplays {
     const limit = parseLimit(query.limit);
     const cursor = decode('ts', query.cursor, ['string', 'string']) as
       [string, string, string] | undefined;
-    const session = await this.readableSession(principal, id);
+    const session = await readableSession(
+      this.history,
+      this.access,
+      principal,
+      id
+    );
     const store = this.access.store;
     // Lineage names the id its author saw: the public id, or the stored one.
     const ids = new Set(await store.replaysOf(id));
@@ -123,26 +139,6 @@ export class TeamReplays {
       nextCursor:
         page.next && last ? encode(['ts', last.startedAt, last.id]) : null
     };
-  }
-
-  /**
-   * The stored session `principal` reads under public id `id`: a 404, the
-   * same as for an unknown id, when there is none they may read.
-   */
-  private async readableSession(
-    principal: Principal,
-    id: string
-  ): Promise<SessionSummary> {
-    const stored = this.access.recordFor(principal, 'session', id);
-    const session =
-      stored === id
-        ? await this.history.getSession(id)
-        : await this.access.store.getSession(stored);
-    if (!session) {
-      throw notFound('session', id);
-    }
-    this.access.assertReadable(principal, session.id, 'session', id);
-    return session;
   }
 
   /**

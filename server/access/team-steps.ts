@@ -20,7 +20,7 @@ import { AppError } from '../errors';
 import type { HistoryService } from '../services/history';
 import type { StepRecord, StructureSnapshotRecord } from '../store/types';
 import type { Principal } from './directory';
-import { notFound } from './listing-cursor';
+import { readableSession } from './readable-session';
 import { RecentSteps } from './recent-steps';
 import type { TeamAccess } from './team';
 
@@ -129,15 +129,13 @@ export class TeamSteps {
     structures: StructureSnapshotRecord[];
     structured: boolean;
   }> {
-    const stored = this.access.recordFor(principal, 'session', id);
-    const session =
-      stored === id
-        ? await this.history.getSession(id)
-        : await this.access.store.getSession(stored);
-    if (!session) {
-      throw notFound('session', id);
-    }
-    this.access.assertReadable(principal, session.id, 'session', id);
+    const session = await readableSession(
+      this.history,
+      this.access,
+      principal,
+      id
+    );
+    const stored = session.id;
     const [all, structures] = await Promise.all([
       this.recent.get(stored, session.executionCount, () =>
         this.access.store.listSteps(stored)
