@@ -24,6 +24,9 @@ export type ReplayRunState =
   /** A step could not run (kernel died, recorded execution unreadable). */
   | 'failed';
 
+/** What the run is for: see `ReplayRunModel.mode`. */
+export type ReplayRunMode = 'replay' | 'fork';
+
 /** Where one step is. */
 export type StepState =
   | 'pending'
@@ -76,6 +79,8 @@ export class ReplayRunModel {
     this._executor = options.executor;
     this._recorded = options.recorded;
     this._compare = options.compare;
+    this._prepare = options.prepare ?? null;
+    this.mode = options.mode ?? 'replay';
     this._strict = options.strict ?? false;
     this.pauseOnDivergence = options.pauseOnDivergence ?? true;
     this._results = options.steps.map(step => ({ step, state: 'pending' }));
@@ -85,6 +90,12 @@ export class ReplayRunModel {
   readonly sessionId: string;
   /** The source step the run goes up to. */
   readonly upto: number;
+  /**
+   * `replay` re-runs the recording to reproduce it: any divergence counts.
+   * `fork` runs it on other data (issue #14): outputs that differ from the
+   * parent are expected, only a new error (or a dead kernel) is a problem.
+   */
+  readonly mode: ReplayRunMode;
   /** Whether the run pauses at the first divergence (read when it happens). */
   pauseOnDivergence: boolean;
 
@@ -115,13 +126,17 @@ export class ReplayRunModel {
     return this._results.find(result => result.state === 'running') ?? null;
   }
 
-  /** The first step whose outcome is not "same", or null. */
+  /**
+   * The first step whose outcome is not "same" (in a fork: the first new
+   * error), or null.
+   */
   get firstDivergence(): IStepResult | null {
     return (
       this._results.find(
         result =>
           (result.state === 'compared' &&
-            result.comparison?.verdict !== 'same') ||
+            result.comparison !== undefined &&
+            this._isProblem(result.comparison)) ||
           result.state === 'kernel-died'
       ) ?? null
     );
@@ -164,6 +179,18 @@ export class ReplayRunModel {
       return;
     }
     this._set('running');
+    if (this._prepare) {
+      try {
+        await this._prepare();
+      } catch (reason) {
+        // Nothing ran: a fork whose redirects are not in place would read
+        // the recorded files and be recorded as if it read the new ones.
+        this._message = `The run could not start: ${describeError(reason)}`;
+        this._skipFrom(0);
+        this._set('failed');
+        return;
+      }
+    }
     let paused = false;
     for (let i = 0; i < this._results.length; i++) {
       if (this._stopRequested || this._disposed) {
@@ -178,7 +205,7 @@ export class ReplayRunModel {
         return;
       }
       const diverged =
-        result.comparison !== undefined && result.comparison.verdict !== 'same';
+        result.comparison !== undefined && this._isProblem(result.comparison);
       if (diverged && !paused && this.pauseOnDivergence) {
         paused = true;
         if (i < this._results.length - 1) {
@@ -260,12 +287,25 @@ export class ReplayRunModel {
     }
     result.comparison = this._compareSafely(result.recorded, result.replayed);
     result.state = 'compared';
+    // In a fork, output that differs from the parent is what was asked
+    // for: the cell is marked as run; only a new error is marked.
     this._executor.reveal?.(
       step,
-      result.comparison.verdict === 'same' ? 'same' : 'diverged'
+      !this._isProblem(result.comparison)
+        ? 'same'
+        : this.mode === 'fork'
+          ? 'failed'
+          : 'diverged'
     );
     this._emit();
     return true;
+  }
+
+  /** Whether a step's verdict stops the run's flow (see `mode`). */
+  private _isProblem(comparison: ExecutionComparison): boolean {
+    return this.mode === 'fork'
+      ? comparison.verdict === 'new-error'
+      : comparison.verdict !== 'same';
   }
 
   private _fetchRecorded(index: number): Promise<ExecutionRecord> | null {
@@ -335,6 +375,7 @@ export class ReplayRunModel {
   private _executor: IStepExecutor;
   private _fetches = new Map<number, Promise<ExecutionRecord>>();
   private _message: string | null = null;
+  private _prepare: (() => Promise<void>) | null;
   private _recorded: IRecordedExecutions;
   private _results: IStepResult[];
   private _state: ReplayRunState = 'ready';
@@ -354,5 +395,12 @@ export namespace ReplayRunModel {
     compare: CompareExecutions;
     strict?: boolean;
     pauseOnDivergence?: boolean;
+    /** `replay` (the default) or `fork`: see `ReplayRunModel.mode`. */
+    mode?: ReplayRunMode;
+    /**
+     * Runs before step 1 (a fork installs its redirects here); when it
+     * throws, the run fails with its message and no step runs.
+     */
+    prepare?: () => Promise<void>;
   }
 }

@@ -15,6 +15,7 @@ import * as React from 'react';
 import type {
   IReplayStep,
   IStepResult,
+  ReplayRunMode,
   ReplayRunModel
 } from '../../model/replay-run';
 import { DivergenceDetail } from './divergenceDetail';
@@ -29,7 +30,10 @@ export class ReplayRunWidget extends Panel {
     const translator = options.translator ?? nullTranslator;
     const trans = translator.load('jupyterlab-trail');
     this.addClass('jp-Trail-ReplayRun');
-    this.title.label = trans.__('Replay: %1', options.notebookName);
+    this.title.label =
+      this._model.mode === 'fork'
+        ? trans.__('Fork: %1', options.notebookName)
+        : trans.__('Replay: %1', options.notebookName);
     this.title.closable = true;
     const summary = ReactWidget.create(
       <UseSignal signal={this._model.changed}>
@@ -125,16 +129,26 @@ function RunSummary(props: {
   const total = model.results.length;
   const first = model.firstDivergence;
   return (
-    <div className="jp-Trail-ReplayRun-body" data-state={model.state}>
+    <div
+      className="jp-Trail-ReplayRun-body"
+      data-state={model.state}
+      data-mode={model.mode}
+    >
       <h2 className="jp-Trail-ReplayRun-title">
-        {trans.__('Replay up to step %1', model.upto)}
+        {model.mode === 'fork'
+          ? trans.__('Fork up to step %1', model.upto)
+          : trans.__('Replay up to step %1', model.upto)}
       </h2>
       <Status model={model} trans={trans} />
       <progress
         className="jp-Trail-ReplayRun-progress"
         max={Math.max(total, 1)}
         value={model.done}
-        aria-label={trans.__('Steps replayed')}
+        aria-label={
+          model.mode === 'fork'
+            ? trans.__('Steps run')
+            : trans.__('Steps replayed')
+        }
       />
       <div className="jp-Trail-ReplayRun-controls">
         {model.state === 'paused' && (
@@ -174,7 +188,9 @@ function RunSummary(props: {
               className="jp-Trail-Button"
               onClick={props.onRerun}
             >
-              {trans.__('Replay again')}
+              {model.mode === 'fork'
+                ? trans.__('Run fork again')
+                : trans.__('Replay again')}
             </button>
           )}
         <label
@@ -199,6 +215,7 @@ function RunSummary(props: {
             key={`${result.step.cellId}:${result.step.executionId}`}
             result={result}
             first={result === first}
+            mode={model.mode}
             selected={result === props.selected}
             onSelect={() => props.onSelect(result)}
             trans={trans}
@@ -219,6 +236,17 @@ function Status(props: {
   const same = model.results.filter(
     result => result.comparison?.verdict === 'same'
   ).length;
+  if (model.mode === 'fork') {
+    return (
+      <p
+        className="jp-Trail-ReplayRun-status"
+        role="status"
+        data-state={model.state}
+      >
+        {forkStatus(model, trans)}
+      </p>
+    );
+  }
   let text: string;
   switch (model.state) {
     case 'ready':
@@ -285,6 +313,73 @@ function Status(props: {
   );
 }
 
+/** The status line of a fork: differences expected, new errors flagged. */
+function forkStatus(model: ReplayRunModel, trans: TranslationBundle): string {
+  const total = model.results.length;
+  const first = model.firstDivergence;
+  const ran = model.results.filter(result => result.state === 'compared');
+  const differing = ran.filter(
+    result => result.comparison?.verdict === 'differs'
+  ).length;
+  const errors = ran.filter(
+    result => result.comparison?.verdict === 'new-error'
+  ).length;
+  switch (model.state) {
+    case 'ready':
+      return trans.__('Starting…');
+    case 'running': {
+      const current = model.current;
+      return current
+        ? trans.__(
+            'Running step %1 (%2 of %3) on your data…',
+            current.step.step,
+            model.done + 1,
+            total
+          )
+        : trans.__('Installing the redirects to your data…');
+    }
+    case 'paused':
+      return first
+        ? trans.__(
+            'Paused at step %1: it raised an error the parent did not. Look at it below, then continue or stop.',
+            first.step.step
+          )
+        : trans.__('Paused.');
+    case 'stopped':
+      return trans.__(
+        'Stopped after %1 of %2 steps.',
+        model.done - notRun(model),
+        total
+      );
+    case 'failed':
+      return model.message ?? trans.__('The fork could not go on.');
+    case 'finished':
+      if (total === 0) {
+        return trans.__('This notebook has no recorded step to run.');
+      }
+      if (errors > 0) {
+        return trans._n(
+          'All %2 steps ran; %1 raised a new error (first at step %3).',
+          'All %2 steps ran; %1 raised new errors (first at step %3).',
+          errors,
+          total,
+          first?.step.step ?? '?'
+        );
+      }
+      return differing === 0
+        ? trans._n(
+            'The step ran on your data, with the same output as the parent.',
+            'All %1 steps ran on your data, with the same outputs as the parent.',
+            total
+          )
+        : trans.__(
+            'All %1 steps ran on your data; %2 differ from the parent, as expected with other data.',
+            total,
+            differing
+          );
+  }
+}
+
 function notRun(model: ReplayRunModel): number {
   return model.results.filter(result => result.state === 'not-run').length;
 }
@@ -292,6 +387,7 @@ function notRun(model: ReplayRunModel): number {
 function StepRow(props: {
   result: IStepResult;
   first: boolean;
+  mode: ReplayRunMode;
   selected: boolean;
   onSelect: () => void;
   trans: TranslationBundle;
@@ -320,11 +416,13 @@ function StepRow(props: {
           {trans.__('Step %1', result.step.step)}
         </span>
         <span className="jp-Trail-ReplayRun-verdict">
-          {verdictLabel(result, trans)}
+          {verdictLabel(result, trans, props.mode)}
         </span>
         {props.first && (
           <span className="jp-Trail-ReplayRun-firstMark">
-            {trans.__('first divergence')}
+            {props.mode === 'fork'
+              ? trans.__('first new error')
+              : trans.__('first divergence')}
           </span>
         )}
         {detail && (
@@ -346,10 +444,15 @@ function StepRow(props: {
   );
 }
 
-/** What a step's outcome is called. */
+/**
+ * What a step's outcome is called. In a fork (contract 8 of #14) a step
+ * whose outputs differ "differs from parent": expected with other data,
+ * not a failure.
+ */
 export function verdictLabel(
   result: IStepResult,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  mode: ReplayRunMode = 'replay'
 ): string {
   switch (result.state) {
     case 'pending':
@@ -367,9 +470,11 @@ export function verdictLabel(
   }
   switch (result.comparison?.verdict) {
     case 'same':
-      return trans.__('same');
+      return mode === 'fork' ? trans.__('same as parent') : trans.__('same');
     case 'differs':
-      return trans.__('differs');
+      return mode === 'fork'
+        ? trans.__('differs from parent')
+        : trans.__('differs');
     case 'new-error':
       return trans.__('new error');
     case 'error-gone':
