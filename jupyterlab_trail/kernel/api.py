@@ -26,6 +26,7 @@ from .state import _Execution, _READ, _WRITE, _st
 from .text import _clip, _now_iso, _report
 from .comm import _send
 from .paths import _note
+from .redirect import _redirected_declaration
 
 __all__ = [
     "log_param",
@@ -277,6 +278,7 @@ def dataset(path, role="input"):
             else:
                 if source.startswith("file://"):
                     source = source[len("file://"):]
+                source = _redirected_declaration(source)
                 _note(ex, source, bits, role=role, directory=True, explicit=True)
     except Exception as error:
         _report("dataset", error)

@@ -54,6 +54,9 @@ def _trail_bootstrap(module, config_json):
         _st.nbdir_prefix = _st.nbdir.rstrip(os.sep) + os.sep
         _build_exclusions()
         rt = _runtime()
+        if not hasattr(rt, "redirect"):  # a holder made by an older helper
+            rt.redirect = None
+            rt.redirect_call = None
         rt.patch = _patch_module
         rt.call = _on_call
         rt.audit = None

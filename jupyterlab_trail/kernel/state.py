@@ -77,6 +77,7 @@ class _State:
         self.path_memo = {}  # absolute path as opened -> normal path, or None when excluded
         self.rel_memo = {}  # the same for relative paths; cleared on chdir and per cell
         self.hash_cache = {}  # stat key -> [sha256, schema or _UNSET]
+        self.redirect_map = None  # a fork's substitution (redirect.py), None when none
         self.own_threads = set()
         # environment
         self.env = None
@@ -124,7 +125,9 @@ def _runtime():
     """
     rt = getattr(sys, "_trail_runtime", None)
     if rt is None:
-        rt = types.SimpleNamespace(audit=None, call=None, patch=None, after_fork=None, audit_installed=False)
+        rt = types.SimpleNamespace(
+            audit=None, call=None, patch=None, after_fork=None, audit_installed=False, redirect=None, redirect_call=None
+        )
         sys._trail_runtime = rt
     return rt
 

@@ -73,6 +73,10 @@ _WRAPS = {
 def _make_wrapper(rt, original, spec, shift):
     @functools.wraps(original)
     def _trail_wrapper(*args, **kwargs):
+        redirect = rt.redirect_call
+        if redirect is not None:
+            # A fork's substitution (redirect.py): before the capture notes the path.
+            args, kwargs = redirect(args, kwargs, spec, shift)
         handler = rt.call
         if handler is not None:
             handler(args, kwargs, spec, shift)

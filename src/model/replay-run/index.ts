@@ -6,6 +6,7 @@
 export * from './contracts';
 export * from './steps';
 export * from './probe';
+export * from './redirect';
 export * from './preflight';
 export * from './executor';
 export * from './runner';

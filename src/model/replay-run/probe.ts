@@ -45,9 +45,20 @@ export const PROBE_MARKER = '\u001etrail-probe ';
  * installed package's `jupyterlab_trail.kernel.probe.probe`, and prints
  * the answer as one marked JSON line. Paths go in as a JSON string, so no
  * path can break out of the literal.
+ *
+ * With `detail` (a fork's contract check) each existing path also gets
+ * `kind`, `fileCount` (folders), `readable`/`error` and, for CSV/TSV,
+ * `table.rows` counted (contract 2 of #14). Without it the request is the
+ * replay's, unchanged.
  */
-export function probeCode(paths: readonly string[]): string {
+export function probeCode(
+  paths: readonly string[],
+  options: { detail?: boolean } = {}
+): string {
   const literal = JSON.stringify(JSON.stringify(paths));
+  const call = options.detail
+    ? '    answer = probe(json.loads(paths_json), detail=True)'
+    : '    answer = probe(json.loads(paths_json))';
   return [
     'def __trail_run_probe(paths_json):',
     '    import json, sys',
@@ -57,7 +68,7 @@ export function probeCode(paths: readonly string[]): string {
     '        probe = getattr(helper, "_trail_probe", None)',
     '    if probe is None:',
     '        from jupyterlab_trail.kernel.probe import probe',
-    '    answer = probe(json.loads(paths_json))',
+    call,
     '    if not isinstance(answer, str):',
     '        answer = json.dumps(answer)',
     `    print(${JSON.stringify(PROBE_MARKER)} + answer.replace("\\n", " "), flush=True)`,
@@ -119,7 +130,7 @@ function isProbeResult(value: unknown): value is ProbeResult {
 export async function runProbe(
   kernel: Kernel.IKernelConnection | null | undefined,
   paths: readonly string[],
-  options: { timeoutMs?: number } = {}
+  options: { timeoutMs?: number; detail?: boolean } = {}
 ): Promise<ProbeResult> {
   if (!kernel || kernel.isDisposed || kernel.status === 'dead') {
     throw new ProbeError('no-kernel', 'The notebook has no running kernel.');
@@ -127,7 +138,7 @@ export async function runProbe(
   let stdout = '';
   let error: KernelMessage.IErrorMsg['content'] | null = null;
   const future = kernel.requestExecute({
-    code: probeCode(paths),
+    code: probeCode(paths, { detail: options.detail }),
     silent: true,
     store_history: false,
     allow_stdin: false,
