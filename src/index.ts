@@ -4,6 +4,7 @@
  */
 import { connectionPlugin } from './plugins/connection';
 import { deliveryPlugin } from './plugins/delivery';
+import { forkComparisonPlugin } from './plugins/forkComparison';
 import { panelPlugin } from './plugins/panel';
 import { recorderPlugin } from './plugins/recorder';
 import { replayPlugin } from './plugins/replay';
@@ -21,5 +22,6 @@ export default [
   panelPlugin,
   replayPlugin,
   statusPlugin,
-  replayRunPlugin
+  replayRunPlugin,
+  forkComparisonPlugin
 ];

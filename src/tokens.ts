@@ -77,6 +77,11 @@ export interface IPanelViewOptions {
     sessionId?: string;
     executionId?: string;
   }) => void;
+  /**
+   * Opens a replay's or fork's comparison with its parent, when offered
+   * (`trail:compare-with-parent`).
+   */
+  readonly onCompareWithParent?: (sessionId: string) => void;
 }
 
 /**
@@ -176,6 +181,7 @@ export namespace CommandIDs {
   export const replayInKernel = 'trail:replay-in-kernel';
   export const openReplay = 'trail:open-replay';
   export const openStepAsNotebook = 'trail:open-step-as-notebook';
+  export const compareWithParent = 'trail:compare-with-parent';
 }
 
 /** The settings plugin id (schema/settings/plugin.json). */

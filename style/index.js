@@ -3,3 +3,4 @@ import './capture.css';
 import './team.css';
 import './replay.css';
 import './replay-run.css';
+import './lineage.css';

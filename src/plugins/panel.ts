@@ -114,6 +114,13 @@ export const panelPlugin: JupyterFrontEndPlugin<IViewRegistry> = {
         if (app.commands.hasCommand(CommandIDs.openReplay)) {
           void app.commands.execute(CommandIDs.openReplay, target);
         }
+      },
+      onCompareWithParent: sessionId => {
+        if (app.commands.hasCommand(CommandIDs.compareWithParent)) {
+          void app.commands.execute(CommandIDs.compareWithParent, {
+            sessionId
+          });
+        }
       }
     });
     app.shell.add(sidebar, 'left', { rank: 850 });

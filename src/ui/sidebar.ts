@@ -69,7 +69,8 @@ export class TrailSidebar extends SidePanel {
       languages: options.languages ?? null,
       onReconnect: options.onReconnect,
       onCopyLink: options.onCopyLink,
-      onOpenReplay: options.onOpenReplay
+      onOpenReplay: options.onOpenReplay,
+      onCompareWithParent: options.onCompareWithParent
     };
     for (const view of this.views.views) {
       this._addView(view);
@@ -266,6 +267,8 @@ export namespace TrailSidebar {
       sessionId?: string;
       executionId?: string;
     }) => void;
+    /** Opens a replay's or fork's comparison with its parent, when given. */
+    onCompareWithParent?: (sessionId: string) => void;
   }
 }
 

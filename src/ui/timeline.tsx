@@ -17,6 +17,7 @@ import {
 } from './format';
 import { EnvironmentSection } from './environment';
 import { ReplaysSection } from './replay-run/replaysSection';
+import { lineageOf } from '../model/replay-run/replays';
 import type { SessionReplaysModel } from '../model/replay-run/replays';
 import { PagedList } from './pagedList';
 import { useClockTick } from './relativeTime';
@@ -61,6 +62,11 @@ export namespace TimelineView {
     trans: TranslationBundle;
     /** Opens the replay viewer on the session; a button when given. */
     onOpenReplay?: (target: { sessionId?: string }) => void;
+    /**
+     * Opens a replay's or fork's comparison with its parent; offered on the
+     * session's replays and forks, and on a replay or fork session itself.
+     */
+    onCompareWithParent?: (sessionId: string) => void;
   }
 }
 
@@ -82,6 +88,8 @@ function Timeline(props: TimelineView.IOptions): JSX.Element | null {
   const mine = session !== null && model.isMine(session);
   const replays =
     (model.level?.related.replays as SessionReplaysModel | undefined) ?? null;
+  const lineage = session ? lineageOf(session) : null;
+  const onCompare = props.onCompareWithParent;
   const header = (
     <div className="jp-Trail-ViewHeader">
       <h2 className="jp-Trail-ViewHeader-title" title={notebookPath ?? ''}>
@@ -120,6 +128,19 @@ function Timeline(props: TimelineView.IOptions): JSX.Element | null {
           >
             {trans.__('Step through')}
           </button>
+          {lineage && onCompare && (
+            <button
+              type="button"
+              className="jp-Trail-Button jp-Trail-CompareParentButton"
+              title={trans.__(
+                'Compare this %1 with the session it came from: params, metrics, inputs and the steps whose outputs differ',
+                lineage.kind === 'fork' ? trans.__('fork') : trans.__('replay')
+              )}
+              onClick={() => onCompare(session.id)}
+            >
+              {trans.__('Compare with parent')}
+            </button>
+          )}
         </div>
       )}
       {session && mine && model.me && (
@@ -161,6 +182,7 @@ function Timeline(props: TimelineView.IOptions): JSX.Element | null {
           model={replays}
           isMine={replay => model.isMine(replay)}
           onOpen={replay => void model.openSession(replay.id, replay)}
+          onCompare={onCompare ? replay => onCompare(replay.id) : undefined}
           trans={trans}
         />
       )}
@@ -269,6 +291,6 @@ export const timelineView: ITrailView<TimelinePlace, SessionTimelineModel> = {
     }
     return { label: baseName(path), title: path };
   },
-  createPanelView: ({ model, trans, onOpenReplay }) =>
-    new TimelineView({ model, trans, onOpenReplay })
+  createPanelView: ({ model, trans, onOpenReplay, onCompareWithParent }) =>
+    new TimelineView({ model, trans, onOpenReplay, onCompareWithParent })
 };

@@ -1,6 +1,7 @@
 /**
- * The replays of one session (issue #13 item 5): the readable sessions
- * whose lineage names it, newest first, for the session view to list.
+ * The replays and forks of one session (issues #13 and #14 item 5): the
+ * readable sessions whose lineage names it, newest first, for the session
+ * view to list.
  */
 import { LoadableModel } from '../loadable';
 import type { Page, SessionSummary } from '../types';
@@ -19,6 +20,8 @@ export interface IReplayLineage {
   sessionId: string;
   step: number;
   executionId?: string;
+  /** A fork's inputs: each recorded path and the file read in its place. */
+  substitutions?: { recorded: string; path: string; sha256?: string }[];
 }
 
 /** The lineage a session summary carries, if any. */

@@ -1,7 +1,8 @@
 /**
- * A session's replays in its view of the Trail panel (issue #13 item 5):
- * who replayed it, when, up to which step and how far the replay got;
- * each opens the replay session.
+ * A session's replays and forks in its view of the Trail panel (issues #13
+ * and #14 item 5): who replayed or forked it, when, up to which step, how
+ * far the run got and how many inputs a fork replaced; each opens the
+ * replay or fork session, and "Compare with parent" opens its comparison.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { caretDownIcon, caretRightIcon } from '@jupyterlab/ui-components';
@@ -12,12 +13,14 @@ import { formatAbsoluteTime, formatRelativeTime } from '../format';
 import { ErrorState } from '../states';
 
 /**
- * The Replays section; hidden while the session has none.
+ * The "Replays and forks" section; hidden while the session has none.
  */
 export function ReplaysSection(props: {
   model: SessionReplaysModel;
   isMine: (session: SessionSummary) => boolean;
   onOpen: (session: SessionSummary) => void;
+  /** Opens the comparison of a replay or fork with this session, when offered. */
+  onCompare?: (session: SessionSummary) => void;
   trans: TranslationBundle;
 }): JSX.Element | null {
   const { model, trans } = props;
@@ -44,7 +47,10 @@ export function ReplaysSection(props: {
   }
   const Caret = expanded ? caretDownIcon : caretRightIcon;
   return (
-    <section className="jp-Trail-Replays" aria-label={trans.__('Replays')}>
+    <section
+      className="jp-Trail-Replays"
+      aria-label={trans.__('Replays and forks')}
+    >
       <button
         type="button"
         className="jp-Trail-Disclosure"
@@ -52,7 +58,9 @@ export function ReplaysSection(props: {
         onClick={() => setExpanded(!expanded)}
       >
         <Caret.react tag="span" elementSize="small" />
-        <span className="jp-Trail-Disclosure-title">{trans.__('Replays')}</span>
+        <span className="jp-Trail-Disclosure-title">
+          {trans.__('Replays and forks')}
+        </span>
         <span className="jp-Trail-Disclosure-summary">
           {model.hasMore
             ? trans.__('%1+', model.items.length)
@@ -62,13 +70,26 @@ export function ReplaysSection(props: {
       {expanded && (
         <ul className="jp-Trail-Replays-list">
           {model.items.map(session => (
-            <li key={session.id}>
+            <li key={session.id} className="jp-Trail-ReplayItem-row">
               <ReplayItem
                 session={session}
                 mine={props.isMine(session)}
                 onOpen={() => props.onOpen(session)}
                 trans={trans}
               />
+              {props.onCompare && (
+                <button
+                  type="button"
+                  className="jp-Trail-Button jp-Trail-CompareParentButton"
+                  data-session-id={session.id}
+                  title={trans.__(
+                    'Compare its params, metrics, inputs and outputs with this session'
+                  )}
+                  onClick={() => props.onCompare!(session)}
+                >
+                  {trans.__('Compare with parent')}
+                </button>
+              )}
             </li>
           ))}
           {model.hasMore && (
@@ -79,7 +100,7 @@ export function ReplaysSection(props: {
                 disabled={model.loading}
                 onClick={() => void model.loadMore()}
               >
-                {trans.__('More replays')}
+                {trans.__('More replays and forks')}
               </button>
             </li>
           )}
@@ -107,11 +128,13 @@ function ReplayItem(props: {
   const upto = lineage?.step ?? 0;
   // How far it got: the replay's executions against the steps it replays.
   const ran = Math.min(session.executionCount, upto || session.executionCount);
+  const replaced = lineage?.substitutions?.length ?? 0;
   return (
     <button
       type="button"
       className="jp-Trail-Item jp-Trail-ReplayItem"
       data-session-id={session.id}
+      data-kind={lineage?.kind ?? 'replay'}
       onClick={props.onOpen}
     >
       <span className="jp-Trail-Item-title">
@@ -130,6 +153,19 @@ function ReplayItem(props: {
         {upto
           ? trans.__('%1 of %2 steps run', ran, upto)
           : trans._n('%1 execution', '%1 executions', session.executionCount)}
+        {replaced > 0 && (
+          <>
+            {' · '}
+            <span
+              className="jp-Trail-ReplayItem-substitutions"
+              title={lineage!
+                .substitutions!.map(each => `${each.recorded} → ${each.path}`)
+                .join('\n')}
+            >
+              {trans._n('%1 input replaced', '%1 inputs replaced', replaced)}
+            </span>
+          </>
+        )}
       </span>
     </button>
   );
