@@ -8,12 +8,179 @@ import type {
   ExecutionRecord,
   ExecutionSummary,
   NotebookSummary,
+  ParamValue,
   SearchHit,
   SessionSummary,
   TableSchema,
   TeamMember,
   Visibility
 } from '../records/schema';
+
+export type Columns = {
+  name: string;
+  type: string;
+}[];
+
+/**
+ * The data-contract check of a fork (POST /api/v1/sessions/{id}/contract): each mapped input's new file against what the recording read. An error means the forked code would break (nothing should run unless forced); a warning may change results; a note is for information.
+ */
+export interface ContractReport {
+  entries: ContractEntry[];
+  errors: number;
+  warnings: number;
+  notes: number;
+  /**
+   * No error.
+   */
+  ok: boolean;
+}
+
+/**
+ * One mapping of the request, in its order.
+ */
+export interface ContractEntry {
+  recorded: string;
+  path: string;
+  input?: InputFile;
+  target?: TargetFile;
+  problems: ContractProblem[];
+  columns?: ColumnChanges;
+  rows?: {
+    recorded: number | null;
+    target: number | null;
+  };
+  size?: {
+    recorded?: number;
+    target?: number;
+  };
+}
+
+/**
+ * The recorded input; absent when the map names a path the experiment did not read.
+ */
+export interface InputFile {
+  /**
+   * As captured: relative to the notebook's folder (POSIX separators), or absolute.
+   */
+  path: string;
+  sha256?: string;
+  size?: number;
+  table?: TableSchema;
+  /**
+   * The step that read it first.
+   */
+  step: number;
+  /**
+   * folder: a folder read file by file (or named with trail.dataset), one entry.
+   */
+  kind?: 'file' | 'folder';
+  /**
+   * For a folder: how many files it groups.
+   */
+  fileCount?: number;
+  /**
+   * The role given with trail.dataset(path, role), e.g. train, test; never output (a declared output is a write).
+   */
+  role?: string;
+}
+
+/**
+ * The new file as probed; absent when the request carried none for this path.
+ */
+export interface TargetFile {
+  path: string;
+  exists: boolean;
+  sha256?: string;
+  size?: number;
+  table?: TableSchema;
+  /**
+   * What is at the path, when it exists.
+   */
+  kind?: 'file' | 'folder';
+  /**
+   * For a folder: how many files it holds.
+   */
+  fileCount?: number;
+  /**
+   * false when it exists but cannot be read (permissions); absent: readable.
+   */
+  readable?: boolean;
+  /**
+   * Why it could not be read or probed.
+   */
+  error?: string;
+}
+
+export interface ContractProblem {
+  level: 'error' | 'warning' | 'note';
+  code:
+    | 'unknown-input'
+    | 'duplicate'
+    | 'missing'
+    | 'unreadable'
+    | 'empty'
+    | 'kind-mismatch'
+    | 'missing-columns'
+    | 'retyped'
+    | 'extra-columns'
+    | 'format'
+    | 'rows'
+    | 'size';
+  /**
+   * Names the recorded path, the new path and, where it applies, the columns.
+   */
+  message: string;
+  /**
+   * The columns the problem is about.
+   */
+  columns?: string[];
+}
+
+/**
+ * A table's columns from the recorded schema to the new one.
+ */
+export interface ColumnChanges {
+  added: Columns;
+  removed: Columns;
+  retyped: {
+    name: string;
+    recorded: string;
+    target: string;
+  }[];
+}
+
+/**
+ * The body of POST /api/v1/sessions/{id}/contract: a fork of steps 1..upto, the inputs it substitutes (map) and the new files as the forking kernel's probe saw them (files, matched to the map by path).
+ */
+export interface ContractRequest {
+  /**
+   * The last step to fork; at most the session's number of steps.
+   */
+  upto: number;
+  /**
+   * @minItems 1
+   * @maxItems 100
+   */
+  map: ForkMapping[];
+  /**
+   * @maxItems 100
+   */
+  files: TargetFile[];
+}
+
+/**
+ * One substitution: a recorded input and the file or folder to read in its place.
+ */
+export interface ForkMapping {
+  /**
+   * An input's path as the session recorded it (GET /sessions/{id}/inputs).
+   */
+  recorded: string;
+  /**
+   * The new file or folder, as the forking kernel names it.
+   */
+  path: string;
+}
 
 /**
  * The body of every error answer of the API.
@@ -94,20 +261,66 @@ export interface InputList {
 }
 
 /**
- * A file read by a step and not written by an earlier one, as its first read saw it.
+ * A replay or fork session beside its parent (GET /api/v1/sessions/{id}/parent-comparison): the substituted inputs (old and new hash and schema), the last value of each param and metric on both sides, and each parent step's verdict.
  */
-export interface InputFile {
+export interface LineageComparison {
   /**
-   * As captured: relative to the notebook's folder (POSIX separators), or absolute.
+   * The replay or fork session.
    */
+  sessionId: string;
+  parent: {
+    /**
+     * A client-made identifier (a UUID in practice).
+     */
+    sessionId: string;
+    step: number;
+    /**
+     * What the session is of its parent.
+     */
+    kind: 'replay' | 'fork';
+    notebookPath?: string;
+    author?: string;
+  };
+  inputs: ComparedInput[];
+  params: {
+    name: string;
+    parent?: ParamValue;
+    fork?: ParamValue;
+    same: boolean;
+  }[];
+  metrics: {
+    name: string;
+    parent?: number | null;
+    fork?: number | null;
+    same: boolean;
+  }[];
+  steps: {
+    step: number;
+    parentExecutionId: string;
+    forkExecutionId?: string;
+    verdict: 'same' | 'differs' | 'new-error' | 'error-gone' | 'not-run';
+  }[];
+  /**
+   * How many steps differ (differs, new-error, error-gone).
+   */
+  differing: number;
+}
+
+/**
+ * A substituted input: the file the parent read and the one the fork read in its place.
+ */
+export interface ComparedInput {
+  recorded: string;
   path: string;
+  parent: FileVersion;
+  fork: FileVersion;
+  columns?: ColumnChanges;
+}
+
+export interface FileVersion {
   sha256?: string;
   size?: number;
   table?: TableSchema;
-  /**
-   * The step that read it first.
-   */
-  step: number;
 }
 
 /**
@@ -184,11 +397,6 @@ export interface NotebookVisibility {
   [k: string]: unknown;
 }
 
-export type Columns = {
-  name: string;
-  type: string;
-}[];
-
 /**
  * What differs between a recorded session's steps 1..upto and the kernel about to replay them (POST /api/v1/sessions/{id}/preflight; src/records/replay/preflight.ts).
  */
@@ -264,17 +472,6 @@ export interface PreflightRequest {
    * @maxItems 10000
    */
   files: TargetFile[];
-}
-
-/**
- * A file as the target kernel sees it.
- */
-export interface TargetFile {
-  path: string;
-  exists: boolean;
-  sha256?: string;
-  size?: number;
-  table?: TableSchema;
 }
 
 /**

@@ -101,6 +101,25 @@ export interface Lineage {
    * A client-made identifier (a UUID in practice).
    */
   executionId?: string;
+  /**
+   * A fork's inputs: each recorded input path and the file or folder the fork read in its place.
+   *
+   * @maxItems 100
+   */
+  substitutions?: {
+    /**
+     * The input's path as the source session recorded it.
+     */
+    recorded: string;
+    /**
+     * The fork's file or folder.
+     */
+    path: string;
+    /**
+     * The new file's content hash, when known.
+     */
+    sha256?: string;
+  }[];
 }
 
 export interface ExecutionCompletedEvent {

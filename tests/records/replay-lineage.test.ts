@@ -35,3 +35,91 @@ describe('lineageFromSource', () => {
     expect(lineageFromSource(source)).toBeUndefined();
   });
 });
+
+describe('lineageFromSource for a fork (#14)', () => {
+  it('reads a fork of the source session and step, with its substitutions', () => {
+    expect(
+      lineageFromSource({
+        kind: 'fork',
+        sessionId: ID,
+        step: 4,
+        form: 'as-executed',
+        notebookPath: 'alice/train.ipynb',
+        substitutions: [
+          {
+            recorded: 'data/houses.csv',
+            path: '/home/bob/mine.csv',
+            sha256: 'b'.repeat(64)
+          },
+          { recorded: 'images', path: '/home/bob/pics' }
+        ]
+      })
+    ).toEqual({
+      kind: 'fork',
+      sessionId: ID,
+      step: 4,
+      substitutions: [
+        {
+          recorded: 'data/houses.csv',
+          path: '/home/bob/mine.csv',
+          sha256: 'b'.repeat(64)
+        },
+        { recorded: 'images', path: '/home/bob/pics' }
+      ]
+    });
+  });
+
+  it('leaves out malformed substitutions one by one, and a bad hash', () => {
+    const lineage = lineageFromSource({
+      kind: 'fork',
+      sessionId: ID,
+      step: 2,
+      substitutions: [
+        null,
+        { recorded: '', path: 'x' },
+        { recorded: 'a.csv' },
+        { recorded: 'a.csv', path: 'x'.repeat(4097) },
+        { recorded: 'a.csv', path: 'b.csv', sha256: 'not-a-hash' }
+      ]
+    });
+    expect(lineage).toEqual({
+      kind: 'fork',
+      sessionId: ID,
+      step: 2,
+      substitutions: [{ recorded: 'a.csv', path: 'b.csv' }]
+    });
+  });
+
+  it('keeps at most 100 substitutions, and reads a fork without any', () => {
+    const many = Array.from({ length: 150 }, (_, i) => ({
+      recorded: `in${i}.csv`,
+      path: `out${i}.csv`
+    }));
+    expect(
+      lineageFromSource({
+        kind: 'fork',
+        sessionId: ID,
+        step: 1,
+        substitutions: many
+      })?.substitutions
+    ).toHaveLength(100);
+    expect(lineageFromSource({ kind: 'fork', sessionId: ID, step: 1 })).toEqual(
+      {
+        kind: 'fork',
+        sessionId: ID,
+        step: 1,
+        substitutions: []
+      }
+    );
+  });
+
+  it('reads kind "replay" (or any other kind) as a replay', () => {
+    expect(
+      lineageFromSource({ kind: 'replay', sessionId: ID, step: 3 })
+    ).toEqual({
+      kind: 'replay',
+      sessionId: ID,
+      step: 3
+    });
+  });
+});

@@ -16,6 +16,7 @@ import {
   stepNotebookName,
   toNotebookOutputs
 } from '../../src/records/replay/notebook';
+import { lineageFromSource } from '../../src/records/replay/lineage';
 
 const PYTHON = resolve(__dirname, '../../.venv/bin/python');
 
@@ -177,6 +178,67 @@ describe('notebookAsExecuted', () => {
     validateWithNbformat(notebook);
     expect(JSON.stringify(notebook.metadata)).not.toContain('signature');
     expect(new Set(notebook.cells.map(cell => cell.id)).size).toBe(5);
+  });
+});
+
+describe('notebookAsExecuted for a fork (#14)', () => {
+  const substitutions = [
+    {
+      recorded: 'data/train.csv',
+      path: '/home/bob/mine.csv',
+      sha256: 'cd'.repeat(32)
+    }
+  ];
+  const notebook = notebookAsExecuted([load, show], {
+    ...options,
+    fork: { substitutions }
+  });
+
+  it('writes kind "fork" and the substitutions into metadata.trail.source, the code unchanged', () => {
+    expect(notebook.metadata.trail).toEqual({
+      source: {
+        kind: 'fork',
+        sessionId: 'session-alice-01',
+        step: 4,
+        form: 'as-executed',
+        notebookPath: 'projects/churn/analysis.ipynb',
+        substitutions,
+        author: 'Alice',
+        server: 'http://127.0.0.1:8765'
+      }
+    });
+    expect(notebook.cells.slice(1).map(cell => cell.source)).toEqual([
+      load.code,
+      show.code
+    ]);
+  });
+
+  it('lists in its note what is read in place of what', () => {
+    expect(notebook.cells[0].source).toContain(
+      '| `data/train.csv` | `/home/bob/mine.csv` |'
+    );
+  });
+
+  it('is read back as a fork by lineageFromSource, and nbformat accepts it', () => {
+    expect(
+      lineageFromSource((notebook.metadata.trail as { source: unknown }).source)
+    ).toEqual({
+      kind: 'fork',
+      sessionId: 'session-alice-01',
+      step: 4,
+      substitutions
+    });
+    validateWithNbformat(notebook);
+  });
+
+  it('leaves a replay notebook without kind or substitutions', () => {
+    const replay = notebookAsExecuted([load], options);
+    const source = (
+      replay.metadata.trail as { source: Record<string, unknown> }
+    ).source;
+    expect(source.kind).toBeUndefined();
+    expect(source.substitutions).toBeUndefined();
+    expect(replay.cells[0].source).not.toContain('A fork');
   });
 });
 

@@ -86,11 +86,12 @@ describe('inputsOf', () => {
         sha256: SHA('a'),
         size: 1200,
         table: HOUSES_SCHEMA,
-        step: 1
+        step: 1,
+        kind: 'file'
       },
-      { path: 'lookup.json', step: 2 },
-      { path: 'notes.txt', sha256: SHA('d'), step: 4 },
-      { path: 'late.csv', sha256: SHA('e'), step: 4 }
+      { path: 'lookup.json', step: 2, kind: 'file' },
+      { path: 'notes.txt', sha256: SHA('d'), step: 4, kind: 'file' },
+      { path: 'late.csv', sha256: SHA('e'), step: 4, kind: 'file' }
     ]);
   });
 

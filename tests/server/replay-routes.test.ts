@@ -149,7 +149,8 @@ describe('GET /sessions/:id/inputs', () => {
           sha256: SHA('a'),
           size: 1200,
           table: HOUSES_TABLE,
-          step: 1
+          step: 1,
+          kind: 'file'
         }
       ]
     });
@@ -162,9 +163,10 @@ describe('GET /sessions/:id/inputs', () => {
         sha256: SHA('a'),
         size: 1200,
         table: HOUSES_TABLE,
-        step: 1
+        step: 1,
+        kind: 'file'
       },
-      { path: 'data/cities.csv', sha256: SHA('b'), step: 3 }
+      { path: 'data/cities.csv', sha256: SHA('b'), step: 3, kind: 'file' }
     ]);
     expect(three.body.environment.packages).toEqual(laterEnvironment.packages);
   });

@@ -22,12 +22,15 @@
  * outputs as untrusted until the user trusts the notebook.
  */
 import type { Output } from '../schema';
+import type { Substitution } from './lineage';
 
 /** The two forms a step opens as. */
 export type NotebookForm = 'as-executed' | 'as-it-stood';
 
 /** `metadata.trail.source` of a notebook opened from a recorded session. */
 export interface ReplaySource {
+  /** "fork" for a forked notebook (#14); absent (or "replay") otherwise. */
+  kind?: 'replay' | 'fork';
   sessionId: string;
   step: number;
   form: NotebookForm;
@@ -37,6 +40,8 @@ export interface ReplaySource {
   author?: string;
   /** The Trail server it was read from, when known. */
   server?: string;
+  /** A fork's inputs: each recorded path and the file read in its place. */
+  substitutions?: Substitution[];
 }
 
 /** `metadata.trail.sourceExecution` of a cell holding recorded code. */
@@ -86,6 +91,11 @@ export interface ReplayNotebookOptions {
   kernel?: { name: string; displayName?: string; language?: string };
   /** The data files steps 1..k read. */
   inputs: readonly NotebookInputFile[];
+  /**
+   * A fork (#14): the source becomes `kind: "fork"` with these
+   * substitutions, which the note lists.
+   */
+  fork?: { substitutions: readonly Substitution[] };
 }
 
 /** An nbformat 4 cell as written. */
@@ -195,6 +205,20 @@ export function sourceNote(
     `Outputs are the recorded ones, shown untrusted.`,
     ''
   ];
+  if (source.kind === 'fork') {
+    lines.push(
+      '**A fork**: the same code reads these files in place of the recorded ones.',
+      '',
+      '| Recorded | Read instead |',
+      '| --- | --- |'
+    );
+    for (const sub of source.substitutions ?? []) {
+      lines.push(
+        `| ${tableText(inlineCode(sub.recorded))} | ${tableText(inlineCode(sub.path))} |`
+      );
+    }
+    lines.push('');
+  }
   if (options.inputs.length === 0) {
     lines.push('No data file was recorded as read by these steps.');
   } else {
@@ -288,6 +312,12 @@ function document(
   options: ReplayNotebookOptions
 ): NotebookDocument {
   const source: ReplaySource = { ...options.source, form };
+  delete source.kind;
+  delete source.substitutions;
+  if (options.fork) {
+    source.kind = 'fork';
+    source.substitutions = options.fork.substitutions.map(sub => ({ ...sub }));
+  }
   for (const key of ['author', 'server'] as const) {
     if (source[key] === undefined) {
       delete source[key];

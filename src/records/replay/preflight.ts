@@ -15,7 +15,16 @@ export interface TargetFile {
   exists: boolean;
   sha256?: string;
   size?: number;
+  /** For CSV/TSV with the probe's detail on, `rows` counts data rows. */
   table?: TableSchema;
+  /** What is at the path, when it exists. */
+  kind?: 'file' | 'folder';
+  /** For a folder: how many files it holds. */
+  fileCount?: number;
+  /** false when it exists but cannot be read; absent: readable. */
+  readable?: boolean;
+  /** Why it could not be read or probed (at most 1000 characters). */
+  error?: string;
 }
 
 /** A package of the recording and its version in the target. */
@@ -182,7 +191,7 @@ function compareFile(
   return file;
 }
 
-function compareColumns(
+export function compareColumns(
   recorded: TableSchema,
   target: TableSchema
 ): NonNullable<PreflightFile['columns']> {
