@@ -44,13 +44,13 @@ export class ReplayRecording {
   async observe(
     kernel: Kernel.IKernelConnection,
     notebookPath: string,
-    lineage: Lineage,
+    lineage: Lineage | (() => Lineage),
     structure: NotebookStructure,
     timeoutMs = 20000
   ): Promise<void> {
     const context: IObserveContext = {
       notebookPath: () => notebookPath,
-      lineage: () => lineage,
+      lineage: typeof lineage === 'function' ? lineage : () => lineage,
       structure: () => structure
     };
     this.recorder.observe(kernel, context);
@@ -97,6 +97,15 @@ export class ReplayRecording {
   async finish(): Promise<DeliveryOutcome> {
     this.recorder.dispose();
     return this._uploader.finish();
+  }
+
+  /**
+   * Stops recording and sends nothing: for a run stopped before its first
+   * step (the recorder has emitted nothing yet; anything it did is dropped).
+   */
+  discard(): void {
+    this.recorder.dispose();
+    this._uploader.discard();
   }
 
   private _onEvent(_: TrailRecorder, event: TrailEvent): void {

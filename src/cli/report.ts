@@ -121,8 +121,17 @@ const CODE_WIDTH = 32;
 /**
  * One step's verdict line, saying which cell and what it runs:
  * `step 3/12  cell 4  total = int(df["y"].sum())…        same`.
+ *
+ * In a fork (`fork: true`) the step is compared with its parent on other
+ * data: differing outputs are expected ("differs from parent", no first
+ * divergence flag); only a new error is a problem.
  */
-export function stepLine(result: ReplayStepResult, total: number): string {
+export function stepLine(
+  result: ReplayStepResult,
+  total: number,
+  options: { fork?: boolean } = {}
+): string {
+  const fork = options.fork ?? false;
   const width = String(total).length;
   const where = `step ${String(result.step).padStart(width)}/${total}  ${cellLabel(result)}  ${codeColumn(result)}`;
   let text: string;
@@ -133,13 +142,15 @@ export function stepLine(result: ReplayStepResult, total: number): string {
         : 'same';
       break;
     case 'differs':
-      text = `differs: ${firstSummary(result.differences)}`;
+      text = `${fork ? 'differs from parent' : 'differs'}: ${firstSummary(result.differences)}`;
       break;
     case 'new-error':
       text = `new error: ${result.replayedError ?? firstSummary(result.differences)}`;
       break;
     case 'error-gone':
-      text = `error gone: the recording raised ${result.recordedError ?? 'an error'}, the replay did not`;
+      text = fork
+        ? `error gone: the parent raised ${result.recordedError ?? 'an error'}, the fork did not`
+        : `error gone: the recording raised ${result.recordedError ?? 'an error'}, the replay did not`;
       break;
     case 'skipped':
       text = `skipped: ${result.note ?? ''}`;
@@ -156,7 +167,12 @@ export function stepLine(result: ReplayStepResult, total: number): string {
     default:
       text = 'not run';
   }
-  const flag = result.firstDivergence ? '   <- first divergence' : '';
+  const flag =
+    fork && result.verdict === 'new-error'
+      ? '   <- problem'
+      : !fork && result.firstDivergence
+        ? '   <- first divergence'
+        : '';
   return `${where}  ${text}${flag}`;
 }
 

@@ -70,6 +70,11 @@ export class EventUploader {
     };
   }
 
+  /** Stops the queue; what it still holds is never sent. */
+  discard(): void {
+    this._queue.dispose();
+  }
+
   private _queue: DeliveryQueue;
   private _stored: Promise<void>[] = [];
   private _storeError: string | null = null;
