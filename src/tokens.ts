@@ -82,6 +82,14 @@ export interface IPanelViewOptions {
    * (`trail:compare-with-parent`).
    */
   readonly onCompareWithParent?: (sessionId: string) => void;
+  /**
+   * Opens the Fork widget on a session (up to an execution's step), when
+   * offered (`trail:fork-session`).
+   */
+  readonly onFork?: (target: {
+    sessionId?: string;
+    executionId?: string;
+  }) => void;
 }
 
 /**
@@ -182,6 +190,9 @@ export namespace CommandIDs {
   export const openReplay = 'trail:open-replay';
   export const openStepAsNotebook = 'trail:open-step-as-notebook';
   export const compareWithParent = 'trail:compare-with-parent';
+  export const forkSession = 'trail:fork-session';
+  export const forkCheck = 'trail:fork-check';
+  export const runFork = 'trail:run-fork';
 }
 
 /** The settings plugin id (schema/settings/plugin.json). */

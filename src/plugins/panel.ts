@@ -121,6 +121,11 @@ export const panelPlugin: JupyterFrontEndPlugin<IViewRegistry> = {
             sessionId
           });
         }
+      },
+      onFork: target => {
+        if (app.commands.hasCommand(CommandIDs.forkSession)) {
+          void app.commands.execute(CommandIDs.forkSession, target);
+        }
       }
     });
     app.shell.add(sidebar, 'left', { rank: 850 });

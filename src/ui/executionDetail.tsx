@@ -82,6 +82,7 @@ export class ExecutionDetailView extends Panel {
               trans={options.trans}
               onCopyLink={options.onCopyLink}
               onOpenReplay={options.onOpenReplay}
+              onFork={options.onFork}
             />
           )}
         </UseSignal>
@@ -178,6 +179,8 @@ export namespace ExecutionDetailView {
     onCopyLink?: (executionId: string) => void;
     /** Opens the replay viewer at this execution's step; a button when given. */
     onOpenReplay?: (target: { executionId?: string }) => void;
+    /** Forks the session up to this execution's step; a button when given. */
+    onFork?: (target: { executionId?: string }) => void;
   }
 }
 
@@ -186,6 +189,7 @@ function ExecutionDetail(props: {
   trans: TranslationBundle;
   onCopyLink?: (executionId: string) => void;
   onOpenReplay?: (target: { executionId?: string }) => void;
+  onFork?: (target: { executionId?: string }) => void;
 }): JSX.Element | null {
   const { model, trans } = props;
   const detail = model.detail;
@@ -237,6 +241,11 @@ function ExecutionDetail(props: {
           ? () => props.onOpenReplay!({ executionId: record.id })
           : undefined
       }
+      onFork={
+        props.onFork
+          ? () => props.onFork!({ executionId: record.id })
+          : undefined
+      }
     />
   );
 }
@@ -249,6 +258,7 @@ function RecordDetail(props: {
   onHistory?: () => void;
   onCopyLink?: () => void;
   onOpenReplay?: () => void;
+  onFork?: () => void;
   /** Who recorded it, when someone else did. */
   author: Person | null;
 }): JSX.Element {
@@ -296,7 +306,10 @@ function RecordDetail(props: {
           </span>{' '}
           {baseName(record.notebookPath)}
         </h2>
-        {(props.onHistory || props.onCopyLink || props.onOpenReplay) && (
+        {(props.onHistory ||
+          props.onCopyLink ||
+          props.onOpenReplay ||
+          props.onFork) && (
           <div className="jp-Trail-Actions">
             {props.onHistory && (
               <button
@@ -321,6 +334,18 @@ function RecordDetail(props: {
                 onClick={props.onOpenReplay}
               >
                 {trans.__('Open at this step')}
+              </button>
+            )}
+            {props.onFork && (
+              <button
+                type="button"
+                className="jp-Trail-Button jp-Trail-ForkButton"
+                title={trans.__(
+                  'Run the steps up to this one on your own files (Trail fork)'
+                )}
+                onClick={props.onFork}
+              >
+                {trans.__('Fork up to here…')}
               </button>
             )}
             {props.onCopyLink && (
@@ -392,6 +417,7 @@ export const executionView: ITrailView<ExecutionPlace, ExecutionDetailModel> = {
       trans: options.trans,
       translator: options.translator,
       onCopyLink: options.onCopyLink,
-      onOpenReplay: options.onOpenReplay
+      onOpenReplay: options.onOpenReplay,
+      onFork: options.onFork
     })
 };

@@ -70,7 +70,8 @@ export class TrailSidebar extends SidePanel {
       onReconnect: options.onReconnect,
       onCopyLink: options.onCopyLink,
       onOpenReplay: options.onOpenReplay,
-      onCompareWithParent: options.onCompareWithParent
+      onCompareWithParent: options.onCompareWithParent,
+      onFork: options.onFork
     };
     for (const view of this.views.views) {
       this._addView(view);
@@ -269,6 +270,8 @@ export namespace TrailSidebar {
     }) => void;
     /** Opens a replay's or fork's comparison with its parent, when given. */
     onCompareWithParent?: (sessionId: string) => void;
+    /** Opens the Fork widget; offered on sessions and executions when given. */
+    onFork?: (target: { sessionId?: string; executionId?: string }) => void;
   }
 }
 

@@ -17,6 +17,7 @@ import {
 } from './format';
 import { EnvironmentSection } from './environment';
 import { ReplaysSection } from './replay-run/replaysSection';
+import { SessionInputsSection } from './fork/inputsSection';
 import { lineageOf } from '../model/replay-run/replays';
 import type { SessionReplaysModel } from '../model/replay-run/replays';
 import { PagedList } from './pagedList';
@@ -67,6 +68,8 @@ export namespace TimelineView {
      * session's replays and forks, and on a replay or fork session itself.
      */
     onCompareWithParent?: (sessionId: string) => void;
+    /** Opens the Fork widget on the session; a button when given. */
+    onFork?: (target: { sessionId?: string }) => void;
   }
 }
 
@@ -176,6 +179,19 @@ function Timeline(props: TimelineView.IOptions): JSX.Element | null {
       {header}
       {model.environment && (
         <EnvironmentSection model={model.environment} trans={trans} />
+      )}
+      {session && (
+        <SessionInputsSection
+          reader={model.reader}
+          sessionId={session.id}
+          upto={session.executionCount}
+          trans={trans}
+          onFork={
+            props.onFork
+              ? () => props.onFork!({ sessionId: session.id })
+              : undefined
+          }
+        />
       )}
       {replays && (
         <ReplaysSection
@@ -291,6 +307,18 @@ export const timelineView: ITrailView<TimelinePlace, SessionTimelineModel> = {
     }
     return { label: baseName(path), title: path };
   },
-  createPanelView: ({ model, trans, onOpenReplay, onCompareWithParent }) =>
-    new TimelineView({ model, trans, onOpenReplay, onCompareWithParent })
+  createPanelView: ({
+    model,
+    trans,
+    onOpenReplay,
+    onCompareWithParent,
+    onFork
+  }) =>
+    new TimelineView({
+      model,
+      trans,
+      onOpenReplay,
+      onCompareWithParent,
+      onFork
+    })
 };

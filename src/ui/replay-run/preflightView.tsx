@@ -182,7 +182,7 @@ function PreflightReportView(props: PreflightWidget.IOptions): JSX.Element {
   );
 }
 
-function PythonRow(props: {
+export function PythonRow(props: {
   report: PreflightReport;
   trans: TranslationBundle;
 }): JSX.Element {
@@ -220,7 +220,7 @@ function PythonRow(props: {
   );
 }
 
-function Packages(props: {
+export function Packages(props: {
   report: PreflightReport;
   /** Whether the recording has an environment to compare with. */
   recorded: boolean;
@@ -332,7 +332,7 @@ function PackageTable(props: {
   );
 }
 
-function Files(props: {
+export function Files(props: {
   files: PreflightFile[];
   trans: TranslationBundle;
 }): JSX.Element {
