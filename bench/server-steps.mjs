@@ -1,16 +1,16 @@
 /**
- * GET /sessions/{id}/steps/{k} timed server-side on a 10,000-execution,
- * 500-cell session (#13: the replay viewer's stepping; goal < 50 ms).
+ * GET /sessions/{id}/steps/{k} timed server-side on a 10,000-execution
+ * session (#13: the replay viewer's stepping; goal < 50 ms).
  *
  *   npx tsc -p server/tsconfig.json
- *   node bench/server-steps.mjs
+ *   node bench/server-steps.mjs [--session long-day|grid]
  *   node bench/server-steps.mjs --server /tmp/old/server/dist/server --server server/dist/server
  *
- * Seeds one session through the API (as tests/server/steps.test.ts does:
- * 500 code cells, each execution in cell (7 seq) mod 500, so every cell has
- * run after step 500; the cells move every 2,500 steps; outputs a stream,
- * a result and, one run in five, a 60-row HTML table), into a file store in
- * a temporary folder (or `--data DIR`, kept and reused), then times each
+ * Seeds one session through the API (`replay/long-session.mjs`: by
+ * default the "long day" of 150 cells and ~226 structure events that
+ * `bench/replay.mjs` steps through; `--session grid`, 500 code cells all
+ * shown at every step), into a file store in a temporary folder (or
+ * `--data DIR`, kept and reused), then times each
  * request from its arrival at the server to its answer handed to the
  * socket (`finish`), the server in this process behind a plain
  * http.Server, so loopback and the client's JSON parse are not counted:
@@ -27,7 +27,6 @@
  * warm loop under the inspector's CPU profiler and writes a .cpuprofile.
  */
 import { execFile } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -35,10 +34,20 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Session } from 'node:inspector/promises';
+import {
+  generator,
+  gridSession,
+  longSession,
+  seedSession
+} from './replay/long-session.mjs';
 
 const TOKEN = 'bench-steps-token';
 const EXECUTIONS = 10_000;
-const CELLS = 500;
+/** The seeded session (`--session`): its events. */
+const SESSIONS = {
+  'long-day': () => longSession(EXECUTIONS),
+  grid: () => gridSession(EXECUTIONS, 500)
+};
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -48,113 +57,6 @@ function options(name) {
   return process.argv.flatMap((a, i) =>
     a === `--${name}` ? [process.argv[i + 1]] : []
   );
-}
-
-/** A seeded generator (mulberry32): the same k on every run. */
-function generator(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const sha = text => createHash('sha256').update(text, 'utf8').digest('hex');
-
-/** The seeded session's events (see the module comment). */
-function session() {
-  const sessionId = randomUUID();
-  const notebookPath = 'bench/steps-500.ipynb';
-  const cells = Array.from({ length: CELLS }, (_, i) => ({
-    id: `c${i}`,
-    source: `v${i} = frame.groupby("k${i % 13}").agg("mean")\nprint(v${i}.shape)\nv${i}.head()`
-  }));
-  const structure = (fromSeq, order, withSources) => ({
-    id: randomUUID(),
-    kind: 'structure.captured',
-    sessionId,
-    fromSeq,
-    cells: order.map(c => ({
-      id: c.id,
-      cellType: 'code',
-      sha256: sha(c.source)
-    })),
-    sources: withSources
-      ? Object.fromEntries(order.map(c => [sha(c.source), c.source]))
-      : {}
-  });
-  const events = [
-    {
-      id: randomUUID(),
-      kind: 'session.started',
-      session: {
-        id: sessionId,
-        notebookPath,
-        startedAt: new Date(Date.UTC(2026, 10, 2, 8)).toISOString(),
-        kernel: {
-          name: 'python3',
-          displayName: 'Python 3 (ipykernel)',
-          language: 'python'
-        }
-      }
-    },
-    structure(1, cells, true)
-  ];
-  let order = cells;
-  for (let seq = 1; seq <= EXECUTIONS; seq++) {
-    if (seq % 2500 === 0) {
-      order = [...order.slice(1), order[0]];
-      events.push(structure(seq, order, false));
-    }
-    const cell = cells[(seq * 7) % CELLS];
-    const started = Date.UTC(2026, 10, 2, 8) + seq * 2500;
-    const outputs = [
-      { output_type: 'stream', name: 'stdout', text: `(${seq % 97}, 4)\n` },
-      {
-        output_type: 'execute_result',
-        execution_count: seq,
-        data: { 'text/plain': `   mean\nk  ${(seq / 7).toFixed(3)}` },
-        metadata: {}
-      }
-    ];
-    if (seq % 5 === 0) {
-      const rows = Array.from(
-        { length: 60 },
-        (_, i) => `<tr><th>${i}</th><td>${((seq * i) % 1000) / 10}</td></tr>`
-      ).join('');
-      outputs.push({
-        output_type: 'display_data',
-        data: {
-          'text/html': `<table class="dataframe"><tbody>${rows}</tbody></table>`,
-          'text/plain': `<${rows.length}-char table>`
-        },
-        metadata: {}
-      });
-    }
-    events.push({
-      id: randomUUID(),
-      kind: 'execution.completed',
-      execution: {
-        id: randomUUID(),
-        sessionId,
-        seq,
-        notebookPath,
-        cellId: cell.id,
-        code: cell.source,
-        executionCount: seq,
-        status: 'ok',
-        startedAt: new Date(started).toISOString(),
-        endedAt: new Date(started + 300).toISOString(),
-        durationMs: 300,
-        timing: 'kernel',
-        outputs
-      }
-    });
-  }
-  return { sessionId, events };
 }
 
 /**
@@ -224,15 +126,10 @@ async function startServer(dist, dataDir, onTimed = () => undefined) {
   };
 }
 
-async function seed(dist, dataDir) {
-  const { sessionId, events } = session();
+async function seed(dist, dataDir, shape) {
+  const { sessionId, events } = SESSIONS[shape]();
   const server = await startServer(dist, dataDir);
-  for (let i = 0; i < events.length; i += 1000) {
-    await server.call('/events', {
-      method: 'POST',
-      body: JSON.stringify({ events: events.slice(i, i + 1000) })
-    });
-  }
+  await seedSession((path, init) => server.call(path, init), events);
   const list = await server.call(`/sessions/${sessionId}/steps`);
   await server.close();
   if (list.total !== EXECUTIONS || !list.structured) {
@@ -250,8 +147,10 @@ async function timeSteps(server, sessionId, ks, timed) {
   for (const k of ks) {
     timed.length = 0;
     const body = await server.call(`/sessions/${sessionId}/steps/${k}`);
-    if (body.cells.length !== CELLS) {
-      throw new Error(`step ${k}: ${body.cells.length} cells`);
+    if (body.step !== k || body.cells.length === 0) {
+      throw new Error(
+        `step ${k}: step ${body.step}, ${body.cells.length} cells`
+      );
     }
     times.push(timed[0]);
   }
@@ -352,6 +251,12 @@ async function main() {
   const warmup = Number(option('warmup', '50'));
   const rounds = Number(option('rounds', '2'));
   const profile = option('profile');
+  const shape = option('session', 'long-day');
+  if (!(shape in SESSIONS)) {
+    throw new Error(
+      `--session ${shape}: one of ${Object.keys(SESSIONS).join(', ')}`
+    );
+  }
   try {
     let sessionId;
     try {
@@ -363,9 +268,9 @@ async function main() {
       console.log(`reusing the session seeded in ${dataDir}`);
     } catch {
       const started = Date.now();
-      sessionId = await seed(dists[0], dataDir);
+      sessionId = await seed(dists[0], dataDir, shape);
       console.log(
-        `seeded ${EXECUTIONS} executions, ${CELLS} cells in ${((Date.now() - started) / 1000).toFixed(1)} s (${dataDir})`
+        `seeded ${EXECUTIONS} executions (${shape}) in ${((Date.now() - started) / 1000).toFixed(1)} s (${dataDir})`
       );
     }
     const figures = dists.map(() => ({ cold: [], warm: [] }));
@@ -388,7 +293,7 @@ async function main() {
       }
     }
     console.log(
-      `GET /sessions/{id}/steps/{k}, ${EXECUTIONS} executions, ${CELLS} cells, server-side ms (random k; cold: a fresh process each, n=${coldCount * rounds}; warm: n=${warmCount * rounds} after ${warmup})`
+      `GET /sessions/{id}/steps/{k}, ${EXECUTIONS} executions, ${shape} session, server-side ms (random k; cold: a fresh process each, n=${coldCount * rounds}; warm: n=${warmCount * rounds} after ${warmup})`
     );
     console.log(
       'server'.padEnd(48),
