@@ -217,6 +217,33 @@ def _finish_patch(patched, original):
     return patched
 
 
+# Modules that keep the ``open`` they found at import time: IPython's
+# ``open`` calls its module's ``io_open``; numpy's loadtxt/genfromtxt open
+# through ``np.lib._datasource._file_openers``; tarfile's ``bltn_open``.
+# Imported after the patch they hold the patched one already.
+_CAPTURED_OPENS = (
+    ("IPython.core.interactiveshell", ("io_open",)),
+    ("numpy.lib._datasource", ("_file_openers", "_file_openers", None)),
+    ("tarfile", ("bltn_open",)),
+)
+
+
+def _rebind_captured_opens(original, patched):
+    for module_name, route in _CAPTURED_OPENS:
+        holder = sys.modules.get(module_name)
+        try:
+            for step in route[:-1]:
+                holder = getattr(holder, step, None)
+            last = route[-1]
+            if isinstance(holder, dict):
+                if holder.get(last) is original:
+                    holder[last] = patched
+            elif holder is not None and getattr(holder, last, None) is original:
+                setattr(holder, last, patched)
+        except Exception:
+            pass
+
+
 def _install_patches(rt):
     """Patch the entry points once per process (kept by the runtime holder)."""
     if getattr(rt, "redirect_patched", False):
@@ -231,9 +258,7 @@ def _install_patches(rt):
     io.open = patched_open
     if builtins.open is original_open:
         builtins.open = patched_open
-    shell_module = sys.modules.get("IPython.core.interactiveshell")
-    if shell_module is not None and getattr(shell_module, "io_open", None) is original_open:
-        shell_module.io_open = patched_open
+    _rebind_captured_opens(original_open, patched_open)
     fd_sets = [getattr(os, name, None) for name in ("supports_dir_fd", "supports_fd", "supports_follow_symlinks", "supports_effective_ids")]
     for name, maker in (
         ("open", _make_first_arg_patch),

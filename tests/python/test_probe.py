@@ -7,6 +7,7 @@ or the preflight would call every file changed.
 """
 
 import hashlib
+import os
 import json
 import platform
 import textwrap
@@ -112,3 +113,104 @@ def test_injected_helper_probe_agrees_with_the_recorded_capture(recording):
     assert notes == {"path": "notes.txt", "exists": True, "sha256": captured["notes.txt"]["sha256"], "size": 9}
     assert gone == {"path": "gone.csv", "exists": False}
     assert answer["environment"]["platform"]["cwd"] == str(k.cwd)
+
+
+# -- detail (a fork's contract check, #14 contract 2)
+
+
+@pytest.fixture
+def tables(tmp_path, monkeypatch):
+    (tmp_path / "rows.csv").write_text('price,city\n1,"Lyon\nnord"\n2,Lille\n\n3,Paris\n')
+    (tmp_path / "rows.tsv").write_text("price\tcity\n1\tLyon\n")
+    (tmp_path / "header.csv").write_text("price,city\n")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "empty.bin").write_bytes(b"")
+    (tmp_path / "shards").mkdir()
+    for name in ("a.txt", "b.txt", ".hidden"):
+        (tmp_path / "shards" / name).write_text(name)
+    (tmp_path / "shards" / "nested").mkdir()
+    (tmp_path / "shards" / "nested" / "c.txt").write_text("c")
+    monkeypatch.setattr(_st, "nbdir", str(tmp_path))
+    return tmp_path
+
+
+def test_detail_counts_table_rows_header_excluded(tables):
+    rows, tsv, header = probe(["rows.csv", "rows.tsv", "header.csv"], detail=True)["files"]
+    # A quoted newline stays inside its row; the blank line is no row.
+    assert rows["table"]["rows"] == 3
+    assert rows["kind"] == "file" and "readable" not in rows and "error" not in rows
+    assert [c["name"] for c in rows["table"]["columns"]] == ["price", "city"]
+    assert tsv["table"] == {
+        "format": "tsv",
+        "columns": [{"name": "price", "type": "int64"}, {"name": "city", "type": "string"}],
+        "rows": 1,
+    }
+    assert header["table"]["rows"] == 0
+    assert [c["name"] for c in header["table"]["columns"]] == ["price", "city"]
+    # Without detail the answer is the replay's: rows unknown, no kind.
+    plain = probe(["rows.csv"])["files"][0]
+    assert plain["table"]["rows"] is None and "kind" not in plain
+
+
+def test_detail_reports_an_empty_file_as_an_empty_table(tables):
+    empty_csv, empty_bin = probe(["empty.csv", "empty.bin"], detail=True)["files"]
+    assert empty_csv == {
+        "path": "empty.csv",
+        "exists": True,
+        "kind": "file",
+        "sha256": hashlib.sha256(b"").hexdigest(),
+        "size": 0,
+        "table": {"format": "csv", "columns": [], "rows": 0},
+    }
+    assert empty_bin["size"] == 0 and "table" not in empty_bin
+
+
+def test_detail_reports_a_folder_with_its_file_count(tables):
+    shards, missing = probe(["shards", "nothing/here.csv"], detail=True)["files"]
+    assert shards["kind"] == "folder"
+    assert shards["fileCount"] == 3  # a.txt, b.txt, nested/c.txt; dot-files skipped
+    assert shards["size"] == len("a.txt") + len("b.txt") + 1
+    assert missing == {"path": "nothing/here.csv", "exists": False}
+    target_file_validator().validate({"upto": 1, "files": [shards, missing]})
+
+
+def test_detail_reports_a_parquet_table_with_its_rows(tables):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    pd.DataFrame({"id": [1, 2, 3], "name": ["a", "b", "c"]}).to_parquet(tables / "t.parquet")
+    (entry,) = probe(["t.parquet"], detail=True)["files"]
+    assert entry["kind"] == "file"
+    assert entry["table"]["format"] == "parquet" and entry["table"]["rows"] == 3
+    assert [c["name"] for c in entry["table"]["columns"]] == ["id", "name"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
+def test_detail_reports_a_file_without_read_permission(tables):
+    secret = tables / "secret.csv"
+    secret.write_text("a\n1\n")
+    secret.chmod(0)
+    locked = tables / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        file_entry, folder_entry = probe(["secret.csv", "locked"], detail=True)["files"]
+    finally:
+        secret.chmod(0o600)
+        locked.chmod(0o700)
+    assert file_entry["exists"] is True and file_entry["readable"] is False
+    assert "ermission" in file_entry["error"] and "sha256" not in file_entry
+    assert folder_entry["kind"] == "folder" and folder_entry["readable"] is False
+    assert "ermission" in folder_entry["error"]
+    target_file_validator().validate({"upto": 1, "files": [file_entry, folder_entry]})
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/mem"), reason="Linux only")
+def test_detail_reports_a_file_that_exists_but_cannot_be_read(tables):
+    # /proc/self/mem exists for everyone, root included, and reading it at
+    # offset 0 fails: the probe says why instead of calling it missing.
+    (entry,) = probe(["/proc/self/mem"], detail=True)["files"]
+    assert entry["exists"] is True and entry["kind"] == "file"
+    assert entry["readable"] is False
+    assert entry["error"] and len(entry["error"]) <= 1000
+    assert "sha256" not in entry
+    target_file_validator().validate({"upto": 1, "files": [entry]})
