@@ -14,6 +14,7 @@
  * cells are the cells run up to step k, in order of first run.
  */
 import type { StructureCell } from '../schema';
+import { mergedOrder, type MergedOrders } from './merged-order';
 import type { CellType } from './structure';
 
 /** What the rule needs of an execution (a summary, a record, an index entry). */
@@ -36,6 +37,12 @@ export interface ReconstructInput<X extends StepExecution> {
   structures: readonly StructureSnapshot[];
   /** A source by its SHA-256, when known (absent: sources left out). */
   sourceOf?: (sha256: string) => string | undefined;
+  /**
+   * The merged orders of these `structures`, kept between calls by one who
+   * reconstructs many steps of a session (the same answer, made faster);
+   * ignored when made for another array.
+   */
+  orders?: MergedOrders;
 }
 
 /** The state of a cell at step k. */
@@ -66,12 +73,6 @@ export interface ReconstructedNotebook<X> {
   cells: ReconstructedCell<X>[];
 }
 
-/** A cell in the merged order: its last known form and whether it is gone. */
-interface OrderedCell {
-  cell: StructureCell;
-  deleted: boolean;
-}
-
 /**
  * The notebook at step `k` (1-based) of a session, or null when there is
  * no such step (k < 1, past the end, or not an integer).
@@ -80,7 +81,7 @@ export function reconstructNotebook<X extends StepExecution>(
   input: ReconstructInput<X>,
   k: number
 ): ReconstructedNotebook<X> | null {
-  const { executions, structures, sourceOf } = input;
+  const { executions, structures, sourceOf, orders } = input;
   const total = executions.length;
   if (!Number.isInteger(k) || k < 1 || k > total) {
     return null;
@@ -98,7 +99,11 @@ export function reconstructNotebook<X extends StepExecution>(
   const cells: ReconstructedCell<X>[] = [];
   const placed = new Set<string>();
   if (applicable.length > 0) {
-    for (const { cell, deleted } of mergedOrder(applicable)) {
+    const order =
+      orders?.snapshots === structures && orders.sorted
+        ? orders.upTo(applicable.length)
+        : mergedOrder(applicable);
+    for (const { cell, deleted } of order) {
       placed.add(cell.id);
       const execution =
         cell.cellType === 'code' ? latest.get(cell.id) : undefined;
@@ -142,53 +147,4 @@ export function reconstructNotebook<X extends StepExecution>(
     });
   }
   return { step: k, total, structured: structures.length > 0, cells };
-}
-
-/**
- * The cells of the last snapshot in order, with every cell of an earlier
- * one that is gone from it kept (as deleted, in its last known form) right
- * after the cell it followed in the order before.
- */
-function mergedOrder(snapshots: readonly StructureSnapshot[]): OrderedCell[] {
-  let order: OrderedCell[] = snapshots[0].cells.map(cell => ({
-    cell,
-    deleted: false
-  }));
-  for (let i = 1; i < snapshots.length; i++) {
-    const next = snapshots[i].cells;
-    const alive = new Set(next.map(c => c.id));
-    // Gone cells, by the id of what they followed (null: at the start).
-    const carried = new Map<string | null, OrderedCell[]>();
-    let anchor: string | null = null;
-    for (const entry of order) {
-      if (!alive.has(entry.cell.id)) {
-        const list = carried.get(anchor) ?? [];
-        list.push({ cell: entry.cell, deleted: true });
-        carried.set(anchor, list);
-      }
-      anchor = entry.cell.id;
-    }
-    const merged: OrderedCell[] = [];
-    const emitted = new Set<string>();
-    const emitAfter = (id: string | null) => {
-      for (const entry of carried.get(id) ?? []) {
-        if (!emitted.has(entry.cell.id)) {
-          emitted.add(entry.cell.id);
-          merged.push(entry);
-          emitAfter(entry.cell.id);
-        }
-      }
-    };
-    emitAfter(null);
-    for (const cell of next) {
-      if (emitted.has(cell.id)) {
-        continue; // a cell listed twice: its first place counts
-      }
-      emitted.add(cell.id);
-      merged.push({ cell, deleted: false });
-      emitAfter(cell.id);
-    }
-    order = merged;
-  }
-  return order;
 }
