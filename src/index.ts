@@ -4,6 +4,7 @@
  */
 import { connectionPlugin } from './plugins/connection';
 import { deliveryPlugin } from './plugins/delivery';
+import { forkPlugin } from './plugins/fork';
 import { forkComparisonPlugin } from './plugins/forkComparison';
 import { panelPlugin } from './plugins/panel';
 import { recorderPlugin } from './plugins/recorder';
@@ -23,5 +24,6 @@ export default [
   replayPlugin,
   statusPlugin,
   replayRunPlugin,
-  forkComparisonPlugin
+  forkComparisonPlugin,
+  forkPlugin
 ];

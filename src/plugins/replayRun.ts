@@ -24,6 +24,7 @@ import {
   TRAIL_METADATA_KEY
 } from '../model/replay-run';
 import type { ReplaySource } from '../model/replay-run';
+import { forkSourceOf } from '../model/fork/source';
 import { compareExecutions } from '../records/replay/compare';
 import type { TrailRecorder } from '../recorder';
 import { CommandIDs, ITrailConnection, ITrailRecorder } from '../tokens';
@@ -98,9 +99,15 @@ export const replayRunPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    // A fork notebook runs through the fork's check and run (its inputs
+    // redirected): a plain replay of it would read the recorded files.
+    const isFork = (panel: NotebookPanel) =>
+      forkSourceOf(panel.model?.getMetadata(TRAIL_METADATA_KEY)) !== null;
     const target = (_args: { [key: string]: unknown }) => {
       const panel = tracker.currentWidget;
-      return panel && replaySourceOfPanel(panel) ? panel : null;
+      return panel && replaySourceOfPanel(panel) && !isFork(panel)
+        ? panel
+        : null;
     };
     // The preflight and the run of a notebook share one area beside it, as
     // tabs: a third column would squeeze the notebook and the run to a
@@ -375,7 +382,9 @@ export const replayRunPlugin: JupyterFrontEndPlugin<void> = {
           onClick: () => openPreflight(panel)
         });
         const follow = () => {
-          button.setHidden(replaySourceOfPanel(panel) === null);
+          button.setHidden(
+            replaySourceOfPanel(panel) === null || isFork(panel)
+          );
           if (panel === tracker.currentWidget) {
             refresh();
           }
