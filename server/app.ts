@@ -17,6 +17,7 @@ import { TeamExecutions } from './access/team-executions';
 import { TeamPeople } from './access/team-people';
 import { TeamSessions } from './access/team-sessions';
 import { TeamSteps } from './access/team-steps';
+import { TeamForks } from './access/team-forks';
 import { TeamReplays } from './access/team-replays';
 import { cors } from './http/cors';
 import { checkJsonShape } from './http/json-limits';
@@ -30,6 +31,7 @@ import { peopleRoutes } from './routes/people';
 import { searchRoutes } from './routes/search';
 import { sessionRoutes } from './routes/sessions';
 import { stepRoutes } from './routes/steps';
+import { forkRoutes } from './routes/fork';
 import { replayRoutes } from './routes/replay';
 import type { HistorySearch } from './search/history-search';
 import { SearchService } from './search/search-service';
@@ -164,18 +166,18 @@ export function createApp(deps: AppDeps): Express {
     await access.ready;
     next();
   });
+  // The request bodies described in schema/api (preflight, contract).
+  const requestValidator = new RecordValidator(
+    schemas,
+    deps.apiSchemas ?? loadApiSchemas()
+  );
   app.use(
     API_BASE,
     eventRoutes(ingest),
     sessionRoutes(new TeamSessions(history, access)),
     stepRoutes(new TeamSteps(history, access)),
-    replayRoutes(
-      new TeamReplays(
-        history,
-        access,
-        new RecordValidator(schemas, deps.apiSchemas ?? loadApiSchemas())
-      )
-    ),
+    replayRoutes(new TeamReplays(history, access, requestValidator)),
+    forkRoutes(new TeamForks(history, access, requestValidator)),
     executionRoutes(new TeamExecutions(history, access)),
     peopleRoutes(new TeamPeople(access)),
     searchRoutes(search),

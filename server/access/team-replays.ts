@@ -13,29 +13,18 @@ import type {
   PreflightRequest,
   SessionPage
 } from '../../src/client/api-schema';
-import { inputsOf, type InputSource } from '../../src/records/replay/inputs';
 import { preflight } from '../../src/records/replay/preflight';
-import type {
-  EnvironmentSnapshot,
-  SessionSummary
-} from '../../src/records/schema';
-import { AppError } from '../errors';
 import type { HistoryService, ListingQuery } from '../services/history';
-import { parseLimit } from '../services/history';
-import { timeMs } from '../store/time-order';
-import type { StepRecord } from '../store/types';
 import type { RecordValidator } from '../validation';
 import type { Principal } from './directory';
-import { decode, encode } from './listing-cursor';
 import { readableSession } from './readable-session';
+import { parseUpto, recordedInputs } from './session-inputs';
+import { parseSessionPageQuery, sessionPage } from './session-page';
 import type { TeamAccess } from './team';
 
 /** The schema of the preflight body (schema/api). */
 export const PREFLIGHT_REQUEST_SCHEMA =
   'https://trail.dev/schema/api/preflight-request.schema.json';
-
-/** Executions read at a time for their captures. */
-const CAPTURE_PAGE = 1000;
 
 /** See the module comment. */
 export class TeamReplays {
@@ -58,7 +47,13 @@ export class TeamReplays {
       principal,
       id
     );
-    const recorded = await this.recorded(principal, session, id, upto);
+    const recorded = await recordedInputs(
+      this.access,
+      principal,
+      session,
+      id,
+      upto
+    );
     const answer: InputList = { sessionId: id, upto, inputs: recorded.inputs };
     if (recorded.environment) {
       answer.environment = recorded.environment;
@@ -85,7 +80,13 @@ export class TeamReplays {
       body,
       'The preflight request'
     );
-    const recorded = await this.recorded(principal, session, id, body.upto);
+    const recorded = await recordedInputs(
+      this.access,
+      principal,
+      session,
+      id,
+      body.upto
+    );
     return preflight(recorded, {
       environment: body.environment,
       files: body.files
@@ -102,9 +103,7 @@ export class TeamReplays {
     id: string,
     query: ListingQuery
   ): Promise<SessionPage> {
-    const limit = parseLimit(query.limit);
-    const cursor = decode('ts', query.cursor, ['string', 'string']) as
-      [string, string, string] | undefined;
+    const paging = parseSessionPageQuery(query);
     const session = await readableSession(
       this.history,
       this.access,
@@ -123,122 +122,11 @@ export class TeamReplays {
       return { items: [], nextCursor: null };
     }
     const { excludeIds } = this.access.sessionFilter(principal);
-    const page = await store.listSessions({
-      ids,
-      excludeIds,
-      limit,
-      after: cursor && {
-        startedAtMs: timeMs(cursor[1]),
-        id: this.access.recordFor(principal, 'session', cursor[2])
-      }
-    });
-    const items = page.items.map(s => this.access.decorate(s));
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor:
-        page.next && last ? encode(['ts', last.startedAt, last.id]) : null
-    };
-  }
-
-  /**
-   * The inputs of steps 1..upto of a readable session and the environment
-   * of step upto (a 404 `step_not_found` past the last step).
-   */
-  private async recorded(
-    principal: Principal,
-    session: SessionSummary,
-    id: string,
-    upto: number
-  ): Promise<{
-    inputs: InputList['inputs'];
-    environment?: EnvironmentSnapshot;
-  }> {
-    const store = this.access.store;
-    const steps = (await store.listSteps(session.id)) ?? [];
-    const readable =
-      this.access.aliases.size === 0
-        ? steps
-        : steps.filter(s =>
-            this.access.canReadExecution(principal, {
-              id: s.executionId,
-              sessionId: session.id
-            })
-          );
-    if (upto > readable.length) {
-      throw stepNotFound(id, upto, readable.length);
-    }
-    const wanted = new Set(
-      readable.slice(0, upto).map((s: StepRecord) => s.executionId)
-    );
-    const last = readable[upto - 1];
-    const executions = await this.captures(session.id, wanted, last);
-    const versions = session.environments ?? [];
-    const version = [...versions].reverse().find(v => v.fromSeq <= last.seq);
-    const environment = version
-      ? ((await store.getEnvironment(version.id)) ?? undefined)
-      : undefined;
-    return {
-      inputs: inputsOf(executions, upto),
-      ...(environment ? { environment } : {})
-    };
-  }
-
-  /** The seq and merged capture of the wanted executions, up to `last`. */
-  private async captures(
-    sessionId: string,
-    wanted: ReadonlySet<string>,
-    last: StepRecord
-  ): Promise<InputSource[]> {
-    const found: InputSource[] = [];
-    let after: { seq: number; id: string } | undefined;
-    for (;;) {
-      const page = await this.access.store.listExecutions(sessionId, {
-        limit: CAPTURE_PAGE,
-        after
-      });
-      if (!page) {
-        return found;
-      }
-      for (const x of page.items) {
-        if (wanted.has(x.id)) {
-          found.push({ seq: x.seq, capture: x.capture });
-        }
-        if (x.id === last.executionId) {
-          return found;
-        }
-      }
-      if (!page.next) {
-        return found;
-      }
-      after = page.next;
-    }
-  }
-}
-
-/** The query parameter upto: a decimal integer from 1 (a 400 otherwise). */
-function parseUpto(raw: unknown): number {
-  if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw) || Number(raw) < 1) {
-    const message =
-      raw === undefined
-        ? 'is required: the last step (an integer from 1)'
-        : 'must be a step number (an integer from 1)';
-    throw new AppError(
-      400,
-      'invalid_request',
-      `The query parameter "upto" ${message}.`,
-      [{ path: '/query/upto', message }]
+    return sessionPage(
+      this.access,
+      principal,
+      { ids, ...(excludeIds ? { excludeIds } : {}) },
+      paging
     );
   }
-  return Number(raw);
-}
-
-function stepNotFound(id: string, k: number, total: number): AppError {
-  return new AppError(
-    404,
-    'step_not_found',
-    total === 0
-      ? `Session "${id}" has no step ${k}: it has no executions.`
-      : `Session "${id}" has no step ${k}: its steps are 1 to ${total}.`
-  );
 }

@@ -16,11 +16,11 @@ import {
   type ListingQuery,
   type Page
 } from '../services/history';
-import { timeMs } from '../store/time-order';
 import type { Principal } from './directory';
 import { decode, encode, notFound, parseParts } from './listing-cursor';
 import { canChangeVisibility } from './policy';
 import { readableSession } from './readable-session';
+import { parseSessionPageQuery, sessionPage } from './session-page';
 import type { TeamAccess } from './team';
 import { objectBody, parseVisibility } from './team-people';
 
@@ -42,28 +42,15 @@ export class TeamSessions {
     principal: Principal,
     query: ListingQuery & { author?: unknown }
   ): Promise<Page<SessionSummary>> {
-    const limit = parseLimit(query.limit);
+    const paging = parseSessionPageQuery(query);
     const author = parseText('author', query.author);
     const notebook = parseText('notebook', query.notebook);
-    const cursor = decode('ts', query.cursor, ['string', 'string']) as
-      [string, string, string] | undefined;
-    const page = await this.access.store.listSessions({
-      ...this.access.sessionFilter(principal, author),
-      notebook,
-      limit,
-      // Cursors name sessions by their public ids.
-      after: cursor && {
-        startedAtMs: timeMs(cursor[1]),
-        id: this.access.recordFor(principal, 'session', cursor[2])
-      }
-    });
-    const items = page.items.map(s => this.access.decorate(s));
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor:
-        page.next && last ? encode(['ts', last.startedAt, last.id]) : null
-    };
+    return sessionPage(
+      this.access,
+      principal,
+      { ...this.access.sessionFilter(principal, author), notebook },
+      paging
+    );
   }
 
   async getSession(principal: Principal, id: string): Promise<SessionSummary> {
