@@ -195,6 +195,9 @@ export class FeedRefresh implements IDisposable {
       }
       if (change.sessionId) {
         changed.sessions.add(change.sessionId);
+        if (change.kind === 'session') {
+          changed.started.add(change.sessionId);
+        }
       }
       if (change.notebookPath) {
         changed.notebooks.add(change.notebookPath);

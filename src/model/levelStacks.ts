@@ -162,7 +162,7 @@ export class LevelStacks implements IDisposable {
       const concerned =
         !options.onlyChanged ||
         changed.visibility ||
-        (kind.concerns?.(level.place, changed) ?? true);
+        (kind.concerns?.(level.place, changed, level) ?? true);
       if (concerned) {
         tasks.push(kind.refresh?.(level, changed) ?? level.model.refresh());
       }

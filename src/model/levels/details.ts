@@ -34,7 +34,10 @@ export interface CellHistoryPlace extends TrailPlace {
 /**
  * A session's executions, and its environment beside them (`related.
  * environment`, read only once its section was opened), and its replays
- * (`related.replays`, read when the view first shows them).
+ * and forks (`related.replays`, read when the view first shows them).
+ * Once read, the replays follow the feed: a session that starts may be a
+ * new replay or fork of this one (its change names only itself), and a
+ * listed one's executions move its "steps run".
  */
 export const timelineLevel: ILevelKind<TimelinePlace, SessionTimelineModel> = {
   view: 'timeline',
@@ -55,7 +58,17 @@ export const timelineLevel: ILevelKind<TimelinePlace, SessionTimelineModel> = {
       })
     }
   }),
-  concerns: (place, changed) => changed.sessions.has(place.sessionId),
+  concerns: (place, changed, level) => {
+    if (changed.sessions.has(place.sessionId)) {
+      return true;
+    }
+    const replays = level.related?.replays as SessionReplaysModel | undefined;
+    return (
+      !!replays?.loaded &&
+      (changed.started.size > 0 ||
+        replays.items.some(replay => changed.sessions.has(replay.id)))
+    );
+  },
   refresh: async (level, changed) => {
     const environment = level.related.environment as SessionEnvironmentModel;
     const replays = level.related.replays as SessionReplaysModel | undefined;

@@ -50,6 +50,11 @@ export interface TrailLevel<
 export interface ILevelChanges {
   /** Sessions that got something. */
   readonly sessions: Set<string>;
+  /**
+   * Sessions that started (a subset of `sessions`): a new replay or fork
+   * of a session shown is among them.
+   */
+  readonly started: Set<string>;
   /** Executions annotated (their capture grew). */
   readonly executions: Set<string>;
   /** Notebooks that got something. */
@@ -104,7 +109,11 @@ export interface ILevelKind<
    * Whether the feed's changes may concern the level (default: always).
    * Any change of visibility concerns every level, without asking.
    */
-  concerns?(place: P, changed: ILevelChanges): boolean;
+  concerns?(
+    place: P,
+    changed: ILevelChanges,
+    level: TrailLevel<P, M>
+  ): boolean;
   /** Read the level again (default: its model's `refresh()`). */
   refresh?(level: TrailLevel<P, M>, changed: ILevelChanges): Promise<void>;
   /**
@@ -157,6 +166,7 @@ export class LevelKinds implements ILevelKinds {
 export function noChanges(): ILevelChanges {
   return {
     sessions: new Set(),
+    started: new Set(),
     executions: new Set(),
     notebooks: new Set(),
     visibility: false
