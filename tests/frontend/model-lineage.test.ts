@@ -225,13 +225,9 @@ describe("a session's replays and forks follow the feed", () => {
     const changed = noChanges();
     changed.sessions.add('elsewhere');
     // Not read yet: nothing to follow.
-    expect(timelineLevel.concerns!(place, changed, level(replays))).toBe(
-      false
-    );
+    expect(timelineLevel.concerns!(place, changed, level(replays))).toBe(false);
     await replays.refresh();
-    expect(timelineLevel.concerns!(place, changed, level(replays))).toBe(
-      false
-    );
+    expect(timelineLevel.concerns!(place, changed, level(replays))).toBe(false);
     // A new session names only itself: it may be a new fork of this one.
     const started = noChanges();
     started.sessions.add('new-one');

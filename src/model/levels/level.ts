@@ -109,11 +109,7 @@ export interface ILevelKind<
    * Whether the feed's changes may concern the level (default: always).
    * Any change of visibility concerns every level, without asking.
    */
-  concerns?(
-    place: P,
-    changed: ILevelChanges,
-    level: TrailLevel<P, M>
-  ): boolean;
+  concerns?(place: P, changed: ILevelChanges, level: TrailLevel<P, M>): boolean;
   /** Read the level again (default: its model's `refresh()`). */
   refresh?(level: TrailLevel<P, M>, changed: ILevelChanges): Promise<void>;
   /**
