@@ -23,14 +23,19 @@ export interface TargetProbe {
   problem?: string;
 }
 
-/** Asks the kernel; falls back to hashing the files from `cwd`. */
+/**
+ * Asks the kernel; falls back to hashing the files from `cwd`. With
+ * `detail` (a fork's new files) the kernel also says whether each is a file
+ * or a folder, whether it can be read, and counts a table's rows.
+ */
 export async function probeTarget(
   kernel: Kernel.IKernelConnection,
   paths: string[],
-  cwd: string
+  cwd: string,
+  options: { detail?: boolean } = {}
 ): Promise<TargetProbe> {
   try {
-    const answer = await runProbe(kernel, paths);
+    const answer = await runProbe(kernel, paths, { detail: options.detail });
     return {
       ...(answer.environment ? { environment: answer.environment } : {}),
       files: answer.files,
@@ -51,8 +56,11 @@ async function fileHere(path: string, cwd: string): Promise<TargetFile> {
   let size: number;
   try {
     const stat = statSync(full);
+    if (stat.isDirectory()) {
+      return { path, exists: true, kind: 'folder' };
+    }
     if (!stat.isFile()) {
-      return { path, exists: stat.isDirectory() };
+      return { path, exists: false };
     }
     size = stat.size;
   } catch {
@@ -66,8 +74,14 @@ async function fileHere(path: string, cwd: string): Promise<TargetFile> {
         .on('end', resolve)
         .on('error', reject)
     );
-  } catch {
-    return { path, exists: true, size };
+  } catch (error) {
+    return {
+      path,
+      exists: true,
+      size,
+      readable: false,
+      error: (error as Error).message.slice(0, 1000)
+    };
   }
   return { path, exists: true, size, sha256: hash.digest('hex') };
 }

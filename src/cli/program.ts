@@ -8,8 +8,15 @@ import {
   Option
 } from 'commander';
 import { PACKAGE_VERSION } from '../_generated/version';
-import { EXIT_CODES_HELP, ExitCode } from './exit-codes';
-import { replay, type CliIO, type ReplayOptions } from './replay';
+import {
+  ALL_EXIT_CODES_HELP,
+  EXIT_CODES_HELP,
+  ExitCode,
+  FORK_EXIT_CODES_HELP
+} from './exit-codes';
+import { fork, type ForkOptions } from './fork';
+import { replay, type ReplayOptions } from './replay';
+import type { CliIO } from './session-command';
 
 const CONFIGURATION_HELP = `Configuration (as the JupyterLab extension):
   TRAIL_URL           the Trail server (e.g. a team server); with
@@ -43,6 +50,49 @@ ${EXIT_CODES_HELP}
 
 ${CONFIGURATION_HELP}`;
 
+const FORK_HELP = `
+Runs steps 1..K of a recorded session on your own data. Each --map names an
+input the experiment read, as the session recorded it (a --map naming a
+path it did not read lists them), and the file or folder to read instead;
+a folder maps to a folder. The code runs unchanged (as executed), in a new
+kernel of a private Jupyter server started in the current folder: the
+Trail helper in the kernel redirects every open of a recorded path, however
+the code builds it (os.path.join, f-strings, pathlib, a glob over a folder)
+and whichever reader opens it, to your file. Relative paths on either side
+resolve against the current folder.
+
+First the data contract: each new file is checked against what the
+recording read, and the report lists, per input, recorded path -> new
+path, both sides' hash, size, rows and columns. Errors stop the fork with
+nothing run or recorded (exit 5) unless --force: the file is missing,
+unreadable or empty, a folder stands for a file (or back), a column the
+code read is missing. Warnings (a column's type changed, another format)
+and notes (extra columns, other rows or size) do not stop it.
+
+Each step prints its cell, the first line of its code and how it compares
+with the parent: same; differs from parent (expected: the data differ);
+new error (a problem: the step raised where the parent did not); error
+gone. The fork is recorded as a session of its own whose lineage names the
+parent session and step and the substitutions (with the new files'
+sha256); the parent lists it with its replays and forks.
+
+Examples:
+  trail fork 5b2f0c1e-... --map data.csv=mine.csv
+  trail fork 5b2f0c1e-... --upto 12 --map data/train.csv=/data/me/train.csv \\
+      --map data/images=/data/me/images
+  trail fork 'http://hub/lab?trail-execution=9a...' --map data.csv=mine.csv
+  trail fork 5b2f0c1e-... --map data.csv=mine.csv --json > fork.json
+  trail fork 5b2f0c1e-... --map data.csv=partial.csv --force
+
+${FORK_EXIT_CODES_HELP}
+
+${CONFIGURATION_HELP}`;
+
+/** Collects the repeated --map options as given (parsed by the command). */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
 function positiveInteger(value: string): number {
   const number = Number(value);
   if (
@@ -62,7 +112,7 @@ export function buildProgram(
 ): Command {
   const program = new Command('trail')
     .description(
-      'Trail from a terminal: replay a recorded notebook session in a fresh kernel.'
+      'Trail from a terminal: replay a recorded notebook session in a fresh kernel, or fork it onto your own data.'
     )
     .version(PACKAGE_VERSION, '-V, --version', 'print the version of Trail')
     .helpOption('-h, --help', 'show this help')
@@ -72,7 +122,7 @@ export function buildProgram(
       writeErr: text => io.err(text.replace(/\n$/, ''))
     })
     .exitOverride()
-    .addHelpText('after', `\n${EXIT_CODES_HELP}\n\n${CONFIGURATION_HELP}`);
+    .addHelpText('after', `\n${ALL_EXIT_CODES_HELP}\n\n${CONFIGURATION_HELP}`);
 
   program
     .command('replay')
@@ -109,6 +159,45 @@ export function buildProgram(
     .exitOverride()
     .action(async (session: string, options: ReplayOptions) => {
       done(await replay(session, options, io));
+    });
+
+  program
+    .command('fork')
+    .description(
+      'Run steps 1..K of a recorded session on your own files: check them against the recorded data contract, run the same code reading them, and record the fork linked to its parent.'
+    )
+    .argument(
+      '<session>',
+      'a session id, an execution id, or a Trail link (…?trail-execution=<id>; forks up to that execution)'
+    )
+    .addOption(
+      new Option(
+        '--upto <K>',
+        'fork steps 1..K (default: the last step, or the linked execution)'
+      ).argParser(positiveInteger)
+    )
+    .requiredOption(
+      '--map <RECORDED=NEW>',
+      'read NEW instead of the input RECORDED (a path the experiment read, as recorded); repeat for each input',
+      collect
+    )
+    .option(
+      '--kernel <name>',
+      'the kernel spec to run (default: the recorded one if installed, else the default kernel)'
+    )
+    .option(
+      '--strict',
+      'compare every character with the parent: memory addresses, timestamps, timings and object ids count as differences'
+    )
+    .option('--force', 'run even when the data contract check found an error')
+    .option(
+      '--json',
+      'print one JSON document on stdout (contract, substitutions, steps, summary); logs go to stderr'
+    )
+    .addHelpText('after', FORK_HELP)
+    .exitOverride()
+    .action(async (session: string, options: ForkOptions) => {
+      done(await fork(session, options, io));
     });
   return program;
 }

@@ -143,7 +143,9 @@ async function chooseKernel(
     return recorded;
   }
   if (!specs.default || !specs.names.includes(specs.default)) {
-    throw new CliError(`No kernel to run with. Installed kernels: ${installed}.`);
+    throw new CliError(
+      `No kernel to run with. Installed kernels: ${installed}.`
+    );
   }
   if (recorded) {
     io.err(

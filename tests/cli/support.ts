@@ -104,14 +104,18 @@ export const CELLS: { id: string; code: string }[] = [
 export const CSV = 'x,y\n1,10\n2,20\n3,30\n';
 
 /**
- * Records CELLS in a real kernel started in `cwd`, as a notebook would
- * run them, and delivers the events to the server. Resolves with the
- * session id and every event recorded (redacted, as sent).
+ * Records `cells` (default CELLS) in a real kernel started in `cwd`, as a
+ * notebook would run them, and delivers the events to the server, once
+ * the `input` file (default data.csv) is recorded with its hash. Resolves
+ * with the session id and every event recorded (redacted, as sent).
  */
 export async function recordSession(
   client: TrailClient,
-  cwd: string
+  cwd: string,
+  options: { cells?: { id: string; code: string }[]; input?: string } = {}
 ): Promise<{ sessionId: string; events: TrailEvent[] }> {
+  const cells = options.cells ?? CELLS;
+  const input = options.input ?? 'data.csv';
   const jupyter = await startJupyterServer(cwd, cleanEnv({}));
   const recorder = new TrailRecorder({
     client: { name: 'trail-tests', version: '0.0.0' },
@@ -131,7 +135,7 @@ export async function recordSession(
       () => recorder.helperOf(kernel)?.state !== 'pending',
       'the helper'
     );
-    for (const cell of CELLS) {
+    for (const cell of cells) {
       const future = kernel.requestExecute(
         { code: cell.code, stop_on_error: true },
         false,
@@ -142,21 +146,22 @@ export async function recordSession(
     }
     const completed = () =>
       events.filter(event => event.kind === 'execution.completed').length;
-    await until(() => completed() === CELLS.length, 'the executions');
+    await until(() => completed() === cells.length, 'the executions');
     await until(
       () => events.some(event => event.kind === 'environment.captured'),
       'the environment'
     );
     await until(
       () =>
-        JSON.stringify(events).includes('"path":"data.csv"') &&
+        JSON.stringify(events).includes(`"path":${JSON.stringify(input)}`) &&
         events.some(
           event =>
             (event.kind === 'execution.completed' &&
-              hashedCsv(event.execution.capture)) ||
-            (event.kind === 'execution.annotated' && hashedCsv(event.capture))
+              hashed(event.execution.capture, input)) ||
+            (event.kind === 'execution.annotated' &&
+              hashed(event.capture, input))
         ),
-      'the hash of data.csv'
+      `the hash of ${input}`
     );
   } finally {
     recorder.dispose();
@@ -171,10 +176,10 @@ export async function recordSession(
   return { sessionId: started.session.id, events };
 }
 
-function hashedCsv(capture: unknown): boolean {
+function hashed(capture: unknown, path: string): boolean {
   const files = (capture as { files?: { path: string; sha256?: string }[] })
     ?.files;
-  return !!files?.some(file => file.path === 'data.csv' && !!file.sha256);
+  return !!files?.some(file => file.path === path && !!file.sha256);
 }
 
 /**
