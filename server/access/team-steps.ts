@@ -6,6 +6,7 @@
  * body of an unknown one, and records show their public ids.
  */
 import type { ExecutionRecord } from '../../src/records/schema';
+import type { MergedOrders } from '../../src/records/replay/merged-order';
 import {
   reconstructNotebook,
   type ReconstructedCell
@@ -60,7 +61,7 @@ export class TeamSteps {
     rawStep: string
   ): Promise<NotebookAtStep> {
     const k = parseStep(rawStep);
-    const { steps, structures } = await this.stepsOf(principal, id);
+    const { steps, structures, orders } = await this.stepsOf(principal, id);
 
     if (k < 1 || k > steps.length) {
       throw new AppError(
@@ -72,7 +73,10 @@ export class TeamSteps {
       );
     }
     const store = this.access.store;
-    const plan = reconstructNotebook({ executions: steps, structures }, k)!;
+    const plan = reconstructNotebook(
+      { executions: steps, structures, orders },
+      k
+    )!;
 
     // Only the executions and sources the notebook shows are read.
     const [executions, sources] = await Promise.all([
@@ -126,7 +130,8 @@ export class TeamSteps {
   ): Promise<{
     stored: string;
     steps: readonly StepRecord[];
-    structures: StructureSnapshotRecord[];
+    structures: readonly StructureSnapshotRecord[];
+    orders: MergedOrders;
     structured: boolean;
   }> {
     const session = await readableSession(
@@ -136,12 +141,22 @@ export class TeamSteps {
       id
     );
     const stored = session.id;
-    const [all, structures] = await Promise.all([
-      this.recent.get(stored, session.executionCount, () =>
-        this.access.store.listSteps(stored)
-      ),
-      this.access.store.listStructures(stored)
-    ]);
+    const store = this.access.store;
+    const {
+      steps: all,
+      structures,
+      orders
+    } = await this.recent.get(
+      stored,
+      {
+        executions: session.executionCount,
+        structures: await store.structureCount(stored)
+      },
+      {
+        steps: () => store.listSteps(stored),
+        structures: () => store.listStructures(stored)
+      }
+    );
     const steps =
       this.access.aliases.size === 0
         ? all
@@ -151,7 +166,13 @@ export class TeamSteps {
               sessionId: stored
             })
           );
-    return { stored, steps, structures, structured: structures.length > 0 };
+    return {
+      stored,
+      steps,
+      structures,
+      orders,
+      structured: structures.length > 0
+    };
   }
 }
 

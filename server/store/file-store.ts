@@ -379,6 +379,10 @@ export class FileStore implements TrailStore {
     return [...this.index.replaysOf(id)];
   }
 
+  async structureCount(sessionId: string): Promise<number> {
+    return this.index.structuresOf(sessionId).length;
+  }
+
   async listStructures(sessionId: string): Promise<StructureSnapshotRecord[]> {
     return Promise.all(
       this.index.structuresOf(sessionId).map(async entry => {

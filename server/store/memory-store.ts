@@ -169,6 +169,10 @@ export class MemoryStore implements TrailStore {
     return [...this.index.replaysOf(id)];
   }
 
+  async structureCount(sessionId: string): Promise<number> {
+    return this.index.structuresOf(sessionId).length;
+  }
+
   async listStructures(sessionId: string): Promise<StructureSnapshotRecord[]> {
     return this.index.structuresOf(sessionId).map(entry => ({
       fromSeq: entry.fromSeq,

@@ -231,6 +231,11 @@ export interface TrailStore {
    */
   listStructures(sessionId: string): Promise<StructureSnapshotRecord[]>;
   /**
+   * How many structure snapshots of a session are stored (0 when none),
+   * from the index: whether a list read before is still whole.
+   */
+  structureCount(sessionId: string): Promise<number>;
+  /**
    * Calls `onRecord` with every stored execution (as its event stored it:
    * large values as BlobRefs, captures not merged), in storage order, with
    * sequential reads; optional (background work falls back to the

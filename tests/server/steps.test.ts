@@ -233,6 +233,36 @@ describe('GET /sessions/{id}/steps/{k}', () => {
     ]);
   });
 
+  it('shows a structure that arrives after a step was read (no new execution)', async () => {
+    // The server keeps what it read for stepping; a snapshot sent late
+    // (its execution was stored before it) must still show.
+    const late = sessionEvent({ notebookPath: 'nb/late.ipynb' });
+    const lid = late.session.id;
+    const first = structureEvent(lid, 1, [['a', 'code', 'x = 1']]);
+    const events = [
+      late,
+      first,
+      run(lid, 1, 'a', 'x = 1'),
+      run(lid, 2, 'b', 'y = 2')
+    ];
+    expect((await post(alice, events)).status).toBe(200);
+    const before = await get(bob, `/sessions/${lid}/steps/2`);
+    expect(rows(before.body).map((r: unknown[]) => r.slice(0, 3))).toEqual([
+      ['a', 'ran', false],
+      ['b', 'ran', true]
+    ]);
+    const moved = structureEvent(lid, 2, [
+      ['b', 'code', 'y = 2'],
+      ['a', 'code', 'x = 1']
+    ]);
+    expect((await post(alice, [moved])).status).toBe(200);
+    const after = await get(bob, `/sessions/${lid}/steps/2`);
+    expect(rows(after.body)).toEqual([
+      ['b', 'ran', true, 'y = 2', 'y = 2'],
+      ['a', 'ran', false, 'x = 1', 'x = 1']
+    ]);
+  });
+
   it('answers a step past the end or below 1 with 404 step_not_found, and a non-integer with 400', async () => {
     for (const k of ['5', '0', '999999999']) {
       const res = await get(bob, `/sessions/${sid}/steps/${k}`);

@@ -138,6 +138,12 @@ export function describeSteps(make: MakeStore): void {
         await expect(store.listStructures('ses-never-stored')).resolves.toEqual(
           []
         );
+        // The count says whether a list read before is still whole.
+        await expect(store.structureCount(sid)).resolves.toBe(4);
+        await expect(store.structureCount(elsewhere.sessionId)).resolves.toBe(
+          1
+        );
+        await expect(store.structureCount('ses-never-stored')).resolves.toBe(0);
       });
     });
 
