@@ -1,4 +1,4 @@
-"""``trail``: Trail from a terminal (``trail replay <session>``).
+"""``trail``: Trail from a terminal (``trail replay <session>``, ``trail fork <session> --map ...``).
 
 Runs the bundled Node.js command (``jupyterlab_trail/bin/trail.cjs``) with
 the arguments given. It is told which Python installed it (``TRAIL_PYTHON``:
@@ -9,6 +9,7 @@ to the same local server as JupyterLab::
 
     trail replay 5b2f0c1e-8d0a-4f6e-9a51-0c2b7d1e4f3a --upto 12
     trail replay 'http://localhost:8888/lab?trail-execution=<id>' --json
+    trail fork 5b2f0c1e-8d0a-4f6e-9a51-0c2b7d1e4f3a --map data.csv=mine.csv
     trail --help
 """
 
