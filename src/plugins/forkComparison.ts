@@ -127,8 +127,8 @@ export const forkComparisonPlugin: JupyterFrontEndPlugin<void> = {
       });
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
+      // The view reads the comparison as it is attached.
       await tracker.add(widget);
-      void model.refresh();
       return widget;
     };
 

@@ -22,7 +22,7 @@ import {
 } from './comparisonSections';
 
 /**
- * The comparison widget: reads its model when first shown.
+ * The comparison widget: reads its model when first attached.
  */
 export class ParentComparisonView extends ReactWidget {
   constructor(options: ParentComparisonView.IOptions) {
@@ -44,8 +44,8 @@ export class ParentComparisonView extends ReactWidget {
     super.dispose();
   }
 
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
     if (this.model.state === 'idle') {
       void this.model.refresh();
     }
