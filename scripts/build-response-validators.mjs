@@ -56,6 +56,8 @@ const ANSWERS = {
   NotebookAtStep: 'api/notebook-at-step.schema.json',
   InputList: 'api/input-list.schema.json',
   PreflightReport: 'api/preflight-report.schema.json',
+  ContractReport: 'api/contract-report.schema.json',
+  LineageComparison: 'api/lineage-comparison.schema.json',
   NotebookVisibilityResult: 'api/notebook-visibility-result.schema.json',
   ServerVersion: 'api/server-version.schema.json',
   HealthStatus: 'api/health.schema.json'

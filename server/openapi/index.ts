@@ -22,6 +22,7 @@ import {
   type JsonSchemaDocument
 } from '../schemas';
 import { SERVER_INFO } from '../version';
+import { forkPaths } from './fork-paths';
 import { historyPaths } from './history-paths';
 import { ref } from './parts';
 import { replayPaths } from './replay-paths';
@@ -101,7 +102,8 @@ export function buildOpenApiDocument(
       ...historyPaths(recordIdPattern(recordSchemas).source),
       ...teamPaths(),
       ...stepPaths(recordIdPattern(recordSchemas).source),
-      ...replayPaths(recordIdPattern(recordSchemas).source)
+      ...replayPaths(recordIdPattern(recordSchemas).source),
+      ...forkPaths(recordIdPattern(recordSchemas).source)
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },

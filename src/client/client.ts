@@ -11,9 +11,12 @@ import type {
   Visibility
 } from '../records/schema';
 import type {
+  ContractReport,
+  ContractRequest,
   ExecutionPage,
   HealthStatus,
   InputList,
+  LineageComparison,
   NotebookAtStep,
   NotebookPage,
   NotebookVisibilityResult,
@@ -188,6 +191,35 @@ export class TrailClient {
       `/sessions/${enc(sessionId)}/preflight`,
       'PreflightReport',
       request
+    );
+  }
+
+  /**
+   * The data-contract check of a fork of steps 1..`upto`: each mapping's
+   * new file (as the forking kernel's probe saw it) against the recorded
+   * input it replaces (POST /sessions/:id/contract). `ok` is false when
+   * the fork should not run.
+   */
+  contract(sessionId: string, body: ContractRequest): Promise<ContractReport> {
+    return this._transport.json(
+      'POST',
+      `/sessions/${enc(sessionId)}/contract`,
+      'ContractReport',
+      body
+    );
+  }
+
+  /**
+   * A replay or fork compared with its parent: substituted inputs, params,
+   * metrics and each parent step's verdict
+   * (GET /sessions/:id/parent-comparison). A session with no lineage, or
+   * whose parent the caller may not read, is a 404 `not_found`.
+   */
+  parentComparison(sessionId: string): Promise<LineageComparison> {
+    return this._transport.json(
+      'GET',
+      `/sessions/${enc(sessionId)}/parent-comparison`,
+      'LineageComparison'
     );
   }
 

@@ -16,9 +16,11 @@ import type {
   TeamMember
 } from '../records/schema';
 import type {
+  ContractReport,
   ExecutionPage,
   HealthStatus,
   InputList,
+  LineageComparison,
   NotebookAtStep,
   NotebookPage,
   NotebookVisibilityResult,
@@ -54,6 +56,8 @@ export interface ResponseBodies {
   NotebookAtStep: NotebookAtStep;
   InputList: InputList;
   PreflightReport: PreflightReport;
+  ContractReport: ContractReport;
+  LineageComparison: LineageComparison;
   NotebookVisibilityResult: NotebookVisibilityResult;
   ServerVersion: ServerVersion;
   HealthStatus: HealthStatus;

@@ -154,4 +154,77 @@ describe('every client method gets an answer that fits its schema', () => {
       [replay.session.id, { kind: 'replay', sessionId: sid, step: 1 }]
     ]);
   });
+
+  it('from a session and a fork of it (#14)', async () => {
+    const source = sessionEvent({ notebookPath: 'contract/forked.ipynb' });
+    const sid = source.session.id;
+    const schema = {
+      format: 'csv' as const,
+      columns: [{ name: 'x', type: 'int64' }],
+      rows: null
+    };
+    const read = executionEvent(sid, 1, {
+      notebookPath: 'contract/forked.ipynb',
+      capture: {
+        files: [
+          {
+            path: 'data/in.csv',
+            access: 'read',
+            kind: 'file',
+            sha256: 'a'.repeat(64),
+            size: 10,
+            schema
+          }
+        ],
+        params: { n: 1 },
+        metrics: [{ name: 'acc', value: 0.5, at: '2026-03-01T10:00:01.000Z' }]
+      }
+    });
+    const substitutions = [{ recorded: 'data/in.csv', path: 'mine.csv' }];
+    const fork = sessionEvent({
+      notebookPath: 'contract/fork.ipynb',
+      lineage: { kind: 'fork', sessionId: sid, step: 1, substitutions }
+    });
+    const forkRun = executionEvent(fork.session.id, 1, {
+      notebookPath: 'contract/fork.ipynb',
+      capture: {
+        files: [
+          {
+            path: 'mine.csv',
+            access: 'read',
+            kind: 'file',
+            sha256: 'b'.repeat(64),
+            size: 12,
+            schema
+          }
+        ],
+        params: { n: 1 },
+        metrics: [{ name: 'acc', value: 0.75, at: '2026-03-01T10:00:01.000Z' }]
+      }
+    });
+    await client.ingest({ events: [source, read, fork, forkRun] });
+    const report = await client.contract(sid, {
+      upto: 1,
+      map: substitutions,
+      files: [
+        { path: 'mine.csv', exists: true, kind: 'file', size: 0, table: schema }
+      ]
+    });
+    expect(report.ok).toBe(false);
+    expect(report.entries[0].problems.map(p => p.code)).toEqual(['empty']);
+    const comparison = await client.parentComparison(fork.session.id);
+    expect(comparison.parent).toMatchObject({ sessionId: sid, kind: 'fork' });
+    expect(comparison.inputs[0].fork.sha256).toBe('b'.repeat(64));
+    expect(comparison.metrics).toEqual([
+      { name: 'acc', parent: 0.5, fork: 0.75, same: false }
+    ]);
+    expect(comparison.steps.map(s => s.verdict)).toEqual(['same']);
+    const forks = await client.listReplays(sid);
+    expect(forks.items[0].lineage).toEqual({
+      kind: 'fork',
+      sessionId: sid,
+      step: 1,
+      substitutions
+    });
+  });
 });

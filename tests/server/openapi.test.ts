@@ -69,7 +69,9 @@ describe('openapi.json', () => {
         'GET /sessions/{id}/steps/{k}',
         'GET /sessions/{id}/inputs',
         'POST /sessions/{id}/preflight',
-        'GET /sessions/{id}/replays'
+        'GET /sessions/{id}/replays',
+        'POST /sessions/{id}/contract',
+        'GET /sessions/{id}/parent-comparison'
       ].sort()
     );
     for (const title of [
