@@ -347,6 +347,51 @@ describe('POST /sessions/:id/contract', () => {
   });
 });
 
+describe('GET /sessions/:id/inputs for a fork', () => {
+  it('answers kind, fileCount and the trail.dataset role; never a declared output', async () => {
+    const session = sessionEvent({ notebookPath: 'alice/images.ipynb' });
+    const id = session.session.id;
+    const run = executionEvent(id, 1, {
+      notebookPath: 'alice/images.ipynb',
+      capture: {
+        files: [
+          {
+            path: 'images/train',
+            access: 'read',
+            kind: 'folder',
+            role: 'train',
+            fileCount: 12,
+            size: 4096,
+            sha256: SHA('c')
+          },
+          { path: 'labels.csv', access: 'read', kind: 'file', role: 'labels' },
+          {
+            path: 'predictions.csv',
+            access: 'write',
+            kind: 'file',
+            role: 'output'
+          }
+        ]
+      }
+    });
+    expect((await send(alice, [session, run])).status).toBe(200);
+    const res = await get(bob, `/sessions/${id}/inputs?upto=1`);
+    expect(res.status).toBe(200);
+    expect(res.body.inputs).toEqual([
+      {
+        path: 'images/train',
+        step: 1,
+        kind: 'folder',
+        role: 'train',
+        fileCount: 12,
+        size: 4096,
+        sha256: SHA('c')
+      },
+      { path: 'labels.csv', step: 1, kind: 'file', role: 'labels' }
+    ]);
+  });
+});
+
 describe('GET /sessions/:id/parent-comparison', () => {
   it("compares Bob's fork with Alice's session: inputs, params, metrics and step verdicts", async () => {
     const res = await get(alice, `/sessions/${F}/parent-comparison`);
