@@ -15,10 +15,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { refreshIcon, ToolbarButton } from '@jupyterlab/ui-components';
 import { ChangeFeed } from '../client';
 import type { TrailClient } from '../client';
-import {
-  IParentComparisonReader,
-  ParentComparisonModel
-} from '../model/fork/comparison';
+import { ParentComparisonModel } from '../model/fork/comparison';
 import { trailIcon } from '../ui/icons';
 import { ParentComparisonView } from '../ui/fork/comparison';
 import { CommandIDs, ITrailConnection } from '../tokens';
@@ -86,7 +83,7 @@ export const forkComparisonPlugin: JupyterFrontEndPlugin<void> = {
       }
       const model = new ParentComparisonModel({
         sessionId,
-        reader: client as unknown as IParentComparisonReader
+        reader: client
       });
       const view = new ParentComparisonView({
         model,

@@ -4,73 +4,21 @@
  * comparison widget, with the figures the widget shows worked out here
  * (metric deltas, the steps whose outputs differ).
  */
-import type { ParamValue, SessionSummary } from '../../records/schema';
+import type { FileVersion, LineageComparison } from '../../client/api-schema';
+import type { SessionSummary } from '../../records/schema';
 import { LoadableModel } from '../loadable';
-
-/** A table's light schema, as an input or target file carries it. */
-export interface IComparedTable {
-  format: string;
-  columns: { name: string; type: string }[];
-  rows?: number | null;
-}
-
-/** One side of a substituted input: what the parent and the fork read. */
-export interface IComparedFile {
-  sha256?: string;
-  size?: number;
-  table?: IComparedTable;
-}
-
-/** How a fork step's outputs compare with the parent's (contract 5). */
-export type LineageVerdict =
-  'same' | 'differs' | 'new-error' | 'error-gone' | 'not-run';
 
 /**
  * The parent/fork comparison as the server answers it (contract 5,
  * `schema/api/lineage-comparison.schema.json`).
  */
-export interface ILineageComparison {
-  /** The fork (or replay) session. */
-  sessionId: string;
-  parent: {
-    sessionId: string;
-    step: number;
-    kind: 'replay' | 'fork';
-    notebookPath?: string;
-    /** Who recorded the parent, as the server names them. */
-    author?: string;
-  };
-  inputs: {
-    recorded: string;
-    path: string;
-    parent: IComparedFile;
-    fork: IComparedFile;
-    columns?: {
-      added: { name: string; type: string }[];
-      removed: { name: string; type: string }[];
-      retyped: { name: string; recorded: string; target: string }[];
-    };
-  }[];
-  params: {
-    name: string;
-    parent?: ParamValue;
-    fork?: ParamValue;
-    same: boolean;
-  }[];
-  metrics: {
-    name: string;
-    parent?: number | null;
-    fork?: number | null;
-    same: boolean;
-  }[];
-  steps: {
-    step: number;
-    parentExecutionId: string;
-    forkExecutionId?: string;
-    verdict: LineageVerdict;
-  }[];
-  differing: number;
-}
+export type ILineageComparison = LineageComparison;
+
+/** One side of a substituted input: what the parent or the fork read. */
+export type IComparedFile = FileVersion;
+
+/** How a fork step's outputs compare with the parent's (contract 5). */
+export type LineageVerdict = LineageComparison['steps'][number]['verdict'];
 
 /** A substituted input of the comparison. */
 export type ComparedInput = ILineageComparison['inputs'][number];
