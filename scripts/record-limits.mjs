@@ -120,6 +120,14 @@ const LIMITS = [
     'maxLength',
     'Characters of why a file could not be hashed'
   ],
+  // A fork's lineage (trail fork checks its --map count against it)
+  [
+    'MAX_SUBSTITUTIONS',
+    'session.schema.json',
+    '/definitions/lineage/properties/substitutions',
+    'maxItems',
+    "Substitutions in a fork's lineage"
+  ],
   [
     'MAX_TABLE_COLUMNS',
     CAPTURE,

@@ -26,6 +26,7 @@ import {
   type ForkMapping
 } from '../records/fork/contract';
 import type { InputFile } from '../records/replay/inputs';
+import { MAX_SUBSTITUTIONS } from '../records/limits';
 import type { Lineage } from '../records/schema';
 import type { TrailConnection } from './config';
 import { CliError, ExitCode } from './exit-codes';
@@ -88,6 +89,11 @@ class ForkCommand {
     if (given.length === 0) {
       throw new CliError(
         'Name at least one input to substitute: --map RECORDED=NEW.'
+      );
+    }
+    if (given.length > MAX_SUBSTITUTIONS) {
+      throw new CliError(
+        `--map: ${given.length} maps; a fork substitutes at most ${MAX_SUBSTITUTIONS} inputs.`
       );
     }
     this._map = given.map(text => {
@@ -238,8 +244,9 @@ class ForkCommand {
         .find(problem => problem.level === 'error');
       throw new CliError(
         `the data contract check found ${report.errors} error${report.errors === 1 ? '' : 's'}` +
-          `${first ? ` (${first.message})` : ''}; nothing was run or recorded. ` +
-          'Fix the map or the files, or run again with --force.',
+          `${first ? `: ${first.message}` : '.'}` +
+          `${report.errors > 1 ? ` (and ${report.errors - 1} more above)` : ''}` +
+          ' Nothing was run or recorded; fix the map or the files, or run again with --force.',
         ExitCode.ContractFailed
       );
     }

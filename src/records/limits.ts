@@ -51,6 +51,9 @@ export const MAX_ROLE_LENGTH = 100;
 /** Characters of why a file could not be hashed (capture.schema.json#/definitions/fileAccess/properties/hashError maxLength). */
 export const MAX_HASH_ERROR_LENGTH = 1000;
 
+/** Substitutions in a fork's lineage (session.schema.json#/definitions/lineage/properties/substitutions maxItems). */
+export const MAX_SUBSTITUTIONS = 100;
+
 /** Columns of a table schema (capture.schema.json#/definitions/tableSchema/properties/columns maxItems). */
 export const MAX_TABLE_COLUMNS = 5000;
 

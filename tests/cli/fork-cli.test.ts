@@ -188,6 +188,29 @@ it('forks onto a compatible CSV: runs the same code on it, differs from parent w
   // It really read the new data.
   const total = await client.getExecution(executions.items[2].id);
   expect(JSON.stringify(total.outputs)).toContain('total 26');
+  // The server compares it with its parent: the substituted input with
+  // both hashes, and the steps whose outputs differ.
+  const comparison = await client.parentComparison(forkId);
+  expect(comparison.parent).toMatchObject({
+    sessionId: parent,
+    step: 4,
+    kind: 'fork'
+  });
+  expect(comparison.inputs).toEqual([
+    expect.objectContaining({
+      recorded: INPUT,
+      path: 'mine/compatible.csv',
+      parent: expect.objectContaining({ sha256: sha256(PARENT_CSV) }),
+      fork: expect.objectContaining({ sha256: sha256(COMPATIBLE_CSV) })
+    })
+  ]);
+  expect(comparison.steps.map(step => step.verdict)).toEqual([
+    'same',
+    'differs',
+    'differs',
+    'same'
+  ]);
+  expect(comparison.differing).toBe(2);
 });
 
 it('stops at the contract when the new CSV lacks a column the code reads: exit 5, the file and the column named, nothing recorded', async () => {
