@@ -259,7 +259,10 @@ def _install_patches(rt):
     if builtins.open is original_open:
         builtins.open = patched_open
     _rebind_captured_opens(original_open, patched_open)
-    fd_sets = [getattr(os, name, None) for name in ("supports_dir_fd", "supports_fd", "supports_follow_symlinks", "supports_effective_ids")]
+    fd_sets = [
+        getattr(os, name, None)
+        for name in ("supports_dir_fd", "supports_fd", "supports_follow_symlinks", "supports_effective_ids")
+    ]
     for name, maker in (
         ("open", _make_first_arg_patch),
         ("stat", _make_first_arg_patch),

@@ -7,17 +7,7 @@
  * (jupyterlab_trail/kernel/redirect.py).
  */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
-
-/**
- * One substitution: `recorded`, a path the experiment read (an
- * InputFile.path); `path`, the user's file or folder. The shape of
- * `ForkMapping` in src/records/fork/contract.ts (declared here until that
- * file is committed; structurally the same type).
- */
-interface ForkMapping {
-  recorded: string;
-  path: string;
-}
+import type { ForkMapping } from '../../records/fork/contract';
 
 /** One installed redirection, as the kernel resolved it. */
 export interface Redirect {
