@@ -155,6 +155,36 @@ def test_a_folder_maps_to_a_folder_for_listings_and_globs(fork):
     assert not any(path.startswith("data/") for path in files), files
 
 
+def test_a_parquet_folder_read_natively_by_pyarrow_and_pandas(fork):
+    k = fork
+    k.execute(
+        textwrap.dedent(
+            """
+            for where, parts in (("data", 3), ("mine", 2)):
+                os.makedirs(where + "/table", exist_ok=True)
+                for i in range(parts):
+                    pd.DataFrame({"x": [i] * 5}).to_parquet("%s/table/part-%d.parquet" % (where, i))
+            """
+        ),
+        silent=True,
+    )
+    redirect(k, {"data/table": "mine/table"})
+    msg_id = k.run(
+        textwrap.dedent(
+            """
+            import pyarrow.dataset as pads
+            root = os.path.join("data", "table")
+            print(pq.read_table(root).num_rows, pads.dataset(root, format="parquet").count_rows(),
+                  len(pd.read_parquet(root)))
+            """
+        )
+    )
+    assert stdout(k, msg_id).strip() == "10 10 10"
+    files = read_paths(k, msg_id)
+    assert "mine/table" in files and files["mine/table"]["kind"] == "folder", files
+    assert not any(path.startswith("data/") for path in files), files
+
+
 def test_writes_to_a_mapped_path_go_to_the_new_file(fork):
     k = fork
     redirect(k, {"data/notes.txt": "mine/notes.txt"})
