@@ -47,6 +47,10 @@ class _Redirected(str):
 
     __slots__ = ()
 
+    def __reduce__(self):
+        # Pickled (say, a dataset object sent to a spawned worker) as a plain str.
+        return (str, (str(self),))
+
 
 class _Map:
     """The installed map: files by absolute recorded path, folders longest first."""
@@ -345,12 +349,6 @@ def _is_dir(path):
     except (OSError, ValueError):
         return False
     return _stat.S_ISDIR(st.st_mode)
-
-
-def _trail_redirects():
-    """The installed map's entries (a copy), [] when none."""
-    active = _st.redirect_map
-    return [dict(entry) for entry in active.entries] if active is not None else []
 
 
 redirect = _trail_redirect

@@ -296,3 +296,14 @@ def test_unmapped_open_overhead():
           "of another path; os.stat ns: %(statUnpatched).0f -> %(statCleared).0f" % figures)
     assert figures["cleared"] - figures["unpatched"] < 1000
     assert figures["statCleared"] - figures["statUnpatched"] < 600
+
+
+def test_a_redirected_path_pickles_as_a_plain_str():
+    # A dataset object holding a rewritten path may be sent to a spawned
+    # worker, which has no helper to unpickle the marker class.
+    import pickle
+
+    from jupyterlab_trail.kernel.redirect import _Redirected
+
+    value = pickle.loads(pickle.dumps(_Redirected("/data/mine.csv")))
+    assert value == "/data/mine.csv" and value.__class__ is str
