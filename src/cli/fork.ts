@@ -18,6 +18,8 @@
  *    substitutions}`, the new files' sha256 from the probe.
  */
 import type { Kernel } from '@jupyterlab/services';
+import { describeError } from '../client/errors';
+import type { InputList } from '../client/api-schema';
 import { installRedirects } from '../model/replay-run/redirect';
 import {
   checkContract,
@@ -113,10 +115,14 @@ class ForkCommand {
     connection: TrailConnection,
     source: SourceSession
   ): Promise<InputFile[]> {
-    const list = await connection.client.getInputs(
-      source.session.id,
-      source.upto
-    );
+    let list: InputList;
+    try {
+      list = await connection.client.getInputs(source.session.id, source.upto);
+    } catch (error) {
+      throw new CliError(
+        `Could not read the inputs of session ${source.session.id} from ${connection.url}: ${describeError(error)}`
+      );
+    }
     const inputs = list.inputs as InputFile[];
     const bad = checkContract(inputs, this._map, [])
       .entries.flatMap(entry => entry.problems)
