@@ -4,3 +4,4 @@ import './team.css';
 import './replay.css';
 import './replay-run.css';
 import './lineage.css';
+import './fork.css';
