@@ -179,6 +179,21 @@ describe('ParentComparisonView', () => {
     view.dispose();
   });
 
+  it('leaves out rows when neither side knows them (a CSV is not counted when read)', async () => {
+    const view = mount(
+      readerOf(async () => {
+        const comparison = fixture();
+        delete comparison.inputs[0].parent.table!.rows;
+        comparison.inputs[0].fork.table!.rows = null;
+        return comparison;
+      })
+    );
+    const input = await waitFor(() => $(view, '.jp-Trail-Lineage-input'));
+    expect(input.querySelector('tr[data-fact="size"]')).not.toBeNull();
+    expect(input.querySelector('tr[data-fact="rows"]')).toBeNull();
+    view.dispose();
+  });
+
   it('lists the steps that differ in fork words, with links into the replay viewer', async () => {
     const opened: string[] = [];
     const view = mount(

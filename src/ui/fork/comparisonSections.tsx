@@ -251,7 +251,8 @@ function FileFacts(props: {
           <td>{formatBytes(parent.size) || '—'}</td>
           <td>{formatBytes(fork.size) || '—'}</td>
         </tr>
-        {(parent.table || fork.table) && (
+        {(typeof parent.table?.rows === 'number' ||
+          typeof fork.table?.rows === 'number') && (
           <tr data-fact="rows">
             <th scope="row">{trans.__('Rows')}</th>
             <td>{rows(parent)}</td>

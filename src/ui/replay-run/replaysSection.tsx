@@ -80,7 +80,7 @@ export function ReplaysSection(props: {
               {props.onCompare && (
                 <button
                   type="button"
-                  className="jp-Trail-Button jp-Trail-CompareParentButton"
+                  className="jp-Trail-LinkButton jp-Trail-CompareParentButton"
                   data-session-id={session.id}
                   title={trans.__(
                     'Compare its params, metrics, inputs and outputs with this session'
