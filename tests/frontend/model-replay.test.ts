@@ -232,6 +232,51 @@ describe('ReplayModel', () => {
     model.dispose();
   });
 
+  it('loads only the last position of a dragged slider once the step before lands', async () => {
+    const reader = new FakeReplayReader(1000);
+    const model = new ReplayModel({
+      reader,
+      sessionId: 'session-0001',
+      step: 500
+    });
+    await model.open();
+    await settle();
+    reader.stepCalls = [];
+    reader.hold.add(100);
+    const first = model.goTo(100);
+    // The slider moves on while step 100 loads: no request per position.
+    const passed = [200, 300, 400].map(k => model.goTo(k));
+    await settle();
+    expect(reader.stepCalls).toEqual([100]);
+    expect(model.step).toBe(400);
+    reader.held.get(100)!();
+    await Promise.all([first, ...passed]);
+    expect(model.notebook?.step).toBe(400);
+    // 100 (kept), 400 and its neighbours; never 200 or 300.
+    expect(reader.stepCalls.filter(k => k !== 399 && k !== 401)).toEqual([
+      100, 400
+    ]);
+    expect(model.cache.has(100)).toBe(true);
+    model.dispose();
+  });
+
+  it('does not let a stuck step hold the next one asked for long', async () => {
+    const reader = new FakeReplayReader(1000);
+    const model = new ReplayModel({
+      reader,
+      sessionId: 'session-0001',
+      step: 500
+    });
+    await model.open();
+    reader.hold.add(100);
+    void model.goTo(100); // never answers
+    const started = Date.now();
+    await model.goTo(700);
+    expect(model.notebook?.step).toBe(700);
+    expect(Date.now() - started).toBeLessThan(2000);
+    model.dispose();
+  });
+
   it('tells an unknown or private session apart from other errors', async () => {
     const reader = new FakeReplayReader(3);
     reader.missing = true;

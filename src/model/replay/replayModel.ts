@@ -12,6 +12,12 @@ import type {
   StepList
 } from './types';
 
+/**
+ * How long a step asked waits at most for the load of a step asked before
+ * it (see `goTo`).
+ */
+const SUPERSEDED_WAIT_MS = 400;
+
 /** Where the viewer stands. */
 export type ReplayState = 'loading' | 'ready' | 'not-found' | 'error';
 
@@ -21,7 +27,9 @@ export type ReplayState = 'loading' | 'ready' | 'not-found' | 'error';
  *
  * Stepping is fast on long sessions: loaded steps are kept (least recently
  * used out first), the steps either side of the one shown are fetched in
- * the background, a step asked while it loads waits for that request, and
+ * the background, a step asked while it loads waits for that request, a
+ * step asked while another loads (a dragged slider) is only loaded if it
+ * is still the one asked when that lands, and
  * a cell's execution keeps the same object across steps (resolved once),
  * so views can tell an unchanged cell by identity.
  */
@@ -194,7 +202,29 @@ export class ReplayModel implements IDisposable {
     } else {
       this._changed.emit();
       try {
-        const notebook = await this._cache.get(step);
+        // A slider dragged asks for step after step: while a step asked
+        // before is loading, wait for it (a while at most: a stuck request
+        // must not hold the viewer) rather than send one request per
+        // position, each delaying the last; then load only if this is
+        // still the step asked.
+        if (this._loading && !this._cache.has(step)) {
+          await Private.settledWithin(this._loading, SUPERSEDED_WAIT_MS);
+          if (ask !== this._ask || this._disposed) {
+            return;
+          }
+        }
+        const loading = this._cache.get(step);
+        const settled: Promise<void> = loading.then(
+          () => undefined,
+          () => undefined
+        );
+        this._loading = settled;
+        void settled.then(() => {
+          if (this._loading === settled) {
+            this._loading = null;
+          }
+        });
+        const notebook = await loading;
         if (ask !== this._ask || this._disposed) {
           return;
         }
@@ -309,6 +339,8 @@ export class ReplayModel implements IDisposable {
   private _executions = new Map<string, ExecutionRecord>();
   private _executionsCapacity: number;
   private _initialStep: number | null;
+  /** The step asked last being loaded (settles, never rejects), or null. */
+  private _loading: Promise<void> | null = null;
   private _notebook: NotebookAtStep | null = null;
   private _reader: IReplayReader;
   private _session: SessionSummary | null = null;
@@ -335,6 +367,22 @@ export namespace ReplayModel {
     cacheSize?: number;
     /** Resolved executions kept (default 4096). */
     executionCacheSize?: number;
+  }
+}
+
+namespace Private {
+  /** Resolves when `promise` settles or after `ms`, whichever is first. */
+  export function settledWithin(
+    promise: Promise<void>,
+    ms: number
+  ): Promise<void> {
+    return new Promise(resolve => {
+      const timer = setTimeout(resolve, ms);
+      void promise.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 }
 
