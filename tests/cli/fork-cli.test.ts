@@ -9,6 +9,8 @@
  * executions naming the new file; one onto a CSV lacking a column stops at
  * the contract (exit 5) with nothing recorded, and runs with --force; a
  * map naming a file the experiment did not read exits 2 before any kernel.
+ * A folder the parent named with trail.dataset and globbed maps to a
+ * folder of the user's; a file given for it stops at the contract.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -322,4 +324,75 @@ it('exits 2 before any kernel starts for a map naming a file the experiment did 
   expect(malformed.code).toBe(2);
   expect(malformed.stderr).toMatch(/A mapping is RECORDED=NEW .* has no "="/);
   expect(await sessionCount()).toBe(before);
+});
+
+describe('a folder input', () => {
+  /** The parent names a folder with trail.dataset and reads every CSV in it. */
+  const FOLDER_CELLS = [
+    { id: 'cell-import', code: 'import glob, trail\nimport pandas as pd' },
+    {
+      id: 'cell-list',
+      code:
+        'files = sorted(glob.glob(trail.dataset("parts", "train") + "/*.csv"))\n' +
+        'print(len(files))'
+    },
+    {
+      id: 'cell-sum',
+      code: 'df = pd.concat([pd.read_csv(f) for f in files])\nprint(int(df["a"].sum()))'
+    }
+  ];
+  let folderParent: string;
+
+  beforeAll(async () => {
+    mkdirSync(join(work, 'parts'));
+    mkdirSync(join(work, 'myparts'));
+    writeFileSync(join(work, 'parts', 'p1.csv'), 'a,b\n1,2\n');
+    writeFileSync(join(work, 'parts', 'p2.csv'), 'a,b\n3,4\n');
+    for (const [name, a] of [
+      ['q1.csv', 5],
+      ['q2.csv', 7],
+      ['q3.csv', 9]
+    ] as const) {
+      writeFileSync(join(work, 'myparts', name), `a,b\n${a},0\n`);
+    }
+    folderParent = (
+      await recordSession(client, work, { cells: FOLDER_CELLS, input: 'parts' })
+    ).sessionId;
+  });
+
+  it('maps to a folder: the glob over the recorded folder lists the new one, exit 0', async () => {
+    const run = await fork([folderParent, '--map', 'parts=myparts']);
+    expect(run.stderr).not.toMatch(/Error|error:/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/ {2}parts -> myparts \(read at step 2\)/);
+    expect(run.stdout).toMatch(/recorded +folder of 2 files/);
+    expect(run.stdout).toMatch(/new +folder of 3 files/);
+    expect(run.stdout).toMatch(
+      /Redirecting \/.*\/parts -> \/.*\/myparts \(folder\)/
+    );
+    expect(run.stdout).toMatch(/step 2\/3 .* differs from parent: .*"2" → "3"/);
+    expect(run.stdout).toMatch(
+      /step 3\/3 .* differs from parent: .*"4" → "21"/
+    );
+    const id = run.stdout.match(/Recorded as session (\S+) \(a fork of/)![1];
+    expect((await client.getSession(id)).lineage).toMatchObject({
+      kind: 'fork',
+      sessionId: folderParent,
+      substitutions: [{ recorded: 'parts', path: 'myparts' }]
+    });
+  });
+
+  it('refuses a file where the recording read a folder: exit 5, nothing recorded', async () => {
+    const before = await sessionCount();
+    const run = await fork([
+      folderParent,
+      '--map',
+      'parts=mine/compatible.csv'
+    ]);
+    expect(run.code).toBe(5);
+    expect(run.stdout).toMatch(
+      /error +"parts" is a folder in the recording but "mine\/compatible\.csv" is a file/
+    );
+    expect(await sessionCount()).toBe(before);
+  });
 });
