@@ -198,6 +198,12 @@ test.describe('fork onto my data', () => {
       ]);
 
     // A CSV lacking column b: the error names it, Run fork stays disabled.
+    // (The first fork's tabs closed first, for a readable screenshot.)
+    await page.evaluate(async () => {
+      const commands = (window as any).jupyterapp.commands;
+      await commands.execute('docmanager:save-all');
+      await commands.execute('application:close-all');
+    });
     await page.evaluate(
       id =>
         (window as any).jupyterapp.commands.execute('trail:fork-session', {
