@@ -12,10 +12,12 @@
 import type { Kernel } from '@jupyterlab/services';
 import { nullTranslator } from '@jupyterlab/translation';
 import { KERNEL_HELPER_SOURCE } from '../../src/_generated/kernel-helper';
+import { Signal } from '@lumino/signaling';
 import {
   ForkCheckModel,
   forkBlocker,
-  ForkRunModel
+  ForkRunModel,
+  RedirectKeeper
 } from '../../src/model/fork';
 import {
   installRedirects,
@@ -302,6 +304,54 @@ describeWithHelper('a fork in a real kernel', () => {
     expect(verdictLabel(run.firstDivergence!, trans, run.mode)).toBe(
       'new error'
     );
+  });
+
+  it('keeps the redirects across a kernel restart', async () => {
+    const kernelChanged = new Signal<unknown, unknown>({});
+    const keeper = new RedirectKeeper({
+      host: {
+        session: { kernel },
+        statusChanged: kernel.statusChanged,
+        kernelChanged
+      },
+      map: [{ recorded: 'data/train.csv', path: 'mine/train.csv' }],
+      install: installRedirects,
+      retryMs: 100
+    });
+    const read = async () => {
+      let text = '';
+      const future = kernel.requestExecute({
+        code: 'import os\nprint(open(os.path.join("data", "train.csv")).read().split()[1])',
+        silent: true,
+        store_history: false
+      });
+      future.onIOPub = msg => {
+        if (msg.header.msg_type === 'stream') {
+          text += (msg.content as { text: string }).text;
+        }
+      };
+      await future.done;
+      return text.trim();
+    };
+    try {
+      await installRedirects(kernel, []);
+      expect(await read()).toBe('1,2');
+      await keeper.install();
+      expect(await read()).toBe('10,20');
+      let reinstalled = 0;
+      keeper.changed.connect(() => {
+        if (keeper.redirects?.length) {
+          reinstalled++;
+        }
+      });
+      await kernel.restart();
+      await waitFor(() => reinstalled > 0, 'the redirects again');
+      expect(keeper.error).toBeNull();
+      expect(await read()).toBe('10,20');
+    } finally {
+      keeper.dispose();
+      await installRedirects(kernel, []).catch(() => undefined);
+    }
   });
 
   it('says why a run is blocked', () => {
