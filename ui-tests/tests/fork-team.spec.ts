@@ -372,6 +372,16 @@ test.describe('fork between two people', () => {
         'fork-team-comparison'
       );
 
+      // The fork session's own view offers the comparison too; asked
+      // again, the comparison already open comes to the front.
+      await bobItem.click();
+      await bobPanel
+        .locator('.jp-Trail-Actions')
+        .getByRole('button', { name: 'Compare with parent' })
+        .click();
+      await expect(b.page.locator('.jp-Trail-LineageWidget')).toHaveCount(1);
+      await expect(b.page.locator('.jp-Trail-LineageWidget')).toBeVisible();
+
       // A step link opens the replay viewer at that step of the parent.
       await bobComparison
         .locator(
