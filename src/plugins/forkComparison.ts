@@ -14,7 +14,7 @@ import { PathExt } from '@jupyterlab/coreutils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { refreshIcon, ToolbarButton } from '@jupyterlab/ui-components';
 import { ChangeFeed } from '../client';
-import type { TrailClient } from '../client';
+import { ComparisonFollower } from '../model/fork/comparisonFollower';
 import { ParentComparisonModel } from '../model/fork/comparison';
 import { trailIcon } from '../ui/icons';
 import { ParentComparisonView } from '../ui/fork/comparison';
@@ -49,12 +49,17 @@ export const forkComparisonPlugin: JupyterFrontEndPlugin<void> = {
       namespace: 'jupyterlab-trail-lineage'
     });
     let me: string | null = null;
-    const live = new LiveComparisons(tracker, REFRESH_DELAY_MS);
+    const follower = new ComparisonFollower({
+      createFeed: () =>
+        connection.client
+          ? new ChangeFeed({ source: connection.client })
+          : null,
+      delayMs: REFRESH_DELAY_MS
+    });
     connection.changed.connect(() => {
       me = null;
-      live.source = connection.client;
+      follower.restart();
     });
-    live.source = connection.client;
 
     const open = async (
       sessionId: string
@@ -122,6 +127,8 @@ export const forkComparisonPlugin: JupyterFrontEndPlugin<void> = {
           );
         }
       });
+      const followed = follower.follow(model);
+      widget.disposed.connect(() => followed.dispose());
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
       // The view reads the comparison as it is attached.
@@ -176,84 +183,3 @@ export const forkComparisonPlugin: JupyterFrontEndPlugin<void> = {
     }
   }
 };
-
-/**
- * Keeps the comparisons shown up to date: one change feed while any is
- * open, and a comparison read again when its fork (or its parent) got
- * something.
- */
-class LiveComparisons {
-  constructor(
-    private readonly _tracker: WidgetTracker<
-      MainAreaWidget<ParentComparisonView>
-    >,
-    private readonly _delayMs: number
-  ) {
-    _tracker.widgetAdded.connect((_, widget) => {
-      // The tracker forgets a widget as it is disposed: look again after.
-      widget.disposed.connect(() => setTimeout(() => this._follow(), 0));
-      this._follow();
-    });
-  }
-
-  /** Where changes are read from; the feed restarts when it changes. */
-  set source(client: TrailClient | null) {
-    if (client === this._client) {
-      return;
-    }
-    this._client = client;
-    this._feed?.dispose();
-    this._feed = null;
-    this._follow();
-  }
-
-  private _follow(): void {
-    const widgets: MainAreaWidget<ParentComparisonView>[] = [];
-    this._tracker.forEach(widget => widgets.push(widget));
-    if (widgets.length === 0 || !this._client) {
-      this._feed?.dispose();
-      this._feed = null;
-      return;
-    }
-    if (this._feed) {
-      return;
-    }
-    const feed = new ChangeFeed({ source: this._client });
-    feed.changed.connect((_, changes) => {
-      for (const change of changes) {
-        if (change.sessionId) {
-          this._pending.add(change.sessionId);
-        }
-      }
-      this._schedule();
-    });
-    this._feed = feed;
-    void feed.start({ fromNow: true });
-  }
-
-  private _schedule(): void {
-    if (this._timer !== null) {
-      return;
-    }
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      const sessions = this._pending;
-      this._pending = new Set();
-      this._tracker.forEach(widget => {
-        const model = widget.content.model;
-        const parent = model.comparison?.parent.sessionId;
-        if (
-          sessions.has(model.sessionId) ||
-          (parent !== undefined && sessions.has(parent))
-        ) {
-          void model.refresh();
-        }
-      });
-    }, this._delayMs);
-  }
-
-  private _client: TrailClient | null = null;
-  private _feed: ChangeFeed | null = null;
-  private _pending = new Set<string>();
-  private _timer: ReturnType<typeof setTimeout> | null = null;
-}

@@ -13,6 +13,8 @@ import {
   ParentComparisonModel,
   stepsNotSame
 } from '../../src/model/fork/comparison';
+import { Signal } from '@lumino/signaling';
+import { ComparisonFollower } from '../../src/model/fork/comparisonFollower';
 import { timelineLevel } from '../../src/model';
 import { noChanges } from '../../src/model/levels';
 import { SessionReplaysModel } from '../../src/model/replay-run/replays';
@@ -242,5 +244,106 @@ describe("a session's replays and forks follow the feed", () => {
     own.sessions.add('parent');
     expect(timelineLevel.concerns!(place, own, level(replays))).toBe(true);
     replays.dispose();
+  });
+});
+
+describe('ComparisonFollower', () => {
+  class FakeFeed {
+    readonly changed = new Signal<this, readonly { sessionId?: string }[]>(
+      this
+    );
+    started = 0;
+    isDisposed = false;
+    start(): Promise<void> {
+      this.started++;
+      return Promise.resolve();
+    }
+    dispose(): void {
+      this.isDisposed = true;
+    }
+  }
+
+  function comparison(sessionId: string, parent: string) {
+    const model = {
+      sessionId,
+      comparison: { parent: { sessionId: parent } },
+      isDisposed: false,
+      reads: 0,
+      refresh: async () => {
+        model.reads++;
+      }
+    };
+    return model;
+  }
+
+  const tick = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+  it('runs one feed while comparisons are shown and reads a comparison again when its fork or parent changed', async () => {
+    const feeds: FakeFeed[] = [];
+    const follower = new ComparisonFollower({
+      createFeed: () => {
+        const feed = new FakeFeed();
+        feeds.push(feed);
+        return feed;
+      },
+      delayMs: 10
+    });
+    expect(follower.following).toBe(false);
+    const forkA = comparison('fork-a', 'parent-a');
+    const forkB = comparison('fork-b', 'parent-b');
+    const a = follower.follow(forkA);
+    const b = follower.follow(forkB);
+    expect(feeds).toHaveLength(1);
+    expect(feeds[0].started).toBe(1);
+
+    // The fork still runs: its new execution is read; B is left alone.
+    feeds[0].changed.emit([{ sessionId: 'fork-a' }, { sessionId: 'other' }]);
+    feeds[0].changed.emit([{ sessionId: 'fork-a' }]);
+    await tick(40);
+    expect([forkA.reads, forkB.reads]).toEqual([1, 0]);
+    // The parent changed (its author made it private, say): read again.
+    feeds[0].changed.emit([{ sessionId: 'parent-b' }]);
+    await tick(40);
+    expect([forkA.reads, forkB.reads]).toEqual([1, 1]);
+
+    // Closed, one by one: the feed stops with the last.
+    a.dispose();
+    expect(feeds[0].isDisposed).toBe(false);
+    b.dispose();
+    expect(feeds[0].isDisposed).toBe(true);
+    expect(follower.following).toBe(false);
+    feeds[0].changed.emit([{ sessionId: 'fork-b' }]);
+    await tick(40);
+    expect(forkB.reads).toBe(1);
+
+    // Shown again: a new feed.
+    follower.follow(forkA);
+    expect(feeds).toHaveLength(2);
+    follower.dispose();
+    expect(feeds[1].isDisposed).toBe(true);
+  });
+
+  it('follows nothing without a server, and starts over when the server changes', () => {
+    let server = false;
+    const feeds: FakeFeed[] = [];
+    const follower = new ComparisonFollower({
+      createFeed: () => {
+        if (!server) {
+          return null;
+        }
+        const feed = new FakeFeed();
+        feeds.push(feed);
+        return feed;
+      }
+    });
+    follower.follow(comparison('fork-a', 'parent-a'));
+    expect(follower.following).toBe(false);
+    server = true;
+    follower.restart();
+    expect(feeds).toHaveLength(1);
+    follower.restart();
+    expect(feeds[0].isDisposed).toBe(true);
+    expect(feeds).toHaveLength(2);
+    follower.dispose();
   });
 });
