@@ -423,17 +423,38 @@ test.describe('replay viewer', () => {
         : 6000 + Math.floor(random() * 4000)
     );
     for (const k of targets) {
-      await page.evaluate(step => {
-        const slider = document.querySelector<HTMLInputElement>(
-          '.jp-Trail-ReplaySlider'
-        )!;
-        Object.getOwnPropertyDescriptor(
-          HTMLInputElement.prototype,
-          'value'
-        )!.set!.call(slider, String(step));
-        slider.dispatchEvent(new Event('input', { bubbles: true }));
-        slider.dispatchEvent(new Event('change', { bubbles: true }));
-      }, k);
+      // Moved and waited for in the page: expect()'s polling of the
+      // attribute takes the page's main thread for tens of ms per poll
+      // (it builds an aria snapshot of the page for its message), which
+      // the jump it waits for would be measured with.
+      await page.evaluate(
+        step =>
+          new Promise<void>(resolve => {
+            const node = document.querySelector<HTMLElement>(
+              '.jp-Trail-ReplayViewer'
+            )!;
+            const observer = new MutationObserver(() => {
+              if (node.dataset.trailStep === String(step)) {
+                observer.disconnect();
+                resolve();
+              }
+            });
+            observer.observe(node, {
+              attributes: true,
+              attributeFilter: ['data-trail-step']
+            });
+            const slider = document.querySelector<HTMLInputElement>(
+              '.jp-Trail-ReplaySlider'
+            )!;
+            Object.getOwnPropertyDescriptor(
+              HTMLInputElement.prototype,
+              'value'
+            )!.set!.call(slider, String(step));
+            slider.dispatchEvent(new Event('input', { bubbles: true }));
+            slider.dispatchEvent(new Event('change', { bubbles: true }));
+          }),
+        k
+      );
       await expect(viewer).toHaveAttribute('data-trail-step', String(k));
       jumpMs.push(Number(await viewer.getAttribute('data-trail-step-ms')));
       await page.waitForTimeout(150);
