@@ -179,6 +179,8 @@ export const forkPlugin: JupyterFrontEndPlugin<void> = {
           ? async row => {
               const answer = await FileDialog.getOpenFiles({
                 manager,
+                // Where the fork notebook goes: its data is usually near.
+                defaultPath: model.folder.trim() || undefined,
                 title: trans.__('Your data for %1', row.input.path),
                 label: trans.__(
                   'Pick a file, or open a folder and press Select with nothing selected to take the folder.'

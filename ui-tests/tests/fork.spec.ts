@@ -121,7 +121,21 @@ test.describe('fork onto my data', () => {
     );
     const create = fork.getByRole('button', { name: 'Create fork notebook' });
     await expect(create).toBeDisabled();
-    await row.locator('.jp-Trail-Fork-path').fill(`${tmpPath}/mine/train.csv`);
+    // Browse…: the dialog opens in the notebook's folder; into mine/, pick the CSV.
+    await row.getByRole('button', { name: 'Browse…' }).click();
+    const dialog = page.locator('.jp-Dialog .jp-Open-Dialog');
+    await expect(dialog).toBeVisible();
+    await dialog.locator('.jp-DirListing-item[title^="Name: mine"]').dblclick();
+    await dialog
+      .locator('.jp-DirListing-item[title^="Name: train.csv"]')
+      .click();
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Select' })
+      .click();
+    await expect(row.locator('.jp-Trail-Fork-path')).toHaveValue(
+      `${tmpPath}/mine/train.csv`
+    );
     await expect(create).toBeEnabled();
     await bothThemes(page, 'fork-widget');
     await create.click();
