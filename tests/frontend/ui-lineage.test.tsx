@@ -252,6 +252,33 @@ describe('ParentComparisonView', () => {
     view.dispose();
   });
 
+  it('words a replay as a replay: its source, its column, its verdicts', async () => {
+    const view = mount(
+      readerOf(async () => {
+        const comparison = fixture();
+        comparison.parent.kind = 'replay';
+        comparison.inputs = [];
+        return comparison;
+      })
+    );
+    await waitFor(() => $(view, '.jp-Trail-Lineage-step'));
+    expect($(view, '.jp-Trail-Lineage-title')!.textContent).toBe(
+      'Replay compared with its source'
+    );
+    expect(
+      $$(view, '.jp-Trail-Lineage-params thead th').map(th => th.textContent)
+    ).toEqual(['Name', 'Parent', 'Replay']);
+    expect(
+      $(
+        view,
+        '.jp-Trail-Lineage-step[data-step="2"] .jp-Trail-Lineage-verdict'
+      )!.textContent
+    ).toBe('differs');
+    // A replay reads the recorded files: no substituted inputs section.
+    expect($(view, '.jp-Trail-Lineage-inputs')).toBeNull();
+    view.dispose();
+  });
+
   it('explains a session without a readable parent (404), and offers nothing to retry', async () => {
     const view = mount(
       readerOf(async () => {

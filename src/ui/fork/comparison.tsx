@@ -129,13 +129,22 @@ function ComparisonBody(props: ParentComparisonView.IOptions): JSX.Element {
       <p className="jp-Trail-Lineage-summary" role="status">
         {summaryLine(comparison, model.differingParams, trans)}
       </p>
-      <ParamsSection params={comparison.params} trans={trans} />
-      <MetricsSection metrics={model.metrics} trans={trans} />
+      <ParamsSection
+        params={comparison.params}
+        kind={comparison.parent.kind}
+        trans={trans}
+      />
+      <MetricsSection
+        metrics={model.metrics}
+        kind={comparison.parent.kind}
+        trans={trans}
+      />
       {(fork || comparison.inputs.length > 0) && (
         <InputsSection inputs={comparison.inputs} trans={trans} />
       )}
       <StepsSection
         steps={differing}
+        kind={comparison.parent.kind}
         total={comparison.steps.length}
         onOpenStep={props.onOpenStep}
         trans={trans}

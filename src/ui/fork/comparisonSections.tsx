@@ -17,16 +17,25 @@ import type {
 import type { ParamValue } from '../../records/schema';
 import { formatBytes, formatValue, shortHash } from '../format';
 
-/** What a step's verdict reads in a fork (contract 8). */
+/** What the compared session is of its parent. */
+export type LineageKind = 'fork' | 'replay';
+
+/**
+ * What a step's verdict reads (contract 8): in a fork, other outputs are
+ * expected and read "differs from parent"; a replay keeps its own words.
+ */
 export function verdictLabel(
   verdict: LineageVerdict,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  kind: LineageKind = 'fork'
 ): string {
   switch (verdict) {
     case 'same':
-      return trans.__('same as parent');
+      return kind === 'fork' ? trans.__('same as parent') : trans.__('same');
     case 'differs':
-      return trans.__('differs from parent');
+      return kind === 'fork'
+        ? trans.__('differs from parent')
+        : trans.__('differs');
     case 'new-error':
       return trans.__('new error');
     case 'error-gone':
@@ -34,6 +43,14 @@ export function verdictLabel(
     case 'not-run':
       return trans.__('not run');
   }
+}
+
+/** The compared session's column: Fork, or Replay. */
+function sideName(
+  kind: LineageKind | undefined,
+  trans: TranslationBundle
+): string {
+  return kind === 'replay' ? trans.__('Replay') : trans.__('Fork');
 }
 
 /** A param as it reads in the table: not logged (—), None, or its value. */
@@ -80,6 +97,7 @@ function Section(props: {
  */
 export function ParamsSection(props: {
   params: readonly ComparedParam[];
+  kind?: LineageKind;
   trans: TranslationBundle;
 }): JSX.Element {
   const { params, trans } = props;
@@ -106,7 +124,7 @@ export function ParamsSection(props: {
             <tr>
               <th scope="col">{trans.__('Name')}</th>
               <th scope="col">{trans.__('Parent')}</th>
-              <th scope="col">{trans.__('Fork')}</th>
+              <th scope="col">{sideName(props.kind, trans)}</th>
             </tr>
           </thead>
           <tbody>
@@ -153,6 +171,7 @@ export function formatDelta(delta: number | null): string {
  */
 export function MetricsSection(props: {
   metrics: readonly IMetricRow[];
+  kind?: LineageKind;
   trans: TranslationBundle;
 }): JSX.Element {
   const { metrics, trans } = props;
@@ -170,7 +189,7 @@ export function MetricsSection(props: {
             <tr>
               <th scope="col">{trans.__('Name')}</th>
               <th scope="col">{trans.__('Parent')}</th>
-              <th scope="col">{trans.__('Fork')}</th>
+              <th scope="col">{sideName(props.kind, trans)}</th>
               <th scope="col" title={trans.__('Fork minus parent')}>
                 {trans.__('Change')}
               </th>
@@ -365,6 +384,7 @@ export function InputsSection(props: {
  */
 export function StepsSection(props: {
   steps: readonly ComparedStep[];
+  kind?: LineageKind;
   total: number;
   onOpenStep?: (executionId: string) => void;
   trans: TranslationBundle;
@@ -406,7 +426,7 @@ export function StepsSection(props: {
                 className="jp-Trail-Lineage-verdict"
                 data-verdict={step.verdict}
               >
-                {verdictLabel(step.verdict, trans)}
+                {verdictLabel(step.verdict, trans, props.kind)}
               </span>
               {props.onOpenStep && (
                 <span className="jp-Trail-Lineage-stepLinks">
