@@ -496,11 +496,12 @@ test.describe('replay viewer', () => {
     );
     expect(step.median).toBeLessThan(100);
     expect(step.p95).toBeLessThan(100);
-    // The goal is 100 ms; a jump also waits for the server's reconstruction
-    // of step k (30-250 ms on 2 cores shared with other work), so the bound
-    // here is a generous one, the figures are in the log (it was 1.3 s when
-    // a jump moved the cells' nodes).
-    expect(jump.median).toBeLessThan(250);
-    expect(jump.p95).toBeLessThan(600);
+    // The goal: a far jump under 100 ms. On this 2-core machine shared
+    // with other builds (load 5-8) the median is 45-60 ms and the p95
+    // 65-140 ms (bench/README-replay.md); the p95 bound leaves room for a
+    // busier machine (it was 1.3 s when a jump moved the cells' nodes,
+    // 70-210 ms before the server kept its merged orders).
+    expect(jump.median).toBeLessThan(100);
+    expect(jump.p95).toBeLessThan(300);
   });
 });
