@@ -168,6 +168,26 @@ export const replayPlugin: JupyterFrontEndPlugin<void> = {
           onClick: () => void openAsNotebook(viewer)
         })
       );
+      if (commands.hasCommand(CommandIDs.forkSession)) {
+        widget.toolbar.addItem(
+          'fork',
+          new ToolbarButton({
+            label: trans.__('Fork…'),
+            className: 'jp-Trail-ForkStepButton',
+            tooltip: trans.__(
+              'Run the steps up to this one on your own files (Trail fork)'
+            ),
+            onClick: () => {
+              if (model.sessionId && model.step >= 1) {
+                void commands.execute(CommandIDs.forkSession, {
+                  sessionId: model.sessionId,
+                  step: model.step
+                });
+              }
+            }
+          })
+        );
+      }
       widget.toolbar.addItem(
         'copy-step-link',
         new ToolbarButton({

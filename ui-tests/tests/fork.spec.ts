@@ -218,13 +218,11 @@ test.describe('fork onto my data', () => {
       await commands.execute('docmanager:save-all');
       await commands.execute('application:close-all');
     });
-    await page.evaluate(
-      id =>
-        (window as any).jupyterapp.commands.execute('trail:fork-session', {
-          sessionId: id
-        }),
-      sessionId
-    );
+    await page.evaluate(async id => {
+      await (window as any).jupyterapp.commands.execute('trail:fork-session', {
+        sessionId: id
+      });
+    }, sessionId);
     const again = page.locator('.jp-Trail-Fork:visible');
     const badRow = again.locator(
       '.jp-Trail-Fork-row[data-recorded="data/train.csv"]'
@@ -248,6 +246,22 @@ test.describe('fork onto my data', () => {
     await expect(missing).toContainText('b');
     await expect(badCheck.locator('.jp-Trail-RunForkButton')).toBeDisabled();
     await bothThemes(page, 'fork-contract-error');
+    // From the replay viewer, "Fork…" forks up to the step shown.
+    await page.evaluate(async id => {
+      await (window as any).jupyterapp.commands.execute('trail:open-replay', {
+        sessionId: id,
+        step: 1
+      });
+    }, sessionId);
+    const viewer = page.locator('.jp-Trail-ReplayWidget:visible');
+    await viewer.locator('.jp-Trail-ForkStepButton').click();
+    const fromViewer = page.locator('.jp-Trail-Fork:visible');
+    await expect(fromViewer.locator('.jp-Trail-Fork-stepInput')).toHaveValue(
+      '1',
+      { timeout: 30000 }
+    );
+    await expect(fromViewer.locator('.jp-Trail-Fork-row')).toHaveCount(1);
+
     // Nothing ran in it: no new fork session with executions.
     const forks = (await trail.api(`/sessions/${sessionId}/replays`)).items;
     expect(forks.filter((item: any) => item.executionCount > 0)).toHaveLength(
