@@ -20,8 +20,10 @@ import {
   ForkModel,
   ForkRunModel,
   forkSourceOf,
-  IForkReader
+  IForkReader,
+  SessionInputsModel
 } from '../../src/model/fork';
+import { TrailResponseError } from '../../src/client/errors';
 import type {
   IReplayStep,
   IStepExecutor,
@@ -726,5 +728,57 @@ describe('ReplayRunWidget in fork mode', () => {
       [2, 'same']
     ]);
     widget.dispose();
+  });
+});
+
+describe('SessionInputsModel', () => {
+  it('reads a growing session again at most every interval, for its latest step', async () => {
+    const asked: number[] = [];
+    const model = new SessionInputsModel({
+      sessionId: 'parent-session',
+      reader: {
+        getInputs: async (sessionId: string, upto: number) => {
+          asked.push(upto);
+          return { sessionId, upto, inputs: [TRAIN] };
+        }
+      },
+      minIntervalMs: 200
+    });
+    await model.load(5);
+    expect(asked).toEqual([5]);
+    await model.load(6);
+    await model.load(7);
+    expect(asked).toEqual([5]);
+    await waitFor(() => asked.length === 2);
+    expect(asked).toEqual([5, 7]);
+    expect(model.inputs).toEqual([TRAIN]);
+    model.dispose();
+  });
+
+  it('asks the last readable step when the count names one the person may not read', async () => {
+    const asked: number[] = [];
+    const model = new SessionInputsModel({
+      sessionId: 'parent-session',
+      reader: {
+        getInputs: async (sessionId: string, upto: number) => {
+          asked.push(upto);
+          if (upto > 4) {
+            throw new TrailResponseError(
+              404,
+              'step_not_found',
+              'Session "parent-session" has no step 6: its steps are 1 to 4.'
+            );
+          }
+          return { sessionId, upto, inputs: [TRAIN] };
+        },
+        getSteps: async () => ({ total: 4 })
+      }
+    });
+    await model.load(6);
+    expect(asked).toEqual([6, 4]);
+    expect(model.error).toBeNull();
+    expect(model.upto).toBe(4);
+    expect(model.inputs).toEqual([TRAIN]);
+    model.dispose();
   });
 });

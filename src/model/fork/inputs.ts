@@ -25,6 +25,7 @@ export class SessionInputsModel extends LoadableModel {
     this.sessionId = options.sessionId;
     const reader = options.reader;
     this._reader = reader?.getInputs ? (reader as IInputsReader) : null;
+    this._minIntervalMs = options.minIntervalMs ?? 5000;
   }
 
   /** The session. */
@@ -59,6 +60,23 @@ export class SessionInputsModel extends LoadableModel {
     if (this._asked === upto && (this._loaded || this.loading)) {
       return Promise.resolve();
     }
+    // A running session grows by a step per execution: its inputs (read
+    // over all its executions by the server) are read again at most every
+    // `minIntervalMs`, for the latest step.
+    const wait = this._readAt + this._minIntervalMs - Date.now();
+    if (this._loaded && upto > 0 && wait > 0) {
+      this._later = upto;
+      if (this._timer === null) {
+        this._timer = setTimeout(() => {
+          this._timer = null;
+          if (!this.isDisposed && this._later !== null) {
+            void this.load(this._later);
+          }
+        }, wait);
+      }
+      return Promise.resolve();
+    }
+    this._later = null;
     this._asked = upto;
     if (!reader || upto < 1) {
       this.invalidate();
@@ -85,12 +103,22 @@ export class SessionInputsModel extends LoadableModel {
             ? await reader.getInputs(this.sessionId, total)
             : { sessionId: this.sessionId, upto: 0, inputs: [] };
       }
+      this._readAt = Date.now();
       if (isCurrent()) {
         this._inputs = answer.inputs;
         this._upto = answer.upto || null;
         this._loaded = true;
       }
     });
+  }
+
+  /** Stop; a read still waiting is dropped. */
+  dispose(): void {
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
+    super.dispose();
   }
 
   /** Read the last asked step again. */
@@ -104,6 +132,10 @@ export class SessionInputsModel extends LoadableModel {
   }
 
   private _asked: number | null = null;
+  private _later: number | null = null;
+  private _minIntervalMs: number;
+  private _readAt = 0;
+  private _timer: ReturnType<typeof setTimeout> | null = null;
   private _inputs: InputFile[] = [];
   private _loaded = false;
   private _reader: IInputsReader | null;
@@ -116,6 +148,8 @@ export namespace SessionInputsModel {
     sessionId: string;
     /** Where inputs are read from; none are without `getInputs`. */
     reader: Partial<IInputsReader> | null;
+    /** The least time between two reads for a growing session. */
+    minIntervalMs?: number;
   }
 }
 
