@@ -642,6 +642,7 @@ describe('SessionInputsSection', () => {
           sessionId="parent-session"
           upto={2}
           trans={trans}
+          onFork={() => undefined}
         />
       )
     );
@@ -649,6 +650,7 @@ describe('SessionInputsSection', () => {
       widget.node.querySelector('.jp-Trail-Inputs-empty:not([role])')
     );
     expect(empty.textContent).toContain('No data file was recorded as read');
+    // Nothing to map: no fork offered.
     expect(widget.node.querySelector('.jp-Trail-ForkButton')).toBeNull();
     widget.dispose();
   });

@@ -135,7 +135,7 @@ export function InputsSection(props: {
             </span>
           )}
         </button>
-        {props.onFork && (
+        {props.onFork && !(model.loaded && inputs.length === 0) && (
           <button
             type="button"
             className="jp-Trail-Button jp-Trail-ForkButton"
