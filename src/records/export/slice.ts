@@ -143,6 +143,8 @@ interface Step {
 
 /** Why a step is kept, gathered while the closure runs. */
 interface Why {
+  /** As a root: the files it wrote, what it logged (or why it is a root). */
+  writes: string[];
   produces: string[];
   names: Map<number, string[]>;
   files: Map<number, string[]>;
@@ -178,14 +180,15 @@ export function sliceRun(
   const keep = (s: Step): Why => {
     let w = why.get(s.step);
     if (!w) {
-      w = { produces: [], names: new Map(), files: new Map() };
+      w = { writes: [], produces: [], names: new Map(), files: new Map() };
       why.set(s.step, w);
       queue.push(s);
     }
     return w;
   };
   for (const [s, produced] of rootsOf(steps, target)) {
-    keep(s).produces.push(...produced);
+    keep(s).writes.push(...produced.writes);
+    keep(s).produces.push(...produced.logs);
   }
   const unresolved: UnresolvedName[] = [];
   while (queue.length) {
@@ -257,7 +260,9 @@ export function sliceRun(
   const inputs = inputsOf(
     keptExecutions.map(s => s.execution),
     keptExecutions.length
-  ).map(input => ({ ...input, step: keptExecutions[input.step - 1].step }));
+  )
+    .map(input => ({ ...input, step: keptExecutions[input.step - 1].step }))
+    .filter(input => !madeByTheRun(input, keptExecutions));
   return {
     kept,
     dropped,
@@ -290,13 +295,22 @@ function addTo(map: Map<number, string[]>, step: number, item: string): void {
   map.set(step, list);
 }
 
+/** What a step produced: the files it wrote, and what it logged in words. */
+interface Produced {
+  writes: string[];
+  logs: string[];
+}
+
+const isEmpty = (p: Produced): boolean => !p.writes.length && !p.logs.length;
+
+function describe(p: Produced): string[] {
+  return [...(p.writes.length ? [`writes ${listed(p.writes)}`] : []), ...p.logs];
+}
+
 /** What a step produced that makes it a root for a session export. */
-function producedBy(s: Step): string[] {
+function producedBy(s: Step): Produced {
   const out: string[] = [];
   const writes = writesOf(s.execution).map(f => f.path);
-  if (writes.length) {
-    out.push(`writes ${listed(writes)}`);
-  }
   const metrics = metricsOf(s.execution);
   if (metrics.length) {
     out.push(`logs metric${metrics.length > 1 ? 's' : ''} ${listed(metrics)}`);
@@ -305,20 +319,20 @@ function producedBy(s: Step): string[] {
   if (params.length) {
     out.push(`logs param${params.length > 1 ? 's' : ''} ${listed(params)}`);
   }
-  return out;
+  return { writes, logs: out };
 }
 
 /** The roots of the closure, with what each produced. */
-function rootsOf(steps: Step[], target: ExportTarget): Map<Step, string[]> {
-  const roots = new Map<Step, string[]>();
+function rootsOf(steps: Step[], target: ExportTarget): Map<Step, Produced> {
+  const roots = new Map<Step, Produced>();
   if (target.kind === 'session') {
     for (const s of steps.filter(analysable)) {
       const produced = producedBy(s);
-      if (produced.length) {
+      if (!isEmpty(produced)) {
         roots.set(s, produced);
       }
     }
-    if (roots.size === 0 && !steps.some(s => succeeded(s) && !analysable(s) && producedBy(s).length)) {
+    if (roots.size === 0 && !steps.some(s => succeeded(s) && !analysable(s) && !isEmpty(producedBy(s)))) {
       // Nothing was written or logged: the run's result is its state, so
       // the last successful run of each cell is the root.
       const last = new Map<string, Step>();
@@ -328,9 +342,12 @@ function rootsOf(steps: Step[], target: ExportTarget): Map<Step, string[]> {
         }
       }
       for (const s of last.values()) {
-        roots.set(s, [
-          'the last run of its cell (the run wrote no file and logged nothing, so the last run of every cell is kept)'
-        ]);
+        roots.set(s, {
+          writes: [],
+          logs: [
+            'the last run of its cell (the run wrote no file and logged nothing, so the last run of every cell is kept)'
+          ]
+        });
       }
     }
     return roots;
@@ -367,15 +384,23 @@ function rootsOf(steps: Step[], target: ExportTarget): Map<Step, string[]> {
       `Step ${producer.step}, which ${target.kind === 'file' ? 'wrote' : 'logged'} ${label}, cannot be exported: ${producer.facts?.error ?? 'its code was not analysed'}.`
     );
   }
-  roots.set(producer, [
-    target.kind === 'file' ? `writes ${wanted}` : `logs metric ${wanted}`
-  ]);
+  roots.set(
+    producer,
+    target.kind === 'file'
+      ? { writes: [wanted], logs: [] }
+      : { writes: [], logs: [`logs metric ${wanted}`] }
+  );
   return roots;
 }
 
 /** "writes model.pkl; defines X and y used by step 7; writes clean.csv read by step 9". */
 function reasonOf(w: Why): string {
-  const parts = [...w.produces];
+  // A file a later kept step reads is said with its reader, once.
+  const read = new Set([...w.files.values()].flat());
+  const parts = describe({
+    writes: w.writes.filter(f => !read.has(f)),
+    logs: w.produces
+  });
   const users = (map: Map<number, string[]>, verb: string, what: string) => {
     // Group the consumers that need the same things.
     const byItems = new Map<string, number[]>();
@@ -416,8 +441,8 @@ function dropOf(
   }
   const produced = producedBy(s);
   if (!analysable(s)) {
-    const lost = produced.length
-      ? `; what it did (${produced.join('; ')}) is not in the pipeline`
+    const lost = !isEmpty(produced)
+      ? `; what it did (${describe(produced).join('; ')}) is not in the pipeline`
       : '';
     return {
       reason: 'unparsable',
@@ -462,6 +487,29 @@ function dropOf(
     reason: 'unused',
     detail: parts.length ? parts.join('; ') : 'changes nothing a kept step uses'
   };
+}
+
+/**
+ * Whether a folder input was entirely written by kept steps before the step
+ * that read it (every one of the files it grouped): then it is an
+ * intermediate the pipeline makes, not an input it needs. inputsOf only
+ * knows a folder written as a whole.
+ */
+function madeByTheRun(input: InputFile, kept: Step[]): boolean {
+  if (input.kind !== 'folder' || typeof input.fileCount !== 'number') {
+    return false;
+  }
+  const folder = normalisePath(input.path);
+  const written = new Set<string>();
+  for (const s of kept.filter(k => k.step < input.step)) {
+    for (const file of writesOf(s.execution)) {
+      const path = normalisePath(file.path);
+      if (path.startsWith(folder + '/')) {
+        written.add(path);
+      }
+    }
+  }
+  return written.size > 0 && written.size >= input.fileCount;
 }
 
 /** The files the kept steps wrote, less the inputs, first written first. */
