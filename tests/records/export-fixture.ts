@@ -44,12 +44,17 @@ export function recorded(runs: Run[]): Recorded {
     const seq = i + 1;
     const id = `exec-${seq}`;
     const files: FileAccess[] = [
-      ...(run.reads ?? []).map(
-        (path): FileAccess => ({ path, access: 'read', kind: 'file', sha256: 'a'.repeat(64) })
-      ),
-      ...(run.writes ?? []).map(
-        (path): FileAccess => ({ path, access: 'write', kind: 'file' })
-      ),
+      ...(run.reads ?? []).map((path): FileAccess => ({
+        path,
+        access: 'read',
+        kind: 'file',
+        sha256: 'a'.repeat(64)
+      })),
+      ...(run.writes ?? []).map((path): FileAccess => ({
+        path,
+        access: 'write',
+        kind: 'file'
+      })),
       ...(run.files ?? [])
     ];
     const metrics = Object.entries(run.metrics ?? {}).flatMap(([name, v]) =>

@@ -7,7 +7,10 @@ import { resultsOf } from '../../src/records/export/params';
 import { sliceRun } from '../../src/records/export/slice';
 import { recorded, type Run } from './export-fixture';
 
-function results(runs: Run[], target: Parameters<typeof sliceRun>[2] = { kind: 'session' }) {
+function results(
+  runs: Run[],
+  target: Parameters<typeof sliceRun>[2] = { kind: 'session' }
+) {
   const { executions, facts } = recorded(runs);
   const slice = sliceRun(executions, facts, target);
   return { slice, ...resultsOf(slice, executions, facts) };
@@ -16,9 +19,19 @@ function results(runs: Run[], target: Parameters<typeof sliceRun>[2] = { kind: '
 describe('resultsOf', () => {
   it('gives the last value of each param and metric over the kept steps', () => {
     const r = results([
-      { cell: 'a', defines: ['lr'], params: { lr: 0.1, seed: 1 }, paramTargets: { lr: 'lr' } },
+      {
+        cell: 'a',
+        defines: ['lr'],
+        params: { lr: 0.1, seed: 1 },
+        paramTargets: { lr: 'lr' }
+      },
       { cell: 'b', uses: ['lr'], metrics: { loss: [0.9, 0.5, 0.4] } },
-      { cell: 'a', defines: ['lr'], params: { lr: 0.01 }, paramTargets: { lr: 'lr' } },
+      {
+        cell: 'a',
+        defines: ['lr'],
+        params: { lr: 0.01 },
+        paramTargets: { lr: 'lr' }
+      },
       { cell: 'b', uses: ['lr'], metrics: { loss: [0.8, 0.3], acc: 0.7 } }
     ]);
     expect(r.params).toEqual([
@@ -47,19 +60,41 @@ describe('resultsOf', () => {
 
   it('rewrites a param only where the step logged its final value, so the defaults reproduce the run', () => {
     const r = results([
-      { cell: 'a', defines: ['lr'], params: { lr: 0.1 }, paramTargets: { lr: 'lr' } },
+      {
+        cell: 'a',
+        defines: ['lr'],
+        params: { lr: 0.1 },
+        paramTargets: { lr: 'lr' }
+      },
       { cell: 'b', uses: ['lr'], metrics: { loss: 0.5 } },
-      { cell: 'c', defines: ['lr', 'epochs'], params: { lr: 0.01, epochs: 5 }, paramTargets: { lr: 'lr', epochs: 'n_epochs' } },
+      {
+        cell: 'c',
+        defines: ['lr', 'epochs'],
+        params: { lr: 0.01, epochs: 5 },
+        paramTargets: { lr: 'lr', epochs: 'n_epochs' }
+      },
       { cell: 'b', uses: ['lr'], metrics: { loss: 0.2 } }
     ]);
-    expect(r.rewrites).toEqual(new Map([['exec-3', { lr: 'lr', epochs: 'n_epochs' }]]));
+    expect(r.rewrites).toEqual(
+      new Map([['exec-3', { lr: 'lr', epochs: 'n_epochs' }]])
+    );
   });
 
   it('ignores what dropped steps logged', () => {
     const r = results(
       [
-        { cell: 'a', defines: ['x'], params: { x: 1 }, paramTargets: { x: 'x' } },
-        { cell: 'b', status: 'error', params: { x: 5 }, metrics: { acc: 0.99 } },
+        {
+          cell: 'a',
+          defines: ['x'],
+          params: { x: 1 },
+          paramTargets: { x: 'x' }
+        },
+        {
+          cell: 'b',
+          status: 'error',
+          params: { x: 5 },
+          metrics: { acc: 0.99 }
+        },
         { cell: 'c', defines: ['n'], params: { n: 3 }, metrics: { acc: 0.1 } },
         { cell: 'd', uses: ['x'], metrics: { acc: 0.5 } }
       ],
@@ -75,7 +110,12 @@ describe('resultsOf', () => {
 
   it('does not offer a param logged as None for override', () => {
     const r = results([
-      { cell: 'a', defines: ['limit'], params: { limit: null }, paramTargets: { limit: 'limit' } }
+      {
+        cell: 'a',
+        defines: ['limit'],
+        params: { limit: null },
+        paramTargets: { limit: 'limit' }
+      }
     ]);
     expect(r.params[0]).toMatchObject({
       name: 'limit',

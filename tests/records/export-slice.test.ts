@@ -44,8 +44,18 @@ describe('sliceRun on a training notebook', () => {
       paramTargets: { alpha: 'alpha' }
     },
     { cell: 'fit', defines: ['model'], uses: ['model', 'X', 'y'] },
-    { cell: 'score', defines: ['mse', 'trail'], uses: ['model', 'X', 'y', 'trail'], metrics: { mse: 0.25 } },
-    { cell: 'save', defines: ['joblib'], uses: ['joblib', 'model'], writes: ['model.pkl'] },
+    {
+      cell: 'score',
+      defines: ['mse', 'trail'],
+      uses: ['model', 'X', 'y', 'trail'],
+      metrics: { mse: 0.25 }
+    },
+    {
+      cell: 'save',
+      defines: ['joblib'],
+      uses: ['joblib', 'model'],
+      writes: ['model.pkl']
+    },
     { cell: 'plot', defines: ['plt'], uses: ['plt', 'y'], effects: 'display' }
   ];
 
@@ -72,7 +82,9 @@ describe('sliceRun on a training notebook', () => {
       [3, 'display', 'only shows output: binds no name and writes no file'],
       [9, 'unused', 'defines plt, which no kept step uses']
     ]);
-    expect(s.inputs.map(i => [i.path, i.step])).toEqual([['data/houses.csv', 2]]);
+    expect(s.inputs.map(i => [i.path, i.step])).toEqual([
+      ['data/houses.csv', 2]
+    ]);
     expect(s.outputs).toEqual(['model.pkl']);
     expect(s.unresolved).toEqual([]);
     expect(s.target).toEqual(session);
@@ -82,8 +94,12 @@ describe('sliceRun on a training notebook', () => {
     const s = slice(notebook, { kind: 'file', path: './model.pkl' });
     // The scoring step logs a metric the model file does not need.
     expect(keptSteps(s)).toEqual([1, 2, 4, 5, 6, 8]);
-    expect(s.kept.find(k => k.step === 5)!.reason).toBe('defines model used by step 6');
-    expect(s.kept.find(k => k.step === 4)!.reason).toBe('defines X and y used by step 6');
+    expect(s.kept.find(k => k.step === 5)!.reason).toBe(
+      'defines model used by step 6'
+    );
+    expect(s.kept.find(k => k.step === 4)!.reason).toBe(
+      'defines X and y used by step 6'
+    );
     expect(s.dropped.find(d => d.step === 7)).toEqual({
       step: 7,
       executionId: 'exec-7',
@@ -170,13 +186,16 @@ describe('sliceRun: re-runs and order', () => {
   });
 
   it('keeps a mutation in its own cell (model.fit) and what it read', () => {
-    const s = slice([
-      { cell: 'data', defines: ['X', 'y'] },
-      { cell: 'make', defines: ['model'] },
-      { cell: 'other', defines: ['scaler'] },
-      { cell: 'fit', defines: ['model'], uses: ['model', 'X', 'y'] },
-      { cell: 'save', uses: ['model'], writes: ['model.pkl'] }
-    ], { kind: 'file', path: 'model.pkl' });
+    const s = slice(
+      [
+        { cell: 'data', defines: ['X', 'y'] },
+        { cell: 'make', defines: ['model'] },
+        { cell: 'other', defines: ['scaler'] },
+        { cell: 'fit', defines: ['model'], uses: ['model', 'X', 'y'] },
+        { cell: 'save', uses: ['model'], writes: ['model.pkl'] }
+      ],
+      { kind: 'file', path: 'model.pkl' }
+    );
     expect(keptSteps(s)).toEqual([1, 2, 4, 5]);
     expect(s.kept.map(k => k.reason)).toEqual([
       'defines X and y used by step 4',
@@ -184,15 +203,32 @@ describe('sliceRun: re-runs and order', () => {
       'defines model used by step 5',
       'writes model.pkl'
     ]);
-    expect(drops(s)).toEqual([[3, 'unused', 'defines scaler, which no kept step uses']]);
+    expect(drops(s)).toEqual([
+      [3, 'unused', 'defines scaler, which no kept step uses']
+    ]);
   });
 
   it('does not chain steps through the trail object they log with', () => {
     const s = slice(
       [
-        { cell: 'p', defines: ['trail', 'lr'], uses: ['trail'], params: { lr: 0.1 } },
-        { cell: 'm', defines: ['trail'], uses: ['trail', 'lr'], metrics: { acc: 0.9 } },
-        { cell: 'q', defines: ['trail'], uses: ['trail'], metrics: { other: 1 } }
+        {
+          cell: 'p',
+          defines: ['trail', 'lr'],
+          uses: ['trail'],
+          params: { lr: 0.1 }
+        },
+        {
+          cell: 'm',
+          defines: ['trail'],
+          uses: ['trail', 'lr'],
+          metrics: { acc: 0.9 }
+        },
+        {
+          cell: 'q',
+          defines: ['trail'],
+          uses: ['trail'],
+          metrics: { other: 1 }
+        }
       ],
       { kind: 'metric', name: 'acc' }
     );
@@ -225,12 +261,19 @@ describe('sliceRun: dead ends', () => {
 
   it('never keeps a failed step, even when it was the only one to bind a name: the name is reported', () => {
     const s = slice([
-      { cell: 'a', status: 'error', defines: ['w'], error: { ename: 'ValueError', evalue: 'bad\nsecond line' } },
+      {
+        cell: 'a',
+        status: 'error',
+        defines: ['w'],
+        error: { ename: 'ValueError', evalue: 'bad\nsecond line' }
+      },
       { cell: 'b', uses: ['w', 'display', '_3'], metrics: { m: 1 } }
     ]);
     expect(keptSteps(s)).toEqual([2]);
     expect(s.dropped[0].detail).toBe('failed: ValueError: bad');
-    expect(s.unresolved).toEqual([{ step: 2, executionId: 'exec-2', name: 'w' }]);
+    expect(s.unresolved).toEqual([
+      { step: 2, executionId: 'exec-2', name: 'w' }
+    ]);
   });
 
   it('a file a failed step wrote and a kept step read is an input of the pipeline', () => {
@@ -256,7 +299,11 @@ describe('sliceRun: dead ends', () => {
   it('drops a step the analysis could not parse, saying what was lost', () => {
     const s = slice([
       { cell: 'a', defines: ['x'] },
-      { cell: 'b', syntaxError: 'SyntaxError: invalid syntax (line 2)', writes: ['b.txt'] },
+      {
+        cell: 'b',
+        syntaxError: 'SyntaxError: invalid syntax (line 2)',
+        writes: ['b.txt']
+      },
       { cell: 'c', uses: ['x'], metrics: { m: 1 } }
     ]);
     expect(keptSteps(s)).toEqual([1, 3]);
@@ -274,7 +321,12 @@ describe('sliceRun: files', () => {
   it('a step reading a file keeps the step that wrote it, and the file is neither input nor output', () => {
     const s = slice(
       [
-        { cell: 'clean', defines: ['pd'], reads: ['raw.csv'], writes: ['clean.csv'] },
+        {
+          cell: 'clean',
+          defines: ['pd'],
+          reads: ['raw.csv'],
+          writes: ['clean.csv']
+        },
         { cell: 'chart', writes: ['chart.png'] },
         { cell: 'train', reads: ['clean.csv'], writes: ['model.pkl'] }
       ],
@@ -297,7 +349,9 @@ describe('sliceRun: files', () => {
         { cell: 'v', writes: ['parts/b.csv'] },
         {
           cell: 'r',
-          files: [{ path: 'parts', access: 'read', kind: 'folder', fileCount: 2 }],
+          files: [
+            { path: 'parts', access: 'read', kind: 'folder', fileCount: 2 }
+          ],
           writes: ['all.csv']
         }
       ],
@@ -305,7 +359,11 @@ describe('sliceRun: files', () => {
     );
     expect(keptSteps(s)).toEqual([2, 3, 4]);
     expect(s.dropped).toEqual([
-      expect.objectContaining({ step: 1, reason: 'superseded', detail: 'superseded by step 2 (the same cell run again)' })
+      expect.objectContaining({
+        step: 1,
+        reason: 'superseded',
+        detail: 'superseded by step 2 (the same cell run again)'
+      })
     ]);
     expect(s.inputs).toEqual([]);
     expect(s.outputs).toEqual(['parts/a.csv', 'parts/b.csv', 'all.csv']);
@@ -316,19 +374,26 @@ describe('sliceRun: files', () => {
       { cell: 'w', writes: ['parts/a.csv'] },
       {
         cell: 'r',
-        files: [{ path: 'parts', access: 'read', kind: 'folder', fileCount: 3 }],
+        files: [
+          { path: 'parts', access: 'read', kind: 'folder', fileCount: 3 }
+        ],
         metrics: { rows: 30 }
       }
     ]);
     expect(keptSteps(s)).toEqual([1, 2]);
     expect(s.kept[0].reason).toBe('writes parts/a.csv read by step 2');
-    expect(s.inputs.map(i => [i.path, i.kind, i.step])).toEqual([['parts', 'folder', 2]]);
+    expect(s.inputs.map(i => [i.path, i.kind, i.step])).toEqual([
+      ['parts', 'folder', 2]
+    ]);
   });
 
   it('a file inside a folder a step wrote counts as written by it (target under a written folder)', () => {
     const s = slice(
       [
-        { cell: 'a', files: [{ path: 'out/', access: 'write', kind: 'folder' }] },
+        {
+          cell: 'a',
+          files: [{ path: 'out/', access: 'write', kind: 'folder' }]
+        },
         { cell: 'b', writes: ['other.txt'] }
       ],
       { kind: 'file', path: 'out/model.pkl' }
@@ -341,13 +406,30 @@ describe('sliceRun: files', () => {
 describe('sliceRun: requirements', () => {
   it('collects %pip requirements of kept and dropped steps, one per package, the last installed', () => {
     const s = slice([
-      { cell: 'pip', effects: 'display', requirements: ['pandas', 'scikit-learn==1.4.0'] },
-      { cell: 'pip2', effects: 'display', requirements: ['Scikit_Learn==1.5.0', 'git+https://example.org/x.git'] },
+      {
+        cell: 'pip',
+        effects: 'display',
+        requirements: ['pandas', 'scikit-learn==1.4.0']
+      },
+      {
+        cell: 'pip2',
+        effects: 'display',
+        requirements: ['Scikit_Learn==1.5.0', 'git+https://example.org/x.git']
+      },
       { cell: 'bad', status: 'error', requirements: ['nonexistent-pkg'] },
-      { cell: 'work', defines: ['np'], requirements: ['numpy>=1.26'], metrics: { m: 1 } }
+      {
+        cell: 'work',
+        defines: ['np'],
+        requirements: ['numpy>=1.26'],
+        metrics: { m: 1 }
+      }
     ]);
     expect(keptSteps(s)).toEqual([4]);
-    expect(s.dropped.map(d => d.reason)).toEqual(['display', 'display', 'failed']);
+    expect(s.dropped.map(d => d.reason)).toEqual([
+      'display',
+      'display',
+      'failed'
+    ]);
     expect(s.requirements).toEqual([
       'pandas',
       'Scikit_Learn==1.5.0',
@@ -378,7 +460,10 @@ describe('sliceRun: bad input', () => {
   it('refuses a session with no successful execution', () => {
     const error = exportError(() =>
       slice([
-        { status: 'error', error: { ename: 'ImportError', evalue: 'no torch' } },
+        {
+          status: 'error',
+          error: { ename: 'ImportError', evalue: 'no torch' }
+        },
         { status: 'aborted' }
       ])
     );
@@ -394,21 +479,34 @@ describe('sliceRun: bad input', () => {
       { defines: ['x'], writes: ['a.csv'], metrics: { acc: 0.5 } },
       { status: 'error', writes: ['model.pkl'], metrics: { loss: 1 } }
     ];
-    const file = exportError(() => slice(runs, { kind: 'file', path: 'model.pkl' }));
+    const file = exportError(() =>
+      slice(runs, { kind: 'file', path: 'model.pkl' })
+    );
     expect(file.code).toBe('target-not-produced');
     expect(file.message).toBe(
       'No successful step up to step 2 wrote model.pkl (step 2 did, but failed).'
     );
-    const metric = exportError(() => slice(runs, { kind: 'metric', name: 'f1' }));
+    const metric = exportError(() =>
+      slice(runs, { kind: 'metric', name: 'f1' })
+    );
     expect(metric.code).toBe('target-not-produced');
-    expect(metric.message).toBe('No successful step up to step 2 logged metric f1.');
-    expect(exportError(() => slice(runs, { kind: 'file', path: ' ' })).code).toBe('bad-target');
+    expect(metric.message).toBe(
+      'No successful step up to step 2 logged metric f1.'
+    );
+    expect(
+      exportError(() => slice(runs, { kind: 'file', path: ' ' })).code
+    ).toBe('bad-target');
   });
 
   it('refuses a target whose producer does not parse', () => {
     const error = exportError(() =>
       slice(
-        [{ syntaxError: 'SyntaxError: unexpected EOF (line 3)', metrics: { acc: 1 } }],
+        [
+          {
+            syntaxError: 'SyntaxError: unexpected EOF (line 3)',
+            metrics: { acc: 1 }
+          }
+        ],
         { kind: 'metric', name: 'acc' }
       )
     );
@@ -420,7 +518,10 @@ describe('sliceRun: bad input', () => {
 
   it('refuses a session whose only results come from unparsable steps', () => {
     const error = exportError(() =>
-      slice([{ syntaxError: 'SyntaxError: x', writes: ['a'] }, { effects: 'display' }])
+      slice([
+        { syntaxError: 'SyntaxError: x', writes: ['a'] },
+        { effects: 'display' }
+      ])
     );
     expect(error.code).toBe('nothing-to-export');
     expect(error.message).toBe(

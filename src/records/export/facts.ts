@@ -40,7 +40,8 @@ export interface CellFacts {
   translations: {
     line: number;
     magic: string;
-    action: 'requirement' | 'subprocess' | 'dropped' | 'unwrapped' | 'untranslated';
+    action:
+      'requirement' | 'subprocess' | 'dropped' | 'unwrapped' | 'untranslated';
     reason?: string;
   }[];
   /**

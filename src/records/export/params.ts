@@ -100,7 +100,11 @@ export function resultsOf(
       const target = facts
         .get(execution.id)
         ?.params.find(p => p.name === param.name)?.target;
-      if (target && param.name in logged && logged[param.name] === param.value) {
+      if (
+        target &&
+        param.name in logged &&
+        logged[param.name] === param.value
+      ) {
         rewrites.set(execution.id, {
           ...(rewrites.get(execution.id) ?? {}),
           [param.name]: target
@@ -108,7 +112,11 @@ export function resultsOf(
       }
     }
   }
-  return { params: [...params.values()], metrics: [...metrics.values()], rewrites };
+  return {
+    params: [...params.values()],
+    metrics: [...metrics.values()],
+    rewrites
+  };
 }
 
 function judge(param: SliceParam): SliceParam {
@@ -119,7 +127,10 @@ function judge(param: SliceParam): SliceParam {
     };
   }
   if (param.value === null) {
-    return { ...param, note: 'logged as None: no type to read an override with' };
+    return {
+      ...param,
+      note: 'logged as None: no type to read an override with'
+    };
   }
   return { ...param, overridable: true };
 }

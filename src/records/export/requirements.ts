@@ -8,7 +8,10 @@
 /** The distribution a requirement names, normalised as PEP 503 does; the whole text for a URL, a path or an option. */
 export function requirementKey(requirement: string): string {
   const text = requirement.trim();
-  const name = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ]|$)/.exec(text);
+  const name =
+    /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ]|$)/.exec(
+      text
+    );
   if (!name || text.startsWith('-') || /^[a-z+]+:\/\//i.test(text)) {
     return text;
   }

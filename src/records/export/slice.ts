@@ -304,7 +304,10 @@ interface Produced {
 const isEmpty = (p: Produced): boolean => !p.writes.length && !p.logs.length;
 
 function describe(p: Produced): string[] {
-  return [...(p.writes.length ? [`writes ${listed(p.writes)}`] : []), ...p.logs];
+  return [
+    ...(p.writes.length ? [`writes ${listed(p.writes)}`] : []),
+    ...p.logs
+  ];
 }
 
 /** What a step produced that makes it a root for a session export. */
@@ -332,7 +335,12 @@ function rootsOf(steps: Step[], target: ExportTarget): Map<Step, Produced> {
         roots.set(s, produced);
       }
     }
-    if (roots.size === 0 && !steps.some(s => succeeded(s) && !analysable(s) && !isEmpty(producedBy(s)))) {
+    if (
+      roots.size === 0 &&
+      !steps.some(
+        s => succeeded(s) && !analysable(s) && !isEmpty(producedBy(s))
+      )
+    ) {
       // Nothing was written or logged: the run's result is its state, so
       // the last successful run of each cell is the root.
       const last = new Map<string, Step>();
@@ -404,7 +412,9 @@ function reasonOf(w: Why): string {
   const users = (map: Map<number, string[]>, verb: string, what: string) => {
     // Group the consumers that need the same things.
     const byItems = new Map<string, number[]>();
-    for (const [step, items] of [...map.entries()].sort((a, b) => a[0] - b[0])) {
+    for (const [step, items] of [...map.entries()].sort(
+      (a, b) => a[0] - b[0]
+    )) {
       const key = listed(items);
       byItems.set(key, [...(byItems.get(key) ?? []), step]);
     }
@@ -451,7 +461,11 @@ function dropOf(
   }
   const facts = s.facts!;
   const defines = definesOf(s);
-  if (facts.effects === 'display' && defines.length === 0 && !writesOf(s.execution).length) {
+  if (
+    facts.effects === 'display' &&
+    defines.length === 0 &&
+    !writesOf(s.execution).length
+  ) {
     return {
       reason: 'display',
       detail: 'only shows output: binds no name and writes no file'
