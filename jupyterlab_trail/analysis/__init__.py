@@ -1,0 +1,73 @@
+"""The code analysis behind "Export as pipeline" (#15): for each recorded
+cell, the facts the slicing rule and the pipeline writer need (``CellFacts``
+in ``src/records/export/facts.ts``): what the cell binds and reads, whether it
+only shows things, what it imports and installs, the cell as plain Python with
+IPython's magics translated, and the params it logs.
+
+Python is the subject, so Python reads it: ``ast`` for the code and IPython's
+own input transformer for the magics. TypeScript reaches it through
+``python -m jupyterlab_trail.analysis`` (JSON on stdin and stdout, see
+``__main__``). Nothing here imports the Jupyter server or runs cell code.
+"""
+
+from .magics import translate
+from .names import CellNames, effects, imported_modules
+from .params import find_params, rewrite_params
+
+__all__ = ["analyze", "analyze_cell", "rewrite_params", "rewriteParams"]
+
+
+def analyze_cell(cell_id, code, params=()):
+    """The facts of one cell (a ``CellFacts`` dict)."""
+    translated = translate(code)
+    facts = {
+        "id": cell_id,
+        "ok": translated.error is None,
+        "defines": [],
+        "uses": [],
+        "effects": "state",
+        "imports": [],
+        "requirements": translated.requirements,
+        "python": translated.python,
+        "translations": translated.translations,
+        "params": [],
+    }
+    if translated.error is not None:
+        facts["error"] = translated.error
+        return facts
+    tree = translated.tree
+    names = CellNames().analyse(tree)
+    injected = {n for n in translated.injected if n not in code}
+    facts["defines"] = [n for n in names.defines if n not in injected and not n.startswith("_trail_")]
+    facts["uses"] = list(names.uses)
+    facts["effects"] = effects(tree, names) if not any(
+        t["action"] in ("subprocess", "untranslated") for t in translated.translations
+    ) else "state"
+    facts["imports"] = [m for m in imported_modules(tree) if m not in injected]
+    facts["params"] = find_params(tree, params)[0]
+    return facts
+
+
+def analyze(cells, params=()):
+    """The facts of each cell (``cells``: dicts with ``id`` and ``code``), in
+    order. ``params`` are the names of the params the run logged: a cell that
+    logs a dict the analysis cannot read is matched to them by name."""
+    params = list(params)
+    results = []
+    for cell in cells:
+        try:
+            results.append(analyze_cell(cell["id"], cell["code"], params))
+        except RecursionError:
+            results.append(_failed(cell, "trail: the cell is nested too deeply to analyse"))
+    return results
+
+
+def _failed(cell, error):
+    return {
+        "id": cell["id"], "ok": False, "error": error, "defines": [], "uses": [], "effects": "state",
+        "imports": [], "requirements": [], "python": cell["code"], "translations": [], "params": [],
+    }
+
+
+# The contract's name (src/records/export/facts.ts).
+rewriteParams = rewrite_params
