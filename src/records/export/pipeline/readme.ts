@@ -87,7 +87,7 @@ function paramsAndMetrics(spec: PipelineSpec): string[] {
     );
     for (const name of names) {
       lines.push(
-        `| \`${cell(name)}\` | \`${cell(JSON.stringify(spec.params[name]))}\` | ${wired.has(name) ? 'yes' : 'no: the code computes it; overriding it only changes what is logged'} |`
+        `| \`${cell(name)}\` | \`${cell(JSON.stringify(spec.params[name]))}\` | ${wired.has(name) ? 'yes' : `no: ${oneLine(spec.paramNotes?.[name] ?? 'the code sets it itself')}; overriding it changes only what is logged`} |`
       );
     }
   }

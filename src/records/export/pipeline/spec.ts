@@ -84,6 +84,8 @@ export interface PipelineSpec {
    * logged, and the README says so. Absent: all of them.
    */
   wiredParams?: string[];
+  /** Why a param is not read from `PARAMS` (SliceParam.note), by name. */
+  paramNotes?: Record<string, string>;
   /** The names of the metrics the run logged, in first-logged order. */
   metrics: string[];
   /** The recorded metric values (latest per name), for the README. */
