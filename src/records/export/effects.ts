@@ -54,17 +54,6 @@ function unique(list: FileAccess[]): FileAccess[] {
   });
 }
 
-/**
- * Whether what `written` wrote is (part of) what `read` read: the same
- * path, a folder written that holds the file read, or a file written into
- * the folder read.
- */
-export function feeds(written: FileAccess, read: FileAccess): boolean {
-  const w = normalisePath(written.path);
-  const r = normalisePath(read.path);
-  return w === r || r.startsWith(w + '/') || w.startsWith(r + '/');
-}
-
 /** Whether a write produced `target`: the path itself or a folder holding it. */
 export function produces(written: FileAccess, target: string): boolean {
   const w = normalisePath(written.path);
