@@ -3,7 +3,7 @@
  * by what reads it for real (PyYAML for the YAML files, nbformat for the
  * notebook, Python for the script and its params).
  */
-import { readFileSync } from 'fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import {
   buildPipeline,
@@ -381,7 +381,7 @@ describe('pipeline.py', () => {
       'tiny: 1.0e-7',
       'tiny: 1e-05'
     );
-    require('fs').writeFileSync(join(folder, 'params.yaml'), params);
+    writeFileSync(join(folder, 'params.yaml'), params);
     const run = python(['pipeline.py'], { cwd: folder });
     expect(JSON.parse(run.stdout).tiny).toBe(1e-5);
   });
@@ -425,14 +425,11 @@ describe('pipeline.py', () => {
     );
     // A stand-in recorder, found first on PYTHONPATH.
     const fake = join(folder, 'fake');
-    require('fs').mkdirSync(join(fake, 'jupyterlab_trail'), {
+    mkdirSync(join(fake, 'jupyterlab_trail'), {
       recursive: true
     });
-    require('fs').writeFileSync(
-      join(fake, 'jupyterlab_trail', '__init__.py'),
-      ''
-    );
-    require('fs').writeFileSync(
+    writeFileSync(join(fake, 'jupyterlab_trail', '__init__.py'), '');
+    writeFileSync(
       join(fake, 'jupyterlab_trail', 'pipeline_run.py'),
       [
         'import json, os',
