@@ -16,7 +16,7 @@
 # The record of what succeeded is in .venv/.trail-setup/.
 #
 #   scripts/setup.sh            the extension and server
-#   scripts/setup.sh --tests    also the UI-test tools and Debian's Chromium
+#   scripts/setup.sh --tests    also the UI-test tools and Debian's Chromium, and DVC
 #   scripts/setup.sh --bench    also what the replay benchmark's notebooks import
 #   scripts/setup.sh --force    redo every step
 set -euo pipefail
@@ -174,6 +174,16 @@ if [ "$with_tests" = 1 ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  fi
+  # Real DVC: exported pipelines run under `dvc repro` in
+  # tests/records/export-pipeline-run.test.ts (the pin of pyproject.toml's
+  # test extra, which this script does not install as a whole).
+  DVC_PIN=dvc==3.67.1
+  if [ "$(dvc --version 2>/dev/null)" != "${DVC_PIN#dvc==}" ]; then
+    step "Installing $DVC_PIN (pipeline export tests)"
+    $PIP "$DVC_PIN"
+  else
+    skip "DVC (pipeline export tests)"
   fi
   UI_DEPS=(ui-tests/package.json ui-tests/yarn.lock)
   if [ ! -d ui-tests/node_modules ] || changed ui-deps "${UI_DEPS[@]}"; then
