@@ -156,6 +156,30 @@ describe('an exported pipeline, run (needs Python and DVC)', () => {
     expect(sha256(join(folder, 'model.txt'))).toBe(hashOf(expected(0.5).model));
   });
 
+  it('runs as a notebook in a real kernel, a parameter injected after its parameters cell as papermill does', () => {
+    // papermill is not among the test tools: nbclient (which papermill runs
+    // notebooks with) executes the notebook with papermill's injected cell.
+    const run = python(
+      [
+        '-c',
+        [
+          'import sys, nbformat',
+          'from nbclient import NotebookClient',
+          'nb = nbformat.read("pipeline.ipynb", as_version=4)',
+          'at = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])][0]',
+          'injected = nbformat.v4.new_code_cell("lr = 0.5", metadata={"tags": ["injected-parameters"]})',
+          'nb.cells.insert(at + 1, injected)',
+          'NotebookClient(nb, kernel_name="python3", timeout=60, resources={"metadata": {"path": "."}}).execute()',
+          'nbformat.validate(nb)'
+        ].join('\n')
+      ],
+      { cwd: folder, env: { TRAIL_DISABLED: '1' } }
+    );
+    expect(run.status).toBe(0);
+    expect(metrics(folder)).toEqual({ mse: expected(0.5).mse });
+    expect(sha256(join(folder, 'model.txt'))).toBe(hashOf(expected(0.5).model));
+  });
+
   it('runs under dvc repro with the recorded deps, params, outs and metrics', () => {
     dvc(folder, 'init', '--no-scm', '-q');
     dvc(folder, 'repro');
