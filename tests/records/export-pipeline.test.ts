@@ -375,6 +375,13 @@ describe('pipeline.py', () => {
     );
   });
 
+  it('takes a param named like an option of its own (--help)', () => {
+    const folder = writePipeline({ ...paramsPrinter(), params: { help: 1 } });
+    const run = python(['pipeline.py', '--help', '2'], { cwd: folder });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ help: 2 });
+  });
+
   it('reads a value written by another YAML writer (1e-05 without a dot) as a number', () => {
     const folder = writePipeline(paramsPrinter());
     const params = readFileSync(join(folder, 'params.yaml'), 'utf-8').replace(
@@ -394,8 +401,9 @@ describe('pipeline.py', () => {
             step: 2,
             executionId: 'exec-2',
             reason: 'logs acc',
+            // The code may use the prologue's plain names for itself.
             python:
-              'import trail\ntrail.log_metric("acc", 0.5)\ntrail.log_metrics({"loss": float("nan"), "n": 3})\ntrail.log_metric("acc", 0.75)',
+              'import trail\ntrail.log_metric("acc", 0.5)\ntrail.log_metrics({"loss": float("nan"), "n": 3})\ntrail.log_metric("acc", 0.75)\nHERE = SOURCE = "/nowhere"\ntrail = None',
             imports: ['trail']
           }
         ]

@@ -57,10 +57,10 @@ export function pipelineNotebook(spec: PipelineSpec): Record<string, unknown> {
     'import os as _os',
     'import sys as _sys',
     '',
-    'HERE = _os.path.abspath("")',
-    `NOTEBOOK_DIR = ${JSON.stringify(notebookDir(spec))}`,
-    `SOURCE = ${sourceLiteral(spec)}`,
-    `RECORDED_PARAMS = ${recordedParamsLiteral(spec.params)}`,
+    '_HERE = _os.path.abspath("")',
+    `_NOTEBOOK_DIR = ${JSON.stringify(notebookDir(spec))}`,
+    `_SOURCE = ${sourceLiteral(spec)}`,
+    `_RECORDED_PARAMS = ${recordedParamsLiteral(spec.params)}`,
     `PARAMS = {${names.map(name => `${JSON.stringify(name)}: ${pythonName(name)}`).join(', ')}}`,
     TRAIL_PY
   ].join('\n');
@@ -85,7 +85,7 @@ export function pipelineNotebook(spec: PipelineSpec): Record<string, unknown> {
     ),
     code(
       'trail-epilogue',
-      `trail.finish(_os.path.join(HERE, ${JSON.stringify(METRICS_FILE)}))`
+      `_trail.finish(_os.path.join(_HERE, ${JSON.stringify(METRICS_FILE)}))`
     )
   ];
   const version = spec.environment?.snapshot.language.version;

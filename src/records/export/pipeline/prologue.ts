@@ -3,7 +3,7 @@
  * read (params.yaml, then `--name value`), the script's own `trail` object
  * (it works without Trail installed and writes metrics.json), and
  * `display()` outside IPython. Kept as Python text here so both forms share
- * one definition; `RECORDED_PARAMS`, `SOURCE`, `HERE` and `NOTEBOOK_DIR` are
+ * one definition; `_RECORDED_PARAMS`, `_SOURCE`, `_HERE` and `_NOTEBOOK_DIR` are
  * set by the lines written before it (see script.ts and notebook.ts).
  */
 
@@ -11,7 +11,7 @@
 export const COERCE_PY = String.raw`
 def _coerce(name, value):
     """A param as given (params.yaml, --name value) in the type of its recorded value."""
-    recorded = RECORDED_PARAMS.get(name)
+    recorded = _RECORDED_PARAMS.get(name)
     if recorded is None:
         if isinstance(value, str) and value.strip().lower() in ("", "none", "null", "~"):
             return None
@@ -80,7 +80,7 @@ def _read_flat_yaml(text):
 def _read_params(path):
     """params.yaml, each value in the type of its recorded value."""
     if not _os.path.exists(path):
-        return dict(RECORDED_PARAMS)
+        return dict(_RECORDED_PARAMS)
     with open(path, encoding="utf-8") as stream:
         text = stream.read()
     try:
@@ -97,14 +97,15 @@ def _read_params(path):
 def _parse_args(params, argv=None):
     """--name value overrides a param of params.yaml."""
     parser = _argparse.ArgumentParser(
+        conflict_handler="resolve",
         description="%s, exported by Trail. Params come from params.yaml; --name value overrides one."
-        % SOURCE.get("notebook", "a recorded run")
+        % _SOURCE.get("notebook", "a recorded run")
     )
     for name, value in params.items():
         def convert(text, name=name):
             return _coerce(name, text)
 
-        convert.__name__ = type(RECORDED_PARAMS.get(name)).__name__
+        convert.__name__ = type(_RECORDED_PARAMS.get(name)).__name__
         parser.add_argument("--" + name, dest=name, type=convert, default=value, metavar="VALUE",
                             help="default %r (params.yaml)" % (value,))
     return vars(parser.parse_args(argv))
@@ -132,7 +133,7 @@ def _recorder():
     except Exception:
         return None
     try:
-        return start(SOURCE, dict(PARAMS))
+        return start(_SOURCE, dict(PARAMS))
     except Exception as error:
         print("trail: not recording this run (%s)" % error, file=_sys.stderr)
         return None
@@ -205,7 +206,7 @@ class _Trail:
         self._record("finish", dict(self.metrics))
 
 
-trail = _Trail()
+trail = _trail = _Trail()
 # import trail in the recorded code gets this object.
 _sys.modules["trail"] = trail
 
@@ -217,5 +218,5 @@ except ImportError:
             print(shown)
 
 # Recorded paths are relative to the notebook's folder.
-_os.chdir(_os.path.normpath(_os.path.join(HERE, NOTEBOOK_DIR)))
+_os.chdir(_os.path.normpath(_os.path.join(_HERE, _NOTEBOOK_DIR)))
 `;

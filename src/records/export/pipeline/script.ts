@@ -108,20 +108,20 @@ export function pipelineScript(spec: PipelineSpec): string {
     'import os as _os',
     'import sys as _sys',
     '',
-    'HERE = _os.path.dirname(_os.path.abspath(__file__))',
-    `NOTEBOOK_DIR = ${JSON.stringify(notebookDir(spec))}`,
-    `SOURCE = ${sourceLiteral(spec)}`,
-    `RECORDED_PARAMS = ${recordedParamsLiteral(spec.params)}`,
+    '_HERE = _os.path.dirname(_os.path.abspath(__file__))',
+    `_NOTEBOOK_DIR = ${JSON.stringify(notebookDir(spec))}`,
+    `_SOURCE = ${sourceLiteral(spec)}`,
+    `_RECORDED_PARAMS = ${recordedParamsLiteral(spec.params)}`,
     '# Plots are written to files, never shown in a window.',
     '_os.environ.setdefault("MPLBACKEND", "Agg")',
     COERCE_PY,
     READ_PARAMS_PY,
-    `PARAMS = _parse_args(_read_params(_os.path.join(HERE, ${JSON.stringify(PARAMS_FILE)})))`,
+    `PARAMS = _parse_args(_read_params(_os.path.join(_HERE, ${JSON.stringify(PARAMS_FILE)})))`,
     TRAIL_PY
   ].join('\n');
   const epilogue = [
     '# ---- Trail epilogue ----',
-    `trail.finish(_os.path.join(HERE, ${JSON.stringify(METRICS_FILE)}))`
+    `_trail.finish(_os.path.join(_HERE, ${JSON.stringify(METRICS_FILE)}))`
   ].join('\n');
   return [prologue, ...stepsPy(spec), epilogue].join('\n') + '\n';
 }
