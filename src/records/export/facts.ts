@@ -51,3 +51,10 @@ export interface CellFacts {
    */
   params: { name: string; target?: string }[];
 }
+
+/** One cell given to the analysis: `id` comes back on its facts. */
+export interface CellSource {
+  id: string;
+  /** The code as it ran (magics and all). */
+  code: string;
+}
