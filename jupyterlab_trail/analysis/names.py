@@ -37,6 +37,10 @@ READ_METHODS = SHOW_METHODS | {
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
            ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+# Pattern matching (Python 3.10+); empty tuples match nothing on 3.9.
+_MATCH = getattr(ast, "Match", ())
+_MATCH_NAMED = tuple(getattr(ast, n) for n in ("MatchAs", "MatchStar") if hasattr(ast, n))
+_MATCH_MAPPING = getattr(ast, "MatchMapping", ())
 
 
 def receiver(node):
@@ -104,11 +108,11 @@ class _Scope:
             self.stores.add(node.name)
             for child in ast.iter_child_nodes(node):
                 self.collect(child)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+        elif isinstance(node, _MATCH_NAMED) and node.name:
             self.stores.add(node.name)
             for child in ast.iter_child_nodes(node):
                 self.collect(child)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
+        elif isinstance(node, _MATCH_MAPPING) and node.rest:
             self.stores.add(node.rest)
             for child in ast.iter_child_nodes(node):
                 self.collect(child)
@@ -378,7 +382,7 @@ class CellNames:
                     self.bound.discard(target.id)
                 else:
                     self.target(target)
-        elif isinstance(node, ast.Match):
+        elif isinstance(node, _MATCH):
             self.expression(node.subject)
             for case in node.cases:
                 saved = set(self.bound)

@@ -476,3 +476,39 @@ def test_a_thousand_typical_cells_take_under_two_seconds():
 def test_analyze_keeps_order_and_ids():
     result = analyze([{"id": "a", "code": "x = 1"}, {"id": "b", "code": "y = x"}])
     assert [(c["id"], c["defines"], c["uses"]) for c in result] == [("a", ["x"], []), ("b", ["y"], ["x"])]
+
+
+def test_try_match_and_the_name_get_ipython():
+    f = facts(
+        """
+        try:
+            data = load()
+        except OSError as err:
+            data = None
+        match command:
+            case ["go", direction]:
+                moved = direction
+            case {"speed": speed, **rest}:
+                moved = speed
+        ip = get_ipython
+        """
+    )
+    assert set(f["defines"]) == {"data", "err", "direction", "moved", "speed", "rest", "ip"}
+    assert set(f["uses"]) == {"load", "command"}
+    assert f["python"].endswith("ip = get_ipython\n") and f["translations"] == []
+
+
+@pytest.mark.parametrize(
+    "code, action, effects",
+    [
+        ("%%html\n<b>done</b>\n", "dropped", "display"),
+        ("%%capture\nmodel.fit(X)\n", "unwrapped", "state"),
+        ("%env DATA_DIR=/data\n", "untranslated", "state"),
+        ("%pip list\n", "dropped", "display"),
+        ("%load_ext sql\n", "untranslated", "state"),
+    ],
+)
+def test_more_magics(code, action, effects):
+    f = facts(code)
+    assert [t["action"] for t in f["translations"]] == [action]
+    assert f["effects"] == effects and parses(f["python"]) and "get_ipython" not in f["python"]
