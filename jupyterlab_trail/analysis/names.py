@@ -31,8 +31,32 @@ READ_METHODS = SHOW_METHODS | {
     "predict", "predict_proba", "decision_function", "score", "get_params", "read_csv",
     "read_parquet", "read_json", "read_excel", "read_table", "read_pickle", "array", "asarray",
     "zeros", "ones", "arange", "linspace", "concatenate", "concat", "merge", "DataFrame", "Series",
+    # Methods and module functions of pandas, numpy and the standard library
+    # that answer a new object (with inplace=True pandas changes the receiver,
+    # see _changes_receiver); the random generators are not here: drawing
+    # changes their state.
+    "round", "sort_values", "sort_index", "reset_index", "set_index", "dropna", "fillna", "drop",
+    "drop_duplicates", "rename", "query", "groupby", "agg", "aggregate", "pivot_table", "melt",
+    "to_dict", "tolist", "to_list", "item", "reshape", "flatten", "ravel", "dot", "all", "any",
+    "argmax", "argmin", "argsort", "cumsum", "cumprod", "diff", "pct_change", "rolling", "resample",
+    "shift", "abs", "clip", "isin", "between", "nlargest", "nsmallest", "idxmax", "idxmin", "quantile",
+    "select_dtypes", "get_dummies", "to_datetime", "to_numeric", "transpose", "prod", "replace",
+    "where", "map", "apply", "corrwith", "cov", "unstack", "stack", "pivot", "crosstab", "cut", "qcut",
+    "get_feature_names_out", "exp", "log", "sqrt", "sin", "cos", "tan", "floor", "ceil", "square",
+    "stack", "vstack", "hstack", "column_stack", "unique", "where", "isclose", "allclose",
+    "array_equal", "lstsq", "inv", "norm", "det", "eig", "svd", "now", "today", "perf_counter",
+    "monotonic", "strftime", "isoformat", "dumps", "loads", "basename", "dirname", "splitext",
+    "abspath", "relpath", "glob", "listdir", "getcwd", "getenv", "search", "match", "findall", "sub",
+    "compile",
     # Trail's own logging API records, it does not change `trail`.
     "log_param", "log_params", "log_metric", "log_metrics", "dataset",
+}
+# Builtins that answer a value and change nothing.
+PURE_BUILTINS = {
+    "len", "sorted", "sum", "min", "max", "round", "abs", "list", "dict", "set", "tuple", "frozenset",
+    "type", "isinstance", "issubclass", "hex", "oct", "bin", "id", "str", "int", "float", "bool",
+    "repr", "format", "enumerate", "zip", "range", "reversed", "any", "all", "divmod", "pow", "hash",
+    "chr", "ord", "ascii", "vars", "dir", "callable", "getattr", "hasattr",
 }
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
            ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -451,13 +475,31 @@ def _shows(node):
         return _shows(node.left) and _shows(node.right)
     if isinstance(node, ast.UnaryOp):
         return _shows(node.operand)
+    if isinstance(node, ast.BoolOp):
+        return all(_shows(v) for v in node.values)
+    if isinstance(node, ast.Set):
+        return all(_shows(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(_shows(v) for v in node.values) and all(k is None or _shows(k) for k in node.keys)
+    if isinstance(node, ast.IfExp):
+        return _shows(node.test) and _shows(node.body) and _shows(node.orelse)
+    if isinstance(node, _COMPREHENSIONS):
+        parts = [getattr(node, p) for p in ("elt", "key", "value") if getattr(node, p, None) is not None]
+        for generator in node.generators:
+            parts += [generator.iter] + generator.ifs
+        return all(_shows(p) for p in parts)
+    if isinstance(node, ast.Starred):
+        return _shows(node.value)
     if isinstance(node, ast.Call):
+        arguments = node.args + [k.value for k in node.keywords]
         if isinstance(node.func, ast.Name) and node.func.id in DISPLAY_FUNCTIONS:
             return True
-        if isinstance(node.func, ast.Attribute) and node.func.attr in SHOW_METHODS:
+        if isinstance(node.func, ast.Name) and node.func.id in PURE_BUILTINS:
+            return all(_shows(a) for a in arguments)
+        if isinstance(node.func, ast.Attribute) and node.func.attr in READ_METHODS:
             if any(k.arg == "inplace" for k in node.keywords):
                 return False
-            return _shows(node.func.value) and all(_shows(a) for a in node.args)
+            return _shows(node.func.value) and all(_shows(a) for a in arguments)
     return False
 
 

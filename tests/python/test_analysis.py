@@ -512,3 +512,25 @@ def test_more_magics(code, action, effects):
     f = facts(code)
     assert [t["action"] for t in f["translations"]] == [action]
     assert f["effects"] == effects and parses(f["python"]) and "get_ipython" not in f["python"]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "customers['churned'].mean().round(4)\n",
+        "sorted(a.owner for a in accounts)\n",
+        "{a.owner: round(a.balance * 1.02, 2) for a in accounts}\n",
+        "{}\n",
+        "x if flag else {'a': y, **z}\n",
+        "pd.Series(coef, index=names).sort_values()\n",
+        "datetime.now()\n",
+    ],
+)
+def test_expressions_that_answer_a_value_only_show_it(code):
+    f = facts(code)
+    assert f["effects"] == "display" and f["defines"] == []
+
+
+def test_new_objects_from_modules_do_not_change_the_module_but_random_draws_do():
+    f = facts("coef = pd.Series(w).sort_values()\nnoise = np.random.normal(size=3)\nrng.shuffle(items)\n")
+    assert f["defines"] == ["coef", "noise", "np", "rng"]
