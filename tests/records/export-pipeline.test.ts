@@ -416,6 +416,46 @@ describe('pipeline.py', () => {
     ).toEqual({ acc: 0.75, loss: null, n: 3 });
   });
 
+  it("records through the kernel's own trail when run where Trail records, and gives it back at the end", () => {
+    const folder = writePipeline(
+      sampleSpec({
+        steps: [
+          {
+            step: 2,
+            executionId: 'exec-2',
+            reason: 'logs',
+            python: 'import trail\ntrail.log_metric("acc", 0.5)',
+            imports: ['trail']
+          }
+        ]
+      })
+    );
+    const run = python(
+      [
+        '-c',
+        [
+          'import json, runpy, sys, types',
+          'kernel = types.ModuleType("trail")',
+          'calls = []',
+          'kernel.log_metric = lambda *args: calls.append(["log_metric", *args])',
+          'sys.modules["trail"] = kernel',
+          'sys.argv = ["pipeline.py"]',
+          'runpy.run_path("pipeline.py", run_name="__main__")',
+          'print(json.dumps({"calls": calls, "restored": sys.modules["trail"] is kernel}))'
+        ].join('\n')
+      ],
+      { cwd: folder }
+    );
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({
+      calls: [['log_metric', 'acc', 0.5, null]],
+      restored: true
+    });
+    expect(
+      JSON.parse(readFileSync(join(folder, 'metrics.json'), 'utf-8'))
+    ).toEqual({ acc: 0.5 });
+  });
+
   it('records through jupyterlab_trail.pipeline_run when it is installed (the seam)', () => {
     const folder = writePipeline(
       sampleSpec({

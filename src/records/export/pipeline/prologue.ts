@@ -123,10 +123,9 @@ def _recorder():
     """
     if _os.environ.get("TRAIL_DISABLED"):
         return None
-    kernel = _sys.modules.get("trail")
-    if kernel is not None and hasattr(kernel, "log_metric"):
+    if _KERNEL_TRAIL is not None and hasattr(_KERNEL_TRAIL, "log_metric"):
         # Run as a notebook in a kernel Trail records: its own trail records.
-        return kernel
+        return _KERNEL_TRAIL
     try:
         from jupyterlab_trail import pipeline_run
         start = pipeline_run.start
@@ -159,6 +158,7 @@ class _Trail:
         self.metrics = {}
         self.tags = []
         self.datasets = []
+        self.kernel_trail = _KERNEL_TRAIL
         self._run = _recorder()
 
     def _record(self, method, *args):
@@ -204,8 +204,16 @@ class _Trail:
             _json.dump(self.metrics, stream, indent=2, sort_keys=True)
             stream.write("\n")
         self._record("finish", dict(self.metrics))
+        if _KERNEL_TRAIL is not None:
+            # In a kernel Trail records, its own module is trail again.
+            _sys.modules["trail"] = _KERNEL_TRAIL
 
 
+# The trail module of a kernel Trail records (the notebook form run there).
+_KERNEL_TRAIL = _sys.modules.get("trail")
+if type(_KERNEL_TRAIL).__name__ == "_Trail":
+    # Left by an earlier run of this notebook that stopped halfway.
+    _KERNEL_TRAIL = _KERNEL_TRAIL.kernel_trail
 trail = _trail = _Trail()
 # import trail in the recorded code gets this object.
 _sys.modules["trail"] = trail
