@@ -144,6 +144,7 @@ class _Rewriter:
         self.original_lines = split_lines(original)
         self.lines = split_lines(text)
         self.offsets = line_offsets(self.lines)
+        self.text = text
         self.mapping = mapping
         self.first_line = first_line
         self.result = result
@@ -152,7 +153,7 @@ class _Rewriter:
     def run(self, tree):
         self.imported = False
         self.body(tree.body, top=True)
-        text = "".join(self.lines)
+        text = self.text
         for start, end, replacement in sorted(self.edits, reverse=True):
             text = text[:start] + replacement + text[end:]
         self.result.python = text
@@ -195,7 +196,7 @@ class _Rewriter:
         if isinstance(stmt, ast.Assign):
             start, _ = node_span(self.lines, self.offsets, stmt)
             value_start, _ = node_span(self.lines, self.offsets, value)
-            assign = "".join(self.lines)[start:value_start]
+            assign = self.text[start:value_start]
         if method == "run_line_magic" and len(args) == 2:
             self.line_magic(stmt, line, sole, assign, *args)
         elif method == "run_cell_magic" and len(args) == 3:
@@ -332,7 +333,8 @@ class _Rewriter:
         self.result.translations.append(entry)
         if code is None:
             label = "requirement" if action == "requirement" else "dropped"
-            code = ["# trail: %s: %s" % (label, entry["magic"])]
+            shown = entry["magic"].split("\n")
+            code = ["# trail: %s: %s" % (label, shown[0])] + ["# " + more for more in shown[1:]]
         self.edit(stmt, code, sole)
 
     def edit(self, stmt, code, sole):
@@ -341,8 +343,12 @@ class _Rewriter:
         if all(not c.strip() or c.lstrip().startswith("#") for c in code) and sole and not self.top:
             code = ["pass  " + code[0].lstrip()] + code[1:] if code and code[0].strip() else ["pass"]
         start, end = node_span(self.lines, self.offsets, stmt)
-        indent = indentation(self.lines[stmt.lineno - 1])
-        self.edits.append((start, end, ("\n" + indent).join(code)))
+        line = self.lines[stmt.lineno - 1]
+        newline = "\r\n" if "\r\n" in self.lines[0] else "\n"  # the cell's own line ends
+        replacement = (newline + indentation(line)).join(code)
+        if newline == "\r\n" and self.text[end : end + 1] == "\n":
+            end, replacement = end + 1, replacement + newline  # IPython ends its lines with \n
+        self.edits.append((start, end, replacement))
 
     # -- where it stands in the recorded cell
 
@@ -361,9 +367,13 @@ class _Rewriter:
 
     def magic_text(self, line):
         index = line - self.first_line
-        if 0 <= index < len(self.original_lines):
-            return self.original_lines[index].strip()
-        return ""
+        if not 0 <= index < len(self.original_lines):
+            return ""
+        text = [self.original_lines[index].strip()]
+        while text[-1].endswith("\\") and index + 1 < len(self.original_lines):
+            index += 1
+            text.append(self.original_lines[index].strip())
+        return "\n".join(text)
 
 
 def _split(text):

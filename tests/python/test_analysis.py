@@ -534,3 +534,11 @@ def test_expressions_that_answer_a_value_only_show_it(code):
 def test_new_objects_from_modules_do_not_change_the_module_but_random_draws_do():
     f = facts("coef = pd.Series(w).sort_values()\nnoise = np.random.normal(size=3)\nrng.shuffle(items)\n")
     assert f["defines"] == ["coef", "noise", "np", "rng"]
+
+
+def test_continued_magic_and_windows_line_ends():
+    f = facts("%pip install a \\\n  b\nimport a\n")
+    assert f["python"] == "# trail: requirement: %pip install a \\\n# b\nimport a\n"
+    assert f["translations"][0]["magic"] == "%pip install a \\\nb"
+    f = facts("x = 1\r\n!ls\r\ny = 2\r\n")
+    assert f["python"] == "x = 1\r\nimport subprocess\r\nsubprocess.run('ls', shell=True, check=True)\r\ny = 2\r\n"
