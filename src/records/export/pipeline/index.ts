@@ -20,6 +20,8 @@ import type { Pipeline, PipelineSpec } from './spec';
 
 export * from './spec';
 export { resolveRequirements, IMPORT_DISTRIBUTIONS } from './requirements';
+export { pipelineSpecOf } from './assemble';
+export type { PipelineSpecInput } from './assemble';
 
 /** The files of the pipeline folder, in a stable order. */
 export function buildPipeline(spec: PipelineSpec): Pipeline {
