@@ -4,6 +4,7 @@ the time it takes on a thousand cells."""
 
 import ast
 import json
+import resource
 import subprocess
 import sys
 import textwrap
@@ -463,14 +464,19 @@ TYPICAL = [
 
 def test_a_thousand_typical_cells_take_under_two_seconds():
     cells = [{"id": str(i), "code": TYPICAL[i % len(TYPICAL)]} for i in range(1000)]
+    # CPU time of the child (the machine is shared: wall time varies with load).
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = _run({"cells": cells, "params": ["lr", "epochs"]})
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)["cells"]
     assert len(answer) == 1000 and all(c["ok"] for c in answer)
-    print("analysis of 1,000 cells (process included): %.2f s" % elapsed)
-    assert elapsed < 2.0
+    assert sum(1 for c in answer if c["translations"]) == 300  # the magics went through IPython
+    print("analysis of 1,000 cells, process start included: %.2f s CPU, %.2f s wall" % (cpu, elapsed))
+    assert cpu < 2.0
 
 
 def test_analyze_keeps_order_and_ids():
