@@ -132,6 +132,15 @@ def _magic_call(node):
     return node.func.attr, args
 
 
+def _nodes(values):
+    """The syntax nodes among field values (lists flattened)."""
+    for value in values:
+        if isinstance(value, ast.AST):
+            yield value
+        elif isinstance(value, list):
+            yield from _nodes(value)
+
+
 def _mentions_ipython(node):
     return any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "get_ipython"
@@ -180,6 +189,19 @@ class _Rewriter:
         for case in getattr(stmt, "cases", ()):
             children.append(case.body)
         if children:
+            header = [
+                getattr(stmt, field)
+                for field in stmt._fields
+                if field not in ("body", "orelse", "finalbody", "handlers", "cases")
+            ]
+            if any(_mentions_ipython(part) for part in _nodes(header)):
+                # A block's header cannot become a comment without its block:
+                # kept as it is, and said.
+                line = self.original_line(stmt.lineno)
+                self.result.translations.append({
+                    "line": line, "magic": self.magic_text(line), "action": "untranslated",
+                    "reason": "get_ipython() in a block's header, kept as it is",
+                })
             for child in children:
                 self.body(child)
             return

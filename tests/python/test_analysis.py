@@ -548,3 +548,21 @@ def test_continued_magic_and_windows_line_ends():
     assert f["translations"][0]["magic"] == "%pip install a \\\nb"
     f = facts("x = 1\r\n!ls\r\ny = 2\r\n")
     assert f["python"] == "x = 1\r\nimport subprocess\r\nsubprocess.run('ls', shell=True, check=True)\r\ny = 2\r\n"
+
+
+def test_get_ipython_in_a_block_header_is_reported_and_kept():
+    code = "if get_ipython() is not None:\n    %matplotlib inline\n    interactive = True\n"
+    f = facts(code)
+    assert f["translations"] == [
+        {
+            "line": 1,
+            "magic": "if get_ipython() is not None:",
+            "action": "untranslated",
+            "reason": "get_ipython() in a block's header, kept as it is",
+        },
+        {"line": 2, "magic": "%matplotlib inline", "action": "dropped"},
+    ]
+    assert f["python"] == (
+        "if get_ipython() is not None:\n    # trail: dropped: %matplotlib inline\n    interactive = True\n"
+    )
+    assert f["effects"] == "state"
