@@ -110,14 +110,18 @@ export function frameDocument(
   sanitizedHtml: string,
   nonce: string,
   frameId: string,
-  theme: IFrameTheme = currentFrameTheme()
+  theme: IFrameTheme = currentFrameTheme(),
+  seq = 1
 ): string {
   const reporter =
-    `(function(){var id=${JSON.stringify(frameId)};` +
+    `(function(){var id=${JSON.stringify(frameId)};var seq=${Math.floor(seq)};` +
     // Listening before the first report: once the page hears from the
-    // frame, a theme it posts is applied.
+    // frame, a theme it posts is applied, and new content.
     frameThemeScript() +
-    'function report(){parent.postMessage({trailFrame:id,' +
+    frameContentScript() +
+    // Every report says which content it measured (`seq`): the page
+    // heeds only reports of the content it last gave.
+    'function report(){parent.postMessage({trailFrame:id,seq:seq,' +
     'height:Math.ceil(document.documentElement.scrollHeight)},"*");}' +
     'new ResizeObserver(report).observe(document.documentElement);' +
     'addEventListener("load",report);report();' +
@@ -140,7 +144,7 @@ export function frameDocument(
     'if(href.charAt(0)==="#"){var name=href.slice(1);try{name=decodeURIComponent(name);}catch(x){}' +
     'var t=name?target(name):null;' +
     'if(t)t.scrollIntoView();else if(!name||name==="top")window.scrollTo(0,0);return;}' +
-    'if(/^https?:\\/\\//i.test(href))parent.postMessage({trailFrame:id,open:href},"*");}' +
+    'if(/^https?:\\/\\//i.test(href))parent.postMessage({trailFrame:id,seq:seq,open:href},"*");}' +
     'document.addEventListener("click",onLink,true);' +
     'document.addEventListener("auxclick",onLink,true);' +
     '})();';
@@ -150,6 +154,33 @@ export function frameDocument(
     `<style>${frameThemeCss(theme)}${BASE_CSS}</style></head><body>` +
     sanitizedHtml +
     `<script nonce="${nonce}">${reporter}</script></body></html>`
+  );
+}
+
+/**
+ * The part of the frame script that takes new content from the page (a
+ * frame reused for the next outputs of its cell, instead of a new frame):
+ * `{ trailFrame: <frame id>, seq: <number>, content: <static HTML> }`, from
+ * the parent window only, for this frame's id only, and only newer than
+ * what it shows (`seq`, which the script defines, as `id` and `report`).
+ *
+ * The content is the same sanitized, static HTML a new frame would get in
+ * its document, and the frame's policy still holds: parsed in an inert
+ * template (nothing in it loads or runs while parsed), then put in place
+ * of the whole body in one step, so the old and the new content are never
+ * seen together. Scripts inserted so never run (and the policy allows
+ * ours only, by nonce); images, fonts and media still come from `data:`.
+ */
+export function frameContentScript(): string {
+  return (
+    'addEventListener("message",function(e){' +
+    'if(e.source!==parent)return;var d=e.data;' +
+    'if(!d||d.trailFrame!==id||typeof d.content!=="string")return;' +
+    'if(typeof d.seq!=="number"||!(d.seq>seq))return;' +
+    'var t=document.createElement("template");t.innerHTML=d.content;' +
+    'document.body.replaceChildren(t.content);seq=d.seq;' +
+    'window.scrollTo(0,0);report();' +
+    '});'
   );
 }
 
@@ -191,11 +222,60 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
     return this._frame;
   }
 
+  /**
+   * Show the model's content. The first content makes the frame; later
+   * ones (the cell's output area reuses its renderers for a new step's
+   * outputs) go to the same frame by message once its script listens, or
+   * into its document while it still loads: building a new frame is most
+   * of what a far jump in the replay viewer cost.
+   *
+   * The last content asked wins: one still being made when a newer is
+   * asked is dropped, and a reused frame is hidden from the moment it is
+   * given new content until it reports that content (never the previous
+   * step's outputs under the new step's code).
+   */
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    const asked = ++this._asked;
     const html = await this._contentOf(model.data[this._mimeType]);
-    if (this.isDisposed) {
+    if (this.isDisposed || asked !== this._asked) {
       return;
     }
+    const existing = this._frame;
+    const target = existing?.contentWindow;
+    if (existing && target && this._frameListening) {
+      this._given = asked;
+      existing.style.visibility = 'hidden';
+      target.postMessage(
+        { trailFrame: this._frameId, seq: asked, content: html },
+        '*'
+      );
+      return;
+    }
+    const frame = existing ?? this._makeFrame();
+    const theme = currentFrameTheme();
+    if (existing) {
+      // Its document is still loading: the new one replaces it, and what
+      // the old one reports is not heard (its `seq` is older).
+      existing.style.visibility = 'hidden';
+    }
+    frame.srcdoc = frameDocument(
+      html,
+      randomNonce(),
+      this._frameId,
+      theme,
+      asked
+    );
+    this._frameTheme = theme;
+    this._frameListening = false;
+    this._documentSeq = asked;
+    this._given = asked;
+    if (!existing) {
+      this._frame = frame;
+      this.node.appendChild(frame);
+    }
+  }
+
+  private _makeFrame(): HTMLIFrameElement {
     const frame = document.createElement('iframe');
     // Scripts may run only by nonce (ours); no same-origin, so the frame
     // cannot touch this page, its storage or its token.
@@ -208,13 +288,7 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
     frame.style.border = '0';
     frame.style.display = 'block';
     frame.style.height = '2em';
-    const theme = currentFrameTheme();
-    frame.srcdoc = frameDocument(html, randomNonce(), this._frameId, theme);
-    this._frameTheme = theme;
-    this._frameListening = false;
-    this._frame?.remove();
-    this._frame = frame;
-    this.node.appendChild(frame);
+    return frame;
   }
 
   /**
@@ -279,10 +353,15 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
     }
     const data = event.data as {
       trailFrame?: unknown;
+      seq?: unknown;
       height?: unknown;
       open?: unknown;
     };
-    if (data?.trailFrame !== this._frameId) {
+    if (data?.trailFrame !== this._frameId || typeof data.seq !== 'number') {
+      return;
+    }
+    if (data.seq < this._documentSeq) {
+      // From a document the frame no longer shows.
       return;
     }
     if (!this._frameListening) {
@@ -293,6 +372,14 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
       if (this._frameTheme && !sameFrameTheme(theme, this._frameTheme)) {
         this._postTheme(theme);
       }
+    }
+    if (data.seq !== this._given) {
+      // About content the frame shows no more, or that a newer is about
+      // to replace: neither its size nor its links count.
+      return;
+    }
+    if (frame.style.visibility === 'hidden') {
+      frame.style.visibility = '';
     }
     if (typeof data.open === 'string') {
       // Only after a real click in the frame: a frame cannot fake one.
@@ -331,6 +418,12 @@ export class SandboxedRenderer extends Widget implements IRenderMime.IRenderer {
   }
 
   private _frame: HTMLIFrameElement | null = null;
+  /** The latest content asked (`renderModel` calls), by number. */
+  private _asked = 0;
+  /** The number of the content the frame was last given. */
+  private _given = 0;
+  /** The number of the content the frame's current document came with. */
+  private _documentSeq = 0;
   /** The theme the frame shows, as far as the page knows. */
   private _frameTheme: IFrameTheme | null = null;
   /** Whether the frame's script has reported, so hears what is posted. */

@@ -72,7 +72,7 @@ async function mount(): Promise<{
   const report = () =>
     window.dispatchEvent(
       new MessageEvent('message', {
-        data: { trailFrame: frameId, height: 40 },
+        data: { trailFrame: frameId, seq: 1, height: 40 },
         source: frame.contentWindow
       })
     );

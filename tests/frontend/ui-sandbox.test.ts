@@ -169,14 +169,14 @@ describe('SandboxedRenderer', () => {
     // A message that does not come from the frame's window is ignored.
     window.dispatchEvent(
       new MessageEvent('message', {
-        data: { trailFrame: frameId, height: 300 },
+        data: { trailFrame: frameId, seq: 1, height: 300 },
         source: window
       })
     );
     expect(a.frame!.style.height).toBe('2em');
     window.dispatchEvent(
       new MessageEvent('message', {
-        data: { trailFrame: frameId, height: 99999 },
+        data: { trailFrame: frameId, seq: 1, height: 99999 },
         source: a.frame!.contentWindow
       })
     );
@@ -193,7 +193,11 @@ describe('SandboxedRenderer', () => {
     const ask = (source: MessageEventSource | null) =>
       window.dispatchEvent(
         new MessageEvent('message', {
-          data: { trailFrame: frameId, open: 'https://example.com/a' },
+          data: {
+            trailFrame: frameId,
+            seq: 1,
+            open: 'https://example.com/a'
+          },
           source
         })
       );

@@ -5,6 +5,7 @@ import { Panel, Widget } from '@lumino/widgets';
 import type { CellAtStep } from '../../model/replay';
 import type { ExecutionRecord, Output } from '../../records/schema';
 import { executionPrompt } from '../format';
+import { toRenderableOutputs } from '../outputs';
 import { RecordedOutputArea } from '../recordedOutputs';
 
 /** Outputs shown before the area offers the rest, as the notebook does. */
@@ -146,11 +147,15 @@ export class ReplayCellView extends Panel {
       }
     }
     // Made again by `reveal()` when the viewer finds the cell in or near
-    // the visible part: a far jump changes most cells, and rebuilding the
-    // frames of every cell ever seen would cost it what only the visible
-    // ones need. The old ones are hidden now and dropped after the step is
-    // drawn (tearing frames down is part of what made a jump slow).
-    this._clearRich(true);
+    // the visible part: a far jump changes most cells, and remaking the
+    // outputs of every cell ever seen would cost it what only the visible
+    // ones need. The old area is hidden now (without Lumino's hide
+    // messages through it) and, when revealed, takes the new outputs in
+    // place if it can: its renderers, and their sandboxed frames, show the
+    // new content (making frames anew was most of a far jump).
+    if (this._rich) {
+      this._rich.node.style.display = 'none';
+    }
     this._revealed = false;
   }
 
@@ -196,19 +201,25 @@ export class ReplayCellView extends Panel {
       outputs = (cell.execution as ExecutionRecord).outputs;
     }
     if (outputs.length === 0) {
+      this._clearRich(true);
       return;
     }
+    const kind =
+      cell.cellType === 'markdown'
+        ? 'jp-Trail-ReplayCell-markdown'
+        : 'jp-Trail-ReplayCell-outputs';
+    if (this._rich && reuseArea(this._rich, outputs, kind)) {
+      this._rich.node.style.display = '';
+      return;
+    }
+    this._clearRich(true);
     this._rich = new RecordedOutputArea({
       outputs,
       rendermime: this._options.rendermime,
       translator: this._options.translator,
       maxNumberOutputs: MAX_OUTPUTS_SHOWN
     });
-    this._rich.addClass(
-      cell.cellType === 'markdown'
-        ? 'jp-Trail-ReplayCell-markdown'
-        : 'jp-Trail-ReplayCell-outputs'
-    );
+    this._rich.addClass(kind);
     this.addWidget(this._rich);
   }
 
@@ -258,6 +269,50 @@ export class ReplayCellView extends Panel {
   private _prompt: HTMLElement;
   private _revealed = false;
   private _rich: RecordedOutputArea | null = null;
+}
+
+/**
+ * Give an area of the cell new outputs in place, when it can take them as
+ * a new area would show them: the same part of the cell (markdown or
+ * outputs), as many outputs, all shown, and no stream whose text the
+ * model would have rewritten when adding it (`\r`, `\b`, or two streams
+ * of one name in a row, which it joins). Each output replaces the one at
+ * its place: the area keeps a renderer whose mime type stays (a sandboxed
+ * frame takes the new content by message, `sandbox.ts`) and makes the
+ * others anew. Otherwise false, and nothing changed.
+ */
+export function reuseArea(
+  area: RecordedOutputArea,
+  outputs: Output[],
+  kind: string
+): boolean {
+  const values = toRenderableOutputs(outputs);
+  const model = area.model;
+  if (
+    !area.hasClass(kind) ||
+    values.length !== model.length ||
+    values.length > MAX_OUTPUTS_SHOWN
+  ) {
+    return false;
+  }
+  let lastStream = '';
+  for (const value of values) {
+    if (value.output_type === 'stream') {
+      const text = String(value.text);
+      if (
+        value.name === lastStream ||
+        text.includes('\r') ||
+        text.includes('\b')
+      ) {
+        return false;
+      }
+      lastStream = String(value.name);
+    } else {
+      lastStream = '';
+    }
+  }
+  values.forEach((value, index) => model.set(index, value));
+  return true;
 }
 
 /**
