@@ -11,7 +11,8 @@ own input transformer for the magics. TypeScript reaches it through
 """
 
 from .magics import translate
-from .names import CellNames, effects, imported_modules
+from .effects import effects
+from .names import CellNames, imported_modules
 from .params import find_params, rewrite_params
 
 __all__ = ["analyze", "analyze_cell", "rewrite_params", "rewriteParams"]

@@ -1,4 +1,5 @@
-"""What a cell binds, reads, imports, and whether it only shows things.
+"""What a cell binds, reads and imports (whether it only shows things is
+effects.py's rule).
 
 The cell is read in statement order at its top level (the notebook's global
 namespace): a name is a *use* when it is read before the cell has surely bound
@@ -11,56 +12,12 @@ at once, in a scope of their own.
 """
 
 import ast
-import builtins
 
-# Names every IPython namespace has; never a use of an earlier cell.
-_PROVIDED = set(dir(builtins)) | {"display", "get_ipython", "In", "Out", "exit", "quit", "_", "__", "___"}
+from .vocabulary import DISPLAY_FUNCTIONS, PROVIDED, READ_METHODS
 
-# Calls that only show their arguments.
-DISPLAY_FUNCTIONS = {"print", "display", "repr", "pprint"}
-# Methods that show or read an object without changing it (a call with
-# ``inplace=True`` changes it whatever the method).
-SHOW_METHODS = {
-    "head", "tail", "describe", "info", "show", "sample", "value_counts", "nunique", "unique",
-    "isna", "isnull", "notna", "notnull", "sum", "mean", "median", "min", "max", "std", "var",
-    "count", "corr", "memory_usage", "to_string", "summary",
-}
-READ_METHODS = SHOW_METHODS | {
-    "copy", "get", "keys", "values", "items", "format", "join", "split", "strip", "lower",
-    "upper", "startswith", "endswith", "exists", "isfile", "isdir", "to_numpy", "astype",
-    "predict", "predict_proba", "decision_function", "score", "get_params", "read_csv",
-    "read_parquet", "read_json", "read_excel", "read_table", "read_pickle", "array", "asarray",
-    "zeros", "ones", "arange", "linspace", "concatenate", "concat", "merge", "DataFrame", "Series",
-    # Methods and module functions of pandas, numpy and the standard library
-    # that answer a new object (with inplace=True pandas changes the receiver,
-    # see _changes_receiver); the random generators are not here: drawing
-    # changes their state.
-    "round", "sort_values", "sort_index", "reset_index", "set_index", "dropna", "fillna", "drop",
-    "drop_duplicates", "rename", "query", "groupby", "agg", "aggregate", "pivot_table", "melt",
-    "to_dict", "tolist", "to_list", "item", "reshape", "flatten", "ravel", "dot", "all", "any",
-    "argmax", "argmin", "argsort", "cumsum", "cumprod", "diff", "pct_change", "rolling", "resample",
-    "shift", "abs", "clip", "isin", "between", "nlargest", "nsmallest", "idxmax", "idxmin", "quantile",
-    "select_dtypes", "get_dummies", "to_datetime", "to_numeric", "transpose", "prod", "replace",
-    "where", "map", "apply", "corrwith", "cov", "unstack", "stack", "pivot", "crosstab", "cut", "qcut",
-    "get_feature_names_out", "exp", "log", "sqrt", "sin", "cos", "tan", "floor", "ceil", "square",
-    "stack", "vstack", "hstack", "column_stack", "unique", "where", "isclose", "allclose",
-    "array_equal", "lstsq", "inv", "norm", "det", "eig", "svd", "now", "today", "perf_counter",
-    "monotonic", "strftime", "isoformat", "dumps", "loads", "basename", "dirname", "splitext",
-    "abspath", "relpath", "glob", "listdir", "getcwd", "getenv", "search", "match", "findall", "sub",
-    "compile",
-    # Trail's own logging API records, it does not change `trail`.
-    "log_param", "log_params", "log_metric", "log_metrics", "dataset",
-}
-# Builtins that answer a value and change nothing.
-PURE_BUILTINS = {
-    "len", "sorted", "sum", "min", "max", "round", "abs", "list", "dict", "set", "tuple", "frozenset",
-    "type", "isinstance", "issubclass", "hex", "oct", "bin", "id", "str", "int", "float", "bool",
-    "repr", "format", "enumerate", "zip", "range", "reversed", "any", "all", "divmod", "pow", "hash",
-    "chr", "ord", "ascii", "vars", "dir", "callable", "getattr", "hasattr",
-}
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
            ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # Pattern matching (Python 3.10+); empty tuples match nothing on 3.9.
 _MATCH = getattr(ast, "Match", ())
 _MATCH_NAMED = tuple(getattr(ast, n) for n in ("MatchAs", "MatchStar") if hasattr(ast, n))
@@ -117,7 +74,7 @@ class _Scope:
             for child in node.decorator_list + node.bases + [k.value for k in node.keywords]:
                 self.collect(child)
             self.nested.append(node)
-        elif isinstance(node, _COMPREHENSIONS):
+        elif isinstance(node, COMPREHENSIONS):
             self.collect(node.generators[0].iter)
             self.nested.append(node)
         elif isinstance(node, ast.Name):
@@ -199,7 +156,7 @@ def scope_free(node):
             if getattr(node, part, None) is not None:
                 scope.collect(getattr(node, part))
     walrus = set()
-    if isinstance(node, _COMPREHENSIONS):
+    if isinstance(node, COMPREHENSIONS):
         targets = set()
         for generator in node.generators:
             targets |= {n.id for n in ast.walk(generator.target) if isinstance(n, ast.Name)}
@@ -216,7 +173,7 @@ def scope_free(node):
         else:
             free |= child_free - local
             local_walrus = child_walrus - scope.globals
-            if isinstance(node, _COMPREHENSIONS):
+            if isinstance(node, COMPREHENSIONS):
                 walrus |= local_walrus
             free |= child_walrus & scope.globals
     return free, global_stores, walrus
@@ -268,7 +225,7 @@ class CellNames:
         return list(merged)
 
     def use(self, name):
-        if name not in self.bound and name not in _PROVIDED and not (name.startswith("__") and name.endswith("__")):
+        if name not in self.bound and name not in PROVIDED and not (name.startswith("__") and name.endswith("__")):
             self.uses.setdefault(name, None)
 
     def bind(self, name, sure=True):
@@ -309,7 +266,7 @@ class CellNames:
             current, local = stack.pop()
             if isinstance(current, _SCOPES[:4]):
                 continue
-            if isinstance(current, _COMPREHENSIONS):
+            if isinstance(current, COMPREHENSIONS):
                 # Its loop variables are its own, not the cell's.
                 local = local | {
                     n.id for g in current.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)
@@ -451,65 +408,3 @@ class CellNames:
             for name in free:
                 self.deferred.setdefault(name, None)
         self.bind(node.name)
-
-
-def _shows(node):
-    """Whether an expression only shows things."""
-    if isinstance(node, (ast.Name, ast.Constant)):
-        return True
-    if isinstance(node, ast.Attribute):
-        return _shows(node.value)
-    if isinstance(node, ast.Subscript):
-        return _shows(node.value) and _shows(node.slice)
-    if isinstance(node, ast.Slice):
-        return all(part is None or _shows(part) for part in (node.lower, node.upper, node.step))
-    if isinstance(node, (ast.Tuple, ast.List)):
-        return all(_shows(e) for e in node.elts)
-    if isinstance(node, ast.JoinedStr):
-        return all(_shows(v) for v in node.values)
-    if isinstance(node, ast.FormattedValue):
-        return _shows(node.value)
-    if isinstance(node, ast.Compare):
-        return _shows(node.left) and all(_shows(c) for c in node.comparators)
-    if isinstance(node, ast.BinOp):
-        return _shows(node.left) and _shows(node.right)
-    if isinstance(node, ast.UnaryOp):
-        return _shows(node.operand)
-    if isinstance(node, ast.BoolOp):
-        return all(_shows(v) for v in node.values)
-    if isinstance(node, ast.Set):
-        return all(_shows(e) for e in node.elts)
-    if isinstance(node, ast.Dict):
-        return all(_shows(v) for v in node.values) and all(k is None or _shows(k) for k in node.keys)
-    if isinstance(node, ast.IfExp):
-        return _shows(node.test) and _shows(node.body) and _shows(node.orelse)
-    if isinstance(node, _COMPREHENSIONS):
-        parts = [getattr(node, p) for p in ("elt", "key", "value") if getattr(node, p, None) is not None]
-        for generator in node.generators:
-            parts += [generator.iter] + generator.ifs
-        return all(_shows(p) for p in parts)
-    if isinstance(node, ast.Starred):
-        return _shows(node.value)
-    if isinstance(node, ast.Call):
-        arguments = node.args + [k.value for k in node.keywords]
-        if isinstance(node.func, ast.Name) and node.func.id in DISPLAY_FUNCTIONS:
-            return True
-        if isinstance(node.func, ast.Name) and node.func.id in PURE_BUILTINS:
-            return all(_shows(a) for a in arguments)
-        if isinstance(node.func, ast.Attribute) and node.func.attr in READ_METHODS:
-            if any(k.arg == "inplace" for k in node.keywords):
-                return False
-            return _shows(node.func.value) and all(_shows(a) for a in arguments)
-    return False
-
-
-def effects(tree, names):
-    """``display`` when every statement only shows things and nothing is bound."""
-    if names.defines:
-        return "state"
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Pass):
-            continue
-        if not (isinstance(stmt, ast.Expr) and _shows(stmt.value)):
-            return "state"
-    return "display"
