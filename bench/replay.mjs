@@ -9,6 +9,7 @@
  *       [--only 01,07] [--no-replay] [--no-steps] [--steps-only]
  *       [--executions 10000] [--samples 300] [--no-viewer] [--profile-jumps] [--cli <trail.cjs>]
  *       [--replay-timeout <s>] [--strict] [--json] [--out <file>] [--keep]
+ *       [--viewer-ext NAME=<labextension dir> ...] [--viewer-rounds 2]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,6 +42,18 @@ const stepsOnly = flag('steps-only');
 const doReplay = !flag('no-replay') && !stepsOnly;
 const doSteps = !flag('no-steps');
 const executions = Number(option('executions', 10000));
+// Builds of the extension to time side by side on the same session and
+// server (A B A B ...): each NAME=DIR a built labextension folder.
+const viewerExtensions = argv
+  .flatMap((arg, i) => (arg === '--viewer-ext' ? [argv[i + 1] ?? ''] : []))
+  .map(text => {
+    const at = text.indexOf('=');
+    if (at < 1) {
+      throw new Error(`--viewer-ext wants NAME=DIR, not ${text}`);
+    }
+    return { name: text.slice(0, at), dir: text.slice(at + 1) };
+  });
+const viewerRounds = Number(option('viewer-rounds', 2));
 const samples = Number(option('samples', 300));
 // With --json the document alone goes to stdout; libraries' console.log
 // chatter (@jupyterlab/services' "Starting WebSocket") goes to stderr.
@@ -195,22 +208,44 @@ async function main() {
         log(`viewer in Chromium: skipped, ${unavailable}`);
       } else {
         log('viewer in Chromium (JupyterLab, the same session):');
-        const v = await measureViewer(root, trail, s.sessionId, {
-          total: s.executions,
-          profile: flag('profile-jumps'),
-          log
-        });
-        result.viewer = v;
-        log(
-          `  open (3 times)     ${fmt(v.open)}; first ${v.openFirst.toFixed(1)} ms`
-        );
-        log(`  step: next (->)    ${fmt(v.next)}`);
-        log(`  step: slider jump  ${fmt(v.jump)}`);
-        log(
-          `  goal: stepping < 100 ms -> ${v.next.p95 < 100 && v.jump.p95 < 100 ? 'met' : 'NOT met'} at p95 (drawn, in the browser)`
-        );
-        for (const { fn, ms } of v.hot ?? []) {
-          log(`    self ${String(ms).padStart(6)} ms  ${fn}`);
+        const report = v => {
+          log(
+            `  open (3 times)     ${fmt(v.open)}; first ${v.openFirst.toFixed(1)} ms`
+          );
+          log(`  step: next (->)    ${fmt(v.next)}`);
+          log(`  step: slider jump  ${fmt(v.jump)}`);
+          log(
+            `  goal: stepping < 100 ms -> ${v.next.p95 < 100 && v.jump.p95 < 100 ? 'met' : 'NOT met'} at p95 (drawn, in the browser)`
+          );
+          for (const { fn, ms } of v.hot ?? []) {
+            log(`    self ${String(ms).padStart(6)} ms  ${fn}`);
+          }
+        };
+        if (viewerExtensions.length === 0) {
+          const v = await measureViewer(root, trail, s.sessionId, {
+            total: s.executions,
+            profile: flag('profile-jumps'),
+            log
+          });
+          result.viewer = v;
+          report(v);
+        } else {
+          result.viewerRuns = [];
+          for (let round = 1; round <= viewerRounds; round++) {
+            for (const { name, dir } of viewerExtensions) {
+              log(
+                `  ${name}, round ${round} (load ${loadavg()[0].toFixed(1)}):`
+              );
+              const v = await measureViewer(root, trail, s.sessionId, {
+                total: s.executions,
+                profile: flag('profile-jumps'),
+                labextension: dir,
+                log
+              });
+              result.viewerRuns.push({ name, round, ...v });
+              report(v);
+            }
+          }
         }
       }
     }

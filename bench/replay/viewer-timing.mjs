@@ -9,10 +9,16 @@
  * Needs the extension built (`jlpm build`) and Debian's Chromium.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { sleep, stopChild } from './services.mjs';
 import { stats } from './steps-timing.mjs';
 
@@ -33,8 +39,24 @@ export function viewerUnavailable(root) {
   return null;
 }
 
-async function startLab(root, trail) {
+/**
+ * JupyterLab on a temporary root; with `labextension` (a built
+ * labextension folder) that build of the extension instead of the
+ * installed one: JUPYTER_PATH comes first among the places JupyterLab
+ * looks for extensions, and the first found of a name wins.
+ */
+async function startLab(root, trail, labextension = null) {
   const work = mkdtempSync(join(tmpdir(), 'trail-replay-viewer-'));
+  const extra = {};
+  if (labextension) {
+    const data = join(work, 'data');
+    mkdirSync(join(data, 'labextensions'), { recursive: true });
+    symlinkSync(
+      resolve(labextension),
+      join(data, 'labextensions', 'jupyterlab-trail')
+    );
+    extra.JUPYTER_PATH = data;
+  }
   const port = 9100 + Math.floor(Math.random() * 400);
   const token = 'bench';
   const lab = spawn(
@@ -56,7 +78,8 @@ async function startLab(root, trail) {
         TRAIL_URL: trail.url,
         TRAIL_TOKEN: trail.token,
         JUPYTERLAB_SETTINGS_DIR: join(work, 'settings'),
-        JUPYTERLAB_WORKSPACES_DIR: join(work, 'workspaces')
+        JUPYTERLAB_WORKSPACES_DIR: join(work, 'workspaces'),
+        ...extra
       },
       stdio: 'ignore'
     }
@@ -101,12 +124,13 @@ export async function measureViewer(
     nexts = 40,
     jumps = 40,
     profile = false,
+    labextension = null,
     log = () => undefined
   } = {}
 ) {
   const require = createRequire(join(root, 'ui-tests', 'package.json'));
   const { chromium } = require('playwright');
-  const lab = await startLab(root, trail);
+  const lab = await startLab(root, trail, labextension);
   const browser = await chromium.launch({
     executablePath: process.env.TRAIL_CHROMIUM || '/usr/bin/chromium',
     args: [
