@@ -27,7 +27,11 @@ import {
 } from './replay/services.mjs';
 import { measureSteps } from './replay/steps-timing.mjs';
 import { tableLines, tallyNotebook, totals } from './replay/tally.mjs';
-import { measureViewer, viewerUnavailable } from './replay/viewer-timing.mjs';
+import {
+  measureViewer,
+  randomSteps,
+  viewerUnavailable
+} from './replay/viewer-timing.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -214,6 +218,9 @@ async function main() {
           );
           log(`  step: next (->)    ${fmt(v.next)}`);
           log(`  step: slider jump  ${fmt(v.jump)}`);
+          for (const [name, st] of Object.entries(v.jumpPhases ?? {})) {
+            log(`    ${name.padEnd(14)} ${fmt(st)}`);
+          }
           log(
             `  goal: stepping < 100 ms -> ${v.next.p95 < 100 && v.jump.p95 < 100 ? 'met' : 'NOT met'} at p95 (drawn, in the browser)`
           );
@@ -231,6 +238,8 @@ async function main() {
           report(v);
         } else {
           result.viewerRuns = [];
+          // The same jumps for each build.
+          const jumpSteps = randomSteps(40, s.executions, 20261206);
           for (let round = 1; round <= viewerRounds; round++) {
             for (const { name, dir } of viewerExtensions) {
               log(
@@ -240,6 +249,7 @@ async function main() {
                 total: s.executions,
                 profile: flag('profile-jumps'),
                 labextension: dir,
+                jumpSteps,
                 log
               });
               result.viewerRuns.push({ name, round, ...v });

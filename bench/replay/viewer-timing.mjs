@@ -125,6 +125,7 @@ export async function measureViewer(
     jumps = 40,
     profile = false,
     labextension = null,
+    jumpSteps = null,
     log = () => undefined
   } = {}
 ) {
@@ -206,8 +207,13 @@ export async function measureViewer(
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     }
-    for (let i = 0; i < jumps; i++) {
-      const k = 1 + Math.floor(Math.random() * total);
+    const phases = { beforeRequest: [], request: [], afterResponse: [] };
+    const targets = jumpSteps ?? randomSteps(jumps, total, 1);
+    for (const k of targets) {
+      await page.evaluate(() => {
+        performance.clearResourceTimings();
+        performance.clearMeasures('trail-replay-step');
+      });
       // What the slider's change does: go to step k.
       await page.evaluate(step => {
         const slider = document.querySelector('.jp-Trail-ReplaySlider');
@@ -227,6 +233,30 @@ export async function measureViewer(
         { timeout: 30000 }
       );
       jump.push(Number(await viewer.getAttribute('data-trail-step-ms')));
+      // Where the jump went: from the ask to the request for step k, the
+      // request (to its last byte), and from there to the step drawn.
+      const times = await page.evaluate(step => {
+        const measure = performance
+          .getEntriesByName('trail-replay-step', 'measure')
+          .at(-1);
+        const request = performance
+          .getEntriesByType('resource')
+          .filter(e => new RegExp(`/steps/${step}(\\?|$)`).test(e.name))
+          .at(-1);
+        return measure && request
+          ? {
+              start: measure.startTime,
+              end: measure.startTime + measure.duration,
+              requestStart: request.startTime,
+              responseEnd: request.responseEnd
+            }
+          : null;
+      }, k);
+      if (times) {
+        phases.beforeRequest.push(times.requestStart - times.start);
+        phases.request.push(times.responseEnd - times.requestStart);
+        phases.afterResponse.push(times.end - times.responseEnd);
+      }
       await sleep(150);
     }
     const hot = cdp
@@ -237,12 +267,36 @@ export async function measureViewer(
       openFirst: opens[0],
       next: stats(next),
       jump: stats(jump),
+      jumpPhases: Object.fromEntries(
+        Object.entries(phases)
+          .filter(([, values]) => values.length > 0)
+          .map(([name, values]) => [name, stats(values)])
+      ),
       hot
     };
   } finally {
     await browser.close();
     await lab.stop();
   }
+}
+
+/**
+ * `count` steps in 1..total from a seeded generator: the same jumps for
+ * every build timed side by side.
+ */
+export function randomSteps(count, total, seed) {
+  let state = seed >>> 0 || 1;
+  const steps = [];
+  for (let i = 0; i < count; i++) {
+    // xorshift32
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    steps.push(1 + (state % total));
+  }
+  return steps;
 }
 
 /**
