@@ -16,7 +16,7 @@
 # The record of what succeeded is in .venv/.trail-setup/.
 #
 #   scripts/setup.sh            the extension and server
-#   scripts/setup.sh --tests    also the UI-test tools and Debian's Chromium, and DVC
+#   scripts/setup.sh --tests    also the UI-test tools and Debian's Chromium, DVC and the bench libraries
 #   scripts/setup.sh --bench    also what the replay benchmark's notebooks import
 #   scripts/setup.sh --force    redo every step
 set -euo pipefail
@@ -152,7 +152,9 @@ else
   skip "Python package (development mode)"
 fi
 
-if [ "$with_bench" = 1 ]; then
+# The export end-to-end test (tests/cli/export-e2e.test.ts) records a
+# scikit-learn + matplotlib notebook: --tests needs the bench's libraries too.
+if [ "$with_bench" = 1 ] || [ "$with_tests" = 1 ]; then
   if changed bench requirements-bench.txt; then
     step "Installing the replay benchmark's libraries (requirements-bench.txt)"
     $PIP -r requirements-bench.txt

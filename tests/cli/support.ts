@@ -76,8 +76,18 @@ export function runCli(
   });
 }
 
+/**
+ * A cell a recording runs: `fails` when it is meant to raise (its reply
+ * must then be an error, every other reply ok).
+ */
+export interface RecordedCell {
+  id: string;
+  code: string;
+  fails?: boolean;
+}
+
 /** The cells of the recorded session, in the order they ran. */
-export const CELLS: { id: string; code: string }[] = [
+export const CELLS: RecordedCell[] = [
   { id: 'cell-import', code: 'import pandas as pd' },
   {
     id: 'cell-read',
@@ -106,13 +116,14 @@ export const CSV = 'x,y\n1,10\n2,20\n3,30\n';
 /**
  * Records `cells` (default CELLS) in a real kernel started in `cwd`, as a
  * notebook would run them, and delivers the events to the server, once
- * the `input` file (default data.csv) is recorded with its hash. Resolves
- * with the session id and every event recorded (redacted, as sent).
+ * the `input` file (default data.csv) and every path of `hashed` are
+ * recorded with their hash. Resolves with the session id and every event
+ * recorded (redacted, as sent).
  */
 export async function recordSession(
   client: TrailClient,
   cwd: string,
-  options: { cells?: { id: string; code: string }[]; input?: string } = {}
+  options: { cells?: RecordedCell[]; input?: string; hashed?: string[] } = {}
 ): Promise<{ sessionId: string; events: TrailEvent[] }> {
   const cells = options.cells ?? CELLS;
   const input = options.input ?? 'data.csv';
@@ -142,7 +153,7 @@ export async function recordSession(
         { cellId: cell.id }
       );
       const reply = await future.done;
-      expect(reply.content.status).toBe('ok');
+      expect(reply.content.status).toBe(cell.fails ? 'error' : 'ok');
     }
     const completed = () =>
       events.filter(event => event.kind === 'execution.completed').length;
@@ -151,18 +162,20 @@ export async function recordSession(
       () => events.some(event => event.kind === 'environment.captured'),
       'the environment'
     );
-    await until(
-      () =>
-        JSON.stringify(events).includes(`"path":${JSON.stringify(input)}`) &&
-        events.some(
-          event =>
-            (event.kind === 'execution.completed' &&
-              hashed(event.execution.capture, input)) ||
-            (event.kind === 'execution.annotated' &&
-              hashed(event.capture, input))
-        ),
-      `the hash of ${input}`
-    );
+    for (const path of [input, ...(options.hashed ?? [])]) {
+      await until(
+        () =>
+          JSON.stringify(events).includes(`"path":${JSON.stringify(path)}`) &&
+          events.some(
+            event =>
+              (event.kind === 'execution.completed' &&
+                hashed(event.execution.capture, path)) ||
+              (event.kind === 'execution.annotated' &&
+                hashed(event.capture, path))
+          ),
+        `the hash of ${path}`
+      );
+    }
   } finally {
     recorder.dispose();
     const delivery = await uploader.finish();
