@@ -225,6 +225,191 @@ export interface ExecutionPage {
 }
 
 /**
+ * What to export: everything the session produced up to step upto (session, the default), the steps that produced one file (file, its path as recorded) or one metric (metric, its name).
+ */
+export type ExportTarget =
+  | {
+      kind: 'session';
+    }
+  | {
+      kind: 'file';
+      path: string;
+    }
+  | {
+      kind: 'metric';
+      name: string;
+    };
+
+/**
+ * The body of POST /api/v1/sessions/{id}/export: which of the session's results to export as a pipeline (all of steps 1..upto, one written file, or one logged metric) and where the pipeline folder will sit beside the notebook. The server writes nothing: it answers the folder's files.
+ */
+export interface ExportRequest {
+  /**
+   * The last step considered (default: the session's last step); at most the session's number of steps.
+   */
+  upto?: number;
+  target?: ExportTarget;
+  /**
+   * The pipeline folder relative to the notebook's folder (POSIX separators, no .. segment, not absolute); default pipelines/<notebook stem>-<YYYY-MM-DD> (today, UTC).
+   */
+  folder?: string;
+  /**
+   * The caller replaces a non-empty folder. Accepted for clients that pass their options on; the server writes nothing, so it changes nothing here.
+   */
+  force?: boolean;
+}
+
+/**
+ * A session's steps 1..upto exported as a pipeline (POST /api/v1/sessions/{id}/export): the folder's files, the steps kept (with why) and dropped (with why), the magics and what became of them, the imports not pinned, the params, metrics, inputs and outputs, and what a run of the pipeline should reproduce.
+ */
+export interface ExportResult {
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  sessionId: string;
+  /**
+   * The last step considered.
+   */
+  upto: number;
+  target: ExportTarget;
+  /**
+   * The pipeline folder relative to the notebook's folder, as asked or the default.
+   */
+  folder: string;
+  /**
+   * The pipeline folder's files (pipeline.py, params.yaml, requirements.txt, ..., README.md), paths relative to the folder.
+   */
+  files: ExportedFile[];
+  /**
+   * The steps in the pipeline, in execution order.
+   */
+  kept: ExportedStep[];
+  /**
+   * Every other step of 1..upto, with why.
+   */
+  dropped: ExportDrop[];
+  /**
+   * What became of each IPython magic or shell line of the kept steps (untranslated: left as a comment with the reason).
+   */
+  translations: ExportTranslation[];
+  /**
+   * Imports found neither in the recorded environment nor in the standard library: not pinned in requirements.txt.
+   */
+  unresolvedImports: string[];
+  params: ExportParam[];
+  metrics: ExportMetric[];
+  /**
+   * The files the kept steps read that no kept step wrote first.
+   */
+  inputs: InputFile[];
+  /**
+   * The files the kept steps wrote that are not inputs, first written first.
+   */
+  outputs: string[];
+  expected: ExpectedResults;
+}
+
+export interface ExportedFile {
+  path: string;
+  content: string;
+}
+
+export interface ExportedStep {
+  step: number;
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  executionId: string;
+  cellId?: string;
+  /**
+   * Why it is kept ("writes model.pkl", "defines X used by step 7").
+   */
+  reason: string;
+}
+
+export interface ExportDrop {
+  step: number;
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  executionId: string;
+  cellId?: string;
+  reason: 'failed' | 'interrupted' | 'aborted' | 'superseded' | 'display' | 'unused' | 'unparsable';
+  /**
+   * For humans ("superseded by step 9").
+   */
+  detail: string;
+}
+
+export interface ExportTranslation {
+  step: number;
+  /**
+   * The line in the recorded cell.
+   */
+  line: number;
+  magic: string;
+  action: 'requirement' | 'subprocess' | 'dropped' | 'unwrapped' | 'untranslated';
+  reason?: string;
+}
+
+export interface ExportParam {
+  name: string;
+  value: ParamValue;
+  /**
+   * The step that logged the value.
+   */
+  step: number;
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  executionId: string;
+  /**
+   * The name bound to its literal in that step's cell.
+   */
+  target?: string;
+  /**
+   * Whether --name value and params.yaml change it.
+   */
+  overridable: boolean;
+  /**
+   * Why it cannot be overridden.
+   */
+  note?: string;
+}
+
+export interface ExportMetric {
+  name: string;
+  /**
+   * The last point a kept step logged (null: NaN or an infinity).
+   */
+  value: number | null;
+  step: number;
+  /**
+   * A client-made identifier (a UUID in practice).
+   */
+  executionId: string;
+  points: number;
+}
+
+/**
+ * What a run of the pipeline on the recorded inputs should reproduce: each output with a recorded sha256 (the last write by a kept step), each metric's last value, each param's value.
+ */
+export interface ExpectedResults {
+  files: {
+    path: string;
+    sha256: string;
+  }[];
+  metrics: {
+    name: string;
+    value: number | null;
+  }[];
+  params: {
+    name: string;
+    value: ParamValue;
+  }[];
+}
+
+/**
  * The answer of GET /api/v1/health: the server is up (degraded: it cannot store writes now).
  */
 export interface HealthStatus {
@@ -275,9 +460,9 @@ export interface LineageComparison {
     sessionId: string;
     step: number;
     /**
-     * What the session is of its parent.
+     * What the session is of its parent (export: a run of the pipeline exported from it).
      */
-    kind: 'replay' | 'fork';
+    kind: 'replay' | 'fork' | 'export';
     notebookPath?: string;
     author?: string;
   };

@@ -84,11 +84,14 @@ export interface KernelInfo {
   protocolVersion?: string;
 }
 /**
- * Where a replay or fork session came from: the session and step it replays or forks (the step's execution when known). The source session lists it under GET /api/v1/sessions/{id}/replays.
+ * Where a replay, fork or exported pipeline's run came from: the session and step it replays, forks or was exported from (the step's execution when known). The source session lists it under GET /api/v1/sessions/{id}/replays.
  */
 
 export interface Lineage {
-  kind: 'replay' | 'fork';
+  /**
+   * replay: the session's steps run again; fork: run again on other data; export: a run of the pipeline exported from the session up to step (trail export, its --verify).
+   */
+  kind: 'replay' | 'fork' | 'export';
   /**
    * A client-made identifier (a UUID in practice).
    */

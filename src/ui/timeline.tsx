@@ -137,7 +137,11 @@ function Timeline(props: TimelineView.IOptions): JSX.Element | null {
               className="jp-Trail-Button jp-Trail-CompareParentButton"
               title={trans.__(
                 'Compare this %1 with the session it came from: params, metrics, inputs and the steps whose outputs differ',
-                lineage.kind === 'fork' ? trans.__('fork') : trans.__('replay')
+                lineage.kind === 'fork'
+                  ? trans.__('fork')
+                  : lineage.kind === 'export'
+                    ? trans.__('pipeline run')
+                    : trans.__('replay')
               )}
               onClick={() => onCompare(session.id)}
             >

@@ -16,7 +16,7 @@ export interface IReplayLister {
 
 /** A replay session's lineage, as the listing shows it. */
 export interface IReplayLineage {
-  kind: 'replay' | 'fork';
+  kind: 'replay' | 'fork' | 'export';
   sessionId: string;
   step: number;
   executionId?: string;

@@ -47,7 +47,7 @@ export interface LineageComparison {
   parent: {
     sessionId: string;
     step: number;
-    kind: 'replay' | 'fork';
+    kind: 'replay' | 'fork' | 'export';
     notebookPath?: string;
     author?: string;
   };

@@ -112,7 +112,9 @@ function ComparisonBody(props: ParentComparisonView.IOptions): JSX.Element {
       <h2 className="jp-Trail-Lineage-title">
         {fork
           ? trans.__('Fork compared with its parent')
-          : trans.__('Replay compared with its source')}
+          : comparison.parent.kind === 'export'
+            ? trans.__('Pipeline run compared with its source')
+            : trans.__('Replay compared with its source')}
       </h2>
       {model.error && (
         <ErrorState
@@ -266,14 +268,20 @@ function ForkCard(
 ): JSX.Element {
   const { comparison, session, trans } = props;
   const fork = comparison.parent.kind === 'fork';
+  const side =
+    comparison.parent.kind === 'export'
+      ? trans.__('Pipeline run')
+      : fork
+        ? trans.__('Fork')
+        : trans.__('Replay');
   const who = personName(session?.author, props);
   return (
     <section
       className="jp-Trail-Lineage-side"
       data-side="fork"
-      aria-label={fork ? trans.__('Fork') : trans.__('Replay')}
+      aria-label={side}
     >
-      <h3>{fork ? trans.__('Fork') : trans.__('Replay')}</h3>
+      <h3>{side}</h3>
       <p className="jp-Trail-Lineage-notebook">
         <SessionLink
           sessionId={comparison.sessionId}

@@ -18,7 +18,7 @@ import type { ParamValue } from '../../records/schema';
 import { formatBytes, formatValue, shortHash } from '../format';
 
 /** What the compared session is of its parent. */
-export type LineageKind = 'fork' | 'replay';
+export type LineageKind = 'fork' | 'replay' | 'export';
 
 /**
  * What a step's verdict reads (contract 8): in a fork, other outputs are
@@ -45,12 +45,16 @@ export function verdictLabel(
   }
 }
 
-/** The compared session's column: Fork, or Replay. */
+/** The compared session's column: Fork, Replay, or Pipeline run. */
 function sideName(
   kind: LineageKind | undefined,
   trans: TranslationBundle
 ): string {
-  return kind === 'replay' ? trans.__('Replay') : trans.__('Fork');
+  return kind === 'replay'
+    ? trans.__('Replay')
+    : kind === 'export'
+      ? trans.__('Pipeline run')
+      : trans.__('Fork');
 }
 
 /** A param as it reads in the table: not logged (—), None, or its value. */

@@ -124,7 +124,11 @@ function ReplayItem(props: {
       session.author?.name ||
       trans.__('Someone');
   const kind =
-    lineage?.kind === 'fork' ? trans.__('forked') : trans.__('replayed');
+    lineage?.kind === 'fork'
+      ? trans.__('forked')
+      : lineage?.kind === 'export'
+        ? trans.__('ran the pipeline exported')
+        : trans.__('replayed');
   const upto = lineage?.step ?? 0;
   // How far it got: the replay's executions against the steps it replays.
   const ran = Math.min(session.executionCount, upto || session.executionCount);
