@@ -58,6 +58,7 @@ const ANSWERS = {
   PreflightReport: 'api/preflight-report.schema.json',
   ContractReport: 'api/contract-report.schema.json',
   LineageComparison: 'api/lineage-comparison.schema.json',
+  ExportResult: 'api/export-result.schema.json',
   NotebookVisibilityResult: 'api/notebook-visibility-result.schema.json',
   ServerVersion: 'api/server-version.schema.json',
   HealthStatus: 'api/health.schema.json'

@@ -19,6 +19,7 @@ import { TeamSessions } from './access/team-sessions';
 import { TeamSteps } from './access/team-steps';
 import { TeamForks } from './access/team-forks';
 import { TeamReplays } from './access/team-replays';
+import { TeamExports } from './access/team-exports';
 import { cors } from './http/cors';
 import { checkJsonShape } from './http/json-limits';
 import { buildOpenApiDocument } from './openapi';
@@ -33,6 +34,7 @@ import { sessionRoutes } from './routes/sessions';
 import { stepRoutes } from './routes/steps';
 import { forkRoutes } from './routes/fork';
 import { replayRoutes } from './routes/replay';
+import { exportRoutes } from './routes/export';
 import type { HistorySearch } from './search/history-search';
 import { SearchService } from './search/search-service';
 import {
@@ -178,6 +180,7 @@ export function createApp(deps: AppDeps): Express {
     stepRoutes(new TeamSteps(history, access)),
     replayRoutes(new TeamReplays(history, access, requestValidator)),
     forkRoutes(new TeamForks(history, access, requestValidator)),
+    exportRoutes(new TeamExports(history, access, requestValidator)),
     executionRoutes(new TeamExecutions(history, access)),
     peopleRoutes(new TeamPeople(access)),
     searchRoutes(search),

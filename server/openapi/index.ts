@@ -22,6 +22,7 @@ import {
   type JsonSchemaDocument
 } from '../schemas';
 import { SERVER_INFO } from '../version';
+import { exportPaths } from './export-paths';
 import { forkPaths } from './fork-paths';
 import { historyPaths } from './history-paths';
 import { ref } from './parts';
@@ -103,7 +104,8 @@ export function buildOpenApiDocument(
       ...teamPaths(),
       ...stepPaths(recordIdPattern(recordSchemas).source),
       ...replayPaths(recordIdPattern(recordSchemas).source),
-      ...forkPaths(recordIdPattern(recordSchemas).source)
+      ...forkPaths(recordIdPattern(recordSchemas).source),
+      ...exportPaths(recordIdPattern(recordSchemas).source)
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },

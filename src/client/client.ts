@@ -14,6 +14,8 @@ import type {
   ContractReport,
   ContractRequest,
   ExecutionPage,
+  ExportRequest,
+  ExportResult,
   HealthStatus,
   InputList,
   LineageComparison,
@@ -205,6 +207,26 @@ export class TrailClient {
       'POST',
       `/sessions/${enc(sessionId)}/contract`,
       'ContractReport',
+      body
+    );
+  }
+
+  /**
+   * The session's steps 1..`upto` (default: all), or what produced one file
+   * or metric, as a pipeline folder's files with the report of what was
+   * kept, dropped and translated and what a run should reproduce
+   * (POST /sessions/:id/export). The server writes nothing. Errors: 422 with
+   * the export's code (`no-success`, `target-not-produced`, ...), 503
+   * `analysis_unavailable` when the server's Python cannot analyse the code.
+   */
+  exportPipeline(
+    sessionId: string,
+    body: ExportRequest = {}
+  ): Promise<ExportResult> {
+    return this._transport.json(
+      'POST',
+      `/sessions/${enc(sessionId)}/export`,
+      'ExportResult',
       body
     );
   }

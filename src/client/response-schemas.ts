@@ -18,6 +18,7 @@ import type {
 import type {
   ContractReport,
   ExecutionPage,
+  ExportResult,
   HealthStatus,
   InputList,
   LineageComparison,
@@ -58,6 +59,7 @@ export interface ResponseBodies {
   PreflightReport: PreflightReport;
   ContractReport: ContractReport;
   LineageComparison: LineageComparison;
+  ExportResult: ExportResult;
   NotebookVisibilityResult: NotebookVisibilityResult;
   ServerVersion: ServerVersion;
   HealthStatus: HealthStatus;

@@ -7,3 +7,5 @@ export type * from './facts';
 export * from './slice';
 export * from './params';
 export * from './requirements';
+export * from './expected';
+export * from './folder';
