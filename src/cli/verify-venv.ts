@@ -1,0 +1,228 @@
+/**
+ * The clean environment `trail export --verify` runs a pipeline in: a new
+ * venv (`python -m venv`) with nothing but the pipeline folder's
+ * requirements.txt installed by pip, from the index pip is configured with,
+ * through a cache under the user's cache folder so that a second
+ * verification of the same requirements downloads nothing.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** What a child process did. */
+export interface ProcessRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** It was stopped after its time ran out. */
+  timedOut: boolean;
+  /** It could not be started (the program not found). */
+  spawnError?: string;
+}
+
+/** Runs a program to its end, keeping its output. */
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}
+): Promise<ProcessRun> {
+  return new Promise(resolve => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let timedOut = false;
+    let done = false;
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, options.timeoutMs)
+      : undefined;
+    const finish = (
+      run: Omit<ProcessRun, 'stdout' | 'stderr' | 'timedOut'>
+    ) => {
+      if (done) {
+        return;
+      }
+      done = true;
+      if (timer) {
+        clearTimeout(timer);
+      }
+      resolve({
+        ...run,
+        stdout: Buffer.concat(stdout).toString('utf-8'),
+        stderr: Buffer.concat(stderr).toString('utf-8'),
+        timedOut
+      });
+    };
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', error =>
+      finish({ code: null, signal: null, spawnError: error.message })
+    );
+    child.on('close', (code, signal) => finish({ code, signal }));
+  });
+}
+
+/** The cache pip keeps downloaded and built wheels in for verifications. */
+export function pipCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TRAIL_PIP_CACHE_DIR) {
+    return env.TRAIL_PIP_CACHE_DIR;
+  }
+  const base =
+    env.XDG_CACHE_HOME ||
+    (process.platform === 'darwin'
+      ? join(homedir(), 'Library', 'Caches')
+      : process.platform === 'win32'
+        ? env.LOCALAPPDATA || join(homedir(), 'AppData', 'Local')
+        : join(homedir(), '.cache'));
+  return join(base, 'trail', 'pip');
+}
+
+/** The venv's interpreter. */
+export function venvPython(venv: string): string {
+  return process.platform === 'win32'
+    ? join(venv, 'Scripts', 'python.exe')
+    : join(venv, 'bin', 'python');
+}
+
+/** The lines of requirements.txt that ask pip for something (not comments, not -c). */
+export function requirementLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map(line => line.replace(/(^|\s)#.*$/, '').trim())
+    .filter(line => line && !/^(-c|--constraint)\b/.test(line));
+}
+
+/** pip's own ERROR lines (what it could not install), else its last lines. */
+export function pipFailure(run: ProcessRun): string {
+  if (run.spawnError) {
+    return run.spawnError;
+  }
+  if (run.timedOut) {
+    return 'pip did not finish in time';
+  }
+  const errors = run.stderr
+    .split(/\r?\n/)
+    .filter(line => line.startsWith('ERROR:'))
+    .map(line => line.slice('ERROR:'.length).trim());
+  const lines = errors.length
+    ? errors
+    : (run.stderr.trim() || run.stdout.trim()).split(/\r?\n/).slice(-5);
+  return lines.join('; ') || `pip exited with ${run.code}`;
+}
+
+/** How the venv was made and filled. */
+export interface VenvResult {
+  installed: boolean;
+  error?: string;
+  /** How many requirement lines pip was given (0: nothing to install). */
+  requirements: number;
+  /** Milliseconds spent making the venv and installing. */
+  createMs: number;
+  installMs: number;
+}
+
+/**
+ * Makes `venv` from `python` without pip of its own (ensurepip is the slow
+ * part) and installs `requirementsFile` into it with `python`'s pip
+ * (`pip --python`); when `python` has no pip that can, the venv gets its own.
+ */
+export async function makeVenv(options: {
+  python: string;
+  venv: string;
+  folder: string;
+  requirementsFile: string;
+  cacheDir: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+  onInstall: () => void;
+}): Promise<VenvResult> {
+  const { python, venv, env } = options;
+  const started = Date.now();
+  const made = await runProcess(python, ['-m', 'venv', '--without-pip', venv], {
+    env,
+    timeoutMs: options.timeoutMs
+  });
+  const createMs = Date.now() - started;
+  if (made.code !== 0) {
+    const why =
+      made.spawnError ??
+      (made.stderr.trim().split(/\r?\n/).slice(-3).join('; ') ||
+        `exited with ${made.code}`);
+    return {
+      installed: false,
+      error: `could not make a venv with ${python}: ${why}`,
+      requirements: 0,
+      createMs,
+      installMs: 0
+    };
+  }
+  const text = existsSync(options.requirementsFile)
+    ? readFileSync(options.requirementsFile, 'utf-8')
+    : '';
+  const requirements = requirementLines(text).length;
+  if (requirements === 0) {
+    return { installed: true, requirements, createMs, installMs: 0 };
+  }
+  options.onInstall();
+  const installStarted = Date.now();
+  const target = venvPython(venv);
+  const pipArgs = [
+    'install',
+    '--disable-pip-version-check',
+    '--no-input',
+    '--cache-dir',
+    options.cacheDir,
+    '-r',
+    options.requirementsFile
+  ];
+  let pip: string[] = ['-m', 'pip', '--python', target, ...pipArgs];
+  let pipPython = python;
+  const probe = await runProcess(
+    python,
+    ['-m', 'pip', '--python', target, '--version'],
+    { env, timeoutMs: 60000 }
+  );
+  if (probe.code !== 0) {
+    // No pip beside `python`, or one older than --python (pip 22.3).
+    const ensured = await runProcess(
+      target,
+      ['-m', 'ensurepip', '--default-pip'],
+      { env, timeoutMs: options.timeoutMs }
+    );
+    if (ensured.code !== 0) {
+      return {
+        installed: false,
+        error: `could not install pip into the venv: ${pipFailure(ensured)}`,
+        requirements,
+        createMs,
+        installMs: Date.now() - installStarted
+      };
+    }
+    pip = ['-m', 'pip', ...pipArgs];
+    pipPython = target;
+  }
+  const installed = await runProcess(pipPython, pip, {
+    cwd: options.folder,
+    env,
+    timeoutMs: options.timeoutMs
+  });
+  const installMs = Date.now() - installStarted;
+  if (installed.code !== 0) {
+    return {
+      installed: false,
+      error: `pip could not install requirements.txt: ${pipFailure(installed)}`,
+      requirements,
+      createMs,
+      installMs
+    };
+  }
+  return { installed: true, requirements, createMs, installMs };
+}

@@ -1,0 +1,456 @@
+/**
+ * `trail export --verify` (#15, contract C): runs an exported pipeline in a
+ * clean venv made from its requirements.txt, on the recorded inputs at their
+ * recorded paths (relative to the notebook's folder), and says whether it
+ * reproduced the recorded run: each output file by sha256, each metric
+ * exactly or within a tolerance, each param the run used against the
+ * recorded one. With `record`, the verification run itself is recorded to
+ * Trail through jupyterlab_trail.pipeline_run (lineage kind 'export').
+ */
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  mkdirSync
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { InputFile } from '../records/replay/inputs';
+import type { ParamValue } from '../records/schema';
+import {
+  badTolerance,
+  compareFiles,
+  compareMetrics,
+  compareParams,
+  FileCheck,
+  MetricCheck,
+  ParamCheck,
+  VerifyExpected,
+  VerifyTolerance
+} from './verify-compare';
+import { inputsOfDvcYaml, notebookDirOf, RUNNER_PY } from './verify-folder';
+import { makeVenv, pipCacheDir, runProcess, venvPython } from './verify-venv';
+
+export type {
+  FileCheck,
+  MetricCheck,
+  ParamCheck,
+  VerifyExpected,
+  VerifyTolerance
+} from './verify-compare';
+
+/** Why a verification could not start. */
+export type VerifyFailure = 'bad-input' | 'input-missing';
+
+/**
+ * The verification could not run: the folder is no pipeline, a tolerance is
+ * wrong (`bad-input`), or a recorded input is missing (`input-missing`,
+ * which names every missing one). Nothing was run.
+ */
+export class VerifyError extends Error {
+  constructor(
+    readonly code: VerifyFailure,
+    message: string
+  ) {
+    super(message);
+    this.name = 'VerifyError';
+  }
+}
+
+/** The phase a verification is in. */
+export type VerifyPhase = 'venv' | 'install' | 'run' | 'compare';
+
+/** Told of each phase as it starts: a line to show, and the phase. */
+export type VerifyProgress = (message: string, phase: VerifyPhase) => void;
+
+/** A recorded input as found at verify time. */
+export interface InputCheck {
+  path: string;
+  /** Where it was looked for. */
+  resolved: string;
+  recorded?: string;
+  /** Its sha256 now (files only, when one was recorded). */
+  found?: string;
+  /** false: it changed since the recording (the run may differ for that reason). */
+  same?: boolean;
+}
+
+export interface VerifyReport {
+  environment: {
+    /** The venv's folder (removed after the run unless keepVenv or given as venvDir). */
+    venv: string;
+    installed: boolean;
+    error?: string;
+    /** How many requirement lines requirements.txt gave pip. */
+    requirements?: number;
+    createMs?: number;
+    installMs?: number;
+  };
+  inputs: InputCheck[];
+  /** The run of pipeline.py (absent when the environment could not be made). */
+  run?: {
+    exitCode: number | null;
+    signal?: string;
+    timedOut?: boolean;
+    durationMs: number;
+    /** The end of its stderr (all of it up to 8,000 characters). */
+    stderr: string;
+    /** Whether the run was handed to Trail's recorder, and if not why. */
+    recording: string;
+  };
+  files: FileCheck[];
+  metrics: MetricCheck[];
+  params: ParamCheck[];
+  reproduced: boolean;
+  durationMs: number;
+}
+
+/** Where to record the verification run (the Trail server the export came from). */
+export interface VerifyRecord {
+  url: string;
+  token?: string;
+  /** The jupyterlab_trail package folder (default: the one `python` imports). */
+  packageDir?: string;
+  /**
+   * The exported session and step: the recorder's lineage is
+   * `{kind: 'export', sessionId, step}`, read from pipeline.py's `_SOURCE`,
+   * which carries the same; given here for the caller's own use.
+   */
+  sessionId?: string;
+  step?: number;
+}
+
+export interface VerifyOptions {
+  /** The pipeline folder (pipeline.py, requirements.txt, ...). */
+  folder: string;
+  /** The Python the venv is made from. */
+  python: string;
+  expected: VerifyExpected;
+  tolerance: VerifyTolerance;
+  onProgress?: VerifyProgress;
+  record?: VerifyRecord;
+  /** The recorded inputs (the export's `inputs`; default: dvc.yaml's deps). */
+  inputs?: readonly InputFile[];
+  /** The notebook's folder as seen from the pipeline folder (default: pipeline.py's). */
+  notebookDir?: string;
+  /** Where to make the venv (default: a new temporary folder). */
+  venvDir?: string;
+  /** Keep the venv after the run (default: removed). */
+  keepVenv?: boolean;
+  /** pip's cache (default: {@link pipCacheDir}). */
+  cacheDir?: string;
+  /** Milliseconds for the install and for the run, each (default 30 minutes). */
+  timeoutMs?: number;
+  /** The environment the venv is made and the run started in (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What the CLI makes of a report: exit 0, 1 or 6 (contract B). */
+export function verifyOutcome(
+  report: VerifyReport
+): 'reproduced' | 'not-reproduced' | 'could-not-run' {
+  if (!report.environment.installed) {
+    return 'could-not-run';
+  }
+  return report.reproduced ? 'reproduced' : 'not-reproduced';
+}
+
+const STDERR_KEPT = 8000;
+
+function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** A recorded path (relative to the notebook's folder, or absolute) on this machine. */
+function placed(notebookFolder: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(notebookFolder, path);
+}
+
+/** The recorded inputs as they are now; throws naming the missing ones. */
+function checkInputs(
+  inputs: readonly InputFile[],
+  notebookFolder: string
+): InputCheck[] {
+  const checks = inputs.map(input => {
+    const check: InputCheck = {
+      path: input.path,
+      resolved: placed(notebookFolder, input.path)
+    };
+    if (input.sha256) {
+      check.recorded = input.sha256;
+    }
+    return check;
+  });
+  const missing = checks.filter(check => !existsSync(check.resolved));
+  if (missing.length > 0) {
+    const names = missing
+      .map(check => `${check.path} (looked for ${check.resolved})`)
+      .join(', ');
+    throw new VerifyError(
+      'input-missing',
+      `the pipeline's recorded input${missing.length > 1 ? 's are' : ' is'} missing: ${names}. ` +
+        `It reads its inputs at their recorded paths, relative to the notebook's folder ${notebookFolder}; nothing was run.`
+    );
+  }
+  for (const check of checks) {
+    if (check.recorded && statSync(check.resolved).isFile()) {
+      check.found = sha256(check.resolved);
+      check.same = check.found === check.recorded;
+    }
+  }
+  return checks;
+}
+
+/** The environment of the run: this one without another Python's or Trail's settings. */
+function runEnvironment(
+  base: NodeJS.ProcessEnv,
+  venv: string
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(base)) {
+    if (
+      !/^(PYTHONPATH|PYTHONHOME|PYTHONSTARTUP|PYTHONUSERBASE|VIRTUAL_ENV|CONDA_PREFIX|TRAIL_.*)$/.test(
+        name
+      )
+    ) {
+      env[name] = value;
+    }
+  }
+  env.VIRTUAL_ENV = venv;
+  env.PATH = [dirname(venvPython(venv)), base.PATH]
+    .filter(Boolean)
+    .join(delimiter);
+  env.PYTHONNOUSERSITE = '1';
+  return env;
+}
+
+/**
+ * Makes jupyterlab_trail (and nothing else of `python`'s site-packages)
+ * importable by the run, for its recorder; answers why not when it cannot.
+ */
+async function recordingPath(
+  record: VerifyRecord,
+  python: string,
+  scratch: string,
+  env: NodeJS.ProcessEnv
+): Promise<{ path?: string; why?: string }> {
+  let packageDir = record.packageDir;
+  if (!packageDir) {
+    const found = await runProcess(
+      python,
+      [
+        '-c',
+        'import os, jupyterlab_trail; print(os.path.dirname(os.path.realpath(jupyterlab_trail.__file__)))'
+      ],
+      { env, timeoutMs: 60000 }
+    );
+    if (found.code !== 0) {
+      return { why: `${python} cannot import jupyterlab_trail` };
+    }
+    packageDir = found.stdout.trim();
+  }
+  const shim = join(scratch, 'trail-path');
+  mkdirSync(shim, { recursive: true });
+  symlinkSync(packageDir, join(shim, 'jupyterlab_trail'), 'dir');
+  return { path: shim };
+}
+
+/** Each output's sha256 if this run wrote it (an older file is not a reproduction). */
+function outputHashes(
+  files: VerifyExpected['files'],
+  notebookFolder: string,
+  before: ReadonlyMap<string, number>
+): Map<string, string | undefined> {
+  const hashes = new Map<string, string | undefined>();
+  for (const { path } of files) {
+    const where = placed(notebookFolder, path);
+    let hash: string | undefined;
+    if (existsSync(where)) {
+      const stat = statSync(where);
+      if (stat.isFile() && before.get(path) !== stat.mtimeMs) {
+        hash = sha256(where);
+      }
+    }
+    hashes.set(path, hash);
+  }
+  return hashes;
+}
+
+function mtimes(
+  files: VerifyExpected['files'],
+  notebookFolder: string
+): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const { path } of files) {
+    const where = placed(notebookFolder, path);
+    if (existsSync(where)) {
+      times.set(path, statSync(where).mtimeMs);
+    }
+  }
+  return times;
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf-8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Verifies the pipeline in `options.folder` (see the module's comment). */
+export async function verifyPipeline(
+  options: VerifyOptions
+): Promise<VerifyReport> {
+  const started = Date.now();
+  const progress = (phase: VerifyPhase, message: string) =>
+    options.onProgress?.(message, phase);
+  const folder = resolve(options.folder);
+  const script = join(folder, 'pipeline.py');
+  if (!existsSync(script)) {
+    throw new VerifyError(
+      'bad-input',
+      `${folder} is not an exported pipeline: it has no pipeline.py`
+    );
+  }
+  const wrongTolerance = badTolerance(options.tolerance);
+  if (wrongTolerance) {
+    throw new VerifyError('bad-input', wrongTolerance);
+  }
+  const notebookFolder = resolve(
+    folder,
+    options.notebookDir ?? notebookDirOf(readFileSync(script, 'utf-8'))
+  );
+  const inputs = checkInputs(
+    options.inputs ?? inputsOfDvcYaml(join(folder, 'dvc.yaml')),
+    notebookFolder
+  );
+
+  const env = options.env ?? process.env;
+  const timeoutMs = options.timeoutMs ?? 30 * 60 * 1000;
+  const scratch = mkdtempSync(join(tmpdir(), 'trail-verify-'));
+  const venv = resolve(options.venvDir ?? join(scratch, 'venv'));
+  const report: VerifyReport = {
+    environment: { venv, installed: false },
+    inputs,
+    files: [],
+    metrics: [],
+    params: [],
+    reproduced: false,
+    durationMs: 0
+  };
+  try {
+    progress('venv', `creating a clean venv at ${venv}`);
+    const made = await makeVenv({
+      python: options.python,
+      venv,
+      folder,
+      requirementsFile: join(folder, 'requirements.txt'),
+      cacheDir: options.cacheDir ?? pipCacheDir(env),
+      env,
+      timeoutMs,
+      onInstall: () =>
+        progress('install', 'installing requirements.txt with pip')
+    });
+    report.environment = { venv, ...made };
+    if (!made.installed) {
+      return report;
+    }
+
+    const runEnv = runEnvironment(env, venv);
+    let recording = 'not asked to record the run';
+    if (options.record) {
+      const path = await recordingPath(
+        options.record,
+        options.python,
+        scratch,
+        env
+      );
+      if (path.path) {
+        runEnv.PYTHONPATH = path.path;
+        runEnv.TRAIL_URL = options.record.url;
+        if (options.record.token) {
+          runEnv.TRAIL_TOKEN = options.record.token;
+        }
+        recording = `recorded to ${options.record.url} by jupyterlab_trail.pipeline_run`;
+      } else {
+        runEnv.TRAIL_DISABLED = '1';
+        recording = `not recorded: ${path.why}`;
+      }
+    } else {
+      runEnv.TRAIL_DISABLED = '1';
+    }
+
+    progress('run', 'running pipeline.py');
+    const before = mtimes(options.expected.files, notebookFolder);
+    const answer = join(scratch, 'run.json');
+    const runStarted = Date.now();
+    const run = await runProcess(
+      venvPython(venv),
+      ['-c', RUNNER_PY, answer, script],
+      { cwd: folder, env: runEnv, timeoutMs }
+    );
+    report.run = {
+      exitCode: run.code,
+      durationMs: Date.now() - runStarted,
+      stderr: run.stderr.slice(-STDERR_KEPT),
+      recording
+    };
+    if (run.signal) {
+      report.run.signal = run.signal;
+    }
+    if (run.timedOut) {
+      report.run.timedOut = true;
+    }
+
+    progress(
+      'compare',
+      'comparing outputs, metrics and params with the recording'
+    );
+    const ran = run.code === 0;
+    const used = ran
+      ? (readJson(answer) as
+          | {
+              given?: Record<string, ParamValue>;
+              logged?: Record<string, ParamValue>;
+            }
+          | undefined)
+      : undefined;
+    const metricsFile = ran
+      ? readJson(join(folder, 'metrics.json'))
+      : undefined;
+    report.files = compareFiles(
+      options.expected.files,
+      ran
+        ? outputHashes(options.expected.files, notebookFolder, before)
+        : new Map()
+    );
+    report.metrics = compareMetrics(
+      options.expected.metrics,
+      metricsFile && typeof metricsFile === 'object'
+        ? (metricsFile as Record<string, unknown>)
+        : {},
+      options.tolerance
+    );
+    report.params = compareParams(options.expected.params, {
+      logged: used?.logged ?? {},
+      given: used?.given ?? {}
+    });
+    report.reproduced =
+      ran &&
+      report.files.every(file => file.same) &&
+      report.metrics.every(metric => metric.within) &&
+      report.params.every(param => param.same);
+    return report;
+  } finally {
+    report.durationMs = Date.now() - started;
+    if (!options.keepVenv) {
+      // A venvDir given is the caller's to remove.
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+}
