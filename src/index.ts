@@ -4,6 +4,7 @@
  */
 import { connectionPlugin } from './plugins/connection';
 import { deliveryPlugin } from './plugins/delivery';
+import { exportPlugin } from './plugins/export';
 import { forkPlugin } from './plugins/fork';
 import { forkComparisonPlugin } from './plugins/forkComparison';
 import { panelPlugin } from './plugins/panel';
@@ -25,5 +26,6 @@ export default [
   statusPlugin,
   replayRunPlugin,
   forkComparisonPlugin,
-  forkPlugin
+  forkPlugin,
+  exportPlugin
 ];

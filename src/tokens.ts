@@ -90,6 +90,22 @@ export interface IPanelViewOptions {
     sessionId?: string;
     executionId?: string;
   }) => void;
+  /**
+   * Exports a session (up to an execution's step, or what produced a file
+   * or metric of it) as a pipeline, when offered (`trail:export-pipeline`).
+   */
+  readonly onExport?: (target: IExportTarget) => void;
+}
+
+/** What "Export as pipeline…" is asked on (`trail:export-pipeline`'s args). */
+export interface IExportTarget {
+  sessionId?: string;
+  /** Up to this execution's step (and its file or metric). */
+  executionId?: string;
+  /** What produced this file (as recorded). */
+  file?: string;
+  /** What produced this metric. */
+  metric?: string;
 }
 
 /**
@@ -193,6 +209,7 @@ export namespace CommandIDs {
   export const forkSession = 'trail:fork-session';
   export const forkCheck = 'trail:fork-check';
   export const runFork = 'trail:run-fork';
+  export const exportPipeline = 'trail:export-pipeline';
 }
 
 /** The settings plugin id (schema/settings/plugin.json). */

@@ -126,6 +126,11 @@ export const panelPlugin: JupyterFrontEndPlugin<IViewRegistry> = {
         if (app.commands.hasCommand(CommandIDs.forkSession)) {
           void app.commands.execute(CommandIDs.forkSession, target);
         }
+      },
+      onExport: target => {
+        if (app.commands.hasCommand(CommandIDs.exportPipeline)) {
+          void app.commands.execute(CommandIDs.exportPipeline, { ...target });
+        }
       }
     });
     app.shell.add(sidebar, 'left', { rank: 850 });

@@ -27,8 +27,13 @@ export function CaptureSections(props: {
   trans: TranslationBundle;
   /** Opens another execution (the previous run of the cell). */
   onOpen?: (executionId: string) => void;
+  /**
+   * "What produced this?": exports what produced a written file or a
+   * metric as a pipeline; a button on each when given.
+   */
+  onExplain?: (target: { file?: string; metric?: string }) => void;
 }): JSX.Element | null {
-  const { capture, detail, trans, onOpen } = props;
+  const { capture, detail, trans, onOpen, onExplain } = props;
   if (!capture) {
     return null;
   }
@@ -76,7 +81,12 @@ export function CaptureSections(props: {
               </button>
             )}
           </div>
-          <FileList files={files} detail={detail} trans={trans} />
+          <FileList
+            files={files}
+            detail={detail}
+            trans={trans}
+            onExplain={onExplain}
+          />
         </section>
       )}
       {params.length > 0 && (
@@ -107,11 +117,21 @@ export function CaptureSections(props: {
                 <th scope="col">{trans.__('Name')}</th>
                 <th scope="col">{trans.__('Last')}</th>
                 <th scope="col">{trans.__('Steps')}</th>
+                {onExplain && <th scope="col" />}
               </tr>
             </thead>
             <tbody>
               {series.map(metric => (
-                <MetricRow key={metric.name} metric={metric} />
+                <MetricRow
+                  key={metric.name}
+                  metric={metric}
+                  trans={trans}
+                  onExplain={
+                    onExplain
+                      ? () => onExplain({ metric: metric.name })
+                      : undefined
+                  }
+                />
               ))}
             </tbody>
           </table>
@@ -130,8 +150,9 @@ function FileList(props: {
   files: FileAccess[];
   detail: ExecutionDetailModel;
   trans: TranslationBundle;
+  onExplain?: (target: { file?: string }) => void;
 }): JSX.Element {
-  const { files, detail, trans } = props;
+  const { files, detail, trans, onExplain } = props;
   const [all, setAll] = React.useState(false);
   const shown = all ? files : files.slice(0, MAX_FILES_SHOWN);
   return (
@@ -143,6 +164,11 @@ function FileList(props: {
               file={file}
               change={detail.changeOf(file)}
               trans={trans}
+              onExplain={
+                onExplain && file.access !== 'read' && file.role !== 'input'
+                  ? () => onExplain({ file: file.path })
+                  : undefined
+              }
             />
           </li>
         ))}
@@ -160,8 +186,12 @@ function FileList(props: {
   );
 }
 
-function MetricRow(props: { metric: IMetricSeries }): JSX.Element {
-  const { metric } = props;
+function MetricRow(props: {
+  metric: IMetricSeries;
+  trans: TranslationBundle;
+  onExplain?: () => void;
+}): JSX.Element {
+  const { metric, trans, onExplain } = props;
   return (
     <tr className="jp-Trail-MetricRow" data-metric={metric.name}>
       <th scope="row">{metric.name}</th>
@@ -173,6 +203,15 @@ function MetricRow(props: { metric: IMetricSeries }): JSX.Element {
           <span className="jp-Trail-Hint">{metric.points[0]?.step ?? ''}</span>
         )}
       </td>
+      {onExplain && (
+        <td>
+          <WhatProducedThis
+            what={metric.name}
+            onClick={onExplain}
+            trans={trans}
+          />
+        </td>
+      )}
     </tr>
   );
 }
@@ -185,8 +224,9 @@ function FileItem(props: {
   file: FileAccess;
   change: FileChange;
   trans: TranslationBundle;
+  onExplain?: () => void;
 }): JSX.Element {
-  const { file, change, trans } = props;
+  const { file, change, trans, onExplain } = props;
   const access =
     file.access === 'read'
       ? trans.__('read')
@@ -227,6 +267,13 @@ function FileItem(props: {
           </span>
         )}
         <HashValue file={file} trans={trans} />
+        {onExplain && (
+          <WhatProducedThis
+            what={file.path}
+            onClick={onExplain}
+            trans={trans}
+          />
+        )}
       </div>
       {file.schema && (
         <details className="jp-Trail-Schema">
@@ -318,5 +365,27 @@ function ChangeBadge(props: {
     <span className={`jp-Trail-ChangeBadge jp-mod-${change}`} title={text[1]}>
       {text[0]}
     </span>
+  );
+}
+
+/** "What produced this?": the export of what produced a file or metric. */
+function WhatProducedThis(props: {
+  what: string;
+  onClick: () => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { what, onClick, trans } = props;
+  return (
+    <button
+      type="button"
+      className="jp-Trail-LinkButton jp-Trail-WhatProduced"
+      title={trans.__(
+        'Export the code that produced %1 as a pipeline, and see which steps it took',
+        what
+      )}
+      onClick={onClick}
+    >
+      {trans.__('What produced this?')}
+    </button>
   );
 }

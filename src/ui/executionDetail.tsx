@@ -11,7 +11,7 @@ import { Panel } from '@lumino/widgets';
 import * as React from 'react';
 import { executionLevel } from '../model';
 import type { ExecutionPlace } from '../model';
-import type { ITrailView } from '../tokens';
+import type { IExportTarget, ITrailView } from '../tokens';
 import type { ExecutionRecord } from '../records/schema';
 import type { ExecutionDetailModel, Person, TrailBrowserModel } from '../model';
 import { CaptureSections } from './capture';
@@ -83,6 +83,7 @@ export class ExecutionDetailView extends Panel {
               onCopyLink={options.onCopyLink}
               onOpenReplay={options.onOpenReplay}
               onFork={options.onFork}
+              onExport={options.onExport}
             />
           )}
         </UseSignal>
@@ -181,6 +182,11 @@ export namespace ExecutionDetailView {
     onOpenReplay?: (target: { executionId?: string }) => void;
     /** Forks the session up to this execution's step; a button when given. */
     onFork?: (target: { executionId?: string }) => void;
+    /**
+     * Exports up to this execution's step as a pipeline (or what produced
+     * one of its files or metrics); buttons when given.
+     */
+    onExport?: (target: IExportTarget) => void;
   }
 }
 
@@ -190,6 +196,7 @@ function ExecutionDetail(props: {
   onCopyLink?: (executionId: string) => void;
   onOpenReplay?: (target: { executionId?: string }) => void;
   onFork?: (target: { executionId?: string }) => void;
+  onExport?: (target: IExportTarget) => void;
 }): JSX.Element | null {
   const { model, trans } = props;
   const detail = model.detail;
@@ -246,6 +253,12 @@ function ExecutionDetail(props: {
           ? () => props.onFork!({ executionId: record.id })
           : undefined
       }
+      onExport={
+        props.onExport
+          ? (target: { file?: string; metric?: string } = {}) =>
+              props.onExport!({ executionId: record.id, ...target })
+          : undefined
+      }
     />
   );
 }
@@ -259,6 +272,8 @@ function RecordDetail(props: {
   onCopyLink?: () => void;
   onOpenReplay?: () => void;
   onFork?: () => void;
+  /** Export up to here, or what produced a file or metric of it. */
+  onExport?: (target?: { file?: string; metric?: string }) => void;
   /** Who recorded it, when someone else did. */
   author: Person | null;
 }): JSX.Element {
@@ -309,7 +324,8 @@ function RecordDetail(props: {
         {(props.onHistory ||
           props.onCopyLink ||
           props.onOpenReplay ||
-          props.onFork) && (
+          props.onFork ||
+          props.onExport) && (
           <div className="jp-Trail-Actions">
             {props.onHistory && (
               <button
@@ -348,6 +364,18 @@ function RecordDetail(props: {
                 {trans.__('Fork up to here…')}
               </button>
             )}
+            {props.onExport && (
+              <button
+                type="button"
+                className="jp-Trail-Button jp-Trail-ExportButton"
+                title={trans.__(
+                  'Write the code that produced this step’s results as a pipeline (Trail export)'
+                )}
+                onClick={() => props.onExport!()}
+              >
+                {trans.__('Export up to here…')}
+              </button>
+            )}
             {props.onCopyLink && (
               <button
                 type="button"
@@ -380,6 +408,7 @@ function RecordDetail(props: {
         detail={detail}
         trans={trans}
         onOpen={onOpen}
+        onExplain={props.onExport}
       />
       <div className="jp-Trail-SectionHeader">
         <h3>{trans.__('Code')}</h3>
@@ -418,6 +447,7 @@ export const executionView: ITrailView<ExecutionPlace, ExecutionDetailModel> = {
       translator: options.translator,
       onCopyLink: options.onCopyLink,
       onOpenReplay: options.onOpenReplay,
-      onFork: options.onFork
+      onFork: options.onFork,
+      onExport: options.onExport
     })
 };

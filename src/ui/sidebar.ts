@@ -71,7 +71,8 @@ export class TrailSidebar extends SidePanel {
       onCopyLink: options.onCopyLink,
       onOpenReplay: options.onOpenReplay,
       onCompareWithParent: options.onCompareWithParent,
-      onFork: options.onFork
+      onFork: options.onFork,
+      onExport: options.onExport
     };
     for (const view of this.views.views) {
       this._addView(view);
@@ -272,6 +273,8 @@ export namespace TrailSidebar {
     onCompareWithParent?: (sessionId: string) => void;
     /** Opens the Fork widget; offered on sessions and executions when given. */
     onFork?: (target: { sessionId?: string; executionId?: string }) => void;
+    /** Exports as a pipeline; offered on sessions, executions, files and metrics when given. */
+    onExport?: IPanelViewOptions['onExport'];
   }
 }
 

@@ -70,6 +70,8 @@ export namespace TimelineView {
     onCompareWithParent?: (sessionId: string) => void;
     /** Opens the Fork widget on the session; a button when given. */
     onFork?: (target: { sessionId?: string }) => void;
+    /** Exports the session as a pipeline; a button when given. */
+    onExport?: (target: { sessionId?: string }) => void;
   }
 }
 
@@ -119,18 +121,32 @@ function Timeline(props: TimelineView.IOptions): JSX.Element | null {
           </time>
         </p>
       )}
-      {session && props.onOpenReplay && (
+      {session && (props.onOpenReplay || props.onExport) && (
         <div className="jp-Trail-Actions">
-          <button
-            type="button"
-            className="jp-Trail-Button jp-Trail-ReplayButton"
-            title={trans.__(
-              'Step through this session in the replay viewer: the notebook as it stood at each step'
-            )}
-            onClick={() => props.onOpenReplay!({ sessionId: session.id })}
-          >
-            {trans.__('Step through')}
-          </button>
+          {props.onOpenReplay && (
+            <button
+              type="button"
+              className="jp-Trail-Button jp-Trail-ReplayButton"
+              title={trans.__(
+                'Step through this session in the replay viewer: the notebook as it stood at each step'
+              )}
+              onClick={() => props.onOpenReplay!({ sessionId: session.id })}
+            >
+              {trans.__('Step through')}
+            </button>
+          )}
+          {props.onExport && (
+            <button
+              type="button"
+              className="jp-Trail-Button jp-Trail-ExportButton"
+              title={trans.__(
+                'Write the code that produced this run’s results as a pipeline (script, params, requirements, dvc.yaml, MLproject, Dockerfile)'
+              )}
+              onClick={() => props.onExport!({ sessionId: session.id })}
+            >
+              {trans.__('Export as pipeline…')}
+            </button>
+          )}
           {lineage && onCompare && (
             <button
               type="button"
@@ -316,13 +332,15 @@ export const timelineView: ITrailView<TimelinePlace, SessionTimelineModel> = {
     trans,
     onOpenReplay,
     onCompareWithParent,
-    onFork
+    onFork,
+    onExport
   }) =>
     new TimelineView({
       model,
       trans,
       onOpenReplay,
       onCompareWithParent,
-      onFork
+      onFork,
+      onExport
     })
 };
