@@ -14,6 +14,8 @@ import { localServer } from './local-server';
 export interface TrailConnection {
   client: TrailClient;
   url: string;
+  /** Its API token (handed to what records to it, e.g. a verified pipeline's run). */
+  token: string;
   /** `environment` (TRAIL_URL) or `local`. */
   source: 'environment' | 'local';
   close(): Promise<void>;
@@ -82,5 +84,5 @@ export async function connect(
       `The Trail server at ${url} cannot be used: ${(error as Error).message}`
     );
   }
-  return { client, url, source, close };
+  return { client, url, token, source, close };
 }

@@ -27,6 +27,11 @@ export const ExitCode = {
    * Nothing ran and nothing was recorded (--force runs anyway).
    */
   ContractFailed: 5,
+  /**
+   * `trail export --verify`: the pipeline could not be run to compare it
+   * (an input missing, its requirements not installable); it was written.
+   */
+  CannotVerify: 6,
   /** Stopped by the user (Ctrl-C). */
   Interrupted: 130
 } as const;
@@ -65,11 +70,29 @@ export const FORK_EXIT_CODES_HELP = `Exit codes:
 export const ALL_EXIT_CODES_HELP = `Exit codes (each command's --help says more):
   0    replay: every step the same as recorded; fork: every step ran
        (outputs that differ from the parent are expected)
-  1    replay: a step diverged; fork: a step raised a new error
-  2    bad input or configuration; nothing was run
+  1    replay: a step diverged; fork: a step raised a new error;
+       export --verify: the pipeline did not reproduce the recording
+  2    bad input or configuration; nothing was run or written
   3    the kernel died (the step is named and recorded)
-  4    the Trail server failed midway
+  4    the Trail server failed midway (export: it failed to export)
   5    fork: the data contract check found an error; nothing was run
+  6    export --verify: the pipeline could not be run to compare it
+  130  interrupted (Ctrl-C)`;
+
+/** The exit codes of `trail export` (its --help). */
+export const EXPORT_EXIT_CODES_HELP = `Exit codes:
+  0    the pipeline folder was written (and, with --verify, it reproduced
+       every recorded file hash and metric)
+  1    --verify: the pipeline ran but did not reproduce the recording (the
+       report marks each file or metric that differs)
+  2    bad input or configuration (unknown or private session, step past
+       the end, a target nothing produced, a session with no successful
+       step, --out existing and not empty without --force, no Trail
+       server); nothing was written
+  4    the Trail server failed (its export or its code analysis); nothing
+       was written
+  6    --verify could not run the pipeline (an input missing, requirements
+       not installable: the message names it); the folder was written
   130  interrupted (Ctrl-C)`;
 
 /**

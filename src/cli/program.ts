@@ -11,10 +11,13 @@ import { PACKAGE_VERSION } from '../_generated/version';
 import {
   ALL_EXIT_CODES_HELP,
   EXIT_CODES_HELP,
+  EXPORT_EXIT_CODES_HELP,
   ExitCode,
   FORK_EXIT_CODES_HELP
 } from './exit-codes';
+import { exportPipeline, type ExportOptions } from './export';
 import { fork, type ForkOptions } from './fork';
+import { recordRun, type RecordRunOptions } from './record-run';
 import { replay, type ReplayOptions } from './replay';
 import type { CliIO } from './session-command';
 
@@ -88,6 +91,46 @@ ${FORK_EXIT_CODES_HELP}
 
 ${CONFIGURATION_HELP}`;
 
+const EXPORT_HELP = `
+Writes the code that produced a recorded result as a pipeline folder: the
+steps it depends on, in execution order, with dead ends dropped (failed or
+interrupted steps, runs superseded by a later run of the same cell, steps
+that only display), IPython magics turned into plain Python (or left as
+comments with the reason), the logged params read from params.yaml and
+overridable (python pipeline.py --lr 0.01), the logged metrics written to
+metrics.json. The folder also holds requirements.txt pinned from the
+recorded environment (and the full freeze as a lock), dvc.yaml, MLproject,
+a Dockerfile, a papermill notebook and a README with the provenance.
+
+Run it from the notebook's folder (where the recorded relative paths
+resolve, beside the data), with --out inside it. The files are written
+into a temporary folder beside --out, then renamed into place: nothing is
+half-written. An --out that exists and is not empty is refused unless
+--force, which replaces it as a whole.
+
+--verify then builds a clean venv from the folder's requirements.txt, runs
+python pipeline.py in it on the recorded inputs and compares each file the
+run wrote (sha256) and each metric with the recording. Metrics must be
+equal unless a --tolerance allows an absolute difference (for training that
+is not deterministic). The verification run is recorded as a session
+linked to the exported one.
+
+Examples:
+  trail export 5b2f0c1e-... --out pipelines/train          the whole run
+  trail export 5b2f0c1e-... --upto 12 --out pipelines/train
+  trail export 'http://hub/lab?trail-execution=9a...' --out pipelines/train
+                                                  up to that execution
+  trail export 5b2f0c1e-... --target model.pkl --out pipelines/model
+                                                  what produced model.pkl
+  trail export 5b2f0c1e-... --target metric:accuracy --out pipelines/acc
+  trail export 5b2f0c1e-... --out pipelines/train --force --verify \\
+      --tolerance 1e-6 --tolerance loss=0.01
+  trail export 5b2f0c1e-... --out pipelines/train --json > export.json
+
+${EXPORT_EXIT_CODES_HELP}
+
+${CONFIGURATION_HELP}`;
+
 /** Collects the repeated --map options as given (parsed by the command). */
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -112,7 +155,7 @@ export function buildProgram(
 ): Command {
   const program = new Command('trail')
     .description(
-      'Trail from a terminal: replay a recorded notebook session in a fresh kernel, or fork it onto your own data.'
+      'Trail from a terminal: replay a recorded notebook session in a fresh kernel, fork it onto your own data, or export it as a pipeline.'
     )
     .version(PACKAGE_VERSION, '-V, --version', 'print the version of Trail')
     .helpOption('-h, --help', 'show this help')
@@ -198,6 +241,66 @@ export function buildProgram(
     .exitOverride()
     .action(async (session: string, options: ForkOptions) => {
       done(await fork(session, options, io));
+    });
+
+  program
+    .command('export')
+    .description(
+      'Export the code that produced a recorded result (a session up to step K, a written file or a logged metric) as a pipeline folder that runs unmodified (script, params, pinned requirements, DVC, MLflow, Docker); --verify checks that it reproduces the recording.'
+    )
+    .argument(
+      '<session>',
+      'a session id, an execution id, or a Trail link (…?trail-execution=<id>; exports up to that execution)'
+    )
+    .addOption(
+      new Option(
+        '--upto <K>',
+        'consider steps 1..K (default: the last step, or the linked execution)'
+      ).argParser(positiveInteger)
+    )
+    .option(
+      '--target <PATH|metric:NAME>',
+      'export only what produced this file (its path as recorded) or this metric (default: every result of the run)'
+    )
+    .requiredOption(
+      '--out <DIR>',
+      'the pipeline folder to write (new or empty unless --force)'
+    )
+    .option(
+      '--verify',
+      'run the pipeline in a clean venv on the recorded inputs and compare its files and metrics with the recording'
+    )
+    .option(
+      '--tolerance <X|NAME=X>',
+      'with --verify: how far a metric may be from the recorded value (absolute); X for every metric, NAME=X for one; repeatable',
+      collect
+    )
+    .option('--force', 'replace --out as a whole when it is not empty')
+    .option(
+      '--json',
+      'print one JSON document on stdout (the export without file contents, the verification); logs go to stderr'
+    )
+    .addHelpText('after', EXPORT_HELP)
+    .exitOverride()
+    .action(async (session: string, options: ExportOptions) => {
+      done(await exportPipeline(session, options, io));
+    });
+  program
+    .command('record-run')
+    .description(
+      'Record one run of an exported pipeline (called by its pipeline.py through jupyterlab_trail.pipeline_run): a session of one execution linked to the session it was exported from.'
+    )
+    .argument(
+      '<capture>',
+      'the JSON file jupyterlab_trail.pipeline_run wrote at the end of the run'
+    )
+    .option(
+      '--json',
+      'print where the run was recorded as JSON (sessionId, executionId, server, lineage)'
+    )
+    .exitOverride()
+    .action(async (capture: string, options: RecordRunOptions) => {
+      done(await recordRun(capture, options, io));
     });
   return program;
 }

@@ -1,0 +1,148 @@
+/**
+ * `trail export --verify`: the written pipeline run in a clean venv on the
+ * recorded inputs (`verifyPipeline`, contract C), its report printed, and
+ * the exit code: 0 reproduced, 1 not reproduced, 6 could not run (an input
+ * missing, the requirements not installable: the message names it).
+ */
+import { analysisPython } from './analysis';
+import type { TrailConnection } from './config';
+import type { ExportResult } from './export-api';
+import { CliError, ExitCode } from './exit-codes';
+import type { CliIO } from './session-command';
+import {
+  verifyOutcome,
+  verifyPipeline,
+  VerifyError,
+  type VerifyReport,
+  type VerifyTolerance
+} from './verify';
+
+export type Tolerance = VerifyTolerance;
+
+/** A verification that could not run; `report` when it got that far. */
+export class VerifyFailed extends CliError {
+  constructor(
+    message: string,
+    readonly report?: VerifyReport
+  ) {
+    super(message, ExitCode.CannotVerify);
+  }
+}
+
+/** Runs the verification; resolves with its report and the exit code. */
+export async function verifyExport(
+  result: ExportResult,
+  options: {
+    dir: string;
+    tolerance: Tolerance;
+    connection: TrailConnection;
+    io: CliIO;
+    say: (line: string) => void;
+  }
+): Promise<{ report: VerifyReport; exitCode: ExitCode }> {
+  const { io, say } = options;
+  say('');
+  say(
+    'Verifying: a clean venv from its requirements.txt, then python pipeline.py on the recorded inputs…'
+  );
+  let report: VerifyReport;
+  try {
+    report = await verifyPipeline({
+      folder: options.dir,
+      python: analysisPython(io.env),
+      expected: result.expected,
+      tolerance: options.tolerance,
+      inputs: result.inputs,
+      onProgress: message => io.err(`  ${message}`),
+      record: {
+        url: options.connection.url,
+        token: options.connection.token,
+        sessionId: result.sessionId,
+        step: result.upto
+      }
+    });
+  } catch (error) {
+    if (error instanceof VerifyError) {
+      // The folder was written; only the run could not be made.
+      throw error.code === 'input-missing'
+        ? new VerifyFailed(`Cannot verify: ${error.message}`)
+        : new CliError(`--verify: ${error.message}`);
+    }
+    throw error;
+  }
+  for (const line of verifyLines(report)) {
+    say(line);
+  }
+  switch (verifyOutcome(report)) {
+    case 'could-not-run':
+      throw new VerifyFailed(
+        `Cannot verify: the pipeline's environment could not be made (${report.environment.error ?? 'pip failed'}). The pipeline was written; it was not run.`,
+        report
+      );
+    case 'reproduced':
+      return { report, exitCode: ExitCode.Same };
+    default:
+      return { report, exitCode: ExitCode.Diverged };
+  }
+}
+
+const short = (hash: string | undefined) => hash?.slice(0, 12);
+
+/** The verification report's lines. */
+export function verifyLines(report: VerifyReport): string[] {
+  const lines: string[] = [];
+  const { environment, run } = report;
+  if (environment.installed) {
+    lines.push(
+      `  venv: ${environment.requirements ?? 0} requirement line${environment.requirements === 1 ? '' : 's'} installed`
+    );
+  }
+  for (const input of report.inputs) {
+    if (input.same === false) {
+      lines.push(
+        `  note: the input ${input.path} changed since the recording (recorded ${short(input.recorded)}, now ${short(input.found)}): outputs may differ for that reason`
+      );
+    }
+  }
+  if (run) {
+    const seconds = (run.durationMs / 1000).toFixed(1);
+    lines.push(
+      run.exitCode === 0
+        ? `  python pipeline.py ran in ${seconds} s (${run.recording})`
+        : `  python pipeline.py ${run.timedOut ? 'timed out' : `exited ${run.exitCode ?? run.signal}`} after ${seconds} s:\n${indent(run.stderr)}`
+    );
+  }
+  for (const file of report.files) {
+    lines.push(
+      `  ${file.same ? 'same   ' : 'DIFFERS'} ${file.path}: recorded ${short(file.recorded)}, ` +
+        `${file.reproduced ? `reproduced ${short(file.reproduced)}` : 'not written'}`
+    );
+  }
+  for (const metric of report.metrics) {
+    lines.push(
+      `  ${metric.within ? 'same   ' : 'DIFFERS'} metric ${metric.name}: recorded ${metric.recorded}, ` +
+        `${metric.reproduced === undefined ? 'not logged' : `reproduced ${metric.reproduced}`}` +
+        `${metric.tolerance ? ` (tolerance ${metric.tolerance})` : ''}`
+    );
+  }
+  for (const param of report.params) {
+    lines.push(
+      `  ${param.same ? 'same   ' : 'DIFFERS'} param ${param.name}: recorded ${JSON.stringify(param.recorded)}, used ${param.used === undefined ? 'none' : JSON.stringify(param.used)}`
+    );
+  }
+  const seconds = (report.durationMs / 1000).toFixed(1);
+  lines.push(
+    report.reproduced
+      ? `Reproduced: every recorded file hash and metric (${seconds} s).`
+      : `Not reproduced (${seconds} s): see the lines marked DIFFERS.`
+  );
+  return lines;
+}
+
+function indent(text: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map(line => `    ${line}`)
+    .join('\n');
+}
