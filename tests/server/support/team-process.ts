@@ -31,9 +31,13 @@ export interface TeamProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the server CLI on a fresh data folder with these people (name → role). */
+/**
+ * Starts the server CLI on a fresh data folder with these people (name →
+ * role); `env` is added to the server's environment (TRAIL_PYTHON, ...).
+ */
 export async function startTeamProcess(
-  roles: Record<string, Role>
+  roles: Record<string, Role>,
+  env: NodeJS.ProcessEnv = {}
 ): Promise<TeamProcess> {
   const dir = await tempDir();
   const directory = await UserDirectory.open(dir, { reloadIntervalMs: 0 });
@@ -45,7 +49,7 @@ export async function startTeamProcess(
       token: (await directory.issueToken(name)).token
     };
   }
-  const server = await startServer(dir, OWNER_TOKEN);
+  const server = await startServer(dir, OWNER_TOKEN, env);
   return {
     dir,
     server,
