@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 
-from .embedded import SERVER_SCRIPT
+from .embedded import SERVER_SCRIPT, server_environment
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"trail-server: the server bundle {SERVER_SCRIPT} is missing; rebuild the package", file=sys.stderr)
         return 1
     # Replace this process: signals (SIGTERM from a service manager) reach the server.
-    os.execv(node, [node, str(SERVER_SCRIPT), *args])
+    os.execve(node, [node, str(SERVER_SCRIPT), *args], server_environment())
     return 0  # not reached
 
 

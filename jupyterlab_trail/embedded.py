@@ -14,6 +14,7 @@ import os
 import secrets
 import shutil
 import subprocess
+import sys
 import threading
 import urllib.request
 from pathlib import Path
@@ -26,6 +27,16 @@ SERVER_SCRIPT = Path(__file__).parent / "server" / "trail-server.cjs"
 def default_data_dir() -> str:
     """The documented default: ``<jupyter data dir>/trail``."""
     return os.path.join(jupyter_data_dir(), "trail")
+
+
+def server_environment() -> dict[str, str]:
+    """The environment of a Trail server this package starts: the caller's,
+    with ``TRAIL_PYTHON`` naming this Python unless set (the server runs the
+    export's code analysis, ``python -m jupyterlab_trail.analysis``, in it)."""
+    env = dict(os.environ)
+    if not env.get("TRAIL_PYTHON", "").strip():
+        env["TRAIL_PYTHON"] = sys.executable
+    return env
 
 
 def read_or_create_token(data_dir: str) -> str:
@@ -91,7 +102,7 @@ class EmbeddedTrailServer:
             log_file = open(log_path, "ab")
             self._proc = subprocess.Popen(
                 cmd, stdout=subprocess.PIPE, stderr=log_file, stdin=subprocess.DEVNULL,
-                start_new_session=True,
+                start_new_session=True, env=server_environment(),
             )
             # The server prints one JSON line once it listens (or finds a running one).
             assert self._proc.stdout is not None
