@@ -218,6 +218,9 @@ async function main() {
           );
           log(`  step: next (->)    ${fmt(v.next)}`);
           log(`  step: slider jump  ${fmt(v.jump)}`);
+          if (v.jumpPainted) {
+            log(`    to first paint ${fmt(v.jumpPainted)}`);
+          }
           for (const [name, st] of Object.entries(v.jumpPhases ?? {})) {
             log(`    ${name.padEnd(14)} ${fmt(st)}`);
           }

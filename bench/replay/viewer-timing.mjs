@@ -207,7 +207,13 @@ export async function measureViewer(
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     }
-    const phases = { beforeRequest: [], request: [], afterResponse: [] };
+    const phases = {
+      beforeRequest: [],
+      request: [],
+      afterResponse: [],
+      drawnToPainted: []
+    };
+    const painted = [];
     const targets = jumpSteps ?? randomSteps(jumps, total, 1);
     for (const k of targets) {
       await page.evaluate(() => {
@@ -216,6 +222,25 @@ export async function measureViewer(
       });
       // What the slider's change does: go to step k.
       await page.evaluate(step => {
+        // And when the page first painted after drawing it: the step's
+        // time the reader waits for, with what the draw left to the tasks
+        // after it (the sandboxed frames of the cells in view are made
+        // then), style, layout and paint.
+        const shown = document.querySelector('.jp-Trail-ReplayViewer');
+        window.__trailPainted = new Promise(resolve => {
+          const observer = new MutationObserver(() => {
+            if (shown.dataset.trailStep === String(step)) {
+              observer.disconnect();
+              requestAnimationFrame(() =>
+                setTimeout(() => resolve(performance.now()), 0)
+              );
+            }
+          });
+          observer.observe(shown, {
+            attributes: true,
+            attributeFilter: ['data-trail-step']
+          });
+        });
         const slider = document.querySelector('.jp-Trail-ReplaySlider');
         const set = Object.getOwnPropertyDescriptor(
           HTMLInputElement.prototype,
@@ -235,7 +260,8 @@ export async function measureViewer(
       jump.push(Number(await viewer.getAttribute('data-trail-step-ms')));
       // Where the jump went: from the ask to the request for step k, the
       // request (to its last byte), and from there to the step drawn.
-      const times = await page.evaluate(step => {
+      const times = await page.evaluate(async step => {
+        const painted = await window.__trailPainted;
         const measure = performance
           .getEntriesByName('trail-replay-step', 'measure')
           .at(-1);
@@ -248,7 +274,8 @@ export async function measureViewer(
               start: measure.startTime,
               end: measure.startTime + measure.duration,
               requestStart: request.startTime,
-              responseEnd: request.responseEnd
+              responseEnd: request.responseEnd,
+              painted
             }
           : null;
       }, k);
@@ -256,6 +283,8 @@ export async function measureViewer(
         phases.beforeRequest.push(times.requestStart - times.start);
         phases.request.push(times.responseEnd - times.requestStart);
         phases.afterResponse.push(times.end - times.responseEnd);
+        phases.drawnToPainted.push(times.painted - times.end);
+        painted.push(times.painted - times.start);
       }
       await sleep(150);
     }
@@ -267,6 +296,7 @@ export async function measureViewer(
       openFirst: opens[0],
       next: stats(next),
       jump: stats(jump),
+      jumpPainted: painted.length > 0 ? stats(painted) : null,
       jumpPhases: Object.fromEntries(
         Object.entries(phases)
           .filter(([, values]) => values.length > 0)
