@@ -118,6 +118,9 @@ export function pipFailure(run: ProcessRun): string {
   return lines.join('; ') || `pip exited with ${run.code}`;
 }
 
+/** pip's answers when it is missing or has no --python. */
+const NO_PIP_PYTHON = /No module named pip|no such option: --python/;
+
 /** How the venv was made and filled. */
 export interface VenvResult {
   installed: boolean;
@@ -132,7 +135,8 @@ export interface VenvResult {
 /**
  * Makes `venv` from `python` without pip of its own (ensurepip is the slow
  * part) and installs `requirementsFile` into it with `python`'s pip
- * (`pip --python`); when `python` has no pip that can, the venv gets its own.
+ * (`pip --python`, one start of pip fewer than the venv's own); when
+ * `python` has no pip that can, the venv gets its own.
  */
 export async function makeVenv(options: {
   python: string;
@@ -183,15 +187,14 @@ export async function makeVenv(options: {
     '-r',
     options.requirementsFile
   ];
-  let pip: string[] = ['-m', 'pip', '--python', target, ...pipArgs];
-  let pipPython = python;
-  const probe = await runProcess(
+  let installed = await runProcess(
     python,
-    ['-m', 'pip', '--python', target, '--version'],
-    { env, timeoutMs: 60000 }
+    ['-m', 'pip', '--python', target, ...pipArgs],
+    { cwd: options.folder, env, timeoutMs: options.timeoutMs }
   );
-  if (probe.code !== 0) {
-    // No pip beside `python`, or one older than --python (pip 22.3).
+  if (installed.code !== 0 && NO_PIP_PYTHON.test(installed.stderr)) {
+    // No pip beside `python`, or one older than --python (pip 22.3): the
+    // venv gets its own.
     const ensured = await runProcess(
       target,
       ['-m', 'ensurepip', '--default-pip'],
@@ -206,14 +209,12 @@ export async function makeVenv(options: {
         installMs: Date.now() - installStarted
       };
     }
-    pip = ['-m', 'pip', ...pipArgs];
-    pipPython = target;
+    installed = await runProcess(target, ['-m', 'pip', ...pipArgs], {
+      cwd: options.folder,
+      env,
+      timeoutMs: options.timeoutMs
+    });
   }
-  const installed = await runProcess(pipPython, pip, {
-    cwd: options.folder,
-    env,
-    timeoutMs: options.timeoutMs
-  });
   const installMs = Date.now() - installStarted;
   if (installed.code !== 0) {
     return {
