@@ -32,7 +32,8 @@ describe('resultsOf', () => {
         params: { lr: 0.01 },
         paramTargets: { lr: 'lr' }
       },
-      { cell: 'b', uses: ['lr'], metrics: { loss: [0.8, 0.3], acc: 0.7 } }
+      // Another cell: a re-run of b would have redone (superseded) step 2.
+      { cell: 'c', uses: ['lr'], metrics: { loss: [0.8, 0.3], acc: 0.7 } }
     ]);
     expect(r.params).toEqual([
       {

@@ -134,12 +134,46 @@ describe('sliceRun: re-runs and order', () => {
     ]);
   });
 
+  it('drops a training run edited and run again (both logged and wrote the same) as superseded', () => {
+    const train = {
+      cell: 'train',
+      defines: ['model', 'C'],
+      params: { C: 1.0 },
+      metrics: { acc: 0.8 },
+      writes: ['model.pkl']
+    };
+    const s = slice([
+      train,
+      { ...train, params: { C: 0.5 }, metrics: { acc: 0.9 } },
+      { cell: 'plot', uses: ['model'], writes: ['plot.png'] }
+    ]);
+    expect(keptSteps(s)).toEqual([2, 3]);
+    expect(drops(s)).toEqual([
+      [1, 'superseded', 'superseded by step 2 (the same cell run again)']
+    ]);
+  });
+
+  it('keeps a logging run a kept step used before the cell ran again, and one whose re-run logged less', () => {
+    const used = slice([
+      { cell: 'a', defines: ['w'], metrics: { loss: 0.3 } },
+      { cell: 'b', uses: ['w'], writes: ['w1.txt'] },
+      { cell: 'a', defines: ['w'], metrics: { loss: 0.1 } }
+    ]);
+    expect(keptSteps(used)).toEqual([1, 2, 3]);
+    const less = slice([
+      { cell: 'a', defines: ['w'], metrics: { loss: 0.3, acc: 0.7 } },
+      { cell: 'a', defines: ['w'], metrics: { loss: 0.1 } }
+    ]);
+    expect(keptSteps(less)).toEqual([1, 2]);
+  });
+
   it('keeps both runs of a cell when a kept step used the first in between', () => {
     const s = slice([
       { cell: 'a', defines: ['lr'] },
       { cell: 'b', uses: ['lr'], metrics: { loss: 0.3 } },
       { cell: 'a', defines: ['lr'] },
-      { cell: 'b', uses: ['lr'], metrics: { loss: 0.1 } }
+      // Another cell: a re-run of b would have redone step 2.
+      { cell: 'c', uses: ['lr'], metrics: { loss: 0.1 } }
     ]);
     expect(keptSteps(s)).toEqual([1, 2, 3, 4]);
     expect(s.kept[0].reason).toBe('defines lr used by step 2');

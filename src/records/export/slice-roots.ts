@@ -4,9 +4,16 @@
  * run of every cell that changed state); for a file, the last successful
  * step writing it; for a metric, the last successful step logging it.
  */
-import { metricsOf, normalisePath, produces, writesOf } from './effects';
+import {
+  metricsOf,
+  normalisePath,
+  paramsOf,
+  produces,
+  writesOf
+} from './effects';
 import {
   analysable,
+  definesOf,
   isEmpty,
   producedBy,
   succeeded,
@@ -67,9 +74,10 @@ export function rootsOf(
 
 function sessionRoots(steps: readonly Step[]): Map<Step, Produced> {
   const roots = new Map<Step, Produced>();
+  const redone = redoneLater(steps);
   for (const s of steps.filter(analysable)) {
     const produced = producedBy(s);
-    if (!isEmpty(produced)) {
+    if (!isEmpty(produced) && !redone.has(s)) {
       roots.set(s, produced);
     }
   }
@@ -96,4 +104,47 @@ function sessionRoots(steps: readonly Step[]): Map<Step, Produced> {
     });
   }
   return roots;
+}
+
+/**
+ * The runs a later successful run of the same cell redid: it wrote every
+ * file, logged every metric and param and bound every name the earlier run
+ * did (a training cell edited and run again). Such a run is not a result
+ * of the session; it stays only if a kept step used it in between (the
+ * closure keeps it then), else it is dropped as superseded.
+ */
+function redoneLater(steps: readonly Step[]): Set<Step> {
+  const redone = new Set<Step>();
+  const next = new Map<string, Step>();
+  const analysed = steps.filter(analysable);
+  for (let i = analysed.length - 1; i >= 0; i--) {
+    const s = analysed[i];
+    const cellId = s.execution.cellId;
+    if (!cellId) {
+      continue;
+    }
+    const rerun = next.get(cellId);
+    next.set(cellId, s);
+    if (rerun && covers(rerun, s)) {
+      redone.add(s);
+    }
+  }
+  return redone;
+}
+
+/**
+ * `later` wrote every file, logged every metric and param and bound every
+ * name `earlier` did.
+ */
+function covers(later: Step, earlier: Step): boolean {
+  const has = (all: string[], some: string[]): boolean =>
+    some.every(item => all.includes(item));
+  const paths = (s: Step): string[] =>
+    writesOf(s.execution).map(f => normalisePath(f.path));
+  return (
+    has(paths(later), paths(earlier)) &&
+    has(metricsOf(later.execution), metricsOf(earlier.execution)) &&
+    has(paramsOf(later.execution), paramsOf(earlier.execution)) &&
+    has(definesOf(later), definesOf(earlier))
+  );
 }
