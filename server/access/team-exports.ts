@@ -39,7 +39,7 @@ import {
   type ExportTarget
 } from '../../src/records/export/slice';
 import type { ExecutionRecord, SessionSummary } from '../../src/records/schema';
-import { AppError } from '../errors';
+import { AppError, type ErrorDetail } from '../errors';
 import type { HistoryService } from '../services/history';
 import type { RecordValidator } from '../validation';
 import type { Principal } from './directory';
@@ -84,6 +84,15 @@ export class TeamExports {
       principal,
       id
     );
+    const targetProblem = targetDetail(body);
+    if (targetProblem) {
+      throw new AppError(
+        400,
+        'invalid_request',
+        `The export request is invalid: ${targetProblem.path} ${targetProblem.message}.`,
+        [targetProblem]
+      );
+    }
     this.validator.assertBody<ExportRequest>(
       EXPORT_REQUEST_SCHEMA,
       body ?? {},
@@ -265,6 +274,54 @@ export class TeamExports {
   }
 }
 
+/** What each kind of target names besides its kind. */
+const TARGET_FIELDS: Record<string, string[]> = {
+  session: [],
+  file: ['path'],
+  metric: ['name']
+};
+
+/**
+ * The first problem of the body's target, told by its kind: the schema's
+ * oneOf would report every branch's complaint (a file target without a
+ * path "must be session"). The schema still decides what passes.
+ */
+function targetDetail(body: unknown): ErrorDetail | null {
+  const target = (body as { target?: unknown } | null | undefined)?.target;
+  if (!target || typeof target !== 'object' || Array.isArray(target)) {
+    return null;
+  }
+  const fields = target as Record<string, unknown>;
+  const kind = fields.kind;
+  const needs =
+    typeof kind === 'string' && Object.hasOwn(TARGET_FIELDS, kind)
+      ? TARGET_FIELDS[kind]
+      : undefined;
+  if (!needs) {
+    return {
+      path: '/body/target/kind',
+      message: 'must be one of session, file, metric'
+    };
+  }
+  for (const key of needs) {
+    if (typeof fields[key] !== 'string' || fields[key] === '') {
+      return {
+        path: `/body/target/${key}`,
+        message: `must be a non-empty string (a ${kind} target names its ${key})`
+      };
+    }
+  }
+  const extra = Object.keys(fields).find(
+    key => key !== 'kind' && !needs.includes(key)
+  );
+  return extra
+    ? {
+        path: `/body/target/${extra}`,
+        message: `is not a property of a ${kind} target`
+      }
+    : null;
+}
+
 /** The asked folder, checked (a 400 naming /body/folder), or the default. */
 function exportFolder(
   asked: string | undefined,
@@ -279,7 +336,7 @@ function exportFolder(
     throw new AppError(
       400,
       'invalid_request',
-      `The export request's folder ${problem}.`,
+      `The export request is invalid: /body/folder ${problem}.`,
       [{ path: '/body/folder', message: problem }]
     );
   }

@@ -7,7 +7,10 @@
  * bad body (400 naming the field), and a server whose Python is missing
  * (503 naming it).
  */
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { join } from 'node:path';
+import { loadApiSchemas, loadRecordSchemas } from '../../server/schemas';
 import { ROOT, buildServer, startServer } from './support/process';
 import { executionEvent, newId, sessionEvent } from './support/records';
 import { removeTempDirs, tempDir } from './support/server';
@@ -133,6 +136,22 @@ afterAll(async () => {
   await removeTempDirs();
 });
 
+// The answer is checked against export-result.schema.json as written.
+const ajv = new Ajv({ strict: false });
+addFormats(ajv);
+for (const schema of [
+  ...Object.values(loadRecordSchemas()),
+  ...Object.values(loadApiSchemas())
+]) {
+  ajv.addSchema(schema);
+}
+const fitsExportResult = (body: unknown) => {
+  const validate = ajv.getSchema(
+    'https://trail.dev/schema/api/export-result.schema.json'
+  )!;
+  return validate(body) ? null : validate.errors;
+};
+
 const fileOf = (body: any, path: string): string =>
   body.files.find((f: { path: string }) => f.path === path)?.content;
 
@@ -141,6 +160,7 @@ describe('POST /sessions/:id/export', () => {
     const res = await post(bob, S, { folder: 'pipelines/train' });
     expect(res.status).toBe(200);
     const body = res.body;
+    expect(fitsExportResult(body)).toBeNull();
     expect(body).toMatchObject({
       sessionId: S,
       upto: 7,
@@ -228,6 +248,7 @@ describe('POST /sessions/:id/export', () => {
       target: { kind: 'file', path: 'model.txt' }
     });
     expect(res.status).toBe(200);
+    expect(fitsExportResult(res.body)).toBeNull();
     expect(res.body.target).toEqual({ kind: 'file', path: 'model.txt' });
     expect(res.body.kept.map((k: { step: number }) => k.step)).toEqual([
       1, 3, 4
@@ -301,23 +322,29 @@ describe('POST /sessions/:id/export', () => {
   it('refuses a bad body with a 400 naming the field, and a step past the last with 404 step_not_found', async () => {
     const cases: [unknown, string][] = [
       [{ upto: 0 }, '/body/upto'],
-      [{ target: { kind: 'file' } }, '/body/target'],
-      [{ target: { kind: 'plot' } }, '/body/target'],
+      [{ upto: 2.5 }, '/body/upto'],
+      [{ target: { kind: 'file' } }, '/body/target/path'],
+      [{ target: { kind: 'metric', name: '' } }, '/body/target/name'],
+      [{ target: { kind: 'session', path: 'x' } }, '/body/target/path'],
+      [{ target: { kind: 'plot' } }, '/body/target/kind'],
+      [{ target: { kind: 'file', path: 7 } }, '/body/target/path'],
       [{ folder: '../elsewhere' }, '/body/folder'],
       [{ folder: '/tmp/abs' }, '/body/folder'],
-      [{ mode: 'fast' }, '/body'],
+      [{ folder: '' }, '/body/folder'],
+      [{ force: 'yes' }, '/body/force'],
+      [{ mode: 'fast' }, '/body/mode'],
       [[], '/body']
     ];
     for (const [body, path] of cases) {
       const res = await post(alice, S, body);
-      expect([JSON.stringify(body), res.status]).toEqual([
+      const first = res.body.error?.details?.[0];
+      expect([JSON.stringify(body), res.status, first?.path]).toEqual([
         JSON.stringify(body),
-        400
+        400,
+        path
       ]);
       expect(res.body.error.code).toBe('invalid_request');
-      expect(
-        res.body.error.details.map((d: { path: string }) => d.path)
-      ).toContainEqual(expect.stringMatching(`^${path}`));
+      expect(res.body.error.message).toContain(path);
     }
     const past = await post(alice, S, { upto: 8 });
     expect(past.status).toBe(404);

@@ -71,7 +71,8 @@ describe('openapi.json', () => {
         'POST /sessions/{id}/preflight',
         'GET /sessions/{id}/replays',
         'POST /sessions/{id}/contract',
-        'GET /sessions/{id}/parent-comparison'
+        'GET /sessions/{id}/parent-comparison',
+        'POST /sessions/{id}/export'
       ].sort()
     );
     for (const title of [
@@ -81,7 +82,9 @@ describe('openapi.json', () => {
       'ExecutionSummary',
       'ExecutionRecord',
       'ExecutionCapture',
-      'EnvironmentSnapshot'
+      'EnvironmentSnapshot',
+      'ExportRequest',
+      'ExportResult'
     ]) {
       expect(doc.components.schemas[title]).toMatchObject({ title });
     }
