@@ -100,7 +100,11 @@ export class TeamExports {
     );
     const request = (body ?? {}) as ExportRequest;
     const now = this.options.now?.() ?? new Date();
-    const folder = exportFolder(request.folder, session.notebookPath, now);
+    const folder = exportFolder(
+      request.folder,
+      this.access.decorate(session).notebookPath,
+      now
+    );
     const target: ExportTarget = request.target ?? { kind: 'session' };
     const steps = await readableSteps(this.access, principal, session);
     const upto = request.upto ?? steps.length;

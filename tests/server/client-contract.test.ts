@@ -6,6 +6,7 @@
  * then not drift apart unnoticed.
  */
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { TrailClient } from '../../src/client/client';
 import {
@@ -226,5 +227,58 @@ describe('every client method gets an answer that fits its schema', () => {
       step: 1,
       substitutions
     });
+  });
+
+  it('from a session exported as a pipeline (#15)', async () => {
+    // The in-process app runs the code analysis in TRAIL_PYTHON.
+    const before = process.env.TRAIL_PYTHON;
+    process.env.TRAIL_PYTHON = join(
+      __dirname,
+      '..',
+      '..',
+      '.venv',
+      'bin',
+      'python'
+    );
+    try {
+      const source = sessionEvent({ notebookPath: 'contract/fit.ipynb' });
+      const sid = source.session.id;
+      const fit = executionEvent(sid, 1, {
+        notebookPath: 'contract/fit.ipynb',
+        code: 'n = 3\ntrail.log_param("n", n)\nopen("out.txt", "w").write(str(n))',
+        capture: {
+          files: [
+            {
+              path: 'out.txt',
+              access: 'write',
+              kind: 'file',
+              sha256: 'c'.repeat(64),
+              size: 1
+            }
+          ],
+          params: { n: 3 }
+        }
+      });
+      await client.ingest({ events: [source, fit] });
+      const result = await client.exportPipeline(sid, { folder: 'out' });
+      expect(result.kept.map(k => k.step)).toEqual([1]);
+      expect(result.expected.files).toEqual([
+        { path: 'out.txt', sha256: 'c'.repeat(64) }
+      ]);
+      expect(result.params[0]).toMatchObject({ name: 'n', overridable: true });
+      expect(
+        result.files.find(f => f.path === 'pipeline.py')?.content
+      ).toContain('n = PARAMS["n"]');
+      // No body: every default.
+      expect((await client.exportPipeline(sid)).folder).toMatch(
+        /^pipelines\/fit-\d{4}-\d{2}-\d{2}$/
+      );
+    } finally {
+      if (before === undefined) {
+        delete process.env.TRAIL_PYTHON;
+      } else {
+        process.env.TRAIL_PYTHON = before;
+      }
+    }
   });
 });
