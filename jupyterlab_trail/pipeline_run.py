@@ -50,7 +50,7 @@ from .kernel.audit import _install_audit_hook, _on_audit
 from .kernel.capture import _Budget, _resolve_files
 from .kernel.environment import _environment
 from .kernel.paths import _build_exclusions
-from .kernel.state import _Execution, _runtime, _st
+from .kernel.state import _after_fork_in_child, _Execution, _runtime, _st
 from .kernel.text import _iso_ns
 from .kernel.wrappers import _install_import_hooks, _on_call, _patch_module
 
@@ -162,6 +162,7 @@ class PipelineRun:
         self.source = dict(source or {})
         self.script = script
         self.started_ns = time.time_ns()
+        self.pid = os.getpid()
         self.finished = False
         self.recorded = False
         self.error = None
@@ -209,6 +210,11 @@ class PipelineRun:
             rt.redirect_call = None
         rt.patch = _patch_module
         rt.call = _on_call
+        # A forked child (multiprocessing, os.fork) captures nothing and records nothing.
+        rt.after_fork = _after_fork_in_child
+        if not getattr(rt, "fork_hook_installed", False) and hasattr(os, "register_at_fork"):
+            rt.fork_hook_installed = True
+            os.register_at_fork(after_in_child=lambda: rt.after_fork())
         st.recording = True
         st.api_warned = True  # recording is on: log_* never warn that it is off
         st.current = self.execution
@@ -232,9 +238,8 @@ class PipelineRun:
         st.own_threads.add(threading.get_ident())
         try:
             self.environment = _environment()
-        except Exception as error:
-            self.environment = None
-            _say("the environment could not be read (%s)" % error)
+        except Exception:
+            self.environment = None  # the run is recorded without it
 
     def _on_exception(self, kind, value, tb):
         """The script raised: the traceback is shown, then the run recorded as failed."""
@@ -267,6 +272,8 @@ class PipelineRun:
             self._end("error", None)
 
     def _end(self, status, metrics):
+        if os.getpid() != self.pid:
+            return  # a forked child leaving: the run is its parent's
         with self._lock:
             if self.finished:
                 return

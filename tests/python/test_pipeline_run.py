@@ -232,3 +232,23 @@ def test_a_recorder_that_fails_does_not_fail_the_run(tmp_path):
     done, document = _run(tmp_path, script, fake)
     assert done.returncode == 0
     assert "trail: this run was not recorded (trail record-run: the server said no)" in done.stderr
+
+
+def test_a_forked_child_records_nothing_of_its_own(tmp_path):
+    notebook, pipeline, script, fake = _folder(tmp_path)
+    forking = (
+        'child = _os.fork()\n'
+        'if child == 0:\n'
+        '    open("child.txt", "w").write("child")\n'
+        '    _sys.exit(0)\n'
+        '_os.waitpid(child, 0)\n'
+        'if _os.environ.get("FAIL"):'
+    )
+    script.write_text(script.read_text().replace('if _os.environ.get("FAIL"):', forking))
+    done, document = _run(tmp_path, script, fake)
+    assert done.returncode == 0, done.stderr
+    assert (notebook / "child.txt").read_text() == "child"
+    # One run recorded, the parent's, finished; the child's write is not its.
+    assert done.stderr.count("trail: run recorded") == 1
+    assert document["status"] == "ok"
+    assert "child.txt" not in [f["path"] for f in document["capture"]["files"]]
