@@ -79,6 +79,13 @@ export interface InputCheck {
   same?: boolean;
 }
 
+/** `trail record-run`'s answer: the session a recorded run became. */
+export interface RecordedRun {
+  sessionId: string;
+  executionId?: string;
+  server?: string;
+}
+
 export interface VerifyReport {
   environment: {
     /** The venv's folder (removed after the run unless keepVenv or given as venvDir). */
@@ -101,6 +108,8 @@ export interface VerifyReport {
     stderr: string;
     /** Whether the run was handed to Trail's recorder, and if not why. */
     recording: string;
+    /** The session the recorder made of the run (`trail record-run`'s answer). */
+    recordedAs?: RecordedRun;
   };
   files: FileCheck[];
   metrics: MetricCheck[];
@@ -205,7 +214,11 @@ function checkInputs(
   return checks;
 }
 
-/** The environment of the run: this one without another Python's or Trail's settings. */
+/**
+ * The environment of the run: this one without another Python's settings,
+ * and without where Trail records to (the `record` option says that);
+ * TRAIL_NODE and TRAIL_CLI, how to run the recorder, are kept.
+ */
 function runEnvironment(
   base: NodeJS.ProcessEnv,
   venv: string
@@ -213,7 +226,7 @@ function runEnvironment(
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(base)) {
     if (
-      !/^(PYTHONPATH|PYTHONHOME|PYTHONSTARTUP|PYTHONUSERBASE|VIRTUAL_ENV|CONDA_PREFIX|TRAIL_.*)$/.test(
+      !/^(PYTHONPATH|PYTHONHOME|PYTHONSTARTUP|PYTHONUSERBASE|VIRTUAL_ENV|CONDA_PREFIX|TRAIL_(DISABLED|URL|TOKEN|TOKEN_FILE|DATA_DIR|DEFAULT_DATA_DIR|RUN_RESULT))$/.test(
         name
       )
     ) {
@@ -373,10 +386,11 @@ export async function verifyPipeline(
       if (path.path) {
         runEnv.PYTHONPATH = path.path;
         runEnv.TRAIL_URL = options.record.url;
+        runEnv.TRAIL_RUN_RESULT = join(scratch, 'recorded.json');
         if (options.record.token) {
           runEnv.TRAIL_TOKEN = options.record.token;
         }
-        recording = `recorded to ${options.record.url} by jupyterlab_trail.pipeline_run`;
+        recording = `handed to jupyterlab_trail.pipeline_run to record to ${options.record.url}`;
       } else {
         runEnv.TRAIL_DISABLED = '1';
         recording = `not recorded: ${path.why}`;
@@ -402,6 +416,15 @@ export async function verifyPipeline(
     };
     if (run.signal) {
       report.run.signal = run.signal;
+    }
+    const recorded = runEnv.TRAIL_RUN_RESULT
+      ? (readJson(runEnv.TRAIL_RUN_RESULT) as RecordedRun | undefined)
+      : undefined;
+    if (recorded && typeof recorded.sessionId === 'string') {
+      report.run.recordedAs = recorded;
+      report.run.recording = `recorded as session ${recorded.sessionId} on ${options.record?.url}`;
+    } else if (runEnv.TRAIL_RUN_RESULT) {
+      report.run.recording = `not recorded (see the run's stderr): asked to record to ${options.record?.url}`;
     }
     if (run.timedOut) {
       report.run.timedOut = true;
