@@ -250,6 +250,58 @@ describe('verifyPipeline, in a real fresh venv (needs .venv and pip)', () => {
     expect(report.run?.recording).toContain('http://127.0.0.1:9');
   });
 
+  it('does not count an output left by an earlier run, nor a run that failed', async () => {
+    const fit = (tail: string[]): Partial<PipelineSpec> => {
+      const steps = spec().steps;
+      const code = steps[1].python.split('\n');
+      // The model is no longer written (its two lines replaced).
+      steps[1] = {
+        ...steps[1],
+        python: [...code.slice(0, -2), ...tail].join('\n')
+      };
+      return { steps };
+    };
+    const stale = pipelineWithData(fit([]));
+    // What an earlier run wrote: the right model, the right metrics.
+    writeFileSync(join(stale, 'model.yaml'), `weight: ${WEIGHT}\n`);
+    const notWritten = await verifyPipeline({
+      folder: stale,
+      python: PYTHON,
+      expected: expected(),
+      tolerance: {}
+    });
+    expect(notWritten.run?.exitCode).toBe(0);
+    expect(notWritten.files).toEqual([
+      { path: 'model.yaml', recorded: expected().files[0].sha256, same: false }
+    ]);
+    expect(notWritten.metrics.every(m => m.within)).toBe(true);
+    expect(notWritten.reproduced).toBe(false);
+
+    const failing = pipelineWithData(fit(['raise RuntimeError("boom")']));
+    writeFileSync(join(failing, 'model.yaml'), `weight: ${WEIGHT}\n`);
+    writeFileSync(
+      join(failing, 'metrics.json'),
+      JSON.stringify({ mse: MSE, weight: WEIGHT })
+    );
+    const failed = await verifyPipeline({
+      folder: failing,
+      python: PYTHON,
+      expected: expected(),
+      tolerance: {}
+    });
+    timings.failing = `${failed.durationMs} ms`;
+    expect(failed.run?.exitCode).toBe(1);
+    expect(failed.run?.stderr).toContain('RuntimeError: boom');
+    expect(failed.files[0]).toMatchObject({ same: false });
+    expect(failed.files[0].reproduced).toBeUndefined();
+    expect(failed.metrics.map(m => [m.reproduced, m.within])).toEqual([
+      [undefined, false],
+      [undefined, false]
+    ]);
+    expect(failed.params[0]).toEqual({ name: 'lr', recorded: LR, same: false });
+    expect(verifyOutcome(failed)).toBe('not-reproduced');
+  });
+
   it('stops before anything runs when a recorded input is missing, naming it (found in dvc.yaml)', async () => {
     const folder = writePipeline(spec());
     const phases: string[] = [];
