@@ -288,6 +288,24 @@ export async function measureViewer(
       }
       await sleep(150);
     }
+    // After the jumps, every frame of a shown cell must show its content:
+    // none left hidden (a reused frame waits to report the new content).
+    await sleep(1000);
+    const frames = await page.evaluate(() => {
+      const shown = Array.from(
+        document.querySelectorAll(
+          '.jp-Trail-ReplayCell:not(.lm-mod-hidden) iframe.jp-Trail-SandboxFrame'
+        )
+      ).filter(frame => frame.closest('[style*="display: none"]') === null);
+      return {
+        shown: shown.length,
+        hidden: shown.filter(frame => frame.style.visibility === 'hidden')
+          .length
+      };
+    });
+    log(
+      `  frames of shown cells after the jumps: ${frames.shown}, left hidden: ${frames.hidden}`
+    );
     const hot = cdp
       ? selfTimes((await cdp.send('Profiler.stop')).profile)
       : null;
@@ -296,6 +314,7 @@ export async function measureViewer(
       openFirst: opens[0],
       next: stats(next),
       jump: stats(jump),
+      framesAfterJumps: frames,
       jumpPainted: painted.length > 0 ? stats(painted) : null,
       jumpPhases: Object.fromEntries(
         Object.entries(phases)
