@@ -53,6 +53,8 @@ export async function verifyExport(
       expected: result.expected,
       tolerance: options.tolerance,
       inputs: result.inputs,
+      // The run's recorder is run by this same Node.
+      env: { ...io.env, TRAIL_NODE: io.env.TRAIL_NODE ?? process.execPath },
       onProgress: message => io.err(`  ${message}`),
       record: {
         url: options.connection.url,

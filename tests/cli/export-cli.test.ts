@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrailClient } from '../../src/client';
 import type { ExportDocument } from '../../src/cli/export';
+import type { VerifyReport } from '../../src/cli/verify';
 import {
   buildServer,
   startServer,
@@ -111,7 +112,9 @@ function trail(args: string[]): Promise<CliRun> {
 const sha256 = (text: string | Buffer) =>
   createHash('sha256').update(text).digest('hex');
 
-function documentOf(run: CliRun): ExportDocument {
+function documentOf(
+  run: CliRun
+): ExportDocument & { error?: { message: string; exitCode: number } } {
   try {
     return JSON.parse(run.stdout);
   } catch {
@@ -306,6 +309,87 @@ it('--target model.txt exports what produced it; bad options exit 2 before the s
   ]);
   expect(unknown.code).toBe(2);
   expect(unknown.stderr).toContain('not shared with you');
+});
+
+describe("--verify (a fresh venv from requirements.txt: PyPI or pip's cache)", () => {
+  /** The exported steps, run by the command's own recorder. */
+  const verifyEnv = () => ({ ...env(), TRAIL_CLI: bundle });
+
+  it('reproduced: exit 0, each file and metric said the same, the run recorded as linked to the session', async () => {
+    const run = await runCli(
+      bundle,
+      [
+        'export',
+        sessionId,
+        '--out',
+        'pipelines/verified',
+        '--verify',
+        '--json'
+      ],
+      work,
+      verifyEnv()
+    );
+    const document = documentOf(run);
+    expect(document.error).toBeUndefined();
+    expect(run.code).toBe(0);
+    const report = document.verify as VerifyReport;
+    expect(report.reproduced).toBe(true);
+    expect(report.files).toEqual([
+      expect.objectContaining({ path: 'model.txt', same: true })
+    ]);
+    expect(report.metrics).toEqual([
+      expect.objectContaining({ name: 'mse', within: true })
+    ]);
+    expect(run.stderr).toMatch(/same +model\.txt/);
+    expect(run.stderr).toContain(
+      'Reproduced: every recorded file hash and metric'
+    );
+    const recorded = report.run?.recordedAs;
+    expect(recorded?.sessionId).toBeTruthy();
+    const client = new TrailClient({ baseUrl: server.line.url, token: TOKEN });
+    const session = await client.getSession(recorded!.sessionId);
+    expect(session.lineage).toMatchObject({ kind: 'export', sessionId });
+  });
+
+  it('an input that changed: exit 1, the model said to differ; an input missing: exit 6 naming it', async () => {
+    const csv = join(work, 'data.csv');
+    try {
+      writeFileSync(csv, 'x,y\n1,3\n2,4\n3,7\n');
+      const differs = await runCli(
+        bundle,
+        ['export', sessionId, '--out', 'pipelines/differs', '--verify'],
+        work,
+        verifyEnv()
+      );
+      expect(differs.code).toBe(1);
+      expect(differs.stdout).toMatch(
+        /DIFFERS model\.txt: recorded [0-9a-f]{12}, reproduced [0-9a-f]{12}/
+      );
+      expect(differs.stdout).toMatch(/DIFFERS metric mse/);
+      expect(differs.stdout).toContain(
+        'note: the input data.csv changed since the recording'
+      );
+      expect(differs.stdout).toContain('Not reproduced');
+
+      rmSync(csv);
+      const missing = await runCli(
+        bundle,
+        ['export', sessionId, '--out', 'pipelines/missing', '--verify'],
+        work,
+        verifyEnv()
+      );
+      expect(missing.code).toBe(6);
+      expect(missing.stderr).toMatch(
+        /trail export: Cannot verify: .*data\.csv/
+      );
+      // The folder was written all the same.
+      expect(
+        existsSync(join(work, 'pipelines', 'missing', 'pipeline.py'))
+      ).toBe(true);
+    } finally {
+      writeFileSync(csv, CSV);
+    }
+  });
 });
 
 it('trail --help lists export; trail export --help gives examples and exit codes', async () => {
