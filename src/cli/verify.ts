@@ -7,18 +7,17 @@
  * recorded one. With `record`, the verification run itself is recorded to
  * Trail through jupyterlab_trail.pipeline_run (lineage kind 'export').
  */
-import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   symlinkSync,
   mkdirSync
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import type { InputFile } from '../records/replay/inputs';
 import type { ParamValue } from '../records/schema';
 import {
@@ -32,9 +31,20 @@ import {
   VerifyExpected,
   VerifyTolerance
 } from './verify-compare';
-import { inputsOfDvcYaml, notebookDirOf, RUNNER_PY } from './verify-folder';
+import {
+  checkInputs,
+  inputsOfDvcYaml,
+  mtimes,
+  notebookDirOf,
+  outputHashes,
+  RUNNER_PY,
+  VerifyError
+} from './verify-folder';
+import type { InputCheck } from './verify-folder';
 import { makeVenv, pipCacheDir, runProcess, venvPython } from './verify-venv';
 
+export { VerifyError } from './verify-folder';
+export type { InputCheck, VerifyFailure } from './verify-folder';
 export type {
   FileCheck,
   MetricCheck,
@@ -43,41 +53,11 @@ export type {
   VerifyTolerance
 } from './verify-compare';
 
-/** Why a verification could not start. */
-export type VerifyFailure = 'bad-input' | 'input-missing';
-
-/**
- * The verification could not run: the folder is no pipeline, a tolerance is
- * wrong (`bad-input`), or a recorded input is missing (`input-missing`,
- * which names every missing one). Nothing was run.
- */
-export class VerifyError extends Error {
-  constructor(
-    readonly code: VerifyFailure,
-    message: string
-  ) {
-    super(message);
-    this.name = 'VerifyError';
-  }
-}
-
 /** The phase a verification is in. */
 export type VerifyPhase = 'venv' | 'install' | 'run' | 'compare';
 
 /** Told of each phase as it starts: a line to show, and the phase. */
 export type VerifyProgress = (message: string, phase: VerifyPhase) => void;
-
-/** A recorded input as found at verify time. */
-export interface InputCheck {
-  path: string;
-  /** Where it was looked for. */
-  resolved: string;
-  recorded?: string;
-  /** Its sha256 now (files only, when one was recorded). */
-  found?: string;
-  /** false: it changed since the recording (the run may differ for that reason). */
-  same?: boolean;
-}
 
 /** `trail record-run`'s answer: the session a recorded run became. */
 export interface RecordedRun {
@@ -146,7 +126,7 @@ export interface VerifyOptions {
   inputs?: readonly InputFile[];
   /** The notebook's folder as seen from the pipeline folder (default: pipeline.py's). */
   notebookDir?: string;
-  /** Where to make the venv (default: a new temporary folder). */
+  /** Where to make the venv: a new or empty folder (default: a new temporary folder). */
   venvDir?: string;
   /** Keep the venv after the run (default: removed). */
   keepVenv?: boolean;
@@ -169,50 +149,6 @@ export function verifyOutcome(
 }
 
 const STDERR_KEPT = 8000;
-
-function sha256(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
-
-/** A recorded path (relative to the notebook's folder, or absolute) on this machine. */
-function placed(notebookFolder: string, path: string): string {
-  return isAbsolute(path) ? path : resolve(notebookFolder, path);
-}
-
-/** The recorded inputs as they are now; throws naming the missing ones. */
-function checkInputs(
-  inputs: readonly InputFile[],
-  notebookFolder: string
-): InputCheck[] {
-  const checks = inputs.map(input => {
-    const check: InputCheck = {
-      path: input.path,
-      resolved: placed(notebookFolder, input.path)
-    };
-    if (input.sha256) {
-      check.recorded = input.sha256;
-    }
-    return check;
-  });
-  const missing = checks.filter(check => !existsSync(check.resolved));
-  if (missing.length > 0) {
-    const names = missing
-      .map(check => `${check.path} (looked for ${check.resolved})`)
-      .join(', ');
-    throw new VerifyError(
-      'input-missing',
-      `the pipeline's recorded input${missing.length > 1 ? 's are' : ' is'} missing: ${names}. ` +
-        `It reads its inputs at their recorded paths, relative to the notebook's folder ${notebookFolder}; nothing was run.`
-    );
-  }
-  for (const check of checks) {
-    if (check.recorded && statSync(check.resolved).isFile()) {
-      check.found = sha256(check.resolved);
-      check.same = check.found === check.recorded;
-    }
-  }
-  return checks;
-}
 
 /**
  * The environment of the run: this one without another Python's settings,
@@ -272,41 +208,6 @@ async function recordingPath(
   return { path: shim };
 }
 
-/** Each output's sha256 if this run wrote it (an older file is not a reproduction). */
-function outputHashes(
-  files: VerifyExpected['files'],
-  notebookFolder: string,
-  before: ReadonlyMap<string, number>
-): Map<string, string | undefined> {
-  const hashes = new Map<string, string | undefined>();
-  for (const { path } of files) {
-    const where = placed(notebookFolder, path);
-    let hash: string | undefined;
-    if (existsSync(where)) {
-      const stat = statSync(where);
-      if (stat.isFile() && before.get(path) !== stat.mtimeMs) {
-        hash = sha256(where);
-      }
-    }
-    hashes.set(path, hash);
-  }
-  return hashes;
-}
-
-function mtimes(
-  files: VerifyExpected['files'],
-  notebookFolder: string
-): Map<string, number> {
-  const times = new Map<string, number>();
-  for (const { path } of files) {
-    const where = placed(notebookFolder, path);
-    if (existsSync(where)) {
-      times.set(path, statSync(where).mtimeMs);
-    }
-  }
-  return times;
-}
-
 function readJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf-8'));
@@ -342,6 +243,17 @@ export async function verifyPipeline(
     options.inputs ?? inputsOfDvcYaml(join(folder, 'dvc.yaml')),
     notebookFolder
   );
+
+  if (
+    options.venvDir &&
+    existsSync(options.venvDir) &&
+    readdirSync(options.venvDir).length > 0
+  ) {
+    throw new VerifyError(
+      'bad-input',
+      `the venv folder ${options.venvDir} is not empty: a verification makes a new venv`
+    );
+  }
 
   const env = options.env ?? process.env;
   const timeoutMs = options.timeoutMs ?? 30 * 60 * 1000;
