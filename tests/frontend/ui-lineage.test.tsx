@@ -279,6 +279,28 @@ describe('ParentComparisonView', () => {
     view.dispose();
   });
 
+  it('words a run of an exported pipeline as a pipeline run', async () => {
+    const view = mount(
+      readerOf(async () => {
+        const comparison = fixture();
+        comparison.parent.kind = 'export';
+        comparison.inputs = [];
+        return comparison;
+      })
+    );
+    await waitFor(() => $(view, '.jp-Trail-Lineage-step'));
+    expect($(view, '.jp-Trail-Lineage-title')!.textContent).toBe(
+      'Pipeline run compared with its source'
+    );
+    expect(
+      $(view, '.jp-Trail-Lineage-side[data-side="fork"] h3')!.textContent
+    ).toBe('Pipeline run');
+    expect(
+      $$(view, '.jp-Trail-Lineage-params thead th').map(th => th.textContent)
+    ).toEqual(['Name', 'Parent', 'Pipeline run']);
+    view.dispose();
+  });
+
   it('explains a session without a readable parent (404), and offers nothing to retry', async () => {
     const view = mount(
       readerOf(async () => {

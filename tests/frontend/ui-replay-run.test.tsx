@@ -592,6 +592,41 @@ describe('ReplaysSection', () => {
     widget.dispose();
   });
 
+  it('says a run of a pipeline exported from the session is one, not a replay', async () => {
+    const run = {
+      ...replay('p1', 4, 1),
+      notebookPath: 'bob/pipelines/a-2026-12-06/pipeline.py',
+      lineage: { kind: 'export', sessionId: 'session-1', step: 4 }
+    } as SessionSummary;
+    const model = new SessionReplaysModel({
+      sessionId: 'session-1',
+      lister: {
+        listReplays: async () => ({
+          items: [run, replay('r1', 3, 3)],
+          nextCursor: null
+        })
+      }
+    });
+    const widget = mount(model);
+    await waitFor(
+      () =>
+        widget.node.querySelectorAll('.jp-Trail-ReplayItem').length === 2 ||
+        null
+    );
+    const [exported, replayed] = Array.from(
+      widget.node.querySelectorAll<HTMLElement>('.jp-Trail-ReplayItem')
+    );
+    expect(exported.dataset.kind).toBe('export');
+    expect(exported.textContent).toContain(
+      'Bob ran the pipeline exported up to step 4'
+    );
+    expect(exported.textContent).toContain('python pipeline.py');
+    expect(exported.textContent).not.toContain('steps run');
+    expect(replayed.textContent).toContain('Bob replayed up to step 3');
+    expect(replayed.textContent).toContain('3 of 3 steps run');
+    widget.dispose();
+  });
+
   it('shows nothing when the reader cannot list replays', async () => {
     const model = new SessionReplaysModel({ sessionId: 's', lister: {} });
     const widget = mount(model);

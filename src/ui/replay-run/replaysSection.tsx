@@ -154,9 +154,12 @@ function ReplayItem(props: {
           {formatRelativeTime(session.startedAt)}
         </time>
         {' · '}
-        {upto
-          ? trans.__('%1 of %2 steps run', ran, upto)
-          : trans._n('%1 execution', '%1 executions', session.executionCount)}
+        {lineage?.kind === 'export'
+          ? // One execution runs the whole pipeline: steps do not count.
+            trans.__('python pipeline.py')
+          : upto
+            ? trans.__('%1 of %2 steps run', ran, upto)
+            : trans._n('%1 execution', '%1 executions', session.executionCount)}
         {replaced > 0 && (
           <>
             {' · '}
