@@ -15,8 +15,7 @@ import {
   defaultExportFolder,
   describeTarget,
   ExportModel,
-  folderState,
-  IPipelineExporter
+  folderState
 } from '../model/export';
 import type { ExportTarget } from '../model/export';
 import { CommandIDs, ITrailConnection } from '../tokens';
@@ -209,7 +208,7 @@ export const exportPlugin: JupyterFrontEndPlugin<void> = {
         upto,
         target,
         replace,
-        exporter: client as unknown as IPipelineExporter,
+        exporter: client,
         contents
       });
       const widget = new ExportWidget({

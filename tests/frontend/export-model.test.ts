@@ -9,6 +9,7 @@
 import { ContentsManager, ServerConnection } from '@jupyterlab/services';
 import type { Contents } from '@jupyterlab/services';
 import { TrailResponseError } from '../../src/client/errors';
+import { answerProblem } from '../../src/client/response-schemas';
 import {
   defaultExportFolder,
   describeTarget,
@@ -66,6 +67,10 @@ describe('export folder names', () => {
 });
 
 describe('the report’s rules', () => {
+  it('is tested on an answer the generated ExportResult validator accepts', () => {
+    expect(answerProblem('ExportResult', sampleResult())).toBeNull();
+  });
+
   it('groups dropped steps by reason, the failures first, each in step order', () => {
     const groups = groupDropped(sampleResult().dropped);
     expect(groups.map(g => [g.reason, g.steps.map(s => s.step)])).toEqual([

@@ -7,6 +7,9 @@ import type { ExportResult, IExportContents } from '../../src/model/export';
 import { buildPipeline } from '../../src/records/export/pipeline';
 import { sampleSpec } from '../records/export-pipeline-support';
 
+/** The API's ids are 8 characters or more ('exec-1' -> 'execution-1'). */
+const longId = (id: string) => id.replace(/^exec-/, 'execution-');
+
 /** An export answer whose files are the real writer's, for sampleSpec. */
 export function sampleResult(): ExportResult {
   const spec = sampleSpec();
@@ -19,15 +22,18 @@ export function sampleResult(): ExportResult {
     files: pipeline.files,
     kept: spec.steps.map(({ step, executionId, cellId, reason }) => ({
       step,
-      executionId,
+      executionId: longId(executionId),
       cellId,
       reason
     })),
     dropped: [
-      ...spec.dropped,
+      ...spec.dropped.map(drop => ({
+        ...drop,
+        executionId: longId(drop.executionId)
+      })),
       {
         step: 5,
-        executionId: 'exec-5',
+        executionId: 'execution-5',
         reason: 'display',
         detail: 'only shows a plot'
       }
@@ -44,15 +50,32 @@ export function sampleResult(): ExportResult {
     ],
     unresolvedImports: pipeline.unresolvedImports,
     params: [
-      { name: 'lr', value: 0.1, overridable: true },
+      {
+        name: 'lr',
+        value: 0.1,
+        step: 4,
+        executionId: 'execution-4',
+        target: 'lr',
+        overridable: true
+      },
       {
         name: 'seed',
         value: null,
+        step: 4,
+        executionId: 'execution-4',
         overridable: false,
         note: 'None cannot be given on the command line'
       }
     ],
-    metrics: [{ name: 'score', value: 1.2 }],
+    metrics: [
+      {
+        name: 'score',
+        value: 1.2,
+        step: 4,
+        executionId: 'execution-4',
+        points: 1
+      }
+    ],
     inputs: spec.inputs,
     outputs: spec.outputs,
     expected: {

@@ -156,7 +156,7 @@ describe('the export report', () => {
       Array.from(groups[1].querySelectorAll('li')).map(li => li.textContent)
     ).toEqual(['Step 2only shows rows.head()', 'Step 5only shows a plot']);
     click(groups[1].querySelector('li[data-step="2"] button'));
-    expect(ui.executions).toEqual(['exec-2']);
+    expect(ui.executions).toEqual(['execution-2']);
 
     // What needs the user's eye.
     const magic = ui.$('.jp-Trail-Export-magic')!;
