@@ -204,7 +204,17 @@ async function recordingPath(
   }
   const shim = join(scratch, 'trail-path');
   mkdirSync(shim, { recursive: true });
-  symlinkSync(packageDir, join(shim, 'jupyterlab_trail'), 'dir');
+  try {
+    symlinkSync(
+      packageDir,
+      join(shim, 'jupyterlab_trail'),
+      process.platform === 'win32' ? 'junction' : 'dir'
+    );
+  } catch (error) {
+    return {
+      why: `jupyterlab_trail could not be linked into the run's path (${(error as Error).message})`
+    };
+  }
   return { path: shim };
 }
 
