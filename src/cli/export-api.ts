@@ -31,6 +31,9 @@ export function exportFailure(
   sessionId: string
 ): CliError {
   if (error instanceof TrailResponseError) {
+    if (error.status === 404 && error.code === 'step_not_found') {
+      return new CliError(`--upto: ${error.message}`);
+    }
     if (error.status === 404) {
       return new CliError(
         `No session ${sessionId} on ${server}: it does not exist, or it is not shared with you.`

@@ -28,7 +28,7 @@ function valueText(value: unknown): string {
 /** The report's lines; `dir` is where the folder was written. */
 export function exportLines(
   result: ExportResult,
-  options: { dir: string; cwd: string; source?: string }
+  options: { dir: string; cwd: string; source?: string; verifying?: boolean }
 ): string[] {
   const lines: string[] = [];
   const shown = shownPath(options.dir, options.cwd);
@@ -45,7 +45,11 @@ export function exportLines(
   if (result.dropped.length) {
     lines.push(`Dropped ${plural(result.dropped.length, 'step')}:`);
     for (const step of result.dropped) {
-      lines.push(`  step ${step.step}: ${step.reason} (${step.detail})`);
+      // "failed: KeyError: 'why'" rather than "failed (failed: ...)".
+      const said = step.detail.startsWith(step.reason)
+        ? step.detail
+        : `${step.reason} (${step.detail})`;
+      lines.push(`  step ${step.step}: ${said}`);
     }
   }
   const untranslated = result.translations.filter(
@@ -104,7 +108,7 @@ export function exportLines(
     lines.push(`Outputs: ${result.outputs.join(', ')}`);
   }
   lines.push('');
-  lines.push(...howToRun(result, shown));
+  lines.push(...howToRun(result, shown, options.verifying ?? false));
   return lines;
 }
 
@@ -114,7 +118,11 @@ function shownPath(dir: string, cwd: string): string {
   return path === '' ? '.' : path.startsWith('..') ? dir : path;
 }
 
-function howToRun(result: ExportResult, shown: string): string[] {
+function howToRun(
+  result: ExportResult,
+  shown: string,
+  verifying: boolean
+): string[] {
   const names = new Set(result.files.map(file => file.path));
   const lines = ['Run it:'];
   const cd = `cd ${/\s/.test(shown) ? JSON.stringify(shown) : shown}`;
@@ -124,11 +132,13 @@ function howToRun(result: ExportResult, shown: string): string[] {
   const param = result.params.find(p => p.overridable !== false);
   if (param) {
     lines.push(
-      `  ${cd} && python pipeline.py --${param.name} ${valueText(param.value)}   (another ${param.name})`
+      `  ${cd} && python pipeline.py --${param.name} VALUE   (another ${param.name}; params.yaml has the recorded one)`
     );
   }
   if (names.has('dvc.yaml')) {
-    lines.push(`  ${cd} && dvc init --no-scm && dvc repro`);
+    lines.push(
+      `  ${cd} && dvc repro   (once before: dvc init, or dvc init --no-scm outside git)`
+    );
   }
   if (names.has('MLproject')) {
     lines.push(`  mlflow run ${shown}`);
@@ -138,8 +148,16 @@ function howToRun(result: ExportResult, shown: string): string[] {
       `  docker build -t pipeline ${shown}   (README.md says how to run it)`
     );
   }
-  lines.push(
-    `  Check that it reproduces the recording: trail export ${result.sessionId} --upto ${result.upto} --out ${shown} --force --verify`
-  );
+  if (!verifying) {
+    const target =
+      result.target.kind === 'file'
+        ? ` --target ${result.target.path}`
+        : result.target.kind === 'metric'
+          ? ` --target metric:${result.target.name}`
+          : '';
+    lines.push(
+      `Check that it reproduces the recording: trail export ${result.sessionId} --upto ${result.upto}${target} --out ${shown} --force --verify`
+    );
+  }
   return lines;
 }

@@ -168,7 +168,11 @@ export async function exportPipeline(
       );
     }
     writeFolder(dir, result.files, { force, cwd: io.cwd });
-    for (const line of exportLines(result, { dir, cwd: io.cwd })) {
+    for (const line of exportLines(result, {
+      dir,
+      cwd: io.cwd,
+      verifying: options.verify ?? false
+    })) {
       say(line);
     }
     document = {

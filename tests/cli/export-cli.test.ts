@@ -157,7 +157,7 @@ it('writes the pipeline folder and reports what it kept and dropped, with why', 
   // Step 4 only showed a table, step 5 failed: both said, with why.
   expect(out).toMatch(/Dropped \d+ steps?:/);
   expect(out).toMatch(/step 4: display/);
-  expect(out).toMatch(/step 5: failed \(.+\)/);
+  expect(out).toMatch(/step 5: failed: KeyError: 'why'/);
   expect(out).toMatch(/Params .*lr=0\.5/);
   expect(out).toMatch(/Metrics .*mse=/);
   expect(out).toContain('Inputs: data.csv');
@@ -301,6 +301,17 @@ it('--target model.txt exports what produced it; bad options exit 2 before the s
   ]);
   expect(tolerance.code).toBe(2);
   expect(tolerance.stderr).toContain('--tolerance is for --verify');
+  const past = await trail([
+    'export',
+    sessionId,
+    '--upto',
+    '99',
+    '--out',
+    'pipelines/past'
+  ]);
+  expect(past.code).toBe(2);
+  expect(past.stderr).toContain('--upto: ');
+  expect(past.stderr).toContain('no step 99');
   const unknown = await trail([
     'export',
     '00000000-0000-4000-8000-000000000000',
