@@ -155,7 +155,13 @@ export function writePipeline(spec: PipelineSpec, folder?: string): string {
   return target;
 }
 
-/** Runs .venv's Python (its bin first on PATH, for dvc's `python`). */
+/**
+ * Runs .venv's Python (its bin first on PATH, for dvc's `python`). Its
+ * runs are not recorded (TRAIL_DISABLED=1): a pipeline whose seam finds
+ * jupyterlab_trail would otherwise record to whatever Trail server this
+ * machine runs, or say on stderr that it could not; a test of the seam
+ * clears it.
+ */
 export function python(
   args: string[],
   options: { cwd?: string; env?: Record<string, string> } = {}
@@ -166,7 +172,7 @@ export function python(
     env: {
       ...process.env,
       PATH: `${VENV_BIN}:${process.env.PATH}`,
-      TRAIL_DISABLED: '',
+      TRAIL_DISABLED: '1',
       ...options.env
     },
     timeout: 60000

@@ -444,7 +444,7 @@ describe('pipeline.py', () => {
           'print(json.dumps({"calls": calls, "restored": sys.modules["trail"] is kernel}))'
         ].join('\n')
       ],
-      { cwd: folder }
+      { cwd: folder, env: { TRAIL_DISABLED: '' } }
     );
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({
@@ -494,7 +494,7 @@ describe('pipeline.py', () => {
     const calls = join(folder, 'calls.json');
     const run = python(['pipeline.py', '--lr', '0.3'], {
       cwd: folder,
-      env: { PYTHONPATH: fake, CALLS: calls }
+      env: { PYTHONPATH: fake, CALLS: calls, TRAIL_DISABLED: '' }
     });
     expect(run.stderr).toBe('');
     expect(JSON.parse(readFileSync(calls, 'utf-8'))).toEqual([
