@@ -25,13 +25,19 @@ _MATCH_MAPPING = getattr(ast, "MatchMapping", ())
 
 
 def receiver(node):
-    """The name at the base of ``a.b[c].d()``-like chains, or None."""
+    """The name at the base of ``a.b[c].d()``-like chains, or None.
+
+    A chain that starts with a call of a bare name (``KMeans(...).fit(X)``)
+    has no receiver: the call made a new object, and fitting it changes
+    nothing the name ``KMeans`` holds."""
     while True:
         if isinstance(node, ast.Name):
             return node.id
         if isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
             node = node.value
         elif isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name):
+                return None
             node = node.func
         else:
             return None

@@ -128,6 +128,20 @@ def test_del_walrus_and_global_statement():
     assert f["uses"] == ["stale", "items"]
 
 
+def test_a_method_called_on_a_new_object_changes_no_name():
+    # The export bench's clustering notebook: the exploratory k-means loop
+    # was kept because KMeans(...).fit(X) counted as changing KMeans.
+    f = facts(
+        """
+        km = KMeans(n_clusters=4, random_state=0).fit(X)
+        scaled = StandardScaler().fit_transform(frame)
+        make_pipeline(StandardScaler(), Ridge()).fit(X, y)
+        """
+    )
+    assert f["defines"] == ["km", "scaled"]
+    assert {"KMeans", "StandardScaler", "make_pipeline", "Ridge"} <= set(f["uses"])
+
+
 def test_mutations_via_method_calls_and_item_or_attribute_assignment():
     f = facts(
         """
