@@ -153,12 +153,16 @@ export async function exportPipeline(
     io.err(
       `Exporting ${targetText(what)} of session ${resolved.sessionId}${upto ? ` up to step ${upto}` : ''}…`
     );
-    const result = await requestExport(client, resolved.sessionId, {
-      ...(upto !== undefined ? { upto } : {}),
-      target: what,
-      folder,
-      ...(force ? { force } : {})
-    });
+    const result = await unlessInterrupted(
+      io,
+      'nothing was written',
+      requestExport(client, resolved.sessionId, {
+        ...(upto !== undefined ? { upto } : {}),
+        target: what,
+        folder,
+        ...(force ? { force } : {})
+      })
+    );
     const inside = result.inputs.find(input =>
       contains(dir, resolve(io.cwd, input.path))
     );
@@ -186,13 +190,17 @@ export async function exportPipeline(
     };
     let exitCode: ExitCode = ExitCode.Same;
     if (options.verify) {
-      const verified = await verifyExport(result, {
-        dir,
-        tolerance,
-        connection,
+      const verified = await unlessInterrupted(
         io,
-        say
-      });
+        `the pipeline folder ${dir} was written; its verification was stopped`,
+        verifyExport(result, {
+          dir,
+          tolerance,
+          connection,
+          io,
+          say
+        })
+      );
       document.verify = verified.report;
       exitCode = verified.exitCode;
     }
@@ -223,5 +231,26 @@ export async function exportPipeline(
     return error.code;
   } finally {
     await connection?.close();
+  }
+}
+
+/** `work`, or an exit 130 saying `state` when the user stops it (Ctrl-C). */
+async function unlessInterrupted<T>(
+  io: CliIO,
+  state: string,
+  work: Promise<T>
+): Promise<T> {
+  let settled = false;
+  const stopped = io.interrupted.then((): Promise<T> => {
+    if (settled) {
+      // Too late to matter: nothing waits for it.
+      return new Promise<T>(() => undefined);
+    }
+    throw new CliError(`interrupted: ${state}.`, ExitCode.Interrupted);
+  });
+  try {
+    return await Promise.race([work, stopped]);
+  } finally {
+    settled = true;
   }
 }
