@@ -5,3 +5,4 @@ import './replay.css';
 import './replay-run.css';
 import './lineage.css';
 import './fork.css';
+import './export.css';

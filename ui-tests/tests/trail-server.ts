@@ -41,7 +41,17 @@ export class TrailServerProcess {
         '--token',
         TRAIL_TOKEN
       ],
-      { stdio: ['ignore', 'pipe', 'inherit'] }
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        // The export's code analysis runs in the project's Python, as the
+        // Python package that starts the server in production sets it.
+        env: {
+          ...process.env,
+          TRAIL_PYTHON:
+            process.env.TRAIL_PYTHON ||
+            path.resolve(__dirname, '..', '..', '.venv', 'bin', 'python')
+        }
+      }
     );
     this.proc = proc;
     await new Promise<void>((resolve, reject) => {
