@@ -70,6 +70,7 @@ export const exportPlugin: JupyterFrontEndPlugin<void> = {
     const trans = (translator ?? nullTranslator).load('jupyterlab-trail');
     const { commands } = app;
     const contents = app.serviceManager.contents;
+    const reports = new Map<string, ExportWidget>();
 
     const fail = (message: string) =>
       Notification.error(message, { autoClose: 8000 });
@@ -228,15 +229,27 @@ export const exportPlugin: JupyterFrontEndPlugin<void> = {
         .toString(36)
         .slice(2, 8)}`;
       widget.title.icon = trailIcon;
+      // One report per folder: a new export into it replaces the old report.
+      reports.get(model.folder)?.dispose();
+      reports.set(model.folder, widget);
+      widget.disposed.connect(() => {
+        if (reports.get(model.folder) === widget) {
+          reports.delete(model.folder);
+        }
+      });
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
       const written = await model.run();
-      if (written) {
-        Notification.success(trans.__('Pipeline written to %1', model.folder), {
-          autoClose: 5000
-        });
-      } else if (model.failure) {
-        fail(model.failure.message);
+      // The report says how it went; a notification only when it is not in view.
+      if (!widget.isDisposed && !widget.isVisible) {
+        if (written) {
+          Notification.success(
+            trans.__('Pipeline written to %1', model.folder),
+            { autoClose: 5000 }
+          );
+        } else if (model.failure) {
+          fail(model.failure.message);
+        }
       }
       return widget;
     };

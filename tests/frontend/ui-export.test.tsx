@@ -103,7 +103,7 @@ describe('the export report', () => {
     expect(ui.$('.jp-Trail-Export-facts')!.textContent).toBe(
       'train.ipynb · the run → work/pipelines/train-2026-12-06'
     );
-    expect(ui.widget.title.label).toBe('Pipeline: train.ipynb');
+    expect(ui.widget.title.label).toBe('Pipeline: train-2026-12-06');
     const result = sampleResult();
     answer.resolve(result);
     expect(await running).toBe(true);

@@ -31,8 +31,13 @@ export class ExportWidget extends ReactWidget {
     this._options = options;
     this.addClass('jp-Trail-Export');
     const { trans, model } = options;
-    this.title.label = trans.__('Pipeline: %1', baseName(model.notebookPath));
-    this.title.caption = model.folder;
+    // Named by its folder: two exports of one notebook are two tabs.
+    this.title.label = trans.__('Pipeline: %1', baseName(model.folder));
+    this.title.caption = trans.__(
+      '%1 exported into %2',
+      model.notebookPath,
+      model.folder
+    );
     this.title.closable = true;
   }
 
