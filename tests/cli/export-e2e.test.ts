@@ -8,12 +8,14 @@
  * turns it into a pipeline folder; then, in a FRESH virtual environment
  * built from nothing but the folder's requirements.txt, `python
  * pipeline.py` and real `dvc repro` reproduce the recorded sha256 of the
- * model file and of the plot, and the recorded metrics.
+ * model file and of the plot, and the recorded metrics; and `trail export
+ * --verify` says so, its run recorded as linked to the session. ~100 s on
+ * an idle machine (pip from its cache), ~250 s at load 15 on 2 cores.
  *
  * Needs .venv with scikit-learn, matplotlib and DVC (`scripts/setup.sh
  * --tests`) and PyPI or its wheels in pip's cache for the fresh venv.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -32,7 +34,14 @@ import {
   startServer,
   type RunningServer
 } from '../server/support/process';
-import { PYTHON, recordSession, type RecordedCell } from './support';
+import type { VerifyReport } from '../../src/cli/verify';
+import {
+  bundleCli,
+  cleanEnv,
+  PYTHON,
+  recordSession,
+  type RecordedCell
+} from './support';
 
 jest.setTimeout(300000);
 
@@ -216,6 +225,7 @@ beforeAll(async () => {
   }
   buildServer();
   tmp = mkdtempSync(join(tmpdir(), 'trail-export-e2e-'));
+  bundleCli(join(tmp, 'trail.cjs'));
   work = join(tmp, 'work');
   mkdirSync(join(work, 'data'), { recursive: true });
   writeFileSync(join(work, 'data', 'train.csv'), trainingCsv());
@@ -383,4 +393,62 @@ it('exports the recorded training run, and a fresh venv reproduces the model fil
     /didn't change|skipping|up to date/i
   );
   expect(existsSync(join(work, MODEL))).toBe(true);
+});
+
+it('trail export --verify says the training run reproduced: a clean venv from the requirements, the model, the plot and both metrics the same, the run recorded as linked to the session', async () => {
+  const bundle = join(tmp, 'trail.cjs');
+  const env = cleanEnv({
+    TRAIL_URL: server.line.url,
+    TRAIL_TOKEN: TOKEN,
+    TRAIL_CLI: bundle
+  });
+  // pip may take minutes on a loaded machine: runCli's 90 s is too short.
+  const run = await new Promise<{
+    code: number | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        bundle,
+        'export',
+        sessionId,
+        '--out',
+        'pipelines/verified',
+        '--verify',
+        '--json'
+      ],
+      { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] }
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', chunk => (stdout += chunk));
+    child.stderr.on('data', chunk => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 280000);
+    child.once('error', reject);
+    child.once('close', code => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+  expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({
+    code: 0,
+    stderr: ''
+  });
+  const report = JSON.parse(run.stdout).verify as VerifyReport;
+  expect(report.environment.installed).toBe(true);
+  expect(report.reproduced).toBe(true);
+  expect(report.files.map(f => [f.path, f.same]).sort()).toEqual([
+    [MODEL, true],
+    [PLOT, true]
+  ]);
+  expect(report.metrics.map(m => [m.name, m.within]).sort()).toEqual([
+    ['accuracy', true],
+    ['f1', true]
+  ]);
+  const recordedAs = report.run?.recordedAs;
+  expect(recordedAs?.sessionId).toBeTruthy();
+  const session = await client.getSession(recordedAs!.sessionId);
+  expect(session.lineage).toMatchObject({ kind: 'export', sessionId });
 });
