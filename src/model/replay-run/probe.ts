@@ -4,9 +4,10 @@
  * `_trail_probe`), by one silent execute_request. Silent requests are
  * neither in the kernel's history nor recorded by the recorder.
  */
-import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { Kernel } from '@jupyterlab/services';
 import type { EnvironmentSnapshot } from '../../records/schema';
 import type { TargetFile } from './contracts';
+import { executeSilent, isRunning, markedLines } from './silent';
 
 /** What the probe answers. */
 export interface ProbeResult {
@@ -85,11 +86,10 @@ export function probeCode(
  * object with `files`.
  */
 export function parseProbeOutput(stdout: string): ProbeResult | null {
-  const lines = stdout.split('\n');
-  const marked = lines.filter(line => line.startsWith(PROBE_MARKER));
+  const marked = markedLines(stdout, PROBE_MARKER);
   const candidates = marked.length
-    ? marked.map(line => line.slice(PROBE_MARKER.length))
-    : lines.filter(line => line.trim().startsWith('{'));
+    ? marked
+    : stdout.split('\n').filter(line => line.trim().startsWith('{'));
   for (let i = candidates.length - 1; i >= 0; i--) {
     try {
       const value = JSON.parse(candidates[i]) as unknown;
@@ -132,63 +132,29 @@ export async function runProbe(
   paths: readonly string[],
   options: { timeoutMs?: number; detail?: boolean } = {}
 ): Promise<ProbeResult> {
-  if (!kernel || kernel.isDisposed || kernel.status === 'dead') {
+  if (!isRunning(kernel)) {
     throw new ProbeError('no-kernel', 'The notebook has no running kernel.');
   }
-  let stdout = '';
-  let error: KernelMessage.IErrorMsg['content'] | null = null;
-  const future = kernel.requestExecute({
-    code: probeCode(paths, { detail: options.detail }),
-    silent: true,
-    store_history: false,
-    allow_stdin: false,
-    stop_on_error: false
-  });
-  future.onIOPub = msg => {
-    if (msg.header.msg_type === 'stream') {
-      const content = msg.content as KernelMessage.IStreamMsg['content'];
-      if (content.name === 'stdout') {
-        stdout += content.text;
-      }
-    } else if (msg.header.msg_type === 'error') {
-      error = msg.content as KernelMessage.IErrorMsg['content'];
-    }
-  };
   const timeoutMs = options.timeoutMs ?? 120000;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new ProbeError(
-            'failed',
-            `The kernel did not answer the probe within ${Math.round(timeoutMs / 1000)} s.`
-          )
-        ),
-      timeoutMs
-    );
+  const code = probeCode(paths, { detail: options.detail });
+  const { stdout, error } = await executeSilent(kernel, code, {
+    timeoutMs,
+    timeoutError: () =>
+      new ProbeError(
+        'failed',
+        `The kernel did not answer the probe within ${Math.round(timeoutMs / 1000)} s.`
+      ),
+    stoppedError: reason =>
+      new ProbeError(
+        'no-kernel',
+        `The kernel stopped before it answered the probe (${String(reason)}).`
+      )
   });
-  try {
-    await Promise.race([future.done, timeout]);
-  } catch (reason) {
-    if (reason instanceof ProbeError) {
-      throw reason;
-    }
-    throw new ProbeError(
-      'no-kernel',
-      `The kernel stopped before it answered the probe (${String(reason)}).`
-    );
-  } finally {
-    clearTimeout(timer);
-    if (!future.isDisposed) {
-      future.dispose();
-    }
-  }
   const answer = parseProbeOutput(stdout);
   if (answer) {
     return answer;
   }
-  const failure = error as KernelMessage.IErrorMsg['content'] | null;
+  const failure = error;
   if (failure) {
     const unsupported =
       failure.ename === 'ModuleNotFoundError' ||

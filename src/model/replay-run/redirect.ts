@@ -6,8 +6,9 @@
  * recording's file capture names the files really read
  * (jupyterlab_trail/kernel/redirect.py).
  */
-import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { Kernel } from '@jupyterlab/services';
 import type { ForkMapping } from '../../records/fork/contract';
+import { executeSilent, isRunning, markedLines } from './silent';
 
 /** One installed redirection, as the kernel resolved it. */
 export interface Redirect {
@@ -80,12 +81,10 @@ export function redirectCode(map: readonly ForkMapping[]): string {
 
 /** The redirections in what the kernel printed, or null. */
 export function parseRedirectOutput(stdout: string): Redirect[] | null {
-  const lines = stdout
-    .split('\n')
-    .filter(line => line.startsWith(REDIRECT_MARKER));
+  const lines = markedLines(stdout, REDIRECT_MARKER);
   for (let i = lines.length - 1; i >= 0; i--) {
     try {
-      const value = JSON.parse(lines[i].slice(REDIRECT_MARKER.length)) as {
+      const value = JSON.parse(lines[i]) as {
         redirects?: unknown;
       };
       if (Array.isArray(value?.redirects)) {
@@ -146,63 +145,28 @@ export async function installRedirects(
   options: { timeoutMs?: number } = {}
 ): Promise<Redirect[]> {
   checkMap(map);
-  if (!kernel || kernel.isDisposed || kernel.status === 'dead') {
+  if (!isRunning(kernel)) {
     throw new RedirectError('no-kernel', 'The notebook has no running kernel.');
   }
-  let stdout = '';
-  let error: KernelMessage.IErrorMsg['content'] | null = null;
-  const future = kernel.requestExecute({
-    code: redirectCode(map),
-    silent: true,
-    store_history: false,
-    allow_stdin: false,
-    stop_on_error: false
-  });
-  future.onIOPub = msg => {
-    if (msg.header.msg_type === 'stream') {
-      const content = msg.content as KernelMessage.IStreamMsg['content'];
-      if (content.name === 'stdout') {
-        stdout += content.text;
-      }
-    } else if (msg.header.msg_type === 'error') {
-      error = msg.content as KernelMessage.IErrorMsg['content'];
-    }
-  };
   const timeoutMs = options.timeoutMs ?? 60000;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new RedirectError(
-            'failed',
-            `The kernel did not install the substitutions within ${Math.round(timeoutMs / 1000)} s.`
-          )
-        ),
-      timeoutMs
-    );
+  const { stdout, error } = await executeSilent(kernel, redirectCode(map), {
+    timeoutMs,
+    timeoutError: () =>
+      new RedirectError(
+        'failed',
+        `The kernel did not install the substitutions within ${Math.round(timeoutMs / 1000)} s.`
+      ),
+    stoppedError: reason =>
+      new RedirectError(
+        'no-kernel',
+        `The kernel stopped before it installed the substitutions (${String(reason)}).`
+      )
   });
-  try {
-    await Promise.race([future.done, timeout]);
-  } catch (reason) {
-    if (reason instanceof RedirectError) {
-      throw reason;
-    }
-    throw new RedirectError(
-      'no-kernel',
-      `The kernel stopped before it installed the substitutions (${String(reason)}).`
-    );
-  } finally {
-    clearTimeout(timer);
-    if (!future.isDisposed) {
-      future.dispose();
-    }
-  }
   const answer = parseRedirectOutput(stdout);
   if (answer) {
     return answer;
   }
-  const failure = error as KernelMessage.IErrorMsg['content'] | null;
+  const failure = error;
   if (failure?.ename === NO_HELPER) {
     throw new RedirectError(
       'no-helper',
