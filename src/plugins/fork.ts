@@ -3,11 +3,9 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import {
-  Dialog,
   ICommandPalette,
   InputDialog,
-  Notification,
-  showDialog
+  Notification
 } from '@jupyterlab/apputils';
 import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { PathExt } from '@jupyterlab/coreutils';
@@ -30,7 +28,6 @@ import {
 import type { ForkSource } from '../model/fork';
 import {
   installRedirects,
-  replayStepsOf,
   runProbe,
   TRAIL_METADATA_KEY
 } from '../model/replay-run';
@@ -42,6 +39,7 @@ import { executionIdFrom } from '../ui/permalink';
 import { trailIcon } from '../ui/icons';
 import { NotebookStepExecutor, ReplayRunWidget } from '../ui/replay-run';
 import { recordedOutputRendermime } from '../ui/sandbox';
+import { askRestart, stepsToRun } from './runPrompts';
 import { loadTrailSettings } from './settings';
 
 /** The notebook's fork source, when it is a fork notebook. */
@@ -317,57 +315,29 @@ export const forkPlugin: JupyterFrontEndPlugin<void> = {
         );
         return;
       }
-      await panel.sessionContext.ready;
-      if (!panel.sessionContext.session?.kernel) {
-        Notification.error(trans.__('The notebook has no kernel to run in.'), {
-          autoClose: false,
-          actions: [
-            {
-              label: trans.__('Start the kernel'),
-              callback: () => void panel.sessionContext.startKernel()
-            }
-          ]
-        });
-        return;
-      }
-      const cells = panel.content.widgets.map(cell => ({
-        id: cell.model.id,
-        cellType: cell.model.type,
-        trail: cell.model.getMetadata(TRAIL_METADATA_KEY)
-      }));
-      const steps = replayStepsOf(cells, source.step);
-      if (steps.length === 0) {
-        Notification.warning(
-          trans.__(
-            'No cell of this notebook holds recorded code of steps 1–%1: nothing to run.',
-            source.step
-          ),
-          { autoClose: 6000 }
-        );
+      const steps = await stepsToRun(panel, source.step, trans, {
+        noKernel: trans.__('The notebook has no kernel to run in.'),
+        noSteps: trans.__(
+          'No cell of this notebook holds recorded code of steps 1–%1: nothing to run.',
+          source.step
+        )
+      });
+      if (!steps) {
         return;
       }
       if (restart === null) {
-        const answer = await showDialog({
+        restart = await askRestart(trans, {
           title: trans.__('Run fork'),
           body: trans.__(
             'The %1 recorded steps run one by one in this notebook’s kernel, reading your files in place of the recorded ones. Restart the kernel first, so they run from a clean state?',
             steps.length
           ),
-          buttons: [
-            Dialog.cancelButton({ label: trans.__('Cancel') }),
-            Dialog.okButton({
-              label: trans.__('Keep the kernel'),
-              displayType: 'default',
-              ariaLabel: trans.__('Run in the running kernel')
-            }),
-            Dialog.okButton({ label: trans.__('Restart and run') })
-          ],
-          defaultButton: 2
+          keepAria: trans.__('Run in the running kernel'),
+          restart: trans.__('Restart and run')
         });
-        if (!answer.button.accept) {
+        if (restart === null) {
           return;
         }
-        restart = answer.button.label === trans.__('Restart and run');
       }
       const keeper = keeperOf(panel, source);
       if (restart) {

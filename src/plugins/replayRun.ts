@@ -2,12 +2,7 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import {
-  Dialog,
-  ICommandPalette,
-  Notification,
-  showDialog
-} from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
@@ -19,7 +14,6 @@ import {
   PreflightModel,
   ReplayRunModel,
   replaySourceOf,
-  replayStepsOf,
   runProbe,
   TRAIL_METADATA_KEY
 } from '../model/replay-run';
@@ -34,6 +28,7 @@ import {
   PreflightWidget,
   ReplayRunWidget
 } from '../ui/replay-run';
+import { askRestart, stepsToRun } from './runPrompts';
 import { loadTrailSettings } from './settings';
 
 /** The replay settings (schema/settings/plugin.json `replayRun`). */
@@ -187,60 +182,29 @@ export const replayRunPlugin: JupyterFrontEndPlugin<void> = {
         app.shell.activateById(running.id);
         return;
       }
-      await panel.sessionContext.ready;
-      if (!panel.sessionContext.session?.kernel) {
-        Notification.error(
-          trans.__('The notebook has no kernel to replay in.'),
-          {
-            autoClose: false,
-            actions: [
-              {
-                label: trans.__('Start the kernel'),
-                callback: () => void panel.sessionContext.startKernel()
-              }
-            ]
-          }
-        );
-        return;
-      }
-      const cells = panel.content.widgets.map(cell => ({
-        id: cell.model.id,
-        cellType: cell.model.type,
-        trail: cell.model.getMetadata(TRAIL_METADATA_KEY)
-      }));
-      const steps = replayStepsOf(cells, source.step);
-      if (steps.length === 0) {
-        Notification.warning(
-          trans.__(
-            'No cell of this notebook holds recorded code of steps 1–%1: nothing to replay.',
-            source.step
-          ),
-          { autoClose: 6000 }
-        );
+      const steps = await stepsToRun(panel, source.step, trans, {
+        noKernel: trans.__('The notebook has no kernel to replay in.'),
+        noSteps: trans.__(
+          'No cell of this notebook holds recorded code of steps 1–%1: nothing to replay.',
+          source.step
+        )
+      });
+      if (!steps) {
         return;
       }
       if (restart === null) {
-        const answer = await showDialog({
+        restart = await askRestart(trans, {
           title: trans.__('Replay in my kernel'),
           body: trans.__(
             'Replay runs the %1 recorded steps of this notebook one by one in its kernel and compares each with the recording. Restart the kernel first, so the steps run from a clean state as they were recorded?',
             steps.length
           ),
-          buttons: [
-            Dialog.cancelButton({ label: trans.__('Cancel') }),
-            Dialog.okButton({
-              label: trans.__('Keep the kernel'),
-              displayType: 'default',
-              ariaLabel: trans.__('Replay in the running kernel')
-            }),
-            Dialog.okButton({ label: trans.__('Restart and replay') })
-          ],
-          defaultButton: 2
+          keepAria: trans.__('Replay in the running kernel'),
+          restart: trans.__('Restart and replay')
         });
-        if (!answer.button.accept) {
+        if (restart === null) {
           return;
         }
-        restart = answer.button.label === trans.__('Restart and replay');
       }
       if (restart) {
         await panel.sessionContext.restartKernel();
