@@ -50,18 +50,22 @@ export interface IPreflightError {
 }
 
 /**
- * One preflight: `run()` asks the server which inputs steps 1..step read,
- * probes them in the kernel, and asks the server to compare.
+ * What a replay's preflight and a fork's check share: the recorded inputs
+ * read first, then a subclass's probing and comparing, the phases on the
+ * way, the last failure, and results of an older run dropped.
  */
-export class PreflightModel {
-  constructor(options: PreflightModel.IOptions) {
+export abstract class PreflightBase {
+  constructor(options: {
+    sessionId: string;
+    step: number;
+    server: IPreflightServer;
+  }) {
     this.sessionId = options.sessionId;
     this.step = options.step;
     this._server = options.server;
-    this._probe = options.probe;
   }
 
-  /** The source session. */
+  /** The recorded session. */
   readonly sessionId: string;
   /** The last step to re-run. */
   readonly step: number;
@@ -71,7 +75,7 @@ export class PreflightModel {
     return this._changed;
   }
 
-  /** Where the preflight is. */
+  /** Where the run is. */
   get phase(): PreflightPhase {
     return this._phase;
   }
@@ -90,11 +94,6 @@ export class PreflightModel {
     return this._inputs;
   }
 
-  /** What the kernel answered, once probed. */
-  get probed(): ProbeResult | null {
-    return this._probed;
-  }
-
   /** The server's report, once made. */
   get report(): PreflightReport | null {
     return this._report;
@@ -105,12 +104,94 @@ export class PreflightModel {
     return this._error;
   }
 
+  /** Drop results still coming; emit nothing more. */
+  dispose(): void {
+    if (this._disposed) {
+      return;
+    }
+    this._disposed = true;
+    Signal.clearData(this);
+  }
+
+  /**
+   * One run: reads the recorded inputs of steps 1..step, then `probe`
+   * ends in the report (null when a newer run took over). Never rejects:
+   * a failure lands in `error`.
+   */
+  protected async _run(
+    probe: (
+      inputs: SessionInputs,
+      current: () => boolean
+    ) => Promise<PreflightReport | null>
+  ): Promise<void> {
+    const generation = ++this._generation;
+    const current = () => generation === this._generation && !this._disposed;
+    this._error = null;
+    this._report = null;
+    try {
+      this._set('inputs');
+      const inputs = await this._server.getInputs(this.sessionId, this.step);
+      if (!current()) {
+        return;
+      }
+      this._inputs = inputs;
+      this._set('probe');
+      const report = await probe(inputs, current);
+      if (!report || !current()) {
+        return;
+      }
+      this._report = report;
+      this._set('ready');
+    } catch (reason) {
+      if (current()) {
+        this._error = preflightError(reason);
+        this._set('error');
+      }
+    }
+  }
+
+  protected _set(phase: PreflightPhase): void {
+    this._phase = phase;
+    this._emit();
+  }
+
+  protected _emit(): void {
+    if (!this._disposed) {
+      this._changed.emit();
+    }
+  }
+
+  protected readonly _server: IPreflightServer;
+  private _changed = new Signal<this, void>(this);
+  private _disposed = false;
+  private _error: IPreflightError | null = null;
+  private _generation = 0;
+  private _inputs: SessionInputs | null = null;
+  private _phase: PreflightPhase = 'idle';
+  private _report: PreflightReport | null = null;
+}
+
+/**
+ * One preflight: `run()` asks the server which inputs steps 1..step read,
+ * probes them in the kernel, and asks the server to compare.
+ */
+export class PreflightModel extends PreflightBase {
+  constructor(options: PreflightModel.IOptions) {
+    super(options);
+    this._probe = options.probe;
+  }
+
+  /** What the kernel answered, once probed. */
+  get probed(): ProbeResult | null {
+    return this._probed;
+  }
+
   /**
    * How many things differ: packages missing, older or newer, files not
    * the same, and the Python version.
    */
   get differences(): number {
-    const report = this._report;
+    const report = this.report;
     if (!report) {
       return 0;
     }
@@ -128,70 +209,25 @@ export class PreflightModel {
    * Run the preflight (again). Never rejects: a failure lands in `error`.
    */
   async run(): Promise<void> {
-    const generation = ++this._generation;
-    const current = () => generation === this._generation && !this._disposed;
-    this._error = null;
-    this._report = null;
     this._probed = null;
-    try {
-      this._set('inputs');
-      const inputs = await this._server.getInputs(this.sessionId, this.step);
-      if (!current()) {
-        return;
-      }
-      this._inputs = inputs;
-      this._set('probe');
+    await this._run(async (inputs, current) => {
       const paths = [...new Set(inputs.inputs.map(input => input.path))];
       const probed = await this._probe(paths);
       if (!current()) {
-        return;
+        return null;
       }
       this._probed = probed;
       this._set('compare');
-      const report = await this._server.preflight(this.sessionId, {
+      return this._server.preflight(this.sessionId, {
         upto: this.step,
         ...(probed.environment ? { environment: probed.environment } : {}),
         files: probed.files
       });
-      if (!current()) {
-        return;
-      }
-      this._report = report;
-      this._set('ready');
-    } catch (reason) {
-      if (current()) {
-        this._error = preflightError(reason);
-        this._set('error');
-      }
-    }
+    });
   }
 
-  /** Drop results still coming; emit nothing more. */
-  dispose(): void {
-    if (this._disposed) {
-      return;
-    }
-    this._disposed = true;
-    Signal.clearData(this);
-  }
-
-  private _set(phase: PreflightPhase): void {
-    this._phase = phase;
-    if (!this._disposed) {
-      this._changed.emit();
-    }
-  }
-
-  private _changed = new Signal<this, void>(this);
-  private _disposed = false;
-  private _error: IPreflightError | null = null;
-  private _generation = 0;
-  private _inputs: SessionInputs | null = null;
-  private _phase: PreflightPhase = 'idle';
   private _probe: (paths: string[]) => Promise<ProbeResult>;
   private _probed: ProbeResult | null = null;
-  private _report: PreflightReport | null = null;
-  private _server: IPreflightServer;
 }
 
 /** The namespace for `PreflightModel` statics. */
