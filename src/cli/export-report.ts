@@ -137,7 +137,7 @@ function howToRun(
   }
   if (names.has('dvc.yaml')) {
     lines.push(
-      `  ${cd} && dvc repro   (once before: dvc init, or dvc init --no-scm outside git)`
+      `  dvc repro ${shown}/dvc.yaml   (from this folder, the notebook's: DVC's project root, where the outputs are written; once before: dvc init, or dvc init --no-scm outside git)`
     );
   }
   if (names.has('MLproject')) {

@@ -110,6 +110,13 @@ describe('buildPipeline', () => {
     });
     const dvc = readBack(writePipeline(placed))['dvc.yaml'].stages.train;
     expect(dvc.wdir).toBe('../..');
+    // DVC refuses outputs outside its project: the README has it run from
+    // the notebook's folder, where the outputs are written.
+    const readme = buildPipeline(placed).files.find(
+      file => file.path === 'README.md'
+    )!.content;
+    expect(readme).toContain('cd ../..   # the notebook');
+    expect(readme).toContain('dvc repro pipelines/train-2026-12-06/dvc.yaml');
     expect(dvc.cmd).toBe('python pipelines/train-2026-12-06/pipeline.py');
     expect(dvc.deps).toEqual([
       'pipelines/train-2026-12-06/pipeline.py',

@@ -189,15 +189,22 @@ function howToRun(
       `python ${SCRIPT} --${example} ${exampleValue}   # override a param of ${PARAMS_FILE}`
     );
   }
-  lines.push(
-    '```',
-    '',
-    '### DVC',
-    '',
-    '```sh',
-    'dvc init   # once, in a git repository (or `dvc init --no-scm`)',
-    'dvc repro'
-  );
+  lines.push('```', '', '### DVC', '', '```sh');
+  if (root === '.') {
+    lines.push(
+      'dvc init   # once, in a git repository (or `dvc init --no-scm`)',
+      'dvc repro'
+    );
+  } else {
+    // The stage runs in the notebook's folder and writes its outputs there:
+    // DVC's project is that folder (outputs outside a project are refused).
+    const pipelineDir = spec.placement?.pipelineDir ?? '.';
+    lines.push(
+      `cd ${root}   # the notebook's folder: the project's root, where the outputs are written`,
+      'dvc init   # once, in a git repository (or `dvc init --no-scm`)',
+      `dvc repro ${pipelineDir}/dvc.yaml`
+    );
+  }
   if (example !== undefined && isDvcParam(example)) {
     lines.push(`dvc exp run -S ${example}=${exampleValue}`);
   }
