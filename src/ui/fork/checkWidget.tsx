@@ -6,8 +6,8 @@
  * ticks "Run anyway".
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import { ModelWidget } from '../modelWidget';
 import type { ForkCheckModel } from '../../model/fork/check';
 import { Files, Packages, PythonRow } from '../replay-run/preflightView';
 import { ContractReportView } from './contractView';
@@ -15,38 +15,18 @@ import { ContractReportView } from './contractView';
 /**
  * The fork check widget: runs its model when shown first (by its plugin).
  */
-export class ForkCheckWidget extends ReactWidget {
+export class ForkCheckWidget extends ModelWidget<ForkCheckWidget.IOptions> {
   constructor(options: ForkCheckWidget.IOptions) {
-    super();
-    this._options = options;
+    super(options);
     this.addClass('jp-Trail-Preflight');
     this.addClass('jp-Trail-ForkCheck');
     this.title.label = options.trans.__('Fork check: %1', options.notebookName);
     this.title.closable = true;
   }
 
-  /** The model shown. */
-  get model(): ForkCheckModel {
-    return this._options.model;
+  protected renderView(options: ForkCheckWidget.IOptions): JSX.Element {
+    return <ForkCheckView {...options} />;
   }
-
-  protected render(): JSX.Element {
-    return (
-      <UseSignal signal={this._options.model.changed}>
-        {() => <ForkCheckView {...this._options} />}
-      </UseSignal>
-    );
-  }
-
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._options.model.dispose();
-    super.dispose();
-  }
-
-  private _options: ForkCheckWidget.IOptions;
 }
 
 /** The namespace for `ForkCheckWidget` statics. */

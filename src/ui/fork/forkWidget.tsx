@@ -6,43 +6,25 @@
  * fork notebook goes to, and "Create fork notebook".
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import { ModelWidget } from '../modelWidget';
 import type { ForkModel, IForkRow } from '../../model/fork/forkModel';
 import { baseName, formatAbsoluteTime, formatBytes } from '../format';
 
 /**
  * The Fork widget over its model.
  */
-export class ForkWidget extends ReactWidget {
+export class ForkWidget extends ModelWidget<ForkWidget.IOptions> {
   constructor(options: ForkWidget.IOptions) {
-    super();
-    this._options = options;
+    super(options);
     this.addClass('jp-Trail-Fork');
     this.title.label = options.trans.__('Fork');
     this.title.closable = true;
     options.model.changed.connect(this._retitle, this);
   }
 
-  /** The model shown. */
-  get model(): ForkModel {
-    return this._options.model;
-  }
-
-  protected render(): JSX.Element {
-    return (
-      <UseSignal signal={this._options.model.changed}>
-        {() => <ForkView {...this._options} />}
-      </UseSignal>
-    );
-  }
-
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._options.model.dispose();
-    super.dispose();
+  protected renderView(options: ForkWidget.IOptions): JSX.Element {
+    return <ForkView {...options} />;
   }
 
   private _retitle(): void {
@@ -53,8 +35,6 @@ export class ForkWidget extends ReactWidget {
       : trans.__('Fork');
     this.title.caption = path ?? '';
   }
-
-  private _options: ForkWidget.IOptions;
 }
 
 /** The namespace for `ForkWidget` statics. */

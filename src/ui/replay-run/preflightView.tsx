@@ -7,8 +7,9 @@
  */
 import { Clipboard } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { copyIcon, ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import { copyIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import { ModelWidget } from '../modelWidget';
 import type {
   PreflightFile,
   PreflightModel,
@@ -19,37 +20,17 @@ import type {
 /**
  * The preflight widget: runs its model when shown first.
  */
-export class PreflightWidget extends ReactWidget {
+export class PreflightWidget extends ModelWidget<PreflightWidget.IOptions> {
   constructor(options: PreflightWidget.IOptions) {
-    super();
-    this._options = options;
+    super(options);
     this.addClass('jp-Trail-Preflight');
     this.title.label = options.trans.__('Preflight: %1', options.notebookName);
     this.title.closable = true;
   }
 
-  /** The model shown. */
-  get model(): PreflightModel {
-    return this._options.model;
+  protected renderView(options: PreflightWidget.IOptions): JSX.Element {
+    return <PreflightReportView {...options} />;
   }
-
-  protected render(): JSX.Element {
-    return (
-      <UseSignal signal={this._options.model.changed}>
-        {() => <PreflightReportView {...this._options} />}
-      </UseSignal>
-    );
-  }
-
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._options.model.dispose();
-    super.dispose();
-  }
-
-  private _options: PreflightWidget.IOptions;
 }
 
 /** The namespace for `PreflightWidget` statics. */
