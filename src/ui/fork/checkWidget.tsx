@@ -9,7 +9,13 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import { ModelWidget } from '../modelWidget';
 import type { ForkCheckModel } from '../../model/fork/check';
-import { Files, Packages, PythonRow } from '../replay-run/preflightView';
+import {
+  Files,
+  Packages,
+  PreflightFailure,
+  PreflightProgress,
+  PythonRow
+} from '../replay-run/preflightView';
 import { ContractReportView } from './contractView';
 
 /**
@@ -71,44 +77,26 @@ function ForkCheckView(props: ForkCheckWidget.IOptions): JSX.Element {
           ? trans.__('Comparing with the recording…')
           : trans.__('Reading what the recorded steps used…');
     return (
-      <div className="jp-Trail-Preflight-body">
-        <h2 className="jp-Trail-Preflight-title">{trans.__('Fork check')}</h2>
-        {source}
-        <p className="jp-Trail-Preflight-progress" role="status">
-          {what}
-        </p>
-      </div>
+      <PreflightProgress
+        title={trans.__('Fork check')}
+        source={source}
+        what={what}
+      />
     );
   }
   const contract = model.contract;
   if (model.error || !contract) {
     const error = model.error;
     return (
-      <div className="jp-Trail-Preflight-body">
-        <h2 className="jp-Trail-Preflight-title">{trans.__('Fork check')}</h2>
-        {source}
-        <div className="jp-Trail-Preflight-error" role="alert">
-          <p>{error?.message ?? trans.__('The check did not run.')}</p>
-          <div className="jp-Trail-Preflight-actions">
-            {error?.kind === 'no-kernel' && (
-              <button
-                type="button"
-                className="jp-Trail-Button jp-mod-accept"
-                onClick={props.onStartKernel}
-              >
-                {trans.__('Start the kernel')}
-              </button>
-            )}
-            <button
-              type="button"
-              className="jp-Trail-Button"
-              onClick={() => void model.run()}
-            >
-              {trans.__('Try again')}
-            </button>
-          </div>
-        </div>
-      </div>
+      <PreflightFailure
+        title={trans.__('Fork check')}
+        source={source}
+        error={error}
+        fallback={trans.__('The check did not run.')}
+        trans={trans}
+        onStartKernel={props.onStartKernel}
+        onRetry={() => void model.run()}
+      />
     );
   }
   const report = model.report;

@@ -11,6 +11,7 @@ import { copyIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { ModelWidget } from '../modelWidget';
 import type {
+  IPreflightError,
   PreflightFile,
   PreflightModel,
   PreflightPackage,
@@ -76,50 +77,33 @@ function PreflightReportView(props: PreflightWidget.IOptions): JSX.Element {
           ? trans.__('Comparing with the recording…')
           : trans.__('Reading what the recorded steps used…');
     return (
-      <div className="jp-Trail-Preflight-body">
-        <h2 className="jp-Trail-Preflight-title">{trans.__('Preflight')}</h2>
-        {source}
-        <p className="jp-Trail-Preflight-progress" role="status">
-          {what}
-        </p>
-      </div>
+      <PreflightProgress
+        title={trans.__('Preflight')}
+        source={source}
+        what={what}
+      />
     );
   }
   if (model.error || !report) {
     const error = model.error;
     return (
-      <div className="jp-Trail-Preflight-body">
-        <h2 className="jp-Trail-Preflight-title">{trans.__('Preflight')}</h2>
-        {source}
-        <div className="jp-Trail-Preflight-error" role="alert">
-          <p>{error?.message ?? trans.__('The preflight did not run.')}</p>
-          {error?.kind === 'unreachable' && (
-            <p>
-              {trans.__(
-                'Check that the Trail server is running and that its address and token are right (Settings → Trail).'
-              )}
-            </p>
-          )}
-          <div className="jp-Trail-Preflight-actions">
-            {error?.kind === 'no-kernel' && (
-              <button
-                type="button"
-                className="jp-Trail-Button jp-mod-accept"
-                onClick={props.onStartKernel}
-              >
-                {trans.__('Start the kernel')}
-              </button>
+      <PreflightFailure
+        title={trans.__('Preflight')}
+        source={source}
+        error={error}
+        fallback={trans.__('The preflight did not run.')}
+        trans={trans}
+        onStartKernel={props.onStartKernel}
+        onRetry={() => void model.run()}
+      >
+        {error?.kind === 'unreachable' && (
+          <p>
+            {trans.__(
+              'Check that the Trail server is running and that its address and token are right (Settings → Trail).'
             )}
-            <button
-              type="button"
-              className="jp-Trail-Button"
-              onClick={() => void model.run()}
-            >
-              {trans.__('Try again')}
-            </button>
-          </div>
-        </div>
-      </div>
+          </p>
+        )}
+      </PreflightFailure>
     );
   }
   const differences = model.differences;
@@ -158,6 +142,71 @@ function PreflightReportView(props: PreflightWidget.IOptions): JSX.Element {
             {trans.__('Replay in my kernel')}
           </button>
         )}
+      </div>
+    </div>
+  );
+}
+
+/** A preflight (or fork check) under way: what it is doing. */
+export function PreflightProgress(props: {
+  title: string;
+  /** Which recorded steps, against what. */
+  source: JSX.Element;
+  what: string;
+}): JSX.Element {
+  return (
+    <div className="jp-Trail-Preflight-body">
+      <h2 className="jp-Trail-Preflight-title">{props.title}</h2>
+      {props.source}
+      <p className="jp-Trail-Preflight-progress" role="status">
+        {props.what}
+      </p>
+    </div>
+  );
+}
+
+/**
+ * A preflight (or fork check) that failed: the message, `children` below
+ * it, "Start the kernel" when there is none, and "Try again".
+ */
+export function PreflightFailure(props: {
+  title: string;
+  /** Which recorded steps, against what. */
+  source: JSX.Element;
+  error: IPreflightError | null;
+  /** The message without an error. */
+  fallback: string;
+  trans: TranslationBundle;
+  onStartKernel: () => void;
+  onRetry: () => void;
+  children?: React.ReactNode;
+}): JSX.Element {
+  const { error, trans } = props;
+  return (
+    <div className="jp-Trail-Preflight-body">
+      <h2 className="jp-Trail-Preflight-title">{props.title}</h2>
+      {props.source}
+      <div className="jp-Trail-Preflight-error" role="alert">
+        <p>{error?.message ?? props.fallback}</p>
+        {props.children}
+        <div className="jp-Trail-Preflight-actions">
+          {error?.kind === 'no-kernel' && (
+            <button
+              type="button"
+              className="jp-Trail-Button jp-mod-accept"
+              onClick={props.onStartKernel}
+            >
+              {trans.__('Start the kernel')}
+            </button>
+          )}
+          <button
+            type="button"
+            className="jp-Trail-Button"
+            onClick={props.onRetry}
+          >
+            {trans.__('Try again')}
+          </button>
+        </div>
       </div>
     </div>
   );
