@@ -14,7 +14,6 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { ToolbarButton } from '@jupyterlab/ui-components';
 import type { Widget } from '@lumino/widgets';
 import { TrailResponseError } from '../client/errors';
 import {
@@ -39,7 +38,13 @@ import { executionIdFrom } from '../ui/permalink';
 import { trailIcon } from '../ui/icons';
 import { NotebookStepExecutor, ReplayRunWidget } from '../ui/replay-run';
 import { recordedOutputRendermime } from '../ui/sandbox';
-import { askRestart, stepsToRun } from './runPrompts';
+import {
+  addNotebookButton,
+  askRestart,
+  RESTART_ARGS,
+  restartArg,
+  stepsToRun
+} from './runPrompts';
 import { loadTrailSettings } from './settings';
 
 /** The notebook's fork source, when it is a fork notebook. */
@@ -490,26 +495,12 @@ export const forkPlugin: JupyterFrontEndPlugin<void> = {
       caption: trans.__(
         'Run the recorded steps of this fork notebook on your files, once their check has no error'
       ),
-      describedBy: {
-        args: {
-          type: 'object',
-          properties: {
-            restart: {
-              type: 'boolean',
-              description:
-                'Restart the kernel first (true) or keep it (false); asked when absent'
-            }
-          }
-        }
-      },
+      describedBy: RESTART_ARGS,
       isEnabled: () => target() !== null,
       execute: async args => {
         const panel = target();
         if (panel) {
-          await runFork(
-            panel,
-            typeof args.restart === 'boolean' ? args.restart : null
-          );
+          await runFork(panel, restartArg(args));
         }
       }
     });
@@ -527,34 +518,19 @@ export const forkPlugin: JupyterFrontEndPlugin<void> = {
     tracker.currentChanged.connect(refresh);
 
     // "Run fork…" on fork notebooks only (the replay's button hides there).
-    app.docRegistry.addWidgetExtension('Notebook', {
-      createNew: (panel: NotebookPanel) => {
-        const button = new ToolbarButton({
-          className: 'jp-Trail-RunForkToolbarButton',
-          label: trans.__('Run fork…'),
-          tooltip: trans.__(
-            'Check your files against the recorded ones, then run this fork (Trail)'
-          ),
-          onClick: () => openCheck(panel)
-        });
-        const follow = () => {
-          button.setHidden(forkSourceOfPanel(panel) === null);
-          if (panel === tracker.currentWidget) {
-            refresh();
-          }
-        };
-        button.setHidden(true);
-        if (!panel.toolbar.insertAfter('cellType', 'trail-fork', button)) {
-          panel.toolbar.addItem('trail-fork', button);
+    addNotebookButton(app, {
+      name: 'trail-fork',
+      className: 'jp-Trail-RunForkToolbarButton',
+      label: trans.__('Run fork…'),
+      tooltip: trans.__(
+        'Check your files against the recorded ones, then run this fork (Trail)'
+      ),
+      onClick: openCheck,
+      hidden: panel => forkSourceOfPanel(panel) === null,
+      followed: panel => {
+        if (panel === tracker.currentWidget) {
+          refresh();
         }
-        void panel.context.ready.then(() => {
-          if (panel.isDisposed) {
-            return;
-          }
-          follow();
-          panel.model?.metadataChanged.connect(follow);
-        });
-        return button;
       }
     });
   }

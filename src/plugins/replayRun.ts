@@ -8,7 +8,6 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { ToolbarButton } from '@jupyterlab/ui-components';
 import type { Widget } from '@lumino/widgets';
 import {
   PreflightModel,
@@ -28,7 +27,13 @@ import {
   PreflightWidget,
   ReplayRunWidget
 } from '../ui/replay-run';
-import { askRestart, stepsToRun } from './runPrompts';
+import {
+  addNotebookButton,
+  askRestart,
+  RESTART_ARGS,
+  restartArg,
+  stepsToRun
+} from './runPrompts';
 import { loadTrailSettings } from './settings';
 
 /** The replay settings (schema/settings/plugin.json `replayRun`). */
@@ -298,26 +303,12 @@ export const replayRunPlugin: JupyterFrontEndPlugin<void> = {
       caption: trans.__(
         'Run the recorded steps of this notebook one by one in its kernel and compare each with the recording'
       ),
-      describedBy: {
-        args: {
-          type: 'object',
-          properties: {
-            restart: {
-              type: 'boolean',
-              description:
-                'Restart the kernel first (true) or keep it (false); asked when absent'
-            }
-          }
-        }
-      },
+      describedBy: RESTART_ARGS,
       isEnabled: args => target(args) !== null,
       execute: async args => {
         const panel = target(args);
         if (panel) {
-          await replay(
-            panel,
-            typeof args.restart === 'boolean' ? args.restart : null
-          );
+          await replay(panel, restartArg(args));
         }
       }
     });
@@ -335,36 +326,19 @@ export const replayRunPlugin: JupyterFrontEndPlugin<void> = {
 
     // The toolbar button shows only on notebooks opened from a recorded
     // session, and follows their metadata.
-    app.docRegistry.addWidgetExtension('Notebook', {
-      createNew: (panel: NotebookPanel) => {
-        const button = new ToolbarButton({
-          className: 'jp-Trail-ReplayButton',
-          label: trans.__('Replay…'),
-          tooltip: trans.__(
-            'Check this notebook’s recorded steps against your kernel, then replay them (Trail)'
-          ),
-          onClick: () => openPreflight(panel)
-        });
-        const follow = () => {
-          button.setHidden(
-            replaySourceOfPanel(panel) === null || isFork(panel)
-          );
-          if (panel === tracker.currentWidget) {
-            refresh();
-          }
-        };
-        button.setHidden(true);
-        if (!panel.toolbar.insertAfter('cellType', 'trail-replay', button)) {
-          panel.toolbar.addItem('trail-replay', button);
+    addNotebookButton(app, {
+      name: 'trail-replay',
+      className: 'jp-Trail-ReplayButton',
+      label: trans.__('Replay…'),
+      tooltip: trans.__(
+        'Check this notebook’s recorded steps against your kernel, then replay them (Trail)'
+      ),
+      onClick: openPreflight,
+      hidden: panel => replaySourceOfPanel(panel) === null || isFork(panel),
+      followed: panel => {
+        if (panel === tracker.currentWidget) {
+          refresh();
         }
-        void panel.context.ready.then(() => {
-          if (panel.isDisposed) {
-            return;
-          }
-          follow();
-          panel.model?.metadataChanged.connect(follow);
-        });
-        return button;
       }
     });
   }

@@ -3,10 +3,14 @@
  * "Replay in my kernel" (replayRun.ts) and "Run fork" (fork.ts): the
  * kernel must be there, some cell must hold recorded code, and the user
  * says whether to restart the kernel first. The callers give the words.
+ * Also the commands' `restart` argument and their toolbar buttons.
  */
+import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { ToolbarButton } from '@jupyterlab/ui-components';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import {
   replayStepsOf,
   TRAIL_METADATA_KEY,
@@ -75,4 +79,68 @@ export async function askRestart(
     return null;
   }
   return answer.button.label === texts.restart;
+}
+
+/** The `describedBy` of a run command: its optional `restart` argument. */
+export const RESTART_ARGS = {
+  args: {
+    type: 'object',
+    properties: {
+      restart: {
+        type: 'boolean',
+        description:
+          'Restart the kernel first (true) or keep it (false); asked when absent'
+      }
+    }
+  }
+};
+
+/** A run command's `restart` argument: null (ask) when absent. */
+export function restartArg(args: ReadonlyPartialJSONObject): boolean | null {
+  return typeof args.restart === 'boolean' ? args.restart : null;
+}
+
+/**
+ * A toolbar button on every notebook, shown only where `hidden` says not
+ * and following the notebook's metadata; `followed` is called each time.
+ */
+export function addNotebookButton(
+  app: JupyterFrontEnd,
+  options: {
+    /** The toolbar item's name. */
+    name: string;
+    className: string;
+    label: string;
+    tooltip: string;
+    onClick: (panel: NotebookPanel) => void;
+    hidden: (panel: NotebookPanel) => boolean;
+    followed: (panel: NotebookPanel) => void;
+  }
+): void {
+  app.docRegistry.addWidgetExtension('Notebook', {
+    createNew: (panel: NotebookPanel) => {
+      const button = new ToolbarButton({
+        className: options.className,
+        label: options.label,
+        tooltip: options.tooltip,
+        onClick: () => options.onClick(panel)
+      });
+      const follow = () => {
+        button.setHidden(options.hidden(panel));
+        options.followed(panel);
+      };
+      button.setHidden(true);
+      if (!panel.toolbar.insertAfter('cellType', options.name, button)) {
+        panel.toolbar.addItem(options.name, button);
+      }
+      void panel.context.ready.then(() => {
+        if (panel.isDisposed) {
+          return;
+        }
+        follow();
+        panel.model?.metadataChanged.connect(follow);
+      });
+      return button;
+    }
+  });
 }
