@@ -43,6 +43,7 @@ import {
   askRestart,
   RESTART_ARGS,
   restartArg,
+  showBeside,
   stepsToRun
 } from './runPrompts';
 import { loadTrailSettings } from './settings';
@@ -119,16 +120,8 @@ export const forkPlugin: JupyterFrontEndPlugin<void> = {
       const panel = tracker.currentWidget;
       return panel && forkSourceOfPanel(panel) ? panel : null;
     };
-    const beside = (panel: NotebookPanel, widget: Widget, sibling?: Widget) => {
-      if (!widget.isAttached) {
-        if (sibling?.isAttached) {
-          app.shell.add(widget, 'main', { mode: 'tab-after', ref: sibling.id });
-        } else {
-          app.shell.add(widget, 'main', { mode: 'split-right', ref: panel.id });
-        }
-      }
-      app.shell.activateById(widget.id);
-    };
+    const beside = (panel: NotebookPanel, widget: Widget, sibling?: Widget) =>
+      showBeside(app, panel, widget, sibling);
 
     // The Fork widget.
     const openFork = async (args: {

@@ -32,6 +32,7 @@ import {
   askRestart,
   RESTART_ARGS,
   restartArg,
+  showBeside,
   stepsToRun
 } from './runPrompts';
 import { loadTrailSettings } from './settings';
@@ -109,19 +110,9 @@ export const replayRunPlugin: JupyterFrontEndPlugin<void> = {
         ? panel
         : null;
     };
-    // The preflight and the run of a notebook share one area beside it, as
-    // tabs: a third column would squeeze the notebook and the run to a
-    // narrow strip while the preflight, read already, kept half the width.
-    const beside = (panel: NotebookPanel, widget: Widget, sibling?: Widget) => {
-      if (!widget.isAttached) {
-        if (sibling?.isAttached) {
-          app.shell.add(widget, 'main', { mode: 'tab-after', ref: sibling.id });
-        } else {
-          app.shell.add(widget, 'main', { mode: 'split-right', ref: panel.id });
-        }
-      }
-      app.shell.activateById(widget.id);
-    };
+    // The preflight and the run of a notebook share one area beside it.
+    const beside = (panel: NotebookPanel, widget: Widget, sibling?: Widget) =>
+      showBeside(app, panel, widget, sibling);
     const noClient = () =>
       Notification.error(
         connection.error ??

@@ -3,7 +3,8 @@
  * "Replay in my kernel" (replayRun.ts) and "Run fork" (fork.ts): the
  * kernel must be there, some cell must hold recorded code, and the user
  * says whether to restart the kernel first. The callers give the words.
- * Also the commands' `restart` argument and their toolbar buttons.
+ * Also the commands' `restart` argument, their toolbar buttons and where
+ * their widgets go.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
@@ -11,6 +12,7 @@ import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ToolbarButton } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import type { Widget } from '@lumino/widgets';
 import {
   replayStepsOf,
   TRAIL_METADATA_KEY,
@@ -143,4 +145,27 @@ export function addNotebookButton(
       return button;
     }
   });
+}
+
+/**
+ * Shows `widget` beside `panel`: as a tab after `sibling` when that is
+ * open (a check and the run of one notebook share one area, as tabs: a
+ * third column would squeeze the notebook and the run to a narrow strip
+ * while the check, read already, kept half the width), else split to the
+ * right of the notebook.
+ */
+export function showBeside(
+  app: JupyterFrontEnd,
+  panel: NotebookPanel,
+  widget: Widget,
+  sibling?: Widget
+): void {
+  if (!widget.isAttached) {
+    if (sibling?.isAttached) {
+      app.shell.add(widget, 'main', { mode: 'tab-after', ref: sibling.id });
+    } else {
+      app.shell.add(widget, 'main', { mode: 'split-right', ref: panel.id });
+    }
+  }
+  app.shell.activateById(widget.id);
 }
