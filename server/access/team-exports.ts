@@ -206,8 +206,15 @@ export class TeamExports {
       ...s,
       executionId: publicId(s.executionId)
     }));
-    const pipeline = buildPipeline(spec);
     const keptIds = new Set(slice.kept.map(k => k.executionId));
+    const expected = expectedOf(
+      records.filter(r => keptIds.has(r.id)),
+      slice.outputs,
+      results
+    );
+    // The folder carries it (trail-expected.json) for `trail verify <folder>`.
+    spec.expected = expected;
+    const pipeline = buildPipeline(spec);
     return {
       sessionId: id,
       upto,
@@ -239,11 +246,7 @@ export class TeamExports {
       })),
       inputs: slice.inputs,
       outputs: slice.outputs,
-      expected: expectedOf(
-        records.filter(r => keptIds.has(r.id)),
-        slice.outputs,
-        results
-      )
+      expected
     };
   }
 

@@ -17,6 +17,7 @@ import {
 } from './exit-codes';
 import { exportPipeline, type ExportOptions } from './export';
 import { fork, type ForkOptions } from './fork';
+import { verifyFolder, type VerifyCommandOptions } from './verify-command';
 import { recordRun, type RecordRunOptions } from './record-run';
 import { replay, type ReplayOptions } from './replay';
 import type { CliIO } from './session-command';
@@ -284,6 +285,35 @@ export function buildProgram(
     .exitOverride()
     .action(async (session: string, options: ExportOptions) => {
       done(await exportPipeline(session, options, io));
+    });
+  program
+    .command('verify')
+    .description(
+      'Verify a pipeline folder Trail exported: run it in a clean venv from its requirements.txt on the recorded inputs and compare its files and metrics with what its trail-expected.json recorded.'
+    )
+    .argument('<folder>', 'the pipeline folder (written by trail export)')
+    .option(
+      '--tolerance <X|NAME=X>',
+      'how far a metric may be from the recorded value (absolute); X for every metric, NAME=X for one; repeatable',
+      collect
+    )
+    .option(
+      '--json',
+      'print one JSON document on stdout (folder, source, outcome, report or error); progress lines (phase NAME: ...) go to stderr'
+    )
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 reproduced, 1 ran but did not reproduce, 2 bad input (not a
+pipeline folder, no trail-expected.json, a bad --tolerance), 6 could not
+run (an input missing, requirements not installable).
+
+With TRAIL_URL (and TRAIL_TOKEN), the verification run is recorded there
+as a session linked to the exported one.`
+    )
+    .exitOverride()
+    .action(async (folder: string, options: VerifyCommandOptions) => {
+      done(await verifyFolder(folder, options, io));
     });
   program
     .command('record-run')

@@ -16,9 +16,12 @@ import {
   resolveRequirements
 } from './requirements';
 import { pipelineScript } from './script';
+import { EXPECTED_FILE, expectedJson } from './expected-file';
 import type { Pipeline, PipelineSpec } from './spec';
 
 export * from './spec';
+export { EXPECTED_FILE, parseExpectedFile } from './expected-file';
+export type { ExpectedFile } from './expected-file';
 export { resolveRequirements, IMPORT_DISTRIBUTIONS } from './requirements';
 export { pipelineSpecOf } from './assemble';
 export type { PipelineSpecInput } from './assemble';
@@ -47,5 +50,11 @@ export function buildPipeline(spec: PipelineSpec): Pipeline {
     },
     { path: 'README.md', content: readme(spec, resolved.unresolved) }
   ];
+  if (spec.expected) {
+    files.push({
+      path: EXPECTED_FILE,
+      content: expectedJson(spec, spec.expected)
+    });
+  }
   return { files, unresolvedImports: resolved.unresolved };
 }

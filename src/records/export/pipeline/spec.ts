@@ -8,6 +8,7 @@
  */
 import type { EnvironmentSnapshot, ParamValue } from '../../schema';
 import type { InputFile } from '../../replay/inputs';
+import type { ExpectedResults } from '../expected';
 import type { ExportTarget, SliceDrop } from '../slice';
 
 export type { ExportTarget, SliceDrop };
@@ -104,6 +105,12 @@ export interface PipelineSpec {
   /** Names the kept code reads that nothing kept defines (Slice.unresolved). */
   unresolvedNames?: { step: number; name: string }[];
   placement?: PipelinePlacement;
+  /**
+   * What a run should reproduce (expectedOf): when given, the folder holds
+   * it as `trail-expected.json`, which `trail verify <folder>` (and the
+   * export report's Verify button) compare a run with.
+   */
+  expected?: ExpectedResults;
 }
 
 /** One file of the pipeline folder, its path relative to the folder. */
