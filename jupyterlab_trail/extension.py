@@ -24,6 +24,7 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
 from .embedded import EmbeddedTrailServer, default_data_dir
+from .verify_handler import TrailVerifyHandler
 
 
 class TrailConfigHandler(APIHandler):
@@ -118,7 +119,14 @@ def load(server_app):
     base_url = web_app.settings["base_url"]
     web_app.add_handlers(
         ".*$",
-        [(url_path_join(base_url, "trail", "config"), TrailConfigHandler, {"provider": provider})],
+        [
+            (url_path_join(base_url, "trail", "config"), TrailConfigHandler, {"provider": provider}),
+            (
+                url_path_join(base_url, "trail", "verify"),
+                TrailVerifyHandler,
+                {"root_dir": server_app.root_dir, "provider": provider},
+            ),
+        ],
     )
     provider.start()
     # Stop the child server with Jupyter.

@@ -1,0 +1,111 @@
+"""``POST /trail/verify``: the export report's Verify button.
+
+The browser cannot make a venv or run a pipeline; this handler runs the
+bundled command ``node jupyterlab_trail/bin/trail.cjs verify <folder> --json``
+(see ``src/cli/verify-command.ts``) in the server's root folder and answers
+its JSON document: ``{folder, source, outcome, report | error, exitCode}``.
+
+The body is ``{"folder": <path relative to the server's root (or absolute
+inside it)>, "tolerance": {"default"?: number, "metrics"?: {name: number}}}``.
+A folder outside the root is a 400, as is anything else wrong with the body.
+One request for the whole verification (pip may take minutes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import shutil
+import sys
+
+import tornado.web
+from jupyter_server.base.handlers import APIHandler
+
+CLI_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bin", "trail.cjs")
+TIMEOUT_S = 3600
+
+
+def _tolerance_args(tolerance) -> list[str]:
+    """``--tolerance`` options of the body's tolerance; ValueError saying why not."""
+    if tolerance is None:
+        return []
+    if not isinstance(tolerance, dict) or set(tolerance) - {"default", "metrics"}:
+        raise ValueError('tolerance: expected {"default"?: number, "metrics"?: {name: number}}')
+
+    def number(value, where):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise ValueError(f"{where}: expected a number >= 0")
+        return repr(float(value))
+
+    args: list[str] = []
+    if tolerance.get("default") is not None:
+        args += ["--tolerance", number(tolerance["default"], "tolerance.default")]
+    metrics = tolerance.get("metrics") or {}
+    if not isinstance(metrics, dict):
+        raise ValueError("tolerance.metrics: expected {name: number}")
+    for name, value in metrics.items():
+        if not name or "=" in name:
+            raise ValueError(f"tolerance.metrics: bad metric name {name!r}")
+        args += ["--tolerance", f"{name}={number(value, f'tolerance.metrics.{name}')}"]
+    return args
+
+
+def resolve_folder(root_dir: str, folder) -> str:
+    """The folder's absolute path; ValueError unless it lies inside root_dir."""
+    if not isinstance(folder, str) or not folder.strip():
+        raise ValueError("folder: expected the pipeline folder's path")
+    root = os.path.realpath(os.path.expanduser(root_dir))
+    path = os.path.realpath(os.path.join(root, folder))
+    if os.path.commonpath([root, path]) != root or path == root:
+        raise ValueError(f"folder: {folder} is not a folder inside the server's root {root}")
+    if not os.path.isdir(path):
+        raise ValueError(f"folder: {folder} is not a folder")
+    return path
+
+
+class TrailVerifyHandler(APIHandler):
+    def initialize(self, root_dir, provider=None):
+        self._root_dir = root_dir
+        self._provider = provider
+
+    @tornado.web.authenticated
+    async def post(self):
+        try:
+            body = json.loads(self.request.body or b"{}")
+            if not isinstance(body, dict):
+                raise ValueError("expected a JSON object")
+            folder = resolve_folder(self._root_dir, body.get("folder"))
+            tolerance = _tolerance_args(body.get("tolerance"))
+        except ValueError as err:
+            raise tornado.web.HTTPError(400, reason=str(err).splitlines()[0][:200], log_message=str(err))
+        node = os.environ.get("TRAIL_NODE") or shutil.which("node")
+        cli = os.environ.get("TRAIL_CLI") or CLI_SCRIPT
+        if not node or not os.path.exists(cli):
+            raise tornado.web.HTTPError(
+                503, reason="Node.js (node) or the bundled trail command is missing; cannot verify"
+            )
+        env = dict(os.environ, TRAIL_PYTHON=os.environ.get("TRAIL_PYTHON") or sys.executable)
+        if self._provider is not None:
+            config = await self._provider.config()
+            # The verification run is recorded where this user's notebooks are.
+            if config.get("url"):
+                env["TRAIL_URL"] = config["url"]
+                env["TRAIL_TOKEN"] = config.get("token", "")
+        process = await asyncio.create_subprocess_exec(
+            node, cli, "verify", folder, "--json", *tolerance,
+            cwd=os.path.realpath(self._root_dir), env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            stdout, stderr = await asyncio.wait_for(process.communicate(), TIMEOUT_S)
+        except asyncio.TimeoutError:
+            process.kill()
+            raise tornado.web.HTTPError(504, reason="the verification took longer than an hour")
+        try:
+            document = json.loads(stdout)
+        except ValueError:
+            tail = stderr.decode("utf-8", "replace")[-2000:]
+            raise tornado.web.HTTPError(500, reason="trail verify failed", log_message=tail)
+        self.finish(json.dumps(document))

@@ -1,0 +1,143 @@
+"""``POST /trail/verify`` on a real ``jupyter server`` with the extension:
+a folder outside the server's root (or a bad body) is a 400 and nothing
+runs; a pipeline folder written by the real writer (buildPipeline) is
+verified through the bundled ``trail verify --json`` in a real fresh venv,
+and the report comes back (reproduced; a metric outside its tolerance)."""
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = ROOT / "jupyterlab_trail" / "bin" / "trail.cjs"
+TOKEN = "verify-handler-token-0123456789"
+CSV = "x,y\n1,2\n2,4\n"
+SCORE = 0.1 * (2 + 4)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("root")
+    port = _free_port()
+    env = dict(os.environ, TRAIL_URL="http://127.0.0.1:9", TRAIL_TOKEN="t")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root", f"--port={port}",
+         f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={TOKEN}",
+         "--ServerApp.jpserver_extensions={'jupyterlab_trail': True}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=1)
+            break
+        except Exception:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("jupyter server did not start: " + process.stderr.read().decode()[-2000:])
+    yield url, root
+    process.terminate()
+    process.wait(10)
+
+
+def _post(url, body):
+    request = urllib.request.Request(
+        f"{url}/trail/verify", data=json.dumps(body).encode(), method="POST",
+        headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=300) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+def _write_pipeline(folder: Path):
+    bundle = folder.parent / "write_pipeline.cjs"
+    subprocess.run(
+        [str(ROOT / "node_modules" / ".bin" / "esbuild"), str(ROOT / "tests" / "python" / "write_pipeline.ts"),
+         "--bundle", "--platform=node", f"--outfile={bundle}", "--log-level=error"],
+        check=True, cwd=ROOT,
+    )
+    sha = lambda text: hashlib.sha256(text.encode()).hexdigest()  # noqa: E731
+    spec = {
+        "source": {"sessionId": "sess-1", "notebookPath": "train.ipynb", "step": 1, "target": {"kind": "session"}},
+        "steps": [{
+            "step": 1, "executionId": "exec-1", "reason": "writes score.txt",
+            "python": "\n".join([
+                "import csv, trail",
+                'with open("data/train.csv", newline="") as f:',
+                "    rows = list(csv.DictReader(f))",
+                'score = PARAMS["lr"] * sum(float(r["y"]) for r in rows)',
+                'trail.log_metric("score", score)',
+                'with open("score.txt", "w") as f:',
+                '    f.write("%r\\n" % score)',
+            ]),
+            "imports": ["csv", "trail"],
+        }],
+        "params": {"lr": 0.1}, "wiredParams": ["lr"], "metrics": ["score"],
+        "inputs": [{"path": "data/train.csv", "step": 1, "kind": "file", "sha256": sha(CSV)}],
+        "outputs": ["score.txt"], "pipRequirements": [], "dropped": [], "untranslated": [],
+        "expected": {
+            "files": [{"path": "score.txt", "sha256": sha(f"{SCORE!r}\n")}],
+            "metrics": [{"name": "score", "value": SCORE}],
+            "params": [{"name": "lr", "value": 0.1}],
+        },
+    }
+    subprocess.run(["node", str(bundle), str(folder)], input=json.dumps(spec).encode(), check=True)
+    (folder / "data").mkdir()
+    (folder / "data" / "train.csv").write_text(CSV)
+
+
+def test_a_folder_outside_the_root_or_a_bad_body_is_400(server, tmp_path):
+    url, root = server
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "pipeline.py").write_text("open('ran', 'w')\n")
+    for body in ({"folder": str(outside)}, {"folder": "../" + outside.name}, {"folder": ""},
+                 {"folder": "."}, {"folder": "nope"}, {"folder": "p", "tolerance": {"default": -1}}):
+        status, _ = _post(url, body)
+        assert status == 400, body
+    assert not (outside / "ran").exists()
+
+
+@pytest.mark.skipif(not CLI.exists() or not shutil.which("node"), reason="needs jlpm build:cli and node")
+def test_verifies_a_pipeline_folder_through_the_bundled_command(server):
+    url, root = server
+    folder = root / "pipelines" / "train"
+    folder.mkdir(parents=True)
+    _write_pipeline(folder)
+    status, document = _post(url, {"folder": "pipelines/train"})
+    assert status == 200, document
+    assert document["outcome"] == "reproduced", document
+    assert document["exitCode"] == 0
+    assert document["folder"] == str(folder.resolve())
+    assert [f["same"] for f in document["report"]["files"]] == [True]
+    assert document["report"]["metrics"][0]["reproduced"] == SCORE
+
+    data = json.loads((folder / "trail-expected.json").read_text())
+    data["expected"]["metrics"][0]["value"] = SCORE + 0.001
+    (folder / "trail-expected.json").write_text(json.dumps(data))
+    status, document = _post(url, {"folder": "pipelines/train", "tolerance": {"metrics": {"score": 0.0001}}})
+    assert status == 200
+    assert document["outcome"] == "not-reproduced"
+    assert document["exitCode"] == 1
+    assert document["report"]["metrics"][0]["within"] is False
+    assert document["report"]["metrics"][0]["tolerance"] == 0.0001
