@@ -15,9 +15,11 @@ import {
   defaultExportFolder,
   describeTarget,
   ExportModel,
+  VerifyModel,
   folderState
 } from '../model/export';
 import type { ExportTarget } from '../model/export';
+import { serverVerifier } from './exportVerifier';
 import { CommandIDs, ITrailConnection } from '../tokens';
 import { ExportDialogBody, ExportWidget } from '../ui/export';
 import { baseName } from '../ui/format';
@@ -223,7 +225,11 @@ export const exportPlugin: JupyterFrontEndPlugin<void> = {
             path,
             dontShowBrowser: false
           }),
-        onRetry: () => void model.run()
+        onRetry: () => void model.run(),
+        verify: new VerifyModel({
+          folder: model.folder,
+          verifier: serverVerifier
+        })
       });
       widget.id = `jp-trail-export-${Date.now().toString(36)}-${Math.random()
         .toString(36)

@@ -7,3 +7,4 @@ export * from './types';
 export * from './folder';
 export * from './report';
 export * from './exportModel';
+export * from './verifyModel';

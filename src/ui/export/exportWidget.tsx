@@ -11,7 +11,9 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import type { ExportModel } from '../../model/export/exportModel';
 import { describeTarget } from '../../model/export/report';
+import type { VerifyModel } from '../../model/export/verifyModel';
 import { baseName } from '../format';
+import { VerifySection } from './verifySection';
 import {
   AttentionSection,
   DroppedSection,
@@ -65,6 +67,8 @@ export namespace ExportWidget {
     onRetry?: () => void;
     /** Show the folder in the file browser. */
     onShowFolder?: (folder: string) => void;
+    /** Verifies the written folder (the Verify section; absent: none). */
+    verify?: VerifyModel;
   }
 }
 
@@ -117,6 +121,17 @@ function ExportView(props: ExportWidget.IOptions): JSX.Element {
               trans={trans}
             />
           )}
+          {model.phase === 'done' &&
+            props.verify &&
+            props.verify.folder === model.folder && (
+              <VerifySection
+                verify={props.verify}
+                metrics={(result.expected?.metrics ?? result.metrics).map(
+                  m => m.name
+                )}
+                trans={trans}
+              />
+            )}
         </>
       )}
     </div>

@@ -5,3 +5,4 @@
 export * from './exportDialog';
 export * from './exportWidget';
 export * from './reportSections';
+export * from './verifySection';
