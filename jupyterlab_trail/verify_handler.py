@@ -8,7 +8,11 @@ its JSON document: ``{folder, source, outcome, report | error, exitCode}``.
 The body is ``{"folder": <path relative to the server's root (or absolute
 inside it)>, "tolerance": {"default"?: number, "metrics"?: {name: number}}}``.
 A folder outside the root is a 400, as is anything else wrong with the body.
-One request for the whole verification (pip may take minutes).
+One request for the whole verification (pip may take minutes); meanwhile
+``GET /trail/verify?folder=...`` answers the phase it is in
+(``{"running": true, "phase": "install", "message": ...}``), read from the
+command's ``phase NAME: ...`` lines on stderr. A second POST for a folder
+being verified is a 409.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import asyncio
 import json
 import math
 import os
+import re
 import shutil
 import sys
 
@@ -25,6 +30,9 @@ from jupyter_server.base.handlers import APIHandler
 
 CLI_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bin", "trail.cjs")
 TIMEOUT_S = 3600
+PHASE_LINE = re.compile(r"^phase (venv|install|run|compare): (.*)$")
+# The verifications running, by absolute folder: their phase.
+_RUNNING: dict[str, dict] = {}
 
 
 def _tolerance_args(tolerance) -> list[str]:
@@ -71,6 +79,14 @@ class TrailVerifyHandler(APIHandler):
         self._provider = provider
 
     @tornado.web.authenticated
+    async def get(self):
+        try:
+            folder = resolve_folder(self._root_dir, self.get_query_argument("folder", ""))
+        except ValueError as err:
+            raise tornado.web.HTTPError(400, reason=str(err).splitlines()[0][:200])
+        self.finish(json.dumps(_RUNNING.get(folder) or {"running": False}))
+
+    @tornado.web.authenticated
     async def post(self):
         try:
             body = json.loads(self.request.body or b"{}")
@@ -93,16 +109,38 @@ class TrailVerifyHandler(APIHandler):
             if config.get("url"):
                 env["TRAIL_URL"] = config["url"]
                 env["TRAIL_TOKEN"] = config.get("token", "")
-        process = await asyncio.create_subprocess_exec(
-            node, cli, "verify", folder, "--json", *tolerance,
-            cwd=os.path.realpath(self._root_dir), env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )
+        if folder in _RUNNING:
+            raise tornado.web.HTTPError(409, reason="this folder is being verified")
+        state: dict = {"running": True, "phase": None, "message": ""}
+        _RUNNING[folder] = state
+        errors: list[str] = []
+
+        async def read_stderr(stream):
+            async for raw in stream:
+                line = raw.decode("utf-8", "replace").rstrip("\n")
+                match = PHASE_LINE.match(line)
+                if match:
+                    state["phase"], state["message"] = match.group(1), match.group(2)
+                errors.append(line)
+                del errors[:-200]
+
         try:
-            stdout, stderr = await asyncio.wait_for(process.communicate(), TIMEOUT_S)
-        except asyncio.TimeoutError:
-            process.kill()
-            raise tornado.web.HTTPError(504, reason="the verification took longer than an hour")
+            process = await asyncio.create_subprocess_exec(
+                node, cli, "verify", folder, "--json", *tolerance,
+                cwd=os.path.realpath(self._root_dir), env=env,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            )
+            try:
+                stdout, _, _ = await asyncio.wait_for(
+                    asyncio.gather(process.stdout.read(), read_stderr(process.stderr), process.wait()),
+                    TIMEOUT_S,
+                )
+            except asyncio.TimeoutError:
+                process.kill()
+                raise tornado.web.HTTPError(504, reason="the verification took longer than an hour")
+        finally:
+            _RUNNING.pop(folder, None)
+        stderr = "\n".join(errors).encode()
         try:
             document = json.loads(stdout)
         except ValueError:

@@ -11,8 +11,10 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -69,6 +71,17 @@ def _post(url, body):
         return err.code, err.read().decode()
 
 
+def _get(url, folder):
+    request = urllib.request.Request(
+        f"{url}/trail/verify?folder={urllib.parse.quote(folder)}", headers={"Authorization": f"token {TOKEN}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
 def _write_pipeline(folder: Path):
     bundle = folder.parent / "write_pipeline.cjs"
     subprocess.run(
@@ -115,6 +128,7 @@ def test_a_folder_outside_the_root_or_a_bad_body_is_400(server, tmp_path):
                  {"folder": "."}, {"folder": "nope"}, {"folder": "p", "tolerance": {"default": -1}}):
         status, _ = _post(url, body)
         assert status == 400, body
+    assert _get(url, str(outside))[0] == 400
     assert not (outside / "ran").exists()
 
 
@@ -124,7 +138,20 @@ def test_verifies_a_pipeline_folder_through_the_bundled_command(server):
     folder = root / "pipelines" / "train"
     folder.mkdir(parents=True)
     _write_pipeline(folder)
-    status, document = _post(url, {"folder": "pipelines/train"})
+    assert _get(url, "pipelines/train") == (200, {"running": False})
+    # While it runs, GET says its phase (the command's "phase NAME:" lines).
+    answer = {}
+    thread = threading.Thread(target=lambda: answer.update(r=_post(url, {"folder": "pipelines/train"})))
+    thread.start()
+    phases = set()
+    while thread.is_alive():
+        status, state = _get(url, "pipelines/train")
+        if state.get("running") and state.get("phase"):
+            phases.add(state["phase"])
+        time.sleep(0.05)
+    thread.join()
+    assert phases and phases <= {"venv", "install", "run", "compare"}, phases
+    status, document = answer["r"]
     assert status == 200, document
     assert document["outcome"] == "reproduced", document
     assert document["exitCode"] == 0
