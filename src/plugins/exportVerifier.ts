@@ -8,7 +8,8 @@ import { ServerConnection } from '@jupyterlab/services';
 import type {
   IPipelineVerifier,
   IVerifyDocument,
-  IVerifyTolerance
+  IVerifyTolerance,
+  VerifyPhaseName
 } from '../model/export/verifyModel';
 
 export const serverVerifier: IPipelineVerifier = {
@@ -30,5 +31,20 @@ export const serverVerifier: IPipelineVerifier = {
       );
     }
     return (await response.json()) as IVerifyDocument;
+  },
+
+  async phase(folder: string): Promise<VerifyPhaseName | null> {
+    const settings = ServerConnection.makeSettings();
+    const url = URLExt.join(settings.baseUrl, 'trail', 'verify');
+    const response = await ServerConnection.makeRequest(
+      `${url}?folder=${encodeURIComponent(folder)}`,
+      {},
+      settings
+    );
+    if (!response.ok) {
+      return null;
+    }
+    const state = (await response.json()) as { phase?: VerifyPhaseName };
+    return state.phase ?? null;
   }
 };

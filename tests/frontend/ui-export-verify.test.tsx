@@ -11,7 +11,8 @@ import {
   ExportModel,
   IVerifyDocument,
   IVerifyTolerance,
-  VerifyModel
+  VerifyModel,
+  VerifyPhaseName
 } from '../../src/model/export';
 import { ExportWidget } from '../../src/ui/export';
 import { memoryContents, sampleResult } from './export-support';
@@ -45,7 +46,8 @@ describe('the Verify section of the export report', () => {
   afterEach(() => widgets.splice(0).forEach(w => w.dispose()));
 
   async function mount(
-    verify: (folder: string, t: IVerifyTolerance) => Promise<IVerifyDocument>
+    verify: (folder: string, t: IVerifyTolerance) => Promise<IVerifyDocument>,
+    phase?: (folder: string) => Promise<VerifyPhaseName | null>
   ) {
     const result = sampleResult();
     const model = new ExportModel({
@@ -57,7 +59,8 @@ describe('the Verify section of the export report', () => {
     });
     const verifyModel = new VerifyModel({
       folder: model.folder,
-      verifier: { verify }
+      verifier: phase ? { verify, phase } : { verify },
+      pollMs: 10
     });
     const widget = new ExportWidget({ model, trans, verify: verifyModel });
     Widget.attach(widget, document.body);
@@ -75,10 +78,14 @@ describe('the Verify section of the export report', () => {
   it('sends the typed tolerances, shows the phases, then each file and metric with its verdict', async () => {
     const answer = deferred<IVerifyDocument>();
     const calls: [string, IVerifyTolerance][] = [];
-    const ui = await mount((folder, tolerance) => {
-      calls.push([folder, tolerance]);
-      return answer.promise;
-    });
+    let serverPhase: VerifyPhaseName | null = null;
+    const ui = await mount(
+      (folder, tolerance) => {
+        calls.push([folder, tolerance]);
+        return answer.promise;
+      },
+      async folder => (folder === FOLDER ? serverPhase : null)
+    );
     const metrics = (ui.result.expected?.metrics ?? ui.result.metrics).map(
       m => m.name
     );
@@ -99,6 +106,14 @@ describe('the Verify section of the export report', () => {
     expect(calls).toEqual([
       [FOLDER, { default: 0.001, metrics: { [first]: 0.05 } }]
     ]);
+    // The phase the server says: the earlier ones done, this one current.
+    serverPhase = 'run';
+    await waitFor(() => ui.$('li[data-phase="run"][data-state="current"]'));
+    expect(
+      ui
+        .$$('.jp-Trail-Export-verifyPhases li')
+        .map(li => li.getAttribute('data-state'))
+    ).toEqual(['done', 'done', 'current', '']);
 
     answer.resolve({
       folder: `/root/${FOLDER}`,

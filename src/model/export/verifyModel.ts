@@ -61,6 +61,8 @@ export interface IVerifyDocument {
 /** The seam: runs the verification of a workspace folder. */
 export interface IPipelineVerifier {
   verify(folder: string, tolerance: IVerifyTolerance): Promise<IVerifyDocument>;
+  /** The phase a running verification of the folder is in (polled while it runs). */
+  phase?(folder: string): Promise<VerifyPhaseName | null>;
 }
 
 /** What the report says of one file or metric. */
@@ -69,9 +71,20 @@ export type VerifyVerdict = 'reproduced' | 'differs' | 'could-not-run';
 export type VerifyState = 'idle' | 'running' | 'done' | 'error';
 
 export class VerifyModel {
-  constructor(options: { folder: string; verifier: IPipelineVerifier }) {
+  constructor(options: {
+    folder: string;
+    verifier: IPipelineVerifier;
+    /** How often the phase is asked while it runs (ms; default 1000). */
+    pollMs?: number;
+  }) {
     this.folder = options.folder;
     this._verifier = options.verifier;
+    this._pollMs = options.pollMs ?? 1000;
+  }
+
+  /** The phase the running verification is in, when the server said. */
+  get phase(): VerifyPhaseName | null {
+    return this._phase;
   }
 
   readonly folder: string;
@@ -157,18 +170,41 @@ export class VerifyModel {
     this._state = 'running';
     this._error = null;
     this._document = null;
+    this._phase = null;
     this._changed.emit();
+    const poll = this._verifier.phase
+      ? setInterval(() => void this._poll(), this._pollMs)
+      : null;
     try {
       this._document = await this._verifier.verify(this.folder, tolerance);
       this._state = 'done';
     } catch (error) {
       this._error = error instanceof Error ? error.message : String(error);
       this._state = 'error';
+    } finally {
+      if (poll !== null) {
+        clearInterval(poll);
+      }
     }
+    this._phase = null;
     this._changed.emit();
   }
 
+  private async _poll(): Promise<void> {
+    try {
+      const phase = (await this._verifier.phase?.(this.folder)) ?? null;
+      if (this._state === 'running' && phase && phase !== this._phase) {
+        this._phase = phase;
+        this._changed.emit();
+      }
+    } catch {
+      // Progress is a nicety: the verification's own answer counts.
+    }
+  }
+
   private _verifier: IPipelineVerifier;
+  private _pollMs: number;
+  private _phase: VerifyPhaseName | null = null;
   private _state: VerifyState = 'idle';
   private _document: IVerifyDocument | null = null;
   private _error: string | null = null;

@@ -93,11 +93,24 @@ function VerifyView(props: {
         <div className="jp-Trail-Export-status" role="status">
           <progress className="jp-Trail-Export-progress" />
           <ol className="jp-Trail-Export-verifyPhases">
-            {VERIFY_PHASES.map(phase => (
-              <li key={phase} data-phase={phase}>
-                {phaseText(phase, trans)}
-              </li>
-            ))}
+            {VERIFY_PHASES.map((phase, index) => {
+              const current = verify.phase
+                ? VERIFY_PHASES.indexOf(verify.phase)
+                : -1;
+              const state =
+                index < current ? 'done' : index === current ? 'current' : '';
+              return (
+                <li
+                  key={phase}
+                  data-phase={phase}
+                  data-state={state}
+                  aria-current={state === 'current' ? 'step' : undefined}
+                >
+                  {phaseText(phase, trans)}
+                  {state === 'current' ? '…' : state === 'done' ? ' ✓' : ''}
+                </li>
+              );
+            })}
           </ol>
         </div>
       )}
