@@ -46,10 +46,23 @@ function freePort(): Promise<number> {
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /**
- * Starts the server and waits until its REST API answers.
+ * Starts the server and waits until its REST API answers. The free port
+ * probed can be taken by another test's process before the server binds
+ * it: then the server is started again on a new one (three tries).
  */
 export async function startJupyterServer(): Promise<IJupyterServer> {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(await freePort());
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('is already in use')) {
+        throw error;
+      }
+    }
+  }
+}
+
+async function startOnce(port: number): Promise<IJupyterServer> {
   const token = randomBytes(16).toString('hex');
   const rootDir = mkdtempSync(join(tmpdir(), 'trail-recorder-'));
   const child: ChildProcess = spawn(
