@@ -13,6 +13,7 @@ import {
   verifyOutcome,
   verifyPipeline,
   VerifyError,
+  VerifyInterrupted,
   type VerifyReport,
   type VerifyTolerance
 } from './verify';
@@ -38,6 +39,8 @@ export async function verifyExport(
     connection: TrailConnection;
     io: CliIO;
     say: (line: string) => void;
+    /** Ctrl-C: the run's processes killed, its venv removed, exit 130. */
+    signal?: AbortSignal;
   }
 ): Promise<{ report: VerifyReport; exitCode: ExitCode }> {
   const { io, say } = options;
@@ -56,6 +59,7 @@ export async function verifyExport(
       // The run's recorder is run by this same Node.
       env: { ...io.env, TRAIL_NODE: io.env.TRAIL_NODE ?? process.execPath },
       onProgress: message => io.err(`  ${message}`),
+      signal: options.signal,
       record: {
         url: options.connection.url,
         token: options.connection.token,
@@ -64,6 +68,12 @@ export async function verifyExport(
       }
     });
   } catch (error) {
+    if (error instanceof VerifyInterrupted) {
+      throw new CliError(
+        `interrupted: the pipeline folder ${options.dir} was written; ${error.message}.`,
+        ExitCode.Interrupted
+      );
+    }
     if (error instanceof VerifyError) {
       // The folder was written; only the run could not be made.
       throw error.code === 'input-missing'

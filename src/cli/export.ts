@@ -190,17 +190,18 @@ export async function exportPipeline(
     };
     let exitCode: ExitCode = ExitCode.Same;
     if (options.verify) {
-      const verified = await unlessInterrupted(
+      // Ctrl-C stops the verification, which kills its processes and
+      // removes its venv before it rejects (exit 130).
+      const stop = new AbortController();
+      void io.interrupted.then(() => stop.abort());
+      const verified = await verifyExport(result, {
+        dir,
+        tolerance,
+        connection,
         io,
-        `the pipeline folder ${dir} was written; its verification was stopped`,
-        verifyExport(result, {
-          dir,
-          tolerance,
-          connection,
-          io,
-          say
-        })
-      );
+        say,
+        signal: stop.signal
+      });
       document.verify = verified.report;
       exitCode = verified.exitCode;
     }

@@ -25,6 +25,7 @@ import {
   verifyOutcome,
   verifyPipeline,
   VerifyError,
+  VerifyInterrupted,
   type VerifyReport
 } from './verify';
 
@@ -86,8 +87,12 @@ export async function verifyFolder(
       `Verifying ${folder}: a clean venv from its requirements.txt, then python pipeline.py on the recorded inputs…`
     );
     let report: VerifyReport;
+    // Ctrl-C kills the venv's making, pip or the run, and removes the venv.
+    const stop = new AbortController();
+    void io.interrupted.then(() => stop.abort());
     try {
       report = await verifyPipeline({
+        signal: stop.signal,
         folder,
         python: analysisPython(io.env),
         expected: file.expected,
@@ -108,6 +113,9 @@ export async function verifyFolder(
           : {})
       });
     } catch (error) {
+      if (error instanceof VerifyInterrupted) {
+        throw new CliError(error.message, ExitCode.Interrupted);
+      }
       if (error instanceof VerifyError) {
         throw new CliError(
           `Cannot verify: ${error.message}`,

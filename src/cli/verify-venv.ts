@@ -5,7 +5,7 @@
  * through a cache under the user's cache folder so that a second
  * verification of the same requirements downloads nothing.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -20,30 +20,74 @@ export interface ProcessRun {
   timedOut: boolean;
   /** It could not be started (the program not found). */
   spawnError?: string;
+  /** It was stopped (or never started) because the caller's signal aborted. */
+  aborted?: boolean;
 }
 
-/** Runs a program to its end, keeping its output. */
+/** Process groups of their own, so that a stop reaches what they started (pip's builds). */
+const OWN_GROUP = process.platform !== 'win32';
+
+/** Kills the child and, where it leads one, its process group. */
+function killGroup(child: ChildProcess): void {
+  if (OWN_GROUP && child.pid !== undefined) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+      return;
+    } catch {
+      // The group is gone already; the child itself below.
+    }
+  }
+  child.kill('SIGKILL');
+}
+
+/**
+ * Runs a program to its end, keeping its output. On `timeoutMs` or when
+ * `signal` aborts, the program and every process of its group are killed.
+ */
 export function runProcess(
   command: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    signal?: AbortSignal;
+  } = {}
 ): Promise<ProcessRun> {
+  const { signal } = options;
+  if (signal?.aborted) {
+    return Promise.resolve({
+      code: null,
+      signal: null,
+      stdout: '',
+      stderr: '',
+      timedOut: false,
+      aborted: true
+    });
+  }
   return new Promise(resolve => {
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe']
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: OWN_GROUP
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let timedOut = false;
+    let aborted = false;
     let done = false;
     const timer = options.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
-          child.kill('SIGKILL');
+          killGroup(child);
         }, options.timeoutMs)
       : undefined;
+    const onAbort = () => {
+      aborted = true;
+      killGroup(child);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     const finish = (
       run: Omit<ProcessRun, 'stdout' | 'stderr' | 'timedOut'>
     ) => {
@@ -54,11 +98,13 @@ export function runProcess(
       if (timer) {
         clearTimeout(timer);
       }
+      signal?.removeEventListener('abort', onAbort);
       resolve({
         ...run,
         stdout: Buffer.concat(stdout).toString('utf-8'),
         stderr: Buffer.concat(stderr).toString('utf-8'),
-        timedOut
+        timedOut,
+        ...(aborted ? { aborted } : {})
       });
     };
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -66,7 +112,7 @@ export function runProcess(
     child.on('error', error =>
       finish({ code: null, signal: null, spawnError: error.message })
     );
-    child.on('close', (code, signal) => finish({ code, signal }));
+    child.on('close', (code, killedBy) => finish({ code, signal: killedBy }));
   });
 }
 
@@ -147,12 +193,15 @@ export async function makeVenv(options: {
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
   onInstall: () => void;
+  /** Stops the venv's making and pip (their processes killed). */
+  signal?: AbortSignal;
 }): Promise<VenvResult> {
-  const { python, venv, env } = options;
+  const { python, venv, env, signal } = options;
   const started = Date.now();
   const made = await runProcess(python, ['-m', 'venv', '--without-pip', venv], {
     env,
-    timeoutMs: options.timeoutMs
+    timeoutMs: options.timeoutMs,
+    signal
   });
   const createMs = Date.now() - started;
   if (made.code !== 0) {
@@ -190,7 +239,7 @@ export async function makeVenv(options: {
   let installed = await runProcess(
     python,
     ['-m', 'pip', '--python', target, ...pipArgs],
-    { cwd: options.folder, env, timeoutMs: options.timeoutMs }
+    { cwd: options.folder, env, timeoutMs: options.timeoutMs, signal }
   );
   if (installed.code !== 0 && NO_PIP_PYTHON.test(installed.stderr)) {
     // No pip beside `python`, or one older than --python (pip 22.3): the
@@ -198,7 +247,7 @@ export async function makeVenv(options: {
     const ensured = await runProcess(
       target,
       ['-m', 'ensurepip', '--default-pip'],
-      { env, timeoutMs: options.timeoutMs }
+      { env, timeoutMs: options.timeoutMs, signal }
     );
     if (ensured.code !== 0) {
       return {
@@ -212,7 +261,8 @@ export async function makeVenv(options: {
     installed = await runProcess(target, ['-m', 'pip', ...pipArgs], {
       cwd: options.folder,
       env,
-      timeoutMs: options.timeoutMs
+      timeoutMs: options.timeoutMs,
+      signal
     });
   }
   const installMs = Date.now() - installStarted;

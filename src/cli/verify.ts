@@ -44,6 +44,17 @@ import type { InputCheck } from './verify-folder';
 import { makeVenv, pipCacheDir, runProcess, venvPython } from './verify-venv';
 
 export { VerifyError } from './verify-folder';
+
+/**
+ * The verification was stopped by its caller's signal (Ctrl-C): its venv,
+ * pip and run were killed and its temporary folder removed; no report.
+ */
+export class VerifyInterrupted extends Error {
+  constructor() {
+    super('verification interrupted');
+    this.name = 'VerifyInterrupted';
+  }
+}
 export type { InputCheck, VerifyFailure } from './verify-folder';
 export type {
   FileCheck,
@@ -136,6 +147,12 @@ export interface VerifyOptions {
   timeoutMs?: number;
   /** The environment the venv is made and the run started in (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Stops the verification: the venv's making, pip or the run is killed
+   * with its process group, the temporary folder removed, and
+   * verifyPipeline rejects with {@link VerifyInterrupted}.
+   */
+  signal?: AbortSignal;
 }
 
 /** What the CLI makes of a report: exit 0, 1 or 6 (contract B). */
@@ -185,7 +202,8 @@ async function recordingPath(
   record: VerifyRecord,
   python: string,
   scratch: string,
-  env: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv,
+  signal?: AbortSignal
 ): Promise<{ path?: string; why?: string }> {
   let packageDir = record.packageDir;
   if (!packageDir) {
@@ -195,7 +213,7 @@ async function recordingPath(
         '-c',
         'import os, jupyterlab_trail; print(os.path.dirname(os.path.realpath(jupyterlab_trail.__file__)))'
       ],
-      { env, timeoutMs: 60000 }
+      { env, timeoutMs: 60000, signal }
     );
     if (found.code !== 0) {
       return { why: `${python} cannot import jupyterlab_trail` };
@@ -265,6 +283,13 @@ export async function verifyPipeline(
     );
   }
 
+  const { signal } = options;
+  const stopIfAborted = () => {
+    if (signal?.aborted) {
+      throw new VerifyInterrupted();
+    }
+  };
+  stopIfAborted();
   const env = options.env ?? process.env;
   const timeoutMs = options.timeoutMs ?? 30 * 60 * 1000;
   const scratch = mkdtempSync(join(tmpdir(), 'trail-verify-'));
@@ -289,8 +314,10 @@ export async function verifyPipeline(
       env,
       timeoutMs,
       onInstall: () =>
-        progress('install', 'installing requirements.txt with pip')
+        progress('install', 'installing requirements.txt with pip'),
+      signal
     });
+    stopIfAborted();
     report.environment = { venv, ...made };
     if (!made.installed) {
       return report;
@@ -303,8 +330,10 @@ export async function verifyPipeline(
         options.record,
         options.python,
         scratch,
-        env
+        env,
+        signal
       );
+      stopIfAborted();
       if (path.path) {
         runEnv.PYTHONPATH = path.path;
         runEnv.TRAIL_URL = options.record.url;
@@ -328,8 +357,9 @@ export async function verifyPipeline(
     const run = await runProcess(
       venvPython(venv),
       ['-c', RUNNER_PY, answer, script],
-      { cwd: folder, env: runEnv, timeoutMs }
+      { cwd: folder, env: runEnv, timeoutMs, signal }
     );
+    stopIfAborted();
     report.run = {
       exitCode: run.code,
       durationMs: Date.now() - runStarted,
@@ -393,8 +423,8 @@ export async function verifyPipeline(
     return report;
   } finally {
     report.durationMs = Date.now() - started;
-    if (!options.keepVenv) {
-      // A venvDir given is the caller's to remove.
+    if (!options.keepVenv || signal?.aborted) {
+      // A venvDir given is the caller's to remove; a stopped one is half made.
       rmSync(scratch, { recursive: true, force: true });
     }
   }
