@@ -61,7 +61,11 @@ const ANSWERS = {
   ExportResult: 'api/export-result.schema.json',
   NotebookVisibilityResult: 'api/notebook-visibility-result.schema.json',
   ServerVersion: 'api/server-version.schema.json',
-  HealthStatus: 'api/health.schema.json'
+  HealthStatus: 'api/health.schema.json',
+  RunSummary: 'api/run-summary.schema.json',
+  RunPage: 'api/run-page.schema.json',
+  RunNames: 'api/run-names.schema.json',
+  RunMetrics: 'api/run-metrics.schema.json'
 };
 
 /** Keywords whose value maps names to schemas (the names are not keywords). */

@@ -7,8 +7,10 @@ import type {
   EnvironmentSnapshot,
   ExecutionRecord,
   ExecutionSummary,
+  Lineage,
   NotebookSummary,
   ParamValue,
+  Person,
   SearchHit,
   SessionSummary,
   TableSchema,
@@ -664,6 +666,160 @@ export interface PreflightRequest {
  */
 export interface PreviousExecution {
   execution: ExecutionSummary | null;
+}
+
+/**
+ * GET /api/v1/runs/{id}/metrics?names=: every logged point of the named metrics in seq order, then log order; at most 10,000 points per name (thinned evenly beyond, first and last kept, thinned true).
+ */
+export interface RunMetrics {
+  series: {
+    [k: string]: RunMetricPoint[];
+  };
+  /**
+   * true when some series was thinned to 10,000 points (thinnedNames says which).
+   */
+  thinned?: boolean;
+  /**
+   * The names whose series were thinned.
+   */
+  thinnedNames?: string[];
+}
+
+export interface RunMetricPoint {
+  /**
+   * Order of the execution request within its session, from 1.
+   */
+  seq: number;
+  step: number | null;
+  /**
+   * null stands for NaN or an infinity.
+   */
+  value: number | null;
+  at: string;
+}
+
+/**
+ * GET /api/v1/runs/names: the param and metric names (with how many runs have each), tags and authors over the runs the caller may read; for completing filters and picking columns.
+ */
+export interface RunNames {
+  params: RunNameCount[];
+  metrics: RunNameCount[];
+  tags: string[];
+  /**
+   * The user names of the runs' authors, sorted.
+   */
+  authors: string[];
+}
+
+export interface RunNameCount {
+  name: string;
+  /**
+   * How many runs have it.
+   */
+  count: number;
+}
+
+/**
+ * The session's lineage kind; notebook when it has no lineage.
+ */
+export type RunKind = 'notebook' | 'replay' | 'fork' | 'export';
+
+/**
+ * The status of the session's last execution in seq order; empty when it has none.
+ */
+export type RunStatus = 'ok' | 'failed' | 'interrupted' | 'empty';
+
+/**
+ * One page of GET /api/v1/runs: the runs the caller may read that match the filter, in the requested order.
+ */
+export interface RunPage {
+  items: RunSummary[];
+  /**
+   * Pass as cursor for the next page; null on the last page.
+   */
+  next: string | null;
+  /**
+   * How many runs the caller may read match the query (all pages).
+   */
+  total: number;
+}
+
+/**
+ * A run (GET /api/v1/runs): one session summarised by what it logged and read. Params merge over the executions in seq order (later wins); metrics keep the last value (in seq order, then log order) and the min and max of the non-null values; tags are the union.
+ */
+export interface RunSummary {
+  /**
+   * The session id as its reader sees it (aliases apply).
+   */
+  id: string;
+  kind: RunKind;
+  notebookPath: string;
+  author?: Person;
+  visibility: Visibility;
+  startedAt: string;
+  /**
+   * The latest endedAt of the session's executions; null when it has none.
+   */
+  endedAt: string | null;
+  /**
+   * endedAt - startedAt in milliseconds; null when endedAt is null.
+   */
+  durationMs: number | null;
+  executionCount: number;
+  status: RunStatus;
+  params: {
+    [k: string]: ParamValue;
+  };
+  metrics: {
+    [k: string]: RunMetric;
+  };
+  /**
+   * The union of the executions' tags, sorted.
+   */
+  tags: string[];
+  /**
+   * The files the run read that no earlier execution of it wrote, with the hash of the first read.
+   *
+   * @maxItems 100
+   */
+  inputs: RunInput[];
+  /**
+   * true when the run read more than 100 inputs (only the first 100 are listed).
+   */
+  inputsTruncated?: boolean;
+  /**
+   * The session's latest environment version; GET /api/v1/environments/{id}.
+   */
+  environmentId: string | null;
+  lineage?: Lineage;
+}
+
+export interface RunMetric {
+  /**
+   * The value of the last logged point (seq order, then log order); null for NaN or an infinity.
+   */
+  last: number | null;
+  /**
+   * The smallest non-null value; null when every value is null.
+   */
+  min: number | null;
+  /**
+   * The largest non-null value; null when every value is null.
+   */
+  max: number | null;
+  /**
+   * How many points were logged.
+   */
+  count: number;
+  /**
+   * The step of the last point; null when it had none.
+   */
+  lastStep: number | null;
+}
+
+export interface RunInput {
+  path: string;
+  sha256: string | null;
 }
 
 /**

@@ -27,6 +27,10 @@ import type {
   NotebookVisibilityResult,
   PreflightReport,
   PreviousExecution,
+  RunMetrics,
+  RunNames,
+  RunPage,
+  RunSummary,
   SearchPage,
   ServerVersion,
   SessionPage,
@@ -63,6 +67,10 @@ export interface ResponseBodies {
   NotebookVisibilityResult: NotebookVisibilityResult;
   ServerVersion: ServerVersion;
   HealthStatus: HealthStatus;
+  RunSummary: RunSummary;
+  RunPage: RunPage;
+  RunNames: RunNames;
+  RunMetrics: RunMetrics;
 }
 
 /** The name of an answer's schema (its title). */
