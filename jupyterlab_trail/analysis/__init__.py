@@ -2,7 +2,9 @@
 cell, the facts the slicing rule and the pipeline writer need (``CellFacts``
 in ``src/records/export/facts.ts``): what the cell binds and reads, whether it
 only shows things, what it imports and installs, the cell as plain Python with
-IPython's magics translated, and the params it logs.
+IPython's magics translated, the params it logs, and its side effects on the
+process (seeds, working folder, folders made, environment, settings:
+``side_effects``).
 
 Python is the subject, so Python reads it: ``ast`` for the code and IPython's
 own input transformer for the magics. TypeScript reaches it through
@@ -14,12 +16,15 @@ from .magics import translate
 from .effects import effects
 from .names import CellNames, imported_modules
 from .params import find_params, rewrite_params
+from .side_effects import Context, side_effects
 
 __all__ = ["analyze", "analyze_cell", "rewrite_params", "rewriteParams"]
 
 
-def analyze_cell(cell_id, code, params=()):
-    """The facts of one cell (a ``CellFacts`` dict)."""
+def analyze_cell(cell_id, code, params=(), context=None):
+    """The facts of one cell (a ``CellFacts`` dict). ``context``: what the
+    cells analysed before it imported and defined (``side_effects.Context``,
+    updated with this cell's), for side effects through earlier imports."""
     translated = translate(code)
     facts = {
         "id": cell_id,
@@ -32,6 +37,7 @@ def analyze_cell(cell_id, code, params=()):
         "python": translated.python,
         "translations": translated.translations,
         "params": [],
+        "sideEffects": [],
     }
     if translated.error is not None:
         facts["error"] = translated.error
@@ -46,6 +52,7 @@ def analyze_cell(cell_id, code, params=()):
     ) else "state"
     facts["imports"] = [m for m in imported_modules(tree) if m not in injected]
     facts["params"] = find_params(tree, params)[0]
+    facts["sideEffects"] = side_effects(tree, context if context is not None else Context())
     return facts
 
 
@@ -54,10 +61,11 @@ def analyze(cells, params=()):
     order. ``params`` are the names of the params the run logged: a cell that
     logs a dict the analysis cannot read is matched to them by name."""
     params = list(params)
+    context = Context()
     results = []
     for cell in cells:
         try:
-            results.append(analyze_cell(cell["id"], cell["code"], params))
+            results.append(analyze_cell(cell["id"], cell["code"], params, context))
         except RecursionError:
             results.append(_failed(cell, "trail: the cell is nested too deeply to analyse"))
     return results
@@ -67,6 +75,7 @@ def _failed(cell, error):
     return {
         "id": cell["id"], "ok": False, "error": error, "defines": [], "uses": [], "effects": "state",
         "imports": [], "requirements": [], "python": cell["code"], "translations": [], "params": [],
+        "sideEffects": [],
     }
 
 

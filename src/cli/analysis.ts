@@ -67,7 +67,10 @@ export async function analyzeCells(
       'the analysis answered facts that do not match the cells asked about'
     );
   }
-  return facts as CellFacts[];
+  // An analysis from before side effects were found answers none.
+  return (facts as CellFacts[]).map(fact =>
+    Array.isArray(fact.sideEffects) ? fact : { ...fact, sideEffects: [] }
+  );
 }
 
 /**

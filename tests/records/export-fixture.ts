@@ -28,6 +28,7 @@ export interface Run {
   effects?: CellFacts['effects'];
   requirements?: string[];
   paramTargets?: Record<string, string | undefined>;
+  sideEffects?: CellFacts['sideEffects'];
 }
 
 export interface Recorded {
@@ -112,7 +113,8 @@ export function recorded(runs: Run[]): Recorded {
       params: Object.keys(run.params ?? {}).map(name => {
         const target = run.paramTargets?.[name];
         return target ? { name, target } : { name };
-      })
+      }),
+      sideEffects: run.sideEffects ?? []
     });
   });
   return { executions, facts, id: step => `exec-${step}` };

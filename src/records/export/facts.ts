@@ -50,6 +50,32 @@ export interface CellFacts {
    * pipeline can read it from params.yaml).
    */
   params: { name: string; target?: string }[];
+  /**
+   * What the cell's top level does to the process that later cells depend
+   * on without naming it (`np.random.seed(0)`, `os.chdir(...)`,
+   * `os.makedirs("out")`, `os.environ["X"] = ...`, `pd.set_option(...)`),
+   * resolved through the imports of this and earlier cells
+   * (jupyterlab_trail/analysis/side_effects.py holds the table). Calls in a
+   * function body count where the function is called, not where defined.
+   */
+  sideEffects: SideEffect[];
+}
+
+export type SideEffectKind =
+  | 'seed'
+  | 'cwd'
+  | 'filesystem'
+  | 'environment'
+  | 'settings';
+
+export interface SideEffect {
+  kind: SideEffectKind;
+  /** The callee or assigned target as written (`np.random.seed`, `os.environ['X']`, `set_seed → np.random.seed`). */
+  call: string;
+  /** Its line in `python`. */
+  line: number;
+  /** The folder, when a makedirs/mkdir/chdir names it with a literal (`out/models`). */
+  path?: string;
 }
 
 /** One cell given to the analysis: `id` comes back on its facts. */
