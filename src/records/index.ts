@@ -10,3 +10,4 @@ export * from './capture';
 export * from './files';
 export * from './environment';
 export * from './summary';
+export * from './fingerprint';
