@@ -28,9 +28,6 @@ class NotComparable(Exception):
     """The files cannot be compared by content (the message says why)."""
 
 
-class _TimeUp(Exception):
-    pass
-
 def format_of(path: str) -> str | None:
     return FORMATS.get(os.path.splitext(path)[1].lower())
 

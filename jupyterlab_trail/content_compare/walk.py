@@ -15,8 +15,10 @@ KEEP = 10
 
 MAX_DEPTH = 100
 """Levels walked; deeper values are compared with ``==``."""
+
 SHORT = 160
 """Characters of a value's repr in a difference."""
+
 
 class _TimeUp(Exception):
     pass
