@@ -187,6 +187,18 @@ if [ "$with_tests" = 1 ]; then
   else
     skip "DVC (pipeline export tests)"
   fi
+  # MLflow and papermill: exported pipelines run under `mlflow run . --env-manager
+  # local` and `papermill` in tests/cli/export-mlflow.test.ts. mlflow-skinny is
+  # the lightest package with `mlflow run` (~20 small dependencies, ~10 s to
+  # install; the full mlflow brings a server and its UI).
+  MLFLOW_PINS=(mlflow-skinny==3.18.0 papermill==2.7.0)
+  if [ "$(mlflow --version 2>/dev/null)" != "mlflow, version 3.18.0" ] ||
+    [ "$(papermill --version 2>/dev/null | cut -d' ' -f1)" != "2.7.0" ]; then
+    step "Installing ${MLFLOW_PINS[*]} (pipeline export tests)"
+    $PIP "${MLFLOW_PINS[@]}"
+  else
+    skip "MLflow and papermill (pipeline export tests)"
+  fi
   UI_DEPS=(ui-tests/package.json ui-tests/yarn.lock)
   if [ ! -d ui-tests/node_modules ] || changed ui-deps "${UI_DEPS[@]}"; then
     step "Installing the UI-test tools (galata, Playwright; no browser download)"
