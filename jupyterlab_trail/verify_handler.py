@@ -11,19 +11,30 @@ A folder outside the root is a 400, as is anything else wrong with the body.
 One request for the whole verification (pip may take minutes); meanwhile
 ``GET /trail/verify?folder=...`` answers the phase it is in
 (``{"running": true, "phase": "install", "message": ...}``), read from the
-command's ``phase NAME: ...`` lines on stderr. A second POST for a folder
-being verified is a 409.
+command's ``phase NAME: ...`` lines on stderr, and since when
+(``startedAt``). A second POST for a folder being verified is a 409 whose
+body holds that one's state (``{"message", "verification": {"running",
+"phase", "message", "startedAt"}}``), for
+the button to follow that verification instead. ``DELETE
+/trail/verify?folder=...`` stops it: the command is sent SIGINT, kills the
+venv's making, pip or the run with their process group, removes the venv and
+exits 130 (the POST then answers its document, ``exitCode`` 130). When the
+Jupyter server exits, every running verification is stopped the same way.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import datetime
 import json
 import math
 import os
 import re
 import shutil
+import signal
 import sys
+import time
 
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
@@ -33,6 +44,40 @@ TIMEOUT_S = 3600
 PHASE_LINE = re.compile(r"^phase (venv|install|run|compare): (.*)$")
 # The verifications running, by absolute folder: their phase.
 _RUNNING: dict[str, dict] = {}
+# Their trail verify processes, by absolute folder.
+_PROCESSES: dict[str, asyncio.subprocess.Process] = {}
+
+
+def _stop(process, sig=signal.SIGINT) -> None:
+    """Asks trail verify to stop (it kills its children and removes its venv)."""
+    try:
+        process.send_signal(sig)
+    except ProcessLookupError:
+        pass
+
+
+@atexit.register
+def _stop_all_at_exit() -> None:
+    """The Jupyter server is exiting: stop every verification, give each a few seconds to clean up."""
+    processes = list(_PROCESSES.values())
+    for process in processes:
+        _stop(process, signal.SIGTERM)
+    deadline = time.monotonic() + 5
+    for process in processes:
+        while time.monotonic() < deadline:
+            try:
+                os.kill(process.pid, 0)
+                # Reap it if it is our zombie; a live one answers (0, 0).
+                if os.waitpid(process.pid, os.WNOHANG)[0] == process.pid:
+                    break
+            except (ProcessLookupError, ChildProcessError):
+                break
+            time.sleep(0.05)
+        else:
+            try:
+                process.kill()
+            except ProcessLookupError:
+                pass
 
 
 def _tolerance_args(tolerance) -> list[str]:
@@ -87,6 +132,18 @@ class TrailVerifyHandler(APIHandler):
         self.finish(json.dumps(_RUNNING.get(folder) or {"running": False}))
 
     @tornado.web.authenticated
+    async def delete(self):
+        try:
+            folder = resolve_folder(self._root_dir, self.get_query_argument("folder", ""))
+        except ValueError as err:
+            raise tornado.web.HTTPError(400, reason=str(err).splitlines()[0][:200])
+        process = _PROCESSES.get(folder)
+        if process is None:
+            raise tornado.web.HTTPError(404, reason="no verification of this folder is running")
+        _stop(process)
+        self.finish(json.dumps({"running": True, "stopping": True}))
+
+    @tornado.web.authenticated
     async def post(self):
         try:
             body = json.loads(self.request.body or b"{}")
@@ -110,8 +167,12 @@ class TrailVerifyHandler(APIHandler):
                 env["TRAIL_URL"] = config["url"]
                 env["TRAIL_TOKEN"] = config.get("token", "")
         if folder in _RUNNING:
-            raise tornado.web.HTTPError(409, reason="this folder is being verified")
-        state: dict = {"running": True, "phase": None, "message": ""}
+            # The caller follows that one (GET) rather than failing.
+            self.set_status(409)
+            self.finish(json.dumps({"message": "this folder is already being verified", "verification": _RUNNING[folder]}))
+            return
+        started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+        state: dict = {"running": True, "phase": None, "message": "", "startedAt": started.replace("+00:00", "Z")}
         _RUNNING[folder] = state
         errors: list[str] = []
 
@@ -130,16 +191,19 @@ class TrailVerifyHandler(APIHandler):
                 cwd=os.path.realpath(self._root_dir), env=env,
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
             )
+            _PROCESSES[folder] = process
             try:
                 stdout, _, _ = await asyncio.wait_for(
                     asyncio.gather(process.stdout.read(), read_stderr(process.stderr), process.wait()),
                     TIMEOUT_S,
                 )
             except asyncio.TimeoutError:
-                process.kill()
+                _stop(process)
+                await process.wait()
                 raise tornado.web.HTTPError(504, reason="the verification took longer than an hour")
         finally:
             _RUNNING.pop(folder, None)
+            _PROCESSES.pop(folder, None)
         stderr = "\n".join(errors).encode()
         try:
             document = json.loads(stdout)

@@ -60,6 +60,9 @@ async function main(): Promise<void> {
       process.exit(0);
     }
   });
+  // A closed stderr (whoever read it has gone, e.g. a killed Jupyter
+  // server) must not crash the command before it has stopped its children.
+  process.stderr.on('error', () => undefined);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const io: CliIO = {

@@ -82,13 +82,18 @@ def _get(url, folder):
         return err.code, err.read().decode()
 
 
-def _write_pipeline(folder: Path):
+def _write_spec(folder: Path, spec: dict):
+    """Writes the pipeline of ``spec`` into ``folder`` with the real writer."""
     bundle = folder.parent / "write_pipeline.cjs"
     subprocess.run(
         [str(ROOT / "node_modules" / ".bin" / "esbuild"), str(ROOT / "tests" / "python" / "write_pipeline.ts"),
          "--bundle", "--platform=node", f"--outfile={bundle}", "--log-level=error"],
         check=True, cwd=ROOT,
     )
+    subprocess.run(["node", str(bundle), str(folder)], input=json.dumps(spec).encode(), check=True)
+
+
+def _write_pipeline(folder: Path):
     sha = lambda text: hashlib.sha256(text.encode()).hexdigest()  # noqa: E731
     spec = {
         "source": {"sessionId": "sess-1", "notebookPath": "train.ipynb", "step": 1, "target": {"kind": "session"}},
@@ -114,7 +119,7 @@ def _write_pipeline(folder: Path):
             "params": [{"name": "lr", "value": 0.1}],
         },
     }
-    subprocess.run(["node", str(bundle), str(folder)], input=json.dumps(spec).encode(), check=True)
+    _write_spec(folder, spec)
     (folder / "data").mkdir()
     (folder / "data" / "train.csv").write_text(CSV)
 
@@ -168,3 +173,131 @@ def test_verifies_a_pipeline_folder_through_the_bundled_command(server):
     assert document["exitCode"] == 1
     assert document["report"]["metrics"][0]["within"] is False
     assert document["report"]["metrics"][0]["tolerance"] == 0.0001
+
+
+def _write_sleeping_pipeline(folder: Path, marks: Path):
+    """A pipeline whose run writes its pid, a child's and its venv (sys.prefix), then sleeps."""
+    _write_spec(folder, {
+        "source": {"sessionId": "sess-1", "notebookPath": "train.ipynb", "step": 1, "target": {"kind": "session"}},
+        "steps": [{
+            "step": 1, "executionId": "exec-1", "reason": "writes out.txt",
+            "python": "\n".join([
+                "import json, os, subprocess, sys, time",
+                'child = subprocess.Popen(["sleep", "300"])',
+                f"open({str(marks)!r} + '.part', 'w').write(json.dumps([os.getpid(), child.pid, sys.prefix]))",
+                f"os.rename({str(marks)!r} + '.part', {str(marks)!r})",
+                "time.sleep(300)",
+            ]),
+            "imports": ["json", "os", "subprocess", "sys", "time"],
+        }],
+        "params": {}, "wiredParams": [], "metrics": [], "inputs": [], "outputs": ["out.txt"],
+        "pipRequirements": [], "dropped": [], "untranslated": [],
+        "expected": {"files": [{"path": "out.txt", "sha256": "0" * 64}], "metrics": [], "params": []},
+    })
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie of this process counts as gone.
+    try:
+        return os.waitpid(pid, os.WNOHANG)[0] != pid
+    except ChildProcessError:
+        return True
+
+
+def _wait_for(check, seconds=60.0):
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.05)
+
+
+def _delete(url, folder):
+    request = urllib.request.Request(
+        f"{url}/trail/verify?folder={urllib.parse.quote(folder)}", method="DELETE",
+        headers={"Authorization": f"token {TOKEN}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+@pytest.mark.skipif(not CLI.exists() or not shutil.which("node"), reason="needs jlpm build:cli and node")
+def test_a_second_post_is_a_409_saying_since_when_and_delete_stops_the_run(server, tmp_path):
+    url, root = server
+    folder = root / "pipelines" / "sleepy"
+    folder.mkdir(parents=True)
+    marks = tmp_path / "marks.json"
+    _write_sleeping_pipeline(folder, marks)
+    answer = {}
+    thread = threading.Thread(target=lambda: answer.update(r=_post(url, {"folder": "pipelines/sleepy"})))
+    thread.start()
+    _wait_for(marks.exists)
+    python, sleeper, venv = json.loads(marks.read_text())
+    assert _alive(python) and _alive(sleeper) and os.path.isdir(venv)
+
+    status, body = _post(url, {"folder": "pipelines/sleepy"})
+    assert status == 409
+    body = json.loads(body)
+    assert body["message"] == "this folder is already being verified"
+    running = body["verification"]
+    assert running["running"] is True and running["phase"] == "run"
+    assert running["startedAt"] == _get(url, "pipelines/sleepy")[1]["startedAt"]
+    assert running["startedAt"].endswith("Z")
+
+    assert _delete(url, "pipelines/sleepy") == (200, {"running": True, "stopping": True})
+    thread.join(30)
+    assert not thread.is_alive()
+    status, document = answer["r"]
+    assert status == 200, document
+    assert document["exitCode"] == 130
+    assert document["error"]["message"] == "verification interrupted"
+    _wait_for(lambda: not _alive(python) and not _alive(sleeper), 10)
+    assert not os.path.exists(venv)
+    assert _get(url, "pipelines/sleepy") == (200, {"running": False})
+    assert _delete(url, "pipelines/sleepy")[0] == 404
+
+
+@pytest.mark.skipif(not CLI.exists() or not shutil.which("node"), reason="needs jlpm build:cli and node")
+def test_the_jupyter_server_exiting_stops_a_running_verification(tmp_path):
+    root = tmp_path / "root"
+    folder = root / "pipelines" / "sleepy"
+    folder.mkdir(parents=True)
+    marks = tmp_path / "marks.json"
+    _write_sleeping_pipeline(folder, marks)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root", f"--port={port}",
+         f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={TOKEN}",
+         "--ServerApp.jpserver_extensions={'jupyterlab_trail': True}"],
+        env=dict(os.environ, TRAIL_URL="http://127.0.0.1:9", TRAIL_TOKEN="t"),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: _status_ok(url), 30)
+        thread = threading.Thread(target=lambda: _post(url, {"folder": "pipelines/sleepy"}), daemon=True)
+        thread.start()
+        _wait_for(marks.exists)
+        python, sleeper, venv = json.loads(marks.read_text())
+        assert _alive(python) and _alive(sleeper)
+        process.terminate()
+        assert process.wait(30) is not None
+        _wait_for(lambda: not _alive(python) and not _alive(sleeper), 10)
+        assert not os.path.exists(venv)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def _status_ok(url) -> bool:
+    try:
+        urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=1)
+        return True
+    except Exception:
+        return False
