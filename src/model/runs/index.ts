@@ -1,0 +1,4 @@
+export * from './types';
+export * from './columns';
+export * from './rows';
+export * from './leaderboard';

@@ -1,0 +1,601 @@
+/**
+ * The leaderboard's state (#16 item 2): the runs matching a filter in a
+ * sort order, read a page at a time through the runs API, kept up to date
+ * from the change feed, with the columns shown, grouping by notebook and
+ * the runs picked for a comparison.
+ */
+import type { ISignal } from '@lumino/signaling';
+import { Signal } from '@lumino/signaling';
+import { LoadableModel } from '../loadable';
+import { automaticColumns } from './columns';
+import { leaderboardRows, toggledSort } from './rows';
+import type { IRunColumn } from './columns';
+import type { LeaderboardRow } from './rows';
+import type {
+  IRunsFeed,
+  IRunsReader,
+  RunListQuery,
+  RunNames,
+  RunPage,
+  RunSummary
+} from './types';
+
+/** Runs asked per page. */
+export const RUNS_PAGE_SIZE = 100;
+
+/** The most runs one request may ask (the API's limit). */
+const MAX_LIMIT = 500;
+
+/** The fewest and most runs a comparison takes. */
+export const COMPARE_MIN = 2;
+export const COMPARE_MAX = 10;
+
+/**
+ * Why a filter was refused: the parser's (or the server's) message and the
+ * offset in the text it points at, when known.
+ */
+export interface IFilterProblem {
+  message: string;
+  position: number | null;
+}
+
+/**
+ * What the user chose that is remembered in the settings.
+ */
+export interface ILeaderboardPreferences {
+  /** Picked columns (`params.NAME`, `metrics.NAME`); empty: automatic. */
+  columns: string[];
+  /** The sort text; empty: newest first. */
+  sort: string;
+  groupByNotebook: boolean;
+}
+
+/**
+ * The leaderboard model.
+ *
+ * #### Notes
+ * A change to any session the feed reports reads the rows loaded so far
+ * again in one request (as many as are loaded, up to the API's limit), so
+ * a new or updated run takes its place without the list being emptied and
+ * the scroll position is kept.
+ */
+export class LeaderboardModel extends LoadableModel {
+  constructor(options: LeaderboardModel.IOptions) {
+    super();
+    this._reader = options.reader;
+    this._validate = options.validateFilter ?? (() => null);
+    this._filter = options.filter?.trim() ?? '';
+    this._sort = options.sort?.trim() ?? '';
+    this._columns = [...(options.columns ?? [])];
+    this._groupByNotebook = options.groupByNotebook ?? false;
+    this._pageSize = options.pageSize ?? RUNS_PAGE_SIZE;
+    this._refreshDelayMs = options.refreshDelayMs ?? 800;
+    this._feed = options.feed ?? null;
+    this._feed?.changed.connect(this._onFeedChanged, this);
+    if (this._filter) {
+      this._filterError = this._validate(this._filter);
+    }
+  }
+
+  /** Emitted when a preference remembered in the settings changed. */
+  get preferencesChanged(): ISignal<this, ILeaderboardPreferences> {
+    return this._preferencesChanged;
+  }
+
+  /** The filter applied (empty: every run). */
+  get filter(): string {
+    return this._filter;
+  }
+
+  /** Why the filter last given was refused, or null. */
+  get filterError(): IFilterProblem | null {
+    return this._filterError;
+  }
+
+  /** The sort text applied (empty: the server's default, newest first). */
+  get sort(): string {
+    return this._sort;
+  }
+
+  /** The columns picked; empty while they are chosen automatically. */
+  get pickedColumns(): readonly string[] {
+    return this._columns;
+  }
+
+  /** The param and metric columns shown (picked, or automatic). */
+  get columns(): readonly string[] {
+    return this._columns.length > 0
+      ? this._columns
+      : automaticColumns(this._names);
+  }
+
+  /** Whether runs are grouped under their notebook. */
+  get groupByNotebook(): boolean {
+    return this._groupByNotebook;
+  }
+
+  /** Notebooks whose group is collapsed. */
+  get collapsed(): ReadonlySet<string> {
+    return this._collapsed;
+  }
+
+  /** The runs loaded so far, in order. */
+  get items(): readonly RunSummary[] {
+    return this._items;
+  }
+
+  /** The rows of the table (group headers when grouping). */
+  get rows(): readonly LeaderboardRow[] {
+    if (!this._rows) {
+      this._rows = leaderboardRows(this._items, {
+        groupByNotebook: this._groupByNotebook,
+        collapsed: this._collapsed
+      });
+    }
+    return this._rows;
+  }
+
+  /** How many runs match in all (null before the first answer). */
+  get total(): number | null {
+    return this._total;
+  }
+
+  /** Whether a first page was read for the current filter and sort. */
+  get loaded(): boolean {
+    return this._loaded;
+  }
+
+  /** Whether more runs remain to be read. */
+  get hasMore(): boolean {
+    return this._next !== null;
+  }
+
+  /** The param and metric names known (completion, the column picker). */
+  get names(): RunNames | null {
+    return this._names;
+  }
+
+  /** The ids of the runs picked for a comparison, in the order picked. */
+  get selected(): readonly string[] {
+    return this._selected;
+  }
+
+  /** Whether the picked runs can be compared (2 to 10). */
+  get canCompare(): boolean {
+    return (
+      this._selected.length >= COMPARE_MIN &&
+      this._selected.length <= COMPARE_MAX
+    );
+  }
+
+  /** Where runs are read; null while no server is known. */
+  get reader(): IRunsReader | null {
+    return this._reader;
+  }
+  set reader(value: IRunsReader | null) {
+    if (value === this._reader) {
+      return;
+    }
+    this._reader = value;
+    this._names = null;
+    this._reset();
+  }
+
+  /**
+   * Whether the leaderboard is showing: the feed runs only then; what
+   * changed while hidden is read once it shows again.
+   */
+  get active(): boolean {
+    return this._active;
+  }
+  set active(value: boolean) {
+    if (value === this._active || this.isDisposed) {
+      return;
+    }
+    this._active = value;
+    if (value) {
+      void this._feed?.start({ fromNow: true });
+      if (this._stale) {
+        this._stale = false;
+        void this.refresh();
+      }
+    } else {
+      this._stale = true;
+      this._feed?.stop();
+    }
+  }
+
+  /**
+   * Read the names and the first page (once shown).
+   */
+  start(): Promise<void> {
+    if (this._active) {
+      void this._feed?.start({ fromNow: true });
+    }
+    void this.loadNames();
+    return this._loaded ? this.refresh() : this._loadFirst();
+  }
+
+  /**
+   * Apply a filter. A filter that does not parse is kept out (its problem
+   * is in `filterError`) and the runs shown stay those of the last one.
+   *
+   * @returns whether it was applied.
+   */
+  applyFilter(text: string): boolean {
+    const filter = text.trim();
+    const problem = filter ? this._validate(filter) : null;
+    if (problem) {
+      this._filterError = problem;
+      this.emitChanged();
+      return false;
+    }
+    this._filterError = null;
+    if (filter === this._filter && this._loaded) {
+      void this.refresh();
+      return true;
+    }
+    this._filter = filter;
+    this._reset();
+    return true;
+  }
+
+  /** Sort by a sort text (`-metrics.accuracy,params.lr`). */
+  setSort(text: string): void {
+    const sort = text.trim();
+    if (sort === this._sort) {
+      return;
+    }
+    this._sort = sort;
+    this._emitPreferences();
+    this._reset();
+  }
+
+  /** Sort by a column: again, the other way round. */
+  sortBy(column: IRunColumn): void {
+    this.setSort(toggledSort(this._sort, column));
+  }
+
+  /**
+   * Show these param and metric columns (empty: automatic). The rows
+   * loaded are read again with them, in place.
+   */
+  setColumns(columns: readonly string[]): void {
+    const next = [...new Set(columns)];
+    if (
+      next.length === this._columns.length &&
+      next.every((id, i) => id === this._columns[i])
+    ) {
+      return;
+    }
+    this._columns = next;
+    this._emitPreferences();
+    this.emitChanged();
+    void this.refresh();
+  }
+
+  /** Show a column, or hide it when shown. */
+  toggleColumn(id: string): void {
+    const shown = this.columns;
+    this.setColumns(
+      shown.includes(id) ? shown.filter(c => c !== id) : [...shown, id]
+    );
+  }
+
+  /** Group runs under their notebook, or not. */
+  setGroupByNotebook(value: boolean): void {
+    if (value === this._groupByNotebook) {
+      return;
+    }
+    this._groupByNotebook = value;
+    this._rows = null;
+    this._emitPreferences();
+    this.emitChanged();
+  }
+
+  /** Collapse a notebook's group, or expand it. */
+  toggleGroup(notebookPath: string): void {
+    const next = new Set(this._collapsed);
+    if (!next.delete(notebookPath)) {
+      next.add(notebookPath);
+    }
+    this._collapsed = next;
+    this._rows = null;
+    this.emitChanged();
+  }
+
+  /**
+   * Pick a run for a comparison, or drop it. A picked run that a new filter
+   * hides stays picked: only the user drops it.
+   */
+  toggleSelected(id: string): void {
+    this._selected = this._selected.includes(id)
+      ? this._selected.filter(known => known !== id)
+      : [...this._selected, id];
+    this.emitChanged();
+  }
+
+  /** Drop every picked run. */
+  clearSelection(): void {
+    if (this._selected.length > 0) {
+      this._selected = [];
+      this.emitChanged();
+    }
+  }
+
+  /**
+   * Apply preferences changed elsewhere (the Settings Editor).
+   */
+  setPreferences(preferences: Partial<ILeaderboardPreferences>): void {
+    if (preferences.groupByNotebook !== undefined) {
+      this.setGroupByNotebook(preferences.groupByNotebook);
+    }
+    if (preferences.columns !== undefined) {
+      this.setColumns(preferences.columns);
+    }
+    if (preferences.sort !== undefined) {
+      this.setSort(preferences.sort);
+    }
+  }
+
+  /**
+   * Read the rows loaded so far again, in one request, keeping their
+   * number: new runs take their place, gone ones leave.
+   */
+  refresh(): Promise<void> {
+    if (!this._loaded) {
+      return this._loadFirst();
+    }
+    return this.enqueue(async isCurrent => {
+      const reader = this._reader;
+      if (!reader) {
+        return;
+      }
+      const limit = Math.min(
+        MAX_LIMIT,
+        Math.max(this._pageSize, this._items.length)
+      );
+      const page = await reader.listRuns(this._query({ limit }));
+      if (!isCurrent()) {
+        return;
+      }
+      const fresh = new Set(page.items.map(run => run.id));
+      // Beyond the API's limit, what was loaded stays as it was.
+      const beyond = this._items.slice(limit).filter(run => !fresh.has(run.id));
+      this._items = [...page.items, ...beyond];
+      if (beyond.length === 0) {
+        this._next = page.next;
+      }
+      this._total = page.total;
+      this._rows = null;
+    });
+  }
+
+  /** Read the next page (the first when none was read). */
+  loadMore(): Promise<void> {
+    if (!this._loaded) {
+      return this._loadFirst();
+    }
+    return this.enqueue(async isCurrent => {
+      const reader = this._reader;
+      const cursor = this._next;
+      if (!reader || cursor === null) {
+        return;
+      }
+      const page = await reader.listRuns(
+        this._query({ limit: this._pageSize, cursor })
+      );
+      if (!isCurrent()) {
+        return;
+      }
+      const known = new Set(this._items.map(run => run.id));
+      this._items = [
+        ...this._items,
+        ...page.items.filter(run => !known.has(run.id))
+      ];
+      this._next = page.next;
+      this._total = page.total;
+      this._rows = null;
+    });
+  }
+
+  /** Read the param and metric names again. */
+  async loadNames(): Promise<void> {
+    const reader = this._reader;
+    if (!reader) {
+      return;
+    }
+    try {
+      const names = await reader.runNames();
+      if (this.isDisposed || reader !== this._reader) {
+        return;
+      }
+      const before = this.columns.join('\n');
+      this._names = names;
+      this.emitChanged();
+      if (this._loaded && this.columns.join('\n') !== before) {
+        // Automatic columns that came with new names: read their values.
+        void this.refresh();
+      }
+    } catch (reason) {
+      // Completion and the picker do without; the table says the rest.
+      console.warn('Trail: run names could not be read', reason);
+    }
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
+    this._feed?.changed.disconnect(this._onFeedChanged, this);
+    this._feed?.stop();
+    super.dispose();
+  }
+
+  private _loadFirst(): Promise<void> {
+    return this.enqueue(async isCurrent => {
+      const reader = this._reader;
+      if (!reader) {
+        return;
+      }
+      let page: RunPage;
+      try {
+        page = await reader.listRuns(this._query({ limit: this._pageSize }));
+      } catch (reason) {
+        if (isCurrent() && this._takeFilterError(reason)) {
+          this._items = [];
+          this._total = null;
+          this._next = null;
+          this._loaded = true;
+          this._rows = null;
+          return;
+        }
+        throw reason;
+      }
+      if (!isCurrent()) {
+        return;
+      }
+      this._items = page.items;
+      this._next = page.next;
+      this._total = page.total;
+      this._loaded = true;
+      this._rows = null;
+    });
+  }
+
+  /**
+   * Keep the server's word on a filter it refused (`filter: at 23: …`),
+   * under the box like the parser's.
+   */
+  private _takeFilterError(reason: unknown): boolean {
+    const error = reason as {
+      status?: number;
+      message?: string;
+      details?: { path?: string; message?: string }[];
+    };
+    if (error?.status !== 400) {
+      return false;
+    }
+    const detail = error.details?.find(d => d.path === '/query/filter');
+    if (!detail) {
+      return false;
+    }
+    const message = (detail.message ?? error.message ?? '').replace(
+      /^filter:\s*/,
+      ''
+    );
+    const at = /^at (\d+):/.exec(message);
+    this._filterError = { message, position: at ? Number(at[1]) : null };
+    return true;
+  }
+
+  private _query(page: { limit: number; cursor?: string }): RunListQuery {
+    const query: RunListQuery = { ...page };
+    if (this._filter) {
+      query.filter = this._filter;
+    }
+    if (this._sort) {
+      query.sort = this._sort;
+    }
+    if (this._columns.length > 0) {
+      query.columns = this._columns.join(',');
+    }
+    return query;
+  }
+
+  /** Start over: the filter, sort or server changed. */
+  private _reset(): void {
+    this.invalidate();
+    this._items = [];
+    this._next = null;
+    this._total = null;
+    this._loaded = false;
+    this._rows = null;
+    this.emitChanged();
+    void this._loadFirst();
+    if (!this._names) {
+      void this.loadNames();
+    }
+  }
+
+  private _emitPreferences(): void {
+    if (!this.isDisposed) {
+      this._preferencesChanged.emit({
+        columns: [...this._columns],
+        sort: this._sort,
+        groupByNotebook: this._groupByNotebook
+      });
+    }
+  }
+
+  private _onFeedChanged(
+    _: unknown,
+    changes: readonly { sessionId?: string }[]
+  ): void {
+    if (!changes.some(change => change.sessionId !== undefined)) {
+      return;
+    }
+    if (!this._active) {
+      this._stale = true;
+      return;
+    }
+    if (this._timer !== null) {
+      return;
+    }
+    // Gathered: a notebook running cell after cell reads once per delay.
+    this._timer = setTimeout(() => {
+      this._timer = null;
+      void this.refresh();
+      void this.loadNames();
+    }, this._refreshDelayMs);
+  }
+
+  private _active = true;
+  private _collapsed: ReadonlySet<string> = new Set();
+  private _columns: string[];
+  private _feed: IRunsFeed | null;
+  private _filter: string;
+  private _filterError: IFilterProblem | null = null;
+  private _groupByNotebook: boolean;
+  private _items: RunSummary[] = [];
+  private _loaded = false;
+  private _names: RunNames | null = null;
+  private _next: string | null = null;
+  private _pageSize: number;
+  private _preferencesChanged = new Signal<this, ILeaderboardPreferences>(this);
+  private _reader: IRunsReader | null;
+  private _refreshDelayMs: number;
+  private _rows: LeaderboardRow[] | null = null;
+  private _selected: string[] = [];
+  private _sort: string;
+  private _stale = false;
+  private _timer: ReturnType<typeof setTimeout> | null = null;
+  private _total: number | null = null;
+  private _validate: (text: string) => IFilterProblem | null;
+}
+
+/**
+ * The namespace for `LeaderboardModel` statics.
+ */
+export namespace LeaderboardModel {
+  export interface IOptions {
+    /** Where runs are read; null while no server is known. */
+    reader: IRunsReader | null;
+    /** Says when the server stored something; the model stops it when disposed. */
+    feed?: IRunsFeed | null;
+    /** Checks a filter before it is sent (the filter parser). */
+    validateFilter?: (text: string) => IFilterProblem | null;
+    filter?: string;
+    sort?: string;
+    columns?: readonly string[];
+    groupByNotebook?: boolean;
+    /** Runs per page (default 100). */
+    pageSize?: number;
+    /** How long feed changes are gathered before a refresh, in ms. */
+    refreshDelayMs?: number;
+  }
+}
