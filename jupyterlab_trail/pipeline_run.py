@@ -9,6 +9,10 @@ metrics and tags of ``trail.log_*``, and the environment snapshot), exactly
 as a notebook cell's capture is made, so a pipeline run and the session it
 was exported from compare file by file.
 
+The notebook form (``pipeline.ipynb`` run by papermill in a plain
+kernel) calls :func:`start` the same way; it names itself with
+``_NOTEBOOK_FORM``, and a cell that raises ends its run as failed.
+
 At the end (``finish``, called by the script's last line, or when the
 process exits before it) the capture is written as JSON and handed to the
 one recorder: ``trail record-run <capture.json>`` (``src/cli/record-run.ts``)
@@ -172,6 +176,7 @@ class PipelineRun:
         self._stderr = [[], 0, 0]
         self._streams = None
         self._excepthook = None
+        self._shell = None
         self._lock = threading.Lock()
         self.execution = _Execution("pipeline-run", None)
         self._params = dict(params or {})
@@ -231,6 +236,11 @@ class PipelineRun:
         sys.stderr = _Tee(sys.stderr, self._stderr)
         self._excepthook = sys.excepthook
         sys.excepthook = self._on_exception
+        # In a kernel (the notebook form under papermill) a failing cell never
+        # reaches sys.excepthook: IPython says after each cell whether it raised.
+        self._shell = _ipython()
+        if self._shell is not None:
+            self._shell.events.register("post_run_cell", self._after_cell)
         atexit.register(self._at_exit)
 
     def _read_environment(self):
@@ -252,6 +262,15 @@ class PipelineRun:
         finally:
             self._end("interrupted" if issubclass(kind, KeyboardInterrupt) else "error", None)
 
+    def _after_cell(self, result):
+        """A cell of the notebook form raised: the run is recorded as failed (papermill stops there)."""
+        error = getattr(result, "error_in_exec", None)
+        if error is None or self.finished:
+            return
+        lines = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        self.error = {"ename": type(error).__name__, "evalue": str(error), "traceback": lines.rstrip("\n").split("\n")}
+        self._end("interrupted" if isinstance(error, KeyboardInterrupt) else "error", None)
+
     def _restore(self):
         """The streams and the exception hook as they were before the run."""
         if self._streams is not None:
@@ -261,6 +280,12 @@ class PipelineRun:
                 sys.stderr = self._streams[1]
         if self._excepthook is not None and sys.excepthook == self._on_exception:
             sys.excepthook = self._excepthook
+        if self._shell is not None:
+            try:
+                self._shell.events.unregister("post_run_cell", self._after_cell)
+            except ValueError:
+                pass
+            self._shell = None
 
     def _at_exit(self):
         if not self.finished:
@@ -325,7 +350,16 @@ class PipelineRun:
     def _code(self):
         try:
             with open(self.script, encoding="utf-8") as stream:
-                return stream.read()
+                text = stream.read()
+            if self.script.endswith(".ipynb"):
+                # The notebook form: its code cells, in order, as one text.
+                cells = json.loads(text).get("cells", [])
+                text = "\n\n".join(
+                    "# %%%% cell %s\n%s" % (cell.get("id", index), _cell_text(cell.get("source")))
+                    for index, cell in enumerate(cells)
+                    if cell.get("cell_type") == "code"
+                ) + "\n"
+            return text
         except Exception:
             return ""
 
@@ -339,6 +373,22 @@ class PipelineRun:
         base = notebook.rsplit("/", 1)[0] if "/" in notebook else ""
         parts = [part for part in (base, relative, os.path.basename(self.script)) if part and part != "."]
         return "/".join(parts)
+
+
+def _cell_text(source):
+    return "".join(source) if isinstance(source, list) else str(source or "")
+
+
+def _ipython():
+    """The IPython shell this runs in (the notebook form), or None."""
+    shell = None
+    module = sys.modules.get("IPython")
+    if module is not None:
+        try:
+            shell = module.get_ipython()
+        except Exception:
+            shell = None
+    return shell if shell is not None and hasattr(shell, "events") else None
 
 
 def deliver(document):
@@ -391,9 +441,16 @@ def deliver(document):
 
 
 def _main_script():
+    """The script that runs: pipeline.py, or pipeline.ipynb run in a kernel (papermill)."""
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)
-    return os.path.abspath(path) if isinstance(path, str) and path else None
+    if isinstance(path, str) and path:
+        return os.path.abspath(path)
+    # The notebook form names itself (_NOTEBOOK_FORM) beside _HERE, the folder it runs in.
+    notebook, here = getattr(main, "_NOTEBOOK_FORM", None), getattr(main, "_HERE", None)
+    if isinstance(notebook, str) and notebook and isinstance(here, str) and here:
+        return os.path.abspath(os.path.join(here, notebook))
+    return None
 
 
 def start(source, params):

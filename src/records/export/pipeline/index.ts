@@ -15,7 +15,7 @@ import {
   requirementsTxt,
   resolveRequirements
 } from './requirements';
-import { pipelineScript } from './script';
+import { NOTEBOOK, pipelineScript } from './script';
 import { EXPECTED_FILE, expectedJson } from './expected-file';
 import type { Pipeline, PipelineSpec } from './spec';
 
@@ -45,7 +45,7 @@ export function buildPipeline(spec: PipelineSpec): Pipeline {
     { path: 'dvc.yaml', content: dvcYaml(spec) },
     { path: 'Dockerfile', content: dockerfile(spec) },
     {
-      path: 'pipeline.ipynb',
+      path: NOTEBOOK,
       content: JSON.stringify(pipelineNotebook(spec), null, 1) + '\n'
     },
     { path: 'README.md', content: readme(spec, resolved.unresolved) }

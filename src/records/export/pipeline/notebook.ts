@@ -9,6 +9,7 @@ import { isIdentifier, pythonLiteral, pythonName } from './literals';
 import { TRAIL_PY } from './prologue';
 import {
   METRICS_FILE,
+  NOTEBOOK,
   notebookDir,
   recordedParamsLiteral,
   sourceLiteral,
@@ -58,6 +59,8 @@ export function pipelineNotebook(spec: PipelineSpec): Record<string, unknown> {
     'import sys as _sys',
     '',
     '_HERE = _os.path.abspath("")',
+    '# The notebook names itself, so a run under papermill is recorded as this notebook\'s.',
+    `_NOTEBOOK_FORM = ${JSON.stringify(NOTEBOOK)}`,
     `_NOTEBOOK_DIR = ${JSON.stringify(notebookDir(spec))}`,
     `_SOURCE = ${sourceLiteral(spec)}`,
     `_RECORDED_PARAMS = ${recordedParamsLiteral(spec.params)}`,
@@ -73,7 +76,7 @@ export function pipelineNotebook(spec: PipelineSpec): Record<string, unknown> {
       source:
         `# ${source.notebookPath} as a pipeline\n\n` +
         `Exported by Trail from session \`${source.sessionId}\` up to step ${source.step}. ` +
-        'Run it with papermill from its folder: `papermill pipeline.ipynb out.ipynb -p NAME VALUE`.'
+        `Run it with papermill from its folder: \`papermill ${NOTEBOOK} out.ipynb -p NAME VALUE\`.`
     },
     code('trail-parameters', parameters, ['parameters']),
     code('trail-prologue', prologue),

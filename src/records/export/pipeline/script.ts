@@ -10,6 +10,7 @@ import type { PipelineSpec, PipelineStep } from './spec';
 
 /** The file names of the pipeline folder that its code refers to. */
 export const SCRIPT = 'pipeline.py';
+export const NOTEBOOK = 'pipeline.ipynb';
 export const PARAMS_FILE = 'params.yaml';
 export const METRICS_FILE = 'metrics.json';
 
