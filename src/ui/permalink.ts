@@ -33,17 +33,25 @@ export function executionLink(
   origin: string = window.location.origin,
   view: PermalinkView = 'panel'
 ): string {
-  const appUrl = PageConfig.getOption('appUrl') || '/lab';
-  const hubPrefix = PageConfig.getOption('hubPrefix');
-  const path = hubPrefix
-    ? URLExt.join(hubPrefix, 'user-redirect', appUrl)
-    : URLExt.join(PageConfig.getBaseUrl(), appUrl);
-  const url = new URL(path, origin);
+  const url = new URL(appLink(origin));
   url.searchParams.set(PERMALINK_PARAM, executionId);
   if (view === 'replay') {
     url.searchParams.set(PERMALINK_VIEW_PARAM, 'replay');
   }
   return url.href;
+}
+
+/**
+ * This JupyterLab's address (behind JupyterHub, the one of whoever follows
+ * the link), which a permalink adds its query parameters to.
+ */
+export function appLink(origin: string = window.location.origin): string {
+  const appUrl = PageConfig.getOption('appUrl') || '/lab';
+  const hubPrefix = PageConfig.getOption('hubPrefix');
+  const path = hubPrefix
+    ? URLExt.join(hubPrefix, 'user-redirect', appUrl)
+    : URLExt.join(PageConfig.getBaseUrl(), appUrl);
+  return new URL(path, origin).href;
 }
 
 /**
