@@ -41,6 +41,17 @@ import {
   type PendingBatch
 } from './commit-plan';
 import { HistoryIndex } from './history-index';
+import { rebuildFingerprints } from './fingerprint-rebuild';
+import { StoreFingerprints } from './store-fingerprints';
+import type {
+  FingerprintMatch,
+  FingerprintQuery,
+  StoredFingerprint
+} from './fingerprint-types';
+import type {
+  ExecutionFingerprint,
+  FingerprintInput
+} from '../../src/records/fingerprint';
 import { LocationTable } from './location-table';
 import {
   blobContent,
@@ -88,6 +99,8 @@ export class FileStore implements TrailStore {
   private readonly recent = new BodyCache();
   /** Blobs in the log, then blob files of format 2. */
   readonly blobs = { get: (sha256: string) => this.readBlob(sha256) };
+  /** Fingerprints of the executions (see store-fingerprints.ts). */
+  private readonly fingerprints: StoreFingerprints;
 
   private constructor(
     readonly meta: StoreMeta,
@@ -96,7 +109,13 @@ export class FileStore implements TrailStore {
     private readonly log: SegmentLog,
     private readonly index: HistoryIndex,
     private readonly tables: RecordTables
-  ) {}
+  ) {
+    this.fingerprints = new StoreFingerprints(index, {
+      load: n => this.readExecution(n),
+      startedAt: n => this.startedAtOf(n),
+      summaries: n => this.summaries(n)
+    });
+  }
 
   /** Opens a data folder, creating it if needed, and rebuilds the index. */
   static async open(
@@ -134,6 +153,11 @@ export class FileStore implements TrailStore {
       tables
     );
     await store.indexCellsOfOldRecords();
+    await rebuildFingerprints(
+      join(dataDir, 'log'),
+      index,
+      store.fingerprints.table
+    );
     return store;
   }
 
@@ -247,10 +271,65 @@ export class FileStore implements TrailStore {
     for (const [sha256, i] of newBlobs) {
       this.tables.blobs.set(sha256, locations[i]);
     }
-    for (const { batch, fresh, first, result } of parts) {
+    for (const { fresh, first } of parts) {
       fresh.forEach((event, i) => this.indexEvent(event, locations[first + i]));
+    }
+    await this.updateFingerprints(parts.flatMap(part => part.fresh));
+    for (const { batch, result } of parts) {
       batch.resolve(result);
     }
+  }
+
+  /**
+   * Brings the fingerprints up to date with events just stored (before
+   * they are acknowledged, so a lookup after an ingest sees them); the
+   * records in hand are not read again. A failure leaves them unknown and
+   * never fails the write, which is durable by then.
+   */
+  private async updateFingerprints(events: StoredEvent[]): Promise<void> {
+    const inHand = new Map<number, FingerprintInput>();
+    for (const event of events) {
+      if (event.kind === 'execution.completed') {
+        const n = this.index.executionNumber(event.execution.id);
+        if (n !== undefined && this.index.annotationsOf(n).length === 0) {
+          inHand.set(n, event.execution);
+        }
+      }
+    }
+    try {
+      await this.fingerprints.stored(events, inHand);
+    } catch (err) {
+      console.error('fingerprints: an update failed', err);
+    }
+  }
+
+  /** When execution number `n` started (from its header). */
+  private startedAtOf(n: number): string {
+    return this.tables.steps.startedAt(n);
+  }
+
+  fingerprintOf(executionId: string): Promise<StoredFingerprint | null> {
+    return this.fingerprints.fingerprintOf(executionId);
+  }
+
+  executionsByFingerprint(
+    fingerprint: string,
+    query: FingerprintQuery
+  ): Promise<FingerprintMatch[]> {
+    return this.fingerprints.executionsByFingerprint(fingerprint, query);
+  }
+
+  executionsByPathKey(
+    pathKey: string,
+    query: FingerprintQuery
+  ): Promise<FingerprintMatch[]> {
+    return this.fingerprints.executionsByPathKey(pathKey, query);
+  }
+
+  sessionFingerprints(
+    sessionId: string
+  ): Promise<ExecutionFingerprint[] | null> {
+    return this.fingerprints.sessionFingerprints(sessionId);
   }
 
   /** A blob from the log, or from the blob files of format 2. */

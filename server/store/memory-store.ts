@@ -17,6 +17,7 @@ import { summarizeExecution } from '../../src/records/summary';
 import { listCellExecutions, previousExecution } from './cell-index';
 import { DuplicateFilter } from './duplicates';
 import { HistoryIndex } from './history-index';
+import { StoreFingerprints } from './store-fingerprints';
 import {
   readEnvironment,
   type CellQuery,
@@ -41,6 +42,23 @@ export class MemoryStore implements TrailStore {
   private readonly annotations: ExecutionAnnotatedEvent[] = [];
   /** Structure snapshots' cells by their number in the index. */
   private readonly structures: StructureCell[][] = [];
+  /** Fingerprints of the executions (see store-fingerprints.ts). */
+  private readonly fingerprints = new StoreFingerprints(this.index, {
+    load: async n => this.record(n),
+    startedAt: n => this.records[n].startedAt,
+    summaries: n => this.summaries(n)
+  });
+  readonly fingerprintOf = this.fingerprints.fingerprintOf.bind(
+    this.fingerprints
+  );
+  readonly executionsByFingerprint =
+    this.fingerprints.executionsByFingerprint.bind(this.fingerprints);
+  readonly executionsByPathKey = this.fingerprints.executionsByPathKey.bind(
+    this.fingerprints
+  );
+  readonly sessionFingerprints = this.fingerprints.sessionFingerprints.bind(
+    this.fingerprints
+  );
 
   async hasEvent(id: string): Promise<boolean> {
     return this.index.hasEvent(id);
@@ -95,6 +113,7 @@ export class MemoryStore implements TrailStore {
           break;
       }
     }
+    await this.fingerprints.stored(fresh);
     return result;
   }
 

@@ -74,6 +74,11 @@ export class StepTable {
     return n < this.starts.size && this.status[n] > 0;
   }
 
+  /** The startedAt of `n` (every stored execution has one). */
+  startedAt(n: number): string {
+    return this.starts.get(n);
+  }
+
   /** The facts of `n` (call {@link has} first). */
   get(n: number): StepFacts {
     return {

@@ -13,6 +13,7 @@ import type {
   StructureCell,
   TrailEvent
 } from '../../src/records/schema';
+import type { FingerprintStore } from './fingerprint-types';
 
 /**
  * An environment.captured event as stored: the snapshot itself is kept
@@ -143,7 +144,7 @@ export interface WriteFailure {
  * asynchronous, so that a backend may answer from elsewhere than memory;
  * filters and paging happen in the store, never after reading.
  */
-export interface TrailStore {
+export interface TrailStore extends FingerprintStore {
   /** The blobs that records reference with BlobRefs. */
   readonly blobs: BlobStore;
   /**

@@ -10,6 +10,7 @@ import { describeAppend } from './append';
 import { describeCells } from './cells';
 import { describeEnvironmentsAndBlobs } from './environments';
 import { describeExecutions } from './executions';
+import { describeFingerprints } from './fingerprints';
 import type { MakeStore } from './harness';
 import { describeLookups } from './lookups';
 import { describeSessions } from './sessions';
@@ -30,5 +31,6 @@ export function describeStoreContract(
     describeEnvironmentsAndBlobs(makeStore);
     describeLookups(makeStore);
     describeSteps(makeStore);
+    describeFingerprints(makeStore);
   });
 }

@@ -1,0 +1,111 @@
+/**
+ * The fingerprint part of the store contract (fingerprint-types.ts) over
+ * a {@link FingerprintIndex}, for both stores: each gives how to read an
+ * execution's code and capture, its start, and its summaries.
+ */
+import type {
+  ExecutionFingerprint,
+  FingerprintInput
+} from '../../src/records/fingerprint';
+import type { ExecutionSummary } from '../../src/records/schema';
+import {
+  chainChanges,
+  fingerprintMatches,
+  FingerprintIndex
+} from './fingerprint-index';
+import type {
+  FingerprintMatch,
+  FingerprintQuery,
+  FingerprintStore,
+  StoredFingerprint
+} from './fingerprint-types';
+import type { HistoryIndex } from './history-index';
+import type { StoredEvent } from './types';
+
+/** What a store lends its fingerprints. */
+export interface FingerprintReads {
+  /** The code and merged capture of execution number `n`. */
+  load(n: number): Promise<FingerprintInput>;
+  /** The startedAt of execution number `n`. */
+  startedAt(n: number): string;
+  /** The summaries of execution numbers, in their order. */
+  summaries(numbers: number[]): Promise<ExecutionSummary[]>;
+}
+
+/** See the module comment. */
+export class StoreFingerprints implements FingerprintStore {
+  readonly table = new FingerprintIndex();
+
+  constructor(
+    private readonly index: HistoryIndex,
+    private readonly reads: FingerprintReads
+  ) {}
+
+  /**
+   * Brings the chains up to date with events just indexed; `inHand` are
+   * execution inputs the caller holds (read before the store otherwise).
+   */
+  stored(
+    events: readonly StoredEvent[],
+    inHand: ReadonlyMap<number, FingerprintInput> = new Map()
+  ): Promise<void> {
+    const changes = chainChanges(events, this.index);
+    if (changes.length === 0) {
+      return Promise.resolve();
+    }
+    return this.table.update(
+      changes,
+      { index: this.index, load: n => this.reads.load(n) },
+      inHand
+    );
+  }
+
+  async fingerprintOf(executionId: string): Promise<StoredFingerprint | null> {
+    const n = this.index.executionNumber(executionId);
+    const sessionId = this.index.sessionOfExecution(executionId);
+    if (n === undefined || sessionId === undefined) {
+      return null;
+    }
+    const list = this.index.sessionExecutions(sessionId) ?? [];
+    return {
+      ...this.table.of(n),
+      sessionId,
+      seq: this.index.seqOf(n),
+      step: list.indexOf(n) + 1
+    };
+  }
+
+  executionsByFingerprint(
+    fingerprint: string,
+    query: FingerprintQuery
+  ): Promise<FingerprintMatch[]> {
+    return this.matches(this.table.withFingerprint(fingerprint), query);
+  }
+
+  executionsByPathKey(
+    pathKey: string,
+    query: FingerprintQuery
+  ): Promise<FingerprintMatch[]> {
+    return this.matches(this.table.withPathKey(pathKey), query);
+  }
+
+  async sessionFingerprints(
+    sessionId: string
+  ): Promise<ExecutionFingerprint[] | null> {
+    const list = this.index.sessionExecutions(sessionId);
+    return list ? list.map(n => this.table.of(n)) : null;
+  }
+
+  private matches(
+    numbers: number[],
+    query: FingerprintQuery
+  ): Promise<FingerprintMatch[]> {
+    return fingerprintMatches(
+      this.index,
+      numbers,
+      query,
+      n => this.reads.startedAt(n),
+      ns => this.reads.summaries(ns)
+    );
+  }
+}
