@@ -62,11 +62,7 @@ export interface CellFacts {
 }
 
 export type SideEffectKind =
-  | 'seed'
-  | 'cwd'
-  | 'filesystem'
-  | 'environment'
-  | 'settings';
+  'seed' | 'cwd' | 'filesystem' | 'environment' | 'settings';
 
 export interface SideEffect {
   kind: SideEffectKind;

@@ -25,6 +25,8 @@ export interface Why {
   names: Map<number, string[]>;
   /** consumer step -> the files it reads that this step wrote. */
   files: Map<number, string[]>;
+  /** Its side effects later steps depend on, in words (slice-side-effects.ts). */
+  effects: string[];
 }
 
 export function reasonOf(w: Why): string {
@@ -34,6 +36,7 @@ export function reasonOf(w: Why): string {
     writes: w.writes.filter(f => !read.has(f)),
     logs: w.logs
   });
+  parts.push(...w.effects);
   const users = (map: Map<number, string[]>, verb: string, what: string) => {
     // The consumers that need the same things, together.
     const byItems = new Map<string, number[]>();

@@ -13,7 +13,11 @@
  * writing it. A step that is not kept is dropped (slice-reasons.ts):
  * failed, interrupted, aborted, unparsable (the analysis could not read
  * it), display (only shows things), superseded (a later run of the same
- * cell binds the same names) or unused.
+ * cell binds the same names) or unused. Then the side-effect rule
+ * (slice-side-effects.ts): a step that seeds a random generator, changes
+ * the working folder, makes a folder, sets environment variables or
+ * global settings before the last kept step is kept too (later steps
+ * depend on it without naming it), with what it reads.
  */
 import type { ExecutionRecord } from '../schema';
 import { inputsOf, type InputFile } from '../replay/inputs';
@@ -22,6 +26,7 @@ import { listed, normalisePath, readsOf, writesOf } from './effects';
 import { mergeRequirements } from './requirements';
 import { dropOf, reasonOf, type Why } from './slice-reasons';
 import { rootsOf } from './slice-roots';
+import { keepSideEffects } from './slice-side-effects';
 import {
   analysable,
   isDependency,
@@ -67,7 +72,13 @@ export function sliceRun(
   const keep = (s: Step): Why => {
     let w = why.get(s.step);
     if (!w) {
-      w = { writes: [], logs: [], names: new Map(), files: new Map() };
+      w = {
+        writes: [],
+        logs: [],
+        names: new Map(),
+        files: new Map(),
+        effects: []
+      };
       why.set(s.step, w);
       queue.push(s);
     }
@@ -78,33 +89,37 @@ export function sliceRun(
     keep(s).logs.push(...produced.logs);
   }
   const unresolved: UnresolvedName[] = [];
-  while (queue.length) {
-    const user = queue.pop()!;
-    for (const name of user.facts?.uses ?? []) {
-      if (!isDependency(name)) {
-        continue;
+  // The closure: what the steps kept so far read keeps its makers.
+  const close = (): void => {
+    while (queue.length) {
+      const user = queue.pop()!;
+      for (const name of user.facts?.uses ?? []) {
+        if (!isDependency(name)) {
+          continue;
+        }
+        const definer = index.definer(name, user.step);
+        if (definer) {
+          addTo(keep(definer).names, user.step, name);
+        } else if (!isIPythonName(name)) {
+          unresolved.push({
+            step: user.step,
+            executionId: user.execution.id,
+            name
+          });
+        }
       }
-      const definer = index.definer(name, user.step);
-      if (definer) {
-        addTo(keep(definer).names, user.step, name);
-      } else if (!isIPythonName(name)) {
-        unresolved.push({
-          step: user.step,
-          executionId: user.execution.id,
-          name
-        });
-      }
-    }
-    for (const read of readsOf(user.execution)) {
-      for (const writer of index.writersOf(read, user.step)) {
-        // An unparsable writer cannot be in the pipeline: the file is then
-        // an input of it (inputsOf over the kept steps says so).
-        if (analysable(writer.step)) {
-          addTo(keep(writer.step).files, user.step, writer.path);
+      for (const read of readsOf(user.execution)) {
+        for (const writer of index.writersOf(read, user.step)) {
+          // An unparsable writer cannot be in the pipeline: the file is then
+          // an input of it (inputsOf over the kept steps says so).
+          if (analysable(writer.step)) {
+            addTo(keep(writer.step).files, user.step, writer.path);
+          }
         }
       }
     }
-  }
+  };
+  close();
   if (why.size === 0) {
     const unparsable = steps
       .filter(s => succeeded(s) && !analysable(s))
@@ -114,6 +129,7 @@ export function sliceRun(
       `No step that produced a result can be exported: ${listed(unparsable)}.`
     );
   }
+  const effectDrops = keepSideEffects(steps, index, why, keep, close);
   const kept: SliceStep[] = [];
   const dropped: SliceDrop[] = [];
   for (const s of steps) {
@@ -121,7 +137,10 @@ export function sliceRun(
     if (w) {
       kept.push({ ...ids(s), reason: reasonOf(w) });
     } else {
-      dropped.push({ ...ids(s), ...dropOf(s, index, why) });
+      dropped.push({
+        ...ids(s),
+        ...(effectDrops.get(s.step) ?? dropOf(s, index, why))
+      });
     }
   }
   const keptSteps = steps.filter(s => why.has(s.step));
