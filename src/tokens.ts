@@ -210,6 +210,8 @@ export namespace CommandIDs {
   export const forkCheck = 'trail:fork-check';
   export const runFork = 'trail:run-fork';
   export const exportPipeline = 'trail:export-pipeline';
+  export const openSession = 'trail:open-session';
+  export const openLeaderboard = 'trail:open-leaderboard';
 }
 
 /** The settings plugin id (schema/settings/plugin.json). */

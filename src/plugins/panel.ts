@@ -13,6 +13,7 @@ import {
 import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { listIcon, ToolbarButton } from '@jupyterlab/ui-components';
 import { ChangeFeed, DeliveryQueue } from '../client';
 import { TrailBrowserModel } from '../model';
 import {
@@ -133,6 +134,21 @@ export const panelPlugin: JupyterFrontEndPlugin<IViewRegistry> = {
         }
       }
     });
+    // The leaderboard (#16) opens from the panel too, once it is installed.
+    sidebar.toolbar.insertBefore(
+      'refresh',
+      'leaderboard',
+      new ToolbarButton({
+        icon: listIcon,
+        className: 'jp-Trail-LeaderboardButton',
+        tooltip: trans.__('Open the leaderboard of the team’s runs'),
+        onClick: () => {
+          if (app.commands.hasCommand(CommandIDs.openLeaderboard)) {
+            void app.commands.execute(CommandIDs.openLeaderboard);
+          }
+        }
+      })
+    );
     app.shell.add(sidebar, 'left', { rank: 850 });
     restorer?.add(sidebar, 'jupyterlab-trail-sidebar');
 
@@ -141,6 +157,26 @@ export const panelPlugin: JupyterFrontEndPlugin<IViewRegistry> = {
       label: trans.__('Trail: Show Recorded History'),
       caption: trans.__('Open the Trail panel'),
       execute: () => app.shell.activateById(sidebar.id)
+    });
+    commands.addCommand(CommandIDs.openSession, {
+      label: trans.__('Trail: Open Session'),
+      caption: trans.__('Show a session’s timeline in the Trail panel'),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            sessionId: { type: 'string', description: 'The session id' }
+          }
+        }
+      },
+      execute: async args => {
+        const id = typeof args.sessionId === 'string' ? args.sessionId : '';
+        if (!id) {
+          return;
+        }
+        app.shell.activateById(sidebar.id);
+        await sidebar.openSession(id);
+      }
     });
     commands.addCommand(CommandIDs.refresh, {
       label: trans.__('Trail: Refresh History'),
