@@ -12,7 +12,8 @@ One request for the whole verification (pip may take minutes); meanwhile
 ``GET /trail/verify?folder=...`` answers the phase it is in
 (``{"running": true, "phase": "install", "message": ...}``), read from the
 command's ``phase NAME: ...`` lines on stderr, and since when
-(``startedAt``). A second POST for a folder being verified is a 409 whose
+(``startedAt``); once none runs, ``{"running": false, "last": <the last
+verification's document>}`` (when there was one). A second POST for a folder being verified is a 409 whose
 body holds that one's state (``{"message", "verification": {"running",
 "phase", "message", "startedAt"}}``), for
 the button to follow that verification instead. ``DELETE
@@ -46,6 +47,10 @@ PHASE_LINE = re.compile(r"^phase (venv|install|run|compare): (.*)$")
 _RUNNING: dict[str, dict] = {}
 # Their trail verify processes, by absolute folder.
 _PROCESSES: dict[str, asyncio.subprocess.Process] = {}
+# The last verification's document, by absolute folder (the newest few), for
+# a page that followed a verification it did not start.
+_LAST: dict[str, dict] = {}
+_LAST_KEPT = 20
 
 
 def _stop(process, sig=signal.SIGINT) -> None:
@@ -129,7 +134,10 @@ class TrailVerifyHandler(APIHandler):
             folder = resolve_folder(self._root_dir, self.get_query_argument("folder", ""))
         except ValueError as err:
             raise tornado.web.HTTPError(400, reason=str(err).splitlines()[0][:200])
-        self.finish(json.dumps(_RUNNING.get(folder) or {"running": False}))
+        if folder in _RUNNING:
+            self.finish(json.dumps(_RUNNING[folder]))
+        else:
+            self.finish(json.dumps({"running": False, **({"last": _LAST[folder]} if folder in _LAST else {})}))
 
     @tornado.web.authenticated
     async def delete(self):
@@ -210,4 +218,8 @@ class TrailVerifyHandler(APIHandler):
         except ValueError:
             tail = stderr.decode("utf-8", "replace")[-2000:]
             raise tornado.web.HTTPError(500, reason="trail verify failed", log_message=tail)
+        _LAST.pop(folder, None)
+        _LAST[folder] = document
+        while len(_LAST) > _LAST_KEPT:
+            del _LAST[next(iter(_LAST))]
         self.finish(json.dumps(document))

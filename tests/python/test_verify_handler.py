@@ -259,7 +259,9 @@ def test_a_second_post_is_a_409_saying_since_when_and_delete_stops_the_run(serve
     assert document["error"]["message"] == "verification interrupted"
     _wait_for(lambda: not _alive(python) and not _alive(sleeper), 10)
     assert not os.path.exists(venv)
-    assert _get(url, "pipelines/sleepy") == (200, {"running": False})
+    # The page that followed it (a 409) finds its document.
+    status, state = _get(url, "pipelines/sleepy")
+    assert state["running"] is False and state["last"] == document
     assert _delete(url, "pipelines/sleepy")[0] == 404
 
 

@@ -58,17 +58,46 @@ export interface IVerifyDocument {
   exitCode: number;
 }
 
+/** What the Jupyter server says of a folder's verification (GET /trail/verify). */
+export interface IVerifyStatus {
+  running: boolean;
+  phase?: VerifyPhaseName | null;
+  /** When the running verification started (ISO 8601). */
+  startedAt?: string;
+  /** Once none runs: the last verification's document, when the server kept it. */
+  last?: IVerifyDocument;
+}
+
+/**
+ * The folder is already being verified (by another tab, or before a
+ * reload): the handler's 409, with that verification's status.
+ */
+export class VerifyBusyError extends Error {
+  constructor(readonly status: IVerifyStatus) {
+    super('This folder is already being verified');
+    this.name = 'VerifyBusyError';
+  }
+}
+
 /** The seam: runs the verification of a workspace folder. */
 export interface IPipelineVerifier {
+  /** Rejects with {@link VerifyBusyError} when the folder is being verified. */
   verify(folder: string, tolerance: IVerifyTolerance): Promise<IVerifyDocument>;
   /** The phase a running verification of the folder is in (polled while it runs). */
   phase?(folder: string): Promise<VerifyPhaseName | null>;
+  /** The folder's verification status (preferred to `phase` when given). */
+  status?(folder: string): Promise<IVerifyStatus>;
+  /** Stops the folder's running verification (its answer is then exit 130). */
+  cancel?(folder: string): Promise<void>;
 }
+
+/** `trail verify`'s exit code when it was stopped. */
+export const VERIFY_INTERRUPTED = 130;
 
 /** What the report says of one file or metric. */
 export type VerifyVerdict = 'reproduced' | 'differs' | 'could-not-run';
 
-export type VerifyState = 'idle' | 'running' | 'done' | 'error';
+export type VerifyState = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
 
 export class VerifyModel {
   constructor(options: {
@@ -104,6 +133,36 @@ export class VerifyModel {
   /** Why the request failed (not: why the pipeline did not reproduce). */
   get error(): string | null {
     return this._error;
+  }
+
+  /**
+   * When the running verification is another one (the folder was already
+   * being verified when Verify was pressed), when it started; else null.
+   */
+  get followingSince(): Date | null {
+    return this._followingSince;
+  }
+
+  /** Whether the running verification can be stopped from here. */
+  get canCancel(): boolean {
+    return (
+      this._state === 'running' && !!this._verifier.cancel && !this._cancelling
+    );
+  }
+
+  /** Stops the running verification; its answer then says it was cancelled. */
+  async cancel(): Promise<void> {
+    if (!this.canCancel) {
+      return;
+    }
+    this._cancelling = true;
+    this._changed.emit();
+    try {
+      await this._verifier.cancel!(this.folder);
+    } catch (error) {
+      // It may have just finished; its answer says what became of it.
+      console.warn('Trail: could not cancel the verification', error);
+    }
   }
 
   /** The default tolerance as typed ('' none). */
@@ -171,28 +230,90 @@ export class VerifyModel {
     this._error = null;
     this._document = null;
     this._phase = null;
+    this._followingSince = null;
+    this._cancelling = false;
     this._changed.emit();
-    const poll = this._verifier.phase
-      ? setInterval(() => void this._poll(), this._pollMs)
-      : null;
+    const poll =
+      this._verifier.status || this._verifier.phase
+        ? setInterval(() => void this._poll(), this._pollMs)
+        : null;
+    let busy: VerifyBusyError | null = null;
     try {
-      this._document = await this._verifier.verify(this.folder, tolerance);
-      this._state = 'done';
+      this._finish(await this._verifier.verify(this.folder, tolerance));
     } catch (error) {
-      this._error = error instanceof Error ? error.message : String(error);
-      this._state = 'error';
+      if (error instanceof VerifyBusyError && this._verifier.status) {
+        busy = error;
+      } else {
+        this._error = error instanceof Error ? error.message : String(error);
+        this._state = 'error';
+      }
     } finally {
       if (poll !== null) {
         clearInterval(poll);
       }
     }
+    if (busy) {
+      await this._follow(busy.status);
+    }
     this._phase = null;
+    this._cancelling = false;
     this._changed.emit();
+  }
+
+  /** The report, or cancelled when the command was stopped. */
+  private _finish(document: IVerifyDocument): void {
+    this._document = document;
+    this._state =
+      document.exitCode === VERIFY_INTERRUPTED ? 'cancelled' : 'done';
+  }
+
+  /**
+   * Follows another verification of the folder (its phase) to its end,
+   * then shows its report when the server kept it.
+   */
+  private async _follow(status: IVerifyStatus): Promise<void> {
+    const started = status.startedAt ? new Date(status.startedAt) : null;
+    this._followingSince =
+      started && !isNaN(started.getTime()) ? started : new Date();
+    this._phase = status.phase ?? null;
+    this._changed.emit();
+    let failures = 0;
+    for (;;) {
+      await new Promise(resolve => setTimeout(resolve, this._pollMs));
+      let now: IVerifyStatus;
+      try {
+        now = await this._verifier.status!(this.folder);
+        failures = 0;
+      } catch (error) {
+        if (++failures < 5) {
+          continue;
+        }
+        this._error = `Lost track of the verification already running: ${error instanceof Error ? error.message : String(error)}`;
+        this._state = 'error';
+        break;
+      }
+      if (now.running) {
+        if ((now.phase ?? null) !== this._phase) {
+          this._phase = now.phase ?? null;
+          this._changed.emit();
+        }
+        continue;
+      }
+      if (now.last) {
+        this._finish(now.last);
+      } else {
+        this._state = 'idle';
+      }
+      break;
+    }
+    this._followingSince = null;
   }
 
   private async _poll(): Promise<void> {
     try {
-      const phase = (await this._verifier.phase?.(this.folder)) ?? null;
+      const phase = this._verifier.status
+        ? ((await this._verifier.status(this.folder)).phase ?? null)
+        : ((await this._verifier.phase?.(this.folder)) ?? null);
       if (this._state === 'running' && phase && phase !== this._phase) {
         this._phase = phase;
         this._changed.emit();
@@ -205,6 +326,8 @@ export class VerifyModel {
   private _verifier: IPipelineVerifier;
   private _pollMs: number;
   private _phase: VerifyPhaseName | null = null;
+  private _followingSince: Date | null = null;
+  private _cancelling = false;
   private _state: VerifyState = 'idle';
   private _document: IVerifyDocument | null = null;
   private _error: string | null = null;

@@ -85,10 +85,27 @@ function VerifyView(props: {
         disabled={running}
         onClick={() => void verify.run()}
       >
-        {verify.state === 'done'
+        {verify.state === 'done' || verify.state === 'cancelled'
           ? trans.__('Verify again')
           : trans.__('Verify')}
       </button>
+      {running && verify.canCancel && (
+        <button
+          type="button"
+          className="jp-Trail-Button jp-Trail-Export-cancelVerify"
+          onClick={() => void verify.cancel()}
+        >
+          {trans.__('Cancel')}
+        </button>
+      )}
+      {running && verify.followingSince && (
+        <p className="jp-Trail-Export-verifyFollowing" role="status">
+          {trans.__(
+            'This folder is already being verified (started %1); its progress is shown here.',
+            clock(verify.followingSince)
+          )}
+        </p>
+      )}
       {running && (
         <div className="jp-Trail-Export-status" role="status">
           <progress className="jp-Trail-Export-progress" />
@@ -114,6 +131,13 @@ function VerifyView(props: {
           </ol>
         </div>
       )}
+      {verify.state === 'cancelled' && (
+        <p className="jp-Trail-Export-verifyCancelled" role="status">
+          {trans.__(
+            'Verification cancelled: its run was stopped and its venv removed.'
+          )}
+        </p>
+      )}
       {verify.state === 'error' && (
         <p className="jp-Trail-Export-error" role="alert">
           {verify.error}
@@ -124,6 +148,12 @@ function VerifyView(props: {
       )}
     </section>
   );
+}
+
+/** HH:MM in the user's time zone. */
+function clock(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(date.getHours())}:${two(date.getMinutes())}`;
 }
 
 function phaseText(phase: string, trans: TranslationBundle): string {
