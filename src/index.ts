@@ -7,6 +7,7 @@ import { deliveryPlugin } from './plugins/delivery';
 import { exportPlugin } from './plugins/export';
 import { forkPlugin } from './plugins/fork';
 import { forkComparisonPlugin } from './plugins/forkComparison';
+import { leaderboardPlugin } from './plugins/leaderboard';
 import { panelPlugin } from './plugins/panel';
 import { recorderPlugin } from './plugins/recorder';
 import { replayPlugin } from './plugins/replay';
@@ -27,5 +28,6 @@ export default [
   replayRunPlugin,
   forkComparisonPlugin,
   forkPlugin,
-  exportPlugin
+  exportPlugin,
+  leaderboardPlugin
 ];

@@ -182,6 +182,28 @@ export class LeaderboardModel extends LoadableModel {
   }
 
   /**
+   * What says when the server stored something; the model stops the one
+   * it leaves (whoever made it disposes it).
+   */
+  get feed(): IRunsFeed | null {
+    return this._feed;
+  }
+  set feed(value: IRunsFeed | null) {
+    if (value === this._feed) {
+      return;
+    }
+    this._feed?.changed.disconnect(this._onFeedChanged, this);
+    this._feed?.stop();
+    this._feed = value;
+    if (value && !this.isDisposed) {
+      value.changed.connect(this._onFeedChanged, this);
+      if (this._active) {
+        void value.start({ fromNow: true });
+      }
+    }
+  }
+
+  /**
    * Whether the leaderboard is showing: the feed runs only then; what
    * changed while hidden is read once it shows again.
    */
