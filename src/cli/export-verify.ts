@@ -14,9 +14,11 @@ import {
   verifyPipeline,
   VerifyError,
   VerifyInterrupted,
+  type FileCheck,
   type VerifyReport,
   type VerifyTolerance
 } from './verify';
+import { fileToleranceText } from './verify-compare';
 
 export type Tolerance = VerifyTolerance;
 
@@ -125,10 +127,7 @@ export function verifyLines(report: VerifyReport): string[] {
     );
   }
   for (const file of report.files) {
-    lines.push(
-      `  ${file.same ? 'same   ' : 'DIFFERS'} ${file.path}: recorded ${short(file.recorded)}, ` +
-        `${file.reproduced ? `reproduced ${short(file.reproduced)}` : 'not written'}`
-    );
+    lines.push(...fileLines(file));
   }
   for (const metric of report.metrics) {
     lines.push(
@@ -143,11 +142,63 @@ export function verifyLines(report: VerifyReport): string[] {
     );
   }
   const seconds = (report.durationMs / 1000).toFixed(1);
+  const accepted = report.files.filter(file => file.within && !file.same);
   lines.push(
     report.reproduced
-      ? `Reproduced: every recorded file hash and metric (${seconds} s).`
+      ? accepted.length
+        ? `Reproduced: every recorded file and metric, ${accepted.length} file${accepted.length === 1 ? '' : 's'} as --tolerance accepts (${seconds} s).`
+        : `Reproduced: every recorded file hash and metric (${seconds} s).`
       : `Not reproduced (${seconds} s): see the lines marked DIFFERS.`
   );
+  return lines;
+}
+
+/** Differences listed in the text report (the --json report has up to 10). */
+const LISTED = 5;
+
+/** A file's lines: its verdict, then what its content comparison found. */
+export function fileLines(file: FileCheck): string[] {
+  const mark = file.same
+    ? 'same   '
+    : !file.within
+      ? 'DIFFERS'
+      : file.tolerance?.mode === 'exists'
+        ? 'written'
+        : 'content';
+  const lines = [
+    `  ${mark} ${file.path}: recorded ${short(file.recorded)}, ` +
+      `${file.reproduced ? `reproduced ${short(file.reproduced)}` : 'not written'}` +
+      (file.tolerance && !file.same
+        ? ` (--tolerance file:${file.path}=${fileToleranceText(file.tolerance)})`
+        : '')
+  ];
+  if (file.sameContent === true) {
+    lines.push(
+      file.within
+        ? '    the same content (the bytes differ)'
+        : `    the same content, the bytes differ: --tolerance file:${file.path}=content accepts it`
+    );
+  } else if (file.sameContent === false) {
+    const count = file.differenceCount ?? file.differences?.length ?? 0;
+    lines.push(
+      `    the content differs in ${count} place${count === 1 ? '' : 's'}:`
+    );
+    for (const difference of (file.differences ?? []).slice(0, LISTED)) {
+      lines.push(
+        `      ${difference.path}: recorded ${difference.recorded}, reproduced ${difference.reproduced}` +
+          (difference.note ? ` (${difference.note})` : '')
+      );
+    }
+    if (count > LISTED) {
+      lines.push(`      … and ${count - LISTED} more`);
+    }
+  }
+  if (file.contentNote) {
+    lines.push(`    ${file.contentNote}`);
+  }
+  if (file.hint) {
+    lines.push(`    hint: ${file.hint}`);
+  }
   return lines;
 }
 

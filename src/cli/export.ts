@@ -21,6 +21,7 @@ import { CliError, ExitCode } from './exit-codes';
 import type { CliIO } from './session-command';
 import { orNull, resolveTarget } from './target';
 import { VerifyFailed, verifyExport, type Tolerance } from './export-verify';
+import { tolerancePath, type FileTolerance } from './verify-compare';
 
 /** The options of `trail export` as commander gives them. */
 export interface ExportOptions {
@@ -61,7 +62,52 @@ export function parseTarget(text: string | undefined): ExportTarget {
   return { kind: 'file', path: value };
 }
 
-/** `--tolerance X` (every metric) and `--tolerance NAME=X` (one metric). */
+/**
+ * `--tolerance file:PATH=content`, `file:PATH=content:X` (numbers within X)
+ * or `file:PATH=exists`: what a recorded file whose hash differs is
+ * accepted as (see FileTolerance).
+ */
+function parseFileTolerance(option: string, tolerance: Tolerance): void {
+  const at = option.lastIndexOf('=');
+  const path = at < 0 ? '' : tolerancePath(option.slice('file:'.length, at));
+  const value = at < 0 ? '' : option.slice(at + 1).trim();
+  if (!path || path === '.') {
+    throw new CliError(
+      `--tolerance ${option}: expected file:PATH=content, file:PATH=content:X or file:PATH=exists (PATH as recorded, relative to the notebook's folder).`
+    );
+  }
+  let file: FileTolerance;
+  if (value === 'exists') {
+    file = { mode: 'exists' };
+  } else if (value === 'content') {
+    file = { mode: 'content', tolerance: 0 };
+  } else if (value.startsWith('content:')) {
+    const text = value.slice('content:'.length).trim();
+    const number = Number(text);
+    if (!text || !Number.isFinite(number) || number < 0) {
+      throw new CliError(
+        `--tolerance ${option}: content:X expects X a number >= 0 (an absolute difference between numbers), e.g. content:1e-6.`
+      );
+    }
+    file = { mode: 'content', tolerance: number };
+  } else {
+    throw new CliError(
+      `--tolerance ${option}: a file is accepted as content (the same content), content:X (numbers within X) or exists (written, not compared); got ${JSON.stringify(value)}.`
+    );
+  }
+  tolerance.files = tolerance.files ?? {};
+  if (path in tolerance.files) {
+    throw new CliError(
+      `--tolerance ${option}: the file ${path} is given twice.`
+    );
+  }
+  tolerance.files[path] = file;
+}
+
+/**
+ * `--tolerance X` (every metric), `--tolerance NAME=X` (one metric) and
+ * `--tolerance file:PATH=content|content:X|exists` (one file).
+ */
 export function parseTolerance(given: readonly string[]): Tolerance {
   const tolerance: Tolerance = {};
   const number = (text: string, option: string): number => {
@@ -74,6 +120,10 @@ export function parseTolerance(given: readonly string[]): Tolerance {
     return value;
   };
   for (const option of given) {
+    if (option.trim().startsWith('file:')) {
+      parseFileTolerance(option.trim(), tolerance);
+      continue;
+    }
     const at = option.lastIndexOf('=');
     if (at < 0) {
       if (tolerance.default !== undefined) {
@@ -133,7 +183,7 @@ export async function exportPipeline(
     const tolerance = parseTolerance(options.tolerance ?? []);
     if (options.tolerance?.length && !options.verify) {
       throw new CliError(
-        '--tolerance is for --verify (it compares metrics with the recording); add --verify.'
+        '--tolerance is for --verify (it compares metrics and files with the recording); add --verify.'
       );
     }
     const dir = resolve(io.cwd, options.out);

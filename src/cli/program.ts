@@ -113,8 +113,15 @@ half-written. An --out that exists and is not empty is refused unless
 python pipeline.py in it on the recorded inputs and compares each file the
 run wrote (sha256) and each metric with the recording. Metrics must be
 equal unless a --tolerance allows an absolute difference (for training that
-is not deterministic). The verification run is recorded as a session
-linked to the exported one.
+is not deterministic). A file whose hash differs is also compared by
+content when its format allows (.pkl .pickle .joblib .npy .npz .csv .tsv
+.parquet .json: loaded with the venv's Python, against the file the
+recording wrote if it is still in the notebook's folder) and the report
+says where it differs; it counts as reproduced only with
+--tolerance file:PATH=content (the same content; content:X numbers within
+X) or file:PATH=exists (written, not compared). Loading a pickle runs code:
+only your own run's files are ever loaded. The verification run is
+recorded as a session linked to the exported one.
 
 Examples:
   trail export 5b2f0c1e-... --out pipelines/train          the whole run
@@ -125,7 +132,8 @@ Examples:
                                                   what produced model.pkl
   trail export 5b2f0c1e-... --target metric:accuracy --out pipelines/acc
   trail export 5b2f0c1e-... --out pipelines/train --force --verify \\
-      --tolerance 1e-6 --tolerance loss=0.01
+      --tolerance 1e-6 --tolerance loss=0.01 \\
+      --tolerance file:out/model.pkl=content
   trail export 5b2f0c1e-... --out pipelines/train --json > export.json
 
 ${EXPORT_EXIT_CODES_HELP}
@@ -272,8 +280,8 @@ export function buildProgram(
       'run the pipeline in a clean venv on the recorded inputs and compare its files and metrics with the recording'
     )
     .option(
-      '--tolerance <X|NAME=X>',
-      'with --verify: how far a metric may be from the recorded value (absolute); X for every metric, NAME=X for one; repeatable',
+      '--tolerance <X|NAME=X|file:PATH=MODE>',
+      'with --verify: how far a metric may be from the recorded value (absolute); X for every metric, NAME=X for one; file:PATH=content, content:X or exists: what a file whose hash differs is accepted as; repeatable',
       collect
     )
     .option('--force', 'replace --out as a whole when it is not empty')
@@ -293,8 +301,8 @@ export function buildProgram(
     )
     .argument('<folder>', 'the pipeline folder (written by trail export)')
     .option(
-      '--tolerance <X|NAME=X>',
-      'how far a metric may be from the recorded value (absolute); X for every metric, NAME=X for one; repeatable',
+      '--tolerance <X|NAME=X|file:PATH=MODE>',
+      'how far a metric may be from the recorded value (absolute); X for every metric, NAME=X for one; file:PATH=content (the same content), content:X (numbers within X) or exists (written, not compared): what a file whose hash differs is accepted as; repeatable',
       collect
     )
     .option(

@@ -12,9 +12,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
-  symlinkSync,
-  mkdirSync
+  rmSync
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -41,6 +39,11 @@ import {
   VerifyError
 } from './verify-folder';
 import type { InputCheck } from './verify-folder';
+import {
+  compareContents,
+  keepRecorded,
+  trailPackageLink
+} from './verify-content';
 import { makeVenv, pipCacheDir, runProcess, venvPython } from './verify-venv';
 
 export { VerifyError } from './verify-folder';
@@ -145,6 +148,8 @@ export interface VerifyOptions {
   cacheDir?: string;
   /** Milliseconds for the install and for the run, each (default 30 minutes). */
   timeoutMs?: number;
+  /** The jupyterlab_trail package folder, for the content comparison (default: the one `python` imports). */
+  packageDir?: string;
   /** The environment the venv is made and the run started in (default: this process's). */
   env?: NodeJS.ProcessEnv;
   /**
@@ -198,42 +203,14 @@ function runEnvironment(
  * Makes jupyterlab_trail (and nothing else of `python`'s site-packages)
  * importable by the run, for its recorder; answers why not when it cannot.
  */
-async function recordingPath(
+function recordingPath(
   record: VerifyRecord,
   python: string,
   scratch: string,
   env: NodeJS.ProcessEnv,
   signal?: AbortSignal
 ): Promise<{ path?: string; why?: string }> {
-  let packageDir = record.packageDir;
-  if (!packageDir) {
-    const found = await runProcess(
-      python,
-      [
-        '-c',
-        'import os, jupyterlab_trail; print(os.path.dirname(os.path.realpath(jupyterlab_trail.__file__)))'
-      ],
-      { env, timeoutMs: 60000, signal }
-    );
-    if (found.code !== 0) {
-      return { why: `${python} cannot import jupyterlab_trail` };
-    }
-    packageDir = found.stdout.trim();
-  }
-  const shim = join(scratch, 'trail-path');
-  mkdirSync(shim, { recursive: true });
-  try {
-    symlinkSync(
-      packageDir,
-      join(shim, 'jupyterlab_trail'),
-      process.platform === 'win32' ? 'junction' : 'dir'
-    );
-  } catch (error) {
-    return {
-      why: `jupyterlab_trail could not be linked into the run's path (${(error as Error).message})`
-    };
-  }
-  return { path: shim };
+  return trailPackageLink(python, scratch, env, record.packageDir, signal);
 }
 
 function readJson(path: string): unknown {
@@ -259,7 +236,10 @@ export async function verifyPipeline(
       `${folder} is not an exported pipeline: it has no pipeline.py`
     );
   }
-  const wrongTolerance = badTolerance(options.tolerance);
+  const wrongTolerance = badTolerance(
+    options.tolerance,
+    options.expected.files
+  );
   if (wrongTolerance) {
     throw new VerifyError('bad-input', wrongTolerance);
   }
@@ -352,6 +332,14 @@ export async function verifyPipeline(
 
     progress('run', 'running pipeline.py');
     const before = mtimes(options.expected.files, notebookFolder);
+    // The files the recording wrote, for the content comparison: the run
+    // writes the same paths.
+    const kept = keepRecorded(
+      options.expected.files,
+      notebookFolder,
+      join(scratch, 'recorded'),
+      options.tolerance
+    );
     const answer = join(scratch, 'run.json');
     const runStarted = Date.now();
     const run = await runProcess(
@@ -398,11 +386,34 @@ export async function verifyPipeline(
     const metricsFile = ran
       ? readJson(join(folder, 'metrics.json'))
       : undefined;
+    const hashes = ran
+      ? outputHashes(options.expected.files, notebookFolder, before)
+      : new Map<string, string | undefined>();
+    const contents = await compareContents({
+      python: venvPython(venv),
+      link: () =>
+        trailPackageLink(
+          options.python,
+          scratch,
+          env,
+          options.packageDir ?? options.record?.packageDir,
+          signal
+        ),
+      files: options.expected.files,
+      hashes,
+      kept,
+      notebookFolder,
+      pipelineFolder: folder,
+      tolerance: options.tolerance,
+      env: runEnv,
+      signal
+    });
+    stopIfAborted();
     report.files = compareFiles(
       options.expected.files,
-      ran
-        ? outputHashes(options.expected.files, notebookFolder, before)
-        : new Map()
+      hashes,
+      options.tolerance,
+      contents
     );
     report.metrics = compareMetrics(
       options.expected.metrics,
@@ -417,7 +428,7 @@ export async function verifyPipeline(
     });
     report.reproduced =
       ran &&
-      report.files.every(file => file.same) &&
+      report.files.every(file => file.within) &&
       report.metrics.every(metric => metric.within) &&
       report.params.every(param => param.same);
     return report;

@@ -92,9 +92,15 @@ describe('files and params', () => {
       ])
     );
     expect(checks).toEqual([
-      { path: 'a', recorded: '1', reproduced: '1', same: true },
-      { path: 'b', recorded: '2', reproduced: '9', same: false },
-      { path: 'c', recorded: '3', same: false }
+      { path: 'a', recorded: '1', reproduced: '1', same: true, within: true },
+      {
+        path: 'b',
+        recorded: '2',
+        reproduced: '9',
+        same: false,
+        within: false
+      },
+      { path: 'c', recorded: '3', same: false, within: false }
     ]);
   });
 

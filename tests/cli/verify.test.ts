@@ -161,7 +161,8 @@ describe('verifyPipeline, in a real fresh venv (needs .venv and pip)', () => {
         path: 'model.yaml',
         recorded: expected().files[0].sha256,
         reproduced: expected().files[0].sha256,
-        same: true
+        same: true,
+        within: true
       }
     ]);
     expect(report.metrics).toEqual([
@@ -272,7 +273,12 @@ describe('verifyPipeline, in a real fresh venv (needs .venv and pip)', () => {
     });
     expect(notWritten.run?.exitCode).toBe(0);
     expect(notWritten.files).toEqual([
-      { path: 'model.yaml', recorded: expected().files[0].sha256, same: false }
+      {
+        path: 'model.yaml',
+        recorded: expected().files[0].sha256,
+        same: false,
+        within: false
+      }
     ]);
     expect(notWritten.metrics.every(m => m.within)).toBe(true);
     expect(notWritten.reproduced).toBe(false);
