@@ -104,7 +104,8 @@ BUILD_INPUTS=(src schema server style jupyterlab_trail/kernel scripts/*.mjs pack
   yarn.lock tsconfig.json)
 BUILD_OUTPUTS=(lib/index.js jupyterlab_trail/labextension/package.json
   jupyterlab_trail/server/trail-server.cjs jupyterlab_trail/bin/trail.cjs
-  src/_generated/response-validators.ts src/_generated/version.ts)
+  src/_generated/response-validators.ts src/_generated/version.ts
+  src/_generated/filter-parser.ts)
 
 # Prints why the build is needed (nothing when it is not).
 build_reason() {

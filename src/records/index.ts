@@ -11,3 +11,4 @@ export * from './files';
 export * from './environment';
 export * from './summary';
 export * from './fingerprint';
+export * from './runs';
