@@ -8,3 +8,4 @@ export * from './syntax';
 export * from './filter';
 export * from './sort';
 export * from './summary';
+export * from './complete';
