@@ -3,7 +3,6 @@
  * client satisfies): paging by cursor, sorting by header, columns, groups,
  * the selection, filter problems and live refresh from the change feed.
  */
-import { Signal } from '@lumino/signaling';
 import {
   automaticColumns,
   FIXED_COLUMNS,
@@ -14,87 +13,8 @@ import {
   sortKeys,
   toggledSort
 } from '../../src/model/runs';
-import type {
-  IRunsReader,
-  RunListQuery,
-  RunNames,
-  RunPage,
-  RunSummary
-} from '../../src/model/runs';
-
-function run(
-  id: string,
-  fields: Partial<RunSummary> & { accuracy?: number } = {}
-): RunSummary {
-  const { accuracy, ...rest } = fields;
-  return {
-    id,
-    kind: 'notebook',
-    notebookPath: 'train.ipynb',
-    visibility: 'team',
-    startedAt: '2026-12-01T10:00:00.000Z',
-    endedAt: '2026-12-01T10:01:00.000Z',
-    durationMs: 60000,
-    executionCount: 3,
-    status: 'ok',
-    params: {},
-    metrics:
-      accuracy === undefined
-        ? {}
-        : {
-            accuracy: {
-              last: accuracy,
-              min: accuracy,
-              max: accuracy,
-              count: 1,
-              lastStep: null
-            }
-          },
-    tags: [],
-    inputs: [],
-    environmentId: null,
-    ...rest
-  };
-}
-
-/** A reader over a list of runs: pages by offset cursors, records queries. */
-class FakeRuns implements IRunsReader {
-  runs: RunSummary[] = [];
-  queries: RunListQuery[] = [];
-  names: RunNames = { params: [], metrics: [], tags: [], authors: [] };
-  fail: unknown = null;
-
-  async listRuns(query: RunListQuery): Promise<RunPage> {
-    this.queries.push(query);
-    if (this.fail) {
-      throw this.fail;
-    }
-    const start = query.cursor ? Number(query.cursor) : 0;
-    const limit = query.limit ?? 100;
-    const items = this.runs.slice(start, start + limit);
-    const end = start + items.length;
-    return {
-      items,
-      next: end < this.runs.length ? String(end) : null,
-      total: this.runs.length
-    };
-  }
-
-  async runNames(): Promise<RunNames> {
-    return this.names;
-  }
-}
-
-class FakeFeed {
-  changed = new Signal<this, readonly { sessionId?: string }[]>(this);
-  running = false;
-  async start(): Promise<void> {
-    this.running = true;
-  }
-  stop(): void {
-    this.running = false;
-  }
-}
+import type { RunNames } from '../../src/model/runs';
+import { FakeFeed, FakeRuns, run } from './runs-support';
 
 const settle = () => new Promise(resolve => setTimeout(resolve, 0));
 

@@ -80,10 +80,10 @@ export function FilterBox(props: {
     const options = completion?.options ?? [];
     if (event.key === 'ArrowDown' && options.length > 0) {
       event.preventDefault();
-      setActive((active + 1) % options.length);
+      setActive(current => (current + 1) % options.length);
     } else if (event.key === 'ArrowUp' && options.length > 0) {
       event.preventDefault();
-      setActive(active <= 0 ? options.length - 1 : active - 1);
+      setActive(current => (current <= 0 ? options.length - 1 : current - 1));
     } else if (event.key === 'Tab' && options.length > 0 && !event.shiftKey) {
       event.preventDefault();
       accept(options[Math.max(active, 0)].label);
