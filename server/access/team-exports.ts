@@ -61,6 +61,12 @@ export interface ExportOptions {
   now?: () => Date;
 }
 
+/** What the route knows of the request beyond its body. */
+export interface ExportRequestContext {
+  /** The URL the request came in on (protocol and host). */
+  serverUrl?: string;
+}
+
 /** See the module comment. */
 export class TeamExports {
   constructor(
@@ -74,7 +80,8 @@ export class TeamExports {
   async export(
     principal: Principal,
     id: string,
-    body: unknown
+    body: unknown,
+    context: ExportRequestContext = {}
   ): Promise<ExportResult> {
     // The session first: a body sent for a session one may not read says
     // nothing about it.
@@ -122,10 +129,33 @@ export class TeamExports {
         target,
         folder,
         records,
-        now
+        now,
+        this.serverUrl(context)
       );
     } catch (err) {
       throw asAppError(err);
+    }
+  }
+
+  /**
+   * The server's URL for the README and trail-expected.json: the public URL
+   * configured (TRAIL_PUBLIC_URL, for a server behind a proxy), else the one
+   * the request came in on. Only its origin and path: never credentials.
+   */
+  private serverUrl(context: ExportRequestContext): string | undefined {
+    const env = this.options.env ?? process.env;
+    const given = env.TRAIL_PUBLIC_URL?.trim() || context.serverUrl;
+    if (!given) {
+      return undefined;
+    }
+    try {
+      const url = new URL(given);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        return undefined;
+      }
+      return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+    } catch {
+      return undefined;
     }
   }
 
@@ -136,7 +166,8 @@ export class TeamExports {
     target: ExportTarget,
     folder: string,
     records: ExecutionRecord[],
-    now: Date
+    now: Date,
+    server: string | undefined
   ): Promise<ExportResult> {
     const env = this.options.env ?? process.env;
     const python = analysisPython(env);
@@ -179,6 +210,7 @@ export class TeamExports {
         sessionId: id,
         notebookPath: shown.notebookPath,
         ...(author ? { author } : {}),
+        ...(server ? { server } : {}),
         step: upto,
         target,
         exportedAt: now.toISOString()

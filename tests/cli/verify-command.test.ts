@@ -111,7 +111,8 @@ describe('trail verify <folder>', () => {
       source: {
         sessionId: 'sess-abc123',
         step: 6,
-        notebookPath: 'work/train.ipynb'
+        notebookPath: 'work/train.ipynb',
+        server: 'http://trail.example:8765'
       },
       expected: spec().expected,
       inputs: spec().inputs

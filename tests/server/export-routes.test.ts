@@ -352,6 +352,59 @@ describe('POST /sessions/:id/export', () => {
   });
 });
 
+describe('the Trail server in the exported folder', () => {
+  it('names the URL the request came in on in the README and trail-expected.json, never a token', async () => {
+    const res = await post(bob, S, { folder: 'pipelines/where' });
+    expect(res.status).toBe(200);
+    const url = team.server.line.url;
+    expect(fileOf(res.body, 'README.md')).toContain(
+      `- Session: \`${S}\` on ${url}\n`
+    );
+    expect(fileOf(res.body, 'README.md')).toContain('trail verify .');
+    expect(JSON.parse(fileOf(res.body, 'trail-expected.json')).source).toEqual({
+      sessionId: S,
+      step: 7,
+      notebookPath: NB,
+      server: url
+    });
+    for (const file of res.body.files as { path: string; content: string }[]) {
+      expect(file.content).not.toContain(bob.token);
+      expect(file.content).not.toContain(OWNER_TOKEN);
+    }
+  });
+
+  it('prefers the public URL the server is configured with (TRAIL_PUBLIC_URL), without its credentials', async () => {
+    const server = await startServer(await tempDir(), OWNER_TOKEN, {
+      TRAIL_PYTHON: PYTHON,
+      TRAIL_PUBLIC_URL:
+        'https://proxy-user:proxy-secret@trail.example.com/team/'
+    });
+    try {
+      const sent = await server.call(OWNER_TOKEN, 'POST', '/events', {
+        events: [session, ...steps]
+      });
+      expect(sent.status).toBe(200);
+      const res = await server.call(
+        OWNER_TOKEN,
+        'POST',
+        `/sessions/${S}/export`,
+        { folder: 'pipelines/public' }
+      );
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as any;
+      const readme = fileOf(body, 'README.md');
+      expect(readme).toContain(`on https://trail.example.com/team\n`);
+      expect(
+        JSON.parse(fileOf(body, 'trail-expected.json')).source.server
+      ).toBe('https://trail.example.com/team');
+      expect(JSON.stringify(body)).not.toContain('proxy-secret');
+      expect(JSON.stringify(body)).not.toContain(server.line.url);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('a server whose analysis Python is missing', () => {
   it('answers 503 analysis_unavailable naming the Python', async () => {
     const missing = '/nonexistent/bin/python3';

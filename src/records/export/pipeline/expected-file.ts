@@ -13,7 +13,13 @@ export const EXPECTED_FILE = 'trail-expected.json';
 /** The file's content, as written and as read back. */
 export interface ExpectedFile {
   version: 1;
-  source: { sessionId: string; step: number; notebookPath: string };
+  source: {
+    sessionId: string;
+    step: number;
+    notebookPath: string;
+    /** The Trail server the session lives on (its base URL; never a token). */
+    server?: string;
+  };
   expected: ExpectedResults;
   inputs: InputFile[];
 }
@@ -29,7 +35,8 @@ export function expectedJson(
     source: {
       sessionId: source.sessionId,
       step: source.step,
-      notebookPath: source.notebookPath
+      notebookPath: source.notebookPath,
+      ...(source.server ? { server: source.server } : {})
     },
     expected,
     inputs: spec.inputs

@@ -6,6 +6,7 @@
 import { dvcOutputs, isDvcParam } from './dvc';
 import { mlflowParams, projectName, pythonVersion } from './mlflow';
 import { notebookDir, oneLine, PARAMS_FILE, SCRIPT } from './script';
+import { howToVerify } from './readme-verify';
 import type { PipelineSpec } from './spec';
 
 /** Text safe in a Markdown table cell. */
@@ -279,7 +280,9 @@ export function readme(
       '',
       ...keptAndDropped(spec),
       '',
-      ...howToRun(spec, unresolvedImports)
+      ...howToRun(spec, unresolvedImports),
+      '',
+      ...howToVerify(spec)
     ].join('\n') + '\n'
   );
 }
