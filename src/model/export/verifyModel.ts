@@ -23,7 +23,24 @@ export interface IVerifiedFile {
   path: string;
   recorded: string;
   reproduced?: string;
+  /** The same hash. */
   same: boolean;
+  /** The verdict: the same hash, or accepted by the file's --tolerance (absent from older reports). */
+  within?: boolean;
+  tolerance?: { mode: 'content'; tolerance: number } | { mode: 'exists' };
+  /** The hash differs and the content was compared: the same content. */
+  sameContent?: boolean;
+  /** Where the content differs (at most 10). */
+  differences?: {
+    path: string;
+    recorded: string;
+    reproduced: string;
+    note?: string;
+  }[];
+  differenceCount?: number;
+  /** Why the content was not compared, or what the comparison noted. */
+  contentNote?: string;
+  hint?: string;
 }
 
 /** One metric of the report (MetricCheck). */
@@ -344,7 +361,7 @@ export function fileVerdict(
   if (document.outcome === 'could-not-run') {
     return 'could-not-run';
   }
-  return file.same ? 'reproduced' : 'differs';
+  return (file.within ?? file.same) ? 'reproduced' : 'differs';
 }
 
 /** A metric's verdict. */

@@ -15,6 +15,7 @@ import {
   type VerifyModel,
   type VerifyVerdict
 } from '../../model/export/verifyModel';
+import { hasContentResult, VerifyContentRow } from './verifyContent';
 
 export function VerifySection(props: {
   verify: VerifyModel;
@@ -234,7 +235,7 @@ function VerifyReportView(props: {
           <tbody>
             {report.files.map(file => {
               const verdict = fileVerdict(document, file);
-              return (
+              return [
                 <tr
                   key={`f:${file.path}`}
                   data-file={file.path}
@@ -250,8 +251,15 @@ function VerifyReportView(props: {
                       : trans.__('not written')}
                   </td>
                   <td>{verdictText(verdict, trans)}</td>
-                </tr>
-              );
+                </tr>,
+                hasContentResult(file) && (
+                  <VerifyContentRow
+                    key={`c:${file.path}`}
+                    file={file}
+                    trans={trans}
+                  />
+                )
+              ];
             })}
             {report.metrics.map(metric => {
               const verdict = metricVerdict(document, metric);
