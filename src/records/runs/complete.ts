@@ -196,6 +196,13 @@ export function filterCompletions(
   return { from, to, options: options.slice(0, COMPLETIONS_MAX) };
 }
 
+/** A name as typed so far, without its opening backquote or escapes. */
+function nameTyped(text: string): string {
+  return text.startsWith('`')
+    ? text.slice(1).replace(/`$/, '').replace(/\\(.)/g, '$1')
+    : text;
+}
+
 function startsWith(label: string, typed: string): boolean {
   return label.toLowerCase().startsWith(typed.toLowerCase());
 }
@@ -239,15 +246,17 @@ function fieldOptions(
 ): CompletionOption[] {
   const lower = typed.toLowerCase();
   if (lower.startsWith('params.')) {
+    const typedName = nameTyped(typed.slice('params.'.length));
     return names.params
-      .map(name => ({ label: `params.${nameText(name)}`, detail: 'param' }))
-      .filter(option => startsWith(option.label, typed));
+      .filter(name => startsWith(name, typedName))
+      .map(name => ({ label: `params.${nameText(name)}`, detail: 'param' }));
   }
   if (lower.startsWith('metrics.')) {
+    const typedName = nameTyped(typed.slice('metrics.'.length));
     const options: CompletionOption[] = [];
     for (const name of names.metrics) {
       const label = `metrics.${nameText(name, true)}`;
-      if (startsWith(label, typed)) {
+      if (startsWith(name, typedName)) {
         options.push({ label, detail: 'metric (last value)' });
       } else if (startsWith(typed, label + '.')) {
         // The name typed whole: its figures.
