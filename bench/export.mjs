@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Export fidelity benchmark (issue #15): records each notebook of the replay
- * corpus (bench/replay/notebooks, with the outcome cell of
- * bench/export/outcomes.mjs appended) through the real recorder in a real
+ * corpus (bench/replay/notebooks) and of the export-only corpus
+ * (bench/export/notebooks), with the outcome cell of
+ * bench/export/outcomes.mjs appended, through the real recorder in a real
  * kernel, exports the session through the Trail server's export API
  * (POST /sessions/:id/export), writes the pipeline folder beside the
  * notebook, runs `python pipeline.py` in the repository's venv and compares
@@ -18,7 +19,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAndCompare, sizesOf, writeExport } from './export/fidelity.mjs';
+import {
+  onlyIds,
+  runAndCompare,
+  sizesOf,
+  writeExport
+} from './export/fidelity.mjs';
 import { withOutcome } from './export/outcomes.mjs';
 import { loadCorpus } from './replay/corpus.mjs';
 import { recordNotebook } from './replay/record.mjs';
@@ -54,13 +60,13 @@ const ratio = (n, d) => (d === 0 ? '-' : (n / d).toFixed(2));
 
 function tableLines(rows) {
   const lines = [
-    '| notebook | det. | kept/ran steps | files same | metrics same | reproduced | code lines kept/ran | bytes kept/ran | pipeline.py lines |',
-    '|---|---|---|---|---|---|---|---|---|'
+    '| notebook | det. | kept/ran steps | files same | same content | metrics same | reproduced | code lines kept/ran | bytes kept/ran | pipeline.py lines |',
+    '|---|---|---|---|---|---|---|---|---|---|'
   ];
   for (const r of rows) {
     if (r.error) {
       lines.push(
-        `| ${r.name} | ${r.deterministic ? 'yes' : 'no'} | export failed: ${r.error} | | | no | | | |`
+        `| ${r.name} | ${r.deterministic ? 'yes' : 'no'} | export failed: ${r.error} | | | | no | | | |`
       );
       continue;
     }
@@ -69,13 +75,31 @@ function tableLines(rows) {
     const s = r.sizes;
     lines.push(
       `| ${r.name} | ${r.deterministic ? 'yes' : 'no'} | ${s.kept.steps}/${s.ran.executions} | ` +
-        `${f.filter(x => x.same).length}/${f.length} | ${m.filter(x => x.same).length}/${m.length} | ` +
+        `${f.filter(x => x.same).length}/${f.length} | ${contentCell(f)} | ${m.filter(x => x.same).length}/${m.length} | ` +
         `${r.run.reproduced ? 'yes' : `**no**${r.run.exit !== 0 ? ` (exit ${r.run.exit})` : ''}`} | ` +
         `${s.kept.lines}/${s.ran.lines} (${ratio(s.kept.lines, s.ran.lines)}) | ` +
         `${s.kept.bytes}/${s.ran.bytes} (${ratio(s.kept.bytes, s.ran.bytes)}) | ${s.script.lines} |`
     );
   }
   return lines;
+}
+
+/**
+ * Of the files whose hash differs, how many hold the same content
+ * (jupyterlab_trail.content_compare); "id() only" when the rest differ only
+ * in *_id ints (a memory address); '-' when every hash matched.
+ */
+function contentCell(files) {
+  const differing = files.filter(f => f.reproduced && !f.same);
+  if (differing.length === 0) {
+    return '-';
+  }
+  const same = differing.filter(f => f.content?.same).length;
+  const rest = differing.filter(f => !f.content?.same);
+  return (
+    `${same}/${differing.length}` +
+    (rest.length && rest.every(f => onlyIds(f.content)) ? ' (id() only)' : '')
+  );
 }
 
 function totalsOf(rows) {
@@ -91,6 +115,18 @@ function totalsOf(rows) {
       .length,
     files: sum(ok, r => r.run.files.length),
     filesSame: sum(ok, r => r.run.files.filter(f => f.same).length),
+    filesHashDiffers: sum(
+      ok,
+      r => r.run.files.filter(f => f.reproduced && !f.same).length
+    ),
+    filesSameContent: sum(
+      ok,
+      r => r.run.files.filter(f => !f.same && f.content?.same).length
+    ),
+    filesOnlyIds: sum(
+      ok,
+      r => r.run.files.filter(f => !f.same && onlyIds(f.content)).length
+    ),
     metrics: sum(ok, r => r.run.metrics.length),
     metricsSame: sum(ok, r => r.run.metrics.filter(m => m.same).length),
     ranExecutions: sum(ok, r => r.sizes.ran.executions),
@@ -129,10 +165,12 @@ async function main() {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    const corpus = loadCorpus(
-      join(root, 'bench', 'replay', 'notebooks'),
-      only
-    ).map(withOutcome);
+    // The replay corpus, and the notebooks only the export bench runs
+    // (bench/export/notebooks: what a replay would not learn from).
+    const corpus = [
+      ...loadCorpus(join(root, 'bench', 'replay', 'notebooks'), only),
+      ...loadCorpus(join(root, 'bench', 'export', 'notebooks'), only)
+    ].map(withOutcome);
     log(`making the corpus's data in ${work}`);
     log(
       `  ${execFileSync(venvPython, [join(root, 'bench', 'replay', 'make_data.py'), work], { encoding: 'utf8' }).trim()}`
@@ -182,7 +220,13 @@ async function main() {
         ).length;
         row.unresolvedImports = exported.unresolvedImports;
         const differs = [
-          ...row.run.files.filter(f => !f.same).map(f => f.path),
+          ...row.run.files
+            .filter(f => !f.same)
+            .map(f =>
+              f.content?.comparable
+                ? `${f.path} (${f.content.same ? 'same content' : `content differs at ${f.content.differences.map(d => d.path).join(', ')}`})`
+                : f.path
+            ),
           ...row.run.metrics
             .filter(m => !m.same)
             .map(m => `${m.name} ${m.recorded} -> ${m.reproduced}`)
@@ -212,6 +256,9 @@ async function main() {
       );
       log(
         `files ${t.filesSame}/${t.files} same, metrics ${t.metricsSame}/${t.metrics} same`
+      );
+      log(
+        `files whose hash differs: ${t.filesHashDiffers}; the same content: ${t.filesSameContent}; differing only in *_id ints (an id()): ${t.filesOnlyIds}`
       );
       log(
         `kept ${t.keptSteps} of ${t.ranExecutions} executions; code lines kept/ran ${t.keptLines}/${t.ranLines} (${ratio(t.keptLines, t.ranLines)}), ` +
