@@ -65,7 +65,10 @@ const ANSWERS = {
   RunSummary: 'api/run-summary.schema.json',
   RunPage: 'api/run-page.schema.json',
   RunNames: 'api/run-names.schema.json',
-  RunMetrics: 'api/run-metrics.schema.json'
+  RunMetrics: 'api/run-metrics.schema.json',
+  IdenticalExecutions: 'api/identical-executions.schema.json',
+  FingerprintLookupResult: 'api/fingerprint-lookup-result.schema.json',
+  IdenticalPrefix: 'api/identical-prefix.schema.json'
 };
 
 /** Keywords whose value maps names to schemas (the names are not keywords). */

@@ -20,6 +20,7 @@ import { TeamSteps } from './access/team-steps';
 import { TeamForks } from './access/team-forks';
 import { TeamReplays } from './access/team-replays';
 import { TeamExports } from './access/team-exports';
+import { TeamFingerprints } from './access/team-fingerprints';
 import { cors } from './http/cors';
 import { checkJsonShape } from './http/json-limits';
 import { buildOpenApiDocument } from './openapi';
@@ -27,6 +28,7 @@ import { changeRoutes } from './routes/changes';
 import { contentRoutes } from './routes/content';
 import { eventRoutes } from './routes/events';
 import { executionRoutes } from './routes/executions';
+import { fingerprintRoutes } from './routes/fingerprints';
 import { openApiRoutes, publicRoutes } from './routes/meta';
 import { peopleRoutes } from './routes/people';
 import { searchRoutes } from './routes/search';
@@ -182,6 +184,9 @@ export function createApp(deps: AppDeps): Express {
     forkRoutes(new TeamForks(history, access, requestValidator)),
     exportRoutes(new TeamExports(history, access, requestValidator)),
     executionRoutes(new TeamExecutions(history, access)),
+    fingerprintRoutes(
+      new TeamFingerprints(history, access, requestValidator)
+    ),
     peopleRoutes(new TeamPeople(access)),
     searchRoutes(search),
     changeRoutes(feed),

@@ -23,6 +23,7 @@ import {
 } from '../schemas';
 import { SERVER_INFO } from '../version';
 import { exportPaths } from './export-paths';
+import { fingerprintPaths } from './fingerprint-paths';
 import { forkPaths } from './fork-paths';
 import { historyPaths } from './history-paths';
 import { ref } from './parts';
@@ -105,6 +106,7 @@ export function buildOpenApiDocument(
       ...stepPaths(recordIdPattern(recordSchemas).source),
       ...replayPaths(recordIdPattern(recordSchemas).source),
       ...forkPaths(recordIdPattern(recordSchemas).source),
+      ...fingerprintPaths(recordIdPattern(recordSchemas).source),
       ...exportPaths(recordIdPattern(recordSchemas).source)
     },
     components: {

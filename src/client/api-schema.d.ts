@@ -412,6 +412,52 @@ export interface ExpectedResults {
 }
 
 /**
+ * The body of POST /api/v1/fingerprints/lookup: a cell about to run in a session, after one of its executions (or first).
+ */
+export interface FingerprintLookupRequest {
+  /**
+   * The session the cell runs in (it may not be stored yet).
+   */
+  sessionId: string;
+  /**
+   * The session's execution just before this one; null for its first.
+   */
+  previousExecutionId: string | null;
+  /**
+   * The code about to run, as it will be recorded (redacted).
+   */
+  code: string;
+}
+
+/**
+ * The answer of POST /api/v1/fingerprints/lookup: the executions the caller may read that ran the same code after the same steps on the same environment (the same pathKey), newest first, at most 20. previous-unknown: what came before is not known (the previous execution not stored yet, or its fingerprint unknown while a file hash is pending): no matches.
+ */
+export interface FingerprintLookupResult {
+  state: 'ok' | 'previous-unknown';
+  /**
+   * @maxItems 20
+   */
+  matches: IdenticalMatch[];
+}
+
+/**
+ * An execution that computed the same thing: the same code on the same data and environment after the same steps.
+ */
+export interface IdenticalMatch {
+  executionId: string;
+  sessionId: string;
+  notebookPath: string;
+  /**
+   * Its step in its session (its place in seq order, from 1).
+   */
+  step: number;
+  author?: Person;
+  endedAt: string;
+  durationMs: number;
+  status: 'ok' | 'error' | 'aborted' | 'interrupted';
+}
+
+/**
  * The answer of GET /api/v1/health: the server is up (degraded: it cannot store writes now).
  */
 export interface HealthStatus {
@@ -429,6 +475,42 @@ export interface HealthStatus {
     [k: string]: unknown;
   };
   [k: string]: unknown;
+}
+
+export type Digest = string;
+
+/**
+ * The answer of GET /api/v1/executions/{id}/identical: the execution's fingerprint (the sha256 of its code, the hashes of the files it read, its environment and the fingerprint of the execution before it) and the other executions with the same one that the caller may read, newest first, at most 20.
+ */
+export interface IdenticalExecutions {
+  /**
+   * null while a file it (or an earlier step) read has no hash: unknown.
+   */
+  fingerprint: Digest | null;
+  /**
+   * @maxItems 20
+   */
+  matches: IdenticalMatch[];
+}
+
+/**
+ * The answer of GET /api/v1/sessions/{id}/identical-prefix: the other sessions the caller may read whose first steps computed the same as this session's (equal fingerprints), each with the longest such prefix, longest first, at most 5.
+ */
+export interface IdenticalPrefix {
+  /**
+   * @maxItems 5
+   */
+  matches: PrefixMatch[];
+}
+
+export interface PrefixMatch {
+  sessionId: string;
+  notebookPath: string;
+  author?: Person;
+  /**
+   * Steps 1..step of both sessions computed the same.
+   */
+  step: number;
 }
 
 /**

@@ -16,7 +16,11 @@ import type {
   ExecutionPage,
   ExportRequest,
   ExportResult,
+  FingerprintLookupRequest,
+  FingerprintLookupResult,
   HealthStatus,
+  IdenticalExecutions,
+  IdenticalPrefix,
   InputList,
   LineageComparison,
   NotebookAtStep,
@@ -281,6 +285,58 @@ export class TrailClient {
       'PreviousExecution'
     );
     return answer.execution;
+  }
+
+  /**
+   * An execution's fingerprint and the executions the caller may read that
+   * computed the same (same code, data, environment and steps before),
+   * newest first (GET /executions/:id/identical).
+   */
+  identicalExecutions(
+    id: string,
+    options?: RequestOptions
+  ): Promise<IdenticalExecutions> {
+    return this._transport.json(
+      'GET',
+      `/executions/${enc(id)}/identical`,
+      'IdenticalExecutions',
+      undefined,
+      options
+    );
+  }
+
+  /**
+   * Before a cell runs: who already ran this code after the same steps on
+   * the same environment (POST /fingerprints/lookup).
+   */
+  lookupFingerprint(
+    request: FingerprintLookupRequest,
+    options?: RequestOptions
+  ): Promise<FingerprintLookupResult> {
+    return this._transport.json(
+      'POST',
+      '/fingerprints/lookup',
+      'FingerprintLookupResult',
+      request,
+      options
+    );
+  }
+
+  /**
+   * The other sessions whose first steps computed the same as this one's,
+   * longest first (GET /sessions/:id/identical-prefix).
+   */
+  identicalPrefix(
+    sessionId: string,
+    options?: RequestOptions
+  ): Promise<IdenticalPrefix> {
+    return this._transport.json(
+      'GET',
+      `/sessions/${enc(sessionId)}/identical-prefix`,
+      'IdenticalPrefix',
+      undefined,
+      options
+    );
   }
 
   /**

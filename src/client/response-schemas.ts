@@ -19,7 +19,10 @@ import type {
   ContractReport,
   ExecutionPage,
   ExportResult,
+  FingerprintLookupResult,
   HealthStatus,
+  IdenticalExecutions,
+  IdenticalPrefix,
   InputList,
   LineageComparison,
   NotebookAtStep,
@@ -71,6 +74,9 @@ export interface ResponseBodies {
   RunPage: RunPage;
   RunNames: RunNames;
   RunMetrics: RunMetrics;
+  IdenticalExecutions: IdenticalExecutions;
+  FingerprintLookupResult: FingerprintLookupResult;
+  IdenticalPrefix: IdenticalPrefix;
 }
 
 /** The name of an answer's schema (its title). */

@@ -156,6 +156,38 @@ describe('every client method gets an answer that fits its schema', () => {
     ]);
   });
 
+  it('from two identical sessions: fingerprints and lookups (#16)', async () => {
+    const sessions = [1, 2].map(() =>
+      sessionEvent({ notebookPath: 'contract/same.ipynb' })
+    );
+    const runs = sessions.map(s =>
+      [1, 2].map(seq =>
+        executionEvent(s.session.id, seq, {
+          notebookPath: 'contract/same.ipynb'
+        })
+      )
+    );
+    await client.ingest({ events: [...sessions, ...runs.flat()] });
+    const identical = await client.identicalExecutions(runs[1][1].execution.id);
+    expect(identical.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(identical.matches.map(m => [m.executionId, m.step])).toEqual([
+      [runs[0][1].execution.id, 2]
+    ]);
+    const lookup = await client.lookupFingerprint({
+      sessionId: sessions[1].session.id,
+      previousExecutionId: runs[1][0].execution.id,
+      code: runs[0][1].execution.code
+    });
+    expect(lookup.state).toBe('ok');
+    expect(lookup.matches.map(m => m.executionId)).toEqual([
+      runs[0][1].execution.id
+    ]);
+    const prefix = await client.identicalPrefix(sessions[1].session.id);
+    expect(prefix.matches).toEqual([
+      expect.objectContaining({ sessionId: sessions[0].session.id, step: 2 })
+    ]);
+  });
+
   it('from a session and a fork of it (#14)', async () => {
     const source = sessionEvent({ notebookPath: 'contract/forked.ipynb' });
     const sid = source.session.id;
