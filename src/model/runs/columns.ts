@@ -4,6 +4,7 @@
  * picks, with the field each sorts on in the filter language (#16
  * contract 2) and how a run's value is read.
  */
+import { fieldText } from '../../records/runs';
 import type { RunNameCount, RunNames, RunSummary } from './types';
 
 /** What a column shows, which decides its alignment and formatting. */
@@ -37,22 +38,17 @@ export interface IRunColumn {
   readonly width: number;
 }
 
-/** A name the filter language takes bare; others are backquoted. */
-const BARE_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-
-/** Suffixes that read a metric's min, max or count (contract 2). */
-const METRIC_SUFFIX = /\.(min|max|count)$/;
-
 /**
  * A param or metric as a field of the filter language:
- * `metrics.accuracy`, `` params.`learning rate` ``.
+ * `metrics.accuracy`, `` params.`learning rate` `` (the filter rules'
+ * spelling).
  */
 export function runField(group: 'params' | 'metrics', name: string): string {
-  const bare =
-    BARE_NAME.test(name) && !(group === 'metrics' && METRIC_SUFFIX.test(name));
-  return bare
-    ? `${group}.${name}`
-    : `${group}.\`${name.replace(/[`\\]/g, m => `\\${m}`)}\``;
+  return fieldText(
+    group === 'params'
+      ? { field: 'params', name }
+      : { field: 'metrics', name, stat: 'last' }
+  );
 }
 
 /**
