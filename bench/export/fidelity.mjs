@@ -4,19 +4,22 @@
  * put it (beside the notebook, which here is the kernel's working folder),
  * the files the recording wrote are removed, `python pipeline.py` runs in
  * the given Python, and each recorded file's sha256 and each recorded
- * metric is compared with what the run left. Also: the exported script's
+ * metric is compared with what the run left; a file whose hash differs is
+ * also compared by content (jupyterlab_trail.content_compare, against the
+ * recorded file kept aside before the run). Also: the exported script's
  * size against all the code that ran.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   readFileSync,
   rmSync,
   writeFileSync
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 
 const sha256 = path =>
   createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -55,6 +58,50 @@ function runScript(python, folder, timeoutMs) {
   });
 }
 
+/**
+ * `python -m jupyterlab_trail.content_compare`'s answer for a file whose
+ * hash differs (`{comparable, same, differences, count, reason?}`), or
+ * `{comparable: false, reason}` when it could not run.
+ */
+function compareContent(python, cwd, recorded, reproduced) {
+  return new Promise(resolve => {
+    const child = spawn(
+      python,
+      ['-m', 'jupyterlab_trail.content_compare', recorded, reproduced],
+      { cwd, stdio: ['ignore', 'pipe', 'pipe'] }
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', chunk => (stdout += chunk));
+    child.stderr.on('data', chunk => (stderr = (stderr + chunk).slice(-2000)));
+    child.once('close', code => {
+      try {
+        resolve(JSON.parse(stdout));
+      } catch {
+        resolve({
+          comparable: false,
+          reason: `exit ${code}: ${stderr.trim().split('\n').slice(-1)[0]}`
+        });
+      }
+    });
+  });
+}
+
+/** Every difference an int in an attribute named *_id: an id() (a memory address). */
+export function onlyIds(content) {
+  return (
+    content?.comparable === true &&
+    !content.same &&
+    content.count === content.differences.length &&
+    content.differences.every(
+      d =>
+        /(^|\.)[A-Za-z_]\w*_id$/.test(d.path) &&
+        /^-?\d+$/.test(d.recorded) &&
+        /^-?\d+$/.test(d.reproduced)
+    )
+  );
+}
+
 /** Same number (a metric that was NaN or infinite is recorded as null). */
 function sameValue(recorded, reproduced) {
   return recorded === null
@@ -64,7 +111,7 @@ function sameValue(recorded, reproduced) {
 
 /**
  * Runs the pipeline in `folder` (written by writeExport) and compares:
- * `{ exit, ms, stderr, files: [{path, recorded, reproduced, same}],
+ * `{ exit, ms, stderr, files: [{path, recorded, reproduced, same, content?}],
  *    metrics: [{name, recorded, reproduced, same}], reproduced }`.
  */
 export async function runAndCompare({
@@ -74,21 +121,35 @@ export async function runAndCompare({
   result,
   timeoutMs
 }) {
-  for (const file of result.expected.files) {
-    rmSync(join(cwd, file.path), { force: true });
-  }
+  // The files the recording wrote, kept aside for the content comparison.
+  const kept = join(folder, '.recorded');
+  mkdirSync(kept, { recursive: true });
+  result.expected.files.forEach((file, index) => {
+    const path = join(cwd, file.path);
+    if (existsSync(path) && sha256(path) === file.sha256) {
+      copyFileSync(path, join(kept, `${index}${extname(file.path)}`));
+    }
+    rmSync(path, { force: true });
+  });
   rmSync(join(folder, 'metrics.json'), { force: true });
   const run = await runScript(python, folder, timeoutMs);
-  const files = result.expected.files.map(file => {
+  const files = [];
+  for (const [index, file] of result.expected.files.entries()) {
     const path = join(cwd, file.path);
     const reproduced = existsSync(path) ? sha256(path) : null;
-    return {
+    const entry = {
       path: file.path,
       recorded: file.sha256,
       reproduced,
       same: reproduced === file.sha256
     };
-  });
+    const recordedCopy = join(kept, `${index}${extname(file.path)}`);
+    if (reproduced && !entry.same && existsSync(recordedCopy)) {
+      entry.content = await compareContent(python, cwd, recordedCopy, path);
+    }
+    files.push(entry);
+  }
+  rmSync(kept, { recursive: true, force: true });
   let written = {};
   try {
     written = JSON.parse(readFileSync(join(folder, 'metrics.json'), 'utf8'));
