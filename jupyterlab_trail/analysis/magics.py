@@ -160,7 +160,7 @@ class _Rewriter:
         self.edits = []  # (start, end, replacement)
 
     def run(self, tree):
-        self.imported = False
+        self.imported = set()
         self.body(tree.body, top=True)
         text = self.text
         for start, end, replacement in sorted(self.edits, reverse=True):
@@ -175,11 +175,17 @@ class _Rewriter:
     def subprocess(self):
         """The import line for a ``subprocess.run`` (none after one already
         made at the cell's top level)."""
-        self.result.injected.add("subprocess")
-        if self.imported:
+        return self.module("subprocess")
+
+    def module(self, name):
+        """The import line of a module the translation uses (none after one
+        already made at the cell's top level)."""
+        self.result.injected.add(name)
+        if name in self.imported:
             return []
-        self.imported = self.top
-        return ["import subprocess"]
+        if self.top:
+            self.imported.add(name)
+        return ["import %s" % name]
 
     def statement(self, stmt, sole):
         children = [getattr(stmt, f, None) for f in ("body", "orelse", "finalbody")]
@@ -247,6 +253,8 @@ class _Rewriter:
             self.untranslated(stmt, line, sole, "IPython extension %s" % rest.strip())
         elif name in DROPPED_LINE:
             self.replace(stmt, line, sole, "dropped", None)
+        elif name in ("cd", "env"):
+            self.process_magic(stmt, line, sole, name, rest)
         elif name in ("time", "timeit"):
             statement = rest
             if name == "timeit":
@@ -257,6 +265,33 @@ class _Rewriter:
             self.unwrap(stmt, line, sole, statement, "runs once" if name == "timeit" else None)
         else:
             self.untranslated(stmt, line, sole, "IPython magic %%%s" % name)
+
+    def process_magic(self, stmt, line, sole, name, rest):
+        """``%cd folder`` as ``os.chdir``, ``%env NAME=value`` as
+        ``os.environ``: side effects later cells depend on
+        (side_effects.py finds them in the plain Python). ``%env`` that only
+        shows is dropped; ``%cd`` with options, a bookmark or no folder is not
+        translated."""
+        text = rest.strip()
+        if name == "cd":
+            words = _split(text)
+            if len(words) != 1 or words[0].startswith("-"):
+                self.untranslated(stmt, line, sole, "%%cd %s" % (text or "(home folder)"))
+                return
+            code = self.module("os") + ["os.chdir(os.path.expanduser(%s))" % command_expression(words[0])]
+            self.replace(stmt, line, sole, "unwrapped", code, reason="as os.chdir()")
+            return
+        # IPython's %env: NAME=value, or NAME value; a NAME alone shows it.
+        separator = "=" if "=" in text else " "
+        if separator not in text:
+            self.replace(stmt, line, sole, "dropped", None)
+            return
+        key, value = (part.strip() for part in text.split(separator, 1))
+        if not key.isidentifier():
+            self.untranslated(stmt, line, sole, "%%env %s" % text)
+            return
+        code = self.module("os") + ["os.environ[%r] = %s" % (key, command_expression(value))]
+        self.replace(stmt, line, sole, "unwrapped", code, reason="as os.environ")
 
     def cell_magic(self, stmt, line, sole, assign, name, rest, body):
         if assign is not None:

@@ -189,7 +189,7 @@ def test_plain_python_is_kept_byte_for_byte():
     [
         ("%%html\n<b>done</b>\n", "dropped", "display"),
         ("%%capture\nmodel.fit(X)\n", "unwrapped", "state"),
-        ("%env DATA_DIR=/data\n", "untranslated", "state"),
+        ("%env DATA_DIR=/data\n", "unwrapped", "state"),
         ("%pip list\n", "dropped", "display"),
         ("%load_ext sql\n", "untranslated", "state"),
     ],

@@ -196,3 +196,25 @@ def test_cells_without_side_effects_and_unparsable_cells():
     assert effects_of("import numpy as np\nX = np.random.rand(3)\nprint(X.sum())\n") == []
     broken = analyze_cell("c", "def (:\n")
     assert broken["ok"] is False and broken["sideEffects"] == []
+
+
+def test_cd_and_env_magics_become_python_with_their_side_effects():
+    f = analyze_cell("c", "%cd data\n%env MODE=fast\n%env HOME\nrows = 1\n")
+    assert f["python"] == (
+        "import os\nos.chdir(os.path.expanduser('data'))\n"
+        "os.environ['MODE'] = 'fast'\n# trail: dropped: %env HOME\nrows = 1\n"
+    )
+    assert [(t["magic"], t["action"]) for t in f["translations"]] == [
+        ("%cd data", "unwrapped"),
+        ("%env MODE=fast", "unwrapped"),
+        ("%env HOME", "dropped"),
+    ]
+    assert f["sideEffects"] == [
+        {"kind": "cwd", "call": "os.chdir", "line": 2, "path": "data"},
+        {"kind": "environment", "call": "os.environ['MODE']", "line": 3},
+    ]
+    # The injected import is the translation's, not the cell's.
+    assert f["defines"] == ["rows"] and f["imports"] == []
+    # A bookmark, the previous folder or options are IPython's own: said, not guessed.
+    for code in ("%cd -b project\n", "%cd -\n", "%cd\n"):
+        assert analyze_cell("c", code)["translations"][0]["action"] == "untranslated"
