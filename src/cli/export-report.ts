@@ -141,7 +141,9 @@ function howToRun(
     );
   }
   if (names.has('MLproject')) {
-    lines.push(`  mlflow run ${shown}`);
+    lines.push(
+      `  mlflow run ${shown} --env-manager local   (in the environment of requirements.txt)`
+    );
   }
   if (names.has('Dockerfile')) {
     lines.push(

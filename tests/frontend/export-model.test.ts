@@ -101,7 +101,7 @@ describe('the report’s rules', () => {
     ).toBe(true);
     expect(forms.find(f => f.title === 'DVC')!.lines).toContain('dvc repro');
     expect(forms.find(f => f.title === 'MLflow')!.lines).toContain(
-      'mlflow run .'
+      'mlflow run . --env-manager local'
     );
     expect(
       forms

@@ -232,7 +232,7 @@ describe('buildPipeline', () => {
       'python pipeline.py --lr 0.1',
       'dvc repro',
       'dvc exp run -S lr=0.1',
-      'mlflow run . -P lr=0.1',
+      'mlflow run . --env-manager local -P lr=0.1',
       'papermill pipeline.ipynb out.ipynb -p lr 0.1',
       '**Not pinned:** `helpers_of_mine`'
     ]) {

@@ -116,7 +116,10 @@ export function howToRun(
     fallback.push({ title: 'DVC', lines: [cd, 'dvc repro'] });
   }
   if (has('MLproject')) {
-    fallback.push({ title: 'MLflow', lines: [cd, 'mlflow run .'] });
+    fallback.push({
+      title: 'MLflow',
+      lines: [cd, 'mlflow run . --env-manager local']
+    });
   }
   return fallback;
 }

@@ -59,7 +59,7 @@ export function pipelineNotebook(spec: PipelineSpec): Record<string, unknown> {
     'import sys as _sys',
     '',
     '_HERE = _os.path.abspath("")',
-    '# The notebook names itself, so a run under papermill is recorded as this notebook\'s.',
+    "# The notebook names itself, so a run under papermill is recorded as this notebook's.",
     `_NOTEBOOK_FORM = ${JSON.stringify(NOTEBOOK)}`,
     `_NOTEBOOK_DIR = ${JSON.stringify(notebookDir(spec))}`,
     `_SOURCE = ${sourceLiteral(spec)}`,

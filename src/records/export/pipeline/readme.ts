@@ -5,7 +5,7 @@
  */
 import { dvcOutputs, isDvcParam } from './dvc';
 import { mlflowParams, projectName, pythonVersion } from './mlflow';
-import { notebookDir, oneLine, PARAMS_FILE, SCRIPT } from './script';
+import { NOTEBOOK, notebookDir, oneLine, PARAMS_FILE, SCRIPT } from './script';
 import { howToVerify } from './readme-verify';
 import type { PipelineSpec } from './spec';
 
@@ -162,6 +162,9 @@ function keptAndDropped(spec: PipelineSpec): string[] {
   return lines;
 }
 
+/** How `mlflow run` is told to use the environment it runs in. */
+export const MLFLOW_ENV = '--env-manager local';
+
 function howToRun(
   spec: PipelineSpec,
   unresolvedImports: readonly string[]
@@ -209,16 +212,31 @@ function howToRun(
   if (example !== undefined && isDvcParam(example)) {
     lines.push(`dvc exp run -S ${example}=${exampleValue}`);
   }
-  lines.push('```', '', '### MLflow', '', '```sh', 'mlflow run .');
+  // --env-manager local: the Python environment set up above. Without it
+  // MLflow builds a virtualenv from python_env.yaml, which needs pyenv.
+  lines.push(
+    '```',
+    '',
+    '### MLflow',
+    '',
+    'From this folder, in the environment set up above with `mlflow` installed (or `mlflow-skinny`, given a tracking store in `MLFLOW_TRACKING_URI`):',
+    '',
+    '```sh',
+    `mlflow run . ${MLFLOW_ENV}`
+  );
   const mlflowExample = mlflowParams(spec)[0];
   if (mlflowExample !== undefined) {
     lines.push(
-      `mlflow run . -P ${mlflowExample}=${JSON.stringify(spec.params[mlflowExample])}`
+      `mlflow run . ${MLFLOW_ENV} -P ${mlflowExample}=${JSON.stringify(spec.params[mlflowExample])}   # override a param`
     );
   }
   lines.push(
     '```',
     '',
+    `Without \`${MLFLOW_ENV}\` MLflow builds its own virtualenv from \`python_env.yaml\` (it needs pyenv and virtualenv).`,
+    ''
+  );
+  lines.push(
     '### Docker',
     '',
     '```sh',
@@ -246,14 +264,16 @@ function howToRun(
     '',
     '### papermill',
     '',
+    `From this folder, with \`papermill\` installed and a \`python3\` kernel that has the requirements:`,
+    '',
     '```sh',
-    'papermill pipeline.ipynb out.ipynb' +
+    `papermill ${NOTEBOOK} out.ipynb` +
       (example !== undefined ? ` -p ${example} ${exampleValue}` : ''),
     '```'
   );
   lines.push(
     '',
-    'Runs are recorded to Trail when `jupyterlab_trail` is installed and offers recording pipeline runs; without it they run on their own (`TRAIL_DISABLED=1` turns recording off).'
+    'Each run of any form is recorded to Trail, with its params, metrics and files, as a run of this export, when its Python can import `jupyterlab_trail` and a Trail server is configured (`TRAIL_URL` and `TRAIL_TOKEN`, or the local server); otherwise it runs on its own. `TRAIL_DISABLED=1` turns recording off.'
   );
   if (unresolvedImports.length > 0) {
     lines.push(
