@@ -20,6 +20,7 @@ import { TeamSteps } from './access/team-steps';
 import { TeamForks } from './access/team-forks';
 import { TeamReplays } from './access/team-replays';
 import { TeamExports } from './access/team-exports';
+import { TeamRuns } from './access/team-runs';
 import { TeamFingerprints } from './access/team-fingerprints';
 import { cors } from './http/cors';
 import { checkJsonShape } from './http/json-limits';
@@ -37,6 +38,7 @@ import { stepRoutes } from './routes/steps';
 import { forkRoutes } from './routes/fork';
 import { replayRoutes } from './routes/replay';
 import { exportRoutes } from './routes/export';
+import { runRoutes } from './routes/runs';
 import type { HistorySearch } from './search/history-search';
 import { SearchService } from './search/search-service';
 import {
@@ -189,6 +191,9 @@ export function createApp(deps: AppDeps): Express {
     ),
     peopleRoutes(new TeamPeople(access)),
     searchRoutes(search),
+    runRoutes(
+      new TeamRuns(access, requestValidator, recordIdPattern(schemas))
+    ),
     changeRoutes(feed),
     contentRoutes(history)
   );

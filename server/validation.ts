@@ -136,6 +136,36 @@ export class RecordValidator {
     );
   }
 
+  /**
+   * Throws a 400 `invalid_request` AppError unless a request's query
+   * parameters fit the schema with `$id` `schemaId` (schema/api); details
+   * name the parameter from `/query`.
+   */
+  assertQuery<T>(
+    schemaId: string,
+    query: unknown,
+    what: string
+  ): asserts query is T {
+    const validate = this.ajv.getSchema(schemaId);
+    if (!validate) {
+      throw new Error(`no schema ${schemaId} was given to the validator`);
+    }
+    if (validate(query)) {
+      return;
+    }
+    const details = this.describe(validate.errors ?? []).map(d => ({
+      ...d,
+      path: `/query${d.path}`
+    }));
+    const first = details[0];
+    throw new AppError(
+      400,
+      'invalid_request',
+      `${what}: the query parameter ${first.path.slice('/query/'.length) || 'set'} ${first.message}.`,
+      details
+    );
+  }
+
   /** Throws a 400 `invalid_request` AppError unless `body` is an EventBatch. */
   assertBatch(body: unknown): asserts body is EventBatch {
     if (this.validateBatchFn(body)) {

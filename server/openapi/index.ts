@@ -28,6 +28,7 @@ import { forkPaths } from './fork-paths';
 import { historyPaths } from './history-paths';
 import { ref } from './parts';
 import { replayPaths } from './replay-paths';
+import { runPaths } from './run-paths';
 import { stepPaths } from './step-paths';
 import { teamPaths } from './team-paths';
 
@@ -107,7 +108,8 @@ export function buildOpenApiDocument(
       ...replayPaths(recordIdPattern(recordSchemas).source),
       ...forkPaths(recordIdPattern(recordSchemas).source),
       ...fingerprintPaths(recordIdPattern(recordSchemas).source),
-      ...exportPaths(recordIdPattern(recordSchemas).source)
+      ...exportPaths(recordIdPattern(recordSchemas).source),
+      ...runPaths(recordIdPattern(recordSchemas).source)
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },

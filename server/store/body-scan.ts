@@ -16,7 +16,8 @@ const SEGMENT_NAME = /^(\d{8})\.log$/;
 /**
  * Calls `onBody(kind, body)` for each intact record of the log in `dir`
  * whose header kind passes `wanted`, up to the size each segment had when
- * it was reached (records appended meanwhile are left to their writer).
+ * it was reached (records appended meanwhile are left to their writer), or
+ * only up to `until` (a segment and its size) when given.
  * Yields to the event loop every few milliseconds of parsing so that
  * requests keep flowing: a 16 MiB chunk takes a few hundred ms to parse.
  */
@@ -24,17 +25,22 @@ export async function scanLogBodies(
   dir: string,
   wanted: (kind: string) => boolean,
   onBody: (kind: string, body: string) => void,
-  shouldStop: () => boolean = () => false
+  shouldStop: () => boolean = () => false,
+  until?: { segment: number; size: number }
 ): Promise<void> {
   const segments = (await fs.readdir(dir))
     .map(name => SEGMENT_NAME.exec(name))
     .filter((m): m is RegExpExecArray => m !== null)
     .map(m => Number(m[1]))
-    .sort((a, b) => a - b);
+    .sort((a, b) => a - b)
+    .filter(segment => until === undefined || segment <= until.segment);
   for (const segment of segments) {
     const handle = await fs.open(join(dir, segmentName(segment)), 'r');
     try {
-      const size = (await handle.stat()).size;
+      const size =
+        until?.segment === segment
+          ? Math.min(until.size, (await handle.stat()).size)
+          : (await handle.stat()).size;
       let buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size, 1)));
       let position = 0; // file offset of buf[0]
       let filled = 0;

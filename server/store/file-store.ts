@@ -63,12 +63,17 @@ import { scanLogBodies } from './body-scan';
 import { SegmentLog, type LogLocation, type LogWarnings } from './segment-log';
 import { BodyCache } from './body-cache';
 import { StepTable } from './step-table';
+import { StoreRuns } from './store-runs';
 import { openStoreMeta, type StoreMeta } from './store-meta';
 import {
   readEnvironment,
   type CellQuery,
   type ExecutionKey,
   type ExecutionQuery,
+  type RunNameCounts,
+  type RunOwners,
+  type RunQuery,
+  type RunQueryResult,
   type SessionKey,
   type SessionQuery,
   type StepRecord,
@@ -99,6 +104,20 @@ export class FileStore implements TrailStore {
   private readonly recent = new BodyCache();
   /** Blobs in the log, then blob files of format 2. */
   readonly blobs = { get: (sha256: string) => this.readBlob(sha256) };
+  /** The runs: rebuilt from the log's bodies at open, then kept as stored. */
+  private readonly runs = new StoreRuns({
+    session: id => this.index.session(id),
+    executionPlace: id => {
+      const n = this.index.executionNumber(id);
+      return n === undefined
+        ? undefined
+        : {
+            sessionId: this.index.sessionOfExecution(id)!,
+            seq: this.index.seqOf(n),
+            n
+          };
+    }
+  });
   /** Fingerprints of the executions (see store-fingerprints.ts). */
   private readonly fingerprints: StoreFingerprints;
 
@@ -158,6 +177,7 @@ export class FileStore implements TrailStore {
       index,
       store.fingerprints.table
     );
+    store.runs.rebuild(join(dataDir, 'log'), log.end, () => store.sessionIds());
     return store;
   }
 
@@ -344,6 +364,11 @@ export class FileStore implements TrailStore {
   }
 
   private indexEvent(event: StoredEvent, at: LogLocation): void {
+    this.indexEventOnly(event, at);
+    this.runs.stored(event);
+  }
+
+  private indexEventOnly(event: StoredEvent, at: LogLocation): void {
     switch (event.kind) {
       case 'session.started':
         // The index keeps the record: a copy, as the log does, so that the
@@ -477,6 +502,33 @@ export class FileStore implements TrailStore {
     );
   }
 
+  queryRuns(query: RunQuery): Promise<RunQueryResult> {
+    return this.runs.query(query);
+  }
+
+  getRun(id: string, owners?: RunOwners) {
+    return this.runs.get(id, owners);
+  }
+
+  runNames(
+    excludeIds?: ReadonlySet<string>,
+    owners?: RunOwners
+  ): Promise<RunNameCounts> {
+    return this.runs.names(excludeIds, owners);
+  }
+
+  /** Every stored session's id. */
+  private sessionIds(): string[] {
+    const ids: string[] = [];
+    let after: SessionKey | undefined;
+    do {
+      const page = this.index.listSessions({ limit: 10000, after });
+      page.items.forEach(s => ids.push(s.id));
+      after = page.next ?? undefined;
+    } while (after);
+    return ids;
+  }
+
   private async summaries(numbers: number[]): Promise<ExecutionSummary[]> {
     const records = await Promise.all(numbers.map(n => this.readExecution(n)));
     return records.map(summarizeExecution);
@@ -540,6 +592,7 @@ export class FileStore implements TrailStore {
       return;
     }
     this.closed = true;
+    this.runs.stop();
     while (this.committing) {
       await this.committing;
     }

@@ -17,11 +17,16 @@ import { summarizeExecution } from '../../src/records/summary';
 import { listCellExecutions, previousExecution } from './cell-index';
 import { DuplicateFilter } from './duplicates';
 import { HistoryIndex } from './history-index';
+import { StoreRuns } from './store-runs';
 import { StoreFingerprints } from './store-fingerprints';
 import {
   readEnvironment,
   type CellQuery,
   type ExecutionKey,
+  type RunNameCounts,
+  type RunOwners,
+  type RunQuery,
+  type RunQueryResult,
   type ExecutionQuery,
   type SessionKey,
   type SessionQuery,
@@ -42,6 +47,20 @@ export class MemoryStore implements TrailStore {
   private readonly annotations: ExecutionAnnotatedEvent[] = [];
   /** Structure snapshots' cells by their number in the index. */
   private readonly structures: StructureCell[][] = [];
+  /** The runs, kept as events are stored. */
+  private readonly runs = new StoreRuns({
+    session: id => this.index.session(id),
+    executionPlace: id => {
+      const n = this.index.executionNumber(id);
+      return n === undefined
+        ? undefined
+        : {
+            sessionId: this.records[n].sessionId,
+            seq: this.records[n].seq,
+            n
+          };
+    }
+  });
   /** Fingerprints of the executions (see store-fingerprints.ts). */
   private readonly fingerprints = new StoreFingerprints(this.index, {
     load: async n => this.record(n),
@@ -112,6 +131,7 @@ export class MemoryStore implements TrailStore {
           });
           break;
       }
+      this.runs.stored(event);
     }
     await this.fingerprints.stored(fresh);
     return result;
@@ -197,6 +217,21 @@ export class MemoryStore implements TrailStore {
       fromSeq: entry.fromSeq,
       cells: structuredClone(this.structures[entry.ref])
     }));
+  }
+
+  queryRuns(query: RunQuery): Promise<RunQueryResult> {
+    return this.runs.query(query);
+  }
+
+  getRun(id: string, owners?: RunOwners) {
+    return this.runs.get(id, owners);
+  }
+
+  runNames(
+    excludeIds?: ReadonlySet<string>,
+    owners?: RunOwners
+  ): Promise<RunNameCounts> {
+    return this.runs.names(excludeIds, owners);
   }
 
   async close(): Promise<void> {}

@@ -242,6 +242,14 @@ export class SegmentLog {
   }
 
   /**
+   * The end of the log as written so far: its last segment and that
+   * segment's size (a scan up to it reads what was there, no more).
+   */
+  get end(): { segment: number; size: number } {
+    return { segment: this.segment, size: this.size };
+  }
+
+  /**
    * Appends records in one durable write (see durable-append.ts); resolves
    * with their locations once they are durable. Callers must not overlap
    * calls. A failed write (or sync) was never acknowledged, but may have

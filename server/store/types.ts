@@ -14,6 +14,8 @@ import type {
   TrailEvent
 } from '../../src/records/schema';
 import type { FingerprintStore } from './fingerprint-types';
+import type { RunSummary } from '../../src/client/api-schema';
+import type { FilterNode, SortKey } from '../../src/records/runs/filter';
 
 /**
  * An environment.captured event as stored: the snapshot itself is kept
@@ -120,6 +122,66 @@ export interface ExecutionQuery {
   limit: number;
   /** Continue after this execution (exclusive). */
   after?: ExecutionKey;
+}
+
+/**
+ * Where a run sits in a sorted run listing: the last run of a page as far
+ * as the sort looks at it (the sort keys' params and metrics, the other
+ * fields it may compare, startedAt and id for ties), so the next page
+ * starts after it even when runs came or changed in between.
+ */
+export type RunKey = Pick<RunSummary, 'id' | 'startedAt'> & Partial<RunSummary>;
+
+/**
+ * Who recorded each session and who may see it: the access layer's facts,
+ * which the store does not keep, lent to a run query so that `author` can
+ * be filtered and sorted on where the runs are. `version` changes when a
+ * fact an order may depend on changes (a display name).
+ */
+export interface RunOwners {
+  of(sessionId: string): Pick<RunSummary, 'author' | 'visibility'> | undefined;
+  readonly version?: number;
+}
+
+/**
+ * Query of the runs (a run is a session summarised by what it logged; see
+ * run-summary.schema.json). The filter and the sort are data (the filter
+ * language's AST and sort keys, src/records/runs), so a SQL backend can
+ * translate them; the filter applies before a page is cut, and `total`
+ * counts every run it keeps.
+ */
+export interface RunQuery {
+  filter?: FilterNode;
+  sort: SortKey[];
+  /** Only runs of this notebook path. */
+  notebook?: string;
+  /** Only runs started at or after this instant (ms since the epoch). */
+  from?: number;
+  /** Only runs started before this instant (ms since the epoch). */
+  to?: number;
+  /** Never these sessions (e.g. the ones the caller may not read). */
+  excludeIds?: ReadonlySet<string>;
+  /** Authors and visibility (runs have none without). */
+  owners?: RunOwners;
+  limit: number;
+  /** Continue after this run (exclusive). */
+  after?: RunKey;
+}
+
+/** A page of runs, the key to continue after, and how many match in all. */
+export interface RunQueryResult {
+  items: RunSummary[];
+  next: RunKey | null;
+  total: number;
+}
+
+/** The names of the runs' params and metrics with how many runs have each. */
+export interface RunNameCounts {
+  params: { name: string; count: number }[];
+  metrics: { name: string; count: number }[];
+  tags: string[];
+  /** Authors' user names (with `owners`). */
+  authors: string[];
 }
 
 /** Content-addressed storage of large mime values. */
@@ -246,6 +308,21 @@ export interface TrailStore extends FingerprintStore {
     onRecord: (record: ExecutionRecord) => void,
     shouldStop?: () => boolean
   ): Promise<void>;
+  /**
+   * Runs (sessions summarised by their params, metrics, tags, inputs and
+   * status) that the query keeps, in its order, a page at a time.
+   */
+  queryRuns(query: RunQuery): Promise<RunQueryResult>;
+  /** One run (stored id), or null when nothing of the session is stored. */
+  getRun(id: string, owners?: RunOwners): Promise<RunSummary | null>;
+  /**
+   * The param and metric names, tags and authors over the runs, those of
+   * `excludeIds` left out.
+   */
+  runNames(
+    excludeIds?: ReadonlySet<string>,
+    owners?: RunOwners
+  ): Promise<RunNameCounts>;
   /** Finishes pending writes and releases files. */
   close(): Promise<void>;
 }

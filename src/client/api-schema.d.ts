@@ -751,6 +751,56 @@ export interface PreviousExecution {
 }
 
 /**
+ * The query parameters of GET /api/v1/runs, each given at most once. The server reads filter, sort and columns with the run filter language (src/records/runs) after this check.
+ */
+export interface RunListParameters {
+  /**
+   * A filter such as metrics.accuracy > 0.9 and params.model = "rf"; empty or absent: every run.
+   */
+  filter?: string;
+  /**
+   * Comma-separated fields, each optionally prefixed by - for descending, e.g. -metrics.accuracy,params.lr. Default: -started (newest first). Missing values sort last either way; ties by start (newest first), then id.
+   */
+  sort?: string;
+  /**
+   * Comma-separated params.NAME, metrics.NAME, params.* or metrics.*: the params and metrics the items carry (all when absent).
+   */
+  columns?: string;
+  /**
+   * Page size, 1 to 500 (default 100).
+   */
+  limit?: string;
+  /**
+   * The next of the previous page (opaque), with the same sort.
+   */
+  cursor?: string;
+  /**
+   * Only runs of this notebook path.
+   */
+  notebook?: string;
+  /**
+   * Only runs started at or after this RFC 3339 date-time (or YYYY-MM-DD, midnight UTC).
+   */
+  from?: string;
+  /**
+   * Only runs started before this RFC 3339 date-time (or YYYY-MM-DD, midnight UTC).
+   */
+  to?: string;
+  [k: string]: unknown;
+}
+
+/**
+ * The query parameters of GET /api/v1/runs/{id}/metrics, each given at most once.
+ */
+export interface RunMetricsParameters {
+  /**
+   * Comma-separated metric names (a name holding a comma backquoted); every metric when absent.
+   */
+  names?: string;
+  [k: string]: unknown;
+}
+
+/**
  * GET /api/v1/runs/{id}/metrics?names=: every logged point of the named metrics in seq order, then log order; at most 10,000 points per name (thinned evenly beyond, first and last kept, thinned true).
  */
 export interface RunMetrics {

@@ -28,6 +28,10 @@ import type {
   NotebookVisibilityResult,
   PreflightReport,
   PreflightRequest,
+  RunMetrics,
+  RunNames,
+  RunPage,
+  RunSummary,
   SearchPage,
   ServerVersion,
   SessionPage,
@@ -45,6 +49,7 @@ import type {
   NotebookQuery,
   PageQuery,
   RequestOptions,
+  RunsQuery,
   SearchQuery,
   SessionQuery
 } from './types';
@@ -430,6 +435,60 @@ export class TrailClient {
       cursor: query.cursor
     });
     return this._transport.json('GET', `/search${search}`, 'SearchPage');
+  }
+
+  /**
+   * Runs the caller may read, filtered, sorted and paged (GET /runs); a
+   * filter that does not parse is a 400 whose message gives the position.
+   */
+  listRuns(query: RunsQuery = {}): Promise<RunPage> {
+    const search = queryString({
+      filter: query.filter,
+      sort: query.sort,
+      columns: query.columns,
+      notebook: query.notebook,
+      from: query.from,
+      to: query.to,
+      limit: query.limit,
+      cursor: query.cursor
+    });
+    return this._transport.json('GET', `/runs${search}`, 'RunPage');
+  }
+
+  /** One run (GET /runs/:id). */
+  getRun(id: string): Promise<RunSummary> {
+    return this._transport.json('GET', `/runs/${enc(id)}`, 'RunSummary');
+  }
+
+  /**
+   * The param and metric names, tags and authors of the runs the caller
+   * may read (GET /runs/names): for completion and the column picker.
+   */
+  runNames(): Promise<RunNames> {
+    return this._transport.json('GET', '/runs/names', 'RunNames');
+  }
+
+  /**
+   * A run's metric series (GET /runs/:id/metrics), every metric when no
+   * names are given; a name holding a comma is sent backquoted.
+   */
+  runMetrics(id: string, names?: readonly string[]): Promise<RunMetrics> {
+    const search = queryString({
+      names: names?.length
+        ? names
+            .map(n =>
+              n.includes(',') || n.startsWith('`') || n.trim() !== n
+                ? '`' + n.replace(/[`\\]/g, c => '\\' + c) + '`'
+                : n
+            )
+            .join(',')
+        : undefined
+    });
+    return this._transport.json(
+      'GET',
+      `/runs/${enc(id)}/metrics${search}`,
+      'RunMetrics'
+    );
   }
 
   /**

@@ -155,3 +155,22 @@ export interface PageQuery {
   /** The `nextCursor` of the previous page. */
   cursor?: string;
 }
+
+/**
+ * Query of GET /api/v1/runs (#16): the filter and sort in the run filter
+ * language, the params and metrics the items carry, notebook and dates.
+ */
+export interface RunsQuery extends PageQuery {
+  /** e.g. `metrics.accuracy > 0.9 and params.model = "rf"`; every run when empty. */
+  filter?: string;
+  /** e.g. `-metrics.accuracy,params.lr` (default `-started`). */
+  sort?: string;
+  /** Comma list of `params.NAME`, `metrics.NAME`, `params.*`, `metrics.*`. */
+  columns?: string;
+  /** Only runs of this notebook path. */
+  notebook?: string;
+  /** Only runs started at or after this ISO time (or date). */
+  from?: string;
+  /** Only runs started before this ISO time (or date). */
+  to?: string;
+}

@@ -60,6 +60,10 @@ describe('openapi.json', () => {
         'GET /cells/executions',
         'GET /environments/{id}',
         'GET /blobs/{sha256}',
+        'GET /runs',
+        'GET /runs/names',
+        'GET /runs/{id}',
+        'GET /runs/{id}/metrics',
         'GET /openapi.json',
         'PATCH /sessions/{id}',
         'GET /me',
@@ -87,7 +91,9 @@ describe('openapi.json', () => {
       'ExecutionCapture',
       'EnvironmentSnapshot',
       'ExportRequest',
-      'ExportResult'
+      'ExportResult',
+      'RunSummary',
+      'RunPage'
     ]) {
       expect(doc.components.schemas[title]).toMatchObject({ title });
     }

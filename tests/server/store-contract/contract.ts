@@ -13,6 +13,7 @@ import { describeExecutions } from './executions';
 import { describeFingerprints } from './fingerprints';
 import type { MakeStore } from './harness';
 import { describeLookups } from './lookups';
+import { describeRuns } from './runs';
 import { describeSessions } from './sessions';
 import { describeSteps } from './steps';
 
@@ -31,6 +32,7 @@ export function describeStoreContract(
     describeEnvironmentsAndBlobs(makeStore);
     describeLookups(makeStore);
     describeSteps(makeStore);
+    describeRuns(makeStore);
     describeFingerprints(makeStore);
   });
 }
