@@ -43,7 +43,13 @@ export function reasonOf(w: Why): string {
     const entries = [...map.entries()].sort((a, b) => a[0] - b[0]);
     for (const [step, items] of entries) {
       const key = listed(items);
-      byItems.set(key, [...(byItems.get(key) ?? []), step]);
+      // Pushed in place: a module imported once may be used by thousands of steps.
+      const consumers = byItems.get(key);
+      if (consumers) {
+        consumers.push(step);
+      } else {
+        byItems.set(key, [step]);
+      }
     }
     for (const [items, consumers] of byItems) {
       const who =

@@ -289,13 +289,18 @@ function covers(later: Step, earlier: Step): boolean {
   );
 }
 
+/**
+ * Whether a step between `from` and `to` is kept: looked up step by step
+ * (the runs of one cell are apart by at most the whole run in all, so a
+ * session pays the run's length once per re-run cell, not per kept step).
+ */
 function keptBetween(
   why: ReadonlyMap<number, Why>,
   from: number,
   to: number
 ): boolean {
-  for (const step of why.keys()) {
-    if (step > from && step < to) {
+  for (let step = from + 1; step < to; step++) {
+    if (why.has(step)) {
       return true;
     }
   }
