@@ -9,7 +9,6 @@
  * environment.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
 import {
   mkdirSync,
   mkdtempSync,
@@ -20,26 +19,25 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TrailClient } from '../../src/client';
-import {
-  buildPipeline,
-  type PipelineSpec
-} from '../../src/records/export/pipeline';
-import type { ExecutionRecord, FileAccess } from '../../src/records/schema';
+import { buildPipeline } from '../../src/records/export/pipeline';
 import {
   ROOT,
   buildServer,
   startServer,
   type RunningServer
 } from '../server/support/process';
-import { sampleSpec } from '../records/export-pipeline-support';
+import {
+  CSV,
+  capturedFile,
+  ingestExportedSession,
+  pipelineRunSpec,
+  sha256
+} from './pipeline-run-support';
 import { PYTHON, bundleCli, cleanEnv, runCli } from './support';
 
 jest.setTimeout(180000);
 
 const TOKEN = 'record-run-owner-token-0123456789';
-const CSV = 'x,y\n1,2\n2,4\n3,6\n';
-const sha256 = (data: string | Buffer): string =>
-  createHash('sha256').update(data).digest('hex');
 
 let tmp: string;
 let work: string;
@@ -48,106 +46,6 @@ let bundle: string;
 let server: RunningServer;
 let client: TrailClient;
 let sourceId: string;
-
-/** The exported session: one recorded step, ingested as the recorder would send it. */
-async function ingestSource(): Promise<string> {
-  const id = randomUUID();
-  const at = new Date().toISOString();
-  const result = await client.ingest({
-    events: [
-      {
-        id: randomUUID(),
-        kind: 'session.started',
-        session: {
-          id,
-          notebookPath: 'work/train.ipynb',
-          startedAt: at,
-          kernel: { name: 'python3', language: 'python' }
-        }
-      },
-      {
-        id: randomUUID(),
-        kind: 'execution.completed',
-        execution: {
-          id: randomUUID(),
-          sessionId: id,
-          seq: 1,
-          msgId: randomUUID(),
-          notebookPath: 'work/train.ipynb',
-          cellId: 'fit',
-          code: 'print(1)',
-          executionCount: 1,
-          status: 'ok',
-          startedAt: at,
-          endedAt: at,
-          durationMs: 0,
-          timing: 'client',
-          outputs: []
-        }
-      }
-    ]
-  } as Parameters<TrailClient['ingest']>[0]);
-  expect(result).toBeTruthy();
-  return id;
-}
-
-function spec(sessionId: string): PipelineSpec {
-  return sampleSpec({
-    source: {
-      sessionId,
-      notebookPath: 'work/train.ipynb',
-      step: 3,
-      target: { kind: 'session' },
-      exportedAt: '2026-12-06T12:00:00.000Z'
-    },
-    steps: [
-      {
-        step: 1,
-        executionId: 'exec-1',
-        cellId: 'load',
-        reason: 'defines rows used by step 3',
-        python:
-          'import csv\nwith open("data/train.csv", newline="") as f:\n    rows = [(float(r["x"]), float(r["y"])) for r in csv.DictReader(f)]\nprint("rows", len(rows))',
-        imports: ['csv']
-      },
-      {
-        step: 3,
-        executionId: 'exec-3',
-        cellId: 'fit',
-        reason: 'writes model.txt; logs mse',
-        python: [
-          'import trail',
-          'lr = PARAMS["lr"]',
-          'trail.log_param("lr", lr)',
-          'weight = lr * sum(y for _, y in rows) / sum(x for x, _ in rows)',
-          'trail.log_metric("mse", sum((weight * x - y) ** 2 for x, y in rows) / len(rows))',
-          'with open("model.txt", "w") as f:\n    f.write("weight=%r\\n" % weight)'
-        ].join('\n'),
-        imports: ['trail']
-      }
-    ],
-    params: { lr: 0.1 },
-    wiredParams: ['lr'],
-    paramNotes: {},
-    metrics: ['mse'],
-    metricValues: {},
-    inputs: [
-      {
-        path: 'data/train.csv',
-        step: 1,
-        kind: 'file',
-        sha256: sha256(CSV),
-        size: CSV.length
-      }
-    ],
-    outputs: ['model.txt'],
-    pipRequirements: [],
-    environment: undefined,
-    dropped: [],
-    untranslated: [],
-    placement: { notebookDir: '../..', pipelineDir: 'pipelines/train' }
-  });
-}
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'trail-record-run-'));
@@ -158,8 +56,8 @@ beforeAll(async () => {
   bundleCli(bundle);
   server = await startServer(join(tmp, 'data'), TOKEN);
   client = new TrailClient({ baseUrl: server.line.url, token: TOKEN });
-  sourceId = await ingestSource();
-  for (const file of buildPipeline(spec(sourceId)).files) {
+  sourceId = await ingestExportedSession(client, 'work/train.ipynb');
+  for (const file of buildPipeline(pipelineRunSpec(sourceId)).files) {
     const path = join(folder, file.path);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, file.content);
@@ -189,16 +87,6 @@ function runPipeline(extra: NodeJS.ProcessEnv = {}) {
     }),
     timeout: 150000
   });
-}
-
-function fileOf(execution: ExecutionRecord, path: string): FileAccess {
-  const file = execution.capture?.files?.find(f => f.path === path);
-  if (!file) {
-    throw new Error(
-      `${path} not in ${JSON.stringify(execution.capture?.files)}`
-    );
-  }
-  return file;
 }
 
 describe('trail record-run: a run of an exported pipeline recorded to Trail', () => {
@@ -236,13 +124,13 @@ describe('trail record-run: a run of an exported pipeline recorded to Trail', ()
     expect(execution.outputs).toEqual([
       { output_type: 'stream', name: 'stdout', text: 'rows 3\n' }
     ]);
-    const input = fileOf(execution, 'data/train.csv');
+    const input = capturedFile(execution, 'data/train.csv');
     expect(input).toMatchObject({ access: 'read', sha256: sha256(CSV) });
-    const model = fileOf(execution, 'model.txt');
+    const model = capturedFile(execution, 'model.txt');
     expect(model.access).toBe('write');
     expect(model.sha256).toBe(sha256(readFileSync(join(work, 'model.txt'))));
     expect(readFileSync(join(work, 'model.txt'), 'utf-8')).toBe('weight=1.0\n');
-    expect(fileOf(execution, 'pipelines/train/metrics.json').access).toBe(
+    expect(capturedFile(execution, 'pipelines/train/metrics.json').access).toBe(
       'write'
     );
     expect(execution.capture?.params).toEqual({ lr: 0.5 });
@@ -280,7 +168,7 @@ describe('trail record-run: a run of an exported pipeline recorded to Trail', ()
       });
       const error = execution.outputs.find(o => o.output_type === 'error');
       expect(error).toMatchObject({ ename: 'ValueError' });
-      expect(fileOf(execution, 'data/train.csv').sha256).toBe(
+      expect(capturedFile(execution, 'data/train.csv').sha256).toBe(
         sha256('x,y\n1,oops\n')
       );
     } finally {

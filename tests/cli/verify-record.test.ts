@@ -6,7 +6,6 @@
  * record-run` (the bundled command) delivers the run as a session with
  * lineage export, linked to the exported session, and the report names it.
  */
-import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,60 +17,17 @@ import {
   type RunningServer
 } from '../server/support/process';
 import { sampleSpec, writePipeline } from '../records/export-pipeline-support';
+import { CSV, ingestExportedSession, sha256 } from './pipeline-run-support';
 import { PYTHON, bundleCli, cleanEnv } from './support';
 
 jest.setTimeout(180000);
 
 const TOKEN = 'verify-record-owner-token-0123456789';
-const CSV = 'x,y\n1,2\n2,4\n3,6\n';
-const sha256 = (text: string): string =>
-  createHash('sha256').update(text).digest('hex');
 
 let tmp: string;
 let bundle: string;
 let server: RunningServer;
 let client: TrailClient;
-
-/** The exported session: one recorded step. */
-async function ingestSource(): Promise<string> {
-  const id = randomUUID();
-  const at = new Date().toISOString();
-  await client.ingest({
-    events: [
-      {
-        id: randomUUID(),
-        kind: 'session.started',
-        session: {
-          id,
-          notebookPath: 'train.ipynb',
-          startedAt: at,
-          kernel: { name: 'python3', language: 'python' }
-        }
-      },
-      {
-        id: randomUUID(),
-        kind: 'execution.completed',
-        execution: {
-          id: randomUUID(),
-          sessionId: id,
-          seq: 1,
-          msgId: randomUUID(),
-          notebookPath: 'train.ipynb',
-          cellId: 'fit',
-          code: 'print(1)',
-          executionCount: 1,
-          status: 'ok',
-          startedAt: at,
-          endedAt: at,
-          durationMs: 0,
-          timing: 'client',
-          outputs: []
-        }
-      }
-    ]
-  } as Parameters<TrailClient['ingest']>[0]);
-  return id;
-}
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'trail-verify-record-'));
@@ -88,7 +44,7 @@ afterAll(async () => {
 });
 
 it('records the verification run as a session of lineage export, and reports it', async () => {
-  const sourceId = await ingestSource();
+  const sourceId = await ingestExportedSession(client, 'train.ipynb');
   const folder = writePipeline(
     sampleSpec({
       source: {
