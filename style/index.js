@@ -6,3 +6,4 @@ import './replay-run.css';
 import './lineage.css';
 import './fork.css';
 import './export.css';
+import './runs.css';
