@@ -7,6 +7,7 @@ import { deliveryPlugin } from './plugins/delivery';
 import { exportPlugin } from './plugins/export';
 import { forkPlugin } from './plugins/fork';
 import { forkComparisonPlugin } from './plugins/forkComparison';
+import { identicalPlugin } from './plugins/identical';
 import { leaderboardPlugin } from './plugins/leaderboard';
 import { panelPlugin } from './plugins/panel';
 import { recorderPlugin } from './plugins/recorder';
@@ -29,5 +30,6 @@ export default [
   forkComparisonPlugin,
   forkPlugin,
   exportPlugin,
-  leaderboardPlugin
+  leaderboardPlugin,
+  identicalPlugin
 ];

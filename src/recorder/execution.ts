@@ -79,6 +79,20 @@ export class ExecutionBuilder {
   }
 
   /**
+   * The code as sent (cut to the record's limit), not redacted.
+   */
+  get code(): string {
+    return this._code;
+  }
+
+  /**
+   * The cell id at request time (null: not from a cell).
+   */
+  get cellId(): string | null {
+    return this._cellId;
+  }
+
+  /**
    * Whether the kernel has begun handling the request.
    */
   get started(): boolean {

@@ -11,7 +11,11 @@ export { OutputList, displayIdOf } from './outputs';
 export type { OutputMessageType } from './outputs';
 export { kernelInfoOf } from './kernel-info';
 export { parseKernelDate, isoDate, durationBetween } from './time';
-export type { IObserveContext, IRecorderClient } from './types';
+export type {
+  IExecutionStart,
+  IObserveContext,
+  IRecorderClient
+} from './types';
 export { StructureTracker } from './structure';
 export type { NotebookStructure, RedactSource } from './structure';
 export { KernelHelper } from './helper';

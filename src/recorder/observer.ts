@@ -14,7 +14,11 @@ import { kernelInfoOf } from './kernel-info';
 import { cellIdOf, hasExcludedTag, notebookPathOf } from './request';
 import { StructureTracker } from './structure';
 import { isoDate } from './time';
-import type { IObserveContext, IRecorderClient } from './types';
+import type {
+  IExecutionStart,
+  IObserveContext,
+  IRecorderClient
+} from './types';
 
 /**
  * Observes one kernel connection for a recorder.
@@ -41,6 +45,7 @@ export class KernelObserver implements IDisposable {
     this.context = options.context;
     this._settings = options.settings;
     this._onDisposed = options.onDisposed;
+    this._onStarted = options.onStarted;
     const emit = options.emit;
     this._events = new EventQueue(options.kernel, event => {
       if (this._settings.isEnabled()) {
@@ -203,7 +208,35 @@ export class KernelObserver implements IDisposable {
       requestedAt: Date.now()
     });
     this._pending.set(builder.msgId, builder);
+    this._previous.set(builder.msgId, session.lastExecutionId ?? null);
+    session.lastExecutionId = builder.id;
     this._captureStructure(session.id, builder.seq, true);
+  }
+
+  /**
+   * Tells `onStarted` once the kernel began `builder` (never delaying
+   * it: a listener's failure stays here).
+   */
+  private _announceStart(builder: ExecutionBuilder): void {
+    const previous = this._previous.get(builder.msgId);
+    if (previous === undefined || !builder.started) {
+      return;
+    }
+    this._previous.delete(builder.msgId);
+    try {
+      this._onStarted?.({
+        executionId: builder.id,
+        sessionId: builder.sessionId,
+        seq: builder.seq,
+        // Moved to a new session by a restart: its first has none.
+        previousExecutionId: builder.seq === 1 ? null : previous,
+        code: builder.code,
+        notebookPath: builder.notebookPath,
+        cellId: builder.cellId
+      });
+    } catch (error) {
+      console.warn('Trail: a listener of started executions failed', error);
+    }
   }
 
   /**
@@ -267,6 +300,7 @@ export class KernelObserver implements IDisposable {
       return;
     }
     builder.handle(msg);
+    this._announceStart(builder);
     const session = this._session;
     if (
       builder.started &&
@@ -346,6 +380,7 @@ export class KernelObserver implements IDisposable {
 
   private _complete(builder: ExecutionBuilder, status?: ExecutionStatus): void {
     this._pending.delete(builder.msgId);
+    this._previous.delete(builder.msgId);
     this._captures.completed(builder);
     this._events.push({
       id: uuid4(),
@@ -415,6 +450,9 @@ export class KernelObserver implements IDisposable {
   private _isDisposed = false;
   private _session: KernelObserver.ISession | null = null;
   private _pending = new Map<string, ExecutionBuilder>();
+  /** The previous execution of each pending one not yet begun, by msgId. */
+  private _previous = new Map<string, string | null>();
+  private _onStarted: ((start: IExecutionStart) => void) | undefined;
 }
 
 /**
@@ -470,6 +508,11 @@ export namespace KernelObserver {
      * counts.
      */
     helperOwnsComm?: (commId: unknown) => boolean | undefined;
+    /**
+     * Called when the kernel begins a recorded execution (code as sent,
+     * not redacted).
+     */
+    onStarted?: (start: IExecutionStart) => void;
   }
 
   /**
@@ -483,5 +526,7 @@ export namespace KernelObserver {
      * kernel start then means a new process, hence a new session.
      */
     active: boolean;
+    /** The id of its latest recorded execution request. */
+    lastExecutionId?: string;
   }
 }

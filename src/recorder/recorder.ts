@@ -12,7 +12,11 @@ import { KernelHelper } from './helper';
 import type { IHelperConfig } from './helper-protocol';
 import { KernelObserver } from './observer';
 import { IRedactionOptions, Redactor } from './redact';
-import type { IObserveContext, IRecorderClient } from './types';
+import type {
+  IExecutionStart,
+  IObserveContext,
+  IRecorderClient
+} from './types';
 
 /**
  * Records cell executions from kernel connections, without ever sending a
@@ -58,6 +62,14 @@ export class TrailRecorder implements IDisposable {
    */
   get eventRecorded(): ISignal<TrailRecorder, TrailEvent> {
     return this._eventRecorded;
+  }
+
+  /**
+   * Emitted when the kernel begins a recorded execution, with its code
+   * redacted as it will be recorded (for "who already ran this?").
+   */
+  get executionStarted(): ISignal<TrailRecorder, IExecutionStart> {
+    return this._executionStarted;
   }
 
   /**
@@ -183,6 +195,11 @@ export class TrailRecorder implements IDisposable {
       context,
       settings: this._settings,
       emit: event => this._emit(event),
+      onStarted: start =>
+        this._executionStarted.emit({
+          ...start,
+          code: this._redactSource(start.code)
+        }),
       onDisposed: done => {
         if (this._observers.get(done.kernel) === done) {
           this._observers.delete(done.kernel);
@@ -280,6 +297,7 @@ export class TrailRecorder implements IDisposable {
   private _observers = new Map<Kernel.IKernelConnection, KernelObserver>();
   private _isDisposed = false;
   private _eventRecorded = new Signal<TrailRecorder, TrailEvent>(this);
+  private _executionStarted = new Signal<TrailRecorder, IExecutionStart>(this);
 }
 
 /**

@@ -76,3 +76,19 @@ export interface IObserveContext {
    */
   lineage?: () => Lineage | undefined;
 }
+
+/**
+ * A recorded execution the kernel just began: what a lookup of "who
+ * already ran this?" needs before it ends.
+ */
+export interface IExecutionStart {
+  executionId: string;
+  sessionId: string;
+  seq: number;
+  /** The session's execution requested just before it; null for its first. */
+  previousExecutionId: string | null;
+  /** The code, redacted as it will be recorded (as sent, in the observer). */
+  code: string;
+  notebookPath: string;
+  cellId: string | null;
+}
