@@ -1,7 +1,10 @@
 /**
- * MLproject and python_env.yaml: `mlflow run .` builds a virtualenv with the
- * recorded Python and the requirements, then runs the `main` entry point,
- * whose parameters are the params (defaults: the recorded values).
+ * MLproject and python_env.yaml: `mlflow run . --env-manager local` runs the
+ * `main` entry point in the current environment (plain `mlflow run .`
+ * builds a virtualenv with the recorded Python and the requirements first);
+ * its parameters are the params, defaults the recorded values. MLflow only
+ * substitutes their text into the command (the types are not checked):
+ * pipeline.py's --NAME converts each back to its recorded type.
  */
 import { isIdentifier, paramKind, yamlScalar, yamlText } from './literals';
 import { SCRIPT } from './script';
