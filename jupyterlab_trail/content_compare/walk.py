@@ -54,6 +54,7 @@ class Walk:
         self.count = 0
         self.complete = True
         self.seen: set = set()
+        self.alive: list = []
         self._np = sys.modules.get("numpy")
         self._pd = sys.modules.get("pandas")
 
@@ -103,6 +104,10 @@ class Walk:
         if pair in self.seen:
             return  # a cycle, or an object shared within the file: compared once
         self.seen.add(pair)
+        # Held until the walk ends: a temporary (a state made by __getstate__,
+        # a list of reduce arguments) freed early could leave its id to the
+        # next one, which would then be skipped as already compared.
+        self.alive.append((a, b))
         np, pd = self._np, self._pd
         if np is not None and isinstance(a, np.ndarray):
             return self.arrays(a, b, path, depth)

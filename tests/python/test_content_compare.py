@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from jupyterlab_trail.content_compare import compare
+from jupyterlab_trail.content_compare.walk import Walk
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "jupyterlab_trail"
@@ -208,3 +209,27 @@ def test_it_runs_isolated_from_a_folder_holding_only_the_package_and_prints_json
     assert json.loads(run.stdout)["same"] is True
     bad = subprocess.run([sys.executable, "-I", "-c", code, str(a), str(b), "--tolerance", "-1"], capture_output=True, text=True)
     assert bad.returncode == 2 and "--tolerance must be a number >= 0" in bad.stderr
+
+
+class _FreshState:
+    """Pickles as a state made anew at each call (as scikit-learn's __getstate__ does)."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def __getstate__(self):
+        return {"items": list(self.items)}
+
+    def __setstate__(self, state):
+        self.items = state["items"]
+
+
+def test_states_made_anew_are_all_compared(tmp_path):
+    # Each object's state is a new list, freed once walked: its id must not
+    # make a later state look already compared.
+    a = [_FreshState([i, [i]]) for i in range(200)]
+    b = [_FreshState([i, [i]]) for i in range(200)]
+    b[150].items[1] = [-1]
+    walk = Walk()
+    walk.walk(a, b)
+    assert [d["path"] for d in walk.differences] == ["[150].items[1][0]"]
