@@ -17,6 +17,7 @@ import {
 } from './format';
 import { EnvironmentSection } from './environment';
 import { ReplaysSection } from './replay-run/replaysSection';
+import { IdenticalPrefixSection } from './identicalPrefix';
 import { SessionInputsSection } from './fork/inputsSection';
 import { lineageOf } from '../model/replay-run/replays';
 import type { SessionReplaysModel } from '../model/replay-run/replays';
@@ -211,6 +212,16 @@ function Timeline(props: TimelineView.IOptions): JSX.Element | null {
               ? () => props.onFork!({ sessionId: session.id })
               : undefined
           }
+        />
+      )}
+      {session && (
+        <IdenticalPrefixSection
+          reader={model.reader}
+          sessionId={session.id}
+          steps={session.executionCount}
+          isMe={author => author !== undefined && model.isMine({ author })}
+          onOpen={match => void model.openSession(match.sessionId)}
+          trans={trans}
         />
       )}
       {replays && (
