@@ -10,7 +10,8 @@ inside it)>, "tolerance": {"default"?: number, "metrics"?: {name: number}}}``.
 A folder outside the root is a 400, as is anything else wrong with the body.
 One request for the whole verification (pip may take minutes); meanwhile
 ``GET /trail/verify?folder=...`` answers the phase it is in
-(``{"running": true, "phase": "install", "message": ...}``), read from the
+(``{"running": true, "phase": "install", "message": ..., "seen": [phases so
+far]}``), read from the
 command's ``phase NAME: ...`` lines on stderr, and since when
 (``startedAt``); once none runs, ``{"running": false, "last": <the last
 verification's document>}`` (when there was one). A second POST for a folder being verified is a 409 whose
@@ -180,7 +181,7 @@ class TrailVerifyHandler(APIHandler):
             self.finish(json.dumps({"message": "this folder is already being verified", "verification": _RUNNING[folder]}))
             return
         started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
-        state: dict = {"running": True, "phase": None, "message": "", "startedAt": started.replace("+00:00", "Z")}
+        state: dict = {"running": True, "phase": None, "message": "", "startedAt": started.replace("+00:00", "Z"), "seen": []}
         _RUNNING[folder] = state
         errors: list[str] = []
 
@@ -190,6 +191,8 @@ class TrailVerifyHandler(APIHandler):
                 match = PHASE_LINE.match(line)
                 if match:
                     state["phase"], state["message"] = match.group(1), match.group(2)
+                    # Every phase it went through (install only when there is something to install).
+                    state["seen"].append(match.group(1))
                 errors.append(line)
                 del errors[:-200]
 

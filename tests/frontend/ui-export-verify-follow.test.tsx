@@ -75,7 +75,12 @@ describe('the Verify section: a folder already being verified, and Cancel', () =
     const startedAt = '2026-12-07T09:05:30.000Z';
     const local = new Date(startedAt);
     const hhmm = `${String(local.getHours()).padStart(2, '0')}:${String(local.getMinutes()).padStart(2, '0')}`;
-    let server: IVerifyStatus = { running: true, phase: 'install', startedAt };
+    let server: IVerifyStatus = {
+      running: true,
+      phase: 'install',
+      startedAt,
+      seen: ['venv', 'install']
+    };
     let posts = 0;
     const ui = await mount({
       verify: async () => {
@@ -97,7 +102,12 @@ describe('the Verify section: a folder already being verified, and Cancel', () =
     // Not a failure: no error, the phases of that verification.
     expect(ui.$('.jp-Trail-Export-verify .jp-Trail-Export-error')).toBeNull();
     await waitFor(() => ui.$('li[data-phase="install"][data-state="current"]'));
-    server = { running: true, phase: 'run', startedAt };
+    server = {
+      running: true,
+      phase: 'run',
+      startedAt,
+      seen: ['venv', 'install', 'run']
+    };
     await waitFor(() => ui.$('li[data-phase="run"][data-state="current"]'));
     expect(ui.$('li[data-phase="install"]')!.getAttribute('data-state')).toBe(
       'done'
@@ -122,7 +132,12 @@ describe('the Verify section: a folder already being verified, and Cancel', () =
         new Promise<IVerifyDocument>(resolve => {
           answer = resolve;
         }),
-      status: async () => ({ running: true, phase: 'run' }),
+      // Nothing to install: the server went from venv to run.
+      status: async () => ({
+        running: true,
+        phase: 'run',
+        seen: ['venv', 'run']
+      }),
       cancel: async folder => {
         cancelled.push(folder);
         answer({
@@ -136,6 +151,13 @@ describe('the Verify section: a folder already being verified, and Cancel', () =
     expect(ui.$('.jp-Trail-Export-cancelVerify')).toBeNull();
     (ui.$('.jp-Trail-Export-verifyButton') as HTMLElement).click();
     const cancel = await waitFor(() => ui.$('.jp-Trail-Export-cancelVerify'));
+    const install = await waitFor(() =>
+      ui.$('li[data-phase="install"][data-state="skipped"]')
+    );
+    expect(install.textContent).toContain('nothing to do');
+    expect(ui.$('li[data-phase="venv"]')!.getAttribute('data-state')).toBe(
+      'done'
+    );
     (cancel as HTMLElement).click();
     await waitFor(() => ui.$('.jp-Trail-Export-verifyCancelled'));
     expect(cancelled).toEqual([FOLDER]);

@@ -247,6 +247,8 @@ def test_a_second_post_is_a_409_saying_since_when_and_delete_stops_the_run(serve
     assert body["message"] == "this folder is already being verified"
     running = body["verification"]
     assert running["running"] is True and running["phase"] == "run"
+    # Nothing to install: the phases it went through say so.
+    assert running["seen"] == ["venv", "run"]
     assert running["startedAt"] == _get(url, "pipelines/sleepy")[1]["startedAt"]
     assert running["startedAt"].endswith("Z")
 

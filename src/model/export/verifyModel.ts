@@ -81,6 +81,8 @@ export interface IVerifyStatus {
   phase?: VerifyPhaseName | null;
   /** When the running verification started (ISO 8601). */
   startedAt?: string;
+  /** Every phase it has gone through so far, in order (install only when there was something to install). */
+  seen?: VerifyPhaseName[];
   /** Once none runs: the last verification's document, when the server kept it. */
   last?: IVerifyDocument;
 }
@@ -131,6 +133,15 @@ export class VerifyModel {
   /** The phase the running verification is in, when the server said. */
   get phase(): VerifyPhaseName | null {
     return this._phase;
+  }
+
+  /**
+   * A phase before the current one that the verification went without
+   * (install, when requirements.txt lists nothing): only when the server
+   * says which phases it went through.
+   */
+  skipped(phase: VerifyPhaseName): boolean {
+    return this._seen !== null && !this._seen.includes(phase);
   }
 
   readonly folder: string;
@@ -247,6 +258,7 @@ export class VerifyModel {
     this._error = null;
     this._document = null;
     this._phase = null;
+    this._seen = null;
     this._followingSince = null;
     this._cancelling = false;
     this._changed.emit();
@@ -293,6 +305,7 @@ export class VerifyModel {
     this._followingSince =
       started && !isNaN(started.getTime()) ? started : new Date();
     this._phase = status.phase ?? null;
+    this._seen = status.seen ?? null;
     this._changed.emit();
     let failures = 0;
     for (;;) {
@@ -310,6 +323,7 @@ export class VerifyModel {
         break;
       }
       if (now.running) {
+        this._seen = now.seen ?? null;
         if ((now.phase ?? null) !== this._phase) {
           this._phase = now.phase ?? null;
           this._changed.emit();
@@ -328,9 +342,14 @@ export class VerifyModel {
 
   private async _poll(): Promise<void> {
     try {
-      const phase = this._verifier.status
-        ? ((await this._verifier.status(this.folder)).phase ?? null)
-        : ((await this._verifier.phase?.(this.folder)) ?? null);
+      let phase: VerifyPhaseName | null;
+      if (this._verifier.status) {
+        const status = await this._verifier.status(this.folder);
+        phase = status.phase ?? null;
+        this._seen = status.seen ?? null;
+      } else {
+        phase = (await this._verifier.phase?.(this.folder)) ?? null;
+      }
       if (this._state === 'running' && phase && phase !== this._phase) {
         this._phase = phase;
         this._changed.emit();
@@ -343,6 +362,7 @@ export class VerifyModel {
   private _verifier: IPipelineVerifier;
   private _pollMs: number;
   private _phase: VerifyPhaseName | null = null;
+  private _seen: VerifyPhaseName[] | null = null;
   private _followingSince: Date | null = null;
   private _cancelling = false;
   private _state: VerifyState = 'idle';

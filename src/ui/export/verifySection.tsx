@@ -116,7 +116,13 @@ function VerifyView(props: {
                 ? VERIFY_PHASES.indexOf(verify.phase)
                 : -1;
               const state =
-                index < current ? 'done' : index === current ? 'current' : '';
+                index < current
+                  ? verify.skipped(phase)
+                    ? 'skipped'
+                    : 'done'
+                  : index === current
+                    ? 'current'
+                    : '';
               return (
                 <li
                   key={phase}
@@ -125,7 +131,13 @@ function VerifyView(props: {
                   aria-current={state === 'current' ? 'step' : undefined}
                 >
                   {phaseText(phase, trans)}
-                  {state === 'current' ? '…' : state === 'done' ? ' ✓' : ''}
+                  {state === 'current'
+                    ? '…'
+                    : state === 'done'
+                      ? ' ✓'
+                      : state === 'skipped'
+                        ? ` (${trans.__('nothing to do')})`
+                        : ''}
                 </li>
               );
             })}
