@@ -42,6 +42,9 @@ interface RunState {
   summary: RunSummary | null;
 }
 
+/** Changes remembered for caches to catch up with one by one. */
+const CHANGES_KEPT = 2000;
+
 /** See the module comment. */
 export class RunIndex {
   private readonly runs = new Map<string, RunState>();
@@ -51,6 +54,8 @@ export class RunIndex {
     { sessionId: string; capture: ExecutionCapture }[]
   >();
   private changed = 0;
+  /** The sessions touched by the latest changes, oldest first (bounded). */
+  private log: string[] = [];
 
   constructor(private readonly sessions: RunSessions) {}
 
@@ -125,6 +130,22 @@ export class RunIndex {
   touch(sessionId: string): void {
     this.stateOf(sessionId).summary = null;
     this.changed++;
+    this.log.push(sessionId);
+    if (this.log.length > 2 * CHANGES_KEPT) {
+      this.log = this.log.slice(-CHANGES_KEPT);
+    }
+  }
+
+  /**
+   * The sessions whose runs changed since `version` (each once), or null
+   * when that is too long ago to say (then everything may have).
+   */
+  changedSince(version: number): Set<string> | null {
+    const behind = this.changed - version;
+    if (behind < 0 || behind > this.log.length || behind > CHANGES_KEPT) {
+      return null;
+    }
+    return new Set(this.log.slice(this.log.length - behind));
   }
 
   /** The run of a session (the index's own object: copy before handing out). */

@@ -1,12 +1,16 @@
 /**
  * Answering run queries from a {@link RunIndex} in memory (both stores):
- * the runs sorted once per sort while nothing changes, the filters
- * (src/records/runs/filter.ts, notebook, dates, excluded sessions) applied
- * before a page is cut, and pages continued after a {@link RunKey}.
+ * the filters (src/records/runs/filter.ts, notebook, dates, excluded
+ * sessions) applied before a page is cut and counted in `total`, the
+ * order of the sort (compareRuns), pages continued after a {@link RunKey}.
  *
- * Two small caches keyed by the index's version: the sorted runs per
- * sort, and the filtered runs per whole query, so paging through 100k runs
- * sorts and filters once, and a page after the first is a binary search.
+ * The runs a query keeps are cached per query (filters and sort) while
+ * nothing changes. A first page picks the best `limit` of them in one
+ * pass (no sort of 100k runs to show 100); a page after a key sorts them
+ * once, and every later page is a binary search. When a few runs changed
+ * since (an ingest), a cached list is patched: those runs are taken out
+ * and put back (where they now sort), if the filters still keep them,
+ * instead of filtering, and sorting, everything again.
  */
 import type { RunSummary } from '../../src/client/api-schema';
 import {
@@ -24,10 +28,10 @@ import type {
   RunQueryResult
 } from './types';
 
-/** Sorted orders kept (one per sort asked lately). */
-const SORTS_KEPT = 8;
-/** Filtered lists kept (one per query asked lately, any page). */
-const FILTERS_KEPT = 32;
+/** Queries whose runs are kept (the latest asked, any page). */
+const QUERIES_KEPT = 32;
+/** Changed runs a cached list is patched for; more, and it is made anew. */
+const MAX_PATCHED = 256;
 /** Excluded sets larger than this are not part of a cache key: no cache. */
 const MAX_EXCLUDED_IN_KEY = 5000;
 
@@ -45,12 +49,6 @@ const TOP_FIELDS: Record<string, (keyof RunSummary)[]> = {
   'input.sha256': ['inputs'],
   id: ['id']
 };
-
-interface Cached<T> {
-  version: number;
-  ownersVersion: number | undefined;
-  value: T;
-}
 
 /** A small least-recently-used map. */
 class Recent<T> {
@@ -73,40 +71,46 @@ class Recent<T> {
   }
 }
 
+/** The runs one query keeps: in its order once `sorted`. */
+interface Kept {
+  version: number;
+  ownersVersion: number | undefined;
+  runs: RunSummary[];
+  sorted: boolean;
+}
+
 /** See the module comment. */
 export class RunQueries {
-  private readonly sorted = new Recent<Cached<RunSummary[]>>(SORTS_KEPT);
-  private readonly filtered = new Recent<Cached<RunSummary[]>>(FILTERS_KEPT);
+  private readonly kept = new Recent<Kept>(QUERIES_KEPT);
 
   constructor(private readonly index: RunIndex) {}
 
   /** See TrailStore.queryRuns. */
   query(q: RunQuery): RunQueryResult {
-    const list = this.matching(q);
     const compare = compareRuns(q.sort);
-    let start = 0;
-    if (q.after) {
-      const after = q.after as RunSummary;
-      // The first run that sorts after the key.
-      let lo = 0;
-      let hi = list.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (compare(list[mid], after) <= 0) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
+    const kept = this.matching(q, compare);
+    const runs = kept.runs;
+    let page: RunSummary[];
+    let more: boolean;
+    if (!q.after && !kept.sorted) {
+      page = best(runs, q.limit, compare);
+      more = runs.length > q.limit;
+    } else {
+      if (!kept.sorted) {
+        runs.sort(compare);
+        kept.sorted = true;
       }
-      start = lo;
+      const start = q.after
+        ? upperBound(runs, q.after as RunSummary, compare)
+        : 0;
+      page = runs.slice(start, start + q.limit);
+      more = start + q.limit < runs.length;
     }
-    const page = list.slice(start, start + q.limit);
-    const more = start + q.limit < list.length;
     return {
       items: page.map(run => decorated(run, q.owners)),
       next:
         more && page.length > 0 ? runKey(page[page.length - 1], q.sort) : null,
-      total: list.length
+      total: runs.length
     };
   }
 
@@ -150,79 +154,141 @@ export class RunQueries {
     };
   }
 
-  /** The runs the query's filters keep, in its order (cached). */
-  private matching(q: RunQuery): RunSummary[] {
-    const version = this.index.version;
+  /** The runs the query keeps (cached, or patched, or made anew). */
+  private matching(
+    q: RunQuery,
+    compare: (a: RunSummary, b: RunSummary) => number
+  ): Kept {
     const key = filterKey(q);
-    const hit = key === null ? undefined : this.filtered.get(key);
-    if (fresh(hit, version, q.owners)) {
-      return hit.value;
+    const keep = keeper(q);
+    const hit = key === null ? undefined : this.kept.get(key);
+    if (hit && this.catchUp(hit, q.owners, compare, keep)) {
+      return hit;
     }
-    const from = q.from ?? -Infinity;
-    const to = q.to ?? Infinity;
-    const list = this.inOrder(q.sort, q.owners).filter(run => {
-      if (q.excludeIds?.has(run.id)) {
-        return false;
+    const runs: RunSummary[] = [];
+    for (const run of this.index.all()) {
+      setOwner(run, q.owners);
+      if (keep(run)) {
+        runs.push(run);
       }
-      if (q.notebook !== undefined && run.notebookPath !== q.notebook) {
-        return false;
-      }
-      if (q.from !== undefined || q.to !== undefined) {
-        const ms = timeMs(run.startedAt);
-        if (ms < from || ms >= to) {
-          return false;
-        }
-      }
-      return q.filter === undefined || matchesFilter(q.filter, run);
-    });
+    }
+    const made: Kept = {
+      version: this.index.version,
+      ownersVersion: q.owners?.version,
+      runs,
+      sorted: false
+    };
     if (key !== null) {
-      this.filtered.set(key, {
-        version,
-        ownersVersion: q.owners?.version,
-        value: list
-      });
+      this.kept.set(key, made);
     }
-    return list;
+    return made;
   }
 
   /**
-   * Every run in the order of `sort` (cached), with its author and
-   * visibility set from `owners` for the filter and the sort to see.
+   * Brings a cached list up to date: nothing to do when nothing changed
+   * since it was made; when a few runs changed, those taken out and put
+   * back (in their new places once sorted); false when it must be made
+   * again.
    */
-  private inOrder(
-    sort: SortKey[],
-    owners: RunOwners | undefined
-  ): RunSummary[] {
+  private catchUp(
+    hit: Kept,
+    owners: RunOwners | undefined,
+    compare: (a: RunSummary, b: RunSummary) => number,
+    keep: (run: RunSummary) => boolean
+  ): boolean {
+    if (hit.ownersVersion !== owners?.version) {
+      return false;
+    }
     const version = this.index.version;
-    const key = JSON.stringify(sort);
-    const hit = this.sorted.get(key);
-    if (fresh(hit, version, owners)) {
-      return hit.value;
+    if (hit.version === version) {
+      return true;
     }
-    const runs = this.index.all();
-    for (const run of runs) {
+    const changed = this.index.changedSince(hit.version);
+    if (!changed || changed.size > MAX_PATCHED) {
+      return false;
+    }
+    const runs = hit.runs.filter(run => !changed.has(run.id));
+    for (const id of changed) {
+      const run = this.index.get(id);
+      if (!run) {
+        continue;
+      }
       setOwner(run, owners);
+      if (!keep(run)) {
+        continue;
+      }
+      if (hit.sorted) {
+        runs.splice(upperBound(runs, run, compare), 0, run);
+      } else {
+        runs.push(run);
+      }
     }
-    runs.sort(compareRuns(sort));
-    this.sorted.set(key, {
-      version,
-      ownersVersion: owners?.version,
-      value: runs
-    });
-    return runs;
+    hit.runs = runs;
+    hit.version = version;
+    return true;
   }
 }
 
-function fresh<T>(
-  hit: Cached<T> | undefined,
-  version: number,
-  owners: RunOwners | undefined
-): hit is Cached<T> {
-  return (
-    hit !== undefined &&
-    hit.version === version &&
-    hit.ownersVersion === owners?.version
-  );
+/**
+ * The first `limit` runs of `runs` in the order of `compare`, in one pass
+ * (the runs themselves left as they are).
+ */
+function best(
+  runs: readonly RunSummary[],
+  limit: number,
+  compare: (a: RunSummary, b: RunSummary) => number
+): RunSummary[] {
+  const top: RunSummary[] = [];
+  for (const run of runs) {
+    if (top.length < limit) {
+      top.splice(upperBound(top, run, compare), 0, run);
+    } else if (compare(run, top[limit - 1]) < 0) {
+      top.splice(upperBound(top, run, compare), 0, run);
+      top.pop();
+    }
+  }
+  return top;
+}
+
+/** The first place in `list` whose run sorts after `run`. */
+function upperBound(
+  list: readonly RunSummary[],
+  run: RunSummary,
+  compare: (a: RunSummary, b: RunSummary) => number
+): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(list[mid], run) <= 0) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+/** What the query's filters keep, as a function of a run. */
+function keeper(q: RunQuery): (run: RunSummary) => boolean {
+  const from = q.from ?? -Infinity;
+  const to = q.to ?? Infinity;
+  const dated = q.from !== undefined || q.to !== undefined;
+  return run => {
+    if (q.excludeIds?.has(run.id)) {
+      return false;
+    }
+    if (q.notebook !== undefined && run.notebookPath !== q.notebook) {
+      return false;
+    }
+    if (dated) {
+      const ms = timeMs(run.startedAt);
+      if (ms < from || ms >= to) {
+        return false;
+      }
+    }
+    return q.filter === undefined || matchesFilter(q.filter, run);
+  };
 }
 
 /** The cache key of a query's filters and order; null when not cached. */
@@ -242,25 +308,61 @@ function filterKey(q: RunQuery): string | null {
 }
 
 /**
- * Sets a run's author and visibility (the index's object: the access facts
- * are the same for every reader, and an author never changes).
+ * Sets a run's author for the filter and the sort to see (on the index's
+ * object: the same for every reader, and a session's author never
+ * changes; visibility, which may, is set on the copies handed out).
  */
 function setOwner(run: RunSummary, owners: RunOwners | undefined): void {
-  const facts = owners?.of(run.id);
+  if (run.author !== undefined || !owners) {
+    return;
+  }
+  const facts = owners.of(run.id);
   if (facts?.author) {
     run.author = facts.author;
   }
-  run.visibility = facts?.visibility ?? run.visibility ?? 'team';
 }
 
 /** A copy of a run to hand out, its owner facts as of now. */
 function decorated(run: RunSummary, owners: RunOwners | undefined): RunSummary {
-  const copy = structuredClone(run);
+  const copy = copyRun(run);
   const facts = owners?.of(run.id);
   if (facts?.author) {
-    copy.author = facts.author;
+    copy.author = { ...facts.author };
   }
   copy.visibility = facts?.visibility ?? run.visibility ?? 'team';
+  return copy;
+}
+
+/**
+ * A deep copy of a run (its parts are plain JSON: cheaper than
+ * structuredClone for the hundred runs of a page).
+ */
+function copyRun(run: RunSummary): RunSummary {
+  const metrics: RunSummary['metrics'] = {};
+  for (const name of Object.keys(run.metrics)) {
+    Object.defineProperty(metrics, name, {
+      value: { ...run.metrics[name] },
+      enumerable: true,
+      writable: true,
+      configurable: true
+    });
+  }
+  const copy: RunSummary = {
+    ...run,
+    params: Object.defineProperties(
+      {},
+      Object.getOwnPropertyDescriptors(run.params)
+    ),
+    metrics,
+    tags: [...run.tags],
+    inputs: run.inputs.map(input => ({ ...input }))
+  };
+  if (run.author) {
+    copy.author = { ...run.author };
+  }
+  if (run.lineage) {
+    copy.lineage = structuredClone(run.lineage);
+  }
   return copy;
 }
 
