@@ -57,10 +57,13 @@ describe('leaderboard columns and sort text', () => {
       'bogus',
       'params.lr'
     ]);
+    // The params and metrics come right after the run and its author.
     expect(columns.map(c => c.id)).toEqual([
-      ...FIXED_COLUMNS.map(c => c.id),
+      'notebook',
+      'author',
       'metrics.accuracy',
-      'params.lr'
+      'params.lr',
+      ...FIXED_COLUMNS.filter(c => !c.sticky).map(c => c.id)
     ]);
     expect(columns.filter(c => c.sticky).map(c => c.id)).toEqual([
       'notebook',

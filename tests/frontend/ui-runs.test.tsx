@@ -113,14 +113,14 @@ describe('the leaderboard table', () => {
     ).toEqual([
       'notebook',
       'author',
+      'metrics.accuracy',
+      'params.model',
+      'params.lr',
       'status',
       'kind',
       'started',
       'duration',
-      'executions',
-      'metrics.accuracy',
-      'params.model',
-      'params.lr'
+      'executions'
     ]);
     const accuracy = cell('run-aaaa-1', 'metrics.accuracy');
     expect(accuracy.textContent).toBe('0.951235');

@@ -52,8 +52,8 @@ export function runField(group: 'params' | 'metrics', name: string): string {
 }
 
 /**
- * The columns every leaderboard shows, in order; the first two stay in
- * view while scrolling sideways.
+ * The columns every leaderboard shows; the first two stay in view while
+ * scrolling sideways.
  */
 export const FIXED_COLUMNS: readonly IRunColumn[] = [
   fixed('notebook', 'run', 'notebook', false, true, 240),
@@ -123,7 +123,9 @@ export function automaticColumns(names: RunNames | null): string[] {
 }
 
 /**
- * The columns shown: the fixed ones, then the picked (or automatic) ones.
+ * The columns shown: the run and its author (kept in view), the picked (or
+ * automatic) params and metrics, what a leaderboard ranks by, in sight
+ * first, then the rest of the fixed ones.
  */
 export function leaderboardColumns(picked: readonly string[]): IRunColumn[] {
   const seen = new Set<string>();
@@ -135,7 +137,11 @@ export function leaderboardColumns(picked: readonly string[]): IRunColumn[] {
       extra.push(column);
     }
   }
-  return [...FIXED_COLUMNS, ...extra];
+  return [
+    ...FIXED_COLUMNS.filter(column => column.sticky),
+    ...extra,
+    ...FIXED_COLUMNS.filter(column => !column.sticky)
+  ];
 }
 
 /**
