@@ -8,13 +8,20 @@
  */
 
 const DIGEST_BYTES = 32;
-/** Chain end, and "no digest" in `next`. */
+/** Chain end. */
 const NONE = -1;
+/** In `next`: the number holds no digest. */
 const ABSENT = -2;
+const HEX_DIGEST = /^[0-9a-f]{64}$/;
+
+/** The 32 bytes of a lowercase hex SHA-256, or null for anything else. */
+function toDigest(hex: string): Buffer | null {
+  return HEX_DIGEST.test(hex) ? Buffer.from(hex, 'hex') : null;
+}
 
 /** See the module comment. */
 export class DigestTable {
-  private digests = new Uint8Array(1024 * DIGEST_BYTES);
+  private digests = Buffer.alloc(1024 * DIGEST_BYTES);
   /** Next number in the same bucket; ABSENT when the number has no digest. */
   private next = new Int32Array(1024).fill(ABSENT);
   private heads = new Int32Array(1024).fill(NONE);
@@ -34,24 +41,22 @@ export class DigestTable {
 
   /** Sets (or, with null, removes) the digest of number `n`. */
   set(n: number, hex: string | null): void {
+    const digest = hex === null ? null : toDigest(hex);
     if (this.has(n)) {
-      if (hex !== null && this.equals(n, hex)) {
+      if (digest !== null && this.equals(n, digest)) {
         return;
       }
       this.unlink(n);
     }
-    if (hex === null) {
+    if (digest === null) {
       return;
     }
     this.fit(n);
-    const at = n * DIGEST_BYTES;
-    for (let i = 0; i < DIGEST_BYTES; i++) {
-      this.digests[at + i] = parseInt(hex.substr(i * 2, 2), 16);
-    }
+    digest.copy(this.digests, n * DIGEST_BYTES);
     if (this.count + 1 > this.heads.length) {
       this.rehash(this.heads.length * 2);
     }
-    const b = this.bucketOfHex(hex);
+    const b = this.bucketOf(n);
     this.next[n] = this.heads[b];
     this.heads[b] = n;
     this.count++;
@@ -67,55 +72,35 @@ export class DigestTable {
     if (!this.has(n)) {
       return null;
     }
-    let hex = '';
     const at = n * DIGEST_BYTES;
-    for (let i = 0; i < DIGEST_BYTES; i++) {
-      hex += this.digests[at + i].toString(16).padStart(2, '0');
-    }
-    return hex;
+    return this.digests.toString('hex', at, at + DIGEST_BYTES);
   }
 
   /** The numbers holding digest `hex` (any order). */
   find(hex: string): number[] {
-    if (!/^[0-9a-f]{64}$/.test(hex)) {
+    const digest = toDigest(hex);
+    if (digest === null) {
       return [];
     }
     const found: number[] = [];
-    for (
-      let n = this.heads[this.bucketOfHex(hex)];
-      n !== NONE;
-      n = this.next[n]
-    ) {
-      if (this.equals(n, hex)) {
+    const b = digest.readUInt32BE(0) & (this.heads.length - 1);
+    for (let n = this.heads[b]; n !== NONE; n = this.next[n]) {
+      if (this.equals(n, digest)) {
         found.push(n);
       }
     }
     return found;
   }
 
-  private equals(n: number, hex: string): boolean {
+  private equals(n: number, digest: Buffer): boolean {
     const at = n * DIGEST_BYTES;
-    for (let i = 0; i < DIGEST_BYTES; i++) {
-      if (this.digests[at + i] !== parseInt(hex.substr(i * 2, 2), 16)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private bucketOfHex(hex: string): number {
-    return parseInt(hex.slice(0, 8), 16) & (this.heads.length - 1);
+    return digest.compare(this.digests, at, at + DIGEST_BYTES) === 0;
   }
 
   private bucketOf(n: number): number {
-    const at = n * DIGEST_BYTES;
-    const word =
-      ((this.digests[at] << 24) |
-        (this.digests[at + 1] << 16) |
-        (this.digests[at + 2] << 8) |
-        this.digests[at + 3]) >>>
-      0;
-    return word & (this.heads.length - 1);
+    return (
+      this.digests.readUInt32BE(n * DIGEST_BYTES) & (this.heads.length - 1)
+    );
   }
 
   private unlink(n: number): void {
@@ -144,8 +129,8 @@ export class DigestTable {
     const next = new Int32Array(size).fill(ABSENT);
     next.set(this.next);
     this.next = next;
-    const digests = new Uint8Array(size * DIGEST_BYTES);
-    digests.set(this.digests);
+    const digests = Buffer.alloc(size * DIGEST_BYTES);
+    this.digests.copy(digests);
     this.digests = digests;
   }
 

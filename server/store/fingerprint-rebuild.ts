@@ -18,7 +18,7 @@ import type {
   SessionSummary
 } from '../../src/records/schema';
 import { scanLogBodies } from './body-scan';
-import type { FingerprintIndex } from './fingerprint-index';
+import { nodeSha256Hex, type FingerprintIndex } from './fingerprint-index';
 import type { HistoryIndex } from './history-index';
 
 /** See the module comment. */
@@ -61,7 +61,8 @@ export async function rebuildFingerprints(
       const step = chainStep(
         table.stateAfter(p === 0 ? null : list[p - 1]),
         pending.get(n)!,
-        versions
+        versions,
+        nodeSha256Hex
       );
       table.set(n, step.result);
       pending.delete(n);

@@ -43,9 +43,15 @@ export interface ExecutionFingerprint {
   pathKey: string | null;
 }
 
-function sha256Hex(value: unknown[]): string {
-  return bytesToHex(sha256(utf8ToBytes(JSON.stringify(value))));
-}
+/**
+ * The SHA-256 hex of a text's UTF-8: @noble/hashes by default (every side
+ * has it); the server passes node:crypto's, several times faster.
+ */
+export type Sha256Hex = (text: string) => string;
+
+/** The portable {@link Sha256Hex}. */
+export const sha256Hex: Sha256Hex = text =>
+  bytesToHex(sha256(utf8ToBytes(text)));
 
 /**
  * The sorted unique hashes of the files a capture read, or null when one
@@ -90,18 +96,22 @@ export function fingerprintOf(
   code: string,
   reads: readonly string[],
   environmentId: string | null,
-  previous: string | null
+  previous: string | null,
+  hash: Sha256Hex = sha256Hex
 ): string {
-  return sha256Hex(['trail-fp-1', code, reads, environmentId, previous]);
+  return hash(
+    JSON.stringify(['trail-fp-1', code, reads, environmentId, previous])
+  );
 }
 
 /** The pathKey of one execution: its fingerprint without its own reads. */
 export function pathKeyOf(
   code: string,
   environmentId: string | null,
-  previous: string | null
+  previous: string | null,
+  hash: Sha256Hex = sha256Hex
 ): string {
-  return sha256Hex(['trail-path-1', code, environmentId, previous]);
+  return hash(JSON.stringify(['trail-path-1', code, environmentId, previous]));
 }
 
 /**
@@ -120,13 +130,14 @@ export const CHAIN_START: ChainState = { previous: null };
 export function chainStep(
   state: ChainState,
   input: FingerprintInput,
-  environments: readonly EnvironmentVersionRef[] | undefined
+  environments: readonly EnvironmentVersionRef[] | undefined,
+  hash: Sha256Hex = sha256Hex
 ): { result: ExecutionFingerprint; next: ChainState } {
   if (state === 'unknown') {
     return { result: { fingerprint: null, pathKey: null }, next: 'unknown' };
   }
   const environmentId = environmentAt(environments, input.seq);
-  const pathKey = pathKeyOf(input.code, environmentId, state.previous);
+  const pathKey = pathKeyOf(input.code, environmentId, state.previous, hash);
   const reads = readHashes(input.capture);
   if (reads === null) {
     return { result: { fingerprint: null, pathKey }, next: 'unknown' };
@@ -135,7 +146,8 @@ export function chainStep(
     input.code,
     reads,
     environmentId,
-    state.previous
+    state.previous,
+    hash
   );
   return { result: { fingerprint, pathKey }, next: { previous: fingerprint } };
 }
