@@ -14,13 +14,8 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { refreshIcon, ToolbarButton } from '@jupyterlab/ui-components';
 import { ChangeFeed } from '../client';
-import type { TrailClient } from '../client';
 import { LeaderboardModel } from '../model/runs';
-import type {
-  ILeaderboardPreferences,
-  IRunsReader,
-  RunNames
-} from '../model/runs';
+import type { ILeaderboardPreferences, RunNames } from '../model/runs';
 import { trailIcon } from '../ui/icons';
 import {
   LeaderboardView,
@@ -108,7 +103,7 @@ export const leaderboardPlugin: JupyterFrontEndPlugin<void> = {
       const client = connection.client;
       let feed = client ? new ChangeFeed({ source: client }) : null;
       const model = new LeaderboardModel({
-        reader: runsReaderOf(client),
+        reader: client,
         feed,
         validateFilter,
         filter: args.filter ?? '',
@@ -166,7 +161,7 @@ export const leaderboardPlugin: JupyterFrontEndPlugin<void> = {
         const next = connection.client;
         feed = next ? new ChangeFeed({ source: next }) : null;
         model.feed = feed;
-        model.reader = runsReaderOf(next);
+        model.reader = next;
         view.setOptions({ configurationError: connection.error });
       };
       connection.changed.connect(onConnection);
@@ -266,16 +261,3 @@ const EMPTY_NAMES: RunNames = {
   tags: [],
   authors: []
 };
-
-/**
- * The runs API of a client, or null when there is no client (or it is
- * older than the runs API).
- */
-function runsReaderOf(client: TrailClient | null): IRunsReader | null {
-  const candidate = client as unknown as Partial<IRunsReader> | null;
-  return candidate &&
-    typeof candidate.listRuns === 'function' &&
-    typeof candidate.runNames === 'function'
-    ? (candidate as IRunsReader)
-    : null;
-}
