@@ -28,7 +28,8 @@ case "{name} $*" in
     touch lib/index.js jupyterlab_trail/labextension/package.json \\
       jupyterlab_trail/server/trail-server.cjs jupyterlab_trail/bin/trail.cjs \\
       src/_generated/kernel-helper.ts \\
-      src/_generated/response-validators.ts src/_generated/version.ts ;;
+      src/_generated/response-validators.ts src/_generated/version.ts \\
+      src/_generated/filter-parser.ts ;;
   "python -m pip install"*"-e .") [ ! -e jupyterlab_trail/labextension/install.json ] ||
     echo "install.json in the labextension folder" >>"$TRAIL_STUB_LOG" ;;
   "jlpm install") mkdir -p node_modules ;;
