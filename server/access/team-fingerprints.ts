@@ -7,7 +7,12 @@
  * shown under public ids. An id the caller may not read is a 404 as an
  * unknown one.
  */
-import { environmentAt, nextPathKey } from '../../src/records/fingerprint';
+import {
+  environmentAt,
+  environmentKey,
+  nextPathKey
+} from '../../src/records/fingerprint';
+import { nodeSha256Hex } from '../store/fingerprint-index';
 import type {
   FingerprintLookupRequest,
   FingerprintLookupResult,
@@ -41,6 +46,9 @@ export class TeamFingerprints {
     private readonly access: TeamAccess,
     private readonly validator: RecordValidator
   ) {}
+
+  /** Environment keys by environment id (a team has few environments). */
+  private readonly environmentKeys = new Map<string, string | null>();
 
   /** GET /executions/:id/identical. */
   async identical(
@@ -108,10 +116,14 @@ export class TeamFingerprints {
       previous = fp.fingerprint;
       seq = fp.seq + 1;
     }
+    const environmentId = environmentAt(session.environments, seq);
     const pathKey = nextPathKey(
       body.code,
-      environmentAt(session.environments, seq),
-      previous
+      environmentId === null
+        ? null
+        : await this.environmentKeyOf(environmentId),
+      previous,
+      nodeSha256Hex
     );
     const found = await this.access.store.executionsByPathKey(pathKey, {
       excludeSessionIds: this.excluded(principal, session.id),
@@ -168,6 +180,18 @@ export class TeamFingerprints {
       }
     }
     return { matches };
+  }
+
+  /** The key of a stored environment (as fingerprints take it), or null. */
+  private async environmentKeyOf(id: string): Promise<string | null> {
+    if (!this.environmentKeys.has(id)) {
+      const snapshot = await this.access.store.getEnvironment(id);
+      this.environmentKeys.set(
+        id,
+        snapshot && environmentKey(snapshot, nodeSha256Hex)
+      );
+    }
+    return this.environmentKeys.get(id) ?? null;
   }
 
   /** The sessions `principal` may not read, and `own`. */

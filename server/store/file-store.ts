@@ -132,7 +132,8 @@ export class FileStore implements TrailStore {
     this.fingerprints = new StoreFingerprints(index, {
       load: n => this.readExecution(n),
       startedAt: n => this.startedAtOf(n),
-      summaries: n => this.summaries(n)
+      summaries: n => this.summaries(n),
+      environment: id => this.getEnvironment(id)
     });
   }
 
@@ -175,7 +176,8 @@ export class FileStore implements TrailStore {
     await rebuildFingerprints(
       join(dataDir, 'log'),
       index,
-      store.fingerprints.table
+      store.fingerprints.table,
+      store.fingerprints.environmentKeys
     );
     store.runs.rebuild(join(dataDir, 'log'), log.end, () => store.sessionIds());
     return store;

@@ -14,11 +14,17 @@
 import {
   CHAIN_START,
   chainStep,
+  environmentKey,
   type ChainState,
+  type EnvironmentVersionRef,
   type ExecutionFingerprint,
   type FingerprintInput
 } from '../../src/records/fingerprint';
-import type { ExecutionSummary } from '../../src/records/schema';
+import type {
+  EnvironmentSnapshot,
+  ExecutionSummary,
+  SessionSummary
+} from '../../src/records/schema';
 import { createHash } from 'node:crypto';
 import { DigestTable } from './digest-table';
 import type { HistoryIndex } from './history-index';
@@ -28,6 +34,50 @@ import type { StoredEvent } from './types';
 /** The rule's hash with node:crypto (the same digests, faster). */
 export const nodeSha256Hex = (text: string): string =>
   createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * The key of each stored environment (src/records/fingerprint.ts
+ * environmentKey), read once per environment and kept: a team has few.
+ */
+export class EnvironmentKeys {
+  private readonly keys = new Map<string, string | null>();
+
+  constructor(
+    private readonly read: (id: string) => Promise<EnvironmentSnapshot | null>
+  ) {}
+
+  /** Reads the keys of environments `ids` not known yet. */
+  async load(ids: Iterable<string>): Promise<void> {
+    for (const id of ids) {
+      if (!this.keys.has(id)) {
+        let snapshot: EnvironmentSnapshot | null = null;
+        try {
+          snapshot = await this.read(id);
+        } catch {
+          snapshot = null;
+        }
+        this.keys.set(id, snapshot && environmentKey(snapshot, nodeSha256Hex));
+      }
+    }
+  }
+
+  /**
+   * A session's versions with their keys as ids (known ones: call
+   * {@link load} first); a version whose snapshot is missing is left out.
+   */
+  versions(
+    environments: SessionSummary['environments']
+  ): EnvironmentVersionRef[] {
+    const refs: EnvironmentVersionRef[] = [];
+    for (const v of environments ?? []) {
+      const key = this.keys.get(v.id);
+      if (key) {
+        refs.push({ id: key, fromSeq: v.fromSeq });
+      }
+    }
+    return refs;
+  }
+}
 
 /** A change to a session's chain: from this seq on. */
 export interface ChainChange {
@@ -40,6 +90,8 @@ export interface ChainChange {
 /** What an update reads of the store. */
 export interface FingerprintSource {
   index: HistoryIndex;
+  /** A session's environment versions with their keys as ids. */
+  environments(sessionId: string): Promise<EnvironmentVersionRef[]>;
   /** The code and merged capture of execution number `n`. */
   load(n: number): Promise<FingerprintInput>;
 }
@@ -167,7 +219,7 @@ export class FingerprintIndex {
     while (p < list.length && index.seqOf(list[p]) < change.fromSeq) {
       p++;
     }
-    const environments = index.session(change.sessionId)?.environments;
+    const environments = await source.environments(change.sessionId);
     let state = this.stateAfter(p === 0 ? null : list[p - 1]);
     for (let i = p; i < list.length; i++) {
       const n = list[i];

@@ -8,33 +8,46 @@
  */
 import {
   chainStep,
+  type EnvironmentVersionRef,
   type FingerprintInput
 } from '../../src/records/fingerprint';
 import { mergeCaptures } from '../../src/records/capture';
 import type {
   ExecutionAnnotatedEvent,
   ExecutionCapture,
-  ExecutionCompletedEvent,
-  SessionSummary
+  ExecutionCompletedEvent
 } from '../../src/records/schema';
 import { scanLogBodies } from './body-scan';
-import { nodeSha256Hex, type FingerprintIndex } from './fingerprint-index';
+import {
+  nodeSha256Hex,
+  type EnvironmentKeys,
+  type FingerprintIndex
+} from './fingerprint-index';
 import type { HistoryIndex } from './history-index';
+import type { StoredEnvironmentEvent } from './types';
 
 /** See the module comment. */
 export async function rebuildFingerprints(
   logDir: string,
   index: HistoryIndex,
-  table: FingerprintIndex
+  table: FingerprintIndex,
+  environmentKeys: EnvironmentKeys
 ): Promise<void> {
   const late = new Map<
     string,
     { sessionId: string; capture: ExecutionCapture }[]
   >();
+  const environmentIds = new Set<string>();
   await scanLogBodies(
     logDir,
-    kind => kind === 'a',
-    (_kind, body) => {
+    kind => kind === 'a' || kind === 'e',
+    (kind, body) => {
+      if (kind === 'e') {
+        environmentIds.add(
+          (JSON.parse(body) as StoredEnvironmentEvent).environmentId
+        );
+        return;
+      }
       const e = JSON.parse(body) as ExecutionAnnotatedEvent;
       if ((e.capture?.files?.length ?? 0) > 0) {
         const list = late.get(e.executionId) ?? [];
@@ -46,13 +59,17 @@ export async function rebuildFingerprints(
       }
     }
   );
+  await environmentKeys.load(environmentIds);
   const pending = new Map<number, FingerprintInput>();
   const computed = new Map<string, number>();
-  const environments = new Map<string, SessionSummary['environments']>();
+  const environments = new Map<string, EnvironmentVersionRef[]>();
   const drain = (sessionId: string): void => {
     const list = index.sessionExecutions(sessionId) ?? [];
     if (!environments.has(sessionId)) {
-      environments.set(sessionId, index.session(sessionId)?.environments);
+      environments.set(
+        sessionId,
+        environmentKeys.versions(index.session(sessionId)?.environments)
+      );
     }
     const versions = environments.get(sessionId);
     let p = computed.get(sessionId) ?? 0;

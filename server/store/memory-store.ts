@@ -65,7 +65,8 @@ export class MemoryStore implements TrailStore {
   private readonly fingerprints = new StoreFingerprints(this.index, {
     load: async n => this.record(n),
     startedAt: n => this.records[n].startedAt,
-    summaries: n => this.summaries(n)
+    summaries: n => this.summaries(n),
+    environment: id => this.getEnvironment(id)
   });
   readonly fingerprintOf = this.fingerprints.fingerprintOf.bind(
     this.fingerprints

@@ -7,9 +7,13 @@ import type {
   ExecutionFingerprint,
   FingerprintInput
 } from '../../src/records/fingerprint';
-import type { ExecutionSummary } from '../../src/records/schema';
+import type {
+  EnvironmentSnapshot,
+  ExecutionSummary
+} from '../../src/records/schema';
 import {
   chainChanges,
+  EnvironmentKeys,
   fingerprintMatches,
   FingerprintIndex
 } from './fingerprint-index';
@@ -30,16 +34,21 @@ export interface FingerprintReads {
   startedAt(n: number): string;
   /** The summaries of execution numbers, in their order. */
   summaries(numbers: number[]): Promise<ExecutionSummary[]>;
+  /** A stored environment snapshot, or null. */
+  environment(id: string): Promise<EnvironmentSnapshot | null>;
 }
 
 /** See the module comment. */
 export class StoreFingerprints implements FingerprintStore {
   readonly table = new FingerprintIndex();
+  readonly environmentKeys: EnvironmentKeys;
 
   constructor(
     private readonly index: HistoryIndex,
     private readonly reads: FingerprintReads
-  ) {}
+  ) {
+    this.environmentKeys = new EnvironmentKeys(id => reads.environment(id));
+  }
 
   /**
    * Brings the chains up to date with events just indexed; `inHand` are
@@ -55,7 +64,15 @@ export class StoreFingerprints implements FingerprintStore {
     }
     return this.table.update(
       changes,
-      { index: this.index, load: n => this.reads.load(n) },
+      {
+        index: this.index,
+        load: n => this.reads.load(n),
+        environments: async sessionId => {
+          const versions = this.index.session(sessionId)?.environments;
+          await this.environmentKeys.load((versions ?? []).map(v => v.id));
+          return this.environmentKeys.versions(versions);
+        }
+      },
       inHand
     );
   }

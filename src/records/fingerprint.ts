@@ -10,8 +10,9 @@
  *       ["trail-path-1", code, environmentId, previous]))
  *
  * `reads`: the sorted unique sha256 of the files it read (access read or
- * readwrite); `environmentId`: the session's environment in effect at its
- * seq (the last version with fromSeq <= seq), or null; `previous`: the
+ * readwrite); `environmentId`: the key ({@link environmentKey}) of the
+ * session's environment in effect at its seq (the last version with
+ * fromSeq <= seq), or null; `previous`: the
  * fingerprint of the execution before it in its session (null for the
  * first). Equal fingerprints mean the same code on the same data and
  * environment after the same path. A read whose hash is not known (still
@@ -22,9 +23,51 @@
  */
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
-import type { ExecutionCapture } from './schema';
+import type { EnvironmentSnapshot, ExecutionCapture } from './schema';
 
-/** A session's environment version, as SessionSummary.environments has it. */
+/**
+ * What of an environment decides what a computation gives: the language
+ * (name, version, implementation), the operating system and machine
+ * architecture, and every package with its version (names normalised as
+ * PEP 503 does). Not the host name, working folder, CPU, GPUs, conda
+ * name or git state: a teammate's laptop with the same packages computes
+ * the same, and the code itself is in the fingerprint. The environment id
+ * (a hash of the whole snapshot) differs between any two machines.
+ */
+export function environmentKey(
+  snapshot: Pick<EnvironmentSnapshot, 'language' | 'platform' | 'packages'>,
+  hash: Sha256Hex = sha256Hex
+): string {
+  const packages = snapshot.packages
+    .map(p => [p.name.toLowerCase().replace(/[-_.]+/g, '-'), p.version])
+    .sort((a, b) =>
+      a[0] < b[0]
+        ? -1
+        : a[0] > b[0]
+          ? 1
+          : a[1] < b[1]
+            ? -1
+            : a[1] > b[1]
+              ? 1
+              : 0
+    );
+  return hash(
+    JSON.stringify([
+      'trail-env-1',
+      snapshot.language.name,
+      snapshot.language.version,
+      snapshot.language.implementation ?? null,
+      snapshot.platform.system,
+      snapshot.platform.machine ?? null,
+      packages
+    ])
+  );
+}
+
+/**
+ * A session's environment version, as SessionSummary.environments has it,
+ * with `id` the version's {@link environmentKey} for fingerprints.
+ */
 export interface EnvironmentVersionRef {
   id: string;
   fromSeq: number;
@@ -178,7 +221,8 @@ export function sessionFingerprints(
 export function nextPathKey(
   code: string,
   environmentId: string | null,
-  previous: string | null
+  previous: string | null,
+  hash: Sha256Hex = sha256Hex
 ): string {
-  return pathKeyOf(code, environmentId, previous);
+  return pathKeyOf(code, environmentId, previous, hash);
 }

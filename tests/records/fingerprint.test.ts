@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { FileAccess } from '../../src/records/schema';
 import {
   environmentAt,
+  environmentKey,
   fingerprintOf,
   nextPathKey,
   readHashes,
@@ -168,6 +169,54 @@ describe('fingerprint', () => {
     expect(environmentAt(versions, 5)).toBe('e3');
     expect(environmentAt([{ id: 'e2', fromSeq: 2 }], 1)).toBeNull();
     expect(environmentAt(undefined, 1)).toBeNull();
+  });
+
+  it('keys an environment by what decides a result, not by the machine', () => {
+    const base = {
+      language: {
+        name: 'python',
+        version: '3.11.7',
+        implementation: 'CPython'
+      },
+      platform: {
+        system: 'Linux',
+        machine: 'x86_64',
+        hostname: 'a',
+        cwd: '/a'
+      },
+      packages: [
+        { name: 'pandas', version: '2.2.3' },
+        { name: 'scikit_learn', version: '1.5.0' }
+      ]
+    };
+    const key = environmentKey(base);
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    // Another host, folder, and package order and spelling: the same.
+    expect(
+      environmentKey({
+        ...base,
+        platform: { ...base.platform, hostname: 'b', cwd: '/home/b' },
+        packages: [
+          { name: 'Scikit-Learn', version: '1.5.0' },
+          { name: 'pandas', version: '2.2.3' }
+        ]
+      })
+    ).toBe(key);
+    // Another package version, Python or architecture: different.
+    for (const other of [
+      {
+        ...base,
+        packages: [{ name: 'pandas', version: '2.2.4' }, base.packages[1]]
+      },
+      { ...base, language: { ...base.language, version: '3.12.1' } },
+      { ...base, platform: { ...base.platform, machine: 'arm64' } }
+    ]) {
+      expect(environmentKey(other)).not.toBe(key);
+    }
+    // The server's node:crypto hash gives the same digests.
+    const nodeHash = (text: string) =>
+      createHash('sha256').update(text).digest('hex');
+    expect(environmentKey(base, nodeHash)).toBe(key);
   });
 
   it('gives a lookup the pathKey the execution will have', () => {

@@ -5,11 +5,13 @@
  * what it would repeat, and a session names the sessions it repeats.
  */
 import type {
+  EnvironmentSnapshot,
   ExecutionCompletedEvent,
   FileAccess
 } from '../../src/records/schema';
 import { buildServer } from './support/process';
 import {
+  environment,
   environmentEvent,
   executionEvent,
   sessionEvent
@@ -43,6 +45,7 @@ function run(
     data?: string;
     steps?: number;
     visibility?: 'team' | 'private';
+    environment?: EnvironmentSnapshot;
   } = {}
 ) {
   const s = sessionEvent({
@@ -68,7 +71,11 @@ function run(
         ...(i === 1 ? { capture: { files: [read] } } : {})
       })
   );
-  return { s, xs, events: [s, environmentEvent(s.session.id, 1), ...xs] };
+  return {
+    s,
+    xs,
+    events: [s, environmentEvent(s.session.id, 1, options.environment), ...xs]
+  };
 }
 
 const aliceTeam = run('2026-03-01T10:00:00.000Z');
@@ -76,8 +83,21 @@ const alicePrivate = run('2026-03-02T10:00:00.000Z', {
   visibility: 'private'
 });
 const aliceOtherData = run('2026-03-03T10:00:00.000Z', { data: OTHER_DATA });
-const bobRun = run('2026-03-04T10:00:00.000Z');
-const bobPartial = run('2026-03-05T10:00:00.000Z', { steps: 2 });
+/** Bob's laptop: another host and folder, the same packages. */
+const bobsLaptop = environment({
+  platform: {
+    system: 'Linux',
+    release: '6.1.0',
+    machine: 'x86_64',
+    hostname: 'bobs-laptop',
+    cwd: '/home/bob/train'
+  }
+});
+const bobRun = run('2026-03-04T10:00:00.000Z', { environment: bobsLaptop });
+const bobPartial = run('2026-03-05T10:00:00.000Z', {
+  steps: 2,
+  environment: bobsLaptop
+});
 
 const call = (
   who: ProcessMember,

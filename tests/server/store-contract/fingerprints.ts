@@ -6,6 +6,7 @@
  */
 import {
   environmentAt,
+  environmentKey,
   sessionFingerprints
 } from '../../../src/records/fingerprint';
 import type {
@@ -66,11 +67,12 @@ export function describeFingerprints(make: MakeStore): void {
       await c.append([s, env, ...xs]);
       await c.live(async store => {
         const session = await store.getSession(s.session.id);
+        expect(environmentAt(session?.environments, 1)).not.toBeNull();
+        // The environment as its key: what decides a result.
         const expected = sessionFingerprints(
           xs.map(x => x.execution),
-          session?.environments
+          [{ id: environmentKey(environment()), fromSeq: 1 }]
         );
-        expect(environmentAt(session?.environments, 1)).not.toBeNull();
         await expect(store.sessionFingerprints(s.session.id)).resolves.toEqual(
           expected
         );
@@ -175,6 +177,50 @@ export function describeFingerprints(make: MakeStore): void {
         expect(found.map(m => m.execution.id).sort()).toEqual(
           [pending.xs[2].execution.id, done.xs[2].execution.id].sort()
         );
+      });
+    });
+
+    it('is the same on another machine with the same packages, not with another version', async () => {
+      const c = await stores.open();
+      const here = pipeline(HASH_A);
+      const laptop = pipeline(HASH_A);
+      const upgraded = pipeline(HASH_A);
+      const elsewhere = environment({
+        platform: {
+          system: 'Linux',
+          release: '6.1.0',
+          machine: 'x86_64',
+          hostname: 'bobs-laptop',
+          cwd: '/home/bob/work'
+        },
+        cpu: { model: 'Intel i7', count: 8 },
+        git: { commit: 'b'.repeat(40), branch: 'dev', dirty: true }
+      });
+      await c.append([
+        here.s,
+        environmentEvent(here.s.session.id, 1),
+        ...here.xs,
+        laptop.s,
+        environmentEvent(laptop.s.session.id, 1, elsewhere),
+        ...laptop.xs,
+        upgraded.s,
+        environmentEvent(
+          upgraded.s.session.id,
+          1,
+          environment({
+            packages: [
+              { name: 'numpy', version: '2.1.0' },
+              { name: 'pandas', version: '2.2.4' }
+            ]
+          })
+        ),
+        ...upgraded.xs
+      ]);
+      await c.live(async store => {
+        const a = await store.sessionFingerprints(here.s.session.id);
+        expect(await store.sessionFingerprints(laptop.s.session.id)).toEqual(a);
+        const b = (await store.sessionFingerprints(upgraded.s.session.id))!;
+        expect(b[0].fingerprint).not.toBe(a![0].fingerprint);
       });
     });
 
