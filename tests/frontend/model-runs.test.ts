@@ -186,6 +186,43 @@ describe('LeaderboardModel', () => {
     model.dispose();
   });
 
+  it('drops a sort or columns the server refuses for the default, and says so', async () => {
+    const reader = new FakeRuns();
+    reader.runs = [run('run-a')];
+    const answer = reader.listRuns.bind(reader);
+    reader.listRuns = async query => {
+      if (query.sort === 'params.`x') {
+        throw Object.assign(new Error('sort: at 7: expected a closing `'), {
+          status: 400,
+          details: [
+            { path: '/query/sort', message: 'at 7: expected a closing `' }
+          ]
+        });
+      }
+      return answer(query);
+    };
+    const model = new LeaderboardModel({ reader, sort: 'params.`x' });
+    const remembered: unknown[] = [];
+    model.preferencesChanged.connect((_, p) => remembered.push(p));
+    await model.start();
+    await until(() => model.loaded && !model.loading);
+    expect(model.refused).toEqual({
+      part: 'sort',
+      value: 'params.`x',
+      message: 'at 7: expected a closing `'
+    });
+    expect(model.sort).toBe('');
+    expect(model.error).toBeNull();
+    expect(model.items).toHaveLength(1);
+    // The setting loses the bad sort.
+    expect(remembered).toEqual([
+      { columns: [], sort: '', groupByNotebook: false }
+    ]);
+    model.sortBy(pickedColumn('metrics.accuracy')!);
+    expect(model.refused).toBeNull();
+    model.dispose();
+  });
+
   it('groups runs under notebooks in the order of their best run', async () => {
     const reader = new FakeRuns();
     reader.runs = [
@@ -210,6 +247,8 @@ describe('LeaderboardModel', () => {
     ]);
     const header = model.rows[0];
     expect(header.kind === 'group' && header.count).toBe(2);
+    // Every run was read: the counts are whole.
+    expect(header.kind === 'group' && header.partial).toBe(false);
     model.dispose();
   });
 

@@ -40,6 +40,15 @@ export interface IFilterProblem {
 }
 
 /**
+ * A sort or list of columns the server refused, and why.
+ */
+export interface IRefusedQuery {
+  part: 'sort' | 'columns';
+  value: string;
+  message: string;
+}
+
+/**
  * What the user chose that is remembered in the settings.
  */
 export interface ILeaderboardPreferences {
@@ -92,6 +101,14 @@ export class LeaderboardModel extends LoadableModel {
     return this._filterError;
   }
 
+  /**
+   * A sort or columns the server refused, dropped for the default; null
+   * once the user sorts or picks columns again.
+   */
+  get refused(): IRefusedQuery | null {
+    return this._refused;
+  }
+
   /** The sort text applied (empty: the server's default, newest first). */
   get sort(): string {
     return this._sort;
@@ -129,7 +146,8 @@ export class LeaderboardModel extends LoadableModel {
     if (!this._rows) {
       this._rows = leaderboardRows(this._items, {
         groupByNotebook: this._groupByNotebook,
-        collapsed: this._collapsed
+        collapsed: this._collapsed,
+        hasMore: this._next !== null
       });
     }
     return this._rows;
@@ -269,6 +287,7 @@ export class LeaderboardModel extends LoadableModel {
       return;
     }
     this._sort = sort;
+    this._refused = null;
     this._emitPreferences();
     this._reset();
   }
@@ -291,6 +310,7 @@ export class LeaderboardModel extends LoadableModel {
       return;
     }
     this._columns = next;
+    this._refused = null;
     this._emitPreferences();
     this.emitChanged();
     void this.refresh();
@@ -377,7 +397,16 @@ export class LeaderboardModel extends LoadableModel {
         MAX_LIMIT,
         Math.max(this._pageSize, this._items.length)
       );
-      const page = await reader.listRuns(this._query({ limit }));
+      let page: RunPage;
+      try {
+        page = await reader.listRuns(this._query({ limit }));
+      } catch (reason) {
+        if (isCurrent() && this._dropRefused(reason)) {
+          void this.refresh();
+          return;
+        }
+        throw reason;
+      }
       if (!isCurrent()) {
         return;
       }
@@ -476,6 +505,10 @@ export class LeaderboardModel extends LoadableModel {
           this._rows = null;
           return;
         }
+        if (isCurrent() && this._dropRefused(reason)) {
+          void this._loadFirst();
+          return;
+        }
         throw reason;
       }
       if (!isCurrent()) {
@@ -513,6 +546,46 @@ export class LeaderboardModel extends LoadableModel {
     const at = /^at (\d+):/.exec(message);
     this._filterError = { message, position: at ? Number(at[1]) : null };
     return true;
+  }
+
+  /**
+   * A sort or columns the server refused (a setting edited by hand, say):
+   * dropped for the default (newest first, automatic columns), so that the
+   * table shows and a header click can sort again; the problem is kept in
+   * `refused` for the view to say.
+   *
+   * @returns whether the error was such a refusal.
+   */
+  private _dropRefused(reason: unknown): boolean {
+    const error = reason as {
+      status?: number;
+      details?: { path?: string; message?: string }[];
+    };
+    if (error?.status !== 400) {
+      return false;
+    }
+    for (const detail of error.details ?? []) {
+      if (detail.path === '/query/sort' && this._sort) {
+        this._refused = {
+          part: 'sort',
+          value: this._sort,
+          message: detail.message ?? ''
+        };
+        this._sort = '';
+      } else if (detail.path === '/query/columns' && this._columns.length) {
+        this._refused = {
+          part: 'columns',
+          value: this._columns.join(','),
+          message: detail.message ?? ''
+        };
+        this._columns = [];
+      } else {
+        continue;
+      }
+      this._emitPreferences();
+      return true;
+    }
+    return false;
   }
 
   private _query(page: { limit: number; cursor?: string }): RunListQuery {
@@ -590,6 +663,7 @@ export class LeaderboardModel extends LoadableModel {
   private _pageSize: number;
   private _preferencesChanged = new Signal<this, ILeaderboardPreferences>(this);
   private _reader: IRunsReader | null;
+  private _refused: IRefusedQuery | null = null;
   private _refreshDelayMs: number;
   private _rows: LeaderboardRow[] | null = null;
   private _selected: string[] = [];

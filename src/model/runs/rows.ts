@@ -13,6 +13,8 @@ export interface IGroupRow {
   readonly notebookPath: string;
   /** How many of the loaded runs belong to it. */
   readonly count: number;
+  /** Whether more of its runs may come with the next pages. */
+  readonly partial: boolean;
   readonly collapsed: boolean;
 }
 
@@ -33,7 +35,12 @@ export type LeaderboardRow = IGroupRow | IRunRow;
  */
 export function leaderboardRows(
   runs: readonly RunSummary[],
-  options: { groupByNotebook: boolean; collapsed: ReadonlySet<string> }
+  options: {
+    groupByNotebook: boolean;
+    collapsed: ReadonlySet<string>;
+    /** Whether more runs remain to be read (group counts are then partial). */
+    hasMore?: boolean;
+  }
 ): LeaderboardRow[] {
   const rows = runs.map((run, i): IRunRow => ({
     kind: 'run',
@@ -62,6 +69,7 @@ export function leaderboardRows(
       key: `group:${notebookPath}`,
       notebookPath,
       count: members.length,
+      partial: options.hasMore ?? false,
       collapsed
     });
     if (!collapsed) {

@@ -178,6 +178,21 @@ export function Leaderboard(props: ILeaderboardViewOptions): JSX.Element {
           )}
         </div>
       </div>
+      {model.refused && (
+        <p className="jp-Trail-Leaderboard-refused" role="status">
+          {model.refused.part === 'sort'
+            ? trans.__(
+                'The sort “%1” was not understood (%2): newest first instead.',
+                model.refused.value,
+                model.refused.message
+              )
+            : trans.__(
+                'The columns “%1” were not understood (%2): chosen automatically instead.',
+                model.refused.value,
+                model.refused.message
+              )}
+        </p>
+      )}
       <LeaderboardBody {...props} columns={columns} />
     </div>
   );

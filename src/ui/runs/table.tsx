@@ -174,9 +174,25 @@ export function RunsTable(
     }
   };
 
+  // One row is in the tab order (the last one focused): Tab leaves the
+  // table instead of walking through every run.
+  const [tabRow, setTabRow] = React.useState(0);
+  const onFocus = (event: React.FocusEvent) => {
+    const row = (event.target as HTMLElement).closest<HTMLElement>(
+      '[data-index]'
+    );
+    if (row) {
+      setTabRow(Number(row.dataset.index));
+    }
+  };
   const selected = new Set(model.selected);
   return (
-    <div ref={scrollRef} className="jp-Trail-RunsScroll" onKeyDown={onKeyDown}>
+    <div
+      ref={scrollRef}
+      className="jp-Trail-RunsScroll"
+      onKeyDown={onKeyDown}
+      onFocus={onFocus}
+    >
       <div
         className="jp-Trail-RunsTable"
         role="grid"
@@ -257,7 +273,7 @@ export function RunsTable(
                   className="jp-Trail-RunsTable-row jp-mod-group"
                   role="row"
                   aria-expanded={!row.collapsed}
-                  tabIndex={0}
+                  tabIndex={item.index === tabRow ? 0 : -1}
                   style={style}
                   onClick={() => model.toggleGroup(row.notebookPath)}
                 >
@@ -268,8 +284,17 @@ export function RunsTable(
                     <span className="jp-Trail-RunsTable-groupPath">
                       {row.notebookPath}
                     </span>
-                    <span className="jp-Trail-RunsTable-groupCount">
-                      {trans._n('%1 run', '%1 runs', row.count)}
+                    <span
+                      className="jp-Trail-RunsTable-groupCount"
+                      title={
+                        row.partial
+                          ? trans.__('Among the runs loaded so far')
+                          : undefined
+                      }
+                    >
+                      {row.partial
+                        ? trans._n('%1+ run', '%1+ runs', row.count)
+                        : trans._n('%1 run', '%1 runs', row.count)}
                     </span>
                   </span>
                 </div>
@@ -288,7 +313,7 @@ export function RunsTable(
                 role="row"
                 aria-selected={isSelected}
                 aria-rowindex={row.rank + 1}
-                tabIndex={0}
+                tabIndex={item.index === tabRow ? 0 : -1}
                 style={style}
                 title={trans.__('Open this run')}
                 onClick={() => props.onOpenRun(run.id)}
