@@ -61,6 +61,7 @@ export async function verifyExport(
       // The run's recorder is run by this same Node.
       env: { ...io.env, TRAIL_NODE: io.env.TRAIL_NODE ?? process.execPath },
       onProgress: message => io.err(`  ${message}`),
+      onNotice: message => io.err(`  note: ${message}`),
       signal: options.signal,
       record: {
         url: options.connection.url,
@@ -128,6 +129,14 @@ export function verifyLines(report: VerifyReport): string[] {
   }
   for (const file of report.files) {
     lines.push(...fileLines(file));
+  }
+  if (report.kept && report.files.some(file => file.reproducedAt)) {
+    lines.push(
+      `  the files the run wrote are kept in ${report.kept.reproduced}` +
+        (report.kept.restored.length
+          ? `; your own (${report.kept.restored.join(', ')}) were put back`
+          : '')
+    );
   }
   for (const metric of report.metrics) {
     lines.push(

@@ -101,6 +101,7 @@ export async function verifyFolder(
         env: { ...io.env, TRAIL_NODE: io.env.TRAIL_NODE ?? process.execPath },
         // A line per phase: `phase <name>: <message>` (read by the Jupyter handler).
         onProgress: (message, phase) => io.err(`phase ${phase}: ${message}`),
+        onNotice: message => io.err(`note: ${message}`),
         ...(url
           ? {
               record: {

@@ -68,6 +68,8 @@ export interface FileCheck {
   recorded: string;
   /** The sha256 of the file the run wrote; absent when it wrote none. */
   reproduced?: string;
+  /** Where the file the run wrote is kept (`.trail-verify/<run>/reproduced/...`): the user's own is back at its path. */
+  reproducedAt?: string;
   /** The same hash. */
   same: boolean;
   /** The verdict: the same hash, or accepted by the file's tolerance. */

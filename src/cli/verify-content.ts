@@ -7,9 +7,11 @@
  *
  * The recorded side is only a hash, so the file the recording wrote is
  * taken from the notebook's folder when it is still there with the
- * recorded sha256; it is copied aside before the run, which writes the same
- * path. Loading a pickle runs code: these are only ever files the user's
- * own pipeline and own recording wrote.
+ * recorded sha256. The run writes the same path, so verify moves the
+ * user's file aside during the run and puts it back after it
+ * (verify-keep.ts); the reproduced file is compared where it was kept.
+ * Loading a pickle runs code: these are only ever files the user's own
+ * pipeline and own recording wrote.
  */
 import {
   copyFileSync,
@@ -50,15 +52,15 @@ export function comparableByContent(path: string): boolean {
 export const NOT_ON_DISK = 'the recorded file is not on disk';
 
 /**
- * Copies into `into` each recorded output the content comparison may need
- * (a supported format, no `exists` tolerance) while it is the file the
- * recording wrote (its recorded sha256), before the run overwrites it.
- * By recorded path: the copy, or why there is none.
+ * Each recorded output the content comparison may need (a supported
+ * format, no `exists` tolerance) while it is the file the recording wrote
+ * (its recorded sha256): copied into `into`, or without `into` the file
+ * itself. By recorded path: the file, or why there is none.
  */
 export function keepRecorded(
   files: VerifyExpected['files'],
   notebookFolder: string,
-  into: string,
+  into: string | undefined,
   tolerance: VerifyTolerance
 ): Map<string, string | { error: string }> {
   const kept = new Map<string, string | { error: string }>();
@@ -76,6 +78,10 @@ export function keepRecorded(
       sha256(where) !== recorded
     ) {
       kept.set(path, { error: NOT_ON_DISK });
+      return;
+    }
+    if (into === undefined) {
+      kept.set(path, where);
       return;
     }
     mkdirSync(into, { recursive: true });
@@ -127,6 +133,8 @@ export async function compareContents(options: {
   files: VerifyExpected['files'];
   hashes: ReadonlyMap<string, string | undefined>;
   kept: ReadonlyMap<string, string | { error: string }>;
+  /** Where each reproduced file is (default: its recorded path in the notebook's folder). */
+  reproducedAt?: ReadonlyMap<string, string>;
   notebookFolder: string;
   pipelineFolder: string;
   tolerance: VerifyTolerance;
@@ -169,7 +177,7 @@ export async function compareContents(options: {
         COMPARE_PY,
         link.path,
         copy,
-        placed(options.notebookFolder, path),
+        options.reproducedAt?.get(path) ?? placed(options.notebookFolder, path),
         '--tolerance',
         String(tolerance),
         '--timeout',

@@ -6,6 +6,8 @@
  * exactly or within a tolerance, each param the run used against the
  * recorded one. With `record`, the verification run itself is recorded to
  * Trail through jupyterlab_trail.pipeline_run (lineage kind 'export').
+ * The run writes the paths the recording wrote: the user's own files are
+ * moved aside for it and put back after it (verify-keep.ts).
  */
 import {
   existsSync,
@@ -32,10 +34,9 @@ import {
 import {
   checkInputs,
   inputsOfDvcYaml,
-  mtimes,
   notebookDirOf,
-  outputHashes,
   RUNNER_PY,
+  sha256,
   VerifyError
 } from './verify-folder';
 import type { InputCheck } from './verify-folder';
@@ -45,6 +46,14 @@ import {
   trailPackageLink
 } from './verify-content';
 import { makeVenv, pipCacheDir, runProcess, venvPython } from './verify-venv';
+import {
+  pruneRuns,
+  putBack,
+  recoverLeftovers,
+  setAside,
+  startRun,
+  type PutBack
+} from './verify-keep';
 
 export { VerifyError } from './verify-folder';
 
@@ -110,6 +119,17 @@ export interface VerifyReport {
   params: ParamCheck[];
   reproduced: boolean;
   durationMs: number;
+  /**
+   * Where this verification kept files (`<pipeline>/.trail-verify/<run>`):
+   * the user's outputs were moved to `recorded/` during the run and put
+   * back after it; what the run wrote is in `reproduced/`.
+   */
+  kept?: {
+    folder: string;
+    reproduced: string;
+    /** The recorded paths whose user's file was put back. */
+    restored: string[];
+  };
 }
 
 /** Where to record the verification run (the Trail server the export came from). */
@@ -150,6 +170,11 @@ export interface VerifyOptions {
   timeoutMs?: number;
   /** The jupyterlab_trail package folder, for the content comparison (default: the one `python` imports). */
   packageDir?: string;
+  /**
+   * Told what was done before anything else (an earlier verification killed
+   * in the middle had its moved-aside outputs put back).
+   */
+  onNotice?: (message: string) => void;
   /** The environment the venv is made and the run started in (default: this process's). */
   env?: NodeJS.ProcessEnv;
   /**
@@ -270,6 +295,12 @@ export async function verifyPipeline(
     }
   };
   stopIfAborted();
+  // Outputs an earlier verification killed in the middle moved aside go
+  // back first; then this one's journal (a second verification is refused).
+  recoverLeftovers(folder, message => options.onNotice?.(message));
+  const keep = startRun(folder);
+  let back: PutBack | undefined;
+  const restore = (): PutBack => (back = back ?? putBack(keep));
   const env = options.env ?? process.env;
   const timeoutMs = options.timeoutMs ?? 30 * 60 * 1000;
   const scratch = mkdtempSync(join(tmpdir(), 'trail-verify-'));
@@ -331,15 +362,9 @@ export async function verifyPipeline(
     }
 
     progress('run', 'running pipeline.py');
-    const before = mtimes(options.expected.files, notebookFolder);
-    // The files the recording wrote, for the content comparison: the run
-    // writes the same paths.
-    const kept = keepRecorded(
-      options.expected.files,
-      notebookFolder,
-      join(scratch, 'recorded'),
-      options.tolerance
-    );
+    // The run writes the paths the recording wrote: the user's files are
+    // moved aside, and put back as soon as it ends (or in `finally`).
+    setAside(keep, options.expected.files, notebookFolder);
     const answer = join(scratch, 'run.json');
     const runStarted = Date.now();
     const run = await runProcess(
@@ -347,7 +372,20 @@ export async function verifyPipeline(
       ['-c', RUNNER_PY, answer, script],
       { cwd: folder, env: runEnv, timeoutMs, signal }
     );
+    const { reproduced: reproducedAt, restored } = restore();
+    report.kept = {
+      folder: keep.folder,
+      reproduced: join(keep.folder, 'reproduced'),
+      restored
+    };
     stopIfAborted();
+    // The files the recording wrote (back in place), for the content comparison.
+    const kept = keepRecorded(
+      options.expected.files,
+      notebookFolder,
+      undefined,
+      options.tolerance
+    );
     report.run = {
       exitCode: run.code,
       durationMs: Date.now() - runStarted,
@@ -386,9 +424,15 @@ export async function verifyPipeline(
     const metricsFile = ran
       ? readJson(join(folder, 'metrics.json'))
       : undefined;
-    const hashes = ran
-      ? outputHashes(options.expected.files, notebookFolder, before)
-      : new Map<string, string | undefined>();
+    // Every file at an output's path after the run was written by it (the
+    // user's were moved aside): hashed where it is kept now.
+    const hashes = new Map<string, string | undefined>();
+    if (ran) {
+      for (const { path } of options.expected.files) {
+        const where = reproducedAt.get(path);
+        hashes.set(path, where ? sha256(where) : undefined);
+      }
+    }
     const contents = await compareContents({
       python: venvPython(venv),
       link: () =>
@@ -402,6 +446,7 @@ export async function verifyPipeline(
       files: options.expected.files,
       hashes,
       kept,
+      reproducedAt,
       notebookFolder,
       pipelineFolder: folder,
       tolerance: options.tolerance,
@@ -414,7 +459,10 @@ export async function verifyPipeline(
       hashes,
       options.tolerance,
       contents
-    );
+    ).map(file => {
+      const where = reproducedAt.get(file.path);
+      return where && file.reproduced ? { ...file, reproducedAt: where } : file;
+    });
     report.metrics = compareMetrics(
       options.expected.metrics,
       metricsFile && typeof metricsFile === 'object'
@@ -433,6 +481,14 @@ export async function verifyPipeline(
       report.params.every(param => param.same);
     return report;
   } finally {
+    // Whatever happened (a failed run, Ctrl-C, an exception), the user's
+    // files are back before this returns.
+    restore();
+    try {
+      pruneRuns(folder);
+    } catch {
+      // Older verification folders are a nicety to remove.
+    }
     report.durationMs = Date.now() - started;
     if (!options.keepVenv || signal?.aborted) {
       // A venvDir given is the caller's to remove; a stopped one is half made.

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runProgram } from '../../src/cli/program';
 import type { CliIO } from '../../src/cli/session-command';
@@ -113,7 +113,22 @@ describe('trail verify --tolerance file:PATH=... (a pickle holding an id())', ()
     );
     expect(plain.stdout).toContain('Not reproduced');
 
-    // The run overwrote the recorded file: nothing left to compare with.
+    // The user's model was put back after the run: a second verify
+    // compares with it by content again.
+    expect(sha(model)).toBe(sha(recorded));
+    const again = await trail(['verify', folder, '--json']);
+    expect(again.code).toBe(1);
+    const againFile = (JSON.parse(again.stdout) as VerifyDocument).report!
+      .files[0];
+    expect(againFile).toMatchObject({
+      same: false,
+      within: false,
+      sameContent: false,
+      differenceCount: 1
+    });
+
+    // A recorded file no longer on disk cannot be compared.
+    rmSync(model);
     const gone = await trail(['verify', folder, '--json']);
     expect(gone.code).toBe(1);
     const goneFile = (JSON.parse(gone.stdout) as VerifyDocument).report!
@@ -124,6 +139,7 @@ describe('trail verify --tolerance file:PATH=... (a pickle holding an id())', ()
       contentNote: 'cannot compare by content: the recorded file is not on disk'
     });
     expect(goneFile.sameContent).toBeUndefined();
+    expect(existsSync(model)).toBe(false);
 
     restore();
     const content = await trail([

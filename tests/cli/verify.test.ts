@@ -162,9 +162,13 @@ describe('verifyPipeline, in a real fresh venv (needs .venv and pip)', () => {
         recorded: expected().files[0].sha256,
         reproduced: expected().files[0].sha256,
         same: true,
-        within: true
+        within: true,
+        // What the run wrote is kept aside; the folder is left as it was.
+        reproducedAt: join(report.kept!.reproduced, 'model.yaml')
       }
     ]);
+    expect(report.kept?.folder).toMatch(/\/\.trail-verify\/[^/]+$/);
+    expect(existsSync(join(folder, 'model.yaml'))).toBe(false);
     expect(report.metrics).toEqual([
       {
         name: 'mse',
