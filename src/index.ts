@@ -2,6 +2,7 @@
  * Trail: every notebook execution recorded, shared and replayable.
  * This module only lists the plugins; each lives in src/plugins/.
  */
+import { comparePlugin } from './plugins/compare';
 import { connectionPlugin } from './plugins/connection';
 import { deliveryPlugin } from './plugins/delivery';
 import { exportPlugin } from './plugins/export';
@@ -31,5 +32,6 @@ export default [
   forkPlugin,
   exportPlugin,
   leaderboardPlugin,
+  comparePlugin,
   identicalPlugin
 ];

@@ -212,6 +212,7 @@ export namespace CommandIDs {
   export const exportPipeline = 'trail:export-pipeline';
   export const openSession = 'trail:open-session';
   export const openLeaderboard = 'trail:open-leaderboard';
+  export const compareRuns = 'trail:compare-runs';
 }
 
 /** The settings plugin id (schema/settings/plugin.json). */

@@ -7,3 +7,4 @@ import './lineage.css';
 import './fork.css';
 import './export.css';
 import './runs.css';
+import './compare.css';

@@ -1,0 +1,2 @@
+export * from './compareModel';
+export * from './rules';

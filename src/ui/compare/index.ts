@@ -1,0 +1,2 @@
+export * from './compareView';
+export * from './permalink';
