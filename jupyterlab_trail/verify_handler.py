@@ -6,7 +6,9 @@ bundled command ``node jupyterlab_trail/bin/trail.cjs verify <folder> --json``
 its JSON document: ``{folder, source, outcome, report | error, exitCode}``.
 
 The body is ``{"folder": <path relative to the server's root (or absolute
-inside it)>, "tolerance": {"default"?: number, "metrics"?: {name: number}}}``.
+inside it)>, "tolerance": {"default"?: number, "metrics"?: {name: number},
+"files"?: {path: "content" | "content:X" | "exists"}}}``; a file's tolerance
+becomes ``--tolerance file:PATH=...`` (PATH as recorded).
 A folder outside the root is a 400, as is anything else wrong with the body.
 One request for the whole verification (pip may take minutes); meanwhile
 ``GET /trail/verify?folder=...`` answers the phase it is in
@@ -90,8 +92,11 @@ def _tolerance_args(tolerance) -> list[str]:
     """``--tolerance`` options of the body's tolerance; ValueError saying why not."""
     if tolerance is None:
         return []
-    if not isinstance(tolerance, dict) or set(tolerance) - {"default", "metrics"}:
-        raise ValueError('tolerance: expected {"default"?: number, "metrics"?: {name: number}}')
+    if not isinstance(tolerance, dict) or set(tolerance) - {"default", "metrics", "files"}:
+        raise ValueError(
+            'tolerance: expected {"default"?: number, "metrics"?: {name: number}, '
+            '"files"?: {path: "content" | "content:X" | "exists"}}'
+        )
 
     def number(value, where):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
@@ -108,7 +113,31 @@ def _tolerance_args(tolerance) -> list[str]:
         if not name or "=" in name:
             raise ValueError(f"tolerance.metrics: bad metric name {name!r}")
         args += ["--tolerance", f"{name}={number(value, f'tolerance.metrics.{name}')}"]
+    files = tolerance.get("files") or {}
+    if not isinstance(files, dict):
+        raise ValueError('tolerance.files: expected {path: "content" | "content:X" | "exists"}')
+    for path, value in files.items():
+        if not isinstance(path, str) or not path.strip() or any(c in path for c in "\n\r\0"):
+            raise ValueError(f"tolerance.files: bad file path {path!r}")
+        args += ["--tolerance", f"file:{path}={_file_tolerance(value, path)}"]
     return args
+
+
+def _file_tolerance(value, path) -> str:
+    """A file's tolerance as ``trail verify`` takes it; ValueError saying why not."""
+    if value in ("content", "exists"):
+        return value
+    if isinstance(value, str) and value.startswith("content:"):
+        text = value[len("content:"):].strip()
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if text and math.isfinite(number) and number >= 0:
+            return f"content:{text}"
+    raise ValueError(
+        f"tolerance.files.{path}: expected \"content\", \"content:X\" (X a number >= 0) or \"exists\", got {value!r}"
+    )
 
 
 def resolve_folder(root_dir: str, folder) -> str:

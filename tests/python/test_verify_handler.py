@@ -7,6 +7,7 @@ and the report comes back (reproduced; a metric outside its tolerance)."""
 import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -19,6 +20,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from jupyterlab_trail.verify_handler import _tolerance_args
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = ROOT / "jupyterlab_trail" / "bin" / "trail.cjs"
@@ -130,7 +133,8 @@ def test_a_folder_outside_the_root_or_a_bad_body_is_400(server, tmp_path):
     outside.mkdir()
     (outside / "pipeline.py").write_text("open('ran', 'w')\n")
     for body in ({"folder": str(outside)}, {"folder": "../" + outside.name}, {"folder": ""},
-                 {"folder": "."}, {"folder": "nope"}, {"folder": "p", "tolerance": {"default": -1}}):
+                 {"folder": "."}, {"folder": "nope"}, {"folder": "p", "tolerance": {"default": -1}},
+                 {"folder": "p", "tolerance": {"files": {"score.txt": "close enough"}}}):
         status, _ = _post(url, body)
         assert status == 400, body
     assert _get(url, str(outside))[0] == 400
@@ -173,6 +177,37 @@ def test_verifies_a_pipeline_folder_through_the_bundled_command(server):
     assert document["exitCode"] == 1
     assert document["report"]["metrics"][0]["within"] is False
     assert document["report"]["metrics"][0]["tolerance"] == 0.0001
+
+    # A file's tolerance reaches the command as --tolerance file:PATH=...
+    status, document = _post(url, {"folder": "pipelines/train",
+                                   "tolerance": {"metrics": {"score": 0.01}, "files": {"score.txt": "exists"}}})
+    assert status == 200
+    assert document["outcome"] == "reproduced", document
+    assert document["report"]["files"][0]["tolerance"] == {"mode": "exists"}
+    status, document = _post(url, {"folder": "pipelines/train", "tolerance": {"files": {"other.txt": "content"}}})
+    assert status == 200
+    assert document["exitCode"] == 2
+    assert "other.txt is not a file the recorded run wrote" in document["error"]["message"]
+
+
+def test_file_tolerances_become_tolerance_file_arguments():
+    args = _tolerance_args({"default": 0.5, "files": {
+        "model.pkl": "exists", "out/table.csv": "content:1e-06", "a=b.json": "content"}})
+    assert args == ["--tolerance", "0.5", "--tolerance", "file:model.pkl=exists",
+                    "--tolerance", "file:out/table.csv=content:1e-06", "--tolerance", "file:a=b.json=content"]
+    assert _tolerance_args({"files": {}}) == []
+    for files, reason in [
+        ({"m.pkl": "close"}, 'tolerance.files.m.pkl: expected "content", "content:X"'),
+        ({"m.pkl": "content:-1"}, "X a number >= 0"),
+        ({"m.pkl": "content:nan"}, "X a number >= 0"),
+        ({"m.pkl": "content:"}, "X a number >= 0"),
+        ({"m.pkl": 1}, "got 1"),
+        ({"": "exists"}, "tolerance.files: bad file path"),
+        ({"a\nb": "exists"}, "tolerance.files: bad file path"),
+        (["m.pkl"], "tolerance.files: expected {path:"),
+    ]:
+        with pytest.raises(ValueError, match=re.escape(reason)):
+            _tolerance_args({"files": files})
 
 
 def _write_sleeping_pipeline(folder: Path, marks: Path):
