@@ -114,13 +114,6 @@ function ExportView(props: ExportWidget.IOptions): JSX.Element {
             onOpenExecution={props.onOpenExecution}
           />
           <ExpectedSection result={result} trans={trans} />
-          {model.phase === 'done' && (
-            <HowToRunSection
-              result={result}
-              folder={model.folder}
-              trans={trans}
-            />
-          )}
           {model.phase === 'done' &&
             props.verify &&
             props.verify.folder === model.folder && (
@@ -132,6 +125,13 @@ function ExportView(props: ExportWidget.IOptions): JSX.Element {
                 trans={trans}
               />
             )}
+          {model.phase === 'done' && (
+            <HowToRunSection
+              result={result}
+              folder={model.folder}
+              trans={trans}
+            />
+          )}
         </>
       )}
     </div>
