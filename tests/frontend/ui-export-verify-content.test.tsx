@@ -112,7 +112,9 @@ describe('the Verify report: files compared by content', () => {
     expect(rows).toEqual([
       'file model.pkl differs',
       'content model.pkl: The content differs in 1 place:steps[0][1]._stop_words_id: recorded 140021949156784, reproduced 140093300952496' +
-        'Hint: looks like a memory address (id()); `--tolerance file:model.pkl=exists` accepts it',
+        'Hint: looks like a memory address (id()); `--tolerance file:model.pkl=exists` accepts it' +
+        // ui-export-verify-accept.test.tsx presses it.
+        'Accept as written',
       // Accepted by its content tolerance: reproduced although the bytes differ.
       'file table.csv reproduced',
       'content table.csv: The same content (the bytes differ).',

@@ -12,10 +12,19 @@ import { ISignal, Signal } from '@lumino/signaling';
 export const VERIFY_PHASES = ['venv', 'install', 'run', 'compare'] as const;
 export type VerifyPhaseName = (typeof VERIFY_PHASES)[number];
 
+/**
+ * How a file whose hash differs may still count as reproduced (`trail
+ * verify --tolerance file:PATH=...`): 'content' (the same content),
+ * 'content:X' (numbers within X) or 'exists' (written, not compared).
+ */
+export type FileToleranceText = 'content' | 'exists' | `content:${string}`;
+
 /** Tolerances as the handler takes them (absolute differences). */
 export interface IVerifyTolerance {
   default?: number;
   metrics?: Record<string, number>;
+  /** By recorded path. */
+  files?: Record<string, FileToleranceText>;
 }
 
 /** One file of the report (src/cli/verify-compare.ts FileCheck). */
@@ -41,6 +50,8 @@ export interface IVerifiedFile {
   /** Why the content was not compared, or what the comparison noted. */
   contentNote?: string;
   hint?: string;
+  /** Where the file the run wrote is kept (the user's own was put back at its path). */
+  reproducedAt?: string;
 }
 
 /** One metric of the report (MetricCheck). */
@@ -70,6 +81,8 @@ export interface IVerifyDocument {
     metrics: IVerifiedMetric[];
     reproduced: boolean;
     durationMs: number;
+    /** Where the verification kept files: what the run wrote is in `reproduced`. */
+    kept?: { folder: string; reproduced: string; restored: string[] };
   };
   error?: { message: string; exitCode: number };
   exitCode: number;
@@ -213,6 +226,33 @@ export class VerifyModel {
     this._changed.emit();
   }
 
+  /** The files given a tolerance (by recorded path), in the order given. */
+  get fileTolerances(): ReadonlyMap<string, FileToleranceText> {
+    return this._files;
+  }
+
+  /** Gives a file a tolerance (null: none) for the next verification. */
+  setFileTolerance(path: string, value: FileToleranceText | null): void {
+    if (value === null) {
+      this._files.delete(path);
+    } else {
+      this._files.set(path, value);
+    }
+    this._changed.emit();
+  }
+
+  /**
+   * Accepts a file of the report as `value` says (by content, or as
+   * written) and verifies again with that tolerance.
+   */
+  async accept(path: string, value: FileToleranceText): Promise<void> {
+    if (this._state === 'running') {
+      return;
+    }
+    this.setFileTolerance(path, value);
+    await this.run();
+  }
+
   /** The tolerances typed, or a message saying which one is not a number >= 0. */
   tolerance(): IVerifyTolerance | string {
     const parse = (text: string): number | null | undefined => {
@@ -238,6 +278,9 @@ export class VerifyModel {
       if (value !== undefined) {
         tolerance.metrics = { ...tolerance.metrics, [name]: value };
       }
+    }
+    if (this._files.size > 0) {
+      tolerance.files = Object.fromEntries(this._files);
     }
     return tolerance;
   }
@@ -370,6 +413,7 @@ export class VerifyModel {
   private _error: string | null = null;
   private _default = '';
   private _metrics = new Map<string, string>();
+  private _files = new Map<string, FileToleranceText>();
   private _changed = new Signal<this, void>(this);
 }
 
@@ -382,6 +426,24 @@ export function fileVerdict(
     return 'could-not-run';
   }
   return (file.within ?? file.same) ? 'reproduced' : 'differs';
+}
+
+/**
+ * What a file of the report can be accepted as, when its hash differs and
+ * the content comparison says it may: 'content' when its content is the
+ * same, 'exists' when it differs only by an id() (the hint). Null otherwise.
+ */
+export function acceptableAs(
+  document: IVerifyDocument,
+  file: IVerifiedFile
+): FileToleranceText | null {
+  if (fileVerdict(document, file) !== 'differs' || !file.reproduced) {
+    return null;
+  }
+  if (file.sameContent === true) {
+    return 'content';
+  }
+  return file.hint ? 'exists' : null;
 }
 
 /** A metric's verdict. */

@@ -4,10 +4,16 @@
  * JSON by content): the same content, or where it differs (the recorded and
  * reproduced values, as the comparison printed them: plain text), why it
  * could not be compared, and a hint (an id() that differs in every run).
+ * When the file may count as reproduced all the same, a button verifies
+ * again with its tolerance: "Accept by content" (the same content) or
+ * "Accept as written" (only an id() differs).
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
-import type { IVerifiedFile } from '../../model/export/verifyModel';
+import type {
+  FileToleranceText,
+  IVerifiedFile
+} from '../../model/export/verifyModel';
 
 /** Whether the file has anything to show under its row. */
 export function hasContentResult(file: IVerifiedFile): boolean {
@@ -22,8 +28,11 @@ export function hasContentResult(file: IVerifiedFile): boolean {
 export function VerifyContentRow(props: {
   file: IVerifiedFile;
   trans: TranslationBundle;
+  /** What the file can be accepted as (a button verifying again with it), if anything. */
+  acceptAs?: FileToleranceText | null;
+  onAccept?: (value: FileToleranceText) => void;
 }): JSX.Element {
-  const { file, trans } = props;
+  const { file, trans, acceptAs, onAccept } = props;
   const differences = file.differences ?? [];
   const count = file.differenceCount ?? differences.length;
   return (
@@ -82,6 +91,23 @@ export function VerifyContentRow(props: {
           <p className="jp-Trail-Export-verifyHint">
             {trans.__('Hint: %1', file.hint)}
           </p>
+        )}
+        {acceptAs && onAccept && (
+          <button
+            type="button"
+            className="jp-Trail-Button jp-Trail-Export-acceptFile"
+            data-accept={acceptAs}
+            title={trans.__(
+              'Verify again with --tolerance file:%1=%2',
+              file.path,
+              acceptAs
+            )}
+            onClick={() => onAccept(acceptAs)}
+          >
+            {acceptAs === 'exists'
+              ? trans.__('Accept as written')
+              : trans.__('Accept by content')}
+          </button>
         )}
       </td>
     </tr>

@@ -8,9 +8,11 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import {
+  acceptableAs,
   fileVerdict,
   metricVerdict,
   VERIFY_PHASES,
+  type FileToleranceText,
   type IVerifyDocument,
   type VerifyModel,
   type VerifyVerdict
@@ -79,6 +81,25 @@ function VerifyView(props: {
             </label>
           ))}
         </div>
+      )}
+      {verify.fileTolerances.size > 0 && (
+        <ul className="jp-Trail-Export-fileTolerances">
+          {Array.from(verify.fileTolerances).map(([path, value]) => (
+            <li key={path} data-file={path}>
+              <code>{path}</code> {fileToleranceText(value, trans)}{' '}
+              <button
+                type="button"
+                className="jp-Trail-Button jp-Trail-Export-dropFileTolerance"
+                disabled={running}
+                title={trans.__('Compare %1 by its hash again', path)}
+                aria-label={trans.__('Compare %1 by its hash again', path)}
+                onClick={() => verify.setFileTolerance(path, null)}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
       <button
         type="button"
@@ -157,7 +178,11 @@ function VerifyView(props: {
         </p>
       )}
       {verify.state === 'done' && verify.document && (
-        <VerifyReportView document={verify.document} trans={trans} />
+        <VerifyReportView
+          document={verify.document}
+          trans={trans}
+          onAccept={(path, value) => void verify.accept(path, value)}
+        />
       )}
     </section>
   );
@@ -195,9 +220,28 @@ function verdictText(verdict: VerifyVerdict, trans: TranslationBundle): string {
 
 const short = (hash: string | undefined): string => hash?.slice(0, 12) ?? '';
 
+/** A file tolerance in words. */
+function fileToleranceText(
+  value: FileToleranceText,
+  trans: TranslationBundle
+): string {
+  if (value === 'exists') {
+    return trans.__('accepted as written (not compared)');
+  }
+  if (value === 'content') {
+    return trans.__('accepted by content');
+  }
+  return trans.__(
+    'accepted by content, numbers within %1',
+    value.slice('content:'.length)
+  );
+}
+
 function VerifyReportView(props: {
   document: IVerifyDocument;
   trans: TranslationBundle;
+  /** Verifies again with the file accepted as `value`. */
+  onAccept?: (path: string, value: FileToleranceText) => void;
 }): JSX.Element {
   const { document, trans } = props;
   const report = document.report;
@@ -231,6 +275,19 @@ function VerifyReportView(props: {
       >
         {summary}
       </p>
+      {report?.kept && report.files.some(file => file.reproducedAt) && (
+        <p className="jp-Trail-Export-verifyKept">
+          {report.kept.restored.length > 0
+            ? trans.__(
+                'The files the run wrote are kept in %1; your own were put back.',
+                report.kept.reproduced
+              )
+            : trans.__(
+                'The files the run wrote are kept in %1.',
+                report.kept.reproduced
+              )}
+        </p>
+      )}
       {report?.run && report.run.exitCode !== 0 && (
         <pre className="jp-Trail-Export-verifyStderr">{report.run.stderr}</pre>
       )}
@@ -269,6 +326,12 @@ function VerifyReportView(props: {
                     key={`c:${file.path}`}
                     file={file}
                     trans={trans}
+                    acceptAs={acceptableAs(document, file)}
+                    onAccept={
+                      props.onAccept
+                        ? value => props.onAccept!(file.path, value)
+                        : undefined
+                    }
                   />
                 )
               ];
