@@ -317,7 +317,12 @@ pipeline folder, no trail-expected.json, a bad --tolerance), 6 could not
 run (an input missing, requirements not installable).
 
 With TRAIL_URL (and TRAIL_TOKEN), the verification run is recorded there
-as a session linked to the exported one.`
+as a session linked to the exported one.
+
+The run writes the paths the recording wrote: your own files there are
+moved into <folder>/.trail-verify/<run>/recorded/ for the run and put back
+after it (also after Ctrl-C; after a crash, by the next trail verify); what
+the run wrote is kept in .trail-verify/<run>/reproduced/ (the last 3 runs).`
     )
     .exitOverride()
     .action(async (folder: string, options: VerifyCommandOptions) => {

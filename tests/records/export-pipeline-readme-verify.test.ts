@@ -43,6 +43,10 @@ describe('the README: checking a reproduction, and the Trail server', () => {
     );
     expect(section).toContain('1 param the run used');
     expect(section).toContain('--tolerance 0.001');
+    // Where verify keeps the user's files during the run, and the run's.
+    expect(section).toContain(
+      'Your own output files are never overwritten: for the run they are moved into `.trail-verify/<run>/recorded/`'
+    );
     expect(section).toContain('--tolerance NAME=0.01');
     expect(section).toContain('absolute difference');
     expect(section).toMatch(

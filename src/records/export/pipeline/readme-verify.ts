@@ -35,7 +35,9 @@ export function howToVerify(spec: PipelineSpec): string[] {
     '',
     "A tolerance is an absolute difference: `trail verify . --tolerance 0.001` allows every metric to differ by up to 0.001, `--tolerance NAME=0.01` one metric (both may be given; a metric's own wins). `--json` prints one JSON document.",
     '',
-    'It exits 0 when the run reproduced every file, metric and param, 1 when something differs (each is listed), 6 when it could not run (a recorded input missing, a requirement pip cannot install), 2 on bad input. With `TRAIL_URL` (and `TRAIL_TOKEN`) set, the verification run is recorded to Trail as a run of this export.'
+    'It exits 0 when the run reproduced every file, metric and param, 1 when something differs (each is listed), 6 when it could not run (a recorded input missing, a requirement pip cannot install), 2 on bad input. With `TRAIL_URL` (and `TRAIL_TOKEN`) set, the verification run is recorded to Trail as a run of this export.',
+    '',
+    "Your own output files are never overwritten: for the run they are moved into `.trail-verify/<run>/recorded/` in this folder and put back afterwards (after Ctrl-C too; after a crash, by the next `trail verify`). What the run wrote is kept in `.trail-verify/<run>/reproduced/` for the last 3 verifications; leave `.trail-verify/` out of version control and of Docker builds."
   );
   return lines;
 }
