@@ -24,6 +24,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VerifyDocument } from '../../src/cli/verify-command';
+import {
+  moveFile,
+  putBack,
+  setAside,
+  startRun
+} from '../../src/cli/verify-keep';
 import { sampleSpec, writePipeline } from '../records/export-pipeline-support';
 import { bundleCli, cleanEnv, runCli } from './support';
 
@@ -295,3 +301,50 @@ it('kill -9 mid-run: the next verify puts the originals back first, says so, the
   expect(table).toMatchObject({ path: 'models/table.json', sameContent: true });
   expect(runs(folder)).toHaveLength(2);
 });
+
+// An output on another filesystem (an absolute recorded path): moved aside
+// by a copy that keeps its times, put back the same way.
+const SHM = '/dev/shm';
+const otherDevice =
+  existsSync(SHM) && statSync(SHM).dev !== statSync(tmpdir()).dev;
+
+(otherDevice ? it : it.skip)(
+  'across filesystems: the copy keeps content, mode and mtime, and the source is gone',
+  () => {
+    const elsewhere = mkdtempSync(join(SHM, 'trail-verify-keep-'));
+    try {
+      const output = join(elsewhere, 'model.bin');
+      writeFileSync(output, 'recorded bytes', { mode: 0o640 });
+      utimesSync(output, OLD, OLD);
+      const moved = join(tmp, 'moved', 'model.bin');
+      moveFile(output, moved);
+      expect(existsSync(output)).toBe(false);
+      expect(readFileSync(moved, 'utf8')).toBe('recorded bytes');
+      expect(statSync(moved).mode & 0o777).toBe(0o640);
+      expect(statSync(moved).mtimeMs).toBe(OLD.getTime());
+      moveFile(moved, output);
+
+      const folder = mkdtempSync(join(tmp, 'pipe-'));
+      const run = startRun(folder);
+      setAside(
+        run,
+        [{ path: output, sha256: shaOf('recorded bytes') }],
+        folder
+      );
+      expect(existsSync(output)).toBe(false);
+      writeFileSync(output, 'the run wrote this');
+      const back = putBack(run);
+      expect(readFileSync(output, 'utf8')).toBe('recorded bytes');
+      expect(statSync(output).mtimeMs).toBe(OLD.getTime());
+      expect(back.restored).toEqual([output]);
+      const reproduced = back.reproduced.get(output)!;
+      expect(reproduced).toBe(join(run.folder, 'reproduced', '0-model.bin'));
+      expect(readFileSync(reproduced, 'utf8')).toBe('the run wrote this');
+      // Again (as finally does after an early put back): nothing moves.
+      putBack(run);
+      expect(readFileSync(output, 'utf8')).toBe('recorded bytes');
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  }
+);
