@@ -65,6 +65,10 @@ export const identicalPlugin: JupyterFrontEndPlugin<void> = {
     const model = new IdenticalRuns({
       client: () => connection.client,
       enabled: () => settings?.composite.tellIdenticalRuns !== false,
+      minDurationMs: () => {
+        const seconds = settings?.composite.tellIdenticalRunsMinSeconds;
+        return 1000 * (typeof seconds === 'number' ? seconds : 2);
+      },
       muted: path => mutedList().includes(path),
       notify: ({ start, match, count }) => {
         Notification.info(identicalMessage(match, count, me, trans), {

@@ -83,7 +83,7 @@ function fakeClient(answers: {
 
 function model(
   client: IIdenticalClient,
-  options: { enabled?: boolean; muted?: string[] } = {}
+  options: { enabled?: boolean; muted?: string[]; minDurationMs?: number } = {}
 ) {
   const notices: IIdenticalNotice[] = [];
   const marks: IIdenticalMark[] = [];
@@ -92,6 +92,7 @@ function model(
     client: () => client,
     enabled: () => options.enabled ?? true,
     muted: path => (options.muted ?? []).includes(path),
+    minDurationMs: () => options.minDurationMs ?? 0,
     notify: notice => notices.push(notice),
     mark: mark => marks.push(mark),
     sleep: async ms => {
@@ -145,7 +146,9 @@ describe('IdenticalRuns: when a cell starts', () => {
     });
     const a = model(unknown.client);
     await a.runs.started(start);
-    expect(unknown.calls.length).toBeLessThanOrEqual(4);
+    // Asked at once, then a few times over about four seconds.
+    expect(unknown.calls.length).toBe(6);
+    expect(a.waits.reduce((x, y) => x + y, 0)).toBeLessThan(5000);
     expect(a.notices).toEqual([]);
     const failing = fakeClient({ lookup: [new Error('offline')] });
     const b = model(failing.client);
@@ -168,6 +171,24 @@ describe('IdenticalRuns: when a cell starts', () => {
     const c = model(muted.client, { muted: ['train.ipynb'] });
     await c.runs.started(start);
     expect(c.notices).toEqual([]);
+  });
+});
+
+describe('IdenticalRuns: only steps worth telling', () => {
+  it('leaves out quick steps (an import everyone ran), when told and when marked', async () => {
+    const quick = match({ executionId: 'exe-import', durationMs: 120 });
+    const slow = match();
+    const both = fakeClient({
+      lookup: [{ state: 'ok', matches: [quick, slow] }],
+      identical: [{ fingerprint: 'f'.repeat(64), matches: [quick] }]
+    });
+    const { runs, notices, marks } = model(both.client, {
+      minDurationMs: 2000
+    });
+    await runs.started(start);
+    expect(notices).toEqual([{ start, match: slow, count: 1 }]);
+    await runs.recorded({ id: 'x', notebookPath: 'n', cellId: 'c' });
+    expect(marks).toEqual([]);
   });
 });
 

@@ -54,7 +54,7 @@ export interface IIdenticalDelays {
 
 /** Default delays: a lookup answered within about a second. */
 export const IDENTICAL_DELAYS: IIdenticalDelays = {
-  lookup: [250, 400, 600],
+  lookup: [250, 400, 600, 1000, 1500],
   confirm: [1000, 2000, 4000, 8000, 16000]
 };
 
@@ -85,15 +85,16 @@ export class IdenticalRuns {
         return; // an older server, or none: nothing to say
       }
       if (answer.state === 'ok') {
+        const matches = this.worthTelling(answer.matches);
         if (
-          answer.matches.length > 0 &&
+          matches.length > 0 &&
           this.options.enabled() &&
           !this.options.muted(start.notebookPath)
         ) {
           this.options.notify({
             start,
-            match: answer.matches[0],
-            count: answer.matches.length
+            match: matches[0],
+            count: matches.length
           });
         }
         return;
@@ -136,17 +137,27 @@ export class IdenticalRuns {
       if (answer.fingerprint === null) {
         continue; // a file hash is on its way
       }
-      if (answer.matches.length > 0) {
+      const matches = this.worthTelling(answer.matches);
+      if (matches.length > 0) {
         this.options.mark({
           executionId: execution.id,
           notebookPath: execution.notebookPath,
           cellId: execution.cellId,
-          match: answer.matches[0],
-          count: answer.matches.length
+          match: matches[0],
+          count: matches.length
         });
       }
       return;
     }
+  }
+
+  /**
+   * The matches that took long enough to be worth a word: an `import
+   * pandas` everyone ran is no news; a 40-minute fit is.
+   */
+  private worthTelling(matches: IdenticalMatch[]): IdenticalMatch[] {
+    const least = this.options.minDurationMs?.() ?? 0;
+    return matches.filter(m => m.durationMs >= least);
   }
 
   private wait(ms: number): Promise<void> {
@@ -174,6 +185,11 @@ export namespace IdenticalRuns {
     client(): IIdenticalClient | null;
     /** Whether to tell at all (the tellIdenticalRuns setting). */
     enabled(): boolean;
+    /**
+     * Only matches that took at least this long (ms) are told and marked
+     * (the tellIdenticalRunsMinSeconds setting); all when absent.
+     */
+    minDurationMs?(): number;
     /** Whether the user said "don't tell me" for this notebook. */
     muted(notebookPath: string): boolean;
     /** Shows a notice (a notification). */
