@@ -77,10 +77,15 @@ export const leaderboardPlugin: JupyterFrontEndPlugin<void> = {
         (settings?.composite[SETTING_KEYS.groupByNotebook] as boolean) ?? false
     });
 
-    const compareRuns = () =>
+    // The compare view also gets the filter: its parallel coordinates and
+    // scatter draw the runs of the leaderboard it came from.
+    const compareRuns = (model: LeaderboardModel) =>
       commands.hasCommand(COMPARE_RUNS)
         ? (runIds: string[]) =>
-            void commands.execute(COMPARE_RUNS, { ids: runIds })
+            void commands.execute(COMPARE_RUNS, {
+              ids: runIds,
+              ...(model.filter ? { filter: model.filter } : {})
+            })
         : null;
 
     const open = async (
@@ -119,7 +124,7 @@ export const leaderboardPlugin: JupyterFrontEndPlugin<void> = {
         complete,
         onOpenRun: runId =>
           void commands.execute(CommandIDs.openSession, { sessionId: runId }),
-        onCompare: compareRuns(),
+        onCompare: compareRuns(model),
         onCopyLink: () => {
           Clipboard.copyToSystem(
             leaderboardLink({ filter: model.filter, sort: model.sort })
@@ -167,7 +172,7 @@ export const leaderboardPlugin: JupyterFrontEndPlugin<void> = {
       connection.changed.connect(onConnection);
       const onCommands = (_: unknown, change: { id?: string }) => {
         if (change.id === COMPARE_RUNS || change.id === undefined) {
-          view.setOptions({ onCompare: compareRuns() });
+          view.setOptions({ onCompare: compareRuns(model) });
         }
       };
       commands.commandChanged.connect(onCommands);

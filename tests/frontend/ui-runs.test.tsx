@@ -130,6 +130,14 @@ describe('the leaderboard table', () => {
     expect(cell('run-bbbb-2', 'params.lr').textContent).toBe('–');
     expect(cell('run-cccc-3', 'duration').textContent).toBe('–');
     expect(cell('run-aaaa-1', 'params.model').textContent).toBe('rf');
+    // A param holding a number aligns as one; text does not.
+    expect(cell('run-aaaa-1', 'params.lr').textContent).toBe('0.01');
+    expect(cell('run-aaaa-1', 'params.lr').classList).toContain(
+      'jp-mod-number'
+    );
+    expect(cell('run-aaaa-1', 'params.model').classList).not.toContain(
+      'jp-mod-number'
+    );
     expect(cell('run-aaaa-1', 'author').textContent).toBe('Alice');
     expect(cell('run-bbbb-2', 'status').textContent).toBe('failed');
     expect(
@@ -158,10 +166,13 @@ describe('the leaderboard table', () => {
     await waitFor(() =>
       reader.queries.some(q => q.sort === '-metrics.accuracy')
     );
-    await waitFor(() => model.loaded);
-    expect(
-      $('[data-column="metrics.accuracy"]')!.getAttribute('aria-sort')
-    ).toBe('descending');
+    // The table shows again (read with the new sort) with the arrow on.
+    await waitFor(
+      () =>
+        model.loaded &&
+        $('[data-column="metrics.accuracy"]')?.getAttribute('aria-sort') ===
+          'descending'
+    );
     expect($('.jp-Trail-Leaderboard-sort code')!.textContent).toBe(
       '-metrics.accuracy'
     );
@@ -326,8 +337,11 @@ describe('the filter box', () => {
     expect(list.textContent).toContain('metric · 2 runs');
     press(input, 'ArrowDown');
     press(input, 'ArrowDown');
-    await waitFor(() =>
-      $('.jp-Trail-FilterBox-completions [aria-selected="true"]')
+    await waitFor(
+      () =>
+        $$('.jp-Trail-FilterBox-completions [role="option"]')[1]?.getAttribute(
+          'aria-selected'
+        ) === 'true'
     );
     press(input, 'Enter');
     await waitFor(() => input.value === 'tag = "x" and params.model');

@@ -7,11 +7,12 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual';
 import type { Rect, Virtualizer } from '@tanstack/react-virtual';
 import * as React from 'react';
-import { columnSortState } from '../../model/runs';
+import { columnSortState, columnValue } from '../../model/runs';
 import type {
   IRunColumn,
   LeaderboardModel,
-  LeaderboardRow
+  LeaderboardRow,
+  RunSummary
 } from '../../model/runs';
 import { isNumericColumn, RunCell } from './cells';
 
@@ -104,10 +105,17 @@ export function RunsTable(
     return { offsets, lastSticky, template, width: left };
   }, [columns]);
 
-  const cellProps = (column: IRunColumn) => {
+  // A param holding a number is right-aligned like one (a column may mix
+  // numbers and text: each cell aligns by its own value).
+  const cellProps = (column: IRunColumn, run?: RunSummary) => {
     const left = layout.offsets.get(column.id);
     const classes = ['jp-Trail-RunsTable-cell'];
-    if (isNumericColumn(column)) {
+    if (
+      isNumericColumn(column) ||
+      (run !== undefined &&
+        column.type === 'param' &&
+        typeof columnValue(run, column) === 'number')
+    ) {
       classes.push('jp-mod-number');
     }
     if (left !== undefined) {
@@ -340,7 +348,11 @@ export function RunsTable(
                   {row.rank}
                 </span>
                 {columns.map(column => (
-                  <span key={column.id} {...cellProps(column)} role="gridcell">
+                  <span
+                    key={column.id}
+                    {...cellProps(column, run)}
+                    role="gridcell"
+                  >
                     <RunCell run={run} column={column} trans={trans} />
                   </span>
                 ))}
