@@ -7,6 +7,7 @@
  * rename fails).
  */
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -18,6 +19,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { CliError, ExitCode } from './exit-codes';
+import { VERIFY_DIR } from './verify-keep';
 
 /** One file of the folder, its path relative to the folder. */
 export interface FolderFile {
@@ -171,7 +173,12 @@ export function writeFolder(
   }
 }
 
-/** Swaps `staging` in for the existing folder `dir`. */
+/**
+ * Swaps `staging` in for the existing folder `dir`. Its `.trail-verify/`
+ * (verify-keep.ts) goes over to the new folder: it may hold the user's own
+ * outputs a verification killed in the middle moved aside (the next
+ * verify of the folder puts them back), and the reproduced files.
+ */
 function replace(dir: string, staging: string): void {
   const aside = `${staging}-old`;
   renameSync(dir, aside);
@@ -180,6 +187,10 @@ function replace(dir: string, staging: string): void {
   } catch (error) {
     renameSync(aside, dir);
     throw error;
+  }
+  const kept = join(aside, VERIFY_DIR);
+  if (existsSync(kept)) {
+    renameSync(kept, join(dir, VERIFY_DIR));
   }
   rmSync(aside, { recursive: true, force: true });
 }

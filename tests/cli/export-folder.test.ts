@@ -76,6 +76,16 @@ it('takes an empty folder; refuses a non-empty one unless forced, then replaces 
   writeFolder(dir, [{ path: 'x.py', content: '' }], { force: true, cwd: work });
   expect(readdirSync(dir)).toEqual(['x.py']);
   expect(readdirSync(work)).toEqual(['out']);
+
+  // What verify keeps in the folder (the user's outputs a killed
+  // verification moved aside, the reproduced files) goes over.
+  const aside = join(dir, '.trail-verify', 'run-1', 'recorded');
+  mkdirSync(aside, { recursive: true });
+  writeFileSync(join(aside, 'model.pkl'), 'the user');
+  writeFolder(dir, [{ path: 'y.py', content: '' }], { force: true, cwd: work });
+  expect(readdirSync(dir).sort()).toEqual(['.trail-verify', 'y.py']);
+  expect(readFileSync(join(aside, 'model.pkl'), 'utf8')).toBe('the user');
+  expect(readdirSync(work)).toEqual(['out']);
 });
 
 it('never replaces the folder the command runs in, nor a file', () => {
