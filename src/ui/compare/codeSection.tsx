@@ -44,12 +44,13 @@ function CellDiffs(props: {
   index: number;
   base: number;
   open: boolean;
+  onToggle: (open: boolean) => void;
   section: ISectionProps;
   languages: IEditorLanguageRegistry | null;
 }): JSX.Element {
   const { row, index, base, section, languages } = props;
   const { model, trans } = section;
-  const [open, setOpen] = React.useState(props.open);
+  const open = props.open;
   const differing = model.runs.flatMap((run, i) =>
     row.differs[i] ? [runLabel(run, i)] : []
   );
@@ -58,7 +59,9 @@ function CellDiffs(props: {
     <details
       className={`jp-Trail-Compare-cell${row.anyDiffers ? ' jp-mod-differs' : ''}`}
       open={open}
-      onToggle={event => setOpen((event.target as HTMLDetailsElement).open)}
+      onToggle={event =>
+        props.onToggle((event.target as HTMLDetailsElement).open)
+      }
     >
       <summary>
         <span className="jp-Trail-Compare-cellName">
@@ -122,6 +125,9 @@ export function CodeSection(
   const differing = all.filter(row => row.anyDiffers);
   const shown = onlyDifferences ? differing : all;
   const unread = model.runs.filter(run => run.run && !run.notebook).length;
+  // Opened or closed by the user, by row; else the first that differ are
+  // open (decided again as runs arrive, until the user chooses).
+  const [toggled, setToggled] = React.useState<Record<string, boolean>>({});
   let opened = 0;
   return (
     <section className="jp-Trail-Compare-section jp-Trail-Compare-code">
@@ -149,7 +155,16 @@ export function CodeSection(
             row={row}
             index={all.indexOf(row)}
             base={base}
-            open={row.anyDiffers && opened++ < OPEN_AT_FIRST}
+            open={
+              toggled[row.key] ?? (row.anyDiffers && opened++ < OPEN_AT_FIRST)
+            }
+            onToggle={open =>
+              setToggled(current =>
+                current[row.key] === open
+                  ? current
+                  : { ...current, [row.key]: open }
+              )
+            }
             section={props}
             languages={languages}
           />

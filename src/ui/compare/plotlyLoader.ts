@@ -8,6 +8,8 @@ import type PlotlyApi from 'plotly.js';
 export type Plotly = typeof PlotlyApi;
 
 let loading: Promise<Plotly> | null = null;
+let requestedAt: number | null = null;
+let firstPlotMs: number | null = null;
 
 /**
  * plotly, fetched once (a chunk of its own in the labextension); a failed
@@ -15,6 +17,7 @@ let loading: Promise<Plotly> | null = null;
  */
 export function loadPlotly(): Promise<Plotly> {
   if (!loading) {
+    requestedAt ??= performance.now();
     loading = import(/* webpackChunkName: "trail-plotly" */ './plotly').then(
       module => module.default as unknown as Plotly,
       reason => {
@@ -26,7 +29,20 @@ export function loadPlotly(): Promise<Plotly> {
   return loading;
 }
 
-/** Whether plotly has been asked for already (its load is then not the first). */
-export function plotlyRequested(): boolean {
-  return loading !== null;
+/**
+ * Called when a plot is drawn: the first time, how long it took from the
+ * first request of plotly (fetching the chunk, evaluating it, drawing);
+ * null afterwards.
+ */
+export function firstPlotDrawn(): number | null {
+  if (firstPlotMs !== null || requestedAt === null) {
+    return null;
+  }
+  firstPlotMs = Math.max(1, Math.round(performance.now() - requestedAt));
+  return firstPlotMs;
+}
+
+/** How long the first plot took (see {@link firstPlotDrawn}), once drawn. */
+export function firstPlotMilliseconds(): number | null {
+  return firstPlotMs;
 }

@@ -11,7 +11,11 @@ import * as React from 'react';
 import type { RunSummary } from '../../client/api-schema';
 import type { CompareModel } from '../../model/compare';
 import { runLabels } from './labels';
-import { loadPlotly, plotlyRequested } from './plotlyLoader';
+import {
+  firstPlotDrawn,
+  firstPlotMilliseconds,
+  loadPlotly
+} from './plotlyLoader';
 import type { Plotly } from './plotlyLoader';
 import {
   columnValue,
@@ -72,8 +76,6 @@ function PlotFrame(props: {
       return;
     }
     let cancelled = false;
-    const first = !plotlyRequested();
-    const started = performance.now();
     loadPlotly()
       .then(async plotly => {
         if (cancelled) {
@@ -86,14 +88,13 @@ function PlotFrame(props: {
           PLOT_CONFIG
         );
         plotted.current = plotly;
-        if (cancelled) {
-          return;
-        }
-        setState('drawn');
-        if (first) {
-          const ms = Math.round(performance.now() - started);
+        const ms = firstPlotDrawn();
+        if (ms !== null) {
           node.dataset.loadMs = String(ms);
           props.onFirstLoad?.(ms);
+        }
+        if (!cancelled) {
+          setState('drawn');
         }
       })
       .catch(reason => {
@@ -210,7 +211,8 @@ export function PlotsSection(props: {
     '';
   const [metric, setMetric] = React.useState('');
   const chosenMetric = metricNames.includes(metric) ? metric : preferred;
-  const [loadMs, setLoadMs] = React.useState<number | null>(null);
+  // How long the page's first plot took (a view opened later shows it too).
+  const [loadMs, setLoadMs] = React.useState(firstPlotMilliseconds);
 
   React.useEffect(() => {
     if (chosenMetric) {
@@ -251,10 +253,15 @@ export function PlotsSection(props: {
     : populationMetrics.includes(chosenMetric)
       ? chosenMetric
       : (populationMetrics[0] ?? '');
+  // A numeric param that varies reads best on x.
   const numericParam = columns.find(
     c =>
       c.startsWith('params.') &&
-      populationRuns.some(run => typeof columnValue(run, c) === 'number')
+      new Set(
+        populationRuns
+          .map(run => columnValue(run, c))
+          .filter(v => typeof v === 'number')
+      ).size > 1
   );
   const [x, setX] = React.useState('');
   const [y, setY] = React.useState('');
