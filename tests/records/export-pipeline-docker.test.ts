@@ -33,7 +33,8 @@ describe('the exported Dockerfile', () => {
       // requirements.txt constrains with -c requirements.lock: both are needed to install.
       ['COPY', 'requirements.txt requirements.lock ./'],
       ['RUN', 'pip install --no-cache-dir -r requirements.txt'],
-      ['COPY', '. .'],
+      // The script and its params only: not the folder's .trail-verify/ or a .venv.
+      ['COPY', 'pipeline.py params.yaml ./'],
       ['CMD', '["python", "pipeline.py"]']
     ]);
     const dockerfile = DockerfileParser.parse(content);

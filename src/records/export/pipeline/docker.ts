@@ -1,7 +1,8 @@
 /**
  * Dockerfile: the recorded Python's slim image, the requirements, the
- * pipeline. Inputs are not copied in: the folder holding them is mounted
- * (the README says how), so outputs land beside them.
+ * pipeline (the script and its params, nothing else of the folder).
+ * Inputs are not copied in: the folder holding them is mounted (the README
+ * says how), so outputs land beside them.
  */
 import { pythonVersion } from './mlflow';
 import { SCRIPT } from './script';
@@ -17,7 +18,9 @@ export function dockerfile(spec: PipelineSpec): string {
       'WORKDIR /pipeline',
       'COPY requirements.txt requirements.lock ./',
       'RUN pip install --no-cache-dir -r requirements.txt',
-      'COPY . .',
+      // Only what the script needs: never the folder's .trail-verify/ (the
+      // user's outputs a verification moved aside), a .venv or caches.
+      `COPY ${SCRIPT} params.yaml ./`,
       `CMD ["python", "${SCRIPT}"]`
     ].join('\n') + '\n'
   );

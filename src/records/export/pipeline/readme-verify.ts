@@ -37,7 +37,7 @@ export function howToVerify(spec: PipelineSpec): string[] {
     '',
     'It exits 0 when the run reproduced every file, metric and param, 1 when something differs (each is listed), 6 when it could not run (a recorded input missing, a requirement pip cannot install), 2 on bad input. With `TRAIL_URL` (and `TRAIL_TOKEN`) set, the verification run is recorded to Trail as a run of this export.',
     '',
-    'Your own output files are never overwritten: for the run they are moved into `.trail-verify/<run>/recorded/` in this folder and put back afterwards (after Ctrl-C too; after a crash, by the next `trail verify`). What the run wrote is kept in `.trail-verify/<run>/reproduced/` for the last 3 verifications; leave `.trail-verify/` out of version control and of Docker builds.'
+    'Your own output files are never overwritten: for the run they are moved into `.trail-verify/<run>/recorded/` in this folder and put back afterwards (after Ctrl-C too; after a crash, by the next `trail verify`). What the run wrote is kept in `.trail-verify/<run>/reproduced/` for the last 3 verifications; leave `.trail-verify/` out of version control (the Dockerfile copies only `pipeline.py` and `params.yaml`).'
   );
   return lines;
 }
