@@ -201,10 +201,11 @@ export const leaderboardPlugin: JupyterFrontEndPlugin<void> = {
         commands.commandChanged.disconnect(onCommands);
         feed?.dispose();
       });
+      // Read at once; the tracker (restorer state) need not hold it up.
+      void model.start();
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
       await tracker.add(widget);
-      void model.start();
       return widget;
     };
 

@@ -219,13 +219,42 @@ test.describe('leaderboard', () => {
     await groups.nth(1).click();
     await expect(rows).toHaveCount(4);
 
-    // Two runs ticked: Compare counts them (enabled once the compare view
-    // is installed).
+    // Two runs ticked: Compare counts them and runs trail:compare-runs
+    // with their ids and the filter.
     await rows.nth(0).locator('input[type="checkbox"]').check();
     await rows.nth(1).locator('input[type="checkbox"]').check();
-    await expect(board.locator('.jp-Trail-Leaderboard-compare')).toHaveText(
-      'Compare (2)'
+    const compare = board.locator('.jp-Trail-Leaderboard-compare');
+    await expect(compare).toHaveText('Compare (2)');
+    const ticked = await rows.evaluateAll(nodes =>
+      nodes.slice(0, 2).map(node => (node as HTMLElement).dataset.run)
     );
+    const hasCompare = await page.evaluate(() =>
+      (window as any).jupyterapp.commands.hasCommand('trail:compare-runs')
+    );
+    if (hasCompare) {
+      await page.evaluate(() => {
+        const commands = (window as any).jupyterapp.commands;
+        (window as any).comparedWith = null;
+        commands.commandExecuted.connect((_: unknown, call: any) => {
+          if (call.id === 'trail:compare-runs') {
+            (window as any).comparedWith = call.args;
+          }
+        });
+      });
+      await compare.click();
+      await expect
+        .poll(() => page.evaluate(() => (window as any).comparedWith))
+        .toEqual({ ids: ticked, filter: scope });
+      await board.evaluate(node => {
+        // Back to the leaderboard's tab for the screenshots.
+        const id = node.closest('.lm-Widget[id]')?.id;
+        if (id) {
+          (window as any).jupyterapp.shell.activateById(id);
+        }
+      });
+    } else {
+      await expect(compare).toBeDisabled();
+    }
 
     fs.mkdirSync(SHOTS, { recursive: true });
     for (const [theme, suffix] of [
@@ -270,6 +299,100 @@ test.describe('leaderboard', () => {
     const panel = page.locator('#jp-trail-sidebar');
     await expect(panel).toBeVisible();
     await expect(panel.locator('.jp-Trail-ExecutionItem')).toHaveCount(2);
+  });
+
+  test('reads on as it scrolls and keeps its place when a run arrives', async ({
+    page,
+    trail,
+    tmpPath
+  }) => {
+    test.setTimeout(120_000);
+    const folder = `lbs-${tmpPath}`;
+    const events: unknown[] = [];
+    for (let i = 0; i < 250; i++) {
+      events.push(
+        ...runEvents(`${folder}/sweep-${i % 7}.ipynb`, {
+          params: { lr: 0.001 * (i + 1), model: i % 2 ? 'rf' : 'svm' },
+          metrics: { accuracy: 0.5 + i / 1000 },
+          minutesAgo: 300 - i
+        }).events
+      );
+    }
+    for (let i = 0; i < events.length; i += 500) {
+      await trail.ingest(events.slice(i, i + 500));
+    }
+    const scope = `notebook ~ "${folder}"`;
+    // From the command to the first rows on screen, timed in the page.
+    const firstRows = await page.evaluate(async filter => {
+      const started = performance.now();
+      void (window as any).jupyterapp.commands.execute(
+        'trail:open-leaderboard',
+        { filter, sort: '-metrics.accuracy' }
+      );
+      await new Promise<void>(resolve => {
+        const check = () => {
+          const row = document.querySelector(
+            '.jp-Trail-LeaderboardWidget .jp-Trail-RunsTable-row[data-run]'
+          );
+          if (row && row.getBoundingClientRect().height > 0) {
+            resolve();
+          } else {
+            requestAnimationFrame(check);
+          }
+        };
+        check();
+      });
+      return performance.now() - started;
+    }, scope);
+    console.log(
+      `leaderboard: first rows on screen ${Math.round(firstRows)} ms after trail:open-leaderboard`
+    );
+    const board = page.locator('.jp-Trail-LeaderboardWidget');
+    const rows = board.locator('.jp-Trail-RunsTable-row[data-run]');
+    await expect(board.locator('.jp-Trail-Leaderboard-total')).toHaveText(
+      '250 runs match'
+    );
+    // Only a window of rows is in the page.
+    expect(await rows.count()).toBeLessThan(80);
+
+    // Scrolling to the end reads the next pages by itself.
+    const scroller = board.locator('.jp-Trail-RunsScroll');
+    await expect
+      .poll(
+        async () => {
+          await scroller.evaluate(node => (node.scrollTop = node.scrollHeight));
+          return board.locator('[aria-rowindex="251"]').count();
+        },
+        { timeout: 30_000 }
+      )
+      .toBe(1);
+    await expect(board.locator('[aria-rowindex="251"]')).toContainText('0.5');
+
+    // Halfway down, a new run arrives: its rank is first, the rows in view
+    // and the scroll position stay.
+    const middle = await scroller.evaluate(node => {
+      node.scrollTop = node.scrollHeight / 2;
+      return node.scrollTop;
+    });
+    await page.waitForTimeout(300);
+    const inView = await rows.first().getAttribute('data-run');
+    await trail.ingest(
+      runEvents(`${folder}/sweep-new.ipynb`, {
+        params: { lr: 0.5, model: 'rf' },
+        metrics: { accuracy: 0.999 },
+        minutesAgo: 0
+      }).events
+    );
+    await expect(board.locator('.jp-Trail-Leaderboard-total')).toHaveText(
+      '251 runs match',
+      { timeout: 30_000 }
+    );
+    expect(await scroller.evaluate(node => node.scrollTop)).toBe(middle);
+    expect(await board.locator(`[data-run="${inView}"]`).count()).toBe(1);
+    await scroller.evaluate(node => (node.scrollTop = 0));
+    await expect
+      .poll(() => cellText(board, 0, 'metrics.accuracy'))
+      .toBe('0.999');
   });
 
   test('a permalink opens the leaderboard on its filter and sort', async ({
