@@ -176,6 +176,17 @@ test.describe('leaderboard', () => {
     await expect
       .poll(() => cellText(board, 0, 'metrics.accuracy'))
       .toBe('0.95');
+    // The sort is remembered in the settings.
+    await expect
+      .poll(() =>
+        page.evaluate(async () => {
+          const settings = await (
+            window as any
+          ).jupyterapp.serviceManager.settings.fetch('jupyterlab-trail:plugin');
+          return settings.settings?.leaderboardSort ?? null;
+        })
+      )
+      .toBe('-metrics.accuracy');
 
     // A filter typed, with completion of a metric name.
     const input = board.locator('.jp-Trail-FilterBox-input');
