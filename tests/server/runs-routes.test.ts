@@ -7,6 +7,8 @@
  * body of an unknown id; and each bad parameter a 400 naming it.
  */
 import type { RunSummary } from '../../src/client/api-schema';
+import { TrailClient } from '../../src/client/client';
+import { TrailResponseError } from '../../src/client/errors';
 import type { ExecutionCapture } from '../../src/records/schema';
 import { buildServer } from './support/process';
 import {
@@ -304,5 +306,53 @@ describe('GET /runs/:id, /runs/names, /runs/:id/metrics', () => {
     const all = await get(alice, `/runs/${team1.id}/metrics`);
     expect(Object.keys(all.body.series)).toEqual(['accuracy']);
     expect(all.body.series.accuracy.map((p: { step: number }) => p.step)).toEqual([1, 2]);
+  });
+});
+
+describe('the client (TrailClient) on the runs API', () => {
+  it('reads runs, one run, the names and a series, each answer checked against its schema', async () => {
+    const client = new TrailClient({
+      baseUrl: team.server.line.url,
+      token: bob.token
+    });
+    const first = await client.listRuns({
+      filter: 'params.model in ["rf", "gbm"]',
+      sort: '-metrics.accuracy',
+      columns: 'metrics.accuracy',
+      limit: 1
+    });
+    expect(first.items.map(r => r.id)).toEqual([bobs.id]);
+    expect(first.total).toBe(3);
+    const second = await client.listRuns({
+      filter: 'params.model in ["rf", "gbm"]',
+      sort: '-metrics.accuracy',
+      limit: 5,
+      cursor: first.next!
+    });
+    expect(second.items.map(r => r.id)).toEqual([team1.id, team3.id]);
+    expect(second.next).toBeNull();
+    await expect(client.getRun(team2.id)).resolves.toMatchObject({
+      id: team2.id,
+      params: { model: 'svm', lr: '0.01' }
+    });
+    await expect(client.runNames()).resolves.toMatchObject({
+      authors: ['alice', 'bob']
+    });
+    const series = await client.runMetrics(bobs.id, ['accuracy']);
+    expect(series.series.accuracy.map(p => p.value)).toEqual([0.88, 0.93]);
+    // The server's 400 reaches the caller with its position.
+    const bad = await client.listRuns({ filter: 'metrics.accuracy >' }).then(
+      () => null,
+      (err: unknown) => err
+    );
+    expect(bad).toBeInstanceOf(TrailResponseError);
+    expect((bad as TrailResponseError).status).toBe(400);
+    expect((bad as Error).message).toContain('filter: at 18: expected a value');
+    // A private run of someone else: the same error as an unknown one.
+    const hidden = await client.getRun(secret.id).then(
+      () => null,
+      (err: unknown) => err
+    );
+    expect((hidden as TrailResponseError).status).toBe(404);
   });
 });
