@@ -94,6 +94,7 @@ describe('metric over steps', () => {
     expect(third.line.color).toBe(RUN_COLORS[2]);
     expect(third.hovertemplate).toContain('&lt;carol&gt;');
     expect((layout.yaxis as any).title.text).toBe('loss');
+    expect((layout.xaxis as any).dtick).toBe(1);
   });
 });
 
@@ -121,15 +122,16 @@ describe('parallel coordinates', () => {
 
   it('draws params against the metric over the runs that logged it', () => {
     const runs = [
-      withMetric('r1', { lr: 0.1, model: 'rf' }, 0.8),
-      withMetric('r2', { lr: 0.2, model: 'gbm' }, 0.9),
+      withMetric('r1', { lr: 0.1, model: 'rf', seed: 1 }, 0.8),
+      withMetric('r2', { lr: 0.2, model: 'gbm', seed: 1 }, 0.9),
       withMetric('r3', { lr: 0.3 }, undefined),
-      withMetric('r4', { lr: 0.4, depth: 3 }, 0.7)
+      withMetric('r4', { lr: 0.4, depth: 3, seed: 1 }, 0.7)
     ];
     const { data, drawn } = parcoordsFigure(runs, 'accuracy', theme);
     expect(drawn).toBe(3);
     const trace = data[0] as any;
     expect(trace.type).toBe('parcoords');
+    // seed is 1 in every run drawn: no axis.
     expect(trace.dimensions.map((d: any) => d.label)).toEqual([
       'depth',
       'lr',
@@ -167,7 +169,7 @@ describe('scatter of two columns', () => {
       theme
     );
     expect(drawn).toBe(3);
-    const [others, alice, bob] = data as any[];
+    const [others, bob, alice] = data as any[];
     expect(others.x).toEqual([0.3]);
     expect(others.marker.color).toBe('#aaaaaa');
     expect(alice.name).toBe('#2 alice');

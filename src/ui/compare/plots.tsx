@@ -291,7 +291,7 @@ export function PlotsSection(props: {
     >
       <h3 className="jp-Trail-Compare-sectionTitle">{trans.__('Plots')}</h3>
       <div className="jp-Trail-ComparePlots-grid">
-        <figure className="jp-Trail-ComparePlots-item">
+        <figure className="jp-Trail-ComparePlots-item jp-mod-wide">
           <figcaption>
             {trans.__('Metric over steps')}
             {metricNames.length > 0 && (

@@ -136,6 +136,11 @@ export function metricFigure(
   const layout = baseLayout(theme);
   layout.showlegend = true;
   (layout.xaxis as Record<string, unknown>).title = { text: 'step' };
+  // Steps are whole numbers: a few of them get a tick each, not 0.5s.
+  const steps = data.flatMap(trace => (trace as { x: number[] }).x);
+  if (steps.length > 0 && Math.max(...steps) - Math.min(...steps) <= 20) {
+    (layout.xaxis as Record<string, unknown>).dtick = 1;
+  }
   (layout.yaxis as Record<string, unknown>).title = { text: name };
   return { data, layout };
 }
@@ -246,7 +251,8 @@ export function dimensionOf(
 /**
  * Parallel coordinates of the params of `runs` against `metric` (the last
  * axis, and the lines' colour). Only runs with a number for the metric
- * are drawn; params any of them logged are axes (the 30 most logged).
+ * are drawn; params any of them logged are axes (the 30 most logged; those
+ * with one value over every run left out).
  */
 export function parcoordsFigure(
   runs: readonly RunSummary[],
@@ -262,7 +268,14 @@ export function parcoordsFigure(
       counts.set(name, (counts.get(name) ?? 0) + 1);
     }
   }
+  // A param with one value over every run says nothing: left out (unless
+  // no param varies).
+  const varies = (name: string) =>
+    new Set(drawn.map(run => JSON.stringify(run.params[name] ?? null))).size >
+    1;
+  const varying = [...counts.keys()].filter(varies);
   const params = [...counts.entries()]
+    .filter(([name]) => varying.length === 0 || varying.includes(name))
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .slice(0, MAX_PARAM_AXES)
     .map(([name]) => name)
@@ -322,7 +335,10 @@ export function scatterFigure(
   );
   const comparedIndex = new Map(compared.map((run, i) => [run.id, i]));
   const others = points.filter(run => !comparedIndex.has(run.id));
-  const mine = points.filter(run => comparedIndex.has(run.id));
+  // In the runs' order, so the legend reads #1, #2, …
+  const mine = points
+    .filter(run => comparedIndex.has(run.id))
+    .sort((a, b) => comparedIndex.get(a.id)! - comparedIndex.get(b.id)!);
   const value = (run: RunSummary, field: ColumnField) => {
     const v = columnValue(run, field);
     return typeof v === 'boolean' ? String(v) : v;
