@@ -88,6 +88,29 @@ describe('leaderboard columns and sort text', () => {
 });
 
 describe('LeaderboardModel', () => {
+  it('asks only the automatic columns once the names are known', async () => {
+    const reader = new FakeRuns();
+    reader.runs = [run('run-a', { accuracy: 0.5 })];
+    reader.names = {
+      metrics: [
+        { name: 'accuracy', count: 2 },
+        { name: 'loss.min', count: 1 }
+      ],
+      params: [{ name: 'learning rate', count: 1 }],
+      tags: [],
+      authors: []
+    };
+    const model = new LeaderboardModel({ reader });
+    await model.start();
+    await until(() => model.names !== null && !model.loading);
+    await model.refresh();
+    // As fields of the filter language: backquoted where they must be.
+    expect(reader.queries[reader.queries.length - 1].columns).toBe(
+      'metrics.accuracy,metrics.`loss.min`,params.`learning rate`'
+    );
+    model.dispose();
+  });
+
   it('reads a page at a time by cursor, with the total', async () => {
     const reader = new FakeRuns();
     reader.runs = Array.from({ length: 25 }, (_, i) => run(`run-${i}`));

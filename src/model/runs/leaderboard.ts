@@ -7,7 +7,7 @@
 import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 import { LoadableModel } from '../loadable';
-import { automaticColumns } from './columns';
+import { automaticColumns, pickedColumn } from './columns';
 import { leaderboardRows, toggledSort } from './rows';
 import type { IRunColumn } from './columns';
 import type { LeaderboardRow } from './rows';
@@ -596,8 +596,15 @@ export class LeaderboardModel extends LoadableModel {
     if (this._sort) {
       query.sort = this._sort;
     }
-    if (this._columns.length > 0) {
-      query.columns = this._columns.join(',');
+    // Only the params and metrics shown travel (automatic ones too, once
+    // the names are known): a team's runs log many more.
+    // Sent as fields of the filter language: a name with a space or a
+    // comma, or a metric named like `x.min`, is backquoted.
+    const columns = this.columns
+      .map(id => pickedColumn(id)?.sortField)
+      .filter((field): field is string => field !== undefined);
+    if (columns.length > 0) {
+      query.columns = columns.join(',');
     }
     return query;
   }
