@@ -243,6 +243,45 @@ describe('the leaderboard table', () => {
     expect(compare.title).toContain('not installed');
   });
 
+  it('picks columns from the runs’ params and metrics, and back to automatic', async () => {
+    const reader = threeRuns();
+    const remembered: string[][] = [];
+    const { model } = mount(reader);
+    model.preferencesChanged.connect((_, p) => remembered.push(p.columns));
+    await waitFor(() => $('[data-column="params.lr"]'));
+    ($('.jp-Trail-ColumnPicker-toggle') as HTMLButtonElement).click();
+    const popup = await waitFor(() => $('.jp-Trail-ColumnPicker-popup'));
+    const items = () =>
+      Array.from(
+        popup.querySelectorAll<HTMLLabelElement>('.jp-Trail-ColumnPicker-item')
+      );
+    expect(items().map(item => item.textContent)).toEqual([
+      'accuracy2',
+      'model2',
+      'lr1'
+    ]);
+    // Untick lr: the automatic choice becomes a picked one, without it.
+    items()[2].querySelector('input')!.click();
+    await waitFor(() => !$('[data-column="params.lr"]'));
+    expect(remembered[remembered.length - 1]).toEqual([
+      'metrics.accuracy',
+      'params.model'
+    ]);
+    await waitFor(() => !model.loading);
+    expect(reader.queries[reader.queries.length - 1].columns).toBe(
+      'metrics.accuracy,params.model'
+    );
+    // Finding narrows the lists.
+    const search = popup.querySelector<HTMLInputElement>(
+      'input[type="search"]'
+    )!;
+    type(search, 'mod');
+    await waitFor(() => items().length === 1);
+    ($('.jp-Trail-ColumnPicker-footer button') as HTMLButtonElement).click();
+    await waitFor(() => $('[data-column="params.lr"]'));
+    expect(remembered[remembered.length - 1]).toEqual([]);
+  });
+
   it('asks the next page as the end of the rows comes into view', async () => {
     const reader = new FakeRuns();
     reader.runs = Array.from({ length: 30 }, (_, i) => run(`run-${1000 + i}`));
