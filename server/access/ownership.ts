@@ -106,6 +106,12 @@ export class OwnershipStore implements SessionOwnership {
     return this.privates;
   }
 
+  /** Changes whenever a fact is applied (what is derived from them may be kept until then). */
+  get version(): number {
+    return this.factsApplied;
+  }
+  private factsApplied = 0;
+
   /** Every session id owned by `authorId`. */
   sessionsOf(authorId: string): string[] {
     return [...(this.byAuthor.get(authorId) ?? [])];
@@ -325,6 +331,7 @@ export class OwnershipStore implements SessionOwnership {
   }
 
   private apply(fact: Fact): void {
+    this.factsApplied++;
     switch (fact.t) {
       case 'claim': {
         if (this.sessions.has(fact.s) || !isVisibility(fact.v)) {

@@ -32,6 +32,11 @@ export interface SessionOwnership {
   sessionsOf(authorId: string): string[];
   /** Every private session, to its author's id. */
   privateSessions(): ReadonlyMap<string, string>;
+  /**
+   * Changes whenever a fact (claim, visibility, rule, alias) changes; a
+   * backend without one has what is derived from the facts made anew.
+   */
+  readonly version?: number;
   /** The author's visibility rule for a notebook, if set. */
   rule(authorId: string, notebookPath: string): Visibility | undefined;
   /**

@@ -73,7 +73,7 @@ export class TeamRuns {
     const q = parseRunListQuery(query as Record<string, string | undefined>);
     const after =
       q.cursor === undefined ? undefined : this.openCursor(principal, q);
-    const excludeIds = this.access.unreadableBy(principal);
+    const excludeIds = this.access.unreadableSetOf(principal);
     const found = await this.access.store.queryRuns({
       filter: q.filter,
       sort: q.sort,

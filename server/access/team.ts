@@ -209,6 +209,29 @@ export class TeamAccess {
   }
 
   /**
+   * {@link unreadableBy}, the same set object while no access fact
+   * changes (never to be modified): a run query's cached lists are found
+   * again by it instead of by its thousands of ids.
+   */
+  unreadableSetOf(principal: Principal): ReadonlySet<string> {
+    const version = this.ownership.version;
+    if (version === undefined) {
+      return this.unreadableBy(principal);
+    }
+    const kept = this.unreadableKept.get(principal.userId);
+    if (kept?.version === version) {
+      return kept.ids;
+    }
+    const ids = this.unreadableBy(principal);
+    this.unreadableKept.set(principal.userId, { version, ids });
+    return ids;
+  }
+  private readonly unreadableKept = new Map<
+    string,
+    { version: number; ids: ReadonlySet<string> }
+  >();
+
+  /**
    * Every stored session `principal` may not read: others' private ones,
    * and the records they do not see under a public id that several hold.
    */

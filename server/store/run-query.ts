@@ -16,6 +16,7 @@ import type { RunSummary } from '../../src/client/api-schema';
 import {
   compareRuns,
   matchesFilter,
+  sortRuns,
   type SortKey
 } from '../../src/records/runs/filter';
 import type { RunIndex } from './run-index';
@@ -32,8 +33,8 @@ import type {
 const QUERIES_KEPT = 32;
 /** Changed runs a cached list is patched for; more, and it is made anew. */
 const MAX_PATCHED = 256;
-/** Excluded sets larger than this are not part of a cache key: no cache. */
-const MAX_EXCLUDED_IN_KEY = 5000;
+/** Excluded sets (their ids) kept apart to name them in cache keys. */
+const EXCLUDED_KEPT = 16;
 
 /** The run fields each fixed field is read from. */
 const TOP_FIELDS: Record<string, (keyof RunSummary)[]> = {
@@ -77,6 +78,12 @@ interface Kept {
   ownersVersion: number | undefined;
   runs: RunSummary[];
   sorted: boolean;
+  /**
+   * The first page as last cut (its `limit` runs in order) while `runs`
+   * is unsorted: asked again, it is answered without another pass over
+   * every run.
+   */
+  top?: { limit: number; runs: RunSummary[] };
 }
 
 /** See the module comment. */
@@ -93,18 +100,24 @@ export class RunQueries {
     let page: RunSummary[];
     let more: boolean;
     if (!q.after && !kept.sorted) {
-      page = best(runs, q.limit, compare);
+      if (kept.top?.limit !== q.limit) {
+        kept.top = { limit: q.limit, runs: best(runs, q.limit, compare) };
+      }
+      page = kept.top.runs;
       more = runs.length > q.limit;
     } else {
       if (!kept.sorted) {
-        runs.sort(compare);
+        // sortRuns: the order of compareRuns, reading each run once.
+        kept.runs = sortRuns(runs, q.sort);
         kept.sorted = true;
+        kept.top = undefined;
       }
+      const sorted = kept.runs;
       const start = q.after
-        ? upperBound(runs, q.after as RunSummary, compare)
+        ? upperBound(sorted, q.after as RunSummary, compare)
         : 0;
-      page = runs.slice(start, start + q.limit);
-      more = start + q.limit < runs.length;
+      page = sorted.slice(start, start + q.limit);
+      more = start + q.limit < sorted.length;
     }
     return {
       items: page.map(run => decorated(run, q.owners)),
@@ -208,6 +221,7 @@ export class RunQueries {
       return false;
     }
     const runs = hit.runs.filter(run => !changed.has(run.id));
+    const added: RunSummary[] = [];
     for (const id of changed) {
       const run = this.index.get(id);
       if (!run) {
@@ -217,12 +231,21 @@ export class RunQueries {
       if (!keep(run)) {
         continue;
       }
+      added.push(run);
       if (hit.sorted) {
         runs.splice(upperBound(runs, run, compare), 0, run);
       } else {
         runs.push(run);
       }
     }
+    // The first page stays right when none of its runs changed: every
+    // other unchanged run sorts after all of it, so the new first page is
+    // the best of it and the changed runs kept.
+    const top = hit.top;
+    hit.top =
+      top && !top.runs.some(run => changed.has(run.id))
+        ? { limit: top.limit, runs: best([...top.runs, ...added], top.limit, compare) }
+        : undefined;
     hit.runs = runs;
     hit.version = version;
     return true;
@@ -291,19 +314,42 @@ function keeper(q: RunQuery): (run: RunSummary) => boolean {
   };
 }
 
+/**
+ * A number for each excluded set's ids, so that a cache key names them in
+ * a few characters: by the set object itself while it is passed again (a
+ * caller's set is not modified once given), else by its ids, sorted.
+ * Numbers are never reused for other ids.
+ */
+const excludedNumbers = new WeakMap<ReadonlySet<string>, number>();
+const excludedByIds = new Recent<number>(EXCLUDED_KEPT);
+let excludedCount = 0;
+
+function excludedNumber(ids: ReadonlySet<string> | undefined): number {
+  if (!ids || ids.size === 0) {
+    return 0;
+  }
+  let n = excludedNumbers.get(ids);
+  if (n === undefined) {
+    const text = JSON.stringify([...ids].sort());
+    n = excludedByIds.get(text);
+    if (n === undefined) {
+      n = ++excludedCount;
+      excludedByIds.set(text, n);
+    }
+    excludedNumbers.set(ids, n);
+  }
+  return n;
+}
+
 /** The cache key of a query's filters and order; null when not cached. */
 function filterKey(q: RunQuery): string | null {
-  const excluded = q.excludeIds ? [...q.excludeIds] : [];
-  if (excluded.length > MAX_EXCLUDED_IN_KEY) {
-    return null;
-  }
   return JSON.stringify([
     q.sort,
     q.filter ?? null,
     q.notebook ?? null,
     q.from ?? null,
     q.to ?? null,
-    excluded.sort()
+    excludedNumber(q.excludeIds)
   ]);
 }
 

@@ -96,7 +96,11 @@ export interface SessionQuery {
   notebook?: string;
   /** Only these sessions (e.g. one author's); every session when absent. */
   ids?: ReadonlySet<string>;
-  /** Never these sessions (e.g. the ones the caller may not read). */
+  /**
+   * Never these sessions (e.g. the ones the caller may not read). A set
+   * given is not modified afterwards: the store may know it again by
+   * identity (its cached lists).
+   */
   excludeIds?: ReadonlySet<string>;
   limit: number;
   /** Continue after this session (exclusive). */
@@ -159,7 +163,11 @@ export interface RunQuery {
   from?: number;
   /** Only runs started before this instant (ms since the epoch). */
   to?: number;
-  /** Never these sessions (e.g. the ones the caller may not read). */
+  /**
+   * Never these sessions (e.g. the ones the caller may not read). A set
+   * given is not modified afterwards: the store may know it again by
+   * identity (its cached lists).
+   */
   excludeIds?: ReadonlySet<string>;
   /** Authors and visibility (runs have none without). */
   owners?: RunOwners;

@@ -355,4 +355,21 @@ describe('the client (TrailClient) on the runs API', () => {
     );
     expect((hidden as TrailResponseError).status).toBe(404);
   });
+
+  it('leaves a run out of a listing asked again as soon as it turns private, and shows it when it turns back', async () => {
+    const listing = `/runs?${q({ sort: '-started', filter: 'params.model = "svm"' })}`;
+    const before = await get(bob, listing);
+    expect(before.body.items.map((r: RunSummary) => r.id)).toContain(team2.id);
+    const seen = before.body.total;
+    const patch = (visibility: string) =>
+      team.call(alice.token, 'PATCH', `/sessions/${team2.id}`, { visibility });
+    expect((await patch('private')).status).toBe(200);
+    const hidden = await get(bob, listing);
+    expect(hidden.body.items.map((r: RunSummary) => r.id)).not.toContain(team2.id);
+    expect(hidden.body.total).toBe(seen - 1);
+    expect((await patch('team')).status).toBe(200);
+    const back = await get(bob, listing);
+    expect(back.body.items.map((r: RunSummary) => r.id)).toContain(team2.id);
+    expect(back.body.total).toBe(seen);
+  });
 });

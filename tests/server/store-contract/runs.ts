@@ -224,6 +224,56 @@ export function describeRuns(make: MakeStore): void {
       expect(second.total).toBe(6);
     });
 
+    it('answers a first page asked again right as runs come and change, and per excluded set', async () => {
+      const c = await stores.open();
+      const runs = [0.5, 0.9, 0.7, 0.3, 0.8, 0.6].map((v, i) =>
+        run({ startedAt: at(i) }, [
+          { metrics: [{ name: 'acc', value: v, at: at(i) }] }
+        ])
+      );
+      await c.append(runs.flatMap(r => r.events));
+      const sort = parseSort('-metrics.acc');
+      const first = async (excludeIds?: ReadonlySet<string>) =>
+        (await c.store.queryRuns({ sort, limit: 3, excludeIds })).items.map(
+          r => r.metrics.acc.last
+        );
+      expect(await first()).toEqual([0.9, 0.8, 0.7]);
+      expect(await first()).toEqual([0.9, 0.8, 0.7]);
+      // A new run sorting into the first page, one outside it.
+      const fresh = run({ startedAt: at(10) }, [
+        { metrics: [{ name: 'acc', value: 0.85, at: at(10) }] }
+      ]);
+      const low = run({ startedAt: at(11) }, [
+        { metrics: [{ name: 'acc', value: 0.1, at: at(11) }] }
+      ]);
+      await c.append([...fresh.events, ...low.events]);
+      expect(await first()).toEqual([0.9, 0.85, 0.8]);
+      // A run outside the page moves into it; then one on it moves out.
+      await c.append([
+        annotationEvent(runs[3].xs[0].execution, {
+          metrics: [{ name: 'acc', value: 0.95, at: at(20) }]
+        })
+      ]);
+      expect(await first()).toEqual([0.95, 0.9, 0.85]);
+      await c.append([
+        annotationEvent(runs[1].xs[0].execution, {
+          metrics: [{ name: 'acc', value: 0.2, at: at(21) }]
+        })
+      ]);
+      expect(await first()).toEqual([0.95, 0.85, 0.8]);
+      // Excluded sets: the same ids in another set, and other ids.
+      const top = runs[3].id;
+      expect(await first(new Set([top]))).toEqual([0.85, 0.8, 0.7]);
+      expect(await first(new Set([top]))).toEqual([0.85, 0.8, 0.7]);
+      expect(await first(new Set([fresh.id]))).toEqual([0.95, 0.8, 0.7]);
+      expect(await first(new Set())).toEqual([0.95, 0.85, 0.8]);
+      // A later page after the cached first one.
+      const page = await c.store.queryRuns({ sort, limit: 3 });
+      const rest = await c.store.queryRuns({ sort, limit: 3, after: page.next! });
+      expect(rest.items.map(r => r.metrics.acc.last)).toEqual([0.7, 0.6, 0.5]);
+      expect(await first()).toEqual([0.95, 0.85, 0.8]);
+    });
+
     it('applies the filter, notebook, dates and excluded sessions before a page is cut and in total', async () => {
       const c = await stores.open();
       const runs = Array.from({ length: 8 }, (_, i) =>
