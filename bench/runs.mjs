@@ -7,6 +7,10 @@
  *
  *   npx tsc -p server/tsconfig.json
  *   node bench/runs.mjs [--data DIR] [--runs 100000] [--repeat 100] [--in-flight 4] [--ui] [--json FILE]
+ *       [--queries-only] [--server BUILD]   (BENCH_SERVER_NODE_ARGS="--cpu-prof" profiles the server)
+ *
+ * --server BUILD: a folder holding another server build (BUILD/server/dist),
+ * to compare two builds on one data folder (bench/runs-ab.sh).
  *
  * --data DIR: the data folder; seeded (through the real ingest path) when
  * it holds no bench-runs.json, reused as it is otherwise (seed once,
@@ -35,6 +39,10 @@ const REPEAT = Number(arg('repeat', 100));
 const IN_FLIGHT = Number(arg('in-flight', 4));
 const UI = argv.includes('--ui');
 const JSON_OUT = arg('json', null);
+/** Measure the run queries only (no fingerprint lookups), e.g. to profile them. */
+const QUERIES_ONLY = argv.includes('--queries-only');
+/** Another server build's folder (holding server/dist), e.g. for a before/after. */
+const SERVER_BUILD = arg('server', null);
 const log = line => process.stderr.write(`${line}\n`);
 const DAY = 86_400_000;
 
@@ -58,7 +66,10 @@ if (!meta) {
 figures.seed = { runs: meta.runs, executions: meta.runs * PER_RUN, ...meta.seed, bytes: folderBytes(dir) };
 
 // ------------------------------------------------------------ start
-const server = await startServer(dir);
+const server = await startServer(
+  dir,
+  ...(SERVER_BUILD ? [join(SERVER_BUILD, 'server', 'dist', 'server', 'index.js')] : [])
+);
 // A crash of the bench must not leave the server running.
 process.on('exit', () => server.child.kill('SIGTERM'));
 let fresh = 0;
@@ -95,6 +106,7 @@ const QUERIES = [
   ['no filter, newest first', { sort: '-started' }]
 ];
 const rows = [];
+const queriesStarted = performance.now();
 for (const [name, params, depth = 0] of QUERIES) {
   let path = runsPath(params);
   const first = await request(server.url, bob, 'GET', path);
@@ -127,6 +139,7 @@ for (const [name, params, depth = 0] of QUERIES) {
   log(`  ${name.padEnd(32)} total ${String(total).padStart(6)}  first ${first.ms.toFixed(1)}  p50 ${pct(times, 50).toFixed(1)}  p99 ${pct(times, 99).toFixed(1)} ms  after an ingest p50 ${pct(afterIngest, 50).toFixed(1)} ms`);
 }
 figures.queries = rows;
+figures.queriesPhaseS = (performance.now() - queriesStarted) / 1000;
 figures.rssAfterQueriesMiB = rss();
 
 /** One more run of alice's (a new session of ten executions). */
@@ -159,7 +172,7 @@ for (let r = 7; sample.length < 200; r += 487) {
 }
 const fp = { lookupPopular: [], lookupUnique: [], identicalPopular: [], identicalUnique: [] };
 let matches = { lookupPopular: 0, identicalPopular: 0 };
-for (let round = 0; round < 2; round++) {
+for (let round = 0; round < (QUERIES_ONLY ? 0 : 2); round++) {
   for (const r of sample) {
     const { code } = runEvents(r, meta.runs, meta.endMs);
     const sessionId = idOf(`run-${r}`);
@@ -211,6 +224,7 @@ for (const r of rows) {
   console.log(`| ${r.name} | ${r.total} | ${r.items} | ${f(r.bytes / 1024, 0)} | ${f(r.first)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.afterIngestP50)} / ${f(r.afterIngestMax)} |`);
 }
 const worst = Math.max(...rows.map(r => r.p99));
+console.log(`queries phase ${f(figures.queriesPhaseS)} s`);
 console.log(`\nGoal p99 <= 100 ms: worst p99 ${f(worst)} ms -> ${worst <= 100 ? 'met' : 'NOT met'}\n`);
 console.log('| fingerprint request (as bob) | n | p50 ms | p99 ms |');
 console.log('|---|---:|---:|---:|');
@@ -223,7 +237,7 @@ const labels = {
 for (const [k, v] of Object.entries(figures.fingerprints)) {
   if (labels[k]) console.log(`| ${labels[k]} | ${v.n} | ${f(v.p50)} | ${f(v.p99)} |`);
 }
-console.log(`mean matches: lookup step 2 ${f(figures.fingerprints.meanMatches.lookupPopular)}, identical step 2 ${f(figures.fingerprints.meanMatches.identicalPopular)}`);
+if (!QUERIES_ONLY) console.log(`mean matches: lookup step 2 ${f(figures.fingerprints.meanMatches.lookupPopular)}, identical step 2 ${f(figures.fingerprints.meanMatches.identicalPopular)}`);
 if (figures.ui) {
   console.log('\nChromium:');
   for (const [k, v] of Object.entries(figures.ui)) console.log(`  ${k}: ${typeof v === 'number' ? f(v) : JSON.stringify(v)}`);

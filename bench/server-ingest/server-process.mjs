@@ -49,15 +49,18 @@ export async function populate(dir, count) {
   return Date.now() - started;
 }
 
-/** Starts the server process; resolves with its URL and the time to listen. */
-export function startServer(dir) {
+/**
+ * Starts the server process; resolves with its URL and the time to listen.
+ * `serverCli`: another build's index.js (e.g. to compare two builds).
+ */
+export function startServer(dir, serverCli = cli) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(
       process.execPath,
       [
         ...SERVER_NODE_ARGS,
-        FLOOR ? join(root, 'bench', 'ingest-floor-server.mjs') : cli,
+        FLOOR ? join(root, 'bench', 'ingest-floor-server.mjs') : serverCli,
         '--port',
         '0',
         '--data',
