@@ -228,8 +228,7 @@ export class KernelObserver implements IDisposable {
         executionId: builder.id,
         sessionId: builder.sessionId,
         seq: builder.seq,
-        // Moved to a new session by a restart: its first has none.
-        previousExecutionId: builder.seq === 1 ? null : previous,
+        previousExecutionId: previous,
         code: builder.code,
         notebookPath: builder.notebookPath,
         cellId: builder.cellId
@@ -351,6 +350,11 @@ export class KernelObserver implements IDisposable {
       for (const builder of queued) {
         builder.sessionId = next.id;
         builder.seq = next.nextSeq++;
+        // Its previous execution is now the one queued before it.
+        if (this._previous.has(builder.msgId)) {
+          this._previous.set(builder.msgId, next.lastExecutionId ?? null);
+        }
+        next.lastExecutionId = builder.id;
       }
       // The new session's structure goes before its first execution too.
       this._captureStructure(next.id, queued[0].seq, false);
