@@ -163,7 +163,9 @@ describe('every client method gets an answer that fits its schema', () => {
     const runs = sessions.map(s =>
       [1, 2].map(seq =>
         executionEvent(s.session.id, seq, {
-          notebookPath: 'contract/same.ipynb'
+          notebookPath: 'contract/same.ipynb',
+          // Code no other test of this file's shared store runs.
+          code: `fingerprinted_${seq} = ${seq}`
         })
       )
     );
