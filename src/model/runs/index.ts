@@ -2,3 +2,5 @@ export * from './types';
 export * from './columns';
 export * from './rows';
 export * from './leaderboard';
+export * from './problems';
+export * from './follower';

@@ -8,6 +8,9 @@ import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 import { LoadableModel } from '../loadable';
 import { automaticColumns, pickedColumn } from './columns';
+import { RunsFollower } from './follower';
+import { filterProblemOf, refusedQueryOf } from './problems';
+import type { IFilterProblem, IRefusedQuery } from './problems';
 import { leaderboardRows, toggledSort } from './rows';
 import type { IRunColumn } from './columns';
 import type { LeaderboardRow } from './rows';
@@ -29,24 +32,6 @@ const MAX_LIMIT = 500;
 /** The fewest and most runs a comparison takes. */
 export const COMPARE_MIN = 2;
 export const COMPARE_MAX = 10;
-
-/**
- * Why a filter was refused: the parser's (or the server's) message and the
- * offset in the text it points at, when known.
- */
-export interface IFilterProblem {
-  message: string;
-  position: number | null;
-}
-
-/**
- * A sort or list of columns the server refused, and why.
- */
-export interface IRefusedQuery {
-  part: 'sort' | 'columns';
-  value: string;
-  message: string;
-}
 
 /**
  * What the user chose that is remembered in the settings.
@@ -78,9 +63,14 @@ export class LeaderboardModel extends LoadableModel {
     this._columns = [...(options.columns ?? [])];
     this._groupByNotebook = options.groupByNotebook ?? false;
     this._pageSize = options.pageSize ?? RUNS_PAGE_SIZE;
-    this._refreshDelayMs = options.refreshDelayMs ?? 800;
-    this._feed = options.feed ?? null;
-    this._feed?.changed.connect(this._onFeedChanged, this);
+    this._follower = new RunsFollower({
+      feed: options.feed ?? null,
+      delayMs: options.refreshDelayMs,
+      onChange: () => {
+        void this.refresh();
+        void this.loadNames();
+      }
+    });
     if (this._filter) {
       this._filterError = this._validate(this._filter);
     }
@@ -204,21 +194,10 @@ export class LeaderboardModel extends LoadableModel {
    * it leaves (whoever made it disposes it).
    */
   get feed(): IRunsFeed | null {
-    return this._feed;
+    return this._follower.feed;
   }
   set feed(value: IRunsFeed | null) {
-    if (value === this._feed) {
-      return;
-    }
-    this._feed?.changed.disconnect(this._onFeedChanged, this);
-    this._feed?.stop();
-    this._feed = value;
-    if (value && !this.isDisposed) {
-      value.changed.connect(this._onFeedChanged, this);
-      if (this._active) {
-        void value.start({ fromNow: true });
-      }
-    }
+    this._follower.feed = value;
   }
 
   /**
@@ -226,32 +205,17 @@ export class LeaderboardModel extends LoadableModel {
    * changed while hidden is read once it shows again.
    */
   get active(): boolean {
-    return this._active;
+    return this._follower.active;
   }
   set active(value: boolean) {
-    if (value === this._active || this.isDisposed) {
-      return;
-    }
-    this._active = value;
-    if (value) {
-      void this._feed?.start({ fromNow: true });
-      if (this._stale) {
-        this._stale = false;
-        void this.refresh();
-      }
-    } else {
-      this._stale = true;
-      this._feed?.stop();
-    }
+    this._follower.active = value;
   }
 
   /**
    * Read the names and the first page (once shown).
    */
   start(): Promise<void> {
-    if (this._active) {
-      void this._feed?.start({ fromNow: true });
-    }
+    this._follower.start();
     void this.loadNames();
     return this._loaded ? this.refresh() : this._loadFirst();
   }
@@ -478,12 +442,7 @@ export class LeaderboardModel extends LoadableModel {
     if (this.isDisposed) {
       return;
     }
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-      this._timer = null;
-    }
-    this._feed?.changed.disconnect(this._onFeedChanged, this);
-    this._feed?.stop();
+    this._follower.dispose();
     super.dispose();
   }
 
@@ -497,7 +456,9 @@ export class LeaderboardModel extends LoadableModel {
       try {
         page = await reader.listRuns(this._query({ limit: this._pageSize }));
       } catch (reason) {
-        if (isCurrent() && this._takeFilterError(reason)) {
+        const problem = isCurrent() ? filterProblemOf(reason) : null;
+        if (problem) {
+          this._filterError = problem;
           this._items = [];
           this._total = null;
           this._next = null;
@@ -523,32 +484,6 @@ export class LeaderboardModel extends LoadableModel {
   }
 
   /**
-   * Keep the server's word on a filter it refused (`filter: at 23: …`),
-   * under the box like the parser's.
-   */
-  private _takeFilterError(reason: unknown): boolean {
-    const error = reason as {
-      status?: number;
-      message?: string;
-      details?: { path?: string; message?: string }[];
-    };
-    if (error?.status !== 400) {
-      return false;
-    }
-    const detail = error.details?.find(d => d.path === '/query/filter');
-    if (!detail) {
-      return false;
-    }
-    const message = (detail.message ?? error.message ?? '').replace(
-      /^filter:\s*/,
-      ''
-    );
-    const at = /^at (\d+):/.exec(message);
-    this._filterError = { message, position: at ? Number(at[1]) : null };
-    return true;
-  }
-
-  /**
    * A sort or columns the server refused (a setting edited by hand, say):
    * dropped for the default (newest first, automatic columns), so that the
    * table shows and a header click can sort again; the problem is kept in
@@ -557,35 +492,21 @@ export class LeaderboardModel extends LoadableModel {
    * @returns whether the error was such a refusal.
    */
   private _dropRefused(reason: unknown): boolean {
-    const error = reason as {
-      status?: number;
-      details?: { path?: string; message?: string }[];
-    };
-    if (error?.status !== 400) {
+    const refused = refusedQueryOf(reason, {
+      sort: this._sort,
+      columns: this._columns.join(',')
+    });
+    if (!refused) {
       return false;
     }
-    for (const detail of error.details ?? []) {
-      if (detail.path === '/query/sort' && this._sort) {
-        this._refused = {
-          part: 'sort',
-          value: this._sort,
-          message: detail.message ?? ''
-        };
-        this._sort = '';
-      } else if (detail.path === '/query/columns' && this._columns.length) {
-        this._refused = {
-          part: 'columns',
-          value: this._columns.join(','),
-          message: detail.message ?? ''
-        };
-        this._columns = [];
-      } else {
-        continue;
-      }
-      this._emitPreferences();
-      return true;
+    this._refused = refused;
+    if (refused.part === 'sort') {
+      this._sort = '';
+    } else {
+      this._columns = [];
     }
-    return false;
+    this._emitPreferences();
+    return true;
   }
 
   private _query(page: { limit: number; cursor?: string }): RunListQuery {
@@ -634,34 +555,11 @@ export class LeaderboardModel extends LoadableModel {
     }
   }
 
-  private _onFeedChanged(
-    _: unknown,
-    changes: readonly { sessionId?: string }[]
-  ): void {
-    if (!changes.some(change => change.sessionId !== undefined)) {
-      return;
-    }
-    if (!this._active) {
-      this._stale = true;
-      return;
-    }
-    if (this._timer !== null) {
-      return;
-    }
-    // Gathered: a notebook running cell after cell reads once per delay.
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      void this.refresh();
-      void this.loadNames();
-    }, this._refreshDelayMs);
-  }
-
-  private _active = true;
   private _collapsed: ReadonlySet<string> = new Set();
   private _columns: string[];
-  private _feed: IRunsFeed | null;
   private _filter: string;
   private _filterError: IFilterProblem | null = null;
+  private _follower: RunsFollower;
   private _groupByNotebook: boolean;
   private _items: RunSummary[] = [];
   private _loaded = false;
@@ -671,12 +569,9 @@ export class LeaderboardModel extends LoadableModel {
   private _preferencesChanged = new Signal<this, ILeaderboardPreferences>(this);
   private _reader: IRunsReader | null;
   private _refused: IRefusedQuery | null = null;
-  private _refreshDelayMs: number;
   private _rows: LeaderboardRow[] | null = null;
   private _selected: string[] = [];
   private _sort: string;
-  private _stale = false;
-  private _timer: ReturnType<typeof setTimeout> | null = null;
   private _total: number | null = null;
   private _validate: (text: string) => IFilterProblem | null;
 }

@@ -44,8 +44,14 @@ export function FilterBox(props: {
   const inputRef = React.useRef<HTMLInputElement>(null);
   const listId = React.useId();
 
-  // A filter applied from elsewhere (a permalink) shows in the box.
-  React.useEffect(() => setText(props.value), [props.value]);
+  // A filter applied from elsewhere (a permalink) shows in the box. Done
+  // while rendering, on a change only: an effect would also run after
+  // mounting, late enough to wipe what was typed meanwhile.
+  const [shown, setShown] = React.useState(props.value);
+  if (shown !== props.value) {
+    setShown(props.value);
+    setText(props.value);
+  }
 
   const completion = React.useMemo(() => {
     if (!open || !props.complete) {
