@@ -4,3 +4,4 @@ export * from './rows';
 export * from './leaderboard';
 export * from './problems';
 export * from './follower';
+export * from './query';

@@ -7,9 +7,10 @@
 import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 import { LoadableModel } from '../loadable';
-import { automaticColumns, pickedColumn } from './columns';
+import { automaticColumns } from './columns';
 import { RunsFollower } from './follower';
 import { filterProblemOf, refusedQueryOf } from './problems';
+import { mergeReread, runListQuery } from './query';
 import type { IFilterProblem, IRefusedQuery } from './problems';
 import { leaderboardRows, toggledSort } from './rows';
 import type { IRunColumn } from './columns';
@@ -374,12 +375,11 @@ export class LeaderboardModel extends LoadableModel {
       if (!isCurrent()) {
         return;
       }
-      const fresh = new Set(page.items.map(run => run.id));
       // Beyond the API's limit, what was loaded stays as it was.
-      const beyond = this._items.slice(limit).filter(run => !fresh.has(run.id));
-      this._items = [...page.items, ...beyond];
-      if (beyond.length === 0) {
-        this._next = page.next;
+      const merged = mergeReread(this._items, page, limit);
+      this._items = merged.items;
+      if (merged.next !== undefined) {
+        this._next = merged.next;
       }
       this._total = page.total;
       this._rows = null;
@@ -510,24 +510,10 @@ export class LeaderboardModel extends LoadableModel {
   }
 
   private _query(page: { limit: number; cursor?: string }): RunListQuery {
-    const query: RunListQuery = { ...page };
-    if (this._filter) {
-      query.filter = this._filter;
-    }
-    if (this._sort) {
-      query.sort = this._sort;
-    }
-    // Only the params and metrics shown travel (automatic ones too, once
-    // the names are known): a team's runs log many more.
-    // Sent as fields of the filter language: a name with a space or a
-    // comma, or a metric named like `x.min`, is backquoted.
-    const columns = this.columns
-      .map(id => pickedColumn(id)?.sortField)
-      .filter((field): field is string => field !== undefined);
-    if (columns.length > 0) {
-      query.columns = columns.join(',');
-    }
-    return query;
+    return runListQuery(
+      { filter: this._filter, sort: this._sort, columns: this.columns },
+      page
+    );
   }
 
   /** Start over: the filter, sort or server changed. */
