@@ -5,7 +5,7 @@
  * (each the median over the rounds), so a change to the run index is
  * compared on the same data and under the same drift of the machine.
  *
- *   node bench/runs-ab.mjs --data DIR --a BUILD_A --b BUILD_B [--rounds 2] [--repeat 50]
+ *   node bench/runs-ab.mjs --data DIR --a BUILD_A --b BUILD_B [--rounds 2] [--repeat 50] [--report PREFIX]
  *
  * BUILD_A/BUILD_B: folders holding server/dist (e.g. HEAD's sources from
  * `git archive` built with tsc, and the working tree's build); the data
@@ -29,10 +29,17 @@ if (!data || !builds.A || !builds.B) {
 }
 const rounds = Number(arg('rounds', 2));
 const repeat = arg('repeat', '50');
+/** Print again from the figures an earlier call kept (its prefix). */
+const kept = arg('report', null);
+const prefix = kept ?? join(tmpdir(), `trail-runs-ab-${process.pid}`);
 const runs = { A: [], B: [] };
 for (let round = 0; round < rounds; round++) {
   for (const side of ['A', 'B']) {
-    const out = join(tmpdir(), `trail-runs-ab-${process.pid}-${side}${round}.json`);
+    const out = `${prefix}-${side}${round}.json`;
+    if (kept) {
+      runs[side].push(JSON.parse(readFileSync(out, 'utf8')));
+      continue;
+    }
     process.stderr.write(`round ${round + 1}, ${side} (${builds[side]}), load ${loadavg()[0].toFixed(1)}\n`);
     execFileSync(
       process.execPath,
@@ -42,15 +49,15 @@ for (let round = 0; round < rounds; round++) {
     runs[side].push(JSON.parse(readFileSync(out, 'utf8')));
   }
 }
-const median = xs => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const f = x => x.toFixed(1);
-const cell = (side, i, key) => median(runs[side].map(r => r.queries[i][key]));
-console.log(`\nA = ${builds.A}, B = ${builds.B}; ${rounds} rounds A B, ${repeat} requests a query each; medians over rounds\n`);
+// Each round's figure, in round order (few rounds: no median hides one).
+const cell = (side, i, key) => runs[side].map(r => f(r.queries[i][key])).join(' / ');
+console.log(`\nA = ${builds.A}, B = ${builds.B}; ${rounds} rounds A B, ${repeat} requests a query each; each cell: round 1 / round 2 ...\n`);
 console.log('| query | A p50 ms | B p50 ms | A p99 ms | B p99 ms | A after an ingest p50 | B after an ingest p50 |');
 console.log('|---|---:|---:|---:|---:|---:|---:|');
 runs.A[0].queries.forEach((q, i) => {
   console.log(
-    `| ${q.name} | ${f(cell('A', i, 'p50'))} | ${f(cell('B', i, 'p50'))} | ${f(cell('A', i, 'p99'))} | ${f(cell('B', i, 'p99'))} | ${f(cell('A', i, 'afterIngestP50'))} | ${f(cell('B', i, 'afterIngestP50'))} |`
+    `| ${q.name} | ${cell('A', i, 'p50')} | ${cell('B', i, 'p50')} | ${cell('A', i, 'p99')} | ${cell('B', i, 'p99')} | ${cell('A', i, 'afterIngestP50')} | ${cell('B', i, 'afterIngestP50')} |`
   );
 });
 const worst = side => Math.max(...runs[side].map(r => Math.max(...r.queries.map(q => q.p99))));
