@@ -130,6 +130,13 @@ test.describe('who already computed this, between two people', () => {
       await expect(toast).toContainText('on the same data and environment');
       // Told while the 3-second cell runs.
       expect(toldAfterMs).toBeLessThan(3000);
+      test.info().annotations.push({
+        type: 'told after (ms)',
+        description: String(toldAfterMs)
+      });
+      console.log(
+        `identical: Bob told ${toldAfterMs} ms after the cell started`
+      );
       await running;
       fs.mkdirSync(SHOTS, { recursive: true });
       await b.page.screenshot({
