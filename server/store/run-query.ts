@@ -244,7 +244,10 @@ export class RunQueries {
     const top = hit.top;
     hit.top =
       top && !top.runs.some(run => changed.has(run.id))
-        ? { limit: top.limit, runs: best([...top.runs, ...added], top.limit, compare) }
+        ? {
+            limit: top.limit,
+            runs: best([...top.runs, ...added], top.limit, compare)
+          }
         : undefined;
     hit.runs = runs;
     hit.version = version;

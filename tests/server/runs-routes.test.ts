@@ -83,7 +83,9 @@ const bobs = runEvents({ notebookPath: 'train.ipynb', startedAt: at(5) }, [
   {
     params: { model: 'gbm', lr: 0.05 },
     metrics: [
-      ...Array.from({ length: 12_000 }, (_, i) => metric('loss', 1 / (i + 1), i)),
+      ...Array.from({ length: 12_000 }, (_, i) =>
+        metric('loss', 1 / (i + 1), i)
+      ),
       metric('accuracy', 0.88)
     ]
   },
@@ -133,7 +135,10 @@ describe('GET /runs', () => {
       team1.id
     ]);
     expect(mine.body.total).toBe(3);
-    const his = await get(bob, `/runs?${q({ filter, sort: '-metrics.accuracy' })}`);
+    const his = await get(
+      bob,
+      `/runs?${q({ filter, sort: '-metrics.accuracy' })}`
+    );
     expect(his.body.items.map((r: RunSummary) => r.id)).toEqual([
       bobs.id,
       team1.id
@@ -177,7 +182,10 @@ describe('GET /runs', () => {
     expect(totals).toEqual([4, 4, 4, 4]);
     // Alice's last page of the same query has her private run in it: its
     // cursor does not open for bob.
-    const first = await get(alice, `/runs?${q({ sort: 'params.lr', limit: '1' })}`);
+    const first = await get(
+      alice,
+      `/runs?${q({ sort: 'params.lr', limit: '1' })}`
+    );
     const stolen = await get(
       bob,
       `/runs?${q({ sort: 'params.lr', limit: '1', cursor: first.body.next })}`
@@ -187,7 +195,10 @@ describe('GET /runs', () => {
       { path: '/query/cursor', message: 'is not a cursor of this listing' }
     ]);
     // Nor for another sort.
-    const mine = await get(bob, `/runs?${q({ sort: 'params.lr', limit: '1' })}`);
+    const mine = await get(
+      bob,
+      `/runs?${q({ sort: 'params.lr', limit: '1' })}`
+    );
     const resorted = await get(
       bob,
       `/runs?${q({ sort: '-params.lr', limit: '1', cursor: mine.body.next })}`
@@ -213,9 +224,18 @@ describe('GET /runs', () => {
     expect(res.body.items[0].params).toEqual({ model: 'rf' });
     expect(Object.keys(res.body.items[0].metrics)).toEqual(['accuracy']);
     expect(res.body.items[0].tags).toEqual(['hidden-tag']);
-    const all = await get(alice, `/runs?${q({ columns: 'params.*', limit: '500' })}`);
-    expect(all.body.items.every((r: RunSummary) => Object.keys(r.metrics).length === 0)).toBe(true);
-    expect(all.body.items.find((r: RunSummary) => r.id === bobs.id).params).toEqual({
+    const all = await get(
+      alice,
+      `/runs?${q({ columns: 'params.*', limit: '500' })}`
+    );
+    expect(
+      all.body.items.every(
+        (r: RunSummary) => Object.keys(r.metrics).length === 0
+      )
+    ).toBe(true);
+    expect(
+      all.body.items.find((r: RunSummary) => r.id === bobs.id).params
+    ).toEqual({
       model: 'gbm',
       lr: 0.05,
       seed: 42
@@ -231,7 +251,9 @@ describe('GET /runs', () => {
       return res.body.error;
     };
     const body = await bad({ filter: 'metrics.accuracy > ' }, '/query/filter');
-    expect(body.message).toMatch(/^filter: at 19: expected a value \(number, "string", true, false, null\)/);
+    expect(body.message).toMatch(
+      /^filter: at 19: expected a value \(number, "string", true, false, null\)/
+    );
     expect(body.message).toContain('end of filter');
     expect(body.details[0].message).toMatch(/^at 19: expected/);
     await bad({ filter: 'params.lr >> 1' }, '/query/filter');
@@ -285,12 +307,17 @@ describe('GET /runs/:id, /runs/names, /runs/:id/metrics', () => {
       authors: ['alice', 'bob']
     });
     const hers = await get(alice, '/runs/names');
-    expect(hers.body.params.map((p: { name: string }) => p.name)).toContain('secretParam');
+    expect(hers.body.params.map((p: { name: string }) => p.name)).toContain(
+      'secretParam'
+    );
     expect(hers.body.tags).toContain('hidden-tag');
   });
 
   it('gives metric series in seq then log order, thinned past 10,000 points', async () => {
-    const res = await get(bob, `/runs/${bobs.id}/metrics?names=accuracy,loss,never`);
+    const res = await get(
+      bob,
+      `/runs/${bobs.id}/metrics?names=accuracy,loss,never`
+    );
     expect(res.status).toBe(200);
     expect(res.body.series.accuracy).toEqual([
       { seq: 1, step: null, value: 0.88, at: at(0) },
@@ -305,7 +332,9 @@ describe('GET /runs/:id, /runs/names, /runs/:id/metrics', () => {
     expect(res.body.thinnedNames).toEqual(['loss']);
     const all = await get(alice, `/runs/${team1.id}/metrics`);
     expect(Object.keys(all.body.series)).toEqual(['accuracy']);
-    expect(all.body.series.accuracy.map((p: { step: number }) => p.step)).toEqual([1, 2]);
+    expect(
+      all.body.series.accuracy.map((p: { step: number }) => p.step)
+    ).toEqual([1, 2]);
   });
 });
 
@@ -365,7 +394,9 @@ describe('the client (TrailClient) on the runs API', () => {
       team.call(alice.token, 'PATCH', `/sessions/${team2.id}`, { visibility });
     expect((await patch('private')).status).toBe(200);
     const hidden = await get(bob, listing);
-    expect(hidden.body.items.map((r: RunSummary) => r.id)).not.toContain(team2.id);
+    expect(hidden.body.items.map((r: RunSummary) => r.id)).not.toContain(
+      team2.id
+    );
     expect(hidden.body.total).toBe(seen - 1);
     expect((await patch('team')).status).toBe(200);
     const back = await get(bob, listing);

@@ -188,15 +188,15 @@ export function describeRuns(make: MakeStore): void {
       await c.live(async store => {
         const up = await walk(store, { sort: parseSort('params.score') }, 2);
         expect(up.pages.flat()).toEqual(ascending);
-        expect(up.pages.every(p => p.length === 2 || p === up.pages.at(-1))).toBe(true);
+        expect(
+          up.pages.every(p => p.length === 2 || p === up.pages.at(-1))
+        ).toBe(true);
         expect(new Set(up.totals)).toEqual(new Set([9]));
         const down = await walk(store, { sort: parseSort('-params.score') }, 4);
         expect(down.pages.flat()).toEqual(descending);
         // A metric: runs without it last, whichever way.
         const acc = await walk(store, { sort: parseSort('-metrics.acc') }, 3);
-        expect(acc.pages.flat().slice(0, 5)).toEqual(
-          [4, 6, 0, 8, 3].map(idOf)
-        );
+        expect(acc.pages.flat().slice(0, 5)).toEqual([4, 6, 0, 8, 3].map(idOf));
         expect(new Set(acc.pages.flat().slice(5))).toEqual(
           new Set([1, 2, 5, 7].map(idOf))
         );
@@ -269,7 +269,11 @@ export function describeRuns(make: MakeStore): void {
       expect(await first(new Set())).toEqual([0.95, 0.85, 0.8]);
       // A later page after the cached first one.
       const page = await c.store.queryRuns({ sort, limit: 3 });
-      const rest = await c.store.queryRuns({ sort, limit: 3, after: page.next! });
+      const rest = await c.store.queryRuns({
+        sort,
+        limit: 3,
+        after: page.next!
+      });
       expect(rest.items.map(r => r.metrics.acc.last)).toEqual([0.7, 0.6, 0.5]);
       expect(await first()).toEqual([0.95, 0.85, 0.8]);
     });
@@ -299,7 +303,9 @@ export function describeRuns(make: MakeStore): void {
           store,
           {
             sort,
-            filter: parseFilter('metrics.accuracy > 0.6 and params.model = "rf"')
+            filter: parseFilter(
+              'metrics.accuracy > 0.6 and params.model = "rf"'
+            )
           },
           1
         );
@@ -368,9 +374,7 @@ export function describeRuns(make: MakeStore): void {
           tags: ['x']
         }
       ]);
-      const b = run({ startedAt: at(1) }, [
-        { params: { lr: 2 }, tags: ['y'] }
-      ]);
+      const b = run({ startedAt: at(1) }, [{ params: { lr: 2 }, tags: ['y'] }]);
       const hidden = run({ startedAt: at(2) }, [
         {
           params: { secret: 1 },
@@ -399,7 +403,10 @@ export function describeRuns(make: MakeStore): void {
       await c.append(a.events);
       const got = (await c.store.getRun(a.id)) as RunSummary;
       got.params.lr = 99;
-      const page = await c.store.queryRuns({ sort: parseSort('-started'), limit: 5 });
+      const page = await c.store.queryRuns({
+        sort: parseSort('-started'),
+        limit: 5
+      });
       page.items[0].params.lr = 98;
       expect((await c.store.getRun(a.id))!.params.lr).toBe(1);
     });
