@@ -18,15 +18,42 @@ export const DISPLAY = {
   frank: 'Frank Ito'
 };
 export const PER_RUN = 10;
-const TOPICS = ['churn', 'fraud', 'sales', 'sensors', 'reviews', 'images', 'credit', 'housing', 'energy', 'clicks'];
+const TOPICS = [
+  'churn',
+  'fraud',
+  'sales',
+  'sensors',
+  'reviews',
+  'images',
+  'credit',
+  'housing',
+  'energy',
+  'clicks'
+];
 const STAGES = ['baseline', 'train', 'tune', 'ablation', 'features'];
 /** 50 notebooks: a topic's five stages; regression for some topics. */
 export const NOTEBOOKS = TOPICS.flatMap(topic =>
   STAGES.map(stage => `projects/${topic}/${stage}.ipynb`)
 );
 const REGRESSION = new Set(['sales', 'housing', 'energy']);
-const MODELS = ['random_forest', 'xgboost', 'logreg', 'mlp', 'lightgbm', 'svm', 'ridge'];
-const TAGS = ['baseline', 'tuned', 'ablation', 'final', 'debug', 'gpu', 'nightly'];
+const MODELS = [
+  'random_forest',
+  'xgboost',
+  'logreg',
+  'mlp',
+  'lightgbm',
+  'svm',
+  'ridge'
+];
+const TAGS = [
+  'baseline',
+  'tuned',
+  'ablation',
+  'final',
+  'debug',
+  'gpu',
+  'nightly'
+];
 const DAY = 86_400_000;
 /** The history spans this many days, ending at the seed's `endMs`. */
 export const SPAN_DAYS = 120;
@@ -63,7 +90,9 @@ export function ownerOf(r) {
 
 /** The cell ids and fixed code of a notebook's first two cells. */
 function notebookCells(notebookPath) {
-  return Array.from({ length: PER_RUN }, (_, i) => idOf(`${notebookPath}#cell${i}`));
+  return Array.from({ length: PER_RUN }, (_, i) =>
+    idOf(`${notebookPath}#cell${i}`)
+  );
 }
 
 const round = (x, d = 4) => Number(x.toFixed(d));
@@ -97,14 +126,22 @@ export function runEvents(r, runs, endMs) {
     id: sessionId,
     notebookPath,
     startedAt: new Date(startMs).toISOString(),
-    kernel: { name: 'python3', displayName: 'Python 3 (ipykernel)', language: 'python' },
+    kernel: {
+      name: 'python3',
+      displayName: 'Python 3 (ipykernel)',
+      language: 'python'
+    },
     ...(isPrivate ? { visibility: 'private' } : {})
   };
   if (kind !== 'notebook') {
     // A replay, fork or export of an earlier team run.
     let source = Math.floor(random() * r);
     while (ownerOf(source).private) source = Math.max(0, source - 1);
-    session.lineage = { kind, sessionId: idOf(`run-${source}`), step: 3 + Math.floor(random() * 5) };
+    session.lineage = {
+      kind,
+      sessionId: idOf(`run-${source}`),
+      step: 3 + Math.floor(random() * 5)
+    };
   }
   const events = [{ id: idOf(`ev-s-${r}`), kind: 'session.started', session }];
 
@@ -124,12 +161,18 @@ export function runEvents(r, runs, endMs) {
   };
   const extra = Math.floor(random() * 10); // 5-15 params in all
   const optional = [
-    ['max_depth', () => (random() < 0.1 ? null : 3 + Math.floor(random() * 10))],
+    [
+      'max_depth',
+      () => (random() < 0.1 ? null : 3 + Math.floor(random() * 10))
+    ],
     ['dropout', () => (random() < 0.15 ? 'none' : round(random() / 2, 2))],
     ['n_estimators', () => 50 * (1 + Math.floor(random() * 10))],
     ['weight_decay', () => round(10 ** (-6 + random() * 4), 8)],
     ['augment', () => random() < 0.5],
-    ['features', () => ['all', 'top20', 'no_text', 'pca16'][Math.floor(random() * 4)]],
+    [
+      'features',
+      () => ['all', 'top20', 'no_text', 'pca16'][Math.floor(random() * 4)]
+    ],
     ['scaler', () => (random() < 0.5 ? 'standard' : 'minmax')],
     ['class_weight', () => (random() < 0.5 ? 'balanced' : null)],
     ['early_stopping', () => random() < 0.7],
@@ -143,7 +186,8 @@ export function runEvents(r, runs, endMs) {
   const epochs = params.epochs;
   const codes = [
     'import pandas as pd\nimport numpy as np\nimport trail\nfrom sklearn.metrics import accuracy_score, f1_score, roc_auc_score',
-    inputs.map((p, i) => `df${i} = pd.read_csv("${p}")`).join('\n') + '\ndf0.shape',
+    inputs.map((p, i) => `df${i} = pd.read_csv("${p}")`).join('\n') +
+      '\ndf0.shape',
     `params = ${JSON.stringify(params)}\ntrail.log_params(params)`,
     'X_train, X_valid, y_train, y_valid = split(df0, seed=params["seed"])',
     `model = make_model(params["model"], **params)\nmodel`,
@@ -160,7 +204,9 @@ export function runEvents(r, runs, endMs) {
   let t = startMs + 2000;
   for (let seq = 1; seq <= PER_RUN; seq++) {
     const durationMs =
-      seq === 6 ? 20_000 + Math.floor(random() * 600_000) : 50 + Math.floor(random() * 2000);
+      seq === 6
+        ? 20_000 + Math.floor(random() * 600_000)
+        : 50 + Math.floor(random() * 2000);
     const at = new Date(t).toISOString();
     const endAt = new Date(t + durationMs).toISOString();
     const capture = {};
@@ -183,17 +229,33 @@ export function runEvents(r, runs, endMs) {
         loss *= 0.8 + random() * 0.15;
         capture.metrics.push(
           { name: 'loss', value: round(loss), step: e, at: endAt },
-          { name: 'val_loss', value: round(loss * (1.05 + random() * 0.2)), step: e, at: endAt }
+          {
+            name: 'val_loss',
+            value: round(loss * (1.05 + random() * 0.2)),
+            step: e,
+            at: endAt
+          }
         );
       }
       text = `epoch ${epochs - 1}: loss=${capture.metrics.at(-2).value}\n`;
     } else if (seq === 8 && !(failedAt && failedAt <= 8)) {
-      const value = base => round(Math.min(0.999, base + quality * (1 - base) * 0.9 + random() * 0.02));
+      const value = base =>
+        round(
+          Math.min(0.999, base + quality * (1 - base) * 0.9 + random() * 0.02)
+        );
       capture.metrics = regression
         ? [
-            { name: 'rmse', value: round(50 - quality * 40 + random() * 3, 3), at: endAt },
+            {
+              name: 'rmse',
+              value: round(50 - quality * 40 + random() * 3, 3),
+              at: endAt
+            },
             { name: 'r2', value: value(0.3), at: endAt },
-            { name: 'mae', value: round(30 - quality * 25 + random() * 2, 3), at: endAt }
+            {
+              name: 'mae',
+              value: round(30 - quality * 25 + random() * 2, 3),
+              at: endAt
+            }
           ]
         : [
             { name: 'accuracy', value: value(0.55), at: endAt },
@@ -206,7 +268,13 @@ export function runEvents(r, runs, endMs) {
       capture.tags = tags;
     } else if (seq === 10 && !failedAt) {
       capture.files = [
-        { path: 'models/model.pkl', access: 'write', kind: 'file', size: 123456, sha256: hex(`model-${r}`) }
+        {
+          path: 'models/model.pkl',
+          access: 'write',
+          kind: 'file',
+          size: 123456,
+          sha256: hex(`model-${r}`)
+        }
       ];
     }
     const failed = failedAt === seq;
@@ -231,7 +299,9 @@ export function runEvents(r, runs, endMs) {
         code: codes[seq - 1],
         executionCount: seq,
         status,
-        ...(failed ? { error: { ename: 'ValueError', evalue: 'Input contains NaN' } } : {}),
+        ...(failed
+          ? { error: { ename: 'ValueError', evalue: 'Input contains NaN' } }
+          : {}),
         startedAt: at,
         endedAt: endAt,
         durationMs,
@@ -239,7 +309,14 @@ export function runEvents(r, runs, endMs) {
         outputs: aborted
           ? []
           : failed
-            ? [{ output_type: 'error', ename: 'ValueError', evalue: 'Input contains NaN', traceback: ['ValueError: Input contains NaN'] }]
+            ? [
+                {
+                  output_type: 'error',
+                  ename: 'ValueError',
+                  evalue: 'Input contains NaN',
+                  traceback: ['ValueError: Input contains NaN']
+                }
+              ]
             : [{ output_type: 'stream', name: 'stdout', text }],
         ...(Object.keys(capture).length ? { capture } : {})
       }

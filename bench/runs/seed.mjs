@@ -21,7 +21,10 @@ export const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
 /** One request; resolves with status, body text and the round trip in ms. */
 export function request(url, token, method, path, body) {
-  const payload = body === undefined ? null : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  const payload =
+    body === undefined
+      ? null
+      : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const req = http.request(
@@ -31,7 +34,12 @@ export function request(url, token, method, path, body) {
         agent,
         headers: {
           Authorization: `Bearer ${token}`,
-          ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {})
+          ...(payload
+            ? {
+                'Content-Type': 'application/json',
+                'Content-Length': payload.length
+              }
+            : {})
         }
       },
       res => {
@@ -73,7 +81,13 @@ export async function makeTeam(dir) {
  * Posts `runs` runs to the server at `url`, `inFlight` batches at a time;
  * a batch holds `perBatch` runs of one person. Resolves with the time.
  */
-export async function ingest(url, tokens, runs, endMs, { inFlight = 4, perBatch = 9, log = () => {} } = {}) {
+export async function ingest(
+  url,
+  tokens,
+  runs,
+  endMs,
+  { inFlight = 4, perBatch = 9, log = () => {} } = {}
+) {
   const pending = Object.fromEntries(PEOPLE.map(p => [p, []]));
   let next = 0;
   let posted = 0;
@@ -82,7 +96,10 @@ export async function ingest(url, tokens, runs, endMs, { inFlight = 4, perBatch 
   const nextBatch = () => {
     for (;;) {
       for (const p of PEOPLE) {
-        if (pending[p].length >= perBatch || (next >= runs && pending[p].length)) {
+        if (
+          pending[p].length >= perBatch ||
+          (next >= runs && pending[p].length)
+        ) {
           const chunk = pending[p].splice(0, perBatch);
           return { person: p, events: chunk.flat() };
         }
@@ -96,10 +113,18 @@ export async function ingest(url, tokens, runs, endMs, { inFlight = 4, perBatch 
     for (let batch = nextBatch(); batch; batch = nextBatch()) {
       const body = JSON.stringify({ events: batch.events });
       for (let attempt = 0; ; attempt++) {
-        const answer = await request(url, tokens[batch.person], 'POST', '/api/v1/events', body);
+        const answer = await request(
+          url,
+          tokens[batch.person],
+          'POST',
+          '/api/v1/events',
+          body
+        );
         if (answer.status === 200) break;
         if (answer.status !== 503 || attempt > 20) {
-          throw new Error(`ingest: HTTP ${answer.status}: ${answer.text.slice(0, 500)}`);
+          throw new Error(
+            `ingest: HTTP ${answer.status}: ${answer.text.slice(0, 500)}`
+          );
         }
         await new Promise(r => setTimeout(r, 200));
       }

@@ -27,13 +27,19 @@ export function plotlyChunks() {
     .filter(name => /plotly/.test(name) && name.endsWith('.js'))
     .map(name => {
       const bytes = readFileSync(join(statics, name));
-      return { name, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+      return {
+        name,
+        raw: bytes.length,
+        gzip: gzipSync(bytes, { level: 9 }).length
+      };
     });
 }
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
+  return s.length
+    ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]
+    : NaN;
 };
 
 export async function measureUi({ serverUrl, token, log, sampleRunIds }) {
@@ -72,7 +78,9 @@ export async function measureUi({ serverUrl, token, log, sampleRunIds }) {
   try {
     for (let i = 0; ; i++) {
       try {
-        const r = await fetch(`http://127.0.0.1:${port}/api/status?token=${labToken}`);
+        const r = await fetch(
+          `http://127.0.0.1:${port}/api/status?token=${labToken}`
+        );
         if (r.ok) break;
       } catch {}
       if (i > 240) throw new Error('JupyterLab did not start');
@@ -80,14 +88,25 @@ export async function measureUi({ serverUrl, token, log, sampleRunIds }) {
     }
     browser = await chromium.launch({
       executablePath: process.env.TRAIL_CHROMIUM || '/usr/bin/chromium',
-      args: ['--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update']
+      args: [
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update'
+      ]
     });
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const page = await browser.newPage({
+      viewport: { width: 1600, height: 1000 }
+    });
     page.on('pageerror', e => log(`page error: ${e.message}`));
     await page.goto(`http://127.0.0.1:${port}/lab?token=${labToken}`);
-    await page.waitForFunction(() => window.jupyterapp?.commands?.hasCommand('trail:open-leaderboard'), null, {
-      timeout: 180_000
-    });
+    await page.waitForFunction(
+      () => window.jupyterapp?.commands?.hasCommand('trail:open-leaderboard'),
+      null,
+      {
+        timeout: 180_000
+      }
+    );
     await page.waitForTimeout(2000); // JupyterLab's own start-up work settles
 
     // From the command to the first rows drawn (the frame after they are in the DOM).
@@ -98,8 +117,14 @@ export async function measureUi({ serverUrl, token, log, sampleRunIds }) {
         await new Promise((resolve, reject) => {
           const until = t0 + 60_000;
           const poll = () => {
-            if (document.querySelector('.jp-Trail-LeaderboardWidget .jp-Trail-RunsTable-row[data-run]')) resolve();
-            else if (performance.now() > until) reject(new Error('no rows in 60 s'));
+            if (
+              document.querySelector(
+                '.jp-Trail-LeaderboardWidget .jp-Trail-RunsTable-row[data-run]'
+              )
+            )
+              resolve();
+            else if (performance.now() > until)
+              reject(new Error('no rows in 60 s'));
             else requestAnimationFrame(poll);
           };
           poll();
@@ -107,7 +132,9 @@ export async function measureUi({ serverUrl, token, log, sampleRunIds }) {
         await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
         return {
           ms: performance.now() - t0,
-          total: document.querySelector('.jp-Trail-Leaderboard-total')?.textContent ?? ''
+          total:
+            document.querySelector('.jp-Trail-Leaderboard-total')
+              ?.textContent ?? ''
         };
       });
     const first = await openBoard();
@@ -126,9 +153,18 @@ export async function measureUi({ serverUrl, token, log, sampleRunIds }) {
     await page.waitForTimeout(1000);
 
     // Scroll 2,000 rows, 300 px a frame (a fast wheel), waiting where the
-    // next page is still being read.
+    // next page is still being read. TRAIL_BENCH_SCROLL_PROFILE=FILE keeps
+    // a CPU profile of the page while it scrolls.
+    const profileTo = process.env.TRAIL_BENCH_SCROLL_PROFILE;
+    const cdp = profileTo ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     figures.scroll = await page.evaluate(async target => {
-      const scroller = document.querySelector('.jp-Trail-LeaderboardWidget .jp-Trail-RunsScroll');
+      const scroller = document.querySelector(
+        '.jp-Trail-LeaderboardWidget .jp-Trail-RunsScroll'
+      );
       const longTasks = [];
       const observer = new PerformanceObserver(list => {
         for (const e of list.getEntries()) longTasks.push(e.duration);
@@ -140,8 +176,13 @@ export async function measureUi({ serverUrl, token, log, sampleRunIds }) {
       let waits = 0;
       const maxIndex = () => {
         let max = -1;
-        for (const row of scroller.querySelectorAll('.jp-Trail-RunsTable-row[data-run]')) {
-          max = Math.max(max, Number(row.getAttribute('aria-rowindex') ?? -1) - 1);
+        for (const row of scroller.querySelectorAll(
+          '.jp-Trail-RunsTable-row[data-run]'
+        )) {
+          max = Math.max(
+            max,
+            Number(row.getAttribute('aria-rowindex') ?? -1) - 1
+          );
         }
         return max;
       };
@@ -158,8 +199,21 @@ export async function measureUi({ serverUrl, token, log, sampleRunIds }) {
       const ms = performance.now() - t0;
       await new Promise(r => setTimeout(r, 200));
       observer.disconnect();
-      return { reachedRow: maxIndex() + 1, ms, frames, longTasks, framesAtBottomWaiting: waits };
+      return {
+        reachedRow: maxIndex() + 1,
+        ms,
+        frames,
+        longTasks,
+        framesAtBottomWaiting: waits
+      };
     }, 2000);
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      (await import('node:fs')).writeFileSync(
+        profileTo,
+        JSON.stringify(profile)
+      );
+    }
     const s = figures.scroll;
     figures.scroll = {
       reachedRow: s.reachedRow,
@@ -179,26 +233,40 @@ export async function measureUi({ serverUrl, token, log, sampleRunIds }) {
     // The compare view of three runs: its first plot (plotly fetched and drawn).
     figures.compare = await page.evaluate(async ids => {
       const chunk = () =>
-        performance.getEntriesByType('resource').filter(e => /plotly/.test(e.name));
+        performance
+          .getEntriesByType('resource')
+          .filter(e => /plotly/.test(e.name));
       const before = chunk().length;
       const t0 = performance.now();
       await window.jupyterapp.commands.execute('trail:compare-runs', { ids });
       const until = t0 + 60_000;
       let host = null;
-      while (!(host = document.querySelector('.jp-Trail-CompareWidget .jp-Trail-ComparePlot-canvas[data-load-ms], .jp-Trail-CompareWidget .jp-Trail-ComparePlots[data-load-ms]'))) {
+      while (
+        !(host = document.querySelector(
+          '.jp-Trail-CompareWidget .jp-Trail-ComparePlot-canvas[data-load-ms], .jp-Trail-CompareWidget .jp-Trail-ComparePlots[data-load-ms]'
+        ))
+      ) {
         if (performance.now() > until) {
-          const states = [...document.querySelectorAll('.jp-Trail-ComparePlot')].map(e => e.dataset.state);
+          const states = [
+            ...document.querySelectorAll('.jp-Trail-ComparePlot')
+          ].map(e => e.dataset.state);
           throw new Error(`no plot drawn in 60 s (${states.join(', ')})`);
         }
         await new Promise(r => requestAnimationFrame(r));
       }
-      const loaded = chunk().slice(before).map(e => ({
-        name: e.name.split('/').pop(),
-        ms: e.duration,
-        transferBytes: e.transferSize,
-        bodyBytes: e.decodedBodySize
-      }));
-      return { firstPlotMs: performance.now() - t0, dataLoadMs: Number(host.dataset.loadMs), chunks: loaded };
+      const loaded = chunk()
+        .slice(before)
+        .map(e => ({
+          name: e.name.split('/').pop(),
+          ms: e.duration,
+          transferBytes: e.transferSize,
+          bodyBytes: e.decodedBodySize
+        }));
+      return {
+        firstPlotMs: performance.now() - t0,
+        dataLoadMs: Number(host.dataset.loadMs),
+        chunks: loaded
+      };
     }, sampleRunIds);
     log(`compare: ${JSON.stringify(figures.compare)}`);
   } finally {
