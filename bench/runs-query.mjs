@@ -17,15 +17,25 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'server', 'dist');
+const dist = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'server',
+  'dist'
+);
 const { RunIndex } = require(join(dist, 'server/store/run-index.js'));
 const { RunQueries } = require(join(dist, 'server/store/run-query.js'));
-const { parseFilter, parseSort } = require(join(dist, 'src/records/runs/filter.js'));
+const { parseFilter, parseSort } = require(
+  join(dist, 'src/records/runs/filter.js')
+);
 
 const RUNS = Number(process.argv[2] ?? 100_000);
 const PER_RUN = 10;
 const MODELS = ['rf', 'svm', 'gbm', 'logreg', 'mlp'];
-const NOTEBOOKS = Array.from({ length: 40 }, (_, i) => `team/project-${i}/train.ipynb`);
+const NOTEBOOKS = Array.from(
+  { length: 40 },
+  (_, i) => `team/project-${i}/train.ipynb`
+);
 const PEOPLE = ['alice', 'bob', 'carol', 'dan', 'erin', 'frank'].map(name => ({
   id: name,
   name,
@@ -60,7 +70,13 @@ for (let r = 0; r < RUNS; r++) {
     kernel: null,
     executionCount: PER_RUN,
     lastExecutionAt: null,
-    environments: [{ id: 'e'.repeat(64), fromSeq: 1, capturedAt: new Date(startMs).toISOString() }]
+    environments: [
+      {
+        id: 'e'.repeat(64),
+        fromSeq: 1,
+        capturedAt: new Date(startMs).toISOString()
+      }
+    ]
   });
   for (let seq = 1; seq <= PER_RUN; seq++) {
     const at = new Date(startMs + seq * 1000).toISOString();
@@ -79,17 +95,24 @@ for (let r = 0; r < RUNS; r++) {
         ...(r % 5 === 0 ? {} : { max_depth: 3 + (r % 9) })
       };
       capture.files = [
-        { path: `data/train-${r % 7}.csv`, access: 'read', kind: 'file', sha256: (r % 7).toString(16).repeat(64) }
+        {
+          path: `data/train-${r % 7}.csv`,
+          access: 'read',
+          kind: 'file',
+          sha256: (r % 7).toString(16).repeat(64)
+        }
       ];
       capture.tags = r % 10 === 0 ? ['baseline'] : [];
     }
     if (seq >= 5) {
-      capture.metrics = ['loss', 'accuracy', 'f1', 'auc', 'val_loss'].map(name => ({
-        name,
-        value: Number(random().toFixed(4)),
-        step: seq,
-        at
-      }));
+      capture.metrics = ['loss', 'accuracy', 'f1', 'auc', 'val_loss'].map(
+        name => ({
+          name,
+          value: Number(random().toFixed(4)),
+          step: seq,
+          at
+        })
+      );
     }
     index.addExecution({
       id: `exe-${r}-${seq}-bench`,
@@ -106,11 +129,17 @@ const foldMs = performance.now() - started;
 const heapAccumulators = heap();
 const queries = new RunQueries(index);
 const owners = {
-  of: id => ({ author: PEOPLE[Number(id.slice(4, 12)) % PEOPLE.length], visibility: 'team' })
+  of: id => ({
+    author: PEOPLE[Number(id.slice(4, 12)) % PEOPLE.length],
+    visibility: 'team'
+  })
 };
 // Others' private runs a reader may not see: 1 % of the runs.
 const excludeIds = new Set(
-  Array.from({ length: RUNS / 100 }, (_, i) => `ses-${String(i * 100 + 7).padStart(8, '0')}-bench`)
+  Array.from(
+    { length: RUNS / 100 },
+    (_, i) => `ses-${String(i * 100 + 7).padStart(8, '0')}-bench`
+  )
 );
 queries.query({ sort: parseSort('-started'), limit: 100, owners, excludeIds });
 const heapSummaries = heap();
@@ -119,13 +148,33 @@ const QUERIES = [
   ['newest first', '', '-started'],
   ['best accuracy', '', '-metrics.accuracy'],
   ['accuracy > 0.9 by accuracy', 'metrics.accuracy > 0.9', '-metrics.accuracy'],
-  ['rf with accuracy, by f1', 'params.model = "rf" and metrics.accuracy > 0.5', '-metrics.f1'],
-  ['an author this month', 'author = "alice" and started >= "2026-06-01"', '-started'],
+  [
+    'rf with accuracy, by f1',
+    'params.model = "rf" and metrics.accuracy > 0.5',
+    '-metrics.f1'
+  ],
+  [
+    'an author this month',
+    'author = "alice" and started >= "2026-06-01"',
+    '-started'
+  ],
   ['baseline tag by loss', 'tag = "baseline"', 'metrics.loss'],
   ['notebook substring', 'notebook ~ "project-1"', '-metrics.auc,params.lr'],
-  ['param in list, lr range', 'params.batch_size in [32, 64] and params.lr < 0.05', 'params.lr'],
-  ['failed or no max_depth', 'status = "failed" or not params.max_depth exists', '-started'],
-  ['mixed-type param sort', 'params.dropout exists', '-params.dropout,metrics.val_loss.min']
+  [
+    'param in list, lr range',
+    'params.batch_size in [32, 64] and params.lr < 0.05',
+    'params.lr'
+  ],
+  [
+    'failed or no max_depth',
+    'status = "failed" or not params.max_depth exists',
+    '-started'
+  ],
+  [
+    'mixed-type param sort',
+    'params.dropout exists',
+    '-params.dropout,metrics.val_loss.min'
+  ]
 ];
 
 const pct = (xs, p) => {
@@ -180,7 +229,9 @@ for (const [name, filterText, sortText] of QUERIES) {
 }
 
 const f = x => x.toFixed(1);
-console.log(`runs ${RUNS}, executions ${RUNS * PER_RUN}; fold ${f(foldMs)} ms (${f((foldMs * 1000) / (RUNS * PER_RUN))} µs/execution)`);
+console.log(
+  `runs ${RUNS}, executions ${RUNS * PER_RUN}; fold ${f(foldMs)} ms (${f((foldMs * 1000) / (RUNS * PER_RUN))} µs/execution)`
+);
 console.log(
   `heap per run: accumulators ${Math.round((heapAccumulators - heap0) / RUNS)} B, with summaries ${Math.round((heapSummaries - heap0) / RUNS)} B (+ the sorted order cache)`
 );
@@ -189,7 +240,15 @@ for (const r of rows) {
     `  ${r.name.padEnd(30)} total ${String(r.total).padStart(6)}  first ${f(r.first)} ms  after a change p50 ${f(r.coldP50)} ms  cached p50 ${f(r.warmP50)} ms`
   );
 }
-console.log(`first time (sort + filter): p50 ${f(pct(first, 50))} ms, p99 ${f(pct(first, 99))} ms`);
-console.log(`after a run changed (patched): p50 ${f(pct(cold, 50))} ms, p99 ${f(pct(cold, 99))} ms`);
-console.log(`warm first page:      p50 ${f(pct(warm, 50))} ms, p99 ${f(pct(warm, 99))} ms`);
-console.log(`later page (cursor):  p50 ${f(pct(later, 50))} ms, p99 ${f(pct(later, 99))} ms`);
+console.log(
+  `first time (sort + filter): p50 ${f(pct(first, 50))} ms, p99 ${f(pct(first, 99))} ms`
+);
+console.log(
+  `after a run changed (patched): p50 ${f(pct(cold, 50))} ms, p99 ${f(pct(cold, 99))} ms`
+);
+console.log(
+  `warm first page:      p50 ${f(pct(warm, 50))} ms, p99 ${f(pct(warm, 99))} ms`
+);
+console.log(
+  `later page (cursor):  p50 ${f(pct(later, 50))} ms, p99 ${f(pct(later, 99))} ms`
+);

@@ -186,14 +186,10 @@ export function createApp(deps: AppDeps): Express {
     forkRoutes(new TeamForks(history, access, requestValidator)),
     exportRoutes(new TeamExports(history, access, requestValidator)),
     executionRoutes(new TeamExecutions(history, access)),
-    fingerprintRoutes(
-      new TeamFingerprints(history, access, requestValidator)
-    ),
+    fingerprintRoutes(new TeamFingerprints(history, access, requestValidator)),
     peopleRoutes(new TeamPeople(access)),
     searchRoutes(search),
-    runRoutes(
-      new TeamRuns(access, requestValidator, recordIdPattern(schemas))
-    ),
+    runRoutes(new TeamRuns(access, requestValidator, recordIdPattern(schemas))),
     changeRoutes(feed),
     contentRoutes(history)
   );
