@@ -182,7 +182,7 @@ if [ "$with_tests" = 1 ]; then
   # tests/records/export-pipeline-run.test.ts (the pin of pyproject.toml's
   # test extra, which this script does not install as a whole).
   DVC_PIN=dvc==3.67.1
-  if [ "$(dvc --version 2>/dev/null)" != "${DVC_PIN#dvc==}" ]; then
+  if [ "$(.venv/bin/dvc --version 2>/dev/null)" != "${DVC_PIN#dvc==}" ]; then
     step "Installing $DVC_PIN (pipeline export tests)"
     $PIP "$DVC_PIN"
   else
@@ -193,8 +193,8 @@ if [ "$with_tests" = 1 ]; then
   # the lightest package with `mlflow run` (~20 small dependencies, ~10 s to
   # install; the full mlflow brings a server and its UI).
   MLFLOW_PINS=(mlflow-skinny==3.18.0 papermill==2.7.0)
-  if [ "$(mlflow --version 2>/dev/null)" != "mlflow, version 3.18.0" ] ||
-    [ "$(papermill --version 2>/dev/null | cut -d' ' -f1)" != "2.7.0" ]; then
+  if [ "$(.venv/bin/mlflow --version 2>/dev/null)" != "mlflow, version 3.18.0" ] ||
+    [ "$(.venv/bin/papermill --version 2>/dev/null | cut -d' ' -f1)" != "2.7.0" ]; then
     step "Installing ${MLFLOW_PINS[*]} (pipeline export tests)"
     $PIP "${MLFLOW_PINS[@]}"
   else
