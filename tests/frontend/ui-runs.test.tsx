@@ -4,11 +4,13 @@
  * box (apply, completion, problems), the empty states, grouping, opening a
  * run and comparing the runs ticked.
  */
+import { Time } from '@jupyterlab/coreutils';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { LeaderboardModel } from '../../src/model/runs';
 import type { IFilterProblem } from '../../src/model/runs';
 import { LeaderboardView } from '../../src/ui/runs';
+import * as cells from '../../src/ui/runs/cells';
 import type { ILeaderboardViewOptions } from '../../src/ui/runs';
 import { FakeRuns, run } from './runs-support';
 import { waitFor } from './ui-wait';
@@ -289,6 +291,48 @@ describe('the leaderboard table', () => {
     // The fallback height shows every row: reading on until the end.
     await waitFor(() => $$('[data-run]').length === 30);
     expect(reader.queries.map(q => q.cursor)).toEqual([undefined, '10', '20']);
+  });
+});
+
+describe('the leaderboard table while it scrolls', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  function thirtyRuns(startedAt: (i: number) => string): FakeRuns {
+    const reader = new FakeRuns();
+    reader.runs = Array.from({ length: 30 }, (_, i) =>
+      run(`run-${2000 + i}`, { startedAt: startedAt(i) })
+    );
+    return reader;
+  }
+
+  it('renders a row already shown only once as more pages arrive', async () => {
+    const renders = jest.spyOn(cells, 'RunCell');
+    const reader = thirtyRuns(
+      i => `2026-12-01T10:${String(i).padStart(2, '0')}:00.000Z`
+    );
+    mount(reader, { model: { pageSize: 10 } });
+    await waitFor(() => $$('[data-run]').length === 30);
+    // Three pages, the table rendered again for each: the rows already in
+    // it were not (memoized), each cell rendered once.
+    expect(reader.queries).toHaveLength(3);
+    const columns = $$('.jp-Trail-RunsTable-head [data-column]').length;
+    expect(columns).toBeGreaterThan(3);
+    expect(renders).toHaveBeenCalledTimes(30 * columns);
+  });
+
+  it('formats a start once however many rows show it', async () => {
+    const formatHuman = jest.spyOn(Time, 'formatHuman');
+    mount(
+      thirtyRuns(() => '2026-12-02T09:00:00.000Z'),
+      {
+        model: { pageSize: 10 }
+      }
+    );
+    await waitFor(() => $$('[data-run]').length === 30);
+    expect(formatHuman).toHaveBeenCalledTimes(1);
+    expect(cell('run-2029', 'started').textContent).toBe(
+      cell('run-2000', 'started').textContent
+    );
   });
 });
 

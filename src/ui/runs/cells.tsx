@@ -18,6 +18,51 @@ import {
 /** What a run has no value for. */
 export const MISSING = '–';
 
+/** How long a relative time ('5 minutes ago') is reused, in ms. */
+const RELATIVE_TIME_TTL = 15_000;
+
+/** Formatted times kept at most (a map grows with the rows scrolled by). */
+const TIME_CACHE_SIZE = 5_000;
+
+const relativeTimes = new Map<string, string>();
+let relativeTimesSince = 0;
+const absoluteTimes = new Map<string, string>();
+
+/**
+ * A start as a relative time, formatted once per start and TTL: JupyterLab's
+ * `Time.formatHuman` builds an `Intl.RelativeTimeFormat` on every call,
+ * which cost most of a frame while scrolling many rows.
+ */
+export function relativeTime(iso: string, now = Date.now()): string {
+  if (
+    now - relativeTimesSince > RELATIVE_TIME_TTL ||
+    now < relativeTimesSince ||
+    relativeTimes.size >= TIME_CACHE_SIZE
+  ) {
+    relativeTimes.clear();
+    relativeTimesSince = now;
+  }
+  let text = relativeTimes.get(iso);
+  if (text === undefined) {
+    text = formatRelativeTime(iso);
+    relativeTimes.set(iso, text);
+  }
+  return text;
+}
+
+/** A start as a date and time (the tooltip), formatted once per start. */
+function absoluteTime(iso: string): string {
+  let text = absoluteTimes.get(iso);
+  if (text === undefined) {
+    if (absoluteTimes.size >= TIME_CACHE_SIZE) {
+      absoluteTimes.clear();
+    }
+    text = formatAbsoluteTime(iso);
+    absoluteTimes.set(iso, text);
+  }
+  return text;
+}
+
 /** Whether a column's values are numbers (right-aligned). */
 export function isNumericColumn(column: IRunColumn): boolean {
   return (
@@ -60,11 +105,8 @@ export function RunCell(props: {
       return <RunKindBadge kind={run.kind} trans={trans} />;
     case 'time':
       return (
-        <time
-          dateTime={run.startedAt}
-          title={formatAbsoluteTime(run.startedAt)}
-        >
-          {formatRelativeTime(run.startedAt)}
+        <time dateTime={run.startedAt} title={absoluteTime(run.startedAt)}>
+          {relativeTime(run.startedAt)}
         </time>
       );
     case 'duration':

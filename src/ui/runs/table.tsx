@@ -7,14 +7,10 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual';
 import type { Rect, Virtualizer } from '@tanstack/react-virtual';
 import * as React from 'react';
-import { columnSortState, columnValue } from '../../model/runs';
-import type {
-  IRunColumn,
-  LeaderboardModel,
-  LeaderboardRow,
-  RunSummary
-} from '../../model/runs';
-import { isNumericColumn, RunCell } from './cells';
+import { columnSortState } from '../../model/runs';
+import type { IRunColumn, IRunRow, LeaderboardModel } from '../../model/runs';
+import type { IRowActions } from './row';
+import { cellProps, RunsTableRow, runsLayout, SELECT_WIDTH } from './row';
 
 /** Every row's height, in pixels (rows are one line). */
 export const ROW_HEIGHT = 30;
@@ -27,10 +23,6 @@ const OVERSCAN = 10;
 
 /** When this few rows remain below the last one rendered, read on. */
 const LOAD_AHEAD = 20;
-
-/** The checkbox and rank columns, before the model's columns. */
-const SELECT_WIDTH = 32;
-const RANK_WIDTH = 48;
 
 /** The size assumed for a scroller not laid out yet (hidden, under test). */
 const FALLBACK_RECT: Rect = { width: 1000, height: 800 };
@@ -70,7 +62,11 @@ export function RunsTable(
     overscan: OVERSCAN,
     scrollMargin: HEADER_HEIGHT,
     initialRect: FALLBACK_RECT,
-    observeElementRect: observeRect
+    observeElementRect: observeRect,
+    // Scrolling renders in React's own time: a synchronous render on every
+    // scroll event made each frame wait for the whole table (~20 frames/s
+    // over 2,000 rows in bench/runs.mjs --ui).
+    useFlushSync: false
   });
   const virtual = virtualizer.getVirtualItems();
   const last = virtual.length ? virtual[virtual.length - 1].index : -1;
@@ -85,50 +81,16 @@ export function RunsTable(
     }
   }, [last, rows.length, model.hasMore, model.loading, model.error]);
 
-  // Where each sticky column sticks, from the left edge.
-  const layout = React.useMemo(() => {
-    let left = SELECT_WIDTH + RANK_WIDTH;
-    const offsets = new Map<string, number>();
-    let lastSticky: string | null = null;
-    for (const column of columns) {
-      if (column.sticky) {
-        offsets.set(column.id, left);
-        lastSticky = column.id;
-      }
-      left += column.width;
-    }
-    const template = [
-      `${SELECT_WIDTH}px`,
-      `${RANK_WIDTH}px`,
-      ...columns.map(column => `${column.width}px`)
-    ].join(' ');
-    return { offsets, lastSticky, template, width: left };
-  }, [columns]);
+  const layout = React.useMemo(() => runsLayout(columns), [columns]);
 
-  // A param holding a number is right-aligned like one (a column may mix
-  // numbers and text: each cell aligns by its own value).
-  const cellProps = (column: IRunColumn, run?: RunSummary) => {
-    const left = layout.offsets.get(column.id);
-    const classes = ['jp-Trail-RunsTable-cell'];
-    if (
-      isNumericColumn(column) ||
-      (run !== undefined &&
-        column.type === 'param' &&
-        typeof columnValue(run, column) === 'number')
-    ) {
-      classes.push('jp-mod-number');
-    }
-    if (left !== undefined) {
-      classes.push('jp-mod-sticky');
-    }
-    if (column.id === layout.lastSticky) {
-      classes.push('jp-mod-lastSticky');
-    }
-    return {
-      className: classes.join(' '),
-      style: left !== undefined ? { left } : undefined
-    };
-  };
+  // One object for the table's life, so that rows in view stay memoized;
+  // it calls the latest callback given.
+  const onOpenRun = React.useRef(props.onOpenRun);
+  onOpenRun.current = props.onOpenRun;
+  const actions = React.useMemo<IRowActions>(
+    () => ({ openRun: runId => onOpenRun.current(runId) }),
+    []
+  );
 
   // Arrow keys move between rows, rendered or not; Enter opens, Space picks.
   const onKeyDown = (event: React.KeyboardEvent) => {
@@ -233,7 +195,7 @@ export function RunsTable(
           </span>
           {columns.map(column => {
             const sort = columnSortState(model.sort, column);
-            const cell = cellProps(column);
+            const cell = cellProps(layout, column);
             return (
               <span
                 key={column.id}
@@ -266,99 +228,25 @@ export function RunsTable(
           role="rowgroup"
           style={{ height: virtualizer.getTotalSize() }}
         >
-          {virtual.map(item => {
-            const row: LeaderboardRow = rows[item.index];
-            const style: React.CSSProperties = {
-              transform: `translateY(${item.start - HEADER_HEIGHT}px)`,
-              gridTemplateColumns: layout.template,
-              height: ROW_HEIGHT
-            };
-            if (row.kind === 'group') {
-              return (
-                <div
-                  key={row.key}
-                  data-index={item.index}
-                  className="jp-Trail-RunsTable-row jp-mod-group"
-                  role="row"
-                  aria-expanded={!row.collapsed}
-                  tabIndex={item.index === tabRow ? 0 : -1}
-                  style={style}
-                  onClick={() => model.toggleGroup(row.notebookPath)}
-                >
-                  <span className="jp-Trail-RunsTable-group" role="gridcell">
-                    <span className="jp-Trail-RunsTable-caret" aria-hidden>
-                      {row.collapsed ? '▸' : '▾'}
-                    </span>
-                    <span className="jp-Trail-RunsTable-groupPath">
-                      {row.notebookPath}
-                    </span>
-                    <span
-                      className="jp-Trail-RunsTable-groupCount"
-                      title={
-                        row.partial
-                          ? trans.__('Among the runs loaded so far')
-                          : undefined
-                      }
-                    >
-                      {row.partial
-                        ? trans._n('%1+ run', '%1+ runs', row.count)
-                        : trans._n('%1 run', '%1 runs', row.count)}
-                    </span>
-                  </span>
-                </div>
-              );
-            }
-            const run = row.run;
-            const isSelected = selected.has(run.id);
-            return (
-              <div
-                key={row.key}
-                data-index={item.index}
-                data-run={run.id}
-                className={`jp-Trail-RunsTable-row${
-                  isSelected ? ' jp-mod-selected' : ''
-                }`}
-                role="row"
-                aria-selected={isSelected}
-                aria-rowindex={row.rank + 1}
-                tabIndex={item.index === tabRow ? 0 : -1}
-                style={style}
-                title={trans.__('Open this run')}
-                onClick={() => props.onOpenRun(run.id)}
-              >
-                <span
-                  className="jp-Trail-RunsTable-cell jp-mod-sticky jp-mod-select"
-                  role="gridcell"
-                  style={{ left: 0 }}
-                  onClick={event => event.stopPropagation()}
-                >
-                  <input
-                    type="checkbox"
-                    checked={isSelected}
-                    tabIndex={-1}
-                    aria-label={trans.__('Pick %1 to compare', run.id)}
-                    onChange={() => model.toggleSelected(run.id)}
-                  />
-                </span>
-                <span
-                  className="jp-Trail-RunsTable-cell jp-mod-sticky jp-mod-number jp-mod-rank"
-                  role="gridcell"
-                  style={{ left: SELECT_WIDTH }}
-                >
-                  {row.rank}
-                </span>
-                {columns.map(column => (
-                  <span
-                    key={column.id}
-                    {...cellProps(column, run)}
-                    role="gridcell"
-                  >
-                    <RunCell run={run} column={column} trans={trans} />
-                  </span>
-                ))}
-              </div>
-            );
-          })}
+          {virtual.map(item => (
+            <RunsTableRow
+              key={rows[item.index].key}
+              row={rows[item.index]}
+              index={item.index}
+              top={item.start - HEADER_HEIGHT}
+              height={ROW_HEIGHT}
+              selected={
+                rows[item.index].kind === 'run' &&
+                selected.has((rows[item.index] as IRunRow).run.id)
+              }
+              tabbable={item.index === tabRow}
+              layout={layout}
+              columns={columns}
+              model={model}
+              actions={actions}
+              trans={trans}
+            />
+          ))}
         </div>
       </div>
     </div>
