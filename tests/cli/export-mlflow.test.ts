@@ -87,7 +87,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  rmSync(tmp, { recursive: true, force: true });
+  // Unset when beforeAll stopped early (a tool missing): its error says why.
+  if (tmp) {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 /** How a tool's run ended. */
