@@ -86,5 +86,5 @@ console.log(
   `\nworst p99 of any round: A ${f(worst('A'))} ms, B ${f(worst('B'))} ms`
 );
 console.log(
-  `server start (listening / runs answered, s): ${['A', 'B'].map(s => `${s} ${runs[s].map(r => `${f(r.start.listeningMs / 1000)}/${f(r.start.runsReadyMs / 1000)}`).join(', ')}`).join('; ')}`
+  `server start (listening / runs answered / first fingerprint lookup, s): ${['A', 'B'].map(s => `${s} ${runs[s].map(r => `${f(r.start.listeningMs / 1000)}/${f(r.start.runsReadyMs / 1000)}/${f((r.start.fingerprintsReadyMs ?? NaN) / 1000)}`).join(', ')}`).join('; ')}`
 );

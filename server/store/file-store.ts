@@ -41,7 +41,7 @@ import {
   type PendingBatch
 } from './commit-plan';
 import { HistoryIndex } from './history-index';
-import { rebuildFingerprints } from './fingerprint-rebuild';
+import { BodyBuild } from './body-build';
 import { StoreFingerprints } from './store-fingerprints';
 import type {
   FingerprintMatch,
@@ -120,6 +120,8 @@ export class FileStore implements TrailStore {
   });
   /** Fingerprints of the executions (see store-fingerprints.ts). */
   private readonly fingerprints: StoreFingerprints;
+  /** The background pass over the log's bodies at open (body-build.ts). */
+  private build: BodyBuild | null = null;
 
   private constructor(
     readonly meta: StoreMeta,
@@ -173,13 +175,15 @@ export class FileStore implements TrailStore {
       tables
     );
     await store.indexCellsOfOldRecords();
-    await rebuildFingerprints(
-      join(dataDir, 'log'),
-      index,
-      store.fingerprints.table,
-      store.fingerprints.environmentKeys
-    );
-    store.runs.rebuild(join(dataDir, 'log'), log.end, () => store.sessionIds());
+    // The runs and the fingerprints need the bodies: one background pass
+    // over them (body-build.ts) after open returns; their queries wait.
+    const sessionIds = (): Iterable<string> => store.sessionIds();
+    const build = new BodyBuild(join(dataDir, 'log'), log.end);
+    build.start([
+      store.runs.rebuildIn(build, sessionIds),
+      store.fingerprints.rebuildIn(build, sessionIds)
+    ]);
+    store.build = build;
     return store;
   }
 
@@ -594,7 +598,7 @@ export class FileStore implements TrailStore {
       return;
     }
     this.closed = true;
-    this.runs.stop();
+    this.build?.stop();
     while (this.committing) {
       await this.committing;
     }

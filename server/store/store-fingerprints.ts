@@ -1,7 +1,9 @@
 /**
  * The fingerprint part of the store contract (fingerprint-types.ts) over
  * a {@link FingerprintIndex}, for both stores: each gives how to read an
- * execution's code and capture, its start, and its summaries.
+ * execution's code and capture, its start, and its summaries. The file
+ * store also rebuilds the index from its log in its background pass
+ * ({@link StoreFingerprints.rebuildIn}); queries wait for it.
  */
 import type {
   ExecutionFingerprint,
@@ -13,6 +15,7 @@ import type {
 } from '../../src/records/schema';
 import {
   chainChanges,
+  type ChainChange,
   EnvironmentKeys,
   fingerprintMatches,
   FingerprintIndex
@@ -23,6 +26,8 @@ import type {
   FingerprintStore,
   StoredFingerprint
 } from './fingerprint-types';
+import type { BodyBuild, BodyConsumer } from './body-build';
+import { fingerprintBuildConsumer } from './fingerprint-rebuild';
 import type { HistoryIndex } from './history-index';
 import type { StoredEvent } from './types';
 
@@ -42,6 +47,7 @@ export interface FingerprintReads {
 export class StoreFingerprints implements FingerprintStore {
   readonly table = new FingerprintIndex();
   readonly environmentKeys: EnvironmentKeys;
+  private build: BodyBuild | null = null;
 
   constructor(
     private readonly index: HistoryIndex,
@@ -51,8 +57,30 @@ export class StoreFingerprints implements FingerprintStore {
   }
 
   /**
+   * Rebuilds the fingerprints of the history stored in a log folder in
+   * the background pass `build` (see body-build.ts and
+   * fingerprint-rebuild.ts): gives the pass its consumer; queries wait for
+   * the pass, events stored meanwhile are held by it.
+   */
+  rebuildIn(
+    build: BodyBuild,
+    sessionIds: () => Iterable<string>
+  ): BodyConsumer {
+    this.build = build;
+    return fingerprintBuildConsumer(
+      this.index,
+      this.table,
+      this.environmentKeys,
+      sessionIds,
+      changes => this.update(changes)
+    );
+  }
+
+  /**
    * Brings the chains up to date with events just indexed; `inHand` are
    * execution inputs the caller holds (read before the store otherwise).
+   * While the store's background pass runs, the update is held by it (and
+   * the promise resolves at once: the pass's readiness covers it).
    */
   stored(
     events: readonly StoredEvent[],
@@ -62,6 +90,21 @@ export class StoreFingerprints implements FingerprintStore {
     if (changes.length === 0) {
       return Promise.resolve();
     }
+    if (this.build?.running) {
+      void this.build.stored(() =>
+        this.update(changes, inHand).catch(err => {
+          console.error('fingerprints: an update failed', err);
+        })
+      );
+      return Promise.resolve();
+    }
+    return this.update(changes, inHand);
+  }
+
+  private update(
+    changes: readonly ChainChange[],
+    inHand: ReadonlyMap<number, FingerprintInput> = new Map()
+  ): Promise<void> {
     return this.table.update(
       changes,
       {
@@ -78,6 +121,7 @@ export class StoreFingerprints implements FingerprintStore {
   }
 
   async fingerprintOf(executionId: string): Promise<StoredFingerprint | null> {
+    await this.build?.ready;
     const n = this.index.executionNumber(executionId);
     const sessionId = this.index.sessionOfExecution(executionId);
     if (n === undefined || sessionId === undefined) {
@@ -92,23 +136,26 @@ export class StoreFingerprints implements FingerprintStore {
     };
   }
 
-  executionsByFingerprint(
+  async executionsByFingerprint(
     fingerprint: string,
     query: FingerprintQuery
   ): Promise<FingerprintMatch[]> {
+    await this.build?.ready;
     return this.matches(this.table.withFingerprint(fingerprint), query);
   }
 
-  executionsByPathKey(
+  async executionsByPathKey(
     pathKey: string,
     query: FingerprintQuery
   ): Promise<FingerprintMatch[]> {
+    await this.build?.ready;
     return this.matches(this.table.withPathKey(pathKey), query);
   }
 
   async sessionFingerprints(
     sessionId: string
   ): Promise<ExecutionFingerprint[] | null> {
+    await this.build?.ready;
     const list = this.index.sessionExecutions(sessionId);
     return list ? list.map(n => this.table.of(n)) : null;
   }

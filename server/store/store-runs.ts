@@ -2,11 +2,12 @@
  * What a store does for runs, the same in both stores: it hands every
  * stored event to {@link StoreRuns.stored}, and the run queries of the
  * store contract (queryRuns, getRun, runNames) are answered here from the
- * run index. The file store also starts the rebuild of the index from its
- * log ({@link StoreRuns.rebuild}); queries wait for it.
+ * run index. The file store also rebuilds the index from its log in its
+ * background pass ({@link StoreRuns.rebuildIn}); queries wait for it.
  */
 import type { RunSummary } from '../../src/client/api-schema';
-import { RunBuild } from './run-build';
+import type { BodyBuild, BodyConsumer } from './body-build';
+import { runBuildConsumer } from './run-build';
 import { RunIndex, type RunSessions } from './run-index';
 import { RunQueries } from './run-query';
 import type {
@@ -21,7 +22,7 @@ import type {
 export class StoreRuns {
   readonly index: RunIndex;
   private readonly queries: RunQueries;
-  private build: RunBuild | null = null;
+  private build: BodyBuild | null = null;
 
   constructor(sessions: RunSessions) {
     this.index = new RunIndex(sessions);
@@ -29,16 +30,17 @@ export class StoreRuns {
   }
 
   /**
-   * Rebuilds the runs of the history stored in the log folder `logDir`,
-   * up to `until` (its end when opened), in the background (see
-   * run-build.ts).
+   * Rebuilds the runs of the history stored in a log folder in the
+   * background pass `build` (see body-build.ts and run-build.ts): gives
+   * the pass its consumer; queries wait for the pass, events stored
+   * meanwhile are held by it.
    */
-  rebuild(
-    logDir: string,
-    until: { segment: number; size: number },
+  rebuildIn(
+    build: BodyBuild,
     sessionIds: () => Iterable<string>
-  ): void {
-    this.build = new RunBuild(this.index, logDir, until, sessionIds);
+  ): BodyConsumer {
+    this.build = build;
+    return runBuildConsumer(this.index, sessionIds);
   }
 
   /** An event just stored (once indexed by the store's history index). */
@@ -64,7 +66,7 @@ export class StoreRuns {
       }
     };
     if (this.build) {
-      this.build.stored(apply);
+      void this.build.stored(apply);
     } else {
       apply();
     }
@@ -86,10 +88,5 @@ export class StoreRuns {
   ): Promise<RunNameCounts> {
     await this.build?.ready;
     return this.queries.names(excludeIds, owners);
-  }
-
-  /** Stops a rebuild in progress. */
-  stop(): void {
-    this.build?.stop();
   }
 }
