@@ -98,7 +98,10 @@ test.describe('panel labels', () => {
     tmpPath
   }) => {
     const notebook = `${tmpPath}/churn.ipynb`;
-    const day = new Date('2026-03-02T09:00:00Z');
+    // Recent, so that churn.ipynb heads the person's notebooks (most
+    // recently active first) however many notebooks earlier specs left on
+    // the shared server: an old date put it past the list's first page.
+    const day = new Date(Date.now() - 2 * 3600_000);
     const first = recordedSession(
       notebook,
       [{ code: 'rate = 0.1', outputs: [], cellId: 'fit' }],
