@@ -98,10 +98,11 @@ test.describe('panel labels', () => {
     tmpPath
   }) => {
     const notebook = `${tmpPath}/churn.ipynb`;
-    // Recent, so that churn.ipynb heads the person's notebooks (most
-    // recently active first) however many notebooks earlier specs left on
-    // the shared server: an old date put it past the list's first page.
-    const day = new Date(Date.now() - 2 * 3600_000);
+    // The second session starts now, so that churn.ipynb heads the
+    // person's notebooks (most recently active first) however many
+    // notebooks earlier specs left on the shared server: an older date put
+    // it out of the virtualized list's view, never drawn.
+    const day = new Date(Date.now() - 3600_000);
     const first = recordedSession(
       notebook,
       [{ code: 'rate = 0.1', outputs: [], cellId: 'fit' }],
