@@ -25,6 +25,15 @@ from jupyterlab_trail.verify_handler import _tolerance_args
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = ROOT / "jupyterlab_trail" / "bin" / "trail.cjs"
+
+
+@pytest.fixture
+def bundled_cli():
+    """The handler runs the bundled trail command: fail (never skip) without it."""
+    if not CLI.exists() or not shutil.which("node"):
+        pytest.fail("the bundled trail command or node is missing: run jlpm build:cli (scripts/setup.sh does)")
+
+
 TOKEN = "verify-handler-token-0123456789"
 CSV = "x,y\n1,2\n2,4\n"
 SCORE = 0.1 * (2 + 4)
@@ -141,7 +150,7 @@ def test_a_folder_outside_the_root_or_a_bad_body_is_400(server, tmp_path):
     assert not (outside / "ran").exists()
 
 
-@pytest.mark.skipif(not CLI.exists() or not shutil.which("node"), reason="needs jlpm build:cli and node")
+@pytest.mark.usefixtures("bundled_cli")
 def test_verifies_a_pipeline_folder_through_the_bundled_command(server):
     url, root = server
     folder = root / "pipelines" / "train"
@@ -262,7 +271,7 @@ def _delete(url, folder):
         return err.code, err.read().decode()
 
 
-@pytest.mark.skipif(not CLI.exists() or not shutil.which("node"), reason="needs jlpm build:cli and node")
+@pytest.mark.usefixtures("bundled_cli")
 def test_a_second_post_is_a_409_saying_since_when_and_delete_stops_the_run(server, tmp_path):
     url, root = server
     folder = root / "pipelines" / "sleepy"
@@ -302,7 +311,7 @@ def test_a_second_post_is_a_409_saying_since_when_and_delete_stops_the_run(serve
     assert _delete(url, "pipelines/sleepy")[0] == 404
 
 
-@pytest.mark.skipif(not CLI.exists() or not shutil.which("node"), reason="needs jlpm build:cli and node")
+@pytest.mark.usefixtures("bundled_cli")
 def test_the_jupyter_server_exiting_stops_a_running_verification(tmp_path):
     root = tmp_path / "root"
     folder = root / "pipelines" / "sleepy"
