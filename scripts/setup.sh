@@ -178,6 +178,27 @@ if [ "$with_tests" = 1 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
   fi
+  # Real PostgreSQL: the store contract and the API suite also run on the
+  # PostgreSQL backend, against clusters scripts/postgres-temp.mjs makes with
+  # Debian's initdb and pg_ctl (postgresql-contrib brings pg_trgm).
+  if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    step "Installing Debian's PostgreSQL for the database-backend tests"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql postgresql-contrib >/dev/null
+  else
+    skip "PostgreSQL (database-backend tests)"
+  fi
+  # An S3 API server for the object-store tests: moto's server mode
+  # (scripts/s3-temp.mjs starts it on a free port).
+  MOTO_PIN=5.2.6
+  if [ ! -x .venv/bin/moto_server ] ||
+    [ "$(.venv/bin/python -c 'import moto; print(moto.__version__)' 2>/dev/null)" != "$MOTO_PIN" ]; then
+    step "Installing moto[server]==$MOTO_PIN (object-store tests)"
+    $PIP "moto[server]==$MOTO_PIN"
+  else
+    skip "moto (object-store tests)"
+  fi
   # Real DVC: exported pipelines run under `dvc repro` in
   # tests/records/export-pipeline-run.test.ts (the pin of pyproject.toml's
   # test extra, which this script does not install as a whole).

@@ -30,7 +30,7 @@ import { contentRoutes } from './routes/content';
 import { eventRoutes } from './routes/events';
 import { executionRoutes } from './routes/executions';
 import { fingerprintRoutes } from './routes/fingerprints';
-import { openApiRoutes, publicRoutes } from './routes/meta';
+import { openApiRoutes, publicRoutes, storeHealth } from './routes/meta';
 import { peopleRoutes } from './routes/people';
 import { searchRoutes } from './routes/search';
 import { sessionRoutes } from './routes/sessions';
@@ -81,6 +81,38 @@ export interface AppDeps {
   access?: TeamAccess;
   /** Build the search index of the stored history at once (default true). */
   indexHistory?: boolean;
+  /**
+   * The key cursors are sealed with (32 bytes; default: made at start).
+   * Servers that share a database share one, kept there, so that a cursor
+   * one of them made opens on another.
+   */
+  cursorKey?: Buffer;
+  /**
+   * The search backend (default: SearchService, text indexes in memory
+   * built from the store). A database backend searches with its own text
+   * search instead.
+   */
+  search?: HistorySearch;
+  /**
+   * Awaited before every authenticated request: brings what this process
+   * holds in memory (access facts, users and tokens, the change feed) up to
+   * date with what other servers on the same database stored, so a reader
+   * on one server sees what another acknowledged. Absent for the file
+   * store, which one process owns.
+   */
+  catchUp?: () => Promise<void>;
+  /** The backends' state, reported by GET /health (default: the store's). */
+  health?: () => Promise<BackendHealth>;
+}
+
+/**
+ * What GET /health reports of the backends: `ok`, or `degraded` with why
+ * (a full disk, a database or bucket that does not answer). Names error
+ * codes and backend kinds only, never addresses or credentials.
+ */
+export interface BackendHealth {
+  status: 'ok' | 'degraded';
+  [part: string]: unknown;
 }
 
 /** What a running app holds that must be stopped with it. */
@@ -120,8 +152,9 @@ export function createApp(deps: AppDeps): Express {
     access,
     (message, err) => log.error(message, err)
   );
-  const feed = new ChangeFeed(access);
-  const search: HistorySearch = new SearchService(access);
+  const feed = new ChangeFeed(access, deps.cursorKey);
+  const search: HistorySearch =
+    deps.search ?? new SearchService(access, deps.cursorKey);
   // In this order: the feed answers waiting polls at once, with the access
   // bookkeeping already done.
   ingest.stored.connect(batch => access.noteStored(batch));
@@ -141,7 +174,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(cors(deps.corsOrigins));
-  app.use(API_BASE, publicRoutes(deps.store));
+  app.use(API_BASE, publicRoutes(deps.health ?? storeHealth(deps.store)));
   // The API description is public like health and version: it says what
   // the routes are, never what they hold.
   app.use(API_BASE, openApiRoutes(buildOpenApiDocument(schemas)));
@@ -167,10 +200,16 @@ export function createApp(deps: AppDeps): Express {
       verify: (_req, _res, bytes) => checkJsonShape(bytes)
     })
   );
-  // Access decisions need what the access layer reads of the store first.
+  // Access decisions need what the access layer reads of the store first,
+  // and, with several servers, what the others stored since.
   app.use(async (_req, _res, next) => {
-    await access.ready;
-    next();
+    try {
+      await access.ready;
+      await deps.catchUp?.();
+      next();
+    } catch (err) {
+      next(err);
+    }
   });
   // The request bodies described in schema/api (preflight, contract).
   const requestValidator = new RecordValidator(
@@ -189,7 +228,14 @@ export function createApp(deps: AppDeps): Express {
     fingerprintRoutes(new TeamFingerprints(history, access, requestValidator)),
     peopleRoutes(new TeamPeople(access)),
     searchRoutes(search),
-    runRoutes(new TeamRuns(access, requestValidator, recordIdPattern(schemas))),
+    runRoutes(
+      new TeamRuns(
+        access,
+        requestValidator,
+        recordIdPattern(schemas),
+        deps.cursorKey
+      )
+    ),
     changeRoutes(feed),
     contentRoutes(history)
   );

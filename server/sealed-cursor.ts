@@ -1,7 +1,7 @@
 /**
  * Cursors a caller can neither read nor make: a listing's position, as
- * JSON, sealed with AES-256-GCM under a key made when the server starts
- * (a fresh nonce each time). Where a position is an internal number that
+ * JSON, sealed with AES-256-GCM under a key made when the server starts,
+ * or one the servers sharing a database share (a fresh nonce each time). Where a position is an internal number that
  * counts records the caller may not read (the search index's document
  * numbers), sealing it keeps that count from them, and a cursor they
  * forge, or one of another server run, does not open.
@@ -12,6 +12,17 @@ const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 
 export class CursorSeal {
+  /**
+   * `key`: 32 bytes; by default made now, so that cursors of an earlier run
+   * do not open. Servers that serve one team from one database share theirs
+   * (kept in the database), so that a cursor from one opens on another.
+   */
+  constructor(private readonly key: Buffer = randomBytes(32)) {
+    if (key.length !== 32) {
+      throw new Error('a cursor key has 32 bytes');
+    }
+  }
+
   /** The cursor text of `position` (any JSON value). */
   seal(position: unknown): string {
     const nonce = randomBytes(NONCE_BYTES);
@@ -50,7 +61,4 @@ export class CursorSeal {
       return undefined;
     }
   }
-
-  /** Made at start: cursors of an earlier run do not open. */
-  private readonly key = randomBytes(32);
 }

@@ -91,7 +91,11 @@ const BUFFER = 10_000;
 const MAX_CHANGES = 500;
 
 export class ChangeFeed {
-  constructor(private readonly access: TeamAccess) {
+  constructor(
+    private readonly access: TeamAccess,
+    cursorKey?: Buffer
+  ) {
+    this.cursors = new CursorSeal(cursorKey);
     this.unfollow = access.ownership.onVisibilityChange(changes =>
       this.pushVisibility(changes)
     );
@@ -278,8 +282,8 @@ export class ChangeFeed {
       : null;
   }
 
-  /** Made at start: cursors of an earlier run do not open. */
-  private readonly cursors = new CursorSeal();
+  /** See {@link CursorSeal}: by default, cursors of an earlier run do not open. */
+  private readonly cursors: CursorSeal;
   private readonly unfollow: () => void;
   private seq = 0;
   private buffer: Buffered[] = [];

@@ -41,15 +41,17 @@ const EXECUTION_PAGE = 500;
 
 /** See the module comment. */
 export class TeamRuns {
-  private readonly cursors = new CursorSeal();
+  private readonly cursors: CursorSeal;
   /** The access facts the store filters and sorts authors by. */
   private readonly owners: RunOwners;
 
   constructor(
     private readonly access: TeamAccess,
     private readonly validator: RecordValidator,
-    private readonly idPattern: RegExp
+    private readonly idPattern: RegExp,
+    cursorKey?: Buffer
   ) {
+    this.cursors = new CursorSeal(cursorKey);
     this.owners = {
       of: id => {
         const facts = access.accessOf(id);

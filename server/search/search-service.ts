@@ -87,7 +87,12 @@ function parseDate(name: string, raw: unknown): number | undefined {
 
 /** The search route's logic and its indexes. */
 export class SearchService implements HistorySearch {
-  constructor(private readonly access: TeamAccess) {}
+  constructor(
+    private readonly access: TeamAccess,
+    cursorKey?: Buffer
+  ) {
+    this.cursors = new CursorSeal(cursorKey);
+  }
 
   /** Whether the past index is complete. */
   get ready(): boolean {
@@ -329,7 +334,7 @@ export class SearchService implements HistorySearch {
     docs.index.add(doc, text);
   }
 
-  private readonly cursors = new CursorSeal();
+  private readonly cursors: CursorSeal;
   private live = emptyDocs();
   private past = emptyDocs();
   /** Ids of the executions in the live index. */

@@ -198,6 +198,20 @@ export interface BlobStore {
   get(sha256: string): Promise<Buffer | null>;
 }
 
+/**
+ * A blob store that a store's appends write to before they commit (an
+ * object store such as S3): a put is durable once it resolves and
+ * idempotent by content, so a put whose commit failed leaves only an
+ * unreferenced blob. A put the store refuses rejects with an AppError 503
+ * (`blob_store_unavailable`), and the append that needed it stores nothing.
+ */
+export interface WritableBlobStore extends BlobStore {
+  put(sha256: string, content: Buffer): Promise<void>;
+  /** Whether the store answers (for GET /health); error codes only. */
+  health?(): Promise<{ ok: boolean; error?: string }>;
+  close?(): Promise<void>;
+}
+
 /** A store's failing writes, as health reports them. */
 export interface WriteFailure {
   /** The system error code (`ENOSPC`, `EIO`, …), or `unknown`. */
@@ -315,6 +329,16 @@ export interface TrailStore extends FingerprintStore {
   scanExecutions?(
     onRecord: (record: ExecutionRecord) => void,
     shouldStop?: () => boolean
+  ): Promise<void>;
+  /**
+   * Calls `onEvents` with every stored event, as stored (large values and
+   * environment snapshots as blob references), in storage order, a batch at
+   * a time, waiting for each call: what export and migration copy, so that
+   * an import stores the same events under the same ids.
+   */
+  scanEvents?(
+    onEvents: (events: StoredEvent[]) => Promise<void> | void,
+    options?: { batchSize?: number }
   ): Promise<void>;
   /**
    * Runs (sessions summarised by their params, metrics, tags, inputs and
