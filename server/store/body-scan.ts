@@ -15,7 +15,8 @@ const SEGMENT_NAME = /^(\d{8})\.log$/;
 
 /**
  * Calls `onBody(kind, body)` for each intact record of the log in `dir`
- * whose header kind passes `wanted`, up to the size each segment had when
+ * whose header kind passes `wanted` (waiting for it when it returns a
+ * promise: a caller that writes what it reads elsewhere keeps its pace), up to the size each segment had when
  * it was reached (records appended meanwhile are left to their writer), or
  * only up to `until` (a segment and its size) when given.
  * Yields to the event loop every few milliseconds of parsing so that
@@ -24,7 +25,7 @@ const SEGMENT_NAME = /^(\d{8})\.log$/;
 export async function scanLogBodies(
   dir: string,
   wanted: (kind: string) => boolean,
-  onBody: (kind: string, body: string) => void,
+  onBody: (kind: string, body: string) => void | Promise<void>,
   shouldStop: () => boolean = () => false,
   until?: { segment: number; size: number }
 ): Promise<void> {
@@ -81,7 +82,14 @@ export async function scanLogBodies(
           if (parsed) {
             const kind = String(parsed.header[1]);
             if (wanted(kind)) {
-              onBody(kind, buf.toString('utf8', parsed.tab + 1, end));
+              const pending = onBody(
+                kind,
+                buf.toString('utf8', parsed.tab + 1, end)
+              );
+              if (pending) {
+                await pending;
+                sliceStart = performance.now();
+              }
             }
           }
           start = end + 1;

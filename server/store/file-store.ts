@@ -92,6 +92,9 @@ export interface FileStoreOptions {
   warnings?: LogWarnings;
 }
 
+/** The header kinds of event records (log-records.ts), format 1's `x` too. */
+const EVENT_KINDS = new Set(['s', 'xc', 'x', 'a', 'e', 't']);
+
 /** Reads of format-1 records at startup run this many at a time. */
 const BACKFILL_READS = 64;
 
@@ -590,6 +593,37 @@ export class FileStore implements TrailStore {
       },
       shouldStop
     );
+  }
+
+  /**
+   * Calls `onEvents` with every event of the log as stored, in log order,
+   * `batchSize` at a time (see {@link TrailStore.scanEvents}); records
+   * appended after the scan starts are left out.
+   */
+  async scanEvents(
+    onEvents: (events: StoredEvent[]) => Promise<void> | void,
+    options: { batchSize?: number } = {}
+  ): Promise<void> {
+    const batchSize = options.batchSize ?? 500;
+    let batch: StoredEvent[] = [];
+    await scanLogBodies(
+      this.logDir,
+      kind => EVENT_KINDS.has(kind),
+      (_kind, body) => {
+        batch.push(JSON.parse(body) as StoredEvent);
+        if (batch.length < batchSize) {
+          return;
+        }
+        const full = batch;
+        batch = [];
+        return onEvents(full);
+      },
+      () => false,
+      this.log.end
+    );
+    if (batch.length > 0) {
+      await onEvents(batch);
+    }
   }
 
   /** Stops taking writes, waits for pending ones, and closes files. */

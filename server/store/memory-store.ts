@@ -45,6 +45,8 @@ export class MemoryStore implements TrailStore {
   private readonly records: ExecutionRecord[] = [];
   /** Annotation events by annotation number. */
   private readonly annotations: ExecutionAnnotatedEvent[] = [];
+  /** Every stored event (a copy), in storage order, for scanEvents. */
+  private readonly events: StoredEvent[] = [];
   /** Structure snapshots' cells by their number in the index. */
   private readonly structures: StructureCell[][] = [];
   /** The runs, kept as events are stored. */
@@ -102,6 +104,7 @@ export class MemoryStore implements TrailStore {
     const copies = structuredClone(events);
     const { fresh, result } = new DuplicateFilter(this.index).split(copies);
     for (const event of fresh) {
+      this.events.push(structuredClone(event));
       switch (event.kind) {
         case 'session.started':
           this.index.addSession(event.id, event.session);
@@ -233,6 +236,20 @@ export class MemoryStore implements TrailStore {
     owners?: RunOwners
   ): Promise<RunNameCounts> {
     return this.runs.names(excludeIds, owners);
+  }
+
+  /** Every stored event in storage order (see TrailStore.scanEvents). */
+  async scanEvents(
+    onEvents: (events: StoredEvent[]) => Promise<void> | void,
+    options: { batchSize?: number } = {}
+  ): Promise<void> {
+    const batchSize = options.batchSize ?? 500;
+    const end = this.events.length;
+    for (let i = 0; i < end; i += batchSize) {
+      await onEvents(
+        structuredClone(this.events.slice(i, Math.min(end, i + batchSize)))
+      );
+    }
   }
 
   async close(): Promise<void> {}
