@@ -1,12 +1,19 @@
 /**
  * The command line of the server: one program whose default action starts
- * the server and whose `users` and `tokens` commands manage the team, so
+ * the server and whose commands manage the schema and the team, so
  * `trail-server --help` lists all of it.
  *
  *     trail-server [--host 127.0.0.1] [--port 0] [--data <dir>]
  *                  [--token <t> | --token-file <file>] [--cors-origin <o>]...
  *                  [--max-body-bytes <n>]
+ *                  [--database <postgres://…> [--blobs <s3://bucket/prefix>]
+ *                   [--database-wait <seconds>]]
+ *     trail-server migrate --database <postgres://…>
  *     trail-server users|tokens ... (see access/admin-cli.ts)
+ *
+ * Without `--database` the server keeps the file store in `--data`; with
+ * it, records, people and access live in PostgreSQL (blobs too, unless
+ * `--blobs` names a bucket), shared by any number of servers.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
@@ -29,6 +36,24 @@ export interface ServerOptions {
   tokenFile?: string;
   corsOrigins: string[];
   maxBodyBytes: number;
+  /** A PostgreSQL URL: the database backend instead of the file store. */
+  database?: string;
+  /** `s3://bucket[/prefix]`: blobs in an object store (only with `database`). */
+  blobs?: string;
+  /** How long a start waits for a database that does not answer, in s. */
+  databaseWait: number;
+}
+
+/** What `trail-server migrate` (the schema) is given. */
+export interface MigrateOptions {
+  database: string;
+  databaseWait: number;
+}
+
+/** What the commands do; the CLI only parses and calls these. */
+export interface CliActions {
+  serve(options: ServerOptions): Promise<number>;
+  migrate(options: MigrateOptions): Promise<number>;
 }
 
 function parsePort(value: string): number {
@@ -47,11 +72,60 @@ function parseBytes(value: string): number {
   return bytes;
 }
 
+function parseSeconds(value: string): number {
+  if (!/^\d+$/.test(value)) {
+    throw new InvalidArgumentError('must be a whole number of seconds.');
+  }
+  return Number(value);
+}
+
+/** A PostgreSQL connection URL (postgres:// or postgresql://). */
+export function parseDatabaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(
+      'must be a PostgreSQL URL such as postgres://user:password@host:5432/trail.'
+    );
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new InvalidArgumentError(
+      `must start with postgres:// or postgresql:// (not ${url.protocol}//).`
+    );
+  }
+  return value;
+}
+
+/** An object-store location: `s3://bucket` or `s3://bucket/prefix`. */
+function parseBlobUrl(value: string): string {
+  if (!/^s3:\/\/[^/\s]+(\/\S*)?$/.test(value)) {
+    throw new InvalidArgumentError(
+      'must be s3://bucket or s3://bucket/prefix (the endpoint and ' +
+        'credentials come from AWS_ENDPOINT_URL, AWS_REGION, ' +
+        'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).'
+    );
+  }
+  return value;
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function serverOptions(opts: Record<string, unknown>): ServerOptions {
+function serverOptions(
+  opts: Record<string, unknown>,
+  command: Command
+): ServerOptions {
+  const database = (opts.database as string | undefined) || undefined;
+  const blobs = (opts.blobs as string | undefined) || undefined;
+  if (blobs && !database) {
+    command.error(
+      'error: --blobs (TRAIL_BLOB_URL) needs --database (TRAIL_DATABASE_URL): ' +
+        'the object store holds the blobs of a PostgreSQL-backed server; ' +
+        'the file store keeps its blobs in the data folder'
+    );
+  }
   let corsOrigins = opts.corsOrigin as string[];
   const fromEnv = process.env.TRAIL_CORS_ORIGINS;
   if (corsOrigins.length === 0 && fromEnv) {
@@ -67,8 +141,32 @@ function serverOptions(opts: Record<string, unknown>): ServerOptions {
     token: opts.token as string | undefined,
     tokenFile: opts.tokenFile as string | undefined,
     corsOrigins,
-    maxBodyBytes: opts.maxBodyBytes as number
+    maxBodyBytes: opts.maxBodyBytes as number,
+    database,
+    blobs,
+    databaseWait: opts.databaseWait as number
   };
+}
+
+function databaseOption(): Option {
+  return new Option(
+    '--database <url>',
+    'PostgreSQL URL (postgres://user:password@host:5432/db): records, ' +
+      'people and access live there, shared by every server given it; ' +
+      'without it, the file store in --data'
+  )
+    .env('TRAIL_DATABASE_URL')
+    .argParser(parseDatabaseUrl);
+}
+
+function databaseWaitOption(): Option {
+  return new Option(
+    '--database-wait <seconds>',
+    'how long a start waits for a database that does not answer'
+  )
+    .env('TRAIL_DATABASE_WAIT')
+    .argParser(parseSeconds)
+    .default(60);
 }
 
 /** Every team command with its arguments, for the end of `--help`. */
@@ -93,10 +191,11 @@ function teamCommandsHelp(program: Command): string {
  * Builds the command line. `serve` runs with the parsed options (flags,
  * then TRAIL_HOST, TRAIL_PORT, TRAIL_DATA_DIR, TRAIL_TOKEN,
  * TRAIL_TOKEN_FILE, TRAIL_CORS_ORIGINS comma-separated,
- * TRAIL_MAX_BODY_BYTES) when no command is given.
+ * TRAIL_MAX_BODY_BYTES, TRAIL_DATABASE_URL, TRAIL_BLOB_URL,
+ * TRAIL_DATABASE_WAIT) when no command is given.
  */
 function buildCli(
-  serve: (options: ServerOptions) => Promise<number>,
+  actions: CliActions,
   output: Output
 ): { program: Command; code: () => number } {
   let served = 0;
@@ -104,7 +203,8 @@ function buildCli(
     .name('trail-server')
     .description(
       'The Trail server: stores and serves notebook execution records.\n' +
-        'Without a command it starts the server; `users` and `tokens` manage the team.'
+        'Without a command it starts the server; `migrate` applies the ' +
+        'database schema;\n`users` and `tokens` manage the team.'
     )
     .version(SERVER_INFO.version)
     // Options before a command are the server's; after it, the command's
@@ -122,7 +222,7 @@ function buildCli(
         .default(0)
     )
     .addOption(
-      new Option('--data <dir>', 'data folder')
+      new Option('--data <dir>', 'data folder (the file store)')
         .env('TRAIL_DATA_DIR')
         .default('.trail-data')
     )
@@ -153,13 +253,45 @@ function buildCli(
         .argParser(parseBytes)
         .default(DEFAULT_MAX_BODY_BYTES)
     )
+    .addOption(databaseOption())
+    .addOption(
+      new Option(
+        '--blobs <url>',
+        'object store for blobs, s3://bucket/prefix (only with --database; ' +
+          'endpoint and credentials from the AWS_* variables); without it, ' +
+          'blobs live in the database'
+      )
+        .env('TRAIL_BLOB_URL')
+        .argParser(parseBlobUrl)
+    )
+    .addOption(databaseWaitOption())
     .action(async (_opts, command: Command) => {
       if (command.args.length > 0) {
         command.error(
           `error: unknown command '${command.args[0]}' (see trail-server --help)`
         );
       }
-      served = await serve(serverOptions(command.opts()));
+      served = await actions.serve(serverOptions(command.opts(), command));
+    });
+  program
+    .command('migrate')
+    .description(
+      'apply the PostgreSQL schema migrations the database lacks and print ' +
+        'them (a server also applies them at start)'
+    )
+    .addOption(databaseOption())
+    .addOption(databaseWaitOption())
+    .action(async (opts: Record<string, unknown>, command: Command) => {
+      const database = opts.database as string | undefined;
+      if (!database) {
+        command.error(
+          'error: migrate needs --database <url> (or TRAIL_DATABASE_URL)'
+        );
+      }
+      served = await actions.migrate({
+        database: database!,
+        databaseWait: opts.databaseWait as number
+      });
     });
   const admin = addAdminCommands(program, output);
   program.addHelpText('after', () => teamCommandsHelp(program));
@@ -171,14 +303,14 @@ function buildCli(
 
 /**
  * Runs the command line (argv as process.argv). Resolves with the exit code:
- * what `serve` or the admin command returned, 0 after help or version, 2 on
- * a usage error (printed).
+ * what `serve`, `migrate` or the admin command returned, 0 after help or
+ * version, 2 on a usage error (printed).
  */
 export function runCli(
   argv: string[],
-  serve: (options: ServerOptions) => Promise<number>,
+  actions: CliActions,
   output: Output = defaultOutput
 ): Promise<number> {
-  const { program, code } = buildCli(serve, output);
+  const { program, code } = buildCli(actions, output);
   return exitCodeOf(program.parseAsync(argv), code);
 }
