@@ -7,6 +7,9 @@
  * schemas are embedded through the TRAIL_EMBEDDED_SCHEMAS and
  * TRAIL_EMBEDDED_API_SCHEMAS constants (see server/schemas.ts),
  * and package.json's version through TRAIL_PACKAGE_VERSION (server/version.ts).
+ * `pg-native` stays out: pg loads that optional libpq binding only when
+ * asked for `pg.native`, which the server never does, and a native addon
+ * cannot live in one JavaScript file anyway.
  */
 import { build } from 'esbuild';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -45,6 +48,7 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+  external: ['pg-native'],
   define: {
     TRAIL_EMBEDDED_SCHEMAS: JSON.stringify(schemas),
     TRAIL_EMBEDDED_API_SCHEMAS: JSON.stringify(apiSchemas),
