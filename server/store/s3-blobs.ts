@@ -1,0 +1,361 @@
+/**
+ * Blobs in an S3 bucket (AWS S3, MinIO, any S3 API): where a team's
+ * servers keep large outputs and environment snapshots, so that none of
+ * them holds on its own disk what another needs. A store's append puts the
+ * blobs it cites here before its database commit (see WritableBlobStore in
+ * types.ts), so a put resolves only once the object store has the bytes,
+ * and a bucket that refuses is a 503 `blob_store_unavailable`, never a
+ * half-stored ingest.
+ *
+ * Keys are content addresses, `<prefix>/<sha256[0:2]>/<sha256>`, as the
+ * file store's blob folder names them: a put of content already there
+ * changes nothing. Endpoint, region and credentials come from the usual AWS
+ * variables and the SDK's default chain (profiles, instance roles), so the
+ * URL names only the place: `s3://bucket/prefix`.
+ */
+import { createHash } from 'node:crypto';
+import {
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  type S3ClientConfig
+} from '@aws-sdk/client-s3';
+import { AppError } from '../errors';
+import { SHA256_HEX } from './blob-store';
+import type { WritableBlobStore } from './types';
+
+/** Where the blobs go: a bucket and a key prefix (no leading or trailing slash). */
+export interface S3BlobLocation {
+  bucket: string;
+  prefix: string;
+}
+
+/** S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * Reads `s3://bucket/prefix` (the prefix is optional). Throws an Error
+ * naming what is wrong: this is configuration, checked at start.
+ */
+export function parseS3Url(url: string): S3BlobLocation {
+  const match = /^s3:\/\/([^/?#]+)(?:\/([^?#]*))?$/.exec(url.trim());
+  if (!match) {
+    throw new Error(
+      `the blob store URL must look like s3://bucket/prefix (got ${JSON.stringify(url)})`
+    );
+  }
+  const [, bucket, rawPrefix = ''] = match;
+  if (!BUCKET_NAME.test(bucket)) {
+    throw new Error(
+      `the blob store URL's bucket ${JSON.stringify(bucket)} is not an S3 bucket name ` +
+        '(3-63 lowercase letters, digits, dots and hyphens)'
+    );
+  }
+  const prefix = rawPrefix.replace(/^\/+|\/+$/g, '');
+  const parts = prefix === '' ? [] : prefix.split('/');
+  if (parts.some(part => part === '' || part === '.' || part === '..')) {
+    throw new Error(
+      `the blob store URL's prefix ${JSON.stringify(rawPrefix)} has an empty, "." or ".." part`
+    );
+  }
+  return { bucket, prefix };
+}
+
+/** How an S3BlobStore talks to its endpoint. */
+export interface S3BlobStoreOptions {
+  /**
+   * The AWS variables to read (default: process.env): AWS_ENDPOINT_URL_S3
+   * or AWS_ENDPOINT_URL, AWS_REGION or AWS_DEFAULT_REGION, and the access
+   * key pair, else the SDK's default chain (profiles, roles).
+   */
+  env?: NodeJS.ProcessEnv;
+  /** Milliseconds to open a connection before giving up (default 3000). */
+  connectTimeoutMs?: number;
+  /**
+   * Milliseconds a connection may stay silent mid-request (default 5000):
+   * a hung endpoint fails in seconds, a large upload that moves does not.
+   */
+  idleTimeoutMs?: number;
+  /** Attempts per request, the first included (default 3); the SDK backs off between them. */
+  attempts?: number;
+}
+
+/** What the SDK puts on a network failure (the error codes Node gives). */
+interface NetworkError {
+  name?: string;
+  code?: string;
+  message?: string;
+}
+
+/**
+ * A WritableBlobStore on an S3 bucket; see the module comment. `put` is
+ * durable and idempotent, `get` answers null for a blob never stored, and
+ * every refusal or failure to reach the endpoint is an AppError 503.
+ */
+export class S3BlobStore implements WritableBlobStore {
+  /** Where the endpoint is, for messages: scheme, host and port only. */
+  private readonly where: string;
+
+  constructor(
+    private readonly client: S3Client,
+    readonly location: S3BlobLocation,
+    endpoint?: string
+  ) {
+    this.where = endpoint ? describeEndpoint(endpoint) : 'AWS S3';
+  }
+
+  /** The store of `s3://bucket/prefix`, configured from the AWS variables. */
+  static fromUrl(url: string, options: S3BlobStoreOptions = {}): S3BlobStore {
+    const location = parseS3Url(url);
+    const env = options.env ?? process.env;
+    const endpoint =
+      env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+    const config: S3ClientConfig = {
+      maxAttempts: options.attempts ?? 3,
+      requestHandler: {
+        connectionTimeout: options.connectTimeoutMs ?? 3000,
+        socketTimeout: options.idleTimeoutMs ?? 5000
+      },
+      // Content-MD5 below checks each upload's bytes; the SDK's default
+      // CRC32 trailers are not understood by every S3 API.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED'
+    };
+    const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+    if (region) {
+      config.region = region;
+    } else if (endpoint) {
+      // MinIO and the like ignore the region, but the SDK signs with one.
+      config.region = 'us-east-1';
+    }
+    if (endpoint) {
+      // Other S3 APIs rarely resolve bucket subdomains of their host.
+      config.endpoint = endpoint;
+      config.forcePathStyle = true;
+    }
+    if (
+      env !== process.env &&
+      env.AWS_ACCESS_KEY_ID &&
+      env.AWS_SECRET_ACCESS_KEY
+    ) {
+      // Given variables win, as process.env's would in the default chain.
+      config.credentials = {
+        accessKeyId: env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+        sessionToken: env.AWS_SESSION_TOKEN || undefined
+      };
+    }
+    return new S3BlobStore(new S3Client(config), location, endpoint);
+  }
+
+  /** The object key of a blob: `<prefix>/<aa>/<sha256>`. */
+  keyOf(sha256: string): string {
+    const key = `${sha256.slice(0, 2)}/${sha256}`;
+    return this.location.prefix ? `${this.location.prefix}/${key}` : key;
+  }
+
+  /**
+   * Stores `content` under `sha256` unless the bucket has it already, and
+   * resolves once S3 has acknowledged it (S3 acknowledges durable writes).
+   * Content whose SHA-256 is not `sha256` is the caller's bug: it throws.
+   */
+  async put(sha256: string, content: Buffer): Promise<void> {
+    if (!SHA256_HEX.test(sha256)) {
+      throw new Error(`not a SHA-256 hex digest: ${JSON.stringify(sha256)}`);
+    }
+    const actual = createHash('sha256').update(content).digest('hex');
+    if (actual !== sha256) {
+      throw new Error(
+        `blob content does not match its name: named ${sha256}, content hashes to ${actual}`
+      );
+    }
+    const Key = this.keyOf(sha256);
+    if (await this.holds(sha256, Key, content.length)) {
+      return;
+    }
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.location.bucket,
+          Key,
+          Body: content,
+          ContentLength: content.length,
+          ContentMD5: createHash('md5').update(content).digest('base64'),
+          ContentType: 'application/octet-stream'
+        })
+      );
+    } catch (err) {
+      throw this.unavailable(`store blob ${sha256}`, err);
+    }
+  }
+
+  /** The blob stored under `sha256`, or null when there is none. */
+  async get(sha256: string): Promise<Buffer | null> {
+    if (!SHA256_HEX.test(sha256)) {
+      return null;
+    }
+    try {
+      const res = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.location.bucket,
+          Key: this.keyOf(sha256)
+        })
+      );
+      if (!res.Body) {
+        return Buffer.alloc(0);
+      }
+      return Buffer.from(await res.Body.transformToByteArray());
+    } catch (err) {
+      if (err instanceof S3ServiceException && err.name === 'NoSuchKey') {
+        return null;
+      }
+      throw this.unavailable(`read blob ${sha256}`, err);
+    }
+  }
+
+  /**
+   * Whether the bucket answers (a HeadBucket, one attempt within a few
+   * seconds); `error` is a code such as `NoSuchBucket`, `AccessDenied` or
+   * `ECONNREFUSED`, never a message that could carry a secret.
+   */
+  async health(): Promise<{ ok: boolean; error?: string }> {
+    try {
+      await this.client.send(
+        new HeadBucketCommand({ Bucket: this.location.bucket }),
+        { abortSignal: AbortSignal.timeout(5000) }
+      );
+      return { ok: true };
+    } catch (err) {
+      // A HEAD's error has no body: its status is the whole answer.
+      const status =
+        err instanceof S3ServiceException ? err.$metadata?.httpStatusCode : 0;
+      const error =
+        status === 404
+          ? 'NoSuchBucket'
+          : status === 403
+            ? 'AccessDenied'
+            : failureCode(err);
+      return { ok: false, error };
+    }
+  }
+
+  /** Closes the client's connections. */
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+
+  /**
+   * Whether the object `Key` exists with `length` bytes. Anything but a
+   * yes (no object, no bucket, a HEAD the policy refuses) lets the PUT
+   * decide; a failure to reach the endpoint is the put's failure too.
+   */
+  private async holds(
+    sha256: string,
+    Key: string,
+    length: number
+  ): Promise<boolean> {
+    try {
+      const head = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.location.bucket, Key })
+      );
+      return head.ContentLength === length;
+    } catch (err) {
+      if (err instanceof S3ServiceException) {
+        const status = err.$metadata?.httpStatusCode ?? 0;
+        if (status >= 400 && status < 500) {
+          return false;
+        }
+      }
+      throw this.unavailable(`store blob ${sha256}`, err);
+    }
+  }
+
+  /** The 503 of a request the bucket refused or that never reached it. */
+  private unavailable(what: string, err: unknown): AppError {
+    const place = `s3://${this.location.bucket}${this.location.prefix ? '/' + this.location.prefix : ''}`;
+    return new AppError(
+      503,
+      'blob_store_unavailable',
+      `The blob store (${place} at ${this.where}) could not ${what}: ${failureReason(err)}.`
+    );
+  }
+}
+
+/** Scheme, host and port of an endpoint URL (never user information). */
+function describeEndpoint(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return 'a custom endpoint';
+  }
+}
+
+/** A short code for a failure: the S3 error code, Node's error code, or the kind of timeout. */
+function failureCode(err: unknown): string {
+  if (err instanceof S3ServiceException) {
+    const status = err.$metadata?.httpStatusCode;
+    // A HEAD's error has no body: only its status says what went wrong.
+    if (
+      err.name === 'NotFound' ||
+      err.name === 'Unknown' ||
+      err.name === 'Forbidden'
+    ) {
+      return status ? `HTTP ${status}` : err.name;
+    }
+    return err.name;
+  }
+  const net = (err ?? {}) as NetworkError;
+  if (net.name === 'TimeoutError' || net.name === 'AbortError') {
+    return 'timeout';
+  }
+  return networkCode(net) ?? (net.name || 'unknown');
+}
+
+/** Node's network error codes, as they appear in a message. */
+const NETWORK_CODE =
+  /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|ECONNABORTED)\b/;
+
+/**
+ * The code of a network error. After its last attempt the SDK may hand
+ * back a copy that kept only the message (an error from another realm,
+ * e.g. under jest), so the message is read as well.
+ */
+function networkCode(net: NetworkError): string | undefined {
+  if (net.code) {
+    return net.code;
+  }
+  return NETWORK_CODE.exec(net.message ?? '')?.[1];
+}
+
+/**
+ * Why a request failed, in words that hold no credential: the S3 error code
+ * and HTTP status, or the network error's code, never the service's
+ * message (a signature error's message echoes what was signed).
+ */
+function failureReason(err: unknown): string {
+  if (err instanceof S3ServiceException) {
+    const status = err.$metadata?.httpStatusCode;
+    const code = failureCode(err);
+    const attempts = err.$metadata?.attempts;
+    const tried = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
+    return status && !code.startsWith('HTTP')
+      ? `${code} (HTTP ${status})${tried}`
+      : `${code}${tried}`;
+  }
+  const net = (err ?? {}) as NetworkError;
+  if (net.name === 'TimeoutError') {
+    return 'the endpoint did not answer in time';
+  }
+  if (net.name === 'AbortError') {
+    return 'the request was abandoned';
+  }
+  const code = networkCode(net);
+  if (code) {
+    return `the endpoint could not be reached (${code})`;
+  }
+  return net.name && net.name !== 'Error' ? net.name : 'an unexpected error';
+}

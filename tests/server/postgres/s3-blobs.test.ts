@@ -1,0 +1,355 @@
+/**
+ * S3BlobStore against a real S3 API (moto's server): what a put, a get and
+ * a health check do, and that every way a bucket can fail a write (no such
+ * bucket, an endpoint that went away, one that hangs, one that errs for a
+ * while) is either retried into success or a 503 `blob_store_unavailable`
+ * that names the reason and no secret.
+ */
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Server as HttpServer } from 'node:http';
+import {
+  createServer as createTcpServer,
+  type Server,
+  type Socket
+} from 'node:net';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  S3Client
+} from '@aws-sdk/client-s3';
+import { AppError } from '../../../server/errors';
+import { parseS3Url, S3BlobStore } from '../../../server/store/s3-blobs';
+import { createBucket, startS3, type TestS3 } from '../support/postgres';
+
+let s3: TestS3;
+let raw: S3Client;
+const opened: S3BlobStore[] = [];
+
+beforeAll(async () => {
+  s3 = await startS3();
+  raw = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.env.AWS_REGION,
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: s3.env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: s3.env.AWS_SECRET_ACCESS_KEY
+    }
+  });
+});
+
+afterAll(async () => {
+  await Promise.all(opened.map(store => store.close()));
+  raw?.destroy();
+  await s3?.stop();
+});
+
+function sha256(content: Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+function open(
+  url: string,
+  env: Record<string, string> = s3.env,
+  options: Parameters<typeof S3BlobStore.fromUrl>[1] = {}
+): S3BlobStore {
+  const store = S3BlobStore.fromUrl(url, { env, ...options });
+  opened.push(store);
+  return store;
+}
+
+async function keysOf(bucket: string): Promise<string[]> {
+  const res = await raw.send(new ListObjectsV2Command({ Bucket: bucket }));
+  return (res.Contents ?? []).map(o => o.Key!).sort();
+}
+
+/** What a rejected promise rejected with. */
+async function failureOf(promise: Promise<unknown>): Promise<any> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a rejection');
+}
+
+function expectUnavailable(err: unknown, reason: RegExp): void {
+  expect(err).toBeInstanceOf(AppError);
+  const appError = err as AppError;
+  expect(appError.status).toBe(503);
+  expect(appError.code).toBe('blob_store_unavailable');
+  expect(appError.message).toMatch(reason);
+  expect(appError.message).not.toContain(s3.env.AWS_SECRET_ACCESS_KEY);
+  expect(appError.message).not.toContain(s3.env.AWS_ACCESS_KEY_ID);
+}
+
+/** A TCP server that accepts connections and never answers. */
+async function silentServer(): Promise<{
+  url: string;
+  close(): Promise<void>;
+}> {
+  const sockets = new Set<Socket>();
+  const server: Server = createTcpServer(socket => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise(resolve => {
+        sockets.forEach(s => s.destroy());
+        server.close(() => resolve());
+      })
+  };
+}
+
+describe('parseS3Url', () => {
+  test('reads the bucket and a prefix without outer slashes', () => {
+    expect(parseS3Url('s3://team-trail/prod/blobs/')).toEqual({
+      bucket: 'team-trail',
+      prefix: 'prod/blobs'
+    });
+    expect(parseS3Url('s3://team-trail')).toEqual({
+      bucket: 'team-trail',
+      prefix: ''
+    });
+  });
+
+  test.each([
+    ['https://team-trail/blobs', /must look like s3:\/\/bucket\/prefix/],
+    ['s3://', /must look like/],
+    ['s3://Team_Trail/x', /not an S3 bucket name/],
+    ['s3://team-trail/a//b', /empty, "\." or "\.\." part/],
+    ['s3://team-trail/a/../b', /empty, "\." or "\.\." part/]
+  ])('refuses %s', (url, message) => {
+    expect(() => parseS3Url(url)).toThrow(message);
+  });
+});
+
+describe('S3BlobStore', () => {
+  test('stores content under <prefix>/<aa>/<sha256> and reads it back', async () => {
+    const bucket = await createBucket(s3.env);
+    const store = open(`s3://${bucket}/team/blobs`);
+    const content = Buffer.from('a plot, rendered');
+    const name = sha256(content);
+    await store.put(name, content);
+    expect(await store.get(name)).toEqual(content);
+    expect(await keysOf(bucket)).toEqual([
+      `team/blobs/${name.slice(0, 2)}/${name}`
+    ]);
+    // Another server on the same bucket reads it too.
+    expect(await open(`s3://${bucket}/team/blobs`).get(name)).toEqual(content);
+  });
+
+  test('without a prefix, keys start at <aa>/', async () => {
+    const bucket = await createBucket(s3.env);
+    const store = open(`s3://${bucket}`);
+    const content = Buffer.from('no prefix');
+    await store.put(sha256(content), content);
+    expect(await keysOf(bucket)).toEqual([
+      `${sha256(content).slice(0, 2)}/${sha256(content)}`
+    ]);
+  });
+
+  test('a second put of the same content changes nothing', async () => {
+    const bucket = await createBucket(s3.env);
+    const store = open(`s3://${bucket}/p`);
+    const content = Buffer.from('twice');
+    const name = sha256(content);
+    await store.put(name, content);
+    const first = await raw.send(
+      new GetObjectCommand({ Bucket: bucket, Key: store.keyOf(name) })
+    );
+    await first.Body!.transformToByteArray();
+    await Promise.all([store.put(name, content), store.put(name, content)]);
+    const again = await raw.send(
+      new GetObjectCommand({ Bucket: bucket, Key: store.keyOf(name) })
+    );
+    await again.Body!.transformToByteArray();
+    expect(again.ETag).toBe(first.ETag);
+    expect(await keysOf(bucket)).toHaveLength(1);
+    expect(await store.get(name)).toEqual(content);
+  });
+
+  test('content that does not hash to its name is a bug: it throws and stores nothing', async () => {
+    const bucket = await createBucket(s3.env);
+    const store = open(`s3://${bucket}/p`);
+    const err = await failureOf(
+      store.put(sha256(Buffer.from('one')), Buffer.from('another'))
+    );
+    expect(err).not.toBeInstanceOf(AppError);
+    expect(err.message).toMatch(/does not match its name/);
+    await expect(store.put('not-a-digest', Buffer.from('x'))).rejects.toThrow(
+      /not a SHA-256 hex digest/
+    );
+    expect(await keysOf(bucket)).toEqual([]);
+  });
+
+  test('a blob never stored is null, and so is a name that is no digest', async () => {
+    const bucket = await createBucket(s3.env);
+    const store = open(`s3://${bucket}/p`);
+    expect(await store.get(sha256(Buffer.from('never')))).toBeNull();
+    expect(await store.get('../../etc/passwd')).toBeNull();
+  });
+
+  test('a 10 MB blob makes the round trip intact', async () => {
+    const bucket = await createBucket(s3.env);
+    const store = open(`s3://${bucket}/big`);
+    const content = Buffer.alloc(10 * 1024 * 1024);
+    for (let i = 0; i < content.length; i += 4) {
+      content.writeUInt32LE((i * 2654435761) >>> 0, i);
+    }
+    const name = sha256(content);
+    await store.put(name, content);
+    const back = await store.get(name);
+    expect(back?.length).toBe(content.length);
+    expect(sha256(back!)).toBe(name);
+  });
+
+  test('a bucket that does not exist refuses the write: 503 blob_store_unavailable', async () => {
+    const store = open('s3://no-such-trail-bucket/p');
+    const content = Buffer.from('nowhere to go');
+    const err = await failureOf(store.put(sha256(content), content));
+    expectUnavailable(err, /NoSuchBucket \(HTTP 404\)/);
+    expect(err.message).toContain('s3://no-such-trail-bucket/p');
+    expectUnavailable(
+      await failureOf(store.get(sha256(content))),
+      /NoSuchBucket/
+    );
+  });
+
+  test('health: ok on a bucket that answers, the code otherwise', async () => {
+    const bucket = await createBucket(s3.env);
+    expect(await open(`s3://${bucket}/p`).health()).toEqual({ ok: true });
+    expect(await open('s3://no-such-trail-bucket/p').health()).toEqual({
+      ok: false,
+      error: 'NoSuchBucket'
+    });
+  });
+
+  test('an endpoint that went away: the put fails with 503 within seconds, health says why', async () => {
+    const other = await startS3();
+    let stopped = false;
+    try {
+      const bucket = await createBucket(other.env);
+      const store = open(`s3://${bucket}/p`, other.env);
+      const before = Buffer.from('stored while up');
+      await store.put(sha256(before), before);
+      await other.stop();
+      stopped = true;
+      const content = Buffer.from('stored while down');
+      const started = Date.now();
+      const err = await failureOf(store.put(sha256(content), content));
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expectUnavailable(err, /could not be reached \(ECONNREFUSED\)/);
+      expect(await store.health()).toEqual({
+        ok: false,
+        error: 'ECONNREFUSED'
+      });
+    } finally {
+      if (!stopped) {
+        await other.stop();
+      }
+    }
+  });
+
+  test('an endpoint that accepts and never answers fails the put within its timeouts', async () => {
+    const silent = await silentServer();
+    try {
+      const store = open(
+        's3://trail-blobs/p',
+        { ...s3.env, AWS_ENDPOINT_URL: silent.url },
+        { idleTimeoutMs: 300, attempts: 2 }
+      );
+      const content = Buffer.from('into the void');
+      const started = Date.now();
+      const err = await failureOf(store.put(sha256(content), content));
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expectUnavailable(err, /did not answer in time/);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  test('transient 5xx answers are retried; one that keeps failing, or a denial, is a 503', async () => {
+    const bucket = await createBucket(s3.env);
+    // A proxy in front of moto that answers `refusal` to the first
+    // `failures` PUTs, then forwards everything.
+    let failures = 1;
+    let refusal = { status: 503, code: 'SlowDown' };
+    let puts = 0;
+    const target = new URL(s3.endpoint);
+    const proxy: HttpServer = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', c => chunks.push(c));
+      req.on('end', () => {
+        if (req.method === 'PUT') {
+          puts++;
+          if (failures > 0) {
+            failures--;
+            res.writeHead(refusal.status, {
+              'content-type': 'application/xml'
+            });
+            res.end(
+              `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${refusal.code}</Code>` +
+                '<Message>Refused by the test proxy.</Message></Error>'
+            );
+            return;
+          }
+        }
+        void fetch(`${s3.endpoint}${req.url}`, {
+          method: req.method,
+          headers: {
+            ...(req.headers as Record<string, string>),
+            host: target.host
+          },
+          body: chunks.length ? Buffer.concat(chunks) : undefined
+        }).then(async upstream => {
+          const headers: Record<string, string> = {};
+          upstream.headers.forEach((v, k) => {
+            if (k !== 'content-encoding' && k !== 'transfer-encoding') {
+              headers[k] = v;
+            }
+          });
+          const body = Buffer.from(await upstream.arrayBuffer());
+          headers['content-length'] = String(body.length);
+          res.writeHead(upstream.status, headers);
+          res.end(req.method === 'HEAD' ? undefined : body);
+        });
+      });
+    });
+    proxy.listen(0, '127.0.0.1');
+    await once(proxy, 'listening');
+    const { port } = proxy.address() as { port: number };
+    try {
+      const env = { ...s3.env, AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` };
+      const store = open(`s3://${bucket}/p`, env, { attempts: 3 });
+      const content = Buffer.from('after a hiccup');
+      await store.put(sha256(content), content);
+      expect(puts).toBe(2);
+      expect(await store.get(sha256(content))).toEqual(content);
+
+      failures = 10;
+      puts = 0;
+      const other = Buffer.from('never accepted');
+      const err = await failureOf(store.put(sha256(other), other));
+      expect(puts).toBe(3);
+      expectUnavailable(err, /SlowDown \(HTTP 503\) after 3 attempts/);
+
+      // A policy's refusal is final: no retry.
+      refusal = { status: 403, code: 'AccessDenied' };
+      puts = 0;
+      const denied = await failureOf(store.put(sha256(other), other));
+      expect(puts).toBe(1);
+      expectUnavailable(denied, /AccessDenied \(HTTP 403\)\.$/);
+      expect(await keysOf(bucket)).toEqual([store.keyOf(sha256(content))]);
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+    }
+  });
+});
