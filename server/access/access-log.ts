@@ -9,6 +9,11 @@
  *   {"t":"vis","s":sessionId,"v":visibility,"by":userId,"at":iso}
  *   {"t":"rule","a":authorId,"n":notebookPath,"v":visibility,"at":iso}
  *   {"t":"alias","k":kind,"p":publicId,"a":authorId,"i":internalId,"at":iso}
+ *   {"t":"path","s":sessionId,"n":notebookPath,"at":iso}
+ *
+ * A `path` fact (the notebook of a session claimed before its path was
+ * known) is written by the PostgreSQL backend only, whose servers share
+ * what one of them learnt; access.log keeps such a path in memory.
  */
 import { crc32 } from 'node:zlib';
 import type { AliasKind } from './aliases';
@@ -26,6 +31,7 @@ export type Fact =
     }
   | { t: 'vis'; s: string; v: Visibility; by: string; at: string }
   | { t: 'rule'; a: string; n: string; v: Visibility; at: string }
+  | { t: 'path'; s: string; n: string; at: string }
   | {
       t: 'alias';
       k: AliasKind;
@@ -111,6 +117,8 @@ function isFact(f: Fact): boolean {
       return typeof f.s === 'string';
     case 'rule':
       return typeof f.a === 'string' && typeof f.n === 'string';
+    case 'path':
+      return typeof f.s === 'string' && typeof f.n === 'string';
     case 'alias':
       return (
         (f.k === 'session' || f.k === 'execution' || f.k === 'event') &&

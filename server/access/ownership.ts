@@ -47,6 +47,8 @@ export interface VisibilityChange {
   authorId: string;
   from: Visibility;
   to: Visibility;
+  /** The position of the fact in the database's log (PostgreSQL backend). */
+  seq?: number;
 }
 
 function ruleKey(authorId: string, notebookPath: string): string {
@@ -270,30 +272,42 @@ export class OwnershipStore implements SessionOwnership {
       if (this.file) {
         await this.append(bytes);
       }
-      const changed: VisibilityChange[] = [];
-      for (const f of facts) {
-        const sessionId = f.t === 'vis' ? f.s : null;
-        const before = sessionId ? this.sessions.get(sessionId) : undefined;
-        const from = before?.visibility;
-        this.apply(f);
-        if (sessionId && before && from && from !== before.visibility) {
-          changed.push({
-            sessionId,
-            notebookPath: before.notebookPath ?? '',
-            authorId: before.authorId,
-            from,
-            to: before.visibility
-          });
-        }
-      }
-      if (changed.length > 0) {
-        for (const listener of [...this.listeners]) {
-          listener(changed);
-        }
-      }
+      this.applyStored(facts);
     });
     this.chain = done.catch(() => undefined);
     return done;
+  }
+
+  /**
+   * Applies facts made durable elsewhere, in their order, and tells the
+   * listeners which sessions' visibility changed: this is how a store
+   * made by {@link memory} mirrors the facts a database keeps
+   * (store/postgres/pg-ownership.ts), whose log positions `seqs` gives
+   * (one per fact) for the changes to carry.
+   */
+  applyStored(facts: readonly Fact[], seqs?: readonly number[]): void {
+    const changed: VisibilityChange[] = [];
+    for (const [i, f] of facts.entries()) {
+      const sessionId = f.t === 'vis' ? f.s : null;
+      const before = sessionId ? this.sessions.get(sessionId) : undefined;
+      const from = before?.visibility;
+      this.apply(f);
+      if (sessionId && before && from && from !== before.visibility) {
+        changed.push({
+          sessionId,
+          notebookPath: before.notebookPath ?? '',
+          authorId: before.authorId,
+          from,
+          to: before.visibility,
+          ...(seqs ? { seq: seqs[i] } : {})
+        });
+      }
+    }
+    if (changed.length > 0) {
+      for (const listener of [...this.listeners]) {
+        listener(changed);
+      }
+    }
   }
 
   private async append(bytes: Buffer): Promise<void> {
@@ -369,6 +383,9 @@ export class OwnershipStore implements SessionOwnership {
         if (isVisibility(fact.v)) {
           this.rules.set(ruleKey(fact.a, fact.n), fact.v);
         }
+        return;
+      case 'path':
+        this.notePath(fact.s, fact.n);
         return;
       case 'alias':
         this.aliases.add({
