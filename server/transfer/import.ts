@@ -1,0 +1,123 @@
+/**
+ * `trail-server import --in FILE`: reads an export into any backend. The
+ * whole file is verified first (export-reader.ts: gzip, header, lines,
+ * blob hashes, trailer counts and SHA-256), so a truncated or altered file
+ * is refused before anything is stored; then it is read again and stored:
+ * people, access facts, then events with their blobs in batches. Every
+ * step is idempotent (users and tokens by id, facts by content, events by
+ * id), so an import that stopped midway is completed by running it again.
+ *
+ * Tokens come without their hashes (an export lets nobody authenticate):
+ * their records are not restored; people get new tokens.
+ */
+import type { Fact } from '../access/access-log';
+import type { UserRecord } from '../access/directory';
+import type { StoredEvent } from '../store/types';
+import type { ContentCounts, ExportedToken } from './export-format';
+import { readExport } from './export-reader';
+import type { HistoryEnd, PeopleAdded } from './history-end';
+
+/** Events stored per append. */
+const EVENT_BATCH = 500;
+/** Blob bytes that make a batch go before it is full. */
+const BLOB_BATCH_BYTES = 32 * 1024 * 1024;
+/** Facts stored per write. */
+const FACT_BATCH = 1000;
+
+/** What an import found and stored. */
+export interface ImportSummary {
+  /** The file's lines by type. */
+  counts: ContentCounts;
+  /** Events stored now (the rest were there already). */
+  eventsStored: number;
+  eventsPresent: number;
+  factsStored: number;
+  people: PeopleAdded;
+}
+
+/**
+ * Imports the export `path` into `target` (see the module comment);
+ * `progress` hears how many events were handled so far.
+ */
+export async function importHistory(
+  path: string,
+  target: HistoryEnd,
+  progress?: (events: number) => void
+): Promise<ImportSummary> {
+  await readExport(path);
+  const users: UserRecord[] = [];
+  const tokens: ExportedToken[] = [];
+  let facts: Fact[] = [];
+  let events: StoredEvent[] = [];
+  let blobs = new Map<string, Buffer>();
+  let blobBytes = 0;
+  let peopleDone: PeopleAdded | null = null;
+  const summary: ImportSummary = {
+    counts: { user: 0, token: 0, fact: 0, blob: 0, event: 0 },
+    eventsStored: 0,
+    eventsPresent: 0,
+    factsStored: 0,
+    people: { users: 0, tokens: 0, tokensWithoutHash: 0 }
+  };
+  const addPeople = async () => {
+    peopleDone ??= await target.addPeople({ users, tokens });
+  };
+  const flushFacts = async () => {
+    if (facts.length > 0) {
+      summary.factsStored += await target.addFacts(facts);
+      facts = [];
+    }
+  };
+  const flushEvents = async () => {
+    if (events.length === 0) {
+      return;
+    }
+    const result = await target.store.append(events, blobs);
+    summary.eventsStored += result.accepted.length;
+    summary.eventsPresent += result.duplicates.length;
+    events = [];
+    blobs = new Map();
+    blobBytes = 0;
+    progress?.(summary.eventsStored + summary.eventsPresent);
+  };
+  const contents = await readExport(path, async line => {
+    if (line.type !== 'user' && line.type !== 'token') {
+      await addPeople();
+    }
+    if (line.type !== 'fact') {
+      await flushFacts();
+    }
+    switch (line.type) {
+      case 'user':
+        users.push(line.user);
+        break;
+      case 'token':
+        tokens.push(line.token);
+        break;
+      case 'fact':
+        facts.push(line.fact);
+        if (facts.length >= FACT_BATCH) {
+          await flushFacts();
+        }
+        break;
+      case 'blob': {
+        const content = Buffer.from(line.base64, 'base64');
+        blobs.set(line.sha256, content);
+        blobBytes += content.length;
+        break;
+      }
+      case 'event':
+        events.push(line.event);
+        if (events.length >= EVENT_BATCH || blobBytes >= BLOB_BATCH_BYTES) {
+          await flushEvents();
+        }
+        break;
+    }
+  });
+  await addPeople();
+  await flushFacts();
+  await flushEvents();
+  summary.counts = contents.counts;
+  summary.people = peopleDone!;
+  return summary;
+}
