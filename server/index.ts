@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { ownerPrincipal } from './access/authenticate';
 import { createApp, runtimeOf } from './app';
 import { backendDeps, openBackend } from './backend';
+import { migrateSchema } from './backend-postgres';
 import { runCli, type ServerOptions } from './cli-options';
 import { DatabaseWaitError } from './database-wait';
 import { resolveToken } from './token';
@@ -145,8 +146,11 @@ runCli(process.argv, {
   serve,
   migrate: async options => {
     maskInLogs(options.database);
-    const applied: string[] = [];
-    throw new Error(`cannot migrate ${options.database} yet (#17 wiring)`);
+    const applied = await migrateSchema(
+      options.database,
+      options.databaseWait,
+      log
+    );
     process.stdout.write(
       applied.length > 0
         ? applied.map(name => `applied ${name}\n`).join('')
