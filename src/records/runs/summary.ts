@@ -51,12 +51,12 @@ const STATUS: Record<RunExecution['status'], RunStatus> = {
   interrupted: 'interrupted'
 };
 
-interface ParamState {
+export interface ParamState {
   value: ParamValue;
   seq: number;
 }
 
-interface MetricState {
+export interface MetricState {
   last: number | null;
   lastSeq: number;
   lastStep: number | null;
@@ -65,7 +65,7 @@ interface MetricState {
   count: number;
 }
 
-interface FileState {
+export interface FileState {
   /** The seq of the first read (read or readwrite), if any. */
   readSeq?: number;
   readHash: string | null;
@@ -90,6 +90,22 @@ function setOwn<T>(target: Record<string, T>, name: string, value: T): void {
 /** A finite number, or null (NaN and the infinities, which JSON cannot carry). */
 function finite(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * A {@link RunAccumulator}'s fold state as plain JSON (names as pairs, so
+ * that any name, `__proto__` too, survives), for a store that keeps it
+ * outside the process (the PostgreSQL run table) and folds on later.
+ */
+export interface RunAccumulatorState {
+  seqs: number[];
+  lastSeq: number;
+  lastStatus: RunStatus;
+  endedAt: string | null;
+  params: [string, ParamState][];
+  metrics: [string, MetricState][];
+  tags: string[];
+  files: [string, FileState][];
 }
 
 /**
@@ -206,6 +222,34 @@ export class RunAccumulator {
       state.lastStep =
         typeof step === 'number' && Number.isInteger(step) ? step : null;
     }
+  }
+
+  /** The fold state as plain JSON (see {@link RunAccumulatorState}). */
+  state(): RunAccumulatorState {
+    return {
+      seqs: [...this.seqs],
+      lastSeq: this.lastSeq,
+      lastStatus: this.lastStatus,
+      endedAt: this.endedAt,
+      params: [...this.params],
+      metrics: [...this.metrics],
+      tags: [...this.tags],
+      files: [...this.files]
+    };
+  }
+
+  /** An accumulator that goes on from a state {@link state} gave. */
+  static fromState(state: RunAccumulatorState): RunAccumulator {
+    const accumulator = new RunAccumulator();
+    state.seqs.forEach(seq => accumulator.seqs.add(seq));
+    accumulator.lastSeq = state.lastSeq;
+    accumulator.lastStatus = state.lastStatus;
+    accumulator.endedAt = state.endedAt;
+    state.params.forEach(([name, p]) => accumulator.params.set(name, p));
+    state.metrics.forEach(([name, m]) => accumulator.metrics.set(name, m));
+    state.tags.forEach(tag => accumulator.tags.add(tag));
+    state.files.forEach(([path, f]) => accumulator.files.set(path, f));
+    return accumulator;
   }
 
   /** How many executions were added. */

@@ -1,9 +1,69 @@
-/** Placeholder: filled in by its owner (see /tmp/prompts17/common.md). */
+/**
+ * Runs and fingerprints (H2): what the run queries (leaderboard, filter
+ * language) and "who already computed this?" read, kept in the append
+ * transaction by pg-runs.ts and pg-fingerprints.ts.
+ *
+ * trail_runs: one row per session. `fold` is the state the run's fold
+ * (RunAccumulator) goes on from, with the session facts the summary needs;
+ * `summary` is the RunSummary as last folded (null while the session is
+ * known only by environments or early annotations: no run yet). The other
+ * columns repeat what filters and sorts read, so that SQL can: instants
+ * as milliseconds (`started_ms`, what Date.parse gives), text compared
+ * with COLLATE "C" (code point order, as compareText), params and metrics
+ * as jsonb with GIN indexes (containment tests of `=`), list fields as
+ * arrays.
+ *
+ * trail_fingerprints: one row per stored execution with its fingerprint
+ * and pathKey (null: unknown), its place in its session (seq, id) and its
+ * start, indexed for lookups by value newest first.
+ */
 import type { Migration } from './index';
 
 const migration: Migration = {
   name: '002-runs',
-  up: ''
+  up: `
+CREATE TABLE trail_runs (
+  session_id text COLLATE "C" PRIMARY KEY,
+  fold jsonb NOT NULL,
+  summary jsonb,
+  started_ms double precision,
+  notebook_path text COLLATE "C",
+  kind text COLLATE "C",
+  status text COLLATE "C",
+  duration_ms double precision,
+  execution_count integer,
+  tags text[] COLLATE "C",
+  input_paths text[] COLLATE "C",
+  input_hashes text[] COLLATE "C",
+  params jsonb,
+  metrics jsonb
+);
+CREATE INDEX trail_runs_started ON trail_runs (started_ms DESC, session_id)
+  WHERE summary IS NOT NULL;
+CREATE INDEX trail_runs_notebook ON trail_runs (notebook_path, started_ms DESC)
+  WHERE summary IS NOT NULL;
+CREATE INDEX trail_runs_params ON trail_runs USING gin (params jsonb_path_ops);
+CREATE INDEX trail_runs_metrics ON trail_runs USING gin (metrics jsonb_path_ops);
+CREATE INDEX trail_runs_tags ON trail_runs USING gin (tags);
+
+CREATE TABLE trail_fingerprints (
+  execution_id text COLLATE "C" PRIMARY KEY,
+  n bigint NOT NULL,
+  session_id text COLLATE "C" NOT NULL,
+  seq integer NOT NULL,
+  started_ms double precision NOT NULL,
+  fingerprint text,
+  path_key text
+);
+CREATE INDEX trail_fingerprints_session
+  ON trail_fingerprints (session_id, seq, execution_id);
+CREATE INDEX trail_fingerprints_value
+  ON trail_fingerprints (fingerprint, started_ms DESC, n DESC)
+  WHERE fingerprint IS NOT NULL;
+CREATE INDEX trail_fingerprints_path
+  ON trail_fingerprints (path_key, started_ms DESC, n DESC)
+  WHERE path_key IS NOT NULL;
+`
 };
 
 export default migration;

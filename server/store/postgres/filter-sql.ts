@@ -1,0 +1,547 @@
+/**
+ * The run filter language and run sorts (src/records/runs: plain-data
+ * ASTs) as SQL over trail_runs (migration 002), with the semantics of
+ * filter.ts and sort.ts exactly, so that PostgreSQL answers what the
+ * memory store answers:
+ *
+ * - every literal is a bound parameter (never text in the SQL);
+ * - a test is true or false, never NULL (a missing field makes a test
+ *   false, and `not` turns that round, as in JavaScript);
+ * - numbers compare as numbers, strings by code point (COLLATE "C" on
+ *   UTF-8), no coercion between types; `!=` holds when the field is
+ *   present and every value has the literal's type and differs;
+ * - a sort key is four columns (missing last whichever way; then the type
+ *   rank: numbers, strings, booleans, reversed when descending; then the
+ *   number; then the string), ties broken by the newer start, then the
+ *   smaller id; keyset paging compares those columns with the page key's.
+ *
+ * The query reads the table as `r`; when a filter or sort names `author`,
+ * the caller joins the owners' facts as `o(name, display)` (see
+ * {@link usesAuthor}).
+ */
+import type { RunSummary } from '../../../src/client/api-schema';
+import type {
+  CompareOp,
+  FieldRef,
+  FilterNode,
+  FilterValue,
+  SortKey
+} from '../../../src/records/runs/filter';
+import { scalarOf } from '../../../src/records/runs/fields';
+import type { RunKey } from '../types';
+
+/** The bound parameters of one statement, numbered as they are added. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  /** A placeholder for `value`, cast to `type` (`$3::float8`). */
+  add(value: unknown, type: 'text' | 'float8' | 'boolean' | 'text[]'): string {
+    this.values.push(value);
+    return `$${this.values.length}::${type}`;
+  }
+}
+
+/** How a field's value is held: its SQL and its shape. */
+type FieldSql =
+  /** A jsonb value (params, metric figures): its JSON type decides. */
+  | { shape: 'json'; sql: string }
+  /** A text column (NULL: missing). */
+  | { shape: 'text'; sql: string }
+  /** A number column (NULL: missing). */
+  | { shape: 'number'; sql: string }
+  /** The start, in ms since the epoch. */
+  | { shape: 'started'; sql: string; text: string }
+  /** A list of strings (empty or NULL: missing). */
+  | { shape: 'list'; sql: string };
+
+const METRIC_STATS = new Set(['last', 'min', 'max', 'count']);
+
+/** Whether a filter or sort reads the author (then the owners are joined). */
+export function usesAuthor(
+  filter: FilterNode | undefined,
+  sort: readonly SortKey[]
+): boolean {
+  const inFilter = (node: FilterNode): boolean => {
+    switch (node.op) {
+      case 'all':
+        return false;
+      case 'and':
+      case 'or':
+        return node.args.some(inFilter);
+      case 'not':
+        return inFilter(node.arg);
+      default:
+        return node.field.field === 'author';
+    }
+  };
+  return (
+    (filter !== undefined && inFilter(filter)) ||
+    sort.some(key => key.field.field === 'author')
+  );
+}
+
+/** A field as SQL: `list` for tests (every value), otherwise its one value. */
+function fieldSql(
+  ref: FieldRef,
+  params: SqlParams,
+  purpose: 'test' | 'sort'
+): FieldSql {
+  switch (ref.field) {
+    case 'params':
+      return {
+        shape: 'json',
+        sql: `(r.params -> ${params.add(ref.name, 'text')})`
+      };
+    case 'metrics':
+      if (!METRIC_STATS.has(ref.stat)) {
+        throw new Error(`no metric figure "${String(ref.stat)}"`);
+      }
+      return {
+        shape: 'json',
+        sql: `(r.metrics -> ${params.add(ref.name, 'text')} -> '${ref.stat}')`
+      };
+    case 'notebook':
+      return { shape: 'text', sql: 'r.notebook_path' };
+    case 'kind':
+      return { shape: 'text', sql: 'r.kind' };
+    case 'status':
+      return { shape: 'text', sql: 'r.status' };
+    case 'id':
+      return { shape: 'text', sql: 'r.session_id' };
+    case 'started':
+      return {
+        shape: 'started',
+        sql: 'r.started_ms',
+        text: `(r.summary ->> 'startedAt')`
+      };
+    case 'duration':
+      return { shape: 'number', sql: '(r.duration_ms / 1000.0::float8)' };
+    case 'executions':
+      return { shape: 'number', sql: 'r.execution_count::float8' };
+    case 'author':
+      return purpose === 'sort'
+        ? { shape: 'text', sql: 'o.name' }
+        : {
+            shape: 'list',
+            sql: `(CASE WHEN o.name IS NULL THEN NULL ELSE ARRAY[o.name, o.display] END)`
+          };
+    case 'tag':
+      return { shape: 'list', sql: 'r.tags' };
+    case 'input':
+      return { shape: 'list', sql: 'r.input_paths' };
+    case 'input.sha256':
+      return { shape: 'list', sql: 'r.input_hashes' };
+  }
+  throw new Error(`no run field "${(ref as { field: string }).field}"`);
+}
+
+const TRUE = 'true';
+const FALSE = 'false';
+
+/**
+ * The filter as a SQL boolean over `r` (and `o`), never NULL; its
+ * literals are added to `params`.
+ */
+export function filterSql(node: FilterNode, params: SqlParams): string {
+  switch (node.op) {
+    case 'all':
+      return TRUE;
+    case 'and':
+      return node.args.length === 0
+        ? TRUE
+        : `(${node.args.map(arg => filterSql(arg, params)).join(' AND ')})`;
+    case 'or':
+      return node.args.length === 0
+        ? FALSE
+        : `(${node.args.map(arg => filterSql(arg, params)).join(' OR ')})`;
+    case 'not':
+      return `(NOT ${filterSql(node.arg, params)})`;
+    case 'exists':
+      return present(fieldSql(node.field, params, 'test'));
+    case 'in': {
+      const field = fieldSql(node.field, params, 'test');
+      const tests = (value: string, shape: Shape): string =>
+        node.values.length === 0
+          ? FALSE
+          : `(${node.values
+              .map(literal => valueTest(shape, value, '=', literal, params))
+              .join(' OR ')})`;
+      return anyValue(field, tests);
+    }
+    case '!=': {
+      const field = fieldSql(node.field, params, 'test');
+      const literal = node.value;
+      const differs = (value: string, shape: Shape): string =>
+        `(${valueTest(shape, value, 'type', literal, params)} AND NOT ${valueTest(shape, value, '=', literal, params)})`;
+      return everyValue(field, differs);
+    }
+    default: {
+      const field = fieldSql(node.field, params, 'test');
+      const op = node.op;
+      const literal = node.value;
+      return anyValue(field, (value, shape) =>
+        valueTest(shape, value, op, literal, params)
+      );
+    }
+  }
+}
+
+/** The shape of one value a test looks at. */
+type Shape = 'json' | 'text' | 'number' | 'started';
+
+/** Whether the field has a value (for `exists`, and before `!=`). */
+function present(field: FieldSql): string {
+  switch (field.shape) {
+    case 'json':
+      return `COALESCE(jsonb_typeof(${field.sql}) IN ('number', 'string', 'boolean', 'null'), false)`;
+    case 'list':
+      return `COALESCE(cardinality(${field.sql}) > 0, false)`;
+    default:
+      return `(${field.sql} IS NOT NULL)`;
+  }
+}
+
+/** One value passes `test` (a list: one of its elements). */
+function anyValue(
+  field: FieldSql,
+  test: (value: string, shape: Shape) => string
+): string {
+  if (field.shape === 'list') {
+    return `COALESCE(EXISTS (SELECT 1 FROM unnest(${field.sql}) AS v(x) WHERE ${test('v.x', 'text')}), false)`;
+  }
+  const shape: Shape = field.shape;
+  return `COALESCE((${present(field)} AND ${test(field.sql, shape)}), false)`;
+}
+
+/** The field is present and every value passes `test`. */
+function everyValue(
+  field: FieldSql,
+  test: (value: string, shape: Shape) => string
+): string {
+  if (field.shape === 'list') {
+    return `(${present(field)} AND NOT EXISTS (SELECT 1 FROM unnest(${field.sql}) AS v(x) WHERE NOT ${test('v.x', 'text')}))`;
+  }
+  return `COALESCE((${present(field)} AND ${test(field.sql, field.shape)}), false)`;
+}
+
+const ORDER_OPS: Record<string, string> = {
+  '>': '>',
+  '>=': '>=',
+  '<': '<',
+  '<=': '<=',
+  '=': '='
+};
+
+/**
+ * A test of one present value against a literal, as filter.ts's
+ * valueTest: `type` is whether the value has the literal's type (for
+ * null: any non-null value). Never NULL for a present value.
+ */
+function valueTest(
+  shape: Shape,
+  value: string,
+  op: CompareOp | 'type',
+  literal: FilterValue,
+  params: SqlParams
+): string {
+  if (op === '~') {
+    const text = textOf(shape, value);
+    if (text === null) {
+      return FALSE;
+    }
+    const needle = params.add(String(literal).toLowerCase(), 'text');
+    return `COALESCE(strpos(lower(${text} COLLATE "und-x-icu"), ${needle}) > 0, false)`;
+  }
+  if (shape === 'started') {
+    return startedTest(value, op, literal, params);
+  }
+  if (literal === null) {
+    if (op === '=') {
+      return shape === 'json' ? `(jsonb_typeof(${value}) = 'null')` : FALSE;
+    }
+    if (op === 'type') {
+      return shape === 'json' ? `(jsonb_typeof(${value}) <> 'null')` : TRUE;
+    }
+    return FALSE;
+  }
+  const type = typeof literal;
+  const jsonType =
+    type === 'number' ? 'number' : type === 'string' ? 'string' : 'boolean';
+  if (op === 'type') {
+    if (shape === 'json') {
+      return `(jsonb_typeof(${value}) = '${jsonType}')`;
+    }
+    return (shape === 'text' && type === 'string') ||
+      (shape === 'number' && type === 'number')
+      ? TRUE
+      : FALSE;
+  }
+  if (type === 'boolean') {
+    return op === '=' && shape === 'json'
+      ? `(${value} = to_jsonb(${params.add(literal, 'boolean')}))`
+      : FALSE;
+  }
+  const sqlOp = ORDER_OPS[op];
+  if (type === 'number') {
+    if (shape === 'json') {
+      const bound = params.add(literal, 'float8');
+      return `(CASE WHEN jsonb_typeof(${value}) = 'number' THEN (${value})::float8 ${sqlOp} ${bound} ELSE false END)`;
+    }
+    return shape === 'number'
+      ? `(${value} ${sqlOp} ${params.add(literal, 'float8')})`
+      : FALSE;
+  }
+  if (shape === 'json') {
+    const bound = params.add(literal, 'text');
+    return `(CASE WHEN jsonb_typeof(${value}) = 'string' THEN (${value} #>> '{}') COLLATE "C" ${sqlOp} ${bound} ELSE false END)`;
+  }
+  return shape === 'text'
+    ? `(${value} COLLATE "C" ${sqlOp} ${params.add(literal, 'text')})`
+    : FALSE;
+}
+
+/** The value as text when it is a string (for `~`), or null when never. */
+function textOf(shape: Shape, value: string): string | null {
+  switch (shape) {
+    case 'json':
+      return `(CASE WHEN jsonb_typeof(${value}) = 'string' THEN ${value} #>> '{}' END)`;
+    case 'text':
+      return value;
+    case 'started':
+      return `(r.summary ->> 'startedAt')`;
+    default:
+      return null;
+  }
+}
+
+/**
+ * A test of the start: instants, the literal made canonical by the
+ * parser; a literal that is no instant (a number, an unparsable text)
+ * equals nothing and differs from every start, as in filter.ts.
+ */
+function startedTest(
+  value: string,
+  op: Exclude<CompareOp, '~'> | 'type',
+  literal: FilterValue,
+  params: SqlParams
+): string {
+  if (literal === null) {
+    return op === 'type' ? TRUE : FALSE;
+  }
+  if (op === 'type') {
+    return TRUE;
+  }
+  const instant = typeof literal === 'string' ? Date.parse(literal) : NaN;
+  if (Number.isNaN(instant)) {
+    return FALSE;
+  }
+  return `(${value} ${ORDER_OPS[op]} ${params.add(instant, 'float8')})`;
+}
+
+/** One sort key as the columns it orders by (see the module comment). */
+interface KeyColumns {
+  missing: string;
+  rank: string;
+  number: string;
+  text: string;
+  descending: boolean;
+}
+
+function keyColumns(key: SortKey, params: SqlParams): KeyColumns {
+  const field = fieldSql(key.field, params, 'sort');
+  const descending = key.descending;
+  switch (field.shape) {
+    case 'json': {
+      const v = field.sql;
+      const rank = `(CASE jsonb_typeof(${v}) WHEN 'number' THEN 0 WHEN 'string' THEN 1 WHEN 'boolean' THEN 2 ELSE 3 END)`;
+      return {
+        missing: `(${rank} = 3)`,
+        rank,
+        number: `(CASE jsonb_typeof(${v}) WHEN 'number' THEN (${v})::float8 WHEN 'boolean' THEN (CASE WHEN ${v} = 'true'::jsonb THEN 1 ELSE 0 END)::float8 ELSE 0::float8 END)`,
+        text: `(CASE WHEN jsonb_typeof(${v}) = 'string' THEN ${v} #>> '{}' ELSE '' END) COLLATE "C"`,
+        descending
+      };
+    }
+    case 'started':
+      return {
+        missing: 'false',
+        rank: '0',
+        number: `COALESCE(${field.sql}, 0)`,
+        text: `''`,
+        descending
+      };
+    case 'number':
+      return {
+        missing: `(${field.sql} IS NULL)`,
+        rank: `(CASE WHEN ${field.sql} IS NULL THEN 3 ELSE 0 END)`,
+        number: `COALESCE(${field.sql}, 0)`,
+        text: `''`,
+        descending
+      };
+    case 'text':
+      return {
+        missing: `(${field.sql} IS NULL)`,
+        rank: `(CASE WHEN ${field.sql} IS NULL THEN 3 ELSE 1 END)`,
+        number: '0::float8',
+        text: `COALESCE(${field.sql}, '') COLLATE "C"`,
+        descending
+      };
+    case 'list':
+      throw new Error(`runs cannot be sorted by ${key.field.field}`);
+  }
+}
+
+/** One column of the whole order, with its direction. */
+interface OrderColumn {
+  sql: string;
+  descending: boolean;
+  /** The column's value for a page key. */
+  keyValue: (key: KeyFacts) => {
+    value: unknown;
+    type: 'text' | 'float8' | 'boolean';
+  };
+}
+
+/** What a page key gives each sort key: its one value. */
+interface KeyFacts {
+  values: (FilterValue | undefined)[];
+  startedMs: number;
+  id: string;
+}
+
+/** A sort as ORDER BY columns and the keyset test after a page key. */
+export interface SortSql {
+  /** The ORDER BY list (without the words ORDER BY). */
+  orderBy: string;
+  /** The test of rows after `key` (exclusive), its values added to `params`. */
+  after(key: RunKey, params: SqlParams): string;
+}
+
+/** Where a value stands among the types (sort.ts's rankOf). */
+function rankOf(value: FilterValue | undefined): number {
+  switch (typeof value) {
+    case 'number':
+      return 0;
+    case 'string':
+      return 1;
+    case 'boolean':
+      return 2;
+    default:
+      return 3;
+  }
+}
+
+/**
+ * A sort as SQL. `params` receives the field names now; the page key's
+ * values are added by {@link SortSql.after}, to the same parameters.
+ */
+export function sortSql(keys: readonly SortKey[], params: SqlParams): SortSql {
+  const columns: OrderColumn[] = [];
+  keys.forEach((key, i) => {
+    const c = keyColumns(key, params);
+    const value = (facts: KeyFacts) => facts.values[i];
+    columns.push(
+      {
+        sql: c.missing,
+        descending: false,
+        keyValue: f => ({ value: rankOf(value(f)) === 3, type: 'boolean' })
+      },
+      {
+        sql: c.rank,
+        descending: c.descending,
+        keyValue: f => ({ value: rankOf(value(f)), type: 'float8' })
+      },
+      {
+        sql: c.number,
+        descending: c.descending,
+        keyValue: f => {
+          const v = value(f);
+          return {
+            value:
+              key.field.field === 'started'
+                ? f.startedMs
+                : typeof v === 'number'
+                  ? v
+                  : typeof v === 'boolean'
+                    ? Number(v)
+                    : 0,
+            type: 'float8'
+          };
+        }
+      },
+      {
+        sql: c.text,
+        descending: c.descending,
+        keyValue: f => {
+          const v = value(f);
+          return {
+            value:
+              typeof v === 'string' && key.field.field !== 'started' ? v : '',
+            type: 'text'
+          };
+        }
+      }
+    );
+  });
+  columns.push(
+    {
+      sql: 'r.started_ms',
+      descending: true,
+      keyValue: f => ({ value: f.startedMs, type: 'float8' })
+    },
+    {
+      sql: 'r.session_id',
+      descending: false,
+      keyValue: f => ({ value: f.id, type: 'text' })
+    }
+  );
+  // Columns that cannot tell two rows apart are left out of the order
+  // (the missing flag and rank of the start are constants).
+  const ordering = columns.filter(c => !/^(false|0|''|0::float8)$/.test(c.sql));
+  return {
+    orderBy: ordering
+      .map(c => `${c.sql} ${c.descending ? 'DESC' : 'ASC'}`)
+      .join(', '),
+    after(key, afterParams) {
+      const facts: KeyFacts = {
+        values: keys.map(k => keyValueOf(k, key)),
+        startedMs: startedMsOf(key.startedAt),
+        id: key.id
+      };
+      // (c1 > v1) OR (c1 = v1 AND ((c2 > v2) OR (c2 = v2 AND …))).
+      let test = '';
+      for (let i = ordering.length - 1; i >= 0; i--) {
+        const c = ordering[i];
+        const { value, type } = c.keyValue(facts);
+        const v = afterParams.add(value, type);
+        const beyond = `${c.sql} ${c.descending ? '<' : '>'} ${v}`;
+        test =
+          test === ''
+            ? `(${beyond})`
+            : `(${beyond} OR (${c.sql} = ${v} AND ${test}))`;
+      }
+      return test;
+    }
+  };
+}
+
+/** A sort key's value in a page key (as scalarOf reads a run). */
+function keyValueOf(sortKey: SortKey, key: RunKey): FilterValue | undefined {
+  if (sortKey.field.field === 'started') {
+    return key.startedAt;
+  }
+  const run = {
+    params: {},
+    metrics: {},
+    tags: [],
+    inputs: [],
+    ...key
+  } as unknown as RunSummary;
+  return scalarOf(sortKey.field)(run);
+}
+
+/** A start in ms since the epoch, as stored in started_ms (0: unparsable). */
+export function startedMsOf(startedAt: string): number {
+  const ms = Date.parse(startedAt);
+  return Number.isNaN(ms) ? 0 : ms;
+}
