@@ -7,6 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { placeArgs, placeOf } from './backend';
 
 /** The repository root. */
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -113,16 +114,19 @@ export interface RunningServer extends ServerProcess {
 
 /**
  * Starts the server CLI on a free port over the data folder `dir` with the
- * owner token `token`, and waits for its `listening` line.
+ * owner token `token`, and waits for its `listening` line. On the
+ * PostgreSQL test backend (support/backend.ts) the server also gets the
+ * database and bucket of that folder (the same ones on a restart).
  */
 export async function startServer(
   dir: string,
   token: string,
   env: NodeJS.ProcessEnv = {}
 ): Promise<RunningServer> {
+  const place = await placeOf(dir);
   const server = await startCli(
-    ['--port', '0', '--data', dir, '--token', token],
-    env
+    ['--port', '0', ...placeArgs(place), '--token', token],
+    { ...place.env, ...env }
   );
   const stop = async () => {
     server.child.kill('SIGTERM');

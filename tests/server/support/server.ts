@@ -1,16 +1,22 @@
 /**
- * Test harness: a FileStore in a real temp folder behind createApp, and
+ * Test harness: the backend under test (support/backend.ts: a FileStore in
+ * a real temp folder, or PostgreSQL with blobs in S3) behind createApp, and
  * supertest requests that carry the token.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import request from 'supertest';
-import { createApp, type AppDeps } from '../../../server/app';
+import { ownerPrincipal } from '../../../server/access/authenticate';
+import { createApp, runtimeOf, type AppDeps } from '../../../server/app';
+import { backendDeps } from '../../../server/backend';
 import {
   FileStore,
   type FileStoreOptions
 } from '../../../server/store/file-store';
+import type { TrailStore } from '../../../server/store/types';
+import { onPostgres, openPlaceBackend, placeOf } from './backend';
 
 /** The token of every test app. */
 export const TOKEN = 'test-token-0123456789';
@@ -55,7 +61,11 @@ export async function walkPages(
   return pages;
 }
 
-/** A running test app over a FileStore. */
+/**
+ * A running test app over the backend under test. `store` is a FileStore
+ * on the file backend; file-store-only members (executionCount) are
+ * undefined on PostgreSQL.
+ */
 export interface FileApp {
   dir: string;
   store: FileStore;
@@ -65,12 +75,18 @@ export interface FileApp {
   close(): Promise<void>;
 }
 
-/** Opens (or reopens) a FileStore in `dir` and builds the app on it. */
+/**
+ * Opens (or reopens) the backend under test at `dir` (a FileStore there,
+ * or the database and bucket of that folder) and builds the app on it.
+ */
 export async function openFileApp(
   dir?: string,
   options: { store?: FileStoreOptions; app?: Partial<AppDeps> } = {}
 ): Promise<FileApp> {
   const folder = dir ?? (await tempDir());
+  if (onPostgres) {
+    return openPostgresApp(folder, options);
+  }
   const store = await FileStore.open(folder, {
     warnings: { warn: () => undefined },
     ...options.store
@@ -98,11 +114,64 @@ export async function openFileApp(
   };
 }
 
+/** {@link openFileApp} on PostgreSQL (through server/backend.ts). */
+async function openPostgresApp(
+  folder: string,
+  options: { store?: FileStoreOptions; app?: Partial<AppDeps> }
+): Promise<FileApp> {
+  if (options.store) {
+    throw new Error('FileStore options do not apply to the postgres backend');
+  }
+  const place = await placeOf(folder);
+  const owner = options.app?.owner ?? ownerPrincipal();
+  const backend = await openPlaceBackend(place, owner);
+  try {
+    const app = createApp({
+      ...backendDeps(backend),
+      token: TOKEN,
+      log: { error: () => undefined },
+      ...options.app,
+      owner
+    });
+    await backend.attach(runtimeOf(app));
+    let closing: Promise<void> | null = null;
+    return {
+      dir: folder,
+      // The contract's members only; see FileApp.
+      store: backend.store as TrailStore as FileStore,
+      app,
+      get: path =>
+        request(app)
+          .get(`/api/v1${path}`)
+          .set('Authorization', `Bearer ${TOKEN}`),
+      post: (path, body) =>
+        request(app)
+          .post(`/api/v1${path}`)
+          .set('Authorization', `Bearer ${TOKEN}`)
+          .send(body as object),
+      close: () =>
+        (closing ??= (async () => {
+          runtimeOf(app).close();
+          await backend.close();
+        })())
+    };
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
+}
+
 /**
- * The SHA-256 of every blob stored in the log of data folder `dir`, in
- * storage order (a blob stored twice would be listed twice).
+ * The SHA-256 of every blob stored for data folder `dir`: on the file
+ * backend, those in its log in storage order (a blob stored twice would be
+ * listed twice); on PostgreSQL, the objects of its bucket (keys
+ * `<prefix>/<sha256[0:2]>/<sha256>`, listed by key: a content-addressed
+ * put of the same blob again leaves one object).
  */
 export async function storedBlobs(dir: string): Promise<string[]> {
+  if (onPostgres) {
+    return bucketBlobs(dir);
+  }
   const logDir = join(dir, 'log');
   const shas: string[] = [];
   for (const name of (await readdir(logDir)).sort()) {
@@ -115,6 +184,39 @@ export async function storedBlobs(dir: string): Promise<string[]> {
         }
       }
     }
+  }
+  return shas;
+}
+
+/** The sha256 of every object in the bucket of `dir`'s place. */
+async function bucketBlobs(dir: string): Promise<string[]> {
+  const place = await placeOf(dir);
+  const client = new S3Client({
+    endpoint: place.env.AWS_ENDPOINT_URL,
+    region: place.env.AWS_REGION,
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: place.env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: place.env.AWS_SECRET_ACCESS_KEY
+    }
+  });
+  const shas: string[] = [];
+  try {
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: place.bucket,
+          ContinuationToken: token
+        })
+      );
+      for (const object of page.Contents ?? []) {
+        shas.push(object.Key!.split('/').pop()!);
+      }
+      token = page.NextContinuationToken;
+    } while (token);
+  } finally {
+    client.destroy();
   }
   return shas;
 }

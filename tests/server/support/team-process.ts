@@ -1,9 +1,16 @@
 /**
  * A team server as a real process (the CLI, server/dist): a data folder
- * with the given people and a personal token each, and fetch helpers that
- * call the API as one of them.
+ * (on the PostgreSQL test backend, its database and bucket: support/
+ * backend.ts) with the given people and a personal token each, and fetch
+ * helpers that call the API as one of them.
  */
 import { UserDirectory, type Role } from '../../../server/access/directory';
+import {
+  onPostgres,
+  openPlaceBackend,
+  placeOf,
+  writableDirectory
+} from './backend';
 import { startServer, type RunningServer } from './process';
 import { tempDir } from './server';
 
@@ -40,15 +47,7 @@ export async function startTeamProcess(
   env: NodeJS.ProcessEnv = {}
 ): Promise<TeamProcess> {
   const dir = await tempDir();
-  const directory = await UserDirectory.open(dir, { reloadIntervalMs: 0 });
-  const people: Record<string, ProcessMember> = {};
-  for (const [name, role] of Object.entries(roles)) {
-    const user = await directory.addUser(name, { role });
-    people[name] = {
-      id: user.id,
-      token: (await directory.issueToken(name)).token
-    };
-  }
+  const people = await addPeople(dir, roles);
   const server = await startServer(dir, OWNER_TOKEN, env);
   return {
     dir,
@@ -61,4 +60,45 @@ export async function startTeamProcess(
     },
     stop: server.stop
   };
+}
+
+/**
+ * Adds these people (name → role) with a personal token each where the
+ * server of `dir` will read them: users.json in the folder, or the tables
+ * of its database (through the backend, opened and closed again).
+ */
+async function addPeople(
+  dir: string,
+  roles: Record<string, Role>
+): Promise<Record<string, ProcessMember>> {
+  const people: Record<string, ProcessMember> = {};
+  const add = async (directory: {
+    addUser(name: string, o: { role: Role }): Promise<{ id: string }>;
+    issueToken(name: string): Promise<{ token: string }>;
+  }) => {
+    for (const [name, role] of Object.entries(roles)) {
+      const user = await directory.addUser(name, { role });
+      people[name] = {
+        id: user.id,
+        token: (await directory.issueToken(name)).token
+      };
+    }
+  };
+  if (!onPostgres) {
+    await add(await UserDirectory.open(dir, { reloadIntervalMs: 0 }));
+    return people;
+  }
+  const backend = await openPlaceBackend(await placeOf(dir), {
+    userId: 'owner',
+    name: 'owner',
+    displayName: 'Owner',
+    role: 'admin',
+    tokenId: null
+  });
+  try {
+    await add(writableDirectory(backend));
+  } finally {
+    await backend.close();
+  }
+  return people;
 }
