@@ -12,6 +12,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DirectoryWriter } from './directory-writer';
 import type { TeamDirectory } from './team-directory';
 
 /** What a user may do: admins read everything and manage the team. */
@@ -75,6 +76,93 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+/**
+ * Refuses a malformed user name or the reserved owner name (the rule of
+ * every directory: users.json and the database's).
+ */
+export function checkUserName(name: string): void {
+  if (!NAME.test(name) || name === OWNER_ID) {
+    throw new DirectoryError(
+      `"${name}" is not a valid user name: use 1-64 lower-case letters, digits, ".", "_" or "-"` +
+        (name === OWNER_ID ? ` ("${OWNER_ID}" is reserved)` : '')
+    );
+  }
+}
+
+/** A new user record (not stored yet). */
+export function newUser(
+  name: string,
+  options: { role?: Role; displayName?: string }
+): UserRecord {
+  return {
+    id: randomUUID(),
+    name,
+    displayName: options.displayName?.trim() || name,
+    role: options.role ?? 'member',
+    createdAt: new Date().toISOString(),
+    disabledAt: null
+  };
+}
+
+/** A new personal token: the secret (shown once) and its record. */
+export function newToken(
+  userId: string,
+  label: string
+): { token: string; record: TokenRecord } {
+  const secret = randomBytes(32).toString('base64url');
+  const token = TOKEN_PREFIX + secret;
+  return {
+    token,
+    record: {
+      id: randomUUID(),
+      userId,
+      label: label.slice(0, 100),
+      sha256: hashToken(token),
+      prefix: secret.slice(0, 6),
+      createdAt: new Date().toISOString(),
+      revokedAt: null
+    }
+  };
+}
+
+/**
+ * The tokens `which` names: a token id, a token's prefix (with or without
+ * `trl_`, at least 4 characters, matching one token) or `user:<name>` for
+ * every token of a user. Revoked ones are included (the caller tells
+ * "already revoked" apart); none is a DirectoryError.
+ */
+export function tokensNamed(
+  which: string,
+  tokens: readonly TokenRecord[],
+  userByName: (name: string) => UserRecord | undefined
+): TokenRecord[] {
+  let matches: TokenRecord[];
+  if (which.startsWith('user:')) {
+    const name = which.slice(5);
+    const user = userByName(name);
+    if (!user) {
+      throw new DirectoryError(`there is no user named "${name}"`);
+    }
+    matches = tokens.filter(t => t.userId === user.id);
+  } else {
+    const bare = which.startsWith(TOKEN_PREFIX)
+      ? which.slice(TOKEN_PREFIX.length)
+      : which;
+    matches = tokens.filter(
+      t => t.id === which || (bare.length >= 4 && t.prefix.startsWith(bare))
+    );
+    if (matches.length > 1 && !matches.every(t => t.id === which)) {
+      throw new DirectoryError(
+        `"${which}" matches ${matches.length} tokens: give more of the prefix or the token id`
+      );
+    }
+  }
+  if (matches.length === 0) {
+    throw new DirectoryError(`no token matches "${which}"`);
+  }
+  return matches;
+}
+
 function emptyData(): DirectoryData {
   return { formatVersion: 1, users: [], tokens: [] };
 }
@@ -88,7 +176,7 @@ type LowDb = {
 /**
  * Users and tokens of one data folder.
  */
-export class UserDirectory implements TeamDirectory {
+export class UserDirectory implements TeamDirectory, DirectoryWriter {
   private constructor(
     private readonly db: LowDb,
     readonly path: string,
@@ -132,6 +220,14 @@ export class UserDirectory implements TeamDirectory {
     return this.data.tokens;
   }
 
+  /** Every token record, in creation order (the admin CLI's reading). */
+  async listTokens(): Promise<readonly TokenRecord[]> {
+    return this.data.tokens;
+  }
+
+  /** Nothing to release: every write is complete when it resolves. */
+  async close(): Promise<void> {}
+
   /**
    * The principal of a personal token, or null when it is unknown, revoked
    * or its user is disabled. Re-reads users.json first when it changed.
@@ -174,23 +270,11 @@ export class UserDirectory implements TeamDirectory {
     options: { role?: Role; displayName?: string } = {}
   ): Promise<UserRecord> {
     await this.db.read();
-    if (!NAME.test(name) || name === OWNER_ID) {
-      throw new DirectoryError(
-        `"${name}" is not a valid user name: use 1-64 lower-case letters, digits, ".", "_" or "-"` +
-          (name === OWNER_ID ? ` ("${OWNER_ID}" is reserved)` : '')
-      );
-    }
+    checkUserName(name);
     if (this.userByName(name)) {
       throw new DirectoryError(`a user named "${name}" already exists`);
     }
-    const user: UserRecord = {
-      id: randomUUID(),
-      name,
-      displayName: options.displayName?.trim() || name,
-      role: options.role ?? 'member',
-      createdAt: new Date().toISOString(),
-      disabledAt: null
-    };
+    const user = newUser(name, options);
     this.data.users.push(user);
     await this.save();
     return user;
@@ -230,17 +314,7 @@ export class UserDirectory implements TeamDirectory {
     if (user.disabledAt) {
       throw new DirectoryError(`the user "${name}" is disabled`);
     }
-    const secret = randomBytes(32).toString('base64url');
-    const token = TOKEN_PREFIX + secret;
-    const record: TokenRecord = {
-      id: randomUUID(),
-      userId: user.id,
-      label: label.slice(0, 100),
-      sha256: hashToken(token),
-      prefix: secret.slice(0, 6),
-      createdAt: new Date().toISOString(),
-      revokedAt: null
-    };
+    const { token, record } = newToken(user.id, label);
     this.data.tokens.push(record);
     await this.save();
     return { token, record };
@@ -252,27 +326,10 @@ export class UserDirectory implements TeamDirectory {
    */
   async revokeTokens(which: string): Promise<TokenRecord[]> {
     await this.db.read();
-    let matches: TokenRecord[];
-    if (which.startsWith('user:')) {
-      const user = this.requireUser(which.slice(5));
-      matches = this.data.tokens.filter(t => t.userId === user.id);
-    } else {
-      const bare = which.startsWith(TOKEN_PREFIX)
-        ? which.slice(TOKEN_PREFIX.length)
-        : which;
-      matches = this.data.tokens.filter(
-        t => t.id === which || (bare.length >= 4 && t.prefix.startsWith(bare))
-      );
-      if (matches.length > 1 && !matches.every(t => t.id === which)) {
-        throw new DirectoryError(
-          `"${which}" matches ${matches.length} tokens: give more of the prefix or the token id`
-        );
-      }
-    }
+    const matches = tokensNamed(which, this.data.tokens, name =>
+      this.userByName(name)
+    );
     const live = matches.filter(t => !t.revokedAt);
-    if (matches.length === 0) {
-      throw new DirectoryError(`no token matches "${which}"`);
-    }
     const now = new Date().toISOString();
     for (const t of live) {
       t.revokedAt = now;
