@@ -83,6 +83,16 @@ export interface S3BlobStoreOptions {
   attempts?: number;
 }
 
+/**
+ * From this size on, a put asks whether the bucket has the blob before
+ * sending it. Measured against moto on loopback: a HEAD takes about what
+ * a PUT of 100 KB does (7-13 ms), so below this a second PUT of the same
+ * bytes (harmless: same key, same content) costs no more than asking
+ * first; from 1 MB on, a HEAD saves most of a repeated upload (4 ms
+ * against 37 ms at 1 MB, 14 ms against 136 ms at 10 MB).
+ */
+const HEAD_FIRST_BYTES = 256 * 1024;
+
 /** What the SDK puts on a network failure (the error codes Node gives). */
 interface NetworkError {
   name?: string;
@@ -158,8 +168,9 @@ export class S3BlobStore implements WritableBlobStore {
   }
 
   /**
-   * Stores `content` under `sha256` unless the bucket has it already, and
-   * resolves once S3 has acknowledged it (S3 acknowledges durable writes).
+   * Stores `content` under `sha256` (a large blob only when the bucket
+   * does not have it already) and resolves once the bucket acknowledged
+   * it: S3 and its peers acknowledge a PUT once it is durable.
    * Content whose SHA-256 is not `sha256` is the caller's bug: it throws.
    */
   async put(sha256: string, content: Buffer): Promise<void> {
@@ -173,7 +184,10 @@ export class S3BlobStore implements WritableBlobStore {
       );
     }
     const Key = this.keyOf(sha256);
-    if (await this.holds(sha256, Key, content.length)) {
+    if (
+      content.length >= HEAD_FIRST_BYTES &&
+      (await this.holds(sha256, Key, content.length))
+    ) {
       return;
     }
     try {
@@ -298,12 +312,12 @@ function describeEndpoint(endpoint: string): string {
 function failureCode(err: unknown): string {
   if (err instanceof S3ServiceException) {
     const status = err.$metadata?.httpStatusCode;
-    // A HEAD's error has no body: only its status says what went wrong.
-    if (
-      err.name === 'NotFound' ||
-      err.name === 'Unknown' ||
-      err.name === 'Forbidden'
-    ) {
+    // An error without a body (a HEAD's, some policy refusals) has only
+    // its status to say what went wrong.
+    if (['NotFound', 'Unknown', 'Forbidden'].includes(err.name)) {
+      if (status === 403) {
+        return 'AccessDenied';
+      }
       return status ? `HTTP ${status}` : err.name;
     }
     return err.name;

@@ -16,6 +16,7 @@ import {
 import {
   GetObjectCommand,
   ListObjectsV2Command,
+  PutBucketPolicyCommand,
   S3Client
 } from '@aws-sdk/client-s3';
 import { AppError } from '../../../server/errors';
@@ -103,6 +104,81 @@ async function silentServer(): Promise<{
       new Promise(resolve => {
         sockets.forEach(s => s.destroy());
         server.close(() => resolve());
+      })
+  };
+}
+
+/**
+ * A proxy in front of moto that counts PUTs and, once told to, answers the
+ * next `count` of them with an S3 error of its own (a real 5xx cannot be
+ * asked of moto).
+ */
+async function faultyProxy(): Promise<{
+  env: Record<string, string>;
+  readonly puts: number;
+  refuse(count: number, status: number, code: string): void;
+  close(): Promise<void>;
+}> {
+  let puts = 0;
+  let refusals = 0;
+  let refusal = { status: 503, code: 'SlowDown' };
+  const target = new URL(s3.endpoint);
+  const proxy: HttpServer = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', c => chunks.push(c));
+    req.on('end', () => {
+      if (req.method === 'PUT') {
+        puts++;
+        if (refusals > 0) {
+          refusals--;
+          res.writeHead(refusal.status, { 'content-type': 'application/xml' });
+          res.end(
+            `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${refusal.code}</Code>` +
+              '<Message>Refused by the test proxy.</Message></Error>'
+          );
+          return;
+        }
+      }
+      void fetch(`${s3.endpoint}${req.url}`, {
+        method: req.method,
+        headers: {
+          ...(req.headers as Record<string, string>),
+          host: target.host
+        },
+        body: chunks.length ? Buffer.concat(chunks) : undefined
+      }).then(async upstream => {
+        const headers: Record<string, string> = {};
+        upstream.headers.forEach((v, k) => {
+          if (k !== 'content-encoding' && k !== 'transfer-encoding') {
+            headers[k] = v;
+          }
+        });
+        const body = Buffer.from(await upstream.arrayBuffer());
+        if (req.method !== 'HEAD') {
+          headers['content-length'] = String(body.length);
+        }
+        res.writeHead(upstream.status, headers);
+        res.end(req.method === 'HEAD' ? undefined : body);
+      });
+    });
+  });
+  proxy.listen(0, '127.0.0.1');
+  await once(proxy, 'listening');
+  const { port } = proxy.address() as { port: number };
+  return {
+    env: { ...s3.env, AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` },
+    get puts() {
+      return puts;
+    },
+    refuse(count, status, code) {
+      refusals = count;
+      refusal = { status, code };
+      puts = 0;
+    },
+    close: () =>
+      new Promise(resolve => {
+        proxy.closeAllConnections();
+        proxy.close(() => resolve());
       })
   };
 }
@@ -222,6 +298,37 @@ describe('S3BlobStore', () => {
     );
   });
 
+  test('a bucket policy that denies writes: 503, nothing stored, reads still work', async () => {
+    const bucket = await createBucket(s3.env);
+    const store = open(`s3://${bucket}/p`);
+    const before = Buffer.from('stored before the policy');
+    await store.put(sha256(before), before);
+    await raw.send(
+      new PutBucketPolicyCommand({
+        Bucket: bucket,
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:PutObject',
+              Resource: `arn:aws:s3:::${bucket}/*`
+            }
+          ]
+        })
+      })
+    );
+    const content = Buffer.from('refused by policy');
+    const err = await failureOf(store.put(sha256(content), content));
+    expectUnavailable(
+      err,
+      /could not store blob [0-9a-f]{64}: AccessDenied \(HTTP 403\)\.$/
+    );
+    expect(await keysOf(bucket)).toEqual([store.keyOf(sha256(before))]);
+    expect(await store.get(sha256(before))).toEqual(before);
+  });
+
   test('health: ok on a bucket that answers, the code otherwise', async () => {
     const bucket = await createBucket(s3.env);
     expect(await open(`s3://${bucket}/p`).health()).toEqual({ ok: true });
@@ -275,81 +382,51 @@ describe('S3BlobStore', () => {
     }
   });
 
+  test('a large blob the bucket has is not sent again; a small one is (same bytes, same key)', async () => {
+    const bucket = await createBucket(s3.env);
+    const proxy = await faultyProxy();
+    try {
+      const store = open(`s3://${bucket}/p`, proxy.env);
+      const large = Buffer.alloc(512 * 1024, 7);
+      const small = Buffer.from('small enough to send again');
+      await store.put(sha256(large), large);
+      await store.put(sha256(small), small);
+      expect(proxy.puts).toBe(2);
+      await store.put(sha256(large), large);
+      expect(proxy.puts).toBe(2);
+      await store.put(sha256(small), small);
+      expect(proxy.puts).toBe(3);
+      expect(await keysOf(bucket)).toHaveLength(2);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test('transient 5xx answers are retried; one that keeps failing, or a denial, is a 503', async () => {
     const bucket = await createBucket(s3.env);
-    // A proxy in front of moto that answers `refusal` to the first
-    // `failures` PUTs, then forwards everything.
-    let failures = 1;
-    let refusal = { status: 503, code: 'SlowDown' };
-    let puts = 0;
-    const target = new URL(s3.endpoint);
-    const proxy: HttpServer = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', c => chunks.push(c));
-      req.on('end', () => {
-        if (req.method === 'PUT') {
-          puts++;
-          if (failures > 0) {
-            failures--;
-            res.writeHead(refusal.status, {
-              'content-type': 'application/xml'
-            });
-            res.end(
-              `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${refusal.code}</Code>` +
-                '<Message>Refused by the test proxy.</Message></Error>'
-            );
-            return;
-          }
-        }
-        void fetch(`${s3.endpoint}${req.url}`, {
-          method: req.method,
-          headers: {
-            ...(req.headers as Record<string, string>),
-            host: target.host
-          },
-          body: chunks.length ? Buffer.concat(chunks) : undefined
-        }).then(async upstream => {
-          const headers: Record<string, string> = {};
-          upstream.headers.forEach((v, k) => {
-            if (k !== 'content-encoding' && k !== 'transfer-encoding') {
-              headers[k] = v;
-            }
-          });
-          const body = Buffer.from(await upstream.arrayBuffer());
-          headers['content-length'] = String(body.length);
-          res.writeHead(upstream.status, headers);
-          res.end(req.method === 'HEAD' ? undefined : body);
-        });
-      });
-    });
-    proxy.listen(0, '127.0.0.1');
-    await once(proxy, 'listening');
-    const { port } = proxy.address() as { port: number };
+    const proxy = await faultyProxy();
     try {
-      const env = { ...s3.env, AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` };
-      const store = open(`s3://${bucket}/p`, env, { attempts: 3 });
+      const store = open(`s3://${bucket}/p`, proxy.env, { attempts: 3 });
+      proxy.refuse(1, 503, 'SlowDown');
       const content = Buffer.from('after a hiccup');
       await store.put(sha256(content), content);
-      expect(puts).toBe(2);
+      expect(proxy.puts).toBe(2);
       expect(await store.get(sha256(content))).toEqual(content);
 
-      failures = 10;
-      puts = 0;
+      proxy.refuse(10, 503, 'SlowDown');
       const other = Buffer.from('never accepted');
       const err = await failureOf(store.put(sha256(other), other));
-      expect(puts).toBe(3);
+      expect(proxy.puts).toBe(3);
       expectUnavailable(err, /SlowDown \(HTTP 503\) after 3 attempts/);
 
-      // A policy's refusal is final: no retry.
-      refusal = { status: 403, code: 'AccessDenied' };
-      puts = 0;
+      // A refusal is final: no retry.
+      proxy.refuse(10, 403, 'AccessDenied');
       const denied = await failureOf(store.put(sha256(other), other));
-      expect(puts).toBe(1);
+      expect(proxy.puts).toBe(1);
       expectUnavailable(denied, /AccessDenied \(HTTP 403\)\.$/);
       expect(await keysOf(bucket)).toEqual([store.keyOf(sha256(content))]);
     } finally {
-      proxy.closeAllConnections();
-      proxy.close();
+      await proxy.close();
     }
   });
 });
