@@ -48,7 +48,12 @@ import {
   type JsonSchemaDocument
 } from './schemas';
 import { HistoryService } from './services/history';
-import { IngestService, storedExecutions } from './services/ingest';
+import {
+  IngestService,
+  storedExecutions,
+  type StoredBatch
+} from './services/ingest';
+import type { Signal } from './signal';
 import type { TrailStore } from './store/types';
 import { RecordValidator } from './validation';
 
@@ -103,6 +108,14 @@ export interface AppDeps {
   catchUp?: () => Promise<void>;
   /** The backends' state, reported by GET /health (default: the store's). */
   health?: () => Promise<BackendHealth>;
+  /**
+   * Whether the database numbers the change feed's changes (default: when
+   * `catchUp` is given, servers sharing one). Then the backend's follower
+   * feeds the feed every batch stored, this server's own included, by the
+   * runtime ({@link AppRuntime}; see store/postgres/pg-follower.ts), so a
+   * cursor means the same on every server; the ingest does not.
+   */
+  feedFromStore?: boolean;
 }
 
 /**
@@ -119,6 +132,8 @@ export interface BackendHealth {
 export interface AppRuntime {
   feed: ChangeFeed;
   search: HistorySearch;
+  /** Batches this server's ingest stored (what a follower reads back). */
+  stored: Signal<StoredBatch>;
   /** Answers open change polls and stops background indexing. */
   close(): void;
 }
@@ -163,7 +178,9 @@ export function createApp(deps: AppDeps): Express {
       search.add(record);
     }
   });
-  ingest.stored.connect(batch => feed.pushStored(batch));
+  if (!(deps.feedFromStore ?? deps.catchUp !== undefined)) {
+    ingest.stored.connect(batch => feed.pushStored(batch));
+  }
   if (deps.indexHistory ?? true) {
     search
       .build()
@@ -181,6 +198,7 @@ export function createApp(deps: AppDeps): Express {
   app.locals.trail = {
     feed,
     search,
+    stored: ingest.stored,
     close: () => {
       feed.close();
       search.stop();

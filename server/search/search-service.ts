@@ -42,8 +42,8 @@ export const QUERY_PATTERN =
   '[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]';
 
 /** Characters of code and of output text indexed per execution. */
-const CODE_CHARS = 8192;
-const OUTPUT_CHARS = 4096;
+export const CODE_CHARS = 8192;
+export const OUTPUT_CHARS = 4096;
 
 /** A search gives up scanning after this long and says it is truncated. */
 const BUDGET_MS = 250;
@@ -83,6 +83,75 @@ function parseDate(name: string, raw: unknown): number | undefined {
     );
   }
   return ms;
+}
+
+/** What GET /search asks, checked (a 400 for what it cannot be). */
+export interface SearchQuery {
+  /** Lower-cased: each must occur in the code or output text. */
+  terms: string[];
+  limit: number;
+  author?: string;
+  /** Lower-cased: a part of the session's notebook path. */
+  notebook?: string;
+  /** Started at or after, in ms since the epoch. */
+  from?: number;
+  /** Started at or before, in ms since the epoch. */
+  to?: number;
+}
+
+/** Reads the query parameters of GET /search, but its cursor. */
+export function parseSearchQuery(query: Record<string, unknown>): SearchQuery {
+  const q = parseText('q', query.q);
+  let terms = q ? parseTerms(q) : [];
+  if (terms.length === 0 && q?.trim()) {
+    // Only blank "quoted phrases" (`" "`): searched for as written.
+    terms = [q.trim().toLowerCase()];
+  }
+  if (terms.length === 0) {
+    throw new AppError(
+      400,
+      'invalid_request',
+      'The query parameter "q" must hold something to search for.',
+      [{ path: '/query/q', message: 'is required' }]
+    );
+  }
+  return {
+    terms,
+    limit: parseLimit(query.limit),
+    author: parseText('author', query.author),
+    notebook: parseText('notebook', query.notebook)?.toLowerCase(),
+    from: parseDate('from', query.from),
+    to: parseDate('to', query.to)
+  };
+}
+
+/**
+ * A hit as GET /search shows it: the execution as the caller sees it, its
+ * author, and a snippet of where more of the query is: code, unless the
+ * output holds more of its terms (`print("hello")` found by "hello 42" is
+ * a hit in its output).
+ */
+export function searchHit(
+  access: TeamAccess,
+  record: ExecutionRecord,
+  terms: string[]
+): SearchHit {
+  const execution = access.publicExecution(summarizeExecution(record));
+  const output = outputText(record);
+  const inCode = snippetOf(record.code, terms);
+  const snippet =
+    inCode && termsIn(record.code, terms) >= termsIn(output, terms)
+      ? { field: 'code' as const, ...inCode }
+      : {
+          field: 'output' as const,
+          ...(snippetOf(output, terms) ?? { text: '', matches: [] })
+        };
+  const facts = access.accessOf(record.sessionId);
+  return {
+    execution,
+    author: access.person(facts?.authorId ?? 'owner'),
+    snippet
+  };
 }
 
 /** The search route's logic and its indexes. */
@@ -180,25 +249,8 @@ export class SearchService implements HistorySearch {
     principal: Principal,
     query: Record<string, unknown>
   ): Promise<SearchAnswer> {
-    const q = parseText('q', query.q);
-    let terms = q ? parseTerms(q) : [];
-    if (terms.length === 0 && q?.trim()) {
-      // Only blank "quoted phrases" (`" "`): searched for as written.
-      terms = [q.trim().toLowerCase()];
-    }
-    if (terms.length === 0) {
-      throw new AppError(
-        400,
-        'invalid_request',
-        'The query parameter "q" must hold something to search for.',
-        [{ path: '/query/q', message: 'is required' }]
-      );
-    }
-    const limit = parseLimit(query.limit);
-    const author = parseText('author', query.author);
-    const notebook = parseText('notebook', query.notebook)?.toLowerCase();
-    const from = parseDate('from', query.from);
-    const to = parseDate('to', query.to);
+    const { terms, limit, author, notebook, from, to } =
+      parseSearchQuery(query);
     let phase = 0;
     let before: number | undefined;
     if (query.cursor !== undefined) {
@@ -266,7 +318,7 @@ export class SearchService implements HistorySearch {
         docs.columns.executionId(doc)
       );
       if (record) {
-        items.push(this.hit(record, terms));
+        items.push(searchHit(this.access, record, terms));
       }
     }
     const last = shown[shown.length - 1];
@@ -277,28 +329,6 @@ export class SearchService implements HistorySearch {
           ? this.cursors.seal(['sr', principal.userId, last.phase, last.doc])
           : null,
       truncated: truncated || !this.pastDone
-    };
-  }
-
-  private hit(record: ExecutionRecord, terms: string[]): SearchHit {
-    const execution = this.access.publicExecution(summarizeExecution(record));
-    // The snippet comes from where more of the query is: code, unless the
-    // output holds more of its terms (`print("hello")` found by "hello 42"
-    // is a hit in its output).
-    const output = outputText(record);
-    const inCode = snippetOf(record.code, terms);
-    const snippet =
-      inCode && termsIn(record.code, terms) >= termsIn(output, terms)
-        ? { field: 'code' as const, ...inCode }
-        : {
-            field: 'output' as const,
-            ...(snippetOf(output, terms) ?? { text: '', matches: [] })
-          };
-    const access = this.access.accessOf(record.sessionId);
-    return {
-      execution,
-      author: this.access.person(access?.authorId ?? 'owner'),
-      snippet
     };
   }
 
