@@ -5,6 +5,12 @@ import type { IngestResult } from '../../src/records/schema';
 import type { HistoryIndex } from './history-index';
 import type { StoredEvent } from './types';
 
+/** What the filter asks about what is already stored. */
+export type StoredIds = Pick<
+  HistoryIndex,
+  'hasEvent' | 'hasSessionRecord' | 'hasExecution'
+>;
+
 /**
  * Sorts events into new ones and duplicates against the index plus what is
  * already staged in the same commit. An event is a duplicate when its id is
@@ -19,7 +25,11 @@ export class DuplicateFilter {
   private readonly sessionIds = new Set<string>();
   private readonly executionIds = new Set<string>();
 
-  constructor(private readonly index: HistoryIndex) {}
+  /**
+   * @param index what is stored: a store's history index, or the ids a
+   *   database store read at the start of its append.
+   */
+  constructor(private readonly index: StoredIds) {}
 
   /** Whether `event` is new; if so it is staged. */
   admit(event: StoredEvent): boolean {
