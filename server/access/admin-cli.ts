@@ -9,12 +9,20 @@
  *     trail-server tokens list [user]
  *     trail-server tokens revoke <token-id | prefix | user:<name>>
  *
- * Each takes `--data <dir>` (or TRAIL_DATA_DIR) and `--json`. They edit
- * `<data>/users.json`; a running server picks the change up by itself.
+ * Each takes `--data <dir>` (or TRAIL_DATA_DIR) and `--json`, and edits
+ * `<data>/users.json`; or, given `--database <postgres://…>` (or
+ * TRAIL_DATABASE_URL), the team tables of that database (applying the
+ * schema's migrations first, as a server starting would). Either way a
+ * running server picks the change up by itself. Both are a DirectoryWriter
+ * (directory-writer.ts).
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { describeDatabase, scrubSecret } from '../database-wait';
+import { openDatabase } from '../store/postgres/database';
+import { isUnavailable } from '../store/postgres/pg-errors';
+import { PgDirectory } from '../store/postgres/pg-directory';
 import {
   DirectoryError,
   TOKEN_PREFIX,
@@ -23,6 +31,7 @@ import {
   type TokenRecord,
   type UserRecord
 } from './directory';
+import type { DirectoryWriter } from './directory-writer';
 
 /** Where a command writes: stdout and stderr, or a test's buffers. */
 export interface Output {
@@ -56,7 +65,7 @@ function userRow(u: UserRecord): string[] {
   return [u.name, u.role, u.disabledAt ? 'disabled' : 'active', u.displayName];
 }
 
-function tokenRow(t: TokenRecord, users: UserDirectory): string[] {
+function tokenRow(t: TokenRecord, users: DirectoryWriter): string[] {
   return [
     t.id,
     users.userById(t.userId)?.name ?? '?',
@@ -64,6 +73,40 @@ function tokenRow(t: TokenRecord, users: UserDirectory): string[] {
     t.revokedAt ? `revoked ${t.revokedAt}` : 'active',
     t.label
   ];
+}
+
+/** A PostgreSQL URL (postgres:// or postgresql://), else a usage error. */
+function parsePostgresUrl(value: string): string {
+  let protocol = '';
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    // Reported below.
+  }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    throw new InvalidArgumentError(
+      'must be a PostgreSQL URL such as postgres://user:password@host:5432/trail.'
+    );
+  }
+  return value;
+}
+
+/**
+ * Why the database could not be reached: the driver's code (ECONNREFUSED,
+ * 57P03…) where the 503 quotes one, else the whole message.
+ */
+function reasonOf(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown };
+  if (e.cause && e.cause !== err) {
+    return reasonOf(e.cause);
+  }
+  if (typeof e.code === 'string' && e.code !== 'database_unavailable') {
+    return e.code;
+  }
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  return (
+    /^the database is unavailable \((.+?)\);/.exec(message)?.[1] ?? message
+  );
 }
 
 /**
@@ -81,9 +124,38 @@ export function addAdminCommands(
     new Option('--data <dir>', 'data folder of the server')
       .env('TRAIL_DATA_DIR')
       .default('.trail-data');
+  const databaseOption = () =>
+    new Option(
+      '--database <url>',
+      'PostgreSQL URL of the team (instead of --data)'
+    )
+      .env('TRAIL_DATABASE_URL')
+      .argParser(parsePostgresUrl);
   const jsonOption = () => new Option('--json', 'print JSON');
 
-  const open = async (opts: { data: string }) => {
+  /** What a command opened (a database's pool), closed once it ends. */
+  const closers: (() => Promise<void>)[] = [];
+  let database = '';
+  const open = async (opts: {
+    data: string;
+    database?: string;
+  }): Promise<DirectoryWriter> => {
+    if (opts.database) {
+      database = opts.database;
+      const db = openDatabase(opts.database, {
+        log: { warn: m => output.err(`warning: ${m}`) },
+        poolSize: 2
+      });
+      try {
+        await db.migrate();
+        const directory = await PgDirectory.open(db);
+        closers.push(() => db.close());
+        return directory;
+      } catch (err) {
+        await db.close().catch(() => undefined);
+        throw err;
+      }
+    }
     const dir = resolve(opts.data);
     mkdirSync(dir, { recursive: true });
     return UserDirectory.open(dir, { reloadIntervalMs: 0 });
@@ -99,7 +171,17 @@ export function addAdminCommands(
           code = 1;
           return;
         }
+        if (database && isUnavailable(err)) {
+          output.err(
+            `error: cannot reach PostgreSQL at ${describeDatabase(database)} ` +
+              `(${scrubSecret(reasonOf(err), database)}); nothing was changed`
+          );
+          code = 1;
+          return;
+        }
         throw err;
+      } finally {
+        await Promise.all(closers.splice(0).map(close => close()));
       }
     };
 
@@ -110,6 +192,7 @@ export function addAdminCommands(
     .option('--admin', 'give the admin role')
     .option('--display-name <text>', 'name shown to teammates')
     .addOption(dataOption())
+    .addOption(databaseOption())
     .addOption(jsonOption())
     .action(
       act(async (name: string, opts) => {
@@ -129,6 +212,7 @@ export function addAdminCommands(
     .command('list')
     .description('list users')
     .addOption(dataOption())
+    .addOption(databaseOption())
     .addOption(jsonOption())
     .action(
       act(async opts => {
@@ -149,6 +233,7 @@ export function addAdminCommands(
     .command('role <name> <role>')
     .description('set a user role: admin or member')
     .addOption(dataOption())
+    .addOption(databaseOption())
     .addOption(jsonOption())
     .action(
       act(async (name: string, role: string, opts) => {
@@ -169,6 +254,7 @@ export function addAdminCommands(
       'disable a user: their tokens stop working, their history stays'
     )
     .addOption(dataOption())
+    .addOption(databaseOption())
     .addOption(jsonOption())
     .action(
       act(async (name: string, opts) => {
@@ -187,6 +273,7 @@ export function addAdminCommands(
     .description('issue a token for a user; it is printed once')
     .option('--label <text>', 'what the token is for', 'default')
     .addOption(dataOption())
+    .addOption(databaseOption())
     .addOption(jsonOption())
     .action(
       act(async (name: string, opts) => {
@@ -208,6 +295,7 @@ export function addAdminCommands(
     .command('list [user]')
     .description('list tokens (never the secrets)')
     .addOption(dataOption())
+    .addOption(databaseOption())
     .addOption(jsonOption())
     .action(
       act(async (name: string | undefined, opts) => {
@@ -216,7 +304,9 @@ export function addAdminCommands(
         if (name && !user) {
           throw new DirectoryError(`there is no user named "${name}"`);
         }
-        const list = dir.tokens.filter(t => !user || t.userId === user.id);
+        const list = (await dir.listTokens()).filter(
+          t => !user || t.userId === user.id
+        );
         output.out(
           opts.json
             ? JSON.stringify(list.map(({ sha256: _hash, ...t }) => t))
@@ -235,6 +325,7 @@ export function addAdminCommands(
       'revoke by token id, token prefix, or user:<name> for all of a user'
     )
     .addOption(dataOption())
+    .addOption(databaseOption())
     .addOption(jsonOption())
     .action(
       act(async (which: string, opts) => {
