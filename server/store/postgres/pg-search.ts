@@ -40,7 +40,7 @@ import { unavailable, type PgDatabase } from './database';
  * the expression the trigram index of 004-search-feed is built on, to the
  * letter, or the planner does not use it.
  */
-const SEARCH_TEXT = `lower(left(e.code, ${CODE_CHARS}) || E'\\n' || left(e.output_text, ${OUTPUT_CHARS}))`;
+export const SEARCH_TEXT = `lower(left(e.code, ${CODE_CHARS}) || E'\\n' || left(e.output_text, ${OUTPUT_CHARS}))`;
 
 /** A LIKE pattern that matches `text` anywhere, taken literally. */
 function containing(text: string): string {
