@@ -132,13 +132,18 @@ export function sessionOfFold(
   if (fold.record?.lineage) {
     session.lineage = fold.record.lineage;
   }
-  const versions = fold.environments.filter(
-    (v, i, list) => i === 0 || list[i - 1].id !== v.id
-  );
+  const versions = versionsOfFold(fold);
   if (versions.length > 0) {
     session.environments = versions;
   }
   return session;
+}
+
+/** A fold's environment versions as a session summary lists them. */
+export function versionsOfFold(fold: RunFold): EnvironmentVersion[] {
+  return fold.environments.filter(
+    (v, i, list) => i === 0 || list[i - 1].id !== v.id
+  );
 }
 
 /** See the module comment. */
