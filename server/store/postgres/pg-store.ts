@@ -59,7 +59,7 @@ import {
 import type { DatabaseLog, PgDatabase } from './database';
 import { PgBlobStore, insertBlobs } from './pg-blobs';
 import { guarded, isUnavailable, unavailable } from './pg-errors';
-import { AppError } from '../../errors';
+import { PgFingerprints } from './pg-fingerprints';
 import { PgRuns } from './pg-runs';
 import {
   SESSION_ROW_COLUMNS,
@@ -162,43 +162,6 @@ function sessionOf(event: StoredEvent): string {
   }
 }
 
-/**
- * TEMPORARY, until H2's pg-fingerprints.ts lands (then `new
- * PgFingerprints(db)` takes its place): fingerprint questions are refused
- * as not implemented rather than answered wrongly.
- */
-class PgFingerprints {
-  constructor(_db: PgDatabase) {}
-  async stored(_client: pg.PoolClient, _fresh: StoredEvent[]): Promise<void> {}
-  private refuse(): never {
-    throw new AppError(
-      501,
-      'not_implemented',
-      'fingerprints are not kept on PostgreSQL yet'
-    );
-  }
-  async fingerprintOf(_id: string): Promise<StoredFingerprint | null> {
-    this.refuse();
-  }
-  async executionsByFingerprint(
-    _fingerprint: string,
-    _query: FingerprintQuery
-  ): Promise<FingerprintMatch[]> {
-    this.refuse();
-  }
-  async executionsByPathKey(
-    _pathKey: string,
-    _query: FingerprintQuery
-  ): Promise<FingerprintMatch[]> {
-    this.refuse();
-  }
-  async sessionFingerprints(
-    _sessionId: string
-  ): Promise<ExecutionFingerprint[] | null> {
-    this.refuse();
-  }
-}
-
 /** See the module comment. */
 export class PgStore implements TrailStore {
   readonly blobs: BlobStore;
@@ -221,7 +184,9 @@ export class PgStore implements TrailStore {
     this.external = options.blobs ?? null;
     this.blobs = this.external ?? new PgBlobStore(db.pool);
     this.runs = new PgRuns(db);
-    this.fingerprints = new PgFingerprints(db);
+    this.fingerprints = new PgFingerprints(db, {
+      blobs: this.external ?? undefined
+    });
   }
 
   /**
