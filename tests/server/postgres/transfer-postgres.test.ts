@@ -1,0 +1,219 @@
+/**
+ * Migration of a data folder into PostgreSQL (blobs in S3, and in the
+ * database), on a real cluster and moto server: nothing is lost (the
+ * comparison, an export of the database imported into a new folder equals
+ * the source), tokens keep working, owners and visibility hold, a second
+ * run is a no-op that says so, and an interrupted run resumes.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../../../server/store/postgres/database';
+import { PgDirectory } from '../../../server/store/postgres/pg-directory';
+import { PgOwnership } from '../../../server/store/postgres/pg-ownership';
+import { exportHistory } from '../../../server/transfer/export';
+import { openFileEnd } from '../../../server/transfer/file-end';
+import type { HistoryEnd } from '../../../server/transfer/history-end';
+import { importHistory } from '../../../server/transfer/import';
+import { migrateHistory } from '../../../server/transfer/migrate';
+import { openPostgresEnd } from '../../../server/transfer/pg-end';
+import { stopStarted, testBucket, testDatabase } from '../support/postgres';
+import {
+  blobsOf,
+  eventsOf,
+  factsOf,
+  seedHistory,
+  type Seeded
+} from './transfer-seed';
+
+jest.setTimeout(120_000);
+
+let root: string;
+let source: string;
+let seeded: Seeded;
+const opened: HistoryEnd[] = [];
+
+async function track<T extends HistoryEnd>(end: Promise<T>): Promise<T> {
+  const e = await end;
+  opened.push(e);
+  return e;
+}
+
+async function closeAll(): Promise<void> {
+  for (const end of opened.splice(0)) {
+    await end.close();
+  }
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'trail-transfer-pg-'));
+  source = join(root, 'source');
+  seeded = await seedHistory(source, 6, 8);
+});
+
+afterEach(closeAll);
+
+afterAll(async () => {
+  await closeAll();
+  await stopStarted();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('migrate --from <dir> --to postgres --blobs s3', () => {
+  let url: string;
+  let bucket: Awaited<ReturnType<typeof testBucket>>;
+
+  beforeAll(async () => {
+    url = await testDatabase();
+    bucket = await testBucket();
+  });
+
+  const target = () =>
+    track(openPostgresEnd(url, { blobs: bucket.url, env: bucket.env }));
+
+  it('copies everything, checks it, and a second run is a no-op', async () => {
+    const from = await track(openFileEnd(source, { create: false }));
+    const lines: string[] = [];
+    const report = await migrateHistory(from, await target(), l =>
+      lines.push(l)
+    );
+    expect(report.comparison.same).toBe(true);
+    expect(report).toMatchObject({
+      eventsCopied: seeded.events,
+      eventsPresent: 0,
+      nothingToDo: false,
+      people: { users: 2, tokens: 3, tokensWithoutHash: 0 }
+    });
+    const kinds = Object.fromEntries(
+      report.comparison.kinds.map(k => [k.kind, k.target.count])
+    );
+    expect(kinds).toMatchObject({
+      'session.started': seeded.sessions,
+      'execution.completed': seeded.executions,
+      'environment.captured': seeded.sessions,
+      blob: 7,
+      user: 2,
+      token: 3
+    });
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^copying .*source \\(${seeded.sessions} sessions, ${seeded.executions} executions\\) into 127\\.0\\.0\\.1:\\d+`
+      )
+    );
+    await closeAll();
+
+    const again = await migrateHistory(
+      await track(openFileEnd(source, { create: false })),
+      await target(),
+      l => lines.push(l)
+    );
+    expect(again).toMatchObject({
+      nothingToDo: true,
+      eventsCopied: 0,
+      eventsPresent: seeded.events,
+      factsCopied: 0,
+      people: { users: 0, tokens: 0 }
+    });
+    expect(again.comparison.same).toBe(true);
+    expect(lines).toContain(
+      `nothing to copy: ${opened[opened.length - 1].where} already holds everything in ${opened[opened.length - 2].where}`
+    );
+  });
+
+  it('leaves tokens working and owners and visibility as they were', async () => {
+    const db = openDatabase(url);
+    try {
+      const directory = await PgDirectory.open(db);
+      expect(await directory.authenticate(seeded.tokens.alice)).toMatchObject({
+        name: 'alice',
+        displayName: 'Alice A.',
+        role: 'member'
+      });
+      expect(await directory.authenticate(seeded.tokens.bob)).toMatchObject({
+        name: 'bob',
+        role: 'admin'
+      });
+      const ownership = await PgOwnership.open(db);
+      const from = await track(openFileEnd(source, { create: false }));
+      const sessions = (await from.store.listSessions({ limit: 100 })).items;
+      const bob = directory.userByName('bob')!;
+      for (const s of sessions) {
+        const access = ownership.session(s.id)!;
+        expect(access).toBeDefined();
+        expect(access.visibility).toBe(
+          access.authorId === bob.id ? 'private' : 'team'
+        );
+      }
+      expect(ownership.rule(bob.id, 'nb/bob-1.ipynb')).toBe('private');
+      expect(ownership.aliases.size).toBe(1);
+      await ownership.close();
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('exports from PostgreSQL what imports into a new folder as the source', async () => {
+    const file = join(root, 'from-pg.jsonl.gz');
+    const summary = await exportHistory(await target(), file);
+    expect(summary.missingBlobs).toEqual([]);
+    expect(summary.counts.event).toBe(seeded.events);
+    const copy = await track(openFileEnd(join(root, 'copy'), { create: true }));
+    await importHistory(file, copy);
+    const from = await track(openFileEnd(source, { create: false }));
+    expect(await eventsOf(copy)).toEqual(await eventsOf(from));
+    expect(await blobsOf(copy)).toEqual(await blobsOf(from));
+    expect(await factsOf(copy)).toEqual(await factsOf(from));
+    expect((await copy.people()).users).toEqual((await from.people()).users);
+  });
+});
+
+describe('an interrupted migration (blobs in the database)', () => {
+  it('resumes where it stopped and ends equal', async () => {
+    const url = await testDatabase();
+    const from = await track(openFileEnd(source, { create: false }));
+    const real = await track(openPostgresEnd(url));
+    let appends = 0;
+    const store = new Proxy(real.store, {
+      get(obj, prop) {
+        if (prop === 'append') {
+          return (...args: Parameters<typeof obj.append>) => {
+            if (++appends === 3) {
+              return Promise.reject(new Error('connection lost'));
+            }
+            return obj.append(...args);
+          };
+        }
+        const value = Reflect.get(obj, prop);
+        return typeof value === 'function' ? value.bind(obj) : value;
+      }
+    });
+    const failing: HistoryEnd = {
+      kind: real.kind,
+      where: real.where,
+      store,
+      counts: () => real.counts(),
+      facts: () => real.facts(),
+      people: () => real.people(),
+      addFacts: facts => real.addFacts(facts),
+      addPeople: people => real.addPeople(people),
+      close: () => real.close()
+    };
+    await expect(
+      migrateHistory(from, failing, () => undefined, { batchSize: 10 })
+    ).rejects.toThrow('connection lost');
+    const lines: string[] = [];
+    const report = await migrateHistory(from, real, l => lines.push(l), {
+      batchSize: 10
+    });
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^events: the first 20 were copied by an earlier run; resuming after event 20 \(evt-/
+        )
+      ])
+    );
+    expect(report.eventsCopied).toBe(seeded.events - 20);
+    expect(report.eventsPresent).toBe(20);
+    expect(report.comparison.same).toBe(true);
+  });
+});
