@@ -59,6 +59,7 @@ import {
 import type { DatabaseLog, PgDatabase } from './database';
 import { PgBlobStore, insertBlobs } from './pg-blobs';
 import { guarded, isUnavailable, unavailable } from './pg-errors';
+import { AppError } from '../../errors';
 import { PgFingerprints } from './pg-fingerprints';
 import { PgRuns } from './pg-runs';
 import {
@@ -162,6 +163,31 @@ function sessionOf(event: StoredEvent): string {
   }
 }
 
+/**
+ * A batch PostgreSQL cannot keep as sent, as a 400 (resending it cannot
+ * help, so it must not look like a server fault): text holding NUL
+ * (jsonb and text refuse \u0000), or a number past a column's range (seq
+ * and fromSeq are integers). Undefined for any other error.
+ */
+function refusal(err: unknown): AppError | undefined {
+  const { code, message } = err as { code?: unknown; message?: string };
+  if (code === '22P05' || code === '22021') {
+    return new AppError(
+      400,
+      'unstorable_value',
+      'the batch holds text with a NUL character (\\u0000), which the PostgreSQL store cannot keep; nothing of it was stored'
+    );
+  }
+  if (code === '22003') {
+    return new AppError(
+      400,
+      'unstorable_value',
+      `the batch holds a number PostgreSQL cannot keep (${message}); nothing of it was stored`
+    );
+  }
+  return undefined;
+}
+
 /** See the module comment. */
 export class PgStore implements TrailStore {
   readonly blobs: BlobStore;
@@ -242,7 +268,7 @@ export class PgStore implements TrailStore {
           since: new Date().toISOString()
         };
       }
-      throw unavailable(err);
+      throw refusal(err) ?? unavailable(err);
     }
   }
 

@@ -166,6 +166,12 @@ describe('PostgreSQL store faults', () => {
     }
     expect(await store.hasEvent(s.id)).toBe(false);
     expect(await store.writeFailure()).toBeNull();
+    const nul = executionEvent(s.session.id, 1, { code: 'print("a\u0000b")' });
+    await expect(store.append([s, nul])).rejects.toMatchObject({
+      status: 400,
+      code: 'unstorable_value'
+    });
+    expect(await count(db, 'trail_events')).toBe(0);
     // The store goes on: the same session stores fine afterwards.
     await expect(
       store.append([s, executionEvent(s.session.id, 1)])
