@@ -15,10 +15,11 @@
  * every change in one order (following them twice is harmless for the
  * access bookkeeping, which only notes where aliased executions live).
  *
- * Before the events read are handed on, the access facts are read too
- * (PgOwnership's catch-up): a session is claimed before its events are
- * stored, so its owner and visibility are known to every check the feed
- * makes of them. A NOTIFY of `trail_access` (a claim, a visibility or
+ * Each catch-up reads the access facts too (PgOwnership's), after the
+ * events and before it hands them on: a session is claimed before its
+ * events are stored, so its owner and visibility are known to every check
+ * the feed makes of them, and a request that awaited the catch-up sees
+ * every fact and event committed before it arrived. A NOTIFY of `trail_access` (a claim, a visibility or
  * rule change elsewhere) has the facts read, which wakes the feed's polls
  * with the visibility changes, numbered by their fact's `seq`.
  */
@@ -162,11 +163,9 @@ export class PgFollower {
       } catch (err) {
         throw unavailable(err);
       }
-      if (rows.length === 0) {
-        return;
-      }
-      // The owners of the sessions these events belong to were claimed
-      // before they were stored: read them before any check is made.
+      // Then the access facts, always (a catch-up brings both up to date):
+      // the owners of the sessions these events belong to were claimed
+      // before they were stored, so every check made of them knows them.
       await this.facts.catchUp();
       this.hand(rows.map(r => ({ n: Number(r.n), event: r.body })));
       if (rows.length < PAGE_ROWS) {
