@@ -364,7 +364,7 @@ describe('S3BlobStore', () => {
     }
   });
 
-  test('an endpoint that accepts and never answers fails the put within its timeouts', async () => {
+  test('an endpoint that accepts and never answers fails the put within its timeouts; health says timeout', async () => {
     const silent = await silentServer();
     try {
       const store = open(
@@ -377,6 +377,7 @@ describe('S3BlobStore', () => {
       const err = await failureOf(store.put(sha256(content), content));
       expect(Date.now() - started).toBeLessThan(5_000);
       expectUnavailable(err, /did not answer in time/);
+      expect(await store.health()).toEqual({ ok: false, error: 'timeout' });
     } finally {
       await silent.close();
     }
