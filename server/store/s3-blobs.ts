@@ -86,7 +86,7 @@ export interface S3BlobStoreOptions {
 /**
  * From this size on, a put asks whether the bucket has the blob before
  * sending it. Measured against moto on loopback: a HEAD takes about what
- * a PUT of 100 KB does (7-13 ms), so below this a second PUT of the same
+ * a PUT of 100 KB does (6-13 ms), so below this a second PUT of the same
  * bytes (harmless: same key, same content) costs no more than asking
  * first; from 1 MB on, a HEAD saves most of a repeated upload (4 ms
  * against 37 ms at 1 MB, 14 ms against 136 ms at 10 MB).
