@@ -14,6 +14,7 @@ import { TeamAccess } from './access/team';
 import type { Principal } from './access/directory';
 import type { TeamDirectory } from './access/team-directory';
 import type { ServerOptions } from './cli-options';
+import { openPostgresBackend } from './backend-postgres';
 import { DataLock } from './data-lock';
 import { storeHealth } from './routes/meta';
 import type { HistorySearch } from './search/history-search';
@@ -89,7 +90,15 @@ export async function openBackend(
   log: BackendLog
 ): Promise<Backend | AlreadyRunning> {
   if (options.database) {
-    throw new Error('the PostgreSQL backend is being wired (issue #17)');
+    return openPostgresBackend(
+      {
+        database: options.database,
+        blobs: options.blobs,
+        waitSeconds: options.databaseWait
+      },
+      owner,
+      log
+    );
   }
   return openFileBackend(resolve(options.dataDir), owner, log);
 }
