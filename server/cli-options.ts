@@ -9,6 +9,8 @@
  *                  [--database <postgres://…> [--blobs <s3://bucket/prefix>]
  *                   [--database-wait <seconds>]]
  *     trail-server migrate --database <postgres://…>
+ *     trail-server migrate --from <data dir> --to <postgres://…> [--blobs <s3://…>]
+ *     trail-server export|import ... (see transfer/cli.ts)
  *     trail-server users|tokens ... (see access/admin-cli.ts)
  *
  * Without `--database` the server keeps the file store in `--data`; with
@@ -24,6 +26,11 @@ import {
   type Output
 } from './access/admin-cli';
 import { DEFAULT_MAX_BODY_BYTES } from './app';
+import {
+  addTransferCommands,
+  blobsOption,
+  migrateFromDataFolder
+} from './transfer/cli';
 import { SERVER_INFO } from './version';
 
 /** The server's settings after flags and environment are applied. */
@@ -277,12 +284,41 @@ function buildCli(
     .command('migrate')
     .description(
       'apply the PostgreSQL schema migrations the database lacks and print ' +
-        'them (a server also applies them at start)'
+        'them (a server also applies them at start); with --from, copy a ' +
+        'data folder into the database and check the copy'
     )
     .addOption(databaseOption())
     .addOption(databaseWaitOption())
+    .addOption(
+      new Option(
+        '--from <dir>',
+        'data folder to copy into the database (stop its server first); resumable'
+      )
+    )
+    .addOption(
+      new Option(
+        '--to <url>',
+        'the database to copy into (as --database)'
+      ).argParser(parseDatabaseUrl)
+    )
+    .addOption(blobsOption())
     .action(async (opts: Record<string, unknown>, command: Command) => {
-      const database = opts.database as string | undefined;
+      const database = (opts.to ?? opts.database) as string | undefined;
+      if (opts.from) {
+        if (!database) {
+          command.error('error: migrate --from <dir> needs --to <url>');
+        }
+        served = await migrateFromDataFolder(
+          {
+            from: opts.from as string,
+            to: database!,
+            blobs: opts.blobs as string | undefined,
+            databaseWait: opts.databaseWait as number
+          },
+          output
+        );
+        return;
+      }
       if (!database) {
         command.error(
           'error: migrate needs --database <url> (or TRAIL_DATABASE_URL)'
@@ -293,11 +329,12 @@ function buildCli(
         databaseWait: opts.databaseWait as number
       });
     });
+  const transfer = addTransferCommands(program, output);
   const admin = addAdminCommands(program, output);
   program.addHelpText('after', () => teamCommandsHelp(program));
   return {
     program,
-    code: () => (served !== 0 ? served : admin())
+    code: () => served || transfer() || admin()
   };
 }
 
