@@ -18,7 +18,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemaDir = join(root, 'schema', 'records');
-const outfile = join(root, 'jupyterlab_trail', 'server', 'trail-server.cjs');
+// `--outfile FILE` bundles elsewhere (a test of the bundle, beside the real one).
+const outAt = process.argv.indexOf('--outfile');
+const outfile =
+  outAt > 0
+    ? process.argv[outAt + 1]
+    : join(root, 'jupyterlab_trail', 'server', 'trail-server.cjs');
 const { version } = JSON.parse(
   readFileSync(join(root, 'package.json'), 'utf8')
 );
