@@ -1,8 +1,10 @@
 /**
  * The admin CLI (`trail-server users …`, `trail-server tokens …`) against
- * a real PostgreSQL: the same commands as with --data, given --database or
- * TRAIL_DATABASE_URL, and what they write counts on a server's directory
- * at once; an unreachable database is a clear error that names no password.
+ * a real PostgreSQL, beyond the cases every directory passes
+ * (access-directory.test.ts runs those with --database): an empty database
+ * is migrated first, TRAIL_DATABASE_URL names one, what the CLI writes
+ * counts on a server's directory at once, and a bad URL or an unreachable
+ * database is a clear error that names no password.
  */
 import { createServer } from 'node:net';
 import { runAdminCli } from '../../../server/access/admin-cli';
@@ -39,96 +41,7 @@ async function cli(...args: string[]) {
 }
 
 describe('trail-server users / tokens --database', () => {
-  it('adds users, issues, lists and revokes tokens in the database', async () => {
-    const added = await cli(
-      'users',
-      'add',
-      'alice',
-      '--admin',
-      '--database',
-      url,
-      '--json'
-    );
-    expect(added.code).toBe(0);
-    const alice = JSON.parse(added.out);
-    expect(alice).toMatchObject({ name: 'alice', role: 'admin' });
-    expect(
-      (
-        await cli(
-          'users',
-          'add',
-          'bob',
-          '--display-name',
-          'Bob B.',
-          '--database',
-          url
-        )
-      ).out
-    ).toMatch(/added member "bob"/);
-
-    const issued = await cli(
-      'tokens',
-      'issue',
-      'bob',
-      '--label',
-      'laptop',
-      '--database',
-      url
-    );
-    expect(issued.code).toBe(0);
-    const token = issued.out.trim();
-    expect(issued.err).toMatch(/shown only now/);
-
-    // A server's directory on the same database takes the token at once.
-    const server = await PgDirectory.open(db);
-    expect(await server.authenticate(token)).toMatchObject({
-      name: 'bob',
-      displayName: 'Bob B.',
-      role: 'member'
-    });
-
-    const listed = await cli(
-      'tokens',
-      'list',
-      'bob',
-      '--database',
-      url,
-      '--json'
-    );
-    const tokens = JSON.parse(listed.out);
-    expect(tokens).toHaveLength(1);
-    expect(tokens[0]).toMatchObject({ label: 'laptop', revokedAt: null });
-    expect(tokens[0].sha256).toBeUndefined();
-    expect(listed.out).not.toContain(token.slice(4));
-    expect((await cli('tokens', 'list', '--database', url)).out).toMatch(
-      /bob\s+trl_\S+…\s+active\s+laptop/
-    );
-
-    const users = await cli('users', 'list', '--database', url);
-    expect(users.out).toMatch(/alice\s+admin\s+active/);
-    expect(users.out).toMatch(/bob\s+member\s+active\s+Bob B\./);
-
-    expect(
-      (await cli('users', 'role', 'bob', 'admin', '--database', url)).code
-    ).toBe(0);
-    await server.catchUp();
-    expect(server.userByName('bob')?.role).toBe('admin');
-
-    const revoked = await cli(
-      'tokens',
-      'revoke',
-      'user:bob',
-      '--database',
-      url
-    );
-    expect(revoked.out).toBe(`revoked ${tokens[0].id}`);
-    expect(await server.authenticate(token)).toBeNull();
-    expect(
-      (await cli('tokens', 'revoke', tokens[0].id, '--database', url)).out
-    ).toBe('already revoked');
-  });
-
-  it('reads TRAIL_DATABASE_URL, and disables a user with effect on a server at once', async () => {
+  it('migrates an empty database named by TRAIL_DATABASE_URL, and what it writes counts on a server at once', async () => {
     const saved = process.env.TRAIL_DATABASE_URL;
     process.env.TRAIL_DATABASE_URL = url;
     try {
@@ -153,6 +66,9 @@ describe('trail-server users / tokens --database', () => {
   });
 
   it('exits 1 on refused changes, 2 on bad usage, 1 with no password shown when the database is down', async () => {
+    expect((await cli('users', 'add', 'alice', '--database', url)).code).toBe(
+      0
+    );
     const taken = await cli('users', 'add', 'alice', '--database', url);
     expect(taken.code).toBe(1);
     expect(taken.err).toMatch(/already exists/);
