@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Sets everything up and runs every test: schema check, lint, jest (frontend and
-# server), Python tests, the built wheel on the oldest and newest supported
-# JupyterLab (scripts/check-compat.sh), and galata UI tests in real JupyterLab
-# and Chromium against a real Trail server.
+# Sets everything up and runs every test: schema check, lint, jest (frontend,
+# server on the file store, and the server again on PostgreSQL with blobs in
+# S3: a throwaway cluster and moto server that jest starts and stops), Python
+# tests, the built wheel on the oldest and newest supported JupyterLab
+# (scripts/check-compat.sh), and galata UI tests in real JupyterLab and
+# Chromium against a real Trail server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests
@@ -14,7 +16,7 @@ jlpm check:schema
 printf '\n==> Lint (prettier, ESLint)\n'
 jlpm lint:check
 
-printf '\n==> Unit and integration tests (jest)\n'
+printf '\n==> Unit and integration tests (jest; the server on the file store and on PostgreSQL + S3)\n'
 jlpm test --ci
 
 if compgen -G "tests/python/test_*.py" >/dev/null; then
