@@ -1,8 +1,9 @@
 /**
- * PgOwnership against a real PostgreSQL: the access facts of sessions
- * (claims, visibility, notebook rules, paths, aliases) as OwnershipStore
- * keeps them, and two servers on one database seeing each other's changes
- * after catchUp(), with the first owner winning a claim raced on both.
+ * PgOwnership against a real PostgreSQL: the cases every keeper of the
+ * facts passes (support/ownership-cases.ts), and what is the database's
+ * own: the state tables and log positions, two servers on one database
+ * seeing each other's changes after catchUp() (paths and aliases too),
+ * the first owner winning a claim raced on both, a lost database a 503.
  */
 import { aliasId } from '../../../server/access/aliases';
 import type { VisibilityChange } from '../../../server/access/ownership';
@@ -11,10 +12,13 @@ import {
   type PgDatabase
 } from '../../../server/store/postgres/database';
 import { PgOwnership } from '../../../server/store/postgres/pg-ownership';
+import { claim, describeOwnership } from '../support/ownership-cases';
 import { stopStarted, testDatabase } from '../support/postgres';
 
 let db: PgDatabase;
 let other: PgDatabase;
+/** The pools the shared cases opened. */
+const pools: PgDatabase[] = [];
 
 beforeAll(async () => {
   const url = await testDatabase();
@@ -24,111 +28,66 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await Promise.all(pools.map(p => p.close()));
   await db?.close();
   await other?.close();
   await stopStarted();
 });
 
-const claim = (
-  sessionId: string,
-  authorId: string,
-  notebookPath: string | null = 'a.ipynb',
-  visibility?: 'team' | 'private'
-) => ({ sessionId, authorId, notebookPath, visibility });
+describeOwnership('PostgreSQL', async () => {
+  const url = await testDatabase();
+  return {
+    open: async () => {
+      const opened = openDatabase(url);
+      pools.push(opened);
+      await opened.migrate();
+      return PgOwnership.open(opened);
+    }
+  };
+});
 
 describe('PgOwnership', () => {
-  it('claims once (first owner wins), keeps visibility and survives a reopen', async () => {
-    const one = await PgOwnership.open(db);
-    await one.claim([claim('s1', 'alice'), claim('s1', 'bob')]);
-    await one.claim([claim('s1', 'bob')]);
-    expect(one.session('s1')).toEqual({
-      authorId: 'alice',
-      visibility: 'team',
-      notebookPath: 'a.ipynb'
-    });
-    await one.claim([claim('s2', 'alice', 'b.ipynb', 'private')]);
-    expect(one.privateSessions().get('s2')).toBe('alice');
-    expect(one.sessionsOf('alice').sort()).toEqual(['s1', 's2']);
-
-    const again = await PgOwnership.open(db);
-    expect(again.session('s1')?.authorId).toBe('alice');
-    expect(again.session('s2')?.visibility).toBe('private');
-    expect(again.lastSeq).toBe(one.lastSeq);
-  });
-
-  it('sets visibility, refuses unknown sessions, and tells listeners once durable', async () => {
+  it('keeps the state tables for SQL and tells each change with its log position', async () => {
     const one = await PgOwnership.open(db);
     await one.claim([claim('v1', 'carol', 'v.ipynb')]);
-    const heard: VisibilityChange[][] = [];
-    one.onVisibilityChange(changes => heard.push(changes));
-    const version = one.version;
+    const heard: VisibilityChange[] = [];
+    one.onVisibilityChange(changes => heard.push(...changes));
     await one.setVisibility('v1', 'private', 'carol');
-    expect(one.session('v1')?.visibility).toBe('private');
-    expect(one.version).toBeGreaterThan(version);
-    expect(heard).toHaveLength(1);
-    expect(heard[0][0]).toMatchObject({
-      sessionId: 'v1',
-      notebookPath: 'v.ipynb',
-      authorId: 'carol',
-      from: 'team',
-      to: 'private'
-    });
-    expect(heard[0][0].seq).toBe(one.lastSeq);
-    await expect(one.setVisibility('nope', 'team', 'carol')).rejects.toThrow(
-      /unknown session/
-    );
-    const { rows } = await db.pool.query(
-      "SELECT visibility FROM trail_session_access WHERE session_id = 'v1'"
-    );
-    expect(rows).toEqual([{ visibility: 'private' }]);
-  });
-
-  it('applies notebook rules to existing and new sessions', async () => {
-    const one = await PgOwnership.open(db);
-    await one.claim([
-      claim('r1', 'dan', 'r.ipynb'),
-      claim('r2', 'dan', 'r.ipynb'),
-      claim('r3', 'dan', 'other.ipynb'),
-      claim('r4', 'erin', 'r.ipynb')
+    expect(heard).toEqual([
+      expect.objectContaining({ sessionId: 'v1', seq: one.lastSeq })
     ]);
-    expect(await one.setNotebookRule('dan', 'r.ipynb', 'private')).toBe(2);
-    expect(one.rule('dan', 'r.ipynb')).toBe('private');
-    expect(one.session('r3')?.visibility).toBe('team');
-    expect(one.session('r4')?.visibility).toBe('team');
-    await one.claim([claim('r5', 'dan', 'r.ipynb')]);
-    expect(one.session('r5')?.visibility).toBe('private');
-    // What the session.started asks wins over the rule.
-    await one.claim([claim('r6', 'dan', 'r.ipynb', 'team')]);
-    expect(one.session('r6')?.visibility).toBe('team');
-    expect(await one.setNotebookRule('dan', 'r.ipynb', 'private')).toBe(1);
+    const { rows } = await db.pool.query(
+      `SELECT author_id, visibility, notebook_path
+       FROM trail_session_access WHERE session_id = 'v1'`
+    );
+    expect(rows).toEqual([
+      { author_id: 'carol', visibility: 'private', notebook_path: 'v.ipynb' }
+    ]);
+    const facts = await db.pool.query(
+      "SELECT fact->>'t' AS t FROM trail_access_facts WHERE fact->>'s' = 'v1' ORDER BY seq"
+    );
+    expect(facts.rows.map(r => r.t)).toEqual(['claim', 'vis']);
   });
 
-  it('notes a path learnt later, on every server', async () => {
+  it('shares a late notebook path and aliases with the other servers', async () => {
     const one = await PgOwnership.open(db);
-    await one.claim([claim('p1', 'fay', null)]);
-    one.notePath('p1', 'late.ipynb');
-    expect(one.session('p1')?.notebookPath).toBe('late.ipynb');
-    await one.close();
     const two = await PgOwnership.open(other);
-    expect(two.session('p1')?.notebookPath).toBe('late.ipynb');
-    // A rule set through the second server now finds the session.
-    expect(await two.setNotebookRule('fay', 'late.ipynb', 'private')).toBe(1);
-  });
-
-  it('keeps aliases, each internal id once', async () => {
-    const one = await PgOwnership.open(db);
     const alias = {
-      kind: 'session' as const,
-      publicId: 'shared',
-      authorId: 'gil',
-      internalId: aliasId('session', 'shared', 'gil')
+      kind: 'execution' as const,
+      publicId: 'e1',
+      authorId: 'fay',
+      internalId: aliasId('execution', 'e1', 'fay')
     };
-    await one.claim([claim(alias.internalId, 'gil')], [alias]);
-    await one.claim([], [alias]);
-    expect(one.aliases.of('session', 'shared')).toEqual([alias]);
-    const two = await PgOwnership.open(other);
-    expect(two.aliases.own('session', 'shared', 'gil')).toEqual(alias);
-    expect(two.aliases.publicId(alias.internalId)).toBe('shared');
+    await one.claim([claim('p1', 'fay', null)], [alias]);
+    one.notePath('p1', 'late.ipynb');
+    await one.close();
+    await two.catchUp();
+    expect(two.session('p1')?.notebookPath).toBe('late.ipynb');
+    expect(two.aliases.own('execution', 'e1', 'fay')).toEqual(alias);
+    // A rule set through the second server finds the session.
+    expect(await two.setNotebookRule('fay', 'late.ipynb', 'private')).toBe(1);
+    await one.catchUp();
+    expect(one.session('p1')?.visibility).toBe('private');
   });
 
   it('shows one server what another stored once it catches up', async () => {
