@@ -189,7 +189,7 @@ function teamCommandsHelp(program: Command): string {
   const width = Math.max(...lines.map(([usage]) => usage.length));
   return [
     '',
-    'Team commands (each also takes --data <dir> and --json; add --help for details):',
+    'Team commands (each also takes --data <dir> or --database <url>, and --json; add --help for details):',
     ...lines.map(([usage, what]) => `${usage.padEnd(width)}  ${what}`)
   ].join('\n');
 }
