@@ -198,7 +198,8 @@ export class S3BlobStore implements WritableBlobStore {
           Body: content,
           ContentLength: content.length,
           ContentMD5: createHash('md5').update(content).digest('base64'),
-          ContentType: 'application/octet-stream'
+          ContentType: 'application/octet-stream',
+          Metadata: { sha256 }
         })
       );
     } catch (err) {
@@ -206,11 +207,16 @@ export class S3BlobStore implements WritableBlobStore {
     }
   }
 
-  /** The blob stored under `sha256`, or null when there is none. */
+  /**
+   * The blob stored under `sha256`, or null when there is none. Content
+   * that does not hash to its name (an object overwritten in the bucket by
+   * something else) is never served: a 503 that says so.
+   */
   async get(sha256: string): Promise<Buffer | null> {
     if (!SHA256_HEX.test(sha256)) {
       return null;
     }
+    let content: Buffer;
     try {
       const res = await this.client.send(
         new GetObjectCommand({
@@ -218,16 +224,24 @@ export class S3BlobStore implements WritableBlobStore {
           Key: this.keyOf(sha256)
         })
       );
-      if (!res.Body) {
-        return Buffer.alloc(0);
-      }
-      return Buffer.from(await res.Body.transformToByteArray());
+      content = res.Body
+        ? Buffer.from(await res.Body.transformToByteArray())
+        : Buffer.alloc(0);
     } catch (err) {
       if (err instanceof S3ServiceException && err.name === 'NoSuchKey') {
         return null;
       }
       throw this.unavailable(`read blob ${sha256}`, err);
     }
+    if (createHash('sha256').update(content).digest('hex') !== sha256) {
+      throw new AppError(
+        503,
+        'blob_store_unavailable',
+        `The blob store (${this.place()}) holds content for blob ${sha256} ` +
+          'that does not hash to its name: the object was changed outside Trail.'
+      );
+    }
+    return content;
   }
 
   /**
@@ -262,8 +276,10 @@ export class S3BlobStore implements WritableBlobStore {
   }
 
   /**
-   * Whether the object `Key` exists with `length` bytes. Anything but a
-   * yes (no object, no bucket, a HEAD the policy refuses) lets the PUT
+   * Whether the object `Key` is this blob as a put of Trail wrote it: its
+   * length, and the `sha256` metadata a put checked before writing (an
+   * object written there by anything else is written again). Anything but
+   * a yes (no object, no bucket, a HEAD the policy refuses) lets the PUT
    * decide; a failure to reach the endpoint is the put's failure too.
    */
   private async holds(
@@ -275,7 +291,7 @@ export class S3BlobStore implements WritableBlobStore {
       const head = await this.client.send(
         new HeadObjectCommand({ Bucket: this.location.bucket, Key })
       );
-      return head.ContentLength === length;
+      return head.ContentLength === length && head.Metadata?.sha256 === sha256;
     } catch (err) {
       if (err instanceof S3ServiceException) {
         const status = err.$metadata?.httpStatusCode ?? 0;
@@ -289,12 +305,17 @@ export class S3BlobStore implements WritableBlobStore {
 
   /** The 503 of a request the bucket refused or that never reached it. */
   private unavailable(what: string, err: unknown): AppError {
-    const place = `s3://${this.location.bucket}${this.location.prefix ? '/' + this.location.prefix : ''}`;
     return new AppError(
       503,
       'blob_store_unavailable',
-      `The blob store (${place} at ${this.where}) could not ${what}: ${failureReason(err)}.`
+      `The blob store (${this.place()} at ${this.where}) could not ${what}: ${failureReason(err)}.`
     );
+  }
+
+  /** `s3://bucket/prefix`, for messages. */
+  private place(): string {
+    const { bucket, prefix } = this.location;
+    return prefix ? `s3://${bucket}/${prefix}` : `s3://${bucket}`;
   }
 }
 

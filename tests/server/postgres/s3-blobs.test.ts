@@ -17,6 +17,7 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
   PutBucketPolicyCommand,
+  PutObjectCommand,
   S3Client
 } from '@aws-sdk/client-s3';
 import { AppError } from '../../../server/errors';
@@ -270,6 +271,42 @@ describe('S3BlobStore', () => {
     const store = open(`s3://${bucket}/p`);
     expect(await store.get(sha256(Buffer.from('never')))).toBeNull();
     expect(await store.get('../../etc/passwd')).toBeNull();
+  });
+
+  test('content changed in the bucket outside Trail is not served', async () => {
+    const bucket = await createBucket(s3.env);
+    const store = open(`s3://${bucket}/p`);
+    const content = Buffer.from('the real content');
+    const name = sha256(content);
+    await raw.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: store.keyOf(name),
+        Body: Buffer.from('something else')
+      })
+    );
+    expectUnavailable(
+      await failureOf(store.get(name)),
+      /does not hash to its name/
+    );
+  });
+
+  test('a large blob changed in the bucket outside Trail is written again by the next put', async () => {
+    const bucket = await createBucket(s3.env);
+    const store = open(`s3://${bucket}/p`);
+    const content = Buffer.alloc(300 * 1024, 1);
+    const name = sha256(content);
+    await store.put(name, content);
+    await raw.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: store.keyOf(name),
+        Body: Buffer.alloc(content.length, 2)
+      })
+    );
+    await store.put(name, content);
+    // (toEqual on a large Buffer compares byte by byte, for seconds)
+    expect(sha256((await store.get(name))!)).toBe(name);
   });
 
   test('a 10 MB blob makes the round trip intact', async () => {
