@@ -13,7 +13,8 @@ import {
   openFileApp,
   removeTempDirs,
   type FileApp,
-  storedBlobs
+  storedBlobs,
+  storedExecutionCount
 } from './support/server';
 
 let server: FileApp;
@@ -70,7 +71,7 @@ describe('idempotency', () => {
     const again = { ...event, id: 'evt-other-0000001' };
     const res = await server.post('/events', { events: [again] }).expect(200);
     expect(res.body).toEqual({ accepted: [], duplicates: [again.id] });
-    expect(server.store.executionCount).toBe(1);
+    expect(await storedExecutionCount(server)).toBe(1);
   });
 
   it('sorts concurrent copies of one batch into one accepted, the rest duplicates', async () => {
@@ -268,7 +269,7 @@ describe('group commit', () => {
     results.forEach((r, i) =>
       expect(r.body.accepted).toHaveLength(batches[i].events.length)
     );
-    expect(server.store.executionCount).toBe(200);
+    expect(await storedExecutionCount(server)).toBe(200);
     const listed = await request(server.app).get('/api/v1/sessions?limit=200');
     expect(listed.status).toBe(401); // sanity: auth still applies
     const all = await server.get('/sessions?limit=200').expect(200);

@@ -12,6 +12,7 @@ import {
   openFileApp,
   removeTempDirs,
   TOKEN,
+  storedExecutionCount,
   type FileApp
 } from './support/server';
 
@@ -29,7 +30,7 @@ afterAll(async () => {
 async function expectNothingStored(): Promise<void> {
   const sessions = await server.get('/sessions').expect(200);
   expect(sessions.body.items).toEqual([]);
-  expect(server.store.executionCount).toBe(0);
+  expect(await storedExecutionCount(server)).toBe(0);
 }
 
 describe('invalid batches', () => {

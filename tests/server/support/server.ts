@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { Client } from 'pg';
 import request from 'supertest';
 import { ownerPrincipal } from '../../../server/access/authenticate';
 import { createApp, runtimeOf, type AppDeps } from '../../../server/app';
@@ -158,6 +159,28 @@ async function openPostgresApp(
   } catch (err) {
     await backend.close();
     throw err;
+  }
+}
+
+/**
+ * How many executions the app's backend holds: the file store's count, or
+ * the rows of trail_executions in the database of the app's place.
+ */
+export async function storedExecutionCount(server: FileApp): Promise<number> {
+  if (!onPostgres) {
+    return server.store.executionCount;
+  }
+  const client = new Client({
+    connectionString: (await placeOf(server.dir)).database
+  });
+  await client.connect();
+  try {
+    const res = await client.query(
+      'SELECT count(*)::int AS n FROM trail_executions'
+    );
+    return res.rows[0].n;
+  } finally {
+    await client.end();
   }
 }
 
