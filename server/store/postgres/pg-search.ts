@@ -19,6 +19,7 @@
  * (forged, another person's) is refused as one naming nothing. One server
  * gave it, another opens it.
  */
+import type pg from 'pg';
 import type { SearchHit } from '../../../src/records/schema';
 import type { Principal } from '../../access/directory';
 import type { TeamAccess } from '../../access/team';
@@ -26,8 +27,6 @@ import { AppError } from '../../errors';
 import { CursorSeal } from '../../sealed-cursor';
 import type { HistorySearch, SearchAnswer } from '../../search/history-search';
 import {
-  CODE_CHARS,
-  OUTPUT_CHARS,
   parseSearchQuery,
   searchHit,
   type SearchQuery
@@ -36,11 +35,30 @@ import { parseText } from '../../services/history';
 import { unavailable, type PgDatabase } from './database';
 
 /**
- * The text search sees of an execution, as SQL over `trail_executions e`:
- * the expression the trigram index of 004-search-feed is built on, to the
- * letter, or the planner does not use it.
+ * The text search sees of an execution, lower-cased, as SQL over
+ * `trail_executions e`: the column 004-search-feed adds (and indexes).
  */
-export const SEARCH_TEXT = `lower(left(e.code, ${CODE_CHARS}) || E'\\n' || left(e.output_text, ${OUTPUT_CHARS}))`;
+export const SEARCH_TEXT = 'e.search_text';
+
+/**
+ * How long a search may take: then it answers with the hits it found and
+ * says it is truncated (as search-service.ts does with its budget).
+ */
+const BUDGET_MS = 250;
+
+/**
+ * How long the query by the trigram index may take before the search
+ * scans newest first instead: terms whose trigrams are common (pg_trgm
+ * sees words only, so `file_1.csv` is "file", "1", "csv") or shorter than
+ * three characters make it read most of the table.
+ */
+const INDEXED_MS = 100;
+
+/** Storage positions (`n`) one step of the newest-first scan covers. */
+const SCAN_STEP = 10_000;
+
+/** SQLSTATE of a statement cancelled by statement_timeout. */
+const QUERY_CANCELED = '57014';
 
 /** A LIKE pattern that matches `text` anywhere, taken literally. */
 function containing(text: string): string {
@@ -50,6 +68,14 @@ function containing(text: string): string {
 /** Rows one query reads beyond the page, for hits the access layer drops. */
 const EXTRA_ROWS = 20;
 
+/** Who may read what, as the query filters it. */
+interface Filters {
+  /** Sessions the caller may not read. */
+  hidden: string[];
+  /** The author's sessions, with an author filter. */
+  authorSessions?: string[];
+}
+
 interface Row {
   n: string;
   id: string;
@@ -58,13 +84,25 @@ interface Row {
 
 /** See the module comment. */
 export class PgSearch implements HistorySearch {
+  /**
+   * `options` change the time limits and the scan's step (tests: an
+   * `indexedMs` of 0 goes straight to the scan).
+   */
   constructor(
     private readonly db: Pick<PgDatabase, 'pool'>,
     private readonly access: TeamAccess,
-    cursorKey: Buffer
+    cursorKey: Buffer,
+    options: { budgetMs?: number; indexedMs?: number; scanStep?: number } = {}
   ) {
     this.cursors = new CursorSeal(cursorKey);
+    this.budgetMs = options.budgetMs ?? BUDGET_MS;
+    this.indexedMs = options.indexedMs ?? INDEXED_MS;
+    this.scanStep = options.scanStep ?? SCAN_STEP;
   }
+
+  private readonly budgetMs: number;
+  private readonly indexedMs: number;
+  private readonly scanStep: number;
 
   /** The database is searchable as soon as it is open. */
   readonly ready = true;
@@ -82,45 +120,80 @@ export class PgSearch implements HistorySearch {
     principal: Principal,
     query: Record<string, unknown>
   ): Promise<SearchAnswer> {
-    const parsed = parseSearchQuery(query);
-    let before =
+    const started = Date.now();
+    const q = parseSearchQuery(query);
+    const before =
       query.cursor === undefined
         ? undefined
         : this.decodeCursor(principal, query.cursor);
-    const hidden = [...this.access.unreadableSetOf(principal)];
-    const authorSessions =
-      parsed.author === undefined
-        ? undefined
-        : this.access.sessionsOf(parsed.author);
+    const filters: Filters = {
+      hidden: [...this.access.unreadableSetOf(principal)],
+      authorSessions:
+        q.author === undefined ? undefined : this.access.sessionsOf(q.author)
+    };
     // One hit more than the page holds: whether a next page exists.
-    const wanted = parsed.limit + 1;
+    const wanted = q.limit + 1;
     const found: { n: number; id: string }[] = [];
-    for (;;) {
-      const asked = wanted - found.length + EXTRA_ROWS;
-      const rows = await this.read(
-        parsed,
-        hidden,
-        authorSessions,
-        before,
-        asked
-      );
+    /** Keeps what the caller may read; the n of the last row looked at. */
+    const take = (rows: Row[]): number | undefined => {
       for (const row of rows) {
-        if (found.length < wanted && this.readable(principal, row, parsed)) {
+        if (found.length < wanted && this.readable(principal, row, q)) {
           found.push({ n: Number(row.n), id: row.id });
         }
       }
-      if (found.length >= wanted || rows.length < asked) {
+      return rows.length ? Number(rows[rows.length - 1].n) : undefined;
+    };
+
+    // By the trigram index first, for as long as that is quick.
+    let below = before;
+    let indexed = this.indexedMs > 0;
+    while (indexed && found.length < wanted) {
+      const asked = wanted - found.length + EXTRA_ROWS;
+      const rows = await this.query(
+        this.select(q, filters, { below }, asked),
+        this.indexedMs
+      );
+      if (rows === null) {
+        indexed = false;
         break;
       }
-      before = Number(rows[rows.length - 1].n);
+      below = take(rows) ?? below;
+      if (rows.length < asked) {
+        break;
+      }
     }
-    const more = found.length > parsed.limit;
-    const shown = found.slice(0, parsed.limit);
+    // Else newest first, a step of the storage order at a time, until the
+    // page is full or the time is up (the answer then says truncated).
+    let truncated = false;
+    if (!indexed) {
+      let top = below ?? (await this.lastN()) + 1;
+      while (found.length < wanted && top > 1) {
+        const left = this.budgetMs - (Date.now() - started);
+        const from = Math.max(1, top - this.scanStep);
+        const asked = wanted - found.length + EXTRA_ROWS;
+        const rows =
+          left > 0
+            ? await this.query(
+                this.select(q, filters, { below: top, from }, asked),
+                left
+              )
+            : null;
+        if (rows === null) {
+          truncated = true;
+          break;
+        }
+        const last = take(rows);
+        top = rows.length < asked || last === undefined ? from : last;
+      }
+    }
+
+    const more = found.length > q.limit;
+    const shown = found.slice(0, q.limit);
     const items: SearchHit[] = [];
     for (const { id } of shown) {
       const record = await this.access.store.getExecution(id);
       if (record) {
-        items.push(searchHit(this.access, record, parsed.terms));
+        items.push(searchHit(this.access, record, q.terms));
       }
     }
     const last = shown[shown.length - 1];
@@ -130,34 +203,43 @@ export class PgSearch implements HistorySearch {
         more && last
           ? this.cursors.seal(['pg-search', principal.userId, last.n])
           : null,
-      truncated: false
+      truncated
     };
   }
 
-  /** The executions matching, newest first, before `n` = `before`. */
-  private async read(
+  /**
+   * The SQL of the executions matching, newest first, with `n` below
+   * `range.below`: by the trigram index, or, with `range.from`, a scan of
+   * the positions from `from` on, which no index plan can make slow.
+   */
+  private select(
     q: SearchQuery,
-    hidden: string[],
-    authorSessions: string[] | undefined,
-    before: number | undefined,
+    filters: Filters,
+    range: { below?: number; from?: number },
     limit: number
-  ): Promise<Row[]> {
-    const params: unknown[] = [];
+  ): { text: string; values: unknown[] } {
+    const values: unknown[] = [];
     const param = (value: unknown): string => {
-      params.push(value);
-      return `$${params.length}`;
+      values.push(value);
+      return `$${values.length}`;
     };
-    const where = q.terms.map(
-      term => `${SEARCH_TEXT} LIKE ${param(containing(term))}`
-    );
-    if (before !== undefined) {
-      where.push(`e.n < ${param(before)}`);
+    const where =
+      range.from === undefined
+        ? q.terms.map(term => `${SEARCH_TEXT} LIKE ${param(containing(term))}`)
+        : q.terms.map(term => `strpos(${SEARCH_TEXT}, ${param(term)}) > 0`);
+    if (range.below !== undefined) {
+      where.push(`e.n < ${param(range.below)}`);
     }
-    if (hidden.length > 0) {
-      where.push(`NOT (e.session_id = ANY(${param(hidden)}::text[]))`);
+    if (range.from !== undefined) {
+      where.push(`e.n >= ${param(range.from)}`);
     }
-    if (authorSessions !== undefined) {
-      where.push(`e.session_id = ANY(${param(authorSessions)}::text[])`);
+    if (filters.hidden.length > 0) {
+      where.push(`NOT (e.session_id = ANY(${param(filters.hidden)}::text[]))`);
+    }
+    if (filters.authorSessions !== undefined) {
+      where.push(
+        `e.session_id = ANY(${param(filters.authorSessions)}::text[])`
+      );
     }
     if (q.notebook !== undefined) {
       // The session's notebook as its access facts name it (the check the
@@ -177,11 +259,60 @@ export class PgSearch implements HistorySearch {
       // started_ms keeps microseconds as a fraction; `to` is whole ms.
       where.push(`e.started_ms < ${param(q.to + 1)}`);
     }
-    const sql = `SELECT e.n, e.id, e.session_id FROM trail_executions e
-      WHERE ${where.join(' AND ')}
-      ORDER BY e.n DESC LIMIT ${param(limit)}`;
+    return {
+      text: `SELECT e.n, e.id, e.session_id FROM trail_executions e
+        WHERE ${where.join(' AND ')}
+        ORDER BY e.n DESC LIMIT ${param(limit)}`,
+      values
+    };
+  }
+
+  /**
+   * Runs a query for at most `timeoutMs` (the server cancels it then);
+   * resolves with null when it took longer. A database that does not
+   * answer rejects with a 503.
+   */
+  private async query(
+    sql: { text: string; values: unknown[] },
+    timeoutMs: number
+  ): Promise<Row[] | null> {
+    let client: pg.PoolClient;
     try {
-      return (await this.db.pool.query<Row>(sql, params)).rows;
+      client = await this.db.pool.connect();
+    } catch (err) {
+      throw unavailable(err);
+    }
+    let broken = false;
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query(
+        `SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(timeoutMs))}`
+      );
+      const { rows } = await client.query<Row>(sql);
+      await client.query('COMMIT');
+      return rows;
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      if ((err as { code?: string }).code === QUERY_CANCELED) {
+        return null;
+      }
+      throw unavailable(err);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** The `n` of the newest execution (0: none). */
+  private async lastN(): Promise<number> {
+    try {
+      const { rows } = await this.db.pool.query<{ n: string | null }>(
+        'SELECT max(n) AS n FROM trail_executions'
+      );
+      return Number(rows[0]?.n ?? 0);
     } catch (err) {
       throw unavailable(err);
     }

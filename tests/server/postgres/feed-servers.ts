@@ -41,8 +41,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Opens a server on the database at `url` (migrated already or now). */
-export async function openServer(url: string): Promise<TestServer> {
+/**
+ * Opens a server on the database at `url` (migrated already or now), its
+ * search with `searchOptions`.
+ */
+export async function openServer(
+  url: string,
+  searchOptions: ConstructorParameters<typeof PgSearch>[3] = {}
+): Promise<TestServer> {
   const db = openDatabase(url, { log: { warn: () => undefined } });
   await db.migrate();
   const store = await PgStore.open(db);
@@ -69,7 +75,7 @@ export async function openServer(url: string): Promise<TestServer> {
     directory,
     access,
     cursorKey: key,
-    search: new PgSearch(db, access, key),
+    search: new PgSearch(db, access, key, searchOptions),
     // As server/backend-postgres.ts has it: the follower's catch-up reads
     // the access facts too.
     catchUp: async () => {

@@ -15,6 +15,7 @@ import { addMember, openServer, type TestServer } from './feed-servers';
 
 jest.setTimeout(60_000);
 
+let url: string;
 let a: TestServer;
 let b: TestServer;
 let alice: { id: string; token: string };
@@ -78,25 +79,30 @@ const secretRead = executionEvent(secret.session.id, 1, {
   endedAt: '2026-05-02T09:01:01.000Z'
 });
 
-beforeAll(async () => {
-  const url = await testDatabase();
-  a = await openServer(url);
-  b = await openServer(url);
-  alice = await addMember(a, 'alice');
-  bob = await addMember(a, 'bob');
-  // Stored in this order through both servers: newest is bob's secret.
-  await post(a, alice.token, [train, trainFit, trainScore]);
-  await post(b, bob.token, [eda, edaSummary]);
-  await post(a, bob.token, [secret, secretRead]);
-});
+afterAll(stopStarted);
 
-afterAll(async () => {
-  await a?.close();
-  await b?.close();
-  await stopStarted();
-});
+describe.each([
+  ['by the trigram index', {}],
+  // As a search does when the index is slow for a query: in steps of two.
+  ['by the newest-first scan', { indexedMs: 0, scanStep: 2 }]
+])('GET /search on PostgreSQL, %s', (_how, options) => {
+  beforeAll(async () => {
+    url = await testDatabase();
+    a = await openServer(url, options);
+    b = await openServer(url, options);
+    alice = await addMember(a, 'alice');
+    bob = await addMember(a, 'bob');
+    // Stored in this order through both servers: newest is bob's secret.
+    await post(a, alice.token, [train, trainFit, trainScore]);
+    await post(b, bob.token, [eda, edaSummary]);
+    await post(a, bob.token, [secret, secretRead]);
+  });
 
-describe('GET /search on PostgreSQL', () => {
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
   it('finds substrings of code and output, any case, newest first, on either server', async () => {
     for (const server of [a, b]) {
       const res = await get(server, alice.token, '/search?q=READ_csv(').expect(
@@ -250,6 +256,21 @@ describe('GET /search on PostgreSQL', () => {
     } finally {
       await client.query('ROLLBACK');
       client.release();
+    }
+  });
+
+  it('says truncated when the time is up before the oldest history', async () => {
+    const hurried = await openServer(url, { indexedMs: 0, budgetMs: 0 });
+    try {
+      const res = await get(hurried, bob.token, '/search?q=read_csv');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        items: [],
+        nextCursor: null,
+        truncated: true
+      });
+    } finally {
+      await hurried.close();
     }
   });
 });
