@@ -10,9 +10,10 @@
  * a file at FILE is always a whole export.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
-import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { TokenRecord } from '../access/directory';
 import { SERVER_INFO } from '../version';
@@ -41,27 +42,43 @@ export interface ExportSummary {
 class LineWriter {
   private readonly hash = createHash('sha256');
   private readonly gzip = createGzip();
-  private readonly file: Writable;
-  private failure: Error | null = null;
+  /** Settles when the file is written and closed, or at the first failure. */
+  private readonly done: Promise<void>;
 
-  constructor(path: string) {
-    this.file = createWriteStream(path, { mode: 0o600 });
-    this.gzip.pipe(this.file);
-    const fail = (err: Error) => (this.failure ??= err);
-    this.gzip.on('error', fail);
-    this.file.on('error', fail);
+  private constructor(shown: string, file: FileHandle) {
+    this.done = pipeline(this.gzip, file.createWriteStream()).catch(
+      (err: Error) => {
+        throw new TransferError(`cannot write ${shown}: ${err.message}`);
+      }
+    );
+    // Seen by write() and end(); never an unhandled rejection meanwhile.
+    this.done.catch(() => undefined);
+  }
+
+  /**
+   * Creates `path` (mode 0600), named `shown` in errors; fails at once
+   * when it cannot be created.
+   */
+  static async create(path: string, shown: string): Promise<LineWriter> {
+    try {
+      return new LineWriter(shown, await fs.open(path, 'w', 0o600));
+    } catch (err) {
+      const { code } = err as NodeJS.ErrnoException;
+      const why =
+        code === 'ENOENT'
+          ? 'its folder does not exist'
+          : (err as Error).message;
+      throw new TransferError(`cannot write ${shown}: ${why}`);
+    }
   }
 
   async write(value: object, hashed = true): Promise<void> {
-    if (this.failure) {
-      throw this.failure;
-    }
     const line = Buffer.from(`${JSON.stringify(value)}\n`, 'utf8');
     if (hashed) {
       this.hash.update(line);
     }
     if (!this.gzip.write(line)) {
-      await once(this.gzip, 'drain');
+      await Promise.race([once(this.gzip, 'drain'), this.done]);
     }
   }
 
@@ -69,14 +86,15 @@ class LineWriter {
     return this.hash.digest('hex');
   }
 
-  /** Ends the gzip stream and waits for the file to be synced and closed. */
+  /** Ends the gzip stream and waits for the file to be written and closed. */
   async end(): Promise<void> {
-    const closed = once(this.file, 'finish');
     this.gzip.end();
-    await closed;
-    if (this.failure) {
-      throw this.failure;
-    }
+    await this.done;
+  }
+
+  /** Stops writing (after a failure elsewhere). */
+  abort(): void {
+    this.gzip.destroy();
   }
 }
 
@@ -90,7 +108,7 @@ export async function exportHistory(
   progress?: (events: number) => void
 ): Promise<ExportSummary> {
   const tmp = `${out}.partial`;
-  const writer = new LineWriter(tmp);
+  const writer = await LineWriter.create(tmp, out);
   const counts = emptyCounts();
   const missingBlobs: string[] = [];
   const put = async (line: ContentLine) => {
@@ -149,11 +167,8 @@ export async function exportHistory(
     await fs.rename(tmp, out);
     return { counts, sha256, missingBlobs };
   } catch (err) {
-    await writer.end().catch(() => undefined);
+    writer.abort();
     await fs.rm(tmp, { force: true });
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new TransferError(`cannot write ${out}: ${(err as Error).message}`);
-    }
     throw err;
   }
 }

@@ -13,7 +13,6 @@ import type {
   TokenRecord,
   UserRecord
 } from '../access/directory';
-import { canonicalJson } from '../canonical-json';
 import { DataLock } from '../data-lock';
 import { FileStore } from '../store/file-store';
 import {
@@ -67,8 +66,6 @@ export async function openFileEnd(
 
 class FileEnd implements HistoryEnd {
   readonly kind = 'file';
-  /** The canonical JSON of every fact of access.log, once read. */
-  private known: Set<string> | null = null;
 
   constructor(
     readonly where: string,
@@ -111,31 +108,17 @@ class FileEnd implements HistoryEnd {
     return { users: data.users, tokens: data.tokens };
   }
 
-  async addFacts(facts: Fact[]): Promise<number> {
-    if (!this.known) {
-      this.known = new Set();
-      for await (const fact of this.facts()) {
-        this.known.add(canonicalJson(fact));
-      }
+  async appendFacts(facts: Fact[]): Promise<void> {
+    if (facts.length === 0) {
+      return;
     }
-    const fresh = facts.filter(fact => {
-      const key = canonicalJson(fact);
-      if (this.known!.has(key)) {
-        return false;
-      }
-      this.known!.add(key);
-      return true;
-    });
-    if (fresh.length > 0) {
-      const handle = await fs.open(this.accessLog, 'a');
-      try {
-        await handle.writeFile(fresh.map(frame).join(''));
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
+    const handle = await fs.open(this.accessLog, 'a');
+    try {
+      await handle.writeFile(facts.map(frame).join(''));
+      await handle.datasync();
+    } finally {
+      await handle.close();
     }
-    return fresh.length;
   }
 
   async addPeople(people: People): Promise<PeopleAdded> {

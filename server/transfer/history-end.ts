@@ -39,10 +39,10 @@ export interface HistoryEnd {
   /** Users and tokens (with their hashes). */
   people(): Promise<{ users: UserRecord[]; tokens: TokenRecord[] }>;
   /**
-   * Stores the facts this end does not hold yet (an equal fact counts as
-   * held), in order, durably; resolves with how many were new.
+   * Appends these facts, in order, durably, as they are (fact-match.ts
+   * says which a copy lacks).
    */
-  addFacts(facts: Fact[]): Promise<number>;
+  appendFacts(facts: Fact[]): Promise<void>;
   /**
    * Adds the users and token records this end does not hold (by id); a
    * user name held by another id is refused with an error.

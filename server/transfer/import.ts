@@ -15,6 +15,7 @@ import type { UserRecord } from '../access/directory';
 import type { StoredEvent } from '../store/types';
 import type { ContentCounts, ExportedToken } from './export-format';
 import { readExport } from './export-reader';
+import { FactMatch } from './fact-match';
 import type { HistoryEnd, PeopleAdded } from './history-end';
 
 /** Events stored per append. */
@@ -52,6 +53,7 @@ export async function importHistory(
   let blobs = new Map<string, Buffer>();
   let blobBytes = 0;
   let peopleDone: PeopleAdded | null = null;
+  let matched: FactMatch | null = null;
   const summary: ImportSummary = {
     counts: { user: 0, token: 0, fact: 0, blob: 0, event: 0 },
     eventsStored: 0,
@@ -64,7 +66,10 @@ export async function importHistory(
   };
   const flushFacts = async () => {
     if (facts.length > 0) {
-      summary.factsStored += await target.addFacts(facts);
+      matched ??= await FactMatch.of(target);
+      const missing = matched.missing(facts);
+      await target.appendFacts(missing);
+      summary.factsStored += missing.length;
       facts = [];
     }
   };

@@ -16,6 +16,7 @@ import type { Fact } from '../access/access-log';
 import type { StoredEvent } from '../store/types';
 import { compareEnds, type Comparison } from './compare';
 import { citedBlobs } from './export-format';
+import { FactMatch } from './fact-match';
 import type { HistoryEnd, PeopleAdded } from './history-end';
 
 /** Facts copied per write. */
@@ -61,9 +62,12 @@ export async function migrateHistory(
   let factsCopied = 0;
   let factsSeen = 0;
   let facts: Fact[] = [];
+  const matched = await FactMatch.of(target);
   const flushFacts = async () => {
     factsSeen += facts.length;
-    factsCopied += await target.addFacts(facts);
+    const missing = matched.missing(facts);
+    await target.appendFacts(missing);
+    factsCopied += missing.length;
     facts = [];
   };
   for await (const fact of source.facts()) {

@@ -11,11 +11,9 @@
  * and tokens are announced as a directory change, so running servers
  * read them again.
  */
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Fact } from '../access/access-log';
 import type { TokenRecord, UserRecord } from '../access/directory';
-import { canonicalJson } from '../canonical-json';
 import { describeDatabase } from '../database-wait';
 import { transaction } from '../store/postgres/access-tx';
 import { openDatabase, type PgDatabase } from '../store/postgres/database';
@@ -65,11 +63,6 @@ export async function openPostgresEnd(
   }
 }
 
-/** A short digest of a fact's canonical JSON (facts are compared by content). */
-function factKey(fact: Fact): string {
-  return createHash('sha256').update(canonicalJson(fact)).digest('base64');
-}
-
 interface UserRow {
   id: string;
   name: string;
@@ -93,7 +86,6 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 class PostgresEnd implements HistoryEnd {
   readonly kind = 'postgres';
-  private known: Set<string> | null = null;
 
   constructor(
     readonly where: string,
@@ -161,47 +153,26 @@ class PostgresEnd implements HistoryEnd {
     };
   }
 
-  async addFacts(facts: Fact[]): Promise<number> {
-    if (!this.known) {
-      this.known = new Set();
-      for await (const fact of this.facts()) {
-        this.known.add(factKey(fact));
+  async appendFacts(facts: Fact[]): Promise<void> {
+    if (facts.length === 0) {
+      return;
+    }
+    await transaction(this.db.pool, async client => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [ACCESS_LOCK]);
+      for (const fact of facts) {
+        await applyFact(client, fact);
       }
-    }
-    const fresh: Fact[] = [];
-    for (const fact of facts) {
-      const key = factKey(fact);
-      if (!this.known.has(key)) {
-        this.known.add(key);
-        fresh.push(fact);
-      }
-    }
-    if (fresh.length === 0) {
-      return 0;
-    }
-    try {
-      await transaction(this.db.pool, async client => {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [ACCESS_LOCK]);
-        for (const fact of fresh) {
-          await applyFact(client, fact);
-        }
-        await client.query(
-          `WITH stored AS (
-             INSERT INTO trail_access_facts (fact)
-             SELECT f FROM unnest($1::jsonb[]) WITH ORDINALITY AS x(f, o)
-             ORDER BY o
-             RETURNING seq
-           )
-           SELECT pg_notify($2, max(seq)::text) FROM stored`,
-          [fresh.map(f => JSON.stringify(f)), ACCESS_CHANNEL]
-        );
-      });
-    } catch (err) {
-      // Not stored: known again only once a later read finds them.
-      this.known = null;
-      throw err;
-    }
-    return fresh.length;
+      await client.query(
+        `WITH stored AS (
+           INSERT INTO trail_access_facts (fact)
+           SELECT f FROM unnest($1::jsonb[]) WITH ORDINALITY AS x(f, o)
+           ORDER BY o
+           RETURNING seq
+         )
+         SELECT pg_notify($2, max(seq)::text) FROM stored`,
+        [facts.map(f => JSON.stringify(f)), ACCESS_CHANNEL]
+      );
+    });
   }
 
   async addPeople(people: People): Promise<PeopleAdded> {

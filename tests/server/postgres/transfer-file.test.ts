@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { exportHistory } from '../../../server/transfer/export';
 import { openFileEnd } from '../../../server/transfer/file-end';
-import { TransferError } from '../../../server/transfer/history-end';
+import { FactMatch } from '../../../server/transfer/fact-match';
+import {
+  TransferError,
+  type HistoryEnd
+} from '../../../server/transfer/history-end';
 import { importHistory } from '../../../server/transfer/import';
 import {
   blobsOf,
@@ -76,6 +80,22 @@ describe('export', () => {
     }
     for (const secret of Object.values(seeded.tokens)) {
       expect(whole).not.toContain(secret);
+    }
+  });
+});
+
+describe('an export that cannot be written', () => {
+  it('is refused at once, naming the file', async () => {
+    const end = await openFileEnd(source, { create: false });
+    try {
+      const out = join(root, 'no', 'such', 'folder.jsonl.gz');
+      const error = await exportHistory(end, out).catch(e => e);
+      expect(error).toBeInstanceOf(TransferError);
+      expect(error.message).toBe(
+        `cannot write ${out}: its folder does not exist`
+      );
+    } finally {
+      await end.close();
     }
   });
 });
@@ -199,5 +219,27 @@ describe('a damaged export', () => {
       gzipSync('{"type":"header","format":"other"}\n'),
       /line 1: not the header of a Trail export/
     );
+  });
+});
+
+describe('facts matched by content', () => {
+  it('copies a fact that happened twice twice, and only what is missing', async () => {
+    const vis = (v: 'team' | 'private') => ({
+      t: 'vis' as const,
+      s: 'ses-1',
+      v,
+      by: 'u1',
+      at: '2026-03-01T10:00:00.000Z'
+    });
+    const held = [vis('private')];
+    const target = {
+      async *facts() {
+        yield* held;
+      }
+    } as unknown as HistoryEnd;
+    const match = await FactMatch.of(target);
+    expect(
+      match.missing([vis('private'), vis('team'), vis('private')])
+    ).toEqual([vis('team'), vis('private')]);
   });
 });

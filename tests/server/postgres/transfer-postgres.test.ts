@@ -194,7 +194,7 @@ describe('an interrupted migration (blobs in the database)', () => {
       counts: () => real.counts(),
       facts: () => real.facts(),
       people: () => real.people(),
-      addFacts: facts => real.addFacts(facts),
+      appendFacts: facts => real.appendFacts(facts),
       addPeople: people => real.addPeople(people),
       close: () => real.close()
     };
