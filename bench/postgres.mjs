@@ -100,7 +100,11 @@ function startServer(args, env = {}) {
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }
     );
     let stderr = '';
-    child.stderr.on('data', c => (stderr = (stderr + c).slice(-4000)));
+    // The server's own log (errors behind a 500 among them), prefixed.
+    createInterface({ input: child.stderr }).on('line', line => {
+      stderr = (stderr + line + '\n').slice(-4000);
+      log(`  [server] ${line.slice(0, 2000)}`);
+    });
     child.once('exit', code =>
       reject(new Error(`server exited with ${code}: ${stderr}`))
     );
