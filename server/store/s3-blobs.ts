@@ -347,7 +347,21 @@ function failureCode(err: unknown): string {
   if (net.name === 'TimeoutError' || net.name === 'AbortError') {
     return 'timeout';
   }
-  return networkCode(net) ?? (net.name || 'unknown');
+  return networkCode(net) ?? configurationCode(net) ?? (net.name || 'unknown');
+}
+
+/**
+ * The client's own refusals to send (nothing reached the endpoint): no
+ * credentials anywhere in the default chain, or no region to sign for.
+ */
+function configurationCode(net: NetworkError): string | undefined {
+  if (net.name === 'CredentialsProviderError') {
+    return 'NoCredentials';
+  }
+  if (/region is missing/i.test(net.message ?? '')) {
+    return 'NoRegion';
+  }
+  return undefined;
 }
 
 /** Node's network error codes, as they appear in a message. */
@@ -391,6 +405,15 @@ function failureReason(err: unknown): string {
   const code = networkCode(net);
   if (code) {
     return `the endpoint could not be reached (${code})`;
+  }
+  switch (configurationCode(net)) {
+    case 'NoCredentials':
+      return (
+        'no credentials were found (set AWS_ACCESS_KEY_ID and ' +
+        'AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or give the host a role)'
+      );
+    case 'NoRegion':
+      return 'no region is set (AWS_REGION)';
   }
   return net.name && net.name !== 'Error' ? net.name : 'an unexpected error';
 }

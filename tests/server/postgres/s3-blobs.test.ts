@@ -366,6 +366,43 @@ describe('S3BlobStore', () => {
     expect(await store.get(sha256(before))).toEqual(before);
   });
 
+  test('no credentials or no region anywhere: a 503 that says which, before any request', async () => {
+    const saved = { ...process.env };
+    try {
+      for (const name of Object.keys(process.env)) {
+        if (name.startsWith('AWS_')) {
+          delete process.env[name];
+        }
+      }
+      // Nothing from files of this machine or an instance's metadata.
+      process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
+      process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
+      process.env.AWS_EC2_METADATA_DISABLED = 'true';
+      process.env.AWS_ENDPOINT_URL = s3.endpoint;
+      const content = Buffer.from('who am I');
+      const noKeys = open('s3://trail-blobs/p', process.env);
+      expectUnavailable(
+        await failureOf(noKeys.put(sha256(content), content)),
+        /no credentials were found \(set AWS_ACCESS_KEY_ID/
+      );
+      expect(await noKeys.health()).toEqual({
+        ok: false,
+        error: 'NoCredentials'
+      });
+      delete process.env.AWS_ENDPOINT_URL;
+      process.env.AWS_ACCESS_KEY_ID = s3.env.AWS_ACCESS_KEY_ID;
+      process.env.AWS_SECRET_ACCESS_KEY = s3.env.AWS_SECRET_ACCESS_KEY;
+      const noRegion = open('s3://trail-blobs/p', process.env);
+      expectUnavailable(
+        await failureOf(noRegion.put(sha256(content), content)),
+        /no region is set \(AWS_REGION\)/
+      );
+      expect(await noRegion.health()).toEqual({ ok: false, error: 'NoRegion' });
+    } finally {
+      process.env = saved;
+    }
+  });
+
   test('health: ok on a bucket that answers, the code otherwise', async () => {
     const bucket = await createBucket(s3.env);
     expect(await open(`s3://${bucket}/p`).health()).toEqual({ ok: true });
