@@ -184,8 +184,8 @@ describe(`run queries over ${SCALE} runs`, () => {
     const t0 = performance.now();
     await runs.names();
     lines.push(`names: ${(performance.now() - t0).toFixed(1)} ms`);
-    console.log(
-      `run queries over ${SCALE} runs on PostgreSQL\n${lines.join('\n')}`
+    process.stdout.write(
+      `run queries over ${SCALE} runs on PostgreSQL\n${lines.join('\n')}\n`
     );
   }, 600_000);
 });
