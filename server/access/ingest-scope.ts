@@ -15,6 +15,7 @@ import { AppError } from '../errors';
 import { aliasId, type Alias, type AliasKind } from './aliases';
 import type { Principal } from './directory';
 import { canAppend, canRead, type Visibility } from './policy';
+import { ACCESS_CHANGED } from './session-ownership';
 import type { TeamAccess } from './team';
 
 /** Where an event belongs: its session, and the notebook when it says. */
@@ -176,6 +177,32 @@ class WriterIds {
  * person's session that the caller may read.
  */
 export async function authorizeBatch(
+  access: TeamAccess,
+  principal: Principal,
+  events: TrailEvent[]
+): Promise<TrailEvent[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await authorizeOnce(access, principal, events);
+    } catch (err) {
+      // Another server claimed a session of the batch for someone else at
+      // the same moment (see ACCESS_CHANGED): decided again against the
+      // owner now known, as it would have been had the claims come in turn.
+      if (
+        !(err instanceof AppError) ||
+        err.code !== ACCESS_CHANGED ||
+        attempt >= DECIDE_AGAIN
+      ) {
+        throw err;
+      }
+    }
+  }
+}
+
+/** How many times a batch is decided before access_changed is answered. */
+const DECIDE_AGAIN = 3;
+
+async function authorizeOnce(
   access: TeamAccess,
   principal: Principal,
   events: TrailEvent[]

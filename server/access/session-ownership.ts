@@ -13,6 +13,15 @@ import type { Alias, AliasTable } from './aliases';
 import type { SessionAccess, VisibilityChange } from './ownership';
 import type { Visibility } from './policy';
 
+/**
+ * The code of the 503 a claim rejects with when a backend shared by
+ * several servers finds that another person claimed one of its sessions
+ * at the same moment (the first claim wins; nothing of this one is
+ * written). The ownership is current again when it rejects, so the caller
+ * decides the batch anew (ingest-scope.ts does).
+ */
+export const ACCESS_CHANGED = 'access_changed';
+
 /** A new session's owner, as a claim asks. */
 export interface SessionClaim {
   sessionId: string;

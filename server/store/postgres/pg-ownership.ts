@@ -22,8 +22,9 @@
  * writes no fact; the first owner wins, as in access.log. When the winner
  * is another person, the loser's batch was authorized against a mirror
  * that did not know the session yet (ingest-scope.ts decides between
- * appending, 403 and an alias by its owner), so its claim fails with a
- * retryable 503 and nothing is stored; the retry is decided anew.
+ * appending, 403 and an alias by its owner), so its claim rejects with a
+ * 503 ACCESS_CHANGED, nothing written, once the mirror knows the winner;
+ * ingest-scope.ts then decides the batch anew.
  */
 import type pg from 'pg';
 import { AppError } from '../../errors';
@@ -35,9 +36,10 @@ import {
   type VisibilityChange
 } from '../../access/ownership';
 import type { Visibility } from '../../access/policy';
-import type {
-  SessionClaim,
-  SessionOwnership
+import {
+  ACCESS_CHANGED,
+  type SessionClaim,
+  type SessionOwnership
 } from '../../access/session-ownership';
 import { SharedRead, transaction } from './access-tx';
 import type { PgDatabase } from './database';
@@ -79,7 +81,7 @@ async function refuseLostClaims(
   if (lost.some(c => owners.get(c.sessionId) !== c.authorId)) {
     throw new AppError(
       503,
-      'access_changed',
+      ACCESS_CHANGED,
       'Another request recorded the owner of a session in this batch at the same moment; nothing was stored. Try again.'
     );
   }
@@ -373,7 +375,7 @@ export class PgOwnership implements SessionOwnership {
     work: (client: pg.PoolClient) => Promise<Fact[]>
   ): Promise<void> {
     const done = this.chain.then(async () => {
-      await transaction(this.pool, async client => {
+      await this.transaction(async client => {
         await client.query('SELECT pg_advisory_xact_lock($1)', [ACCESS_LOCK]);
         const facts = await work(client);
         if (facts.length > 0) {
@@ -394,6 +396,23 @@ export class PgOwnership implements SessionOwnership {
     });
     this.chain = done.catch(() => undefined);
     return done;
+  }
+
+  /**
+   * One transaction; when a claim lost to another person's, the mirror
+   * learns the winner before the claim rejects (see ACCESS_CHANGED).
+   */
+  private async transaction(
+    work: (client: pg.PoolClient) => Promise<void>
+  ): Promise<void> {
+    try {
+      await transaction(this.pool, work);
+    } catch (err) {
+      if (err instanceof AppError && err.code === ACCESS_CHANGED) {
+        await this.catchUp();
+      }
+      throw err;
+    }
   }
 
   /** Applies every fact with `seq > last`, in order, a page at a time. */

@@ -5,7 +5,13 @@
  * seeing each other's changes after catchUp() (paths and aliases too),
  * the first owner winning a claim raced on both, a lost database a 503.
  */
+import type { TrailEvent } from '../../../src/records/schema';
 import { aliasId } from '../../../server/access/aliases';
+import { ownerPrincipal } from '../../../server/access/authenticate';
+import type { Principal } from '../../../server/access/directory';
+import { authorizeBatch } from '../../../server/access/ingest-scope';
+import { TeamAccess } from '../../../server/access/team';
+import { MemoryStore } from '../../../server/store/memory-store';
 import type { VisibilityChange } from '../../../server/access/ownership';
 import {
   openDatabase,
@@ -14,6 +20,7 @@ import {
 import { PgOwnership } from '../../../server/store/postgres/pg-ownership';
 import { claim, describeOwnership } from '../support/ownership-cases';
 import { stopStarted, testDatabase } from '../support/postgres';
+import { sessionEvent } from '../support/records';
 
 let db: PgDatabase;
 let other: PgDatabase;
@@ -138,6 +145,72 @@ describe('PgOwnership', () => {
       two.claim([claim('same', 'kim')])
     ]);
     expect(two.session('same')?.authorId).toBe('kim');
+  });
+
+  it('decides a batch again when another server claimed its session for someone else at the same moment', async () => {
+    const store = new MemoryStore();
+    const person = (id: string): Principal => ({
+      userId: id,
+      name: id,
+      displayName: id,
+      role: 'member',
+      tokenId: null
+    });
+    const accessOn = async (on: PgDatabase) =>
+      TeamAccess.create({
+        store,
+        ownership: await PgOwnership.open(on),
+        directory: null,
+        owner: ownerPrincipal('Owner')
+      });
+    const [atA, atB] = await Promise.all([accessOn(db), accessOn(other)]);
+    // Each round, both servers' mirrors lack the session: both claim it,
+    // and the one that loses is told so and decides again.
+    let lost = 0;
+    for (const ownership of [atA.ownership, atB.ownership]) {
+      const claimOnce = ownership.claim.bind(ownership);
+      ownership.claim = (...args) =>
+        claimOnce(...args).catch(err => {
+          lost += (err as { code?: string }).code === 'access_changed' ? 1 : 0;
+          throw err;
+        });
+    }
+    const outcomes = new Set<string>();
+    for (let round = 0; round < 12; round++) {
+      const sessionId = `contested-${round}`;
+      const [alice, mallory] = await Promise.allSettled([
+        authorizeBatch(atA, person('alice'), [
+          sessionEvent({ id: sessionId, visibility: 'private' })
+        ]),
+        authorizeBatch(atB, person('mallory'), [
+          sessionEvent({ id: sessionId })
+        ])
+      ]);
+      const ownership = atA.ownership as PgOwnership;
+      await ownership.catchUp();
+      const owner = ownership.session(sessionId)?.authorId ?? 'nobody';
+      if (owner === 'alice') {
+        // Mallory's session is stored apart, under an alias: as if the id were free.
+        expect(alice.status).toBe('fulfilled');
+        expect(mallory.status).toBe('fulfilled');
+        const [stored] = (mallory as PromiseFulfilledResult<TrailEvent[]>)
+          .value;
+        expect(stored.kind === 'session.started' && stored.session.id).toMatch(
+          new RegExp(`^${sessionId}\\.[0-9a-f]{16}$`)
+        );
+      } else {
+        // Mallory's team session came first: Alice may not write into it.
+        expect(owner).toBe('mallory');
+        expect(mallory.status).toBe('fulfilled');
+        expect((alice as PromiseRejectedResult).reason).toMatchObject({
+          status: 403,
+          code: 'forbidden'
+        });
+      }
+      outcomes.add(owner);
+    }
+    expect(lost).toBe(12);
+    expect(outcomes.size).toBeGreaterThan(0);
   });
 
   it('answers 503 database_unavailable when the database is gone, and stores nothing', async () => {
