@@ -124,10 +124,19 @@ async function serve(options: ServerOptions): Promise<number> {
     log(`${signal}: finishing requests in flight, then stopping`);
     // Open change polls are answered now rather than held to their end.
     closeApp();
+    // A kept-alive connection (a proxy's, a client's) would carry request
+    // after request: each one still served is its last (Connection:
+    // close), so its client reconnects, to another server behind a proxy.
+    server.prependListener('request', (_req, res) => {
+      res.shouldKeepAlive = false;
+    });
     const closed = new Promise(r => server.close(r));
+    // Connections whose request in flight ends go idle: close those too.
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
     await closed;
+    clearInterval(idle);
     clearTimeout(force);
     try {
       await backend.close();

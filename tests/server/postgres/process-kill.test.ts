@@ -123,3 +123,57 @@ it('keeps every acknowledged event and nothing partial after kill -9 mid-ingest'
   }
   await second.stop();
 });
+
+it('finishes the requests in flight on SIGTERM, exits 0, and every acknowledged event is stored', async () => {
+  const server = await startOn(place);
+  started.push(server);
+  const acknowledged = new Map<string, TrailEvent>();
+  let refused = 0;
+  let signalled = false;
+  let signalledAt = 0;
+  const client = async () => {
+    const session = sessionEvent();
+    let seq = 0;
+    let events: TrailEvent[] = [session];
+    for (;;) {
+      while (events.length < 20) {
+        events.push(executionEvent(session.session.id, ++seq));
+      }
+      try {
+        const result = await post(server, events);
+        const byId = new Map(events.map(e => [e.id, e]));
+        for (const id of [...result.accepted, ...result.duplicates]) {
+          acknowledged.set(id, byId.get(id)!);
+        }
+      } catch {
+        refused++; // after the listener closed: refused, not acknowledged
+        return;
+      }
+      events = [];
+      if (!signalled && acknowledged.size >= 200) {
+        signalled = true;
+        signalledAt = Date.now();
+        server.child.kill('SIGTERM');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, () => client()));
+  expect(await exitOf(server.child)).toBe(0);
+  // Kept-alive connections close as their last request ends: no waiting
+  // for the 10 s cut-off.
+  expect(Date.now() - signalledAt).toBeLessThan(8_000);
+  expect(server.stderr()).toContain('SIGTERM: finishing requests in flight');
+  expect(refused).toBe(4);
+
+  // Every acknowledged event was committed before the process exited.
+  const again = await startOn(place);
+  started.push(again);
+  const all = [...acknowledged.values()];
+  for (let i = 0; i < all.length; i += 500) {
+    const chunk = all.slice(i, i + 500);
+    const result = await post(again, chunk);
+    expect(result.accepted).toEqual([]);
+    expect(result.duplicates).toHaveLength(chunk.length);
+  }
+  await again.stop();
+});
