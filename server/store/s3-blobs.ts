@@ -121,8 +121,16 @@ export class S3BlobStore implements WritableBlobStore {
   static fromUrl(url: string, options: S3BlobStoreOptions = {}): S3BlobStore {
     const location = parseS3Url(url);
     const env = options.env ?? process.env;
-    const endpoint =
-      env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+    const endpointVariable = env.AWS_ENDPOINT_URL_S3
+      ? 'AWS_ENDPOINT_URL_S3'
+      : 'AWS_ENDPOINT_URL';
+    const endpoint = env[endpointVariable] || undefined;
+    if (endpoint && !isHttpUrl(endpoint)) {
+      // Not echoed: a URL may carry credentials.
+      throw new Error(
+        `${endpointVariable} must be an http:// or https:// URL, such as https://minio.example.org:9000`
+      );
+    }
     const config: S3ClientConfig = {
       maxAttempts: options.attempts ?? 3,
       requestHandler: {
@@ -316,6 +324,16 @@ export class S3BlobStore implements WritableBlobStore {
   private place(): string {
     const { bucket, prefix } = this.location;
     return prefix ? `s3://${bucket}/${prefix}` : `s3://${bucket}`;
+  }
+}
+
+/** Whether `value` is an absolute http(s) URL. */
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
   }
 }
 

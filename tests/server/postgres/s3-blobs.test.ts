@@ -207,6 +207,28 @@ describe('parseS3Url', () => {
   });
 });
 
+describe('S3BlobStore.fromUrl', () => {
+  test('an endpoint that is no http(s) URL is refused at once, without echoing it', () => {
+    for (const endpoint of ['minio.internal:9000', 'ftp://user:secret@host']) {
+      let message = '';
+      try {
+        S3BlobStore.fromUrl('s3://trail-blobs/p', {
+          env: { AWS_ENDPOINT_URL: endpoint }
+        });
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/AWS_ENDPOINT_URL must be an http/);
+      expect(message).not.toContain('secret');
+    }
+    expect(() =>
+      S3BlobStore.fromUrl('s3://trail-blobs/p', {
+        env: { AWS_ENDPOINT_URL_S3: 'nope', AWS_ENDPOINT_URL: s3.endpoint }
+      })
+    ).toThrow(/AWS_ENDPOINT_URL_S3 must be an http/);
+  });
+});
+
 describe('S3BlobStore', () => {
   test('stores content under <prefix>/<aa>/<sha256> and reads it back', async () => {
     const bucket = await createBucket(s3.env);
