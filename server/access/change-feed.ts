@@ -132,6 +132,11 @@ export class ChangeFeed {
     return this.seal(this.head);
   }
 
+  /** How many polls are waiting for a change. */
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
   /** The place of "now" (the last event and visibility change held). */
   get position(): FeedPosition {
     return { ...this.head };

@@ -7,7 +7,8 @@
  * order its transaction committed (appends hold an advisory lock, see
  * 001-core), so reading `n > last` never misses one. The follower reads
  * them on each NOTIFY of `trail_events`, before every authenticated
- * request (the app's catch-up), and after this process's own ingests, and
+ * request (the app's catch-up), after this process's own ingests, and
+ * every two seconds while change polls wait (in case a NOTIFY was lost), and
  * hands them to the followers a local ingest feeds: the access
  * bookkeeping (`noteStored`) and the change feed, which places each
  * change by its `n`, so a feed position means the same on every server.
@@ -37,6 +38,13 @@ import { unavailable, type PgDatabase } from './database';
 export const EVENTS_CHANNEL = 'trail_events';
 /** The channel each write of access facts notifies (003-access). */
 export const ACCESS_CHANNEL = 'trail_access';
+
+/**
+ * While polls wait, how often the events are read even without a
+ * NOTIFY: a listening connection that died without a word (no reset, no
+ * error yet) would otherwise keep them waiting until they time out.
+ */
+const WAITING_READ_MS = 2000;
 
 /** Rows read by one query of a catch-up. */
 const PAGE_ROWS = 1000;
@@ -121,6 +129,13 @@ export class PgFollower {
   attach(app: FollowedApp): void {
     this.app = app;
     app.feed.startAt({ e: this.last, v: this.facts.lastSeq });
+    const timer = setInterval(() => {
+      if (app.feed.waiting > 0) {
+        this.background();
+      }
+    }, WAITING_READ_MS);
+    timer.unref();
+    this.stops.push(async () => clearInterval(timer));
     if (app.stored) {
       const disconnect = app.stored.connect(() => this.background());
       this.stops.push(async () => disconnect());

@@ -7,6 +7,7 @@
  * visibility changes made through one server wake polls on the other.
  */
 import request from 'supertest';
+import { APPEND_LOCK } from '../../../server/store/postgres/pg-store';
 import { sessionEvent, executionEvent } from '../support/records';
 import { stopStarted, testDatabase } from '../support/postgres';
 import { addMember, openServer, type TestServer } from './feed-servers';
@@ -185,5 +186,37 @@ describe('the change feed across servers', () => {
       expect(res.body.changes).toEqual([]);
       expect(res.body.cursor).not.toBe(bad);
     }
+  });
+
+  it('reads on every few seconds while polls wait, should a NOTIFY be lost', async () => {
+    const s = sessionEvent({ notebookPath: 'quiet.ipynb' });
+    await a.ownership.claim([
+      {
+        sessionId: s.session.id,
+        authorId: alice.id,
+        notebookPath: 'quiet.ipynb'
+      }
+    ]);
+    const cursor = await now(b, bob.token);
+    const poll = get(b, bob.token, `/changes?after=${cursor}&wait=15000`);
+    await new Promise(resolve => setTimeout(resolve, 200));
+    // Stored as an append stores it, but without its NOTIFY.
+    const stored = Date.now();
+    const client = await a.db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+      await client.query(
+        `INSERT INTO trail_events (id, kind, session_id, body)
+         VALUES ($1, $2, $3, $4)`,
+        [s.id, s.kind, s.session.id, JSON.stringify(s)]
+      );
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    const res = await poll.expect(200);
+    expect(Date.now() - stored).toBeLessThan(3500);
+    expect(sessionsOf(res.body.changes)).toEqual([`session:${s.session.id}`]);
   });
 });
