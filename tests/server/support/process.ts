@@ -4,6 +4,8 @@
  * for a server on a free port with a data folder and an owner token.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,8 +16,25 @@ export const ROOT = join(__dirname, '..', '..', '..');
 /** The compiled CLI. */
 export const CLI = join(ROOT, 'server', 'dist', 'server', 'index.js');
 
-/** Compiles the server with tsc (the CLI tests run the real build). */
+/**
+ * Compiles the server with tsc (the CLI tests run the real build), unless
+ * server/dist was built from exactly the sources there are now: every
+ * process test file asks for a build, in both server jest projects, and
+ * one tsc run costs 7 s of CPU (~45 s wall on a loaded two-core CI box).
+ * The build's stamp is the SHA-256 of every TypeScript source it compiles
+ * (server/ and the src/ files it imports) and its tsconfig, taken before
+ * tsc runs and written after it succeeds; a failed build writes none.
+ */
 export function buildServer(): void {
+  const stamp = join(ROOT, 'server', 'dist', '.sources-sha256');
+  const sources = sourcesHash();
+  try {
+    if (existsSync(CLI) && readFileSync(stamp, 'utf8') === sources) {
+      return;
+    }
+  } catch {
+    // no stamp: build
+  }
   execFileSync(
     process.execPath,
     [
@@ -28,6 +47,29 @@ export function buildServer(): void {
       stdio: 'pipe'
     }
   );
+  writeFileSync(stamp, sources);
+}
+
+/** The SHA-256 of the server build's inputs; see {@link buildServer}. */
+function sourcesHash(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort(
+      (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+    )) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'dist' && entry.name !== 'node_modules') {
+          walk(path);
+        }
+      } else if (entry.name.endsWith('.ts') || entry.name === 'tsconfig.json') {
+        hash.update(path).update('\0').update(readFileSync(path)).update('\0');
+      }
+    }
+  };
+  walk(join(ROOT, 'server'));
+  walk(join(ROOT, 'src'));
+  return hash.digest('hex');
 }
 
 /** A started server process and the JSON line it printed. */
