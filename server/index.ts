@@ -80,9 +80,33 @@ async function serve(options: ServerOptions): Promise<number> {
   const { token, created } = await resolveToken(options.token, tokenFile);
   if (created) {
     log(`generated a token into ${tokenFile} (mode 0600)`);
+    if (options.database) {
+      log(
+        'other servers on this database need the same token: give each ' +
+          'TRAIL_TOKEN or a TRAIL_TOKEN_FILE holding it'
+      );
+    }
   }
   const owner = ownerPrincipal();
-  const opened = await openBackend(options, owner, log);
+  // A start waiting for its database (which may take a minute) stops at
+  // once on a signal: nothing was served or acknowledged yet.
+  const stopStarting = (signal: string) => {
+    log(`${signal} while starting: stopping before listening`);
+    process.exit(0);
+  };
+  const onStartTerm = () => stopStarting('SIGTERM');
+  const onStartInt = () => stopStarting('SIGINT');
+  if (options.database) {
+    process.on('SIGTERM', onStartTerm);
+    process.on('SIGINT', onStartInt);
+  }
+  let opened: Awaited<ReturnType<typeof openBackend>>;
+  try {
+    opened = await openBackend(options, owner, log);
+  } finally {
+    process.off('SIGTERM', onStartTerm);
+    process.off('SIGINT', onStartInt);
+  }
   if (opened.kind === 'already-running') {
     printLine({ event: 'already-running', url: opened.url, pid: opened.pid });
     return 0;

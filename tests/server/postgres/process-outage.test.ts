@@ -7,7 +7,7 @@
  * by itself when PostgreSQL returns. Also the `migrate` command and the
  * option errors of the command line.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import {
   buildServer,
@@ -176,6 +176,34 @@ describe('a database down', () => {
       expect(result.stderr).toContain('(ECONNREFUSED); gave up after');
       expect(result.stderr).toContain('--database-wait 3');
       expect(result.stderr).not.toContain(PASSWORD);
+    } finally {
+      await cluster.up();
+    }
+  });
+
+  it('stops at once on SIGTERM while waiting for the database: exit 0', async () => {
+    const url = await database();
+    await cluster.down();
+    try {
+      const child = spawn(
+        process.execPath,
+        [CLI, ...serverArgs({ database: url }), '--database-wait', '60'],
+        { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] }
+      );
+      let stderr = '';
+      child.stderr.on('data', chunk => (stderr += chunk));
+      await eventually(
+        () => stderr.includes('cannot reach PostgreSQL'),
+        20_000,
+        'the wait to be said'
+      );
+      const signalled = Date.now();
+      child.kill('SIGTERM');
+      expect(await exitOf(child)).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(2_000);
+      expect(stderr).toContain(
+        'SIGTERM while starting: stopping before listening'
+      );
     } finally {
       await cluster.up();
     }
