@@ -8,6 +8,7 @@
  */
 import { createServer } from 'node:net';
 import { runAdminCli } from '../../../server/access/admin-cli';
+import { runCli } from '../../../server/cli-options';
 import {
   openDatabase,
   type PgDatabase
@@ -63,6 +64,33 @@ describe('trail-server users / tokens --database', () => {
         process.env.TRAIL_DATABASE_URL = saved;
       }
     }
+  });
+
+  it('runs from the server’s own command line, with the database after the command', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const refuse = async () => {
+      throw new Error('no server nor migration should start');
+    };
+    const code = await runCli(
+      [
+        'node',
+        'trail-server',
+        'users',
+        'add',
+        'zoe',
+        '--database',
+        url,
+        '--json'
+      ],
+      { serve: refuse, migrate: refuse },
+      { out: t => out.push(t), err: t => err.push(t) }
+    );
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    expect(JSON.parse(out.join(''))).toMatchObject({ name: 'zoe' });
+    const server = await PgDirectory.open(db);
+    expect(server.userByName('zoe')).toBeDefined();
   });
 
   it('exits 1 on refused changes, 2 on bad usage, 1 with no password shown when the database is down', async () => {
