@@ -38,6 +38,23 @@ const get = (server: TestServer, token: string, path: string) =>
     .get(`/api/v1${path}`)
     .set('Authorization', `Bearer ${token}`);
 
+/**
+ * A long poll sent now (a supertest request is sent once awaited), and
+ * whether it was answered yet.
+ */
+function waitFor(
+  server: TestServer,
+  token: string,
+  path: string
+): { answer: Promise<request.Response>; answered: () => boolean } {
+  let answered = false;
+  const answer = get(server, token, path).then(res => {
+    answered = true;
+    return res;
+  });
+  return { answer, answered: () => answered };
+}
+
 const post = (server: TestServer, token: string, events: unknown[]) =>
   request(server.app)
     .post('/api/v1/events')
@@ -58,12 +75,14 @@ const sessionsOf = (changes: any[]) =>
 describe('the change feed across servers', () => {
   it('wakes a poll on one server with a change stored through the other, within a second', async () => {
     const cursor = await now(b, alice.token);
-    const poll = get(b, alice.token, `/changes?after=${cursor}&wait=15000`);
+    const poll = waitFor(b, alice.token, `/changes?after=${cursor}&wait=15000`);
     await new Promise(resolve => setTimeout(resolve, 200));
+    expect(poll.answered()).toBe(false);
     const s = sessionEvent({ notebookPath: 'shared/eda.ipynb' });
     const stored = Date.now();
     await post(a, alice.token, [s]);
-    const res = await poll.expect(200);
+    const res = await poll.answer;
+    expect(res.status).toBe(200);
     expect(Date.now() - stored).toBeLessThan(1000);
     expect(res.body.changes).toEqual([
       {
@@ -121,11 +140,16 @@ describe('the change feed across servers', () => {
     });
     const open = sessionEvent({ notebookPath: 'bob/open.ipynb' });
     // Alice waits on B while bob stores through A.
-    const poll = get(b, alice.token, `/changes?after=${forAlice}&wait=15000`);
+    const poll = waitFor(
+      b,
+      alice.token,
+      `/changes?after=${forAlice}&wait=15000`
+    );
     await new Promise(resolve => setTimeout(resolve, 200));
+    expect(poll.answered()).toBe(false);
     await post(a, bob.token, [secret, executionEvent(secret.session.id, 1)]);
     await post(a, bob.token, [open]);
-    const seen = (await poll.expect(200)).body.changes;
+    const seen = (await poll.answer).body.changes;
     expect(sessionsOf(seen)).toEqual([`session:${open.session.id}`]);
     const later = await get(a, alice.token, `/changes?after=${forAlice}`);
     expect(sessionsOf(later.body.changes)).toEqual([
@@ -152,15 +176,17 @@ describe('the change feed across servers', () => {
     await post(a, alice.token, [s]);
     const follow = async (to: 'private' | 'team') => {
       const cursor = await now(b, bob.token);
-      const poll = get(b, bob.token, `/changes?after=${cursor}&wait=15000`);
+      const poll = waitFor(b, bob.token, `/changes?after=${cursor}&wait=15000`);
       await new Promise(resolve => setTimeout(resolve, 200));
+      expect(poll.answered()).toBe(false);
       const asked = Date.now();
       await request(a.app)
         .patch(`/api/v1/sessions/${s.session.id}`)
         .set('Authorization', `Bearer ${alice.token}`)
         .send({ visibility: to })
         .expect(200);
-      const res = await poll.expect(200);
+      const res = await poll.answer;
+      expect(res.status).toBe(200);
       expect(Date.now() - asked).toBeLessThan(1000);
       return res.body.changes;
     };
@@ -198,8 +224,9 @@ describe('the change feed across servers', () => {
       }
     ]);
     const cursor = await now(b, bob.token);
-    const poll = get(b, bob.token, `/changes?after=${cursor}&wait=15000`);
+    const poll = waitFor(b, bob.token, `/changes?after=${cursor}&wait=15000`);
     await new Promise(resolve => setTimeout(resolve, 200));
+    expect(poll.answered()).toBe(false);
     // Stored as an append stores it, but without its NOTIFY.
     const stored = Date.now();
     const client = await a.db.pool.connect();
@@ -215,7 +242,8 @@ describe('the change feed across servers', () => {
     } finally {
       client.release();
     }
-    const res = await poll.expect(200);
+    const res = await poll.answer;
+    expect(res.status).toBe(200);
     expect(Date.now() - stored).toBeLessThan(3500);
     expect(sessionsOf(res.body.changes)).toEqual([`session:${s.session.id}`]);
   });
