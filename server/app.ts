@@ -3,7 +3,10 @@
  * itself (index.ts does, tests use supertest). Routes parse, call one
  * service and answer; services hold the logic; the store holds the data.
  * What follows an ingest (the access bookkeeping, the search index, the
- * change feed) is connected here to the ingest service's `stored` signal.
+ * change feed) is connected here to the ingest service's `stored` signal;
+ * on a database several servers share, the backend's follower feeds the
+ * change feed instead, every server's batches in the database's order
+ * (store/postgres/pg-follower.ts, attached to the app's runtime).
  */
 import express, { type Express } from 'express';
 import { AppError, errorHandler, type ErrorLog } from './errors';
