@@ -38,10 +38,15 @@ export interface ExportSummary {
   missingBlobs: string[];
 }
 
+/** Bytes of lines handed to zlib at a time. */
+const CHUNK_BYTES = 256 * 1024;
+
 /** Writes lines to a gzip file, hashing what it writes, minding backpressure. */
 class LineWriter {
   private readonly hash = createHash('sha256');
   private readonly gzip = createGzip();
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   /** Settles when the file is written and closed, or at the first failure. */
   private readonly done: Promise<void>;
 
@@ -77,7 +82,20 @@ class LineWriter {
     if (hashed) {
       this.hash.update(line);
     }
-    if (!this.gzip.write(line)) {
+    // Lines go to zlib in chunks: a write per line costs a trip through
+    // the thread pool each.
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    if (this.pendingBytes >= CHUNK_BYTES) {
+      await this.flush();
+    }
+  }
+
+  private async flush(): Promise<void> {
+    const chunk = Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (!this.gzip.write(chunk)) {
       await Promise.race([once(this.gzip, 'drain'), this.done]);
     }
   }
@@ -88,6 +106,7 @@ class LineWriter {
 
   /** Ends the gzip stream and waits for the file to be written and closed. */
   async end(): Promise<void> {
+    await this.flush();
     this.gzip.end();
     await this.done;
   }

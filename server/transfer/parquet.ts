@@ -17,7 +17,7 @@ import type { StoredEvent } from '../store/types';
 import type { HistoryEnd } from './history-end';
 
 /** Rows per row group (and per write): bounds memory. */
-const ROW_GROUP = 50_000;
+const ROW_GROUP = 10_000;
 
 type ColumnType = 'STRING' | 'INT32' | 'INT64' | 'DOUBLE' | 'TIMESTAMP';
 
