@@ -13,7 +13,9 @@
  * theirs, and notifies `trail_events` with the highest n (delivered at
  * commit). Blobs go into `trail_blobs` in the same transaction, or, with an
  * object store, are put there before it begins: a put refused fails the
- * append with nothing stored.
+ * append with nothing stored. Appends of one process that arrive while a
+ * transaction runs wait and share the next one (group commit): the lock
+ * and the commit's flush are paid once for all of them.
  */
 import type pg from 'pg';
 import type {
@@ -80,6 +82,8 @@ export const APPEND_LOCK = 7400717;
 export const EVENTS_CHANNEL = 'trail_events';
 /** Blob puts to an object store in flight at once per append. */
 const PUT_CONCURRENCY = 8;
+/** Events one group commit takes at most (appends that wait together). */
+const GROUP_EVENTS = 5000;
 /** Rows scanEvents and scanExecutions read per query by default. */
 const SCAN_BATCH = 500;
 
@@ -107,6 +111,14 @@ export interface PgStoreOptions {
   /** An object store for blobs; without it blobs live in `trail_blobs`. */
   blobs?: WritableBlobStore;
   log?: DatabaseLog;
+}
+
+/** An append waiting for its group's transaction. */
+interface QueuedAppend {
+  events: StoredEvent[];
+  blobs: ReadonlyMap<string, Buffer>;
+  resolve(result: IngestResult): void;
+  reject(err: unknown): void;
 }
 
 /** An execution row with its annotations' captures, in arrival order. */
@@ -203,6 +215,8 @@ export class PgStore implements TrailStore {
   private readonly fingerprints: PgFingerprints;
   private failure: WriteFailure | null = null;
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly queue: QueuedAppend[] = [];
+  private draining = false;
   private closed = false;
 
   private constructor(db: PgDatabase, options: PgStoreOptions) {
@@ -238,7 +252,9 @@ export class PgStore implements TrailStore {
     if (this.closed) {
       return Promise.reject(new Error('the store is closed'));
     }
-    const work = this.appendNow(events, blobs);
+    // The store's own copy, as the other stores keep: the caller may
+    // change its objects while this append waits its turn.
+    const work = this.appendNow(structuredClone(events), blobs);
     this.pending.add(work);
     const done = (): void => {
       this.pending.delete(work);
@@ -258,7 +274,12 @@ export class PgStore implements TrailStore {
       if (this.external && blobs.size > 0) {
         await this.putAll(this.external, blobs);
       }
-      const result = await this.transaction(events, blobs);
+      const result = await new Promise<IngestResult>((resolve, reject) => {
+        this.queue.push({ events, blobs, resolve, reject });
+        if (!this.draining) {
+          void this.drain();
+        }
+      });
       this.failure = null;
       return result;
     } catch (err) {
@@ -269,6 +290,48 @@ export class PgStore implements TrailStore {
         };
       }
       throw refusal(err) ?? unavailable(err);
+    }
+  }
+
+  /**
+   * Commits the queued appends, those that arrived together in one
+   * transaction (group commit: one lock, one fsync for all). When a group
+   * fails for another reason than the database being away, each of its
+   * appends is tried alone, so one bad batch fails only its own request.
+   */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = [this.queue.shift()!];
+        let size = group[0].events.length;
+        while (
+          this.queue.length > 0 &&
+          size + this.queue[0].events.length <= GROUP_EVENTS
+        ) {
+          const next = this.queue.shift()!;
+          size += next.events.length;
+          group.push(next);
+        }
+        try {
+          const results = await this.transaction(group);
+          group.forEach((queued, i) => queued.resolve(results[i]));
+        } catch (err) {
+          if (group.length === 1 || isUnavailable(err)) {
+            group.forEach(queued => queued.reject(err));
+            continue;
+          }
+          for (const queued of group) {
+            try {
+              queued.resolve((await this.transaction([queued]))[0]);
+            } catch (alone) {
+              queued.reject(alone);
+            }
+          }
+        }
+      }
+    } finally {
+      this.draining = false;
     }
   }
 
@@ -290,41 +353,54 @@ export class PgStore implements TrailStore {
     );
   }
 
-  /** The append's transaction (see the module comment). */
-  private async transaction(
-    events: StoredEvent[],
-    blobs: ReadonlyMap<string, Buffer>
-  ): Promise<IngestResult> {
+  /**
+   * The transaction of a group of appends (see the module comment): their
+   * results, in order. Later batches see earlier ones' events as stored.
+   */
+  private async transaction(group: QueuedAppend[]): Promise<IngestResult[]> {
     const client = await this.pool.connect();
     let broken = false;
     try {
       await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
-      const { known, sessions } = await this.readStored(client, events);
-      const { fresh, result } = new DuplicateFilter(known).split(events);
+      const { known, sessions } = await this.readStored(
+        client,
+        group.flatMap(queued => queued.events)
+      );
+      const filter = new DuplicateFilter(known);
+      const splits = group.map(queued => filter.split(queued.events));
+      const fresh = splits.flatMap(split => split.fresh);
       if (fresh.length === 0) {
         await client.query('COMMIT');
-        return result;
+        return splits.map(split => split.result);
       }
       if (!this.external) {
+        const blobs = new Map<string, Buffer>();
+        for (const queued of group) {
+          queued.blobs.forEach((content, sha256) => blobs.set(sha256, content));
+        }
         await insertBlobs(client, blobs);
       }
       const numbers = await this.insertEvents(client, fresh);
       await this.insertRows(client, fresh, numbers, sessions);
       await this.runs.stored(client, fresh);
       await this.fingerprints.stored(client, fresh);
-      const firstN = numbers[0];
       const lastN = numbers[numbers.length - 1];
-      await client.query('SELECT pg_notify($1, $2)', [
-        EVENTS_CHANNEL,
-        String(lastN)
-      ]);
-      await client.query('COMMIT');
+      // The notification goes out at commit; n is a number of ours.
+      await client.query(
+        `SELECT pg_notify('${EVENTS_CHANNEL}', '${lastN}'); COMMIT`
+      );
       this.lastStoredN = Math.max(this.lastStoredN, lastN);
-      Object.defineProperties(result, {
-        firstN: { value: firstN, enumerable: false },
-        lastN: { value: lastN, enumerable: false }
+      let at = 0;
+      return splits.map(({ fresh: own, result }) => {
+        if (own.length > 0) {
+          Object.defineProperties(result, {
+            firstN: { value: numbers[at], enumerable: false },
+            lastN: { value: numbers[at + own.length - 1], enumerable: false }
+          });
+        }
+        at += own.length;
+        return result;
       });
-      return result;
     } catch (err) {
       broken = isUnavailable(err);
       if (!broken) {

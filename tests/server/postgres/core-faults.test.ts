@@ -146,6 +146,51 @@ describe('PostgreSQL store faults', () => {
     expect(await count(db, 'trail_events')).toBe(3);
   });
 
+  it('commits appends that arrive together in one group, each answered as if alone', async () => {
+    const { store, db } = await freshStore();
+    const s = sessionEvent();
+    const batches = [1, 2, 3, 4, 5].map(q => [executionEvent(s.session.id, q)]);
+    const bad = [executionEvent(s.session.id, 2 ** 40)];
+    const twice = batches[0];
+    const answers = await Promise.allSettled([
+      store.append([s]),
+      ...batches.map(b => store.append(b)),
+      store.append(bad),
+      store.append(twice)
+    ]);
+    expect(answers.map(a => a.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled'
+    ]);
+    const values = answers.map(a =>
+      a.status === 'fulfilled' ? a.value : null
+    );
+    expect(values[1]).toEqual({ accepted: [twice[0].id], duplicates: [] });
+    expect(values[7]).toEqual({ accepted: [], duplicates: [twice[0].id] });
+    expect((answers[6] as PromiseRejectedResult).reason).toMatchObject({
+      status: 400,
+      code: 'unstorable_value'
+    });
+    const ranges = values
+      .slice(0, 6)
+      .map(v => storedRangeOf(v!)!)
+      .sort((a, b) => a.firstN - b.firstN);
+    ranges.forEach((r, i) => {
+      expect(r.lastN).toBe(r.firstN);
+      if (i > 0) {
+        expect(r.firstN).toBeGreaterThan(ranges[i - 1].lastN);
+      }
+    });
+    expect(await count(db, 'trail_events')).toBe(6);
+    expect((await store.getSession(s.session.id))?.executionCount).toBe(5);
+  });
+
   it('leaves nothing of an append whose transaction fails', async () => {
     const { store, db } = await freshStore();
     const s = sessionEvent();
