@@ -30,7 +30,7 @@ import {
 import { frame, readFacts, type Fact } from './access-log';
 import { AliasTable, type Alias } from './aliases';
 import type { Visibility } from './policy';
-import type { SessionOwnership } from './session-ownership';
+import { ACCESS_CHANGED, type SessionOwnership } from './session-ownership';
 
 /** What is known of one session's access. */
 export interface SessionAccess {
@@ -140,8 +140,10 @@ export class OwnershipStore implements SessionOwnership {
    * Records that `authorId` owns these new sessions, and the new aliases
    * (see aliases.ts), durably and in one write, before the events they
    * govern are stored. Sessions already owned and aliases already known
-   * are left as they are; an alias is written before the claims, so no
-   * claim of an internal id is ever read without it.
+   * are left as they are, but a session another person claimed while
+   * this claim waited its turn fails it with a 503 ACCESS_CHANGED (see
+   * stillToClaim); an alias is written before the claims, so no claim of
+   * an internal id is ever read without it.
    */
   async claim(
     claims: {
@@ -187,7 +189,35 @@ export class OwnershipStore implements SessionOwnership {
         at
       });
     }
-    await this.write(facts);
+    await this.write(facts, pending => this.stillToClaim(pending));
+  }
+
+  /**
+   * What of a claim is still to write once the writes queued before it are
+   * applied: a session claimed meanwhile by the same person is left out,
+   * one claimed by another person fails the claim (ACCESS_CHANGED, nothing
+   * written) so the batch is decided again against its owner (see
+   * ingest-scope.ts), as the PostgreSQL backend does for a claim another
+   * server won.
+   */
+  private stillToClaim(facts: Fact[]): Fact[] {
+    return facts.filter(f => {
+      if (f.t === 'alias') {
+        return !this.aliases.has(f.i);
+      }
+      const owner = f.t === 'claim' ? this.sessions.get(f.s) : undefined;
+      if (f.t !== 'claim' || !owner) {
+        return true;
+      }
+      if (owner.authorId !== f.a) {
+        throw new AppError(
+          503,
+          ACCESS_CHANGED,
+          'Another request recorded the owner of a session in this batch at the same moment; nothing was stored. Try again.'
+        );
+      }
+      return false;
+    });
   }
 
   /** Sets a session's visibility. */
@@ -258,21 +288,30 @@ export class OwnershipStore implements SessionOwnership {
   }
 
   /**
-   * Appends facts durably, then applies them. A failed write is cut off
+   * Appends facts durably, then applies them; `settle` first says which
+   * of them are still to write, once the writes before are applied (or
+   * throws, writing nothing). A failed write is cut off
    * the file again (so the next fact does not follow broken bytes) and
    * rejects with a 503; when even that cut fails, every later write tries
    * it first and fails the same way until it succeeds.
    */
-  private write(facts: Fact[]): Promise<void> {
+  private write(
+    facts: Fact[],
+    settle?: (facts: Fact[]) => Fact[]
+  ): Promise<void> {
     if (facts.length === 0) {
       return Promise.resolve();
     }
-    const bytes = Buffer.from(facts.map(frame).join(''), 'utf8');
     const done = this.chain.then(async () => {
-      if (this.file) {
-        await this.append(bytes);
+      // Decided in turn: what the writes before this one changed counts.
+      const written = settle ? settle(facts) : facts;
+      if (written.length === 0) {
+        return;
       }
-      this.applyStored(facts);
+      if (this.file) {
+        await this.append(Buffer.from(written.map(frame).join(''), 'utf8'));
+      }
+      this.applyStored(written);
     });
     this.chain = done.catch(() => undefined);
     return done;

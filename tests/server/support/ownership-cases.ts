@@ -7,7 +7,10 @@
 import { aliasId } from '../../../server/access/aliases';
 import type { VisibilityChange } from '../../../server/access/ownership';
 import type { Visibility } from '../../../server/access/policy';
-import type { SessionOwnership } from '../../../server/access/session-ownership';
+import {
+  ACCESS_CHANGED,
+  type SessionOwnership
+} from '../../../server/access/session-ownership';
 
 /** One place the facts live, made anew for each case. */
 export interface OwnershipPlace {
@@ -49,6 +52,34 @@ export function describeOwnership(
       expect(again.session('s1')?.authorId).toBe('alice');
       expect(again.session('s2')?.visibility).toBe('private');
       expect(again.privateSessions().get('s2')).toBe('alice');
+      await again.close();
+    });
+
+    it('lets the first of two claims made at once win, failing another person’s so it is decided again', async () => {
+      const place = await newPlace();
+      const one = await place.open();
+      const [first, second] = await Promise.allSettled([
+        one.claim([claim('race', 'ivy')]),
+        one.claim([claim('race', 'jon'), claim('free', 'jon')])
+      ]);
+      expect(first.status).toBe('fulfilled');
+      expect((second as PromiseRejectedResult).reason).toMatchObject({
+        status: 503,
+        code: ACCESS_CHANGED
+      });
+      expect(one.session('race')?.authorId).toBe('ivy');
+      // Nothing of the failed claim was written.
+      expect(one.session('free')).toBeUndefined();
+      // The same person's claims at once are no conflict.
+      await Promise.all([
+        one.claim([claim('same', 'kim')]),
+        one.claim([claim('same', 'kim')])
+      ]);
+      expect(one.sessionsOf('kim')).toEqual(['same']);
+      await one.close();
+      const again = await place.open();
+      expect(again.session('race')?.authorId).toBe('ivy');
+      expect(again.session('free')).toBeUndefined();
       await again.close();
     });
 
