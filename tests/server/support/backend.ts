@@ -5,7 +5,8 @@
  *
  * Every test server has a place: a temp folder (the file store's data, and
  * what the tests pass around to reopen a server) and, on PostgreSQL, a new
- * database and bucket of its own, made the first time the folder is used
+ * database (the schema applied: a copy of a migrated template) and bucket
+ * of its own, made the first time the folder is used
  * and found again by the folder afterwards, so "reopen" means close and
  * open again on the same database and bucket. In-process apps open the
  * backend as the server process does (server/backend.ts's openBackend);
@@ -19,7 +20,7 @@ import type {
 import type { TeamDirectory } from '../../../server/access/team-directory';
 import type { Backend } from '../../../server/backend';
 import type { ServerOptions } from '../../../server/cli-options';
-import { stopStarted, testBucket, testDatabase } from './postgres';
+import { stopStarted, testBucket, testMigratedDatabase } from './postgres';
 
 /** The backends the server tests know. */
 export type TestBackendKind = 'file' | 'postgres';
@@ -70,7 +71,7 @@ export function placeOf(dir: string): Promise<TestPlace> {
     place = onPostgres
       ? (async () => {
           const [database, bucket] = await Promise.all([
-            testDatabase(),
+            testMigratedDatabase(),
             testBucket()
           ]);
           // In-process S3 clients read the AWS variables of this process.

@@ -7,7 +7,9 @@
  * print; databases and buckets are made with the clients the server uses
  * (pg, the AWS SDK).
  *
- * {@link testDatabase} and {@link testBucket} are what test files call: on
+ * {@link testDatabase} (empty), {@link testMigratedDatabase} (the schema
+ * applied, copied from a template) and {@link testBucket} are what test
+ * files call: on
  * the cluster and moto server that jest's global setup started for the
  * `server-postgres` project (tests/setup/postgres-global-setup.mjs, which
  * names them in TRAIL_TEST_POSTGRES_URL and TRAIL_TEST_S3_ENDPOINT), or, in
@@ -22,9 +24,12 @@ import {
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
+import { openDatabase } from '../../../server/store/postgres/database';
+import { MIGRATIONS } from '../../../server/store/postgres/migrations';
 
 const run = promisify(execFile);
 
@@ -118,12 +123,14 @@ export async function startS3(): Promise<TestS3> {
 let databaseCount = 0;
 
 /**
- * Creates an empty database on the cluster of `adminUrl` and resolves with
- * its URL (a new unique name unless `name` is given).
+ * Creates a database on the cluster of `adminUrl` and resolves with its
+ * URL (a new unique name unless `name` is given): empty, or a copy of
+ * database `template`.
  */
 export async function createDatabase(
   adminUrl: string,
-  name?: string
+  name?: string,
+  template?: string
 ): Promise<string> {
   const db =
     name ??
@@ -131,7 +138,9 @@ export async function createDatabase(
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE "${db}"`);
+    await client.query(
+      `CREATE DATABASE "${db}"` + (template ? ` TEMPLATE "${template}"` : '')
+    );
   } finally {
     await client.end();
   }
@@ -196,6 +205,60 @@ export async function testS3Env(): Promise<Record<string, string>> {
 /** A new empty database for one app or test file; resolves with its URL. */
 export async function testDatabase(): Promise<string> {
   return createDatabase(await clusterUrl());
+}
+
+/**
+ * A new database with the schema as the migrations now make it: a copy
+ * (CREATE DATABASE … TEMPLATE, a file copy of a few MB) of a template
+ * migrated once per cluster and schema. Opening a backend on it still runs
+ * the migrations, which find every one applied. Saves the migrations' run
+ * on every database of the API suite and the store contract (hundreds).
+ */
+export async function testMigratedDatabase(): Promise<string> {
+  const admin = await clusterUrl();
+  return createDatabase(admin, undefined, await migratedTemplate(admin));
+}
+
+/**
+ * The name of the migrated template database on the cluster of `admin`,
+ * named by a hash of the migrations' SQL (a changed migration makes a
+ * new one). Made under an advisory lock, so workers starting together make
+ * it once, migrated under a temporary name and renamed when done, so a
+ * template that exists is complete.
+ */
+async function migratedTemplate(admin: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const m of MIGRATIONS) {
+    hash.update(m.name).update('\0').update(m.up).update('\0');
+  }
+  const name = `trail_template_${hash.digest('hex').slice(0, 16)}`;
+  const client = new Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+    const found = await client.query(
+      'SELECT 1 FROM pg_database WHERE datname = $1',
+      [name]
+    );
+    if (found.rowCount === 0) {
+      const building = `${name}_${process.pid}`;
+      await client.query(`DROP DATABASE IF EXISTS "${building}"`);
+      const url = await createDatabase(admin, building);
+      const db = openDatabase(url, { log: { warn: () => undefined } });
+      try {
+        await db.migrate();
+      } finally {
+        await db.close();
+      }
+      await client.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
+    }
+    return name;
+  } finally {
+    await client
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [name])
+      .catch(() => undefined);
+    await client.end();
+  }
 }
 
 /** A new empty bucket: its `s3://` URL (with a prefix) and AWS variables. */
