@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../../server/store/postgres/database';
 import { PgDirectory } from '../../../server/store/postgres/pg-directory';
 import { PgOwnership } from '../../../server/store/postgres/pg-ownership';
+import { compareEnds } from '../../../server/transfer/compare';
 import { exportHistory } from '../../../server/transfer/export';
 import { openFileEnd } from '../../../server/transfer/file-end';
 import type { HistoryEnd } from '../../../server/transfer/history-end';
@@ -164,6 +165,43 @@ describe('migrate --from <dir> --to postgres --blobs s3', () => {
     expect(await blobsOf(copy)).toEqual(await blobsOf(from));
     expect(await factsOf(copy)).toEqual(await factsOf(from));
     expect((await copy.people()).users).toEqual((await from.people()).users);
+  });
+});
+
+describe('import of an export into PostgreSQL', () => {
+  it('restores events, blobs, owners and people (not tokens), and a re-run stores nothing', async () => {
+    const file = join(root, 'from-files.jsonl.gz');
+    const from = await track(openFileEnd(source, { create: false }));
+    await exportHistory(from, file);
+    const bucket = await testBucket('imported');
+    const url = await testDatabase();
+    const target = await track(
+      openPostgresEnd(url, { blobs: bucket.url, env: bucket.env })
+    );
+    const first = await importHistory(file, target);
+    expect(first).toMatchObject({
+      eventsStored: seeded.events,
+      people: { users: 2, tokens: 0, tokensWithoutHash: 3 }
+    });
+    const again = await importHistory(file, target);
+    expect(again).toMatchObject({ eventsStored: 0, factsStored: 0 });
+    const comparison = await compareEnds(from, target);
+    const differ = comparison.kinds.filter(k => !k.same).map(k => k.kind);
+    expect(differ).toEqual(['token']);
+    const db = openDatabase(url);
+    try {
+      const ownership = await PgOwnership.open(db);
+      const directory = await PgDirectory.open(db);
+      const bob = directory.userByName('bob')!;
+      expect(ownership.sessionsOf(bob.id)).toHaveLength(seeded.sessions / 2);
+      expect([...ownership.privateSessions().values()]).toEqual(
+        Array(seeded.sessions / 2).fill(bob.id)
+      );
+      expect(await directory.authenticate(seeded.tokens.bob)).toBeNull();
+      await ownership.close();
+    } finally {
+      await db.close();
+    }
   });
 });
 
