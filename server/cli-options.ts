@@ -88,19 +88,19 @@ function parseSeconds(value: string): number {
 
 /** A PostgreSQL connection URL (postgres:// or postgresql://). */
 export function parseDatabaseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1];
+  if (!scheme) {
     throw new InvalidArgumentError(
       'must be a PostgreSQL URL such as postgres://user:password@host:5432/trail.'
     );
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+  if (scheme !== 'postgres' && scheme !== 'postgresql') {
     throw new InvalidArgumentError(
-      `must start with postgres:// or postgresql:// (not ${url.protocol}//).`
+      `must start with postgres:// or postgresql:// (not ${scheme}://).`
     );
   }
+  // The rest is the driver's to read (a Unix socket has no host:
+  // postgres://user@/trail?host=/run/postgresql).
   return value;
 }
 

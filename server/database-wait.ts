@@ -7,21 +7,42 @@
  * database that does not exist) end the wait at once.
  *
  * Log lines name the host and port only: a URL's user and password never
- * reach a log (see {@link maskDatabaseUrl}).
+ * reach a log (see {@link describeDatabase} and {@link scrubSecret}).
  */
 import pg from 'pg';
 
 /** How often a database that does not answer is tried again. */
 export const DATABASE_RETRY_MS = 2_000;
 
+/**
+ * Parses a PostgreSQL URL; one without a host (`postgres://user@/db?host=
+ * /run/postgresql`, a Unix socket) is read with `localhost` in its place.
+ */
+function parseDatabaseUrl(url: string): { parsed: URL; hostless: boolean } {
+  try {
+    return { parsed: new URL(url), hostless: false };
+  } catch (err) {
+    const hostless = url.replace(
+      /^(postgres(?:ql)?:\/\/(?:[^@/]*@)?)(?=[/?]|$)/,
+      '$1localhost'
+    );
+    if (hostless === url) {
+      throw err;
+    }
+    return { parsed: new URL(hostless), hostless: true };
+  }
+}
+
 /** `host:port/database` of a PostgreSQL URL: no user, no password. */
 export function describeDatabase(url: string): string {
   try {
-    const parsed = new URL(url);
+    const { parsed, hostless } = parseDatabaseUrl(url);
     const socket = parsed.searchParams.get('host');
-    const host = parsed.hostname
-      ? `${parsed.hostname}:${parsed.port || '5432'}`
-      : (socket ?? 'localhost:5432');
+    const host =
+      socket ??
+      (hostless
+        ? 'localhost:5432'
+        : `${parsed.hostname}:${parsed.port || '5432'}`);
     const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
     return name ? `${host}/${name}` : host;
   } catch {
@@ -29,34 +50,31 @@ export function describeDatabase(url: string): string {
   }
 }
 
-/** `url` with its password (and any password parameter) replaced by ***. */
-export function maskDatabaseUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) {
-      parsed.password = '***';
-    }
-    if (parsed.searchParams.has('password')) {
-      parsed.searchParams.set('password', '***');
-    }
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-  }
-}
-
 /**
  * Removes every occurrence of the URL's password from `text` (an error
- * message that quotes the connection string).
+ * message or a log line that quotes the connection string), as written in
+ * the URL (percent-encoded) and as decoded.
  */
 export function scrubSecret(text: string, url: string): string {
-  let password = '';
+  let raw = '';
   try {
-    password = decodeURIComponent(new URL(url).password);
+    raw = parseDatabaseUrl(url).parsed.password;
   } catch {
     return text;
   }
-  return password ? text.split(password).join('***') : text;
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // a malformed escape: the raw form is what a log would show
+  }
+  let out = text;
+  for (const secret of new Set([raw, decoded])) {
+    if (secret) {
+      out = out.split(secret).join('***');
+    }
+  }
+  return out;
 }
 
 /** Server-side codes that a wait can outlast (starting up, too busy). */

@@ -17,7 +17,7 @@ import { createApp, runtimeOf } from './app';
 import { backendDeps, openBackend } from './backend';
 import { migrateSchema } from './backend-postgres';
 import { runCli, type ServerOptions } from './cli-options';
-import { DatabaseWaitError } from './database-wait';
+import { DatabaseWaitError, scrubSecret } from './database-wait';
 import { resolveToken } from './token';
 
 // fsyncs run on libuv's thread pool (4 threads by default): more threads
@@ -25,8 +25,8 @@ import { resolveToken } from './token';
 // pool starts, i.e. before the first asynchronous file operation.
 process.env.UV_THREADPOOL_SIZE ??= '16';
 
-/** The database URL's password, masked wherever a log line shows it. */
-let secret = '';
+/** The database URL, whose password is masked in every log line. */
+let databaseUrl = '';
 
 const log = (message: string, err?: unknown) => {
   const detail =
@@ -35,20 +35,15 @@ const log = (message: string, err?: unknown) => {
       : err
         ? ` ${String(err)}`
         : '';
-  let line = `[trail-server] ${message}${detail}`;
-  if (secret) {
-    line = line.split(secret).join('***');
-  }
-  process.stderr.write(line + '\n');
+  const line = `[trail-server] ${message}${detail}`;
+  process.stderr.write(
+    (databaseUrl ? scrubSecret(line, databaseUrl) : line) + '\n'
+  );
 };
 
-/** Remembers the password of `url` so that no log line shows it. */
+/** Remembers `url` so that no log line shows its password. */
 function maskInLogs(url: string | undefined): void {
-  try {
-    secret = url ? decodeURIComponent(new URL(url).password) : '';
-  } catch {
-    secret = '';
-  }
+  databaseUrl = url ?? '';
 }
 
 function printLine(event: object): void {
