@@ -64,7 +64,7 @@ export function historyPaths(idPattern: string): Record<string, object> {
           ),
           '415': errorResponse('Not JSON (unsupported_media_type).'),
           '503': errorResponse(
-            'Storage failed or the server is stopping (storage_unavailable, shutting_down); retry.'
+            'Storage failed, the server is stopping, or a session of the batch was claimed by another person at the same moment (storage_unavailable, shutting_down, access_changed); retry.'
           )
         }
       }
