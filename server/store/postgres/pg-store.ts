@@ -231,13 +231,33 @@ export class PgStore implements TrailStore {
 
   /**
    * A store on `db`, whose schema must be migrated (PgDatabase.migrate,
-   * at start or by `trail-server migrate`). The store does not close the
+   * at start or by `trail-server migrate`): refused with a clear error
+   * when it is not, opened anyway when the database is down (its answers
+   * are 503s until it is back). The store does not close the
    * database: the process shares it between parts and closes it last.
    */
   static async open(
     db: PgDatabase,
     options: PgStoreOptions = {}
   ): Promise<PgStore> {
+    let migrated: boolean;
+    try {
+      const { rows } = await db.pool.query<{ ok: boolean }>(
+        "SELECT to_regclass('trail_events') IS NOT NULL AS ok"
+      );
+      migrated = rows[0].ok;
+    } catch (err) {
+      if (!isUnavailable(err)) {
+        throw err;
+      }
+      // Down at start: the store opens, and answers 503 until it is back.
+      migrated = true;
+    }
+    if (!migrated) {
+      throw new Error(
+        'the database holds no Trail schema: run `trail-server migrate --database <url>` (or start the server, which migrates) first'
+      );
+    }
     return new PgStore(db, options);
   }
 

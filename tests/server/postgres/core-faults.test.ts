@@ -111,6 +111,26 @@ const eventually = async (check: () => boolean, ms = 10_000) => {
 };
 
 describe('PostgreSQL store faults', () => {
+  it('refuses to open on a database without the schema, and opens on one that is down', async () => {
+    const url = await createDatabase(cluster.url);
+    const bare = openDatabase(url, { log: quiet, poolSize: 2 });
+    opened.push(bare);
+    await expect(PgStore.open(bare)).rejects.toThrow(/trail-server migrate/);
+    const away = openDatabase('postgres://trail@127.0.0.1:1/none', {
+      log: quiet
+    });
+    opened.push(away);
+    const store = await PgStore.open(away);
+    await expect(store.hasEvent('evt-1')).rejects.toMatchObject({
+      status: 503,
+      code: 'database_unavailable'
+    });
+    await expect(store.append([sessionEvent()])).rejects.toMatchObject({
+      status: 503,
+      code: 'database_unavailable'
+    });
+  });
+
   it('stores a batch once, sent again or by two servers at once', async () => {
     const { store, url } = await freshStore();
     const other = openDatabase(url, { log: quiet, poolSize: 4 });
