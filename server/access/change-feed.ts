@@ -343,7 +343,9 @@ export class ChangeFeed {
       if (pos <= after[stream]) {
         continue;
       }
-      if (changes.length >= MAX_CHANGES) {
+      // One access fact can change several sessions (a notebook rule): its
+      // changes share a number, so an answer holds all of them or none.
+      if (changes.length >= MAX_CHANGES && pos !== cursor[stream]) {
         full = true;
         break;
       }

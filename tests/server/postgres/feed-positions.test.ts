@@ -131,6 +131,28 @@ describe('change feed positions numbered by the database', () => {
     feed.close();
   });
 
+  it('answers all the changes of one access fact together, past the limit', async () => {
+    const team = await access();
+    const feed = new ChangeFeed(team, key);
+    feed.startAt({ e: 0, v: 8 });
+    const start = feed.cursor;
+    feed.pushNumbered(
+      Array.from({ length: 499 }, (_, i) => ({
+        n: i + 1,
+        changes: [session('s-team')]
+      })),
+      499
+    );
+    // A notebook rule: one fact, three sessions.
+    feed.pushVisibility([visibility(9), visibility(9), visibility(9)]);
+    feed.pushNumbered([{ n: 500, changes: [session('s-team')] }], 500);
+    const first = await feed.poll(OWNER, start, 0);
+    expect(first.changes).toHaveLength(502);
+    const rest = await feed.poll(OWNER, first.cursor, 0);
+    expect(rest.changes.map(c => c.kind)).toEqual(['session']);
+    feed.close();
+  });
+
   it('answers a visibility change that arrives after a later one to the cursors before it', async () => {
     const team = await access();
     const feed = new ChangeFeed(team, key);
