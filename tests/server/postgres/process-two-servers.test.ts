@@ -2,12 +2,15 @@
  * Two real `trail-server` processes on one PostgreSQL database and one S3
  * bucket (moto) serve one team: what one acknowledges the other reads at
  * once (sessions, executions, blob content), a change poll held by one
- * wakes for an ingest through the other, health reports both backends
- * without addresses, and SIGTERM answers open polls and exits 0.
+ * wakes for an ingest through the other, people, tokens and privacy
+ * changed through one (or the admin CLI) count on the other at once,
+ * health reports both backends without addresses, and SIGTERM answers
+ * open polls and exits 0.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { RunningServer } from '../support/process';
-import { buildServer, exitOf } from '../support/process';
+import { buildServer, CLI, exitOf } from '../support/process';
 import { stopStarted, testBucket, testDatabase } from '../support/postgres';
 import {
   bigPng,
@@ -96,6 +99,56 @@ describe('two servers on one database and bucket', () => {
       `/changes?after=${encodeURIComponent(answer.body.cursor)}`
     );
     expect(onA.status).toBe(200);
+  });
+
+  it('shares people, tokens and privacy: what one server is told counts on the other at once', async () => {
+    const admin = (...args: string[]) => {
+      const result = spawnSync(
+        process.execPath,
+        [CLI, ...args, '--database', place.database, '--json'],
+        { env: { PATH: process.env.PATH }, encoding: 'utf8' }
+      );
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      return JSON.parse(result.stdout);
+    };
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const ada = `ada${suffix}`;
+    const bob = `bob${suffix}`;
+    admin('users', 'add', ada);
+    admin('users', 'add', bob);
+    const adaToken = admin('tokens', 'issue', ada).token as string;
+    const bobToken = admin('tokens', 'issue', bob).token as string;
+
+    // Ada's private session, stored through A, is nobody's on B to Bob.
+    const secret = sessionEvent({ visibility: 'private' });
+    const shared = sessionEvent();
+    const res = await a.call(adaToken, 'POST', '/events', {
+      events: [secret, shared]
+    });
+    expect(res.status).toBe(200);
+    const asBob = (server: RunningServer, path: string) =>
+      server.call(bobToken, 'GET', path);
+    expect((await asBob(b, `/sessions/${secret.session.id}`)).status).toBe(404);
+    expect((await asBob(b, `/sessions/${shared.session.id}`)).status).toBe(200);
+    expect(
+      (await b.call(adaToken, 'GET', `/sessions/${secret.session.id}`)).status
+    ).toBe(200);
+
+    // Turned private through B: at once hidden from Bob on A.
+    const patched = await b.call(
+      adaToken,
+      'PATCH',
+      `/sessions/${shared.session.id}`,
+      { visibility: 'private' }
+    );
+    expect(patched.status).toBe(200);
+    expect((await asBob(a, `/sessions/${shared.session.id}`)).status).toBe(404);
+
+    // A revoked token stops working on both servers at once.
+    admin('tokens', 'revoke', `user:${bob}`);
+    expect((await asBob(a, '/sessions')).status).toBe(401);
+    expect((await asBob(b, '/sessions')).status).toBe(401);
   });
 
   it('reports both backends in health, without addresses or credentials', async () => {
