@@ -21,7 +21,7 @@ const POOL_SIZE = 10;
 /** How long a query waits for a connection before it fails as unavailable. */
 const CONNECT_TIMEOUT_MS = 10_000;
 /** Delays between attempts to connect a listener again. */
-const LISTEN_RETRY_MS = [100, 250, 500, 1000, 2000, 5000];
+const LISTEN_RETRY_MS = [100, 250, 500, 1000, 2000];
 
 /** See the module comment. */
 export interface PgDatabase {
