@@ -43,7 +43,7 @@ import {
 } from '../../access/session-ownership';
 import { SharedRead, transaction } from './access-tx';
 import type { PgDatabase } from './database';
-import { unavailable } from './pg-errors';
+import { isUnavailable, unavailable } from './pg-errors';
 
 /** The advisory lock every writer of `trail_access_facts` holds. */
 export const ACCESS_LOCK = 7400718;
@@ -53,6 +53,16 @@ export const ACCESS_CHANNEL = 'trail_access';
 
 /** How many facts one catch-up query reads at most. */
 const PAGE = 5000;
+
+/** How many queued writes one transaction commits at most. */
+const GROUP = 200;
+
+/** A write waiting for its turn (see PgOwnership's write). */
+interface QueuedWrite {
+  work: (client: pg.PoolClient) => Promise<Fact[]>;
+  resolve(): void;
+  reject(err: unknown): void;
+}
 
 /** Where problems nobody awaits are told (a failed notebook path write). */
 export interface OwnershipLog {
@@ -93,8 +103,6 @@ export class PgOwnership implements SessionOwnership {
   private readonly reads = new SharedRead(() => this.readFacts());
   /** The last fact applied to the mirror. */
   private last = 0;
-  /** This process's writes, in order (notePath's are not awaited by anyone). */
-  private chain: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -362,22 +370,60 @@ export class PgOwnership implements SessionOwnership {
 
   /** Waits for this process's writes; the pool is the database's to close. */
   async close(): Promise<void> {
-    await this.chain;
+    await this.flushing;
   }
 
   /**
-   * Runs one write: under the lock, `work` changes the state tables and
-   * says which facts that made; they are appended and announced, the
+   * Queues one write: under the lock, `work` changes the state tables and
+   * says which facts that made. Writes of this process are committed in
+   * order, those queued together in one transaction (one flush to disk
+   * for many claims of an ingest under load), each in a savepoint of its
+   * own, so one that fails (a lost claim, an unknown session) is undone
+   * alone and rejects alone. The facts are appended and announced, the
    * transaction commits, then the mirror catches up (so it holds them, and
-   * whatever another server won instead, before the write resolves). Writes of this process run one at a time.
+   * whatever another server won instead, before the writes resolve).
    */
   private write(
     work: (client: pg.PoolClient) => Promise<Fact[]>
   ): Promise<void> {
-    const done = this.chain.then(async () => {
-      await this.transaction(async client => {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ work, resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  private readonly queue: QueuedWrite[] = [];
+  private flushing: Promise<void> | null = null;
+
+  /** Commits the queued writes, a group at a time, until none is left. */
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      await this.commit(this.queue.splice(0, GROUP));
+    }
+    this.flushing = null;
+  }
+
+  /** Commits one group of writes (see {@link write}); never rejects. */
+  private async commit(group: QueuedWrite[]): Promise<void> {
+    const refused = new Map<QueuedWrite, unknown>();
+    try {
+      await transaction(this.pool, async client => {
+        refused.clear();
         await client.query('SELECT pg_advisory_xact_lock($1)', [ACCESS_LOCK]);
-        const facts = await work(client);
+        const facts: Fact[] = [];
+        for (const item of group) {
+          await client.query('SAVEPOINT trail_access_write');
+          try {
+            facts.push(...(await item.work(client)));
+            await client.query('RELEASE SAVEPOINT trail_access_write');
+          } catch (err) {
+            if (isUnavailable(err)) {
+              throw err;
+            }
+            await client.query('ROLLBACK TO SAVEPOINT trail_access_write');
+            refused.set(item, err);
+          }
+        }
         if (facts.length > 0) {
           await client.query(
             `WITH stored AS (
@@ -393,25 +439,18 @@ export class PgOwnership implements SessionOwnership {
       });
       // Even with no facts of its own: what another server won is learnt.
       await this.catchUp();
-    });
-    this.chain = done.catch(() => undefined);
-    return done;
-  }
-
-  /**
-   * One transaction; when a claim lost to another person's, the mirror
-   * learns the winner before the claim rejects (see ACCESS_CHANGED).
-   */
-  private async transaction(
-    work: (client: pg.PoolClient) => Promise<void>
-  ): Promise<void> {
-    try {
-      await transaction(this.pool, work);
     } catch (err) {
-      if (err instanceof AppError && err.code === ACCESS_CHANGED) {
-        await this.catchUp();
+      for (const item of group) {
+        item.reject(err);
       }
-      throw err;
+      return;
+    }
+    for (const item of group) {
+      if (refused.has(item)) {
+        item.reject(refused.get(item));
+      } else {
+        item.resolve();
+      }
     }
   }
 

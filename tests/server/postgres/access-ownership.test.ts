@@ -97,6 +97,43 @@ describe('PgOwnership', () => {
     expect(one.session('p1')?.visibility).toBe('private');
   });
 
+  it('commits writes queued together at once, undoing only the one that fails', async () => {
+    const one = await PgOwnership.open(db);
+    const before = one.lastSeq;
+    const results = await Promise.allSettled([
+      one.claim([claim('g1', 'lou')]),
+      one.setVisibility('g-unknown', 'private', 'lou'),
+      one.claim([claim('g2', 'lou', 'g.ipynb', 'private')]),
+      one.claim([claim('g1', 'max')]),
+      one.setNotebookRule('lou', 'a.ipynb', 'private')
+    ]);
+    expect(results.map(r => r.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'rejected',
+      'fulfilled'
+    ]);
+    expect((results[1] as PromiseRejectedResult).reason.message).toMatch(
+      /unknown session/
+    );
+    expect((results[3] as PromiseRejectedResult).reason.code).toBe(
+      'access_changed'
+    );
+    expect((results[4] as PromiseFulfilledResult<number>).value).toBe(1);
+    expect(one.session('g1')).toEqual({
+      authorId: 'lou',
+      visibility: 'private',
+      notebookPath: 'a.ipynb'
+    });
+    expect(one.session('g2')?.visibility).toBe('private');
+    const { rows } = await db.pool.query(
+      "SELECT fact->>'t' AS t FROM trail_access_facts WHERE seq > $1 ORDER BY seq",
+      [before]
+    );
+    expect(rows.map(r => r.t)).toEqual(['claim', 'claim', 'rule', 'vis']);
+  });
+
   it('shows one server what another stored once it catches up', async () => {
     const one = await PgOwnership.open(db);
     const two = await PgOwnership.open(other);
