@@ -7,6 +7,8 @@
  * (each blob just before the first event citing it), then the trailer:
  * people and owners come before the history they govern, so an import cut
  * short never leaves a stored session without its owner and visibility.
+ * Facts stored while the export ran (a database in use) come after the
+ * events, before the trailer.
  */
 import type { Fact } from '../access/access-log';
 import type { TokenRecord, UserRecord } from '../access/directory';

@@ -178,6 +178,17 @@ export async function exportHistory(
       }
       progress?.(counts.event);
     });
+    // Facts stored while the events were read (a database in use) follow
+    // them: facts are only ever appended, so they are the ones after the
+    // first read's.
+    let before = counts.fact;
+    for await (const fact of source.facts()) {
+      if (before > 0) {
+        before--;
+      } else {
+        await put({ type: 'fact', fact });
+      }
+    }
     const sha256 = writer.digest();
     const trailer: TrailerLine = { type: 'trailer', counts, sha256 };
     await writer.write(trailer, false);

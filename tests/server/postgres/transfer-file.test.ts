@@ -243,3 +243,51 @@ describe('facts matched by content', () => {
     ).toEqual([vis('team'), vis('private')]);
   });
 });
+
+describe('an export of a history in use', () => {
+  it('ends with the access facts stored while its events were read', async () => {
+    const dir = join(root, 'live');
+    await seedHistory(dir, 2, 2);
+    const end = await openFileEnd(dir, { create: false });
+    const late = {
+      t: 'rule' as const,
+      a: 'someone',
+      n: 'late.ipynb',
+      v: 'private' as const,
+      at: '2026-03-02T00:00:00.000Z'
+    };
+    const live: HistoryEnd = Object.create(end, {
+      store: {
+        value: new Proxy(end.store, {
+          get(store, prop) {
+            if (prop === 'scanEvents') {
+              return async (
+                ...args: Parameters<typeof store.scanEvents>
+              ): Promise<void> => {
+                await end.appendFacts([late]);
+                await store.scanEvents(...args);
+              };
+            }
+            const value = Reflect.get(store, prop);
+            return typeof value === 'function' ? value.bind(store) : value;
+          }
+        })
+      }
+    });
+    const out = join(root, 'live.jsonl.gz');
+    try {
+      await exportHistory(live, out);
+    } finally {
+      await end.close();
+    }
+    const text = lines(await readFile(out)).map(l => JSON.parse(l));
+    expect(text[text.length - 2]).toEqual({ type: 'fact', fact: late });
+    const copy = await openFileEnd(join(root, 'live-copy'), { create: true });
+    try {
+      await importHistory(out, copy);
+      expect((await factsOf(copy)).pop()).toContain('late.ipynb');
+    } finally {
+      await copy.close();
+    }
+  });
+});
