@@ -112,7 +112,7 @@ function fieldSql(
       return {
         shape: 'started',
         sql: 'r.started_ms',
-        text: `(r.summary ->> 'startedAt')`
+        text: 'r.started_at'
       };
     case 'duration':
       return { shape: 'number', sql: '(r.duration_ms / 1000.0::float8)' };
@@ -308,7 +308,7 @@ function textOf(shape: Shape, value: string): string | null {
     case 'text':
       return value;
     case 'started':
-      return `(r.summary ->> 'startedAt')`;
+      return 'r.started_at';
     default:
       return null;
   }
@@ -347,8 +347,17 @@ interface KeyColumns {
   descending: boolean;
 }
 
-function keyColumns(key: SortKey, params: SqlParams): KeyColumns {
-  const field = fieldSql(key.field, params, 'sort');
+function keyColumns(
+  key: SortKey,
+  params: SqlParams,
+  projected: string[]
+): KeyColumns {
+  // The key's value is read once per row, in the inner select (see
+  // SortSql.projection), and the order's expressions read that.
+  const read = fieldSql(key.field, params, 'sort');
+  const name = `k${projected.length}`;
+  projected.push(`${read.sql} AS ${name}`);
+  const field = { ...read, sql: `s.${name}` };
   const descending = key.descending;
   switch (field.shape) {
     case 'json': {
@@ -366,7 +375,7 @@ function keyColumns(key: SortKey, params: SqlParams): KeyColumns {
       return {
         missing: 'false',
         rank: '0',
-        number: `COALESCE(${field.sql}, 0)`,
+        number: field.sql,
         text: `''`,
         descending
       };
@@ -409,8 +418,20 @@ interface KeyFacts {
   id: string;
 }
 
-/** A sort as ORDER BY columns and the keyset test after a page key. */
+/**
+ * A sort as ORDER BY columns and the keyset test after a page key. Both
+ * read a select `s` of the runs with session_id, started_ms and
+ * {@link projection} (each key's value, read once per row).
+ */
 export interface SortSql {
+  /** The columns `s` must add to session_id and started_ms (`, … AS k0`). */
+  projection: string;
+  /**
+   * Whether `s` should be kept from being merged into the outer query
+   * (OFFSET 0), so that each key is read once per row: not for sorts on
+   * the start alone, whose index gives the order.
+   */
+  fenced: boolean;
   /** The ORDER BY list (without the words ORDER BY). */
   orderBy: string;
   /** The test of rows after `key` (exclusive), its values added to `params`. */
@@ -437,8 +458,9 @@ function rankOf(value: FilterValue | undefined): number {
  */
 export function sortSql(keys: readonly SortKey[], params: SqlParams): SortSql {
   const columns: OrderColumn[] = [];
+  const projected: string[] = [];
   keys.forEach((key, i) => {
-    const c = keyColumns(key, params);
+    const c = keyColumns(key, params, projected);
     const value = (facts: KeyFacts) => facts.values[i];
     columns.push(
       {
@@ -485,12 +507,12 @@ export function sortSql(keys: readonly SortKey[], params: SqlParams): SortSql {
   });
   columns.push(
     {
-      sql: 'r.started_ms',
+      sql: 's.started_ms',
       descending: true,
       keyValue: f => ({ value: f.startedMs, type: 'float8' })
     },
     {
-      sql: 'r.session_id',
+      sql: 's.session_id',
       descending: false,
       keyValue: f => ({ value: f.id, type: 'text' })
     }
@@ -499,6 +521,8 @@ export function sortSql(keys: readonly SortKey[], params: SqlParams): SortSql {
   // (the missing flag and rank of the start are constants).
   const ordering = columns.filter(c => !/^(false|0|''|0::float8)$/.test(c.sql));
   return {
+    projection: projected.map(column => `, ${column}`).join(''),
+    fenced: keys.some(key => key.field.field !== 'started'),
     orderBy: ordering
       .map(c => `${c.sql} ${c.descending ? 'DESC' : 'ASC'}`)
       .join(', '),

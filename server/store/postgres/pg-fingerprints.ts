@@ -206,7 +206,7 @@ export class PgFingerprints implements FingerprintStore {
     sessionId: string
   ): Promise<EnvironmentVersionRef[]> {
     const run = await client.query<{ fold: RunFold }>(
-      'SELECT fold FROM trail_runs WHERE session_id = $1',
+      'SELECT fold FROM trail_run_folds WHERE session_id = $1',
       [sessionId]
     );
     if (run.rows.length === 0) {

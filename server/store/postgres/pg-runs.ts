@@ -51,7 +51,7 @@ export interface PgPool {
 
 type EnvironmentVersion = NonNullable<SessionSummary['environments']>[number];
 
-/** What a run row keeps to fold on (trail_runs.fold). */
+/** What a run row keeps to fold on (trail_run_folds.fold). */
 export interface RunFold {
   acc: RunAccumulatorState;
   /** The session.started record's facts, once stored. */
@@ -201,7 +201,7 @@ export class PgRuns {
     }
     const ids = [...touched].sort();
     const locked = await client.query<{ session_id: string; fold: RunFold }>(
-      'SELECT session_id, fold FROM trail_runs WHERE session_id = ANY($1::text[]) ORDER BY session_id FOR UPDATE',
+      'SELECT session_id, fold FROM trail_run_folds WHERE session_id = ANY($1::text[]) ORDER BY session_id FOR UPDATE',
       [ids]
     );
     const rows = new Map<string, Folding>();
@@ -284,28 +284,48 @@ export class PgRuns {
         }
       }
     }
-    const records = [...rows].map(([id, row]) => rowRecord(id, row));
+    const folds: Record<string, unknown>[] = [];
+    const listed: Record<string, unknown>[] = [];
+    for (const [id, row] of rows) {
+      const { fold, summary, columns } = rowRecord(id, row);
+      folds.push({ session_id: id, fold, summary });
+      if (columns) {
+        listed.push(columns);
+      }
+    }
     await client.query(
-      `INSERT INTO trail_runs (session_id, fold, summary, started_ms,
+      `INSERT INTO trail_run_folds (session_id, fold, summary)
+       SELECT t.session_id, t.fold, t.summary
+       FROM jsonb_to_recordset($1::jsonb)
+         AS t(session_id text, fold jsonb, summary jsonb)
+       ON CONFLICT (session_id) DO UPDATE SET fold = EXCLUDED.fold,
+         summary = EXCLUDED.summary`,
+      [JSON.stringify(folds)]
+    );
+    if (listed.length === 0) {
+      return;
+    }
+    await client.query(
+      `INSERT INTO trail_runs (session_id, started_ms, started_at,
          notebook_path, kind, status, duration_ms, execution_count, tags,
          input_paths, input_hashes, params, metrics)
-       SELECT t.session_id, t.fold, t.summary, t.started_ms, t.notebook_path,
+       SELECT t.session_id, t.started_ms, t.started_at, t.notebook_path,
          t.kind, t.status, t.duration_ms, t.execution_count, t.tags,
          t.input_paths, t.input_hashes, t.params, t.metrics
-       FROM jsonb_to_recordset($1::jsonb) AS t(session_id text, fold jsonb,
-         summary jsonb, started_ms float8, notebook_path text, kind text,
+       FROM jsonb_to_recordset($1::jsonb) AS t(session_id text,
+         started_ms float8, started_at text, notebook_path text, kind text,
          status text, duration_ms float8, execution_count integer,
          tags text[], input_paths text[], input_hashes text[], params jsonb,
          metrics jsonb)
-       ON CONFLICT (session_id) DO UPDATE SET fold = EXCLUDED.fold,
-         summary = EXCLUDED.summary, started_ms = EXCLUDED.started_ms,
+       ON CONFLICT (session_id) DO UPDATE SET
+         started_ms = EXCLUDED.started_ms, started_at = EXCLUDED.started_at,
          notebook_path = EXCLUDED.notebook_path, kind = EXCLUDED.kind,
          status = EXCLUDED.status, duration_ms = EXCLUDED.duration_ms,
          execution_count = EXCLUDED.execution_count, tags = EXCLUDED.tags,
          input_paths = EXCLUDED.input_paths,
          input_hashes = EXCLUDED.input_hashes, params = EXCLUDED.params,
          metrics = EXCLUDED.metrics`,
-      [JSON.stringify(records)]
+      [JSON.stringify(listed)]
     );
   }
 
@@ -329,7 +349,7 @@ export class PgRuns {
           ' LEFT JOIN (SELECT NULL::text AS name, NULL::text AS display) AS o ON false';
       }
       const sort = page ? sortSql(q.sort, params) : null;
-      const where = ['r.summary IS NOT NULL'];
+      const where = ['true'];
       if (q.excludeIds && q.excludeIds.size > 0) {
         where.push(
           `NOT (r.session_id = ANY(${params.add([...q.excludeIds], 'text[]')}))`
@@ -353,12 +373,13 @@ export class PgRuns {
           values: params.values
         };
       }
-      if (q.after) {
-        where.push(sort.after(q.after, params));
-      }
+      const after = q.after ? sort.after(q.after, params) : 'true';
       const limit = params.add(q.limit + 1, 'float8');
+      // The narrow rows are sorted (each key read once per row: the inner
+      // select, kept apart by OFFSET 0); the page's summaries joined after.
+      const ordered = `SELECT s.session_id FROM (SELECT r.session_id, r.started_ms${sort.projection} FROM ${from} WHERE ${where.join(' AND ')}${sort.fenced ? ' OFFSET 0' : ''}) AS s WHERE ${after} ORDER BY ${sort.orderBy} LIMIT ${limit}`;
       return {
-        sql: `SELECT r.summary FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${sort.orderBy} LIMIT ${limit}`,
+        sql: `SELECT f.summary FROM unnest(ARRAY(${ordered})) WITH ORDINALITY AS p(id, i) JOIN trail_run_folds f ON f.session_id = p.id ORDER BY p.i`,
         values: params.values
       };
     };
@@ -385,7 +406,7 @@ export class PgRuns {
   /** See TrailStore.getRun. */
   async get(id: string, owners?: RunOwners): Promise<RunSummary | null> {
     const found = await this.db.pool.query<{ summary: RunSummary }>(
-      'SELECT summary FROM trail_runs WHERE session_id = $1 AND summary IS NOT NULL',
+      'SELECT summary FROM trail_run_folds WHERE session_id = $1 AND summary IS NOT NULL',
       [id]
     );
     return found.rows.length > 0
@@ -399,8 +420,7 @@ export class PgRuns {
     owners?: RunOwners
   ): Promise<RunNameCounts> {
     const excluded = [...(excludeIds ?? [])];
-    const kept =
-      'r.summary IS NOT NULL AND NOT (r.session_id = ANY($1::text[]))';
+    const kept = 'NOT (r.session_id = ANY($1::text[]))';
     const [params, metrics, tags, ids] = await Promise.all([
       this.db.pool.query<{ name: string; count: number }>(
         `SELECT k AS name, count(*)::int AS count FROM trail_runs r,
@@ -445,7 +465,7 @@ export class PgRuns {
     owners: RunOwners
   ): Promise<{ ids: string[]; names: string[]; displays: string[] }> {
     const all = await this.db.pool.query<{ session_id: string }>(
-      'SELECT session_id FROM trail_runs WHERE summary IS NOT NULL'
+      'SELECT session_id FROM trail_runs'
     );
     const ids: string[] = [];
     const names: string[] = [];
@@ -470,8 +490,18 @@ function folding(fold: RunFold): Folding {
   };
 }
 
-/** A row of trail_runs as written (jsonb_to_recordset's record). */
-function rowRecord(id: string, row: Folding): Record<string, unknown> {
+/**
+ * A fold as written back: its state, its summary, and the row of
+ * trail_runs (null while there is no run yet).
+ */
+function rowRecord(
+  id: string,
+  row: Folding
+): {
+  fold: RunFold;
+  summary: RunSummary | null;
+  columns: Record<string, unknown> | null;
+} {
   const fold: RunFold = {
     ...row.fold,
     acc: row.acc.state(),
@@ -480,23 +510,25 @@ function rowRecord(id: string, row: Folding): Record<string, unknown> {
   const session = sessionOfFold(id, fold);
   const summary = session ? row.acc.summary(session) : null;
   return {
-    session_id: id,
     fold,
     summary,
-    started_ms: summary ? startedMsOf(summary.startedAt) : null,
-    notebook_path: summary?.notebookPath ?? null,
-    kind: summary?.kind ?? null,
-    status: summary?.status ?? null,
-    duration_ms: summary?.durationMs ?? null,
-    execution_count: summary?.executionCount ?? null,
-    tags: summary?.tags ?? null,
-    input_paths: summary?.inputs.map(input => input.path) ?? null,
-    input_hashes:
-      summary?.inputs
+    columns: summary && {
+      session_id: id,
+      started_ms: startedMsOf(summary.startedAt),
+      started_at: summary.startedAt,
+      notebook_path: summary.notebookPath,
+      kind: summary.kind,
+      status: summary.status,
+      duration_ms: summary.durationMs,
+      execution_count: summary.executionCount,
+      tags: summary.tags,
+      input_paths: summary.inputs.map(input => input.path),
+      input_hashes: summary.inputs
         .map(input => input.sha256)
-        .filter((hash): hash is string => hash !== null) ?? null,
-    params: summary?.params ?? null,
-    metrics: summary?.metrics ?? null
+        .filter((hash): hash is string => hash !== null),
+      params: summary.params,
+      metrics: summary.metrics
+    }
   };
 }
 

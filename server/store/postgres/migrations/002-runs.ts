@@ -3,11 +3,13 @@
  * language) and "who already computed this?" read, kept in the append
  * transaction by pg-runs.ts and pg-fingerprints.ts.
  *
- * trail_runs: one row per session. `fold` is the state the run's fold
- * (RunAccumulator) goes on from, with the session facts the summary needs;
- * `summary` is the RunSummary as last folded (null while the session is
- * known only by environments or early annotations: no run yet). The other
- * columns repeat what filters and sorts read, so that SQL can: instants
+ * trail_run_folds: one row per session touched. `fold` is the state the
+ * run's fold (RunAccumulator) goes on from, with the session facts the
+ * summary needs; `summary` is the RunSummary as last folded (null while
+ * the session is known only by environments or early annotations: no run
+ * yet). trail_runs: one narrow row per run (what queries scan: ~0.3 KB a
+ * run, the folds and summaries apart), what filters and sorts read, so
+ * that SQL can: instants
  * as milliseconds (`started_ms`, what Date.parse gives), text compared
  * with COLLATE "C" (code point order, as compareText), params and metrics
  * as jsonb with GIN indexes (containment tests of `=`), list fields as
@@ -22,26 +24,29 @@ import type { Migration } from './index';
 const migration: Migration = {
   name: '002-runs',
   up: `
-CREATE TABLE trail_runs (
+CREATE TABLE trail_run_folds (
   session_id text COLLATE "C" PRIMARY KEY,
   fold jsonb NOT NULL,
-  summary jsonb,
-  started_ms double precision,
-  notebook_path text COLLATE "C",
-  kind text COLLATE "C",
-  status text COLLATE "C",
-  duration_ms double precision,
-  execution_count integer,
-  tags text[] COLLATE "C",
-  input_paths text[] COLLATE "C",
-  input_hashes text[] COLLATE "C",
-  params jsonb,
-  metrics jsonb
+  summary jsonb
 );
-CREATE INDEX trail_runs_started ON trail_runs (started_ms DESC, session_id)
-  WHERE summary IS NOT NULL;
-CREATE INDEX trail_runs_notebook ON trail_runs (notebook_path, started_ms DESC)
-  WHERE summary IS NOT NULL;
+
+CREATE TABLE trail_runs (
+  session_id text COLLATE "C" PRIMARY KEY,
+  started_ms double precision NOT NULL,
+  started_at text COLLATE "C" NOT NULL,
+  notebook_path text COLLATE "C" NOT NULL,
+  kind text COLLATE "C" NOT NULL,
+  status text COLLATE "C" NOT NULL,
+  duration_ms double precision,
+  execution_count integer NOT NULL,
+  tags text[] COLLATE "C" NOT NULL,
+  input_paths text[] COLLATE "C" NOT NULL,
+  input_hashes text[] COLLATE "C" NOT NULL,
+  params jsonb NOT NULL,
+  metrics jsonb NOT NULL
+);
+CREATE INDEX trail_runs_started ON trail_runs (started_ms DESC, session_id);
+CREATE INDEX trail_runs_notebook ON trail_runs (notebook_path, started_ms DESC);
 CREATE INDEX trail_runs_params ON trail_runs USING gin (params jsonb_path_ops);
 CREATE INDEX trail_runs_metrics ON trail_runs USING gin (metrics jsonb_path_ops);
 CREATE INDEX trail_runs_tags ON trail_runs USING gin (tags);
