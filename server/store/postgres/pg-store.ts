@@ -640,7 +640,8 @@ export class PgStore implements TrailStore {
 
   hasEvent(id: string): Promise<boolean> {
     return this.query(async () => {
-      const { rowCount } = await this.pool.query(
+      const { rowCount } = await this.prepared(
+        'has_event',
         'SELECT 1 FROM trail_events WHERE id = $1',
         [id]
       );
@@ -650,7 +651,8 @@ export class PgStore implements TrailStore {
 
   sessionOfEvent(id: string): Promise<string | undefined> {
     return this.query(async () => {
-      const { rows } = await this.pool.query<{ session_id: string }>(
+      const { rows } = await this.prepared<{ session_id: string }>(
+        'session_of_event',
         'SELECT session_id FROM trail_events WHERE id = $1',
         [id]
       );
@@ -660,7 +662,8 @@ export class PgStore implements TrailStore {
 
   sessionOfExecution(id: string): Promise<string | undefined> {
     return this.query(async () => {
-      const { rows } = await this.pool.query<{ session_id: string }>(
+      const { rows } = await this.prepared<{ session_id: string }>(
+        'session_of_execution',
         'SELECT session_id FROM trail_executions WHERE id = $1',
         [id]
       );
@@ -670,7 +673,8 @@ export class PgStore implements TrailStore {
 
   getSession(id: string): Promise<SessionSummary | null> {
     return this.query(async () => {
-      const { rows } = await this.pool.query<SummaryRow>(
+      const { rows } = await this.prepared<SummaryRow>(
+        'get_session',
         `SELECT ${SUMMARY_COLUMNS} FROM trail_sessions s WHERE s.id = $1`,
         [id]
       );
@@ -753,7 +757,8 @@ export class PgStore implements TrailStore {
 
   getExecution(id: string): Promise<ExecutionRecord | null> {
     return this.query(async () => {
-      const { rows } = await this.pool.query<RecordRow>(
+      const { rows } = await this.prepared<RecordRow>(
+        'get_execution',
         `SELECT ${RECORD_COLUMNS} FROM trail_executions e WHERE e.id = $1`,
         [id]
       );
@@ -802,9 +807,10 @@ export class PgStore implements TrailStore {
     id: string
   ): Promise<{ execution: ExecutionSummary | null } | null> {
     return this.query(async () => {
-      const { rows } = await this.pool.query<
+      const { rows } = await this.prepared<
         { known: boolean } & Partial<RecordRow>
       >(
+        'previous_execution',
         `SELECT true AS known, p.record, p.captures
          FROM trail_executions x
          LEFT JOIN LATERAL (
@@ -833,7 +839,8 @@ export class PgStore implements TrailStore {
 
   getEnvironment(id: string): Promise<EnvironmentSnapshot | null> {
     return this.query(async () => {
-      const { rows } = await this.pool.query<{ captured_at: string }>(
+      const { rows } = await this.prepared<{ captured_at: string }>(
+        'environment',
         `SELECT captured_at FROM trail_environments WHERE environment_id = $1
          ORDER BY captured_ms, n LIMIT 1`,
         [id]
@@ -844,7 +851,7 @@ export class PgStore implements TrailStore {
 
   listSteps(sessionId: string): Promise<StepRecord[] | null> {
     return this.query(async () => {
-      const { rows } = await this.pool.query<{
+      const { rows } = await this.prepared<{
         seq: number;
         id: string;
         cell_id: string | null;
@@ -852,6 +859,7 @@ export class PgStore implements TrailStore {
         started_text: string;
         duration_ms: number;
       }>(
+        'steps',
         `SELECT seq, id, cell_id, status, started_text, duration_ms
          FROM trail_executions WHERE session_id = $1 ORDER BY seq, id`,
         [sessionId]
@@ -872,7 +880,8 @@ export class PgStore implements TrailStore {
 
   replaysOf(id: string): Promise<string[]> {
     return this.query(async () => {
-      const { rows } = await this.pool.query<{ id: string }>(
+      const { rows } = await this.prepared<{ id: string }>(
+        'replays',
         `SELECT id FROM trail_sessions WHERE lineage_session_id = $1
          ORDER BY record_n`,
         [id]
@@ -883,7 +892,8 @@ export class PgStore implements TrailStore {
 
   listStructures(sessionId: string): Promise<StructureSnapshotRecord[]> {
     return this.query(async () => {
-      const { rows } = await this.pool.query<StructureSnapshotRecord>(
+      const { rows } = await this.prepared<StructureSnapshotRecord>(
+        'structures',
         `SELECT from_seq AS "fromSeq", cells FROM trail_structures
          WHERE session_id = $1 ORDER BY from_seq, n`,
         [sessionId]
@@ -894,7 +904,8 @@ export class PgStore implements TrailStore {
 
   structureCount(sessionId: string): Promise<number> {
     return this.query(async () => {
-      const { rows } = await this.pool.query<{ count: number }>(
+      const { rows } = await this.prepared<{ count: number }>(
+        'structure_count',
         'SELECT count(*)::int AS count FROM trail_structures WHERE session_id = $1',
         [sessionId]
       );
@@ -1007,11 +1018,24 @@ export class PgStore implements TrailStore {
   }
 
   private async sessionExists(id: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.prepared(
+      'session_exists',
       'SELECT 1 FROM trail_sessions WHERE id = $1',
       [id]
     );
     return (rowCount ?? 0) > 0;
+  }
+
+  /**
+   * A query prepared once per connection under `name` (the fixed reads by
+   * key: parsed and planned once, not on every call).
+   */
+  private prepared<R extends pg.QueryResultRow>(
+    name: string,
+    text: string,
+    values: unknown[]
+  ): Promise<pg.QueryResult<R>> {
+    return this.pool.query<R>({ name: `trail_store_${name}`, text, values });
   }
 
   /** Runs a read, its connection failures reported as 503s. */
