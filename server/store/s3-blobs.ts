@@ -93,6 +93,12 @@ export interface S3BlobStoreOptions {
  */
 const HEAD_FIRST_BYTES = 256 * 1024;
 
+/** What the SDK says of the answer an error came with, if any. */
+interface ResponseMetadata {
+  httpStatusCode?: number;
+  attempts?: number;
+}
+
 /** What the SDK puts on a network failure (the error codes Node gives). */
 interface NetworkError {
   name?: string;
@@ -349,6 +355,11 @@ function describeEndpoint(endpoint: string): string {
 
 /** A short code for a failure: the S3 error code, Node's error code, or the kind of timeout. */
 function failureCode(err: unknown): string {
+  const status = (err as { $metadata?: ResponseMetadata } | null)?.$metadata
+    ?.httpStatusCode;
+  if (!(err instanceof S3ServiceException) && status) {
+    return `HTTP ${status}`;
+  }
   if (err instanceof S3ServiceException) {
     const status = err.$metadata?.httpStatusCode;
     // An error without a body (a HEAD's, some policy refusals) has only
@@ -404,14 +415,20 @@ function networkCode(net: NetworkError): string | undefined {
  * message (a signature error's message echoes what was signed).
  */
 function failureReason(err: unknown): string {
+  const metadata = (err as { $metadata?: ResponseMetadata } | null)?.$metadata;
+  const attempts = metadata?.attempts;
+  const tried = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
   if (err instanceof S3ServiceException) {
-    const status = err.$metadata?.httpStatusCode;
+    const status = metadata?.httpStatusCode;
     const code = failureCode(err);
-    const attempts = err.$metadata?.attempts;
-    const tried = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
     return status && !code.startsWith('HTTP')
       ? `${code} (HTTP ${status})${tried}`
       : `${code}${tried}`;
+  }
+  if (metadata?.httpStatusCode) {
+    // An answer that is no S3 error document (an HTML page of a proxy or
+    // a crashed server): its status is all there is to say.
+    return `HTTP ${metadata.httpStatusCode}${tried}`;
   }
   const net = (err ?? {}) as NetworkError;
   if (net.name === 'TimeoutError') {

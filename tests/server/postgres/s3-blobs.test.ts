@@ -132,6 +132,12 @@ async function faultyProxy(): Promise<{
         puts++;
         if (refusals > 0) {
           refusals--;
+          if (refusal.code === 'html') {
+            // What a crashed server or a proxy's error page answers.
+            res.writeHead(refusal.status, { 'content-type': 'text/html' });
+            res.end('<!doctype html><title>Internal Server Error</title>');
+            return;
+          }
           res.writeHead(refusal.status, { 'content-type': 'application/xml' });
           res.end(
             `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${refusal.code}</Code>` +
@@ -515,6 +521,12 @@ describe('S3BlobStore', () => {
       const err = await failureOf(store.put(sha256(other), other));
       expect(proxy.puts).toBe(3);
       expectUnavailable(err, /SlowDown \(HTTP 503\) after 3 attempts/);
+
+      // An answer that is no S3 error document: its status, retried.
+      proxy.refuse(10, 500, 'html');
+      const html = await failureOf(store.put(sha256(other), other));
+      expect(proxy.puts).toBe(3);
+      expectUnavailable(html, /: HTTP 500 after 3 attempts\.$/);
 
       // A refusal is final: no retry.
       proxy.refuse(10, 403, 'AccessDenied');
