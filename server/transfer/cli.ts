@@ -175,9 +175,14 @@ export function migrateFromDataFolder(
         );
         comparisonTable(report.comparison).forEach(line => output.out(line));
         if (!report.comparison.same) {
+          const more = report.comparison.kinds.some(
+            k => k.target.count > k.source.count
+          );
           output.err(
-            'error: the database differs from the data folder (see DIFFERS above); ' +
-              'run the migration again to complete it'
+            'error: the database differs from the data folder (see DIFFERS above): ' +
+              (more
+                ? 'it holds more than the folder (another history, or servers writing to it)'
+                : 'run the migration again to complete it')
           );
           return 1;
         }

@@ -55,8 +55,8 @@ export async function migrateHistory(
   const sourcePeople = await source.people();
   const people = await target.addPeople(sourcePeople);
   say(
-    `people: ${people.users} of ${sourcePeople.users.length} users and ` +
-      `${people.tokens} of ${sourcePeople.tokens.length} tokens copied (the rest were there)`
+    `people: ${copied(people.users, sourcePeople.users.length, 'users')}, ` +
+      copied(people.tokens, sourcePeople.tokens.length, 'tokens')
   );
 
   let factsCopied = 0;
@@ -77,9 +77,7 @@ export async function migrateHistory(
     }
   }
   await flushFacts();
-  say(
-    `access facts: ${factsCopied} of ${factsSeen} copied (the rest were there)`
-  );
+  say(`access facts: ${copied(factsCopied, factsSeen, 'facts')}`);
 
   let eventsCopied = 0;
   let eventsPresent = 0;
@@ -152,4 +150,14 @@ export async function migrateHistory(
     nothingToDo,
     comparison
   };
+}
+
+/** "3 of 5 users copied (2 were there)", "no users". */
+function copied(count: number, of: number, what: string): string {
+  if (of === 0) {
+    return `no ${what}`;
+  }
+  return count === of
+    ? `${count} ${what} copied`
+    : `${count} of ${of} ${what} copied (${of - count} were there)`;
 }

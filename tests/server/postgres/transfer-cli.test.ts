@@ -140,6 +140,14 @@ it('migrates a data folder into PostgreSQL, and a second run says there is nothi
   expect(again.out).toContain(
     'nothing to copy: the database already held all of it; both sides match'
   );
+  // The imported copy has the same history but no tokens: the database
+  // holds more than it.
+  const other = await cli('migrate', '--from', join(root, 'copy'), '--to', url);
+  expect(other.code).toBe(1);
+  expect(other.out).toMatch(/^token +0 +3 +DIFFERS/m);
+  expect(other.err).toContain(
+    'error: the database differs from the data folder (see DIFFERS above): it holds more than the folder'
+  );
   const missing = await cli('migrate', '--from', source);
   expect(missing.code).toBe(2);
   expect(missing.err).toContain('migrate --from <dir> needs --to <url>');
