@@ -67,6 +67,8 @@ function listen(server: Server, options: ServerOptions): Promise<number> {
 
 /** How long requests in flight get to finish after SIGTERM. */
 const DRAIN_MS = 10_000;
+/** How long the store, followers and pool get to close after that. */
+const CLOSE_MS = 15_000;
 
 async function serve(options: ServerOptions): Promise<number> {
   maskInLogs(options.database);
@@ -157,12 +159,19 @@ async function serve(options: ServerOptions): Promise<number> {
     await closed;
     clearInterval(idle);
     clearTimeout(force);
+    // A database cut off without a reset can hold a query (and the pool's
+    // end) for minutes: the process does not wait for it forever.
+    const stuck = setTimeout(() => {
+      log(`closing the backend took over ${CLOSE_MS / 1000} s; exiting`);
+      process.exit(1);
+    }, CLOSE_MS);
     try {
       await backend.close();
     } catch (err) {
       log('closing the backend failed:', err);
       process.exit(1);
     }
+    clearTimeout(stuck);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
