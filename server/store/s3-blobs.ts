@@ -7,9 +7,10 @@
  * and a bucket that refuses is a 503 `blob_store_unavailable`, never a
  * half-stored ingest.
  *
- * Keys are content addresses, `<prefix>/<sha256[0:2]>/<sha256>`, as the
- * file store's blob folder names them: a put of content already there
- * changes nothing. Endpoint, region and credentials come from the usual AWS
+ * Keys are content addresses, `<prefix>/<sha256[0:2]>/<sha256>` (the
+ * first two hex digits spread them over 256 key prefixes): a put of
+ * content already there changes nothing, and a read checks that the bytes
+ * still hash to their name. Endpoint, region and credentials come from the usual AWS
  * variables and the SDK's default chain (profiles, instance roles), so the
  * URL names only the place: `s3://bucket/prefix`.
  */
