@@ -139,6 +139,11 @@ async function serve(options: ServerOptions): Promise<number> {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
+      // A second Ctrl-C: the person does not want to wait.
+      if (signal === 'SIGINT') {
+        log('SIGINT again: exiting without waiting');
+        process.exit(1);
+      }
       return;
     }
     stopping = true;
