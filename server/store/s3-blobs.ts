@@ -10,9 +10,9 @@
  * Keys are content addresses, `<prefix>/<sha256[0:2]>/<sha256>` (the
  * first two hex digits spread them over 256 key prefixes): a put of
  * content already there changes nothing, and a read checks that the bytes
- * still hash to their name. Endpoint, region and credentials come from the usual AWS
- * variables and the SDK's default chain (profiles, instance roles), so the
- * URL names only the place: `s3://bucket/prefix`.
+ * still hash to their name. Endpoint, region and credentials come from the
+ * usual AWS variables and the SDK's default chain (profiles, instance
+ * roles), so the URL names only the place: `s3://bucket/prefix`.
  */
 import { createHash } from 'node:crypto';
 import {
