@@ -103,6 +103,23 @@ function endOptions(command: Command, verb: string): Command {
     );
 }
 
+/** Least time between two progress lines, in ms. */
+const PROGRESS_MS = 5000;
+
+/** A progress callback that prints at most one line every few seconds. */
+function every(
+  output: Output,
+  line: (n: number) => string
+): (n: number) => void {
+  let last = Date.now();
+  return n => {
+    if (Date.now() - last >= PROGRESS_MS) {
+      last = Date.now();
+      output.err(line(n));
+    }
+  };
+}
+
 /** Opens the end the options name. */
 async function openEnd(
   options: EndOptions,
@@ -229,7 +246,11 @@ export function addTransferCommands(
       }
       return withEnd(await openEnd(opts, false, output), async end => {
         if (opts.parquet) {
-          const rows = await exportParquet(end, resolve(opts.parquet));
+          const rows = await exportParquet(
+            end,
+            resolve(opts.parquet),
+            every(output, n => `executions: ${n} written`)
+          );
           output.out(
             `wrote ${rows.executions} executions, ${rows.params} params and ` +
               `${rows.metrics} metrics to ${resolve(opts.parquet)}`
@@ -237,8 +258,10 @@ export function addTransferCommands(
           return 0;
         }
         const out = resolve(opts.out!);
-        const summary = await exportHistory(end, out, n =>
-          output.err(`events: ${n}`)
+        const summary = await exportHistory(
+          end,
+          out,
+          every(output, n => `events: ${n} written`)
         );
         if (summary.missingBlobs.length > 0) {
           output.err(
@@ -267,7 +290,11 @@ export function addTransferCommands(
   ).action(async (opts: EndOptions & { in: string }) => {
     code = await guarded(output, async () =>
       withEnd(await openEnd(opts, true, output), async end => {
-        const summary = await importHistory(resolve(opts.in), end);
+        const summary = await importHistory(
+          resolve(opts.in),
+          end,
+          every(output, n => `events: ${n} stored or found there`)
+        );
         output.out(
           `imported ${summary.eventsStored} events (${summary.eventsPresent} were there), ` +
             `${summary.factsStored} access facts, ${summary.people.users} users`
