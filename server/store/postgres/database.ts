@@ -20,6 +20,13 @@ export interface DatabaseLog {
 const POOL_SIZE = 10;
 /** How long a query waits for a connection before it fails as unavailable. */
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * How long PostgreSQL lets a transaction of ours sit idle before it ends
+ * the session: a server frozen mid-append (stopped, cut off) then releases
+ * the appends' lock instead of holding every other server's appends until
+ * TCP gives up on it. Our transactions are busy from BEGIN to COMMIT.
+ */
+const IDLE_IN_TRANSACTION_MS = 30_000;
 /** Delays between attempts to connect a listener again. */
 const LISTEN_RETRY_MS = [100, 250, 500, 1000, 2000];
 
@@ -57,13 +64,20 @@ function quoteIdent(name: string): string {
  */
 export function openDatabase(
   url: string,
-  options: { log?: DatabaseLog; poolSize?: number } = {}
+  options: {
+    log?: DatabaseLog;
+    poolSize?: number;
+    /** See {@link IDLE_IN_TRANSACTION_MS} (tests shorten it). */
+    idleInTransactionMs?: number;
+  } = {}
 ): PgDatabase {
   const log = options.log ?? { warn: (m: string) => console.warn(m) };
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? POOL_SIZE,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout:
+      options.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS,
     keepAlive: true
   });
   // An idle client whose server went away emits here; without a handler

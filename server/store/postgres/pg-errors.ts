@@ -22,7 +22,8 @@ const SOCKET_CODES = new Set([
 /**
  * SQLSTATEs of a server that is going away or not accepting connections:
  * class 08 (connection exception), 57P01-57P03 (shut down, crashed, not
- * yet accepting), 53300 (too many connections).
+ * yet accepting), 53300 (too many connections), 25P03 (the session was
+ * ended for idling in a transaction: nothing of it committed).
  */
 function isUnavailableState(code: string): boolean {
   return (
@@ -30,7 +31,8 @@ function isUnavailableState(code: string): boolean {
     code === '57P01' ||
     code === '57P02' ||
     code === '57P03' ||
-    code === '53300'
+    code === '53300' ||
+    code === '25P03'
   );
 }
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { promisify } from 'node:util';
 import {
+  isUnavailable,
   openDatabase,
   type PgDatabase
 } from '../../../server/store/postgres/database';
@@ -209,6 +210,34 @@ describe('PostgreSQL store faults', () => {
     });
     expect(await count(db, 'trail_events')).toBe(6);
     expect((await store.getSession(s.session.id))?.executionCount).toBe(5);
+  });
+
+  it("ends a transaction left idle holding the appends' lock, so other servers go on", async () => {
+    const { url } = await freshStore();
+    const frozen = openDatabase(url, {
+      log: quiet,
+      poolSize: 2,
+      idleInTransactionMs: 1000
+    });
+    opened.push(frozen);
+    // A server that took the lock and then stopped answering.
+    const held = await frozen.pool.connect();
+    held.on('error', () => undefined);
+    await held.query('BEGIN; SELECT pg_advisory_xact_lock(7400717)');
+    const other = openDatabase(url, { log: quiet, poolSize: 2 });
+    opened.push(other);
+    const store = await PgStore.open(other);
+    const s = sessionEvent();
+    const started = Date.now();
+    await expect(store.append([s])).resolves.toEqual({
+      accepted: [s.id],
+      duplicates: []
+    });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    // The frozen one, awake again, learns its transaction is gone: 503.
+    const late = await held.query('SELECT 1').catch(err => err);
+    expect(isUnavailable(late)).toBe(true);
+    held.release(true);
   });
 
   it('leaves nothing of an append whose transaction fails', async () => {
