@@ -35,7 +35,10 @@ export class SqlParams {
   readonly values: unknown[] = [];
 
   /** A placeholder for `value`, cast to `type` (`$3::float8`). */
-  add(value: unknown, type: 'text' | 'float8' | 'boolean' | 'text[]'): string {
+  add(
+    value: unknown,
+    type: 'text' | 'float8' | 'boolean' | 'text[]' | 'jsonb'
+  ): string {
     this.values.push(value);
     return `$${this.values.length}::${type}`;
   }
@@ -184,6 +187,34 @@ export function filterSql(node: FilterNode, params: SqlParams): string {
       );
     }
   }
+}
+
+/**
+ * Tests implied by a filter that its GIN indexes answer (containment):
+ * for each `=` on a param, a metric figure or a tag among the filter's
+ * top-level conjuncts, `params @> {name: value}` and the like. Adding them
+ * changes no answer (each holds wherever the filter does) and lets
+ * PostgreSQL find the runs of a selective filter by index.
+ */
+export function indexHints(node: FilterNode, params: SqlParams): string[] {
+  const conjuncts = node.op === 'and' ? node.args : [node];
+  const hints: string[] = [];
+  for (const c of conjuncts) {
+    if (c.op !== '=') {
+      continue;
+    }
+    const { field, value } = c;
+    if (field.field === 'params') {
+      const doc = { [field.name]: value };
+      hints.push(`r.params @> ${params.add(JSON.stringify(doc), 'jsonb')}`);
+    } else if (field.field === 'metrics' && typeof value === 'number') {
+      const doc = { [field.name]: { [field.stat]: value } };
+      hints.push(`r.metrics @> ${params.add(JSON.stringify(doc), 'jsonb')}`);
+    } else if (field.field === 'tag' && typeof value === 'string') {
+      hints.push(`r.tags @> ARRAY[${params.add(value, 'text')}]`);
+    }
+  }
+  return hints;
 }
 
 /** The shape of one value a test looks at. */

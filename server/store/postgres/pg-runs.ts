@@ -39,6 +39,7 @@ import type {
 import {
   SqlParams,
   filterSql,
+  indexHints,
   sortSql,
   startedMsOf,
   usesAuthor
@@ -365,6 +366,7 @@ export class PgRuns {
         where.push(`r.started_ms < ${params.add(q.to, 'float8')}`);
       }
       if (q.filter) {
+        where.push(...indexHints(q.filter, params));
         where.push(filterSql(q.filter, params));
       }
       if (!sort) {
