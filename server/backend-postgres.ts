@@ -15,8 +15,12 @@ import type { Principal } from './access/directory';
 import { TeamAccess } from './access/team';
 import type { AppRuntime, BackendHealth } from './app';
 import type { Backend, BackendLog } from './backend';
-import { describeDatabase, waitForDatabase } from './database-wait';
-import { openDatabase } from './store/postgres/database';
+import {
+  DATABASE_RETRY_MS,
+  describeDatabase,
+  waitForDatabase
+} from './database-wait';
+import { isUnavailable, openDatabase } from './store/postgres/database';
 import { PgDirectory } from './store/postgres/pg-directory';
 import { PgFollower } from './store/postgres/pg-follower';
 import { PgOwnership } from './store/postgres/pg-ownership';
@@ -70,7 +74,8 @@ async function partHealth(
  * Opens the PostgreSQL backend; see the module comment. Waits for the
  * database (up to `waitSeconds`), migrates the schema, reads the access
  * facts and the team into memory, and follows other servers' writes from
- * `attach` on.
+ * `attach` on. A database that stops answering while this happens (a
+ * restart, a failover) is waited for again within the same budget.
  */
 export async function openPostgresBackend(
   options: PostgresBackendOptions,
@@ -79,6 +84,54 @@ export async function openPostgresBackend(
 ): Promise<Backend> {
   // A wrong bucket URL is a configuration error: said before any wait.
   const s3 = options.blobs ? S3BlobStore.fromUrl(options.blobs) : null;
+  const deadline = Date.now() + options.waitSeconds * 1000;
+  try {
+    for (;;) {
+      const waitSeconds = Math.max(
+        0,
+        Math.floor((deadline - Date.now()) / 1000)
+      );
+      try {
+        return await openOnce(options, s3, waitSeconds, owner, log);
+      } catch (err) {
+        if (!isUnavailable(err) || Date.now() + DATABASE_RETRY_MS > deadline) {
+          throw err;
+        }
+        log(
+          `PostgreSQL at ${describeDatabase(options.database)} stopped ` +
+            `answering while the server started (${reasonOf(err)}); waiting again`
+        );
+        await new Promise(r => setTimeout(r, DATABASE_RETRY_MS));
+      }
+    }
+  } catch (err) {
+    await s3?.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The code of a connection failure, for a log line (no address). */
+function reasonOf(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && code !== 'database_unavailable') {
+    return code;
+  }
+  const message = (err as { message?: unknown }).message;
+  return (
+    (typeof message === 'string' &&
+      /unavailable \((.+?)\)/.exec(message)?.[1]) ||
+    'database_unavailable'
+  );
+}
+
+/** One attempt at {@link openPostgresBackend}; closes what it opened on failure. */
+async function openOnce(
+  options: PostgresBackendOptions,
+  s3: S3BlobStore | null,
+  waitSeconds: number,
+  owner: Principal,
+  log: BackendLog
+): Promise<Backend> {
   const closers: (() => Promise<void>)[] = [
     async () => {
       await s3?.close();
@@ -98,9 +151,17 @@ export async function openPostgresBackend(
       throw failure;
     }
   };
+  /** What a failed attempt closes: all but the bucket's client. */
+  const closeAttempt = async (): Promise<void> => {
+    closers.shift();
+    await closeAll().catch(() => undefined);
+  };
+  const url = options.database;
   try {
-    await waitForDatabase(options.database, options.waitSeconds, m => log(m));
-    const db = openDatabase(options.database, {
+    await waitForDatabase(url, waitSeconds, m => log(m), {
+      configuredSeconds: options.waitSeconds
+    });
+    const db = openDatabase(url, {
       log: { warn: m => log(m) }
     });
     closers.push(() => db.close());
@@ -129,7 +190,7 @@ export async function openPostgresBackend(
     });
     closers.push(() => follower.close());
     log(
-      `opened PostgreSQL at ${describeDatabase(options.database)} ` +
+      `opened PostgreSQL at ${describeDatabase(url)} ` +
         `(blobs in ${s3 ? 'S3' : 'the database'}) in ${Date.now() - started} ms`
     );
 
@@ -167,7 +228,7 @@ export async function openPostgresBackend(
       close: () => (closing ??= closeAll())
     };
   } catch (err) {
-    await closeAll().catch(() => undefined);
+    await closeAttempt();
     throw err;
   }
 }

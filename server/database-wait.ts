@@ -143,9 +143,14 @@ export async function waitForDatabase(
   url: string,
   waitSeconds: number,
   log: (message: string) => void,
-  options: { retryMs?: number } = {}
+  options: {
+    retryMs?: number;
+    /** The --database-wait the message names (default `waitSeconds`). */
+    configuredSeconds?: number;
+  } = {}
 ): Promise<void> {
   const retryMs = options.retryMs ?? DATABASE_RETRY_MS;
+  const configured = options.configuredSeconds ?? waitSeconds;
   const where = describeDatabase(url);
   const started = Date.now();
   let lastReason: string | null = null;
@@ -169,7 +174,7 @@ export async function waitForDatabase(
       if (waited + retryMs > waitSeconds * 1000) {
         throw new DatabaseWaitError(
           `cannot reach PostgreSQL at ${where} (${reason}); gave up after ` +
-            `${Math.round(waited / 1000)} s (--database-wait ${waitSeconds})`
+            `${Math.round(waited / 1000)} s (--database-wait ${configured})`
         );
       }
       if (reason !== lastReason) {
