@@ -8,6 +8,7 @@
  * 2,000 runs by default; TRAIL_RUNS_SCALE=100000 measures the bench's
  * scale (measured only: the memory store is too slow to fill there).
  */
+import { readFileSync } from 'node:fs';
 import { Pool } from 'pg';
 import type { TrailEvent } from '../../../src/records/schema';
 import { parseFilter, parseSort } from '../../../src/records/runs/filter';
@@ -203,5 +204,51 @@ describe(`run queries over ${SCALE} runs`, () => {
     process.stdout.write(
       `run queries over ${SCALE} runs on PostgreSQL\n${lines.join('\n')}\n`
     );
+  }, 600_000);
+
+  /**
+   * The CPU one PostgreSQL backend spends on each query (page and count on
+   * one connection, no parallel workers), read from /proc: what a query
+   * costs whatever else the machine runs (wall times on a loaded machine
+   * say more about the load). Needs the server on this machine.
+   */
+  it('prints the CPU time PostgreSQL spends per query', async () => {
+    const url = process.env.TRAIL_RUNS_DB;
+    if (!url) {
+      return;
+    }
+    const single = new Pool({
+      connectionString: url,
+      max: 1,
+      options: '-c max_parallel_workers_per_gather=0'
+    });
+    try {
+      const { rows } = await single.query('SELECT pg_backend_pid() AS pid');
+      const stat = (): number => {
+        const fields = readFileSync(`/proc/${rows[0].pid}/stat`, 'utf8')
+          .split(') ')[1]
+          .split(' ');
+        // utime and stime (fields 14 and 15), in clock ticks of 10 ms.
+        return (Number(fields[11]) + Number(fields[12])) * 10;
+      };
+      const cpuRuns = new PgRuns({ pool: single });
+      const lines: string[] = [];
+      for (const [name, q] of QUERIES) {
+        await cpuRuns.query({ ...q, limit: 100 });
+        const before = stat();
+        const repeats = 10;
+        for (let i = 0; i < repeats; i++) {
+          await cpuRuns.query({ ...q, limit: 100 });
+        }
+        lines.push(
+          `${name}: ${((stat() - before) / repeats).toFixed(0)} ms CPU (page and total)`
+        );
+      }
+      process.stdout.write(
+        `PostgreSQL CPU per query over ${SCALE} runs\n${lines.join('\n')}\n`
+      );
+    } finally {
+      await single.end();
+    }
   }, 600_000);
 });
