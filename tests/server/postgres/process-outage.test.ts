@@ -10,6 +10,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import {
+  connect,
+  createServer as createNetServer,
+  type AddressInfo,
+  type Socket
+} from 'node:net';
+import {
   buildServer,
   CLI,
   exitOf,
@@ -158,6 +164,56 @@ describe('a database down', () => {
     expect((await post(server, [session])).accepted).toHaveLength(1);
     await server.stop();
     expect(server.child.exitCode).toBe(0);
+  });
+
+  it('waits again for a database that stops answering while the server starts', async () => {
+    // A proxy in front of the cluster: it lets the first connection (the
+    // start's probe) through, then cuts every new one for 3 s.
+    const target = new URL(await database());
+    let passed = 0;
+    let cutUntil = 0;
+    const sockets = new Set<Socket>();
+    const proxy = createNetServer(client => {
+      sockets.add(client);
+      client.on('close', () => sockets.delete(client));
+      if (passed > 0 && cutUntil === 0) {
+        cutUntil = Date.now() + 3_000;
+      }
+      if (Date.now() < cutUntil) {
+        client.destroy();
+        return;
+      }
+      passed++;
+      const upstream = connect(Number(target.port), '127.0.0.1');
+      sockets.add(upstream);
+      upstream.on('close', () => sockets.delete(upstream));
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r));
+    const url = new URL(target);
+    url.port = String((proxy.address() as AddressInfo).port);
+    try {
+      const server = running(
+        await startCli(serverArgs({ database: url.toString() }))
+      );
+      servers.push(server);
+      expect(server.line.event).toBe('listening');
+      expect(server.stderr()).toContain(
+        'stopped answering while the server started'
+      );
+      expect(server.stderr()).not.toContain(PASSWORD);
+      const session = sessionEvent();
+      expect((await post(server, [session])).accepted).toHaveLength(1);
+      await server.stop();
+      expect(server.child.exitCode).toBe(0);
+    } finally {
+      for (const socket of sockets) {
+        socket.destroy();
+      }
+      await new Promise(r => proxy.close(r));
+    }
   });
 
   it('gives up after --database-wait with exit 1 and the reason', async () => {
