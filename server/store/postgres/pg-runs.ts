@@ -54,7 +54,12 @@ type EnvironmentVersion = NonNullable<SessionSummary['environments']>[number];
 
 /** What a run row keeps to fold on (trail_run_folds.fold). */
 export interface RunFold {
-  acc: RunAccumulatorState;
+  /**
+   * The accumulator's state, its executions' seqs as ranges (a session of
+   * 10,000 cells keeps a few pairs, not 10,000 numbers, rewritten at every
+   * batch).
+   */
+  acc: StoredAccumulator;
   /** The session.started record's facts, once stored. */
   record: Pick<RunSession, 'notebookPath' | 'startedAt' | 'lineage'> | null;
   /** How many executions are stored (the session exists with one). */
@@ -71,7 +76,7 @@ export interface RunFold {
 
 function emptyFold(): RunFold {
   return {
-    acc: new RunAccumulator().state(),
+    acc: storedState(new RunAccumulator().state()),
     record: null,
     executions: 0,
     derived: null,
@@ -484,10 +489,41 @@ export class PgRuns {
   }
 }
 
+/** An accumulator state as a fold keeps it: seqs as [first, last] runs. */
+export type StoredAccumulator = Omit<RunAccumulatorState, 'seqs'> & {
+  seqRanges: [number, number][];
+};
+
+function storedState(state: RunAccumulatorState): StoredAccumulator {
+  const { seqs, ...rest } = state;
+  const sorted = [...seqs].sort((a, b) => a - b);
+  const seqRanges: [number, number][] = [];
+  for (const seq of sorted) {
+    const last = seqRanges[seqRanges.length - 1];
+    if (last && seq === last[1] + 1) {
+      last[1] = seq;
+    } else {
+      seqRanges.push([seq, seq]);
+    }
+  }
+  return { ...rest, seqRanges };
+}
+
+function accumulatorState(stored: StoredAccumulator): RunAccumulatorState {
+  const { seqRanges, ...rest } = stored;
+  const seqs: number[] = [];
+  for (const [first, last] of seqRanges) {
+    for (let seq = first; seq <= last; seq++) {
+      seqs.push(seq);
+    }
+  }
+  return { ...rest, seqs };
+}
+
 function folding(fold: RunFold): Folding {
   return {
     fold,
-    acc: RunAccumulator.fromState(fold.acc),
+    acc: RunAccumulator.fromState(accumulatorState(fold.acc)),
     early: new Map(fold.early)
   };
 }
@@ -506,7 +542,7 @@ function rowRecord(
 } {
   const fold: RunFold = {
     ...row.fold,
-    acc: row.acc.state(),
+    acc: storedState(row.acc.state()),
     early: [...row.early]
   };
   const session = sessionOfFold(id, fold);
