@@ -15,6 +15,7 @@ import type { UserRecord } from '../access/directory';
 import type { StoredEvent } from '../store/types';
 import type { ContentCounts, ExportedToken } from './export-format';
 import { readExport } from './export-reader';
+import { appendBatch } from './append-batch';
 import { FactMatch } from './fact-match';
 import type { HistoryEnd, PeopleAdded } from './history-end';
 
@@ -77,7 +78,7 @@ export async function importHistory(
     if (events.length === 0) {
       return;
     }
-    const result = await target.store.append(events, blobs);
+    const result = await appendBatch(target, events, blobs);
     summary.eventsStored += result.accepted.length;
     summary.eventsPresent += result.duplicates.length;
     events = [];

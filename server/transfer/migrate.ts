@@ -16,6 +16,7 @@ import type { Fact } from '../access/access-log';
 import type { StoredEvent } from '../store/types';
 import { compareEnds, type Comparison } from './compare';
 import { citedBlobs } from './export-format';
+import { appendBatch } from './append-batch';
 import { FactMatch } from './fact-match';
 import type { HistoryEnd, PeopleAdded } from './history-end';
 
@@ -115,7 +116,7 @@ export async function migrateHistory(
           }
         }
       }
-      const result = await target.store.append(events, blobs);
+      const result = await appendBatch(target, events, blobs);
       eventsCopied += result.accepted.length;
       eventsPresent += result.duplicates.length;
       seen += events.length;

@@ -14,11 +14,16 @@ import { PgOwnership } from '../../../server/store/postgres/pg-ownership';
 import { compareEnds } from '../../../server/transfer/compare';
 import { exportHistory } from '../../../server/transfer/export';
 import { openFileEnd } from '../../../server/transfer/file-end';
-import type { HistoryEnd } from '../../../server/transfer/history-end';
+import {
+  TransferError,
+  type HistoryEnd
+} from '../../../server/transfer/history-end';
+import { FileStore } from '../../../server/store/file-store';
 import { importHistory } from '../../../server/transfer/import';
 import { migrateHistory } from '../../../server/transfer/migrate';
 import { openPostgresEnd } from '../../../server/transfer/pg-end';
 import { stopStarted, testBucket, testDatabase } from '../support/postgres';
+import { executionEvent, sessionEvent } from '../support/records';
 import {
   blobsOf,
   eventsOf,
@@ -253,5 +258,30 @@ describe('an interrupted migration (blobs in the database)', () => {
     expect(report.eventsCopied).toBe(seeded.events - 20);
     expect(report.eventsPresent).toBe(20);
     expect(report.comparison.same).toBe(true);
+  });
+});
+
+describe('a history PostgreSQL cannot hold whole', () => {
+  it('stops the migration naming the event with a NUL character', async () => {
+    const dir = join(root, 'nul');
+    const files = await FileStore.open(dir);
+    const s = sessionEvent();
+    const x = executionEvent(s.session.id, 1);
+    x.execution.outputs[0] = {
+      output_type: 'stream',
+      name: 'stdout',
+      text: 'a\u0000b'
+    };
+    await files.append([s, x]);
+    await files.close();
+    const from = await track(openFileEnd(dir, { create: false }));
+    const to = await track(openPostgresEnd(await testDatabase()));
+    const error = await migrateHistory(from, to, () => undefined).catch(e => e);
+    expect(error).toBeInstanceOf(TransferError);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^127\\.0\\.0\\.1:\\d+/\\w+ refused event ${x.id} \\(execution\\.completed\\): .*NUL character.* The events before its batch are copied; nothing after it is\\.$`
+      )
+    );
   });
 });

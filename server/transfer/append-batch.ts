@@ -1,0 +1,33 @@
+/**
+ * One batch appended to a transfer's target, with a refusal of the target
+ * store named by event: PostgreSQL cannot keep text holding a NUL
+ * character (its store answers `unstorable_value` for the whole batch), so
+ * a copy stops there and says which event of the source holds one.
+ */
+import type { IngestResult } from '../../src/records/schema';
+import { AppError } from '../errors';
+import type { StoredEvent } from '../store/types';
+import { TransferError, type HistoryEnd } from './history-end';
+
+/** Appends `events` with their `blobs` to `target` (see the module comment). */
+export async function appendBatch(
+  target: HistoryEnd,
+  events: StoredEvent[],
+  blobs: ReadonlyMap<string, Buffer>
+): Promise<IngestResult> {
+  try {
+    return await target.store.append(events, blobs);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'unstorable_value') {
+      const bad = events.find(e => JSON.stringify(e).includes('\\u0000'));
+      const which = bad
+        ? `event ${bad.id} (${bad.kind}${'sessionId' in bad ? ` of session ${bad.sessionId}` : ''})`
+        : 'an event of the batch';
+      throw new TransferError(
+        `${target.where} refused ${which}: ${err.message}. ` +
+          'The events before its batch are copied; nothing after it is.'
+      );
+    }
+    throw err;
+  }
+}
