@@ -118,53 +118,81 @@ export class PgFingerprints implements FingerprintStore {
         }
       }
     }
-    for (const [sessionId, { fromSeq }] of [...changes].sort()) {
-      await this.recompute(client, sessionId, fromSeq);
+    if (changes.size > 0) {
+      await this.recompute(client, changes);
     }
   }
 
-  /** Computes a session's chain again from `fromSeq` on and stores it. */
+  /**
+   * Computes the chains of the changed sessions again, each from its
+   * change on, and stores them: a few statements for all the sessions of
+   * a batch (an import's batch touches many).
+   */
   private async recompute(
     client: PoolClient,
-    sessionId: string,
-    fromSeq: number
+    changes: ReadonlyMap<string, ChainChange>
   ): Promise<void> {
+    const sessionIds = [...changes.keys()].sort();
+    const fromSeqs = sessionIds.map(id => changes.get(id)!.fromSeq);
     const executions = await client.query<{
       id: string;
       n: string;
+      session_id: string;
       seq: number;
       started_ms: number;
       code: string;
       capture: ExecutionCapture | null;
     }>(
-      `SELECT id, n, seq, started_ms, code, record -> 'capture' AS capture
-       FROM trail_executions WHERE session_id = $1 AND seq >= $2
-       ORDER BY seq, id`,
-      [sessionId, fromSeq]
+      `SELECT e.id, e.n, e.session_id, e.seq, e.started_ms, e.code,
+         e.record -> 'capture' AS capture
+       FROM unnest($1::text[], $2::int[]) AS c(session_id, from_seq)
+       JOIN trail_executions e
+         ON e.session_id = c.session_id AND e.seq >= c.from_seq
+       ORDER BY e.session_id, e.seq, e.id`,
+      [sessionIds, fromSeqs]
     );
     if (executions.rows.length === 0) {
       return;
     }
-    const previous = await client.query<{ fingerprint: string | null }>(
-      `SELECT fingerprint FROM trail_fingerprints
-       WHERE session_id = $1 AND seq < $2
-       ORDER BY seq DESC, execution_id DESC LIMIT 1`,
-      [sessionId, fromSeq]
+    // The fingerprint before each change (none: the chain starts there).
+    const previous = await client.query<{
+      session_id: string;
+      found: boolean;
+      fingerprint: string | null;
+    }>(
+      `SELECT c.session_id, p.execution_id IS NOT NULL AS found, p.fingerprint
+       FROM unnest($1::text[], $2::int[]) AS c(session_id, from_seq)
+       LEFT JOIN LATERAL (
+         SELECT f.execution_id, f.fingerprint FROM trail_fingerprints f
+         WHERE f.session_id = c.session_id AND f.seq < c.from_seq
+         ORDER BY f.seq DESC, f.execution_id DESC LIMIT 1
+       ) AS p ON true`,
+      [sessionIds, fromSeqs]
     );
-    let state: ChainState =
-      previous.rows.length === 0
-        ? CHAIN_START
-        : previous.rows[0].fingerprint === null
-          ? 'unknown'
-          : { previous: previous.rows[0].fingerprint };
+    const starts = new Map<string, ChainState>();
+    for (const row of previous.rows) {
+      starts.set(
+        row.session_id,
+        !row.found
+          ? CHAIN_START
+          : row.fingerprint === null
+            ? 'unknown'
+            : { previous: row.fingerprint }
+      );
+    }
     const annotations = await annotationsOf(
       client,
-      sessionId,
-      executions.rows.map(x => x.id)
+      executions.rows.map(x => ({ id: x.id, sessionId: x.session_id }))
     );
-    const environments = await this.environments(client, sessionId);
+    const environments = await this.environments(client, sessionIds);
     const rows: Record<string, unknown>[] = [];
+    let session: string | null = null;
+    let state: ChainState = CHAIN_START;
     for (const x of executions.rows) {
+      if (x.session_id !== session) {
+        session = x.session_id;
+        state = starts.get(session) ?? CHAIN_START;
+      }
       const input: FingerprintInput = {
         seq: x.seq,
         code: x.code,
@@ -173,12 +201,17 @@ export class PgFingerprints implements FingerprintStore {
           ...(annotations.get(x.id) ?? [])
         ])
       };
-      const step = chainStep(state, input, environments, nodeSha256Hex);
+      const step = chainStep(
+        state,
+        input,
+        environments.get(session) ?? [],
+        nodeSha256Hex
+      );
       state = step.next;
       rows.push({
         execution_id: x.id,
         n: Number(x.n),
-        session_id: sessionId,
+        session_id: session,
         seq: x.seq,
         started_ms: x.started_ms,
         fingerprint: step.result.fingerprint,
@@ -200,27 +233,27 @@ export class PgFingerprints implements FingerprintStore {
     );
   }
 
-  /** A session's environment versions with their keys as ids. */
+  /** Sessions' environment versions with their keys as ids. */
   private async environments(
     client: PoolClient,
-    sessionId: string
-  ): Promise<EnvironmentVersionRef[]> {
-    const run = await client.query<{ fold: RunFold }>(
-      'SELECT fold FROM trail_run_folds WHERE session_id = $1',
-      [sessionId]
+    sessionIds: string[]
+  ): Promise<Map<string, EnvironmentVersionRef[]>> {
+    const runs = await client.query<{ session_id: string; fold: RunFold }>(
+      'SELECT session_id, fold FROM trail_run_folds WHERE session_id = ANY($1::text[])',
+      [sessionIds]
     );
-    if (run.rows.length === 0) {
-      return [];
-    }
-    const versions = versionsOfFold(run.rows[0].fold);
-    const refs: EnvironmentVersionRef[] = [];
-    for (const v of versions) {
-      const key = await this.keyOf(client, v.id);
-      if (key) {
-        refs.push({ id: key, fromSeq: v.fromSeq });
+    const out = new Map<string, EnvironmentVersionRef[]>();
+    for (const row of runs.rows) {
+      const refs: EnvironmentVersionRef[] = [];
+      for (const v of versionsOfFold(row.fold)) {
+        const key = await this.keyOf(client, v.id);
+        if (key) {
+          refs.push({ id: key, fromSeq: v.fromSeq });
+        }
       }
+      out.set(row.session_id, refs);
     }
-    return refs;
+    return out;
   }
 
   /** The environmentKey of snapshot `id`, read once (null: unreadable). */
@@ -347,22 +380,13 @@ export class PgFingerprints implements FingerprintStore {
         Math.max(0, query.limit)
       ]
     );
-    const bySession = new Map<string, string[]>();
-    for (const row of found.rows) {
-      const list = bySession.get(row.session_id) ?? [];
-      list.push(row.execution_id);
-      bySession.set(row.session_id, list);
-    }
-    const annotations = new Map<string, ExecutionCapture[]>();
-    for (const [sessionId, ids] of bySession) {
-      for (const [id, list] of await annotationsOf(
-        this.db.pool,
-        sessionId,
-        ids
-      )) {
-        annotations.set(id, list);
-      }
-    }
+    const annotations = await annotationsOf(
+      this.db.pool,
+      found.rows.map(row => ({
+        id: row.execution_id,
+        sessionId: row.session_id
+      }))
+    );
     return found.rows
       .map(row => {
         const capture = mergeCaptures([
@@ -376,19 +400,24 @@ export class PgFingerprints implements FingerprintStore {
   }
 }
 
-/** The captures of the annotations of executions of a session, in order. */
+/**
+ * The captures of the annotations of executions, in arrival order, those
+ * naming the execution's own session only (as captures merge).
+ */
 async function annotationsOf(
   db: Queryable,
-  sessionId: string,
-  executionIds: string[]
+  executions: readonly { id: string; sessionId: string }[]
 ): Promise<Map<string, ExecutionCapture[]>> {
   const found = await db.query<{
     execution_id: string;
     capture: ExecutionCapture;
   }>(
-    `SELECT execution_id, capture FROM trail_annotations
-     WHERE execution_id = ANY($1::text[]) AND session_id = $2 ORDER BY n`,
-    [executionIds, sessionId]
+    `SELECT a.execution_id, a.capture
+     FROM unnest($1::text[], $2::text[]) AS x(id, session_id)
+     JOIN trail_annotations a
+       ON a.execution_id = x.id AND a.session_id = x.session_id
+     ORDER BY a.n`,
+    [executions.map(x => x.id), executions.map(x => x.sessionId)]
   );
   const out = new Map<string, ExecutionCapture[]>();
   for (const row of found.rows) {
