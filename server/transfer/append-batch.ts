@@ -21,7 +21,7 @@ export async function appendBatch(
     if (err instanceof AppError && err.code === 'unstorable_value') {
       const bad = events.find(e => JSON.stringify(e).includes('\\u0000'));
       const which = bad
-        ? `event ${bad.id} (${bad.kind}${'sessionId' in bad ? ` of session ${bad.sessionId}` : ''})`
+        ? `event ${bad.id} (${bad.kind} of session ${sessionOf(bad)})`
         : 'an event of the batch';
       throw new TransferError(
         `${target.where} refused ${which}: ${err.message}. ` +
@@ -29,5 +29,17 @@ export async function appendBatch(
       );
     }
     throw err;
+  }
+}
+
+/** The session an event belongs to. */
+function sessionOf(event: StoredEvent): string {
+  switch (event.kind) {
+    case 'session.started':
+      return event.session.id;
+    case 'execution.completed':
+      return event.execution.sessionId;
+    default:
+      return event.sessionId;
   }
 }

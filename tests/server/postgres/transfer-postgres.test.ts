@@ -280,7 +280,7 @@ describe('a history PostgreSQL cannot hold whole', () => {
     expect(error).toBeInstanceOf(TransferError);
     expect(error.message).toMatch(
       new RegExp(
-        `^127\\.0\\.0\\.1:\\d+/\\w+ refused event ${x.id} \\(execution\\.completed\\): .*NUL character.* The events before its batch are copied; nothing after it is\\.$`
+        `^127\\.0\\.0\\.1:\\d+/\\w+ refused event ${x.id} \\(execution\\.completed of session ${s.session.id}\\): .*NUL character.* The events before its batch are copied; nothing after it is\\.$`
       )
     );
   });
