@@ -175,7 +175,25 @@ beforeAll(async () => {
   const orphan = 'ses-orphan-' + ids.length;
   ids.push(orphan);
   const ox = executionEvent(orphan, 4, { notebookPath: 'orphan.ipynb' });
-  await append([...events, ox]);
+  // Names that are no identifiers, `__proto__` among them.
+  const odd = sessionEvent({ startedAt: at(41) });
+  ids.push(odd.session.id);
+  const oddParams: Record<string, unknown> = {};
+  Object.defineProperty(oddParams, '__proto__', {
+    value: 5,
+    enumerable: true,
+    writable: true,
+    configurable: true
+  });
+  oddParams['a b'] = 'x';
+  oddParams['it`s'] = true;
+  const oddX = executionEvent(odd.session.id, 1, {
+    capture: {
+      params: oddParams as never,
+      metrics: [{ name: 'm.min', value: 2, at: at(41) }]
+    }
+  });
+  await append([...events, ox, odd, oddX]);
   const late = executionEvent(ids[1], 3, { status: 'interrupted' });
   await append([
     annotationEvent(late.execution, { params: { late: 'yes', v: 7 } })
@@ -290,7 +308,13 @@ const FILTERS = [
   'executions > 1',
   'executions = 0',
   'executions != "1"',
-  'id = "' + 'nothing' + '"'
+  'id = "' + 'nothing' + '"',
+  'params.`__proto__` = 5',
+  'params.`__proto__` exists',
+  'params.`a b` = "x"',
+  'params.`it\\`s` = true',
+  'metrics.`m.min` = 2',
+  'metrics.`m.min`.min <= 2'
 ];
 
 describe('filters as SQL give what the memory store gives', () => {
@@ -300,7 +324,14 @@ describe('filters as SQL give what the memory store gives', () => {
 
   it('filters some runs in and some out (the cases are not vacuous)', async () => {
     const counts = await Promise.all(
-      ['params.v > 2', 'params.v ~ "ALPHA"', 'tag = "baseline"'].map(
+      [
+        'params.v > 2',
+        'params.v ~ "ALPHA"',
+        'tag = "baseline"',
+        'params.`__proto__` = 5',
+        'params.`it\\`s` = true',
+        'metrics.`m.min`.min <= 2'
+      ].map(
         async t =>
           (
             await runs.query({
@@ -343,7 +374,8 @@ const SORTS = [
   'executions,status',
   '-kind,id',
   'id',
-  '-params.late'
+  '-params.late',
+  'params.`__proto__`,-params.`a b`'
 ];
 
 describe('sorts as SQL give what the memory store gives, page after page', () => {
