@@ -84,11 +84,45 @@ function mergedRecord(row: RecordRow): ExecutionRecord {
   return capture ? { ...record, capture } : record;
 }
 
-/** Selects execution records (`e`) with their annotations' captures. */
-const RECORD_COLUMNS = `e.record, (
+/** The annotations' captures of execution `e`, in arrival order. */
+const CAPTURES = `(
   SELECT jsonb_agg(a.capture ORDER BY a.n) FROM trail_annotations a
   WHERE a.execution_id = e.id AND a.session_id = e.session_id
 ) AS captures`;
+
+/** Selects execution records (`e`) with their annotations' captures. */
+const RECORD_COLUMNS = `e.record, ${CAPTURES}`;
+
+/**
+ * Selects what a summary needs of execution `e`: its record without the
+ * outputs, each output's type in order (summarizeExecution counts them
+ * and lists the types), and its annotations' captures; the outputs
+ * themselves stay in the database.
+ */
+const SUMMARY_RECORD_COLUMNS = `e.record - 'outputs' AS record, (
+  SELECT jsonb_agg(o.value -> 'output_type' ORDER BY o.i)
+  FROM jsonb_array_elements(e.record -> 'outputs') WITH ORDINALITY AS o(value, i)
+) AS output_types, ${CAPTURES}`;
+
+/** A row of {@link SUMMARY_RECORD_COLUMNS}. */
+interface SummaryRecordRow {
+  record: Omit<ExecutionRecord, 'outputs'>;
+  output_types: ExecutionRecord['outputs'][number]['output_type'][] | null;
+  captures: ExecutionCapture[] | null;
+}
+
+/** The summary of an execution read by {@link SUMMARY_RECORD_COLUMNS}. */
+function summaryOf(row: SummaryRecordRow): ExecutionSummary {
+  const outputs = (row.output_types ?? []).map(
+    type => ({ output_type: type }) as ExecutionRecord['outputs'][number]
+  );
+  return summarizeExecution(
+    mergedRecord({
+      record: { ...row.record, outputs },
+      captures: row.captures
+    })
+  );
+}
 
 /** Selects a session's summary (`s`) with its environment versions. */
 const SUMMARY_COLUMNS = `s.id, s.order_ms, s.summary, (
@@ -292,8 +326,10 @@ export class PgStore implements TrailStore {
         values.push(query.after.seq, query.after.id);
         after = 'AND (e.seq, e.id) > ($3::int, $4::text)';
       }
-      const { rows } = await this.pool.query<RecordRow & { seq: number }>(
-        `SELECT e.seq, ${RECORD_COLUMNS} FROM trail_executions e
+      const { rows } = await this.pool.query<
+        SummaryRecordRow & { seq: number }
+      >(
+        `SELECT e.seq, ${SUMMARY_RECORD_COLUMNS} FROM trail_executions e
          WHERE e.session_id = $1 ${after}
          ORDER BY e.seq, e.id LIMIT $2`,
         values
@@ -302,9 +338,7 @@ export class PgStore implements TrailStore {
         return null;
       }
       const more = rows.length > query.limit;
-      const items = rows
-        .slice(0, query.limit)
-        .map(row => summarizeExecution(mergedRecord(row)));
+      const items = rows.slice(0, query.limit).map(summaryOf);
       const last = items[items.length - 1];
       return {
         items,
@@ -345,17 +379,15 @@ export class PgStore implements TrailStore {
       if (query.excludeSessionIds && query.excludeSessionIds.size > 0) {
         where += ` AND e.session_id <> ALL(${param([...query.excludeSessionIds])}::text[])`;
       }
-      const { rows } = await this.pool.query<RecordRow>(
-        `SELECT ${RECORD_COLUMNS} FROM trail_executions e
+      const { rows } = await this.pool.query<SummaryRecordRow>(
+        `SELECT ${SUMMARY_RECORD_COLUMNS} FROM trail_executions e
          WHERE e.notebook_path = $1 AND e.cell_id = $2 ${where}
          ORDER BY e.started_ms DESC, e.id DESC
          LIMIT ${param(query.limit + 1)}`,
         values
       );
       const more = rows.length > query.limit;
-      const items = rows
-        .slice(0, query.limit)
-        .map(row => summarizeExecution(mergedRecord(row)));
+      const items = rows.slice(0, query.limit).map(summaryOf);
       const last = items[items.length - 1];
       return { items, next: more && last ? last.id : null };
     });
@@ -366,13 +398,13 @@ export class PgStore implements TrailStore {
   ): Promise<{ execution: ExecutionSummary | null } | null> {
     return this.query(async () => {
       const { rows } = await this.prepared<
-        { known: boolean } & Partial<RecordRow>
+        { known: boolean } & Partial<SummaryRecordRow>
       >(
         'previous_execution',
-        `SELECT true AS known, p.record, p.captures
+        `SELECT true AS known, p.record, p.output_types, p.captures
          FROM trail_executions x
          LEFT JOIN LATERAL (
-           SELECT ${RECORD_COLUMNS} FROM trail_executions e
+           SELECT ${SUMMARY_RECORD_COLUMNS} FROM trail_executions e
            WHERE x.cell_id IS NOT NULL AND e.notebook_path = x.notebook_path
              AND e.cell_id = x.cell_id
              AND (e.started_ms, e.id) < (x.started_ms, x.id)
@@ -384,12 +416,14 @@ export class PgStore implements TrailStore {
       if (rows.length === 0) {
         return null;
       }
-      const { record, captures } = rows[0];
+      const { record, output_types, captures } = rows[0];
       return {
         execution: record
-          ? summarizeExecution(
-              mergedRecord({ record, captures: captures ?? null })
-            )
+          ? summaryOf({
+              record,
+              output_types: output_types ?? null,
+              captures: captures ?? null
+            })
           : null
       };
     });
