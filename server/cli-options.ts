@@ -31,6 +31,7 @@ import {
   blobsOption,
   migrateFromDataFolder
 } from './transfer/cli';
+import { parseS3Url } from './store/s3-blobs';
 import { SERVER_INFO } from './version';
 
 /** The server's settings after flags and environment are applied. */
@@ -106,12 +107,10 @@ export function parseDatabaseUrl(value: string): string {
 
 /** An object-store location: `s3://bucket` or `s3://bucket/prefix`. */
 function parseBlobUrl(value: string): string {
-  if (!/^s3:\/\/[^/\s]+(\/\S*)?$/.test(value)) {
-    throw new InvalidArgumentError(
-      'must be s3://bucket or s3://bucket/prefix (the endpoint and ' +
-        'credentials come from AWS_ENDPOINT_URL, AWS_REGION, ' +
-        'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).'
-    );
+  try {
+    parseS3Url(value);
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message}.`);
   }
   return value;
 }

@@ -95,7 +95,15 @@ describe('the command line', () => {
       'http://x'
     ]);
     expect(noBucket.status).toBe(2);
-    expect(noBucket.stderr).toContain('must be s3://bucket');
+    expect(noBucket.stderr).toContain('must look like s3://bucket/prefix');
+    const badName = cli([
+      '--database',
+      'postgres://h/db',
+      '--blobs',
+      's3://Team_Bucket/x'
+    ]);
+    expect(badName.status).toBe(2);
+    expect(badName.stderr).toContain('is not an S3 bucket name');
     const migrate = cli(['migrate']);
     expect(migrate.status).toBe(2);
     expect(migrate.stderr).toContain('migrate needs --database');
