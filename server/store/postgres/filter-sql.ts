@@ -600,3 +600,150 @@ export function startedMsOf(startedAt: string): number {
   const ms = Date.parse(startedAt);
   return Number.isNaN(ms) ? 0 : ms;
 }
+
+/**
+ * The name of a param or metric figure in trail_run_keys (`p:lr`,
+ * `m:last:loss`), or null for the other fields.
+ */
+export function runKeyName(field: FieldRef): string | null {
+  if (field.field === 'params') {
+    return `p:${field.name}`;
+  }
+  if (field.field === 'metrics') {
+    return `m:${field.stat}:${field.name}`;
+  }
+  return null;
+}
+
+/** A run's sortable values by key name (trail_run_keys rows). */
+export function runKeyRows(
+  run: RunSummary
+): { key: string; rank: number; num: number; str: string }[] {
+  const rows: { key: string; rank: number; num: number; str: string }[] = [];
+  const add = (key: string, value: unknown): void => {
+    const rank = rankOf(value as FilterValue | undefined);
+    if (rank < 3) {
+      rows.push({
+        key,
+        rank,
+        num: rank === 1 ? 0 : Number(value),
+        str: rank === 1 ? (value as string) : ''
+      });
+    }
+  };
+  for (const name of Object.keys(run.params)) {
+    add(`p:${name}`, run.params[name]);
+  }
+  for (const name of Object.keys(run.metrics)) {
+    const metric = run.metrics[name];
+    for (const stat of ['last', 'min', 'max', 'count'] as const) {
+      add(`m:${stat}:${name}`, metric[stat]);
+    }
+  }
+  return rows;
+}
+
+/**
+ * A sort of one param or metric key as reads of trail_run_keys (`k`),
+ * whose indexes hold the order: the runs with a value in index order,
+ * then those without, newest first. Null for other sorts.
+ */
+export interface KeyedSortSql {
+  /** The key's name (a parameter of the statements). */
+  key: string;
+  /** ORDER BY for the runs with a value. */
+  presentOrder: string;
+  /**
+   * The test of runs with a value after `key`; null when the page key
+   * has none (then only runs without a value follow).
+   */
+  presentAfter(key: RunKey, params: SqlParams): string | null;
+  /** The test of runs without a value after `key` (true when it has one). */
+  missingAfter(key: RunKey | undefined, params: SqlParams): string;
+}
+
+export function keyedSortSql(keys: readonly SortKey[]): KeyedSortSql | null {
+  if (keys.length !== 1) {
+    return null;
+  }
+  const [sortKey] = keys;
+  const key = runKeyName(sortKey.field);
+  if (key === null) {
+    return null;
+  }
+  const dir = sortKey.descending ? 'DESC' : 'ASC';
+  const beyond = sortKey.descending ? '<' : '>';
+  const chain = (
+    columns: {
+      sql: string;
+      op: string;
+      value: unknown;
+      type: 'float8' | 'text';
+    }[],
+    params: SqlParams
+  ): string => {
+    let test = '';
+    for (let i = columns.length - 1; i >= 0; i--) {
+      const c = columns[i];
+      const v = params.add(c.value, c.type);
+      test =
+        test === ''
+          ? `(${c.sql} ${c.op} ${v})`
+          : `(${c.sql} ${c.op} ${v} OR (${c.sql} = ${v} AND ${test}))`;
+    }
+    return test;
+  };
+  return {
+    key,
+    presentOrder: `k.rank ${dir}, k.num ${dir}, k.str ${dir}, k.started_ms DESC, k.session_id ASC`,
+    presentAfter(after, params) {
+      const value = keyValueOf(sortKey, after);
+      const rank = rankOf(value);
+      if (rank === 3) {
+        return null;
+      }
+      return chain(
+        [
+          { sql: 'k.rank', op: beyond, value: rank, type: 'float8' },
+          {
+            sql: 'k.num',
+            op: beyond,
+            value: rank === 1 ? 0 : Number(value),
+            type: 'float8'
+          },
+          {
+            sql: 'k.str',
+            op: beyond,
+            value: rank === 1 ? value : '',
+            type: 'text'
+          },
+          {
+            sql: 'k.started_ms',
+            op: '<',
+            value: startedMsOf(after.startedAt),
+            type: 'float8'
+          },
+          { sql: 'k.session_id', op: '>', value: after.id, type: 'text' }
+        ],
+        params
+      );
+    },
+    missingAfter(after, params) {
+      if (!after || rankOf(keyValueOf(sortKey, after)) !== 3) {
+        return 'true';
+      }
+      return chain(
+        [
+          {
+            sql: 'r.started_ms',
+            op: '<',
+            value: startedMsOf(after.startedAt),
+            type: 'float8'
+          },
+          { sql: 'r.session_id', op: '>', value: after.id, type: 'text' }
+        ],
+        params
+      );
+    }
+  };
+}

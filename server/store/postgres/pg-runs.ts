@@ -40,6 +40,8 @@ import {
   SqlParams,
   filterSql,
   indexHints,
+  keyedSortSql,
+  runKeyRows,
   sortSql,
   startedMsOf,
   usesAuthor
@@ -292,11 +294,19 @@ export class PgRuns {
     }
     const folds: Record<string, unknown>[] = [];
     const listed: Record<string, unknown>[] = [];
+    const keyRows: Record<string, unknown>[] = [];
     for (const [id, row] of rows) {
       const { fold, summary, columns } = rowRecord(id, row);
       folds.push({ session_id: id, fold, summary });
-      if (columns) {
+      if (summary && columns) {
         listed.push(columns);
+        for (const k of runKeyRows(summary)) {
+          keyRows.push({
+            session_id: id,
+            started_ms: columns.started_ms,
+            ...k
+          });
+        }
       }
     }
     await client.query(
@@ -310,6 +320,19 @@ export class PgRuns {
     );
     if (listed.length === 0) {
       return;
+    }
+    await client.query(
+      'DELETE FROM trail_run_keys WHERE session_id = ANY($1::text[])',
+      [listed.map(row => row.session_id)]
+    );
+    if (keyRows.length > 0) {
+      await client.query(
+        `INSERT INTO trail_run_keys (session_id, key, rank, num, str, started_ms)
+         SELECT t.session_id, t.key, t.rank, t.num, t.str, t.started_ms
+         FROM jsonb_to_recordset($1::jsonb) AS t(session_id text, key text,
+           rank smallint, num float8, str text, started_ms float8)`,
+        [JSON.stringify(keyRows)]
+      );
     }
     await client.query(
       `INSERT INTO trail_runs (session_id, started_ms, started_at,
@@ -340,9 +363,8 @@ export class PgRuns {
     const author = usesAuthor(q.filter, q.sort);
     const owned =
       author && q.owners !== undefined ? await this.authors(q.owners) : null;
-    // The page and the count, each with its own parameters.
-    const statement = (page: boolean): { sql: string; values: unknown[] } => {
-      const params = new SqlParams();
+    /** The runs the query keeps, as FROM and WHERE over `r` (and `o`). */
+    const matching = (params: SqlParams): { from: string; where: string } => {
       let from = 'trail_runs r';
       if (owned) {
         from += ` LEFT JOIN unnest(${params.add(owned.ids, 'text[]')}, ${params.add(
@@ -354,7 +376,6 @@ export class PgRuns {
         from +=
           ' LEFT JOIN (SELECT NULL::text AS name, NULL::text AS display) AS o ON false';
       }
-      const sort = page ? sortSql(q.sort, params) : null;
       const where = ['true'];
       if (q.excludeIds && q.excludeIds.size > 0) {
         where.push(
@@ -374,39 +395,85 @@ export class PgRuns {
         where.push(...indexHints(q.filter, params));
         where.push(filterSql(q.filter, params));
       }
-      if (!sort) {
-        return {
-          sql: `SELECT count(*)::int AS total FROM ${from} WHERE ${where.join(' AND ')}`,
-          values: params.values
-        };
+      return { from, where: where.join(' AND ') };
+    };
+    /** The summaries of the runs `ordered` selects, in its order. */
+    const summaries = (ordered: string): string =>
+      `SELECT f.summary FROM unnest(ARRAY(${ordered})) WITH ORDINALITY AS p(id, i) JOIN trail_run_folds f ON f.session_id = p.id ORDER BY p.i`;
+    const read = (params: SqlParams, sql: string) =>
+      this.db.pool
+        .query<{ summary: RunSummary }>(sql, params.values)
+        .then(result => result.rows.map(row => row.summary));
+
+    const countParams = new SqlParams();
+    const counted = matching(countParams);
+    const count = this.db.pool.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM ${counted.from} WHERE ${counted.where}`,
+      countParams.values
+    );
+    // Awaited last; a failure of the page meanwhile must not leave its
+    // rejection unhandled.
+    count.catch(() => undefined);
+    const keyed = keyedSortSql(q.sort);
+    let rows: RunSummary[];
+    if (keyed) {
+      // A sort on one param or metric: the runs with a value in the order
+      // of trail_run_keys' index, then the runs without, newest first.
+      rows = [];
+      const present = new SqlParams();
+      const after = q.after ? keyed.presentAfter(q.after, present) : 'true';
+      if (after !== null) {
+        const { from, where } = matching(present);
+        const key = present.add(keyed.key, 'text');
+        const limit = present.add(q.limit + 1, 'float8');
+        rows = await read(
+          present,
+          summaries(
+            `SELECT k.session_id FROM ${from} JOIN trail_run_keys k ON k.session_id = r.session_id AND k.key = ${key} WHERE ${where} AND ${after} ORDER BY ${keyed.presentOrder} LIMIT ${limit}`
+          )
+        );
       }
+      if (rows.length <= q.limit) {
+        const missing = new SqlParams();
+        const { from, where } = matching(missing);
+        const key = missing.add(keyed.key, 'text');
+        const after = keyed.missingAfter(q.after, missing);
+        const limit = missing.add(q.limit + 1 - rows.length, 'float8');
+        rows = rows.concat(
+          await read(
+            missing,
+            summaries(
+              `SELECT r.session_id FROM ${from} WHERE ${where} AND NOT EXISTS (SELECT 1 FROM trail_run_keys k WHERE k.session_id = r.session_id AND k.key = ${key}) AND ${after} ORDER BY r.started_ms DESC, r.session_id ASC LIMIT ${limit}`
+            )
+          )
+        );
+      }
+    } else {
+      const params = new SqlParams();
+      const sort = sortSql(q.sort, params);
+      const { from, where } = matching(params);
       const after = q.after ? sort.after(q.after, params) : 'true';
       const limit = params.add(q.limit + 1, 'float8');
       // The narrow rows are sorted (each key read once per row: the inner
       // select, kept apart by OFFSET 0); the page's summaries joined after.
-      const ordered = `SELECT s.session_id FROM (SELECT r.session_id, r.started_ms${sort.projection} FROM ${from} WHERE ${where.join(' AND ')}${sort.fenced ? ' OFFSET 0' : ''}) AS s WHERE ${after} ORDER BY ${sort.orderBy} LIMIT ${limit}`;
-      return {
-        sql: `SELECT f.summary FROM unnest(ARRAY(${ordered})) WITH ORDINALITY AS p(id, i) JOIN trail_run_folds f ON f.session_id = p.id ORDER BY p.i`,
-        values: params.values
-      };
-    };
-    const pageSql = statement(true);
-    const countSql = statement(false);
-    const [page, count] = await Promise.all([
-      this.db.pool.query<{ summary: RunSummary }>(pageSql.sql, pageSql.values),
-      this.db.pool.query<{ total: number }>(countSql.sql, countSql.values)
-    ]);
-    const more = page.rows.length > q.limit;
-    const items = page.rows
+      rows = await read(
+        params,
+        summaries(
+          `SELECT s.session_id FROM (SELECT r.session_id, r.started_ms${sort.projection} FROM ${from} WHERE ${where}${sort.fenced ? ' OFFSET 0' : ''}) AS s WHERE ${after} ORDER BY ${sort.orderBy} LIMIT ${limit}`
+        )
+      );
+    }
+    const more = rows.length > q.limit;
+    const items = rows
       .slice(0, q.limit)
-      .map(row => decorated(row.summary, q.owners));
+      .map(summary => decorated(summary, q.owners));
     return {
       items,
       next:
         more && items.length > 0
           ? runKey(items[items.length - 1], q.sort)
           : null,
-      total: count.rows[0].total
+      total: (await count).rows[0].total
     };
   }
 

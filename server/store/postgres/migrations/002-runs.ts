@@ -15,6 +15,10 @@
  * as jsonb with GIN indexes (containment tests of `=`), list fields as
  * arrays.
  *
+ * trail_run_keys: each run's params and metric figures as sort keys,
+ * indexed so that a sort on one of them walks an index instead of reading
+ * every run.
+ *
  * trail_fingerprints: one row per stored execution with its fingerprint
  * and pathKey (null: unknown), its place in its session (seq, id) and its
  * start, indexed for lookups by value newest first.
@@ -50,6 +54,24 @@ CREATE INDEX trail_runs_notebook ON trail_runs (notebook_path, started_ms DESC);
 CREATE INDEX trail_runs_params ON trail_runs USING gin (params jsonb_path_ops);
 CREATE INDEX trail_runs_metrics ON trail_runs USING gin (metrics jsonb_path_ops);
 CREATE INDEX trail_runs_tags ON trail_runs USING gin (tags);
+
+-- Each run's params and metric figures as sort keys ('p:NAME',
+-- 'm:STAT:NAME'; a value of a number, string or boolean only), whose
+-- indexes hold the order of a sort on one of them (both directions; ties:
+-- the newer start, then the smaller id).
+CREATE TABLE trail_run_keys (
+  session_id text COLLATE "C" NOT NULL,
+  key text COLLATE "C" NOT NULL,
+  rank smallint NOT NULL,
+  num double precision NOT NULL,
+  str text COLLATE "C" NOT NULL,
+  started_ms double precision NOT NULL,
+  PRIMARY KEY (session_id, key)
+);
+CREATE INDEX trail_run_keys_up
+  ON trail_run_keys (key, rank, num, str, started_ms DESC, session_id);
+CREATE INDEX trail_run_keys_down ON trail_run_keys
+  (key, rank DESC, num DESC, str DESC, started_ms DESC, session_id);
 
 CREATE TABLE trail_fingerprints (
   execution_id text COLLATE "C" PRIMARY KEY,
