@@ -339,4 +339,24 @@ describe('PostgreSQL store faults', () => {
     expect((await store.getSession(s.session.id))?.executionCount).toBe(2);
     await stopListening();
   }, 60_000);
+
+  it('listens from a start with the database down: says so once it connects, then hears appends', async () => {
+    const { store, db } = await freshStore();
+    await stopCluster();
+    const heard: (string | null)[] = [];
+    let stopListening: () => Promise<void>;
+    try {
+      stopListening = await db.listen('trail_events', p => heard.push(p));
+      expect(heard).toEqual([]);
+    } finally {
+      await startCluster();
+    }
+    await eventually(() => heard.includes(null), 20_000);
+    const s = sessionEvent();
+    const result = await store.append([s]);
+    await eventually(() =>
+      heard.includes(String(storedRangeOf(result)!.lastN))
+    );
+    await stopListening!();
+  }, 60_000);
 });
