@@ -53,7 +53,7 @@ function sha256(content: Buffer): string {
 
 function open(
   url: string,
-  env: Record<string, string> = s3.env,
+  env: NodeJS.ProcessEnv = s3.env,
   options: Parameters<typeof S3BlobStore.fromUrl>[1] = {}
 ): S3BlobStore {
   const store = S3BlobStore.fromUrl(url, { env, ...options });
