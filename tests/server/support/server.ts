@@ -136,10 +136,15 @@ async function openPostgresApp(
     });
     await backend.attach(runtimeOf(app));
     let closing: Promise<void> | null = null;
+    const close = () =>
+      (closing ??= (async () => {
+        runtimeOf(app).close();
+        await backend.close();
+      })());
     return {
       dir: folder,
       // The contract's members only; see FileApp.
-      store: backend.store as TrailStore as FileStore,
+      store: closingWith(backend.store, close) as FileStore,
       app,
       get: path =>
         request(app)
@@ -150,16 +155,31 @@ async function openPostgresApp(
           .post(`/api/v1${path}`)
           .set('Authorization', `Bearer ${TOKEN}`)
           .send(body as object),
-      close: () =>
-        (closing ??= (async () => {
-          runtimeOf(app).close();
-          await backend.close();
-        })())
+      close
     };
   } catch (err) {
     await backend.close();
     throw err;
   }
+}
+
+/**
+ * `store` whose close() is `close`: tests close a FileApp's store when
+ * they are done with it (the file store is all there is to close), which on
+ * PostgreSQL must also end the pool and the followers' LISTEN connection,
+ * or the jest process never exits. Everything else is the store's own (a
+ * method a test replaces is replaced on the store the app uses).
+ */
+function closingWith(store: TrailStore, close: () => Promise<void>) {
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'close') {
+        return close;
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    }
+  });
 }
 
 /**
