@@ -35,18 +35,24 @@ export function buildServer(): void {
   } catch {
     // no stamp: build
   }
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      join(ROOT, 'server', 'tsconfig.json')
-    ],
-    {
-      cwd: ROOT,
-      stdio: 'pipe'
-    }
-  );
+  try {
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        join(ROOT, 'server', 'tsconfig.json')
+      ],
+      { cwd: ROOT, stdio: 'pipe' }
+    );
+  } catch (err: any) {
+    // tsc names the type errors on stdout; "Command failed" alone does not.
+    throw new Error(
+      `the server does not build (tsc -p server/tsconfig.json):\n${String(
+        err.stdout ?? ''
+      ).slice(0, 4000)}${String(err.stderr ?? '').slice(0, 1000)}`
+    );
+  }
   writeFileSync(stamp, sources);
 }
 
