@@ -458,7 +458,7 @@ export interface IdenticalMatch {
 }
 
 /**
- * The answer of GET /api/v1/health: the server is up (degraded: it cannot store writes now).
+ * The answer of GET /api/v1/health: the server is up (degraded: it cannot store writes now, or a backend does not answer). It names error codes and backend kinds, never an address or a credential.
  */
 export interface HealthStatus {
   status: 'ok' | 'degraded';
@@ -472,6 +472,32 @@ export interface HealthStatus {
      */
     error: string;
     since: string;
+    [k: string]: unknown;
+  };
+  /**
+   * PostgreSQL-backed servers: whether the database answers.
+   */
+  database?: {
+    ok: boolean;
+    /**
+     * The error code the backend gave (e.g. ECONNREFUSED, 57P01, NoSuchBucket, AccessDenied, timeout).
+     */
+    error?: string;
+    [k: string]: unknown;
+  };
+  /**
+   * PostgreSQL-backed servers: whether the blob store (the database, or the bucket) answers.
+   */
+  blobs?: {
+    /**
+     * Where blobs live: in the database, or in an S3 bucket.
+     */
+    kind: 'database' | 's3';
+    ok: boolean;
+    /**
+     * The error code the backend gave (e.g. ECONNREFUSED, 57P01, NoSuchBucket, AccessDenied, timeout).
+     */
+    error?: string;
     [k: string]: unknown;
   };
   [k: string]: unknown;
