@@ -1,8 +1,9 @@
 /**
  * One batch appended to a transfer's target, with a refusal of the target
- * store named by event: PostgreSQL cannot keep text holding a NUL
- * character (its store answers `unstorable_value` for the whole batch), so
- * a copy stops there and says which event of the source holds one.
+ * store named by event: PostgreSQL cannot keep a seq or fromSeq past its
+ * integer columns (its store answers `unstorable_value` for the whole
+ * batch), so a copy stops there and says which event of the source holds
+ * one. (Text holding NUL it keeps, escaped: store/postgres/pg-json.ts.)
  */
 import type { IngestResult } from '../../src/records/schema';
 import { AppError } from '../errors';
@@ -19,7 +20,7 @@ export async function appendBatch(
     return await target.store.append(events, blobs);
   } catch (err) {
     if (err instanceof AppError && err.code === 'unstorable_value') {
-      const bad = events.find(e => JSON.stringify(e).includes('\\u0000'));
+      const bad = events.find(pastInteger);
       const which = bad
         ? `event ${bad.id} (${bad.kind} of session ${sessionOf(bad)})`
         : 'an event of the batch';
@@ -30,6 +31,16 @@ export async function appendBatch(
     }
     throw err;
   }
+}
+
+/** The largest number a PostgreSQL integer column holds. */
+const INT_MAX = 2 ** 31 - 1;
+
+/** Whether the event's seq or fromSeq is past PostgreSQL's integers. */
+function pastInteger(event: StoredEvent): boolean {
+  const seq = event.kind === 'execution.completed' ? event.execution.seq : 0;
+  const fromSeq = 'fromSeq' in event ? Number(event.fromSeq) : 0;
+  return Math.abs(seq) > INT_MAX || Math.abs(fromSeq) > INT_MAX;
 }
 
 /** The session an event belongs to. */

@@ -18,6 +18,7 @@ import { describeDatabase } from '../database-wait';
 import { transaction } from '../store/postgres/access-tx';
 import { openDatabase, type PgDatabase } from '../store/postgres/database';
 import { DIRECTORY_CHANNEL } from '../store/postgres/pg-directory';
+import { pgJson, pgNullable, pgText } from '../store/postgres/pg-json';
 import { ACCESS_CHANNEL, ACCESS_LOCK } from '../store/postgres/pg-ownership';
 import { PgStore } from '../store/postgres/pg-store';
 import { S3BlobStore } from '../store/s3-blobs';
@@ -170,7 +171,7 @@ class PostgresEnd implements HistoryEnd {
            RETURNING seq
          )
          SELECT pg_notify($2, max(seq)::text) FROM stored`,
-        [facts.map(f => JSON.stringify(f)), ACCESS_CHANNEL]
+        [facts.map(f => pgJson(f)), ACCESS_CHANNEL]
       );
     });
   }
@@ -258,7 +259,7 @@ async function applyFact(client: pg.PoolClient, fact: Fact): Promise<void> {
       await client.query(
         `INSERT INTO trail_session_access (session_id, author_id, visibility, notebook_path)
          VALUES ($1, $2, $3, $4) ON CONFLICT (session_id) DO NOTHING`,
-        [fact.s, fact.a, fact.v, fact.n]
+        [fact.s, fact.a, fact.v, pgNullable(fact.n)]
       );
       return;
     case 'vis':
@@ -272,7 +273,7 @@ async function applyFact(client: pg.PoolClient, fact: Fact): Promise<void> {
         `INSERT INTO trail_notebook_rules (author_id, notebook_path, visibility)
          VALUES ($1, $2, $3)
          ON CONFLICT (author_id, notebook_path) DO UPDATE SET visibility = $3`,
-        [fact.a, fact.n, fact.v]
+        [fact.a, pgText(fact.n), fact.v]
       );
       return;
     case 'alias':
@@ -286,7 +287,7 @@ async function applyFact(client: pg.PoolClient, fact: Fact): Promise<void> {
       await client.query(
         `UPDATE trail_session_access SET notebook_path = $2
          WHERE session_id = $1 AND notebook_path IS NULL`,
-        [fact.s, fact.n]
+        [fact.s, pgText(fact.n)]
       );
       return;
   }

@@ -8,6 +8,7 @@
 import pg from 'pg';
 import { runMigrations } from './migrate';
 import { isUnavailable } from './pg-errors';
+import { PG_TYPES } from './pg-json';
 
 export { guarded, isUnavailable, unavailable } from './pg-errors';
 
@@ -78,7 +79,9 @@ export function openDatabase(
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     idle_in_transaction_session_timeout:
       options.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS,
-    keepAlive: true
+    keepAlive: true,
+    // jsonb and json read back with the NUL escape undone (pg-json.ts).
+    types: PG_TYPES
   });
   // An idle client whose server went away emits here; without a handler
   // the process would crash. The pool drops that client by itself.

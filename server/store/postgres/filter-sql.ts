@@ -29,17 +29,29 @@ import type {
 } from '../../../src/records/runs/filter';
 import { scalarOf } from '../../../src/records/runs/fields';
 import type { RunKey } from '../types';
+import { pgJson, pgText } from './pg-json';
 
 /** The bound parameters of one statement, numbered as they are added. */
 export class SqlParams {
   readonly values: unknown[] = [];
 
-  /** A placeholder for `value`, cast to `type` (`$3::float8`). */
+  /**
+   * A placeholder for `value`, cast to `type` (`$3::float8`). Strings go
+   * as PostgreSQL keeps them (pg-json.ts: what trail_runs holds and `->>`
+   * extracts is escaped), so a value holding NUL compares by its escaped
+   * form; every other string is unchanged.
+   */
   add(
     value: unknown,
     type: 'text' | 'float8' | 'smallint' | 'boolean' | 'text[]' | 'jsonb'
   ): string {
-    this.values.push(value);
+    this.values.push(
+      typeof value === 'string' && type === 'text'
+        ? pgText(value)
+        : Array.isArray(value) && type === 'text[]'
+          ? value.map(v => (typeof v === 'string' ? pgText(v) : v))
+          : value
+    );
     return `$${this.values.length}::${type}`;
   }
 }
@@ -206,10 +218,10 @@ export function indexHints(node: FilterNode, params: SqlParams): string[] {
     const { field, value } = c;
     if (field.field === 'params') {
       const doc = { [field.name]: value };
-      hints.push(`r.params @> ${params.add(JSON.stringify(doc), 'jsonb')}`);
+      hints.push(`r.params @> ${params.add(pgJson(doc), 'jsonb')}`);
     } else if (field.field === 'metrics' && typeof value === 'number') {
       const doc = { [field.name]: { [field.stat]: value } };
-      hints.push(`r.metrics @> ${params.add(JSON.stringify(doc), 'jsonb')}`);
+      hints.push(`r.metrics @> ${params.add(pgJson(doc), 'jsonb')}`);
     } else if (field.field === 'tag' && typeof value === 'string') {
       hints.push(`r.tags @> ARRAY[${params.add(value, 'text')}]`);
     }

@@ -22,6 +22,7 @@ import { startMs, timeMs } from '../time-order';
 import type { StoredEvent, WritableBlobStore, WriteFailure } from '../types';
 import { insertBlobs } from './pg-blobs';
 import { isUnavailable, unavailable } from './pg-errors';
+import { pgJson, pgText, searchableText } from './pg-json';
 import {
   SESSION_ROW_COLUMNS,
   emptySessionRow,
@@ -83,19 +84,12 @@ function sessionOf(event: StoredEvent): string {
 
 /**
  * A batch PostgreSQL cannot keep as sent, as a 400 (resending it cannot
- * help, so it must not look like a server fault): text holding NUL
- * (jsonb and text refuse \u0000), or a number past a column's range (seq
- * and fromSeq are integers). Undefined for any other error.
+ * help, so it must not look like a server fault): a number past a
+ * column's range (seq and fromSeq are integers). Text holding NUL is kept
+ * (escaped, see pg-json.ts). Undefined for any other error.
  */
 function refusal(err: unknown): AppError | undefined {
   const { code, message } = err as { code?: unknown; message?: string };
-  if (code === '22P05' || code === '22021') {
-    return new AppError(
-      400,
-      'unstorable_value',
-      'the batch holds text with a NUL character (\\u0000), which the PostgreSQL store cannot keep; nothing of it was stored'
-    );
-  }
   if (code === '22003') {
     return new AppError(
       400,
@@ -364,7 +358,7 @@ export class PgAppender {
         fresh.map(e => e.id),
         fresh.map(e => e.kind),
         fresh.map(sessionOf),
-        JSON.stringify(fresh)
+        pgJson(fresh)
       ]
     );
     // Under the lock the sequence gives this insert consecutive values in
@@ -394,7 +388,12 @@ export class PgAppender {
       touched.add(found);
       return found;
     };
-    const executions: { n: number; ms: number; output: string }[] = [];
+    const executions: {
+      n: number;
+      ms: number;
+      code: string | null;
+      output: string;
+    }[] = [];
     const byKind = new Map<string, number[]>();
     const environmentMs: number[] = [];
     fresh.forEach((event, i) => {
@@ -408,7 +407,12 @@ export class PgAppender {
           executions.push({
             n,
             ms: startMs(event.execution.startedAt),
-            output: outputText(event.execution)
+            // The body's code serves unless escaping changed it (pg-json.ts).
+            code:
+              pgText(event.execution.code) === event.execution.code
+                ? null
+                : searchableText(event.execution.code),
+            output: searchableText(outputText(event.execution))
           });
           return;
         case 'environment.captured':
@@ -442,7 +446,7 @@ export class PgAppender {
            execution_count = EXCLUDED.execution_count,
            lineage_session_id = EXCLUDED.lineage_session_id,
            summary = EXCLUDED.summary`,
-        [JSON.stringify([...touched].map(sessionColumns))]
+        [pgJson([...touched].map(sessionColumns))]
       );
     }
     if (executions.length > 0) {
@@ -453,14 +457,16 @@ export class PgAppender {
          SELECT r->>'id', e.n, r->>'sessionId', (r->>'seq')::int,
            r->>'cellId', r->>'notebookPath', to_timestamp(x.ms / 1000),
            x.ms, r->>'startedAt', r->>'status', (r->>'durationMs')::float8,
-           r, r->>'code', x.output
-         FROM unnest($1::bigint[], $2::float8[], $3::text[]) AS x(n, ms, output)
+           r, coalesce(x.code, r->>'code'), x.output
+         FROM unnest($1::bigint[], $2::float8[], $3::text[], $4::text[])
+           AS x(n, ms, output, code)
          JOIN trail_events e ON e.n = x.n
          CROSS JOIN LATERAL (SELECT e.body->'execution' AS r) b`,
         [
           executions.map(x => x.n),
           executions.map(x => x.ms),
-          executions.map(x => x.output)
+          executions.map(x => x.output),
+          executions.map(x => x.code)
         ]
       );
     }

@@ -39,6 +39,7 @@ import type {
   StoredFingerprint
 } from '../fingerprint-types';
 import type { BlobStore, StoredEvent } from '../types';
+import { pgJson } from './pg-json';
 import { versionsOfFold, type PgPool, type RunFold } from './pg-runs';
 
 /** Where fingerprints read environment snapshots from. */
@@ -143,8 +144,8 @@ export class PgFingerprints implements FingerprintStore {
       code: string;
       capture: ExecutionCapture | null;
     }>(
-      `SELECT e.id, e.n, e.session_id, e.seq, e.started_ms, e.code,
-         e.record -> 'capture' AS capture
+      `SELECT e.id, e.n, e.session_id, e.seq, e.started_ms,
+         e.record -> 'code' AS code, e.record -> 'capture' AS capture
        FROM unnest($1::text[], $2::int[]) AS c(session_id, from_seq)
        JOIN trail_executions e
          ON e.session_id = c.session_id AND e.seq >= c.from_seq
@@ -229,7 +230,7 @@ export class PgFingerprints implements FingerprintStore {
        ON CONFLICT (execution_id) DO UPDATE SET
          fingerprint = EXCLUDED.fingerprint, path_key = EXCLUDED.path_key,
          seq = EXCLUDED.seq, started_ms = EXCLUDED.started_ms`,
-      [JSON.stringify(rows)]
+      [pgJson(rows)]
     );
   }
 

@@ -44,6 +44,7 @@ import {
 import { SharedRead, transaction } from './access-tx';
 import type { PgDatabase } from './database';
 import { isUnavailable, unavailable } from './pg-errors';
+import { pgJson, pgNullable, pgText } from './pg-json';
 
 /** The advisory lock every writer of `trail_access_facts` holds. */
 export const ACCESS_LOCK = 7400718;
@@ -236,7 +237,7 @@ export class PgOwnership implements SessionOwnership {
           [
             list.map(c => c.sessionId),
             list.map(c => c.authorId),
-            list.map(c => c.notebookPath),
+            list.map(c => pgNullable(c.notebookPath)),
             list.map(c => c.visibility ?? null)
           ]
         );
@@ -308,13 +309,13 @@ export class PgOwnership implements SessionOwnership {
         `INSERT INTO trail_notebook_rules (author_id, notebook_path, visibility)
          VALUES ($1, $2, $3)
          ON CONFLICT (author_id, notebook_path) DO UPDATE SET visibility = $3`,
-        [authorId, notebookPath, visibility]
+        [authorId, pgText(notebookPath), visibility]
       );
       const changed = await client.query<{ session_id: string }>(
         `UPDATE trail_session_access SET visibility = $3
          WHERE author_id = $1 AND notebook_path = $2 AND visibility <> $3
          RETURNING session_id`,
-        [authorId, notebookPath, visibility]
+        [authorId, pgText(notebookPath), visibility]
       );
       count = changed.rows.length;
       const ids = changed.rows.map(r => r.session_id).sort();
@@ -349,7 +350,7 @@ export class PgOwnership implements SessionOwnership {
       const changed = await client.query(
         `UPDATE trail_session_access SET notebook_path = $2
          WHERE session_id = $1 AND notebook_path IS NULL`,
-        [sessionId, notebookPath]
+        [sessionId, pgText(notebookPath)]
       );
       return changed.rowCount === 0
         ? []
@@ -433,7 +434,7 @@ export class PgOwnership implements SessionOwnership {
                RETURNING seq
              )
              SELECT pg_notify($2, max(seq)::text) FROM stored`,
-            [facts.map(f => JSON.stringify(f)), ACCESS_CHANNEL]
+            [facts.map(f => pgJson(f)), ACCESS_CHANNEL]
           );
         }
       });

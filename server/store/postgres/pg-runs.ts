@@ -46,6 +46,7 @@ import {
   startedMsOf,
   usesAuthor
 } from './filter-sql';
+import { pgJson, unescapeText } from './pg-json';
 
 /** What PgRuns needs of the database (H1's PgDatabase has it). */
 export interface PgPool {
@@ -316,7 +317,7 @@ export class PgRuns {
          AS t(session_id text, fold jsonb, summary jsonb)
        ON CONFLICT (session_id) DO UPDATE SET fold = EXCLUDED.fold,
          summary = EXCLUDED.summary`,
-      [JSON.stringify(folds)]
+      [pgJson(folds)]
     );
     if (listed.length === 0) {
       return;
@@ -331,7 +332,7 @@ export class PgRuns {
          SELECT t.session_id, t.key, t.rank, t.num, t.str, t.started_ms
          FROM jsonb_to_recordset($1::jsonb) AS t(session_id text, key text,
            rank smallint, num float8, str text, started_ms float8)`,
-        [JSON.stringify(keyRows)]
+        [pgJson(keyRows)]
       );
     }
     await client.query(
@@ -354,7 +355,7 @@ export class PgRuns {
          input_paths = EXCLUDED.input_paths,
          input_hashes = EXCLUDED.input_hashes, params = EXCLUDED.params,
          metrics = EXCLUDED.metrics`,
-      [JSON.stringify(listed)]
+      [pgJson(listed)]
     );
   }
 
@@ -526,10 +527,13 @@ export class PgRuns {
     }
     const byName = (a: { name: string }, b: { name: string }) =>
       codePointOrder(a.name, b.name);
+    // Keys and tags as SQL reads them are escaped (pg-json.ts).
+    const named = (rows: { name: string; count: number }[]) =>
+      rows.map(r => ({ name: unescapeText(r.name), count: r.count }));
     return {
-      params: params.rows.sort(byName),
-      metrics: metrics.rows.sort(byName),
-      tags: tags.rows.map(row => row.tag).sort(codePointOrder),
+      params: named(params.rows).sort(byName),
+      metrics: named(metrics.rows).sort(byName),
+      tags: tags.rows.map(row => unescapeText(row.tag)).sort(codePointOrder),
       authors: [...authors].sort(codePointOrder)
     };
   }

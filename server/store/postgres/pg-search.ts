@@ -33,6 +33,7 @@ import {
 } from '../../search/search-service';
 import { parseText } from '../../services/history';
 import { unavailable, type PgDatabase } from './database';
+import { pgText, searchableText } from './pg-json';
 
 /**
  * The text search sees of an execution, lower-cased, as SQL over
@@ -225,8 +226,13 @@ export class PgSearch implements HistorySearch {
     };
     const where =
       range.from === undefined
-        ? q.terms.map(term => `${SEARCH_TEXT} LIKE ${param(containing(term))}`)
-        : q.terms.map(term => `strpos(${SEARCH_TEXT}, ${param(term)}) > 0`);
+        ? q.terms.map(
+            term =>
+              `${SEARCH_TEXT} LIKE ${param(containing(searchableText(term)))}`
+          )
+        : q.terms.map(
+            term => `strpos(${SEARCH_TEXT}, ${param(searchableText(term))}) > 0`
+          );
     if (range.below !== undefined) {
       where.push(`e.n < ${param(range.below)}`);
     }
@@ -249,7 +255,7 @@ export class PgSearch implements HistorySearch {
            LEFT JOIN trail_session_access a ON a.session_id COLLATE "C" = s.id
            WHERE s.id = e.session_id
              AND lower(coalesce(a.notebook_path, s.notebook_path, ''))
-               LIKE ${param(containing(q.notebook))})`
+               LIKE ${param(pgText(containing(q.notebook)))})`
       );
     }
     if (q.from !== undefined) {
