@@ -48,6 +48,7 @@ import { PgAppender } from './pg-append';
 import { PgBlobStore } from './pg-blobs';
 import { guarded, isUnavailable } from './pg-errors';
 import { PgFingerprints } from './pg-fingerprints';
+import { pgText, unescapeNullable } from './pg-json';
 import { PgRuns } from './pg-runs';
 import { distinctVersions } from './pg-sessions';
 
@@ -282,7 +283,7 @@ export class PgStore implements TrailStore {
       const param = (value: unknown): string => `$${values.push(value)}`;
       const where: string[] = [];
       if (query.notebook !== undefined) {
-        where.push(`s.notebook_path = ${param(query.notebook)}`);
+        where.push(`s.notebook_path = ${param(pgText(query.notebook))}`);
       }
       if (query.ids) {
         where.push(`s.id = ANY(${param([...query.ids])}::text[])`);
@@ -362,14 +363,15 @@ export class PgStore implements TrailStore {
     query: CellQuery
   ): Promise<StorePage<ExecutionSummary, string> | null> {
     return this.query(async () => {
-      const values: unknown[] = [query.notebook, query.cellId];
+      // Text columns hold what `->>` extracts: escaped (pg-json.ts).
+      const values: unknown[] = [pgText(query.notebook), pgText(query.cellId)];
       const param = (value: unknown): string => `$${values.push(value)}`;
       let where = '';
       if (query.after !== undefined) {
         const { rows } = await this.pool.query<{ started_ms: number }>(
           `SELECT started_ms FROM trail_executions
            WHERE id = $1 AND notebook_path = $2 AND cell_id = $3`,
-          [query.after, query.notebook, query.cellId]
+          [query.after, values[0], values[1]]
         );
         if (rows.length === 0) {
           return null;
@@ -462,7 +464,7 @@ export class PgStore implements TrailStore {
       return rows.map(r => ({
         seq: r.seq,
         executionId: r.id,
-        cellId: r.cell_id,
+        cellId: unescapeNullable(r.cell_id),
         status: r.status,
         startedAt: r.started_text,
         durationMs: r.duration_ms
