@@ -78,15 +78,19 @@ export class TeamSteps {
       k
     )!;
 
-    // Only the executions and sources the notebook shows are read.
+    // Only the executions and sources the notebook shows are read, each
+    // kind at once where the store can (hundreds of cells: one round trip
+    // each would be hundreds).
     const [executions, sources] = await Promise.all([
-      Promise.all(
-        plan.cells.map(c =>
-          c.execution ? store.getExecution(c.execution.executionId) : null
-        )
+      readAll(
+        plan.cells.map(c => c.execution?.executionId),
+        ids => store.getExecutions?.(ids),
+        id => store.getExecution(id)
       ),
-      Promise.all(
-        plan.cells.map(c => (c.sha256 ? store.blobs.get(c.sha256) : null))
+      readAll(
+        plan.cells.map(c => c.sha256),
+        shas => store.blobs.getMany?.(shas),
+        sha => store.blobs.get(sha)
       )
     ]);
     return {
@@ -174,6 +178,24 @@ export class TeamSteps {
       structured: structures.length > 0
     };
   }
+}
+
+/**
+ * What `one` reads for each key (null where there is none), by `many` in
+ * one call when the store has it, else one read per key.
+ */
+async function readAll<T>(
+  keys: readonly (string | null | undefined)[],
+  many: (keys: string[]) => Promise<(T | null)[]> | undefined,
+  one: (key: string) => Promise<T | null>
+): Promise<(T | null)[]> {
+  const wanted = keys.filter((k): k is string => !!k);
+  const read =
+    wanted.length === 0
+      ? []
+      : ((await many(wanted)) ?? (await Promise.all(wanted.map(one))));
+  let i = 0;
+  return keys.map(k => (k ? read[i++] : null));
 }
 
 /** The path parameter k: a decimal integer (a 400 otherwise). */

@@ -25,6 +25,7 @@ import {
   type S3ClientConfig
 } from '@aws-sdk/client-s3';
 import { AppError } from '../errors';
+import { BlobCache, type BlobCacheOptions } from './blob-cache';
 import { SHA256_HEX } from './blob-store';
 import type { WritableBlobStore } from './types';
 
@@ -82,7 +83,12 @@ export interface S3BlobStoreOptions {
   idleTimeoutMs?: number;
   /** Attempts per request, the first included (default 3); the SDK backs off between them. */
   attempts?: number;
+  /** Bounds of the memory of small blobs read or written (see blob-cache.ts). */
+  cache?: BlobCacheOptions;
 }
+
+/** GETs a `getMany` keeps under way at once. */
+const READ_CONCURRENCY = 16;
 
 /**
  * From this size on, a put asks whether the bucket has the blob before
@@ -115,13 +121,17 @@ interface NetworkError {
 export class S3BlobStore implements WritableBlobStore {
   /** Where the endpoint is, for messages: scheme, host and port only. */
   private readonly where: string;
+  /** Small blobs read or written lately: a blob never changes. */
+  private readonly cache: BlobCache;
 
   constructor(
     private readonly client: S3Client,
     readonly location: S3BlobLocation,
-    endpoint?: string
+    endpoint?: string,
+    cache?: BlobCacheOptions
   ) {
     this.where = endpoint ? describeEndpoint(endpoint) : 'AWS S3';
+    this.cache = new BlobCache(cache);
   }
 
   /** The store of `s3://bucket/prefix`, configured from the AWS variables. */
@@ -173,7 +183,12 @@ export class S3BlobStore implements WritableBlobStore {
         sessionToken: env.AWS_SESSION_TOKEN || undefined
       };
     }
-    return new S3BlobStore(new S3Client(config), location, endpoint);
+    return new S3BlobStore(
+      new S3Client(config),
+      location,
+      endpoint,
+      options.cache
+    );
   }
 
   /** The object key of a blob: `<prefix>/<aa>/<sha256>`. */
@@ -220,16 +235,23 @@ export class S3BlobStore implements WritableBlobStore {
     } catch (err) {
       throw this.unavailable(`store blob ${sha256}`, err);
     }
+    this.cache.set(sha256, content);
   }
 
   /**
    * The blob stored under `sha256`, or null when there is none. Content
    * that does not hash to its name (an object overwritten in the bucket by
-   * something else) is never served: a 503 that says so.
+   * something else) is never served: a 503 that says so. A small blob
+   * read or put before is served from memory (blob-cache.ts), unchanged
+   * since it was checked: its name is its content.
    */
   async get(sha256: string): Promise<Buffer | null> {
     if (!SHA256_HEX.test(sha256)) {
       return null;
+    }
+    const cached = this.cache.get(sha256);
+    if (cached) {
+      return cached;
     }
     let content: Buffer;
     try {
@@ -256,7 +278,32 @@ export class S3BlobStore implements WritableBlobStore {
           'that does not hash to its name: the object was changed outside Trail.'
       );
     }
+    this.cache.set(sha256, content);
     return content;
+  }
+
+  /**
+   * What `get` answers for each of `sha256s`, in their order: the GETs in
+   * parallel, at most {@link READ_CONCURRENCY} at a time (each a round
+   * trip), each distinct blob read once. The first failure rejects.
+   */
+  async getMany(sha256s: readonly string[]): Promise<(Buffer | null)[]> {
+    const distinct = [...new Set(sha256s)];
+    const found = new Map<string, Buffer | null>();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < distinct.length) {
+        const sha256 = distinct[next++];
+        found.set(sha256, await this.get(sha256));
+      }
+    };
+    await Promise.all(
+      Array.from(
+        { length: Math.min(READ_CONCURRENCY, distinct.length) },
+        worker
+      )
+    );
+    return sha256s.map(sha256 => found.get(sha256) ?? null);
   }
 
   /**

@@ -196,6 +196,12 @@ export interface RunNameCounts {
 export interface BlobStore {
   /** The content stored under `sha256`, or null. */
   get(sha256: string): Promise<Buffer | null>;
+  /**
+   * The contents stored under `sha256s`, in their order (null for one not
+   * stored): what many `get`s answer, read at once (one query, parallel
+   * requests) by a store where each read is a round trip.
+   */
+  getMany?(sha256s: readonly string[]): Promise<(Buffer | null)[]>;
 }
 
 /**
@@ -278,6 +284,11 @@ export interface TrailStore extends FingerprintStore {
    * capture merged with its annotations, or null.
    */
   getExecution(id: string): Promise<ExecutionRecord | null>;
+  /**
+   * What `getExecution` answers for each of `ids`, in their order, read at
+   * once (a backend where each read is a round trip answers in one).
+   */
+  getExecutions?(ids: readonly string[]): Promise<(ExecutionRecord | null)[]>;
   /**
    * A cell's executions across sessions, newest first (by startedAt, then
    * id); null when `after` is not an execution of that cell.

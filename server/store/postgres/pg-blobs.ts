@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { SHA256_HEX } from '../blob-store';
 import type { BlobStore } from '../types';
 import { guarded } from './pg-errors';
+import { readManyByKey } from './pg-read-many';
 
 /** Blobs in the database's `trail_blobs`. */
 export class PgBlobStore implements BlobStore {
@@ -24,6 +25,26 @@ export class PgBlobStore implements BlobStore {
         [sha256]
       );
       return rows[0]?.content ?? null;
+    });
+  }
+
+  getMany(sha256s: readonly string[]): Promise<(Buffer | null)[]> {
+    const names = sha256s.filter(s => SHA256_HEX.test(s));
+    if (names.length === 0) {
+      return Promise.resolve(sha256s.map(() => null));
+    }
+    return guarded(async () => {
+      const found = await readManyByKey<
+        { key: string; content: Buffer },
+        Buffer
+      >(
+        this.pool,
+        'SELECT sha256 AS key, content FROM trail_blobs WHERE sha256 = ANY($1::text[])',
+        names,
+        row => row.content
+      );
+      const byName = new Map(names.map((name, i) => [name, found[i]]));
+      return sha256s.map(s => byName.get(s) ?? null);
     });
   }
 }
