@@ -49,6 +49,7 @@ import { PgBlobStore } from './pg-blobs';
 import { guarded, isUnavailable } from './pg-errors';
 import { PgFingerprints } from './pg-fingerprints';
 import { pgText, unescapeNullable } from './pg-json';
+import { readManyByKey } from './pg-read-many';
 import { PgRuns } from './pg-runs';
 import { distinctVersions } from './pg-sessions';
 
@@ -357,6 +358,18 @@ export class PgStore implements TrailStore {
       );
       return rows[0] ? mergedRecord(rows[0]) : null;
     });
+  }
+
+  getExecutions(ids: readonly string[]): Promise<(ExecutionRecord | null)[]> {
+    return this.query(() =>
+      readManyByKey<RecordRow & { key: string }, ExecutionRecord>(
+        this.pool,
+        `SELECT e.id AS key, ${RECORD_COLUMNS} FROM trail_executions e
+         WHERE e.id = ANY($1::text[])`,
+        ids,
+        mergedRecord
+      )
+    );
   }
 
   listCellExecutions(
