@@ -32,6 +32,8 @@ import { openServer } from './feed-servers';
 
 jest.setTimeout(60_000);
 
+afterAll(stopStarted);
+
 /** NUL, U+FFFF, and what the escape itself writes (U+FFFF '0'). */
 const ODD = 'a\u0000b\uffffc\uffff0d\u0000';
 const PATH = `nb/${ODD}.ipynb`;
@@ -121,7 +123,6 @@ describe('the PostgreSQL store with NUL and U+FFFF', () => {
   afterAll(async () => {
     await pg?.close();
     await db?.close();
-    await stopStarted();
   });
 
   /** The same answer from both stores, and it holds `ODD` where stored. */
