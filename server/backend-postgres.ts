@@ -176,9 +176,12 @@ async function openOnce(
     });
     closers.push(() => store.close());
     const directory = await PgDirectory.open(db);
+    closers.push(() => directory.close());
     const ownership = await PgOwnership.open(db, {
       log: { warn: m => log(m) }
     });
+    // Closed before the database: its writes and reads under way end first.
+    closers.push(() => ownership.close());
     const access = TeamAccess.create({ store, ownership, directory, owner });
     await access.ready;
     const key = await cursorKey(db);

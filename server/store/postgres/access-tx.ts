@@ -72,4 +72,14 @@ export class SharedRead {
       });
     return this.next;
   }
+
+  /**
+   * Resolves once no read is under way or waiting (their failures are
+   * their callers'): what a close waits for before the pool ends.
+   */
+  async settled(): Promise<void> {
+    while (this.running || this.next) {
+      await (this.next ?? this.running)!.catch(() => undefined);
+    }
+  }
 }

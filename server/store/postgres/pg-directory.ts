@@ -274,8 +274,10 @@ export class PgDirectory implements TeamDirectory, DirectoryWriter {
     return revoked;
   }
 
-  /** The pool is the database's to close. */
-  async close(): Promise<void> {}
+  /** Waits for a mirror read under way; the pool is the database's to close. */
+  async close(): Promise<void> {
+    await this.reads.settled();
+  }
 
   private async changeUser(
     name: string,

@@ -95,6 +95,9 @@ export class PgFollower {
     follower.stops.push(
       await db.listen(EVENTS_CHANNEL, () => follower.background()),
       await db.listen(ACCESS_CHANNEL, payload => {
+        if (follower.closed) {
+          return;
+        }
         if (payload === null) {
           follower.background(); // reconnected: events may have been missed too
         }
@@ -151,11 +154,15 @@ export class PgFollower {
     return this.reads.run();
   }
 
-  /** Stops listening and following. */
+  /**
+   * Stops listening and following, and waits for the read under way (its
+   * queries need the pool, which closes after this).
+   */
   async close(): Promise<void> {
     this.closed = true;
     const stops = this.stops.splice(0);
     await Promise.all(stops.map(stop => stop().catch(() => undefined)));
+    await this.reads.settled();
   }
 
   private background(): void {
@@ -183,7 +190,7 @@ export class PgFollower {
       // before they were stored, so every check made of them knows them.
       await this.facts.catchUp();
       this.hand(rows.map(r => ({ n: Number(r.n), event: r.body })));
-      if (rows.length < PAGE_ROWS) {
+      if (rows.length < PAGE_ROWS || this.closed) {
         return;
       }
     }

@@ -369,9 +369,13 @@ export class PgOwnership implements SessionOwnership {
     });
   }
 
-  /** Waits for this process's writes; the pool is the database's to close. */
+  /**
+   * Waits for this process's writes and mirror reads; the pool is the
+   * database's to close, after this.
+   */
   async close(): Promise<void> {
     await this.flushing;
+    await this.reads.settled();
   }
 
   /**

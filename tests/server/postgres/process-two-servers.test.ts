@@ -183,9 +183,38 @@ describe('two servers on one database and bucket', () => {
     expect(await exitOf(third.child)).toBe(0);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(third.stderr()).toContain('SIGTERM');
+    // Its follower and access mirror stopped (their reads ended) before
+    // the pool closed: no read failed on a closed pool.
+    expect(third.stderr()).not.toContain('Cannot use a pool');
+    expect(third.stderr()).not.toMatch(/following: .* failed/);
 
     const session = sessionEvent();
     expect((await post(a, [session])).accepted).toHaveLength(1);
     expect((await get(b, `/sessions/${session.session.id}`)).status).toBe(200);
+  });
+
+  it('stops on SIGTERM while another server stores: its reads end before its pool closes', async () => {
+    const fourth = await startOn(place);
+    // Another server goes on storing: the fourth's follower reads what
+    // it is told of (and the access facts) while it stops.
+    let storing = true;
+    const stores = Promise.all(
+      [a, b, a, b].map(async server => {
+        while (storing) {
+          await post(server, [sessionEvent()]);
+        }
+      })
+    );
+    try {
+      await new Promise(r => setTimeout(r, 300));
+      fourth.child.kill('SIGTERM');
+      expect(await exitOf(fourth.child)).toBe(0);
+    } finally {
+      storing = false;
+      await stores;
+    }
+    expect(fourth.stderr()).toContain('SIGTERM');
+    expect(fourth.stderr()).not.toContain('Cannot use a pool');
+    expect(fourth.stderr()).not.toMatch(/following: .* failed/);
   });
 });
