@@ -319,7 +319,7 @@ export class PgAppender {
         ARRAY(SELECT id FROM trail_events WHERE id = ANY($1::text[])) AS events,
         ARRAY(SELECT id FROM trail_executions WHERE id = ANY($2::text[]))
           AS executions,
-        (SELECT coalesce(jsonb_agg(to_jsonb(s)), '[]') FROM (
+        (SELECT coalesce(json_agg(s), '[]') FROM (
           SELECT ${SESSION_ROW_COLUMNS} FROM trail_sessions
           WHERE id = ANY($3::text[])) s) AS sessions`,
       [eventIds, executionIds, [...sessionIds]]
@@ -350,7 +350,7 @@ export class PgAppender {
        SELECT t.id, t.kind, t.session_id, b.body
        FROM unnest($1::text[], $2::text[], $3::text[])
          WITH ORDINALITY AS t(id, kind, session_id, i)
-       JOIN jsonb_array_elements($4::jsonb) WITH ORDINALITY AS b(body, i)
+       JOIN json_array_elements($4::json) WITH ORDINALITY AS b(body, i)
          USING (i)
        ORDER BY i
        RETURNING n`,
@@ -429,12 +429,12 @@ export class PgAppender {
            started_at, order_ms, derived_path, derived_path_seq,
            earliest_started_at, last_ended_at, execution_count,
            lineage_session_id, summary)
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text,
-           record jsonb, record_n bigint, notebook_path text,
+         SELECT * FROM json_to_recordset($1::json) AS x(id text,
+           record json, record_n bigint, notebook_path text,
            started_at timestamptz, order_ms float8, derived_path text,
            derived_path_seq float8, earliest_started_at text,
            last_ended_at text, execution_count int, lineage_session_id text,
-           summary jsonb)
+           summary json)
          ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record,
            record_n = EXCLUDED.record_n,
            notebook_path = EXCLUDED.notebook_path,

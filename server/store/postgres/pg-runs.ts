@@ -313,8 +313,8 @@ export class PgRuns {
     await client.query(
       `INSERT INTO trail_run_folds (session_id, fold, summary)
        SELECT t.session_id, t.fold, t.summary
-       FROM jsonb_to_recordset($1::jsonb)
-         AS t(session_id text, fold jsonb, summary jsonb)
+       FROM json_to_recordset($1::json)
+         AS t(session_id text, fold json, summary json)
        ON CONFLICT (session_id) DO UPDATE SET fold = EXCLUDED.fold,
          summary = EXCLUDED.summary`,
       [pgJson(folds)]

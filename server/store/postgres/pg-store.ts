@@ -88,7 +88,7 @@ function mergedRecord(row: RecordRow): ExecutionRecord {
 
 /** The annotations' captures of execution `e`, in arrival order. */
 const CAPTURES = `(
-  SELECT jsonb_agg(a.capture ORDER BY a.n) FROM trail_annotations a
+  SELECT json_agg(a.capture ORDER BY a.n) FROM trail_annotations a
   WHERE a.execution_id = e.id AND a.session_id = e.session_id
 ) AS captures`;
 
@@ -101,9 +101,12 @@ const RECORD_COLUMNS = `e.record, ${CAPTURES}`;
  * and lists the types), and its annotations' captures; the outputs
  * themselves stay in the database.
  */
-const SUMMARY_RECORD_COLUMNS = `e.record - 'outputs' AS record, (
-  SELECT jsonb_agg(o.value -> 'output_type' ORDER BY o.i)
-  FROM jsonb_array_elements(e.record -> 'outputs') WITH ORDINALITY AS o(value, i)
+const SUMMARY_RECORD_COLUMNS = `(
+  SELECT json_object_agg(r.k, r.v ORDER BY r.i)
+  FROM json_each(e.record) WITH ORDINALITY AS r(k, v, i) WHERE r.k <> 'outputs'
+) AS record, (
+  SELECT json_agg(o.value -> 'output_type' ORDER BY o.i)
+  FROM json_array_elements(e.record -> 'outputs') WITH ORDINALITY AS o(value, i)
 ) AS output_types, ${CAPTURES}`;
 
 /** A row of {@link SUMMARY_RECORD_COLUMNS}. */

@@ -126,6 +126,45 @@ export function describeRuns(make: MakeStore): void {
       });
     });
 
+    it('keeps params and metrics in the order they were logged, live and after a restart', async () => {
+      // Not alphabetical, nor shortest first (how jsonb would keep them).
+      const c = await stores.open();
+      const a = run({ startedAt: at(0) }, [
+        {
+          params: { n_estimators: 200, lr: 0.05, model: 'rf' },
+          metrics: [
+            { name: 'val_loss', value: 0.4, at: at(1) },
+            { name: 'acc', value: 0.8, at: at(1) }
+          ]
+        },
+        { params: { zeta: 1, a: 2 } }
+      ]);
+      await c.append(a.events);
+      await c.append([
+        annotationEvent(a.xs[0].execution, { params: { batch_size: 64 } })
+      ]);
+      await c.live(async store => {
+        const got = await store.getRun(a.id);
+        // In arrival order: the annotation came after both executions.
+        expect(Object.keys(got!.params)).toEqual([
+          'n_estimators',
+          'lr',
+          'model',
+          'zeta',
+          'a',
+          'batch_size'
+        ]);
+        expect(Object.keys(got!.metrics)).toEqual(['val_loss', 'acc']);
+        const record = await store.getExecution(a.xs[0].execution.id);
+        expect(Object.keys(record!.capture!.params!)).toEqual([
+          'n_estimators',
+          'lr',
+          'model',
+          'batch_size'
+        ]);
+      });
+    });
+
     it('keeps a run current as executions and annotations arrive, an annotation before its execution too', async () => {
       const c = await stores.open();
       const a = run({ startedAt: at(0) }, [{ params: { k: 1 } }]);

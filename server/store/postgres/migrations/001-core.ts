@@ -7,6 +7,11 @@
  * the database's default collation. Times that order rows are kept as the
  * numbers the in-memory stores compare (time-order.ts), beside the text
  * the records carry.
+ *
+ * Record bodies are \`json\`, not \`jsonb\`: json keeps the text as sent,
+ * so objects keep their keys' order (a person's params read back in the
+ * order they logged them, as on the file store), where jsonb would sort
+ * them. What queries compare lives in columns of its own.
  */
 import type { Migration } from './index';
 
@@ -18,7 +23,7 @@ CREATE TABLE trail_events (
   id text COLLATE "C" NOT NULL UNIQUE,
   kind text NOT NULL,
   session_id text COLLATE "C" NOT NULL,
-  body jsonb NOT NULL
+  body json NOT NULL
 );
 
 CREATE TABLE trail_blobs (
@@ -31,7 +36,7 @@ CREATE TABLE trail_blobs (
 -- its environment versions, read from trail_environments).
 CREATE TABLE trail_sessions (
   id text COLLATE "C" PRIMARY KEY,
-  record jsonb,
+  record json,
   record_n bigint,
   notebook_path text NOT NULL,
   started_at timestamptz,
@@ -42,7 +47,7 @@ CREATE TABLE trail_sessions (
   last_ended_at text,
   execution_count integer NOT NULL,
   lineage_session_id text COLLATE "C",
-  summary jsonb NOT NULL
+  summary json NOT NULL
 );
 CREATE INDEX trail_sessions_order ON trail_sessions (order_ms DESC, id DESC);
 CREATE INDEX trail_sessions_notebook
@@ -62,7 +67,7 @@ CREATE TABLE trail_executions (
   started_text text NOT NULL,
   status text NOT NULL,
   duration_ms double precision,
-  record jsonb NOT NULL,
+  record json NOT NULL,
   code text NOT NULL,
   output_text text NOT NULL
 );
@@ -75,7 +80,7 @@ CREATE TABLE trail_annotations (
   n bigint PRIMARY KEY,
   execution_id text COLLATE "C" NOT NULL,
   session_id text COLLATE "C" NOT NULL,
-  capture jsonb NOT NULL
+  capture json NOT NULL
 );
 CREATE INDEX trail_annotations_execution ON trail_annotations (execution_id, n);
 
@@ -83,7 +88,7 @@ CREATE TABLE trail_structures (
   n bigint PRIMARY KEY,
   session_id text COLLATE "C" NOT NULL,
   from_seq integer NOT NULL,
-  cells jsonb NOT NULL
+  cells json NOT NULL
 );
 CREATE INDEX trail_structures_session
   ON trail_structures (session_id, from_seq, n);

@@ -3,7 +3,8 @@
  * language) and "who already computed this?" read, kept in the append
  * transaction by pg-runs.ts and pg-fingerprints.ts.
  *
- * trail_run_folds: one row per session touched. `fold` is the state the
+ * trail_run_folds: one row per session touched (json, not jsonb, as the
+ * records in 001: a fold and a summary keep their params' order). `fold` is the state the
  * run's fold (RunAccumulator) goes on from, with the session facts the
  * summary needs; `summary` is the RunSummary as last folded (null while
  * the session is known only by environments or early annotations: no run
@@ -30,8 +31,8 @@ const migration: Migration = {
   up: `
 CREATE TABLE trail_run_folds (
   session_id text COLLATE "C" PRIMARY KEY,
-  fold jsonb NOT NULL,
-  summary jsonb
+  fold json NOT NULL,
+  summary json
 );
 
 CREATE TABLE trail_runs (
