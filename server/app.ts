@@ -153,7 +153,8 @@ export function createApp(deps: AppDeps): Express {
     idPattern: recordIdPattern(schemas)
   });
   const log: ErrorLog = deps.log ?? {
-    error: (message, err) => console.error(message, err)
+    // (no `undefined` printed after a line that comes without an error)
+    error: (message, ...err: unknown[]) => console.error(message, ...err)
   };
   const owner = deps.owner ?? ownerPrincipal();
   const access =

@@ -3,6 +3,7 @@
  * errors into JSON responses.
  */
 import type { ErrorRequestHandler } from 'express';
+import { OutageLog } from './outage-log';
 
 /** One precise problem in a request, located by a JSON Pointer. */
 export interface ErrorDetail {
@@ -42,24 +43,33 @@ export function errorBody(err: AppError): ErrorBody {
   return body;
 }
 
-/** Something that can log a problem the caller must not see. */
+/**
+ * Something that can log a problem the caller must not see: a message,
+ * and the error with its stack (absent: the message says it all).
+ */
 export interface ErrorLog {
-  error(message: string, err: unknown): void;
+  error(message: string, err?: unknown): void;
 }
 
 /**
  * Maps body-parser failures (malformed JSON, too large) to AppErrors and
  * hides anything unexpected behind a generic 500, logging the detail.
+ * A database or blob store that is unavailable is logged as outage-log.ts
+ * says: one line, at most every 10 s per code.
  */
-export function errorHandler(log: ErrorLog): ErrorRequestHandler {
+export function errorHandler(
+  log: ErrorLog,
+  outages: OutageLog = new OutageLog(log)
+): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) {
       next(err);
       return;
     }
     const appError = toAppError(err, req.headers['content-encoding']);
-    if (appError.status >= 500) {
-      log.error(`${req.method} ${req.originalUrl} failed`, err);
+    const what = `${req.method} ${req.originalUrl}`;
+    if (appError.status >= 500 && !outages.note(appError, what)) {
+      log.error(`${what} failed`, err);
     }
     res.status(appError.status).json(errorBody(appError));
   };

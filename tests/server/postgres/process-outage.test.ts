@@ -292,6 +292,18 @@ describe('a database down', () => {
       expect((await res.json()).error?.code ?? '').toBe('database_unavailable');
       const read = await get(server, `/sessions/${sid}`);
       expect(read.status).toBe(503);
+      // Every request answers 503; the log says so once (one line, no
+      // stack), not once per request.
+      for (let i = 0; i < 10; i++) {
+        expect((await get(server, `/sessions/${sid}`)).status).toBe(503);
+      }
+      const outage = server
+        .stderr()
+        .split('\n')
+        .filter(line => line.includes('database_unavailable'));
+      expect(outage).toHaveLength(1);
+      expect(outage[0]).toMatch(/: 503 database_unavailable: /);
+      expect(server.stderr()).not.toMatch(/ failed AppError|\n\s+at /);
       const health = await fetch(`${server.line.url}/api/v1/health`);
       const report = await health.json();
       expect(report.status).toBe('degraded');
