@@ -9,7 +9,7 @@
  *                  [--database <postgres://…> [--blobs <s3://bucket/prefix>]
  *                   [--database-wait <seconds>]]
  *     trail-server migrate --database <postgres://…>
- *     trail-server migrate --from <data dir> --to <postgres://…> [--blobs <s3://…>]
+ *     trail-server migrate --from <data dir> --to <postgres://…> [--blobs <s3://…>] [--owner <user>]
  *     trail-server export|import ... (see transfer/cli.ts)
  *     trail-server users|tokens ... (see access/admin-cli.ts)
  *
@@ -29,7 +29,8 @@ import { DEFAULT_MAX_BODY_BYTES } from './app';
 import {
   addTransferCommands,
   blobsOption,
-  migrateFromDataFolder
+  migrateFromDataFolder,
+  ownerOption
 } from './transfer/cli';
 import { parseS3Url } from './store/s3-blobs';
 import { SERVER_INFO } from './version';
@@ -301,8 +302,12 @@ function buildCli(
       ).argParser(parseDatabaseUrl)
     )
     .addOption(blobsOption())
+    .addOption(ownerOption())
     .action(async (opts: Record<string, unknown>, command: Command) => {
       const database = (opts.to ?? opts.database) as string | undefined;
+      if (opts.owner !== undefined && !opts.from) {
+        command.error('error: --owner goes with migrate --from <dir>');
+      }
       if (opts.from) {
         if (!database) {
           command.error('error: migrate --from <dir> needs --to <url>');
@@ -312,7 +317,8 @@ function buildCli(
             from: opts.from as string,
             to: database!,
             blobs: opts.blobs as string | undefined,
-            databaseWait: opts.databaseWait as number
+            databaseWait: opts.databaseWait as number,
+            owner: opts.owner as string | undefined
           },
           output
         );

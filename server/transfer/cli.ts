@@ -2,8 +2,8 @@
  * The transfer commands of the server's command line:
  *
  *     trail-server export (--out FILE | --parquet DIR) [--data DIR | --database URL [--blobs s3://…]]
- *     trail-server import --in FILE [--data DIR | --database URL [--blobs s3://…]]
- *     trail-server migrate --from DIR --to URL [--blobs s3://…]   (in cli-options.ts)
+ *     trail-server import --in FILE [--data DIR | --database URL [--blobs s3://…]] [--owner USER]
+ *     trail-server migrate --from DIR --to URL [--blobs s3://…] [--owner USER]   (in cli-options.ts)
  *
  * A data folder is opened under its lock (stop its server first); a
  * database may be in use by servers. Progress goes to stderr, the result
@@ -13,6 +13,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
 import type { Output } from '../access/admin-cli';
+import { OWNER_ID } from '../access/directory';
 import { AppError } from '../errors';
 import { waitForDatabase } from '../database-wait';
 import { parseS3Url } from '../store/s3-blobs';
@@ -22,6 +23,12 @@ import { openFileEnd } from './file-end';
 import { TransferError, type HistoryEnd } from './history-end';
 import { importHistory } from './import';
 import { migrateHistory } from './migrate';
+import {
+  checkEarlierOwner,
+  ownedSource,
+  ownerUser,
+  SourceOwners
+} from './owner-map';
 import { exportParquet } from './parquet';
 import { openPostgresEnd } from './pg-end';
 
@@ -39,6 +46,8 @@ export interface MigrateFromOptions {
   to: string;
   blobs?: string;
   databaseWait: number;
+  /** The target's user the source's owner principal's sessions become. */
+  owner?: string;
 }
 
 function parseDatabase(value: string): string {
@@ -64,6 +73,14 @@ function parseSeconds(value: string): number {
     throw new InvalidArgumentError('must be a whole number of seconds.');
   }
   return Number(value);
+}
+
+/** `--owner` of import and migrate --from (owner-map.ts). */
+export function ownerOption(): Option {
+  return new Option(
+    '--owner <user>',
+    "the target's user that the source owner's sessions become (e.g. a laptop's history); the user must exist there"
+  );
 }
 
 /** `--blobs` of the transfer commands (also migrate's). */
@@ -170,6 +187,30 @@ async function withEnd<T>(
 }
 
 /**
+ * `--owner`: checks the mapping against the user and against an earlier
+ * run's (owner-map.ts) and gives the source as the target is to hold it.
+ * Without `--owner`, only the earlier run's mapping is checked.
+ */
+async function withOwner(
+  source: HistoryEnd,
+  target: HistoryEnd,
+  name: string | undefined,
+  output: Output
+): Promise<HistoryEnd> {
+  const user = name === undefined ? null : await ownerUser(target, name);
+  const owners = await SourceOwners.of(source);
+  await checkEarlierOwner(owners, target, user?.id ?? OWNER_ID);
+  if (!user) {
+    return source;
+  }
+  output.err(
+    `owner: the ${owners.ownerSessions().length} sessions of ${source.where}'s owner ` +
+      `become ${user.name}'s (${user.id}), with the owner's notebook rules`
+  );
+  return ownedSource(source, user.id, owners.claimsFor(user.id));
+}
+
+/**
  * `trail-server migrate --from DIR --to URL`: copies the data folder into
  * the database and checks the copy; resolves with the exit code.
  */
@@ -187,8 +228,12 @@ export function migrateFromDataFolder(
         blobs: options.blobs
       });
       return await withEnd(target, async () => {
-        const report = await migrateHistory(source, target, line =>
-          output.err(line)
+        const from = await withOwner(source, target, options.owner, output);
+        const report = await migrateHistory(
+          from,
+          target,
+          line => output.err(line),
+          { contained: options.owner !== undefined }
         );
         comparisonTable(report.comparison).forEach(line => output.out(line));
         if (!report.comparison.same) {
@@ -285,16 +330,23 @@ export function addTransferCommands(
       .description(
         'read an export into this data folder or database (verified first; running it again completes it)'
       )
-      .requiredOption('--in <file>', 'the export file (.jsonl.gz)'),
+      .requiredOption('--in <file>', 'the export file (.jsonl.gz)')
+      .addOption(ownerOption()),
     'import into'
-  ).action(async (opts: EndOptions & { in: string }) => {
+  ).action(async (opts: EndOptions & { in: string; owner?: string }) => {
     code = await guarded(output, async () =>
       withEnd(await openEnd(opts, true, output), async end => {
         const summary = await importHistory(
           resolve(opts.in),
           end,
-          every(output, n => `events: ${n} stored or found there`)
+          every(output, n => `events: ${n} stored or found there`),
+          { owner: opts.owner }
         );
+        if (summary.ownerSessions !== undefined) {
+          output.out(
+            `${summary.ownerSessions} sessions of the exporting server's owner are ${opts.owner}'s`
+          );
+        }
         output.out(
           `imported ${summary.eventsStored} events (${summary.eventsPresent} were there), ` +
             `${summary.factsStored} access facts, ${summary.people.users} users`

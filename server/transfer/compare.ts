@@ -8,7 +8,10 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../canonical-json';
-import { citedBlobs } from './export-format';
+import type { Fact } from '../access/access-log';
+import type { TokenRecord, UserRecord } from '../access/directory';
+import type { StoredEvent } from '../store/types';
+import { citedBlobs, sessionOfEvent } from './export-format';
 import type { HistoryEnd } from './history-end';
 
 const MOD = 1n << 256n;
@@ -43,8 +46,19 @@ export interface Comparison {
   same: boolean;
 }
 
+/** Which items of an end a tally counts (all when absent). */
+interface Keep {
+  event(event: StoredEvent): boolean;
+  fact(fact: Fact): boolean;
+  user(user: UserRecord): boolean;
+  token(token: TokenRecord): boolean;
+}
+
 /** Counts and digests of one end, by kind. */
-async function tally(end: HistoryEnd): Promise<Map<string, Tally>> {
+async function tally(
+  end: HistoryEnd,
+  keep?: Keep
+): Promise<Map<string, Tally>> {
   const tallies = new Map<string, Tally>();
   const of = (kind: string) => {
     let t = tallies.get(kind);
@@ -70,6 +84,9 @@ async function tally(end: HistoryEnd): Promise<Map<string, Tally>> {
   const blobs = new Set<string>();
   await end.store.scanEvents(async events => {
     for (const event of events) {
+      if (keep && !keep.event(event)) {
+        continue;
+      }
       of(event.kind).add(canonicalJson(event));
       for (const sha256 of citedBlobs(event)) {
         if (blobs.has(sha256)) {
@@ -84,20 +101,66 @@ async function tally(end: HistoryEnd): Promise<Map<string, Tally>> {
     }
   });
   for await (const fact of end.facts()) {
-    of('fact').add(canonicalJson(fact));
+    if (!keep || keep.fact(fact)) {
+      of('fact').add(canonicalJson(fact));
+    }
   }
   const people = await end.people();
-  people.users.forEach(u => of('user').add(canonicalJson(u)));
-  people.tokens.forEach(t => of('token').add(canonicalJson(t)));
+  people.users
+    .filter(u => !keep || keep.user(u))
+    .forEach(u => of('user').add(canonicalJson(u)));
+  people.tokens
+    .filter(t => !keep || keep.token(t))
+    .forEach(t => of('token').add(canonicalJson(t)));
   return tallies;
 }
 
-/** Compares `source` and `target` kind by kind (see the module comment). */
+/**
+ * What of a target a `contained` comparison counts: the events of the
+ * source's sessions (and the blobs they cite), the facts equal to one of
+ * the source's (as a multiset), the users and tokens of the source's ids.
+ */
+async function sourcePart(source: HistoryEnd): Promise<Keep> {
+  const sessions = new Set<string>();
+  await source.store.scanEvents(async events => {
+    events.forEach(e => sessions.add(sessionOfEvent(e)));
+  });
+  const facts = new Map<string, number>();
+  for await (const fact of source.facts()) {
+    const key = canonicalJson(fact);
+    facts.set(key, (facts.get(key) ?? 0) + 1);
+  }
+  const people = await source.people();
+  const users = new Set(people.users.map(u => u.id));
+  const tokens = new Set(people.tokens.map(t => t.id));
+  return {
+    event: e => sessions.has(sessionOfEvent(e)),
+    fact: f => {
+      const key = canonicalJson(f);
+      const left = facts.get(key) ?? 0;
+      facts.set(key, left - 1);
+      return left > 0;
+    },
+    user: u => users.has(u.id),
+    token: t => tokens.has(t.id)
+  };
+}
+
+/**
+ * Compares `source` and `target` kind by kind (see the module comment).
+ * With `contained`, the target may hold more than the source (a team
+ * database a personal history is merged into, `--owner`): only its part
+ * that stands for the source is counted (see sourcePart), so the check
+ * says whether every item of the source is there, unchanged, and whether
+ * the source's sessions hold anything else.
+ */
 export async function compareEnds(
   source: HistoryEnd,
-  target: HistoryEnd
+  target: HistoryEnd,
+  options: { contained?: boolean } = {}
 ): Promise<Comparison> {
-  const [a, b] = [await tally(source), await tally(target)];
+  const keep = options.contained ? await sourcePart(source) : undefined;
+  const [a, b] = [await tally(source), await tally(target, keep)];
   const kinds: KindCheck[] = [];
   for (const kind of new Set([...a.keys(), ...b.keys()])) {
     const s = a.get(kind) ?? new Tally();

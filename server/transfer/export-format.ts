@@ -104,3 +104,15 @@ export function citedBlobs(event: StoredEvent): string[] {
       return [];
   }
 }
+
+/** The session a stored event belongs to. */
+export function sessionOfEvent(event: StoredEvent): string {
+  switch (event.kind) {
+    case 'session.started':
+      return event.session.id;
+    case 'execution.completed':
+      return event.execution.sessionId;
+    default:
+      return event.sessionId;
+  }
+}

@@ -9,6 +9,12 @@
  *
  * Tokens come without their hashes (an export lets nobody authenticate):
  * their records are not restored; people get new tokens.
+ *
+ * With `owner` (`--owner <user>`), what the exporting server's owner
+ * principal owned becomes that user's (owner-map.ts): the verifying pass
+ * also notes the file's claims and sessions, facts are stored mapped, and
+ * the claims of the sessions stored without one go just before the first
+ * event.
  */
 import type { Fact } from '../access/access-log';
 import type { UserRecord } from '../access/directory';
@@ -17,6 +23,13 @@ import type { ContentCounts, ExportedToken } from './export-format';
 import { readExport } from './export-reader';
 import { appendBatch } from './append-batch';
 import { FactMatch } from './fact-match';
+import {
+  checkEarlierOwner,
+  mapFact,
+  ownerUser,
+  SourceOwners
+} from './owner-map';
+import { OWNER_ID } from '../access/directory';
 import type { HistoryEnd, PeopleAdded } from './history-end';
 
 /** Events stored per append. */
@@ -35,6 +48,8 @@ export interface ImportSummary {
   eventsPresent: number;
   factsStored: number;
   people: PeopleAdded;
+  /** With `owner`: how many sessions of the owner principal became theirs. */
+  ownerSessions?: number;
 }
 
 /**
@@ -44,9 +59,22 @@ export interface ImportSummary {
 export async function importHistory(
   path: string,
   target: HistoryEnd,
-  progress?: (events: number) => void
+  progress?: (events: number) => void,
+  options: { owner?: string } = {}
 ): Promise<ImportSummary> {
-  await readExport(path);
+  const owners = new SourceOwners();
+  await readExport(path, line => {
+    if (line.type === 'fact') {
+      owners.noteFact(line.fact);
+    } else if (line.type === 'event') {
+      owners.noteEvent(line.event);
+    }
+  });
+  const user =
+    options.owner === undefined ? null : await ownerUser(target, options.owner);
+  await checkEarlierOwner(owners, target, user?.id ?? OWNER_ID);
+  const map = (fact: Fact): Fact => (user ? mapFact(fact, user.id) : fact);
+  let claims = user ? owners.claimsFor(user.id) : [];
   const users: UserRecord[] = [];
   const tokens: ExportedToken[] = [];
   let facts: Fact[] = [];
@@ -91,6 +119,13 @@ export async function importHistory(
       await addPeople();
     }
     if (line.type !== 'fact') {
+      if (
+        claims.length > 0 &&
+        (line.type === 'blob' || line.type === 'event')
+      ) {
+        facts.push(...claims);
+        claims = [];
+      }
       await flushFacts();
     }
     switch (line.type) {
@@ -101,7 +136,7 @@ export async function importHistory(
         tokens.push(line.token);
         break;
       case 'fact':
-        facts.push(line.fact);
+        facts.push(map(line.fact));
         if (facts.length >= FACT_BATCH) {
           await flushFacts();
         }
@@ -125,5 +160,8 @@ export async function importHistory(
   await flushEvents();
   summary.counts = contents.counts;
   summary.people = peopleDone!;
+  if (user) {
+    summary.ownerSessions = owners.ownerSessions().length;
+  }
   return summary;
 }

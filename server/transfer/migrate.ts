@@ -47,7 +47,11 @@ export async function migrateHistory(
   source: HistoryEnd,
   target: HistoryEnd,
   say: (line: string) => void,
-  options: { batchSize?: number } = {}
+  options: {
+    batchSize?: number;
+    /** Check only that the target holds the source (compare.ts), for --owner. */
+    contained?: boolean;
+  } = {}
 ): Promise<MigrationReport> {
   const { sessions, executions } = await source.counts();
   say(
@@ -142,7 +146,9 @@ export async function migrateHistory(
     );
   }
   say('checking: counts and content of both sides');
-  const comparison = await compareEnds(source, target);
+  const comparison = await compareEnds(source, target, {
+    contained: options.contained
+  });
   return {
     people,
     factsCopied,
