@@ -7,7 +7,8 @@
  * does not see the private one, the other person keeps theirs. The copy
  * check passes, a second run is a no-op, a run with another owner (or
  * without one) after it is refused, an unknown user copies nothing, and
- * without `--owner` the sessions stay the owner principal's.
+ * without `--owner` the sessions stay the owner principal's; a copy cut
+ * midway resumes with the same owner and refuses another.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,10 @@ import { loadRecordSchemas } from '../../../server/schemas';
 import { IngestService } from '../../../server/services/ingest';
 import { FileStore } from '../../../server/store/file-store';
 import { openDatabase } from '../../../server/store/postgres/database';
+import { openFileEnd } from '../../../server/transfer/file-end';
+import { migrateHistory } from '../../../server/transfer/migrate';
+import { ownedSource, SourceOwners } from '../../../server/transfer/owner-map';
+import { openPostgresEnd } from '../../../server/transfer/pg-end';
 import { RecordValidator } from '../../../server/validation';
 import { stopStarted, testDatabase } from '../support/postgres';
 import { executionEvent, sessionEvent } from '../support/records';
@@ -459,4 +464,79 @@ test('import --owner: an export of the laptop becomes the user’s', async () =>
   );
   expect(other.code).toBe(1);
   expect(other.err).toContain('with --owner alice');
+});
+
+test('an interrupted migrate --owner resumes with the same owner only', async () => {
+  const { url, people } = await teamDatabase();
+  const source = await openFileEnd(laptop, { create: false });
+  const target = await openPostgresEnd(url);
+  try {
+    // The target's store fails its second append: a copy cut midway.
+    let appends = 0;
+    const store = new Proxy(target.store, {
+      get(t, p) {
+        const value = Reflect.get(t, p, t) as unknown;
+        if (p === 'append') {
+          return (...args: Parameters<typeof t.append>) => {
+            if (++appends === 2) {
+              throw new Error('the connection went away');
+            }
+            return t.append(...args);
+          };
+        }
+        return typeof value === 'function' ? value.bind(t) : value;
+      }
+    });
+    const cut = Object.create(target, { store: { value: store } });
+    const owners = await SourceOwners.of(source);
+    await expect(
+      migrateHistory(
+        ownedSource(source, people.alice.id, owners.claimsFor(people.alice.id)),
+        cut,
+        () => undefined,
+        { batchSize: 2, contained: true }
+      )
+    ).rejects.toThrow('the connection went away');
+  } finally {
+    await target.close();
+    await source.close();
+  }
+  expect((await counts(url)).events).toBe(2);
+
+  const other = await cli(
+    'migrate',
+    '--from',
+    laptop,
+    '--to',
+    url,
+    '--owner',
+    'bob'
+  );
+  expect(other.code).toBe(1);
+  expect(other.err).toContain('copied by an earlier run with --owner alice');
+  expect((await counts(url)).events).toBe(2);
+
+  const resumed = await cli(
+    'migrate',
+    '--from',
+    laptop,
+    '--to',
+    url,
+    '--owner',
+    'alice'
+  );
+  expect(resumed).toMatchObject({ code: 0 });
+  expect(resumed.err).toContain('events: 7 of 9 copied (2 were there)');
+  expect(resumed.out).toContain('both sides match');
+  await withApp(url, async app => {
+    expect(
+      Object.keys(
+        await listed(
+          app,
+          people.alice.token,
+          `/sessions?author=${people.alice.id}`
+        )
+      ).sort()
+    ).toEqual([ids.private, ids.unclaimed].sort());
+  });
 });
