@@ -390,6 +390,15 @@ test('migrate without --owner: the sessions stay the owner principal’s; --owne
   );
   expect(later.code).toBe(1);
   expect(later.err).toContain('copied by an earlier run without --owner');
+  const schemaOnly = await cli(
+    'migrate',
+    '--database',
+    url,
+    '--owner',
+    'alice'
+  );
+  expect(schemaOnly.code).toBe(2); // a usage error, as commander's
+  expect(schemaOnly.err).toContain('--owner goes with migrate --from <dir>');
 });
 
 test('import --owner: an export of the laptop becomes the user’s', async () => {
