@@ -14,7 +14,10 @@
  * are paid once for all of them.
  */
 import type pg from 'pg';
-import type { IngestResult } from '../../../src/records/schema';
+import type {
+  ExecutionRecord,
+  IngestResult
+} from '../../../src/records/schema';
 import { AppError } from '../../errors';
 import { outputText } from '../../search/snippets';
 import { DuplicateFilter } from '../duplicates';
@@ -80,6 +83,31 @@ function sessionOf(event: StoredEvent): string {
     default:
       return event.sessionId;
   }
+}
+
+/**
+ * Whether `event` is stored without a body of its own: an
+ * execution.completed event with exactly the keys id, kind, execution in
+ * that order (what the recorder sends), and an id the NUL escape leaves as
+ * it is (pg-json.ts). Its text as stored, `JSON.stringify(event)`, is then
+ * `{"id":<id>,"kind":"execution.completed","execution":<record>}` with
+ * the record's text as trail_executions keeps it, which is exactly what
+ * the view `trail_event_bodies` (001-core) rebuilds: each record is kept
+ * once. Any other shape keeps its whole body, so every event reads back
+ * as it came.
+ */
+export function recordOnly(event: StoredEvent): boolean {
+  if (event.kind !== 'execution.completed' || pgText(event.id) !== event.id) {
+    return false;
+  }
+  const keys = Object.keys(event);
+  return (
+    keys.length === 3 &&
+    keys[0] === 'id' &&
+    keys[1] === 'kind' &&
+    keys[2] === 'execution' &&
+    event.execution !== undefined
+  );
 }
 
 /**
@@ -340,14 +368,21 @@ export class PgAppender {
     };
   }
 
-  /** Inserts the new events; resolves with their n, in their order. */
+  /**
+   * Inserts the new events; resolves with their n, in their order. An
+   * execution.completed event in the recorder's shape keeps no body here:
+   * its record goes to trail_executions only (insertRows), and
+   * `trail_event_bodies` rebuilds the event text from it (see
+   * {@link recordOnly}).
+   */
   private async insertEvents(
     client: pg.PoolClient,
     fresh: StoredEvent[]
   ): Promise<number[]> {
     const { rows } = await client.query<{ n: string }>(
       `INSERT INTO trail_events (id, kind, session_id, body)
-       SELECT t.id, t.kind, t.session_id, b.body
+       SELECT t.id, t.kind, t.session_id,
+         CASE WHEN json_typeof(b.body) = 'null' THEN NULL ELSE b.body END
        FROM unnest($1::text[], $2::text[], $3::text[])
          WITH ORDINALITY AS t(id, kind, session_id, i)
        JOIN json_array_elements($4::json) WITH ORDINALITY AS b(body, i)
@@ -358,7 +393,7 @@ export class PgAppender {
         fresh.map(e => e.id),
         fresh.map(e => e.kind),
         fresh.map(sessionOf),
-        pgJson(fresh)
+        pgJson(fresh.map(e => (recordOnly(e) ? null : e)))
       ]
     );
     // Under the lock the sequence gives this insert consecutive values in
@@ -369,8 +404,10 @@ export class PgAppender {
   /**
    * Inserts the rows the listings read for the new events (numbered
    * `numbers`): sessions, executions, annotations, structures,
-   * environments, each table in one statement that reads the event bodies
-   * just inserted (nothing is sent twice).
+   * environments, each table in one statement. Executions' records come
+   * from the batch itself (their events keep no body, see insertEvents);
+   * the other tables read the event bodies just inserted (nothing is sent
+   * twice).
    */
   private async insertRows(
     client: pg.PoolClient,
@@ -389,6 +426,7 @@ export class PgAppender {
       return found;
     };
     const executions: {
+      record: ExecutionRecord;
       n: number;
       ms: number;
       code: string | null;
@@ -405,6 +443,7 @@ export class PgAppender {
         case 'execution.completed':
           noteExecution(row(event.execution.sessionId), event.execution);
           executions.push({
+            record: event.execution,
             n,
             ms: startMs(event.execution.startedAt),
             // The body's code serves unless escaping changed it (pg-json.ts).
@@ -454,19 +493,20 @@ export class PgAppender {
         `INSERT INTO trail_executions (id, n, session_id, seq, cell_id,
            notebook_path, started_at, started_ms, started_text, status,
            duration_ms, record, code, output_text)
-         SELECT r->>'id', e.n, r->>'sessionId', (r->>'seq')::int,
+         SELECT r->>'id', x.n, r->>'sessionId', (r->>'seq')::int,
            r->>'cellId', r->>'notebookPath', to_timestamp(x.ms / 1000),
            x.ms, r->>'startedAt', r->>'status', (r->>'durationMs')::float8,
            r, coalesce(x.code, r->>'code'), x.output
          FROM unnest($1::bigint[], $2::float8[], $3::text[], $4::text[])
-           AS x(n, ms, output, code)
-         JOIN trail_events e ON e.n = x.n
-         CROSS JOIN LATERAL (SELECT e.body->'execution' AS r) b`,
+           WITH ORDINALITY AS x(n, ms, output, code, i)
+         JOIN json_array_elements($5::json) WITH ORDINALITY AS b(r, i)
+           USING (i)`,
         [
           executions.map(x => x.n),
           executions.map(x => x.ms),
           executions.map(x => x.output),
-          executions.map(x => x.code)
+          executions.map(x => x.code),
+          pgJson(executions.map(x => x.record))
         ]
       );
     }

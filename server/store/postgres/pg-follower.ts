@@ -179,7 +179,7 @@ export class PgFollower {
       let rows: { n: string; body: StoredEvent }[];
       try {
         ({ rows } = await this.pool.query<{ n: string; body: StoredEvent }>(
-          'SELECT n, body FROM trail_events WHERE n > $1 ORDER BY n LIMIT $2',
+          'SELECT n, body FROM trail_event_bodies WHERE n > $1 ORDER BY n LIMIT $2',
           [this.last, PAGE_ROWS]
         ));
       } catch (err) {

@@ -563,7 +563,7 @@ export class PgStore implements TrailStore {
     for (;;) {
       const { rows } = await this.query(() =>
         this.pool.query<{ n: string; body: StoredEvent }>(
-          'SELECT n, body FROM trail_events WHERE n > $1 ORDER BY n LIMIT $2',
+          'SELECT n, body FROM trail_event_bodies WHERE n > $1 ORDER BY n LIMIT $2',
           [after, size]
         )
       );

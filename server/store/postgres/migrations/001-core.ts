@@ -12,6 +12,14 @@
  * so objects keep their keys' order (a person's params read back in the
  * order they logged them, as on the file store), where jsonb would sort
  * them. What queries compare lives in columns of its own.
+ *
+ * An execution's record is kept once, in trail_executions: its
+ * execution.completed event keeps no body (NULL) when the event is
+ * exactly \`{"id":…,"kind":"execution.completed","execution":<record>}\`
+ * (the recorder's shape; pg-append.ts's recordOnly), and
+ * \`trail_event_bodies\` gives every event's text back as stored, that
+ * one rebuilt from the id and the record's text. Readers of event bodies
+ * read that view, never trail_events.body.
  */
 import type { Migration } from './index';
 
@@ -23,7 +31,7 @@ CREATE TABLE trail_events (
   id text COLLATE "C" NOT NULL UNIQUE,
   kind text NOT NULL,
   session_id text COLLATE "C" NOT NULL,
-  body json NOT NULL
+  body json
 );
 
 CREATE TABLE trail_blobs (
@@ -105,6 +113,15 @@ CREATE INDEX trail_environments_session
   ON trail_environments (session_id, from_seq, captured_ms, environment_id, n);
 CREATE INDEX trail_environments_snapshot
   ON trail_environments (environment_id, captured_ms, n);
+
+-- Every event's text as stored (see the comment at the top).
+CREATE VIEW trail_event_bodies AS
+SELECT e.n, e.id, e.kind, e.session_id,
+  coalesce(e.body, (
+    SELECT ('{"id":' || to_json(e.id)::text || ',"kind":' ||
+      to_json(e.kind)::text || ',"execution":' || x.record::text || '}')::json
+    FROM trail_executions x WHERE x.n = e.n)) AS body
+FROM trail_events e;
 `
 };
 
