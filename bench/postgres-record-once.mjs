@@ -16,6 +16,7 @@
  *       [--executions 20000] [--batch 100] [--rounds 2]
  */
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, startPostgres } from '../scripts/postgres-temp.mjs';
 import { execution, session } from './server-ingest/events.mjs';
@@ -40,17 +41,20 @@ const require = createRequire(import.meta.url);
 function batches() {
   const out = [];
   let group = [];
+  const add = event => {
+    group.push(event);
+    if (group.length === BATCH) {
+      out.push(group);
+      group = [];
+    }
+  };
   let done = 0;
   for (let s = 0; done < EXECUTIONS; s++) {
     const started = session(`person-${s % 25}/notebook-${s % 40}.ipynb`);
-    group.push(started);
+    add(started);
     for (let seq = 1; seq <= PER_SESSION && done < EXECUTIONS; seq++) {
-      group.push(execution(started, seq, false));
+      add(execution(started, seq, false));
       done++;
-      if (group.length === BATCH) {
-        out.push(group);
-        group = [];
-      }
     }
   }
   if (group.length > 0) {
@@ -87,7 +91,8 @@ async function run(label, dist, cluster, load) {
       `${label}: ${(events / seconds).toFixed(0)} events/s; ` +
         `trail_events ${mb(rows[0].events)} MB, trail_executions ` +
         `${mb(rows[0].executions)} MB, database ${mb(rows[0].database)} MB ` +
-        `(${per10k(rows[0].database).toFixed(1)} MB per 10k executions)`
+        `(${per10k(rows[0].database).toFixed(1)} MB per 10k executions; ` +
+        `load ${loadavg()[0].toFixed(1)})`
     );
   } finally {
     await db.close();

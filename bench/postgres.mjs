@@ -7,7 +7,7 @@
  *   npx tsc -p server/tsconfig.json
  *   node bench/postgres.mjs [--executions 20000] [--ingest-batches 100]
  *       [--pages 300] [--searches 100] [--readers 8] [--seconds 10]
- *       [--only file|postgres] [--json FILE]
+ *       [--only file|postgres] [--json FILE] [--dist DIR]
  *
  * For each backend:
  * 1. ingest: a fresh server, --ingest-batches batches of 100 realistic
@@ -73,11 +73,12 @@ const JSON_OUT = arg('json', null);
 const PER_SESSION = 200;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'server', 'dist', 'server');
+// --dist: another tsc output folder (`--outDir`), to compare two builds.
+const dist = join(arg('dist', join(root, 'server', 'dist')), 'server');
 const cli = join(dist, 'index.js');
 if (!existsSync(cli)) {
   console.error(
-    'server/dist is missing: run `npx tsc -p server/tsconfig.json` first'
+    `${dist} is missing: run \`npx tsc -p server/tsconfig.json\` first`
   );
   process.exit(1);
 }
