@@ -17,7 +17,13 @@
  * `runuser`.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  chownSync
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -30,14 +36,18 @@ export function postgresBinDir() {
   const root = '/usr/lib/postgresql';
   if (existsSync(root)) {
     const versions = readdirSync(root)
-      .filter(v => /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'initdb')))
+      .filter(
+        v => /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'initdb'))
+      )
       .sort((a, b) => Number(b) - Number(a));
     if (versions.length > 0) {
       return join(root, versions[0], 'bin');
     }
   }
   try {
-    const dir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
+    const dir = execFileSync('pg_config', ['--bindir'], {
+      encoding: 'utf8'
+    }).trim();
     return existsSync(join(dir, 'initdb')) ? dir : null;
   } catch {
     return null;
@@ -79,12 +89,25 @@ export async function startPostgres(options = {}) {
   }
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'trail-pg-'));
   if (asRoot()) {
-    chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), 0);
+    chownSync(
+      dir,
+      Number(execFileSync('id', ['-u', 'postgres']).toString()),
+      0
+    );
   }
   const data = join(dir, 'data');
   await pg(bin, 'initdb', [
-    '-D', data, '-A', 'trust', '-U', 'trail', '-E', 'UTF8',
-    '--locale=C.UTF-8', '--no-sync', '--no-instructions'
+    '-D',
+    data,
+    '-A',
+    'trust',
+    '-U',
+    'trail',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+    '--no-sync',
+    '--no-instructions'
   ]);
   const port = options.port ?? (await freePort());
   const settings = [
@@ -98,7 +121,16 @@ export async function startPostgres(options = {}) {
     ...(options.settings ?? [])
   ].join(' ');
   await pg(bin, 'pg_ctl', [
-    '-D', data, '-o', settings, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', 'start'
+    '-D',
+    data,
+    '-o',
+    settings,
+    '-l',
+    join(dir, 'postgres.log'),
+    '-w',
+    '-t',
+    '60',
+    'start'
   ]);
   const url = `postgres://trail@127.0.0.1:${port}/postgres`;
   let stopped = false;
@@ -119,7 +151,14 @@ export async function startPostgres(options = {}) {
 /** Stops the cluster in `dir` (fast shutdown) and removes the folder. */
 export async function stopPostgres(dir, bin = postgresBinDir()) {
   try {
-    await pg(bin, 'pg_ctl', ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
+    await pg(bin, 'pg_ctl', [
+      '-D',
+      join(dir, 'data'),
+      '-m',
+      'fast',
+      '-w',
+      'stop'
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -133,12 +172,24 @@ let databaseCount = 0;
  */
 export async function createDatabase(adminUrl, name) {
   const db =
-    name ?? `trail_${process.pid}_${Date.now().toString(36)}_${databaseCount++}`;
+    name ??
+    `trail_${process.pid}_${Date.now().toString(36)}_${databaseCount++}`;
   const url = new URL(adminUrl);
   await run('psql', [
-    '-X', '-q', '-v', 'ON_ERROR_STOP=1',
-    '-h', url.hostname, '-p', url.port, '-U', url.username || 'trail', '-d', 'postgres',
-    '-c', `CREATE DATABASE "${db}"`
+    '-X',
+    '-q',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-h',
+    url.hostname,
+    '-p',
+    url.port,
+    '-U',
+    url.username || 'trail',
+    '-d',
+    'postgres',
+    '-c',
+    `CREATE DATABASE "${db}"`
   ]);
   url.pathname = `/${db}`;
   return url.toString();
@@ -150,7 +201,9 @@ async function main(argv) {
   const dir = dirAt >= 0 ? rest[dirAt + 1] : undefined;
   if (command === 'start') {
     const pgInfo = await startPostgres({ dir });
-    process.stdout.write(JSON.stringify({ url: pgInfo.url, dir: pgInfo.dir }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ url: pgInfo.url, dir: pgInfo.dir }) + '\n'
+    );
   } else if (command === 'stop' && dir) {
     await stopPostgres(dir);
   } else {
@@ -161,7 +214,10 @@ async function main(argv) {
   }
 }
 
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+if (
+  process.argv[1] &&
+  import.meta.url === new URL(`file://${process.argv[1]}`).href
+) {
   main(process.argv.slice(2)).catch(err => {
     process.stderr.write(`${err.stack ?? err}\n`);
     process.exit(1);

@@ -51,17 +51,23 @@ async function waitUntilUp(endpoint, child, timeoutMs) {
     }
     await new Promise(r => setTimeout(r, 100));
   }
-  throw new Error(`moto_server did not answer on ${endpoint} in ${timeoutMs} ms`);
+  throw new Error(
+    `moto_server did not answer on ${endpoint} in ${timeoutMs} ms`
+  );
 }
 
 /** Starts moto's S3 server; see the module comment. */
 export async function startS3(options = {}) {
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(motoServerPath(), ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    detached: false
-  });
+  const child = spawn(
+    motoServerPath(),
+    ['-H', '127.0.0.1', '-p', String(port)],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: false
+    }
+  );
   let stderr = '';
   child.stderr.on('data', chunk => {
     stderr = (stderr + chunk).slice(-4000);
@@ -106,10 +112,15 @@ export async function startS3(options = {}) {
   };
 }
 
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+if (
+  process.argv[1] &&
+  import.meta.url === new URL(`file://${process.argv[1]}`).href
+) {
   startS3().then(
     s3 => {
-      process.stdout.write(JSON.stringify({ endpoint: s3.endpoint, pid: s3.pid }) + '\n');
+      process.stdout.write(
+        JSON.stringify({ endpoint: s3.endpoint, pid: s3.pid }) + '\n'
+      );
       const stop = () => void s3.stop().then(() => process.exit(0));
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
