@@ -67,11 +67,18 @@ function freePort() {
 
 const asRoot = () => userInfo().uid === 0;
 
+/**
+ * runuser, which lives in /usr/sbin (not on the PATH of a plain user's or
+ * a CI job's shell).
+ */
+export const RUNUSER =
+  ['/usr/sbin/runuser', '/sbin/runuser'].find(p => existsSync(p)) ?? 'runuser';
+
 /** Runs a PostgreSQL program as the cluster's owner. */
 function pg(bin, program, args) {
   const path = join(bin, program);
   return asRoot()
-    ? run('runuser', ['-u', 'postgres', '--', path, ...args])
+    ? run(RUNUSER, ['-u', 'postgres', '--', path, ...args])
     : run(path, args);
 }
 

@@ -25,6 +25,7 @@ import { S3BlobStore } from '../../../server/store/s3-blobs';
 import { executionEvent, sessionEvent } from '../support/records';
 import {
   createDatabase,
+  RUNUSER,
   startPostgres,
   stopStarted,
   testBucket,
@@ -67,7 +68,7 @@ async function pgCtl(args: string[]): Promise<void> {
   const pgCtlPath = join(root, version, 'bin', 'pg_ctl');
   const full = ['-D', join(cluster.dir, 'data'), ...args];
   if (userInfo().uid === 0) {
-    await run('runuser', ['-u', 'postgres', '--', pgCtlPath, ...full]);
+    await run(RUNUSER, ['-u', 'postgres', '--', pgCtlPath, ...full]);
   } else {
     await run(pgCtlPath, full);
   }

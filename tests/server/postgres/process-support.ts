@@ -18,7 +18,7 @@ import {
   type RunningServer,
   type ServerProcess
 } from '../support/process';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import { RUNUSER, startPostgres, type TestPostgres } from '../support/postgres';
 
 const run = promisify(execFile);
 
@@ -154,7 +154,7 @@ export class StoppableCluster {
   private pgCtl(args: string[]) {
     const program = join(postgresBin(), 'pg_ctl');
     return userInfo().uid === 0
-      ? run('runuser', ['-u', 'postgres', '--', program, ...args])
+      ? run(RUNUSER, ['-u', 'postgres', '--', program, ...args])
       : run(program, args);
   }
 

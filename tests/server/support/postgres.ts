@@ -22,6 +22,7 @@ import {
   type ChildProcessWithoutNullStreams
 } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createHash } from 'node:crypto';
@@ -34,6 +35,13 @@ import { MIGRATIONS } from '../../../server/store/postgres/migrations';
 const run = promisify(execFile);
 
 const SCRIPTS = join(__dirname, '..', '..', '..', 'scripts');
+
+/**
+ * runuser, to run PostgreSQL's programs as its owner when the tests run as
+ * root; it lives in /usr/sbin, which a CI job's PATH may lack.
+ */
+export const RUNUSER =
+  ['/usr/sbin/runuser', '/sbin/runuser'].find(p => existsSync(p)) ?? 'runuser';
 
 /** A running throwaway PostgreSQL cluster. */
 export interface TestPostgres {
