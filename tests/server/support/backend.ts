@@ -20,7 +20,13 @@ import type {
 import type { TeamDirectory } from '../../../server/access/team-directory';
 import type { Backend } from '../../../server/backend';
 import type { ServerOptions } from '../../../server/cli-options';
-import { stopStarted, testBucket, testMigratedDatabase } from './postgres';
+
+/**
+ * The PostgreSQL and S3 helpers, loaded only on that backend: they bring
+ * pg and the AWS SDK, whose browser build a frontend (jsdom) test that
+ * starts a file-store server process must not load.
+ */
+const postgres = () => import('./postgres');
 
 /** The backends the server tests know. */
 export type TestBackendKind = 'file' | 'postgres';
@@ -42,7 +48,7 @@ export const onPostgres = TEST_BACKEND === 'postgres';
 if (onPostgres) {
   // Servers this test file started itself (a run outside the
   // server-postgres project, without the shared ones) stop after it.
-  afterAll(stopStarted);
+  afterAll(async () => (await postgres()).stopStarted());
 }
 
 /** Where one test server keeps its data. */
@@ -70,6 +76,7 @@ export function placeOf(dir: string): Promise<TestPlace> {
   if (!place) {
     place = onPostgres
       ? (async () => {
+          const { testBucket, testMigratedDatabase } = await postgres();
           const [database, bucket] = await Promise.all([
             testMigratedDatabase(),
             testBucket()
