@@ -19,6 +19,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   rmSync,
@@ -95,6 +96,7 @@ export async function startPostgres(options = {}) {
     );
   }
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'trail-pg-'));
+  mkdirSync(dir, { recursive: true });
   if (asRoot()) {
     chownSync(
       dir,
