@@ -76,7 +76,7 @@ export function teamPaths(): Record<string, object> {
       get: {
         summary: "Search the team's history",
         description:
-          'Case-insensitive substrings of code and output text (all terms must match; "quoted phrases" allowed), in sessions the caller may read; most recently recorded first. truncated is true while the index of the stored history is still being built or a scan ran out of time. A page has a nextCursor only when a further hit the caller may read exists; a cursor is sealed and good only for the caller it was given to, in this server run (any other is a 400).',
+          'Code and output text, in sessions the caller may read; most recently recorded first. With match=substring (the default) every term is a case-insensitive substring of the code or output text ("quoted phrases" allowed). With match=words every term is words of that text compared by their English stems (train finds training and trained; words are runs of letters and digits, so read_csv is the words read and csv; a "quoted phrase" is its words in a row; words with digits match as written); on PostgreSQL this is its own text search. truncated is true while the index of the stored history is still being built or a scan ran out of time. A page has a nextCursor only when a further hit the caller may read exists; a cursor is sealed and good only for the caller it was given to, in this server run (any other is a 400).',
         parameters: [
           {
             name: 'q',
@@ -85,6 +85,17 @@ export function teamPaths(): Record<string, object> {
             description:
               'What to search for: words or "quoted phrases", at least one character that is not white space.',
             schema: { type: 'string', pattern: QUERY_PATTERN }
+          },
+          {
+            name: 'match',
+            in: 'query',
+            description:
+              'How the terms match: substring (pieces of the text) or words (the forms of each word). With words, q must hold a letter or digit.',
+            schema: {
+              type: 'string',
+              enum: ['substring', 'words'],
+              default: 'substring'
+            }
           },
           textQuery('author', 'Only executions recorded by this user id.'),
           textQuery(
@@ -108,7 +119,7 @@ export function teamPaths(): Record<string, object> {
         responses: {
           '200': json(ref('SearchPage'), 'One page of hits.'),
           '400': errorResponse(
-            'Missing q, bad date, limit or cursor (invalid_request).'
+            'Missing q (or, with match=words, a q without a word), unknown match, bad date, limit or cursor (invalid_request).'
           ),
           ...AUTH_ERRORS
         }

@@ -30,8 +30,14 @@ import { CursorSeal } from '../sealed-cursor';
 import { parseLimit, parseText } from '../services/history';
 import type { ExecutionKey } from '../store/types';
 import { DocColumns } from './doc-columns';
-import { outputText, snippetOf, termsIn } from './snippets';
+import {
+  outputText,
+  snippetOf,
+  substringMatcher,
+  type TextMatcher
+} from './snippets';
 import { parseTerms, TextIndex } from './text-index';
+import { WordQuery } from './words';
 
 /**
  * What `q` must hold (the API document's pattern): a character that is
@@ -85,10 +91,22 @@ function parseDate(name: string, raw: unknown): number | undefined {
   return ms;
 }
 
+/** How the terms of `q` match (the `match` query parameter). */
+export type SearchMatch = 'substring' | 'words';
+
 /** What GET /search asks, checked (a 400 for what it cannot be). */
 export interface SearchQuery {
   /** Lower-cased: each must occur in the code or output text. */
   terms: string[];
+  /**
+   * `substring`: each term is a piece of the text. `words`: each term is
+   * words of the text, compared by their stems (see words.ts).
+   */
+  match: SearchMatch;
+  /** The terms as words, with `match=words`. */
+  words?: WordQuery;
+  /** Where the query matches a text: the snippets' marks. */
+  matcher: TextMatcher;
   limit: number;
   author?: string;
   /** Lower-cased: a part of the session's notebook path. */
@@ -115,8 +133,32 @@ export function parseSearchQuery(query: Record<string, unknown>): SearchQuery {
       [{ path: '/query/q', message: 'is required' }]
     );
   }
+  const match = parseText('match', query.match) ?? 'substring';
+  if (match !== 'substring' && match !== 'words') {
+    throw new AppError(
+      400,
+      'invalid_request',
+      'The query parameter "match" must be "substring" or "words".',
+      [{ path: '/query/match', message: 'must be "substring" or "words"' }]
+    );
+  }
+  let words: WordQuery | undefined;
+  if (match === 'words') {
+    words = new WordQuery(terms);
+    if (words.empty) {
+      throw new AppError(
+        400,
+        'invalid_request',
+        'The query parameter "q" holds no word to search for: with match=words, a word is letters and digits.',
+        [{ path: '/query/q', message: 'holds no word' }]
+      );
+    }
+  }
   return {
     terms,
+    match,
+    words,
+    matcher: words ?? substringMatcher(terms),
     limit: parseLimit(query.limit),
     author: parseText('author', query.author),
     notebook: parseText('notebook', query.notebook)?.toLowerCase(),
@@ -134,17 +176,17 @@ export function parseSearchQuery(query: Record<string, unknown>): SearchQuery {
 export function searchHit(
   access: TeamAccess,
   record: ExecutionRecord,
-  terms: string[]
+  matcher: TextMatcher
 ): SearchHit {
   const execution = access.publicExecution(summarizeExecution(record));
   const output = outputText(record);
-  const inCode = snippetOf(record.code, terms);
+  const inCode = snippetOf(record.code, matcher);
   const snippet =
-    inCode && termsIn(record.code, terms) >= termsIn(output, terms)
+    inCode && matcher.count(record.code) >= matcher.count(output)
       ? { field: 'code' as const, ...inCode }
       : {
           field: 'output' as const,
-          ...(snippetOf(output, terms) ?? { text: '', matches: [] })
+          ...(snippetOf(output, matcher) ?? { text: '', matches: [] })
         };
   const facts = access.accessOf(record.sessionId);
   return {
@@ -249,8 +291,10 @@ export class SearchService implements HistorySearch {
     principal: Principal,
     query: Record<string, unknown>
   ): Promise<SearchAnswer> {
-    const { terms, limit, author, notebook, from, to } =
-      parseSearchQuery(query);
+    const q = parseSearchQuery(query);
+    const { limit, author, notebook, from, to, words } = q;
+    // By words: the pieces every match holds, then the words themselves.
+    const terms = words ? words.needles() : q.terms;
     let phase = 0;
     let before: number | undefined;
     if (query.cursor !== undefined) {
@@ -303,6 +347,7 @@ export class SearchService implements HistorySearch {
         limit: wanted - found.length,
         before: p === phase ? before : undefined,
         accept: acceptIn(docs),
+        check: words ? text => words.test(text) : undefined,
         budgetMs: Math.max(1, BUDGET_MS - (Date.now() - started))
       });
       truncated ||= hits.truncated;
@@ -318,7 +363,7 @@ export class SearchService implements HistorySearch {
         docs.columns.executionId(doc)
       );
       if (record) {
-        items.push(searchHit(this.access, record, terms));
+        items.push(searchHit(this.access, record, q.matcher));
       }
     }
     const last = shown[shown.length - 1];

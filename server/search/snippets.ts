@@ -27,41 +27,56 @@ export function outputText(record: Pick<ExecutionRecord, 'outputs'>): string {
   return parts.join('\n');
 }
 
-/** The snippet of `text` around the first match of any term. */
-export function snippetOf(
-  text: string,
-  terms: string[]
-): { text: string; matches: [number, number][] } | null {
-  const lower = text.toLowerCase();
-  let first = -1;
-  for (const term of terms) {
-    const at = lower.indexOf(term);
-    if (at >= 0 && (first < 0 || at < first)) {
-      first = at;
-    }
-  }
-  if (first < 0) {
-    return null;
-  }
-  const start = Math.max(0, first - 40);
-  const window = text.slice(start, start + SNIPPET_CHARS);
-  const low = window.toLowerCase();
-  const matches: [number, number][] = [];
-  for (const term of terms) {
-    for (
-      let at = low.indexOf(term);
-      at >= 0;
-      at = low.indexOf(term, at + term.length)
-    ) {
-      matches.push([at, at + term.length]);
-    }
-  }
-  matches.sort((a, b) => a[0] - b[0]);
-  return { text: window, matches };
+/** Where a query matches a text, as search's snippets need it. */
+export interface TextMatcher {
+  /** Where the query matches in `text`: [start, end) of each, in order. */
+  spans(text: string): [number, number][];
+  /** How many of the query's terms occur in `text`. */
+  count(text: string): number;
 }
 
-/** How many of the terms occur in the text (any case). */
-export function termsIn(text: string, terms: string[]): number {
-  const lower = text.toLowerCase();
-  return terms.filter(term => lower.includes(term)).length;
+/** Each term a case-insensitive substring (`match=substring`). */
+export function substringMatcher(terms: readonly string[]): TextMatcher {
+  return {
+    spans(text) {
+      const lower = text.toLowerCase();
+      const spans: [number, number][] = [];
+      for (const term of terms) {
+        for (
+          let at = lower.indexOf(term);
+          at >= 0;
+          at = lower.indexOf(term, at + term.length)
+        ) {
+          spans.push([at, at + term.length]);
+        }
+      }
+      return spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    },
+    count(text) {
+      const lower = text.toLowerCase();
+      return terms.filter(term => lower.includes(term)).length;
+    }
+  };
+}
+
+/** The snippet of `text` around the first match of the query. */
+export function snippetOf(
+  text: string,
+  matcher: TextMatcher
+): { text: string; matches: [number, number][] } | null {
+  const spans = matcher.spans(text);
+  if (spans.length === 0) {
+    return null;
+  }
+  const start = Math.max(0, spans[0][0] - 40);
+  const end = start + SNIPPET_CHARS;
+  const window = text.slice(start, end);
+  const matches: [number, number][] = [];
+  for (const [from, to] of spans) {
+    // A match the window cuts is marked as far as the window shows it.
+    if (from < end && to > start) {
+      matches.push([Math.max(from, start) - start, Math.min(to, end) - start]);
+    }
+  }
+  return { text: window, matches };
 }

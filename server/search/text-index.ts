@@ -34,6 +34,11 @@ export interface TextQuery {
   before?: number;
   /** Keep a document? (access, author, notebook, dates...) */
   accept?: (doc: number) => boolean;
+  /**
+   * Does the text of a document holding every term match? (the words of
+   * `match=words`, after the terms found where they can be)
+   */
+  check?: (text: string) => boolean;
   /** Stop after this many matches. */
   limit: number;
   /** Give up scanning after this many milliseconds (partial result). */
@@ -153,7 +158,14 @@ export class TextIndex {
       if (c < chunks.length - 1) {
         await new Promise(resolve => setImmediate(resolve));
       }
-      const found = this.scanChunk(chunk, ends[c], lead, rest, before);
+      const found = this.scanChunk(
+        chunk,
+        ends[c],
+        lead,
+        rest,
+        before,
+        query.check
+      );
       for (let i = found.length - 1; i >= 0; i--) {
         const doc = found[i];
         if (!query.accept || query.accept(doc)) {
@@ -210,7 +222,8 @@ export class TextIndex {
     used: number,
     lead: Buffer,
     rest: Buffer[],
-    before: number
+    before: number,
+    check?: (text: string) => boolean
   ): number[] {
     const out: number[] = [];
     const { starts, docs } = chunk;
@@ -235,7 +248,8 @@ export class TextIndex {
       const doc = docs[position];
       if (
         doc < before &&
-        rest.every(term => contains(bytes, term, start, end))
+        rest.every(term => contains(bytes, term, start, end)) &&
+        (!check || check(bytes.toString('utf8', start, end)))
       ) {
         out.push(doc);
       }

@@ -211,6 +211,136 @@ describe('GET /search', () => {
   });
 });
 
+describe('GET /search?match=words', () => {
+  let fit: string;
+  let epochs: string;
+  let hidden: string;
+  beforeAll(async () => {
+    const trainer = sessionEvent({
+      notebookPath: 'words/trainer.ipynb',
+      startedAt: '2026-06-01T09:00:00.000Z'
+    });
+    const fitX = executionEvent(trainer.session.id, 1, {
+      notebookPath: 'words/trainer.ipynb',
+      code: 'clf.fit(X_train, y_train)  # x86_64 box',
+      outputs: [
+        {
+          output_type: 'stream',
+          name: 'stdout',
+          text: 'Training the classifier; Learning-Rate: 0.1\n'
+        }
+      ],
+      startedAt: '2026-06-01T09:01:00.000Z',
+      endedAt: '2026-06-01T09:01:01.000Z'
+    });
+    const epochsX = executionEvent(trainer.session.id, 2, {
+      notebookPath: 'words/trainer.ipynb',
+      code: '# retrained for more epochs: the rate of learning was too low',
+      startedAt: '2026-06-01T09:02:00.000Z',
+      endedAt: '2026-06-01T09:02:01.000Z'
+    });
+    fit = fitX.execution.id;
+    epochs = epochsX.execution.id;
+    await post(alice.token, { events: [trainer, fitX, epochsX] }).expect(200);
+    const secret = sessionEvent({
+      notebookPath: 'words/secret.ipynb',
+      visibility: 'private',
+      startedAt: '2026-06-02T09:00:00.000Z'
+    });
+    const secretX = executionEvent(secret.session.id, 1, {
+      notebookPath: 'words/secret.ipynb',
+      code: 'trained = fit_tokenizers(corpus)',
+      startedAt: '2026-06-02T09:01:00.000Z',
+      endedAt: '2026-06-02T09:01:01.000Z'
+    });
+    hidden = secretX.execution.id;
+    await post(bob.token, { events: [secret, secretX] }).expect(200);
+  });
+
+  const hits = (res: request.Response): string[] =>
+    res.body.items.map((h: any) => h.execution.id);
+
+  it('finds the forms of a word, not the words that merely contain it', async () => {
+    // "trains" is "train": finds "Training" and "train" (from X_train),
+    // not "retrained" (another stem), which a substring search finds.
+    const words = await get(alice.token, '/search?match=words&q=trains').expect(
+      200
+    );
+    expect(hits(words)).toEqual([fit]);
+    const [start, end] = words.body.items[0].snippet.matches[0];
+    expect(
+      words.body.items[0].snippet.text.slice(start, end).toLowerCase()
+    ).toMatch(/^train/);
+    const substring = await get(alice.token, '/search?q=train').expect(200);
+    expect(hits(substring)).toEqual(expect.arrayContaining([fit, epochs]));
+    // "fitting" is "fit": clf.fit.
+    const fitting = await get(
+      alice.token,
+      '/search?match=words&q=FITTING&notebook=words%2F'
+    );
+    expect(hits(fitting)).toEqual([fit]);
+    expect(fitting.body.items[0].snippet.field).toBe('code');
+  });
+
+  it('takes a quoted phrase as words in a row, and words with digits as written', async () => {
+    // "Learning-Rate" is the words learning, rate; "rate of learning" is
+    // not them in a row.
+    const phrase = await get(
+      alice.token,
+      '/search?match=words&q=%22learning%20rates%22'
+    ).expect(200);
+    expect(hits(phrase)).toEqual([fit]);
+    expect(phrase.body.items[0].snippet.field).toBe('output');
+    const apart = await get(alice.token, '/search?match=words&q=rate%20learn');
+    expect(hits(apart)).toEqual([epochs, fit]);
+    const x86 = await get(alice.token, '/search?match=words&q=x86');
+    expect(hits(x86)).toEqual([fit]);
+    expect(hits(await get(alice.token, '/search?match=words&q=x8'))).toEqual(
+      []
+    );
+  });
+
+  it("never finds bob's private work for alice; bob finds it", async () => {
+    const forAlice = await get(
+      alice.token,
+      '/search?match=words&q=tokenizer&limit=1'
+    ).expect(200);
+    expect(forAlice.body).toEqual({
+      items: [],
+      nextCursor: null,
+      truncated: expect.any(Boolean)
+    });
+    const forBob = await get(bob.token, '/search?match=words&q=tokenizer');
+    expect(hits(forBob)).toEqual([hidden]);
+  });
+
+  it('pages with a cursor', async () => {
+    const first = await get(
+      alice.token,
+      '/search?match=words&q=learn&limit=1'
+    ).expect(200);
+    expect(hits(first)).toEqual([epochs]);
+    const second = await get(
+      alice.token,
+      `/search?match=words&q=learn&limit=1&cursor=${first.body.nextCursor}`
+    ).expect(200);
+    expect(hits(second)).toEqual([fit]);
+    expect(second.body.nextCursor).toBeNull();
+  });
+
+  it('answers 400 for an unknown match or a query without a word', async () => {
+    const bad = await get(alice.token, '/search?q=x&match=fuzzy').expect(400);
+    expect(bad.body.error.details[0].path).toBe('/query/match');
+    const none = await get(
+      alice.token,
+      '/search?match=words&q=%2B%2B%20%22.%22'
+    );
+    expect(none.status).toBe(400);
+    expect(none.body.error.details[0].path).toBe('/query/q');
+    expect(none.body.error.message).toMatch(/no word/);
+  });
+});
+
 describe('hostile ids and paths', () => {
   it.each([
     '/sessions/..%2F..%2Fetc%2Fpasswd',

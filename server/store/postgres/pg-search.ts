@@ -42,6 +42,18 @@ import { pgText, searchableText } from './pg-json';
 export const SEARCH_TEXT = 'e.search_text';
 
 /**
+ * The words of the search text as PostgreSQL's text search sees them with
+ * `match=words`: the expression 005-search-words indexes, written the same
+ * so that the planner uses that index.
+ */
+export const WORDS_VECTOR = `to_tsvector('trail_words'::regconfig, regexp_replace(${SEARCH_TEXT}, '[^[:alnum:]]+', ' ', 'g'))`;
+
+/** A term's words, in a row, as a tsquery of the same configuration. */
+function wordsQuery(param: string): string {
+  return `phraseto_tsquery('trail_words'::regconfig, regexp_replace(${param}, '[^[:alnum:]]+', ' ', 'g'))`;
+}
+
+/**
  * How long a search may take: then it answers with the hits it found and
  * says it is truncated (as search-service.ts does with its budget).
  */
@@ -194,7 +206,7 @@ export class PgSearch implements HistorySearch {
     for (const { id } of shown) {
       const record = await this.access.store.getExecution(id);
       if (record) {
-        items.push(searchHit(this.access, record, q.terms));
+        items.push(searchHit(this.access, record, q.matcher));
       }
     }
     const last = shown[shown.length - 1];
@@ -224,8 +236,9 @@ export class PgSearch implements HistorySearch {
       values.push(value);
       return `$${values.length}`;
     };
-    const where =
-      range.from === undefined
+    const where = q.words
+      ? this.wordsWhere(q, range, param)
+      : range.from === undefined
         ? q.terms.map(
             term =>
               `${SEARCH_TEXT} LIKE ${param(containing(searchableText(term)))}`
@@ -271,6 +284,31 @@ export class PgSearch implements HistorySearch {
         ORDER BY e.n DESC LIMIT ${param(limit)}`,
       values
     };
+  }
+
+  /**
+   * With `match=words`: the words index's match of every term (the words
+   * of a phrase in a row). A scan of positions first looks for the pieces
+   * every matching text holds, cheap next to taking a row's words apart.
+   */
+  private wordsWhere(
+    q: SearchQuery,
+    range: { from?: number },
+    param: (value: unknown) => string
+  ): string[] {
+    const where: string[] = [];
+    if (range.from !== undefined) {
+      for (const needle of q.words!.needles()) {
+        where.push(
+          `strpos(${SEARCH_TEXT}, ${param(searchableText(needle))}) > 0`
+        );
+      }
+    }
+    const queries = q.words!.phrases.map(term =>
+      wordsQuery(`${param(searchableText(term))}::text`)
+    );
+    where.push(`${WORDS_VECTOR} @@ (${queries.join(' && ')})`);
+    return where;
   }
 
   /**

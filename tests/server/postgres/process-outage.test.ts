@@ -76,6 +76,7 @@ describe('the command line', () => {
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/^applied 001-core$/m);
     expect(first.stdout).toMatch(/^applied 004-search-feed$/m);
+    expect(first.stdout).toMatch(/^applied 005-search-words$/m);
     const second = cli(['migrate', '--database', url]);
     expect(second.status).toBe(0);
     expect(second.stdout).toBe('the schema is up to date\n');

@@ -8,7 +8,10 @@
  * migration 004 is the one the query's text expression can use.
  */
 import request from 'supertest';
-import { SEARCH_TEXT } from '../../../server/store/postgres/pg-search';
+import {
+  SEARCH_TEXT,
+  WORDS_VECTOR
+} from '../../../server/store/postgres/pg-search';
 import { executionEvent, sessionEvent } from '../support/records';
 import { stopStarted, testDatabase } from '../support/postgres';
 import { addMember, openServer, type TestServer } from './feed-servers';
@@ -253,6 +256,65 @@ describe.each([
       );
       const plan = rows.map(r => r['QUERY PLAN']).join('\n');
       expect(plan).toContain('trail_executions_search_text');
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
+  it('matches by words with its text search: stems, phrases, privacy, on either server', async () => {
+    // "fitting" is "fit" (model.fit); no substring search finds it.
+    const fitting = await get(b, alice.token, '/search?match=words&q=Fitting');
+    expect(ids(fitting)).toEqual([trainFit.execution.id]);
+    expect(ids(await get(a, alice.token, '/search?q=fitting'))).toEqual([]);
+    // read_csv is the words read, csv: bob sees his private one too.
+    const forBob = await get(a, bob.token, '/search?match=words&q=read_csv');
+    expect(ids(forBob)).toEqual([
+      secretRead.execution.id,
+      edaSummary.execution.id,
+      trainFit.execution.id
+    ]);
+    const forAlice = await get(
+      b,
+      alice.token,
+      '/search?match=words&q=%22pd%20reading%22&limit=1'
+    );
+    expect(forAlice.body).toEqual({
+      items: [expect.objectContaining({ author: expect.anything() })],
+      nextCursor: null,
+      truncated: false
+    });
+    expect(ids(forAlice)).toEqual([trainFit.execution.id]);
+    // A cursor of one server opens on the other.
+    const first = await get(
+      a,
+      alice.token,
+      '/search?match=words&q=csv&limit=1'
+    ).expect(200);
+    const second = await get(
+      b,
+      alice.token,
+      `/search?match=words&q=csv&limit=1&cursor=${first.body.nextCursor}`
+    ).expect(200);
+    expect([...ids(first), ...ids(second)]).toEqual([
+      edaSummary.execution.id,
+      trainFit.execution.id
+    ]);
+  });
+
+  it('can answer words from the text search index of migration 005', async () => {
+    const client = await a.db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      await client.query('SET LOCAL enable_indexscan = off');
+      const { rows } = await client.query(
+        `EXPLAIN SELECT e.n FROM trail_executions e
+         WHERE ${WORDS_VECTOR} @@ phraseto_tsquery('trail_words', 'fitting')
+         ORDER BY e.n DESC LIMIT 10`
+      );
+      const plan = rows.map(r => r['QUERY PLAN']).join('\n');
+      expect(plan).toContain('trail_executions_words');
     } finally {
       await client.query('ROLLBACK');
       client.release();

@@ -9,6 +9,7 @@ import core from './001-core';
 import runs from './002-runs';
 import access from './003-access';
 import searchAndFeed from './004-search-feed';
+import searchWords from './005-search-words';
 
 /** One migration: its name (the order) and the SQL that applies it. */
 export interface Migration {
@@ -20,5 +21,6 @@ export const MIGRATIONS: readonly Migration[] = [
   core,
   runs,
   access,
-  searchAndFeed
+  searchAndFeed,
+  searchWords
 ];
