@@ -427,6 +427,7 @@ export class TrailClient {
   search(query: SearchQuery): Promise<SearchPage> {
     const search = queryString({
       q: query.q,
+      match: query.match,
       author: query.author,
       notebook: query.notebook,
       from: query.from,

@@ -102,10 +102,13 @@ export interface NotebookQuery extends PageQuery {
 
 /**
  * Query of GET /api/v1/search. Terms of `q` are case-insensitive
- * substrings ("quoted phrases" allowed); every term must match.
+ * substrings ("quoted phrases" allowed), or with `match: 'words'` words
+ * compared by their stems; every term must match.
  */
 export interface SearchQuery extends PageQuery {
   q: string;
+  /** How terms match: pieces of the text (default), or word forms. */
+  match?: 'substring' | 'words';
   /** Only executions of this user id. */
   author?: string;
   /** Only executions of this notebook path. */

@@ -137,6 +137,11 @@ export interface ITrailReader {
  */
 export interface ISearchQuery {
   q: string;
+  /**
+   * `words`: each word finds its forms (train finds training); else each
+   * term is a piece of the text.
+   */
+  match?: 'substring' | 'words';
   author?: string;
   notebook?: string;
   /** ISO time, inclusive. */

@@ -1,5 +1,10 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget, searchIcon, UseSignal } from '@jupyterlab/ui-components';
+import {
+  ReactWidget,
+  searchIcon,
+  UseSignal,
+  wordIcon
+} from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { searchLevel } from '../model';
 import type { ITrailView } from '../tokens';
@@ -77,6 +82,9 @@ function Search(props: SearchView.IOptions): JSX.Element {
   const [text, setText] = React.useState(search?.query?.q ?? '');
   const [author, setAuthor] = React.useState(search?.query?.author ?? '');
   const [notebook, setNotebook] = React.useState(search?.query?.notebook ?? '');
+  const [byWords, setByWords] = React.useState(
+    search?.query?.match === 'words'
+  );
   const [from, setFrom] = React.useState('');
   const [to, setTo] = React.useState('');
   const shown = model.area === 'search';
@@ -91,9 +99,11 @@ function Search(props: SearchView.IOptions): JSX.Element {
       <NotConfiguredState reason={model.configurationError} trans={trans} />
     );
   }
-  const submit = (event: React.FormEvent) => {
-    event.preventDefault();
+  const run = (words: boolean) => {
     const query: ISearchQuery = { q: text };
+    if (words) {
+      query.match = 'words';
+    }
     if (author) {
       query.author = author;
     }
@@ -109,6 +119,17 @@ function Search(props: SearchView.IOptions): JSX.Element {
       query.to = toIso;
     }
     void search.search(query);
+  };
+  const submit = (event: React.FormEvent) => {
+    event.preventDefault();
+    run(byWords);
+  };
+  const toggleWords = () => {
+    setByWords(!byWords);
+    // Results on show follow the toggle at once, as in a find bar.
+    if (search.query !== null && text.trim()) {
+      run(!byWords);
+    }
   };
   return (
     <>
@@ -127,6 +148,24 @@ function Search(props: SearchView.IOptions): JSX.Element {
             value={text}
             onChange={event => setText(event.target.value)}
           />
+          <button
+            type="button"
+            className={`jp-Trail-Button jp-Trail-SearchToggle${byWords ? ' jp-mod-active' : ''}`}
+            aria-pressed={byWords}
+            aria-label={trans.__('Match word forms')}
+            title={
+              byWords
+                ? trans.__(
+                    'Matching word forms: train finds training and trained. Click to match any piece of the text.'
+                  )
+                : trans.__(
+                    'Match word forms: train would find training and trained, not retrained.'
+                  )
+            }
+            onClick={toggleWords}
+          >
+            <wordIcon.react tag="span" />
+          </button>
           <button
             type="submit"
             className="jp-Trail-Button jp-Trail-SearchButton"
@@ -202,7 +241,14 @@ function Search(props: SearchView.IOptions): JSX.Element {
             source={search}
             className="jp-Trail-SearchResults"
             label={trans.__('Search results')}
-            emptyMessage={trans.__('Nothing matches “%1”.', search.query.q)}
+            emptyMessage={
+              search.query.match === 'words'
+                ? trans.__(
+                    'No words of “%1” in any form. Turn off word forms to look for any piece of the text.',
+                    search.query.q
+                  )
+                : trans.__('Nothing matches “%1”.', search.query.q)
+            }
             keyOf={hit => hit.execution.id}
             estimateSize={84}
             renderItem={hit => (

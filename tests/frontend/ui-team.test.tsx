@@ -337,6 +337,45 @@ describe('the team workspace in the panel', () => {
     );
   });
 
+  it('searches by word forms when the toggle is on, again at once when it changes', async () => {
+    const r = reader();
+    const asked: any[] = [];
+    const search = r.search.bind(r);
+    r.search = (query: any) => {
+      asked.push(query);
+      return search(query);
+    };
+    mount(r);
+    model.area = 'search';
+    const input = await waitFor(
+      () => visible('.jp-Trail-SearchInput')[0] as HTMLInputElement
+    );
+    const setValue = Object.getOwnPropertyDescriptor(
+      HTMLInputElement.prototype,
+      'value'
+    )!.set!;
+    setValue.call(input, 'needles');
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    const toggle = await waitFor(
+      () => visible('.jp-Trail-SearchToggle')[0] as HTMLButtonElement
+    );
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    // Before any search, the toggle only changes what the next one asks.
+    click(toggle);
+    await waitFor(() => toggle.getAttribute('aria-pressed') === 'true');
+    expect(asked).toHaveLength(0);
+    click(
+      await waitFor(() => visible('.jp-Trail-SearchButton:not([disabled])')[0])
+    );
+    await waitFor(() => asked.length === 1);
+    expect(asked[0]).toMatchObject({ q: 'needles', match: 'words' });
+    click(toggle);
+    await waitFor(() => asked.length === 2);
+    expect(asked[1].q).toBe('needles');
+    expect(asked[1].match).toBeUndefined();
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+  });
+
   it('shows the history of a cell: runs, a CodeMirror diff and outputs side by side', async () => {
     mount(reader());
     await sidebar.openExecution('x2');

@@ -200,6 +200,24 @@ test.describe('team workspace', () => {
       await shoot(b.page, 'search-light.png');
       await setTheme(b.page, 'JupyterLab Dark');
       await shoot(b.page, 'search-dark.png');
+      // By word forms "losses" finds the same two (its stem is "loss"),
+      // and the toggle runs the search again; as a piece of text, none.
+      const wordForms = bobPanel.getByRole('button', {
+        name: 'Match word forms'
+      });
+      await input.fill('losses');
+      await wordForms.click();
+      await expect(wordForms).toHaveAttribute('aria-pressed', 'true');
+      await expect(hits).toHaveCount(2);
+      await expect(
+        hits.first().locator('mark.jp-Trail-Match').first()
+      ).toHaveText(/^loss$/i);
+      await shoot(b.page, 'search-words-dark.png');
+      await wordForms.click();
+      await expect(wordForms).toHaveAttribute('aria-pressed', 'false');
+      await expect(
+        bobPanel.locator('.jp-Trail-SearchView .jp-Trail-Empty')
+      ).toContainText('Nothing matches');
       await bobPanel.getByRole('tab', { name: 'Team' }).click();
       await bobPanel
         .locator('.jp-Trail-Breadcrumb-link', { hasText: 'Team' })
