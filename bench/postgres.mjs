@@ -341,6 +341,16 @@ const QUERIES = [
   'no_such_identifier_anywhere' // absent: the worst case
 ];
 
+/** The same kinds of query by words (`match=words`: word forms). */
+const WORD_QUERIES = [
+  'reading csv', // common: read_csv
+  'evaluated', // common: model.evaluate
+  '"processed 976 rows"', // a rare phrase of output text
+  'linspace exp', // two words
+  'titles signals', // two words, common
+  'no_such_identifier_anywhere' // absent
+];
+
 /** Timeline pages and searches, one request at a time. */
 async function readPhase(url) {
   const sessions = [];
@@ -383,10 +393,25 @@ async function readPhase(url) {
       truncated: body.truncated
     }).times.push(ms);
   }
+  const wordTimes = [];
+  for (let i = 0; i < SEARCHES; i++) {
+    const q = WORD_QUERIES[i % WORD_QUERIES.length];
+    const { body, ms } = await api(
+      url,
+      `/search?match=words&q=${encodeURIComponent(q)}&limit=50`
+    );
+    wordTimes.push(ms);
+    (perQuery[`words: ${q}`] ??= {
+      times: [],
+      hits: body.items.length,
+      truncated: body.truncated
+    }).times.push(ms);
+  }
   return {
     sessions: sessions.length,
     timeline: stats(pageTimes),
     search: stats(searchTimes),
+    searchWords: stats(wordTimes),
     perQuery: Object.fromEntries(
       Object.entries(perQuery).map(([q, e]) => [
         q,
@@ -441,7 +466,7 @@ async function sizePhase(backend) {
       );
       const { sessionIds, ...reads } = await readPhase(first.url);
       log(
-        `  timeline p99 ${reads.timeline.p99} ms, search p99 ${reads.search.p99} ms`
+        `  timeline p99 ${reads.timeline.p99} ms, search p99 ${reads.search.p99} ms, by words ${reads.searchWords.p99} ms`
       );
       const oneServer = await throughput([first.url], sessionIds);
       log(`  one server: ${oneServer.requestsPerSecond} timeline pages/s`);
@@ -527,6 +552,10 @@ const table = [
   [
     'search p99 ms',
     ...Object.values(figures.backends).map(b => b.reads.search.p99)
+  ],
+  [
+    'search by words p99 ms',
+    ...Object.values(figures.backends).map(b => b.reads.searchWords.p99)
   ],
   [
     'pages/s, one server',
