@@ -18,7 +18,12 @@ import { describeDatabase } from '../database-wait';
 import { transaction } from '../store/postgres/access-tx';
 import { openDatabase, type PgDatabase } from '../store/postgres/database';
 import { DIRECTORY_CHANNEL } from '../store/postgres/pg-directory';
-import { pgJson, pgNullable, pgText } from '../store/postgres/pg-json';
+import {
+  pgJson,
+  pgNullable,
+  pgText,
+  unescapeText
+} from '../store/postgres/pg-json';
 import { ACCESS_CHANNEL, ACCESS_LOCK } from '../store/postgres/pg-ownership';
 import { PgStore } from '../store/postgres/pg-store';
 import { S3BlobStore } from '../store/s3-blobs';
@@ -137,7 +142,7 @@ class PostgresEnd implements HistoryEnd {
       users: users.rows.map(r => ({
         id: r.id,
         name: r.name,
-        displayName: r.display_name,
+        displayName: unescapeText(r.display_name),
         role: r.role,
         createdAt: r.created_at.toISOString(),
         disabledAt: iso(r.disabled_at)
@@ -145,7 +150,7 @@ class PostgresEnd implements HistoryEnd {
       tokens: tokens.rows.map(r => ({
         id: r.id,
         userId: r.user_id,
-        label: r.label,
+        label: unescapeText(r.label),
         sha256: r.sha256,
         prefix: r.prefix,
         createdAt: r.created_at.toISOString(),
@@ -196,7 +201,7 @@ class PostgresEnd implements HistoryEnd {
           [
             user.id,
             user.name,
-            user.displayName,
+            pgText(user.displayName),
             user.role,
             user.createdAt,
             user.disabledAt
@@ -215,7 +220,7 @@ class PostgresEnd implements HistoryEnd {
           [
             token.id,
             token.userId,
-            token.label,
+            pgText(token.label),
             token.sha256,
             token.prefix,
             token.createdAt,

@@ -34,6 +34,7 @@ import type { TeamDirectory } from '../../access/team-directory';
 import { SharedRead, transaction } from './access-tx';
 import type { PgDatabase } from './database';
 import { unavailable } from './pg-errors';
+import { pgText, unescapeText } from './pg-json';
 
 /** The channel each directory write notifies with its change's `seq`. */
 export const DIRECTORY_CHANNEL = 'trail_directory';
@@ -69,7 +70,7 @@ function userOf(row: UserRow): UserRecord {
   return {
     id: row.id,
     name: row.name,
-    displayName: row.display_name,
+    displayName: unescapeText(row.display_name),
     role: row.role,
     createdAt: row.created_at.toISOString(),
     disabledAt: row.disabled_at?.toISOString() ?? null
@@ -80,7 +81,7 @@ function tokenOf(row: TokenRow): TokenRecord {
   return {
     id: row.id,
     userId: row.user_id,
-    label: row.label,
+    label: unescapeText(row.label),
     sha256: row.sha256,
     prefix: row.prefix,
     createdAt: row.created_at.toISOString(),
@@ -162,7 +163,7 @@ export class PgDirectory implements TeamDirectory, DirectoryWriter {
     return {
       userId: row.id,
       name: row.name,
-      displayName: row.display_name,
+      displayName: unescapeText(row.display_name),
       role: row.role,
       tokenId: row.token_id
     };
@@ -189,7 +190,13 @@ export class PgDirectory implements TeamDirectory, DirectoryWriter {
         client.query(
           `INSERT INTO trail_users (id, name, display_name, role, created_at)
            VALUES ($1, $2, $3, $4, $5)`,
-          [user.id, user.name, user.displayName, user.role, user.createdAt]
+          [
+            user.id,
+            user.name,
+            pgText(user.displayName),
+            user.role,
+            user.createdAt
+          ]
         )
       );
     } catch (err) {
@@ -237,7 +244,7 @@ export class PgDirectory implements TeamDirectory, DirectoryWriter {
       const r = issued.record;
       await client.query(
         `INSERT INTO trail_tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, NULL)`,
-        [r.id, r.userId, r.label, r.sha256, r.prefix, r.createdAt]
+        [r.id, r.userId, pgText(r.label), r.sha256, r.prefix, r.createdAt]
       );
     });
     return issued!;

@@ -73,6 +73,18 @@ describe('PgDirectory', () => {
     expect(two.users.map(u => u.name)).toContain('ida');
   });
 
+  it('keeps a display name and a token label holding NUL and U+FFFF exactly', async () => {
+    const odd = 'Zoe\u0000 \uffff0 Z';
+    const one = await PgDirectory.open(db);
+    const zoe = await one.addUser('zoe', { displayName: odd });
+    const issued = await one.issueToken('zoe', `laptop ${odd}`);
+    const two = await PgDirectory.open(other);
+    expect(two.userById(zoe.id)?.displayName).toBe(odd);
+    expect((await two.authenticate(issued.token))?.displayName).toBe(odd);
+    const tokens = await two.listTokens();
+    expect(tokens.find(t => t.userId === zoe.id)?.label).toBe(`laptop ${odd}`);
+  });
+
   it('answers 503 database_unavailable when the database is gone', async () => {
     const lost = openDatabase(await testDatabase());
     await lost.migrate();

@@ -171,6 +171,32 @@ describe('migrate --from <dir> --to postgres --blobs s3', () => {
   });
 });
 
+describe('people with NUL in their text', () => {
+  it('go into PostgreSQL and come back exactly', async () => {
+    const end = await track(openPostgresEnd(await testDatabase()));
+    const odd = 'Zoe\u0000 \uffff0';
+    const user = {
+      id: 'f3a1c2d4-0000-4000-8000-000000000001',
+      name: 'zoe',
+      displayName: odd,
+      role: 'member' as const,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      disabledAt: null
+    };
+    const token = {
+      id: 'f3a1c2d4-0000-4000-8000-000000000002',
+      userId: user.id,
+      label: `laptop ${odd}`,
+      sha256: 'a'.repeat(64),
+      prefix: 'abcdef',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      revokedAt: null
+    };
+    await end.addPeople({ users: [user], tokens: [token] });
+    expect(await end.people()).toEqual({ users: [user], tokens: [token] });
+  });
+});
+
 describe('import of an export into PostgreSQL', () => {
   it('restores events, blobs, owners and people (not tokens), and a re-run stores nothing', async () => {
     const file = join(root, 'from-files.jsonl.gz');
