@@ -148,9 +148,26 @@ export class TeamAccess {
 
   /**
    * The access bookkeeping that follows a stored batch: where the
-   * executions stored under an alias live.
+   * executions stored under an alias live, and the sessions stored without
+   * access facts (written to the database directly, as `trail-server
+   * import` does while servers run), which are the owner's and the team's
+   * as they would be after a restart.
    */
   noteStored(batch: StoredEvents): void {
+    for (const event of batch.stored) {
+      if (
+        event.kind === 'session.started' &&
+        batch.accepted.has(event.id) &&
+        !this.ownership.session(event.session.id) &&
+        !this.implicit.has(event.session.id)
+      ) {
+        this.implicit.set(event.session.id, {
+          authorId: OWNER_ID,
+          visibility: 'team',
+          notebookPath: event.session.notebookPath
+        });
+      }
+    }
     if (this.aliases.size === 0) {
       return;
     }
