@@ -8,7 +8,10 @@ import {
 } from '../../../server/store/postgres/database';
 import { runMigrations } from '../../../server/store/postgres/migrate';
 import { MIGRATIONS } from '../../../server/store/postgres/migrations/index';
+import { WORDS_VECTOR } from '../../../server/store/postgres/pg-search';
+import { PgStore } from '../../../server/store/postgres/pg-store';
 import { stopStarted, testDatabase } from '../support/postgres';
+import { executionEvent, sessionEvent } from '../support/records';
 
 const opened: PgDatabase[] = [];
 const quiet = { warn: () => undefined };
@@ -42,6 +45,28 @@ describe('PostgreSQL migrations', () => {
       "SELECT to_regclass('trail_events') AS t"
     );
     expect(rows[0].t).toBe('trail_events');
+  });
+
+  it('upgrades a database holding history: search by words finds what was stored before', async () => {
+    const db = await freshDatabase();
+    const before = MIGRATIONS.filter(m => m.name < '005');
+    expect(await runMigrations(db.pool, before)).toEqual(
+      before.map(m => m.name)
+    );
+    const store = await PgStore.open(db);
+    const s = sessionEvent({ notebookPath: 'old.ipynb' });
+    const x = executionEvent(s.session.id, 1, {
+      notebookPath: 'old.ipynb',
+      code: 'clf.fit(X_train, y_train)'
+    });
+    await store.append([s, x]);
+    expect(await db.migrate()).toEqual(['005-search-words']);
+    const { rows } = await db.pool.query(
+      `SELECT e.id FROM trail_executions e
+       WHERE ${WORDS_VECTOR} @@ (phraseto_tsquery('trail_words', 'fitting') &&
+         phraseto_tsquery('trail_words', 'y trains'))`
+    );
+    expect(rows.map(r => r.id)).toEqual([x.execution.id]);
   });
 
   it('lets servers starting together apply each migration once', async () => {
