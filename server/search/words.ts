@@ -28,6 +28,12 @@ import stem from 'wink-porter2-stemmer';
 /** A word: letters, combining marks and digits. */
 const WORD = /[\p{L}\p{M}\p{Nd}]+/gu;
 
+/** The word that begins at `lastIndex`. */
+const WORD_AT = /[\p{L}\p{M}\p{Nd}]+/uy;
+
+/** A text that ends inside a word. */
+const WORD_END = /[\p{L}\p{M}\p{Nd}]$/u;
+
 /** A word compared by its stem. */
 const LETTERS_ONLY = /^[\p{L}\p{M}]+$/u;
 
@@ -125,15 +131,64 @@ export class WordQuery {
 
   /** Whether every term occurs in `text`. */
   test(text: string): boolean {
-    const lexemes = this.lexemes(wordsOf(text));
-    return this.terms.every(term => occurrences(lexemes, term).length > 0);
+    return this.found(text) === this.terms.length;
   }
 
   /** How many of the terms occur in `text`. */
   count(text: string): number {
-    const lexemes = this.lexemes(wordsOf(text));
-    return this.terms.filter(term => occurrences(lexemes, term).length > 0)
-      .length;
+    return this.found(text, true);
+  }
+
+  /**
+   * How many terms occur in `text`, stopping at the first missing one
+   * unless `all`. A one-word term is looked for where its needle begins a
+   * word (the scan's hot path: a text is not taken apart for it); a
+   * phrase needs the text's words in order.
+   */
+  private found(text: string, all = false): number {
+    const lower = text.toLowerCase();
+    let lexemes: string[] | undefined;
+    let count = 0;
+    for (const term of this.terms) {
+      let here: boolean;
+      if (term.length === 1) {
+        here = this.beginsWord(lower, term[0]);
+      } else {
+        lexemes ??= this.lexemes(wordsOf(lower));
+        here = occurrences(lexemes, term).length > 0;
+      }
+      if (here) {
+        count++;
+      } else if (!all) {
+        return count;
+      }
+    }
+    return count;
+  }
+
+  /** Whether a word of `lower` (lower-cased text) has this lexeme. */
+  private beginsWord(lower: string, lexeme: string): boolean {
+    const needle = this.needlesByLexeme.get(lexeme)!;
+    for (
+      let at = lower.indexOf(needle);
+      at >= 0;
+      at = lower.indexOf(needle, at + 1)
+    ) {
+      // Only where a word begins: not after a letter, mark or digit.
+      if (at > 0 && WORD_END.test(lower.slice(Math.max(0, at - 2), at))) {
+        continue;
+      }
+      WORD_AT.lastIndex = at;
+      const word = WORD_AT.exec(lower)?.[0];
+      if (
+        word !== undefined &&
+        Buffer.byteLength(word, 'utf8') <= MAX_WORD_BYTES &&
+        lexemeOf(word) === lexeme
+      ) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Where the terms occur in `text`: [start, end) of each, in order. */

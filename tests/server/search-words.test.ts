@@ -49,6 +49,18 @@ describe('words', () => {
     expect(q.count('learning rate')).toBe(1);
   });
 
+  it('finds a word where it begins, past the same letters inside other words', () => {
+    const q = new WordQuery(['trains']);
+    expect(q.test('retrained, then Training')).toBe(true);
+    expect(q.test('retrained; untrained')).toBe(false);
+    expect(q.test('x_train')).toBe(true);
+    expect(new WordQuery(['x86']).test('an x8664 and x86_64')).toBe(true);
+    expect(new WordQuery(['x86']).test('an x8664')).toBe(false);
+    // After a letter outside the Basic Multilingual Plane: inside a word.
+    expect(q.test('\u{1d400}training')).toBe(false);
+    expect(q.count('retrained; "learning rate"')).toBe(0);
+  });
+
   it('marks where each term stands, a phrase from its first word to its last', () => {
     const q = new WordQuery(parseTerms('"read csv" fitting'));
     const text = 'pd.read_csv(x); clf.fit(X)';
