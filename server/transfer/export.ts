@@ -15,6 +15,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import type { Fact } from '../access/access-log';
 import type { TokenRecord } from '../access/directory';
 import { SERVER_INFO } from '../version';
 import {
@@ -180,14 +181,34 @@ export async function exportHistory(
     });
     // Facts stored while the events were read (a database in use) follow
     // them: facts are only ever appended, so they are the ones after the
-    // first read's.
+    // first read's. They are read first, then the people again: whoever a
+    // fact names was added before it, so the people added meanwhile (and
+    // their tokens) go out before those facts, and no fact in the file
+    // names someone who is not.
+    const later: Fact[] = [];
     let before = counts.fact;
     for await (const fact of source.facts()) {
       if (before > 0) {
         before--;
       } else {
-        await put({ type: 'fact', fact });
+        later.push(fact);
       }
+    }
+    const again = await source.people();
+    const users = new Set(people.users.map(u => u.id));
+    for (const user of again.users) {
+      if (!users.has(user.id)) {
+        await put({ type: 'user', user });
+      }
+    }
+    const tokens = new Set(people.tokens.map(t => t.id));
+    for (const token of again.tokens) {
+      if (!tokens.has(token.id)) {
+        await put({ type: 'token', token: withoutHash(token) });
+      }
+    }
+    for (const fact of later) {
+      await put({ type: 'fact', fact });
     }
     const sha256 = writer.digest();
     const trailer: TrailerLine = { type: 'trailer', counts, sha256 };

@@ -90,8 +90,32 @@ export async function importHistory(
     factsStored: 0,
     people: { users: 0, tokens: 0, tokensWithoutHash: 0 }
   };
+  // People come first, and again after the events when some were added
+  // while the export ran: each time those not added yet.
+  let usersAdded = 0;
+  let tokensAdded = 0;
   const addPeople = async () => {
-    peopleDone ??= await target.addPeople({ users, tokens });
+    if (
+      peopleDone &&
+      usersAdded === users.length &&
+      tokensAdded === tokens.length
+    ) {
+      return;
+    }
+    const added = await target.addPeople({
+      users: users.slice(usersAdded),
+      tokens: tokens.slice(tokensAdded)
+    });
+    usersAdded = users.length;
+    tokensAdded = tokens.length;
+    peopleDone = peopleDone
+      ? {
+          users: peopleDone.users + added.users,
+          tokens: peopleDone.tokens + added.tokens,
+          tokensWithoutHash:
+            peopleDone.tokensWithoutHash + added.tokensWithoutHash
+        }
+      : added;
   };
   const flushFacts = async () => {
     if (facts.length > 0) {
