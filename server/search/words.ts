@@ -168,35 +168,55 @@ export class WordQuery {
 
   /** Whether a word of `lower` (lower-cased text) has this lexeme. */
   private beginsWord(lower: string, lexeme: string): boolean {
+    return !this.wordsWith(lower, lexeme).next().done;
+  }
+
+  /**
+   * The words of `lower` (lower-cased text) that have this lexeme, as
+   * [start, end): looked for where its needle begins a word, so the text
+   * is not taken apart.
+   */
+  private *wordsWith(
+    lower: string,
+    lexeme: string
+  ): Generator<[number, number]> {
     const needle = this.needlesByLexeme.get(lexeme)!;
-    for (
-      let at = lower.indexOf(needle);
-      at >= 0;
-      at = lower.indexOf(needle, at + 1)
-    ) {
+    let at = lower.indexOf(needle);
+    while (at >= 0) {
+      let next = at + 1;
       // Only where a word begins: not after a letter, mark or digit.
-      if (at > 0 && WORD_END.test(lower.slice(Math.max(0, at - 2), at))) {
-        continue;
+      if (at === 0 || !WORD_END.test(lower.slice(Math.max(0, at - 2), at))) {
+        WORD_AT.lastIndex = at;
+        const word = WORD_AT.exec(lower)?.[0];
+        if (word !== undefined) {
+          next = at + word.length;
+          if (
+            Buffer.byteLength(word, 'utf8') <= MAX_WORD_BYTES &&
+            lexemeOf(word) === lexeme
+          ) {
+            yield [at, next];
+          }
+        }
       }
-      WORD_AT.lastIndex = at;
-      const word = WORD_AT.exec(lower)?.[0];
-      if (
-        word !== undefined &&
-        Buffer.byteLength(word, 'utf8') <= MAX_WORD_BYTES &&
-        lexemeOf(word) === lexeme
-      ) {
-        return true;
-      }
+      at = lower.indexOf(needle, next);
     }
-    return false;
   }
 
   /** Where the terms occur in `text`: [start, end) of each, in order. */
   spans(text: string): [number, number][] {
-    const words = wordsOf(text);
-    const lexemes = this.lexemes(words);
+    const lower = text.toLowerCase();
+    // Lower case of the same length keeps offsets (else: word by word).
+    const direct = lower.length === text.length;
+    let words: Word[] | undefined;
+    let lexemes: string[] | undefined;
     const spans: [number, number][] = [];
     for (const term of this.terms) {
+      if (direct && term.length === 1) {
+        spans.push(...this.wordsWith(lower, term[0]));
+        continue;
+      }
+      words ??= wordsOf(text);
+      lexemes ??= this.lexemes(words);
       for (const at of occurrences(lexemes, term)) {
         spans.push([words[at].start, words[at + term.length - 1].end]);
       }

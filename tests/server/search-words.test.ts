@@ -59,6 +59,16 @@ describe('words', () => {
     // After a letter outside the Basic Multilingual Plane: inside a word.
     expect(q.test('\u{1d400}training')).toBe(false);
     expect(q.count('retrained; "learning rate"')).toBe(0);
+    const text = 'Retrained, then TRAINING; trains';
+    expect(q.spans(text).map(([a, b]) => text.slice(a, b))).toEqual([
+      'TRAINING',
+      'trains'
+    ]);
+    // A text whose lower case is longer ("İ"): marks still fit the text.
+    const dotted = 'İ trains';
+    expect(q.spans(dotted).map(([a, b]) => dotted.slice(a, b))).toEqual([
+      'trains'
+    ]);
   });
 
   it('marks where each term stands, a phrase from its first word to its last', () => {
