@@ -158,16 +158,16 @@ export class TextIndex {
       if (c < chunks.length - 1) {
         await new Promise(resolve => setImmediate(resolve));
       }
-      const found = this.scanChunk(
-        chunk,
-        ends[c],
-        lead,
-        rest,
-        before,
-        query.check
-      );
+      const found = this.scanChunk(chunk, ends[c], lead, rest, before);
+      // Newest first; the text is checked only as far as the page needs.
       for (let i = found.length - 1; i >= 0; i--) {
-        const doc = found[i];
+        const { doc, start, end } = found[i];
+        if (
+          query.check &&
+          !query.check(chunk.bytes.toString('utf8', start, end))
+        ) {
+          continue;
+        }
         if (!query.accept || query.accept(doc)) {
           docs.push(doc);
           if (docs.length >= query.limit) {
@@ -216,16 +216,18 @@ export class TextIndex {
     );
   }
 
-  /** Matching documents of one chunk, in increasing order. */
+  /**
+   * Documents of one chunk holding every term, in increasing order, with
+   * where their text is in the chunk.
+   */
   private scanChunk(
     chunk: Chunk,
     used: number,
     lead: Buffer,
     rest: Buffer[],
-    before: number,
-    check?: (text: string) => boolean
-  ): number[] {
-    const out: number[] = [];
+    before: number
+  ): { doc: number; start: number; end: number }[] {
+    const out: { doc: number; start: number; end: number }[] = [];
     const { starts, docs } = chunk;
     // Only the written part: the rest of the buffer is uninitialized.
     const bytes = chunk.bytes.subarray(0, used);
@@ -248,10 +250,9 @@ export class TextIndex {
       const doc = docs[position];
       if (
         doc < before &&
-        rest.every(term => contains(bytes, term, start, end)) &&
-        (!check || check(bytes.toString('utf8', start, end)))
+        rest.every(term => contains(bytes, term, start, end))
       ) {
-        out.push(doc);
+        out.push({ doc, start, end });
       }
       // One hit per document is enough: continue after it.
       from = end + 1;
