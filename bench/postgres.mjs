@@ -239,6 +239,18 @@ function postgresBackend(cluster, s3) {
           );
           return { store: backend.store, close: () => backend.close() };
         },
+        // Planner statistics, as autovacuum (or `trail-server migrate`)
+        // gives a table this size soon after a bulk load: without them a
+        // common search term reads every match.
+        settle: async () => {
+          const client = new pg.Client({ connectionString: database });
+          await client.connect();
+          try {
+            await client.query('ANALYZE');
+          } finally {
+            await client.end();
+          }
+        },
         size: async () => {
           const client = new pg.Client({ connectionString: database });
           await client.connect();
@@ -456,6 +468,7 @@ async function sizePhase(backend) {
       await opened.close();
     }
     log(`  seeded ${EXECUTIONS} executions in ${(seedMs / 1000).toFixed(1)} s`);
+    await place.settle?.();
     const size = await place.size();
     const first = await startServer(place.args, place.env);
     const servers = [first];

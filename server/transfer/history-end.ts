@@ -48,6 +48,12 @@ export interface HistoryEnd {
    * user name held by another id is refused with an error.
    */
   addPeople(people: People): Promise<PeopleAdded>;
+  /**
+   * After a bulk copy into this end: what makes it answer well at once
+   * (PostgreSQL: fresh planner statistics, so a search of a common word
+   * walks the newest rows instead of gathering every match).
+   */
+  settle?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -182,6 +182,9 @@ export async function importHistory(
   await addPeople();
   await flushFacts();
   await flushEvents();
+  if (summary.eventsStored > 0 || summary.factsStored > 0) {
+    await target.settle?.();
+  }
   summary.counts = contents.counts;
   summary.people = peopleDone!;
   if (user) {

@@ -145,6 +145,10 @@ export async function migrateHistory(
       `nothing to copy: ${target.where} already holds everything in ${source.where}`
     );
   }
+  if (!nothingToDo && target.settle) {
+    say(`${target.where}: updating the planner's statistics (ANALYZE)`);
+    await target.settle();
+  }
   say('checking: counts and content of both sides');
   const comparison = await compareEnds(source, target, {
     contained: options.contained

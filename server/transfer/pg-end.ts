@@ -242,6 +242,15 @@ class PostgresEnd implements HistoryEnd {
     return added;
   }
 
+  /**
+   * ANALYZE: a database just filled has no statistics until autovacuum
+   * comes by, and without them the planner reads every match of a common
+   * search term (100 ms against 0.6 ms for `read_csv` at 100k executions).
+   */
+  async settle(): Promise<void> {
+    await this.db.pool.query('ANALYZE');
+  }
+
   async close(): Promise<void> {
     try {
       await this.store.close();

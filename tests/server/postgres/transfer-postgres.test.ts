@@ -82,6 +82,20 @@ describe('migrate --from <dir> --to postgres --blobs s3', () => {
       lines.push(l)
     );
     expect(report.comparison.same).toBe(true);
+    // The planner has statistics of what was copied (ANALYZE at the end).
+    expect(lines).toContain(
+      `${(await target()).where}: updating the planner's statistics (ANALYZE)`
+    );
+    const db = openDatabase(url);
+    try {
+      const { rows } = await db.pool.query(
+        `SELECT last_analyze FROM pg_stat_user_tables
+         WHERE relname = 'trail_executions'`
+      );
+      expect(rows[0].last_analyze).toBeInstanceOf(Date);
+    } finally {
+      await db.close();
+    }
     expect(report).toMatchObject({
       eventsCopied: seeded.events,
       eventsPresent: 0,
