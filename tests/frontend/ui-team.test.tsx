@@ -89,6 +89,17 @@ describe('the team workspace in the panel', () => {
       el => !el.closest('.lm-mod-hidden')
     );
   const click = (el: Element) => (el as HTMLElement).click();
+  /** Types `text` into the search box as React sees typing. */
+  const typeSearch = async (text: string) => {
+    const input = await waitFor(
+      () => visible('.jp-Trail-SearchInput')[0] as HTMLInputElement
+    );
+    Object.getOwnPropertyDescriptor(
+      HTMLInputElement.prototype,
+      'value'
+    )!.set!.call(input, text);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  };
 
   function mount(r: FakeReader) {
     model = new TrailBrowserModel({ reader: r });
@@ -309,15 +320,7 @@ describe('the team workspace in the panel', () => {
   it('searches and marks matches with text nodes only, then opens the step', async () => {
     mount(reader());
     model.area = 'search';
-    const input = await waitFor(
-      () => visible('.jp-Trail-SearchInput')[0] as HTMLInputElement
-    );
-    const setValue = Object.getOwnPropertyDescriptor(
-      HTMLInputElement.prototype,
-      'value'
-    )!.set!;
-    setValue.call(input, 'needle');
-    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await typeSearch('needle');
     click(
       await waitFor(() => visible('.jp-Trail-SearchButton:not([disabled])')[0])
     );
@@ -347,15 +350,7 @@ describe('the team workspace in the panel', () => {
     };
     mount(r);
     model.area = 'search';
-    const input = await waitFor(
-      () => visible('.jp-Trail-SearchInput')[0] as HTMLInputElement
-    );
-    const setValue = Object.getOwnPropertyDescriptor(
-      HTMLInputElement.prototype,
-      'value'
-    )!.set!;
-    setValue.call(input, 'needles');
-    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await typeSearch('needles');
     const toggle = await waitFor(
       () => visible('.jp-Trail-SearchToggle')[0] as HTMLButtonElement
     );
