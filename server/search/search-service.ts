@@ -91,19 +91,14 @@ function parseDate(name: string, raw: unknown): number | undefined {
   return ms;
 }
 
-/** How the terms of `q` match (the `match` query parameter). */
-export type SearchMatch = 'substring' | 'words';
-
 /** What GET /search asks, checked (a 400 for what it cannot be). */
 export interface SearchQuery {
   /** Lower-cased: each must occur in the code or output text. */
   terms: string[];
   /**
-   * `substring`: each term is a piece of the text. `words`: each term is
-   * words of the text, compared by their stems (see words.ts).
+   * With `match=words`, the terms as words, compared by their stems (see
+   * words.ts); else each term is a piece of the text.
    */
-  match: SearchMatch;
-  /** The terms as words, with `match=words`. */
   words?: WordQuery;
   /** Where the query matches a text: the snippets' marks. */
   matcher: TextMatcher;
@@ -156,7 +151,6 @@ export function parseSearchQuery(query: Record<string, unknown>): SearchQuery {
   }
   return {
     terms,
-    match,
     words,
     matcher: words ?? substringMatcher(terms),
     limit: parseLimit(query.limit),

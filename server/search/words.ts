@@ -101,12 +101,14 @@ export class WordQuery {
    * is dropped: check {@link WordQuery.empty}.
    */
   constructor(terms: readonly string[]) {
-    this.phrases = terms.filter(term => lexemesOf(term).length > 0);
-    this.terms = this.phrases.map(term => lexemesOf(term));
-    this.needlesByLexeme = new Map();
-    for (const lexeme of this.terms.flat()) {
-      this.needlesByLexeme.set(lexeme, needleOf(lexeme));
-    }
+    const kept = terms
+      .map(term => ({ term, lexemes: lexemesOf(term) }))
+      .filter(t => t.lexemes.length > 0);
+    this.phrases = kept.map(t => t.term);
+    this.terms = kept.map(t => t.lexemes);
+    this.needlesByLexeme = new Map(
+      this.terms.flat().map(lexeme => [lexeme, needleOf(lexeme)])
+    );
     this.wanted = new Set(this.needlesByLexeme.values());
   }
 
@@ -126,7 +128,7 @@ export class WordQuery {
    * what a substring scan may look for before checking the words.
    */
   needles(): string[] {
-    return [...new Set(this.needlesByLexeme.values())];
+    return [...this.wanted];
   }
 
   /** Whether every term occurs in `text`. */

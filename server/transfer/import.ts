@@ -81,7 +81,6 @@ export async function importHistory(
   let events: StoredEvent[] = [];
   let blobs = new Map<string, Buffer>();
   let blobBytes = 0;
-  let peopleDone: PeopleAdded | null = null;
   let matched: FactMatch | null = null;
   const summary: ImportSummary = {
     counts: { user: 0, token: 0, fact: 0, blob: 0, event: 0 },
@@ -95,11 +94,7 @@ export async function importHistory(
   let usersAdded = 0;
   let tokensAdded = 0;
   const addPeople = async () => {
-    if (
-      peopleDone &&
-      usersAdded === users.length &&
-      tokensAdded === tokens.length
-    ) {
+    if (usersAdded === users.length && tokensAdded === tokens.length) {
       return;
     }
     const added = await target.addPeople({
@@ -108,14 +103,9 @@ export async function importHistory(
     });
     usersAdded = users.length;
     tokensAdded = tokens.length;
-    peopleDone = peopleDone
-      ? {
-          users: peopleDone.users + added.users,
-          tokens: peopleDone.tokens + added.tokens,
-          tokensWithoutHash:
-            peopleDone.tokensWithoutHash + added.tokensWithoutHash
-        }
-      : added;
+    summary.people.users += added.users;
+    summary.people.tokens += added.tokens;
+    summary.people.tokensWithoutHash += added.tokensWithoutHash;
   };
   const flushFacts = async () => {
     if (facts.length > 0) {
@@ -186,7 +176,6 @@ export async function importHistory(
     await target.settle?.();
   }
   summary.counts = contents.counts;
-  summary.people = peopleDone!;
   if (user) {
     summary.ownerSessions = owners.ownerSessions().length;
   }

@@ -46,11 +46,16 @@ export const SEARCH_TEXT = 'e.search_text';
  * `match=words`: the expression 005-search-words indexes, written the same
  * so that the planner uses that index.
  */
-export const WORDS_VECTOR = `to_tsvector('trail_words'::regconfig, regexp_replace(${SEARCH_TEXT}, '[^[:alnum:]]+', ' ', 'g'))`;
+export const WORDS_VECTOR = `to_tsvector('trail_words'::regconfig, ${spaced(SEARCH_TEXT)})`;
+
+/** SQL of `text` with everything but letters and digits made one space. */
+function spaced(text: string): string {
+  return `regexp_replace(${text}, '[^[:alnum:]]+', ' ', 'g')`;
+}
 
 /** A term's words, in a row, as a tsquery of the same configuration. */
 function wordsQuery(param: string): string {
-  return `phraseto_tsquery('trail_words'::regconfig, regexp_replace(${param}, '[^[:alnum:]]+', ' ', 'g'))`;
+  return `phraseto_tsquery('trail_words'::regconfig, ${spaced(param)})`;
 }
 
 /**
