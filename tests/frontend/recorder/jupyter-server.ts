@@ -153,9 +153,53 @@ export async function startKernel(name: string): Promise<IRealKernel> {
   const kernel = new KernelConnection({ model, serverSettings: settings });
   const stop = async () => {
     const id = kernel.id;
+    await followRestart(kernel, settings);
     kernel.dispose();
     await KernelAPI.shutdownKernel(id, settings).catch(() => undefined);
     await server.stop();
   };
   return { server, settings, kernel, stop };
+}
+
+/**
+ * Lets a connection that is following a restart of its kernel by the
+ * server (after the kernel died) reach the restarted kernel, so that it
+ * can be disposed of cleanly: @jupyterlab/services reconnects from a
+ * promise nobody awaits, which rejects, unhandled, if the connection is
+ * disposed of before it connects. Its reconnection waits grow at random
+ * up to a minute, so once the server has the kernel running again the
+ * connection is told to reconnect now.
+ */
+async function followRestart(
+  kernel: Kernel.IKernelConnection,
+  settings: ServerConnection.ISettings
+): Promise<void> {
+  if (kernel.isDisposed || kernel.connectionStatus !== 'connecting') {
+    return;
+  }
+  const deadline = Date.now() + 60000;
+  while (Date.now() < deadline && kernel.connectionStatus === 'connecting') {
+    const model = await KernelAPI.getKernelModel(kernel.id, settings).catch(
+      () => undefined
+    );
+    if (model?.execution_state === 'idle') {
+      break;
+    }
+    await sleep(200);
+  }
+  const connected = new Promise<void>(resolve => {
+    const check = () => {
+      if (kernel.connectionStatus !== 'connecting') {
+        kernel.connectionStatusChanged.disconnect(check);
+        resolve();
+      }
+    };
+    kernel.connectionStatusChanged.connect(check);
+    check();
+  });
+  if (kernel.connectionStatus === 'connecting') {
+    // Its promise is the one the connection's own, unawaited, also waits on.
+    kernel.reconnect().catch(() => undefined);
+  }
+  await Promise.race([connected, sleep(Math.max(0, deadline - Date.now()))]);
 }
