@@ -194,6 +194,21 @@ export class Redactor {
       case 'execution.annotated':
         this._redactCapture(event.capture, counts);
         break;
+      case 'session.started': {
+        // A fork's substitutions name the files it read in place of the
+        // recorded ones: paths like any other the recorder sends.
+        for (const sub of event.session.lineage?.substitutions ?? []) {
+          sub.recorded = this.redactText(sub.recorded, 'path', counts).slice(
+            0,
+            MAX_PATH_LENGTH
+          );
+          sub.path = this.redactText(sub.path, 'path', counts).slice(
+            0,
+            MAX_PATH_LENGTH
+          );
+        }
+        break;
+      }
       case 'environment.captured': {
         const git = event.environment.git;
         if (git?.diff) {

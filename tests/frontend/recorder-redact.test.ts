@@ -260,4 +260,40 @@ describe('Redactor events', () => {
       lr: 0.1
     });
   });
+
+  it("redacts the paths of a fork's substitutions and keeps the rest of its lineage", () => {
+    const started: TrailEvent = {
+      id: 'st',
+      kind: 'session.started',
+      session: {
+        id: 's',
+        notebookPath: 'fork.ipynb',
+        startedAt: '2026-01-01T00:00:00.000Z',
+        kernel: { name: 'python3' },
+        lineage: {
+          kind: 'fork',
+          sessionId: 'src',
+          step: 3,
+          substitutions: [
+            {
+              recorded: 'data/train.csv',
+              path: 's3://u:pw1234@bucket/mine.csv',
+              sha256: 'a'.repeat(64)
+            },
+            { recorded: `cache/api_key=${GH}.json`, path: 'mine/cache.json' }
+          ]
+        }
+      }
+    };
+    r.redactEvent(started);
+    const lineage = (started as any).session.lineage;
+    expect(lineage.substitutions[0].path).not.toContain('pw1234');
+    expect(lineage.substitutions[0].path).toContain('s3://u:');
+    expect(lineage.substitutions[0].path).toContain('@bucket/mine.csv');
+    expect(lineage.substitutions[0].recorded).toBe('data/train.csv');
+    expect(lineage.substitutions[0].sha256).toBe('a'.repeat(64));
+    expect(lineage.substitutions[1].recorded).not.toContain(GH);
+    expect(lineage.substitutions[1].path).toBe('mine/cache.json');
+    expect(lineage).toMatchObject({ kind: 'fork', sessionId: 'src', step: 3 });
+  });
 });
