@@ -215,6 +215,34 @@ it('forks onto a compatible CSV: runs the same code on it, differs from parent w
   expect(comparison.differing).toBe(2);
 });
 
+it('a substitution path holding a secret reaches the server redacted, and the comparison still pairs the input', async () => {
+  // Assembled at run time: no literal token in the repository.
+  const token = ['ghp_', 'k'.repeat(20), 'Q'.repeat(16)].join('');
+  const name = `mine/token=${token}`;
+  writeFileSync(join(work, name), COMPATIBLE_CSV);
+  const run = await fork([parent, '--map', `${INPUT}=${name}`]);
+  expect(run.code).toBe(0);
+  const forkId = run.stdout.match(/Recorded as session (\S+)/)![1];
+  const session = await client.getSession(forkId);
+  expect(JSON.stringify(session)).not.toContain(token);
+  expect(session.lineage?.substitutions).toEqual([
+    {
+      recorded: INPUT,
+      path: 'mine/token=[REDACTED:github-token]',
+      sha256: sha256(COMPATIBLE_CSV)
+    }
+  ]);
+  const comparison = await client.parentComparison(forkId);
+  expect(JSON.stringify(comparison)).not.toContain(token);
+  expect(comparison.inputs).toEqual([
+    expect.objectContaining({
+      recorded: INPUT,
+      path: 'mine/token=[REDACTED:github-token]',
+      fork: expect.objectContaining({ sha256: sha256(COMPATIBLE_CSV) })
+    })
+  ]);
+});
+
 it('stops at the contract when the new CSV lacks a column the code reads: exit 5, the file and the column named, nothing recorded', async () => {
   const before = await sessionCount();
   const run = await fork([
