@@ -6,6 +6,7 @@ import type { KernelMessage } from '@jupyterlab/services';
 import type { ExecutionCapture, ExecutionRecord } from '../records/schema';
 import { isEmptyCapture, mergeCaptures } from '../records/capture';
 import { MAX_CODE_LENGTH } from '../records/limits';
+import { KERNEL_DIED } from '../records/status';
 import { OutputList } from './outputs';
 import { durationBetween, isoDate, parseKernelDate } from './time';
 
@@ -188,8 +189,14 @@ export class ExecutionBuilder {
    * @param status - the status to record when the kernel will never reply
    *   (restart, death, lost connection); the reply's status otherwise.
    * @param now - the client clock, for executions without kernel times.
+   * @param kernelDied - whether the kernel died while it ran: then an
+   *   `interrupted` execution's error is {@link KERNEL_DIED}.
    */
-  finish(status?: ExecutionStatus, now: number = Date.now()): ExecutionRecord {
+  finish(
+    status?: ExecutionStatus,
+    now: number = Date.now(),
+    kernelDied = false
+  ): ExecutionRecord {
     const reply = this._reply;
     let error: ExecutionRecord['error'];
     let finalStatus: ExecutionStatus;
@@ -203,6 +210,8 @@ export class ExecutionBuilder {
         ename: String(reply.ename ?? ''),
         evalue: String(reply.evalue ?? '')
       };
+    } else if (finalStatus === 'interrupted' && kernelDied) {
+      error = { ...KERNEL_DIED };
     } else if (finalStatus === 'error' || finalStatus === 'interrupted') {
       error = this._lastError();
     }

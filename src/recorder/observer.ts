@@ -100,7 +100,7 @@ export class KernelObserver implements IDisposable {
     this._isDisposed = true;
     Signal.disconnectReceiver(this);
     try {
-      this._endSession(false);
+      this._endSession('lost');
       // Nothing more will come: send what waits for kernel info.
       this._events.open(null);
     } catch (error) {
@@ -152,12 +152,12 @@ export class KernelObserver implements IDisposable {
 
   private _onStatus(_: Kernel.IKernelConnection, status: Kernel.Status): void {
     try {
-      if (
-        status === 'restarting' ||
-        status === 'autorestarting' ||
-        status === 'dead'
-      ) {
-        this._endSession(true);
+      if (status === 'restarting') {
+        // Asked for here, or the server's restart after a death, whose
+        // iopub status came first (and ended the session as a death).
+        this._endSession('restarted');
+      } else if (status === 'autorestarting' || status === 'dead') {
+        this._endSession('died');
       }
     } catch (error) {
       console.warn('Trail: could not handle a kernel status', error);
@@ -171,7 +171,7 @@ export class KernelObserver implements IDisposable {
     try {
       if (status === 'disconnected') {
         // The connection gave up: no reply will reach us.
-        this._endSession(false);
+        this._endSession('lost');
       }
     } catch (error) {
       console.warn('Trail: could not handle a connection status', error);
@@ -275,9 +275,10 @@ export class KernelObserver implements IDisposable {
         return;
       }
       if (state === 'restarting' || state === 'dead') {
-        // Sent by the server when the kernel died; statusChanged follows a
-        // little later, too late for requests sent in between.
-        this._endSession(true);
+        // Sent by the server when the kernel died (never for a restart
+        // someone asked for); statusChanged follows a little later, too
+        // late for requests sent in between.
+        this._endSession('died');
         return;
       }
     }
@@ -364,32 +365,46 @@ export class KernelObserver implements IDisposable {
   /**
    * Ends the current session, finishing pending executions.
    *
-   * @param killed - whether the kernel process stopped (restart, death):
-   *   executions it had begun were then interrupted, queued ones aborted.
-   *   Otherwise the connection went away and every one counts as aborted.
+   * @param end - how it ended. When the kernel process stopped (`died`,
+   *   `restarted`) the execution it had begun was interrupted, a death
+   *   saying so in its error; queued ones were aborted. When the
+   *   connection went away (`lost`) every one counts as aborted.
    */
-  private _endSession(killed: boolean): void {
+  private _endSession(end: 'died' | 'restarted' | 'lost'): void {
+    const killed = end !== 'lost';
     if (killed) {
       this._captures.kernelRestarted();
     }
+    let first = true;
     for (const builder of [...this._pending.values()]) {
       let status: ExecutionStatus | undefined;
+      let died = false;
       if (!builder.hasReply) {
-        status = killed && builder.started ? 'interrupted' : 'aborted';
+        // The kernel handles requests in order: the first without a reply
+        // is the one a death cut short, even when its busy status never
+        // left the dying process (ipykernel publishes from a thread).
+        const running = builder.started || (end === 'died' && first);
+        status = killed && running ? 'interrupted' : 'aborted';
+        died = end === 'died' && running;
+        first = false;
       }
-      this._complete(builder, status);
+      this._complete(builder, status, died);
     }
     this._session = null;
   }
 
-  private _complete(builder: ExecutionBuilder, status?: ExecutionStatus): void {
+  private _complete(
+    builder: ExecutionBuilder,
+    status?: ExecutionStatus,
+    kernelDied = false
+  ): void {
     this._pending.delete(builder.msgId);
     this._previous.delete(builder.msgId);
     this._captures.completed(builder);
     this._events.push({
       id: uuid4(),
       kind: 'execution.completed',
-      execution: builder.finish(status)
+      execution: builder.finish(status, undefined, kernelDied)
     });
   }
 

@@ -12,3 +12,4 @@ export * from './environment';
 export * from './summary';
 export * from './fingerprint';
 export * from './runs';
+export * from './status';

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrailClient } from '../../src/client';
 import type { TrailEvent } from '../../src/records/schema';
+import { KERNEL_DIED } from '../../src/records/status';
 import type { ReplayDocument } from '../../src/cli/replay-document';
 import {
   CLI,
@@ -287,6 +288,8 @@ it('reports a kernel that dies at its step, records it, and exits 3', async () =
   expect(died.outputs).toEqual([
     expect.objectContaining({ name: 'stdout', text: 'dying\n' })
   ]);
+  // ... and says the kernel died, not that someone stopped it.
+  expect(died.error).toEqual(KERNEL_DIED);
 });
 
 it('with no TRAIL_URL, uses the local server of TRAIL_DATA_DIR: the running one, else one it starts and stops', async () => {

@@ -5,6 +5,7 @@
 import type { KernelMessage } from '@jupyterlab/services';
 import { PromiseDelegate } from '@lumino/coreutils';
 import type { TrailEvent } from '../../src/records/schema';
+import { KERNEL_DIED } from '../../src/records/status';
 import { TrailRecorder } from '../../src/recorder';
 import { FakeKernel } from './recorder/fake-kernel';
 import { loadFixture, requestsOf } from './recorder/fixtures';
@@ -42,9 +43,41 @@ describe('TrailRecorder sessions', () => {
     );
     run.kernel.replay(before);
     run.kernel.statusChanged.emit('dead');
-    expect(run.executions.map(e => [e.cellId, e.status])).toEqual([
-      ['cell-sleep', 'interrupted'],
-      ['cell-queued', 'aborted']
+    expect(run.executions.map(e => [e.cellId, e.status, e.error])).toEqual([
+      ['cell-sleep', 'interrupted', KERNEL_DIED],
+      ['cell-queued', 'aborted', undefined]
+    ]);
+  });
+
+  it('names the death on the first request waiting for a reply even when its busy status never came', async () => {
+    const fixture = loadFixture('interrupt');
+    const run = new RecorderRun(fixture);
+    await settle();
+    // Both requests sent, nothing heard of either: the process died before
+    // its IOPub thread published anything.
+    run.kernel.replay(fixture.events.filter(e => isRequest(e)));
+    run.kernel.anyMessage.emit({ direction: 'recv', msg: iopubStatus('dead') });
+    expect(run.executions.map(e => [e.cellId, e.status, e.error])).toEqual([
+      ['cell-sleep', 'interrupted', KERNEL_DIED],
+      ['cell-queued', 'aborted', undefined]
+    ]);
+  });
+
+  it('interrupts the running execution without naming a death when someone restarts the kernel', async () => {
+    const fixture = loadFixture('interrupt');
+    const run = new RecorderRun(fixture);
+    await settle();
+    const [sleeping] = requestsOf(fixture);
+    const [before] = splitAt(fixture, e =>
+      isBusyFor(e, sleeping.header.msg_id)
+    );
+    run.kernel.replay(before);
+    // KernelConnection.restart() says 'restarting' before it asks the
+    // server; the server sends no iopub status for a restart it was asked.
+    run.kernel.statusChanged.emit('restarting');
+    expect(run.executions.map(e => [e.cellId, e.status, e.error])).toEqual([
+      ['cell-sleep', 'interrupted', undefined],
+      ['cell-queued', 'aborted', undefined]
     ]);
   });
 
@@ -221,10 +254,12 @@ describe('TrailRecorder sessions', () => {
       direction: 'recv',
       msg: iopubStatus('restarting')
     });
+    // What KernelConnection says as it handles that message.
+    run.kernel.statusChanged.emit('restarting');
     run.kernel.statusChanged.emit('autorestarting');
-    expect(run.executions.map(e => [e.cellId, e.status])).toEqual([
-      ['cell-sleep', 'interrupted'],
-      ['cell-queued', 'aborted']
+    expect(run.executions.map(e => [e.cellId, e.status, e.error])).toEqual([
+      ['cell-sleep', 'interrupted', KERNEL_DIED],
+      ['cell-queued', 'aborted', undefined]
     ]);
   });
 

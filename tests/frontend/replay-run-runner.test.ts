@@ -15,6 +15,7 @@ import {
 } from '../../src/model/replay-run';
 import type { ExecutionRecord, TrailEvent } from '../../src/records/schema';
 import { compareExecutions } from '../../src/records/replay/compare';
+import { KERNEL_DIED } from '../../src/records/status';
 import { TrailRecorder } from '../../src/recorder';
 import { IRealKernel, startKernel } from './recorder/jupyter-server';
 
@@ -238,6 +239,7 @@ describe('ReplayRunModel with a real kernel', () => {
     let dyingRecorder: TrailRecorder | undefined;
     let dyingExecutor: KernelStepExecutor | undefined;
     const dyingRan: string[] = [];
+    const dyingRecords: ExecutionRecord[] = [];
 
     beforeAll(async () => {
       dyingKernel = await startKernel('python3');
@@ -247,6 +249,7 @@ describe('ReplayRunModel with a real kernel', () => {
       dyingRecorder.eventRecorded.connect((_, event: TrailEvent) => {
         if (event.kind === 'execution.completed' && event.execution.cellId) {
           dyingRan.push(event.execution.cellId);
+          dyingRecords.push(event.execution);
         }
       });
       dyingRecorder.observe(dyingKernel.kernel, {
@@ -305,6 +308,11 @@ describe('ReplayRunModel with a real kernel', () => {
       expect(run.message).toBe(run.results[1].message);
       expect(dyingRan).toContain('c-first');
       expect(dyingRan).not.toContain('c-last');
+      // The recorder says the kernel died under step 2, not that someone
+      // stopped it.
+      const died = dyingRecords.find(record => record.cellId === 'c-die');
+      expect(died?.status).toBe('interrupted');
+      expect(died?.error).toEqual(KERNEL_DIED);
     });
   });
 });
