@@ -84,6 +84,8 @@ export function recorded(runs: Run[]): Recorded {
     };
     if (status === 'error') {
       execution.error = run.error ?? { ename: 'RuntimeError', evalue: 'boom' };
+    } else if (run.error) {
+      execution.error = run.error;
     }
     if (files.length || metrics.length || run.params) {
       execution.capture = {};

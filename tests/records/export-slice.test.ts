@@ -8,6 +8,7 @@ import {
   sliceRun,
   type Slice
 } from '../../src/records/export/slice';
+import { KERNEL_DIED } from '../../src/records/status';
 import { recorded, type Run } from './export-fixture';
 
 const session = { kind: 'session' } as const;
@@ -272,7 +273,7 @@ describe('sliceRun: re-runs and order', () => {
 });
 
 describe('sliceRun: dead ends', () => {
-  it('drops failed, interrupted and aborted executions with what happened', () => {
+  it('drops failed, interrupted and aborted executions with what happened, a death named', () => {
     const s = slice([
       { cell: 'a', defines: ['df'], reads: ['raw.csv'] },
       {
@@ -283,13 +284,21 @@ describe('sliceRun: dead ends', () => {
       },
       { cell: 'c', status: 'aborted', defines: ['z'] },
       { cell: 'd', status: 'interrupted', defines: ['model'], uses: ['df'] },
-      { cell: 'e', uses: ['df'], writes: ['out.csv'] }
+      { cell: 'e', uses: ['df'], writes: ['out.csv'] },
+      {
+        cell: 'f',
+        status: 'interrupted',
+        defines: ['big'],
+        uses: ['df'],
+        error: { ...KERNEL_DIED }
+      }
     ]);
     expect(keptSteps(s)).toEqual([1, 5]);
     expect(drops(s)).toEqual([
       [2, 'failed', "failed: NameError: name 'y' is not defined"],
       [3, 'aborted', 'never ran: the kernel skipped it after an earlier error'],
-      [4, 'interrupted', 'interrupted before it finished']
+      [4, 'interrupted', 'interrupted before it finished'],
+      [6, 'interrupted', 'the kernel died while it ran']
     ]);
   });
 

@@ -15,6 +15,7 @@ import {
   type StepIndex
 } from './slice-steps';
 import type { DropReason } from './slice-types';
+import { kernelDiedDuring } from '../status';
 
 /** Why a step is kept, gathered while the closure runs. */
 export interface Why {
@@ -74,7 +75,12 @@ export function dropOf(
     return { reason: 'failed', detail: failureOf(s.execution) };
   }
   if (status === 'interrupted') {
-    return { reason: 'interrupted', detail: 'interrupted before it finished' };
+    return {
+      reason: 'interrupted',
+      detail: kernelDiedDuring(s.execution)
+        ? 'the kernel died while it ran'
+        : 'interrupted before it finished'
+    };
   }
   if (status === 'aborted') {
     return {
