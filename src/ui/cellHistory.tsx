@@ -286,7 +286,7 @@ function CellRun(props: {
           <span className="jp-Trail-Prompt">
             {executionPrompt(run.executionCount)}
           </span>
-          <StatusBadge status={run.status} trans={trans} />
+          <StatusBadge status={run.status} error={run.error} trans={trans} />
           {author && (
             <span className="jp-Trail-Author" title={author.name}>
               {author.displayName || author.name}

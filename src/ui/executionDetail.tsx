@@ -293,7 +293,10 @@ function RecordDetail(props: {
           ]
         ] as [string, React.ReactNode][])
       : []),
-    [trans.__('Status'), <StatusBadge status={record.status} trans={trans} />],
+    [
+      trans.__('Status'),
+      <StatusBadge status={record.status} error={record.error} trans={trans} />
+    ],
     [trans.__('Execution count'), record.executionCount ?? trans.__('none')],
     [trans.__('Run in session'), `#${record.seq}`],
     [trans.__('Started'), formatAbsoluteTime(record.startedAt)],

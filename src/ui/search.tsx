@@ -330,7 +330,11 @@ function SearchHitItem(props: {
         <span className="jp-Trail-Author" title={hit.author.name}>
           {hit.author.displayName || hit.author.name}
         </span>
-        <StatusBadge status={execution.status} trans={trans} />
+        <StatusBadge
+          status={execution.status}
+          error={execution.error}
+          trans={trans}
+        />
         <time
           className="jp-Trail-Time"
           dateTime={execution.startedAt}

@@ -259,7 +259,11 @@ function ExecutionItem(props: {
         >
           {executionPrompt(execution.executionCount)}
         </span>
-        <StatusBadge status={execution.status} trans={trans} />
+        <StatusBadge
+          status={execution.status}
+          error={execution.error}
+          trans={trans}
+        />
         <span className="jp-Trail-Duration">
           {formatDuration(execution.durationMs)}
         </span>
