@@ -1,5 +1,9 @@
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
-import { expect, PYTHON, test } from './fixtures';
+import * as fs from 'fs';
+import * as path from 'path';
+import { expect, PYTHON, setTheme, test } from './fixtures';
+
+const SHOTS = process.env.TRAIL_RECORDING_SHOTS || '/tmp/shots-recording';
 
 /** A 4x4 red PNG, so the image output is a real image. */
 const PNG_B64 =
@@ -195,5 +199,58 @@ test.describe('recording', () => {
       'print("during outage 2")',
       'print("during outage 3")'
     ]);
+  });
+
+  test('a cell that kills its kernel is recorded as the kernel dying, and the panel says so', async ({
+    page,
+    trail,
+    tmpPath
+  }) => {
+    const name = `dies-${Date.now()}.ipynb`;
+    await page.notebook.createNew(name, PYTHON);
+    await runCode(page, 0, 'print("before")');
+    await page.notebook.addCell('code', 'import os\nos._exit(1)');
+    await page.notebook.selectCells(1);
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('notebook:run-cell')
+    );
+    // JupyterLab says the kernel died and will restart.
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('died', { timeout: 30000 });
+    await dialog.getByRole('button', { name: 'Ok' }).click();
+
+    await expect
+      .poll(async () => (await trail.executionsOf(tmpPath)).length, {
+        timeout: 30000
+      })
+      .toBe(2);
+    const [, died] = await trail.executionsOf(tmpPath);
+    expect(died.status).toBe('interrupted');
+    expect(died.error).toEqual({
+      ename: 'DeadKernelError',
+      evalue: 'The kernel died while this cell was running.'
+    });
+
+    await openTrail(page);
+    await page
+      .locator(`.jp-Trail-SessionItem[data-session-id="${died.sessionId}"]`)
+      .click();
+    const items = page.locator('.jp-Trail-ExecutionItem');
+    await expect(items).toHaveCount(2);
+    const badge = items.nth(1).locator('.jp-Trail-StatusBadge');
+    await expect(badge).toHaveText('kernel died');
+    await expect(badge).toHaveAttribute(
+      'title',
+      'The kernel died while this cell was running.'
+    );
+    await expect(items.nth(0).locator('.jp-Trail-StatusBadge')).toHaveText(
+      'ok'
+    );
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SHOTS, 'kernel-died-light.png') });
+    await setTheme(page, 'JupyterLab Dark');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(SHOTS, 'kernel-died-dark.png') });
+    await setTheme(page, 'JupyterLab Light');
   });
 });
