@@ -192,7 +192,7 @@ async function expectRecorded(
 }
 
 describe('mlflow run of an exported pipeline', () => {
-  it('runs the MLproject with its recorded param, and with -P lr=0.5, each run recorded in Trail', async () => {
+  it('runs the MLproject with its recorded param, and with -P lr=0.5, each run recorded in Trail and its metric logged to MLflow', async () => {
     const mlproject = readFileSync(join(folder, 'MLproject'), 'utf-8');
     expect(mlproject).toContain('lr: {type: float, default: 0.1}');
 
@@ -235,6 +235,16 @@ describe('mlflow run of an exported pipeline', () => {
     expect(
       readFileSync(join(experiment, runId!, 'params', 'lr'), 'utf-8')
     ).toBe('0.5');
+    // The metric the code logs with trail.log_metric went to that MLflow
+    // run too (the file store keeps "timestamp value step" per point).
+    const [, value, step] = readFileSync(
+      join(experiment, runId!, 'metrics', 'mse'),
+      'utf-8'
+    )
+      .trim()
+      .split(/\s+/);
+    expect(Number(value)).toBeCloseTo(pipelineRunResult(0.5).mse, 10);
+    expect(step).toBe('0');
     expect(
       readdirSync(experiment).filter(name => /^[0-9a-f]{32}$/.test(name))
     ).toHaveLength(2);

@@ -156,6 +156,24 @@ describe('an exported pipeline, run (needs Python and DVC)', () => {
     expect(sha256(join(folder, 'model.txt'))).toBe(hashOf(expected(0.5).model));
   });
 
+  it('still runs, and says why on stderr, when the MLflow run it is told to log metrics to cannot take them', () => {
+    const run = python(['pipeline.py'], {
+      cwd: folder,
+      env: {
+        TRAIL_DISABLED: '1',
+        MLFLOW_RUN_ID: '0123456789abcdef0123456789abcdef',
+        MLFLOW_TRACKING_URI: `file:${join(folder, 'no-mlruns')}`,
+        MLFLOW_ALLOW_FILE_STORE: 'true'
+      }
+    });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(
+      /^trail: metric 'mse' not logged to MLflow, nor any after it \(Run '0123456789abcdef0123456789abcdef' not found\)/
+    );
+    expect(run.stderr.match(/^trail: /gm)).toHaveLength(1);
+    expect(metrics(folder)).toEqual({ mse: expected(0.1).mse });
+  });
+
   it('runs as a notebook in a real kernel, a parameter injected after its parameters cell as papermill does', () => {
     // papermill is not among the test tools: nbclient (which papermill runs
     // notebooks with) executes the notebook with papermill's injected cell.

@@ -138,6 +138,18 @@ def _recorder():
         return None
 
 
+def _mlflow():
+    """MLflow, when "mlflow run" runs this script (it sets MLFLOW_RUN_ID):
+    the metrics the run logs then go to that MLflow run too."""
+    if not _os.environ.get("MLFLOW_RUN_ID"):
+        return None
+    try:
+        import mlflow
+    except Exception:
+        return None
+    return mlflow
+
+
 def _metric_value(value):
     if hasattr(value, "item"):
         value = value.item()
@@ -160,6 +172,7 @@ class _Trail:
         self.datasets = []
         self.kernel_trail = _KERNEL_TRAIL
         self._run = _recorder()
+        self._mlflow = _mlflow()
 
     def _record(self, method, *args):
         if self._run is None:
@@ -184,6 +197,16 @@ class _Trail:
     def log_metric(self, name, value, step=None):
         self.metrics[str(name)] = _metric_value(value)
         self._record("log_metric", str(name), value, step)
+        if self._mlflow is not None and self.metrics[str(name)] is not None:
+            try:
+                self._mlflow.log_metric(
+                    str(name), float(self.metrics[str(name)]),
+                    step=None if step is None else int(step))
+            except Exception as error:
+                # Said once: a training loop logs the same metric many times.
+                print("trail: metric %r not logged to MLflow, nor any after it (%s)"
+                      % (str(name), error), file=_sys.stderr)
+                self._mlflow = None
 
     def log_metrics(self, metrics, step=None):
         for name, value in dict(metrics).items():
