@@ -19,31 +19,32 @@ import {
   splitAt
 } from './recorder/steps';
 
+/** The interrupt fixture replayed until its first cell (a sleep) is busy. */
+async function sleeping(): Promise<RecorderRun> {
+  const fixture = loadFixture('interrupt');
+  const run = new RecorderRun(fixture);
+  await settle();
+  const [first] = requestsOf(fixture);
+  const [before] = splitAt(fixture, e => isBusyFor(e, first.header.msg_id));
+  run.kernel.replay(before);
+  return run;
+}
+
+/** Each execution as [cell id, status, error]. */
+const ends = (run: RecorderRun) =>
+  run.executions.map(e => [e.cellId, e.status, e.error]);
+
 describe('TrailRecorder sessions', () => {
   it('finishes pending executions as aborted when the kernel connection is disposed', async () => {
-    const fixture = loadFixture('interrupt');
-    const run = new RecorderRun(fixture);
-    await settle();
-    const [sleeping] = requestsOf(fixture);
-    const [before] = splitAt(fixture, e =>
-      isBusyFor(e, sleeping.header.msg_id)
-    );
-    run.kernel.replay(before);
+    const run = await sleeping();
     run.kernel.dispose();
     expect(run.executions.map(e => e.status)).toEqual(['aborted', 'aborted']);
   });
 
   it('interrupts the running execution and aborts queued ones when the kernel dies', async () => {
-    const fixture = loadFixture('interrupt');
-    const run = new RecorderRun(fixture);
-    await settle();
-    const [sleeping] = requestsOf(fixture);
-    const [before] = splitAt(fixture, e =>
-      isBusyFor(e, sleeping.header.msg_id)
-    );
-    run.kernel.replay(before);
+    const run = await sleeping();
     run.kernel.statusChanged.emit('dead');
-    expect(run.executions.map(e => [e.cellId, e.status, e.error])).toEqual([
+    expect(ends(run)).toEqual([
       ['cell-sleep', 'interrupted', KERNEL_DIED],
       ['cell-queued', 'aborted', undefined]
     ]);
@@ -57,25 +58,18 @@ describe('TrailRecorder sessions', () => {
     // its IOPub thread published anything.
     run.kernel.replay(fixture.events.filter(e => isRequest(e)));
     run.kernel.anyMessage.emit({ direction: 'recv', msg: iopubStatus('dead') });
-    expect(run.executions.map(e => [e.cellId, e.status, e.error])).toEqual([
+    expect(ends(run)).toEqual([
       ['cell-sleep', 'interrupted', KERNEL_DIED],
       ['cell-queued', 'aborted', undefined]
     ]);
   });
 
   it('interrupts the running execution without naming a death when someone restarts the kernel', async () => {
-    const fixture = loadFixture('interrupt');
-    const run = new RecorderRun(fixture);
-    await settle();
-    const [sleeping] = requestsOf(fixture);
-    const [before] = splitAt(fixture, e =>
-      isBusyFor(e, sleeping.header.msg_id)
-    );
-    run.kernel.replay(before);
+    const run = await sleeping();
     // KernelConnection.restart() says 'restarting' before it asks the
     // server; the server sends no iopub status for a restart it was asked.
     run.kernel.statusChanged.emit('restarting');
-    expect(run.executions.map(e => [e.cellId, e.status, e.error])).toEqual([
+    expect(ends(run)).toEqual([
       ['cell-sleep', 'interrupted', undefined],
       ['cell-queued', 'aborted', undefined]
     ]);
@@ -242,14 +236,7 @@ describe('TrailRecorder sessions', () => {
   });
 
   it('ends the session when the server reports an auto-restart on iopub', async () => {
-    const fixture = loadFixture('interrupt');
-    const run = new RecorderRun(fixture);
-    await settle();
-    const [sleeping] = requestsOf(fixture);
-    const [before] = splitAt(fixture, e =>
-      isBusyFor(e, sleeping.header.msg_id)
-    );
-    run.kernel.replay(before);
+    const run = await sleeping();
     run.kernel.anyMessage.emit({
       direction: 'recv',
       msg: iopubStatus('restarting')
@@ -257,7 +244,7 @@ describe('TrailRecorder sessions', () => {
     // What KernelConnection says as it handles that message.
     run.kernel.statusChanged.emit('restarting');
     run.kernel.statusChanged.emit('autorestarting');
-    expect(run.executions.map(e => [e.cellId, e.status, e.error])).toEqual([
+    expect(ends(run)).toEqual([
       ['cell-sleep', 'interrupted', KERNEL_DIED],
       ['cell-queued', 'aborted', undefined]
     ]);
