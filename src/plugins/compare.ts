@@ -13,6 +13,7 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import {
   linkIcon,
@@ -21,7 +22,7 @@ import {
 } from '@jupyterlab/ui-components';
 import type { TrailClient } from '../client';
 import { CompareModel } from '../model/compare';
-import type { ICompareReader } from '../model/compare';
+import type { ICompareReader, MetricDirection } from '../model/compare';
 import {
   compareIdsFrom,
   compareLink,
@@ -30,9 +31,31 @@ import {
 } from '../ui/compare';
 import { trailIcon } from '../ui/icons';
 import { CommandIDs, ITrailConnection } from '../tokens';
+import { loadTrailSettings } from './settings';
 
 /** How long a comparison waits for the Trail server to be known. */
 const CLIENT_WAIT_MS = 10000;
+
+/** The setting that remembers which way each metric is better. */
+const DIRECTIONS = 'metricDirections';
+
+/** The directions a setting value holds (anything else left out). */
+function directionsIn(value: unknown): Record<string, MetricDirection> {
+  const out: Record<string, MetricDirection> = {};
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [name, direction] of Object.entries(value)) {
+      if (direction === 'higher' || direction === 'lower') {
+        Object.defineProperty(out, name, {
+          value: direction,
+          enumerable: true,
+          writable: true,
+          configurable: true
+        });
+      }
+    }
+  }
+  return out;
+}
 
 /**
  * Runs compared side by side (#16 item 3) in the main area, opened by
@@ -51,6 +74,7 @@ export const comparePlugin: JupyterFrontEndPlugin<void> = {
     ILayoutRestorer,
     IThemeManager,
     IEditorLanguageRegistry,
+    ISettingRegistry,
     ITranslator
   ],
   activate: (
@@ -60,6 +84,7 @@ export const comparePlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     themes: IThemeManager | null,
     languages: IEditorLanguageRegistry | null,
+    registry: ISettingRegistry | null,
     translator: ITranslator | null
   ): void => {
     // Read before anything can change the address bar.
@@ -70,6 +95,31 @@ export const comparePlugin: JupyterFrontEndPlugin<void> = {
       namespace: 'jupyterlab-trail-compare'
     });
     let counter = 0;
+    // Which way metrics are better, as said in any comparison: remembered
+    // in the settings, and every open comparison follows a change.
+    let settings: ISettingRegistry.ISettings | null = null;
+    const settingsReady = loadTrailSettings(registry).then(loaded => {
+      settings = loaded;
+      loaded?.changed.connect(() => {
+        const directions = directionsIn(loaded.composite[DIRECTIONS]);
+        tracker.forEach(widget =>
+          widget.content.model.useDirections(directions)
+        );
+      });
+    });
+    const rememberDirection = (metric: string, direction: MetricDirection) => {
+      if (!settings) {
+        return;
+      }
+      // A spread, not an assignment: a metric may be named __proto__.
+      const directions = {
+        ...directionsIn(settings.composite[DIRECTIONS]),
+        [metric]: direction
+      };
+      void settings.set(DIRECTIONS, directions).catch(reason => {
+        console.warn('Trail: could not remember a metric direction', reason);
+      });
+    };
 
     // A link opened as JupyterLab starts may come before the server is known.
     const clientReady = (): Promise<TrailClient | null> =>
@@ -108,10 +158,13 @@ export const comparePlugin: JupyterFrontEndPlugin<void> = {
         );
         return null;
       }
+      await settingsReady;
       const model = new CompareModel({
         ids,
         filter,
-        reader: compareReaderOf(client)
+        reader: compareReaderOf(client),
+        directions: directionsIn(settings?.composite[DIRECTIONS]),
+        onDirectionSet: rememberDirection
       });
       const view = new CompareView({
         model,

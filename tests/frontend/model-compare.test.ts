@@ -380,6 +380,36 @@ describe('CompareModel', () => {
     ]);
   });
 
+  it('starts from the directions said before, says each new one, and follows those said elsewhere', async () => {
+    const said: [string, string][] = [];
+    const model = new CompareModel({
+      ids: ['run-aaaa1', 'run-bbbb2', 'run-cccc3'],
+      reader: seeded(),
+      directions: { accuracy: 'lower' },
+      onDirectionSet: (metric, direction) => said.push([metric, direction])
+    });
+    await model.refresh();
+    // Said before: lower is better, so run 3's 0.7 is the best.
+    expect(model.direction('accuracy')).toBe('lower');
+    expect(model.metrics[0].best).toEqual([2]);
+    model.setDirection('accuracy', 'higher');
+    expect(model.metrics[0].best).toEqual([1]);
+    expect(said).toEqual([['accuracy', 'higher']]);
+    // Said in another comparison (or the Settings Editor): followed, and
+    // not said back.
+    let changes = 0;
+    model.changed.connect(() => changes++);
+    model.useDirections({ accuracy: 'lower' });
+    expect(model.metrics[0].best).toEqual([2]);
+    expect(changes).toBe(1);
+    model.useDirections({ accuracy: 'lower' });
+    expect(changes).toBe(1);
+    // Gone from the settings: the guess from the name again.
+    model.useDirections({});
+    expect(model.direction('accuracy')).toBe('higher');
+    expect(said).toHaveLength(1);
+  });
+
   it('shows a private or gone run as not found in its column only', async () => {
     const reader = seeded();
     reader.inputs.delete('run-cccc3');

@@ -338,6 +338,45 @@ test.describe('compare runs', () => {
     await expect(params.locator('tbody tr')).toHaveCount(3);
     await view.getByLabel('Only differences').check();
     await expect(params.locator('tbody tr')).toHaveCount(2);
+
+    // Saying lower accuracy is better moves the mark, and is remembered:
+    // the same comparison opened again (JupyterLab reloaded) says it too.
+    const toggle = accuracy.locator('.jp-Trail-Compare-direction');
+    await expect(toggle).toHaveText('↑');
+    await toggle.click();
+    await expect(toggle).toHaveText('↓');
+    await expect(accuracy.locator('td').nth(1)).not.toHaveClass(/jp-mod-best/);
+    const bestWhenLower = await accuracy
+      .locator('td')
+      .evaluateAll(cells =>
+        cells.findIndex(cell => cell.classList.contains('jp-mod-best'))
+      );
+    expect(bestWhenLower).toBeGreaterThan(-1);
+    await expect
+      .poll(() =>
+        page.evaluate(async () => {
+          const settings = await (
+            window as any
+          ).jupyterapp.serviceManager.settings.fetch('jupyterlab-trail:plugin');
+          return settings.raw;
+        })
+      )
+      .toMatch(/"metricDirections":\s*\{\s*"accuracy":\s*"lower"\s*\}/);
+    const again = await openByLink(page, ids);
+    const accuracyAgain = again
+      .locator('.jp-Trail-Compare-metrics')
+      .locator('tr', { hasText: 'accuracy' });
+    await expect(
+      accuracyAgain.locator('.jp-Trail-Compare-direction')
+    ).toHaveText('↓');
+    await expect(accuracyAgain.locator('td').nth(bestWhenLower)).toHaveClass(
+      /jp-mod-best/
+    );
+    // Back to the guess for the tests that follow.
+    await accuracyAgain.locator('.jp-Trail-Compare-direction').click();
+    await expect(
+      accuracyAgain.locator('.jp-Trail-Compare-direction')
+    ).toHaveText('↑');
   });
 
   test('fewer than two runs, or more than ten, is said', async ({ page }) => {

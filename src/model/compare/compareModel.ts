@@ -98,6 +98,8 @@ export class CompareModel extends LoadableModel {
     this.filter = options.filter ?? null;
     this._reader = options.reader;
     this._runs = ids.map(id => emptyRun(id));
+    this._directions = { ...options.directions };
+    this._onDirectionSet = options.onDirectionSet ?? null;
   }
 
   /** The runs asked for, duplicates removed, in order: the first is the base. */
@@ -185,10 +187,29 @@ export class CompareModel extends LoadableModel {
     );
   }
 
-  /** Says which way a metric is better, overriding the guess from its name. */
+  /**
+   * Says which way a metric is better, overriding the guess from its name
+   * (and remembered through `onDirectionSet`).
+   */
   setDirection(metric: string, direction: MetricDirection): void {
     this._directions = { ...this._directions, [metric]: direction };
     this.emitChanged();
+    this._onDirectionSet?.(metric, direction);
+  }
+
+  /**
+   * Takes the directions said elsewhere (another comparison, the Settings
+   * Editor) in place of those known; the guess from the name for the rest.
+   */
+  useDirections(directions: Readonly<Record<string, MetricDirection>>): void {
+    const next = { ...directions };
+    const same =
+      Object.keys(next).length === Object.keys(this._directions).length &&
+      Object.entries(next).every(([k, v]) => this._directions[k] === v);
+    if (!same) {
+      this._directions = next;
+      this.emitChanged();
+    }
   }
 
   /** Read every run (again), then each run's inputs and notebook. */
@@ -312,7 +333,9 @@ export class CompareModel extends LoadableModel {
   }
 
   private _asked = false;
-  private _directions: Record<string, MetricDirection> = {};
+  private _directions: Record<string, MetricDirection>;
+  private readonly _onDirectionSet:
+    ((metric: string, direction: MetricDirection) => void) | null;
   private _population: IPopulation | null = null;
   private _populationAsk = 0;
   private _populationError: Error | null = null;
@@ -331,6 +354,10 @@ export namespace CompareModel {
     /** The leaderboard filter the population plots draw. */
     filter?: string | null;
     reader: ICompareReader;
+    /** Which way metrics are better, as said before (by metric name). */
+    directions?: Readonly<Record<string, MetricDirection>>;
+    /** Called when someone says which way a metric is better. */
+    onDirectionSet?: (metric: string, direction: MetricDirection) => void;
   }
 }
 
