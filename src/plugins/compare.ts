@@ -20,6 +20,7 @@ import {
   refreshIcon,
   ToolbarButton
 } from '@jupyterlab/ui-components';
+import { ChangeFeed } from '../client';
 import type { TrailClient } from '../client';
 import { CompareModel } from '../model/compare';
 import type { ICompareReader, MetricDirection } from '../model/compare';
@@ -159,12 +160,15 @@ export const comparePlugin: JupyterFrontEndPlugin<void> = {
         return null;
       }
       await settingsReady;
+      // A run still recording is followed: the feed reports its changes.
+      const feed = new ChangeFeed({ source: client });
       const model = new CompareModel({
         ids,
         filter,
         reader: compareReaderOf(client),
         directions: directionsIn(settings?.composite[DIRECTIONS]),
-        onDirectionSet: rememberDirection
+        onDirectionSet: rememberDirection,
+        feed
       });
       const view = new CompareView({
         model,
@@ -204,6 +208,8 @@ export const comparePlugin: JupyterFrontEndPlugin<void> = {
           }
         })
       );
+      // The model stops following as the view disposes it.
+      widget.disposed.connect(() => feed.dispose());
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
       void tracker.add(widget);

@@ -15,6 +15,7 @@ import type {
   RunSummary
 } from '../../src/client/api-schema';
 import type { RunsQuery } from '../../src/client/types';
+import { Signal } from '@lumino/signaling';
 import {
   cellRows,
   CompareModel,
@@ -408,6 +409,76 @@ describe('CompareModel', () => {
     model.useDirections({});
     expect(model.direction('accuracy')).toBe('higher');
     expect(said).toHaveLength(1);
+  });
+
+  it('follows the feed: a change to a compared run reads the runs and drawn series again without clearing them; other sessions are ignored', async () => {
+    const reader = seeded();
+    reader.series.set('run-aaaa1', {
+      accuracy: [{ seq: 1, step: 0, value: 0.8, at: '2026-12-01T10:00:00Z' }]
+    });
+    const feed = {
+      changed: new Signal<unknown, readonly { sessionId?: string }[]>({}),
+      started: 0,
+      start: async () => {
+        feed.started++;
+      },
+      stop: () => undefined
+    };
+    const model = new CompareModel({
+      ids: ['run-aaaa1', 'run-bbbb2'],
+      reader,
+      feed,
+      followDelayMs: 0
+    });
+    await model.refresh();
+    await model.loadSeries('accuracy');
+    expect(feed.started).toBe(1);
+    const settled = () => new Promise(resolve => setTimeout(resolve, 20));
+
+    // Another session changed: nothing is read.
+    reader.asked.length = 0;
+    feed.changed.emit([{ sessionId: 'run-zzzz9' }]);
+    await settled();
+    expect(reader.asked).toEqual([]);
+
+    // A compared run logged a better accuracy: read again, never shown as
+    // loading meanwhile, and its series with it.
+    reader.runs.set(
+      'run-aaaa1',
+      run('run-aaaa1', {
+        executionCount: 2,
+        params: { lr: 0.1 },
+        metrics: { accuracy: metric(0.95) }
+      })
+    );
+    reader.series.set('run-aaaa1', {
+      accuracy: [
+        { seq: 1, step: 0, value: 0.8, at: '2026-12-01T10:00:00Z' },
+        { seq: 2, step: 1, value: 0.95, at: '2026-12-01T10:01:00Z' }
+      ]
+    });
+    const states: string[] = [];
+    model.changed.connect(() => states.push(model.state));
+    feed.changed.emit([{ sessionId: 'run-aaaa1' }]);
+    await settled();
+    await settled();
+    expect(states).not.toContain('loading');
+    expect(reader.asked).toEqual(
+      expect.arrayContaining(['run:run-aaaa1', 'metrics:run-aaaa1:accuracy'])
+    );
+    expect(model.metrics[0].best).toEqual([0]);
+    expect(model.series('accuracy')?.[0]).toHaveLength(2);
+
+    // Hidden, it reads nothing; shown again, it catches up once.
+    model.active = false;
+    reader.asked.length = 0;
+    feed.changed.emit([{ sessionId: 'run-bbbb2' }]);
+    await settled();
+    expect(reader.asked).toEqual([]);
+    model.active = true;
+    await settled();
+    expect(reader.asked).toContain('run:run-bbbb2');
+    model.dispose();
   });
 
   it('shows a private or gone run as not found in its column only', async () => {

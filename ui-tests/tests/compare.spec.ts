@@ -377,6 +377,29 @@ test.describe('compare runs', () => {
     await expect(
       accuracyAgain.locator('.jp-Trail-Compare-direction')
     ).toHaveText('↑');
+
+    // A compared run still recording is followed: the gbm run logs a
+    // better accuracy, and the comparison shows it without a Refresh.
+    const done = runs[2].events.filter(
+      (e: any) => e.kind === 'execution.completed'
+    );
+    const more = JSON.parse(JSON.stringify(done[done.length - 1]));
+    more.id = randomUUID();
+    more.execution.id = randomUUID();
+    more.execution.msgId = randomUUID();
+    more.execution.seq += 1;
+    more.execution.capture = {
+      metrics: [{ name: 'accuracy', value: 0.99, at: new Date().toISOString() }]
+    };
+    await trail.ingest([more]);
+    await expect(accuracyAgain.locator('td').nth(2)).toHaveClass(
+      /jp-mod-best/,
+      { timeout: 15_000 }
+    );
+    await expect(accuracyAgain.locator('td').nth(2)).toContainText('0.99');
+    await expect(accuracyAgain.locator('td').nth(1)).not.toHaveClass(
+      /jp-mod-best/
+    );
   });
 
   test('fewer than two runs, or more than ten, is said', async ({ page }) => {

@@ -18,6 +18,8 @@ import { diffEnvironments } from '../../records/environment';
 import type { EnvironmentSnapshot } from '../../records/schema';
 import type { IEnvironmentDiff } from '../../records/environment';
 import { LoadableModel } from '../loadable';
+import { RunsFollower } from '../runs/follower';
+import type { IRunsFeed } from '../runs/types';
 import { baseIndex, cellRows, inputRows, metricRows, paramRows } from './rules';
 import type {
   ICellRow,
@@ -100,6 +102,37 @@ export class CompareModel extends LoadableModel {
     this._runs = ids.map(id => emptyRun(id));
     this._directions = { ...options.directions };
     this._onDirectionSet = options.onDirectionSet ?? null;
+    this._follower = new RunsFollower({
+      feed: options.feed ?? null,
+      delayMs: options.followDelayMs,
+      concerns: sessionId => this.ids.includes(sessionId),
+      onChange: () => void this._follow()
+    });
+  }
+
+  /**
+   * What says when the server stored something: a change to a compared
+   * run reads the runs again without clearing what is shown (a run still
+   * recording is followed). Whoever made it disposes it.
+   */
+  get feed(): IRunsFeed | null {
+    return this._follower.feed;
+  }
+  set feed(value: IRunsFeed | null) {
+    this._follower.feed = value;
+  }
+
+  /** Whether the comparison shows: the feed runs only then. */
+  get active(): boolean {
+    return this._follower.active;
+  }
+  set active(value: boolean) {
+    this._follower.active = value;
+  }
+
+  dispose(): void {
+    this._follower.dispose();
+    super.dispose();
   }
 
   /** The runs asked for, duplicates removed, in order: the first is the base. */
@@ -218,6 +251,7 @@ export class CompareModel extends LoadableModel {
       return Promise.resolve();
     }
     this._asked = true;
+    this._follower.start();
     // Series and runs read before are dropped when they arrive.
     this.invalidate();
     this._series.clear();
@@ -242,6 +276,50 @@ export class CompareModel extends LoadableModel {
   }
 
   /**
+   * Reads the runs again after a change the feed reported, keeping what is
+   * shown until the new answers are in, then the series already drawn.
+   */
+  private _follow(): Promise<void> {
+    if (this.state === 'too-few' || this.state === 'too-many') {
+      return Promise.resolve();
+    }
+    const reader = this._reader;
+    return this.enqueue(async isCurrent => {
+      const runs = await Promise.all(this.ids.map(id => readRun(reader, id)));
+      if (!isCurrent()) {
+        return;
+      }
+      this._runs = runs;
+      this.emitChanged();
+      const metrics = [...this._series.keys()];
+      const series = await Promise.all(
+        metrics.map(metric => this._readSeries(metric))
+      );
+      if (!isCurrent()) {
+        return;
+      }
+      metrics.forEach((metric, i) => this._series.set(metric, series[i]));
+      if (metrics.length > 0) {
+        this.emitChanged();
+      }
+    });
+  }
+
+  /** Each run's series of one metric (null where it cannot be read). */
+  private _readSeries(metric: string): Promise<(RunMetricPoint[] | null)[]> {
+    return Promise.all(
+      this._runs.map(run =>
+        run.run
+          ? this._reader
+              .runMetrics(run.run.id, [metric])
+              .then(answer => answer.series[metric] ?? [])
+              .catch(() => null)
+          : Promise.resolve(null)
+      )
+    );
+  }
+
+  /**
    * Each run's series of a metric (null for a run that is not readable or
    * whose series could not be read), once {@link loadSeries} has read it.
    */
@@ -255,16 +333,7 @@ export class CompareModel extends LoadableModel {
       return this._seriesPending.get(metric) ?? Promise.resolve();
     }
     const generation = this.generation;
-    const pending = Promise.all(
-      this._runs.map(run =>
-        run.run
-          ? this._reader
-              .runMetrics(run.run.id, [metric])
-              .then(answer => answer.series[metric] ?? [])
-              .catch(() => null)
-          : Promise.resolve(null)
-      )
-    ).then(series => {
+    const pending = this._readSeries(metric).then(series => {
       this._seriesPending.delete(metric);
       if (generation === this.generation && !this.isDisposed) {
         this._series.set(metric, series);
@@ -334,6 +403,7 @@ export class CompareModel extends LoadableModel {
 
   private _asked = false;
   private _directions: Record<string, MetricDirection>;
+  private readonly _follower: RunsFollower;
   private readonly _onDirectionSet:
     ((metric: string, direction: MetricDirection) => void) | null;
   private _population: IPopulation | null = null;
@@ -358,6 +428,10 @@ export namespace CompareModel {
     directions?: Readonly<Record<string, MetricDirection>>;
     /** Called when someone says which way a metric is better. */
     onDirectionSet?: (metric: string, direction: MetricDirection) => void;
+    /** What says when the server stored something (followed while shown). */
+    feed?: IRunsFeed | null;
+    /** How long the feed's reports are gathered before a read (ms). */
+    followDelayMs?: number;
   }
 }
 

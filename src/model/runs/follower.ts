@@ -11,6 +11,7 @@ import type { IRunsFeed } from './types';
 export class RunsFollower implements IDisposable {
   constructor(options: RunsFollower.IOptions) {
     this._onChange = options.onChange;
+    this._concerns = options.concerns ?? (() => true);
     this._delayMs = options.delayMs ?? 800;
     this.feed = options.feed ?? null;
   }
@@ -93,7 +94,12 @@ export class RunsFollower implements IDisposable {
     _: unknown,
     changes: readonly { sessionId?: string }[]
   ): void {
-    if (!changes.some(change => change.sessionId !== undefined)) {
+    if (
+      !changes.some(
+        change =>
+          change.sessionId !== undefined && this._concerns(change.sessionId)
+      )
+    ) {
       return;
     }
     if (!this._active) {
@@ -111,6 +117,7 @@ export class RunsFollower implements IDisposable {
   }
 
   private _active = true;
+  private _concerns: (sessionId: string) => boolean;
   private _delayMs: number;
   private _feed: IRunsFeed | null = null;
   private _isDisposed = false;
@@ -126,6 +133,8 @@ export namespace RunsFollower {
     feed?: IRunsFeed | null;
     /** Reads what is shown again. */
     onChange: () => void;
+    /** Whether a change of this session concerns what is shown (default: all do). */
+    concerns?: (sessionId: string) => boolean;
     /** How long reports are gathered before a read, in ms (default 800). */
     delayMs?: number;
   }

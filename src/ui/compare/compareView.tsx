@@ -68,6 +68,16 @@ export class CompareView extends ReactWidget {
     }
   }
 
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this.model.active = true;
+  }
+
+  protected onAfterHide(msg: Message): void {
+    super.onAfterHide(msg);
+    this.model.active = false;
+  }
+
   protected render(): JSX.Element {
     return (
       <UseSignal signal={this._options.model.changed}>
