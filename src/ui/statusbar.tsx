@@ -160,7 +160,15 @@ function describe(
   if (!state.configured) {
     lines.push(trans.__('No Trail server is known yet.'));
   }
-  lines.push(trans.__('Waiting to be sent: %1', state.pending));
+  // Events, not cell runs: a run of a new or moved cell also sends the
+  // notebook's structure, and a session's start and environment are events.
+  lines.push(
+    trans._n(
+      'Waiting to be sent: %1 event (cell runs, and the notebook structure when it changed)',
+      'Waiting to be sent: %1 events (cell runs, and the notebook structure when it changed)',
+      state.pending
+    )
+  );
   if (state.failed > 0) {
     lines.push(trans.__('Failed: %1', state.failed));
   }

@@ -60,6 +60,10 @@ describe('DeliveryStatus', () => {
     changed.emit();
     await waitFor(() => button()!.textContent === 'Trail: 3 waiting');
     expect(item.node.dataset.pending).toBe('3');
+    // What is counted is said: events, which are more than cell runs.
+    expect(button()!.title).toContain(
+      'Waiting to be sent: 3 events (cell runs, and the notebook structure when it changed)'
+    );
 
     state = { ...state, lastError: 'The Trail server is unreachable.' };
     changed.emit();
