@@ -152,11 +152,12 @@ export class KernelObserver implements IDisposable {
 
   private _onStatus(_: Kernel.IKernelConnection, status: Kernel.Status): void {
     try {
-      if (status === 'restarting') {
-        // Asked for here, or the server's restart after a death, whose
-        // iopub status came first (and ended the session as a death).
-        this._endSession('restarted');
-      } else if (status === 'autorestarting' || status === 'dead') {
+      if (status === 'restarting' || status === 'dead') {
+        // A restart or shutdown asked for here. After a death the server's
+        // iopub status came first and ended the session as a death.
+        this._endSession('stopped');
+      } else if (status === 'autorestarting') {
+        // Only ever said after that iopub status: a death.
         this._endSession('died');
       }
     } catch (error) {
@@ -366,11 +367,12 @@ export class KernelObserver implements IDisposable {
    * Ends the current session, finishing pending executions.
    *
    * @param end - how it ended. When the kernel process stopped (`died`,
-   *   `restarted`) the execution it had begun was interrupted, a death
-   *   saying so in its error; queued ones were aborted. When the
-   *   connection went away (`lost`) every one counts as aborted.
+   *   or `stopped` by a restart or shutdown someone asked for) the
+   *   execution it had begun was interrupted, a death saying so in its
+   *   error; queued ones were aborted. When the connection went away
+   *   (`lost`) every one counts as aborted.
    */
-  private _endSession(end: 'died' | 'restarted' | 'lost'): void {
+  private _endSession(end: 'died' | 'stopped' | 'lost'): void {
     const killed = end !== 'lost';
     if (killed) {
       this._captures.kernelRestarted();

@@ -43,9 +43,21 @@ describe('TrailRecorder sessions', () => {
 
   it('interrupts the running execution and aborts queued ones when the kernel dies', async () => {
     const run = await sleeping();
+    // The server's word when it could not restart the kernel that died.
+    run.kernel.anyMessage.emit({ direction: 'recv', msg: iopubStatus('dead') });
     run.kernel.statusChanged.emit('dead');
     expect(ends(run)).toEqual([
       ['cell-sleep', 'interrupted', KERNEL_DIED],
+      ['cell-queued', 'aborted', undefined]
+    ]);
+  });
+
+  it('interrupts the running execution without naming a death when someone shuts the kernel down', async () => {
+    const run = await sleeping();
+    // KernelConnection.shutdown() says 'dead' itself; no iopub status.
+    run.kernel.statusChanged.emit('dead');
+    expect(ends(run)).toEqual([
+      ['cell-sleep', 'interrupted', undefined],
       ['cell-queued', 'aborted', undefined]
     ]);
   });
