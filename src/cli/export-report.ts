@@ -1,9 +1,11 @@
 /**
  * The text report of `trail export`: what was written, which steps were
  * kept and why, which were dropped and why, the magics left as comments,
- * the imports nothing pins, and how to run each form of the pipeline.
+ * the imports nothing pins, the inputs read by an absolute path, and how
+ * to run each form of the pipeline.
  */
 import { relative } from 'node:path';
+import { isAbsolutePath } from '../records/export/effects';
 import type { ExportResult } from './export-api';
 
 /** How the target reads in a sentence. */
@@ -103,6 +105,15 @@ export function exportLines(
         )
         .join(', ')}`
     );
+    const absolute = result.inputs.filter(i => isAbsolutePath(i.path));
+    if (absolute.length) {
+      lines.push(
+        `Read by an absolute path: ${absolute.map(i => i.path).join(', ')}. ` +
+          'On another machine (or in the Docker image) the pipeline finds ' +
+          (absolute.length === 1 ? 'it' : 'them') +
+          ' only at the same path.'
+      );
+    }
   }
   if (result.outputs.length) {
     lines.push(`Outputs: ${result.outputs.join(', ')}`);

@@ -167,6 +167,8 @@ describe('the export report', () => {
     expect(ui.$('.jp-Trail-Export-unresolved')!.textContent).toContain(
       'helpers_of_mine'
     );
+    // Every input is relative to the notebook: nothing to say of paths.
+    expect(ui.$('.jp-Trail-Export-absolute')).toBeNull();
 
     // Params and metrics; how to run each form.
     expect(ui.$('tr[data-param="seed"]')!.textContent).toContain(
@@ -183,6 +185,24 @@ describe('the export report', () => {
     const dvc = ui.$('.jp-Trail-Export-form[data-form="DVC"] code')!;
     expect(dvc.textContent).toContain('cd work/pipelines/train-2026-12-06\n');
     expect(dvc.textContent).toContain('dvc repro');
+  });
+
+  it('names the inputs read by an absolute path among what needs the user’s eye', async () => {
+    const result = sampleResult();
+    result.inputs = [
+      ...result.inputs,
+      { ...result.inputs[0], path: '/mnt/shared/labels.csv', step: 3 }
+    ];
+    const ui = mount({ exportPipeline: async () => result });
+    expect(await ui.model.run()).toBe(true);
+    const block = await waitFor(() => ui.$('.jp-Trail-Export-absolute'));
+    expect(block.querySelector('h3')!.textContent).toBe(
+      '1 input read by an absolute path'
+    );
+    expect(
+      Array.from(block.querySelectorAll('li')).map(li => li.textContent)
+    ).toEqual(['Step 3/mnt/shared/labels.csv']);
+    expect(block.textContent).toContain('only at the same path');
   });
 
   it('says a refusal as the server said it, writes nothing and offers to try again', async () => {

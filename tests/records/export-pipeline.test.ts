@@ -238,6 +238,24 @@ describe('buildPipeline', () => {
     ]) {
       expect(text).toContain(expected);
     }
+    // Every input is relative here: nothing to say about absolute paths.
+    expect(text).not.toContain('Read by an absolute path');
+  });
+
+  it('says in the README which inputs are read by an absolute path', () => {
+    const spec = sampleSpec();
+    const input = spec.inputs[0];
+    spec.inputs = [
+      input,
+      { ...input, path: '/mnt/shared/labels.csv', step: 2 },
+      { ...input, path: 'C:\\data\\extra.csv', step: 3 }
+    ];
+    const text = fileOf(buildPipeline(spec), 'README.md');
+    expect(text).toContain(
+      '**Read by an absolute path:** `/mnt/shared/labels.csv`, `C:\\data\\extra.csv`. ' +
+        'On another machine (or in the Docker image, which mounts only this folder) the pipeline finds them only at the same path'
+    );
+    expect(text).not.toMatch(/absolute path:[^\n]*data\/train\.csv/);
   });
 });
 

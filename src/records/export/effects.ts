@@ -9,6 +9,14 @@ import type { ExecutionRecord, FileAccess } from '../schema';
 /** The role `trail.dataset` gives a file the code writes. */
 const OUTPUT_ROLE = 'output';
 
+/**
+ * Whether a recorded path is absolute (POSIX, or a Windows drive): the
+ * pipeline finds such a file only where it was, not beside its folder.
+ */
+export function isAbsolutePath(path: string): boolean {
+  return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path);
+}
+
 /** A path as captured, without `./` in front or `/` behind. */
 export function normalisePath(path: string): string {
   let p = path.trim().replace(/\\/g, '/');

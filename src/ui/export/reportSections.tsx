@@ -14,6 +14,7 @@ import {
   untranslatedOf
 } from '../../model/export/report';
 import type { ExportResult } from '../../model/export/types';
+import { isAbsolutePath } from '../../records/export/effects';
 import type { DropReason } from '../../records/export/slice-types';
 import { formatValue } from '../format';
 
@@ -222,7 +223,10 @@ export function DroppedSection(props: {
   );
 }
 
-/** Magics kept as comments, and imports nothing pins: the user's to check. */
+/**
+ * Magics kept as comments, imports nothing pins, and inputs read by an
+ * absolute path: the user's to check.
+ */
 export function AttentionSection(props: {
   result: ExportResult;
   trans: TranslationBundle;
@@ -230,7 +234,8 @@ export function AttentionSection(props: {
   const { result, trans } = props;
   const magics = untranslatedOf(result.translations);
   const imports = result.unresolvedImports;
-  if (magics.length === 0 && imports.length === 0) {
+  const absolute = result.inputs.filter(input => isAbsolutePath(input.path));
+  if (magics.length === 0 && imports.length === 0 && absolute.length === 0) {
     return null;
   }
   return (
@@ -286,6 +291,32 @@ export function AttentionSection(props: {
             {imports.map(name => (
               <li key={name}>
                 <code>{name}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {absolute.length > 0 && (
+        <div className="jp-Trail-Export-absolute">
+          <h3>
+            {trans._n(
+              '%1 input read by an absolute path',
+              '%1 inputs read by an absolute path',
+              absolute.length
+            )}
+          </h3>
+          <p className="jp-Trail-Export-note">
+            {trans.__(
+              'On another machine, or in the Docker image (which mounts only this folder), the pipeline finds them only at the same path: put the files there, or change the path in pipeline.py. The README says so too.'
+            )}
+          </p>
+          <ul className="jp-Trail-Export-list">
+            {absolute.map(input => (
+              <li key={input.path} data-step={input.step}>
+                <span className="jp-Trail-Export-step">
+                  {trans.__('Step %1', input.step)}
+                </span>
+                <code>{input.path}</code>
               </li>
             ))}
           </ul>

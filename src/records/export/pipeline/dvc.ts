@@ -4,6 +4,7 @@
  * not inputs, its params those of params.yaml and its metrics metrics.json
  * (kept in git, not in the DVC cache).
  */
+import { isAbsolutePath } from '../effects';
 import { yamlText } from './literals';
 import { notebookDir, METRICS_FILE, PARAMS_FILE, SCRIPT } from './script';
 import type { PipelineSpec } from './spec';
@@ -18,11 +19,7 @@ export function dvcOutputs(spec: PipelineSpec): string[] {
   const own = new Set([SCRIPT, PARAMS_FILE, METRICS_FILE]);
   const inputs = new Set(spec.inputs.map(input => input.path));
   return spec.outputs.filter(
-    path =>
-      !path.startsWith('/') &&
-      !/^[A-Za-z]:[\\/]/.test(path) &&
-      !own.has(path) &&
-      !inputs.has(path)
+    path => !isAbsolutePath(path) && !own.has(path) && !inputs.has(path)
   );
 }
 

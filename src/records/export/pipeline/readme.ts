@@ -3,6 +3,7 @@
  * author, step, input hashes, environment), what the export kept and
  * dropped and why, what it could not translate, and how to run each form.
  */
+import { isAbsolutePath } from '../effects';
 import { dvcOutputs, isDvcParam } from './dvc';
 import { mlflowParams, projectName, pythonVersion } from './mlflow';
 import { NOTEBOOK, notebookDir, oneLine, PARAMS_FILE, SCRIPT } from './script';
@@ -56,6 +57,18 @@ function provenance(spec: PipelineSpec): string[] {
           : '';
       lines.push(
         `| \`${cell(input.path)}\`${kind} | ${input.sha256 ? `\`${input.sha256}\`` : 'not hashed'} | ${input.size ?? ''} | ${input.step} |`
+      );
+    }
+    const absolute = spec.inputs.filter(input => isAbsolutePath(input.path));
+    if (absolute.length > 0) {
+      lines.push(
+        '',
+        `**Read by an absolute path:** ${absolute.map(input => `\`${input.path}\``).join(', ')}. ` +
+          'On another machine (or in the Docker image, which mounts only this folder) the pipeline finds ' +
+          (absolute.length === 1 ? 'it' : 'them') +
+          ' only at the same path: put ' +
+          (absolute.length === 1 ? 'the file' : 'the files') +
+          ' there, or change the path in `pipeline.py`, and check the sha256 above.'
       );
     }
   }
