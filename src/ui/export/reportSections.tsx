@@ -241,88 +241,102 @@ export function AttentionSection(props: {
   return (
     <section className="jp-Trail-Export-section jp-Trail-Export-attention">
       {magics.length > 0 && (
-        <div className="jp-Trail-Export-untranslated">
-          <h3>
-            {trans._n(
-              '%1 magic not translated',
-              '%1 magics not translated',
-              magics.length
-            )}
-          </h3>
-          <p className="jp-Trail-Export-note">
-            {trans.__(
-              'They are left in pipeline.py as comments; the script runs without them.'
-            )}
-          </p>
-          <ul className="jp-Trail-Export-list">
-            {magics.map(magic => (
-              <li
-                key={`${magic.step}:${magic.line}`}
-                data-step={magic.step}
-                className="jp-Trail-Export-magic"
-              >
-                <span className="jp-Trail-Export-step">
-                  {trans.__('Step %1, line %2', magic.step, magic.line)}
-                </span>
-                <code>{magic.magic}</code>
-                {magic.reason && (
-                  <span className="jp-Trail-Export-reason">{magic.reason}</span>
-                )}
-              </li>
-            ))}
-          </ul>
-        </div>
+        <AttentionBlock
+          className="jp-Trail-Export-untranslated"
+          title={trans._n(
+            '%1 magic not translated',
+            '%1 magics not translated',
+            magics.length
+          )}
+          note={trans.__(
+            'They are left in pipeline.py as comments; the script runs without them.'
+          )}
+        >
+          {magics.map(magic => (
+            <li
+              key={`${magic.step}:${magic.line}`}
+              data-step={magic.step}
+              className="jp-Trail-Export-magic"
+            >
+              <span className="jp-Trail-Export-step">
+                {trans.__('Step %1, line %2', magic.step, magic.line)}
+              </span>
+              <code>{magic.magic}</code>
+              {magic.reason && (
+                <span className="jp-Trail-Export-reason">{magic.reason}</span>
+              )}
+            </li>
+          ))}
+        </AttentionBlock>
       )}
       {imports.length > 0 && (
-        <div className="jp-Trail-Export-unresolved">
-          <h3>
-            {trans._n(
-              '%1 import not pinned',
-              '%1 imports not pinned',
-              imports.length
-            )}
-          </h3>
-          <p className="jp-Trail-Export-note">
-            {trans.__(
-              'Neither in the recorded environment nor in Python’s standard library (a local module, or a package the snapshot missed): requirements.txt does not list them.'
-            )}
-          </p>
-          <ul className="jp-Trail-Export-list jp-Trail-Export-inline">
-            {imports.map(name => (
-              <li key={name}>
-                <code>{name}</code>
-              </li>
-            ))}
-          </ul>
-        </div>
+        <AttentionBlock
+          className="jp-Trail-Export-unresolved"
+          title={trans._n(
+            '%1 import not pinned',
+            '%1 imports not pinned',
+            imports.length
+          )}
+          note={trans.__(
+            'Neither in the recorded environment nor in Python’s standard library (a local module, or a package the snapshot missed): requirements.txt does not list them.'
+          )}
+          inline
+        >
+          {imports.map(name => (
+            <li key={name}>
+              <code>{name}</code>
+            </li>
+          ))}
+        </AttentionBlock>
       )}
       {absolute.length > 0 && (
-        <div className="jp-Trail-Export-absolute">
-          <h3>
-            {trans._n(
-              '%1 input read by an absolute path',
-              '%1 inputs read by an absolute path',
-              absolute.length
-            )}
-          </h3>
-          <p className="jp-Trail-Export-note">
-            {trans.__(
-              'On another machine, or in the Docker image (which mounts only this folder), the pipeline finds them only at the same path: put the files there, or change the path in pipeline.py. The README says so too.'
-            )}
-          </p>
-          <ul className="jp-Trail-Export-list">
-            {absolute.map(input => (
-              <li key={input.path} data-step={input.step}>
-                <span className="jp-Trail-Export-step">
-                  {trans.__('Step %1', input.step)}
-                </span>
-                <code>{input.path}</code>
-              </li>
-            ))}
-          </ul>
-        </div>
+        <AttentionBlock
+          className="jp-Trail-Export-absolute"
+          title={trans._n(
+            '%1 input read by an absolute path',
+            '%1 inputs read by an absolute path',
+            absolute.length
+          )}
+          note={trans.__(
+            'On another machine, or in the Docker image (which mounts only this folder), the pipeline finds them only at the same path: put the files there, or change the path in pipeline.py. The README says so too.'
+          )}
+        >
+          {absolute.map(input => (
+            <li key={input.path} data-step={input.step}>
+              <span className="jp-Trail-Export-step">
+                {trans.__('Step %1', input.step)}
+              </span>
+              <code>{input.path}</code>
+            </li>
+          ))}
+        </AttentionBlock>
       )}
     </section>
+  );
+}
+
+/** One kind of thing to check: a heading, why, and the list. */
+function AttentionBlock(props: {
+  className: string;
+  title: string;
+  note: string;
+  inline?: boolean;
+  children: React.ReactNode;
+}): JSX.Element {
+  return (
+    <div className={props.className}>
+      <h3>{props.title}</h3>
+      <p className="jp-Trail-Export-note">{props.note}</p>
+      <ul
+        className={
+          props.inline
+            ? 'jp-Trail-Export-list jp-Trail-Export-inline'
+            : 'jp-Trail-Export-list'
+        }
+      >
+        {props.children}
+      </ul>
+    </div>
   );
 }
 
