@@ -11,7 +11,7 @@ import type { Page } from '@playwright/test';
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { expect, setTheme, test } from './fixtures';
+import { expect, setTheme, test, trailUserSettings } from './fixtures';
 import { recordedSession } from './records';
 import { addMember } from './team-lab';
 
@@ -353,15 +353,8 @@ test.describe('compare runs', () => {
       );
     expect(bestWhenLower).toBeGreaterThan(-1);
     await expect
-      .poll(() =>
-        page.evaluate(async () => {
-          const settings = await (
-            window as any
-          ).jupyterapp.serviceManager.settings.fetch('jupyterlab-trail:plugin');
-          return settings.raw;
-        })
-      )
-      .toMatch(/"metricDirections":\s*\{\s*"accuracy":\s*"lower"\s*\}/);
+      .poll(async () => (await trailUserSettings(page)).metricDirections)
+      .toEqual({ accuracy: 'lower' });
     const again = await openByLink(page, ids);
     const accuracyAgain = again
       .locator('.jp-Trail-Compare-metrics')

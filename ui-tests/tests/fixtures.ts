@@ -33,6 +33,18 @@ export async function openTrail(page: Page): Promise<void> {
   await expect(page.locator('#jp-trail-sidebar')).toBeVisible();
 }
 
+/** Trail's user settings as JupyterLab's server holds them. */
+export async function trailUserSettings(
+  page: Page
+): Promise<Record<string, unknown>> {
+  return page.evaluate(async () => {
+    const plugin = await (
+      window as any
+    ).jupyterapp.serviceManager.settings.fetch('jupyterlab-trail:plugin');
+    return plugin.settings ?? {};
+  });
+}
+
 /** Switches JupyterLab to `theme` and waits until the page wears it. */
 export async function setTheme(page: Page, theme: string): Promise<void> {
   await page.evaluate(

@@ -9,7 +9,7 @@
 import type { Locator, Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
-import { expect, setTheme, test } from './fixtures';
+import { expect, setTheme, test, trailUserSettings } from './fixtures';
 import { recordedSession } from './records';
 import { addMember } from './team-lab';
 
@@ -178,14 +178,7 @@ test.describe('leaderboard', () => {
       .toBe('0.95');
     // The sort is remembered in the settings.
     await expect
-      .poll(() =>
-        page.evaluate(async () => {
-          const settings = await (
-            window as any
-          ).jupyterapp.serviceManager.settings.fetch('jupyterlab-trail:plugin');
-          return settings.settings?.leaderboardSort ?? null;
-        })
-      )
+      .poll(async () => (await trailUserSettings(page)).leaderboardSort ?? null)
       .toBe('-metrics.accuracy');
 
     // A filter typed, with completion of a metric name.
